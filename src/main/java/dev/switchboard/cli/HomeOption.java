@@ -1,0 +1,24 @@
+package dev.switchboard.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code --home DIR}, shared by every subcommand. */
+final class HomeOption {
+  @Option(names = "--home", paramLabel = "DIR",
+      description = "State directory (default: $SWITCHBOARD_HOME, else ~/.switchboard).")
+  Path home;
+
+  Path resolve(Map<String, String> env) {
+    Path p;
+    if (home != null) {
+      p = home;
+    } else if (env.get("SWITCHBOARD_HOME") != null && !env.get("SWITCHBOARD_HOME").isBlank()) {
+      p = Path.of(env.get("SWITCHBOARD_HOME"));
+    } else {
+      p = Path.of(System.getProperty("user.home"), ".switchboard");
+    }
+    return p.toAbsolutePath().normalize();
+  }
+}

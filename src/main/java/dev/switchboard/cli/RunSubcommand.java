@@ -1,0 +1,56 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.common.Version;
+import dev.switchboard.lifecycle.ExitCodes;
+import dev.switchboard.lifecycle.Gateway;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code switchboard run}: the gateway in the foreground. */
+@Command(name = "run", description = "Run the gateway in the foreground until it is stopped.")
+final class RunSubcommand implements Callable<Integer> {
+  @ParentCommand
+  SwitchboardCommand root;
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Override
+  public Integer call() {
+    Path home = homeOption.resolve(root.env());
+    try {
+      Gateway.prepareHome(home);
+    } catch (IOException e) {
+      System.err.println("switchboard: cannot create the state directory " + home + ": " + e);
+      return ExitCodes.CRASHED;
+    }
+    Logging.forGateway(home);
+    return Gateway.run(new Gateway.Launch(home, root.env(), relaunchCommand(root.arguments()),
+        Version.current(), root.signals(), Logging::setLevel));
+  }
+
+  /** This process's own command line, to start an identical one after a restart. */
+  static List<String> relaunchCommand(List<String> arguments) {
+    ProcessHandle.Info info = ProcessHandle.current().info();
+    if (info.command().isPresent() && info.arguments().isPresent()) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(info.command().get());
+      cmd.addAll(List.of(info.arguments().get()));
+      return cmd;
+    }
+    // Some systems hide other processes' arguments; rebuild the java command line instead.
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(arguments);
+    return cmd;
+  }
+}

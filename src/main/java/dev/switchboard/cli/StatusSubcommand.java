@@ -1,0 +1,109 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.common.Json;
+import dev.switchboard.lifecycle.GatewayState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code switchboard status}: the lock and the state file, with a clear word when they disagree. */
+@Command(name = "status", description = {
+    "Show whether the gateway runs and what it is doing.",
+    "Exit code 0 when it is running, 3 when it is not."})
+final class StatusSubcommand implements Callable<Integer> {
+  static final int NOT_RUNNING = 3;
+
+  @ParentCommand
+  SwitchboardCommand root;
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--json", description = "Print JSON for programs instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    SwitchboardCommand.exitOnSignals(root.signals());
+    PrintWriter out = spec.commandLine().getOut();
+    Path home = homeOption.resolve(root.env());
+    GatewayProcess gw = GatewayProcess.look(home);
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("home", home.toString());
+      doc.put("running", gw.running());
+      doc.put("pid", gw.running() && gw.lock().pid().isPresent()
+          ? gw.lock().pid().getAsLong() : null);
+      doc.put("stale", gw.stale());
+      doc.put("state", gw.state().orElse(null));
+      out.println(Json.mapper().writeValueAsString(doc));
+    } else {
+      printHuman(out, home, gw);
+    }
+    return gw.running() ? 0 : NOT_RUNNING;
+  }
+
+  private static void printHuman(PrintWriter out, Path home, GatewayProcess gw) {
+    GatewayState s = gw.state().orElse(null);
+    if (gw.running()) {
+      String pid = gw.lock().pid().isPresent() ? Long.toString(gw.lock().pid().getAsLong()) : "?";
+      out.println("Switchboard is running (pid " + pid + ").");
+    } else {
+      out.println("Switchboard is not running.");
+    }
+    out.println("  home:             " + home);
+    if (s == null) {
+      out.println("  state file:       none (it has never run with this home)");
+      return;
+    }
+    boolean current = gw.running() && gw.lock().pid().isPresent()
+        && gw.lock().pid().getAsLong() == s.pid();
+    out.println("  state:            " + s.state() + (current ? "" : " (recorded by pid "
+        + s.pid() + ")"));
+    if (current && s.startedAt() != null) {
+      out.println("  up:               " + human(Duration.between(s.startedAt(), Instant.now())));
+    }
+    out.println("  version:          " + s.version());
+    out.println("  service manager:  " + (s.serviceManager() == null ? "-" : s.serviceManager()));
+    out.println("  active turns:     " + s.activeTurns());
+    if (s.exitCode() != null) {
+      out.println("  exit code:        " + s.exitCode() + (s.exitReason() == null ? ""
+          : " (" + s.exitReason() + ")") + (s.restartRequested() ? ", restart requested" : ""));
+    }
+    if (s.platforms().isEmpty()) {
+      out.println("  platforms:        none enabled");
+    } else {
+      s.platforms().forEach((name, p) -> out.println("  platform " + pad(name) + p.state()
+          + (p.lastError() == null ? "" : " - " + p.lastError())));
+    }
+    out.println("  updated:          " + s.updatedAt());
+    if (gw.stale()) {
+      out.println();
+      out.println(gw.staleExplanation());
+    }
+  }
+
+  private static String pad(String name) {
+    String label = name + ":";
+    return label + " ".repeat(Math.max(1, 9 - label.length()));
+  }
+
+  private static String human(Duration d) {
+    long s = Math.max(0, d.toSeconds());
+    return s >= 3600 ? s / 3600 + "h " + s % 3600 / 60 + "m" : s / 60 + "m " + s % 60 + "s";
+  }
+}

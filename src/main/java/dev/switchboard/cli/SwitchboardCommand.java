@@ -1,0 +1,88 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.common.Version;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.lifecycle.ExitCodes;
+import dev.switchboard.lifecycle.Signals;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root command: {@code switchboard <subcommand>}. */
+@Command(name = "switchboard", mixinStandardHelpOptions = true,
+    versionProvider = SwitchboardCommand.VersionProvider.class,
+    description = "A gateway between AI agents and chat platforms.",
+    subcommands = {RunSubcommand.class, StopSubcommand.class, RestartSubcommand.class,
+        StatusSubcommand.class, VersionSubcommand.class})
+final class SwitchboardCommand implements Runnable {
+  private final Map<String, String> env;
+  private final Signals signals;
+  private final List<String> arguments;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  SwitchboardCommand(List<String> arguments, Map<String, String> env, Signals signals) {
+    this.arguments = List.copyOf(arguments);
+    this.env = Map.copyOf(env);
+    this.signals = signals;
+  }
+
+  /** The command line as given, to start an identical process after a restart. */
+  List<String> arguments() {
+    return arguments;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  Signals signals() {
+    return signals;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static int execute(String[] args, Map<String, String> env, Signals signals) {
+    return commandLine(List.of(args), env, signals).execute(args);
+  }
+
+  static CommandLine commandLine(List<String> args, Map<String, String> env, Signals signals) {
+    CommandLine cl = new CommandLine(new SwitchboardCommand(args, env, signals));
+    cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException
+        ? ExitCodes.CONFIG_ERROR : ExitCodes.CRASHED);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      if (e instanceof ConfigException) {
+        err.println("switchboard: configuration error: " + e.getMessage());
+      } else {
+        err.println("switchboard: " + e);
+      }
+      return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+    });
+    return cl;
+  }
+
+  /** Only {@code run} keeps signals for itself; the others end as the signal asks. */
+  static void exitOnSignals(Signals signals) {
+    signals.attach(name -> ExitGuard.exit(128 + switch (name) {
+      case "HUP" -> 1;
+      case "INT" -> 2;
+      case "USR1" -> 10;
+      default -> 15;
+    }));
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"switchboard " + Version.current()
+          + " (Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.common.Version;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code switchboard version}. */
+@Command(name = "version", description = "Print the version.")
+final class VersionSubcommand implements Callable<Integer> {
+  @ParentCommand
+  SwitchboardCommand root;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    SwitchboardCommand.exitOnSignals(root.signals());
+    spec.commandLine().getOut().println("switchboard " + Version.current()
+        + " (Java " + Runtime.version() + ")");
+    return 0;
+  }
+}

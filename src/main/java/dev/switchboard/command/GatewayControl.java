@@ -1,0 +1,31 @@
+package dev.switchboard.command;
+
+import dev.switchboard.platform.InboundMessage;
+import java.time.Duration;
+
+/** The commands' view of the gateway as a whole. */
+public interface GatewayControl {
+  /** What became of a /restart. */
+  enum RestartOutcome {
+    /** Recorded; the gateway is stopping and will tell the requester when it is back. */
+    ACCEPTED,
+    /** The gateway is already stopping or restarting; nothing new was recorded. */
+    ALREADY_STOPPING,
+    /** This exact message already caused a restart (it was delivered again); ignored. */
+    ALREADY_HONOURED,
+    /** The requester could not be recorded durably, so the gateway did not restart. */
+    NOT_RECORDED
+  }
+
+  RestartOutcome requestRestart(InboundMessage requester);
+
+  String state();
+
+  Duration uptime();
+
+  int activeTurns();
+
+  String backend();
+
+  String version();
+}

@@ -1,0 +1,74 @@
+package dev.switchboard.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The gateway's own settings; platforms and agent backends add theirs. */
+public final class CoreKeys {
+  private CoreKeys() {}
+
+  /** Values of {@code gateway.busy_policy}. */
+  public enum BusyPolicySetting { INTERRUPT, QUEUE }
+
+  /** Values of {@code gateway.service_manager}. */
+  public enum ServiceManagerSetting { AUTO, SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, NONE }
+
+  /** Values of {@code logging.level}. */
+  public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+  public static final ConfigKey<Duration> DRAIN_TIMEOUT = ConfigKey.optional(
+      "gateway.drain_timeout", "SWITCHBOARD_DRAIN_TIMEOUT",
+      ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(60),
+      "How long a stop or restart waits for running turns to finish before interrupting them.");
+
+  public static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.optional(
+      "gateway.shutdown_grace", "SWITCHBOARD_SHUTDOWN_GRACE",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)), Duration.ofSeconds(15),
+      "Time after the drain for interrupting turns, disconnecting platforms and stopping tasks;"
+          + " drain_timeout + shutdown_grace is the hard deadline of a stop.");
+
+  public static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.optional(
+      "gateway.connect_timeout", "SWITCHBOARD_CONNECT_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)), Duration.ofSeconds(30),
+      "How long one platform may take to connect at start before it is marked failed.");
+
+  public static final ConfigKey<Duration> DISCONNECT_TIMEOUT = ConfigKey.optional(
+      "gateway.disconnect_timeout", "SWITCHBOARD_DISCONNECT_TIMEOUT",
+      ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)), Duration.ofSeconds(5),
+      "How long one platform may take to disconnect at stop before it is abandoned.");
+
+  public static final ConfigKey<BusyPolicySetting> BUSY_POLICY = ConfigKey.optional(
+      "gateway.busy_policy", "SWITCHBOARD_BUSY_POLICY",
+      ValueType.choice(BusyPolicySetting.class), BusyPolicySetting.INTERRUPT,
+      "What a message does while its session has a turn running: interrupt it, or queue behind"
+          + " it.");
+
+  public static final ConfigKey<Integer> MAX_QUEUED = ConfigKey.optional(
+      "gateway.max_queued_messages", "SWITCHBOARD_MAX_QUEUED_MESSAGES",
+      ValueType.integer(1, 1000), 20,
+      "Messages that may wait behind a running turn in one session; more are refused.");
+
+  public static final ConfigKey<Boolean> GROUP_SESSION_PER_USER = ConfigKey.optional(
+      "gateway.group_sessions_per_user", "SWITCHBOARD_GROUP_SESSIONS_PER_USER",
+      ValueType.bool(), true,
+      "In group chats, give each user their own session instead of one per chat.");
+
+  public static final ConfigKey<ServiceManagerSetting> SERVICE_MANAGER = ConfigKey.optional(
+      "gateway.service_manager", "SWITCHBOARD_SERVICE_MANAGER",
+      ValueType.choice(ServiceManagerSetting.class), ServiceManagerSetting.AUTO,
+      "Who restarts the gateway: auto detects systemd, s6, runit, launchd and Kubernetes (then a"
+          + " restart exits 75); none relaunches a detached copy itself.");
+
+  public static final ConfigKey<String> BACKEND = ConfigKey.optional(
+      "agent.backend", "SWITCHBOARD_BACKEND", ValueType.string(), "echo",
+      "Which agent backend answers turns.");
+
+  public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
+      "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
+      "Log level of the gateway's own messages (libraries stay at warn).");
+
+  public static List<ConfigKey<?>> all() {
+    return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
+        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND, LOG_LEVEL);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.platform.PlatformAdapter;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code switchboard run}, from the state directory to the exit code: take the lock (before
+ * touching anything in the directory), record "starting", load and validate the configuration,
+ * build the runtime, hand it the signals, run it.
+ */
+public final class Gateway {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  /** A plain start waits this long for the lock: long enough to ride out a status probe. */
+  static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+  /** A relaunched copy waits this long for its predecessor to exit. */
+  static final Duration RELAUNCH_LOCK_WAIT = Duration.ofSeconds(120);
+
+  private Gateway() {}
+
+  /**
+   * What the command line knows before the gateway starts.
+   *
+   * @param relaunchCommand how to start this same gateway again (for restarts without a
+   *     service manager)
+   * @param applyLogLevel applies {@code logging.level} once the configuration is read
+   */
+  public record Launch(
+      Path home,
+      Map<String, String> environment,
+      List<String> relaunchCommand,
+      String version,
+      Signals signals,
+      Consumer<CoreKeys.LogLevel> applyLogLevel) {}
+
+  /** Creates the state directory (owner-only) if needed. */
+  public static void prepareHome(Path home) throws IOException {
+    if (!Files.isDirectory(home)) {
+      Files.createDirectories(home);
+      try {
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException ignored) {
+        // not a POSIX file system
+      }
+    }
+  }
+
+  public static int run(Launch launch) {
+    Path home = launch.home();
+    Map<String, String> env = launch.environment();
+    String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);
+    GatewayLock lock;
+    try {
+      lock = GatewayLock.acquire(home, relaunchedFrom != null ? RELAUNCH_LOCK_WAIT : LOCK_WAIT);
+    } catch (GatewayLock.HeldException e) {
+      log.error("another gateway is already running with home {} ({}); stop it with"
+          + " 'switchboard stop --home {}' or give this one another --home", home,
+          e.getMessage(), home);
+      return ExitCodes.CRASHED;
+    } catch (IOException e) {
+      log.error("cannot lock {}: {}", GatewayLock.path(home), e.getMessage());
+      return ExitCodes.CRASHED;
+    }
+    try (lock) {
+      removeStaleTemporaryFiles(home);
+      Clock clock = Clock.systemUTC();
+      StateFile state = new StateFile(home, new GatewayState(ProcessHandle.current().pid(),
+          GatewayState.STARTING, launch.version(), home.toString(), clock.instant(),
+          clock.instant(), null, null, false, 0, null, Map.of()), clock);
+      state.update(s -> s);
+      if (relaunchedFrom != null) {
+        log.info("relaunched by a restart of process {}", relaunchedFrom);
+      }
+      GatewayRuntime runtime;
+      try {
+        runtime = assemble(launch, state);
+      } catch (ConfigException e) {
+        log.error("configuration error: {}", e.getMessage());
+        state.update(s -> s.withState(GatewayState.STARTUP_FAILED)
+            .withExit(ExitCodes.CONFIG_ERROR, "configuration error: " + e.getMessage(), false));
+        return ExitCodes.CONFIG_ERROR;
+      } catch (RuntimeException e) {
+        log.error("could not assemble the gateway", e);
+        state.update(s -> s.withState(GatewayState.STARTUP_FAILED)
+            .withExit(ExitCodes.CRASHED, "start failed: " + e, false));
+        return ExitCodes.CRASHED;
+      }
+      launch.signals().attach(runtime::onSignal);
+      return runtime.run();
+    } catch (IOException e) {
+      log.warn("could not release {}: {}", GatewayLock.path(home), e.getMessage());
+      return ExitCodes.CRASHED;
+    }
+  }
+
+  private static GatewayRuntime assemble(Launch launch, StateFile state) {
+    Path home = launch.home();
+    PluginCatalog catalog = PluginCatalog.discover();
+    ConfigLoader loader = new ConfigLoader(catalog.schema());
+    Config config = loader.load(home, launch.environment());
+    launch.applyLogLevel().accept(config.get(CoreKeys.LOG_LEVEL));
+    loader.warnings().forEach(log::warn);
+    GatewaySettings settings = GatewaySettings.from(config);
+    ServiceManager serviceManager = ServiceManager.detect(config.get(CoreKeys.SERVICE_MANAGER),
+        launch.environment(), ProcessHandle.current().parent()
+            .flatMap(p -> p.info().command()));
+    AgentBackend backend = catalog.createBackend(config);
+    List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config);
+    return GatewayRuntime.builder(home, settings, state)
+        .backend(backend)
+        .adapters(adapters)
+        .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))
+        .serviceManager(serviceManager)
+        .relauncher(new DetachedRelauncher(launch.relaunchCommand(), home.resolve("logs")))
+        .version(launch.version())
+        .build();
+  }
+
+  // A process killed in the middle of an atomic write leaves its temporary file; we hold the
+  // lock, so no live process is writing one now.
+  private static void removeStaleTemporaryFiles(Path home) {
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(home, ".*.tmp")) {
+      for (Path p : stale) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      log.debug("could not clean temporary files in {}: {}", home, e.toString());
+    }
+  }
+}

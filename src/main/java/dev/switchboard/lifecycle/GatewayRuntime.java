@@ -1,0 +1,418 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.command.CommandTable;
+import dev.switchboard.command.GatewayControl;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformState;
+import dev.switchboard.session.Dispatcher;
+import dev.switchboard.session.DispatcherListener;
+import dev.switchboard.session.DrainReason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: starts the dispatcher and the platforms, serves until a stop is requested,
+ * and stops according to the lifecycle contract in DESIGN.md.
+ *
+ * <p>Start order: dispatch loop, then platforms (connected in parallel, each bounded), then the
+ * watchdog, then READY. Stop order is the reverse and lives in {@link StopSequence}; the single
+ * flight and the exit code live in {@link StopCoordinator}. {@link #run()} blocks the calling
+ * thread (main) until the stop is over and returns the exit code; only {@code main} exits.
+ */
+public final class GatewayRuntime implements GatewayControl {
+  private static final Logger log = LoggerFactory.getLogger(GatewayRuntime.class);
+
+  private final Path home;
+  private final GatewaySettings settings;
+  private final AgentBackend backend;
+  private final SupervisorNotifier notifier;
+  private final ServiceManager serviceManager;
+  private final StateFile stateFile;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final String version;
+
+  private final TaskSupervisor tasks;
+  private final ProgressMonitor progress = new ProgressMonitor();
+  private final PlatformRouter router;
+  private final Delivery delivery;
+  private final Dispatcher dispatcher;
+  private final List<PlatformSlot> slots = new ArrayList<>();
+  private final RestartLedger restartLedger;
+  private final UnansweredLedger unanswered;
+  private final HardDeadline hardDeadline;
+  private final StopCoordinator stops;
+  private final StopSequence stopSequence;
+  private final long startedNanos;
+
+  private GatewayRuntime(Builder b) {
+    this.home = b.home;
+    this.settings = b.settings;
+    this.backend = Objects.requireNonNull(b.backend, "backend");
+    this.notifier = b.notifier;
+    this.serviceManager = b.serviceManager;
+    this.stateFile = b.stateFile;
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.version = b.version;
+    this.startedNanos = ticker.nanos();
+
+    this.restartLedger = new RestartLedger(home);
+    this.unanswered = new UnansweredLedger(home);
+    this.tasks = new TaskSupervisor(ticker, reason -> {
+      if (stops().stopping()) {
+        return; // the stop itself ends critical tasks
+      }
+      log.error("{}; stopping the gateway so its supervisor can start a healthy one", reason);
+      stops().request(StopRequest.crash(reason));
+    });
+    this.router = new PlatformRouter(b.adapters);
+    this.delivery = new Delivery(router, ticker);
+    this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery,
+        CommandTable.standard(List.of()), this, new Listener(), tasks, ticker);
+    for (PlatformAdapter adapter : b.adapters) {
+      slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, clock, ticker));
+    }
+    Halter halter = b.halter;
+    this.hardDeadline = new HardDeadline(code -> {
+      halter.halt(code);
+      stops().forceExit(code); // reached only when the halter returns, as in tests
+    }, home.resolve("logs"));
+    this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
+        notifier, serviceManager, b.relauncher, ticker);
+    this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
+        b.startThread);
+  }
+
+  private StopCoordinator stops() {
+    return stops;
+  }
+
+  public static Builder builder(Path home, GatewaySettings settings, StateFile stateFile) {
+    return new Builder(home, settings, stateFile);
+  }
+
+  /** Starts, serves until stopped, and returns the exit code. Call once, from the start thread. */
+  public int run() {
+    try {
+      start();
+    } catch (InterruptedException e) {
+      if (!stops.stopping()) {
+        stops.request(StopRequest.crash("start interrupted"));
+      }
+      log.info("start cut short by the stop request");
+    } catch (RuntimeException | Error e) {
+      log.error("start failed", e);
+      stops.request(StopRequest.crash("start failed: " + e));
+    } finally {
+      stops.startupFinished();
+    }
+    return stops.awaitExit();
+  }
+
+  private void start() throws InterruptedException {
+    log.info("Switchboard {} starting: pid {}, home {}, service manager {}, agent {}", version,
+        ProcessHandle.current().pid(), home, serviceManager.label(), backend.describe());
+    stateFile.update(s -> s.withServiceManager(serviceManager.label()));
+    progress.register(dispatcher.heartbeat());
+    tasks.spawnCritical("dispatch-loop", dispatcher::runLoop);
+    connectPlatforms();
+    notifier.watchdogTimeout().ifPresent(timeout -> {
+      log.info("systemd watchdog every {} ms; pings sent only while all loops make progress",
+          timeout.toMillis());
+      tasks.spawn("watchdog", new WatchdogPinger(notifier, progress, timeout));
+    });
+    if (stops.stopping()) {
+      throw new InterruptedException("stop requested during start");
+    }
+    long connected = slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count();
+    stateFile.update(s -> GatewayState.STARTING.equals(s.state())
+        ? s.withState(GatewayState.RUNNING) : s);
+    String summary = connected + " of " + slots.size() + " platform(s) connected";
+    notifier.ready("Running: " + summary);
+    if (slots.isEmpty()) {
+      log.warn("Switchboard is running, but no chat platform is enabled, so it has nothing to"
+          + " talk to yet. This release ships no platform adapters; see README.md.");
+    } else {
+      log.info("Switchboard is running: {}", summary);
+    }
+    tasks.spawn("notices after start", this::sendNoticesAfterStart);
+  }
+
+  private void connectPlatforms() throws InterruptedException {
+    List<Thread> connecting = new ArrayList<>();
+    for (PlatformSlot slot : slots) {
+      connecting.add(Thread.ofVirtual().name("connect " + slot.name()).start(() -> {
+        try {
+          slot.connect(dispatcher::submit, settings.connectTimeout());
+        } catch (InterruptedException e) {
+          log.info("{}: connect abandoned, the gateway is stopping", slot.name());
+        }
+      }));
+    }
+    try {
+      for (Thread t : connecting) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      connecting.forEach(Thread::interrupt);
+      throw e;
+    }
+  }
+
+  private void sendNoticesAfterStart() {
+    restartLedger.claimPending().ifPresent(requester -> {
+      ChatRef chat = requester.chat();
+      if (!router.has(chat.platform())) {
+        log.warn("the restart was requested from {}, which is not enabled now; cannot say"
+            + " 'restarted' there", chat);
+      } else if (delivery.notice(chat, "\u2705 Switchboard restarted and is back (version "
+          + version + ").")) {
+        log.info("told {} that the restart it asked for is done", chat);
+      }
+    });
+    Map<ChatRef, Integer> perChat = new LinkedHashMap<>();
+    for (UnansweredLedger.Entry e : unanswered.claimAll()) {
+      perChat.merge(e.chat(), 1, Integer::sum);
+    }
+    perChat.forEach((chat, count) -> {
+      if (!router.has(chat.platform())) {
+        log.warn("{} unanswered message(s) from {}, which is not enabled now", count, chat);
+        return;
+      }
+      delivery.notice(chat, "Switchboard is back. " + count + " message(s) you sent while it"
+          + " was stopping were not answered; please send "
+          + (count == 1 ? "it" : "them") + " again.");
+    });
+  }
+
+  /** Entry point for the signal handlers: TERM, INT and HUP stop; USR1 restarts. */
+  public void onSignal(String name) {
+    switch (name) {
+      case "TERM", "INT", "HUP" -> stops.request(StopRequest.signal(StopKind.STOP, "SIG" + name));
+      case "USR1" -> stops.request(StopRequest.signal(StopKind.RESTART, "SIGUSR1"));
+      default -> log.warn("ignoring signal SIG{}", name);
+    }
+  }
+
+  /** Requests a stop or restart from code (the CLI, tests); see {@link StopCoordinator}. */
+  public boolean request(StopRequest request) {
+    return stops.request(request);
+  }
+
+  private int exitCodeFor(StopRequest r) {
+    return switch (r.kind()) {
+      case STOP -> ExitCodes.STOPPED;
+      case RESTART -> serviceManager == ServiceManager.NONE ? ExitCodes.STOPPED
+          : ExitCodes.RESTART;
+      case CONFIG_ERROR -> ExitCodes.CONFIG_ERROR;
+      case CRASH -> ExitCodes.CRASHED;
+    };
+  }
+
+  /** Lifecycle rule 3: the code is on disk, and the hard deadline armed, before any teardown. */
+  private void recordIntent(StopRequest r, int code, boolean duringStartup) {
+    boolean restart = r.kind() == StopKind.RESTART;
+    log.info("{} requested by {}; exit code will be {}{}", restart ? "restart" : "stop",
+        r.source(), code, restart && serviceManager == ServiceManager.NONE
+            ? " and a detached copy will be started" : "");
+    String finalState = finalState(r, duringStartup);
+    stateFile.update(s -> s.withState(GatewayState.DRAINING).withExit(code, r.source(), restart));
+    Duration budget = settings.hardDeadline();
+    hardDeadline.arm(budget, stops::exitCode, () -> stateFile.update(s -> s
+        .withState(finalState)
+        .withExit(stops.exitCode(), s.exitReason() + "; hard deadline reached",
+            s.restartRequested())));
+    notifier.stopping((restart ? "Restarting" : "Stopping") + ": requested by " + r.source());
+    notifier.extendTimeout(budget.plusSeconds(5));
+  }
+
+  private static String finalState(StopRequest r, boolean duringStartup) {
+    boolean failed = r.kind() == StopKind.CRASH || r.kind() == StopKind.CONFIG_ERROR;
+    return duringStartup && failed ? GatewayState.STARTUP_FAILED : GatewayState.STOPPED;
+  }
+
+  private int tearDown(StopRequest first, int recordedCode, boolean duringStartup) {
+    try {
+      return stopSequence.run(first, recordedCode, stops.skipDrain(),
+          finalState(first, duringStartup), stops::relaunchCancelled);
+    } finally {
+      hardDeadline.disarm();
+    }
+  }
+
+  // ---- GatewayControl, for the slash commands ----
+
+  @Override
+  public RestartOutcome requestRestart(InboundMessage requester) {
+    if (restartLedger.honoured(requester)) {
+      log.info("ignoring /restart message {}: it already caused a restart (redelivered)",
+          requester.dedupeKey());
+      return RestartOutcome.ALREADY_HONOURED;
+    }
+    StopRequest request = StopRequest.restart("/restart from " + requester.chat());
+    try {
+      boolean first = stops.requestIf(request,
+          () -> restartLedger.record(requester, clock.instant()));
+      return first ? RestartOutcome.ACCEPTED : RestartOutcome.ALREADY_STOPPING;
+    } catch (IOException e) {
+      log.error("not restarting: could not record who asked ({}); without that record a"
+          + " redelivered /restart would restart again", e.getMessage());
+      return RestartOutcome.NOT_RECORDED;
+    }
+  }
+
+  @Override
+  public String state() {
+    return stateFile.current().state();
+  }
+
+  @Override
+  public Duration uptime() {
+    return Duration.ofNanos(ticker.nanos() - startedNanos);
+  }
+
+  @Override
+  public int activeTurns() {
+    return dispatcher.activeTurns();
+  }
+
+  @Override
+  public String backend() {
+    return backend.describe();
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  // ---- for tests and the CLI ----
+
+  CompletableFuture<Integer> exitFuture() {
+    return stops.exitFuture();
+  }
+
+  TaskSupervisor tasks() {
+    return tasks;
+  }
+
+  StopCoordinator stopCoordinator() {
+    return stops;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  ProgressMonitor progress() {
+    return progress;
+  }
+
+  private final class Listener implements DispatcherListener {
+    @Override
+    public void activeTurnsChanged(int activeTurns) {
+      stateFile.update(s -> s.withActiveTurns(activeTurns));
+    }
+
+    @Override
+    public void unanswered(InboundMessage message, DrainReason reason) {
+      unanswered.add(message, reason);
+    }
+  }
+
+  /** Assembles a runtime; everything but home, settings, state file and backend has a default. */
+  public static final class Builder {
+    private final Path home;
+    private final GatewaySettings settings;
+    private final StateFile stateFile;
+    private AgentBackend backend;
+    private List<PlatformAdapter> adapters = List.of();
+    private SupervisorNotifier notifier = SupervisorNotifier.NONE;
+    private ServiceManager serviceManager = ServiceManager.NONE;
+    private Relauncher relauncher = () -> {
+      throw new IOException("no relaunch command configured");
+    };
+    private Halter halter = Halter.RUNTIME;
+    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.system();
+    private String version = "dev";
+    private Thread startThread = Thread.currentThread();
+
+    private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
+      this.home = home;
+      this.settings = settings;
+      this.stateFile = stateFile;
+    }
+
+    public Builder backend(AgentBackend b) {
+      this.backend = b;
+      return this;
+    }
+
+    public Builder adapters(List<PlatformAdapter> a) {
+      this.adapters = List.copyOf(a);
+      return this;
+    }
+
+    public Builder notifier(SupervisorNotifier n) {
+      this.notifier = n;
+      return this;
+    }
+
+    public Builder serviceManager(ServiceManager m) {
+      this.serviceManager = m;
+      return this;
+    }
+
+    public Builder relauncher(Relauncher r) {
+      this.relauncher = r;
+      return this;
+    }
+
+    public Builder halter(Halter h) {
+      this.halter = h;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    public Builder ticker(Ticker t) {
+      this.ticker = t;
+      return this;
+    }
+
+    public Builder version(String v) {
+      this.version = v;
+      return this;
+    }
+
+    /** The thread that will call {@link GatewayRuntime#run()}; the caller's by default. */
+    public Builder startThread(Thread t) {
+      this.startThread = t;
+      return this;
+    }
+
+    public GatewayRuntime build() {
+      return new GatewayRuntime(this);
+    }
+  }
+}

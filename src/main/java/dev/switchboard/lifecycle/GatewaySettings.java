@@ -1,0 +1,36 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.session.BusyPolicy;
+import dev.switchboard.session.DispatcherSettings;
+import java.time.Duration;
+
+/** The settings the runtime reads, typed, from a validated {@link Config}. */
+public record GatewaySettings(
+    Duration drainTimeout,
+    Duration shutdownGrace,
+    Duration connectTimeout,
+    Duration disconnectTimeout,
+    DispatcherSettings dispatcher) {
+
+  public static GatewaySettings from(Config config) {
+    DispatcherSettings d = DispatcherSettings.defaults();
+    return new GatewaySettings(
+        config.get(CoreKeys.DRAIN_TIMEOUT),
+        config.get(CoreKeys.SHUTDOWN_GRACE),
+        config.get(CoreKeys.CONNECT_TIMEOUT),
+        config.get(CoreKeys.DISCONNECT_TIMEOUT),
+        new DispatcherSettings(
+            BusyPolicy.valueOf(config.get(CoreKeys.BUSY_POLICY).name()),
+            config.get(CoreKeys.GROUP_SESSION_PER_USER),
+            config.get(CoreKeys.MAX_QUEUED),
+            d.intakeCapacity(),
+            d.intakeWait()));
+  }
+
+  /** The whole stop's budget: after this the hard deadline ends the process. */
+  public Duration hardDeadline() {
+    return drainTimeout.plus(shutdownGrace);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.switchboard.lifecycle;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The content of {@code gateway_state.json}: what the gateway is doing, for {@code switchboard
+ * status}, supervisors and people. Field names are snake_case on disk.
+ *
+ * @param state starting, running, draining, stopped or startup_failed
+ * @param exitCode null until the exit code is decided (which happens before teardown starts)
+ * @param exitReason who or what ended the process, null while running
+ */
+public record GatewayState(
+    long pid,
+    String state,
+    String version,
+    String home,
+    Instant startedAt,
+    Instant updatedAt,
+    Integer exitCode,
+    String exitReason,
+    boolean restartRequested,
+    int activeTurns,
+    String serviceManager,
+    Map<String, PlatformStatus> platforms) {
+
+  public static final String STARTING = "starting";
+  public static final String RUNNING = "running";
+  public static final String DRAINING = "draining";
+  public static final String STOPPED = "stopped";
+  public static final String STARTUP_FAILED = "startup_failed";
+
+  /** One platform's line in the state file. */
+  public record PlatformStatus(String state, String lastError, Instant updatedAt) {}
+
+  public GatewayState {
+    platforms = platforms == null ? Map.of() : Map.copyOf(new TreeMap<>(platforms));
+  }
+
+  /** True for a state in which a live process should hold the lock. */
+  public boolean claimsAlive() {
+    return STARTING.equals(state) || RUNNING.equals(state) || DRAINING.equals(state);
+  }
+
+  GatewayState withState(String newState) {
+    return new GatewayState(pid, newState, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, serviceManager, platforms);
+  }
+
+  GatewayState withExit(int code, String reason, boolean restart) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
+        restart, activeTurns, serviceManager, platforms);
+  }
+
+  GatewayState withActiveTurns(int turns) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, turns, serviceManager, platforms);
+  }
+
+  GatewayState withServiceManager(String manager) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, manager, platforms);
+  }
+
+  GatewayState withPlatform(String name, PlatformStatus status) {
+    Map<String, PlatformStatus> copy = new TreeMap<>(platforms);
+    copy.put(name, status);
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, serviceManager, copy);
+  }
+
+  GatewayState touchedAt(Instant now) {
+    return new GatewayState(pid, state, version, home, startedAt, now, exitCode, exitReason,
+        restartRequested, activeTurns, serviceManager, platforms);
+  }
+}

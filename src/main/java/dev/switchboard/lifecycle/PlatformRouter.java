@@ -1,0 +1,56 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.delivery.Outbound;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformLimits;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Sends each outbound call to the adapter of the chat's platform. */
+final class PlatformRouter implements Outbound {
+  /** For a platform that is not enabled: nothing is sent there, but chunking must still work. */
+  private static final PlatformLimits FALLBACK = new PlatformLimits(4000, false, Duration.ZERO);
+
+  private final Map<String, PlatformAdapter> byName = new LinkedHashMap<>();
+
+  PlatformRouter(List<PlatformAdapter> adapters) {
+    for (PlatformAdapter a : adapters) {
+      if (byName.putIfAbsent(a.name(), a) != null) {
+        throw new IllegalArgumentException("two adapters named " + a.name());
+      }
+    }
+  }
+
+  boolean has(String platform) {
+    return byName.containsKey(platform);
+  }
+
+  @Override
+  public PlatformLimits limits(String platform) {
+    PlatformAdapter a = byName.get(platform);
+    return a == null ? FALLBACK : a.limits();
+  }
+
+  @Override
+  public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    return adapter(chat.platform()).send(chat, text);
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) throws PlatformException {
+    adapter(message.chat().platform()).edit(message, text);
+  }
+
+  private PlatformAdapter adapter(String platform) throws PlatformException {
+    PlatformAdapter a = byName.get(platform);
+    if (a == null) {
+      throw new PlatformException("platform '" + platform + "' is not enabled", true);
+    }
+    return a;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformState;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One adapter as the gateway runs it: connect and disconnect bounded by timeouts whatever the
+ * adapter does, background loops run in the supervised set, heartbeats in the progress
+ * monitor, state changes in the state file. Adapters stay simple; the bounds live here.
+ */
+final class PlatformSlot implements PlatformContext {
+  private static final Logger log = LoggerFactory.getLogger(PlatformSlot.class);
+
+  private final PlatformAdapter adapter;
+  private final TaskSupervisor tasks;
+  private final ProgressMonitor progress;
+  private final StateFile stateFile;
+  private final Clock clock;
+  private final Ticker ticker;
+  private volatile PlatformState state = PlatformState.DISCONNECTED;
+
+  PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
+      StateFile stateFile, Clock clock, Ticker ticker) {
+    this.adapter = adapter;
+    this.tasks = tasks;
+    this.progress = progress;
+    this.stateFile = stateFile;
+    this.clock = clock;
+    this.ticker = ticker;
+  }
+
+  PlatformAdapter adapter() {
+    return adapter;
+  }
+
+  String name() {
+    return adapter.name();
+  }
+
+  PlatformState state() {
+    return state;
+  }
+
+  /** Connects within {@code timeout}; on failure the platform is marked failed, not fatal. */
+  boolean connect(InboundHandler inbound, Duration timeout) throws InterruptedException {
+    reportState(PlatformState.CONNECTING, null);
+    BoundedCall.Outcome outcome = BoundedCall.run("connect " + name(), timeout, () -> {
+      adapter.connect(inbound, this);
+      return null;
+    });
+    return switch (outcome) {
+      case BoundedCall.Outcome.Done d -> {
+        if (state == PlatformState.CONNECTING) {
+          reportState(PlatformState.CONNECTED, null);
+        }
+        log.info("{}: connected", name());
+        yield true;
+      }
+      case BoundedCall.Outcome.Failed f -> {
+        String why = describe(f.error());
+        log.error("{}: could not connect: {}", name(), why);
+        reportState(PlatformState.FAILED, "connect failed: " + why);
+        yield false;
+      }
+      case BoundedCall.Outcome.TimedOut t -> {
+        log.error("{}: did not connect within {} ms; giving up on it", name(),
+            t.after().toMillis());
+        reportState(PlatformState.FAILED, "connect timed out after " + t.after().toSeconds()
+            + " s");
+        yield false;
+      }
+    };
+  }
+
+  /** Disconnects within {@code timeout}; an adapter that fails or hangs is abandoned and logged. */
+  void disconnect(Duration timeout) {
+    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("disconnect " + name(),
+        timeout, () -> {
+          adapter.disconnect();
+          return null;
+        });
+    switch (outcome) {
+      case BoundedCall.Outcome.Done d -> {
+        log.info("{}: disconnected", name());
+        reportState(PlatformState.DISCONNECTED, null);
+      }
+      case BoundedCall.Outcome.Failed f -> {
+        log.warn("{}: disconnect failed: {}", name(), describe(f.error()));
+        reportState(PlatformState.DISCONNECTED, "disconnect failed: " + describe(f.error()));
+      }
+      case BoundedCall.Outcome.TimedOut t -> {
+        log.warn("{}: did not disconnect within {} ms; abandoned", name(), t.after().toMillis());
+        reportState(PlatformState.DISCONNECTED, "disconnect timed out");
+      }
+    }
+  }
+
+  private static String describe(Throwable t) {
+    String msg = t.getMessage();
+    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+  }
+
+  @Override
+  public void spawn(String loopName, Runnable loop) {
+    tasks.spawn(name() + " " + loopName, loop);
+  }
+
+  @Override
+  public Heartbeat heartbeat(String loopName, Duration maxSilence) {
+    Heartbeat h = new Heartbeat(name() + " " + loopName, maxSilence, ticker);
+    progress.register(h);
+    return h;
+  }
+
+  @Override
+  public void reportState(PlatformState newState, String error) {
+    state = newState;
+    stateFile.update(s -> s.withPlatform(name(),
+        new GatewayState.PlatformStatus(newState.label(), error, clock.instant())));
+  }
+}

@@ -1,0 +1,98 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.agent.AgentBackendFactory;
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.ConfigSchema;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformAdapterFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * The platform adapters and agent backends on the class path, found with {@link ServiceLoader}
+ * so the core never names one, and the configuration schema they make up together.
+ */
+public final class PluginCatalog {
+  private final Map<String, PlatformAdapterFactory> platforms;
+  private final Map<String, AgentBackendFactory> backends;
+
+  PluginCatalog(List<PlatformAdapterFactory> platforms, List<AgentBackendFactory> backends) {
+    this.platforms = new TreeMap<>();
+    this.backends = new TreeMap<>();
+    for (PlatformAdapterFactory f : platforms) {
+      if (this.platforms.putIfAbsent(f.name(), f) != null) {
+        throw new IllegalStateException("two platform adapters named " + f.name());
+      }
+      requireUnder("platforms." + f.name() + ".", f.configKeys(), f.name());
+      if (!f.configKeys().contains(f.enabledKey())) {
+        throw new IllegalStateException("platform " + f.name() + " must list its enabled key");
+      }
+    }
+    for (AgentBackendFactory f : backends) {
+      if (this.backends.putIfAbsent(f.name(), f) != null) {
+        throw new IllegalStateException("two agent backends named " + f.name());
+      }
+      requireUnder("agent." + f.name() + ".", f.configKeys(), f.name());
+    }
+  }
+
+  private static void requireUnder(String prefix, List<ConfigKey<?>> keys, String owner) {
+    for (ConfigKey<?> k : keys) {
+      if (!k.path().startsWith(prefix)) {
+        throw new IllegalStateException(owner + " declares " + k.path() + " outside " + prefix);
+      }
+    }
+  }
+
+  public static PluginCatalog discover() {
+    ClassLoader cl = PluginCatalog.class.getClassLoader();
+    return new PluginCatalog(
+        ServiceLoader.load(PlatformAdapterFactory.class, cl).stream()
+            .map(ServiceLoader.Provider::get).toList(),
+        ServiceLoader.load(AgentBackendFactory.class, cl).stream()
+            .map(ServiceLoader.Provider::get).toList());
+  }
+
+  public ConfigSchema schema() {
+    List<ConfigKey<?>> keys = new ArrayList<>(CoreKeys.all());
+    platforms.values().forEach(f -> keys.addAll(f.configKeys()));
+    backends.values().forEach(f -> keys.addAll(f.configKeys()));
+    return ConfigSchema.of(keys);
+  }
+
+  public List<String> platformNames() {
+    return List.copyOf(platforms.keySet());
+  }
+
+  public List<String> backendNames() {
+    return List.copyOf(backends.keySet());
+  }
+
+  public AgentBackend createBackend(Config config) {
+    String name = config.get(CoreKeys.BACKEND);
+    AgentBackendFactory f = backends.get(name);
+    if (f == null) {
+      throw new ConfigException(CoreKeys.BACKEND.path(), "unknown agent backend '" + name
+          + "'; available: " + String.join(", ", backends.keySet()));
+    }
+    return f.create(config);
+  }
+
+  /** Adapters for the platforms whose {@code enabled} setting is true, in name order. */
+  public List<PlatformAdapter> createEnabledPlatforms(Config config) {
+    List<PlatformAdapter> out = new ArrayList<>();
+    for (PlatformAdapterFactory f : platforms.values()) {
+      if (Boolean.TRUE.equals(config.get(f.enabledKey()))) {
+        out.add(f.create(config));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.lifecycle;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Our handlers for TERM, INT, HUP and USR1, installed first thing in {@code main} so the JVM's
+ * defaults (SIGTERM: exit 143; SIGUSR1: die at once) never apply once we are up. Signals that
+ * arrive before the gateway attaches are queued and replayed to it.
+ *
+ * <p>SIGQUIT is left to the JVM, which owns it: it prints every thread's stack to stdout and
+ * keeps running, which is exactly what we want from it.
+ *
+ * <p>{@code sun.misc.Signal} is reached by reflection: it is the only JDK API for signal
+ * handlers, and javac's "internal proprietary API" warning on it cannot be silenced under
+ * {@code --release}.
+ */
+public final class Signals {
+  private static final Logger log = LoggerFactory.getLogger(Signals.class);
+  public static final List<String> HANDLED = List.of("TERM", "INT", "HUP", "USR1");
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<String> pending = new ArrayList<>(); // guarded by lock
+  private Consumer<String> listener; // guarded by lock
+
+  private Signals() {}
+
+  /** Installs the handlers; signals are queued until {@link #attach}. */
+  public static Signals install() {
+    Signals signals = new Signals();
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+      Constructor<?> newSignal = signalClass.getConstructor(String.class);
+      Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+      Method getName = signalClass.getMethod("getName");
+      InvocationHandler ih = (proxy, method, args) -> switch (method.getName()) {
+        case "handle" -> {
+          signals.deliver((String) getName.invoke(args[0]));
+          yield null;
+        }
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "equals" -> proxy == args[0];
+        case "toString" -> "switchboard-signal-handler";
+        default -> null;
+      };
+      Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(),
+          new Class<?>[] {handlerClass}, ih);
+      for (String name : HANDLED) {
+        handle.invoke(null, newSignal.newInstance(name), handler);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // Without handlers SIGTERM still ends the JVM (exit 143) through shutdown hooks; say so.
+      log.error("could not install signal handlers; SIGTERM will exit with 143: {}", e.toString());
+    }
+    return signals;
+  }
+
+  /** Sends queued and future signals to {@code target}. */
+  public void attach(Consumer<String> target) {
+    List<String> replay;
+    lock.lock();
+    try {
+      listener = target;
+      replay = new ArrayList<>(pending);
+      pending.clear();
+    } finally {
+      lock.unlock();
+    }
+    replay.forEach(target);
+  }
+
+  /** Signals received while nothing was attached, in order. */
+  public List<String> pending() {
+    lock.lock();
+    try {
+      return List.copyOf(pending);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The handler's entry; public so tests can deliver a signal without sending one. */
+  public void deliver(String name) {
+    Consumer<String> target;
+    lock.lock();
+    try {
+      target = listener;
+      if (target == null) {
+        pending.add(name);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (target != null) {
+      target.accept(name);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.platform;
+
+/**
+ * Speaks one platform's wire protocol. It knows nothing of sessions or agents: it turns inbound
+ * events into {@link InboundMessage}s and sends or edits text on request.
+ *
+ * <p>The gateway bounds {@link #connect} and {@link #disconnect} with timeouts and interrupts
+ * them when they overrun, so an adapter must return promptly when interrupted. {@link #send}
+ * and {@link #edit} may be called from many threads at once.
+ */
+public interface PlatformAdapter {
+  /** The platform's name as used in configuration and state: "telegram". */
+  String name();
+
+  PlatformLimits limits();
+
+  /**
+   * Connects, verifies credentials, and starts receiving: inbound messages go to {@code
+   * inbound}, background loops run through {@code context}. Returns once connected.
+   */
+  void connect(InboundHandler inbound, PlatformContext context) throws Exception;
+
+  /** Stops receiving and closes connections. The loops spawned in connect are also interrupted. */
+  void disconnect() throws Exception;
+
+  /** Sends a new message and returns its reference. */
+  MessageRef send(ChatRef chat, String text) throws PlatformException;
+
+  /** Replaces the text of a message this adapter sent. */
+  void edit(MessageRef message, String text) throws PlatformException;
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.platform;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigKey;
+import java.util.List;
+
+/**
+ * Creates one platform's adapter. Factories are found with {@link java.util.ServiceLoader}, so
+ * the gateway's core never names an adapter class.
+ */
+public interface PlatformAdapterFactory {
+  /** The platform's name; its settings live under {@code platforms.<name>.}. */
+  String name();
+
+  /** Whether this platform is turned on in the given configuration. */
+  ConfigKey<Boolean> enabledKey();
+
+  /** Every setting this platform reads, all under {@code platforms.<name>.}, enabledKey included. */
+  List<ConfigKey<?>> configKeys();
+
+  /** Builds the adapter; throws {@link dev.switchboard.config.ConfigException} on bad settings. */
+  PlatformAdapter create(Config config);
+}

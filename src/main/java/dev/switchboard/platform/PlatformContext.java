@@ -1,0 +1,19 @@
+package dev.switchboard.platform;
+
+import dev.switchboard.common.Heartbeat;
+import java.time.Duration;
+
+/**
+ * What the gateway gives an adapter: supervised background work, progress reporting, state
+ * reporting. An adapter never starts threads of its own; the gateway stops what it spawns here.
+ */
+public interface PlatformContext {
+  /** Runs {@code loop} on a virtual thread that the gateway interrupts and reports on at stop. */
+  void spawn(String name, Runnable loop);
+
+  /** A heartbeat for a receive loop; the gateway's health and watchdog follow it. */
+  Heartbeat heartbeat(String loopName, Duration maxSilence);
+
+  /** Reports a change of connection state; {@code error} is shown to the operator, so no secrets. */
+  void reportState(PlatformState state, String error);
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.session;
+
+import java.time.Duration;
+
+/**
+ * @param maxQueuedPerSession messages that may wait behind a running turn in one session
+ * @param intakeCapacity messages accepted from adapters but not yet routed
+ * @param intakeWait how long an adapter's thread may wait for room in the intake
+ */
+public record DispatcherSettings(
+    BusyPolicy busyPolicy,
+    boolean sessionPerUserInGroups,
+    int maxQueuedPerSession,
+    int intakeCapacity,
+    Duration intakeWait) {
+
+  public static DispatcherSettings defaults() {
+    return new DispatcherSettings(BusyPolicy.INTERRUPT, true, 20, 1024, Duration.ofSeconds(10));
+  }
+
+  public DispatcherSettings withBusyPolicy(BusyPolicy policy) {
+    return new DispatcherSettings(policy, sessionPerUserInGroups, maxQueuedPerSession,
+        intakeCapacity, intakeWait);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.session;
+
+import dev.switchboard.platform.InboundMessage;
+import java.util.Objects;
+
+/**
+ * Identifies a conversation: platform, chat, thread, and in group chats the user, so two people
+ * in one group do not share (or interrupt) each other's turns.
+ *
+ * @param threadId {@code null} outside threads
+ * @param userId {@code null} in private chats, or when groups share one session per chat
+ */
+public record SessionKey(String platform, String chatId, String threadId, String userId) {
+  public SessionKey {
+    Objects.requireNonNull(platform, "platform");
+    Objects.requireNonNull(chatId, "chatId");
+  }
+
+  public static SessionKey of(InboundMessage m, boolean perUserInGroups) {
+    String user = m.group() && perUserInGroups ? m.sender().userId() : null;
+    return new SessionKey(m.chat().platform(), m.chat().chatId(), m.chat().threadId(), user);
+  }
+
+  @Override
+  public String toString() {
+    return platform + ":" + chatId + (threadId == null ? "" : "/" + threadId)
+        + (userId == null ? "" : "@" + userId);
+  }
+}
