@@ -1,7 +1,7 @@
 package dev.switchboard.common;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,21 +13,32 @@ import java.nio.file.StandardOpenOption;
  * Replaces a file so that a reader (or a crash) sees either the old content or the new one,
  * never a mix: write a temporary file in the same directory, force it to disk, rename it over
  * the target, then force the directory entry.
+ *
+ * <p>Writes go through {@link FileOutputStream}, not a {@code FileChannel}: a channel is closed
+ * when its thread is interrupted, and the state file is written from turn threads, which the
+ * stop interrupts. A pending interrupt is set aside for the write and restored after it.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
   public static void write(Path target, byte[] content) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      writeUninterrupted(target, content);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void writeUninterrupted(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(content);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
+      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+        out.write(content);
+        out.getFD().sync();
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,

@@ -1,0 +1,143 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.session.DispatcherSettings;
+import dev.switchboard.testing.GatedBackend;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gateway in the test's JVM, built like {@link Gateway#run} builds it but with recording
+ * stand-ins for the process-level parts (exit, halt, relaunch, systemd), so each lifecycle
+ * rule can be checked without a child process. {@link #start()} runs it on its own "main"
+ * thread; {@link #exitCode()} is what main would pass to System.exit.
+ */
+final class RuntimeHarness {
+  final Path home;
+  final List<PlatformAdapter> adapters = new ArrayList<>();
+  AgentBackend backend = new GatedBackend();
+  ServiceManager serviceManager = ServiceManager.SYSTEMD;
+  Duration drainTimeout = Duration.ofSeconds(5);
+  Duration grace = Duration.ofSeconds(2);
+  Duration disconnectTimeout = Duration.ofMillis(300);
+  Duration connectTimeout = Duration.ofSeconds(5);
+  DispatcherSettings dispatcherSettings = DispatcherSettings.defaults();
+  final RecordingNotifier notifier = new RecordingNotifier();
+  final List<Integer> halts = new CopyOnWriteArrayList<>();
+  final AtomicInteger relaunches = new AtomicInteger();
+  Relauncher relauncher = relaunches::incrementAndGet;
+
+  GatewayRuntime runtime;
+  private Thread main;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+  RuntimeHarness(Path home) {
+    this.home = home;
+  }
+
+  GatewaySettings settings() {
+    return new GatewaySettings(drainTimeout, grace, connectTimeout, disconnectTimeout,
+        dispatcherSettings);
+  }
+
+  /** Builds the runtime and starts it on a fresh thread; returns once it reports running. */
+  RuntimeHarness start() {
+    startWithoutWaiting();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> GatewayState.RUNNING.equals(runtime.state()) || exit.isDone()
+            || runtime.stopCoordinator().stopping());
+    return this;
+  }
+
+  RuntimeHarness startWithoutWaiting() {
+    Clock clock = Clock.systemUTC();
+    StateFile state = new StateFile(home, new GatewayState(ProcessHandle.current().pid(),
+        GatewayState.STARTING, "test", home.toString(), clock.instant(), clock.instant(), null,
+        null, false, 0, null, Map.of()), clock);
+    state.update(s -> s);
+    main = Thread.ofPlatform().name("test-main").unstarted(() -> {
+      try {
+        exit.complete(runtime.run());
+      } catch (Throwable t) {
+        exit.completeExceptionally(t);
+      }
+    });
+    runtime = GatewayRuntime.builder(home, settings(), state)
+        .backend(backend)
+        .adapters(adapters)
+        .notifier(notifier)
+        .serviceManager(serviceManager)
+        .relauncher(relauncher)
+        .halter(halts::add)
+        .version("test")
+        .startThread(main)
+        .build();
+    main.start();
+    return this;
+  }
+
+  /** The exit code, waiting at most the hard deadline plus slack. */
+  int exitCode() throws Exception {
+    Duration limit = settings().hardDeadline().plusSeconds(5);
+    return exit.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  CompletableFuture<Integer> exitFuture() {
+    return exit;
+  }
+
+  GatewayState state() {
+    return StateFile.read(home).orElseThrow();
+  }
+
+  Optional<GatewayState> stateIfAny() {
+    return StateFile.read(home);
+  }
+
+  /** Notifier that records each message as systemd would see it. */
+  static final class RecordingNotifier implements SupervisorNotifier {
+    final List<String> messages = new CopyOnWriteArrayList<>();
+    volatile Thread closedBy;
+    volatile Optional<Duration> watchdog = Optional.empty();
+
+    @Override
+    public void ready(String status) {
+      messages.add("READY=1");
+    }
+
+    @Override
+    public void stopping(String status) {
+      messages.add("STOPPING=1");
+    }
+
+    @Override
+    public void extendTimeout(Duration extra) {
+      messages.add("EXTEND_TIMEOUT_USEC=" + extra.toNanos() / 1000);
+    }
+
+    @Override
+    public void watchdog() {
+      messages.add("WATCHDOG=1");
+    }
+
+    @Override
+    public Optional<Duration> watchdogTimeout() {
+      return watchdog;
+    }
+
+    @Override
+    public void close() {
+      closedBy = Thread.currentThread();
+    }
+  }
+}
