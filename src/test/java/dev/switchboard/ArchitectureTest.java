@@ -1,0 +1,119 @@
+package dev.switchboard;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package arrows of DESIGN.md ("Layout we aim for"): everything points inward to the core,
+ * and the core names no adapter, backend or store implementation.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  /** Packages that hold implementations: one per platform, backend and store. */
+  private static final String[] IMPLEMENTATIONS = {
+      "dev.switchboard.platform.(*)..", "dev.switchboard.agent.(*)..",
+      "dev.switchboard.store.(*).."};
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.switchboard");
+  }
+
+  @Test
+  void theCoreNamesNoImplementation() {
+    noClasses().that().resideInAnyPackage("dev.switchboard.common..",
+            "dev.switchboard.config..", "dev.switchboard.session..", "dev.switchboard.command..",
+            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..",
+            "dev.switchboard.auth..", "dev.switchboard.platform", "dev.switchboard.agent",
+            "dev.switchboard.store")
+        .should().dependOnClassesThat().resideInAnyPackage(IMPLEMENTATIONS)
+        .because("implementations are found with ServiceLoader, never named by the core")
+        .check(classes);
+  }
+
+  @Test
+  void implementationsSeeOnlyTheirSpiAndSharedBasics() {
+    noClasses().that().resideInAnyPackage(IMPLEMENTATIONS)
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
+            "dev.switchboard.command..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..",
+            "dev.switchboard.delivery..")
+        .check(classes);
+  }
+
+  @Test
+  void implementationsDoNotKnowEachOther() {
+    // No platform adapter ships yet; the rule is armed for when they do.
+    slices().matching("dev.switchboard.platform.(*)..").should().notDependOnEachOther()
+        .allowEmptyShould(true).check(classes);
+    slices().matching("dev.switchboard.agent.(*)..").should().notDependOnEachOther()
+        .check(classes);
+    noClasses().that().resideInAPackage("dev.switchboard.agent.(*)..")
+        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.platform.(*)..")
+        .allowEmptyShould(true).check(classes);
+  }
+
+  @Test
+  void theSpisStandOnTheirOwn() {
+    noClasses().that().resideInAnyPackage("dev.switchboard.platform", "dev.switchboard.agent")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
+            "dev.switchboard.command..", "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void sharedBasicsDependOnNothingOfOurs() {
+    noClasses().that().resideInAPackage("dev.switchboard.common..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.config..",
+            "dev.switchboard.platform..", "dev.switchboard.agent..", "dev.switchboard.session..",
+            "dev.switchboard.command..", "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+        .check(classes);
+    noClasses().that().resideInAPackage("dev.switchboard.config..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.platform..",
+            "dev.switchboard.agent..", "dev.switchboard.session..", "dev.switchboard.command..",
+            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void commandsAndDeliveryKnowNothingOfSessionsOrTheRuntime() {
+    noClasses().that().resideInAnyPackage("dev.switchboard.command..",
+            "dev.switchboard.delivery..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
+            "dev.switchboard.lifecycle..", "dev.switchboard.cli..", "dev.switchboard.agent..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheCommandLineSitsOnTop() {
+    noClasses().that().resideOutsideOfPackage("dev.switchboard.cli..")
+        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.cli..")
+        .check(classes);
+    noClasses().that().resideInAnyPackage("dev.switchboard.session..")
+        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.lifecycle..")
+        .check(classes);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching("dev.switchboard.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void onlyMainExitsTheProcess() {
+    noClasses().that().doNotHaveFullyQualifiedName("dev.switchboard.cli.ExitGuard")
+        .should().callMethod(System.class, "exit", int.class)
+        .because("only main exits; everything else returns an exit code (DESIGN.md rule 3)")
+        .check(classes);
+  }
+}

@@ -1,0 +1,351 @@
+package dev.switchboard.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.testing.ChildGateway;
+import dev.switchboard.testing.ChildGateway.Result;
+import dev.switchboard.testing.loopback.LoopbackServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built gateway as a child process, driven from outside: signals, exit codes, the lock,
+ * restarts with and without a service manager, and the CLI.
+ */
+class GatewayProcessIT {
+  private static final Duration START = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  private Path home;
+  private final List<ChildGateway> children = new ArrayList<>();
+  private LoopbackServer chat;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    home = dir.resolve("home");
+    Files.createDirectories(home);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    children.forEach(ChildGateway::close);
+    if (chat != null) {
+      chat.close();
+    }
+  }
+
+  private ChildGateway start(Map<String, String> env) throws Exception {
+    ChildGateway child = ChildGateway.run(home, env);
+    children.add(child);
+    return child;
+  }
+
+  private void config(String yaml) throws Exception {
+    Files.writeString(home.resolve("switchboard.yaml"), yaml);
+  }
+
+  /** Enables the loopback chat; returns its server. */
+  private LoopbackServer loopback(String extraYaml) throws Exception {
+    chat = new LoopbackServer();
+    config("platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
+        + extraYaml);
+    return chat;
+  }
+
+  @Test
+  void sigtermWhenIdleExitsZeroWithinFiveSeconds() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    long t0 = System.nanoTime();
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.state()).isEqualTo("stopped");
+    assertThat(s.exitCode()).isZero();
+    assertThat(s.exitReason()).isEqualTo("SIGTERM");
+  }
+
+  @Test
+  void sigintExitsZero() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    gw.signal("INT");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+  }
+
+  @Test
+  void sigusr1UnderSystemdExits75() throws Exception {
+    ChildGateway gw = start(Map.of("INVOCATION_ID", "0123456789abcdef"));
+    assertThat(gw.awaitRunning().serviceManager()).isEqualTo("systemd");
+    gw.signal("USR1");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isEqualTo(75);
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.restartRequested()).isTrue();
+    assertThat(s.exitCode()).isEqualTo(75);
+    assertThat(s.state()).isEqualTo("stopped");
+  }
+
+  @Test
+  void sigusr1WithoutAServiceManagerStartsADetachedSuccessor() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    long oldPid = gw.pid();
+    long oldSession = sessionId(oldPid);
+    gw.signal("USR1");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+
+    await().atMost(START).pollInterval(Duration.ofMillis(100)).until(() -> {
+      Optional<GatewayState> s = StateFile.read(home);
+      return s.isPresent() && s.get().pid() != oldPid && "running".equals(s.get().state());
+    });
+    long newPid = StateFile.read(home).orElseThrow().pid();
+    ProcessHandle successor = ProcessHandle.of(newPid).orElseThrow();
+    assertThat(successor.isAlive()).isTrue();
+    assertThat(successor.parent().map(ProcessHandle::pid).orElse(-1L)).isNotEqualTo(oldPid);
+    assertThat(sessionId(newPid)).isNotEqualTo(oldSession).isEqualTo(newPid);
+
+    Result stop = ChildGateway.cli(Map.of(), "stop", "--home", home.toString());
+    assertThat(stop.exitCode()).as(stop.output()).isZero();
+    assertThat(stop.output()).contains("Stopped (exit code 0)");
+    assertThat(successor.isAlive()).isFalse();
+  }
+
+  /** Field 6 of /proc/PID/stat is the session id; setsid makes it equal to the pid. */
+  private static long sessionId(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[3]);
+  }
+
+  @Test
+  void aCarelessNonDaemonLibraryThreadDoesNotKeepTheJvmAlive() throws Exception {
+    LoopbackServer server = loopback("    non_daemon_thread: true\n");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    server.awaitConnection(-1, START);
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+  }
+
+  @Test
+  void anAdapterThatHangsInDisconnectCannotHoldTheStop() throws Exception {
+    LoopbackServer server = loopback("    hang_on_disconnect: true\n"
+        + "gateway:\n  disconnect_timeout: 500ms\n");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    server.awaitConnection(-1, START);
+    long t0 = System.nanoTime();
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+    assertThat(StateFile.read(home).orElseThrow().platforms().get("loopback").lastError())
+        .isEqualTo("disconnect timed out");
+  }
+
+  @Test
+  void aSecondRunOnTheSameHomeRefusesClearly() throws Exception {
+    ChildGateway first = start(Map.of());
+    first.awaitRunning();
+    ChildGateway second = start(Map.of());
+    assertThat(second.awaitExit(Duration.ofSeconds(15))).isEqualTo(ExitCodes.CRASHED);
+    assertThat(second.output()).contains("another gateway is already running with home")
+        .contains("process " + first.pid());
+    assertThat(first.process().isAlive()).isTrue();
+    assertThat(StateFile.read(home).orElseThrow().pid()).isEqualTo(first.pid());
+  }
+
+  @Test
+  void aKilledGatewaysLeftoversDoNotBlockTheNextStart() throws Exception {
+    ChildGateway first = start(Map.of());
+    first.awaitRunning();
+    first.signal("KILL");
+    first.awaitExit(Duration.ofSeconds(5));
+
+    Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
+    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.output()).contains("not running").contains("state file is stale");
+    assertThat(Files.readString(home.resolve("gateway.lock")).strip())
+        .isEqualTo(Long.toString(first.pid()));
+
+    ChildGateway second = start(Map.of());
+    second.awaitRunning();
+    assertThat(Files.readString(home.resolve("gateway.lock")).strip())
+        .isEqualTo(Long.toString(second.pid()));
+    second.signal("TERM");
+    assertThat(second.awaitExit(Duration.ofSeconds(5))).isZero();
+  }
+
+  @Test
+  void aBadConfigExits78WithOneLineNamingTheKey() throws Exception {
+    config("gateway:\n  drain_timeout: soon\n");
+    ChildGateway gw = start(Map.of());
+    assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    List<String> errors = gw.output().lines().filter(l -> l.contains("ERROR")).toList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.getFirst()).contains("gateway.drain_timeout")
+        .contains("expected a duration").contains("'soon'");
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.state()).isEqualTo("startup_failed");
+    assertThat(s.exitCode()).isEqualTo(78);
+  }
+
+  @Test
+  void anUnknownKeyExits78WithASuggestion() throws Exception {
+    config("gateway:\n  drian_timeout: 30s\n");
+    ChildGateway gw = start(Map.of());
+    assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(gw.output()).contains("gateway.drian_timeout: unknown setting in"
+        + " switchboard.yaml; did you mean 'gateway.drain_timeout'?");
+  }
+
+  @Test
+  void aBadEnvironmentValueExits78NamingTheVariable() throws Exception {
+    ChildGateway gw = start(Map.of("SWITCHBOARD_DRAIN_TIMEOUT", "-5"));
+    assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(gw.output()).contains("SWITCHBOARD_DRAIN_TIMEOUT: expected a duration");
+  }
+
+  @Test
+  void sigquitDumpsThreadsAndKeepsRunning() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    gw.signal("QUIT");
+    await().atMost(Duration.ofSeconds(10)).until(() -> gw.output().contains("Full thread dump"));
+    assertThat(gw.process().isAlive()).isTrue();
+    assertThat(StateFile.read(home).orElseThrow().state()).isEqualTo("running");
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+  }
+
+  @Test
+  void tellsSystemdTheTruthOverTheNotifySocket() throws Exception {
+    Path socket = dir.resolve("notify.sock");
+    try (UnixDatagramReceiver systemd = UnixDatagramReceiver.bind(socket.toString())) {
+      ChildGateway gw = start(Map.of("NOTIFY_SOCKET", socket.toString(),
+          "WATCHDOG_USEC", "400000"));
+      String ready = systemd.receiveUntil(m -> m.contains("READY=1"), START).getLast();
+      assertThat(ready).contains("MAINPID=" + gw.pid()).contains("STATUS=Running");
+      systemd.receiveUntil(m -> m.equals("WATCHDOG=1"), Duration.ofSeconds(5));
+      gw.signal("TERM");
+      List<String> stopping = systemd.receiveUntil(m -> m.startsWith("EXTEND_TIMEOUT_USEC="),
+          Duration.ofSeconds(5));
+      assertThat(stopping).anyMatch(m -> m.startsWith("STOPPING=1"));
+      assertThat(stopping.getLast()).isEqualTo("EXTEND_TIMEOUT_USEC=80000000");
+      assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+    }
+  }
+
+  @Test
+  void restartFromTheChatComesBackAndSaysSoOnceAndIgnoresARedelivery() throws Exception {
+    LoopbackServer server = loopback("");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    long oldPid = server.awaitConnection(-1, START);
+    server.sendWithId("alice", "restart-1", "/restart");
+    server.awaitText("alice", "Restarting", Duration.ofSeconds(10));
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+
+    long newPid = server.awaitConnection(oldPid, START);
+    server.awaitText("alice", "Switchboard restarted and is back", Duration.ofSeconds(10));
+    server.sendWithId("alice", "restart-1", "/restart"); // the platform redelivers it
+    server.awaitAck("restart-1", Duration.ofSeconds(5));
+    server.send("alice", "/status");
+    server.awaitText("alice", "Gateway: running", Duration.ofSeconds(10));
+    assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).hasValue(true);
+    assertThat(server.texts("alice").stream().filter(t -> t.contains("restarted and is back")))
+        .hasSize(1);
+    assertThat(server.texts("alice").stream().filter(t -> t.contains("Restarting")))
+        .hasSize(1);
+
+    Result stop = ChildGateway.cli(Map.of(), "stop", "--home", home.toString());
+    assertThat(stop.exitCode()).as(stop.output()).isZero();
+  }
+
+  @Test
+  void aTurnInFlightIsFinishedAndDeliveredBeforeTheProcessExits() throws Exception {
+    LoopbackServer server = loopback("agent:\n  echo:\n    word_delay: 150ms\n");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    server.awaitConnection(-1, START);
+    String words = "one two three four five six seven eight nine ten eleven twelve";
+    server.send("bob", words);
+    server.awaitText("bob", "one", Duration.ofSeconds(10));
+    gw.signal("TERM");
+    server.awaitText("bob", "Finishing your current reply first", Duration.ofSeconds(5));
+    assertThat(gw.awaitExit(Duration.ofSeconds(15))).isZero();
+    assertThat(server.texts("bob")).contains(words);
+  }
+
+  @Test
+  void aSecondSigtermDuringTheDrainSkipsToInterrupting() throws Exception {
+    LoopbackServer server = loopback("agent:\n  echo:\n    word_delay: 500ms\n");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    server.awaitConnection(-1, START);
+    server.send("bob", "a b c d e f g h i j k l m n o p q r s t u v w x y z");
+    server.awaitText("bob", "a", Duration.ofSeconds(10));
+    gw.signal("TERM");
+    gw.awaitState("draining", Duration.ofSeconds(5));
+    long t0 = System.nanoTime();
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    server.awaitText("bob", "Interrupted: Switchboard is shutting down", Duration.ofSeconds(2));
+  }
+
+  @Test
+  void cliStatusStopAndRestartAgainstALiveGateway() throws Exception {
+    Map<String, String> env = Map.of("SWITCHBOARD_HOME", home.toString());
+    Result notYet = ChildGateway.cli(env, "status");
+    assertThat(notYet.exitCode()).isEqualTo(3);
+    assertThat(notYet.output()).contains("Switchboard is not running")
+        .contains("never run with this home");
+    assertThat(ChildGateway.cli(env, "stop").output()).contains("not running");
+
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    Result status = ChildGateway.cli(env, "status");
+    assertThat(status.exitCode()).isZero();
+    assertThat(status.output()).contains("Switchboard is running (pid " + gw.pid() + ")")
+        .contains("state:            running");
+    Result json = ChildGateway.cli(env, "status", "--json");
+    assertThat(json.output()).contains("\"running\" : true").contains("\"pid\" : " + gw.pid());
+
+    Result restart = ChildGateway.cli(env, "restart", "--timeout", "60");
+    assertThat(restart.exitCode()).as(restart.output()).isZero();
+    assertThat(restart.output()).containsPattern("Restarted: pid \\d+ is running");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+    long newPid = StateFile.read(home).orElseThrow().pid();
+    assertThat(newPid).isNotEqualTo(gw.pid());
+
+    Result stop = ChildGateway.cli(env, "stop");
+    assertThat(stop.exitCode()).as(stop.output()).isZero();
+    assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    Result after = ChildGateway.cli(env, "status");
+    assertThat(after.exitCode()).isEqualTo(3);
+    assertThat(after.output()).contains("exit code:        0 (SIGTERM)");
+
+    Result version = ChildGateway.cli(env, "version");
+    assertThat(version.output()).startsWith("switchboard ");
+  }
+
+  @Test
+  void restartWhenNothingRunsFailsClearly() throws Exception {
+    Result r = ChildGateway.cli(Map.of(), "restart", "--home", home.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output()).contains("not running").contains("switchboard run");
+  }
+}

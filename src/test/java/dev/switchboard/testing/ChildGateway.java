@@ -1,0 +1,151 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.lifecycle.GatewayState;
+import dev.switchboard.lifecycle.StateFile;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * The built gateway (target/switchboard.jar) as a real child process, driven from outside with
+ * signals and the CLI. The test classes are on its class path only for the loopback platform.
+ */
+public final class ChildGateway implements AutoCloseable {
+  /** Variables that would make the child believe a service manager runs it. */
+  private static final List<String> SUPERVISOR_VARIABLES = List.of("INVOCATION_ID",
+      "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "KUBERNETES_SERVICE_HOST",
+      "XPC_SERVICE_NAME", "SWITCHBOARD_HOME", "SWITCHBOARD_RELAUNCHED_FROM");
+
+  private final Process process;
+  private final Path output;
+  private final Path home;
+
+  private ChildGateway(Process process, Path output, Path home) {
+    this.process = process;
+    this.output = output;
+    this.home = home;
+  }
+
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  public static String classPath() {
+    String jar = System.getProperty("switchboard.jar");
+    String testClasses = System.getProperty("switchboard.testClasses");
+    if (jar == null || testClasses == null) {
+      throw new IllegalStateException("run process-level tests through Maven's verify phase");
+    }
+    return jar + File.pathSeparator + testClasses;
+  }
+
+  /** The command that starts the CLI with {@code args}. */
+  public static List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
+        "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+        "dev.switchboard.cli.Main"));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** {@code switchboard run --home home} with the given extra environment. */
+  public static ChildGateway run(Path home, Map<String, String> env) throws IOException {
+    Path out = Files.createTempFile(home.getParent(), "child-", ".out");
+    ProcessBuilder pb = new ProcessBuilder(command("run", "--home", home.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile());
+    environment(pb, env);
+    return new ChildGateway(pb.start(), out, home);
+  }
+
+  private static void environment(ProcessBuilder pb, Map<String, String> env) {
+    SUPERVISOR_VARIABLES.forEach(pb.environment()::remove);
+    pb.environment().putAll(env);
+  }
+
+  /** Runs a CLI command to completion and returns its exit code and output. */
+  public static Result cli(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true);
+    environment(pb, env);
+    Process p = pb.start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("CLI did not finish: " + String.join(" ", args));
+    }
+    return new Result(p.exitValue(), text);
+  }
+
+  /** A finished command. */
+  public record Result(int exitCode, String output) {}
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public void signal(String name) throws Exception {
+    signal(process.pid(), name);
+  }
+
+  public static void signal(long pid, String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -s " + name + " " + pid + " failed");
+    }
+  }
+
+  /** Waits for the exit and returns the code; fails after {@code timeout}. */
+  public int awaitExit(Duration timeout) throws Exception {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("gateway pid " + pid() + " still running after " + timeout
+          + "; output:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** Waits until the state file says {@code state} for this process. */
+  public GatewayState awaitState(String state, Duration timeout) {
+    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .until(() -> {
+          Optional<GatewayState> s = StateFile.read(home);
+          if (!process.isAlive() && !(s.isPresent() && s.get().pid() == pid()
+              && state.equals(s.get().state()))) {
+            throw new AssertionError("gateway exited early (" + process.exitValue() + "):\n"
+                + output());
+          }
+          return s.isPresent() && s.get().pid() == pid() && state.equals(s.get().state());
+        });
+    return StateFile.read(home).orElseThrow();
+  }
+
+  public GatewayState awaitRunning() {
+    return awaitState(GatewayState.RUNNING, Duration.ofSeconds(30));
+  }
+
+  public String output() throws IOException {
+    return Files.readString(output, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+    // A relaunched gateway is not our child; find it by the lock's pid and stop it too.
+    StateFile.read(home).map(GatewayState::pid).filter(p -> p != pid())
+        .flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+  }
+}
