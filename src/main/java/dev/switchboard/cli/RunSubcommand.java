@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -32,6 +33,10 @@ final class RunSubcommand implements Callable<Integer> {
       return ExitCodes.CRASHED;
     }
     Logging.forGateway(home);
+    // Otherwise an exception that escapes a thread is printed to stderr only, not the log file.
+    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> LoggerFactory
+        .getLogger(RunSubcommand.class).error("uncaught exception in thread {}", thread.getName(),
+            error));
     return Gateway.run(new Gateway.Launch(home, root.env(), relaunchCommand(root.arguments()),
         Version.current(), root.signals(), Logging::setLevel));
   }
