@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +28,17 @@ import java.util.concurrent.TimeoutException;
 public final class GatewayLock implements AutoCloseable {
   public static final String NAME = "gateway.lock";
 
+  /** Lock files this JVM holds, so a second acquire never opens one again. */
+  private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
   private final FileChannel channel;
   private final FileLock lock;
+  private final Path key;
 
-  private GatewayLock(FileChannel channel, FileLock lock) {
+  private GatewayLock(FileChannel channel, FileLock lock, Path key) {
     this.channel = channel;
     this.lock = lock;
+    this.key = key;
   }
 
   /** Another live process holds the lock. */
@@ -65,25 +71,37 @@ public final class GatewayLock implements AutoCloseable {
    */
   public static GatewayLock acquire(Path home, Duration wait) throws HeldException, IOException {
     Path file = path(home);
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-        StandardOpenOption.CREATE);
+    Path key = file.toAbsolutePath().normalize();
+    // This JVM already holds it: refuse before opening the file, since opening and then closing
+    // a second descriptor (even by the garbage collector) would release the held lock.
+    if (!HELD_HERE.add(key)) {
+      throw new HeldException(ProcessHandle.current().pid());
+    }
+    FileChannel ch;
     FileLock lock;
     try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      // This JVM holds it already. Closing ch would release that lock too (see class comment).
-      throw new HeldException(ProcessHandle.current().pid());
+      ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.CREATE);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      HELD_HERE.remove(key);
       throw e;
     }
-    if (lock == null && !wait.isZero() && !wait.isNegative()) {
-      lock = waitFor(ch, wait);
-    }
-    if (lock == null) {
-      long pid = readPid(ch);
-      ch.close();
-      throw new HeldException(pid);
+    try {
+      lock = ch.tryLock();
+      if (lock == null && !wait.isZero() && !wait.isNegative()) {
+        lock = waitFor(ch, wait);
+      }
+      if (lock == null) {
+        long pid = readPid(ch);
+        ch.close();
+        throw new HeldException(pid);
+      }
+    } catch (IOException | HeldException | RuntimeException e) {
+      HELD_HERE.remove(key);
+      if (ch.isOpen()) {
+        ch.close();
+      }
+      throw e;
     }
     try {
       byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -92,10 +110,11 @@ public final class GatewayLock implements AutoCloseable {
       ch.force(true);
       restrictPermissions(file);
     } catch (IOException e) {
+      HELD_HERE.remove(key);
       ch.close();
       throw e;
     }
-    return new GatewayLock(ch, lock);
+    return new GatewayLock(ch, lock, key);
   }
 
   // FileChannel.lock() has no timeout; it waits on its own thread and is woken by closing the
@@ -184,6 +203,7 @@ public final class GatewayLock implements AutoCloseable {
       }
     } finally {
       channel.close();
+      HELD_HERE.remove(key);
     }
   }
 }

@@ -42,7 +42,8 @@ public final class RestartLedger {
 
   record Content(Requester pending, List<String> honoured) {
     Content {
-      honoured = honoured == null ? List.of() : List.copyOf(honoured);
+      honoured = honoured == null ? List.of()
+          : honoured.stream().filter(java.util.Objects::nonNull).toList();
     }
   }
 
@@ -57,7 +58,8 @@ public final class RestartLedger {
 
   private static Content load(Path file) {
     try {
-      return Json.mapper().readValue(Files.readAllBytes(file), Content.class);
+      Content c = Json.mapper().readValue(Files.readAllBytes(file), Content.class);
+      return c == null ? new Content(null, List.of()) : c;
     } catch (NoSuchFileException e) {
       return new Content(null, List.of());
     } catch (IOException | JacksonException e) {

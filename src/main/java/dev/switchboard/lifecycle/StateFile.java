@@ -41,7 +41,7 @@ public final class StateFile {
   /** Reads the file another process wrote; empty if there is none, or it cannot be parsed. */
   public static Optional<GatewayState> read(Path home) {
     try {
-      return Optional.of(Json.mapper().readValue(Files.readAllBytes(path(home)),
+      return Optional.ofNullable(Json.mapper().readValue(Files.readAllBytes(path(home)),
           GatewayState.class));
     } catch (NoSuchFileException e) {
       return Optional.empty();

@@ -63,10 +63,12 @@ public final class TaskSupervisor implements TaskSpawner {
         throw new RejectedExecutionException("stopping; not starting task " + name);
       }
       live.put(thread, name);
+      // Started under the lock, so shutdown never sees a registered thread that has not
+      // started (joining one throws). Starting a virtual thread does not block.
+      thread.start();
     } finally {
       lock.unlock();
     }
-    thread.start();
   }
 
   private void runTracked(String name, Runnable task, boolean critical) {

@@ -89,7 +89,11 @@ public final class UnansweredLedger {
 
   private List<Entry> readFile() {
     try {
-      return Json.mapper().readValue(Files.readAllBytes(file), new TypeReference<List<Entry>>() {});
+      List<Entry> entries = Json.mapper().readValue(Files.readAllBytes(file),
+          new TypeReference<List<Entry>>() {});
+      return entries == null ? List.of()
+          : entries.stream().filter(e -> e != null && e.platform() != null
+              && e.chatId() != null).toList();
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException | JacksonException e) {
