@@ -1,0 +1,138 @@
+package dev.switchboard.command;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A command's surroundings, recording replies and every call made on the session and gateway. */
+final class FakeCommandContext implements CommandContext {
+  final InboundMessage message;
+  final String arguments;
+  final CommandTable commands;
+  final List<String> replies = new ArrayList<>();
+  final FakeSession session = new FakeSession();
+  final FakeGateway gateway = new FakeGateway();
+
+  FakeCommandContext(String text, String arguments, CommandTable commands) {
+    this.message = new InboundMessage(ChatRef.of("telegram", "123"), "msg-9", new Sender("u1",
+        "Ada"), text, false, Instant.parse("2025-01-01T00:00:00Z"));
+    this.arguments = arguments;
+    this.commands = commands;
+  }
+
+  FakeCommandContext() {
+    this("/x", "", CommandTable.standard(List.of()));
+  }
+
+  @Override
+  public InboundMessage message() {
+    return message;
+  }
+
+  @Override
+  public String arguments() {
+    return arguments;
+  }
+
+  @Override
+  public void reply(String text) {
+    replies.add(text);
+  }
+
+  @Override
+  public SessionControl session() {
+    return session;
+  }
+
+  @Override
+  public GatewayControl gateway() {
+    return gateway;
+  }
+
+  @Override
+  public CommandTable commands() {
+    return commands;
+  }
+
+  /** Records calls; answers come from fields the test sets. */
+  static final class FakeSession implements SessionControl {
+    final List<String> calls = new ArrayList<>();
+    String key = "telegram:123";
+    boolean turnRunning;
+    int queuedMessages;
+    int stopResult;
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public boolean turnRunning() {
+      return turnRunning;
+    }
+
+    @Override
+    public int queuedMessages() {
+      return queuedMessages;
+    }
+
+    @Override
+    public int stop() {
+      calls.add("stop");
+      return stopResult;
+    }
+
+    @Override
+    public String newConversation() {
+      calls.add("newConversation");
+      return "conv-2";
+    }
+  }
+
+  /** Records restart requests; answers come from fields the test sets. */
+  static final class FakeGateway implements GatewayControl {
+    final List<InboundMessage> restartRequests = new ArrayList<>();
+    RestartOutcome outcome = RestartOutcome.ACCEPTED;
+    String state = "running";
+    Duration uptime = Duration.ofSeconds(42);
+    int activeTurns;
+    String backend = "echo";
+    String version = "1.2.3";
+
+    @Override
+    public RestartOutcome requestRestart(InboundMessage requester) {
+      restartRequests.add(requester);
+      return outcome;
+    }
+
+    @Override
+    public String state() {
+      return state;
+    }
+
+    @Override
+    public Duration uptime() {
+      return uptime;
+    }
+
+    @Override
+    public int activeTurns() {
+      return activeTurns;
+    }
+
+    @Override
+    public String backend() {
+      return backend;
+    }
+
+    @Override
+    public String version() {
+      return version;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package dev.switchboard.delivery;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Records every send and edit; sends and edits can be made to fail. */
+final class RecordingOutbound implements Outbound {
+  /** One platform call. {@code messageId} is the id returned by a send or the id edited. */
+  record Call(String kind, ChatRef chat, String messageId, String text) {
+    boolean isSend() {
+      return kind.equals("send");
+    }
+
+    boolean isEdit() {
+      return kind.equals("edit");
+    }
+  }
+
+  final List<Call> calls = new ArrayList<>();
+  final List<String> limitsAskedFor = new ArrayList<>();
+  private final PlatformLimits limits;
+  private int nextId = 1;
+  /** Decides, per attempt number (1-based), whether a send fails. */
+  Predicate<Integer> sendFails = n -> false;
+  /** Decides, per attempt number (1-based), whether an edit fails. */
+  Predicate<Integer> editFails = n -> false;
+  RuntimeException sendThrowsUnchecked;
+  private int sendAttempts;
+  private int editAttempts;
+
+  RecordingOutbound(PlatformLimits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  public PlatformLimits limits(String platform) {
+    limitsAskedFor.add(platform);
+    return limits;
+  }
+
+  @Override
+  public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    sendAttempts++;
+    if (sendThrowsUnchecked != null) {
+      throw sendThrowsUnchecked;
+    }
+    if (sendFails.test(sendAttempts)) {
+      throw new PlatformException("send " + sendAttempts + " failed", false);
+    }
+    String id = "m" + nextId++;
+    calls.add(new Call("send", chat, id, text));
+    return new MessageRef(chat, id);
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) throws PlatformException {
+    editAttempts++;
+    if (editFails.test(editAttempts)) {
+      throw new PlatformException("edit " + editAttempts + " failed", false);
+    }
+    calls.add(new Call("edit", message.chat(), message.messageId(), text));
+  }
+
+  int sendAttempts() {
+    return sendAttempts;
+  }
+
+  int editAttempts() {
+    return editAttempts;
+  }
+
+  List<Call> sends() {
+    return calls.stream().filter(Call::isSend).toList();
+  }
+
+  List<Call> edits() {
+    return calls.stream().filter(Call::isEdit).toList();
+  }
+
+  /** What the chat shows now: the latest text of each message, in order of first sending. */
+  List<String> visible() {
+    List<String> ids = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (Call c : calls) {
+      int at = ids.indexOf(c.messageId());
+      if (at < 0) {
+        ids.add(c.messageId());
+        texts.add(c.text());
+      } else {
+        texts.set(at, c.text());
+      }
+    }
+    return texts;
+  }
+}
