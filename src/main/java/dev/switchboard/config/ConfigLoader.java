@@ -8,16 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import org.snakeyaml.engine.v2.api.ConstructNode;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * Builds a {@link Config} from, lowest precedence first: the keys' defaults, {@code
@@ -32,11 +37,44 @@ public final class ConfigLoader {
   /** Our variables that are not settings: read by the launcher or the CLI before any config. */
   static final Set<String> NOT_SETTINGS = Set.of(
       "SWITCHBOARD_HOME", "SWITCHBOARD_JAVA_OPTS", "SWITCHBOARD_JAVA_HOME",
-      "SWITCHBOARD_SKIP_BUILD");
+      "SWITCHBOARD_SKIP_BUILD", "SWITCHBOARD_RELAUNCHED_FROM");
 
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+  /**
+   * YAML 1.2 with the failsafe schema: every scalar stays the text that was written and the
+   * setting's own type decides what it means, so {@code 0123} keeps its zero, {@code 1.50} its
+   * spelling, and a number too big for a machine integer is text that its type rejects by name.
+   */
+  private static final LoadSettings YAML_SETTINGS = LoadSettings.builder()
+      .setLabel(YAML_FILE)
+      .setSchema(new TextSchema())
+      .setAllowDuplicateKeys(false)
+      .setMaxAliasesForCollections(20)
+      .setCodePointLimit(1 << 20)
       .build();
+
+  /**
+   * The failsafe schema plus YAML's nulls: a key with nothing after it, {@code ~} or {@code
+   * null} is "no value" (reported as such by name) rather than a parse failure or the text
+   * "null"; every other scalar stays text.
+   */
+  private static final class TextSchema extends FailsafeSchema {
+    private static final java.util.regex.Pattern NULL =
+        java.util.regex.Pattern.compile("|~|null|Null|NULL");
+
+    @Override
+    public ScalarResolver getScalarResolver() {
+      ScalarResolver failsafe = super.getScalarResolver();
+      return (value, implicit) -> implicit && NULL.matcher(value).matches() ? Tag.NULL
+          : failsafe.resolve(value, implicit);
+    }
+
+    @Override
+    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+      Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
+      constructors.put(Tag.NULL, node -> null);
+      return constructors;
+    }
+  }
 
   private final ConfigSchema schema;
   private final List<String> warnings = new ArrayList<>();
@@ -51,6 +89,7 @@ public final class ConfigLoader {
   }
 
   public Config load(Path home, Map<String, String> environment) {
+    warnings.clear();
     Map<String, Raw> raw = new LinkedHashMap<>();
     readYaml(home.resolve(YAML_FILE), raw);
     readEnvironment(DotEnvFile.read(home.resolve(DOTENV_FILE)), Origin.DOTENV, raw);
@@ -72,18 +111,22 @@ public final class ConfigLoader {
     return new Config(schema, values);
   }
 
-  private record Raw(Object value, Origin origin, String source) {}
+  /**
+   * A value as found: the name to blame it on (a key path or a variable) and, for .env, where.
+   */
+  private record Raw(Object value, Origin origin, String blame, String where) {}
 
   private static Object parse(ConfigKey<?> key, Raw raw) {
-    String name = raw.origin() == Origin.YAML ? key.path() : raw.source();
-    if (raw.value() == null) {
-      throw new ConfigException(name, "no value given; expected " + key.type().expected());
+    if (raw.value() == null || "".equals(raw.value())) {
+      throw new ConfigException(raw.blame(), "no value given" + raw.where() + "; expected "
+          + key.type().expected());
     }
     try {
       return key.type().parse(raw.value());
     } catch (IllegalArgumentException e) {
       String got = key.secret() ? "" : " (" + e.getMessage() + ")";
-      throw new ConfigException(name, "expected " + key.type().expected() + got);
+      throw new ConfigException(raw.blame(), "expected " + key.type().expected() + got
+          + raw.where());
     }
   }
 
@@ -97,43 +140,56 @@ public final class ConfigLoader {
       throw new ConfigException(null, "cannot read " + file + ": " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
-    JsonNode root;
+    Object root;
     try {
-      root = YAML.readTree(text);
-    } catch (JacksonException e) {
-      throw new ConfigException(null, YAML_FILE + " is not valid YAML" + where(e.getLocation())
-          + ": " + firstLine(e.getOriginalMessage()));
+      root = new Load(YAML_SETTINGS).loadFromString(text);
+    } catch (MarkedYamlEngineException e) {
+      // Problem, context and marks only: the full message quotes the line, maybe a secret.
+      String where = e.getProblemMark().map(ConfigLoader::position).orElse("");
+      String problem = e.getProblem() == null ? "syntax error" : e.getProblem().strip();
+      String context = e.getContext() == null || e.getContextMark().isEmpty() ? ""
+          : " (" + e.getContext().strip() + " that starts" + position(e.getContextMark().get())
+              + ")";
+      throw new ConfigException(null, YAML_FILE + " is not valid YAML" + where + ": " + problem
+          + context);
+    } catch (YamlEngineException e) {
+      throw new ConfigException(null, YAML_FILE + " is not valid YAML: "
+          + firstLine(e.getMessage()));
     }
-    if (root == null || root.isMissingNode() || root.isNull()) {
+    if (root == null) {
       return;
     }
-    if (!root.isObject()) {
+    if (!(root instanceof Map<?, ?> map)) {
       throw new ConfigException(null, YAML_FILE + " must be a mapping of settings such as"
           + " 'gateway:', got " + describe(root));
     }
-    walk("", root, out);
+    walk("", map, out);
   }
 
-  private void walk(String prefix, JsonNode node, Map<String, Raw> out) {
-    for (Map.Entry<String, JsonNode> field : node.properties()) {
-      String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
-      JsonNode value = field.getValue();
+  private void walk(String prefix, Map<?, ?> node, Map<String, Raw> out) {
+    for (Map.Entry<?, ?> field : node.entrySet()) {
+      String name = String.valueOf(field.getKey());
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      Object value = field.getValue();
       Optional<ConfigKey<?>> key = schema.byPath(path);
       if (key.isPresent()) {
-        if (value.isObject()) {
+        if (value instanceof Map<?, ?>) {
           throw new ConfigException(path, "expected " + key.get().type().expected()
               + ", got a mapping");
         }
-        out.put(path, new Raw(toJava(value), Origin.YAML, YAML_FILE));
-      } else if (schema.isSection(path)) {
-        if (value.isNull()) {
-          continue;
+        if (out.put(path, new Raw(value, Origin.YAML, path, "")) != null) {
+          throw new ConfigException(path, "set twice in " + YAML_FILE
+              + " (nested and as a dotted key?)");
         }
-        if (!value.isObject()) {
+      } else if (schema.isSection(path)) {
+        if (value == null) {
+          continue; // an empty section, such as "gateway:" with nothing under it
+        }
+        if (!(value instanceof Map<?, ?> section)) {
           throw new ConfigException(path, "expected a mapping with settings ("
               + String.join(", ", schema.childrenOf(path)) + "), got " + describe(value));
         }
-        walk(path, value, out);
+        walk(path, section, out);
       } else {
         throw unknown(path, prefix);
       }
@@ -147,6 +203,16 @@ public final class ConfigLoader {
           + close.get() + "'?");
     }
     List<String> known = schema.childrenOf(section);
+    String leaf = path.substring(path.lastIndexOf('.') + 1);
+    Optional<String> closeSibling = known.stream()
+        .filter(k -> ConfigSchema.editDistance(leaf, k) <= Math.max(2, leaf.length() / 4))
+        .findFirst();
+    if (closeSibling.isPresent()) {
+      String suggestion = section.isEmpty() ? closeSibling.get()
+          : section + "." + closeSibling.get();
+      return new ConfigException(path, "unknown " + (section.isEmpty() ? "section" : "setting")
+          + " in " + YAML_FILE + "; did you mean '" + suggestion + "'?");
+    }
     return new ConfigException(path, "unknown setting in " + YAML_FILE + "; known "
         + (section.isEmpty() ? "sections" : "settings under '" + section + "'") + ": "
         + String.join(", ", known));
@@ -157,10 +223,10 @@ public final class ConfigLoader {
     for (Map.Entry<String, DotEnvFile.Entry> e : vars.entrySet()) {
       String name = e.getKey();
       Optional<ConfigKey<?>> key = schema.byEnv(name);
-      String source = origin == Origin.DOTENV
-          ? DOTENV_FILE + " line " + e.getValue().line() + " " + name : name;
+      String where = origin == Origin.DOTENV
+          ? " (in " + DOTENV_FILE + " line " + e.getValue().line() + ")" : "";
       if (key.isPresent()) {
-        out.put(key.get().path(), new Raw(e.getValue().value(), origin, source));
+        out.put(key.get().path(), new Raw(e.getValue().value(), origin, name, where));
       } else if (name.startsWith(ENV_PREFIX) && !NOT_SETTINGS.contains(name)) {
         String hint = closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");
         if (origin == Origin.DOTENV) {
@@ -189,53 +255,15 @@ public final class ConfigLoader {
     return bestDistance <= 3 ? Optional.of(best) : Optional.empty();
   }
 
-  private static Object toJava(JsonNode node) {
-    if (node.isNull()) {
-      return null;
-    }
-    if (node.isBoolean()) {
-      return node.booleanValue();
-    }
-    if (node.isIntegralNumber()) {
-      return node.longValue();
-    }
-    if (node.isNumber()) {
-      return node.doubleValue();
-    }
-    if (node.isArray()) {
-      List<Object> list = new ArrayList<>();
-      node.values().forEach(n -> list.add(toJava(n)));
-      return list;
-    }
-    if (node.isObject()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      node.properties().forEach(p -> map.put(p.getKey(), toJava(p.getValue())));
-      return map;
-    }
-    return node.asString();
+  private static String position(Mark m) {
+    return " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
   }
 
-  private static String describe(JsonNode node) {
-    if (node.isArray()) {
-      return "a list";
-    }
-    if (node.isNumber()) {
-      return "a number";
-    }
-    if (node.isBoolean()) {
-      return "true/false";
-    }
-    return "a text value";
+  // Says what kind of value was found, never the value: it may be a secret in the wrong place.
+  private static String describe(Object value) {
+    return value instanceof List<?> ? "a list" : "a single value";
   }
 
-  private static String where(TokenStreamLocation loc) {
-    if (loc == null || loc.getLineNr() <= 0) {
-      return "";
-    }
-    return " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-  }
-
-  // The YAML parser's later lines quote the offending line, which may hold a secret.
   private static String firstLine(String message) {
     if (message == null) {
       return "syntax error";

@@ -97,6 +97,9 @@ public final class DotEnvFile {
       requireClosed(i < v.length() ? i : -1, v, fileName, lineNo, name);
       return sb.toString();
     }
+    if (v.startsWith("#")) {
+      return ""; // "NAME= # comment": the space before '#' was taken by the separator
+    }
     int comment = v.indexOf(" #");
     return (comment >= 0 ? v.substring(0, comment) : v).strip();
   }

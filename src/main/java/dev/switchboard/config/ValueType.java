@@ -43,6 +43,15 @@ public interface ValueType<T> {
     return StringListType.INSTANCE;
   }
 
+  /**
+   * Only Java's fixed-size whole numbers are taken as numbers: a BigInteger or BigDecimal would
+   * be silently narrowed by {@code longValue()} (2^64+5 read as 5, 5.7 as 5).
+   */
+  private static boolean isWholeMachineNumber(Object raw) {
+    return raw instanceof Long || raw instanceof Integer || raw instanceof Short
+        || raw instanceof Byte;
+  }
+
   /** Renders a raw value for an error message, shortened so one bad value cannot flood a log. */
   static String show(Object raw) {
     String s = String.valueOf(raw);
@@ -65,8 +74,8 @@ public interface ValueType<T> {
     @Override
     public Duration parse(Object raw) {
       Duration d;
-      if (raw instanceof Number n && !(raw instanceof Double || raw instanceof Float)) {
-        d = Duration.ofSeconds(n.longValue());
+      if (isWholeMachineNumber(raw)) {
+        d = Duration.ofSeconds(((Number) raw).longValue());
       } else if (raw instanceof String s) {
         Matcher m = FORM.matcher(s.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
@@ -109,8 +118,8 @@ public interface ValueType<T> {
     @Override
     public Integer parse(Object raw) {
       long v;
-      if (raw instanceof Number n && !(raw instanceof Double || raw instanceof Float)) {
-        v = n.longValue();
+      if (isWholeMachineNumber(raw)) {
+        v = ((Number) raw).longValue();
       } else if (raw instanceof String s && s.trim().matches("-?\\d{1,10}")) {
         v = Long.parseLong(s.trim());
       } else {

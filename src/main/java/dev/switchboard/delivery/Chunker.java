@@ -27,7 +27,8 @@ public final class Chunker {
       }
       rest = stripLeadingBreaks(rest.substring(cut));
     }
-    if (!rest.isEmpty() || out.isEmpty()) {
+    // Platforms refuse blank messages: trailing whitespace past the limit is not a chunk.
+    if (!rest.isBlank() || out.isEmpty()) {
       out.add(rest);
     }
     return out;

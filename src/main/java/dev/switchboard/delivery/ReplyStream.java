@@ -77,19 +77,29 @@ public final class ReplyStream {
     }
     List<String> parts = Chunker.split(body, limits.maxMessageLength());
     try {
-      int first = 0;
-      if (live != null) {
-        if (!parts.getFirst().equals(liveText)) {
-          outbound.edit(live, parts.getFirst());
-        }
-        first = 1;
-      }
+      int first = live != null && finalEditSucceeded(parts.getFirst()) ? 1 : 0;
       for (int i = first; i < parts.size(); i++) {
         outbound.send(chat, parts.get(i));
       }
       return true;
     } catch (PlatformException e) {
       log.warn("could not deliver a reply to {}: {}", chat, e.getMessage());
+      return false;
+    }
+  }
+
+  // The streamed message may no longer be editable (deleted, too old); then the final text
+  // goes out as new messages rather than being lost behind a stale preview.
+  private boolean finalEditSucceeded(String firstPart) {
+    if (firstPart.equals(liveText)) {
+      return true;
+    }
+    try {
+      outbound.edit(live, firstPart);
+      return true;
+    } catch (PlatformException e) {
+      log.warn("could not put the final text into the streamed message in {} ({}); sending it"
+          + " as a new message", chat, e.getMessage());
       return false;
     }
   }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,7 +100,8 @@ class ConfigSecretLeakTest {
   void nonTextSecretWithWrongValueInDotEnv() throws IOException {
     ConfigException e = dotenvFailure("SWITCHBOARD_TELEGRAM_PIN=" + TOKEN_VALUE + "\n");
 
-    assertThat(e.getMessage()).contains(".env line 1 SWITCHBOARD_TELEGRAM_PIN");
+    assertThat(e.getMessage()).startsWith("SWITCHBOARD_TELEGRAM_PIN: ")
+        .contains("(in .env line 1)");
     assertNoSecretIn(e);
   }
 
@@ -217,14 +217,13 @@ class ConfigSecretLeakTest {
   }
 
   @Test
-  @Disabled("BUG: a YAML integer beyond the long range escapes as JsonNodeException quoting it")
-  void numericSecretTooLongForALong() throws IOException {
+  void numericSecretTooLongForALongIsKeptAsWritten() throws IOException {
+    // YAML is read with the failsafe schema: a token made of digits is text, digit for digit.
     Files.writeString(home.resolve(ConfigLoader.YAML_FILE),
-        "telegram:\n  token: 918273645546372819918273645\n");
+        "telegram:\n  token: 0918273645546372819918273645\n");
 
-    Throwable t = loadFailure(Map.of());
+    Config config = new ConfigLoader(TestKeys.schema()).load(home, Map.of());
 
-    assertThat(t).isInstanceOf(ConfigException.class);
-    assertThat(t.getMessage() + t).doesNotContain("918273645546372819918273645");
+    assertThat(config.get(TestKeys.TOKEN)).isEqualTo("0918273645546372819918273645");
   }
 }

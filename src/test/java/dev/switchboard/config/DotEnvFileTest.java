@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,7 +201,6 @@ class DotEnvFileTest {
   }
 
   @Test
-  @Disabled("BUG: 'A= # comment' yields the value \"# comment\" instead of an empty value")
   void valueThatIsOnlyAnInlineCommentIsEmpty() {
     assertThat(value("A= # set this later")).isEmpty();
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -164,7 +163,6 @@ class ChunkerTest {
   }
 
   @Test
-  @Disabled("BUG: trailing spaces beyond the limit become a whitespace-only last chunk")
   void trailingSpacesBeyondTheLimitProduceNoBlankChunk() {
     assertThat(Chunker.split("a".repeat(10) + "   ", 10)).containsExactly("a".repeat(10));
   }
