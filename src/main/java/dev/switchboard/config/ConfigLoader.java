@@ -228,7 +228,7 @@ public final class ConfigLoader {
       if (key.isPresent()) {
         out.put(key.get().path(), new Raw(e.getValue().value(), origin, name, where));
       } else if (name.startsWith(ENV_PREFIX) && !NOT_SETTINGS.contains(name)) {
-        String hint = closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");
+        String hint = schema.closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");
         if (origin == Origin.DOTENV) {
           throw new ConfigException(name, "unknown setting in " + DOTENV_FILE + " line "
               + e.getValue().line() + hint);
@@ -238,21 +238,6 @@ public final class ConfigLoader {
         warnings.add("ignoring unknown environment variable " + name + hint);
       }
     }
-  }
-
-  private Optional<String> closestEnv(String name) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (ConfigKey<?> k : schema.keys()) {
-      if (k.env() != null) {
-        int d = ConfigSchema.editDistance(name, k.env());
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = k.env();
-        }
-      }
-    }
-    return bestDistance <= 3 ? Optional.of(best) : Optional.empty();
   }
 
   private static String position(Mark m) {

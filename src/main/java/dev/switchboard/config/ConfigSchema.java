@@ -78,16 +78,25 @@ public final class ConfigSchema {
 
   /** The known path closest to a misspelt one, when it is close enough to be a likely typo. */
   public Optional<String> closest(String path) {
+    return closestOf(byPath.keySet(), path, Math.max(2, path.length() / 6));
+  }
+
+  /** The known environment variable closest to a misspelt one, if it is a likely typo. */
+  public Optional<String> closestEnv(String name) {
+    return closestOf(byEnv.keySet(), name, 3);
+  }
+
+  private static Optional<String> closestOf(Collection<String> candidates, String target,
+      int allowed) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : byPath.keySet()) {
-      int d = editDistance(path, candidate);
+    for (String candidate : candidates) {
+      int d = editDistance(target, candidate);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
       }
     }
-    int allowed = Math.max(2, path.length() / 6);
     return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
   }
 

@@ -99,6 +99,7 @@ public final class GatewayRuntime implements GatewayControl {
         b.startThread);
   }
 
+  // Read through a method: the constructor's lambdas run later, once the field is set.
   private StopCoordinator stops() {
     return stops;
   }

@@ -6,10 +6,8 @@ import dev.switchboard.agent.TurnControl;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
 import dev.switchboard.command.Command;
-import dev.switchboard.command.CommandContext;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
-import dev.switchboard.command.SessionControl;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.common.Ticker;
@@ -183,7 +181,8 @@ public final class Dispatcher {
     }
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
     try {
-      command.get().execute(new Context(m, invocation.arguments(), key));
+      command.get().execute(new SessionCommandContext(this, m, invocation.arguments(), key,
+          delivery, gateway, commands));
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
       delivery.notice(m.chat(), "The command /" + invocation.name()
@@ -450,6 +449,63 @@ public final class Dispatcher {
     return turns.size();
   }
 
+  // ---- session operations for the commands (see SessionCommandContext) ----
+
+  boolean turnRunning(SessionKey key) {
+    lock.lock();
+    try {
+      Lane lane = lanes.get(key);
+      return lane != null && lane.current != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  int queuedMessages(SessionKey key) {
+    lock.lock();
+    try {
+      Lane lane = lanes.get(key);
+      return lane == null ? 0 : lane.waiting.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cancels the session's turn and drops its waiting messages; returns how many of both. */
+  int stopSession(SessionKey key) {
+    RunningTurn current;
+    int dropped;
+    lock.lock();
+    try {
+      Lane lane = lanes.get(key);
+      if (lane == null) {
+        return 0;
+      }
+      dropped = lane.waiting.size();
+      lane.waiting.clear();
+      current = lane.current;
+    } finally {
+      lock.unlock();
+    }
+    if (current != null) {
+      cancel(current, TurnControl.Reason.USER_STOP);
+    }
+    return dropped + (current == null ? 0 : 1);
+  }
+
+  /** Stops the session and gives it a new conversation id, which it returns. */
+  String newConversation(SessionKey key) {
+    stopSession(key);
+    String id = UUID.randomUUID().toString();
+    lock.lock();
+    try {
+      lanes.computeIfAbsent(key, Lane::new).conversationId = id;
+    } finally {
+      lock.unlock();
+    }
+    return id;
+  }
+
   /** Ends the dispatch loop; later submits are dropped with a warning. */
   public void close() {
     lock.lock();
@@ -537,111 +593,6 @@ public final class Dispatcher {
       this.message = message;
       this.conversationId = conversationId;
       this.thread = thread;
-    }
-  }
-
-  /** What a command sees; built per command on the loop thread. */
-  private final class Context implements CommandContext, SessionControl {
-    private final InboundMessage message;
-    private final String arguments;
-    private final SessionKey key;
-
-    Context(InboundMessage message, String arguments, SessionKey key) {
-      this.message = message;
-      this.arguments = arguments;
-      this.key = key;
-    }
-
-    @Override
-    public InboundMessage message() {
-      return message;
-    }
-
-    @Override
-    public String arguments() {
-      return arguments;
-    }
-
-    @Override
-    public void reply(String text) {
-      delivery.notice(message.chat(), text);
-    }
-
-    @Override
-    public SessionControl session() {
-      return this;
-    }
-
-    @Override
-    public GatewayControl gateway() {
-      return gateway;
-    }
-
-    @Override
-    public CommandTable commands() {
-      return commands;
-    }
-
-    @Override
-    public String key() {
-      return key.toString();
-    }
-
-    @Override
-    public boolean turnRunning() {
-      lock.lock();
-      try {
-        Lane lane = lanes.get(key);
-        return lane != null && lane.current != null;
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    @Override
-    public int queuedMessages() {
-      lock.lock();
-      try {
-        Lane lane = lanes.get(key);
-        return lane == null ? 0 : lane.waiting.size();
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    @Override
-    public int stop() {
-      RunningTurn current;
-      int dropped;
-      lock.lock();
-      try {
-        Lane lane = lanes.get(key);
-        if (lane == null) {
-          return 0;
-        }
-        dropped = lane.waiting.size();
-        lane.waiting.clear();
-        current = lane.current;
-      } finally {
-        lock.unlock();
-      }
-      if (current != null) {
-        cancel(current, TurnControl.Reason.USER_STOP);
-      }
-      return dropped + (current == null ? 0 : 1);
-    }
-
-    @Override
-    public String newConversation() {
-      stop();
-      String id = UUID.randomUUID().toString();
-      lock.lock();
-      try {
-        lanes.computeIfAbsent(key, Lane::new).conversationId = id;
-      } finally {
-        lock.unlock();
-      }
-      return id;
     }
   }
 }
