@@ -343,6 +343,38 @@ class GatewayProcessIT {
   }
 
   @Test
+  void restartReportsASuccessorThatFailedToStart() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    config("gateway:\n  busy_policy: sometimes\n"); // broken while it runs
+    Result restart = ChildGateway.cli(Map.of(), "restart", "--home", home.toString(),
+        "--timeout", "60");
+    assertThat(restart.exitCode()).isEqualTo(1);
+    assertThat(restart.output()).contains("failed to start: configuration error:"
+        + " gateway.busy_policy: expected one of interrupt, queue").contains("Last log lines");
+    assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.state()).isEqualTo("startup_failed");
+    assertThat(s.exitCode()).isEqualTo(78);
+  }
+
+  @Test
+  void stopSaysSoWhenTheGatewayOutlastsItsTimeout() throws Exception {
+    LoopbackServer server = loopback("agent:\n  echo:\n    word_delay: 1s\n");
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    server.awaitConnection(-1, START);
+    server.send("bob", "one two three four five six seven eight nine ten");
+    server.awaitText("bob", "one", Duration.ofSeconds(10));
+    Result stop = ChildGateway.cli(Map.of(), "stop", "--home", home.toString(), "--timeout", "1");
+    assertThat(stop.exitCode()).isEqualTo(1);
+    assertThat(stop.output()).contains("is still running after 1 s (state: draining)")
+        .contains("Last log lines");
+    assertThat(gw.awaitExit(Duration.ofSeconds(20))).isZero();
+    assertThat(server.texts("bob")).contains("one two three four five six seven eight nine ten");
+  }
+
+  @Test
   void restartWhenNothingRunsFailsClearly() throws Exception {
     Result r = ChildGateway.cli(Map.of(), "restart", "--home", home.toString());
     assertThat(r.exitCode()).isEqualTo(1);
