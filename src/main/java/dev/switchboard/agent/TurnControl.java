@@ -3,6 +3,7 @@ package dev.switchboard.agent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,14 @@ public final class TurnControl {
 
   /** Cancels once; later calls keep the first reason. Callbacks run on the caller's thread. */
   public void cancel(Reason why) {
+    cancel(why, Runnable::run);
+  }
+
+  /**
+   * Cancels once: the reason is visible to the turn before this returns, and the registered
+   * callbacks (which may do I/O) are handed, together, to {@code runner}.
+   */
+  public void cancel(Reason why, Consumer<Runnable> runner) {
     List<Runnable> toRun;
     lock.lock();
     try {
@@ -35,7 +44,9 @@ public final class TurnControl {
     } finally {
       lock.unlock();
     }
-    toRun.forEach(TurnControl::runQuietly);
+    if (!toRun.isEmpty()) {
+      runner.accept(() -> toRun.forEach(TurnControl::runQuietly));
+    }
   }
 
   /** Registers an action run on cancel, or at once if the turn is already cancelled. */

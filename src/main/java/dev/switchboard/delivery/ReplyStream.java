@@ -6,6 +6,7 @@ import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,11 @@ import org.slf4j.LoggerFactory;
  * reply appears as one message that is edited as it grows, at most once per {@code
  * minEditInterval}; the first message is sent only after that interval, so a quick reply is a
  * single send. {@link #finish} puts the final text in place, split into several messages when
- * it is longer than the platform allows. Used by one thread (the turn's).
+ * it is longer than the platform allows.
+ *
+ * <p>A backend may append from any thread, so the methods are serialized by one lock (held
+ * across a platform call, which only delays that backend's own next piece). Pieces that arrive
+ * after {@link #finish} are dropped: the final text must stay final.
  */
 public final class ReplyStream {
   private static final Logger log = LoggerFactory.getLogger(ReplyStream.class);
@@ -25,11 +30,14 @@ public final class ReplyStream {
   private final PlatformLimits limits;
   private final Ticker ticker;
   private final long openedAt;
+  private final ReentrantLock lock = new ReentrantLock();
+  // guarded by lock:
   private final StringBuilder text = new StringBuilder();
   private MessageRef live;
   private String liveText = "";
   private long lastEditAt;
   private boolean streamingBroken;
+  private boolean finished;
 
   ReplyStream(Outbound outbound, ChatRef chat, PlatformLimits limits, Ticker ticker) {
     this.outbound = outbound;
@@ -40,10 +48,21 @@ public final class ReplyStream {
   }
 
   public void append(String delta) {
-    text.append(delta);
-    if (!limits.supportsEdit() || streamingBroken) {
-      return;
+    lock.lock();
+    try {
+      if (finished) {
+        return;
+      }
+      text.append(delta);
+      if (limits.supportsEdit() && !streamingBroken) {
+        updatePreview();
+      }
+    } finally {
+      lock.unlock();
     }
+  }
+
+  private void updatePreview() {
     long now = ticker.nanos();
     long interval = limits.minEditInterval().toNanos();
     long since = live == null ? now - openedAt : now - lastEditAt;
@@ -62,29 +81,41 @@ public final class ReplyStream {
       }
       liveText = preview;
       lastEditAt = now;
-    } catch (PlatformException e) {
+    } catch (PlatformException | RuntimeException e) {
       // A failed preview is not a failed reply: stop streaming and deliver once at the end.
       streamingBroken = true;
       log.warn("streaming to {} stopped after a failed update: {}", chat, e.getMessage());
     }
   }
 
-  /** Delivers the final text. Returns false when the chat could not be reached; logged. */
+  /**
+   * Delivers the final text (or, if it is blank, what was streamed). Returns false when the
+   * chat could not be reached; that is logged, never thrown.
+   */
   public boolean finish(String finalText) {
-    String body = finalText == null || finalText.isBlank() ? text.toString() : finalText;
-    if (body.isBlank()) {
-      body = "(no reply)";
-    }
-    List<String> parts = Chunker.split(body, limits.maxMessageLength());
+    lock.lock();
     try {
-      int first = live != null && finalEditSucceeded(parts.getFirst()) ? 1 : 0;
-      for (int i = first; i < parts.size(); i++) {
-        outbound.send(chat, parts.get(i));
+      if (finished) {
+        return true;
       }
-      return true;
-    } catch (PlatformException e) {
-      log.warn("could not deliver a reply to {}: {}", chat, e.getMessage());
-      return false;
+      finished = true;
+      String body = finalText == null || finalText.isBlank() ? text.toString() : finalText;
+      if (body.isBlank()) {
+        body = "(no reply)";
+      }
+      List<String> parts = Chunker.split(body, limits.maxMessageLength());
+      try {
+        int first = live != null && finalEditSucceeded(parts.getFirst()) ? 1 : 0;
+        for (int i = first; i < parts.size(); i++) {
+          outbound.send(chat, parts.get(i));
+        }
+        return true;
+      } catch (PlatformException | RuntimeException e) {
+        log.warn("could not deliver a reply to {}: {}", chat, e.getMessage());
+        return false;
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -97,7 +128,7 @@ public final class ReplyStream {
     try {
       outbound.edit(live, firstPart);
       return true;
-    } catch (PlatformException e) {
+    } catch (PlatformException | RuntimeException e) {
       log.warn("could not put the final text into the streamed message in {} ({}); sending it"
           + " as a new message", chat, e.getMessage());
       return false;
@@ -106,6 +137,11 @@ public final class ReplyStream {
 
   /** Text received so far. */
   public String textSoFar() {
-    return text.toString();
+    lock.lock();
+    try {
+      return text.toString();
+    } finally {
+      lock.unlock();
+    }
   }
 }

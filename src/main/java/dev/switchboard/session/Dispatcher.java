@@ -1,10 +1,7 @@
 package dev.switchboard.session;
 
 import dev.switchboard.agent.AgentBackend;
-import dev.switchboard.agent.AgentException;
 import dev.switchboard.agent.TurnControl;
-import dev.switchboard.agent.TurnRequest;
-import dev.switchboard.agent.TurnResult;
 import dev.switchboard.command.Command;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
@@ -12,7 +9,6 @@ import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
-import dev.switchboard.delivery.ReplyStream;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import java.time.Duration;
@@ -24,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,11 +39,14 @@ import org.slf4j.LoggerFactory;
  * instead of dropping messages. One dispatch loop takes messages in arrival order and runs
  * slash commands at once, on the loop, ahead of any turn (so /stop works while a turn runs);
  * anything else is appended to its session's lane. The loop beats a {@link Heartbeat} on every
- * iteration, idle or not; the watchdog and health follow it.
+ * iteration, idle or not; the watchdog and health follow it. The loop never waits on a
+ * platform: its replies and notices, and the backends' cancel actions, run on tasks of their
+ * own, so one slow chat cannot stall every other.
  *
  * <p>A lane holds a FIFO of waiting messages and at most one running turn. While a lane has
  * work exactly one runner (a virtual thread) takes its messages one at a time and ends when the
- * lane is empty. The busy policy decides whether a new message cancels the running turn first.
+ * lane is empty; the idle lane is then dropped, so memory follows active sessions, not every
+ * session ever seen. The busy policy decides whether a new message cancels the running turn.
  *
  * <p>All lane and mode state is guarded by {@link #lock}. Work under it is a few field updates
  * and {@link Thread#interrupt()}; nothing under it calls a backend, an adapter or a listener.
@@ -58,12 +56,14 @@ import org.slf4j.LoggerFactory;
  * message and reported as unanswered, and running turns may finish; {@link #beginDrain} returns
  * a future completed when the running count reaches zero (re-checked at every turn's end, like
  * Jetty's {@code Graceful}). {@link #interruptRunning} then cancels what is left. Commands still
- * run while draining. Once CLOSED the loop has ended and submit refuses.
+ * run while draining. Once CLOSED the loop has ended; messages still in the intake, and any
+ * submitted later, are reported as unanswered so the next process can tell their chats.
  *
  * <p>Guaranteed: a turn never starts while another turn of its session runs; no turn starts
  * after {@link #beginDrain}; a cancel never interrupts a turn's thread once that turn has begun
- * delivering its final reply, nor the next turn on the same thread. Not guaranteed: any order
- * between different sessions.
+ * delivering its final reply, nor the next turn on the same thread; an exception while a turn
+ * is delivered ends that turn, not its session. Not guaranteed: any order between different
+ * sessions, or between a command's reply and a turn's reply.
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -88,6 +88,8 @@ public final class Dispatcher {
   private Mode mode = Mode.ACCEPTING;
   private DrainReason drainReason;
   private final Map<SessionKey, Lane> lanes = new HashMap<>();
+  /** How many times /new was used per session; absent means 0. */
+  private final Map<SessionKey, Integer> generations = new HashMap<>();
   private final Set<RunningTurn> running = new LinkedHashSet<>();
   private CompletableFuture<Void> drained;
   private Thread loopThread;
@@ -110,20 +112,22 @@ public final class Dispatcher {
     return loopHeartbeat;
   }
 
-
   /**
    * Takes responsibility for one message. Waits for room in the intake when it is full; if none
-   * comes in time, the chat is told the gateway is overloaded.
+   * comes in time, the chat is told the gateway is overloaded. After {@link #close} the message
+   * is reported as unanswered, so the next process tells its chat.
    */
   public void submit(InboundMessage message) throws InterruptedException {
     if (closed()) {
-      log.warn("dropping a message from {}: the dispatcher is closed", message.chat());
+      log.info("message from {} arrived after the dispatcher closed; recorded as unanswered",
+          message.chat());
+      listener.unanswered(message, drainReasonOr(DrainReason.STOP));
       return;
     }
     if (!intake.offer(message, settings.intakeWait().toNanos(), TimeUnit.NANOSECONDS)) {
-      log.warn("intake full ({} messages) for {}; telling the chat to retry",
-          settings.intakeCapacity(), settings.intakeWait());
-      delivery.notice(message.chat(), "Switchboard is overloaded and could not take this"
+      log.warn("intake full ({} messages waited {} ms); telling {} to send again",
+          settings.intakeCapacity(), settings.intakeWait().toMillis(), message.chat());
+      noticeLater(message.chat(), "Switchboard is overloaded and could not take this"
           + " message. Please send it again in a minute.");
     }
   }
@@ -175,17 +179,17 @@ public final class Dispatcher {
   private void runCommand(InboundMessage m, CommandTable.Invocation invocation) {
     Optional<Command> command = commands.find(invocation.name());
     if (command.isEmpty()) {
-      delivery.notice(m.chat(), "Unknown command /" + invocation.name()
+      noticeLater(m.chat(), "Unknown command /" + invocation.name()
           + ". Send /help to see the commands.");
       return;
     }
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
     try {
       command.get().execute(new SessionCommandContext(this, m, invocation.arguments(), key,
-          delivery, gateway, commands));
+          gateway, commands));
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
-      delivery.notice(m.chat(), "The command /" + invocation.name()
+      noticeLater(m.chat(), "The command /" + invocation.name()
           + " failed; the details are in the gateway log.");
     }
   }
@@ -199,8 +203,8 @@ public final class Dispatcher {
     lock.lock();
     try {
       if (mode != Mode.ACCEPTING) {
-        refusedFor = drainReason;
-        refusal = refusal(drainReason);
+        refusedFor = drainReasonOr(DrainReason.STOP);
+        refusal = refusal(refusedFor);
       } else {
         Lane lane = lanes.computeIfAbsent(key, Lane::new);
         if (lane.waiting.size() >= settings.maxQueuedPerSession()) {
@@ -221,7 +225,7 @@ public final class Dispatcher {
       lock.unlock();
     }
     if (refusal != null) {
-      delivery.notice(m.chat(), refusal);
+      noticeLater(m.chat(), refusal);
       if (refusedFor != null) {
         listener.unanswered(m, refusedFor);
       }
@@ -245,77 +249,78 @@ public final class Dispatcher {
         lane.runnerActive = false;
         dropped = new ArrayList<>(lane.waiting);
         lane.waiting.clear();
+        dropIfIdle(lane);
       } finally {
         lock.unlock();
       }
       DrainReason why = drainReasonOr(DrainReason.STOP);
       for (InboundMessage m : dropped) {
-        delivery.notice(m.chat(), refusal(why));
         listener.unanswered(m, why);
       }
     }
   }
 
   private void runLane(Lane lane) {
-    while (true) {
-      RunningTurn turn;
-      int count;
-      lock.lock();
-      try {
-        if (mode != Mode.ACCEPTING || lane.waiting.isEmpty()) {
-          lane.runnerActive = false;
-          return;
-        }
-        turn = new RunningTurn(lane, lane.waiting.poll(), lane.conversationId,
-            Thread.currentThread());
-        lane.current = turn;
-        running.add(turn);
-        count = running.size();
-      } finally {
-        lock.unlock();
-      }
-      listener.activeTurnsChanged(count);
-      CompletableFuture<Void> toComplete = null;
-      try {
-        executeTurn(turn);
-      } finally {
+    boolean endedNormally = false;
+    try {
+      while (true) {
+        RunningTurn turn;
+        int count;
         lock.lock();
         try {
-          lane.current = null;
-          running.remove(turn);
-          count = running.size();
-          if (drained != null && running.isEmpty()) {
-            toComplete = drained;
+          if (mode != Mode.ACCEPTING || lane.waiting.isEmpty()) {
+            lane.runnerActive = false;
+            dropIfIdle(lane);
+            endedNormally = true;
+            return;
           }
+          turn = new RunningTurn(lane, lane.waiting.poll(), conversationId(lane.key),
+              Thread.currentThread());
+          lane.current = turn;
+          running.add(turn);
+          count = running.size();
         } finally {
           lock.unlock();
         }
         listener.activeTurnsChanged(count);
-        if (toComplete != null) {
-          toComplete.complete(null);
+        try {
+          TurnExecution.run(turn.message, turn.conversationId, turn.control, backend, delivery,
+              () -> closeInterruptWindow(turn), () -> drainReasonOr(DrainReason.STOP));
+        } catch (RuntimeException e) {
+          // A bug or a platform failure while delivering ends this turn, not the session.
+          log.error("the turn for {} failed", lane.key, e);
+        } finally {
+          endTurn(turn);
         }
+      }
+    } finally {
+      if (!endedNormally) {
+        recoverRunner(lane);
       }
     }
   }
 
-  private void executeTurn(RunningTurn turn) {
-    InboundMessage m = turn.message;
-    ReplyStream stream = delivery.openReply(m.chat());
-    TurnRequest request = new TurnRequest(turn.conversationId, m.chat(), m.sender(), m.text());
-    String text = null;
-    String failure = null;
+  /** After an Error escaped a turn: the lane must not be left claiming a runner it lacks. */
+  private void recoverRunner(Lane lane) {
+    boolean restart;
+    lock.lock();
     try {
-      TurnResult result = backend.run(request, stream::append, turn.control);
-      text = result.text();
-    } catch (InterruptedException e) {
-      text = stream.textSoFar();
-    } catch (AgentException e) {
-      log.warn("turn for {} failed: {}", turn.lane.key, e.getMessage());
-      failure = e.userMessage();
-    } catch (RuntimeException e) {
-      log.error("the agent backend failed a turn for {}", turn.lane.key, e);
-      failure = "The agent failed to answer; the details are in the gateway log.";
+      lane.runnerActive = false;
+      restart = mode == Mode.ACCEPTING && !lane.waiting.isEmpty();
+      if (restart) {
+        lane.runnerActive = true;
+      } else {
+        dropIfIdle(lane);
+      }
+    } finally {
+      lock.unlock();
     }
+    if (restart) {
+      startRunner(lane);
+    }
+  }
+
+  private void closeInterruptWindow(RunningTurn turn) {
     lock.lock();
     try {
       turn.interruptible = false;
@@ -323,33 +328,50 @@ public final class Dispatcher {
       lock.unlock();
     }
     // A cancel that landed before the window closed left the flag set; delivery must not see it.
-    boolean wasInterrupted = Thread.interrupted();
-    TurnControl.Reason why = turn.control.reason();
-    if (failure != null) {
-      text = join(stream.textSoFar(), "\u26a0\ufe0f " + failure);
-    } else if (why != null) {
-      text = join(text == null ? stream.textSoFar() : text, note(why));
-    } else if (wasInterrupted) {
-      text = join(text, "\u26a0\ufe0f Interrupted.");
+    Thread.interrupted();
+  }
+
+  private void endTurn(RunningTurn turn) {
+    CompletableFuture<Void> toComplete = null;
+    int count;
+    lock.lock();
+    try {
+      turn.lane.current = null;
+      running.remove(turn);
+      count = running.size();
+      if (drained != null && running.isEmpty()) {
+        toComplete = drained;
+      }
+    } finally {
+      lock.unlock();
     }
-    stream.finish(text);
+    Thread.interrupted(); // never carry an interrupt into the next turn
+    listener.activeTurnsChanged(count);
+    if (toComplete != null) {
+      toComplete.complete(null);
+    }
   }
 
-  private String note(TurnControl.Reason why) {
-    return switch (why) {
-      case USER_STOP -> "\u23f9 Stopped.";
-      case SUPERSEDED -> "\u23f9 Interrupted by your next message.";
-      case SHUTDOWN -> "\u26a0\ufe0f Interrupted: Switchboard is " + drainReasonOr(DrainReason.STOP)
-          .doing() + ". Send your message again once it is back.";
-    };
+  // guarded by lock (called with it held)
+  private void dropIfIdle(Lane lane) {
+    if (!lane.runnerActive && lane.current == null && lane.waiting.isEmpty()
+        && lanes.get(lane.key) == lane) {
+      lanes.remove(lane.key);
+    }
   }
 
-  private static String join(String text, String note) {
-    return text == null || text.isBlank() ? note : text.stripTrailing() + "\n\n" + note;
+  // guarded by lock (called with it held)
+  private String conversationId(SessionKey key) {
+    return key + "#" + generations.getOrDefault(key, 0);
   }
 
+  /**
+   * Cancels a turn: the reason is set at once, the backend's cancel actions run on a task of
+   * their own (they may do I/O), and the turn's thread is interrupted if it is still in the
+   * backend.
+   */
   private void cancel(RunningTurn turn, TurnControl.Reason reason) {
-    turn.control.cancel(reason);
+    turn.control.cancel(reason, actions -> spawnOrRun("cancel " + turn.lane.key, actions));
     lock.lock();
     try {
       if (turn.lane.current == turn && turn.interruptible) {
@@ -357,6 +379,19 @@ public final class Dispatcher {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Sends a notice from a task, so the caller (the loop, the stop) never waits on a platform. */
+  void noticeLater(ChatRef chat, String text) {
+    spawnOrRun("notice " + chat, () -> delivery.notice(chat, text));
+  }
+
+  private void spawnOrRun(String name, Runnable task) {
+    try {
+      spawner.spawn(name, task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // the tasks are closed: this is the last chance, take it here
     }
   }
 
@@ -379,9 +414,10 @@ public final class Dispatcher {
         }
         drainReason = reason;
         drained = new CompletableFuture<>();
-        for (Lane lane : lanes.values()) {
+        for (Lane lane : List.copyOf(lanes.values())) {
           dropped.addAll(lane.waiting);
           lane.waiting.clear();
+          dropIfIdle(lane);
         }
         running.forEach(t -> inFlight.add(t.message.chat()));
         if (running.isEmpty()) {
@@ -398,52 +434,40 @@ public final class Dispatcher {
       for (InboundMessage m : dropped) {
         listener.unanswered(m, reason);
       }
-      tellChats(dropped, inFlight, reason);
+      for (ChatRef chat : inFlight) {
+        noticeLater(chat, "\u23f3 Switchboard is " + reason.doing()
+            + ". Finishing your current reply first.");
+      }
+      for (InboundMessage m : dropped) {
+        noticeLater(m.chat(), refusal(reason));
+      }
     }
     return future;
   }
 
-  private void tellChats(List<InboundMessage> dropped, List<ChatRef> inFlight,
-      DrainReason reason) {
-    if (dropped.isEmpty() && inFlight.isEmpty()) {
-      return;
-    }
-    // Sent off the caller's thread: the stop's clock is running and a slow platform must not
-    // eat the drain budget.
-    Runnable notices = () -> {
-      for (ChatRef chat : inFlight) {
-        delivery.notice(chat, "\u23f3 Switchboard is " + reason.doing()
-            + ". Finishing your current reply first.");
-      }
-      for (InboundMessage m : dropped) {
-        delivery.notice(m.chat(), refusal(reason));
-      }
-    };
-    try {
-      spawner.spawn("drain-notices", notices);
-    } catch (RejectedExecutionException e) {
-      log.warn("could not tell {} chat(s) about the {}: tasks already stopped",
-          dropped.size() + inFlight.size(), reason.doing());
-    }
-  }
-
   /**
-   * Cancels every running turn (each reply says it was interrupted) and reports each as
-   * unanswered. Returns how many were cancelled; the drain future completes when they end.
+   * Cancels every running turn (each reply says it was interrupted). Turns still inside the
+   * backend are reported as unanswered; those already delivering their reply are not, since
+   * their answer is on its way. Returns how many were cancelled; the drain future completes
+   * when they end.
    */
   public int interruptRunning() {
-    List<RunningTurn> turns;
+    List<RunningTurn> turns = new ArrayList<>();
+    List<RunningTurn> unansweredTurns = new ArrayList<>();
     DrainReason reason;
     lock.lock();
     try {
-      turns = new ArrayList<>(running);
-      reason = drainReason == null ? DrainReason.STOP : drainReason;
+      turns.addAll(running);
+      running.stream().filter(t -> t.interruptible).forEach(unansweredTurns::add);
+      reason = drainReasonOr(DrainReason.STOP);
     } finally {
       lock.unlock();
     }
+    for (RunningTurn t : unansweredTurns) {
+      listener.unanswered(t.message, reason);
+    }
     for (RunningTurn t : turns) {
       log.warn("interrupting the turn for {} (drain time is up)", t.lane.key);
-      listener.unanswered(t.message, reason);
       cancel(t, TurnControl.Reason.SHUTDOWN);
     }
     return turns.size();
@@ -493,24 +517,28 @@ public final class Dispatcher {
     return dropped + (current == null ? 0 : 1);
   }
 
-  /** Stops the session and gives it a new conversation id, which it returns. */
+  /** Stops the session and moves it to a new conversation, whose id it returns. */
   String newConversation(SessionKey key) {
     stopSession(key);
-    String id = UUID.randomUUID().toString();
     lock.lock();
     try {
-      lanes.computeIfAbsent(key, Lane::new).conversationId = id;
+      generations.merge(key, 1, Integer::sum);
+      return conversationId(key);
     } finally {
       lock.unlock();
     }
-    return id;
   }
 
-  /** Ends the dispatch loop; later submits are dropped with a warning. */
+  /**
+   * Ends the dispatch loop. Messages still waiting in the intake are reported as unanswered;
+   * the platforms are disconnected by now, so the next process tells their chats.
+   */
   public void close() {
+    DrainReason reason;
     lock.lock();
     try {
       mode = Mode.CLOSED;
+      reason = drainReasonOr(DrainReason.STOP);
       if (drained == null) {
         drained = new CompletableFuture<>();
         if (running.isEmpty()) {
@@ -523,6 +551,13 @@ public final class Dispatcher {
     } finally {
       lock.unlock();
     }
+    List<InboundMessage> left = new ArrayList<>();
+    intake.drainTo(left);
+    if (!left.isEmpty()) {
+      log.warn("{} message(s) were still waiting to be dispatched; recorded as unanswered",
+          left.size());
+    }
+    left.forEach(m -> listener.unanswered(m, reason));
   }
 
   public int activeTurns() {
@@ -561,9 +596,8 @@ public final class Dispatcher {
     }
   }
 
-  private static String refusal(DrainReason reason) {
-    DrainReason r = reason == null ? DrainReason.STOP : reason;
-    return "\ud83d\udd04 Switchboard is " + r.doing() + " and did not process this message."
+  static String refusal(DrainReason reason) {
+    return "\ud83d\udd04 Switchboard is " + reason.doing() + " and did not process this message."
         + " Please send it again in a minute.";
   }
 
@@ -573,7 +607,6 @@ public final class Dispatcher {
     final ArrayDeque<InboundMessage> waiting = new ArrayDeque<>();
     RunningTurn current;
     boolean runnerActive;
-    String conversationId = UUID.randomUUID().toString();
 
     Lane(SessionKey key) {
       this.key = key;

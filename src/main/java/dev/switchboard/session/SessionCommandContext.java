@@ -4,7 +4,6 @@ import dev.switchboard.command.CommandContext;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.command.SessionControl;
-import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.InboundMessage;
 
 /** What one command invocation sees: its message, its session, the gateway. */
@@ -13,17 +12,15 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   private final InboundMessage message;
   private final String arguments;
   private final SessionKey key;
-  private final Delivery delivery;
   private final GatewayControl gateway;
   private final CommandTable commands;
 
   SessionCommandContext(Dispatcher dispatcher, InboundMessage message, String arguments,
-      SessionKey key, Delivery delivery, GatewayControl gateway, CommandTable commands) {
+      SessionKey key, GatewayControl gateway, CommandTable commands) {
     this.dispatcher = dispatcher;
     this.message = message;
     this.arguments = arguments;
     this.key = key;
-    this.delivery = delivery;
     this.gateway = gateway;
     this.commands = commands;
   }
@@ -40,7 +37,7 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public void reply(String text) {
-    delivery.notice(message.chat(), text);
+    dispatcher.noticeLater(message.chat(), text);
   }
 
   @Override
