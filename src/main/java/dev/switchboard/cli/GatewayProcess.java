@@ -34,12 +34,33 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
     return lock.held();
   }
 
-  /** The live gateway's process, if the lock is held and its pid is known and alive. */
+  /**
+   * The live gateway's process: the lock is held, and the pid in the lock file is the pid in
+   * the state file and is alive. Anything less is not signalled: a pid read in the instant
+   * between a start taking the lock and writing its pid may be some other process.
+   */
   Optional<ProcessHandle> handle() {
     if (!lock.held() || lock.pid().isEmpty()) {
       return Optional.empty();
     }
-    return ProcessHandle.of(lock.pid().getAsLong()).filter(ProcessHandle::isAlive);
+    long pid = lock.pid().getAsLong();
+    if (state.isEmpty() || state.get().pid() != pid) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+  }
+
+  /** The lock is held, but by nothing {@link #handle()} can vouch for. */
+  boolean unidentified() {
+    return lock.held() && handle().isEmpty();
+  }
+
+  String unidentifiedExplanation() {
+    return "a process holds " + home.resolve(GatewayLock.NAME) + " but it could not be"
+        + " identified as the gateway (lock file: pid " + (lock.pid().isPresent()
+        ? Long.toString(lock.pid().getAsLong()) : "unknown") + ", state file: pid "
+        + state.map(s -> Long.toString(s.pid())).orElse("unknown") + "), so it was not"
+        + " signalled. If a gateway is starting, try again in a moment.";
   }
 
   /** The state file claims a live gateway, but none holds the lock: it was killed. */
@@ -56,10 +77,15 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
   }
 
   /**
-   * drain_timeout + shutdown_grace from the configuration, or the defaults when it cannot be
-   * read (the CLI must still be able to stop a gateway whose config was broken since).
+   * How long a stop of this gateway may take: what the running gateway recorded in its state
+   * file (its own environment may differ from ours, under systemd say), else drain_timeout +
+   * shutdown_grace from the configuration, else the defaults (the CLI must still be able to
+   * stop a gateway whose config was broken since).
    */
-  static Duration stopBudget(Path home, Map<String, String> env) {
+  Duration stopBudget(Map<String, String> env) {
+    if (state.isPresent() && state.get().hardDeadlineSeconds() != null) {
+      return Duration.ofSeconds(state.get().hardDeadlineSeconds());
+    }
     try {
       Config c = new ConfigLoader(PluginCatalog.discover().schema()).load(home, env);
       return c.get(CoreKeys.DRAIN_TIMEOUT).plus(c.get(CoreKeys.SHUTDOWN_GRACE));
@@ -70,7 +96,16 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
 
   /** The last {@code n} lines of the gateway's log, for error messages. */
   static List<String> lastLogLines(Path home, int n) {
-    Path log = Logging.logFile(home);
+    return lastLines(Logging.logFile(home), n);
+  }
+
+  /** What a detached successor printed before its logging started (JVM errors, say). */
+  static List<String> lastConsoleLines(Path home, int n) {
+    Path console = home.resolve("logs").resolve("console.log");
+    return Files.exists(console) ? lastLines(console, n) : List.of();
+  }
+
+  private static List<String> lastLines(Path log, int n) {
     Deque<String> tail = new ArrayDeque<>();
     try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
       lines.forEach(l -> {

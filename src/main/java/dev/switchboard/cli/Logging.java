@@ -9,7 +9,10 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
 import dev.switchboard.config.CoreKeys;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,7 @@ final class Logging {
 
   /** Adds the file appender and sets our level to info, before the gateway logs anything. */
   static void forGateway(Path home) {
+    createPrivateDirectory(home.resolve("logs"));
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(ctx);
@@ -60,6 +64,18 @@ final class Logging {
     file.start();
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file);
     setLevel(CoreKeys.LogLevel.INFO);
+  }
+
+  // Logs name chats and users; only the owner should read them.
+  private static void createPrivateDirectory(Path dir) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // the file appender reports a directory it cannot use; nothing more to do here
+    }
   }
 
   static void setLevel(CoreKeys.LogLevel level) {

@@ -54,7 +54,12 @@ final class RestartSubcommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path home = homeOption.resolve(root.env());
-    Optional<ProcessHandle> process = GatewayProcess.look(home).handle();
+    GatewayProcess gw = GatewayProcess.look(home);
+    if (gw.unidentified()) {
+      err.println("switchboard: " + gw.unidentifiedExplanation());
+      return ExitCodes.CRASHED;
+    }
+    Optional<ProcessHandle> process = gw.handle();
     if (process.isEmpty()) {
       err.println("switchboard: not running (home " + home + "); start it with 'switchboard run'"
           + " or through its service manager.");
@@ -62,7 +67,7 @@ final class RestartSubcommand implements Callable<Integer> {
     }
     long oldPid = process.get().pid();
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
-        : GatewayProcess.stopBudget(home, root.env()).plus(START_ALLOWANCE);
+        : gw.stopBudget(root.env()).plus(START_ALLOWANCE);
     out.println("Restarting Switchboard (pid " + oldPid + "), waiting up to "
         + timeout.toSeconds() + " s for the new process...");
     out.flush();
@@ -86,6 +91,11 @@ final class RestartSubcommand implements Callable<Integer> {
             return fail(err, home, "the new process (pid " + state.pid()
                 + ") failed to start: " + state.exitReason());
           }
+        } else if (s.isPresent() && !process.get().isAlive()) {
+          Optional<String> why = noSuccessorComing(s.get());
+          if (why.isPresent()) {
+            return fail(err, home, why.get());
+          }
         }
         long left = Math.min(end - System.nanoTime(), RECHECK.toNanos());
         // Woken by the state file's rename; the re-check period only covers missed events.
@@ -96,11 +106,24 @@ final class RestartSubcommand implements Callable<Integer> {
         }
       }
     }
-    String why = ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)
+    String why = process.get().isAlive()
         ? "the old process (pid " + oldPid + ") is still stopping"
         : "the old process exited but no new one reported running; if a service manager runs"
             + " it, check that it restarts on exit code 75 (RestartForceExitStatus=75)";
     return fail(err, home, "no new gateway after " + timeout.toSeconds() + " s: " + why);
+  }
+
+  /** The old process has exited: does its last record say that nothing will replace it? */
+  private static Optional<String> noSuccessorComing(GatewayState last) {
+    if (!last.restartRequested()) {
+      return Optional.of("the gateway stopped instead of restarting (" + last.exitReason()
+          + ")");
+    }
+    if (last.exitCode() != null && last.exitCode() == ExitCodes.CRASHED) {
+      return Optional.of("the old process could not start its successor ("
+          + last.exitReason() + ")");
+    }
+    return Optional.empty();
   }
 
   private static boolean sendUsr1(long pid, PrintWriter err) throws IOException,
@@ -119,6 +142,11 @@ final class RestartSubcommand implements Callable<Integer> {
   private static int fail(PrintWriter err, Path home, String reason) {
     err.println("switchboard: restart failed: " + reason + ". Last log lines:");
     GatewayProcess.lastLogLines(home, 20).forEach(l -> err.println("  " + l));
+    var console = GatewayProcess.lastConsoleLines(home, 10);
+    if (!console.isEmpty()) {
+      err.println("Last lines of " + home.resolve("logs").resolve("console.log") + ":");
+      console.forEach(l -> err.println("  " + l));
+    }
     return ExitCodes.CRASHED;
   }
 }

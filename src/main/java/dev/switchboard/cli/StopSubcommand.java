@@ -46,6 +46,10 @@ final class StopSubcommand implements Callable<Integer> {
     Path home = homeOption.resolve(root.env());
     GatewayProcess gw = GatewayProcess.look(home);
     Optional<ProcessHandle> process = gw.handle();
+    if (gw.unidentified()) {
+      err.println("switchboard: " + gw.unidentifiedExplanation());
+      return ExitCodes.CRASHED;
+    }
     if (process.isEmpty()) {
       out.println("Switchboard is not running (home " + home + ").");
       if (gw.stale()) {
@@ -54,7 +58,7 @@ final class StopSubcommand implements Callable<Integer> {
       return ExitCodes.STOPPED;
     }
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
-        : GatewayProcess.stopBudget(home, root.env()).plusSeconds(10);
+        : gw.stopBudget(root.env()).plusSeconds(10);
     long pid = process.get().pid();
     out.println("Stopping Switchboard (pid " + pid + "), waiting up to " + timeout.toSeconds()
         + " s...");

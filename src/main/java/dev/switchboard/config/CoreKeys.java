@@ -11,7 +11,9 @@ public final class CoreKeys {
   public enum BusyPolicySetting { INTERRUPT, QUEUE }
 
   /** Values of {@code gateway.service_manager}. */
-  public enum ServiceManagerSetting { AUTO, SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, NONE }
+  public enum ServiceManagerSetting {
+    AUTO, SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, CONTAINER, NONE
+  }
 
   /** Values of {@code logging.level}. */
   public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
@@ -56,8 +58,8 @@ public final class CoreKeys {
   public static final ConfigKey<ServiceManagerSetting> SERVICE_MANAGER = ConfigKey.optional(
       "gateway.service_manager", "SWITCHBOARD_SERVICE_MANAGER",
       ValueType.choice(ServiceManagerSetting.class), ServiceManagerSetting.AUTO,
-      "Who restarts the gateway: auto detects systemd, s6, runit, launchd and Kubernetes (then a"
-          + " restart exits 75); none relaunches a detached copy itself.");
+      "Who restarts the gateway: auto detects systemd, s6, runit, launchd, Kubernetes and"
+          + " containers (then a restart exits 75); none relaunches a detached copy itself.");
 
   public static final ConfigKey<String> BACKEND = ConfigKey.optional(
       "agent.backend", "SWITCHBOARD_BACKEND", ValueType.string(), "echo",

@@ -60,13 +60,20 @@ public final class Gateway {
     }
   }
 
+  /**
+   * Held from the start until the JVM exits, never released by hand: the OS releases it when the
+   * process is gone, and not before, so a successor waiting for it cannot overlap with threads
+   * of ours that outlived the stop (a receive loop polling the same bot, a late state write).
+   */
+  private static volatile GatewayLock heldUntilExit;
+
   public static int run(Launch launch) {
     Path home = launch.home();
     Map<String, String> env = launch.environment();
     String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);
-    GatewayLock lock;
     try {
-      lock = GatewayLock.acquire(home, relaunchedFrom != null ? RELAUNCH_LOCK_WAIT : LOCK_WAIT);
+      heldUntilExit = GatewayLock.acquire(home,
+          relaunchedFrom != null ? RELAUNCH_LOCK_WAIT : LOCK_WAIT);
     } catch (GatewayLock.HeldException e) {
       log.error("another gateway is already running with home {} ({}); stop it with"
           + " 'switchboard stop --home {}' or give this one another --home", home,
@@ -76,36 +83,30 @@ public final class Gateway {
       log.error("cannot lock {}: {}", GatewayLock.path(home), e.getMessage());
       return ExitCodes.CRASHED;
     }
-    try (lock) {
-      removeStaleTemporaryFiles(home);
-      Clock clock = Clock.systemUTC();
-      StateFile state = new StateFile(home, new GatewayState(ProcessHandle.current().pid(),
-          GatewayState.STARTING, launch.version(), home.toString(), clock.instant(),
-          clock.instant(), null, null, false, 0, null, Map.of()), clock);
-      state.update(s -> s);
-      if (relaunchedFrom != null) {
-        log.info("relaunched by a restart of process {}", relaunchedFrom);
-      }
-      GatewayRuntime runtime;
-      try {
-        runtime = assemble(launch, state);
-      } catch (ConfigException e) {
-        log.error("configuration error: {}", e.getMessage());
-        state.update(s -> s.withState(GatewayState.STARTUP_FAILED)
-            .withExit(ExitCodes.CONFIG_ERROR, "configuration error: " + e.getMessage(), false));
-        return ExitCodes.CONFIG_ERROR;
-      } catch (RuntimeException e) {
-        log.error("could not assemble the gateway", e);
-        state.update(s -> s.withState(GatewayState.STARTUP_FAILED)
-            .withExit(ExitCodes.CRASHED, "start failed: " + e, false));
-        return ExitCodes.CRASHED;
-      }
-      launch.signals().attach(runtime::onSignal);
-      return runtime.run();
-    } catch (IOException e) {
-      log.warn("could not release {}: {}", GatewayLock.path(home), e.getMessage());
+    removeStaleTemporaryFiles(home);
+    Clock clock = Clock.systemUTC();
+    StateFile state = new StateFile(home, GatewayState.starting(ProcessHandle.current().pid(),
+        launch.version(), home.toString(), clock.instant()), clock);
+    state.update(s -> s);
+    if (relaunchedFrom != null) {
+      log.info("relaunched by a restart of process {}", relaunchedFrom);
+    }
+    GatewayRuntime runtime;
+    try {
+      runtime = assemble(launch, state);
+    } catch (ConfigException e) {
+      log.error("configuration error: {}", e.getMessage());
+      state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
+          .withExit(ExitCodes.CONFIG_ERROR, "configuration error: " + e.getMessage(), false));
+      return ExitCodes.CONFIG_ERROR;
+    } catch (RuntimeException e) {
+      log.error("could not assemble the gateway", e);
+      state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
+          .withExit(ExitCodes.CRASHED, "start failed: " + e.getClass().getSimpleName(), false));
       return ExitCodes.CRASHED;
     }
+    launch.signals().attach(runtime::onSignal);
+    return runtime.run();
   }
 
   private static GatewayRuntime assemble(Launch launch, StateFile state) {
@@ -116,9 +117,16 @@ public final class Gateway {
     launch.applyLogLevel().accept(config.get(CoreKeys.LOG_LEVEL));
     loader.warnings().forEach(log::warn);
     GatewaySettings settings = GatewaySettings.from(config);
-    ServiceManager serviceManager = ServiceManager.detect(config.get(CoreKeys.SERVICE_MANAGER),
-        launch.environment(), ProcessHandle.current().parent()
-            .flatMap(p -> p.info().command()));
+    CoreKeys.ServiceManagerSetting setting = config.get(CoreKeys.SERVICE_MANAGER);
+    ServiceManager serviceManager = ServiceManager.detect(setting, launch.environment(),
+        ProcessHandle.current().parent().flatMap(p -> p.info().command()),
+        ProcessHandle.current().pid());
+    if (setting == CoreKeys.ServiceManagerSetting.NONE
+        && ServiceManager.detect(CoreKeys.ServiceManagerSetting.AUTO, launch.environment(),
+            java.util.Optional.empty(), 2) == ServiceManager.SYSTEMD) {
+      log.warn("gateway.service_manager is 'none' but systemd runs this process: a restart will"
+          + " start a detached copy, which systemd may stop along with the unit; use 'auto'");
+    }
     AgentBackend backend = catalog.createBackend(config);
     List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config);
     return GatewayRuntime.builder(home, settings, state)

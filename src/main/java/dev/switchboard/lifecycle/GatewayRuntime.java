@@ -58,7 +58,9 @@ public final class GatewayRuntime implements GatewayControl {
   private final HardDeadline hardDeadline;
   private final StopCoordinator stops;
   private final StopSequence stopSequence;
+  private final Relaunch relaunch;
   private final long startedNanos;
+  private volatile StopBudget budget; // set when the intent is recorded, before any teardown
 
   private GatewayRuntime(Builder b) {
     this.home = b.home;
@@ -93,8 +95,9 @@ public final class GatewayRuntime implements GatewayControl {
       halter.halt(code);
       stops().forceExit(code); // reached only when the halter returns, as in tests
     }, home.resolve("logs"));
+    this.relaunch = new Relaunch(b.relauncher);
     this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
-        notifier, serviceManager, b.relauncher, ticker);
+        notifier, serviceManager, relaunch, ticker);
     this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
         b.startThread);
   }
@@ -127,9 +130,13 @@ public final class GatewayRuntime implements GatewayControl {
   }
 
   private void start() throws InterruptedException {
+    if (stops.stopping()) {
+      throw new InterruptedException("stop requested before the start"); // a replayed signal
+    }
     log.info("Switchboard {} starting: pid {}, home {}, service manager {}, agent {}", version,
         ProcessHandle.current().pid(), home, serviceManager.label(), backend.describe());
-    stateFile.update(s -> s.withServiceManager(serviceManager.label()));
+    stateFile.update(s -> s.withServiceManager(serviceManager.label())
+        .withHardDeadline(settings.hardDeadline()));
     progress.register(dispatcher.heartbeat());
     tasks.spawnCritical("dispatch-loop", dispatcher::runLoop);
     connectPlatforms();
@@ -142,10 +149,16 @@ public final class GatewayRuntime implements GatewayControl {
       throw new InterruptedException("stop requested during start");
     }
     long connected = slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count();
-    stateFile.update(s -> GatewayState.STARTING.equals(s.state())
-        ? s.withState(GatewayState.RUNNING) : s);
     String summary = connected + " of " + slots.size() + " platform(s) connected";
-    notifier.ready("Running: " + summary);
+    // READY is sent under the state file's lock, as STOPPING is: systemd must never see READY
+    // after STOPPING, and a stop recorded first leaves the state "draining", so no READY.
+    stateFile.update(s -> {
+      if (!GatewayState.STARTING.equals(s.state())) {
+        return s;
+      }
+      notifier.ready("Running: " + summary);
+      return s.withState(GatewayState.RUNNING);
+    });
     if (slots.isEmpty()) {
       log.warn("Switchboard is running, but no chat platform is enabled, so it has nothing to"
           + " talk to yet. This release ships no platform adapters; see README.md.");
@@ -226,21 +239,38 @@ public final class GatewayRuntime implements GatewayControl {
     };
   }
 
-  /** Lifecycle rule 3: the code is on disk, and the hard deadline armed, before any teardown. */
+  /**
+   * Lifecycle rule 3: before any teardown, the code is on disk, the supervisor knows, the hard
+   * deadline is armed, and new turns are refused.
+   */
   private void recordIntent(StopRequest r, int code, boolean duringStartup) {
     boolean restart = r.kind() == StopKind.RESTART;
     log.info("{} requested by {}; exit code will be {}{}", restart ? "restart" : "stop",
         r.source(), code, restart && serviceManager == ServiceManager.NONE
             ? " and a detached copy will be started" : "");
-    String finalState = finalState(r, duringStartup);
-    stateFile.update(s -> s.withState(GatewayState.DRAINING).withExit(code, r.source(), restart));
-    Duration budget = settings.hardDeadline();
-    hardDeadline.arm(budget, stops::exitCode, () -> stateFile.update(s -> s
-        .withState(finalState)
-        .withExit(stops.exitCode(), s.exitReason() + "; hard deadline reached",
-            s.restartRequested())));
-    notifier.stopping((restart ? "Restarting" : "Stopping") + ": requested by " + r.source());
-    notifier.extendTimeout(budget.plusSeconds(5));
+    budget = StopBudget.startingNow(settings, ticker);
+    Duration deadline = settings.hardDeadline();
+    // Armed first: everything after this may block (a disk, the notify socket).
+    hardDeadline.arm(deadline, stops::exitCode, () -> lastWords(r, duringStartup));
+    stateFile.update(s -> {
+      notifier.stopping((restart ? "Restarting" : "Stopping") + ": requested by " + r.source());
+      notifier.extendTimeout(deadline.plusSeconds(5));
+      return s.withState(GatewayState.DRAINING).withExit(code, r.source(), restart);
+    });
+    dispatcher.beginDrain(restart ? DrainReason.RESTART : DrainReason.STOP);
+  }
+
+  /** What the hard deadline does before it halts: keep a restart a restart, then record. */
+  private void lastWords(StopRequest r, boolean duringStartup) {
+    String outcome = "; hard deadline reached";
+    if (r.kind() == StopKind.RESTART && serviceManager == ServiceManager.NONE
+        && !stops.relaunchCancelled()) {
+      outcome += relaunch.once(HardDeadline.LAST_WORDS.dividedBy(2))
+          .map(why -> "; relaunch failed: " + why).orElse("");
+    }
+    String suffix = outcome;
+    stateFile.seal(s -> s.withState(finalState(r, duringStartup))
+        .withExit(stops.exitCode(), s.exitReason() + suffix, s.restartRequested()));
   }
 
   private static String finalState(StopRequest r, boolean duringStartup) {
@@ -250,8 +280,8 @@ public final class GatewayRuntime implements GatewayControl {
 
   private int tearDown(StopRequest first, int recordedCode, boolean duringStartup) {
     try {
-      return stopSequence.run(first, recordedCode, stops.skipDrain(),
-          finalState(first, duringStartup), stops::relaunchCancelled);
+      return stopSequence.run(new StopSequence.Context(first, recordedCode, budget,
+          stops.skipDrain(), stops::relaunchCancelled, finalState(first, duringStartup)));
     } finally {
       hardDeadline.disarm();
     }
@@ -328,7 +358,9 @@ public final class GatewayRuntime implements GatewayControl {
   private final class Listener implements DispatcherListener {
     @Override
     public void activeTurnsChanged(int activeTurns) {
-      stateFile.update(s -> s.withActiveTurns(activeTurns));
+      // Re-read under the state file's lock: counts reported by two turn threads may arrive
+      // out of order, the dispatcher's own count may not.
+      stateFile.update(s -> s.withActiveTurns(dispatcher.activeTurns()));
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * @param state starting, running, draining, stopped or startup_failed
  * @param exitCode null until the exit code is decided (which happens before teardown starts)
  * @param exitReason who or what ended the process, null while running
+ * @param hardDeadlineSeconds how long a stop of this gateway may take at most (drain_timeout +
+ *     shutdown_grace), so {@code switchboard stop} and {@code restart} know how long to wait
  */
 public record GatewayState(
     long pid,
@@ -24,7 +26,8 @@ public record GatewayState(
     boolean restartRequested,
     int activeTurns,
     String serviceManager,
-    Map<String, PlatformStatus> platforms) {
+    Map<String, PlatformStatus> platforms,
+    Long hardDeadlineSeconds) {
 
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
@@ -39,6 +42,12 @@ public record GatewayState(
     platforms = platforms == null ? Map.of() : Map.copyOf(new TreeMap<>(platforms));
   }
 
+  /** The first record of a process: starting, nothing known yet. */
+  public static GatewayState starting(long pid, String version, String home, Instant now) {
+    return new GatewayState(pid, STARTING, version, home, now, now, null, null, false, 0, null,
+        Map.of(), null);
+  }
+
   /** True for a state in which a live process should hold the lock. */
   public boolean claimsAlive() {
     return STARTING.equals(state) || RUNNING.equals(state) || DRAINING.equals(state);
@@ -46,33 +55,39 @@ public record GatewayState(
 
   GatewayState withState(String newState) {
     return new GatewayState(pid, newState, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms);
+        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
   }
 
   GatewayState withExit(int code, String reason, boolean restart) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
-        restart, activeTurns, serviceManager, platforms);
+        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
   }
 
   GatewayState withActiveTurns(int turns) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, turns, serviceManager, platforms);
+        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds);
+  }
+
+  GatewayState withHardDeadline(java.time.Duration deadline) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, serviceManager, platforms,
+        deadline.toSeconds());
   }
 
   GatewayState withServiceManager(String manager) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, manager, platforms);
+        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds);
   }
 
   GatewayState withPlatform(String name, PlatformStatus status) {
     Map<String, PlatformStatus> copy = new TreeMap<>(platforms);
     copy.put(name, status);
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, copy);
+        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds);
   }
 
   GatewayState touchedAt(Instant now) {
     return new GatewayState(pid, state, version, home, startedAt, now, exitCode, exitReason,
-        restartRequested, activeTurns, serviceManager, platforms);
+        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
   }
 }

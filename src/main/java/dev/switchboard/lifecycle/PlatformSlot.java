@@ -26,6 +26,8 @@ final class PlatformSlot implements PlatformContext {
   private final Clock clock;
   private final Ticker ticker;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
+  private final java.util.List<Heartbeat> heartbeats =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
       StateFile stateFile, Clock clock, Ticker ticker) {
@@ -67,12 +69,14 @@ final class PlatformSlot implements PlatformContext {
       case BoundedCall.Outcome.Failed f -> {
         String why = describe(f.error());
         log.error("{}: could not connect: {}", name(), why);
+        retireHeartbeats();
         reportState(PlatformState.FAILED, "connect failed: " + why);
         yield false;
       }
       case BoundedCall.Outcome.TimedOut t -> {
         log.error("{}: did not connect within {} ms; giving up on it", name(),
             t.after().toMillis());
+        retireHeartbeats();
         reportState(PlatformState.FAILED, "connect timed out after " + t.after().toSeconds()
             + " s");
         yield false;
@@ -80,8 +84,17 @@ final class PlatformSlot implements PlatformContext {
     };
   }
 
+  /**
+   * A failed or finished platform has no loop that should beat; left registered, its silent
+   * heartbeat would hold back the systemd watchdog for ever.
+   */
+  private void retireHeartbeats() {
+    heartbeats.forEach(Heartbeat::retire);
+  }
+
   /** Disconnects within {@code timeout}; an adapter that fails or hangs is abandoned and logged. */
   void disconnect(Duration timeout) {
+    retireHeartbeats();
     BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("disconnect " + name(),
         timeout, () -> {
           adapter.disconnect();
@@ -116,6 +129,7 @@ final class PlatformSlot implements PlatformContext {
   @Override
   public Heartbeat heartbeat(String loopName, Duration maxSilence) {
     Heartbeat h = new Heartbeat(name() + " " + loopName, maxSilence, ticker);
+    heartbeats.add(h);
     progress.register(h);
     return h;
   }

@@ -10,7 +10,11 @@ import java.util.Optional;
  * manager does the rest; with none, the gateway relaunches a detached copy of itself.
  */
 public enum ServiceManager {
-  SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, NONE;
+  SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, CONTAINER, NONE;
+
+  /** Init processes of containers: when one of them is our parent, the container is the unit. */
+  private static final java.util.Set<String> CONTAINER_INITS =
+      java.util.Set.of("tini", "dumb-init", "docker-init", "catatonit");
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -24,6 +28,16 @@ public enum ServiceManager {
    */
   public static ServiceManager detect(ServiceManagerSetting setting, Map<String, String> env,
       Optional<String> parentCommand) {
+    return detect(setting, env, parentCommand, ProcessHandle.current().pid());
+  }
+
+  /**
+   * As above; {@code ownPid} 1, or a container init (tini, dumb-init, docker-init, catatonit)
+   * as the parent, means a container: its end takes every process in it along, so a detached
+   * copy would die with us, and the container's restart policy must bring us back (exit 75).
+   */
+  public static ServiceManager detect(ServiceManagerSetting setting, Map<String, String> env,
+      Optional<String> parentCommand, long ownPid) {
     if (setting != ServiceManagerSetting.AUTO) {
       return valueOf(setting.name());
     }
@@ -44,6 +58,9 @@ public enum ServiceManager {
     }
     if (parent.equals("runsv")) {
       return RUNIT;
+    }
+    if (ownPid == 1 || CONTAINER_INITS.contains(parent)) {
+      return CONTAINER;
     }
     return NONE;
   }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * {@code --release}.
  */
 public final class Signals {
-  private static final Logger log = LoggerFactory.getLogger(Signals.class);
   public static final List<String> HANDLED = List.of("TERM", "INT", "HUP", "USR1");
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -36,6 +34,10 @@ public final class Signals {
   /** Installs the handlers; signals are queued until {@link #attach}. */
   public static Signals install() {
     Signals signals = new Signals();
+    // No logger before the handlers are in: starting logging takes long enough for a SIGTERM
+    // to arrive and meet the JVM's default (exit 143).
+    List<String> failed = new ArrayList<>();
+    String problem = null;
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -55,11 +57,20 @@ public final class Signals {
       Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(),
           new Class<?>[] {handlerClass}, ih);
       for (String name : HANDLED) {
-        handle.invoke(null, newSignal.newInstance(name), handler);
+        try {
+          handle.invoke(null, newSignal.newInstance(name), handler);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          failed.add("SIG" + name); // one signal the platform refuses must not cost the others
+        }
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
-      // Without handlers SIGTERM still ends the JVM (exit 143) through shutdown hooks; say so.
-      log.error("could not install signal handlers; SIGTERM will exit with 143: {}", e.toString());
+      failed.addAll(HANDLED.stream().map(n -> "SIG" + n).toList());
+      problem = e.toString();
+    }
+    if (!failed.isEmpty()) {
+      LoggerFactory.getLogger(Signals.class).error("could not install handlers for {}{}; those"
+          + " signals get the JVM's default (SIGTERM: exit 143)", failed,
+          problem == null ? "" : " (" + problem + ")");
     }
     return signals;
   }

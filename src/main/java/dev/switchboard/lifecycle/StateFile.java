@@ -27,6 +27,7 @@ public final class StateFile {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private GatewayState current; // guarded by lock
+  private boolean sealed; // guarded by lock
 
   public StateFile(Path home, GatewayState initial, Clock clock) {
     this.file = home.resolve(NAME);
@@ -60,13 +61,32 @@ public final class StateFile {
     }
   }
 
-  /** Applies {@code change} and writes the result before returning. */
+  /**
+   * Applies {@code change} and writes the result before returning. After {@link #seal} it does
+   * nothing: a straggler of a stopped gateway must not overwrite its final record, or the file
+   * of the gateway that replaced it.
+   */
   public GatewayState update(UnaryOperator<GatewayState> change) {
     lock.lock();
     try {
+      if (sealed) {
+        return current;
+      }
       current = change.apply(current).touchedAt(clock.instant());
       write(current);
       return current;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Applies a last change and refuses all later ones. */
+  public GatewayState seal(UnaryOperator<GatewayState> lastChange) {
+    lock.lock();
+    try {
+      GatewayState last = update(lastChange);
+      sealed = true;
+      return last;
     } finally {
       lock.unlock();
     }

@@ -5,10 +5,10 @@ import dev.switchboard.common.Deadline;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.DrainReason;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The phases of a stop, each bounded (lifecycle rules 4 and 5): drain (no new turns, running
- * ones may finish, up to the drain timeout or a second stop signal); interrupt what is left;
- * disconnect platforms, inbound first, in parallel; close the dispatcher and the backend; stop
- * the supervised tasks; relaunch when restarting without a service manager; record the end.
+ * ones may finish, until the drain timeout or a second stop signal); interrupt what is left and
+ * give the interrupted turns a moment to say so; disconnect platforms in parallel; close the
+ * dispatcher and the backend; stop the supervised tasks; relaunch when restarting without a
+ * service manager; record the end and seal the state file.
  *
- * <p>The drain gets {@code drain_timeout}; everything after it shares 80% of {@code
- * shutdown_grace}, each phase taking only what is left (as Jetty's {@code Server.doStop()}).
- * The other 20% is margin before the hard deadline.
+ * <p>Every phase after the drain takes only what is left of the {@link StopBudget}, as Jetty's
+ * {@code Server.doStop()} does, so the teardown ends before the hard deadline would end it.
  */
 final class StopSequence {
   private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
   private static final Duration MAX_BACKEND_CLOSE = Duration.ofSeconds(5);
+  private static final Duration MAX_RELAUNCH = Duration.ofSeconds(15);
+
+  /** What the stop knows when its teardown begins. */
+  record Context(StopRequest first, int recordedCode, StopBudget budget,
+      CompletableFuture<Void> skipDrain, BooleanSupplier relaunchCancelled, String finalState) {}
 
   private final GatewaySettings settings;
   private final Dispatcher dispatcher;
@@ -39,12 +44,12 @@ final class StopSequence {
   private final StateFile stateFile;
   private final SupervisorNotifier notifier;
   private final ServiceManager serviceManager;
-  private final Relauncher relauncher;
+  private final Relaunch relaunch;
   private final Ticker ticker;
 
   StopSequence(GatewaySettings settings, Dispatcher dispatcher, List<PlatformSlot> slots,
       AgentBackend backend, TaskSupervisor tasks, StateFile stateFile,
-      SupervisorNotifier notifier, ServiceManager serviceManager, Relauncher relauncher,
+      SupervisorNotifier notifier, ServiceManager serviceManager, Relaunch relaunch,
       Ticker ticker) {
     this.settings = settings;
     this.dispatcher = dispatcher;
@@ -54,21 +59,17 @@ final class StopSequence {
     this.stateFile = stateFile;
     this.notifier = notifier;
     this.serviceManager = serviceManager;
-    this.relauncher = relauncher;
+    this.relaunch = relaunch;
     this.ticker = ticker;
   }
 
-  /**
-   * @param finalState "stopped", or "startup_failed" when the start itself failed
-   * @param relaunchCancelled read at relaunch time: a stop may have superseded the restart
-   */
-  int run(StopRequest first, int recordedCode, CompletableFuture<Void> skipDrain,
-      String finalState, BooleanSupplier relaunchCancelled) {
+  int run(Context c) {
     long began = ticker.nanos();
-    DrainReason reason = first.kind() == StopKind.RESTART ? DrainReason.RESTART : DrainReason.STOP;
+    DrainReason reason = c.first().kind() == StopKind.RESTART ? DrainReason.RESTART
+        : DrainReason.STOP;
+    Deadline rest = c.budget().teardownEnds();
 
-    drain(reason, skipDrain);
-    Deadline rest = Deadline.after(settings.shutdownGrace().multipliedBy(4).dividedBy(5), ticker);
+    drain(reason, c);
     disconnectPlatforms(rest);
     dispatcher.close();
     closeBackend(rest);
@@ -77,30 +78,46 @@ final class StopSequence {
       log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
     }
 
-    int code = recordedCode;
-    if (first.kind() == StopKind.RESTART && serviceManager == ServiceManager.NONE) {
-      code = relaunch(relaunchCancelled.getAsBoolean(), code);
+    int code = c.recordedCode();
+    String outcome = null;
+    boolean restarting = c.first().kind() == StopKind.RESTART;
+    if (restarting && serviceManager == ServiceManager.NONE) {
+      if (c.relaunchCancelled().getAsBoolean()) {
+        log.info("not relaunching: a stop request superseded the restart");
+        outcome = "restart cancelled by a later stop request";
+        restarting = false;
+      } else {
+        Optional<String> failure = relaunch.once(rest.remainingAtMost(MAX_RELAUNCH));
+        if (failure.isPresent()) {
+          code = ExitCodes.CRASHED;
+          outcome = "relaunch failed: " + failure.get();
+        }
+      }
     }
     int finalCode = code;
-    stateFile.update(s -> s.withState(finalState)
-        .withExit(finalCode, s.exitReason(), s.restartRequested()));
+    String finalOutcome = outcome;
+    boolean restarted = restarting;
+    stateFile.seal(s -> s.withState(c.finalState()).withExit(finalCode,
+        finalOutcome == null ? s.exitReason() : s.exitReason() + "; " + finalOutcome,
+        restarted));
     log.info("stopped in {} ms; exit code {}", (ticker.nanos() - began) / 1_000_000, finalCode);
     notifier.close();
     return finalCode;
   }
 
-  private void drain(DrainReason reason, CompletableFuture<Void> skipDrain) {
+  private void drain(DrainReason reason, Context c) {
     CompletableFuture<Void> drained = dispatcher.beginDrain(reason);
-    waitFor(CompletableFuture.anyOf(drained, skipDrain), settings.drainTimeout());
+    waitFor(CompletableFuture.anyOf(drained, c.skipDrain()), c.budget().drainEnds().remaining());
     if (drained.isDone()) {
       return;
     }
     int interrupted = dispatcher.interruptRunning();
-    log.warn("{}; interrupted {} running turn(s)", skipDrain.isDone()
+    log.warn("{}; interrupted {} running turn(s)", c.skipDrain().isDone()
         ? "drain skipped by a second stop signal"
         : "drain timeout (" + settings.drainTimeout().toSeconds() + " s) reached", interrupted);
     // Let the interrupted turns post their "interrupted" notes while the platforms are up.
-    Duration forNotes = settings.shutdownGrace().dividedBy(4);
+    Duration forNotes = c.budget().teardownEnds().remainingAtMost(c.budget().grace()
+        .dividedBy(4));
     if (!waitFor(drained, forNotes)) {
       log.warn("{} turn(s) still running {} ms after being interrupted; moving on",
           dispatcher.activeTurns(), forNotes.toMillis());
@@ -127,20 +144,6 @@ final class StopSequence {
         });
     if (!(outcome instanceof BoundedCall.Outcome.Done)) {
       log.warn("agent backend did not close cleanly: {}", outcome);
-    }
-  }
-
-  private int relaunch(boolean cancelled, int code) {
-    if (cancelled) {
-      log.info("not relaunching: a stop request superseded the restart");
-      return code;
-    }
-    try {
-      relauncher.relaunch();
-      return code;
-    } catch (IOException | RuntimeException e) {
-      log.error("restart failed: could not start the next gateway process: {}", e.getMessage());
-      return ExitCodes.CRASHED;
     }
   }
 

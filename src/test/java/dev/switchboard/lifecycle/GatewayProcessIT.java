@@ -375,6 +375,27 @@ class GatewayProcessIT {
   }
 
   @Test
+  void theCliDoesNotSignalALockHolderItCannotIdentify() throws Exception {
+    Process holder = new ProcessBuilder(ChildGateway.java(), "-cp", ChildGateway.classPath(),
+        LockHolderMain.class.getName(), "hold", home.toString())
+        .redirectErrorStream(true).start();
+    try {
+      String first = new java.io.BufferedReader(new java.io.InputStreamReader(
+          holder.getInputStream())).readLine();
+      assertThat(first).startsWith("LOCKED");
+      for (String command : List.of("stop", "restart")) {
+        Result r = ChildGateway.cli(Map.of(), command, "--home", home.toString());
+        assertThat(r.exitCode()).as(command).isEqualTo(1);
+        assertThat(r.output()).contains("could not be identified as the gateway")
+            .contains("not signalled");
+      }
+      assertThat(holder.isAlive()).isTrue();
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
+  @Test
   void restartWhenNothingRunsFailsClearly() throws Exception {
     Result r = ChildGateway.cli(Map.of(), "restart", "--home", home.toString());
     assertThat(r.exitCode()).isEqualTo(1);

@@ -353,7 +353,7 @@ class GatewayRuntimeTest {
   }
 
   @Test
-  void theHardDeadlineEndsAStuckStopWithTheRecordedCodeAndAThreadDump() throws Exception {
+  void aRelaunchThatHangsIsAbandonedInTimeAndReportedAsACrash() throws Exception {
     RuntimeHarness h = harness();
     h.serviceManager = ServiceManager.NONE;
     h.drainTimeout = Duration.ofMillis(100);
@@ -363,25 +363,139 @@ class GatewayRuntimeTest {
       while (true) {
         try {
           never.await(); // a relaunch stuck for good
+          return;
         } catch (InterruptedException ignored) {
           // refuses to stop
         }
       }
     };
     h.start();
+    h.runtime.onSignal("USR1");
+    try {
+      assertThat(h.exitCode()).isEqualTo(ExitCodes.CRASHED);
+      assertThat(h.halts).isEmpty();
+      GatewayState s = h.state();
+      assertThat(s.state()).isEqualTo("stopped");
+      assertThat(s.exitReason()).startsWith("SIGUSR1; relaunch failed: the relaunch did not"
+          + " finish within");
+    } finally {
+      never.countDown();
+    }
+  }
+
+  @Test
+  void theHardDeadlineEndsAStuckStopWithTheRecordedCodeAndAThreadDump() throws Exception {
+    RuntimeHarness h = harness();
+    h.serviceManager = ServiceManager.SYSTEMD;
+    h.drainTimeout = Duration.ofMillis(100);
+    h.grace = Duration.ofSeconds(1);
+    CountDownLatch release = new CountDownLatch(1);
+    h.notifier.hangInClose = release; // the last step of the teardown never returns
+    h.start();
     long t0 = System.nanoTime();
     h.runtime.onSignal("USR1");
-    assertThat(h.exitFuture().get(5, TimeUnit.SECONDS)).isZero();
-    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    assertThat(took).isBetween(Duration.ofMillis(1000), Duration.ofMillis(3000));
-    assertThat(h.halts).containsExactly(0);
-    GatewayState s = h.state();
-    assertThat(s.state()).isEqualTo("stopped");
-    assertThat(s.exitReason()).isEqualTo("SIGUSR1; hard deadline reached");
-    try (var dumps = Files.list(home.resolve("logs"))) {
-      assertThat(dumps.map(p -> p.getFileName().toString()))
-          .anyMatch(n -> n.startsWith("threads-"));
+    try {
+      assertThat(h.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(75);
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(took).isBetween(Duration.ofMillis(1100), Duration.ofMillis(1100)
+          .plus(HardDeadline.LAST_WORDS).plusSeconds(1));
+      assertThat(h.halts).containsExactly(75);
+      assertThat(h.state().state()).isEqualTo("stopped");
+      try (var dumps = Files.list(home.resolve("logs"))) {
+        assertThat(dumps.map(p -> p.getFileName().toString()))
+            .anyMatch(n -> n.startsWith("threads-"));
+      }
+    } finally {
+      release.countDown();
     }
+  }
+
+  @Test
+  void theHardDeadlineKeepsARestartARestartWhenTheStopNeverGotGoing() throws Exception {
+    RuntimeHarness h = harness();
+    h.serviceManager = ServiceManager.NONE;
+    h.drainTimeout = Duration.ofMillis(100);
+    h.grace = Duration.ofSeconds(1);
+    CountDownLatch release = new CountDownLatch(1);
+    h.notifier.hangInExtendTimeout = release; // recording the intent itself gets stuck
+    h.start();
+    Thread.ofPlatform().start(() -> h.runtime.onSignal("USR1"));
+    try {
+      assertThat(h.exitFuture().get(15, TimeUnit.SECONDS)).isZero();
+      assertThat(h.halts).containsExactly(0);
+      assertThat(h.relaunches).hasValue(1);
+    } finally {
+      release.countDown();
+      // In a real process the halt ends everything; here, let the freed stop finish its files.
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.notifier.closedBy != null);
+    }
+  }
+
+  @Test
+  void aTurnThatIgnoresInterruptsCannotStretchTheStopPastItsBudget() throws Exception {
+    RuntimeHarness h = harness();
+    h.serviceManager = ServiceManager.NONE;
+    h.drainTimeout = Duration.ofMillis(500);
+    h.grace = Duration.ofSeconds(2);
+    GatedBackend backend = new GatedBackend();
+    backend.ignoreCancel(true);
+    h.backend = backend;
+    InMemoryAdapter chat = new InMemoryAdapter("mem");
+    h.adapters.add(chat);
+    h.start();
+    chat.deliver("alice", "stubborn");
+    backend.awaitStart(5);
+    long t0 = System.nanoTime();
+    h.runtime.onSignal("USR1");
+    try {
+      assertThat(h.exitCode()).isZero();
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(took).isLessThan(Duration.ofMillis(500 + 1600 + 500));
+      assertThat(h.halts).isEmpty();
+      assertThat(h.relaunches).hasValue(1);
+      assertThat(h.state().restartRequested()).isTrue();
+    } finally {
+      backend.finishAll();
+    }
+  }
+
+  @Test
+  void aPlatformThatFailsToConnectDoesNotHoldBackTheWatchdog() throws Exception {
+    RuntimeHarness h = harness();
+    h.notifier.watchdog = Optional.of(Duration.ofMillis(200));
+    h.adapters.add(new InMemoryAdapter("flaky") {
+      @Override
+      public void connect(InboundHandler inbound, PlatformContext context) {
+        context.heartbeat("receive", Duration.ofMillis(100)); // its loop will never beat
+        throw new IllegalStateException("connection refused");
+      }
+    });
+    h.start();
+    int before = (int) h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count();
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count() >= before + 3);
+    h.runtime.onSignal("TERM");
+    assertThat(h.exitCode()).isZero();
+  }
+
+  @Test
+  void aStopThatCancelsARestartIsRecordedAsAStop() throws Exception {
+    RuntimeHarness h = harness();
+    h.serviceManager = ServiceManager.NONE;
+    GatedBackend backend = new GatedBackend();
+    h.backend = backend;
+    InMemoryAdapter chat = new InMemoryAdapter("mem");
+    h.adapters.add(chat);
+    h.start();
+    chat.deliver("alice", "busy");
+    backend.awaitStart(5);
+    h.runtime.onSignal("USR1");
+    h.runtime.onSignal("TERM");
+    backend.finishAll();
+    assertThat(h.exitCode()).isZero();
+    GatewayState s = h.state();
+    assertThat(s.restartRequested()).isFalse();
+    assertThat(s.exitReason()).isEqualTo("SIGUSR1; restart cancelled by a later stop request");
   }
 
   @Test

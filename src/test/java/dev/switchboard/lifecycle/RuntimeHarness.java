@@ -61,9 +61,8 @@ final class RuntimeHarness {
 
   RuntimeHarness startWithoutWaiting() {
     Clock clock = Clock.systemUTC();
-    StateFile state = new StateFile(home, new GatewayState(ProcessHandle.current().pid(),
-        GatewayState.STARTING, "test", home.toString(), clock.instant(), clock.instant(), null,
-        null, false, 0, null, Map.of()), clock);
+    StateFile state = new StateFile(home, GatewayState.starting(ProcessHandle.current().pid(),
+        "test", home.toString(), clock.instant()), clock);
     state.update(s -> s);
     main = Thread.ofPlatform().name("test-main").unstarted(() -> {
       try {
@@ -109,6 +108,23 @@ final class RuntimeHarness {
     final List<String> messages = new CopyOnWriteArrayList<>();
     volatile Thread closedBy;
     volatile Optional<Duration> watchdog = Optional.empty();
+    /** While set and not released, these calls hang like a send to a wedged socket. */
+    volatile java.util.concurrent.CountDownLatch hangInExtendTimeout;
+    volatile java.util.concurrent.CountDownLatch hangInClose;
+
+    private static void hang(java.util.concurrent.CountDownLatch latch) {
+      if (latch == null) {
+        return;
+      }
+      while (true) {
+        try {
+          latch.await();
+          return;
+        } catch (InterruptedException ignored) {
+          // stuck for real
+        }
+      }
+    }
 
     @Override
     public void ready(String status) {
@@ -123,6 +139,7 @@ final class RuntimeHarness {
     @Override
     public void extendTimeout(Duration extra) {
       messages.add("EXTEND_TIMEOUT_USEC=" + extra.toNanos() / 1000);
+      hang(hangInExtendTimeout);
     }
 
     @Override
@@ -138,6 +155,7 @@ final class RuntimeHarness {
     @Override
     public void close() {
       closedBy = Thread.currentThread();
+      hang(hangInClose);
     }
   }
 }
