@@ -40,6 +40,12 @@ public final class Deadline {
     return left.compareTo(cap) < 0 ? left : cap;
   }
 
+  /** This deadline, or {@code budget} from now if that comes sooner. */
+  public Deadline orSooner(Duration budget) {
+    long candidate = ticker.nanos() + Math.max(0, saturatedNanos(budget));
+    return candidate - endNanos < 0 ? new Deadline(ticker, candidate) : this;
+  }
+
   public boolean expired() {
     return endNanos - ticker.nanos() <= 0;
   }

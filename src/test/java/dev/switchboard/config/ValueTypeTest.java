@@ -277,7 +277,7 @@ class ValueTypeTest {
       assertThat(ValueType.choice(BusyPolicySetting.class).expected())
           .isEqualTo("one of interrupt, queue");
       assertThat(type.expected())
-          .isEqualTo("one of auto, systemd, s6, runit, launchd, kubernetes, none");
+          .isEqualTo("one of auto, systemd, s6, runit, launchd, kubernetes, container, none");
     }
   }
 

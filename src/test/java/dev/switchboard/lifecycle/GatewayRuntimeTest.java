@@ -460,6 +460,34 @@ class GatewayRuntimeTest {
   }
 
   @Test
+  void timeTheDrainDidNotUseIsNotGivenToATaskThatRefusesToDie() throws Exception {
+    RuntimeHarness h = harness();
+    h.drainTimeout = Duration.ofSeconds(30);
+    h.grace = Duration.ofSeconds(1);
+    h.start();
+    CountDownLatch release = new CountDownLatch(1);
+    h.runtime.tasks().spawn("stubborn", () -> {
+      while (true) {
+        try {
+          release.await();
+          return;
+        } catch (InterruptedException ignored) {
+          // refuses to die
+        }
+      }
+    });
+    long t0 = System.nanoTime();
+    h.runtime.onSignal("TERM");
+    try {
+      assertThat(h.exitCode()).isZero();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1500));
+      assertThat(h.halts).isEmpty();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void aPlatformThatFailsToConnectDoesNotHoldBackTheWatchdog() throws Exception {
     RuntimeHarness h = harness();
     h.notifier.watchdog = Optional.of(Duration.ofMillis(200));
