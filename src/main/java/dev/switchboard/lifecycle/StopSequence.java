@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * The phases of a stop, each bounded (lifecycle rules 4 and 5): drain (no new turns, running
  * ones may finish, until the drain timeout or a second stop signal); interrupt what is left and
  * give the interrupted turns a moment to say so; disconnect platforms in parallel; close the
- * dispatcher and the backend; stop the supervised tasks; relaunch when restarting without a
- * service manager; record the end and seal the state file.
+ * dispatcher and the backend; relaunch when restarting without a service manager; stop the
+ * supervised tasks; record the end and seal the state file.
  *
  * <p>Every phase after the drain takes only what is left of the {@link StopBudget}, as Jetty's
  * {@code Server.doStop()} does, so the teardown ends before the hard deadline would end it.
@@ -76,11 +76,9 @@ final class StopSequence {
     disconnectPlatforms(rest);
     dispatcher.close();
     closeBackend(rest);
-    List<String> stragglers = tasks.shutdown(rest.remaining());
-    if (!stragglers.isEmpty()) {
-      log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
-    }
 
+    // Relaunch before sweeping the tasks, so a task that refuses to die cannot starve it; the
+    // successor waits for our lock, so it still cannot start before we are gone.
     int code = c.recordedCode();
     String outcome = null;
     boolean restarting = c.first().kind() == StopKind.RESTART;
@@ -90,12 +88,19 @@ final class StopSequence {
         outcome = "restart cancelled by a later stop request";
         restarting = false;
       } else {
-        Optional<String> failure = relaunch.once(rest.remainingAtMost(MAX_RELAUNCH));
+        Duration allowed = max(rest.remainingAtMost(MAX_RELAUNCH),
+            c.budget().grace().dividedBy(10));
+        Optional<String> failure = relaunch.once(allowed);
         if (failure.isPresent()) {
           code = ExitCodes.CRASHED;
           outcome = "relaunch failed: " + failure.get();
         }
       }
+    }
+
+    List<String> stragglers = tasks.shutdown(rest.remaining());
+    if (!stragglers.isEmpty()) {
+      log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
     }
     int finalCode = code;
     String finalOutcome = outcome;
@@ -152,6 +157,10 @@ final class StopSequence {
     if (!(outcome instanceof BoundedCall.Outcome.Done)) {
       log.warn("agent backend did not close cleanly: {}", outcome);
     }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** Waits without letting an interrupt end the stop; returns true if the future completed. */
