@@ -1,0 +1,42 @@
+package dev.switchboard.store;
+
+import dev.switchboard.platform.InboundMessage;
+import java.util.List;
+
+/**
+ * Every inbound message, recorded before its platform is told it was received, and followed
+ * until it is answered. After a crash, what is not {@link Status#DONE} is picked up again.
+ * Messages are identified by {@link InboundMessage#dedupeKey()}: the same message delivered
+ * twice is recorded once.
+ */
+public interface InboundJournal {
+  /** Where a message is in its life. */
+  enum Status {
+    /** Recorded, waiting for (or deferred to) a turn. */
+    PENDING,
+    /** A turn for it is running (or was, when the process died). */
+    RUNNING,
+    /** Answered, refused, or otherwise finished with; never picked up again. */
+    DONE
+  }
+
+  /** One recorded message. */
+  record Entry(long id, InboundMessage message, Status status, String outcome) {}
+
+  /**
+   * Records {@code message} as pending. Returns false, recording nothing, when the same message
+   * was recorded before (a redelivery).
+   */
+  boolean record(InboundMessage message);
+
+  void markRunning(InboundMessage message);
+
+  /** Back to pending: the next process answers it (a turn cut short by a stop). */
+  void markPending(InboundMessage message);
+
+  /** @param outcome a word for the operator: answered, command, denied, stopped, superseded */
+  void markDone(InboundMessage message, String outcome);
+
+  /** Messages not yet done, oldest first. */
+  List<Entry> unfinished();
+}

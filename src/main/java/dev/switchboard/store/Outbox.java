@@ -1,0 +1,46 @@
+package dev.switchboard.store;
+
+import dev.switchboard.platform.ChatRef;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every message the gateway sends, recorded under an idempotency key before it is sent, so a
+ * restart neither loses a reply nor sends it twice: a key already {@link Status#SENT} is not
+ * sent again, and one whose outcome is {@link Status#UNKNOWN} (the process died, or the
+ * connection broke, after the platform may have received it) is never resent blindly.
+ */
+public interface Outbox {
+  /** Where a message is in its life. */
+  enum Status { PENDING, SENDING, SENT, FAILED, UNKNOWN }
+
+  /**
+   * One message. {@code platformMessageId} is set once the platform accepted it; a streamed
+   * reply's first part is {@code SENT} while still a preview ({@code complete} false) and is
+   * edited into its final text.
+   */
+  record Entry(long id, String key, ChatRef chat, String text, Status status,
+      String platformMessageId, boolean complete, String inboundKey) {}
+
+  /**
+   * The entry for {@code key}, created as {@link Status#PENDING} with this chat and text if
+   * there is none yet.
+   *
+   * @param inboundKey the message this replies to, or null for a gateway notice
+   */
+  Entry claim(String key, ChatRef chat, String text, String inboundKey);
+
+  Optional<Entry> find(String key);
+
+  /** Written just before the platform call: from here the outcome is unknown until settled. */
+  void markSending(long id, String text);
+
+  void markSent(long id, String platformMessageId, String text, boolean complete);
+
+  void markFailed(long id, String reason);
+
+  void markUnknown(long id, String reason);
+
+  /** All parts of the replies to one inbound message, in key order. */
+  List<Entry> forInbound(String inboundKey);
+}

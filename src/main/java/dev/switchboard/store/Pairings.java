@@ -1,0 +1,35 @@
+package dev.switchboard.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Pairing codes handed to unknown users, and the users an operator approved. */
+public interface Pairings {
+  /** A code a user received in a private chat. */
+  record Code(String platform, String code, String userId, String chatId, String displayName,
+      Instant createdAt, Instant expiresAt, Instant usedAt) {}
+
+  /** A user the operator let in. */
+  record Approval(String platform, String userId, String displayName, Instant approvedAt) {}
+
+  void addCode(Code code);
+
+  Optional<Code> findCode(String platform, String code);
+
+  /** Codes not used and not expired at {@code now}. */
+  List<Code> pending(String platform, Instant now);
+
+  /** Marks the code used and approves its user, in one transaction. */
+  Approval redeem(Code code, Instant now);
+
+  boolean approved(String platform, String userId);
+
+  List<Approval> approvals(String platform);
+
+  /** Returns false when the user was not approved. */
+  boolean revoke(String platform, String userId);
+
+  /** Forgets codes that expired before {@code now}. */
+  int deleteExpired(Instant now);
+}

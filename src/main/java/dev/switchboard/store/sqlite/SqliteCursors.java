@@ -1,0 +1,35 @@
+package dev.switchboard.store.sqlite;
+
+import dev.switchboard.store.Cursors;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+
+final class SqliteCursors implements Cursors {
+  private final SqliteDb db;
+
+  SqliteCursors(SqliteDb db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<String> get(String platform, String name) {
+    return db.transaction("read a cursor", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT value FROM cursors WHERE platform = ? AND name = ?")) {
+        SqliteDb.bind(ps, platform, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void put(String platform, String name, String value) {
+    db.update("write a cursor",
+        "INSERT INTO cursors (platform, name, value) VALUES (?, ?, ?)"
+            + " ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value",
+        platform, name, value);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.switchboard.store.sqlite;
+
+import dev.switchboard.store.StoreException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One SQLite connection for the whole gateway, used under a lock. SQLite has a single writer
+ * anyway, and one connection avoids "database is locked" between our own threads; a pool
+ * (HikariCP) would add nothing here. WAL journal with synchronous=NORMAL: a commit survives a
+ * crash of the process (kill -9), the OS keeps it; only a power cut can lose the last few
+ * milliseconds of commits, and in exchange a commit costs microseconds instead of an fsync.
+ */
+final class SqliteDb implements AutoCloseable {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Connection connection;
+  private final Path file;
+
+  private SqliteDb(Path file, Connection connection) {
+    this.file = file;
+    this.connection = connection;
+  }
+
+  static SqliteDb open(Path file) {
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    try {
+      Flyway.configure()
+          .dataSource(url, "", "")
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot prepare the database " + file + ": " + e.getMessage(), e);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.setBusyTimeout(10_000); // another process (the CLI) may hold the write lock briefly
+    config.enforceForeignKeys(true);
+    try {
+      return new SqliteDb(file, DriverManager.getConnection(url, config.toProperties()));
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Work done on the connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in one transaction; rolled back if it throws. */
+  <T> T transaction(String what, Work<T> work) {
+    lock.lock();
+    try {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("database error while trying to " + what + " (" + file + "): "
+          + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs one statement outside an explicit transaction (SQLite commits it by itself). */
+  int update(String what, String sql, Object... args) {
+    return transaction(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, args);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close the database " + file, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.store.sqlite;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
+import dev.switchboard.store.InboundJournal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+final class SqliteJournal implements InboundJournal {
+  private final SqliteDb db;
+  private final Clock clock;
+
+  SqliteJournal(SqliteDb db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean record(InboundMessage m) {
+    long now = clock.millis();
+    return db.update("record an inbound message",
+        "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+            + " user_name, text, is_group, received_at, status, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)",
+        m.chat().platform(), m.chat().chatId(), m.chat().threadId(), m.messageId(),
+        m.sender().userId(), m.sender().displayName(), m.text(), m.group() ? 1 : 0,
+        m.receivedAt().toEpochMilli(), now) == 1;
+  }
+
+  @Override
+  public void markRunning(InboundMessage m) {
+    setStatus(m, Status.RUNNING, null);
+  }
+
+  @Override
+  public void markPending(InboundMessage m) {
+    setStatus(m, Status.PENDING, null);
+  }
+
+  @Override
+  public void markDone(InboundMessage m, String outcome) {
+    setStatus(m, Status.DONE, outcome);
+  }
+
+  private void setStatus(InboundMessage m, Status status, String outcome) {
+    db.update("update an inbound message",
+        "UPDATE inbound SET status = ?, outcome = ?, updated_at = ?"
+            + " WHERE platform = ? AND chat_id = ? AND message_id = ?",
+        status.name(), outcome, clock.millis(), m.chat().platform(), m.chat().chatId(),
+        m.messageId());
+  }
+
+  @Override
+  public List<Entry> unfinished() {
+    return db.transaction("list unfinished inbound messages", c -> {
+      List<Entry> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
+              + " is_group, received_at, status, outcome FROM inbound"
+              + " WHERE status <> 'DONE' ORDER BY id");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          InboundMessage m = new InboundMessage(
+              new ChatRef(rs.getString("platform"), rs.getString("chat_id"),
+                  rs.getString("thread_id")),
+              rs.getString("message_id"),
+              new Sender(rs.getString("user_id"), rs.getString("user_name")),
+              rs.getString("text"), rs.getInt("is_group") == 1,
+              Instant.ofEpochMilli(rs.getLong("received_at")));
+          out.add(new Entry(rs.getLong("id"), m, Status.valueOf(rs.getString("status")),
+              rs.getString("outcome")));
+        }
+      }
+      return out;
+    });
+  }
+}
