@@ -12,6 +12,7 @@ CREATE TABLE inbound (
   received_at   INTEGER NOT NULL,
   status        TEXT    NOT NULL,
   outcome       TEXT,
+  attempts      INTEGER NOT NULL DEFAULT 0,
   updated_at    INTEGER NOT NULL,
   UNIQUE (platform, chat_id, message_id)
 );

@@ -18,5 +18,10 @@ public interface Command {
   /** One line for /help and for the platforms' command menus. */
   String description();
 
+  /** Only admins may run it; others get a clear refusal. */
+  default boolean adminOnly() {
+    return false;
+  }
+
   void execute(CommandContext context);
 }

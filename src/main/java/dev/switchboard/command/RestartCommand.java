@@ -12,6 +12,11 @@ final class RestartCommand implements Command {
   }
 
   @Override
+  public boolean adminOnly() {
+    return true;
+  }
+
+  @Override
   public String description() {
     return "Restart the gateway (replies here when it is back)";
   }

@@ -65,12 +65,32 @@ public final class CoreKeys {
       "agent.backend", "SWITCHBOARD_BACKEND", ValueType.string(), "echo",
       "Which agent backend answers turns.");
 
+  public static final ConfigKey<String> STORE = ConfigKey.optional(
+      "store.backend", "SWITCHBOARD_STORE", ValueType.string(), "sqlite",
+      "Where the gateway keeps its journal, outbox, sessions and pairings.");
+
+  public static final ConfigKey<Boolean> ALLOW_ALL_USERS = ConfigKey.optional(
+      "auth.allow_all_users", "SWITCHBOARD_ALLOW_ALL_USERS", ValueType.bool(), false,
+      "Let anyone who can reach the bot talk to the agent. Off by default: unknown users get a"
+          + " pairing code instead.");
+
+  public static final ConfigKey<java.util.List<String>> ALLOWED_USERS = ConfigKey.optional(
+      "auth.allowed_users", "SWITCHBOARD_ALLOWED_USERS", ValueType.stringList(),
+      java.util.List.of(),
+      "Users allowed on every platform: 'platform:id' entries, or bare ids for any platform.");
+
+  public static final ConfigKey<java.util.List<String>> ADMIN_USERS = ConfigKey.optional(
+      "auth.admin_users", "SWITCHBOARD_ADMIN_USERS", ValueType.stringList(),
+      java.util.List.of(),
+      "Users who may run admin commands such as /restart, on every platform; same format.");
+
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
       "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
       "Log level of the gateway's own messages (libraries stay at warn).");
 
   public static List<ConfigKey<?>> all() {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
-        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND, LOG_LEVEL);
+        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND, STORE,
+        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, LOG_LEVEL);
   }
 }

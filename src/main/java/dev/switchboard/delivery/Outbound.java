@@ -4,6 +4,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
+import java.util.List;
 
 /** Sends to a chat on whichever platform it lives on; the gateway routes by platform name. */
 public interface Outbound {
@@ -12,4 +13,12 @@ public interface Outbound {
   MessageRef send(ChatRef chat, String text) throws PlatformException;
 
   void edit(MessageRef message, String text) throws PlatformException;
+
+  /** Shows "typing"; best effort. */
+  default void typing(ChatRef chat) throws PlatformException {}
+
+  /** The platform's rendering of a reply, or empty for plain text split by the gateway. */
+  default List<String> render(String platform, String markdown) {
+    return List.of();
+  }
 }

@@ -5,7 +5,9 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.store.Outbox;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,20 +15,25 @@ import org.slf4j.LoggerFactory;
 /**
  * One reply being streamed into a chat. Text arrives in pieces; on platforms that can edit, the
  * reply appears as one message that is edited as it grows, at most once per {@code
- * minEditInterval}; the first message is sent only after that interval, so a quick reply is a
- * single send. {@link #finish} puts the final text in place, split into several messages when
- * it is longer than the platform allows.
+ * minEditInterval} and only when the rate limits allow (a preview is skipped, never queued);
+ * the first message is sent only after that interval, so a quick reply is a single send.
  *
- * <p>A backend may append from any thread, so the methods are serialized by one lock (held
- * across a platform call, which only delays that backend's own next piece). Pieces that arrive
- * after {@link #finish} are dropped: the final text must stay final.
+ * <p>{@link #finish} delivers the final text, split into several messages when needed, through
+ * the outbox (keys {@code <prefix><part>}). With a preview on screen, the later parts go out
+ * first and the preview is edited into part 0 last; either way part 0 is marked complete only
+ * when every part is out, so after a crash "part 0 complete" means "the whole reply arrived".
+ *
+ * <p>A backend may append from any thread; the methods are serialized by one lock. Pieces that
+ * arrive after {@link #finish} are dropped: the final text must stay final.
  */
 public final class ReplyStream {
   private static final Logger log = LoggerFactory.getLogger(ReplyStream.class);
   static final String TYPING_MARK = " \u2026";
 
-  private final Outbound outbound;
+  private final Delivery delivery;
   private final ChatRef chat;
+  private final String inboundKey;
+  private final String keyPrefix;
   private final PlatformLimits limits;
   private final Ticker ticker;
   private final long openedAt;
@@ -34,14 +41,18 @@ public final class ReplyStream {
   // guarded by lock:
   private final StringBuilder text = new StringBuilder();
   private MessageRef live;
+  private Outbox.Entry liveEntry;
   private String liveText = "";
   private long lastEditAt;
   private boolean streamingBroken;
   private boolean finished;
 
-  ReplyStream(Outbound outbound, ChatRef chat, PlatformLimits limits, Ticker ticker) {
-    this.outbound = outbound;
+  ReplyStream(Delivery delivery, ChatRef chat, String inboundKey, String keyPrefix,
+      PlatformLimits limits, Ticker ticker) {
+    this.delivery = delivery;
     this.chat = chat;
+    this.inboundKey = inboundKey;
+    this.keyPrefix = keyPrefix;
     this.limits = limits;
     this.ticker = ticker;
     this.openedAt = ticker.nanos();
@@ -64,20 +75,28 @@ public final class ReplyStream {
 
   private void updatePreview() {
     long now = ticker.nanos();
-    long interval = limits.minEditInterval().toNanos();
     long since = live == null ? now - openedAt : now - lastEditAt;
-    if (since < interval) {
+    if (since < limits.minEditInterval().toNanos()) {
       return;
     }
-    String preview = text + TYPING_MARK;
-    if (preview.length() > limits.maxMessageLength()) {
-      return; // the final split happens in finish(); editing a cut-off preview helps no one
+    List<String> parts = delivery.render(chat, text + TYPING_MARK);
+    if (parts.size() != 1) {
+      return; // the final split happens in finish(); a cut-off preview helps no one
     }
+    String preview = parts.getFirst();
     try {
       if (live == null) {
-        live = outbound.send(chat, preview);
-      } else {
-        outbound.edit(live, preview);
+        Outbox outbox = delivery.outbox();
+        liveEntry = outbox.claim(keyPrefix + "0", chat, preview, inboundKey);
+        Optional<MessageRef> sent = delivery.deliverPart(keyPrefix + "0", chat, preview,
+            inboundKey);
+        if (sent.isEmpty()) {
+          streamingBroken = true;
+          return;
+        }
+        live = sent.get();
+      } else if (!delivery.calls().editIfAllowed(live, preview)) {
+        return;
       }
       liveText = preview;
       lastEditAt = now;
@@ -90,7 +109,7 @@ public final class ReplyStream {
 
   /**
    * Delivers the final text (or, if it is blank, what was streamed). Returns false when the
-   * chat could not be reached; that is logged, never thrown.
+   * reply could not be delivered completely; that is logged, never thrown.
    */
   public boolean finish(String finalText) {
     lock.lock();
@@ -103,36 +122,64 @@ public final class ReplyStream {
       if (body.isBlank()) {
         body = "(no reply)";
       }
-      List<String> parts = Chunker.split(body, limits.maxMessageLength());
-      try {
-        int first = live != null && finalEditSucceeded(parts.getFirst()) ? 1 : 0;
-        for (int i = first; i < parts.size(); i++) {
-          outbound.send(chat, parts.get(i));
-        }
-        return true;
-      } catch (PlatformException | RuntimeException e) {
-        log.warn("could not deliver a reply to {}: {}", chat, e.getMessage());
-        return false;
-      }
+      List<String> parts = delivery.render(chat, body);
+      return live != null ? finishOverPreview(parts) : finishFresh(parts);
+    } catch (RuntimeException e) {
+      log.warn("could not deliver a reply to {}: {}", chat, e.toString());
+      return false;
     } finally {
       lock.unlock();
     }
   }
 
-  // The streamed message may no longer be editable (deleted, too old); then the final text
-  // goes out as new messages rather than being lost behind a stale preview.
-  private boolean finalEditSucceeded(String firstPart) {
-    if (firstPart.equals(liveText)) {
-      return true;
-    }
-    try {
-      outbound.edit(live, firstPart);
-      return true;
-    } catch (PlatformException | RuntimeException e) {
-      log.warn("could not put the final text into the streamed message in {} ({}); sending it"
-          + " as a new message", chat, e.getMessage());
+  private boolean finishFresh(List<String> parts) {
+    Optional<MessageRef> first = delivery.deliverPart(keyPrefix + "0", chat, parts.getFirst(),
+        inboundKey);
+    if (first.isEmpty()) {
       return false;
     }
+    if (!sendRest(parts)) {
+      return false;
+    }
+    Outbox.Entry entry = delivery.outbox().find(keyPrefix + "0").orElseThrow();
+    delivery.outbox().markSent(entry.id(), first.get().messageId(), parts.getFirst(), true);
+    return true;
+  }
+
+  private boolean finishOverPreview(List<String> parts) {
+    if (!sendRest(parts)) {
+      return false;
+    }
+    String firstPart = parts.getFirst();
+    try {
+      if (!firstPart.equals(liveText)) {
+        delivery.calls().edit(live, firstPart);
+      }
+      delivery.outbox().markSent(liveEntry.id(), live.messageId(), firstPart, true);
+      return true;
+    } catch (PlatformException e) {
+      // The preview may no longer be editable (deleted, too old): send the final part 0 as
+      // a message of its own rather than leave the stale preview as the answer.
+      log.warn("could not put the final text into the streamed message in {} ({}); sending it"
+          + " as a new message", chat, e.getMessage());
+      Optional<MessageRef> replacement = delivery.deliverPart(keyPrefix + "0r", chat, firstPart,
+          inboundKey);
+      replacement.ifPresent(r -> delivery.outbox().markSent(liveEntry.id(), live.messageId(),
+          liveText, true));
+      return replacement.isPresent();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean sendRest(List<String> parts) {
+    for (int i = 1; i < parts.size(); i++) {
+      if (delivery.deliverPart(keyPrefix + i, chat, parts.get(i), inboundKey).isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Text received so far. */

@@ -6,6 +6,8 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -99,6 +101,11 @@ public final class Gateway {
       state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
           .withExit(ExitCodes.CONFIG_ERROR, "configuration error: " + e.getMessage(), false));
       return ExitCodes.CONFIG_ERROR;
+    } catch (StoreException e) {
+      log.error("cannot open the store: {}", e.getMessage());
+      state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
+          .withExit(ExitCodes.CRASHED, "store: " + e.getMessage(), false));
+      return ExitCodes.CRASHED;
     } catch (RuntimeException e) {
       log.error("could not assemble the gateway", e);
       state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
@@ -129,8 +136,11 @@ public final class Gateway {
     }
     AgentBackend backend = catalog.createBackend(config);
     List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config);
+    Store store = catalog.openStore(home, config, Clock.systemUTC());
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
+        .store(store)
+        .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))
         .serviceManager(serviceManager)

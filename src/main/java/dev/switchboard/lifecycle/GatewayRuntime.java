@@ -1,6 +1,10 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.auth.AccessPolicy;
+import dev.switchboard.auth.Authorizer;
+import dev.switchboard.auth.Pairing;
+import dev.switchboard.auth.PairingCodes;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
@@ -12,15 +16,19 @@ import dev.switchboard.platform.PlatformState;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.DispatcherListener;
 import dev.switchboard.session.DrainReason;
+import dev.switchboard.session.InboundPipeline;
+import dev.switchboard.store.InboundJournal;
+import dev.switchboard.store.Store;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +62,9 @@ public final class GatewayRuntime implements GatewayControl {
   private final Dispatcher dispatcher;
   private final List<PlatformSlot> slots = new ArrayList<>();
   private final RestartLedger restartLedger;
-  private final UnansweredLedger unanswered;
+  private final Store store;
+  private final Authorizer authorizer;
+  private final InboundPipeline pipeline;
   private final HardDeadline hardDeadline;
   private final StopCoordinator stops;
   private final StopSequence stopSequence;
@@ -75,7 +85,8 @@ public final class GatewayRuntime implements GatewayControl {
     this.startedNanos = ticker.nanos();
 
     this.restartLedger = new RestartLedger(home);
-    this.unanswered = new UnansweredLedger(home);
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.authorizer = new Authorizer(b.accessPolicy, store.pairings());
     this.tasks = new TaskSupervisor(ticker, reason -> {
       if (stops().stopping()) {
         return; // the stop itself ends critical tasks
@@ -84,9 +95,13 @@ public final class GatewayRuntime implements GatewayControl {
       stops().request(StopRequest.crash(reason));
     });
     this.router = new PlatformRouter(b.adapters);
-    this.delivery = new Delivery(router, ticker);
+    this.delivery = new Delivery(router, store.outbox(), ticker);
     this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery,
-        CommandTable.standard(List.of()), this, new Listener(), tasks, ticker);
+        CommandTable.standard(List.of()), this, new Listener(), tasks, ticker,
+        store.conversations(), authorizer::isAdmin);
+    this.pipeline = new InboundPipeline(store.journal(), store.outbox(), authorizer,
+        new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock), dispatcher,
+        delivery, clock);
     for (PlatformAdapter adapter : b.adapters) {
       slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, clock, ticker));
     }
@@ -97,7 +112,7 @@ public final class GatewayRuntime implements GatewayControl {
     }, home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
     this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
-        notifier, serviceManager, relaunch, ticker);
+        notifier, serviceManager, relaunch, store, ticker);
     this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
         b.startThread);
   }
@@ -137,9 +152,24 @@ public final class GatewayRuntime implements GatewayControl {
         ProcessHandle.current().pid(), home, serviceManager.label(), backend.describe());
     stateFile.update(s -> s.withServiceManager(serviceManager.label())
         .withHardDeadline(settings.hardDeadline()));
+    if (authorizer.policy().nobodyConfigured()) {
+      log.warn("no user is allowed yet: unknown users get a pairing code in private chats (see"
+          + " 'switchboard pairing'); set allowed users, or auth.allow_all_users, to change"
+          + " that");
+    }
     progress.register(dispatcher.heartbeat());
     tasks.spawnCritical("dispatch-loop", dispatcher::runLoop);
+    // Taken before any platform connects, so nothing new can be in it twice.
+    List<InboundJournal.Entry> leftovers = store.journal().unfinished();
     connectPlatforms();
+    Set<String> enabled = slots.stream().map(PlatformSlot::name).collect(Collectors.toSet());
+    tasks.spawn("resume", () -> {
+      try {
+        pipeline.resume(leftovers, enabled);
+      } catch (InterruptedException e) {
+        log.info("resume cut short: the gateway is stopping");
+      }
+    });
     notifier.watchdogTimeout().ifPresent(timeout -> {
       log.info("systemd watchdog every {} ms; pings sent only while all loops make progress",
           timeout.toMillis());
@@ -173,7 +203,7 @@ public final class GatewayRuntime implements GatewayControl {
     for (PlatformSlot slot : slots) {
       connecting.add(Thread.ofVirtual().name("connect " + slot.name()).start(() -> {
         try {
-          slot.connect(dispatcher::submit, settings.connectTimeout());
+          slot.connect(pipeline, settings.connectTimeout());
         } catch (InterruptedException e) {
           log.info("{}: connect abandoned, the gateway is stopping", slot.name());
         }
@@ -196,22 +226,10 @@ public final class GatewayRuntime implements GatewayControl {
         log.warn("the restart was requested from {}, which is not enabled now; cannot say"
             + " 'restarted' there", chat);
       } else if (delivery.notice(chat, "\u2705 Switchboard restarted and is back (version "
-          + version + ").")) {
+          + version + ").", "restart:" + chat.platform() + ":" + chat.chatId() + ":"
+          + requester.messageId())) {
         log.info("told {} that the restart it asked for is done", chat);
       }
-    });
-    Map<ChatRef, Integer> perChat = new LinkedHashMap<>();
-    for (UnansweredLedger.Entry e : unanswered.claimAll()) {
-      perChat.merge(e.chat(), 1, Integer::sum);
-    }
-    perChat.forEach((chat, count) -> {
-      if (!router.has(chat.platform())) {
-        log.warn("{} unanswered message(s) from {}, which is not enabled now", count, chat);
-        return;
-      }
-      delivery.notice(chat, "Switchboard is back. " + count + " message(s) you sent while it"
-          + " was stopping were not answered; please send "
-          + (count == 1 ? "it" : "them") + " again.");
     });
   }
 
@@ -355,6 +373,7 @@ public final class GatewayRuntime implements GatewayControl {
     return progress;
   }
 
+  /** The dispatcher's reports, kept in the journal. */
   private final class Listener implements DispatcherListener {
     @Override
     public void activeTurnsChanged(int activeTurns) {
@@ -364,8 +383,18 @@ public final class GatewayRuntime implements GatewayControl {
     }
 
     @Override
-    public void unanswered(InboundMessage message, DrainReason reason) {
-      unanswered.add(message, reason);
+    public int started(InboundMessage message) {
+      return store.journal().markRunning(message);
+    }
+
+    @Override
+    public void finished(InboundMessage message, String outcome) {
+      store.journal().markDone(message, outcome);
+    }
+
+    @Override
+    public void deferred(InboundMessage message, DrainReason reason) {
+      store.journal().markPending(message);
     }
   }
 
@@ -375,6 +404,8 @@ public final class GatewayRuntime implements GatewayControl {
     private final GatewaySettings settings;
     private final StateFile stateFile;
     private AgentBackend backend;
+    private Store store;
+    private AccessPolicy accessPolicy = AccessPolicy.denyAll();
     private List<PlatformAdapter> adapters = List.of();
     private SupervisorNotifier notifier = SupervisorNotifier.NONE;
     private ServiceManager serviceManager = ServiceManager.NONE;
@@ -395,6 +426,17 @@ public final class GatewayRuntime implements GatewayControl {
 
     public Builder backend(AgentBackend b) {
       this.backend = b;
+      return this;
+    }
+
+    public Builder store(Store s) {
+      this.store = s;
+      return this;
+    }
+
+    /** Who may use the gateway; by default nobody until paired. */
+    public Builder accessPolicy(AccessPolicy p) {
+      this.accessPolicy = p;
       return this;
     }
 

@@ -46,6 +46,17 @@ final class PlatformRouter implements Outbound {
     adapter(message.chat().platform()).edit(message, text);
   }
 
+  @Override
+  public void typing(ChatRef chat) throws PlatformException {
+    adapter(chat.platform()).typing(chat);
+  }
+
+  @Override
+  public List<String> render(String platform, String markdown) {
+    PlatformAdapter a = byName.get(platform);
+    return a == null ? List.of() : a.render(markdown);
+  }
+
   private PlatformAdapter adapter(String platform) throws PlatformException {
     PlatformAdapter a = byName.get(platform);
     if (a == null) {

@@ -2,6 +2,7 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentBackendFactory;
+import dev.switchboard.auth.AccessPolicy;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -9,6 +10,10 @@ import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreFactory;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +27,19 @@ import java.util.TreeMap;
 public final class PluginCatalog {
   private final Map<String, PlatformAdapterFactory> platforms;
   private final Map<String, AgentBackendFactory> backends;
+  private final Map<String, StoreFactory> stores;
 
-  PluginCatalog(List<PlatformAdapterFactory> platforms, List<AgentBackendFactory> backends) {
+  PluginCatalog(List<PlatformAdapterFactory> platforms, List<AgentBackendFactory> backends,
+      List<StoreFactory> stores) {
     this.platforms = new TreeMap<>();
     this.backends = new TreeMap<>();
+    this.stores = new TreeMap<>();
+    for (StoreFactory f : stores) {
+      if (this.stores.putIfAbsent(f.name(), f) != null) {
+        throw new IllegalStateException("two stores named " + f.name());
+      }
+      requireUnder("store." + f.name() + ".", f.configKeys(), f.name());
+    }
     for (PlatformAdapterFactory f : platforms) {
       if (this.platforms.putIfAbsent(f.name(), f) != null) {
         throw new IllegalStateException("two platform adapters named " + f.name());
@@ -57,6 +71,8 @@ public final class PluginCatalog {
         ServiceLoader.load(PlatformAdapterFactory.class, cl).stream()
             .map(ServiceLoader.Provider::get).toList(),
         ServiceLoader.load(AgentBackendFactory.class, cl).stream()
+            .map(ServiceLoader.Provider::get).toList(),
+        ServiceLoader.load(StoreFactory.class, cl).stream()
             .map(ServiceLoader.Provider::get).toList());
   }
 
@@ -64,6 +80,7 @@ public final class PluginCatalog {
     List<ConfigKey<?>> keys = new ArrayList<>(CoreKeys.all());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
+    stores.values().forEach(f -> keys.addAll(f.configKeys()));
     return ConfigSchema.of(keys);
   }
 
@@ -83,6 +100,29 @@ public final class PluginCatalog {
           + "'; available: " + String.join(", ", backends.keySet()));
     }
     return f.create(config);
+  }
+
+  /** Opens the store named by {@code store.backend}. */
+  public Store openStore(Path home, Config config, Clock clock) {
+    String name = config.get(CoreKeys.STORE);
+    StoreFactory f = stores.get(name);
+    if (f == null) {
+      throw new ConfigException(CoreKeys.STORE.path(), "unknown store '" + name
+          + "'; available: " + String.join(", ", stores.keySet()));
+    }
+    return f.open(home, config, clock);
+  }
+
+  /** Who may use the gateway, from the core settings and each enabled platform's own. */
+  public AccessPolicy accessPolicy(Config config) {
+    Map<String, List<String>> allowed = new TreeMap<>();
+    Map<String, List<String>> admins = new TreeMap<>();
+    for (PlatformAdapterFactory f : platforms.values()) {
+      allowed.put(f.name(), f.allowedUsers(config));
+      admins.put(f.name(), f.adminUsers(config));
+    }
+    return AccessPolicy.of(config.get(CoreKeys.ALLOW_ALL_USERS),
+        config.get(CoreKeys.ALLOWED_USERS), config.get(CoreKeys.ADMIN_USERS), allowed, admins);
   }
 
   /** Adapters for the platforms whose {@code enabled} setting is true, in name order. */

@@ -5,6 +5,7 @@ import dev.switchboard.common.Deadline;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.DrainReason;
+import dev.switchboard.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +46,14 @@ final class StopSequence {
   private final SupervisorNotifier notifier;
   private final ServiceManager serviceManager;
   private final Relaunch relaunch;
+  private final Store store;
   private final Ticker ticker;
 
   StopSequence(GatewaySettings settings, Dispatcher dispatcher, List<PlatformSlot> slots,
       AgentBackend backend, TaskSupervisor tasks, StateFile stateFile,
       SupervisorNotifier notifier, ServiceManager serviceManager, Relaunch relaunch,
-      Ticker ticker) {
+      Store store, Ticker ticker) {
+    this.store = store;
     this.settings = settings;
     this.dispatcher = dispatcher;
     this.slots = slots;
@@ -102,6 +105,7 @@ final class StopSequence {
     if (!stragglers.isEmpty()) {
       log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
     }
+    closeStore(rest);
     int finalCode = code;
     String finalOutcome = outcome;
     boolean restarted = restarting;
@@ -145,6 +149,18 @@ final class StopSequence {
     }
     for (Thread t : threads) {
       joinIgnoringInterrupts(t, rest.remaining().plusMillis(50));
+    }
+  }
+
+  // After the tasks: an abandoned one that still writes gets an error, not a corrupt file.
+  private void closeStore(Deadline rest) {
+    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("close store",
+        rest.remainingAtMost(MAX_BACKEND_CLOSE), () -> {
+          store.close();
+          return null;
+        });
+    if (!(outcome instanceof BoundedCall.Outcome.Done)) {
+      log.warn("the store did not close cleanly: {}", outcome);
     }
   }
 

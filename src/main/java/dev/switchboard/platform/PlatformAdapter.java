@@ -28,4 +28,16 @@ public interface PlatformAdapter {
 
   /** Replaces the text of a message this adapter sent. */
   void edit(MessageRef message, String text) throws PlatformException;
+
+  /** Shows that a reply is being written (Telegram's "typing…"); a no-op where unsupported. */
+  default void typing(ChatRef chat) throws PlatformException {}
+
+  /**
+   * Turns a reply (Markdown, as agents write) into the texts of the messages to send, each
+   * within the platform's limits and in its own markup. Empty means "plain text, split by the
+   * gateway's generic chunker".
+   */
+  default java.util.List<String> render(String markdown) {
+    return java.util.List.of();
+  }
 }

@@ -20,4 +20,14 @@ public interface PlatformAdapterFactory {
 
   /** Builds the adapter; throws {@link dev.switchboard.config.ConfigException} on bad settings. */
   PlatformAdapter create(Config config);
+
+  /** User ids allowed on this platform, if the platform has such a setting. */
+  default List<String> allowedUsers(Config config) {
+    return List.of();
+  }
+
+  /** User ids allowed to run admin commands on this platform (they are allowed too). */
+  default List<String> adminUsers(Config config) {
+    return List.of();
+  }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.store.Conversations;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +54,14 @@ import org.slf4j.LoggerFactory;
  * and {@link Thread#interrupt()}; nothing under it calls a backend, an adapter or a listener.
  *
  * <p>Modes: ACCEPTING, then DRAINING once a stop or restart begins, then CLOSED. While draining,
- * new turns are refused with a message saying why, waiting messages are dropped with the same
- * message and reported as unanswered, and running turns may finish; {@link #beginDrain} returns
+ * new turns are deferred with a message saying why ("I will answer when I am back"), waiting
+ * messages likewise, and running turns may finish; {@link #beginDrain} returns
  * a future completed when the running count reaches zero (re-checked at every turn's end, like
  * Jetty's {@code Graceful}). {@link #interruptRunning} then cancels what is left. Commands still
  * run while draining. Once CLOSED the loop has ended; messages still in the intake, and any
- * submitted later, are reported as unanswered so the next process can tell their chats.
+ * submitted later, are deferred like the rest. Every message is reported to the {@link
+ * DispatcherListener} (the journal) as started, finished or deferred: a deferred one stays
+ * in the journal and the next process answers it.
  *
  * <p>Guaranteed: a turn never starts while another turn of its session runs; no turn starts
  * after {@link #beginDrain}; a cancel never interrupts a turn's thread once that turn has begun
@@ -80,6 +84,8 @@ public final class Dispatcher {
   private final GatewayControl gateway;
   private final DispatcherListener listener;
   private final TaskSpawner spawner;
+  private final Conversations conversations;
+  private final Predicate<InboundMessage> isAdmin;
   private final BlockingQueue<InboundMessage> intake;
   private final Heartbeat loopHeartbeat;
 
@@ -88,16 +94,22 @@ public final class Dispatcher {
   private Mode mode = Mode.ACCEPTING;
   private DrainReason drainReason;
   private final Map<SessionKey, Lane> lanes = new HashMap<>();
-  /** How many times /new was used per session; absent means 0. */
-  private final Map<SessionKey, Integer> generations = new HashMap<>();
   private final Set<RunningTurn> running = new LinkedHashSet<>();
   private CompletableFuture<Void> drained;
   private Thread loopThread;
 
+  /**
+   * @param conversations where each session's conversation number (changed by /new) and
+   *     transcript are kept
+   * @param isAdmin whether a message's sender may run admin-only commands
+   */
   public Dispatcher(DispatcherSettings settings, AgentBackend backend, Delivery delivery,
       CommandTable commands, GatewayControl gateway, DispatcherListener listener,
-      TaskSpawner spawner, Ticker ticker) {
+      TaskSpawner spawner, Ticker ticker, Conversations conversations,
+      Predicate<InboundMessage> isAdmin) {
     this.settings = settings;
+    this.conversations = conversations;
+    this.isAdmin = isAdmin;
     this.backend = backend;
     this.delivery = delivery;
     this.commands = commands;
@@ -115,20 +127,20 @@ public final class Dispatcher {
   /**
    * Takes responsibility for one message. Waits for room in the intake when it is full; if none
    * comes in time, the chat is told the gateway is overloaded. After {@link #close} the message
-   * is reported as unanswered, so the next process tells its chat.
+   * is deferred to the next process.
    */
   public void submit(InboundMessage message) throws InterruptedException {
     if (closed()) {
-      log.info("message from {} arrived after the dispatcher closed; recorded as unanswered",
-          message.chat());
-      listener.unanswered(message, drainReasonOr(DrainReason.STOP));
+      log.info("message from {} arrived after the dispatcher closed; deferred", message.chat());
+      listener.deferred(message, drainReasonOr(DrainReason.STOP));
       return;
     }
     if (!intake.offer(message, settings.intakeWait().toNanos(), TimeUnit.NANOSECONDS)) {
       log.warn("intake full ({} messages waited {} ms); telling {} to send again",
           settings.intakeCapacity(), settings.intakeWait().toMillis(), message.chat());
+      listener.finished(message, "refused");
       noticeLater(message.chat(), "Switchboard is overloaded and could not take this"
-          + " message. Please send it again in a minute.");
+          + " message. Please send it again in a minute.", message.dedupeKey() + ":overloaded");
     }
   }
 
@@ -180,17 +192,28 @@ public final class Dispatcher {
     Optional<Command> command = commands.find(invocation.name());
     if (command.isEmpty()) {
       noticeLater(m.chat(), "Unknown command /" + invocation.name()
-          + ". Send /help to see the commands.");
+          + ". Send /help to see the commands.", m.dedupeKey() + ":unknown");
+      listener.finished(m, "unknown command");
+      return;
+    }
+    if (command.get().adminOnly() && !isAdmin.test(m)) {
+      log.info("refused /{} to {} in {}: not an admin", invocation.name(),
+          m.sender().userId(), m.chat());
+      noticeLater(m.chat(), "Only an admin can use /" + invocation.name() + ".",
+          m.dedupeKey() + ":refused");
+      listener.finished(m, "refused");
       return;
     }
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
     try {
       command.get().execute(new SessionCommandContext(this, m, invocation.arguments(), key,
           gateway, commands));
+      listener.finished(m, "command");
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
       noticeLater(m.chat(), "The command /" + invocation.name()
-          + " failed; the details are in the gateway log.");
+          + " failed; the details are in the gateway log.", m.dedupeKey() + ":failed");
+      listener.finished(m, "failed");
     }
   }
 
@@ -199,12 +222,11 @@ public final class Dispatcher {
     RunningTurn toSupersede = null;
     Lane toStart = null;
     String refusal = null;
-    DrainReason refusedFor = null;
+    DrainReason deferredFor = null;
     lock.lock();
     try {
       if (mode != Mode.ACCEPTING) {
-        refusedFor = drainReasonOr(DrainReason.STOP);
-        refusal = refusal(refusedFor);
+        deferredFor = drainReasonOr(DrainReason.STOP);
       } else {
         Lane lane = lanes.computeIfAbsent(key, Lane::new);
         if (lane.waiting.size() >= settings.maxQueuedPerSession()) {
@@ -224,11 +246,13 @@ public final class Dispatcher {
     } finally {
       lock.unlock();
     }
+    if (deferredFor != null) {
+      defer(m, deferredFor);
+      return;
+    }
     if (refusal != null) {
-      noticeLater(m.chat(), refusal);
-      if (refusedFor != null) {
-        listener.unanswered(m, refusedFor);
-      }
+      listener.finished(m, "refused");
+      noticeLater(m.chat(), refusal, m.dedupeKey() + ":refused");
       return;
     }
     if (toSupersede != null) {
@@ -255,9 +279,15 @@ public final class Dispatcher {
       }
       DrainReason why = drainReasonOr(DrainReason.STOP);
       for (InboundMessage m : dropped) {
-        listener.unanswered(m, why);
+        listener.deferred(m, why);
       }
     }
+  }
+
+  /** Leaves {@code m} to the next process and tells its chat so. */
+  private void defer(InboundMessage m, DrainReason reason) {
+    listener.deferred(m, reason);
+    noticeLater(m.chat(), deferral(reason), m.dedupeKey() + ":deferred");
   }
 
   private void runLane(Lane lane) {
@@ -274,8 +304,7 @@ public final class Dispatcher {
             endedNormally = true;
             return;
           }
-          turn = new RunningTurn(lane, lane.waiting.poll(), conversationId(lane.key),
-              Thread.currentThread());
+          turn = new RunningTurn(lane, lane.waiting.poll(), Thread.currentThread());
           lane.current = turn;
           running.add(turn);
           count = running.size();
@@ -283,14 +312,22 @@ public final class Dispatcher {
           lock.unlock();
         }
         listener.activeTurnsChanged(count);
+        String outcome = "failed";
         try {
-          TurnExecution.run(turn.message, turn.conversationId, turn.control, backend, delivery,
-              () -> closeInterruptWindow(turn), () -> drainReasonOr(DrainReason.STOP));
+          int attempt = listener.started(turn.message);
+          outcome = new TurnExecution(turn.message, attempt, lane.key.toString(), turn.control,
+              backend, delivery, conversations, spawner).run(
+                  () -> closeInterruptWindow(turn), () -> drainReasonOr(DrainReason.STOP));
         } catch (RuntimeException e) {
           // A bug or a platform failure while delivering ends this turn, not the session.
           log.error("the turn for {} failed", lane.key, e);
         } finally {
           endTurn(turn);
+          if (TurnExecution.DEFERRED.equals(outcome)) {
+            listener.deferred(turn.message, drainReasonOr(DrainReason.STOP));
+          } else {
+            listener.finished(turn.message, outcome);
+          }
         }
       }
     } finally {
@@ -360,11 +397,6 @@ public final class Dispatcher {
     }
   }
 
-  // guarded by lock (called with it held)
-  private String conversationId(SessionKey key) {
-    return key + "#" + generations.getOrDefault(key, 0);
-  }
-
   /**
    * Cancels a turn: the reason is set at once, the backend's cancel actions run on a task of
    * their own (they may do I/O), and the turn's thread is interrupted if it is still in the
@@ -382,9 +414,12 @@ public final class Dispatcher {
     }
   }
 
-  /** Sends a notice from a task, so the caller (the loop, the stop) never waits on a platform. */
-  void noticeLater(ChatRef chat, String text) {
-    spawnOrRun("notice " + chat, () -> delivery.notice(chat, text));
+  /**
+   * Sends a notice from a task, so the caller (the loop, the stop) never waits on a platform.
+   * {@code key} makes it idempotent: a message handled again after a crash gets no second copy.
+   */
+  void noticeLater(ChatRef chat, String text, String key) {
+    spawnOrRun("notice " + chat, () -> delivery.notice(chat, text, key));
   }
 
   private void spawnOrRun(String name, Runnable task) {
@@ -402,7 +437,7 @@ public final class Dispatcher {
    */
   public CompletableFuture<Void> beginDrain(DrainReason reason) {
     List<InboundMessage> dropped = new ArrayList<>();
-    List<ChatRef> inFlight = new ArrayList<>();
+    List<InboundMessage> inFlight = new ArrayList<>();
     CompletableFuture<Void> future;
     boolean first = false;
     lock.lock();
@@ -419,7 +454,7 @@ public final class Dispatcher {
           lane.waiting.clear();
           dropIfIdle(lane);
         }
-        running.forEach(t -> inFlight.add(t.message.chat()));
+        running.forEach(t -> inFlight.add(t.message));
         if (running.isEmpty()) {
           drained.complete(null);
         }
@@ -429,42 +464,32 @@ public final class Dispatcher {
       lock.unlock();
     }
     if (first) {
-      log.info("draining: {} turn(s) in flight, {} waiting message(s) dropped",
+      log.info("draining: {} turn(s) in flight, {} waiting message(s) deferred",
           inFlight.size(), dropped.size());
-      for (InboundMessage m : dropped) {
-        listener.unanswered(m, reason);
-      }
-      for (ChatRef chat : inFlight) {
-        noticeLater(chat, "\u23f3 Switchboard is " + reason.doing()
-            + ". Finishing your current reply first.");
+      for (InboundMessage m : inFlight) {
+        noticeLater(m.chat(), "\u23f3 Switchboard is " + reason.doing()
+            + ". Finishing your current reply first.", m.dedupeKey() + ":finishing");
       }
       for (InboundMessage m : dropped) {
-        noticeLater(m.chat(), refusal(reason));
+        defer(m, reason);
       }
     }
     return future;
   }
 
   /**
-   * Cancels every running turn (each reply says it was interrupted). Turns still inside the
-   * backend are reported as unanswered; those already delivering their reply are not, since
-   * their answer is on its way. Returns how many were cancelled; the drain future completes
+   * Cancels every running turn. A turn still inside the backend ends with a note that the
+   * gateway will answer again when it is back, and is deferred; one already delivering its
+   * reply finishes as answered. Returns how many were cancelled; the drain future completes
    * when they end.
    */
   public int interruptRunning() {
-    List<RunningTurn> turns = new ArrayList<>();
-    List<RunningTurn> unansweredTurns = new ArrayList<>();
-    DrainReason reason;
+    List<RunningTurn> turns;
     lock.lock();
     try {
-      turns.addAll(running);
-      running.stream().filter(t -> t.interruptible).forEach(unansweredTurns::add);
-      reason = drainReasonOr(DrainReason.STOP);
+      turns = new ArrayList<>(running);
     } finally {
       lock.unlock();
-    }
-    for (RunningTurn t : unansweredTurns) {
-      listener.unanswered(t.message, reason);
     }
     for (RunningTurn t : turns) {
       log.warn("interrupting the turn for {} (drain time is up)", t.lane.key);
@@ -498,40 +523,35 @@ public final class Dispatcher {
   /** Cancels the session's turn and drops its waiting messages; returns how many of both. */
   int stopSession(SessionKey key) {
     RunningTurn current;
-    int dropped;
+    List<InboundMessage> dropped;
     lock.lock();
     try {
       Lane lane = lanes.get(key);
       if (lane == null) {
         return 0;
       }
-      dropped = lane.waiting.size();
+      dropped = new ArrayList<>(lane.waiting);
       lane.waiting.clear();
       current = lane.current;
     } finally {
       lock.unlock();
     }
+    dropped.forEach(m -> listener.finished(m, "stopped"));
     if (current != null) {
       cancel(current, TurnControl.Reason.USER_STOP);
     }
-    return dropped + (current == null ? 0 : 1);
+    return dropped.size() + (current == null ? 0 : 1);
   }
 
-  /** Stops the session and moves it to a new conversation, whose id it returns. */
-  String newConversation(SessionKey key) {
+  /** Stops the session and starts its next conversation, whose number it returns. */
+  int newConversation(SessionKey key) {
     stopSession(key);
-    lock.lock();
-    try {
-      generations.merge(key, 1, Integer::sum);
-      return conversationId(key);
-    } finally {
-      lock.unlock();
-    }
+    return conversations.startNew(key.toString());
   }
 
   /**
-   * Ends the dispatch loop. Messages still waiting in the intake are reported as unanswered;
-   * the platforms are disconnected by now, so the next process tells their chats.
+   * Ends the dispatch loop. Messages still waiting in the intake are deferred: the next
+   * process answers them.
    */
   public void close() {
     DrainReason reason;
@@ -554,10 +574,10 @@ public final class Dispatcher {
     List<InboundMessage> left = new ArrayList<>();
     intake.drainTo(left);
     if (!left.isEmpty()) {
-      log.warn("{} message(s) were still waiting to be dispatched; recorded as unanswered",
+      log.info("{} message(s) were still waiting to be dispatched; deferred to the next process",
           left.size());
     }
-    left.forEach(m -> listener.unanswered(m, reason));
+    left.forEach(m -> listener.deferred(m, reason));
   }
 
   public int activeTurns() {
@@ -596,9 +616,8 @@ public final class Dispatcher {
     }
   }
 
-  static String refusal(DrainReason reason) {
-    return "\ud83d\udd04 Switchboard is " + reason.doing() + " and did not process this message."
-        + " Please send it again in a minute.";
+  static String deferral(DrainReason reason) {
+    return "\u23f3 Switchboard is " + reason.doing() + ". I will answer this when it is back.";
   }
 
   /** A session's queue and turn; every field guarded by the dispatcher's lock. */
@@ -616,15 +635,13 @@ public final class Dispatcher {
   private static final class RunningTurn {
     final Lane lane;
     final InboundMessage message;
-    final String conversationId;
     final Thread thread;
     final TurnControl control = new TurnControl();
     boolean interruptible = true; // guarded by the dispatcher's lock
 
-    RunningTurn(Lane lane, InboundMessage message, String conversationId, Thread thread) {
+    RunningTurn(Lane lane, InboundMessage message, Thread thread) {
       this.lane = lane;
       this.message = message;
-      this.conversationId = conversationId;
       this.thread = thread;
     }
   }

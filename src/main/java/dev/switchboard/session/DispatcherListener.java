@@ -3,20 +3,35 @@ package dev.switchboard.session;
 import dev.switchboard.platform.InboundMessage;
 
 /**
- * What the dispatcher reports to the gateway: turn counts for the state file and health, and
- * messages that will not be answered, so the next process can tell their chats.
+ * What the dispatcher reports about each message it was given, so the journal can follow it:
+ * a turn started, the message is finished with, or it is deferred to the next process because
+ * this one is stopping. Also the turn count, for the state file.
  */
 public interface DispatcherListener {
   void activeTurnsChanged(int activeTurns);
 
-  /** A message accepted earlier will not be answered by this process (drained or interrupted). */
-  void unanswered(InboundMessage message, DrainReason reason);
+  /** A turn starts for {@code message}; returns the attempt number, 1 for the first. */
+  int started(InboundMessage message);
+
+  /** @param outcome answered, command, failed, stopped, superseded, refused */
+  void finished(InboundMessage message, String outcome);
+
+  /** Not handled by this process, which is stopping; the next one picks it up. */
+  void deferred(InboundMessage message, DrainReason reason);
 
   DispatcherListener NONE = new DispatcherListener() {
     @Override
     public void activeTurnsChanged(int activeTurns) {}
 
     @Override
-    public void unanswered(InboundMessage message, DrainReason reason) {}
+    public int started(InboundMessage message) {
+      return 1;
+    }
+
+    @Override
+    public void finished(InboundMessage message, String outcome) {}
+
+    @Override
+    public void deferred(InboundMessage message, DrainReason reason) {}
   };
 }

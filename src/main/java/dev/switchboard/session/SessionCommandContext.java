@@ -14,6 +14,7 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   private final SessionKey key;
   private final GatewayControl gateway;
   private final CommandTable commands;
+  private int replies;
 
   SessionCommandContext(Dispatcher dispatcher, InboundMessage message, String arguments,
       SessionKey key, GatewayControl gateway, CommandTable commands) {
@@ -37,7 +38,8 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public void reply(String text) {
-    dispatcher.noticeLater(message.chat(), text);
+    // Keyed by the command's message: run again after a crash, it is not answered twice.
+    dispatcher.noticeLater(message.chat(), text, message.dedupeKey() + ":reply:" + replies++);
   }
 
   @Override
@@ -77,6 +79,6 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public String newConversation() {
-    return dispatcher.newConversation(key);
+    return key + "#" + dispatcher.newConversation(key);
   }
 }

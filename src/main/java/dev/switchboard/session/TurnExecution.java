@@ -5,62 +5,133 @@ import dev.switchboard.agent.AgentException;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
+import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.ReplyStream;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.store.Conversations;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One agent turn, from the backend call to the delivered reply: the reply streams while the
- * backend works, and ends with a note when the turn was stopped, superseded or interrupted by a
- * shutdown, or with a plain message when the backend failed.
+ * One agent turn, from the backend call to the delivered reply: "typing" shows while the
+ * backend works, the reply streams, and it ends with a note when the turn was stopped,
+ * superseded or cut short by a stop (then the message is deferred to the next process), or
+ * with a plain message when the backend failed. The user's text and the reply go into the
+ * session's transcript.
  */
 final class TurnExecution {
+  /** The outcome of a turn cut short by a stop: the next process answers it again. */
+  static final String DEFERRED = "deferred";
   private static final Logger log = LoggerFactory.getLogger(TurnExecution.class);
+  /** Telegram's "typing" lasts 5 s; renew it a little before. */
+  private static final Duration TYPING_EVERY = Duration.ofSeconds(4);
 
-  private TurnExecution() {}
+  private final InboundMessage message;
+  private final int attempt;
+  private final String sessionKey;
+  private final TurnControl control;
+  private final AgentBackend backend;
+  private final Delivery delivery;
+  private final Conversations conversations;
+  private final TaskSpawner spawner;
+
+  TurnExecution(InboundMessage message, int attempt, String sessionKey, TurnControl control,
+      AgentBackend backend, Delivery delivery, Conversations conversations,
+      TaskSpawner spawner) {
+    this.message = message;
+    this.attempt = attempt;
+    this.sessionKey = sessionKey;
+    this.control = control;
+    this.backend = backend;
+    this.delivery = delivery;
+    this.conversations = conversations;
+    this.spawner = spawner;
+  }
 
   /**
+   * Runs the turn and returns its outcome for the journal: answered, failed, stopped,
+   * superseded, or {@link #DEFERRED}.
+   *
    * @param closeInterruptWindow called once the backend has returned: from then on a cancel no
    *     longer interrupts this thread, so the final delivery cannot be cut short
    */
-  static void run(InboundMessage m, String conversationId, TurnControl control,
-      AgentBackend backend, Delivery delivery, Runnable closeInterruptWindow,
-      Supplier<DrainReason> drainReason) {
-    ReplyStream stream = delivery.openReply(m.chat());
-    TurnRequest request = new TurnRequest(conversationId, m.chat(), m.sender(), m.text());
+  String run(Runnable closeInterruptWindow, Supplier<DrainReason> drainReason) {
+    int generation = conversations.generation(sessionKey);
+    if (attempt == 1) {
+      conversations.append(sessionKey, generation, "user", message.text());
+    }
+    ReplyStream stream = delivery.openReply(message, attempt);
+    TurnRequest request = new TurnRequest(sessionKey + "#" + generation, message.chat(),
+        message.sender(), message.text());
     String text = null;
     String failure = null;
     boolean interrupted = false;
+    CountDownLatch backendDone = new CountDownLatch(1);
+    showTyping(backendDone);
     try {
       TurnResult result = backend.run(request, stream::append, control);
       text = result.text();
     } catch (InterruptedException e) {
       interrupted = true;
     } catch (AgentException e) {
-      log.warn("turn in {} failed: {}", m.chat(), e.getMessage());
+      log.warn("turn in {} failed: {}", message.chat(), e.getMessage());
       failure = e.userMessage();
     } catch (RuntimeException e) {
-      log.error("the agent backend failed a turn in {}", m.chat(), e);
+      log.error("the agent backend failed a turn in {}", message.chat(), e);
       failure = "The agent failed to answer; the details are in the gateway log.";
     } finally {
+      backendDone.countDown();
       closeInterruptWindow.run();
     }
     TurnControl.Reason why = control.reason();
     String soFar = stream.textSoFar();
     String reply;
+    String outcome;
     if (failure != null) {
       reply = join(soFar, "\u26a0\ufe0f " + failure);
+      outcome = "failed";
     } else if (why != null) {
       reply = join(text == null ? soFar : text, note(why, drainReason.get()));
+      outcome = switch (why) {
+        case USER_STOP -> "stopped";
+        case SUPERSEDED -> "superseded";
+        case SHUTDOWN -> DEFERRED;
+      };
     } else if (interrupted) {
       reply = join(soFar, "\u26a0\ufe0f Interrupted.");
+      outcome = "failed";
     } else {
       reply = text;
+      outcome = "answered";
     }
-    stream.finish(reply);
+    boolean delivered = stream.finish(reply);
+    if (outcome.equals("answered")) {
+      conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
+    }
+    return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";
+  }
+
+  // "typing…" until the backend is done; the first streamed preview replaces it anyway.
+  private void showTyping(CountDownLatch backendDone) {
+    try {
+      spawner.spawn("typing " + message.chat(), () -> {
+        try {
+          do {
+            delivery.typing(message.chat());
+          } while (!backendDone.await(TYPING_EVERY.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+          // the gateway is stopping
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // stopping: no typing indicator needed
+    }
   }
 
   static String note(TurnControl.Reason why, DrainReason drain) {
@@ -68,7 +139,7 @@ final class TurnExecution {
       case USER_STOP -> "\u23f9 Stopped.";
       case SUPERSEDED -> "\u23f9 Interrupted by your next message.";
       case SHUTDOWN -> "\u26a0\ufe0f Interrupted: Switchboard is " + drain.doing()
-          + ". Send your message again once it is back.";
+          + ". I will answer this again when it is back.";
     };
   }
 

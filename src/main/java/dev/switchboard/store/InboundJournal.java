@@ -20,8 +20,12 @@ public interface InboundJournal {
     DONE
   }
 
-  /** One recorded message. */
-  record Entry(long id, InboundMessage message, Status status, String outcome) {}
+  /**
+   * One recorded message.
+   *
+   * @param attempts how many turns were started for it (a turn re-run after a restart counts)
+   */
+  record Entry(long id, InboundMessage message, Status status, String outcome, int attempts) {}
 
   /**
    * Records {@code message} as pending. Returns false, recording nothing, when the same message
@@ -29,7 +33,8 @@ public interface InboundJournal {
    */
   boolean record(InboundMessage message);
 
-  void markRunning(InboundMessage message);
+  /** A turn starts for it; returns the number of this attempt, 1 for the first. */
+  int markRunning(InboundMessage message);
 
   /** Back to pending: the next process answers it (a turn cut short by a stop). */
   void markPending(InboundMessage message);

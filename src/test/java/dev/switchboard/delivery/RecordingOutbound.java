@@ -50,7 +50,7 @@ final class RecordingOutbound implements Outbound {
       throw sendThrowsUnchecked;
     }
     if (sendFails.test(sendAttempts)) {
-      throw new PlatformException("send " + sendAttempts + " failed", false);
+      throw new PlatformException("send " + sendAttempts + " failed", true);
     }
     String id = "m" + nextId++;
     calls.add(new Call("send", chat, id, text));
@@ -61,7 +61,7 @@ final class RecordingOutbound implements Outbound {
   public void edit(MessageRef message, String text) throws PlatformException {
     editAttempts++;
     if (editFails.test(editAttempts)) {
-      throw new PlatformException("edit " + editAttempts + " failed", false);
+      throw new PlatformException("edit " + editAttempts + " failed", true);
     }
     calls.add(new Call("edit", message.chat(), message.messageId(), text));
   }

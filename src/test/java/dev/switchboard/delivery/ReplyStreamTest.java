@@ -3,7 +3,11 @@ package dev.switchboard.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.Sender;
+import dev.switchboard.testing.InMemoryStore;
+import java.time.Instant;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,9 @@ class ReplyStreamTest {
   }
 
   private ReplyStream open(RecordingOutbound out) {
-    return new Delivery(out, ticker).openReply(CHAT);
+    return new Delivery(out, new InMemoryStore().outbox(), ticker, d -> { },
+        new java.util.Random(1)).openReply(new InboundMessage(CHAT, "m1",
+            new Sender("u1", "User"), "question", false, Instant.EPOCH), 1);
   }
 
   @Test
@@ -222,9 +228,11 @@ class ReplyStreamTest {
 
       assertThat(stream.finish(longText)).isTrue();
 
-      assertThat(out.calls.get(1).isEdit()).isTrue();
-      assertThat(out.calls.get(1).messageId()).isEqualTo("m1");
-      assertThat(out.calls.subList(2, out.calls.size()))
+      // The later parts go out first; the preview becomes part 0 last, so "part 0 complete"
+      // in the outbox means the whole reply arrived.
+      assertThat(out.calls.getLast().isEdit()).isTrue();
+      assertThat(out.calls.getLast().messageId()).isEqualTo("m1");
+      assertThat(out.calls.subList(1, out.calls.size() - 1))
           .allSatisfy(c -> assertThat(c.isSend()).isTrue());
       assertThat(out.visible()).isEqualTo(Chunker.split(longText, MAX)).hasSize(3);
       assertThat(out.calls).allSatisfy(c -> assertThat(c.text().length()).isLessThanOrEqualTo(MAX));

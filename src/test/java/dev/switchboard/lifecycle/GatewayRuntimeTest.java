@@ -272,7 +272,7 @@ class GatewayRuntimeTest {
     assertThat(h.state().activeTurns()).isEqualTo(1);
     chat.deliver("bob", "new work");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("bob")).contains("did not process this message"));
+        assertThat(chat.transcript("bob")).contains("I will answer this when it is back"));
     backend.finish("work");
     assertThat(h.exitCode()).isZero();
     assertThat(chat.transcript("alice")).contains("done: work");
@@ -280,7 +280,7 @@ class GatewayRuntimeTest {
   }
 
   @Test
-  void turnsStillRunningAtTheDrainTimeoutAreInterruptedAndToldAboutAfterTheRestart()
+  void aTurnStillRunningAtTheDrainTimeoutIsInterruptedAndAnsweredByTheNextProcess()
       throws Exception {
     RuntimeHarness h = harness();
     h.drainTimeout = Duration.ofMillis(200);
@@ -295,19 +295,58 @@ class GatewayRuntimeTest {
     h.runtime.request(StopRequest.restart("test"));
     assertThat(h.exitCode()).isEqualTo(75);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-    assertThat(chat.transcript("alice")).contains("Interrupted: Switchboard is restarting");
-    assertThat(Files.readString(home.resolve(UnansweredLedger.NAME)))
-        .contains("\"chat_id\" : \"alice\"").contains("\"reason\" : \"restart\"");
+    assertThat(chat.transcript("alice")).contains("Interrupted: Switchboard is restarting. I will"
+        + " answer this again when it is back.");
 
     RuntimeHarness next = harness();
+    GatedBackend backend2 = new GatedBackend();
+    backend2.finishAll();
+    next.backend = backend2;
     InMemoryAdapter chat2 = new InMemoryAdapter("mem");
     next.adapters.add(chat2);
     next.start();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat2.transcript("alice")).contains("1 message(s) you sent while it was stopping"));
-    assertThat(Files.exists(home.resolve(UnansweredLedger.NAME))).isFalse();
+        chat2.transcript("alice")).contains("done: never ends"));
     next.runtime.request(StopRequest.stop("test"));
     assertThat(next.exitCode()).isZero();
+    assertThat(backend2.finished()).containsExactly("never ends");
+  }
+
+  @Test
+  void messagesSentDuringARestartAreAnsweredAfterItOnce() throws Exception {
+    RuntimeHarness h = harness();
+    GatedBackend backend = new GatedBackend();
+    h.backend = backend;
+    InMemoryAdapter chat = new InMemoryAdapter("mem");
+    h.adapters.add(chat);
+    h.start();
+    chat.deliver("alice", "long one");
+    backend.awaitStart(5);
+    h.runtime.request(StopRequest.restart("test"));
+    await().until(() -> "draining".equals(h.state().state()));
+    InboundMessage during = chat.deliver("bob", "sent while restarting");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        chat.transcript("bob")).contains("restarting. I will answer this when it is back"));
+    backend.finish("long one");
+    assertThat(h.exitCode()).isEqualTo(75);
+
+    RuntimeHarness next = harness();
+    GatedBackend backend2 = new GatedBackend();
+    backend2.finishAll();
+    next.backend = backend2;
+    InMemoryAdapter chat2 = new InMemoryAdapter("mem");
+    next.adapters.add(chat2);
+    next.start();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        chat2.transcript("bob")).contains("done: sent while restarting"));
+    chat2.deliver(during); // the platform delivers it again: it was answered already
+    chat2.deliver("bob", "/status");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        chat2.transcript("bob")).contains("Gateway: running"));
+    next.runtime.request(StopRequest.stop("test"));
+    assertThat(next.exitCode()).isZero();
+    assertThat(backend2.finished()).containsExactly("sent while restarting");
+    assertThat(chat.transcript("alice")).contains("done: long one");
   }
 
   @Test

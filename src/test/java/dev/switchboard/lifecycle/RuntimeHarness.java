@@ -1,8 +1,10 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.auth.AccessPolicy;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.session.DispatcherSettings;
+import dev.switchboard.store.sqlite.SqliteStore;
 import dev.switchboard.testing.GatedBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,6 +38,9 @@ final class RuntimeHarness {
   final List<Integer> halts = new CopyOnWriteArrayList<>();
   final AtomicInteger relaunches = new AtomicInteger();
   Relauncher relauncher = relaunches::incrementAndGet;
+  /** Everybody may talk; "alice" may also run admin commands such as /restart. */
+  AccessPolicy accessPolicy = AccessPolicy.of(true, List.of(), List.of("alice"), Map.of(),
+      Map.of());
 
   GatewayRuntime runtime;
   private Thread main;
@@ -73,6 +78,8 @@ final class RuntimeHarness {
     });
     runtime = GatewayRuntime.builder(home, settings(), state)
         .backend(backend)
+        .store(SqliteStore.open(home.resolve("switchboard.db"), clock))
+        .accessPolicy(accessPolicy)
         .adapters(adapters)
         .notifier(notifier)
         .serviceManager(serviceManager)

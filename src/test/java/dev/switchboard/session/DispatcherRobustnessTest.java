@@ -14,6 +14,7 @@ import dev.switchboard.testing.AdapterOutbound;
 import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
+import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class DispatcherRobustnessTest {
   private final GatedBackend backend = new GatedBackend();
   private final VirtualThreadSpawner spawner = new VirtualThreadSpawner();
-  private final List<String> unanswered = new CopyOnWriteArrayList<>();
+  private final RecordingListener listener = new RecordingListener();
+  private final InMemoryStore store = new InMemoryStore();
   private final CountDownLatch releaseSend = new CountDownLatch(1);
   private final CountDownLatch sendBlocked = new CountDownLatch(1);
   private volatile String blockTextsStartingWith;
@@ -65,19 +67,10 @@ class DispatcherRobustnessTest {
 
   private Dispatcher build() {
     chat.connect(m -> dispatcher.submit(m), null);
-    DispatcherListener listener = new DispatcherListener() {
-      @Override
-      public void activeTurnsChanged(int activeTurns) {}
-
-      @Override
-      public void unanswered(InboundMessage message, DrainReason reason) {
-        unanswered.add(message.text());
-      }
-    };
     dispatcher = new Dispatcher(DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE),
-        backend, new Delivery(new AdapterOutbound(chat), Ticker.system()),
+        backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
         CommandTable.standard(List.of()), new FakeGatewayControl(), listener, spawner,
-        Ticker.system());
+        Ticker.system(), store.conversations(), m -> false);
     return dispatcher;
   }
 
@@ -112,7 +105,7 @@ class DispatcherRobustnessTest {
   }
 
   @Test
-  void aTurnAlreadyDeliveringItsReplyIsNotReportedUnanswered() throws Exception {
+  void aTurnAlreadyDeliveringItsReplyIsAnsweredNotDeferred() throws Exception {
     start();
     blockTextsStartingWith = "done: x";
     backend.finishAll();
@@ -123,18 +116,20 @@ class DispatcherRobustnessTest {
     releaseSend.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.activeTurns() == 0);
     assertThat(chat.transcript("alice")).contains("done: x");
-    assertThat(unanswered).doesNotContain("x");
+    await().untilAsserted(() -> assertThat(listener.finished).containsEntry("x", "answered"));
+    assertThat(listener.deferred).isEmpty();
   }
 
   @Test
-  void messagesStillInTheIntakeAtCloseAndAfterItAreReportedUnanswered() throws Exception {
+  void messagesStillInTheIntakeAtCloseAndAfterItAreDeferred() throws Exception {
     build(); // no loop: whatever is submitted stays in the intake
     chat.deliver("bob", "waiting 1");
     chat.deliver("carol", "waiting 2");
     dispatcher.beginDrain(DrainReason.STOP);
     dispatcher.close();
     chat.deliver("dave", "after close");
-    assertThat(unanswered).containsExactly("waiting 1", "waiting 2", "after close");
+    assertThat(listener.deferred).containsExactly("waiting 1/STOP", "waiting 2/STOP",
+        "after close/STOP");
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.switchboard.testing.AdapterOutbound;
 import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
+import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +34,8 @@ class DispatcherTest {
   private final GatedBackend backend = new GatedBackend();
   private final FakeGatewayControl gateway = new FakeGatewayControl();
   private final VirtualThreadSpawner spawner = new VirtualThreadSpawner();
-  private final List<String> unanswered = new CopyOnWriteArrayList<>();
-  private final AtomicInteger lastActive = new AtomicInteger(-1);
+  private final RecordingListener listener = new RecordingListener();
+  private final InMemoryStore store = new InMemoryStore();
   private Dispatcher dispatcher;
 
   private Dispatcher start(DispatcherSettings settings) {
@@ -47,20 +48,9 @@ class DispatcherTest {
 
   private Dispatcher start(DispatcherSettings settings, AgentBackend agent) {
     chat.connect(m -> dispatcher.submit(m), null);
-    DispatcherListener listener = new DispatcherListener() {
-      @Override
-      public void activeTurnsChanged(int activeTurns) {
-        lastActive.set(activeTurns);
-      }
-
-      @Override
-      public void unanswered(InboundMessage message, DrainReason reason) {
-        unanswered.add(message.text() + "/" + reason);
-      }
-    };
     dispatcher = new Dispatcher(settings, agent, new Delivery(new AdapterOutbound(chat),
-        Ticker.system()), CommandTable.standard(List.of()), gateway, listener, spawner,
-        loopTicker);
+        store.outbox(), Ticker.system()), CommandTable.standard(List.of()), gateway, listener,
+        spawner, loopTicker, store.conversations(), m -> m.sender().userId().equals("admin"));
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     return dispatcher;
   }
@@ -204,7 +194,9 @@ class DispatcherTest {
     chat.deliver("alice", "/help");
     awaitTranscriptContains("alice", "/restart");
     assertThat(backend.finished()).isEmpty();
-    assertThat(lastActive.get()).isEqualTo(-1);
+    assertThat(listener.lastActive.get()).isEqualTo(-1);
+    assertThat(listener.finished).containsEntry("/frobnicate now", "unknown command")
+        .containsEntry("/help", "command");
   }
 
   @Test
@@ -215,11 +207,20 @@ class DispatcherTest {
   }
 
   @Test
-  void restartCommandGoesToTheGateway() throws Exception {
+  void restartCommandGoesToTheGatewayForAnAdmin() throws Exception {
     start(queue());
-    InboundMessage m = chat.deliver("alice", "/restart");
-    awaitTranscriptContains("alice", "Restarting");
+    InboundMessage m = chat.deliver("admin", "/restart");
+    awaitTranscriptContains("admin", "Restarting");
     assertThat(gateway.restartRequests).containsExactly(m);
+  }
+
+  @Test
+  void restartIsRefusedToANonAdmin() throws Exception {
+    start(queue());
+    chat.deliver("alice", "/restart");
+    awaitTranscriptContains("alice", "Only an admin can use /restart.");
+    assertThat(gateway.restartRequests).isEmpty();
+    assertThat(listener.finished).containsEntry("/restart", "refused");
   }
 
   private InboundMessage groupMessage(String user, String text) {
@@ -262,7 +263,7 @@ class DispatcherTest {
   }
 
   @Test
-  void drainRefusesNewTurnsDropsQueuedOnesAndWaitsForRunningOnes() throws Exception {
+  void drainDefersNewAndQueuedTurnsAndWaitsForRunningOnes() throws Exception {
     start(queue());
     chat.deliver("alice", "running");
     backend.awaitStart(5);
@@ -272,12 +273,12 @@ class DispatcherTest {
     CompletableFuture<Void> drained = dispatcher.beginDrain(DrainReason.RESTART);
     assertThat(drained).isNotDone();
     awaitTranscriptContains("alice", "Switchboard is restarting. Finishing your current reply");
-    awaitTranscriptContains("alice", "restarting and did not process this message");
-    assertThat(unanswered).containsExactly("queued/RESTART");
+    awaitTranscriptContains("alice", "restarting. I will answer this when it is back");
+    assertThat(listener.deferred).containsExactly("queued/RESTART");
 
     chat.deliver("bob", "too late");
-    awaitTranscriptContains("bob", "restarting and did not process this message");
-    await().untilAsserted(() -> assertThat(unanswered).contains("too late/RESTART"));
+    awaitTranscriptContains("bob", "restarting. I will answer this when it is back");
+    await().untilAsserted(() -> assertThat(listener.deferred).contains("too late/RESTART"));
 
     assertThat(statusOf("bob")).contains("Turn running: no");
     backend.finish("running");
@@ -285,6 +286,8 @@ class DispatcherTest {
     awaitTranscriptContains("alice", "done: running");
     assertThat(backend.finished()).containsExactly("running");
     assertThat(dispatcher.beginDrain(DrainReason.STOP)).isSameAs(drained);
+    await().untilAsserted(() -> assertThat(listener.finished).containsEntry("running",
+        "answered"));
   }
 
   @Test
@@ -294,15 +297,16 @@ class DispatcherTest {
   }
 
   @Test
-  void interruptRunningCancelsTurnsTellsTheChatAndReportsThem() throws Exception {
+  void interruptRunningCancelsTurnsTellsTheChatAndDefersThem() throws Exception {
     start(queue());
     chat.deliver("alice", "slow");
     backend.awaitStart(5);
     CompletableFuture<Void> drained = dispatcher.beginDrain(DrainReason.STOP);
     assertThat(dispatcher.interruptRunning()).isEqualTo(1);
     drained.get(5, TimeUnit.SECONDS);
-    awaitTranscriptContains("alice", "Interrupted: Switchboard is shutting down.");
-    assertThat(unanswered).containsExactly("slow/STOP");
+    awaitTranscriptContains("alice", "Interrupted: Switchboard is shutting down. I will answer"
+        + " this again when it is back.");
+    await().untilAsserted(() -> assertThat(listener.deferred).containsExactly("slow/STOP"));
     assertThat(chat.transcript("alice")).contains("working on: slow");
   }
 

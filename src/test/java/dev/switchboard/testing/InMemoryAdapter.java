@@ -32,7 +32,8 @@ public class InMemoryAdapter implements PlatformAdapter {
   private final PlatformLimits limits;
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
-  private final AtomicInteger messageIds = new AtomicInteger(1000);
+  /** Shared by all instances: a "restarted" adapter must not reuse a chat's message ids. */
+  private static final AtomicInteger messageIds = new AtomicInteger(1000);
   private volatile InboundHandler inbound;
   private volatile DisconnectBehaviour disconnect = DisconnectBehaviour.NORMAL;
   private volatile boolean connected;

@@ -33,8 +33,23 @@ final class SqliteJournal implements InboundJournal {
   }
 
   @Override
-  public void markRunning(InboundMessage m) {
-    setStatus(m, Status.RUNNING, null);
+  public int markRunning(InboundMessage m) {
+    return db.transaction("start a turn", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE inbound SET status = 'RUNNING', attempts = attempts + 1, updated_at = ?"
+              + " WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
+        SqliteDb.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(),
+            m.messageId());
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT attempts FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
+        SqliteDb.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getInt(1) : 1; // not journaled (a test's dispatcher): first
+        }
+      }
+    });
   }
 
   @Override
@@ -61,7 +76,7 @@ final class SqliteJournal implements InboundJournal {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
-              + " is_group, received_at, status, outcome FROM inbound"
+              + " is_group, received_at, status, outcome, attempts FROM inbound"
               + " WHERE status <> 'DONE' ORDER BY id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -73,7 +88,7 @@ final class SqliteJournal implements InboundJournal {
               rs.getString("text"), rs.getInt("is_group") == 1,
               Instant.ofEpochMilli(rs.getLong("received_at")));
           out.add(new Entry(rs.getLong("id"), m, Status.valueOf(rs.getString("status")),
-              rs.getString("outcome")));
+              rs.getString("outcome"), rs.getInt("attempts")));
         }
       }
       return out;

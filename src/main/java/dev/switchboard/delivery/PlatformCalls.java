@@ -1,0 +1,127 @@
+package dev.switchboard.delivery;
+
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformException;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends and edits with the platform's rate limits and retries: a 429 pauses that chat for the
+ * time the platform asked plus jitter, then tries again; a transient failure (5xx, refused
+ * connection) backs off exponentially with full jitter; a failure whose outcome is unknown is
+ * never retried (the message may already be in the chat), and neither is a fatal one.
+ */
+final class PlatformCalls {
+  private static final Logger log = LoggerFactory.getLogger(PlatformCalls.class);
+  static final int MAX_TRANSIENT_RETRIES = 5;
+  static final int MAX_RATE_LIMITED_RETRIES = 30;
+  private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws PlatformException;
+  }
+
+  private final Outbound outbound;
+  private final Ticker ticker;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+  private final ConcurrentHashMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+
+  PlatformCalls(Outbound outbound, Ticker ticker, Sleeper sleeper, RandomGenerator random) {
+    this.outbound = outbound;
+    this.ticker = ticker;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  MessageRef send(ChatRef chat, String text) throws PlatformException, InterruptedException {
+    return withRetries(chat, () -> outbound.send(chat, text));
+  }
+
+  void edit(MessageRef message, String text) throws PlatformException, InterruptedException {
+    withRetries(message.chat(), () -> {
+      outbound.edit(message, text);
+      return null;
+    });
+  }
+
+  /** An edit that is skipped rather than delayed when the chat has no token (previews). */
+  boolean editIfAllowed(MessageRef message, String text) throws PlatformException {
+    if (!limiter(message.chat()).tryAcquire(chatKey(message.chat()))) {
+      return false;
+    }
+    try {
+      outbound.edit(message, text);
+      return true;
+    } catch (PlatformException e) {
+      honourRateLimit(message.chat(), e);
+      throw e;
+    }
+  }
+
+  private <T> T withRetries(ChatRef chat, Call<T> call)
+      throws PlatformException, InterruptedException {
+    int transientFailures = 0;
+    int rateLimited = 0;
+    while (true) {
+      limiter(chat).acquire(chatKey(chat));
+      try {
+        return call.run();
+      } catch (PlatformException e) {
+        switch (e.kind()) {
+          case RATE_LIMITED -> {
+            if (++rateLimited > MAX_RATE_LIMITED_RETRIES) {
+              throw new PlatformException("still rate-limited after " + MAX_RATE_LIMITED_RETRIES
+                  + " waits: " + e.getMessage(), PlatformException.Kind.TRANSIENT, null, e);
+            }
+            honourRateLimit(chat, e);
+          }
+          case TRANSIENT -> {
+            if (++transientFailures > MAX_TRANSIENT_RETRIES) {
+              throw e;
+            }
+            Duration backoff = backoff(transientFailures);
+            log.info("{} failed ({}); retrying in {} ms", chat, e.getMessage(),
+                backoff.toMillis());
+            sleeper.sleep(backoff);
+          }
+          default -> throw e;
+        }
+      }
+    }
+  }
+
+  private void honourRateLimit(ChatRef chat, PlatformException e) {
+    if (e.kind() != PlatformException.Kind.RATE_LIMITED) {
+      return;
+    }
+    // Up to 20% extra so many chats told "retry after 3" do not all come back at once.
+    Duration wait = e.retryAfter().plusMillis((long) (e.retryAfter().toMillis() * 0.2
+        * random.nextDouble()) + 1);
+    log.info("{} rate-limited by the platform; waiting {} ms", chat, wait.toMillis());
+    limiter(chat).pause(chatKey(chat), wait, false);
+  }
+
+  /** Exponential backoff with full jitter: uniformly random up to base * 2^attempt. */
+  Duration backoff(int attempt) {
+    long cap = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt, 16));
+    return Duration.ofMillis(1 + (long) (random.nextDouble() * cap));
+  }
+
+  private RateLimiter limiter(ChatRef chat) {
+    return limiters.computeIfAbsent(chat.platform(),
+        p -> new RateLimiter(outbound.limits(p), ticker, sleeper));
+  }
+
+  private static String chatKey(ChatRef chat) {
+    return chat.chatId();
+  }
+}

@@ -1,0 +1,18 @@
+package dev.switchboard.store;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** Opens one kind of store; found with {@link java.util.ServiceLoader}. */
+public interface StoreFactory {
+  /** The value of {@code store.backend} that selects this store: "sqlite". */
+  String name();
+
+  /** Settings this store reads, all under {@code store.<name>.}. */
+  List<ConfigKey<?>> configKeys();
+
+  Store open(Path home, Config config, Clock clock);
+}

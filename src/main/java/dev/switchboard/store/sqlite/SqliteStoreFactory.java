@@ -1,0 +1,32 @@
+package dev.switchboard.store.sqlite;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.ValueType;
+import dev.switchboard.store.Store;
+import dev.switchboard.store.StoreFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** The {@code sqlite} store, the default: one file in the state directory. */
+public final class SqliteStoreFactory implements StoreFactory {
+  public static final ConfigKey<String> FILE = ConfigKey.optional("store.sqlite.file",
+      "SWITCHBOARD_SQLITE_FILE", ValueType.string(), "switchboard.db",
+      "The SQLite database file, relative to the state directory unless absolute.");
+
+  @Override
+  public String name() {
+    return "sqlite";
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(FILE);
+  }
+
+  @Override
+  public Store open(Path home, Config config, Clock clock) {
+    return SqliteStore.open(home.resolve(config.get(FILE)), clock);
+  }
+}
