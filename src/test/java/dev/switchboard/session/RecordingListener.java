@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what the dispatcher reports, by message text, for assertions. */
-final class RecordingListener implements DispatcherListener {
+class RecordingListener implements DispatcherListener {
   final List<String> deferred = new CopyOnWriteArrayList<>();
   final Map<String, String> finished = new ConcurrentHashMap<>();
   final List<String> started = new CopyOnWriteArrayList<>();

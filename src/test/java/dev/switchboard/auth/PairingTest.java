@@ -1,0 +1,114 @@
+package dev.switchboard.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
+import dev.switchboard.testing.InMemoryStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PairingTest {
+  private final InMemoryStore store = new InMemoryStore();
+  private Instant now = Instant.parse("2026-11-27T10:00:00Z");
+  private final Clock clock = new Clock() {
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  };
+  private final Pairing pairing = new Pairing(store.pairings(),
+      new PairingCodes(new SecureRandom()), clock);
+
+  private static InboundMessage dm(String user) {
+    return new InboundMessage(ChatRef.of("telegram", user), "m" + user, new Sender(user, "U" + user),
+        "hi", false, Instant.EPOCH);
+  }
+
+  private String codeOf(InboundMessage m) {
+    return ((Pairing.Reply.Code) pairing.codeFor(m)).code();
+  }
+
+  @Test
+  void codesAreEightUnambiguousCharacters() {
+    PairingCodes codes = new PairingCodes(new SecureRandom());
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 2000; i++) {
+      String c = codes.next();
+      assertThat(c).hasSize(8).matches("[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}");
+      seen.add(c);
+    }
+    assertThat(seen).hasSize(2000);
+    assertThat(PairingCodes.normalize(" abcd-2345 ")).isEqualTo("ABCD2345");
+  }
+
+  @Test
+  void aUserKeepsTheSameCodeUntilItExpires() {
+    String first = codeOf(dm("1"));
+    now = now.plus(Duration.ofMinutes(30));
+    assertThat(codeOf(dm("1"))).isEqualTo(first);
+    now = now.plus(Duration.ofMinutes(31));
+    assertThat(codeOf(dm("1"))).isNotEqualTo(first);
+  }
+
+  @Test
+  void atMostAFewCodesWaitAtOnce() {
+    for (int i = 0; i < Pairing.MAX_PENDING; i++) {
+      assertThat(pairing.codeFor(dm("u" + i))).isInstanceOf(Pairing.Reply.Code.class);
+    }
+    assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Busy.class);
+    now = now.plus(Pairing.EXPIRY).plusSeconds(1);
+    assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Code.class);
+  }
+
+  @Test
+  void approvalLetsTheUserInOnceAndOnlyWhileValid() {
+    String code = codeOf(dm("7"));
+    assertThat(pairing.approve("telegram", code.toLowerCase()))
+        .isInstanceOf(Pairing.Approval.Approved.class);
+    assertThat(store.pairings().approved("telegram", "7")).isTrue();
+    assertThat(pairing.approve("telegram", code)).isInstanceOf(Pairing.Approval.AlreadyUsed.class);
+    assertThat(pairing.approve("slack", code)).isInstanceOf(Pairing.Approval.Unknown.class);
+    assertThat(pairing.approve("telegram", "ZZZZZZZZ"))
+        .isInstanceOf(Pairing.Approval.Unknown.class);
+  }
+
+  @Test
+  void anExpiredCodeIsRefused() {
+    String code = codeOf(dm("8"));
+    now = now.plus(Pairing.EXPIRY);
+    assertThat(pairing.approve("telegram", code)).isInstanceOf(Pairing.Approval.Expired.class);
+    assertThat(store.pairings().approved("telegram", "8")).isFalse();
+  }
+
+  @Test
+  void theAuthorizerFollowsApprovalsAndRevocations() {
+    Authorizer auth = new Authorizer(AccessPolicy.denyAll(), store.pairings());
+    InboundMessage m = dm("9");
+    assertThat(auth.decide(m)).isEqualTo(Authorizer.Decision.PAIR);
+    pairing.approve("telegram", codeOf(m));
+    assertThat(auth.decide(m)).isEqualTo(Authorizer.Decision.ALLOWED);
+    store.pairings().revoke("telegram", "9");
+    assertThat(auth.decide(m)).isEqualTo(Authorizer.Decision.PAIR);
+    InboundMessage inGroup = new InboundMessage(ChatRef.of("telegram", "-100"), "g1",
+        new Sender("9", "U"), "hi", true, Instant.EPOCH);
+    assertThat(auth.decide(inGroup)).isEqualTo(Authorizer.Decision.IGNORE);
+  }
+}
