@@ -10,6 +10,7 @@ import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
@@ -96,14 +97,16 @@ public final class GatewayRuntime implements GatewayControl {
     });
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker);
-    this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery,
-        CommandTable.standard(List.of()), this, new Listener(), tasks, ticker,
-        store.conversations(), authorizer::isAdmin);
+    CommandTable commands = CommandTable.standard(List.of());
+    this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery, commands, this,
+        new Listener(), tasks, ticker, store.conversations(), authorizer::isAdmin);
     this.pipeline = new InboundPipeline(store.journal(), store.outbox(), authorizer,
         new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock), dispatcher,
         delivery, clock);
     for (PlatformAdapter adapter : b.adapters) {
-      slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, clock, ticker));
+      slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, store.cursors(),
+          commands.all().stream().map(c -> new CommandInfo(c.name(), c.description())).toList(),
+          clock, ticker));
     }
     Halter halter = b.halter;
     this.hardDeadline = new HardDeadline(code -> {

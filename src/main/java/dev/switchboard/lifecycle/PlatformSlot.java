@@ -2,12 +2,16 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.store.Cursors;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +33,14 @@ final class PlatformSlot implements PlatformContext {
   private final java.util.List<Heartbeat> heartbeats =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final Cursors cursors;
+  private final List<CommandInfo> commands;
+
   PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
-      StateFile stateFile, Clock clock, Ticker ticker) {
+      StateFile stateFile, Cursors cursors, List<CommandInfo> commands, Clock clock,
+      Ticker ticker) {
+    this.cursors = cursors;
+    this.commands = List.copyOf(commands);
     this.adapter = adapter;
     this.tasks = tasks;
     this.progress = progress;
@@ -132,6 +142,21 @@ final class PlatformSlot implements PlatformContext {
     heartbeats.add(h);
     progress.register(h);
     return h;
+  }
+
+  @Override
+  public List<CommandInfo> commands() {
+    return commands;
+  }
+
+  @Override
+  public Optional<String> loadCursor(String name) {
+    return cursors.get(name(), name);
+  }
+
+  @Override
+  public void saveCursor(String name, String value) {
+    cursors.put(name(), name, value);
   }
 
   @Override

@@ -129,7 +129,7 @@ public final class PluginCatalog {
   public List<PlatformAdapter> createEnabledPlatforms(Config config) {
     List<PlatformAdapter> out = new ArrayList<>();
     for (PlatformAdapterFactory f : platforms.values()) {
-      if (Boolean.TRUE.equals(config.get(f.enabledKey()))) {
+      if (f.enabled(config)) {
         out.add(f.create(config));
       }
     }

@@ -12,8 +12,16 @@ public interface PlatformAdapterFactory {
   /** The platform's name; its settings live under {@code platforms.<name>.}. */
   String name();
 
-  /** Whether this platform is turned on in the given configuration. */
+  /** The setting that turns this platform on or off. */
   ConfigKey<Boolean> enabledKey();
+
+  /**
+   * Whether this platform runs with the given configuration: its enabled setting by default;
+   * a platform may also turn itself on when its credentials are set.
+   */
+  default boolean enabled(Config config) {
+    return Boolean.TRUE.equals(config.get(enabledKey()));
+  }
 
   /** Every setting this platform reads, all under {@code platforms.<name>.}, enabledKey included. */
   List<ConfigKey<?>> configKeys();

@@ -16,4 +16,12 @@ public interface PlatformContext {
 
   /** Reports a change of connection state; {@code error} is shown to the operator, so no secrets. */
   void reportState(PlatformState state, String error);
+
+  /** The gateway's slash commands, for the platform's command menu. */
+  java.util.List<CommandInfo> commands();
+
+  /** A position kept across restarts (Telegram's update offset), if one was saved. */
+  java.util.Optional<String> loadCursor(String name);
+
+  void saveCursor(String name, String value);
 }

@@ -1,0 +1,131 @@
+package dev.switchboard.platform.telegram;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Bot API over plain HTTPS: {@code POST <base>/bot<token>/<method>} with a JSON body,
+ * answered by {@code {ok, result}} or {@code {ok:false, error_code, description, parameters}}.
+ * Written on the JDK's HTTP client rather than a Telegram SDK because the gateway must decide
+ * exactly when an update counts as received and how each failure is retried.
+ *
+ * <p>The HTTP client's timeout covers only the time to the response headers, so every call is
+ * also bounded as a whole ({@code deadline}), which catches a long poll whose body stalls.
+ */
+final class TelegramApi implements AutoCloseable {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final HttpClient http;
+  private final URI base;
+  private final String token;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  TelegramApi(URI base, String token) {
+    this.base = base;
+    this.token = token;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(CONNECT_TIMEOUT)
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+  }
+
+  ObjectNode params() {
+    return json.createObjectNode();
+  }
+
+  /** Calls {@code method}; the whole exchange must end within {@code deadline}. */
+  JsonNode call(String method, ObjectNode params, Duration deadline)
+      throws TelegramApiException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve(base.getPath() + "/bot" + token
+            + "/" + method))
+        .timeout(deadline)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(params.toString(), StandardCharsets.UTF_8))
+        .build();
+    CompletableFuture<HttpResponse<String>> future =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpResponse<String> response;
+    try {
+      response = future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(),
+          TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new TelegramApiException(TelegramApiException.Kind.NO_ANSWER, 0, method
+          + ": no complete answer within " + deadline.toSeconds() + " s", null, e);
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw networkFailure(method, e.getCause());
+    }
+    return parse(method, response);
+  }
+
+  private TelegramApiException networkFailure(String method, Throwable cause) {
+    boolean notSent = cause instanceof ConnectException
+        || cause instanceof HttpConnectTimeoutException
+        || cause instanceof UnresolvedAddressException
+        || cause != null && cause.getCause() instanceof ConnectException;
+    return new TelegramApiException(notSent ? TelegramApiException.Kind.NOT_SENT
+        : TelegramApiException.Kind.NO_ANSWER, 0, method + ": " + describe(cause), null, cause);
+  }
+
+  private JsonNode parse(String method, HttpResponse<String> response)
+      throws TelegramApiException {
+    JsonNode body;
+    try {
+      body = json.readTree(response.body());
+    } catch (JacksonException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject() || !body.has("ok")) {
+      // Not the Bot API's shape (a proxy's error page, a cut-off body): for a send we cannot
+      // tell whether Telegram acted on it.
+      throw new TelegramApiException(TelegramApiException.Kind.NO_ANSWER, response.statusCode(),
+          method + ": unreadable answer (HTTP " + response.statusCode() + ")", null, null);
+    }
+    if (body.path("ok").asBoolean(false)) {
+      return body.path("result");
+    }
+    int code = body.path("error_code").asInt(response.statusCode());
+    String description = body.path("description").asString("HTTP " + response.statusCode());
+    Duration retryAfter = body.path("parameters").has("retry_after")
+        ? Duration.ofSeconds(body.path("parameters").path("retry_after").asLong()) : null;
+    throw new TelegramApiException(TelegramApiException.Kind.API_ERROR, code,
+        method + ": " + redact(description), retryAfter, null);
+  }
+
+  /** An exception's description without the bot token, which request URLs contain. */
+  String describe(Throwable t) {
+    if (t == null) {
+      return "unknown failure";
+    }
+    String msg = t.getMessage();
+    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + redact(msg));
+  }
+
+  String redact(String text) {
+    return text == null ? null : text.replace(token, "<token>");
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.switchboard.platform.telegram;
+
+import java.time.Duration;
+
+/**
+ * A Bot API call that failed, classified by what we know about its effect. Messages never
+ * contain the bot token (it is part of every request URL).
+ */
+final class TelegramApiException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** What we know about the request. */
+  enum Kind {
+    /** Telegram answered with an error: the call had no effect. */
+    API_ERROR,
+    /** The request never reached Telegram (connection refused, DNS): no effect. */
+    NOT_SENT,
+    /** The request may have reached Telegram, the answer did not reach us. */
+    NO_ANSWER
+  }
+
+  private final Kind kind;
+  private final int errorCode;
+  private final Duration retryAfter;
+
+  TelegramApiException(Kind kind, int errorCode, String description, Duration retryAfter,
+      Throwable cause) {
+    super(description, cause);
+    this.kind = kind;
+    this.errorCode = errorCode;
+    this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Telegram's error_code (HTTP status), 0 when there was no answer. */
+  int errorCode() {
+    return errorCode;
+  }
+
+  Duration retryAfter() {
+    return retryAfter;
+  }
+
+  boolean isConflict() {
+    return errorCode == 409;
+  }
+}
