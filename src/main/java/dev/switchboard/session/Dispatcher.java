@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Modes: ACCEPTING, then DRAINING once a stop or restart begins, then CLOSED. While draining,
  * new turns are deferred with a message saying why ("I will answer when I am back"), waiting
  * messages likewise, and running turns may finish; {@link #beginDrain} returns
- * a future completed when the running count reaches zero (re-checked at every turn's end, like
- * Jetty's {@code Graceful}). {@link #interruptRunning} then cancels what is left. Commands still
+ * a future completed when no turn runs, no command is executing and no notice is on its way
+ * (re-checked whenever one of them ends, like Jetty's {@code Graceful}): a command's reply,
+ * such as /restart's "Restarting…", reaches the chat before the platforms disconnect. {@link #interruptRunning} then cancels what is left. Commands still
  * run while draining. Once CLOSED the loop has ended; messages still in the intake, and any
  * submitted later, are deferred like the rest. Every message is reported to the {@link
  * DispatcherListener} (the journal) as started, finished or deferred: a deferred one stays
@@ -95,6 +96,8 @@ public final class Dispatcher {
   private DrainReason drainReason;
   private final Map<SessionKey, Lane> lanes = new HashMap<>();
   private final Set<RunningTurn> running = new LinkedHashSet<>();
+  /** Commands executing plus notices on their way; the drain waits for them too. */
+  private int busy;
   private CompletableFuture<Void> drained;
   private Thread loopThread;
 
@@ -205,6 +208,7 @@ public final class Dispatcher {
       return;
     }
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
+    busy(+1);
     try {
       command.get().execute(new SessionCommandContext(this, m, invocation.arguments(), key,
           gateway, commands));
@@ -214,6 +218,25 @@ public final class Dispatcher {
       noticeLater(m.chat(), "The command /" + invocation.name()
           + " failed; the details are in the gateway log.", m.dedupeKey() + ":failed");
       listener.finished(m, "failed");
+    } finally {
+      busy(-1);
+    }
+  }
+
+  /** Counts drainable work that is not a turn; completes the drain when the last one ends. */
+  private void busy(int delta) {
+    CompletableFuture<Void> toComplete = null;
+    lock.lock();
+    try {
+      busy += delta;
+      if (drained != null && running.isEmpty() && busy == 0) {
+        toComplete = drained;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (toComplete != null) {
+      toComplete.complete(null);
     }
   }
 
@@ -376,7 +399,7 @@ public final class Dispatcher {
       turn.lane.current = null;
       running.remove(turn);
       count = running.size();
-      if (drained != null && running.isEmpty()) {
+      if (drained != null && running.isEmpty() && busy == 0) {
         toComplete = drained;
       }
     } finally {
@@ -419,7 +442,14 @@ public final class Dispatcher {
    * {@code key} makes it idempotent: a message handled again after a crash gets no second copy.
    */
   void noticeLater(ChatRef chat, String text, String key) {
-    spawnOrRun("notice " + chat, () -> delivery.notice(chat, text, key));
+    busy(+1);
+    spawnOrRun("notice " + chat, () -> {
+      try {
+        delivery.notice(chat, text, key);
+      } finally {
+        busy(-1);
+      }
+    });
   }
 
   private void spawnOrRun(String name, Runnable task) {
@@ -455,7 +485,7 @@ public final class Dispatcher {
           dropIfIdle(lane);
         }
         running.forEach(t -> inFlight.add(t.message));
-        if (running.isEmpty()) {
+        if (running.isEmpty() && busy == 0) {
           drained.complete(null);
         }
       }

@@ -59,7 +59,8 @@ class GatewayProcessIT {
   /** Enables the loopback chat; returns its server. */
   private LoopbackServer loopback(String extraYaml) throws Exception {
     chat = new LoopbackServer();
-    config("platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
+    config("auth:\n  allow_all_users: true\n  admin_users: [alice]\n"
+        + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
         + extraYaml);
     return chat;
   }
@@ -255,7 +256,11 @@ class GatewayProcessIT {
     gw.awaitRunning();
     long oldPid = server.awaitConnection(-1, START);
     server.sendWithId("alice", "restart-1", "/restart");
-    server.awaitText("alice", "Restarting", Duration.ofSeconds(10));
+    try {
+      server.awaitText("alice", "Restarting", Duration.ofSeconds(10));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + gw.output(), e);
+    }
     assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
 
     long newPid = server.awaitConnection(oldPid, START);

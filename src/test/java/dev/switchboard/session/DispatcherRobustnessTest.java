@@ -11,6 +11,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.testing.AdapterOutbound;
+import dev.switchboard.command.GatewayControl.RestartOutcome;
 import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
@@ -143,6 +144,34 @@ class DispatcherRobustnessTest {
         assertThat(chat.transcript("bob")).contains("Session: mem:bob"));
     chat.deliver("bob", "still served");
     assertThat(backend.awaitStart(5).text()).isEqualTo("still served");
+  }
+
+  @Test
+  void theDrainWaitsForTheReplyOfTheCommandThatStartedIt() throws Exception {
+    // /restart begins the drain from inside the command, before its own reply is sent; the
+    // platforms must not disconnect before "Restarting..." is out.
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>>
+        drain = new java.util.concurrent.atomic.AtomicReference<>();
+    FakeGatewayControl gateway = new FakeGatewayControl() {
+      @Override
+      public RestartOutcome requestRestart(InboundMessage requester) {
+        drain.set(dispatcher.beginDrain(DrainReason.RESTART));
+        return RestartOutcome.ACCEPTED;
+      }
+    };
+    chat.connect(m -> dispatcher.submit(m), null);
+    dispatcher = new Dispatcher(DispatcherSettings.defaults(), backend,
+        new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+        CommandTable.standard(List.of()), gateway, listener, spawner, Ticker.system(),
+        store.conversations(), m -> true);
+    spawner.spawn("dispatch-loop", dispatcher::runLoop);
+    blockTextsStartingWith = "Restarting";
+    chat.deliver("admin", "/restart");
+    assertThat(sendBlocked.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(drain.get()).isNotNull().isNotDone();
+    releaseSend.countDown();
+    drain.get().get(5, TimeUnit.SECONDS);
+    assertThat(chat.transcript("admin")).contains("Restarting");
   }
 
   @Test
