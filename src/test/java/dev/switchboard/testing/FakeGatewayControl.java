@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records restart requests and answers with a fixed outcome. */
-public final class FakeGatewayControl implements GatewayControl {
+public class FakeGatewayControl implements GatewayControl {
   public final List<InboundMessage> restartRequests = new CopyOnWriteArrayList<>();
   public volatile RestartOutcome outcome = RestartOutcome.ACCEPTED;
 
