@@ -24,7 +24,7 @@ final class RestartCommand implements Command {
   @Override
   public void execute(CommandContext context) {
     switch (context.gateway().requestRestart(context.message())) {
-      case ACCEPTED -> context.reply("Restarting\u2026 I will say so here when I am back.");
+      case ACCEPTED -> context.reply("\u267b Restarting\u2026 I will say so here when I am back.");
       case ALREADY_STOPPING -> context.reply("The gateway is already stopping or restarting.");
       case ALREADY_HONOURED -> { } // a redelivery of a /restart we already carried out
       case NOT_RECORDED -> context.reply("Not restarting: the gateway could not record this"

@@ -228,7 +228,7 @@ public final class GatewayRuntime implements GatewayControl {
       if (!router.has(chat.platform())) {
         log.warn("the restart was requested from {}, which is not enabled now; cannot say"
             + " 'restarted' there", chat);
-      } else if (delivery.notice(chat, "\u2705 Switchboard restarted and is back (version "
+      } else if (delivery.notice(chat, "\u2705 Gateway restarted (Switchboard "
           + version + ").", "restart:" + chat.platform() + ":" + chat.chatId() + ":"
           + requester.messageId())) {
         log.info("told {} that the restart it asked for is done", chat);

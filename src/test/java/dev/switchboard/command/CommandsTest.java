@@ -203,7 +203,7 @@ class CommandsTest {
       new RestartCommand().execute(ctx);
 
       assertThat(ctx.replies).containsExactly(
-          "Restarting\u2026 I will say so here when I am back.");
+          "\u267b Restarting\u2026 I will say so here when I am back.");
     }
 
     @Test

@@ -264,13 +264,13 @@ class GatewayProcessIT {
     assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
 
     long newPid = server.awaitConnection(oldPid, START);
-    server.awaitText("alice", "Switchboard restarted and is back", Duration.ofSeconds(10));
+    server.awaitText("alice", "Gateway restarted", Duration.ofSeconds(10));
     server.sendWithId("alice", "restart-1", "/restart"); // the platform redelivers it
     server.awaitAck("restart-1", Duration.ofSeconds(5));
     server.send("alice", "/status");
     server.awaitText("alice", "Gateway: running", Duration.ofSeconds(10));
     assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).hasValue(true);
-    assertThat(server.texts("alice").stream().filter(t -> t.contains("restarted and is back")))
+    assertThat(server.texts("alice").stream().filter(t -> t.contains("Gateway restarted")))
         .hasSize(1);
     assertThat(server.texts("alice").stream().filter(t -> t.contains("Restarting")))
         .hasSize(1);

@@ -216,7 +216,7 @@ class GatewayRuntimeTest {
     second.adapters.add(chat2);
     second.start();
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat2.transcript("alice")).contains("Switchboard restarted and is back"));
+        assertThat(chat2.transcript("alice")).contains("Gateway restarted"));
     chat2.deliver(restart); // the platform delivers the same update again
     chat2.deliver("alice", "/status"); // processed after the redelivery, in order
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
