@@ -30,6 +30,9 @@ final class PlatformSlot implements PlatformContext {
   private final Clock clock;
   private final Ticker ticker;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
+  /** Set when the adapter reports a state during connect: then it, not the slot, has the say. */
+  private volatile boolean adapterReported;
+  private volatile boolean connecting;
   private final java.util.List<Heartbeat> heartbeats =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -64,13 +67,15 @@ final class PlatformSlot implements PlatformContext {
   /** Connects within {@code timeout}; on failure the platform is marked failed, not fatal. */
   boolean connect(InboundHandler inbound, Duration timeout) throws InterruptedException {
     reportState(PlatformState.CONNECTING, null);
+    connecting = true;
     BoundedCall.Outcome outcome = BoundedCall.run("connect " + name(), timeout, () -> {
       adapter.connect(inbound, this);
       return null;
     });
     return switch (outcome) {
       case BoundedCall.Outcome.Done d -> {
-        if (state == PlatformState.CONNECTING) {
+        connecting = false;
+        if (!adapterReported) {
           reportState(PlatformState.CONNECTED, null);
         }
         log.info("{}: connected", name());
@@ -161,6 +166,9 @@ final class PlatformSlot implements PlatformContext {
 
   @Override
   public void reportState(PlatformState newState, String error) {
+    if (connecting) {
+      adapterReported = true;
+    }
     state = newState;
     stateFile.update(s -> s.withPlatform(name(),
         new GatewayState.PlatformStatus(newState.label(), error, clock.instant())));

@@ -72,7 +72,7 @@ final class LongPoller implements Runnable {
   public void run() {
     thread = Thread.currentThread();
     long offset = context.loadCursor(CURSOR).map(Long::parseLong).orElse(0L);
-    boolean healthy = true; // connect() just succeeded with a poll of its own
+    boolean healthy = false; // connected only once a poll has succeeded
     int failures = 0;
     int conflicts = 0;
     try {
@@ -81,7 +81,7 @@ final class LongPoller implements Runnable {
         try {
           JsonNode updates = poll(offset);
           if (!healthy) {
-            log.info("telegram: polling works again");
+            log.info("telegram: polling works{}", conflicts + failures > 0 ? " again" : "");
             context.reportState(PlatformState.CONNECTED, null);
             healthy = true;
           }

@@ -10,6 +10,7 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.PlatformState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -75,6 +76,8 @@ final class TelegramAdapter implements PlatformAdapter {
     ObjectNode delete = api.params();
     delete.put("drop_pending_updates", false);
     call("deleteWebhook", delete); // polling fails with 409 while a webhook is set
+    // Connected means "a poll succeeded", not "getMe worked": the poll loop says so.
+    context.reportState(PlatformState.CONNECTING, "waiting for the first getUpdates");
     Heartbeat beat = context.heartbeat("poll", settings.pollTimeout().plus(LongPoller.MAX_BACKOFF)
         .plusSeconds(30));
     poller = new LongPoller(api, parser, inbound, context, beat, settings.pollTimeout(),

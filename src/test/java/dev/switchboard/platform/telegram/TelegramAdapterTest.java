@@ -208,6 +208,19 @@ class TelegramAdapterTest {
   }
 
   @Test
+  void itIsConnectedOnlyOnceAPollSucceeded() throws Exception {
+    telegram.conflictFlood(true); // another instance polls from the start
+    connect(Map.of());
+    assertThat(context.states).startsWith(PlatformState.CONNECTING);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        context.states.contains(PlatformState.DEGRADED));
+    assertThat(context.states).doesNotContain(PlatformState.CONNECTED);
+    telegram.conflictFlood(false);
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        context.states.getLast() == PlatformState.CONNECTED);
+  }
+
+  @Test
   void aRejectedTokenFailsTheConnect() {
     FakeTelegramServer other = FakeTelegramServer.start("999:ZZZZZZZZZZZZZZZZZZZZZZZZZZ",
         "other_bot");
