@@ -336,7 +336,7 @@ class ConfigLoaderTest {
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
-          .contains("known sections: agent, gateway, logging, telegram");
+          .contains("known sections: agent, auth, gateway, logging, store, telegram");
     }
 
     @Test

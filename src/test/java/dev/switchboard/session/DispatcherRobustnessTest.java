@@ -165,7 +165,7 @@ class DispatcherRobustnessTest {
         CommandTable.standard(List.of()), gateway, listener, spawner, Ticker.system(),
         store.conversations(), m -> true);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
-    blockTextsStartingWith = "Restarting";
+    blockTextsStartingWith = "\u267b Restarting";
     chat.deliver("admin", "/restart");
     assertThat(sendBlocked.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(drain.get()).isNotNull().isNotDone();
