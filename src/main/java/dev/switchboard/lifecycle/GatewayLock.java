@@ -70,7 +70,12 @@ public final class GatewayLock implements AutoCloseable {
    * probing the lock at that moment).
    */
   public static GatewayLock acquire(Path home, Duration wait) throws HeldException, IOException {
-    Path file = path(home);
+    return acquireFile(path(home), wait);
+  }
+
+  /** The same lock on any file, such as a bot credential's (lifecycle rule 9). */
+  public static GatewayLock acquireFile(Path file, Duration wait)
+      throws HeldException, IOException {
     Path key = file.toAbsolutePath().normalize();
     // This JVM already holds it: refuse before opening the file, since opening and then closing
     // a second descriptor (even by the garbage collector) would release the held lock.

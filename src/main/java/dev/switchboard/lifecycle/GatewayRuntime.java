@@ -98,6 +98,7 @@ public final class GatewayRuntime implements GatewayControl {
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker);
     CommandTable commands = CommandTable.standard(List.of());
+    CredentialLocks credentialLocks = new CredentialLocks(b.credentialLockDir);
     this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery, commands, this,
         new Listener(), tasks, ticker, store.conversations(), authorizer::isAdmin);
     this.pipeline = new InboundPipeline(store.journal(), store.outbox(), authorizer,
@@ -106,7 +107,7 @@ public final class GatewayRuntime implements GatewayControl {
     for (PlatformAdapter adapter : b.adapters) {
       slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, store.cursors(),
           commands.all().stream().map(c -> new CommandInfo(c.name(), c.description())).toList(),
-          clock, ticker));
+          credentialLocks, clock, ticker));
     }
     Halter halter = b.halter;
     this.hardDeadline = new HardDeadline(code -> {
@@ -420,6 +421,7 @@ public final class GatewayRuntime implements GatewayControl {
     private Ticker ticker = Ticker.system();
     private String version = "dev";
     private Thread startThread = Thread.currentThread();
+    private Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
 
     private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
       this.home = home;
@@ -480,6 +482,12 @@ public final class GatewayRuntime implements GatewayControl {
 
     public Builder version(String v) {
       this.version = v;
+      return this;
+    }
+
+    /** Where bot credentials are locked (one gateway per credential on this machine). */
+    public Builder credentialLockDir(Path dir) {
+      this.credentialLockDir = dir;
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.store.Cursors;
 import java.time.Clock;
@@ -38,11 +39,14 @@ final class PlatformSlot implements PlatformContext {
 
   private final Cursors cursors;
   private final List<CommandInfo> commands;
+  private final CredentialLocks credentials;
+  private GatewayLock credentialLock;
 
   PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
-      StateFile stateFile, Cursors cursors, List<CommandInfo> commands, Clock clock,
-      Ticker ticker) {
+      StateFile stateFile, Cursors cursors, List<CommandInfo> commands,
+      CredentialLocks credentials, Clock clock, Ticker ticker) {
     this.cursors = cursors;
+    this.credentials = credentials;
     this.commands = List.copyOf(commands);
     this.adapter = adapter;
     this.tasks = tasks;
@@ -85,6 +89,7 @@ final class PlatformSlot implements PlatformContext {
         String why = describe(f.error());
         log.error("{}: could not connect: {}", name(), why);
         retireHeartbeats();
+        releaseCredential();
         reportState(PlatformState.FAILED, "connect failed: " + why);
         yield false;
       }
@@ -115,6 +120,7 @@ final class PlatformSlot implements PlatformContext {
           adapter.disconnect();
           return null;
         });
+    releaseCredential();
     switch (outcome) {
       case BoundedCall.Outcome.Done d -> {
         log.info("{}: disconnected", name());
@@ -147,6 +153,25 @@ final class PlatformSlot implements PlatformContext {
     heartbeats.add(h);
     progress.register(h);
     return h;
+  }
+
+  @Override
+  public synchronized void claimCredential(String credential) throws PlatformException {
+    if (credentialLock == null) {
+      credentialLock = credentials.claim(name(), credential);
+    }
+  }
+
+  /** After the platform stopped talking to its service, another gateway may use the bot. */
+  private synchronized void releaseCredential() {
+    if (credentialLock != null) {
+      try {
+        credentialLock.close();
+      } catch (java.io.IOException e) {
+        log.warn("{}: could not release the credential lock: {}", name(), e.getMessage());
+      }
+      credentialLock = null;
+    }
   }
 
   @Override

@@ -17,6 +17,13 @@ public interface PlatformContext {
   /** Reports a change of connection state; {@code error} is shown to the operator, so no secrets. */
   void reportState(PlatformState state, String error);
 
+  /**
+   * Claims a bot credential for this process: one gateway per credential on this machine, by
+   * an OS lock that the process holds until it exits (lifecycle rule 9). Throws a fatal
+   * {@link PlatformException} naming the other gateway's pid when it is taken.
+   */
+  void claimCredential(String credential) throws PlatformException;
+
   /** The gateway's slash commands, for the platform's command menu. */
   java.util.List<CommandInfo> commands();
 

@@ -57,6 +57,7 @@ final class TelegramAdapter implements PlatformAdapter {
 
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
+    context.claimCredential(settings.token());
     BotIdentity bot = getMe();
     log.info("telegram: connected as @{} (id {}), {} mode", bot.username(), bot.id(),
         settings.mode().name().toLowerCase(java.util.Locale.ROOT));

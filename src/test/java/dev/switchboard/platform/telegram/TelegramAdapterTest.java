@@ -75,6 +75,7 @@ class TelegramAdapterTest {
   @Test
   void connectRegistersTheCommandMenuAndStopsAnyWebhook() throws Exception {
     connect(Map.of());
+    assertThat(context.claimed).as("one gateway per bot token").containsExactly(TOKEN);
     assertThat(telegram.commands()).extracting(c -> c.command()).containsExactly("status",
         "help");
     assertThat(telegram.calls("deleteWebhook")).hasSize(1);
@@ -270,6 +271,7 @@ class TelegramAdapterTest {
     final List<PlatformState> states = new CopyOnWriteArrayList<>();
     final Map<String, String> cursors = new ConcurrentHashMap<>();
     volatile String lastError;
+    final List<String> claimed = new CopyOnWriteArrayList<>();
 
     @Override
     public void spawn(String name, Runnable loop) {
@@ -285,6 +287,11 @@ class TelegramAdapterTest {
     public void reportState(PlatformState state, String error) {
       states.add(state);
       lastError = error;
+    }
+
+    @Override
+    public void claimCredential(String credential) {
+      claimed.add(credential);
     }
 
     @Override

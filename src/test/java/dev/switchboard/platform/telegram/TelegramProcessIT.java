@@ -263,4 +263,42 @@ class TelegramProcessIT {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
         telegram.messages(stranger).stream().noneMatch(m -> m.text().equals("still there?")));
   }
+
+  @Test
+  void aSecondGatewayWithTheSameBotTokenRefusesTelegramAndNamesTheFirst() throws Exception {
+    Path runtimeDir = Files.createDirectories(dir.resolve("runtime"));
+    ChildGateway first = start(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
+    telegram.awaitLongPoll(WAIT);
+    Path otherHome = Files.createDirectories(dir.resolve("other-home"));
+    ChildGateway second = ChildGateway.run(otherHome,
+        env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
+    closeAfter.add(second);
+    second.awaitRunning();
+    GatewayState.PlatformStatus refused = await().atMost(WAIT).until(
+        () -> StateFile.read(otherHome).map(s -> s.platforms().get("telegram")).orElse(null),
+        s -> s != null && s.state().equals("failed"));
+    assertThat(refused.lastError())
+        .contains("already connected with this telegram credential")
+        .contains("pid " + first.pid())
+        .doesNotContain(TOKEN).doesNotContain(TOKEN.substring(TOKEN.indexOf(':') + 1));
+    assertThat(second.output()).doesNotContain(TOKEN.substring(TOKEN.indexOf(':') + 1));
+    // The first gateway kept the bot: its updates are still answered, once.
+    telegram.privateMessage(BOB, "who answers?");
+    telegram.awaitMessage(BOB, m -> m.text().equals("who answers?"), WAIT);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> telegram.messages(BOB).size() == 1);
+
+    // Once the first has stopped, the bot is free again.
+    first.signal("TERM");
+    assertThat(first.awaitExit(WAIT)).isZero();
+    second.signal("TERM");
+    assertThat(second.awaitExit(WAIT)).isZero();
+    ChildGateway third = ChildGateway.run(otherHome,
+        env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
+    closeAfter.add(third);
+    third.awaitRunning();
+    await().atMost(WAIT).until(() -> StateFile.read(otherHome)
+        .map(s -> s.platforms().get("telegram")).filter(s -> s.state().equals("connected"))
+        .isPresent());
+  }
 }

@@ -1,0 +1,69 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.platform.PlatformException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * One gateway per bot credential on this machine: an OS lock on a file named after a hash of
+ * the credential (never the credential itself), in the user's runtime directory. Two gateways
+ * with different state directories but the same Telegram token would otherwise steal each
+ * other's updates (409 Conflict) for ever.
+ */
+final class CredentialLocks {
+  private final Path dir;
+
+  CredentialLocks(Path dir) {
+    this.dir = dir;
+  }
+
+  /** $XDG_RUNTIME_DIR/switchboard, else a per-user directory under the temp dir. */
+  static Path defaultDir(Map<String, String> env) {
+    String runtime = env.get("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
+      return Path.of(runtime, "switchboard");
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"),
+        "switchboard-" + System.getProperty("user.name", "user"));
+  }
+
+  /** The lock, held by the caller until its platform has disconnected. */
+  GatewayLock claim(String platform, String credential) throws PlatformException {
+    Path file = dir.resolve(platform + "-" + hash(platform + "\n" + credential) + ".lock");
+    try {
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+        try {
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+      }
+      return GatewayLock.acquireFile(file, Duration.ZERO);
+    } catch (GatewayLock.HeldException e) {
+      throw new PlatformException("another gateway (" + (e.pid() > 0 ? "pid " + e.pid()
+          : "another process") + ") is already connected with this " + platform
+          + " credential; stop it, or give this gateway its own bot", true);
+    } catch (IOException e) {
+      throw new PlatformException("cannot lock " + file + ": " + e.getMessage(), true, e);
+    }
+  }
+
+  private static String hash(String s) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
