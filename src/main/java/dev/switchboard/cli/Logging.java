@@ -2,8 +2,8 @@ package dev.switchboard.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -35,9 +35,13 @@ final class Logging {
   static void forGateway(Path home) {
     createPrivateDirectory(home.resolve("logs"));
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    MaskingPatternLayout layout = new MaskingPatternLayout();
+    layout.setContext(ctx);
+    layout.setPattern(PATTERN);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(ctx);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
 
     RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();

@@ -38,7 +38,8 @@ final class RunSubcommand implements Callable<Integer> {
         .getLogger(RunSubcommand.class).error("uncaught exception in thread {}", thread.getName(),
             error));
     return Gateway.run(new Gateway.Launch(home, root.env(), relaunchCommand(root.arguments()),
-        Version.current(), root.signals(), Logging::setLevel));
+        Version.current(), root.signals(), Logging::setLevel,
+        SecretMask::set));
   }
 
   /** This process's own command line, to start an identical one after a restart. */

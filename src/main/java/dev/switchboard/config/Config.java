@@ -61,6 +61,15 @@ public final class Config {
     return v == null ? Origin.DEFAULT : v.origin();
   }
 
+  /** The values of the secret keys that are set, so that logging can mask them. */
+  public java.util.List<String> secretValues() {
+    return schema.keys().stream().filter(ConfigKey::secret)
+        .map(k -> values.get(k.path()))
+        .filter(Objects::nonNull)
+        .map(v -> String.valueOf(v.value()))
+        .toList();
+  }
+
   /** A copy with some values replaced, as if they had come from the environment (tests, CLI flags). */
   public Config with(Map<ConfigKey<?>, Object> overrides) {
     Map<String, Value> copy = new java.util.HashMap<>(values);

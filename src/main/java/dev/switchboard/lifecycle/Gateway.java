@@ -41,6 +41,8 @@ public final class Gateway {
    * @param relaunchCommand how to start this same gateway again (for restarts without a
    *     service manager)
    * @param applyLogLevel applies {@code logging.level} once the configuration is read
+   * @param maskInLogs given the configured secrets, so that no log line shows them even when a
+   *     library's message quotes one
    */
   public record Launch(
       Path home,
@@ -48,7 +50,8 @@ public final class Gateway {
       List<String> relaunchCommand,
       String version,
       Signals signals,
-      Consumer<CoreKeys.LogLevel> applyLogLevel) {}
+      Consumer<CoreKeys.LogLevel> applyLogLevel,
+      Consumer<List<String>> maskInLogs) {}
 
   /** Creates the state directory (owner-only) if needed. */
   public static void prepareHome(Path home) throws IOException {
@@ -121,6 +124,7 @@ public final class Gateway {
     PluginCatalog catalog = PluginCatalog.discover();
     ConfigLoader loader = new ConfigLoader(catalog.schema());
     Config config = loader.load(home, launch.environment());
+    launch.maskInLogs().accept(config.secretValues());
     launch.applyLogLevel().accept(config.get(CoreKeys.LOG_LEVEL));
     loader.warnings().forEach(log::warn);
     GatewaySettings settings = GatewaySettings.from(config);

@@ -64,6 +64,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void secretValuesAreTheSetSecretsOnly() {
+      assertThat(load().secretValues()).isEmpty();
+      Config c = load(Map.of("SWITCHBOARD_TELEGRAM_TOKEN", "999:TOKENVALUE",
+          "SWITCHBOARD_DRAIN_TIMEOUT", "5s"));
+      assertThat(c.secretValues()).containsExactly("999:TOKENVALUE");
+    }
+
+    @Test
     void homeDirectoryThatDoesNotExistGivesDefaults() {
       Config c = loader.load(home.resolve("missing"), Map.of());
 
