@@ -51,9 +51,8 @@ class ArchitectureTest {
 
   @Test
   void implementationsDoNotKnowEachOther() {
-    // No platform adapter ships yet; the rule is armed for when they do.
     slices().matching("dev.switchboard.platform.(*)..").should().notDependOnEachOther()
-        .allowEmptyShould(true).check(classes);
+        .check(classes);
     slices().matching("dev.switchboard.agent.(*)..").should().notDependOnEachOther()
         .check(classes);
     noClasses().that().resideInAPackage("dev.switchboard.agent.(*)..")
@@ -101,6 +100,16 @@ class ArchitectureTest {
         .check(classes);
     noClasses().that().resideInAnyPackage("dev.switchboard.session..")
         .should().dependOnClassesThat().resideInAPackage("dev.switchboard.lifecycle..")
+        .check(classes);
+  }
+
+  @Test
+  void theHttpServerKnowsNothingOfTheGateway() {
+    noClasses().that().resideInAPackage("dev.switchboard.http..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.lifecycle..",
+            "dev.switchboard.session..", "dev.switchboard.platform..", "dev.switchboard.agent..",
+            "dev.switchboard.store..", "dev.switchboard.cli..")
+        .because("it serves what it is given; the runtime decides what health means")
         .check(classes);
   }
 

@@ -80,6 +80,9 @@ final class StatusSubcommand implements Callable<Integer> {
     out.println("  version:          " + s.version());
     out.println("  service manager:  " + (s.serviceManager() == null ? "-" : s.serviceManager()));
     out.println("  active turns:     " + s.activeTurns());
+    if (current && s.http() != null) {
+      out.println("  health:           http://" + s.http() + "/health");
+    }
     if (s.exitCode() != null) {
       out.println("  exit code:        " + s.exitCode() + (s.exitReason() == null ? ""
           : " (" + s.exitReason() + ")") + (s.restartRequested() ? ", restart requested" : ""));

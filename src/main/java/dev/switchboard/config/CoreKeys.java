@@ -84,6 +84,14 @@ public final class CoreKeys {
       java.util.List.of(),
       "Users who may run admin commands such as /restart, on every platform; same format.");
 
+  public static final ConfigKey<String> HTTP_HOST = ConfigKey.optional(
+      "http.host", "SWITCHBOARD_HTTP_HOST", ValueType.string(), "127.0.0.1",
+      "Address the HTTP server (/health, /ready) listens on; 0.0.0.0 for every interface.");
+
+  public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
+      "http.port", "SWITCHBOARD_HTTP_PORT", ValueType.integer(0, 65535), 8642,
+      "Port of the HTTP server; 0 picks a free one (shown by 'switchboard status').");
+
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
       "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
       "Log level of the gateway's own messages (libraries stay at warn).");
@@ -91,6 +99,6 @@ public final class CoreKeys {
   public static List<ConfigKey<?>> all() {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
         BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND, STORE,
-        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, LOG_LEVEL);
+        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, LOG_LEVEL);
   }
 }

@@ -5,6 +5,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
@@ -149,6 +150,7 @@ public final class Gateway {
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))
         .serviceManager(serviceManager)
         .relauncher(new DetachedRelauncher(launch.relaunchCommand(), home.resolve("logs")))
+        .httpServer(new HttpServer(config.get(CoreKeys.HTTP_HOST), config.get(CoreKeys.HTTP_PORT)))
         .version(launch.version())
         .build();
   }

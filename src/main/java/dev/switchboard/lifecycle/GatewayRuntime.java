@@ -9,6 +9,8 @@ import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.http.HealthEndpoints;
+import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundMessage;
@@ -21,6 +23,7 @@ import dev.switchboard.session.InboundPipeline;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Store;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,6 +74,7 @@ public final class GatewayRuntime implements GatewayControl {
   private final StopSequence stopSequence;
   private final Relaunch relaunch;
   private final long startedNanos;
+  private final HttpServer http;
   private volatile StopBudget budget; // set when the intent is recorded, before any teardown
 
   private GatewayRuntime(Builder b) {
@@ -115,8 +119,12 @@ public final class GatewayRuntime implements GatewayControl {
       stops().forceExit(code); // reached only when the halter returns, as in tests
     }, home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
+    this.http = b.httpServer;
+    if (http != null) {
+      HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
+    }
     this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
-        notifier, serviceManager, relaunch, store, ticker);
+        notifier, serviceManager, relaunch, store, http == null ? () -> { } : http, ticker);
     this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
         b.startThread);
   }
@@ -139,6 +147,9 @@ public final class GatewayRuntime implements GatewayControl {
         stops.request(StopRequest.crash("start interrupted"));
       }
       log.info("start cut short by the stop request");
+    } catch (StartFailure e) {
+      log.error("start failed: {}", e.getMessage());
+      stops.request(StopRequest.crash("start failed: " + e.getMessage()));
     } catch (RuntimeException | Error e) {
       log.error("start failed", e);
       stops.request(StopRequest.crash("start failed: " + e));
@@ -146,6 +157,22 @@ public final class GatewayRuntime implements GatewayControl {
       stops.startupFinished();
     }
     return stops.awaitExit();
+  }
+
+  // Before the platforms connect, so that a probe sees "starting" rather than nothing.
+  private void startHttp() {
+    if (http == null) {
+      return;
+    }
+    InetSocketAddress at;
+    try {
+      at = http.start();
+    } catch (IOException e) {
+      throw new StartFailure(e.getMessage());
+    }
+    String address = at.getHostString() + ":" + at.getPort();
+    stateFile.update(s -> s.withHttp(address));
+    log.info("health at http://{}/health", address);
   }
 
   private void start() throws InterruptedException {
@@ -163,6 +190,7 @@ public final class GatewayRuntime implements GatewayControl {
     }
     progress.register(dispatcher.heartbeat());
     tasks.spawnCritical("dispatch-loop", dispatcher::runLoop);
+    startHttp();
     // Taken before any platform connects, so nothing new can be in it twice.
     List<InboundJournal.Entry> leftovers = store.journal().unfinished();
     connectPlatforms();
@@ -195,7 +223,8 @@ public final class GatewayRuntime implements GatewayControl {
     });
     if (slots.isEmpty()) {
       log.warn("Switchboard is running, but no chat platform is enabled, so it has nothing to"
-          + " talk to yet. This release ships no platform adapters; see README.md.");
+          + " talk to yet. Set TELEGRAM_BOT_TOKEN to connect a Telegram bot (README.md, \"Quick"
+          + " start with Telegram\").");
     } else {
       log.info("Switchboard is running: {}", summary);
     }
@@ -422,6 +451,7 @@ public final class GatewayRuntime implements GatewayControl {
     private String version = "dev";
     private Thread startThread = Thread.currentThread();
     private Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
+    private HttpServer httpServer;
 
     private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
       this.home = home;
@@ -482,6 +512,12 @@ public final class GatewayRuntime implements GatewayControl {
 
     public Builder version(String v) {
       this.version = v;
+      return this;
+    }
+
+    /** Serves /health and /ready from start to stop; none by default. */
+    public Builder httpServer(HttpServer server) {
+      this.httpServer = server;
       return this;
     }
 

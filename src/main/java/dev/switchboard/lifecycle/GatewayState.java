@@ -13,6 +13,7 @@ import java.util.TreeMap;
  * @param exitReason who or what ended the process, null while running
  * @param hardDeadlineSeconds how long a stop of this gateway may take at most (drain_timeout +
  *     shutdown_grace), so {@code switchboard stop} and {@code restart} know how long to wait
+ * @param http where the HTTP server (health) listens, host:port; null until it does
  */
 public record GatewayState(
     long pid,
@@ -27,7 +28,8 @@ public record GatewayState(
     int activeTurns,
     String serviceManager,
     Map<String, PlatformStatus> platforms,
-    Long hardDeadlineSeconds) {
+    Long hardDeadlineSeconds,
+    String http) {
 
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
@@ -45,7 +47,7 @@ public record GatewayState(
   /** The first record of a process: starting, nothing known yet. */
   public static GatewayState starting(long pid, String version, String home, Instant now) {
     return new GatewayState(pid, STARTING, version, home, now, now, null, null, false, 0, null,
-        Map.of(), null);
+        Map.of(), null, null);
   }
 
   /** True for a state in which a live process should hold the lock. */
@@ -55,39 +57,45 @@ public record GatewayState(
 
   GatewayState withState(String newState) {
     return new GatewayState(pid, newState, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
+        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
   }
 
   GatewayState withExit(int code, String reason, boolean restart) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
-        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
+        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
   }
 
   GatewayState withActiveTurns(int turns) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds);
+        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds, http);
   }
 
   GatewayState withHardDeadline(java.time.Duration deadline) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
         exitReason, restartRequested, activeTurns, serviceManager, platforms,
-        deadline.toSeconds());
+        deadline.toSeconds(), http);
   }
 
   GatewayState withServiceManager(String manager) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds);
+        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds, http);
   }
 
   GatewayState withPlatform(String name, PlatformStatus status) {
     Map<String, PlatformStatus> copy = new TreeMap<>(platforms);
     copy.put(name, status);
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds);
+        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds, http);
+  }
+
+  GatewayState withHttp(String address) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds,
+        address);
   }
 
   GatewayState touchedAt(Instant now) {
     return new GatewayState(pid, state, version, home, startedAt, now, exitCode, exitReason,
-        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds);
+        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
   }
 }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StopSequence {
   private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
-  private static final Duration MAX_BACKEND_CLOSE = Duration.ofSeconds(5);
+  private static final Duration MAX_CLOSE = Duration.ofSeconds(5);
   private static final Duration MAX_RELAUNCH = Duration.ofSeconds(15);
 
   /** What the stop knows when its teardown begins. */
@@ -47,13 +47,15 @@ final class StopSequence {
   private final ServiceManager serviceManager;
   private final Relaunch relaunch;
   private final Store store;
+  private final AutoCloseable http;
   private final Ticker ticker;
 
   StopSequence(GatewaySettings settings, Dispatcher dispatcher, List<PlatformSlot> slots,
       AgentBackend backend, TaskSupervisor tasks, StateFile stateFile,
       SupervisorNotifier notifier, ServiceManager serviceManager, Relaunch relaunch,
-      Store store, Ticker ticker) {
+      Store store, AutoCloseable http, Ticker ticker) {
     this.store = store;
+    this.http = http;
     this.settings = settings;
     this.dispatcher = dispatcher;
     this.slots = slots;
@@ -78,7 +80,7 @@ final class StopSequence {
     interruptLeftovers(drained, c, rest);
     disconnectPlatforms(rest);
     dispatcher.close();
-    closeBackend(rest);
+    closeQuietly("close agent backend", backend, rest);
 
     // Relaunch before sweeping the tasks, so a task that refuses to die cannot starve it; the
     // successor waits for our lock, so it still cannot start before we are gone.
@@ -105,7 +107,9 @@ final class StopSequence {
     if (!stragglers.isEmpty()) {
       log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
     }
-    closeStore(rest);
+    // Late, so that probes see the drain; health without a store to back it would lie.
+    closeQuietly("close HTTP server", http, rest);
+    closeQuietly("close store", store, rest);
     int finalCode = code;
     String finalOutcome = outcome;
     boolean restarted = restarting;
@@ -152,26 +156,16 @@ final class StopSequence {
     }
   }
 
-  // After the tasks: an abandoned one that still writes gets an error, not a corrupt file.
-  private void closeStore(Deadline rest) {
-    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("close store",
-        rest.remainingAtMost(MAX_BACKEND_CLOSE), () -> {
-          store.close();
+  // The store closes after the tasks: an abandoned one that still writes gets an error, not a
+  // corrupt file.
+  private static void closeQuietly(String what, AutoCloseable part, Deadline rest) {
+    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts(what,
+        rest.remainingAtMost(MAX_CLOSE), () -> {
+          part.close();
           return null;
         });
     if (!(outcome instanceof BoundedCall.Outcome.Done)) {
-      log.warn("the store did not close cleanly: {}", outcome);
-    }
-  }
-
-  private void closeBackend(Deadline rest) {
-    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("close backend",
-        rest.remainingAtMost(MAX_BACKEND_CLOSE), () -> {
-          backend.close();
-          return null;
-        });
-    if (!(outcome instanceof BoundedCall.Outcome.Done)) {
-      log.warn("agent backend did not close cleanly: {}", outcome);
+      log.warn("{} did not finish cleanly: {}", what, outcome);
     }
   }
 

@@ -157,6 +157,30 @@ class GatewayProcessIT {
   }
 
   @Test
+  void healthAnswersOnTheRecordedPortAndATakenPortStopsTheStartClearly() throws Exception {
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    ChildGateway.HttpResult health = gw.get("/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"ok\"").contains("\"state\":\"running\"");
+    Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
+    String address = StateFile.read(home).orElseThrow().http();
+    assertThat(status.output()).contains("health:").contains("http://" + address + "/health");
+
+    Path otherHome = Files.createDirectories(home.resolveSibling("other"));
+    String port = address.substring(address.lastIndexOf(':') + 1);
+    ChildGateway clash = ChildGateway.run(otherHome, Map.of("SWITCHBOARD_HTTP_PORT", port));
+    children.add(clash);
+    assertThat(clash.awaitExit(Duration.ofSeconds(15))).isEqualTo(ExitCodes.CRASHED);
+    assertThat(clash.output()).contains("cannot listen on 127.0.0.1:" + port)
+        .contains("SWITCHBOARD_HTTP_PORT").doesNotContain("\tat ");
+    GatewayState failed = StateFile.read(otherHome).orElseThrow();
+    assertThat(failed.exitCode()).isEqualTo(ExitCodes.CRASHED);
+    assertThat(failed.exitReason()).contains("cannot listen on 127.0.0.1:" + port);
+    assertThat(gw.get("/health").status()).isEqualTo(200);
+  }
+
+  @Test
   void aSecondRunOnTheSameHomeRefusesClearly() throws Exception {
     ChildGateway first = start(Map.of());
     first.awaitRunning();

@@ -42,6 +42,12 @@ final class RuntimeHarness {
   AccessPolicy accessPolicy = AccessPolicy.of(true, List.of(), List.of("alice"), Map.of(),
       Map.of());
 
+  /** Wraps the SQLite store, to make it slow or hang where a test needs that. */
+  java.util.function.UnaryOperator<dev.switchboard.store.Store> storeWrapper = s -> s;
+  dev.switchboard.common.Ticker ticker = dev.switchboard.common.Ticker.system();
+  /** Serves /health and /ready when set. */
+  dev.switchboard.http.HttpServer httpServer;
+
   GatewayRuntime runtime;
   private Thread main;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -78,7 +84,10 @@ final class RuntimeHarness {
     });
     runtime = GatewayRuntime.builder(home, settings(), state)
         .backend(backend)
-        .store(SqliteStore.open(home.resolve("switchboard.db"), clock))
+        .store(storeWrapper.apply(SqliteStore.open(home.resolve("switchboard.db"), clock)))
+        .ticker(ticker)
+        .httpServer(httpServer)
+        .credentialLockDir(home.resolve("credential-locks"))
         .accessPolicy(accessPolicy)
         .adapters(adapters)
         .notifier(notifier)

@@ -4,6 +4,10 @@ import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +73,9 @@ public final class ChildGateway implements AutoCloseable {
 
   private static void environment(ProcessBuilder pb, Map<String, String> env) {
     SUPERVISOR_VARIABLES.forEach(pb.environment()::remove);
+    // Any free port, so that children never fight over 8642 (or with a gateway of the user's);
+    // the state file says which one was taken.
+    pb.environment().put("SWITCHBOARD_HTTP_PORT", "0");
     pb.environment().putAll(env);
   }
 
@@ -134,6 +141,22 @@ public final class ChildGateway implements AutoCloseable {
   public GatewayState awaitRunning() {
     return awaitState(GatewayState.RUNNING, Duration.ofSeconds(30));
   }
+
+  /** GET {@code path} from this gateway's HTTP server (its address is in the state file). */
+  public HttpResult get(String path) throws IOException, InterruptedException {
+    String address = StateFile.read(home).map(GatewayState::http)
+        .orElseThrow(() -> new AssertionError("no HTTP address in the state file yet"));
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpResponse<String> r = client.send(HttpRequest
+          .newBuilder(URI.create("http://" + address + path))
+          .timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new HttpResult(r.statusCode(), r.body());
+    }
+  }
+
+  /** An answer of the gateway's HTTP server. */
+  public record HttpResult(int status, String body) {}
 
   public String output() throws IOException {
     return Files.readString(output, StandardCharsets.UTF_8);

@@ -40,6 +40,13 @@ public class InMemoryAdapter implements PlatformAdapter {
   private final CountDownLatch neverReleased = new CountDownLatch(1);
   private final AtomicInteger disconnectCalls = new AtomicInteger();
 
+  private volatile PlatformContext context;
+
+  /** What a real adapter reports when its service misbehaves (a 409, failing polls). */
+  public void reportState(dev.switchboard.platform.PlatformState state, String error) {
+    context.reportState(state, error);
+  }
+
   public InMemoryAdapter(String name) {
     this(name, new PlatformLimits(4096, true, Duration.ofMillis(0)));
   }
@@ -127,6 +134,7 @@ public class InMemoryAdapter implements PlatformAdapter {
 
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) {
+    this.context = context;
     this.inbound = inbound;
     this.connected = true;
   }

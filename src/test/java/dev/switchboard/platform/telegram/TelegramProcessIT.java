@@ -171,9 +171,13 @@ class TelegramProcessIT {
     ChildGateway.Result status = ChildGateway.cli(Map.of(), "status", "--home",
         home.toString());
     assertThat(status.output()).contains("telegram:").contains("degraded").contains("409");
+    ChildGateway.HttpResult health = gw.get("/health");
+    assertThat(health.status()).isEqualTo(503);
+    assertThat(health.body()).contains("telegram is degraded: 409 Conflict");
     telegram.conflictFlood(false);
     await().atMost(Duration.ofSeconds(90)).until(() -> platformState()
         .filter(s -> s.state().equals("connected")).isPresent());
+    assertThat(gw.get("/health").status()).isEqualTo(200);
     telegram.privateMessage(BOB, "back?");
     telegram.awaitMessage(BOB, m -> m.text().equals("back?"), WAIT);
     assertThat(gw.process().isAlive()).isTrue();

@@ -1,0 +1,82 @@
+package dev.switchboard.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /health}: 200 while the gateway makes progress (every loop beats, every platform
+ * connected), otherwise 503 with the reasons. {@code GET /ready}: 200 while it takes new turns.
+ * Both answer JSON with the same details, so a person reading a failed probe sees why.
+ */
+public final class HealthEndpoints {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private HealthEndpoints() {}
+
+  public static void install(HttpServer server, Supplier<HealthReport> reports) {
+    server.route("/health", handler(reports, HealthReport::healthy));
+    server.route("/ready", handler(reports, HealthReport::ready));
+  }
+
+  private static Handler handler(Supplier<HealthReport> reports,
+      java.util.function.Predicate<HealthReport> passes) {
+    return new Handler.Abstract.NonBlocking() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+          response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+          Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+          return true;
+        }
+        HealthReport report = reports.get();
+        boolean ok = passes.test(report);
+        byte[] body = (JSON.writeValueAsString(toJson(report, ok)) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+        response.setStatus(ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if ("HEAD".equals(method)) {
+          callback.succeeded();
+        } else {
+          response.write(true, ByteBuffer.wrap(body), callback);
+        }
+        return true;
+      }
+    };
+  }
+
+  static ObjectNode toJson(HealthReport report, boolean ok) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("status", ok ? "ok" : "unavailable");
+    root.put("state", report.state());
+    root.put("healthy", report.healthy());
+    root.put("ready", report.ready());
+    var problems = root.putArray("problems");
+    report.problems().forEach(problems::add);
+    var stalled = root.putArray("stalled_loops");
+    report.stalledLoops().forEach(stalled::add);
+    ObjectNode platforms = root.putObject("platforms");
+    new TreeMap<>(report.platforms()).forEach((name, p) -> {
+      ObjectNode node = platforms.putObject(name);
+      node.put("state", p.state());
+      if (p.lastError() == null) {
+        node.putNull("last_error");
+      } else {
+        node.put("last_error", p.lastError());
+      }
+    });
+    return root;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.switchboard.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code /health} and {@code /ready} answer, computed afresh for every request.
+ *
+ * @param state the gateway's state: starting, running, draining
+ * @param problems why it is not healthy, one readable line each; empty when healthy
+ * @param ready running and taking new turns (not starting, not draining)
+ * @param platforms each platform's state and last error
+ * @param stalledLoops loops that should make progress and have not
+ */
+public record HealthReport(
+    String state,
+    List<String> problems,
+    boolean ready,
+    Map<String, Platform> platforms,
+    List<String> stalledLoops) {
+
+  /** One platform's line. */
+  public record Platform(String state, String lastError) {}
+
+  public HealthReport {
+    problems = List.copyOf(problems);
+    platforms = Map.copyOf(platforms);
+    stalledLoops = List.copyOf(stalledLoops);
+  }
+
+  public boolean healthy() {
+    return problems.isEmpty();
+  }
+}

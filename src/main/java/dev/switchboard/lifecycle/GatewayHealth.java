@@ -1,0 +1,51 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.common.Heartbeat;
+import dev.switchboard.http.HealthReport;
+import dev.switchboard.platform.PlatformState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The health report from the same facts the watchdog and the state file use (rule 10): the
+ * loops' heartbeats and each platform's state. A platform that is degraded (409 Conflict,
+ * failing polls) or failed makes the gateway unhealthy; an open socket alone never counts.
+ */
+final class GatewayHealth implements Supplier<HealthReport> {
+  private final StateFile stateFile;
+  private final ProgressMonitor progress;
+
+  GatewayHealth(StateFile stateFile, ProgressMonitor progress) {
+    this.stateFile = stateFile;
+    this.progress = progress;
+  }
+
+  @Override
+  public HealthReport get() {
+    GatewayState s = stateFile.current();
+    List<String> problems = new ArrayList<>();
+    switch (s.state()) {
+      case GatewayState.RUNNING, GatewayState.DRAINING -> { }
+      case GatewayState.STARTING -> problems.add("the gateway is starting");
+      default -> problems.add("the gateway is " + s.state().replace('_', ' '));
+    }
+    List<String> stalled = new ArrayList<>();
+    for (Heartbeat h : progress.stalled()) {
+      stalled.add(h.name());
+      problems.add(h.name() + " has made no progress for " + h.silence().toSeconds() + " s");
+    }
+    Map<String, HealthReport.Platform> platforms = new TreeMap<>();
+    s.platforms().forEach((name, p) -> {
+      platforms.put(name, new HealthReport.Platform(p.state(), p.lastError()));
+      if (!PlatformState.CONNECTED.label().equals(p.state())) {
+        problems.add(name + " is " + p.state() + (p.lastError() == null ? ""
+            : ": " + p.lastError()));
+      }
+    });
+    return new HealthReport(s.state(), problems, GatewayState.RUNNING.equals(s.state()),
+        platforms, stalled);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpServerTest {
+  private final HttpClient client = HttpClient.newHttpClient();
+  private HttpServer server;
+  private InetSocketAddress address;
+
+  @AfterEach
+  void close() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    client.close();
+  }
+
+  /** An echo of the request body's length, to see what reaches a handler. */
+  private static Handler bodyLength() {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        response.setStatus(200);
+        Content.Sink.write(response, true, Integer.toString(body.length()), callback);
+        return true;
+      }
+    };
+  }
+
+  private void start(Map<String, Handler> routes) throws IOException {
+    server = new HttpServer("127.0.0.1", 0);
+    routes.forEach(server::route);
+    address = server.start();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder to(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + path));
+  }
+
+  @Test
+  void routesAnswerAndEverythingElseIs404WithoutVersionOrStack() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    HttpResponse<String> ok = send(to("/echo").POST(HttpRequest.BodyPublishers.ofString("abc")));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("3");
+    HttpResponse<String> missing = send(to("/nothing/here"));
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Server")).isEmpty();
+    assertThat(missing.body()).doesNotContainIgnoringCase("jetty").doesNotContain("at org.");
+    assertThat(address.getPort()).isPositive();
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefusedWith413() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    byte[] big = new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1];
+    HttpResponse<String> r = send(to("/echo").POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+    assertThat(r.statusCode()).isEqualTo(413);
+    byte[] fits = new byte[(int) HttpServer.MAX_REQUEST_BYTES];
+    assertThat(send(to("/echo").POST(HttpRequest.BodyPublishers.ofByteArray(fits))).body())
+        .isEqualTo(Integer.toString(fits.length));
+  }
+
+  @Test
+  void headersOverTheLimitAreRefusedWith431() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    HttpResponse<String> r = send(to("/echo")
+        .header("X-Padding", "x".repeat(HttpServer.MAX_HEADER_BYTES + 1)));
+    assertThat(r.statusCode()).isEqualTo(431);
+  }
+
+  @Test
+  void anIdleConnectionIsClosedByTheServer() throws Exception {
+    start(Map.of());
+    // Not waiting out the 30 s: the connector's setting is what closes it.
+    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
+      OutputStream out = s.getOutputStream();
+      out.write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(status).isEqualTo("HTTP/1.1 404");
+    }
+    assertThat(HttpServer.IDLE_TIMEOUT_MS).isEqualTo(30_000);
+  }
+
+  @Test
+  void aTakenPortIsAnErrorNamingTheAddressAndTheSetting() throws Exception {
+    start(Map.of());
+    HttpServer second = new HttpServer("127.0.0.1", address.getPort());
+    assertThatThrownBy(second::start).isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot listen on 127.0.0.1:" + address.getPort())
+        .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
+  }
+
+  @Test
+  void routesCannotBeAddedOnceStarted() throws Exception {
+    start(Map.of());
+    assertThatThrownBy(() -> server.route("/late", bodyLength()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void healthAnswersJsonAndRefusesOtherMethods() throws Exception {
+    AtomicReference<HealthReport> report = new AtomicReference<>(new HealthReport("running",
+        List.of(), true, Map.of("telegram", new HealthReport.Platform("connected", null)),
+        List.of()));
+    server = new HttpServer("127.0.0.1", 0);
+    HealthEndpoints.install(server, report::get);
+    address = server.start();
+    HttpResponse<String> ok = send(to("/health"));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(ok.body()).contains("\"status\":\"ok\"")
+        .contains("\"telegram\":{\"state\":\"connected\",\"last_error\":null}");
+
+    report.set(new HealthReport("starting", List.of("the gateway is starting"), false,
+        Map.of(), List.of()));
+    HttpResponse<String> starting = send(to("/health"));
+    assertThat(starting.statusCode()).isEqualTo(503);
+    assertThat(starting.body()).contains("\"problems\":[\"the gateway is starting\"]");
+    assertThat(send(to("/ready")).statusCode()).isEqualTo(503);
+
+    HttpResponse<String> head = send(to("/health").method("HEAD",
+        HttpRequest.BodyPublishers.noBody()));
+    assertThat(head.statusCode()).isEqualTo(503);
+    assertThat(head.body()).isEmpty();
+    HttpResponse<String> post = send(to("/health").POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+}
