@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -50,7 +51,10 @@ final class WebhookReceiver implements AutoCloseable {
         : settings.webhookUrl().getPath();
     byte[] secret = settings.webhookSecret().getBytes(StandardCharsets.UTF_8);
     JsonMapper json = JsonMapper.builder().build();
-    server.setHandler(new Handler.Abstract() {
+    // Refused before it is read, not after: a body is never held in memory beyond the limit.
+    SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY, -1);
+    server.setHandler(limit);
+    limit.setHandler(new Handler.Abstract() {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         heartbeat.beat();
@@ -69,9 +73,6 @@ final class WebhookReceiver implements AutoCloseable {
         int status;
         try {
           String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-          if (body.length() > MAX_BODY) {
-            throw new IllegalArgumentException("update larger than " + MAX_BODY + " bytes");
-          }
           JsonNode update = json.readTree(body);
           Optional<InboundMessage> message = parser.parse(update);
           if (message.isPresent()) {

@@ -256,6 +256,14 @@ class TelegramAdapterTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"update_id\":1,\"message\":{}}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(forged.statusCode()).isEqualTo(401);
+
+    String huge = "{\"update_id\":2,\"message\":{\"text\":\"" + "x".repeat(1 << 20) + "\"}}";
+    HttpResponse<String> oversized = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/tg/hook"))
+        .header(WebhookReceiver.SECRET_HEADER, "s3cret_value")
+        .POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(oversized.statusCode()).isEqualTo(413);
     assertThat(received.poll(300, TimeUnit.MILLISECONDS)).isNull();
   }
 
