@@ -35,6 +35,7 @@ public final class AtomicFiles {
   private static void writeUninterrupted(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    boolean moved = false;
     try {
       try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
         out.write(content);
@@ -46,9 +47,12 @@ public final class AtomicFiles {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      moved = true;
       forceDirectory(dir);
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!moved) {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 

@@ -411,8 +411,8 @@ public final class GatewayRuntime implements GatewayControl {
     @Override
     public void activeTurnsChanged(int activeTurns) {
       // Re-read under the state file's lock: counts reported by two turn threads may arrive
-      // out of order, the dispatcher's own count may not.
-      stateFile.update(s -> s.withActiveTurns(dispatcher.activeTurns()));
+      // out of order, the dispatcher's own count may not. Written behind: twice per message.
+      stateFile.updateSoon(s -> s.withActiveTurns(dispatcher.activeTurns()));
     }
 
     @Override
