@@ -1,5 +1,7 @@
 package dev.switchboard.agent;
 
+import java.util.List;
+
 /**
  * Runs agent turns. {@link #run} is called on a virtual thread per turn, at most one at a time
  * per session, and may block. It returns early when {@code control} is cancelled or the thread
@@ -11,6 +13,22 @@ public interface AgentBackend extends AutoCloseable {
 
   TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
       throws AgentException, InterruptedException;
+
+  /** The model used when a session chose none; null for a backend without models. */
+  default String defaultModel() {
+    return null;
+  }
+
+  /** Models a session may pick with /model; empty: any name is passed on as given. */
+  default List<String> models() {
+    return List.of();
+  }
+
+  /**
+   * A conversation ended (/new, or its session was dropped): release what was kept for it,
+   * such as an agent subprocess. Must not block for long.
+   */
+  default void conversationEnded(String conversationId) {}
 
   /** Releases connections and subprocesses. Called once at stop. */
   @Override

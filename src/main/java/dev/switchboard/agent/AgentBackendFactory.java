@@ -12,5 +12,18 @@ public interface AgentBackendFactory {
   /** Settings this backend reads, all under {@code agent.<name>.}. */
   List<ConfigKey<?>> configKeys();
 
+  /**
+   * Whether this backend is meant when {@code agent.backend} is not set: the OpenAI-compatible
+   * backend is, once its base URL is. The first factory (by name) that says so wins; echo when
+   * none does.
+   */
+  default boolean selectedWhenUnset(Config config) {
+    return false;
+  }
+
+  /**
+   * Creates the backend. A missing or bad setting is a
+   * {@link dev.switchboard.config.ConfigException} naming the key (exit 78 at start).
+   */
   AgentBackend create(Config config);
 }

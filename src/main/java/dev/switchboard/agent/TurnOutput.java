@@ -8,4 +8,10 @@ package dev.switchboard.agent;
 @FunctionalInterface
 public interface TurnOutput {
   void append(String delta);
+
+  /**
+   * The agent started or finished a tool call: one short line ("🔧 read_file src/App.java").
+   * Shown in the chat only when tool progress is enabled; never part of the reply's text.
+   */
+  default void toolProgress(String line) {}
 }

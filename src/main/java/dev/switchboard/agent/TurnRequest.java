@@ -2,18 +2,30 @@ package dev.switchboard.agent;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.Sender;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * One agent turn: the user's text and who and where it came from.
+ * One agent turn: the user's text, who and where it came from, and what came before.
  *
  * @param conversationId changes when the user starts a new conversation with /new
+ * @param history the conversation's earlier messages, oldest first, without {@code text}
+ * @param model the model chosen for this session with /model, or null for the backend's own
+ * @param approver asks the chat to allow an action the agent wants to take
  */
-public record TurnRequest(String conversationId, ChatRef chat, Sender sender, String text) {
+public record TurnRequest(String conversationId, ChatRef chat, Sender sender, String text,
+    List<ChatMessage> history, String model, Approver approver) {
   public TurnRequest {
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(chat, "chat");
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(text, "text");
+    history = List.copyOf(history);
+    Objects.requireNonNull(approver, "approver");
+  }
+
+  /** A turn without history, model choice or anyone to approve actions. */
+  public TurnRequest(String conversationId, ChatRef chat, Sender sender, String text) {
+    this(conversationId, chat, sender, text, List.of(), null, Approver.DENY_ALL);
   }
 }

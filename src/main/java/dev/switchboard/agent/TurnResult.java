@@ -4,5 +4,10 @@ package dev.switchboard.agent;
  * What a finished turn produced.
  *
  * @param text the whole reply
+ * @param usage the tokens it cost, or null when the backend does not report them
  */
-public record TurnResult(String text) {}
+public record TurnResult(String text, TokenUsage usage) {
+  public TurnResult(String text) {
+    this(text, null);
+  }
+}

@@ -93,13 +93,23 @@ public final class PluginCatalog {
   }
 
   public AgentBackend createBackend(Config config) {
-    String name = config.get(CoreKeys.BACKEND);
+    String name = backendName(config);
     AgentBackendFactory f = backends.get(name);
     if (f == null) {
       throw new ConfigException(CoreKeys.BACKEND.path(), "unknown agent backend '" + name
           + "'; available: " + String.join(", ", backends.keySet()));
     }
     return f.create(config);
+  }
+
+  /** {@code agent.backend} if set, else the first backend that its own settings select. */
+  public String backendName(Config config) {
+    if (config.isSet(CoreKeys.BACKEND)) {
+      return config.get(CoreKeys.BACKEND);
+    }
+    return backends.values().stream().filter(f -> f.selectedWhenUnset(config))
+        .map(AgentBackendFactory::name).sorted().findFirst()
+        .orElse(config.get(CoreKeys.BACKEND));
   }
 
   /** Opens the store named by {@code store.backend}. */
