@@ -14,6 +14,9 @@ public interface CommandContext {
 
   SessionControl session();
 
+  /** Whether the sender may run admin-only commands. */
+  boolean senderIsAdmin();
+
   GatewayControl gateway();
 
   CommandTable commands();

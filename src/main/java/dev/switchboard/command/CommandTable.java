@@ -37,7 +37,10 @@ public final class CommandTable {
   /** The standard commands; {@code extra} are added after them (later issues add more). */
   public static CommandTable standard(List<Command> extra) {
     List<Command> all = new ArrayList<>(List.of(new NewCommand(), new StopCommand(),
-        new StatusCommand(), new RestartCommand(), new HelpCommand()));
+        new StatusCommand(), new HelpCommand(), new RestartCommand(), new ModelCommand(),
+        new RetryCommand(), new UndoCommand(), new QueueCommand(), new BusyCommand(),
+        new ToolsCommand(), new WhoamiCommand(), new UsageCommand(),
+        new ApprovalCommand(true), new ApprovalCommand(false)));
     all.addAll(extra);
     return new CommandTable(all);
   }

@@ -2,6 +2,7 @@ package dev.switchboard.command;
 
 import dev.switchboard.platform.InboundMessage;
 import java.time.Duration;
+import java.util.List;
 
 /** The commands' view of the gateway as a whole. */
 public interface GatewayControl {
@@ -26,6 +27,12 @@ public interface GatewayControl {
   int activeTurns();
 
   String backend();
+
+  /** The model turns use when a session chose none; null for a backend without models. */
+  String defaultModel();
+
+  /** Models a session may choose with /model; empty when any name is passed on. */
+  List<String> models();
 
   String version();
 }

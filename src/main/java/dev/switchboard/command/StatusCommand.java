@@ -18,10 +18,14 @@ final class StatusCommand implements Command {
   public void execute(CommandContext context) {
     SessionControl s = context.session();
     GatewayControl g = context.gateway();
+    String model = g.defaultModel() == null ? "" : "Model: " + s.model().orElse(g.defaultModel())
+        + "\n";
     String text = "Session: " + s.key() + "\n"
-        + "Turn running: " + (s.turnRunning() ? "yes" : "no") + "\n"
-        + "Queued messages: " + s.queuedMessages() + "\n"
+        + "Turn running: " + (s.turnRunning() ? "yes" : "no")
+        + (s.approvalWaiting() ? " (waiting for /approve or /deny)" : "") + "\n"
+        + "Queued messages: " + s.queuedMessages() + " (busy policy: " + s.busyPolicy() + ")\n"
         + "Agent: " + g.backend() + "\n"
+        + model
         + "Gateway: " + g.state() + ", up " + human(g.uptime()) + ", "
         + g.activeTurns() + " active turn(s), version " + g.version();
     context.reply(text);

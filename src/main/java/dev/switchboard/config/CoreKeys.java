@@ -65,6 +65,23 @@ public final class CoreKeys {
       "agent.backend", "SWITCHBOARD_BACKEND", ValueType.string(), "echo",
       "Which agent backend answers turns.");
 
+  public static final ConfigKey<Integer> HISTORY_MESSAGES = ConfigKey.optional(
+      "agent.history_messages", "SWITCHBOARD_HISTORY_MESSAGES", ValueType.integer(0, 10_000),
+      200,
+      "Earlier messages of the conversation handed to the agent with each turn (the backend may"
+          + " trim them further to fit its model).");
+
+  public static final ConfigKey<Duration> APPROVAL_TIMEOUT = ConfigKey.optional(
+      "agent.approval_timeout", "SWITCHBOARD_APPROVAL_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(10), Duration.ofHours(1)), Duration.ofMinutes(2),
+      "How long an agent's request for permission waits for /approve or /deny; no answer"
+          + " denies it.");
+
+  public static final ConfigKey<Boolean> TOOL_PROGRESS = ConfigKey.optional(
+      "agent.tool_progress", "SWITCHBOARD_TOOL_PROGRESS", ValueType.bool(), false,
+      "Show the agent's tool calls while a turn runs, one short line each; a session can"
+          + " change it with /tools on|off.");
+
   public static final ConfigKey<String> STORE = ConfigKey.optional(
       "store.backend", "SWITCHBOARD_STORE", ValueType.string(), "sqlite",
       "Where the gateway keeps its journal, outbox, sessions and pairings.");
@@ -98,7 +115,8 @@ public final class CoreKeys {
 
   public static List<ConfigKey<?>> all() {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
-        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND, STORE,
+        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND,
+        HISTORY_MESSAGES, APPROVAL_TIMEOUT, TOOL_PROGRESS, STORE,
         ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, LOG_LEVEL);
   }
 }

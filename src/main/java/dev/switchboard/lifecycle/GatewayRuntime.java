@@ -380,6 +380,16 @@ public final class GatewayRuntime implements GatewayControl {
   }
 
   @Override
+  public String defaultModel() {
+    return backend.defaultModel();
+  }
+
+  @Override
+  public List<String> models() {
+    return backend.models();
+  }
+
+  @Override
   public String version() {
     return version;
   }

@@ -4,6 +4,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.session.BusyPolicy;
 import dev.switchboard.session.DispatcherSettings;
+import dev.switchboard.session.TurnSettings;
 import java.time.Duration;
 
 /** The settings the runtime reads, typed, from a validated {@link Config}. */
@@ -26,7 +27,9 @@ public record GatewaySettings(
             config.get(CoreKeys.GROUP_SESSION_PER_USER),
             config.get(CoreKeys.MAX_QUEUED),
             d.intakeCapacity(),
-            d.intakeWait()));
+            d.intakeWait(),
+            new TurnSettings(config.get(CoreKeys.HISTORY_MESSAGES),
+                config.get(CoreKeys.APPROVAL_TIMEOUT), config.get(CoreKeys.TOOL_PROGRESS))));
   }
 
   /** The whole stop's budget: after this the hard deadline ends the process. */

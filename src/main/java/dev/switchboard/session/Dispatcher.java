@@ -1,6 +1,7 @@
 package dev.switchboard.session;
 
 import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.agent.Approver;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.command.Command;
 import dev.switchboard.command.CommandTable;
@@ -18,12 +19,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,6 +92,9 @@ public final class Dispatcher {
   private final Predicate<InboundMessage> isAdmin;
   private final BlockingQueue<InboundMessage> intake;
   private final Heartbeat loopHeartbeat;
+  private final PendingApprovals approvals = new PendingApprovals();
+  /** Sessions that chose their own busy policy with /busy, by session key. */
+  private final Map<String, BusyPolicy> busyPolicies = new ConcurrentHashMap<>();
 
   private final ReentrantLock lock = new ReentrantLock();
   // guarded by lock:
@@ -121,6 +127,16 @@ public final class Dispatcher {
     this.spawner = spawner;
     this.intake = new ArrayBlockingQueue<>(settings.intakeCapacity());
     this.loopHeartbeat = new Heartbeat("dispatch-loop", LOOP_MAX_SILENCE, ticker);
+    conversations.settingsNamed(SessionSettings.BUSY_POLICY).forEach((session, value) ->
+        parseBusyPolicy(value).ifPresent(p -> busyPolicies.put(session, p)));
+  }
+
+  static Optional<BusyPolicy> parseBusyPolicy(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "interrupt" -> Optional.of(BusyPolicy.INTERRUPT);
+      case "queue" -> Optional.of(BusyPolicy.QUEUE);
+      default -> Optional.empty();
+    };
   }
 
   public Heartbeat heartbeat() {
@@ -187,7 +203,7 @@ public final class Dispatcher {
     if (invocation.isPresent()) {
       runCommand(m, invocation.get());
     } else {
-      enqueueTurn(m);
+      enqueueTurn(m, false);
     }
   }
 
@@ -210,9 +226,13 @@ public final class Dispatcher {
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
     busy(+1);
     try {
-      command.get().execute(new SessionCommandContext(this, m, invocation.arguments(), key,
-          gateway, commands));
-      listener.finished(m, "command");
+      SessionCommandContext context = new SessionCommandContext(this, m, invocation.arguments(),
+          key, gateway, commands);
+      command.get().execute(context);
+      if (!context.turnSubmitted()) {
+        // a command that became a turn (/queue, /retry) is finished by its turn
+        listener.finished(m, "command");
+      }
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
       noticeLater(m.chat(), "The command /" + invocation.name()
@@ -240,11 +260,18 @@ public final class Dispatcher {
     }
   }
 
-  private void enqueueTurn(InboundMessage m) {
+  /**
+   * Queues a turn for {@code m}; with {@code alwaysQueue} it waits behind a running turn
+   * whatever the session's busy policy. When a turn is running or waiting, the chat hears at
+   * once what happens to this message.
+   */
+  void enqueueTurn(InboundMessage m, boolean alwaysQueue) {
     SessionKey key = SessionKey.of(m, settings.sessionPerUserInGroups());
+    BusyPolicy policy = alwaysQueue ? BusyPolicy.QUEUE : busyPolicy(key);
     RunningTurn toSupersede = null;
     Lane toStart = null;
     String refusal = null;
+    String acknowledgement = null;
     DrainReason deferredFor = null;
     lock.lock();
     try {
@@ -256,9 +283,14 @@ public final class Dispatcher {
           refusal = "Too many messages are waiting in this conversation ("
               + settings.maxQueuedPerSession() + "). Send /stop to clear them.";
         } else {
+          int ahead = lane.waiting.size() + (lane.current != null ? 1 : 0);
           lane.waiting.add(m);
-          if (lane.current != null && settings.busyPolicy() == BusyPolicy.INTERRUPT) {
+          if (lane.current != null && policy == BusyPolicy.INTERRUPT) {
             toSupersede = lane.current;
+            acknowledgement = "\u23f9 Stopping the current reply to answer this one.";
+          } else if (ahead > 0) {
+            acknowledgement = "\u23f3 Queued: " + (ahead == 1 ? "1 message is"
+                : ahead + " messages are") + " ahead of this one.";
           }
           if (!lane.runnerActive) {
             lane.runnerActive = true;
@@ -278,12 +310,51 @@ public final class Dispatcher {
       noticeLater(m.chat(), refusal, m.dedupeKey() + ":refused");
       return;
     }
+    if (acknowledgement != null) {
+      noticeLater(m.chat(), acknowledgement, m.dedupeKey() + ":busy");
+    }
     if (toSupersede != null) {
       cancel(toSupersede, TurnControl.Reason.SUPERSEDED);
     }
     if (toStart != null) {
       startRunner(toStart);
     }
+  }
+
+  BusyPolicy busyPolicy(SessionKey key) {
+    return busyPolicies.getOrDefault(key.toString(), settings.busyPolicy());
+  }
+
+  /** Sets (or, with null, clears) the session's own busy policy; it outlives restarts. */
+  void setBusyPolicy(SessionKey key, BusyPolicy policy) {
+    conversations.setSetting(key.toString(), SessionSettings.BUSY_POLICY,
+        policy == null ? null : policy.name().toLowerCase(Locale.ROOT));
+    if (policy == null) {
+      busyPolicies.remove(key.toString());
+    } else {
+      busyPolicies.put(key.toString(), policy);
+    }
+  }
+
+  /** Answers the session's waiting permission question; false when none waits. */
+  boolean answerApproval(SessionKey key, Approver.Decision decision) {
+    return approvals.answer(key.toString(), decision);
+  }
+
+  Conversations conversations() {
+    return conversations;
+  }
+
+  boolean isAdmin(InboundMessage m) {
+    return isAdmin.test(m);
+  }
+
+  boolean defaultToolProgress() {
+    return settings.turns().toolProgress();
+  }
+
+  boolean approvalWaiting(SessionKey key) {
+    return approvals.waiting(key.toString());
   }
 
   private void startRunner(Lane lane) {
@@ -339,7 +410,7 @@ public final class Dispatcher {
         try {
           int attempt = listener.started(turn.message);
           outcome = new TurnExecution(turn.message, attempt, lane.key.toString(), turn.control,
-              backend, delivery, conversations, spawner).run(
+              backend, delivery, conversations, spawner, settings.turns(), approvals).run(
                   () -> closeInterruptWindow(turn), () -> drainReasonOr(DrainReason.STOP));
         } catch (RuntimeException e) {
           // A bug or a platform failure while delivering ends this turn, not the session.
@@ -576,7 +647,17 @@ public final class Dispatcher {
   /** Stops the session and starts its next conversation, whose number it returns. */
   int newConversation(SessionKey key) {
     stopSession(key);
-    return conversations.startNew(key.toString());
+    String ended = key + "#" + conversations.generation(key.toString());
+    int next = conversations.startNew(key.toString());
+    // may stop an agent process: not on the loop's thread
+    spawnOrRun("end " + ended, () -> {
+      try {
+        backend.conversationEnded(ended);
+      } catch (RuntimeException e) {
+        log.warn("the agent backend failed to end conversation {}", ended, e);
+      }
+    });
+    return next;
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.switchboard.session;
 
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentException;
+import dev.switchboard.agent.ChatMessage;
 import dev.switchboard.agent.TurnControl;
+import dev.switchboard.agent.TurnOutput;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
 import dev.switchboard.common.TaskSpawner;
@@ -11,6 +13,8 @@ import dev.switchboard.delivery.ReplyStream;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.store.Conversations;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * backend works, the reply streams, and it ends with a note when the turn was stopped,
  * superseded or cut short by a stop (then the message is deferred to the next process), or
  * with a plain message when the backend failed. The user's text and the reply go into the
- * session's transcript.
+ * session's transcript; the conversation's earlier messages, the session's model and a way to
+ * ask the chat for permission go to the backend.
  */
 final class TurnExecution {
   /** The outcome of a turn cut short by a stop: the next process answers it again. */
@@ -40,10 +45,12 @@ final class TurnExecution {
   private final Delivery delivery;
   private final Conversations conversations;
   private final TaskSpawner spawner;
+  private final TurnSettings settings;
+  private final PendingApprovals approvals;
 
   TurnExecution(InboundMessage message, int attempt, String sessionKey, TurnControl control,
       AgentBackend backend, Delivery delivery, Conversations conversations,
-      TaskSpawner spawner) {
+      TaskSpawner spawner, TurnSettings settings, PendingApprovals approvals) {
     this.message = message;
     this.attempt = attempt;
     this.sessionKey = sessionKey;
@@ -52,6 +59,8 @@ final class TurnExecution {
     this.delivery = delivery;
     this.conversations = conversations;
     this.spawner = spawner;
+    this.settings = settings;
+    this.approvals = approvals;
   }
 
   /**
@@ -63,20 +72,29 @@ final class TurnExecution {
    */
   String run(Runnable closeInterruptWindow, Supplier<DrainReason> drainReason) {
     int generation = conversations.generation(sessionKey);
+    List<ChatMessage> history = history(generation);
     if (attempt == 1) {
       conversations.append(sessionKey, generation, "user", message.text());
     }
     ReplyStream stream = delivery.openReply(message, attempt);
     TurnRequest request = new TurnRequest(sessionKey + "#" + generation, message.chat(),
-        message.sender(), message.text());
+        message.sender(), message.text(), history,
+        conversations.setting(sessionKey, SessionSettings.MODEL).orElse(null),
+        new ChatApprover(sessionKey, message, attempt, delivery, approvals, control,
+            settings.approvalTimeout()));
+    AgentText agentText = new AgentText(stream, showToolProgress());
     String text = null;
     String failure = null;
     boolean interrupted = false;
     CountDownLatch backendDone = new CountDownLatch(1);
     showTyping(backendDone);
     try {
-      TurnResult result = backend.run(request, stream::append, control);
+      TurnResult result = backend.run(request, agentText, control);
       text = result.text();
+      if (result.usage() != null) {
+        conversations.addUsage(sessionKey, generation, result.usage().input(),
+            result.usage().output());
+      }
     } catch (InterruptedException e) {
       interrupted = true;
     } catch (AgentException e) {
@@ -90,7 +108,7 @@ final class TurnExecution {
       closeInterruptWindow.run();
     }
     TurnControl.Reason why = control.reason();
-    String soFar = stream.textSoFar();
+    String soFar = agentText.soFar();
     String reply;
     String outcome;
     if (failure != null) {
@@ -115,6 +133,67 @@ final class TurnExecution {
       conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
     }
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";
+  }
+
+  /**
+   * The conversation so far, without the message this turn answers (a turn run again after a
+   * crash finds it already in the transcript).
+   */
+  private List<ChatMessage> history(int generation) {
+    if (settings.historyMessages() == 0) {
+      return List.of();
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    for (Conversations.Line line : conversations.lines(sessionKey, generation,
+        settings.historyMessages() + 1)) {
+      out.add(new ChatMessage(line.role(), line.text()));
+    }
+    if (attempt > 1 && !out.isEmpty() && out.getLast().role().equals(ChatMessage.USER)
+        && out.getLast().text().equals(message.text())) {
+      out.removeLast();
+    }
+    while (out.size() > settings.historyMessages()) {
+      out.removeFirst();
+    }
+    return out;
+  }
+
+  private boolean showToolProgress() {
+    return conversations.setting(sessionKey, SessionSettings.TOOLS)
+        .map(SessionSettings.ON::equals).orElse(settings.toolProgress());
+  }
+
+  /**
+   * What the backend streams: its text goes to the reply; tool progress lines, when shown, go
+   * to the live preview only, so a reply cut short keeps just the agent's own words.
+   */
+  private static final class AgentText implements TurnOutput {
+    private final ReplyStream stream;
+    private final boolean toolProgress;
+    private final StringBuilder text = new StringBuilder(); // guarded by this
+
+    AgentText(ReplyStream stream, boolean toolProgress) {
+      this.stream = stream;
+      this.toolProgress = toolProgress;
+    }
+
+    @Override
+    public synchronized void append(String delta) {
+      text.append(delta);
+      stream.append(delta);
+    }
+
+    @Override
+    public synchronized void toolProgress(String line) {
+      if (toolProgress && !line.isBlank()) {
+        // on a line of its own in the preview; the agent's text goes on below it
+        stream.append("\n" + line.strip() + "\n");
+      }
+    }
+
+    synchronized String soFar() {
+      return text.toString();
+    }
   }
 
   // "typing…" until the backend is done; the first streamed preview replaces it anyway.

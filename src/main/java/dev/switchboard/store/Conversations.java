@@ -2,6 +2,8 @@ package dev.switchboard.store;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sessions and their transcripts. A session's conversation is numbered: /new starts the next
@@ -11,6 +13,11 @@ public interface Conversations {
   /** One line of a transcript. */
   record Line(String role, String text, Instant at) {}
 
+  /** Tokens a session's turns consumed, as far as the backend reported them. */
+  record Usage(long turns, long tokensIn, long tokensOut) {
+    public static final Usage NONE = new Usage(0, 0, 0);
+  }
+
   /** The current conversation number of a session; 0 for a session never reset. */
   int generation(String sessionKey);
 
@@ -19,6 +26,33 @@ public interface Conversations {
 
   void append(String sessionKey, int generation, String role, String text);
 
-  /** The last {@code limit} lines of one conversation, oldest first. */
+  /** The last {@code limit} visible lines of one conversation, oldest first. */
   List<Line> lines(String sessionKey, int generation, int limit);
+
+  /**
+   * Hides the conversation's last exchange: its last visible user line and everything after
+   * it. Idempotent per {@code byKey}: once a command with that key hid an exchange, calling
+   * again with the same key hides nothing and returns the same exchange.
+   *
+   * @return the hidden exchange's lines, oldest first; empty when there was nothing to hide
+   */
+  List<Line> hideLastExchange(String sessionKey, int generation, String byKey);
+
+  /** A session's own setting (made with a command), if it has one. */
+  Optional<String> setting(String sessionKey, String name);
+
+  /** Sets a session's setting; {@code null} removes it. */
+  void setSetting(String sessionKey, String name, String value);
+
+  /** Every session's value of one setting, by session key. */
+  Map<String, String> settingsNamed(String name);
+
+  /** Adds one turn's tokens to the conversation's count. */
+  void addUsage(String sessionKey, int generation, long tokensIn, long tokensOut);
+
+  /** Tokens of one conversation. */
+  Usage usage(String sessionKey, int generation);
+
+  /** Tokens of all of a session's conversations. */
+  Usage totalUsage(String sessionKey);
 }

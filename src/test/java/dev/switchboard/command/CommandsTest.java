@@ -25,8 +25,18 @@ class CommandsTest {
           /new, /reset \u2014 Start a new conversation
           /stop \u2014 Stop the current reply and drop queued messages
           /status \u2014 Show this session and the gateway's state
-          /restart \u2014 Restart the gateway (replies here when it is back)
           /help \u2014 List the commands
+          /restart \u2014 Restart the gateway (replies here when it is back)
+          /model \u2014 Show or choose this session's model: /model [name|default]
+          /retry \u2014 Answer your last message again
+          /undo \u2014 Make the agent forget your last message and its reply
+          /queue \u2014 Send a message that waits for the current reply: /queue <text>
+          /busy \u2014 What a new message does while a reply runs: /busy interrupt|queue|default
+          /tools \u2014 Show the agent's tool calls while it works: /tools on|off
+          /whoami \u2014 Show your user id, this chat and your role
+          /usage \u2014 Show the tokens used in this session
+          /approve \u2014 Allow what the agent asked to do
+          /deny \u2014 Refuse what the agent asked to do
           Anything else is sent to the agent.""");
     }
 
@@ -35,17 +45,17 @@ class CommandsTest {
       Command extra = new Command() {
         @Override
         public String name() {
-          return "model";
+          return "deploy";
         }
 
         @Override
         public List<String> aliases() {
-          return List.of("m", "llm");
+          return List.of("d", "ship");
         }
 
         @Override
         public String description() {
-          return "Switch the model";
+          return "Deploy the site";
         }
 
         @Override
@@ -57,7 +67,7 @@ class CommandsTest {
       new HelpCommand().execute(withExtra);
 
       assertThat(withExtra.replies).singleElement().asString()
-          .contains("/help \u2014 List the commands\n/model, /m, /llm \u2014 Switch the model\n")
+          .contains("/deny \u2014 Refuse what the agent asked to do\n/deploy, /d, /ship \u2014 Deploy the site\n")
           .endsWith("Anything else is sent to the agent.");
     }
 
@@ -137,9 +147,25 @@ class CommandsTest {
       assertThat(ctx.replies).containsExactly("""
           Session: telegram:-100/7@42
           Turn running: yes
-          Queued messages: 2
+          Queued messages: 2 (busy policy: interrupt)
           Agent: claude
           Gateway: running, up 1h 2m, 5 active turn(s), version 0.1.0""");
+    }
+
+    @Test
+    void showsTheSessionsModelAndAWaitingApproval() {
+      ctx.session.turnRunning = true;
+      ctx.session.approvalWaiting = true;
+      ctx.session.busyPolicy = "queue";
+      ctx.session.model = "llama3.2";
+      ctx.gateway.defaultModel = "gpt-4o";
+
+      new StatusCommand().execute(ctx);
+
+      assertThat(ctx.replies).singleElement().asString()
+          .contains("\nTurn running: yes (waiting for /approve or /deny)\n")
+          .contains("(busy policy: queue)")
+          .contains("\nModel: llama3.2\n");
     }
 
     @Test
@@ -151,7 +177,7 @@ class CommandsTest {
 
       assertThat(ctx.replies).singleElement().asString()
           .contains("\nTurn running: no\n")
-          .contains("\nQueued messages: 0\n")
+          .contains("\nQueued messages: 0 (busy policy: interrupt)\n")
           .contains("up 42s");
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A command's surroundings, recording replies and every call made on the session and gateway. */
 final class FakeCommandContext implements CommandContext {
@@ -16,6 +17,7 @@ final class FakeCommandContext implements CommandContext {
   final List<String> replies = new ArrayList<>();
   final FakeSession session = new FakeSession();
   final FakeGateway gateway = new FakeGateway();
+  boolean senderIsAdmin;
 
   FakeCommandContext(String text, String arguments, CommandTable commands) {
     this.message = new InboundMessage(ChatRef.of("telegram", "123"), "msg-9", new Sender("u1",
@@ -58,6 +60,11 @@ final class FakeCommandContext implements CommandContext {
     return commands;
   }
 
+  @Override
+  public boolean senderIsAdmin() {
+    return senderIsAdmin;
+  }
+
   /** Records calls; answers come from fields the test sets. */
   static final class FakeSession implements SessionControl {
     final List<String> calls = new ArrayList<>();
@@ -91,6 +98,85 @@ final class FakeCommandContext implements CommandContext {
     public String newConversation() {
       calls.add("newConversation");
       return "conv-2";
+    }
+
+    String model;
+    String busyPolicy = "interrupt";
+    boolean toolProgress;
+    boolean approvalWaiting;
+    /** The user text /undo and /retry find; null: nothing to undo. */
+    String lastExchange;
+    final List<String> submitted = new ArrayList<>();
+    Usage conversationUsage = new Usage(0, 0, 0);
+    Usage sessionUsage = new Usage(0, 0, 0);
+
+    @Override
+    public Optional<String> model() {
+      return Optional.ofNullable(model);
+    }
+
+    @Override
+    public void setModel(String model) {
+      calls.add("setModel " + model);
+      this.model = model;
+    }
+
+    @Override
+    public String busyPolicy() {
+      return busyPolicy;
+    }
+
+    @Override
+    public void setBusyPolicy(String policy) {
+      calls.add("setBusyPolicy " + policy);
+      busyPolicy = policy == null ? "interrupt" : policy;
+    }
+
+    @Override
+    public boolean toolProgress() {
+      return toolProgress;
+    }
+
+    @Override
+    public void setToolProgress(boolean on) {
+      calls.add("setToolProgress " + on);
+      toolProgress = on;
+    }
+
+    @Override
+    public boolean approvalWaiting() {
+      return approvalWaiting;
+    }
+
+    @Override
+    public boolean answerApproval(boolean approve) {
+      calls.add("answerApproval " + approve);
+      boolean was = approvalWaiting;
+      approvalWaiting = false;
+      return was;
+    }
+
+    @Override
+    public Optional<String> undoLastExchange() {
+      calls.add("undoLastExchange");
+      Optional<String> out = Optional.ofNullable(lastExchange);
+      lastExchange = null;
+      return out;
+    }
+
+    @Override
+    public void submitTurn(String text, boolean alwaysQueue) {
+      submitted.add((alwaysQueue ? "queue:" : "turn:") + text);
+    }
+
+    @Override
+    public Usage conversationUsage() {
+      return conversationUsage;
+    }
+
+    @Override
+    public Usage sessionUsage() {
+      return sessionUsage;
     }
   }
 
@@ -128,6 +214,19 @@ final class FakeCommandContext implements CommandContext {
     @Override
     public String backend() {
       return backend;
+    }
+
+    String defaultModel;
+    List<String> models = List.of();
+
+    @Override
+    public String defaultModel() {
+      return defaultModel;
+    }
+
+    @Override
+    public List<String> models() {
+      return models;
     }
 
     @Override

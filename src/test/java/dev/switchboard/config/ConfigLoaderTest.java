@@ -517,7 +517,7 @@ class ConfigLoaderTest {
 
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("agent");
-      assertThat(e.getMessage()).contains("(backend)").contains("got a single value")
+      assertThat(e.getMessage()).contains("backend").contains("got a single value")
           .doesNotContain("claude");
     }
 

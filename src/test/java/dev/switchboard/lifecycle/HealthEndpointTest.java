@@ -12,6 +12,7 @@ import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
+import dev.switchboard.testing.ForwardingConversations;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import java.net.URI;
@@ -177,12 +178,7 @@ class HealthEndpointTest {
     @Override
     public Conversations conversations() {
       Conversations real = store.conversations();
-      return new Conversations() {
-        @Override
-        public int generation(String sessionKey) {
-          return real.generation(sessionKey);
-        }
-
+      return new ForwardingConversations(real) {
         @Override
         public int startNew(String sessionKey) {
           entered.countDown();
@@ -192,16 +188,6 @@ class HealthEndpointTest {
             Thread.currentThread().interrupt();
           }
           return real.startNew(sessionKey);
-        }
-
-        @Override
-        public void append(String sessionKey, int generation, String role, String text) {
-          real.append(sessionKey, generation, role, text);
-        }
-
-        @Override
-        public List<Line> lines(String sessionKey, int generation, int limit) {
-          return real.lines(sessionKey, generation, limit);
         }
       };
     }

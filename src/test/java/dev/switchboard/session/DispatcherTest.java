@@ -93,7 +93,13 @@ class DispatcherTest {
         .untilAsserted(() -> assertThat(backend.finished()).containsExactly("one", "two", "three"));
     assertThat(backend.maxConcurrentPerChat()).isEqualTo(1);
     awaitTranscriptContains("alice", "done: three");
-    assertThat(chat.texts("alice")).containsExactly("done: one", "done: two", "done: three");
+    assertThat(chat.texts("alice")).filteredOn(t -> !t.startsWith("\u23f3"))
+        .containsExactly("done: one", "done: two", "done: three");
+    // each queued message was acknowledged at once with what was ahead of it
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("\u23f3"))
+            .containsExactlyInAnyOrder("\u23f3 Queued: 1 message is ahead of this one.",
+                "\u23f3 Queued: 2 messages are ahead of this one."));
   }
 
   @Test
@@ -241,7 +247,7 @@ class DispatcherTest {
   void groupsCanShareOneSessionPerChat() throws Exception {
     DispatcherSettings d = queue();
     start(new DispatcherSettings(d.busyPolicy(), false, d.maxQueuedPerSession(),
-        d.intakeCapacity(), d.intakeWait()));
+        d.intakeCapacity(), d.intakeWait(), d.turns()));
     chat.deliver(groupMessage("u1", "x"));
     assertThat(backend.awaitStart(5).text()).isEqualTo("x");
     chat.deliver(groupMessage("u2", "y"));
@@ -253,7 +259,8 @@ class DispatcherTest {
   @Test
   void tooManyQueuedMessagesAreRefused() throws Exception {
     DispatcherSettings d = queue();
-    start(new DispatcherSettings(d.busyPolicy(), true, 2, d.intakeCapacity(), d.intakeWait()));
+    start(new DispatcherSettings(d.busyPolicy(), true, 2, d.intakeCapacity(), d.intakeWait(),
+        d.turns()));
     chat.deliver("alice", "running");
     backend.awaitStart(5);
     chat.deliver("alice", "q1");

@@ -12,6 +12,7 @@ class RecordingListener implements DispatcherListener {
   final List<String> deferred = new CopyOnWriteArrayList<>();
   final Map<String, String> finished = new ConcurrentHashMap<>();
   final List<String> started = new CopyOnWriteArrayList<>();
+  private final List<String> startedKeys = new CopyOnWriteArrayList<>();
   final AtomicInteger lastActive = new AtomicInteger(-1);
 
   @Override
@@ -22,7 +23,9 @@ class RecordingListener implements DispatcherListener {
   @Override
   public int started(InboundMessage message) {
     started.add(message.text());
-    return (int) started.stream().filter(message.text()::equals).count();
+    // attempts count per message, as the journal counts them: a redelivery is the same key
+    startedKeys.add(message.dedupeKey());
+    return (int) startedKeys.stream().filter(message.dedupeKey()::equals).count();
   }
 
   @Override

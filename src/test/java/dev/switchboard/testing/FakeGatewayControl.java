@@ -38,6 +38,16 @@ public class FakeGatewayControl implements GatewayControl {
   }
 
   @Override
+  public String defaultModel() {
+    return null;
+  }
+
+  @Override
+  public List<String> models() {
+    return List.of();
+  }
+
+  @Override
   public String version() {
     return "test";
   }

@@ -27,7 +27,9 @@ public final class InMemoryStore implements Store {
   private final MemoryOutbox outbox = new MemoryOutbox();
   private final Map<String, String> cursors = new HashMap<>();
   private final Map<String, Integer> generations = new HashMap<>();
-  private final Map<String, List<Conversations.Line>> transcripts = new HashMap<>();
+  private final Map<String, List<Entry>> transcripts = new HashMap<>();
+  private final Map<String, String> settings = new HashMap<>();
+  private final Map<String, Conversations.Usage> usage = new HashMap<>();
   private final Map<String, Pairings.Code> codes = new LinkedHashMap<>();
   private final Map<String, Pairings.Approval> approvals = new LinkedHashMap<>();
 
@@ -77,18 +79,116 @@ public final class InMemoryStore implements Store {
       public void append(String sessionKey, int generation, String role, String text) {
         synchronized (transcripts) {
           transcripts.computeIfAbsent(sessionKey + "#" + generation, k -> new ArrayList<>())
-              .add(new Line(role, text, Instant.now()));
+              .add(new Entry(new Line(role, text, Instant.now())));
         }
       }
 
       @Override
       public List<Line> lines(String sessionKey, int generation, int limit) {
         synchronized (transcripts) {
-          List<Line> all = transcripts.getOrDefault(sessionKey + "#" + generation, List.of());
+          List<Line> all = transcripts.getOrDefault(sessionKey + "#" + generation, List.of())
+              .stream().filter(e -> e.undoneBy == null).map(e -> e.line).toList();
           return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
         }
       }
+
+      @Override
+      public List<Line> hideLastExchange(String sessionKey, int generation, String byKey) {
+        synchronized (transcripts) {
+          List<Entry> all = transcripts.getOrDefault(sessionKey + "#" + generation, List.of());
+          List<Line> already = all.stream().filter(e -> byKey.equals(e.undoneBy))
+              .map(e -> e.line).toList();
+          if (!already.isEmpty()) {
+            return already;
+          }
+          int lastUser = -1;
+          for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).undoneBy == null && all.get(i).line.role().equals("user")) {
+              lastUser = i;
+            }
+          }
+          if (lastUser < 0) {
+            return List.of();
+          }
+          List<Line> hidden = new ArrayList<>();
+          for (Entry e : all.subList(lastUser, all.size())) {
+            if (e.undoneBy == null) {
+              e.undoneBy = byKey;
+              hidden.add(e.line);
+            }
+          }
+          return hidden;
+        }
+      }
+
+      @Override
+      public Optional<String> setting(String sessionKey, String name) {
+        synchronized (settings) {
+          return Optional.ofNullable(settings.get(sessionKey + "\n" + name));
+        }
+      }
+
+      @Override
+      public void setSetting(String sessionKey, String name, String value) {
+        synchronized (settings) {
+          if (value == null) {
+            settings.remove(sessionKey + "\n" + name);
+          } else {
+            settings.put(sessionKey + "\n" + name, value);
+          }
+        }
+      }
+
+      @Override
+      public Map<String, String> settingsNamed(String name) {
+        synchronized (settings) {
+          Map<String, String> out = new java.util.TreeMap<>();
+          settings.forEach((k, v) -> {
+            int nl = k.indexOf('\n');
+            if (k.substring(nl + 1).equals(name)) {
+              out.put(k.substring(0, nl), v);
+            }
+          });
+          return out;
+        }
+      }
+
+      @Override
+      public void addUsage(String sessionKey, int generation, long tokensIn, long tokensOut) {
+        synchronized (usage) {
+          usage.merge(sessionKey + "#" + generation, new Usage(1, tokensIn, tokensOut),
+              (a, b) -> new Usage(a.turns() + b.turns(), a.tokensIn() + b.tokensIn(),
+                  a.tokensOut() + b.tokensOut()));
+        }
+      }
+
+      @Override
+      public Usage usage(String sessionKey, int generation) {
+        synchronized (usage) {
+          return usage.getOrDefault(sessionKey + "#" + generation, Usage.NONE);
+        }
+      }
+
+      @Override
+      public Usage totalUsage(String sessionKey) {
+        synchronized (usage) {
+          return usage.entrySet().stream()
+              .filter(e -> e.getKey().startsWith(sessionKey + "#")).map(Map.Entry::getValue)
+              .reduce(Usage.NONE, (a, b) -> new Usage(a.turns() + b.turns(),
+                  a.tokensIn() + b.tokensIn(), a.tokensOut() + b.tokensOut()));
+        }
+      }
     };
+  }
+
+  /** A transcript line and the command that hid it, if one did. */
+  private static final class Entry {
+    final Conversations.Line line;
+    String undoneBy;
+
+    Entry(Conversations.Line line) {
+      this.line = line;
+    }
   }
 
   @Override

@@ -9,7 +9,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 final class SqliteConversations implements Conversations {
   private final SqliteDb db;
@@ -64,7 +67,7 @@ final class SqliteConversations implements Conversations {
       List<Line> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
-              + " ORDER BY id DESC LIMIT ?")) {
+              + " AND undone_by IS NULL ORDER BY id DESC LIMIT ?")) {
         SqliteDb.bind(ps, sessionKey, generation, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -75,6 +78,131 @@ final class SqliteConversations implements Conversations {
       }
       Collections.reverse(out);
       return out;
+    });
+  }
+
+  @Override
+  public List<Line> hideLastExchange(String sessionKey, int generation, String byKey) {
+    return db.transaction("undo the last exchange", c -> {
+      List<Line> already = linesUndoneBy(c, sessionKey, generation, byKey);
+      if (!already.isEmpty()) {
+        return already;
+      }
+      long lastUser;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT MAX(id) FROM transcript WHERE session_key = ? AND generation = ?"
+              + " AND role = 'user' AND undone_by IS NULL")) {
+        SqliteDb.bind(ps, sessionKey, generation);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          lastUser = rs.getLong(1);
+          if (rs.wasNull()) {
+            return List.of();
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE transcript SET undone_by = ? WHERE session_key = ? AND generation = ?"
+              + " AND id >= ? AND undone_by IS NULL")) {
+        SqliteDb.bind(ps, byKey, sessionKey, generation, lastUser);
+        ps.executeUpdate();
+      }
+      return linesUndoneBy(c, sessionKey, generation, byKey);
+    });
+  }
+
+  private static List<Line> linesUndoneBy(Connection c, String sessionKey, int generation,
+      String byKey) throws SQLException {
+    List<Line> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
+            + " AND undone_by = ? ORDER BY id")) {
+      SqliteDb.bind(ps, sessionKey, generation, byKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Line(rs.getString(1), rs.getString(2),
+              Instant.ofEpochMilli(rs.getLong(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<String> setting(String sessionKey, String name) {
+    return db.transaction("read a session setting", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT value FROM session_settings WHERE session_key = ? AND name = ?")) {
+        SqliteDb.bind(ps, sessionKey, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void setSetting(String sessionKey, String name, String value) {
+    if (value == null) {
+      db.update("remove a session setting",
+          "DELETE FROM session_settings WHERE session_key = ? AND name = ?", sessionKey, name);
+      return;
+    }
+    db.update("save a session setting",
+        "INSERT INTO session_settings (session_key, name, value, updated_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (session_key, name) DO UPDATE SET value = excluded.value,"
+            + " updated_at = excluded.updated_at",
+        sessionKey, name, value, clock.millis());
+  }
+
+  @Override
+  public Map<String, String> settingsNamed(String name) {
+    return db.transaction("read session settings", c -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT session_key, value FROM session_settings WHERE name = ? ORDER BY session_key")) {
+        SqliteDb.bind(ps, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public void addUsage(String sessionKey, int generation, long tokensIn, long tokensOut) {
+    db.update("count tokens",
+        "INSERT INTO token_usage (session_key, generation, turns, tokens_in, tokens_out)"
+            + " VALUES (?, ?, 1, ?, ?) ON CONFLICT (session_key, generation) DO UPDATE SET"
+            + " turns = turns + 1, tokens_in = tokens_in + excluded.tokens_in,"
+            + " tokens_out = tokens_out + excluded.tokens_out",
+        sessionKey, generation, tokensIn, tokensOut);
+  }
+
+  @Override
+  public Usage usage(String sessionKey, int generation) {
+    return sumUsage("SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
+        + " WHERE session_key = ? AND generation = ?", sessionKey, generation);
+  }
+
+  @Override
+  public Usage totalUsage(String sessionKey) {
+    return sumUsage("SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
+        + " WHERE session_key = ?", sessionKey);
+  }
+
+  private Usage sumUsage(String sql, Object... args) {
+    return db.transaction("read token counts", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        SqliteDb.bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new Usage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+      }
     });
   }
 }

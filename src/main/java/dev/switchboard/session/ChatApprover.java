@@ -1,0 +1,92 @@
+package dev.switchboard.session;
+
+import dev.switchboard.agent.Approver;
+import dev.switchboard.agent.TurnControl;
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.platform.InboundMessage;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the chat a turn came from: posts the agent's question, waits for /approve or /deny on
+ * the turn's thread, denies when nobody answers in time, and gives up when the turn is
+ * cancelled. Each question's notices are keyed by the turn's message, so a turn run again
+ * after a crash asks again rather than being answered by an old reply.
+ */
+final class ChatApprover implements Approver {
+  private static final Logger log = LoggerFactory.getLogger(ChatApprover.class);
+
+  private final String sessionKey;
+  private final InboundMessage message;
+  private final int attempt;
+  private final Delivery delivery;
+  private final PendingApprovals pending;
+  private final TurnControl control;
+  private final Duration timeout;
+  private final AtomicInteger asked = new AtomicInteger();
+
+  ChatApprover(String sessionKey, InboundMessage message, int attempt, Delivery delivery,
+      PendingApprovals pending, TurnControl control, Duration timeout) {
+    this.sessionKey = sessionKey;
+    this.message = message;
+    this.attempt = attempt;
+    this.delivery = delivery;
+    this.pending = pending;
+    this.control = control;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Decision ask(String title, String details) throws InterruptedException {
+    if (control.cancelled()) {
+      return Decision.CANCELLED;
+    }
+    String key = message.dedupeKey() + ":approval:" + attempt + ":" + asked.incrementAndGet();
+    CompletableFuture<Decision> answer = pending.open(sessionKey);
+    control.onCancel(() -> answer.complete(Decision.CANCELLED));
+    try {
+      delivery.notice(message.chat(), question(title, details), key);
+      Decision decision;
+      try {
+        decision = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        decision = Decision.TIMED_OUT;
+        delivery.notice(message.chat(), "\u231b No answer within " + human(timeout)
+            + ": denied.", key + ":timeout");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("an approval cannot fail", e);
+      }
+      log.info("approval in {}: {} -> {}", sessionKey, title, decision);
+      return decision;
+    } finally {
+      pending.close(sessionKey, answer);
+    }
+  }
+
+  private String question(String title, String details) {
+    StringBuilder text = new StringBuilder("\ud83d\udd10 The agent asks for permission: ")
+        .append(title);
+    if (details != null && !details.isBlank()) {
+      text.append("\n").append(details.strip());
+    }
+    return text.append("\n\nReply /approve or /deny (no answer within ").append(human(timeout))
+        .append(" denies it).").toString();
+  }
+
+  static String human(Duration d) {
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      return d.toMillis() + " ms";
+    }
+    long s = d.toSeconds();
+    if (s % 60 == 0 && s >= 60) {
+      return s / 60 + " min";
+    }
+    return s + " s";
+  }
+}

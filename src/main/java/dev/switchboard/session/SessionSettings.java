@@ -1,0 +1,15 @@
+package dev.switchboard.session;
+
+/** Names and values of the per-session settings kept in the store. */
+final class SessionSettings {
+  /** The model chosen with /model. */
+  static final String MODEL = "model";
+  /** "interrupt" or "queue", chosen with /busy. */
+  static final String BUSY_POLICY = "busy_policy";
+  /** {@link #ON} or {@link #OFF}, chosen with /tools. */
+  static final String TOOLS = "tools";
+  static final String ON = "on";
+  static final String OFF = "off";
+
+  private SessionSettings() {}
+}
