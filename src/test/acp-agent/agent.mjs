@@ -7,12 +7,14 @@
 //   ask           asks for permission (allow_once / reject_once) and says what was chosen
 //   ask-always    the same with only allow_always / reject_always options
 //   crash         exits the process with code 3
+//   blocks        how many text blocks the prompt had, and the first one
 //   history       "prompts seen: N" (this session's prompts, this one included)
 //   pid           this process's pid
 //   cwd           the session's cwd and the process's working directory
 //   spawn         starts a long-lived child process and says its pid
 //   call-unknown  sends an unknown request to the client and says what came back
 //   junk          writes a line that is not JSON, a session/update of an unknown kind, then "ok"
+//   refuse, long  end the turn with stopReason refusal, max_tokens
 //   anything else is echoed in one chunk
 import { spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
@@ -44,7 +46,8 @@ async function prompt({ params, client }) {
   session.abort?.abort();
   const abort = new AbortController();
   session.abort = abort;
-  const text = params.prompt.filter((b) => b.type === "text").map((b) => b.text).join("");
+  const blocks = params.prompt.filter((b) => b.type === "text").map((b) => b.text);
+  const text = blocks.at(-1) ?? "";
   const [command, ...rest] = text.trim().split(/\s+/);
   const arg = text.trim().slice(command.length).trim();
   const sid = params.sessionId;
@@ -112,6 +115,9 @@ async function prompt({ params, client }) {
     case "crash":
       await say(client, sid, "crashing");
       process.exit(3);
+      break;
+    case "blocks":
+      await say(client, sid, `blocks: ${blocks.length}; first: ${blocks[0].slice(0, 300)}`);
       break;
     case "history":
       await say(client, sid, `prompts seen: ${session.prompts}`);
