@@ -1,0 +1,256 @@
+package dev.switchboard.agent.acp;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import dev.switchboard.agent.Approver;
+import dev.switchboard.agent.TurnOutput;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one prompt turn collects from {@code session/update} notifications (text, tool calls)
+ * and how it answers the agent's permission requests.
+ */
+final class AcpTurn {
+  private static final Logger log = LoggerFactory.getLogger(AcpTurn.class);
+  private static final int MAX_TOOL_LINE = 200;
+  private static final int MAX_DETAIL = 500;
+
+  private record ToolState(String title, String where, String status) {}
+
+  private final TurnOutput output;
+  private final Approver approver;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final StringBuilder text = new StringBuilder();
+  private final Map<String, ToolState> tools = new HashMap<>();
+  private final Set<Thread> asking = new HashSet<>();
+  private boolean ended;
+  private boolean cancelled;
+
+  AcpTurn(TurnOutput output, Approver approver) {
+    this.output = output;
+    this.approver = approver;
+  }
+
+  String text() {
+    lock.lock();
+    try {
+      return text.toString();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Appends text the backend adds itself (a note on why the agent stopped). */
+  void appendNote(String note) {
+    append(note);
+  }
+
+  /** Later updates are dropped. */
+  void end() {
+    lock.lock();
+    try {
+      ended = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The turn was cancelled: a permission question still open is answered "cancelled". */
+  void cancel() {
+    lock.lock();
+    try {
+      cancelled = true;
+      asking.forEach(Thread::interrupt);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void onUpdate(JsonNode update) {
+    String kind = update.path("sessionUpdate").asString("");
+    switch (kind) {
+      case "agent_message_chunk" -> {
+        JsonNode content = update.path("content");
+        if ("text".equals(content.path("type").asString(""))) {
+          append(content.path("text").asString(""));
+        }
+      }
+      case "tool_call", "tool_call_update" -> tool(update, kind.equals("tool_call"));
+      default -> log.trace("session/update {} ignored", kind);
+    }
+  }
+
+  private void append(String delta) {
+    if (delta.isEmpty()) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (ended) {
+        return;
+      }
+      text.append(delta);
+    } finally {
+      lock.unlock();
+    }
+    output.append(delta);
+  }
+
+  private void tool(JsonNode update, boolean isNew) {
+    String id = update.path("toolCallId").asString("");
+    String line;
+    lock.lock();
+    try {
+      if (ended) {
+        return;
+      }
+      ToolState before = isNew ? null : tools.get(id);
+      String title = textOr(update.get("title"), before == null ? null : before.title());
+      if (title == null) {
+        title = textOr(update.get("kind"), "tool");
+      }
+      String where = location(update);
+      if (where == null && before != null) {
+        where = before.where();
+      }
+      String status = textOr(update.get("status"),
+          before == null ? (isNew ? "pending" : null) : before.status());
+      ToolState now = new ToolState(title, where, status);
+      tools.put(id, now);
+      if (now.equals(before)) {
+        return;
+      }
+      line = toolLine(now);
+    } finally {
+      lock.unlock();
+    }
+    output.toolProgress(line);
+  }
+
+  private static String toolLine(ToolState t) {
+    StringBuilder b = new StringBuilder("🔧 ").append(oneLine(t.title()));
+    if (t.where() != null && !t.title().contains(t.where())) {
+      b.append(' ').append(t.where());
+    }
+    if (t.status() != null) {
+      b.append(" (").append(t.status().replace('_', ' ')).append(')');
+    }
+    return b.length() > MAX_TOOL_LINE ? b.substring(0, MAX_TOOL_LINE - 1) + "…" : b.toString();
+  }
+
+  private static String location(JsonNode toolCall) {
+    JsonNode first = toolCall.path("locations").path(0);
+    String path = textOr(first.get("path"), null);
+    if (path == null) {
+      return null;
+    }
+    return first.path("line").isIntegralNumber() ? path + ":" + first.path("line").asInt() : path;
+  }
+
+  private static String textOr(JsonNode node, String fallback) {
+    return node != null && node.isString() && !node.asString().isBlank() ? node.asString()
+        : fallback;
+  }
+
+  private static String oneLine(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+
+  /** Asks the chat on this (the request's own) thread, then picks the matching option. */
+  JsonNode askPermission(JsonNode params) {
+    JsonNode toolCall = params.path("toolCall");
+    String title = oneLine(Objects.requireNonNullElse(textOr(toolCall.get("title"), null),
+        "The agent asks for permission"));
+    Approver.Decision decision;
+    lock.lock();
+    try {
+      if (cancelled || ended) {
+        return permissionOutcome(Approver.Decision.CANCELLED, params.path("options"));
+      }
+      asking.add(Thread.currentThread());
+    } finally {
+      lock.unlock();
+    }
+    try {
+      decision = approver.ask(title, details(toolCall, params.path("options")));
+    } catch (InterruptedException e) {
+      decision = Approver.Decision.CANCELLED;
+    } finally {
+      lock.lock();
+      try {
+        asking.remove(Thread.currentThread());
+      } finally {
+        lock.unlock();
+      }
+      Thread.interrupted();
+    }
+    return permissionOutcome(decision == null ? Approver.Decision.DENIED : decision,
+        params.path("options"));
+  }
+
+  private static String details(JsonNode toolCall, JsonNode options) {
+    StringBuilder b = new StringBuilder();
+    String kind = textOr(toolCall.get("kind"), null);
+    if (kind != null) {
+      b.append("Kind: ").append(kind).append('\n');
+    }
+    for (JsonNode loc : toolCall.path("locations")) {
+      String path = textOr(loc.get("path"), null);
+      if (path != null) {
+        b.append("File: ").append(path).append('\n');
+      }
+    }
+    JsonNode raw = toolCall.get("rawInput");
+    if (raw != null && !raw.isNull() && !raw.isMissingNode()) {
+      String s = raw.toString();
+      b.append("Input: ").append(s.length() > MAX_DETAIL ? s.substring(0, MAX_DETAIL) + "…" : s)
+          .append('\n');
+    }
+    return b.toString().strip();
+  }
+
+  /**
+   * The answer to {@code session/request_permission}: an approval picks the agent's
+   * {@code allow_once} option, or {@code allow_always} when it offers no one-time option; any
+   * other decision picks {@code reject_once} (else {@code reject_always}); a cancelled turn,
+   * or no option of the needed kind, answers {@code cancelled}, which the agent must take as
+   * "do not do it".
+   */
+  static ObjectNode permissionOutcome(Approver.Decision decision, JsonNode options) {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    ObjectNode outcome = result.putObject("outcome");
+    String chosen = switch (decision) {
+      case APPROVED -> option(options, "allow_once", "allow_always");
+      case DENIED, TIMED_OUT -> option(options, "reject_once", "reject_always");
+      case CANCELLED -> null;
+    };
+    if (chosen == null) {
+      outcome.put("outcome", "cancelled");
+    } else {
+      outcome.put("outcome", "selected").put("optionId", chosen);
+    }
+    return result;
+  }
+
+  private static String option(JsonNode options, String preferred, String fallback) {
+    String second = null;
+    for (JsonNode o : options) {
+      String kind = o.path("kind").asString("");
+      if (kind.equals(preferred)) {
+        return o.path("optionId").asString(null);
+      }
+      if (kind.equals(fallback) && second == null) {
+        second = o.path("optionId").asString(null);
+      }
+    }
+    return second;
+  }
+}
