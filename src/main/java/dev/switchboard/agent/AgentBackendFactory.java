@@ -2,6 +2,7 @@ package dev.switchboard.agent;
 
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Creates one kind of agent backend; found with {@link java.util.ServiceLoader}. */
@@ -26,4 +27,12 @@ public interface AgentBackendFactory {
    * {@link dev.switchboard.config.ConfigException} naming the key (exit 78 at start).
    */
   AgentBackend create(Config config);
+
+  /**
+   * Creates the backend for a gateway whose state directory is {@code home}; backends that
+   * keep files there (an agent's working directories) override this one.
+   */
+  default AgentBackend create(Config config, Path home) {
+    return create(config);
+  }
 }

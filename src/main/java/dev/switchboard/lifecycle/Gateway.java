@@ -139,7 +139,7 @@ public final class Gateway {
       log.warn("gateway.service_manager is 'none' but systemd runs this process: a restart will"
           + " start a detached copy, which systemd may stop along with the unit; use 'auto'");
     }
-    AgentBackend backend = catalog.createBackend(config);
+    AgentBackend backend = catalog.createBackend(config, home);
     List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config);
     Store store = catalog.openStore(home, config, Clock.systemUTC());
     return GatewayRuntime.builder(home, settings, state)

@@ -92,14 +92,14 @@ public final class PluginCatalog {
     return List.copyOf(backends.keySet());
   }
 
-  public AgentBackend createBackend(Config config) {
+  public AgentBackend createBackend(Config config, Path home) {
     String name = backendName(config);
     AgentBackendFactory f = backends.get(name);
     if (f == null) {
       throw new ConfigException(CoreKeys.BACKEND.path(), "unknown agent backend '" + name
           + "'; available: " + String.join(", ", backends.keySet()));
     }
-    return f.create(config);
+    return f.create(config, home);
   }
 
   /** {@code agent.backend} if set, else the first backend that its own settings select. */

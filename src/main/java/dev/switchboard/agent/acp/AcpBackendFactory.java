@@ -27,7 +27,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   public static final ConfigKey<String> CWD_ROOT = ConfigKey.optional(
       "agent.acp.cwd_root", "SWITCHBOARD_ACP_CWD_ROOT", ValueType.string(), null,
       "Directory under which each conversation's agent gets its own working directory"
-      + " (default: acp-sessions in $SWITCHBOARD_HOME, else ~/.switchboard).");
+      + " (default: acp-sessions in the state directory).");
 
   public static final ConfigKey<Integer> MAX_PROCESSES = ConfigKey.optional(
       "agent.acp.max_processes", "SWITCHBOARD_ACP_MAX_PROCESSES", ValueType.integer(1, 256), 8,
@@ -50,6 +50,12 @@ public final class AcpBackendFactory implements AgentBackendFactory {
 
   @Override
   public AgentBackend create(Config config) {
+    return create(config, defaultCwdRoot(System.getenv()).getParent());
+  }
+
+  /** Conversations' directories go under {@code home}/acp-sessions unless cwd_root says. */
+  @Override
+  public AgentBackend create(Config config, Path home) {
     List<String> command = config.get(COMMAND);
     if (command == null) {
       throw new ConfigException(COMMAND.path(), "the acp backend needs the agent to run; set "
@@ -63,7 +69,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     Path root;
     String configured = config.get(CWD_ROOT);
     try {
-      root = configured != null ? Path.of(configured) : defaultCwdRoot(System.getenv());
+      root = configured != null ? Path.of(configured) : home.resolve("acp-sessions");
     } catch (InvalidPathException e) {
       throw new ConfigException(CWD_ROOT.path(), "not a valid path");
     }
@@ -77,9 +83,9 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   }
 
   /**
-   * The backend is not told the gateway's state directory, so this finds it the way the
-   * command line does without {@code --home}: {@code $SWITCHBOARD_HOME}, else ~/.switchboard.
-   * Set {@code agent.acp.cwd_root} when the gateway runs with {@code --home}.
+   * For a backend created without the gateway's state directory (tests, tools): found the way
+   * the command line does without {@code --home}: {@code $SWITCHBOARD_HOME}, else
+   * ~/.switchboard.
    */
   static Path defaultCwdRoot(Map<String, String> env) {
     String home = env.get("SWITCHBOARD_HOME");

@@ -214,6 +214,10 @@ final class AcpTurn {
       b.append("Input: ").append(s.length() > MAX_DETAIL ? s.substring(0, MAX_DETAIL) + "…" : s)
           .append('\n');
     }
+    if (option(options, "allow_once", "") == null && option(options, "allow_always", "") != null) {
+      // an approval grants more than this one action: the person must know before answering
+      b.append("Approving allows this from now on: the agent offers no one-time permission.\n");
+    }
     return b.toString().strip();
   }
 
