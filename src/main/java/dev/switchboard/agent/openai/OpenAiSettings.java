@@ -33,10 +33,12 @@ record OpenAiSettings(URI baseUrl, String apiKey, String model, List<String> mod
 
   /** The base URL without user info, query or fragment: safe to show. */
   String shownBaseUrl() {
-    return baseUrl.getScheme() + "://" + hostPort() + (baseUrl.getPath() == null ? ""
-        : baseUrl.getPath());
+    return baseUrl.getScheme() + "://" + baseUrl.getHost()
+        + (baseUrl.getPort() < 0 ? "" : ":" + baseUrl.getPort())
+        + (baseUrl.getPath() == null ? "" : baseUrl.getPath());
   }
 
+  /** "host:port", the port filled in from the scheme when the URL has none. */
   String hostPort() {
     int port = baseUrl.getPort();
     if (port < 0) {
