@@ -27,6 +27,10 @@ public interface ValueType<T> {
     return new IntegerType(min, max);
   }
 
+  static ValueType<Double> decimal(double min, double max) {
+    return new DecimalType(min, max);
+  }
+
   static ValueType<Boolean> bool() {
     return BooleanType.INSTANCE;
   }
@@ -134,6 +138,41 @@ public interface ValueType<T> {
     @Override
     public String expected() {
       return "a whole number between " + min + " and " + max;
+    }
+  }
+
+  final class DecimalType implements ValueType<Double> {
+    private static final Pattern FORM = Pattern.compile("-?\\d{1,9}(\\.\\d{1,9})?");
+    private final double min;
+    private final double max;
+
+    DecimalType(double min, double max) {
+      this.min = min;
+      this.max = max;
+    }
+
+    @Override
+    public Double parse(Object raw) {
+      double v;
+      if (isWholeMachineNumber(raw)) {
+        v = ((Number) raw).longValue();
+      } else if (raw instanceof Double || raw instanceof Float) {
+        v = ((Number) raw).doubleValue();
+      } else if (raw instanceof String s && FORM.matcher(s.trim()).matches()) {
+        v = Double.parseDouble(s.trim());
+      } else {
+        throw new IllegalArgumentException("got " + show(raw));
+      }
+      if (!(v >= min && v <= max)) {
+        throw new IllegalArgumentException("got " + show(raw) + ", which is outside " + min
+            + ".." + max);
+      }
+      return v;
+    }
+
+    @Override
+    public String expected() {
+      return "a number such as 0.7 between " + min + " and " + max;
     }
   }
 

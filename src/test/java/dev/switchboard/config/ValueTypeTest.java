@@ -365,4 +365,32 @@ class ValueTypeTest {
           .message().hasSizeLessThan(80);
     }
   }
+
+  @Nested
+  class DecimalValues {
+    private final ValueType<Double> type = ValueType.decimal(0, 2);
+
+    @Test
+    void numbersAndTextAreTaken() {
+      assertThat(type.parse(0.7d)).isEqualTo(0.7);
+      assertThat(type.parse(1L)).isEqualTo(1.0);
+      assertThat(type.parse(" 1.25 ")).isEqualTo(1.25);
+      assertThat(type.parse("2")).isEqualTo(2.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "warm", "1e3", "NaN", "0.5.1", "2.01", "-0.1"})
+    void badOrOutOfRangeValuesAreRejected(String raw) {
+      assertThatThrownBy(() -> type.parse(raw)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("got '" + raw + "'");
+    }
+
+    @Test
+    void otherTypesAreRejected() {
+      assertThatThrownBy(() -> type.parse(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> type.parse(true)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> type.parse(new BigDecimal("0.5")))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
 }

@@ -1,0 +1,239 @@
+package dev.switchboard.agent.openai;
+
+import dev.switchboard.agent.AgentException;
+import dev.switchboard.agent.TokenUsage;
+import dev.switchboard.agent.TurnControl;
+import dev.switchboard.agent.TurnOutput;
+import dev.switchboard.agent.TurnResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One turn's HTTP exchanges and what they produced, and the one place that aborts them: on
+ * cancel, and from a watchdog that enforces the idle and turn timeouts. Aborting cancels the
+ * pending request and closes the response body, which wakes the reading thread at once.
+ */
+final class Call {
+  /** Why the exchange was aborted. */
+  enum Abort { CANCELLED, IDLE, TURN_TIMEOUT }
+
+  private final TurnControl control;
+  private final Executor executor;
+  private final long idleNanos;
+  private final long deadline;
+  private final CountDownLatch aborted = new CountDownLatch(1);
+  private final ReentrantLock lock = new ReentrantLock();
+  private final StringBuilder text = new StringBuilder(); // the turn's thread only
+  private TokenUsage usage; // the turn's thread only
+  private volatile long lastActivity;
+  private volatile boolean idleWatched;
+  private volatile Abort abort;
+  private volatile boolean finished;
+  // guarded by lock
+  private CompletableFuture<?> pending;
+  private InputStream body;
+
+  Call(OpenAiSettings settings, TurnControl control, Executor executor) {
+    this.control = control;
+    this.executor = executor;
+    this.idleNanos = settings.idleTimeout().toNanos();
+    long now = System.nanoTime();
+    this.deadline = now + settings.turnTimeout().toNanos();
+    this.lastActivity = now;
+    schedule(Math.min(idleNanos, settings.turnTimeout().toNanos()));
+  }
+
+  /** Whether the idle timeout applies from now on (it does not while a full answer is made). */
+  void watchIdle(boolean on) {
+    lastActivity = System.nanoTime();
+    idleWatched = on;
+  }
+
+  /** Something arrived: a line of the stream, a keep-alive. */
+  void touch() {
+    lastActivity = System.nanoTime();
+  }
+
+  Duration remaining() {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  void cancel() {
+    abort(Abort.CANCELLED);
+  }
+
+  void attach(CompletableFuture<?> f) {
+    lock.lock();
+    try {
+      if (abort == null && !finished) {
+        pending = f;
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    f.cancel(true);
+  }
+
+  void attach(InputStream in) {
+    lock.lock();
+    try {
+      if (abort == null && !finished) {
+        body = in;
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    closeQuietly(in);
+  }
+
+  private void abort(Abort why) {
+    CompletableFuture<?> f;
+    InputStream in;
+    lock.lock();
+    try {
+      if (finished || abort != null) {
+        return;
+      }
+      abort = why;
+      f = pending;
+      in = body;
+    } finally {
+      lock.unlock();
+    }
+    aborted.countDown();
+    if (f != null) {
+      f.cancel(true);
+    }
+    if (in != null) {
+      closeQuietly(in);
+    }
+  }
+
+  /** The turn is over: nothing may be aborted any more; whatever is still open is released. */
+  void finish() {
+    CompletableFuture<?> f;
+    InputStream in;
+    lock.lock();
+    try {
+      finished = true;
+      f = pending;
+      in = body;
+      pending = null;
+      body = null;
+    } finally {
+      lock.unlock();
+    }
+    if (f != null) {
+      f.cancel(true);
+    }
+    if (in != null) {
+      closeQuietly(in);
+    }
+  }
+
+  /** Throws if the exchange was aborted: {@link OpenAiBackend.Stopped} when cancelled. */
+  void checkAborted(Failures failures) throws AgentException, OpenAiBackend.Stopped {
+    Abort why = abort;
+    if (why == Abort.CANCELLED || control.cancelled()) {
+      abort(Abort.CANCELLED);
+      throw new OpenAiBackend.Stopped();
+    }
+    if (why == Abort.IDLE) {
+      throw failures.idle();
+    }
+    if (why == Abort.TURN_TIMEOUT) {
+      throw failures.turnTimeout();
+    }
+  }
+
+  /**
+   * What a failed exchange means: the turn was stopped, timed out, interrupted, or the
+   * connection failed. Throws the first three, returns the last.
+   */
+  AgentException failed(Throwable e, Failures failures)
+      throws AgentException, OpenAiBackend.Stopped, InterruptedException {
+    checkAborted(failures);
+    if (OpenAiBackend.isInterrupt(e)) {
+      throw new InterruptedException("interrupted during a model request");
+    }
+    return failures.forIo(e, hasText());
+  }
+
+  /** Waits before a retry; an abort ends the wait. */
+  void pause(Duration wait, Failures failures)
+      throws AgentException, OpenAiBackend.Stopped, InterruptedException {
+    idleWatched = false;
+    try {
+      aborted.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      checkAborted(failures);
+      throw e;
+    }
+    checkAborted(failures);
+  }
+
+  void append(String delta, TurnOutput output) {
+    text.append(delta);
+    output.append(delta);
+  }
+
+  boolean hasText() {
+    return !text.isEmpty();
+  }
+
+  void usage(JsonNode node) {
+    TokenUsage u = OpenAiBackend.usageOf(node);
+    if (u != null) {
+      usage = u;
+    }
+  }
+
+  TurnResult result() {
+    return new TurnResult(text.toString(), usage);
+  }
+
+  private void schedule(long nanos) {
+    CompletableFuture.delayedExecutor(Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1)),
+        TimeUnit.NANOSECONDS, executor).execute(this::check);
+  }
+
+  private void check() {
+    if (finished || abort != null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - deadline >= 0) {
+      abort(Abort.TURN_TIMEOUT);
+      return;
+    }
+    long next = deadline - now;
+    if (idleWatched) {
+      long idleLeft = lastActivity + idleNanos - now;
+      if (idleLeft <= 0) {
+        abort(Abort.IDLE);
+        return;
+      }
+      next = Math.min(next, idleLeft);
+    } else {
+      next = Math.min(next, idleNanos);
+    }
+    schedule(next);
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException | RuntimeException e) {
+      // aborting: nothing to do about a failed close
+    }
+  }
+}

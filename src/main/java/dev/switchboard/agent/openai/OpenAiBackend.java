@@ -1,0 +1,309 @@
+package dev.switchboard.agent.openai;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.agent.AgentException;
+import dev.switchboard.agent.ChatMessage;
+import dev.switchboard.agent.TokenUsage;
+import dev.switchboard.agent.TurnControl;
+import dev.switchboard.agent.TurnOutput;
+import dev.switchboard.agent.TurnRequest;
+import dev.switchboard.agent.TurnResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Answers turns with {@code POST {base_url}/chat/completions} of OpenAI's Chat Completions API,
+ * streamed (server-sent events) or not.
+ *
+ * <p>What a turn does when things go wrong:
+ * <ul>
+ *   <li>429 and 5xx are retried up to {@code max_retries} times, after the server's
+ *       {@code Retry-After} or else an exponential backoff with full jitter. Only an answer that
+ *       failed before any text was shown is retried: a reply is never sent twice.
+ *   <li>A stream that breaks off after some text fails the turn with a message saying the reply
+ *       above is incomplete; the text already streamed stays in the chat.
+ *   <li>{@link TurnControl#cancel} aborts the HTTP exchange at once (the request future is
+ *       cancelled and the body stream closed, which closes the connection); {@link #run} then
+ *       returns the text streamed so far. An interrupt without a cancel throws
+ *       {@link InterruptedException}.
+ *   <li>A watchdog enforces the idle timeout (silence between stream chunks; the HTTP client's
+ *       own timeout only covers the response headers) and the turn timeout.
+ * </ul>
+ */
+public final class OpenAiBackend implements AgentBackend {
+  private static final Logger log = LoggerFactory.getLogger(OpenAiBackend.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final int MAX_BODY = 32 * 1024 * 1024;
+  private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
+
+  private final OpenAiSettings settings;
+  private final Failures failures;
+  private final ExecutorService executor;
+  private final HttpClient http;
+
+  OpenAiBackend(OpenAiSettings settings) {
+    this.settings = settings;
+    this.failures = new Failures(settings);
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    // HTTP/1.1: no h2c upgrade attempt on plain http (local servers), and closing the body
+    // closes the connection, so the server sees a /stop at once and stops generating.
+    this.http = HttpClient.newBuilder()
+        .executor(executor)
+        .connectTimeout(settings.connectTimeout())
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  @Override
+  public String describe() {
+    return "openai-compatible (" + settings.model() + " at " + settings.shownBaseUrl() + ")";
+  }
+
+  @Override
+  public String defaultModel() {
+    return settings.model();
+  }
+
+  @Override
+  public List<String> models() {
+    return settings.models();
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow();
+    executor.shutdownNow();
+  }
+
+  @Override
+  public TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
+      throws AgentException, InterruptedException {
+    String model = request.model() != null ? request.model() : settings.model();
+    byte[] body = requestBody(model, request);
+    Call call = new Call(settings, control, executor);
+    control.onCancel(call::cancel);
+    try {
+      for (int attempt = 0; ; attempt++) {
+        call.checkAborted(failures);
+        try {
+          return exchange(call, body, model, output);
+        } catch (Retry retry) {
+          Duration wait = retry.after != null ? retry.after : jitter(attempt);
+          if (attempt >= settings.maxRetries() || wait.compareTo(call.remaining()) >= 0) {
+            throw failures.forStatus(retry.status, retry.error, model, attempt);
+          }
+          log.info("model server answered HTTP {}; retry {} of {} in {} ms", retry.status,
+              attempt + 1, settings.maxRetries(), wait.toMillis());
+          call.pause(wait, failures);
+        }
+      }
+    } catch (Stopped s) {
+      return call.result();
+    } finally {
+      call.finish();
+    }
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
+  private Duration jitter(int attempt) {
+    long bound = Math.min(BACKOFF_CAP.toMillis(),
+        settings.backoffBase().toMillis() << Math.min(attempt, 20));
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound + 1));
+  }
+
+  byte[] requestBody(String model, TurnRequest request) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("model", model);
+    ArrayNode messages = root.putArray("messages");
+    String system = settings.systemPrompt();
+    if (system != null) {
+      messages.addObject().put("role", "system").put("content", system);
+    }
+    for (ChatMessage m : HistoryBudget.fit(system, request.history(), request.text(),
+        settings.contextTokens())) {
+      String role = ChatMessage.ASSISTANT.equals(m.role()) ? "assistant" : "user";
+      messages.addObject().put("role", role).put("content", m.text());
+    }
+    messages.addObject().put("role", "user").put("content", request.text());
+    root.put("stream", settings.stream());
+    if (settings.stream()) {
+      root.putObject("stream_options").put("include_usage", true);
+    }
+    if (settings.temperature() != null) {
+      root.put("temperature", settings.temperature());
+    }
+    if (settings.maxTokens() != null) {
+      root.put("max_tokens", settings.maxTokens());
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  private TurnResult exchange(Call call, byte[] body, String model, TurnOutput output)
+      throws AgentException, InterruptedException, Retry, Stopped {
+    HttpRequest.Builder req = HttpRequest.newBuilder(settings.completionsUri())
+        .header("Content-Type", "application/json")
+        .header("Accept", settings.stream() ? "text/event-stream" : "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (settings.apiKey() != null) {
+      req.header("Authorization", "Bearer " + settings.apiKey());
+    }
+    // Streaming: the headers come with the first chunk, so the silence before them counts too.
+    call.watchIdle(settings.stream());
+    CompletableFuture<HttpResponse<InputStream>> pending =
+        http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    call.attach(pending);
+    HttpResponse<InputStream> response;
+    try {
+      response = pending.get();
+    } catch (InterruptedException e) {
+      pending.cancel(true);
+      throw call.failed(e, failures);
+    } catch (ExecutionException | CancellationException e) {
+      throw call.failed(e, failures);
+    }
+    try (InputStream in = response.body()) {
+      call.attach(in);
+      call.watchIdle(true);
+      int status = response.statusCode();
+      if (status != 200) {
+        String text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        Failures.ServerError error = Failures.ServerError.parse(text);
+        if (Failures.retryable(status, error)) {
+          throw new Retry(status, error, Failures.retryAfter(
+              response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
+        }
+        throw failures.forStatus(status, error, model, 0);
+      }
+      return settings.stream() ? readStream(call, in, model, output)
+          : readWhole(call, in, model, output);
+    } catch (IOException e) {
+      throw call.failed(e, failures);
+    }
+  }
+
+  private TurnResult readStream(Call call, InputStream in, String model, TurnOutput output)
+      throws IOException, AgentException, InterruptedException, Stopped {
+    SseReader events = new SseReader(in, call::touch);
+    boolean done = false;
+    String finish = null;
+    String data;
+    while ((data = events.next()) != null) {
+      if (data.strip().equals("[DONE]")) {
+        done = true;
+        break;
+      }
+      JsonNode chunk = parse(data);
+      if (chunk.has("error")) {
+        throw failures.inBody(chunk.get("error"), model);
+      }
+      call.usage(chunk.path("usage"));
+      JsonNode choice = chunk.path("choices").path(0);
+      JsonNode content = choice.path("delta").path("content");
+      if (content.isString() && !content.stringValue().isEmpty()) {
+        call.append(content.stringValue(), output);
+      }
+      if (choice.path("finish_reason").isString()) {
+        finish = choice.path("finish_reason").stringValue();
+      }
+    }
+    call.checkAborted(failures); // a close by /stop or the watchdog can look like a clean end
+    if (!done && finish == null) {
+      throw call.hasText() ? failures.brokenOff() : failures.malformed("empty stream");
+    }
+    return call.result();
+  }
+
+  private TurnResult readWhole(Call call, InputStream in, String model, TurnOutput output)
+      throws IOException, AgentException, InterruptedException, Stopped {
+    byte[] bytes = in.readNBytes(MAX_BODY);
+    call.checkAborted(failures);
+    JsonNode root = parse(new String(bytes, StandardCharsets.UTF_8));
+    if (root.has("error")) {
+      throw failures.inBody(root.get("error"), model);
+    }
+    JsonNode content = root.path("choices").path(0).path("message").path("content");
+    if (!content.isString() && !content.isNull()) {
+      throw failures.malformed("no choices[0].message.content");
+    }
+    call.usage(root.path("usage"));
+    if (content.isString() && !content.stringValue().isEmpty()) {
+      call.append(content.stringValue(), output);
+    }
+    return call.result();
+  }
+
+  private JsonNode parse(String json) throws AgentException {
+    try {
+      return JSON.readTree(json);
+    } catch (JacksonException e) {
+      throw failures.malformed(json.length() > 80 ? json.substring(0, 80) + "..." : json);
+    }
+  }
+
+  /** A 429 or 5xx answer, to be retried if the budget allows. */
+  static final class Retry extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final transient Failures.ServerError error;
+    final transient Duration after;
+
+    Retry(int status, Failures.ServerError error, Duration after) {
+      super(null, null, false, false);
+      this.status = status;
+      this.error = error;
+      this.after = after;
+    }
+  }
+
+  /** The turn was cancelled: return what was streamed so far. */
+  static final class Stopped extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Turns an {@link InterruptedIOException} and friends into their meaning. */
+  static boolean isInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof InterruptedIOException
+          && !(t instanceof java.net.http.HttpTimeoutException)) {
+        return true;
+      }
+    }
+    return Thread.currentThread().isInterrupted();
+  }
+
+  static TokenUsage usageOf(JsonNode usage) {
+    if (!usage.isObject()) {
+      return null;
+    }
+    long in = Math.max(0, usage.path("prompt_tokens").asLong(0));
+    long out = Math.max(0, usage.path("completion_tokens").asLong(0));
+    return new TokenUsage(in, out);
+  }
+}
