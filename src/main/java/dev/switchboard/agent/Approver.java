@@ -17,7 +17,9 @@ public interface Approver {
   /**
    * @param title one line: "Run `npm test`", "Edit src/App.java"
    * @param details more lines shown under it, may be empty
-   * @throws InterruptedException when the turn is cancelled while waiting
+   * @return {@link Decision#CANCELLED} when the turn is cancelled while waiting (the thread
+   *     may then be interrupted too)
+   * @throws InterruptedException when the thread is interrupted for another reason
    */
   Decision ask(String title, String details) throws InterruptedException;
 }

@@ -61,6 +61,14 @@ final class ChatApprover implements Approver {
             + ": denied.", key + ":timeout");
       } catch (ExecutionException e) {
         throw new IllegalStateException("an approval cannot fail", e);
+      } catch (InterruptedException e) {
+        if (!control.cancelled()) {
+          throw e;
+        }
+        // a cancel both completes the answer and may interrupt this thread, in either order:
+        // the backend hears CANCELLED either way, and the interrupt stays set for it
+        Thread.currentThread().interrupt();
+        decision = Decision.CANCELLED;
       }
       log.info("approval in {}: {} -> {}", sessionKey, title, decision);
       return decision;

@@ -41,7 +41,7 @@ class OpenAiBackendFactoryTest {
   void aMissingModelIsAConfigErrorNamingTheKey() {
     Config config = load(Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1"));
 
-    assertThatThrownBy(() -> CATALOG.createBackend(config))
+    assertThatThrownBy(() -> CATALOG.createBackend(config, home))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
           assertThat(e.key()).isEqualTo("agent.openai.model");
           assertThat(e.getMessage()).contains("SWITCHBOARD_MODEL");
@@ -54,7 +54,7 @@ class OpenAiBackendFactoryTest {
   void aBadBaseUrlIsAConfigErrorNamingTheKeyWithoutEchoingCredentials(String url) {
     Config config = load(Map.of("OPENAI_BASE_URL", url, "SWITCHBOARD_MODEL", "m"));
 
-    assertThatThrownBy(() -> CATALOG.createBackend(config))
+    assertThatThrownBy(() -> CATALOG.createBackend(config, home))
         .isInstanceOfSatisfying(ConfigException.class, e -> {
           assertThat(e.key()).isEqualTo("agent.openai.base_url");
           assertThat(e.getMessage()).doesNotContain("hunter2");
@@ -101,7 +101,7 @@ class OpenAiBackendFactoryTest {
     Config config = load(Map.of("OPENAI_BASE_URL", "https://api.openai.com/v1",
         "SWITCHBOARD_MODEL", "gpt-4o-mini", "OPENAI_API_KEY", "sk-secretvalue123"));
 
-    try (AgentBackend backend = CATALOG.createBackend(config)) {
+    try (AgentBackend backend = CATALOG.createBackend(config, home)) {
       assertThat(backend.describe())
           .isEqualTo("openai-compatible (gpt-4o-mini at https://api.openai.com/v1)");
       assertThat(backend.models()).isEqualTo(List.of());
