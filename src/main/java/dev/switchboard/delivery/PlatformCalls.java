@@ -7,6 +7,7 @@ import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * time the platform asked plus jitter, then tries again; a transient failure (5xx, refused
  * connection) backs off exponentially with full jitter; a failure whose outcome is unknown is
  * never retried (the message may already be in the chat), and neither is a fatal one.
+ *
+ * <p>One call at a time per chat: a notice and a reply to the same chat (a "⏳ Queued" next to a
+ * streamed answer) would otherwise both be in flight when the platform answers one of them with
+ * 429, and the other would reach it inside the pause; one at a time also keeps their order.
  */
 final class PlatformCalls {
   private static final Logger log = LoggerFactory.getLogger(PlatformCalls.class);
@@ -34,6 +39,14 @@ final class PlatformCalls {
   private final Sleeper sleeper;
   private final RandomGenerator random;
   private final ConcurrentHashMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  /** Chats with a call in flight or waiting; an entry lives while someone uses it. */
+  private final ConcurrentHashMap<String, ChatTurn> inFlight = new ConcurrentHashMap<>();
+
+  /** The right to call the platform for one chat, and how many want it. */
+  private static final class ChatTurn {
+    final ReentrantLock lock = new ReentrantLock();
+    int users; // changed only inside ConcurrentHashMap.compute for its key
+  }
 
   PlatformCalls(Outbound outbound, Ticker ticker, Sleeper sleeper, RandomGenerator random) {
     this.outbound = outbound;
@@ -55,19 +68,58 @@ final class PlatformCalls {
 
   /** An edit that is skipped rather than delayed when the chat has no token (previews). */
   boolean editIfAllowed(MessageRef message, String text) throws PlatformException {
-    if (!limiter(message.chat()).tryAcquire(chatKey(message.chat()))) {
-      return false;
-    }
+    String key = message.chat().platform() + ":" + chatKey(message.chat());
+    ChatTurn turn = join(key);
     try {
-      outbound.edit(message, text);
-      return true;
-    } catch (PlatformException e) {
-      honourRateLimit(message.chat(), e);
-      throw e;
+      if (!turn.lock.tryLock()) {
+        return false; // another call to this chat is in flight
+      }
+      try {
+        if (!limiter(message.chat()).tryAcquire(chatKey(message.chat()))) {
+          return false;
+        }
+        outbound.edit(message, text);
+        return true;
+      } catch (PlatformException e) {
+        honourRateLimit(message.chat(), e);
+        throw e;
+      } finally {
+        turn.lock.unlock();
+      }
+    } finally {
+      leave(key);
     }
   }
 
+  private ChatTurn join(String key) {
+    return inFlight.compute(key, (k, t) -> {
+      ChatTurn v = t == null ? new ChatTurn() : t;
+      v.users++;
+      return v;
+    });
+  }
+
+  private void leave(String key) {
+    inFlight.computeIfPresent(key, (k, t) -> --t.users == 0 ? null : t);
+  }
+
   private <T> T withRetries(ChatRef chat, Call<T> call)
+      throws PlatformException, InterruptedException {
+    String key = chat.platform() + ":" + chatKey(chat);
+    ChatTurn turn = join(key);
+    try {
+      turn.lock.lockInterruptibly();
+      try {
+        return callWithRetries(chat, call);
+      } finally {
+        turn.lock.unlock();
+      }
+    } finally {
+      leave(key);
+    }
+  }
+
+  private <T> T callWithRetries(ChatRef chat, Call<T> call)
       throws PlatformException, InterruptedException {
     int transientFailures = 0;
     int rateLimited = 0;

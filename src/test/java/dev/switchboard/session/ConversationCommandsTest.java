@@ -340,4 +340,52 @@ class ConversationCommandsTest {
     // the final reply is the agent's words alone
     assertThat(chat.texts("alice")).contains("shown answer");
   }
+
+  @Test
+  void aBurstUnderQueueIsAnsweredInOrderOnce() throws Exception {
+    GatedBackend backend = new GatedBackend();
+    backend.finishAll();
+    start(DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE), backend);
+    for (int i = 1; i <= 20; i++) {
+      chat.deliver("alice", "m" + i);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> backend.finished().size() == 20);
+    assertThat(backend.finished()).containsExactly(
+        java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "m" + i)
+            .toArray(String[]::new));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("done: ")).hasSize(20));
+    assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("done: "))
+        .containsExactly(java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(i -> "done: m" + i).toArray(String[]::new));
+  }
+
+  @Test
+  void aBurstUnderInterruptStopsTheRunningTurnOnceAndAnswersTheRestInOrder() throws Exception {
+    GatedBackend backend = new GatedBackend();
+    start(DispatcherSettings.defaults(), backend);
+    // m1 hears the cancel only once the whole burst is queued: no other turn can start early
+    backend.ignoreCancel(true);
+    chat.deliver("alice", "m1");
+    assertThat(backend.awaitStart(5).text()).isEqualTo("m1");
+    for (int i = 2; i <= 20; i++) {
+      chat.deliver("alice", "m" + i);
+    }
+    SessionKey alice = SessionKey.of(chat.message("alice", "x"), true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.queuedMessages(alice) == 19);
+    backend.ignoreCancel(false);
+    backend.finish("m1");
+    // m1 was interrupted by the burst; the burst's messages then run one by one, in order
+    for (int i = 2; i <= 20; i++) {
+      assertThat(backend.awaitStart(5).text()).isEqualTo("m" + i);
+      backend.finish("m" + i);
+    }
+    awaitSays("done: m20");
+    assertThat(backend.finished()).containsExactly(
+        java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "m" + i)
+            .toArray(String[]::new));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(listener.finished).containsEntry("m1", "superseded")
+            .containsEntry("m20", "answered"));
+  }
 }
