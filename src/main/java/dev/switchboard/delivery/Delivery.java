@@ -36,10 +36,20 @@ public final class Delivery {
 
   public Delivery(Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper,
       RandomGenerator random) {
+    this(outbound, outbox, ticker, sleeper, random, DeliveryEvents.NONE);
+  }
+
+  /** @param events where sends, retries and 429s are reported (the gateway's metrics) */
+  public Delivery(Outbound outbound, Outbox outbox, Ticker ticker, DeliveryEvents events) {
+    this(outbound, outbox, ticker, Sleeper.SYSTEM, ThreadLocalRandom.current(), events);
+  }
+
+  Delivery(Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper,
+      RandomGenerator random, DeliveryEvents events) {
     this.outbound = outbound;
     this.outbox = outbox;
     this.ticker = ticker;
-    this.calls = new PlatformCalls(outbound, ticker, sleeper, random);
+    this.calls = new PlatformCalls(outbound, ticker, sleeper, random, events);
   }
 
   /**

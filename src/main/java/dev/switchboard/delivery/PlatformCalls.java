@@ -48,7 +48,15 @@ final class PlatformCalls {
     int users; // changed only inside ConcurrentHashMap.compute for its key
   }
 
+  private final DeliveryEvents events;
+
   PlatformCalls(Outbound outbound, Ticker ticker, Sleeper sleeper, RandomGenerator random) {
+    this(outbound, ticker, sleeper, random, DeliveryEvents.NONE);
+  }
+
+  PlatformCalls(Outbound outbound, Ticker ticker, Sleeper sleeper, RandomGenerator random,
+      DeliveryEvents events) {
+    this.events = events;
     this.outbound = outbound;
     this.ticker = ticker;
     this.sleeper = sleeper;
@@ -56,7 +64,9 @@ final class PlatformCalls {
   }
 
   MessageRef send(ChatRef chat, String text) throws PlatformException, InterruptedException {
-    return withRetries(chat, () -> outbound.send(chat, text));
+    MessageRef sent = withRetries(chat, () -> outbound.send(chat, text));
+    events.sent(chat.platform());
+    return sent;
   }
 
   void edit(MessageRef message, String text) throws PlatformException, InterruptedException {
@@ -140,6 +150,7 @@ final class PlatformCalls {
             if (++transientFailures > MAX_TRANSIENT_RETRIES) {
               throw e;
             }
+            events.retried(chat.platform());
             Duration backoff = backoff(transientFailures);
             log.info("{} failed ({}); retrying in {} ms", chat, e.getMessage(),
                 backoff.toMillis());
@@ -158,6 +169,7 @@ final class PlatformCalls {
     // Up to 20% extra so many chats told "retry after 3" do not all come back at once.
     Duration wait = e.retryAfter().plusMillis((long) (e.retryAfter().toMillis() * 0.2
         * random.nextDouble()) + 1);
+    events.rateLimited(chat.platform());
     log.info("{} rate-limited by the platform; waiting {} ms", chat, wait.toMillis());
     limiter(chat).pause(chatKey(chat), wait, false);
   }

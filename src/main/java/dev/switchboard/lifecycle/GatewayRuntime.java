@@ -10,6 +10,7 @@ import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.http.HealthEndpoints;
+import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.CommandInfo;
@@ -30,7 +31,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +72,9 @@ public final class GatewayRuntime implements GatewayControl {
   private final Store store;
   private final Authorizer authorizer;
   private final InboundPipeline pipeline;
+  private final GatewayMetrics metrics;
+  /** When each running turn started, by message, for the turn-duration histogram. */
+  private final Map<String, Long> turnStarts = new ConcurrentHashMap<>();
   private final HardDeadline hardDeadline;
   private final StopCoordinator stops;
   private final StopSequence stopSequence;
@@ -100,7 +106,8 @@ public final class GatewayRuntime implements GatewayControl {
       stops().request(StopRequest.crash(reason));
     });
     this.router = new PlatformRouter(b.adapters);
-    this.delivery = new Delivery(router, store.outbox(), ticker);
+    this.metrics = new GatewayMetrics();
+    this.delivery = new Delivery(router, store.outbox(), ticker, metrics);
     CommandTable commands = CommandTable.standard(List.of());
     CredentialLocks credentialLocks = new CredentialLocks(b.credentialLockDir);
     this.dispatcher = new Dispatcher(settings.dispatcher(), backend, delivery, commands, this,
@@ -120,11 +127,23 @@ public final class GatewayRuntime implements GatewayControl {
     }, home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
     this.http = b.httpServer;
+    metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size,
+        () -> (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
+      MetricsEndpoint.install(http, metrics::scrape);
     }
+    AutoCloseable httpThenMetrics = () -> {
+      try {
+        if (http != null) {
+          http.close();
+        }
+      } finally {
+        metrics.close();
+      }
+    };
     this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
-        notifier, serviceManager, relaunch, store, http == null ? () -> { } : http, ticker);
+        notifier, serviceManager, relaunch, store, httpThenMetrics, ticker);
     this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
         b.startThread);
   }
@@ -236,7 +255,10 @@ public final class GatewayRuntime implements GatewayControl {
     for (PlatformSlot slot : slots) {
       connecting.add(Thread.ofVirtual().name("connect " + slot.name()).start(() -> {
         try {
-          slot.connect(pipeline, settings.connectTimeout());
+          slot.connect(m -> {
+            metrics.received(m.chat().platform());
+            pipeline.accept(m);
+          }, settings.connectTimeout());
         } catch (InterruptedException e) {
           log.info("{}: connect abandoned, the gateway is stopping", slot.name());
         }
@@ -296,6 +318,9 @@ public final class GatewayRuntime implements GatewayControl {
    */
   private void recordIntent(StopRequest r, int code, boolean duringStartup) {
     boolean restart = r.kind() == StopKind.RESTART;
+    if (restart) {
+      metrics.restartRequested();
+    }
     log.info("{} requested by {}; exit code will be {}{}", restart ? "restart" : "stop",
         r.source(), code, restart && serviceManager == ServiceManager.NONE
             ? " and a detached copy will be started" : "");
@@ -427,17 +452,28 @@ public final class GatewayRuntime implements GatewayControl {
 
     @Override
     public int started(InboundMessage message) {
+      turnStarts.put(message.dedupeKey(), ticker.nanos());
       return store.journal().markRunning(message);
     }
 
     @Override
     public void finished(InboundMessage message, String outcome) {
       store.journal().markDone(message, outcome);
+      turnEnded(message, outcome);
     }
 
     @Override
     public void deferred(InboundMessage message, DrainReason reason) {
       store.journal().markPending(message);
+      turnEnded(message, "deferred");
+    }
+
+    /** Commands and refused messages never started a turn: they are not timed. */
+    private void turnEnded(InboundMessage message, String outcome) {
+      Long started = turnStarts.remove(message.dedupeKey());
+      if (started != null) {
+        metrics.turnEnded(Duration.ofNanos(ticker.nanos() - started), outcome);
+      }
     }
   }
 

@@ -691,6 +691,16 @@ public final class Dispatcher {
     left.forEach(m -> listener.deferred(m, reason));
   }
 
+  /** Messages waiting behind running turns, in all sessions. */
+  public int queuedMessages() {
+    lock.lock();
+    try {
+      return lanes.values().stream().mapToInt(l -> l.waiting.size()).sum();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public int activeTurns() {
     lock.lock();
     try {

@@ -1,0 +1,130 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.delivery.DeliveryEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
+import jdk.management.VirtualThreadSchedulerMXBean;
+
+/**
+ * The gateway's meters, scraped in Prometheus text format at {@code /metrics}: messages received
+ * and sent per platform, delivery retries and 429s per platform, turn durations by outcome,
+ * active turns, queued messages, connected platforms, and the JVM's memory, GC, threads
+ * (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does the work;
+ * this class only names the meters.
+ */
+final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
+  /** Buckets of the turn-duration histogram: agent turns take from milliseconds to minutes. */
+  private static final Duration[] TURN_BUCKETS = {Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120),
+      Duration.ofSeconds(300)};
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  GatewayMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    VirtualThreadSchedulerMXBean vts =
+        ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
+    if (vts != null) {
+      gauge("jvm.threads.virtual.scheduler.pool", vts,
+          VirtualThreadSchedulerMXBean::getPoolSize,
+          "Platform threads carrying virtual threads");
+      gauge("jvm.threads.virtual.mounted", vts,
+          VirtualThreadSchedulerMXBean::getMountedVirtualThreadCount,
+          "Virtual threads running on a carrier now");
+      gauge("jvm.threads.virtual.queued", vts,
+          VirtualThreadSchedulerMXBean::getQueuedVirtualThreadCount,
+          "Virtual threads ready to run, waiting for a carrier");
+    }
+  }
+
+  private <T> void gauge(String name, T source, ToDoubleFunction<T> value, String help) {
+    // strongly: Micrometer holds a gauge's source weakly by default, and a lambda nobody else
+    // holds would be collected, leaving the gauge reading NaN
+    Gauge.builder(name, source, value).description(help).strongReference(true)
+        .register(registry);
+  }
+
+  /** The gateway's own gauges, read at each scrape. */
+  void watch(IntSupplier activeTurns, IntSupplier queuedMessages, IntSupplier platforms,
+      IntSupplier connectedPlatforms) {
+    gauge("switchboard.turns.active", activeTurns, IntSupplier::getAsInt,
+        "Agent turns running now");
+    gauge("switchboard.messages.queued", queuedMessages, IntSupplier::getAsInt,
+        "Messages waiting for a turn, in all sessions");
+    gauge("switchboard.platforms.enabled", platforms, IntSupplier::getAsInt,
+        "Chat platforms enabled");
+    gauge("switchboard.platforms.connected", connectedPlatforms, IntSupplier::getAsInt,
+        "Chat platforms connected now");
+  }
+
+  /** A platform delivered a message (redeliveries included; the journal drops them after). */
+  void received(String platform) {
+    counter("switchboard.messages.received", platform, "Messages platforms delivered").increment();
+  }
+
+  @Override
+  public void sent(String platform) {
+    counter("switchboard.messages.sent", platform, "Messages (and parts) sent").increment();
+  }
+
+  @Override
+  public void retried(String platform) {
+    counter("switchboard.delivery.retries", platform, "Sends retried after a transient failure")
+        .increment();
+  }
+
+  @Override
+  public void rateLimited(String platform) {
+    counter("switchboard.delivery.rate_limited", platform, "429 answers from the platform")
+        .increment();
+  }
+
+  /** A turn ended: answered, failed, stopped, superseded, deferred or undelivered. */
+  void turnEnded(Duration took, String outcome) {
+    Timer.builder("switchboard.turn.duration").description("Agent turns, start to last reply")
+        .tag("outcome", outcome).serviceLevelObjectives(TURN_BUCKETS).register(registry)
+        .record(took);
+  }
+
+  /** A restart was asked for (/restart, SIGUSR1, the CLI); the process then exits. */
+  void restartRequested() {
+    Counter.builder("switchboard.restarts.requested").description("Restarts asked for")
+        .register(registry).increment();
+  }
+
+  private Counter counter(String name, String platform, String help) {
+    return Counter.builder(name).description(help).tag("platform", platform).register(registry);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.switchboard.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.agent.echo.EchoBackend;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.testing.InMemoryAdapter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics of a gateway in this JVM: Prometheus text that follows what the gateway did. */
+class MetricsEndpointTest {
+  /** A sample line of the text format: name, optional labels, a value, optional timestamp. */
+  private static final Pattern SAMPLE = Pattern.compile(
+      "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})?"
+          + " (-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)( -?[0-9]+)?");
+  private static final Pattern COMMENT = Pattern.compile(
+      "# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]*"
+          + " (counter|gauge|histogram|summary|untyped))");
+
+  @TempDir Path home;
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final InMemoryAdapter chat = new InMemoryAdapter("chat");
+  private RuntimeHarness h;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (h != null && h.runtime != null && !h.exitFuture().isDone()) {
+      h.runtime.onSignal("INT");
+      h.exitCode();
+    }
+    client.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://" + h.state().http() + path))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static double value(String body, String sample) {
+    return body.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(sample.length() + 1).split(" ")[0]))
+        .orElseThrow(() -> new AssertionError("no sample " + sample + " in:\n" + body));
+  }
+
+  @Test
+  void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
+    h = new RuntimeHarness(home);
+    h.adapters.add(chat);
+    h.backend = new EchoBackend(Duration.ZERO);
+    h.httpServer = new HttpServer("127.0.0.1", 0);
+    h.start();
+
+    chat.deliver("alice", "hello");
+    chat.deliver("bob", "/status");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(chat.transcript("alice")).contains("hello"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(chat.transcript("bob")).contains("Session:"));
+
+    // gauges must survive a collection (Micrometer's default weak reference would not)
+    System.gc();
+    HttpResponse<String> r = get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
+    String body = r.body();
+    List<String> bad = body.lines().filter(l -> !l.isEmpty()
+        && !SAMPLE.matcher(l).matches() && !COMMENT.matcher(l).matches()).toList();
+    assertThat(bad).as("lines that are not Prometheus text format").isEmpty();
+
+    assertThat(value(body, "switchboard_messages_received_total{platform=\"chat\"}"))
+        .isEqualTo(2.0);
+    assertThat(value(body, "switchboard_messages_sent_total{platform=\"chat\"}"))
+        .isGreaterThanOrEqualTo(2.0);
+    // the echo turn was timed; /status is a command, not a turn
+    assertThat(value(body, "switchboard_turn_duration_seconds_count{outcome=\"answered\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(body,
+        "switchboard_turn_duration_seconds_bucket{outcome=\"answered\",le=\"+Inf\"}"))
+        .isEqualTo(1.0);
+    assertThat(value(body, "switchboard_turns_active")).isZero();
+    assertThat(value(body, "switchboard_messages_queued")).isZero();
+    assertThat(value(body, "switchboard_platforms_connected")).isEqualTo(1.0);
+    assertThat(value(body, "switchboard_platforms_enabled")).isEqualTo(1.0);
+    assertThat(body).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads",
+        "jvm_threads_virtual_scheduler_pool", "process_uptime_seconds");
+
+    HttpResponse<String> post = client.send(HttpRequest.newBuilder(
+        URI.create("http://" + h.state().http() + "/metrics"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+}
