@@ -93,6 +93,8 @@ public final class Dispatcher {
   private final BlockingQueue<InboundMessage> intake;
   private final Heartbeat loopHeartbeat;
   private final PendingApprovals approvals = new PendingApprovals();
+  /** Messages resumed from the previous process whose turns have not started yet. */
+  private final Set<String> resumed = ConcurrentHashMap.newKeySet();
   /** Sessions that chose their own busy policy with /busy, by session key. */
   private final Map<String, BusyPolicy> busyPolicies = new ConcurrentHashMap<>();
 
@@ -141,6 +143,16 @@ public final class Dispatcher {
 
   public Heartbeat heartbeat() {
     return loopHeartbeat;
+  }
+
+  /**
+   * Takes a message the previous process left unanswered. Its turn is not interrupted by newer
+   * messages whatever the busy policy: its sender already waited through a restart, and what
+   * they wrote meanwhile queues behind it, in order.
+   */
+  public void submitResumed(InboundMessage message) throws InterruptedException {
+    resumed.add(message.dedupeKey());
+    submit(message);
   }
 
   /**
@@ -201,6 +213,7 @@ public final class Dispatcher {
   private void route(InboundMessage m) {
     Optional<CommandTable.Invocation> invocation = CommandTable.parse(m.text());
     if (invocation.isPresent()) {
+      resumed.remove(m.dedupeKey()); // a command has no turn to protect
       runCommand(m, invocation.get());
     } else {
       enqueueTurn(m, false);
@@ -285,7 +298,7 @@ public final class Dispatcher {
         } else {
           int ahead = lane.waiting.size() + (lane.current != null ? 1 : 0);
           lane.waiting.add(m);
-          if (lane.current != null && policy == BusyPolicy.INTERRUPT) {
+          if (lane.current != null && policy == BusyPolicy.INTERRUPT && !lane.current.resumed) {
             toSupersede = lane.current;
             acknowledgement = "\u23f9 Stopping the current reply to answer this one.";
           } else if (ahead > 0) {
@@ -399,6 +412,7 @@ public final class Dispatcher {
             return;
           }
           turn = new RunningTurn(lane, lane.waiting.poll(), Thread.currentThread());
+          turn.resumed = resumed.remove(turn.message.dedupeKey());
           lane.current = turn;
           running.add(turn);
           count = running.size();
@@ -759,6 +773,8 @@ public final class Dispatcher {
     final Thread thread;
     final TurnControl control = new TurnControl();
     boolean interruptible = true; // guarded by the dispatcher's lock
+    /** Left by the previous process: newer messages queue behind it. Guarded by the lock. */
+    boolean resumed;
 
     RunningTurn(Lane lane, InboundMessage message, Thread thread) {
       this.lane = lane;

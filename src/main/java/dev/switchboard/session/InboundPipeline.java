@@ -72,12 +72,18 @@ public final class InboundPipeline implements InboundHandler {
     }
     // New messages wait until what the last process left is queued, so order is kept.
     resumed.await();
-    admit(message);
+    admit(message, false);
   }
 
-  private void admit(InboundMessage m) throws InterruptedException {
+  private void admit(InboundMessage m, boolean resumed) throws InterruptedException {
     switch (authorizer.decide(m)) {
-      case ALLOWED -> dispatcher.submit(m);
+      case ALLOWED -> {
+        if (resumed) {
+          dispatcher.submitResumed(m);
+        } else {
+          dispatcher.submit(m);
+        }
+      }
       case PAIR -> {
         offerPairing(m);
         journal.markDone(m, "pairing");
@@ -138,7 +144,7 @@ public final class InboundPipeline implements InboundHandler {
         if (e.status() == InboundJournal.Status.RUNNING && !shouldRunAgain(e)) {
           continue;
         }
-        admit(m);
+        admit(m, true);
         queued++;
       }
     } finally {

@@ -388,4 +388,26 @@ class ConversationCommandsTest {
         assertThat(listener.finished).containsEntry("m1", "superseded")
             .containsEntry("m20", "answered"));
   }
+
+  @Test
+  void aMessageLeftByThePreviousProcessIsNotInterruptedByOneWrittenMeanwhile() throws Exception {
+    GatedBackend backend = new GatedBackend();
+    start(DispatcherSettings.defaults(), backend); // interrupt
+    dispatcher.submitResumed(chat.message("alice", "asked before the crash"));
+    assertThat(backend.awaitStart(5).text()).isEqualTo("asked before the crash");
+    chat.deliver("alice", "written while it was down");
+    awaitSays("\u23f3 Queued: 1 message is ahead of this one.");
+    backend.finish("asked before the crash");
+    assertThat(backend.awaitStart(5).text()).isEqualTo("written while it was down");
+    backend.finish("written while it was down");
+    awaitSays("done: written while it was down");
+    assertThat(chat.transcript("alice")).contains("done: asked before the crash")
+        .doesNotContain("Interrupted by your next message");
+    // the next new message interrupts as usual
+    chat.deliver("alice", "third");
+    backend.awaitStart(5);
+    chat.deliver("alice", "fourth");
+    awaitSays("\u23f9 Stopping the current reply to answer this one.");
+    backend.finishAll();
+  }
 }
