@@ -14,6 +14,14 @@ public interface AgentBackend extends AutoCloseable {
   TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
       throws AgentException, InterruptedException;
 
+  /**
+   * Whether turns need {@link TurnRequest#history()}; a backend that answers from the message
+   * alone says no, and the gateway skips reading the transcript for it.
+   */
+  default boolean usesHistory() {
+    return true;
+  }
+
   /** The model used when a session chose none; null for a backend without models. */
   default String defaultModel() {
     return null;

@@ -15,6 +15,7 @@ import dev.switchboard.store.Conversations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,17 +73,19 @@ final class TurnExecution {
    */
   String run(Runnable closeInterruptWindow, Supplier<DrainReason> drainReason) {
     int generation = conversations.generation(sessionKey);
-    List<ChatMessage> history = history(generation);
+    List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
+    Map<String, String> own = conversations.settings(sessionKey);
     if (attempt == 1) {
       conversations.append(sessionKey, generation, "user", message.text());
     }
     ReplyStream stream = delivery.openReply(message, attempt);
     TurnRequest request = new TurnRequest(sessionKey + "#" + generation, message.chat(),
         message.sender(), message.text(), history,
-        conversations.setting(sessionKey, SessionSettings.MODEL).orElse(null),
+        own.get(SessionSettings.MODEL),
         new ChatApprover(sessionKey, message, attempt, delivery, approvals, control,
             settings.approvalTimeout()));
-    AgentText agentText = new AgentText(stream, showToolProgress());
+    AgentText agentText = new AgentText(stream, own.containsKey(SessionSettings.TOOLS)
+        ? SessionSettings.ON.equals(own.get(SessionSettings.TOOLS)) : settings.toolProgress());
     String text = null;
     String failure = null;
     boolean interrupted = false;
@@ -156,11 +159,6 @@ final class TurnExecution {
       out.removeFirst();
     }
     return out;
-  }
-
-  private boolean showToolProgress() {
-    return conversations.setting(sessionKey, SessionSettings.TOOLS)
-        .map(SessionSettings.ON::equals).orElse(settings.toolProgress());
   }
 
   /**

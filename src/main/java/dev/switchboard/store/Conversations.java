@@ -41,6 +41,9 @@ public interface Conversations {
   /** A session's own setting (made with a command), if it has one. */
   Optional<String> setting(String sessionKey, String name);
 
+  /** All of a session's own settings, by name. */
+  Map<String, String> settings(String sessionKey);
+
   /** Sets a session's setting; {@code null} removes it. */
   void setSetting(String sessionKey, String name, String value);
 

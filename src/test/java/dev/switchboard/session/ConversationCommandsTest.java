@@ -210,6 +210,8 @@ class ConversationCommandsTest {
     }
 
     final BlockingQueue<Turn> turns = new LinkedBlockingQueue<>();
+    final BlockingQueue<TurnRequest> requests = new LinkedBlockingQueue<>();
+    boolean usesHistory = true;
 
     @Override
     public String describe() {
@@ -217,8 +219,14 @@ class ConversationCommandsTest {
     }
 
     @Override
+    public boolean usesHistory() {
+      return usesHistory;
+    }
+
+    @Override
     public TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
         throws InterruptedException {
+      requests.add(request);
       Turn next = turns.poll(5, TimeUnit.SECONDS);
       if (next == null) {
         throw new AssertionError("no scripted turn for " + request.text());
@@ -409,5 +417,23 @@ class ConversationCommandsTest {
     chat.deliver("alice", "fourth");
     awaitSays("\u23f9 Stopping the current reply to answer this one.");
     backend.finishAll();
+  }
+
+  @Test
+  void aBackendThatNeedsNoHistoryGetsNone() throws Exception {
+    ScriptedBackend backend = new ScriptedBackend();
+    backend.usesHistory = false;
+    backend.turns.add((r, o, c) -> new TurnResult("first answer"));
+    backend.turns.add((r, o, c) -> new TurnResult("second answer"));
+    start(DispatcherSettings.defaults(), backend);
+    chat.deliver("alice", "one");
+    awaitSays("first answer");
+    chat.deliver("alice", "two");
+    awaitSays("second answer");
+    backend.requests.poll(5, TimeUnit.SECONDS);
+    assertThat(backend.requests.poll(5, TimeUnit.SECONDS).history()).isEmpty();
+    // the transcript is kept all the same
+    assertThat(store.conversations().lines("mem:alice", 0, 10)).extracting(l -> l.text())
+        .containsExactly("one", "first answer", "two", "second answer");
   }
 }

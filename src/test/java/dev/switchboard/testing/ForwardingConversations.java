@@ -44,6 +44,11 @@ public class ForwardingConversations implements Conversations {
   }
 
   @Override
+  public Map<String, String> settings(String sessionKey) {
+    return real.settings(sessionKey);
+  }
+
+  @Override
   public void setSetting(String sessionKey, String name, String value) {
     real.setSetting(sessionKey, name, value);
   }

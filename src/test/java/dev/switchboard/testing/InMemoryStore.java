@@ -129,6 +129,20 @@ public final class InMemoryStore implements Store {
       }
 
       @Override
+      public Map<String, String> settings(String sessionKey) {
+        synchronized (settings) {
+          Map<String, String> out = new java.util.TreeMap<>();
+          settings.forEach((k, v) -> {
+            int nl = k.indexOf('\n');
+            if (k.substring(0, nl).equals(sessionKey)) {
+              out.put(k.substring(nl + 1), v);
+            }
+          });
+          return out;
+        }
+      }
+
+      @Override
       public void setSetting(String sessionKey, String name, String value) {
         synchronized (settings) {
           if (value == null) {

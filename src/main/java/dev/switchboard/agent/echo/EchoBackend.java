@@ -21,6 +21,11 @@ public final class EchoBackend implements AgentBackend {
   }
 
   @Override
+  public boolean usesHistory() {
+    return false; // it repeats the message
+  }
+
+  @Override
   public String describe() {
     return wordDelay.isZero() ? "echo" : "echo (" + wordDelay.toMillis() + " ms per word)";
   }

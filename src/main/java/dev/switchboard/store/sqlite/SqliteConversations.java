@@ -142,6 +142,23 @@ final class SqliteConversations implements Conversations {
   }
 
   @Override
+  public Map<String, String> settings(String sessionKey) {
+    return db.transaction("read session settings", c -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name")) {
+        SqliteDb.bind(ps, sessionKey);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public void setSetting(String sessionKey, String name, String value) {
     if (value == null) {
       db.update("remove a session setting",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.store.Conversations;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal.Status;
@@ -93,6 +94,51 @@ class SqliteStoreTest {
     assertThat(store.outbox().find("n").orElseThrow().status()).isEqualTo(Outbox.Status.UNKNOWN);
     store.outbox().markFailed(other.id(), "400 chat not found");
     assertThat(store.outbox().find("n").orElseThrow().status()).isEqualTo(Outbox.Status.FAILED);
+  }
+
+  @Test
+  void hidingTheLastExchangeIsIdempotentPerCommandAndSurvivesAReopen() {
+    var c = store.conversations();
+    c.append("s", 0, "user", "one");
+    c.append("s", 0, "assistant", "done one");
+    c.append("s", 0, "user", "two");
+    c.append("s", 0, "assistant", "done two");
+    assertThat(c.hideLastExchange("s", 0, "undo-1")).extracting(l -> l.text())
+        .containsExactly("two", "done two");
+    // the same command run again (a replay after a crash) hides nothing more
+    assertThat(c.hideLastExchange("s", 0, "undo-1")).extracting(l -> l.text())
+        .containsExactly("two", "done two");
+    reopen();
+    assertThat(store.conversations().lines("s", 0, 10)).extracting(l -> l.text())
+        .containsExactly("one", "done one");
+    assertThat(store.conversations().hideLastExchange("s", 0, "undo-2"))
+        .extracting(l -> l.text()).containsExactly("one", "done one");
+    assertThat(store.conversations().hideLastExchange("s", 0, "undo-3")).isEmpty();
+    assertThat(store.conversations().lines("s", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void sessionSettingsAndTokenUsageSurviveAReopen() {
+    var c = store.conversations();
+    c.setSetting("s", "model", "llama3.2");
+    c.setSetting("s", "model", "qwen2.5");
+    c.setSetting("s", "busy_policy", "queue");
+    c.setSetting("t", "busy_policy", "interrupt");
+    c.addUsage("s", 0, 100, 10);
+    c.addUsage("s", 0, 50, 5);
+    c.addUsage("s", 1, 7, 3);
+    reopen();
+    c = store.conversations();
+    assertThat(c.setting("s", "model")).hasValue("qwen2.5");
+    assertThat(c.settings("s")).containsExactly(
+        java.util.Map.entry("busy_policy", "queue"), java.util.Map.entry("model", "qwen2.5"));
+    assertThat(c.settingsNamed("busy_policy")).containsExactly(
+        java.util.Map.entry("s", "queue"), java.util.Map.entry("t", "interrupt"));
+    c.setSetting("s", "model", null);
+    assertThat(c.setting("s", "model")).isEmpty();
+    assertThat(c.usage("s", 0)).isEqualTo(new Conversations.Usage(2, 150, 15));
+    assertThat(c.totalUsage("s")).isEqualTo(new Conversations.Usage(3, 157, 18));
+    assertThat(c.usage("nobody", 0)).isEqualTo(Conversations.Usage.NONE);
   }
 
   @Test
