@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class BotProcess implements AutoCloseable {
   /** What ./switchboard starts the JVM with unless SWITCHBOARD_JAVA_OPTS says otherwise. */
   static final List<String> LAUNCHER_JVM_OPTS = List.of("-XX:+UseSerialGC", "-Xms16m",
-      "-Xmx128m", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
+      "-Xmx112m", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
   /** What ./switchboard exports unless set already. */
   static final Map<String, String> LAUNCHER_ENV = Map.of("MALLOC_ARENA_MAX", "2");
   /** Variables that would make the child think a service manager runs it, or configure it. */
