@@ -1,15 +1,10 @@
 package dev.switchboard.http;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -30,29 +25,15 @@ public final class HealthEndpoints {
 
   private static Handler handler(Supplier<HealthReport> reports,
       java.util.function.Predicate<HealthReport> passes) {
-    return new Handler.Abstract.NonBlocking() {
+    return new ReadOnlyHandler() {
       @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        String method = request.getMethod();
-        if (!"GET".equals(method) && !"HEAD".equals(method)) {
-          response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-          Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
-          return true;
-        }
+      Answer answer() {
         HealthReport report = reports.get();
         boolean ok = passes.test(report);
         byte[] body = (JSON.writeValueAsString(toJson(report, ok)) + "\n")
             .getBytes(StandardCharsets.UTF_8);
-        response.setStatus(ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        if ("HEAD".equals(method)) {
-          callback.succeeded();
-        } else {
-          response.write(true, ByteBuffer.wrap(body), callback);
-        }
-        return true;
+        return new Answer(ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+            "application/json", body);
       }
     };
   }

@@ -123,8 +123,8 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public boolean toolProgress() {
-    return conversations().setting(key.toString(), SessionSettings.TOOLS)
-        .map(SessionSettings.ON::equals).orElse(dispatcher.defaultToolProgress());
+    return SessionSettings.toolProgress(conversations().setting(key.toString(),
+        SessionSettings.TOOLS).orElse(null), dispatcher.defaultToolProgress());
   }
 
   @Override

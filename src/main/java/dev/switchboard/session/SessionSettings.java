@@ -12,4 +12,9 @@ final class SessionSettings {
   static final String OFF = "off";
 
   private SessionSettings() {}
+
+  /** Whether tool progress shows, from the session's {@link #TOOLS} value (null: not chosen). */
+  static boolean toolProgress(String chosen, boolean byDefault) {
+    return chosen == null ? byDefault : ON.equals(chosen);
+  }
 }

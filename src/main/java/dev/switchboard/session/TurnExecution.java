@@ -84,8 +84,8 @@ final class TurnExecution {
         own.get(SessionSettings.MODEL),
         new ChatApprover(sessionKey, message, attempt, delivery, approvals, control,
             settings.approvalTimeout()));
-    AgentText agentText = new AgentText(stream, own.containsKey(SessionSettings.TOOLS)
-        ? SessionSettings.ON.equals(own.get(SessionSettings.TOOLS)) : settings.toolProgress());
+    AgentText agentText = new AgentText(stream, SessionSettings.toolProgress(
+        own.get(SessionSettings.TOOLS), settings.toolProgress()));
     String text = null;
     String failure = null;
     boolean interrupted = false;
