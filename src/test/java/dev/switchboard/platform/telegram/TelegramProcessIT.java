@@ -218,8 +218,10 @@ class TelegramProcessIT {
       assertThat(telegram.messages(u)).filteredOn(m -> !m.text().startsWith("\u23f3"))
           .extracting(m -> m.text()).containsExactlyInAnyOrder("msg 1 from " + u,
               "msg 2 from " + u, "msg 3 from " + u, "msg 4 from " + u);
+      // at most one acknowledgement per message that had to wait (the first never waits);
+      // two may read the same ("2 messages are ahead") when the queue moved in between
       assertThat(telegram.messages(u)).filteredOn(m -> m.text().startsWith("\u23f3"))
-          .extracting(m -> m.text()).doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(3);
+          .hasSizeLessThanOrEqualTo(3);
       assertRetryAfterHonoured(sends, u);
     }
   }
