@@ -103,11 +103,17 @@ public final class CoreKeys {
 
   public static final ConfigKey<String> HTTP_HOST = ConfigKey.optional(
       "http.host", "SWITCHBOARD_HTTP_HOST", ValueType.string(), "127.0.0.1",
-      "Address the HTTP server (/health, /ready) listens on; 0.0.0.0 for every interface.");
+      "Address the HTTP server (web chat, API, /health, /metrics) listens on; 0.0.0.0 for"
+      + " every interface.");
 
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
       "http.port", "SWITCHBOARD_HTTP_PORT", ValueType.integer(0, 65535), 8642,
       "Port of the HTTP server; 0 picks a free one (shown by 'switchboard status').");
+
+  public static final ConfigKey<Boolean> HTTP_AUTH = ConfigKey.optional(
+      "http.auth", "SWITCHBOARD_HTTP_AUTH", ValueType.bool(), true,
+      "Require the login token (file web_token in the state directory) for the web chat and"
+      + " the admin page; false is accepted only while http.host is a loopback address.");
 
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
       "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
@@ -117,6 +123,6 @@ public final class CoreKeys {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
         BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND,
         HISTORY_MESSAGES, APPROVAL_TIMEOUT, TOOL_PROGRESS, STORE,
-        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, LOG_LEVEL);
+        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, LOG_LEVEL);
   }
 }

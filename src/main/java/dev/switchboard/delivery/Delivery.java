@@ -59,9 +59,11 @@ public final class Delivery {
    *     a new attempt, with its own messages)
    */
   public ReplyStream openReply(InboundMessage message, int attempt) {
-    return new ReplyStream(this, message.chat(), message.dedupeKey(),
-        message.dedupeKey() + ":reply:" + attempt + ":", outbound.limits(message.chat()
-            .platform()), ticker);
+    ReplyStream stream = new ReplyStream(this, message.chat(), message.dedupeKey(),
+        message.messageId(), message.dedupeKey() + ":reply:" + attempt + ":",
+        outbound.limits(message.chat().platform()), ticker);
+    stream.started();
+    return stream;
   }
 
   /** The outbox key prefix of attempt {@code attempt} at answering {@code inboundKey}. */
@@ -168,6 +170,10 @@ public final class Delivery {
 
   Outbox outbox() {
     return outbox;
+  }
+
+  Outbound outbound() {
+    return outbound;
   }
 
   PlatformCalls calls() {

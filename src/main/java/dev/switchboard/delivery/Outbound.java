@@ -21,4 +21,13 @@ public interface Outbound {
   default List<String> render(String platform, String markdown) {
     return List.of();
   }
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#replyStarted}. */
+  default void replyStarted(ChatRef chat, String inReplyTo) {}
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#replyGrew}. */
+  default void replyGrew(ChatRef chat, String inReplyTo, String delta) {}
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#replyFinished}. */
+  default void replyFinished(ChatRef chat, String inReplyTo, String text) {}
 }

@@ -33,6 +33,7 @@ public final class ReplyStream {
   private final Delivery delivery;
   private final ChatRef chat;
   private final String inboundKey;
+  private final String inReplyTo;
   private final String keyPrefix;
   private final PlatformLimits limits;
   private final Ticker ticker;
@@ -47,22 +48,43 @@ public final class ReplyStream {
   private boolean streamingBroken;
   private boolean finished;
 
-  ReplyStream(Delivery delivery, ChatRef chat, String inboundKey, String keyPrefix,
-      PlatformLimits limits, Ticker ticker) {
+  ReplyStream(Delivery delivery, ChatRef chat, String inboundKey, String inReplyTo,
+      String keyPrefix, PlatformLimits limits, Ticker ticker) {
     this.delivery = delivery;
     this.chat = chat;
     this.inboundKey = inboundKey;
+    this.inReplyTo = inReplyTo;
     this.keyPrefix = keyPrefix;
     this.limits = limits;
     this.ticker = ticker;
     this.openedAt = ticker.nanos();
   }
 
+  void started() {
+    observe(o -> o.replyStarted(chat, inReplyTo));
+  }
+
+  /** More of the agent's text. */
   public void append(String delta) {
+    appendText(delta, true);
+  }
+
+  /**
+   * A line for the live preview only (tool progress): shown while the reply is written, not
+   * reported as the agent's text to platforms that stream the text itself.
+   */
+  public void appendPreviewOnly(String line) {
+    appendText(line, false);
+  }
+
+  private void appendText(String delta, boolean agentText) {
     lock.lock();
     try {
       if (finished) {
         return;
+      }
+      if (agentText) {
+        observe(o -> o.replyGrew(chat, inReplyTo, delta));
       }
       text.append(delta);
       if (limits.supportsEdit() && !streamingBroken) {
@@ -122,8 +144,13 @@ public final class ReplyStream {
       if (body.isBlank()) {
         body = "(no reply)";
       }
-      List<String> parts = delivery.render(chat, body);
-      return live != null ? finishOverPreview(parts) : finishFresh(parts);
+      try {
+        List<String> parts = delivery.render(chat, body);
+        return live != null ? finishOverPreview(parts) : finishFresh(parts);
+      } finally {
+        String complete = body;
+        observe(o -> o.replyFinished(chat, inReplyTo, complete));
+      }
     } catch (RuntimeException e) {
       log.warn("could not deliver a reply to {}: {}", chat, e.toString());
       return false;
@@ -180,6 +207,15 @@ public final class ReplyStream {
       }
     }
     return true;
+  }
+
+  // An adapter's observer must not break the reply on the platforms that do not use it.
+  private void observe(java.util.function.Consumer<dev.switchboard.delivery.Outbound> call) {
+    try {
+      call.accept(delivery.outbound());
+    } catch (RuntimeException e) {
+      log.warn("the {} adapter failed to follow a reply: {}", chat.platform(), e.toString());
+    }
   }
 
   /** Text received so far. */

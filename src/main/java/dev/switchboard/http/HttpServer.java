@@ -16,7 +16,7 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The gateway's one HTTP server (health now; the web chat and the API later), on Jetty with
+ * The gateway's one HTTP server (web chat, API, admin page, health, metrics), on Jetty with
  * limits a server facing a browser or a script needs: bounded threads (requests run on virtual
  * threads), bounded connections, request bodies and headers, idle connections closed, and no
  * version or stack trace in any answer. Bound to loopback unless configured otherwise.

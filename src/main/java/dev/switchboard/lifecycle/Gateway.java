@@ -6,6 +6,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.LoginToken;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
@@ -139,8 +140,9 @@ public final class Gateway {
       log.warn("gateway.service_manager is 'none' but systemd runs this process: a restart will"
           + " start a detached copy, which systemd may stop along with the unit; use 'auto'");
     }
+    LoginToken loginToken = loginToken(config, home);
     AgentBackend backend = catalog.createBackend(config, home);
-    List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config);
+    List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config, home);
     Store store = catalog.openStore(home, config, Clock.systemUTC());
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
@@ -151,8 +153,42 @@ public final class Gateway {
         .serviceManager(serviceManager)
         .relauncher(new DetachedRelauncher(launch.relaunchCommand(), home.resolve("logs")))
         .httpServer(new HttpServer(config.get(CoreKeys.HTTP_HOST), config.get(CoreKeys.HTTP_PORT)))
+        .loginToken(loginToken)
         .version(launch.version())
         .build();
+  }
+
+  /**
+   * The web chat's and admin page's login token, created at the first start; null when
+   * {@code http.auth} is false, which only a loopback address may have.
+   */
+  private static LoginToken loginToken(Config config, Path home) {
+    String host = config.get(CoreKeys.HTTP_HOST);
+    if (!config.get(CoreKeys.HTTP_AUTH)) {
+      if (!isLoopback(host)) {
+        throw new ConfigException(CoreKeys.HTTP_AUTH.path(), "false is allowed only while"
+            + " http.host is a loopback address (127.0.0.1, ::1, localhost), but http.host is '"
+            + host + "': anyone who can reach it could use the agent");
+      }
+      return null;
+    }
+    try {
+      return LoginToken.loadOrCreate(home);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read or create the login token in " + home
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      return java.net.InetAddress.ofLiteral(host).isLoopbackAddress();
+    } catch (IllegalArgumentException e) {
+      return false; // a name other than localhost: we do not trust what it resolves to
+    }
   }
 
   // A process killed in the middle of an atomic write leaves its temporary file; we hold the

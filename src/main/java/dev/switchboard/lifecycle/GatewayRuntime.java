@@ -9,7 +9,10 @@ import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.http.AdminPage;
 import dev.switchboard.http.HealthEndpoints;
+import dev.switchboard.http.HttpMount;
+import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.ChatRef;
@@ -81,6 +84,7 @@ public final class GatewayRuntime implements GatewayControl {
   private final Relaunch relaunch;
   private final long startedNanos;
   private final HttpServer http;
+  private final LoginToken loginToken; // null when the HTTP pages need no login
   private volatile StopBudget budget; // set when the intent is recorded, before any teardown
 
   private GatewayRuntime(Builder b) {
@@ -118,7 +122,7 @@ public final class GatewayRuntime implements GatewayControl {
     for (PlatformAdapter adapter : b.adapters) {
       slots.add(new PlatformSlot(adapter, tasks, progress, stateFile, store.cursors(),
           commands.all().stream().map(c -> new CommandInfo(c.name(), c.description())).toList(),
-          credentialLocks, clock, ticker));
+          credentialLocks, dispatcher::draining, clock, ticker));
     }
     Halter halter = b.halter;
     this.hardDeadline = new HardDeadline(code -> {
@@ -129,9 +133,17 @@ public final class GatewayRuntime implements GatewayControl {
     this.http = b.httpServer;
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size,
         () -> (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
+    this.loginToken = b.loginToken;
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
       MetricsEndpoint.install(http, metrics::scrape);
+      AdminPage.install(http, loginToken, new AdminStatus(stateFile, dispatcher),
+          () -> request(StopRequest.restart("the admin page")));
+      for (PlatformAdapter adapter : b.adapters) {
+        if (adapter instanceof HttpMount mount) {
+          mount.mount(http);
+        }
+      }
     }
     AutoCloseable httpThenMetrics = () -> {
       try {
@@ -191,7 +203,25 @@ public final class GatewayRuntime implements GatewayControl {
     }
     String address = at.getHostString() + ":" + at.getPort();
     stateFile.update(s -> s.withHttp(address));
-    log.info("health at http://{}/health", address);
+    String base = "http://" + (address.contains(":") && at.getAddress() != null
+        && at.getAddress() instanceof java.net.Inet6Address ? "[" + at.getHostString() + "]:"
+        + at.getPort() : address) + "/";
+    boolean webChat = router.has("web");
+    if (loginToken == null) {
+      log.info("{}admin page at {}admin, health at {}health (no login: http.auth is false)",
+          webChat ? "web chat at " + base + ", " : "", base, base);
+    } else {
+      log.info("{}admin page at {}admin, health at {}health; the login token is in {}",
+          webChat ? "web chat at " + base + ", " : "", base, base, loginToken.file());
+      if (loginToken.createdNow()) {
+        // Printed once, to the terminal and not through the log: it is a secret.
+        System.out.println("\nSwitchboard " + (webChat ? "web chat" : "admin page") + ": "
+            + base + (webChat ? "" : "admin") + "#token=" + loginToken.reveal()
+            + "\nLogin token (shown only this once; kept in " + loginToken.file() + "): "
+            + loginToken.reveal() + "\n");
+        System.out.flush();
+      }
+    }
   }
 
   private void start() throws InterruptedException {
@@ -214,9 +244,12 @@ public final class GatewayRuntime implements GatewayControl {
     List<InboundJournal.Entry> leftovers = store.journal().unfinished();
     connectPlatforms();
     Set<String> enabled = slots.stream().map(PlatformSlot::name).collect(Collectors.toSet());
+    Set<String> requestPlatforms = slots.stream()
+        .filter(s -> !s.adapter().answersAfterRestart()).map(PlatformSlot::name)
+        .collect(Collectors.toSet());
     tasks.spawn("resume", () -> {
       try {
-        pipeline.resume(leftovers, enabled);
+        pipeline.resume(leftovers, enabled, requestPlatforms);
       } catch (InterruptedException e) {
         log.info("resume cut short: the gateway is stopping");
       }
@@ -498,6 +531,7 @@ public final class GatewayRuntime implements GatewayControl {
     private Thread startThread = Thread.currentThread();
     private Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
     private HttpServer httpServer;
+    private LoginToken loginToken;
 
     private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
       this.home = home;
@@ -564,6 +598,12 @@ public final class GatewayRuntime implements GatewayControl {
     /** Serves /health and /ready from start to stop; none by default. */
     public Builder httpServer(HttpServer server) {
       this.httpServer = server;
+      return this;
+    }
+
+    /** The token the web chat and admin page ask for; null (the default) for no login. */
+    public Builder loginToken(LoginToken token) {
+      this.loginToken = token;
       return this;
     }
 

@@ -57,6 +57,30 @@ final class PlatformRouter implements Outbound {
     return a == null ? List.of() : a.render(markdown);
   }
 
+  @Override
+  public void replyStarted(ChatRef chat, String inReplyTo) {
+    PlatformAdapter a = byName.get(chat.platform());
+    if (a != null) {
+      a.replyStarted(chat, inReplyTo);
+    }
+  }
+
+  @Override
+  public void replyGrew(ChatRef chat, String inReplyTo, String delta) {
+    PlatformAdapter a = byName.get(chat.platform());
+    if (a != null) {
+      a.replyGrew(chat, inReplyTo, delta);
+    }
+  }
+
+  @Override
+  public void replyFinished(ChatRef chat, String inReplyTo, String text) {
+    PlatformAdapter a = byName.get(chat.platform());
+    if (a != null) {
+      a.replyFinished(chat, inReplyTo, text);
+    }
+  }
+
   private PlatformAdapter adapter(String platform) throws PlatformException {
     PlatformAdapter a = byName.get(platform);
     if (a == null) {

@@ -41,10 +41,13 @@ final class PlatformSlot implements PlatformContext {
   private final List<CommandInfo> commands;
   private final CredentialLocks credentials;
   private GatewayLock credentialLock;
+  private final java.util.function.BooleanSupplier draining;
 
   PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
       StateFile stateFile, Cursors cursors, List<CommandInfo> commands,
-      CredentialLocks credentials, Clock clock, Ticker ticker) {
+      CredentialLocks credentials, java.util.function.BooleanSupplier draining, Clock clock,
+      Ticker ticker) {
+    this.draining = draining;
     this.cursors = cursors;
     this.credentials = credentials;
     this.commands = List.copyOf(commands);
@@ -54,6 +57,11 @@ final class PlatformSlot implements PlatformContext {
     this.stateFile = stateFile;
     this.clock = clock;
     this.ticker = ticker;
+  }
+
+  @Override
+  public boolean draining() {
+    return draining.getAsBoolean();
   }
 
   PlatformAdapter adapter() {

@@ -136,11 +136,11 @@ public final class PluginCatalog {
   }
 
   /** Adapters for the platforms whose {@code enabled} setting is true, in name order. */
-  public List<PlatformAdapter> createEnabledPlatforms(Config config) {
+  public List<PlatformAdapter> createEnabledPlatforms(Config config, Path home) {
     List<PlatformAdapter> out = new ArrayList<>();
     for (PlatformAdapterFactory f : platforms.values()) {
       if (f.enabled(config)) {
-        out.add(f.create(config));
+        out.add(f.create(config, home));
       }
     }
     return out;

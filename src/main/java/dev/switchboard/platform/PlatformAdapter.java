@@ -40,4 +40,26 @@ public interface PlatformAdapter {
   default java.util.List<String> render(String markdown) {
     return java.util.List.of();
   }
+
+  /**
+   * False for a platform whose asker waits on a connection (the API): a message the previous
+   * process left unanswered is then closed at start rather than answered to no one.
+   */
+  default boolean answersAfterRestart() {
+    return true;
+  }
+
+  /**
+   * The agent starts answering message {@code inReplyTo} in {@code chat}. With the two calls
+   * below this lets a request/response platform (the OpenAI-compatible API) stream a reply and
+   * know when it is complete; chat platforms show replies through send and edit and ignore all
+   * three. Called on the turn's thread: return quickly, never throw.
+   */
+  default void replyStarted(ChatRef chat, String inReplyTo) {}
+
+  /** More of the agent's own text, as it arrives: not throttled, without tool progress. */
+  default void replyGrew(ChatRef chat, String inReplyTo, String delta) {}
+
+  /** The reply is complete: {@code text} is all of it, as the agent wrote it (Markdown). */
+  default void replyFinished(ChatRef chat, String inReplyTo, String text) {}
 }

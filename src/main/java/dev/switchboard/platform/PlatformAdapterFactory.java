@@ -26,8 +26,12 @@ public interface PlatformAdapterFactory {
   /** Every setting this platform reads, all under {@code platforms.<name>.}, enabledKey included. */
   List<ConfigKey<?>> configKeys();
 
-  /** Builds the adapter; throws {@link dev.switchboard.config.ConfigException} on bad settings. */
-  PlatformAdapter create(Config config);
+  /**
+   * Builds the adapter; throws {@link dev.switchboard.config.ConfigException} on bad settings.
+   *
+   * @param home the state directory, for platforms that keep files of their own there
+   */
+  PlatformAdapter create(Config config, java.nio.file.Path home);
 
   /** User ids allowed on this platform, if the platform has such a setting. */
   default List<String> allowedUsers(Config config) {

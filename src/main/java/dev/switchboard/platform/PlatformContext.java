@@ -31,4 +31,12 @@ public interface PlatformContext {
   java.util.Optional<String> loadCursor(String name);
 
   void saveCursor(String name, String value);
+
+  /**
+   * True once the gateway has begun to stop or restart: new turns are refused from then on, so
+   * a request/response platform can answer "try again" at once instead of waiting.
+   */
+  default boolean draining() {
+    return false;
+  }
 }

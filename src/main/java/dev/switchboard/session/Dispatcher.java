@@ -715,6 +715,22 @@ public final class Dispatcher {
     }
   }
 
+  /** What one session is doing: a turn running, messages waiting behind it. */
+  public record SessionActivity(String session, boolean turnRunning, int waiting) {}
+
+  /** The sessions with a turn running or messages waiting, for the admin page. */
+  public List<SessionActivity> sessions() {
+    lock.lock();
+    try {
+      return lanes.values().stream()
+          .map(l -> new SessionActivity(l.key.toString(), l.current != null, l.waiting.size()))
+          .sorted(java.util.Comparator.comparing(SessionActivity::session))
+          .toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public int activeTurns() {
     lock.lock();
     try {

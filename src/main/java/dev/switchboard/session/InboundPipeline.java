@@ -132,10 +132,26 @@ public final class InboundPipeline implements InboundHandler {
    */
   public void resume(List<InboundJournal.Entry> leftovers, Set<String> enabledPlatforms)
       throws InterruptedException {
+    resume(leftovers, enabledPlatforms, Set.of());
+  }
+
+  /**
+   * As {@link #resume(List, Set)}; messages of {@code requestPlatforms} (where the asker waited
+   * on a connection that ended with the earlier process, as on the API) are closed instead,
+   * since an answer would reach no one.
+   */
+  public void resume(List<InboundJournal.Entry> leftovers, Set<String> enabledPlatforms,
+      Set<String> requestPlatforms) throws InterruptedException {
     int queued = 0;
+    int closed = 0;
     try {
       for (InboundJournal.Entry e : leftovers) {
         InboundMessage m = e.message();
+        if (requestPlatforms.contains(m.chat().platform())) {
+          journal.markDone(m, "abandoned");
+          closed++;
+          continue;
+        }
         if (!enabledPlatforms.contains(m.chat().platform())) {
           log.warn("{} stays pending: platform '{}' is not enabled", m.dedupeKey(),
               m.chat().platform());
@@ -152,6 +168,10 @@ public final class InboundPipeline implements InboundHandler {
     }
     if (queued > 0) {
       log.info("resumed {} message(s) the previous process had not answered", queued);
+    }
+    if (closed > 0) {
+      log.info("closed {} API request(s) the previous process had not answered: their"
+          + " clients were disconnected when it ended", closed);
     }
   }
 

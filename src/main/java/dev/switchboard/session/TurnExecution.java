@@ -185,7 +185,7 @@ final class TurnExecution {
     public synchronized void toolProgress(String line) {
       if (toolProgress && !line.isBlank()) {
         // on a line of its own in the preview; the agent's text goes on below it
-        stream.append("\n" + line.strip() + "\n");
+        stream.appendPreviewOnly("\n" + line.strip() + "\n");
       }
     }
 

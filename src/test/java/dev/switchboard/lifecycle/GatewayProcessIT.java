@@ -237,6 +237,19 @@ class GatewayProcessIT {
   }
 
   @Test
+  void noLoginOnAPublicAddressOrAShortApiKeyExits78NamingTheKey() throws Exception {
+    ChildGateway open = start(Map.of("SWITCHBOARD_HTTP_AUTH", "false",
+        "SWITCHBOARD_HTTP_HOST", "0.0.0.0"));
+    assertThat(open.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(open.output()).contains("http.auth: false is allowed only while http.host is a"
+        + " loopback address");
+    ChildGateway shortKey = start(Map.of("API_SERVER_KEY", "sk-short-secret"));
+    assertThat(shortKey.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(shortKey.output()).contains("platforms.api.key: the key has 15 characters")
+        .doesNotContain("sk-short-secret");
+  }
+
+  @Test
   void aBadEnvironmentValueExits78NamingTheVariable() throws Exception {
     ChildGateway gw = start(Map.of("SWITCHBOARD_DRAIN_TIMEOUT", "-5"));
     assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.switchboard.testing.PrometheusParser;
+import tools.jackson.databind.JsonNode;
 
 /** /metrics of a gateway in this JVM: Prometheus text that follows what the gateway did. */
 class MetricsEndpointTest {
@@ -55,18 +57,22 @@ class MetricsEndpointTest {
         .orElseThrow(() -> new AssertionError("no sample " + sample + " in:\n" + body));
   }
 
-  @Test
-  void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
+  /** A gateway with the echo agent that has answered "hello" from alice. */
+  private void startAndSayHello() throws Exception {
     h = new RuntimeHarness(home);
     h.adapters.add(chat);
     h.backend = new EchoBackend(Duration.ZERO);
     h.httpServer = new HttpServer("127.0.0.1", 0);
     h.start();
-
     chat.deliver("alice", "hello");
-    chat.deliver("bob", "/status");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(chat.transcript("alice")).contains("hello"));
+  }
+
+  @Test
+  void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
+    startAndSayHello();
+    chat.deliver("bob", "/status");
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(chat.transcript("bob")).contains("Session:"));
 
@@ -101,5 +107,28 @@ class MetricsEndpointTest {
         URI.create("http://" + h.state().http() + "/metrics"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void theOfficialPrometheusParserReadsItWithTheRightTypes() throws Exception {
+    startAndSayHello();
+    JsonNode families = PrometheusParser.parse(get("/metrics").body());
+    assertThat(families.path("switchboard_messages_received").path("type").asString())
+        .isEqualTo("counter");
+    JsonNode turns = families.path("switchboard_turn_duration_seconds");
+    assertThat(turns.path("type").asString()).isEqualTo("histogram");
+    assertThat(turns.path("samples").valueStream()
+        .filter(x -> x.path("name").asString().endsWith("_bucket")).count())
+        .isGreaterThan(5);
+    assertThat(families.path("switchboard_turns_active").path("type").asString())
+        .isEqualTo("gauge");
+    assertThat(families.path("jvm_memory_used_bytes").path("type").asString())
+        .isEqualTo("gauge");
+    assertThat(families.path("jvm_threads_virtual_mounted").path("type").asString())
+        .isEqualTo("gauge");
+    // and the parser is strict: a broken line is refused, so passing above means something
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrometheusParser.parse(
+        "# TYPE x counter\nx_total{a=\"1\" 1\n")).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("refused");
   }
 }

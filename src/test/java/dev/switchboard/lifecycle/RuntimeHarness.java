@@ -47,6 +47,8 @@ final class RuntimeHarness {
   dev.switchboard.common.Ticker ticker = dev.switchboard.common.Ticker.system();
   /** Serves /health and /ready when set. */
   dev.switchboard.http.HttpServer httpServer;
+  /** Asked for by the web chat and admin page when set. */
+  dev.switchboard.http.LoginToken loginToken;
 
   GatewayRuntime runtime;
   private Thread main;
@@ -87,6 +89,7 @@ final class RuntimeHarness {
         .store(storeWrapper.apply(SqliteStore.open(home.resolve("switchboard.db"), clock)))
         .ticker(ticker)
         .httpServer(httpServer)
+        .loginToken(loginToken)
         .credentialLockDir(home.resolve("credential-locks"))
         .accessPolicy(accessPolicy)
         .adapters(adapters)

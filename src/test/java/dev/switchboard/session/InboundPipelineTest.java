@@ -211,4 +211,18 @@ class InboundPipelineTest {
     assertThat(store.journal().unfinished()).extracting(InboundJournal.Entry::message)
         .containsExactly(m);
   }
+
+  @Test
+  void requestsOfAPlatformWhoseAskerIsGoneAreClosedNotAnswered() throws Exception {
+    InboundMessage m = new InboundMessage(ChatRef.of("api", "chatcmpl-1"), "chatcmpl-1",
+        new Sender("api-client", "API client"), "nobody waits for this", false, Instant.now());
+    store.journal().record(m);
+    InboundMessage kept = left("alice", "still answered");
+    backend.finishAll();
+    build(everyone()).resume(store.journal().unfinished(), Set.of("mem", "api"), Set.of("api"));
+    assertThat(backend.awaitStart(5).text()).isEqualTo("still answered");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(store.journal().unfinished()).isEmpty());
+    assertThat(listener.started).containsExactly(kept.text());
+  }
 }

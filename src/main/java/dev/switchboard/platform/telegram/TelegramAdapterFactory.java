@@ -30,7 +30,7 @@ public final class TelegramAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public PlatformAdapter create(Config config) {
+  public PlatformAdapter create(Config config, java.nio.file.Path home) {
     return new TelegramAdapter(TelegramSettings.from(config));
   }
 

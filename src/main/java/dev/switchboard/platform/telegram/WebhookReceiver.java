@@ -58,7 +58,7 @@ final class WebhookReceiver implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         heartbeat.beat();
-        if (!"POST".equals(request.getMethod()) || !path.equals(Request.getPathInContext(request))) {
+        if (!"POST".equals(request.getMethod()) || !path.equals(request.getHttpURI().getPath())) {
           Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
           return true;
         }

@@ -23,7 +23,7 @@ final class TestAgent {
     assertThat(node).as("node is not on PATH; the ACP backend tests need Node.js 20+ and npm")
         .isNotNull();
     assertThat(dir().resolve("node_modules/@agentclientprotocol/sdk/package.json"))
-        .as("the ACP test agent is not installed in %s: run scripts/acp-test-agent.sh"
+        .as("the ACP test agent is not installed in %s: run scripts/node-test-deps.sh"
             + " (./run-tests does it)", dir())
         .satisfies(p -> assertThat(Files.isRegularFile(p)).isTrue());
     return List.of(node.toString(), dir().resolve("agent.mjs").toString());

@@ -41,7 +41,7 @@ public final class LoopbackAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public PlatformAdapter create(Config config) {
+  public PlatformAdapter create(Config config, java.nio.file.Path home) {
     Integer port = config.get(PORT);
     if (port == null) {
       throw new ConfigException(PORT.path(), "required when the loopback platform is enabled");

@@ -1,0 +1,66 @@
+package dev.switchboard.http;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The admin status page at {@code /admin}: platforms, active sessions and turns, and a restart
+ * button. The page itself is public (it holds no data); its two API calls need the login
+ * cookie of the web chat, unless auth is off.
+ */
+public final class AdminPage extends Handler.Abstract.NonBlocking {
+  private final LoginToken token;
+  private final Supplier<JsonNode> status;
+  private final BooleanSupplier restart;
+
+  /**
+   * @param token null when auth is off
+   * @param restart requests a restart; false when the gateway is already stopping
+   */
+  private AdminPage(LoginToken token, Supplier<JsonNode> status, BooleanSupplier restart) {
+    this.token = token;
+    this.status = status;
+    this.restart = restart;
+  }
+
+  public static void install(HttpServer server, LoginToken token, Supplier<JsonNode> status,
+      BooleanSupplier restart) {
+    new StaticFiles(AdminPage.class).file("/admin", "admin.html")
+        .file("/admin.js", "admin.js").file("/admin.css", "admin.css").mountOn(server);
+    server.route("/api/admin/*", new AdminPage(token, status, restart));
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = request.getHttpURI().getPath();
+    String method = request.getMethod();
+    if (token != null && !token.authenticates(request)) {
+      JsonExchange.error(response, callback, 401, "log in to the web chat at / first");
+    } else if (path.equals("/api/admin/status") && method.equals("GET")) {
+      JsonExchange.send(response, callback, 200, status.get());
+    } else if (path.equals("/api/admin/restart") && method.equals("POST")) {
+      if (!isJson(request)) {
+        // a form on another site cannot send JSON without a preflight we never grant
+        JsonExchange.error(response, callback, 415, "send Content-Type: application/json");
+      } else if (restart.getAsBoolean()) {
+        JsonExchange.empty(response, callback, 202);
+      } else {
+        JsonExchange.error(response, callback, 409, "Switchboard is already stopping or"
+            + " restarting");
+      }
+    } else {
+      JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
+    }
+    return true;
+  }
+
+  private static boolean isJson(Request request) {
+    String type = request.getHeaders().get("Content-Type");
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+  }
+}

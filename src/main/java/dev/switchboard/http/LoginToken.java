@@ -1,0 +1,124 @@
+package dev.switchboard.http;
+
+import dev.switchboard.common.AtomicFiles;
+import dev.switchboard.common.ConstantTime;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The login token of the web chat and the admin page: 32 random bytes, created at the first
+ * start in {@code web_token} (owner-only) in the state directory and kept across restarts.
+ *
+ * <p>The browser never keeps the token itself: logging in sets an HttpOnly cookie holding an
+ * HMAC of it, so a restarted gateway accepts the same cookie (no log-in after every restart)
+ * and replacing the file logs every browser out. All comparisons take constant time.
+ */
+public final class LoginToken {
+  public static final String FILE = "web_token";
+  public static final String COOKIE = "switchboard_login";
+  private static final byte[] COOKIE_PURPOSE =
+      "switchboard web login cookie v1".getBytes(StandardCharsets.UTF_8);
+
+  private final String token;
+  private final String cookieValue;
+  private final boolean createdNow;
+  private final Path file;
+
+  private LoginToken(String token, boolean createdNow, Path file) {
+    this.token = token;
+    this.createdNow = createdNow;
+    this.file = file;
+    this.cookieValue = hmac(token);
+  }
+
+  /** Reads the token, or creates it when the state directory has none yet. */
+  public static LoginToken loadOrCreate(Path home) throws IOException {
+    Path file = home.resolve(FILE);
+    if (Files.isRegularFile(file)) {
+      String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (existing.length() < 16) {
+        throw new IOException(file + " holds no usable token (under 16 characters); delete it"
+            + " and a new one is made at the next start");
+      }
+      return new LoginToken(existing, false, file);
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    AtomicFiles.write(file, (fresh + "\n").getBytes(StandardCharsets.UTF_8));
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system
+    }
+    return new LoginToken(fresh, true, file);
+  }
+
+  /** True when this start created the token: the only time it is shown. */
+  public boolean createdNow() {
+    return createdNow;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The token itself, to show once at the first start. */
+  public String reveal() {
+    return token;
+  }
+
+  public boolean matches(String candidate) {
+    return candidate != null && constantTimeEquals(token, candidate.strip());
+  }
+
+  /** The value of the login cookie. */
+  public String cookieValue() {
+    return cookieValue;
+  }
+
+  /** Whether the request carries the login cookie. */
+  public boolean authenticates(Request request) {
+    for (HttpCookie c : Request.getCookies(request)) {
+      if (COOKIE.equals(c.getName()) && constantTimeEquals(cookieValue, c.getValue())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The Set-Cookie header that logs a browser in (or out, with {@code maxAge} 0). */
+  public String setCookieHeader(long maxAgeSeconds) {
+    return COOKIE + "=" + (maxAgeSeconds == 0 ? "" : cookieValue) + "; Path=/; HttpOnly;"
+        + " SameSite=Strict; Max-Age=" + maxAgeSeconds;
+  }
+
+  private static boolean constantTimeEquals(String expected, String candidate) {
+    return ConstantTime.secretEquals(expected, candidate);
+  }
+
+  private static String hmac(String key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(COOKIE_PURPOSE));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LoginToken[" + file + "]"; // never the token
+  }
+}

@@ -1,0 +1,50 @@
+package dev.switchboard.platform.api;
+
+import dev.switchboard.http.JsonExchange;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A refused request, answered in OpenAI's error shape ({@code {"error": {"message", "type",
+ * "param", "code"}}}) so that clients written for OpenAI show the message and react to the
+ * status (retry on 429 and 503, give up on 401 and 400).
+ */
+final class ApiError extends Exception {
+  private final int status;
+  private final String type;
+  private final String param;
+  private final String code;
+
+  ApiError(int status, String type, String param, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.type = type;
+    this.param = param;
+    this.code = code;
+  }
+
+  static ApiError invalid(String param, String message) {
+    return new ApiError(400, "invalid_request_error", param, null, message);
+  }
+
+  int status() {
+    return status;
+  }
+
+  ObjectNode body() {
+    ObjectNode root = JsonExchange.json().createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("message", getMessage());
+    error.put("type", type);
+    if (param == null) {
+      error.putNull("param");
+    } else {
+      error.put("param", param);
+    }
+    if (code == null) {
+      error.putNull("code");
+    } else {
+      error.put("code", code);
+    }
+    return root;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.switchboard.platform.api;
+
+import dev.switchboard.common.Ticker;
+import dev.switchboard.http.HttpMount;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.Sender;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenAI-compatible API as a platform: each {@code /v1/chat/completions} request is an
+ * inbound message in a chat of its own (or of its session), handled by the dispatcher like any
+ * other, so it is journaled, counted as drainable work, and answered by the same agent. The
+ * answer comes back through the reply calls ({@link #replyGrew}, {@link #replyFinished});
+ * when no turn starts (a command, a refusal), the gateway's notice is the answer.
+ */
+final class ApiServerAdapter implements PlatformAdapter, HttpMount {
+  private static final Logger log = LoggerFactory.getLogger(ApiServerAdapter.class);
+  static final String PLATFORM = "api";
+  /** The one user of the API: whoever holds the key. */
+  static final String CLIENT = "api-client";
+  // One reply is one response: never split, never edited (the text streams through replyGrew).
+  private static final PlatformLimits LIMITS =
+      new PlatformLimits(1 << 20, false, Duration.ZERO);
+
+  private final ApiSettings settings;
+  private final Clock clock;
+  private final RequestBucket bucket;
+  private final long createdEpochSeconds;
+  private final ConcurrentHashMap<String, PendingCompletion> pending = new ConcurrentHashMap<>();
+  private volatile InboundHandler inbound;
+  private volatile PlatformContext context;
+
+  ApiServerAdapter(ApiSettings settings, Clock clock) {
+    this(settings, clock, Ticker.system());
+  }
+
+  ApiServerAdapter(ApiSettings settings, Clock clock, Ticker ticker) {
+    this.settings = settings;
+    this.clock = clock;
+    this.bucket = new RequestBucket(settings.requestsPerMinute(), ticker);
+    this.createdEpochSeconds = clock.instant().getEpochSecond();
+  }
+
+  @Override
+  public String name() {
+    return PLATFORM;
+  }
+
+  @Override
+  public PlatformLimits limits() {
+    return LIMITS;
+  }
+
+  /** The client's connection ended with the process that took its request. */
+  @Override
+  public boolean answersAfterRestart() {
+    return false;
+  }
+
+  @Override
+  public void mount(HttpServer server) {
+    server.route("/v1/*", new CompletionsHandler(this, settings, bucket, createdEpochSeconds));
+  }
+
+  @Override
+  public void connect(InboundHandler inbound, PlatformContext context) {
+    this.context = context;
+    this.inbound = inbound;
+  }
+
+  @Override
+  public void disconnect() {
+    inbound = null;
+    pending.values().forEach(p -> p.signal(new PendingCompletion.Abort(
+        "Switchboard is stopping before the answer was complete; send the request again")));
+  }
+
+  /** Why a request could not be started, or empty when it was. */
+  enum Refusal { NOT_RUNNING, DRAINING, SESSION_BUSY }
+
+  Optional<Refusal> refusal() {
+    if (inbound == null) {
+      return Optional.of(Refusal.NOT_RUNNING);
+    }
+    PlatformContext c = context;
+    return c != null && c.draining() ? Optional.of(Refusal.DRAINING) : Optional.empty();
+  }
+
+  /** Registers the request; empty when its session already has one waiting. */
+  Optional<PendingCompletion> begin(CompletionRequest request) {
+    String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+    String chatId = request.session() != null ? "session:" + request.session() : id;
+    PendingCompletion p = new PendingCompletion(id, chatId);
+    return pending.putIfAbsent(chatId, p) == null ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Hands the request to the gateway as a message; false when the gateway stopped first. */
+  boolean submit(PendingCompletion p, String text) throws InterruptedException {
+    InboundHandler to = inbound;
+    if (to == null) {
+      return false;
+    }
+    to.accept(new InboundMessage(ChatRef.of(PLATFORM, p.chatId), p.id,
+        new Sender(CLIENT, "API client"), text, false, clock.instant()));
+    return true;
+  }
+
+  void end(PendingCompletion p) {
+    pending.remove(p.chatId, p);
+  }
+
+  private Optional<PendingCompletion> waiting(ChatRef chat, String inReplyTo) {
+    PendingCompletion p = pending.get(chat.chatId());
+    if (p == null || (inReplyTo != null && !p.id.equals(inReplyTo))) {
+      return Optional.empty();
+    }
+    return Optional.of(p);
+  }
+
+  @Override
+  public void replyStarted(ChatRef chat, String inReplyTo) {
+    waiting(chat, inReplyTo).ifPresent(PendingCompletion::replyStarted);
+  }
+
+  @Override
+  public void replyGrew(ChatRef chat, String inReplyTo, String delta) {
+    waiting(chat, inReplyTo).ifPresent(p -> p.signal(new PendingCompletion.Delta(delta)));
+  }
+
+  @Override
+  public void replyFinished(ChatRef chat, String inReplyTo, String text) {
+    waiting(chat, inReplyTo).ifPresent(p -> p.signal(new PendingCompletion.Done(text)));
+  }
+
+  /**
+   * A gateway notice. Before a turn starts it is the answer (the reply to a command, a
+   * refusal); during a turn ("finishing your reply first") the turn's own answer is awaited.
+   * A reply for a request that is gone (it was resumed after a restart) is dropped.
+   */
+  @Override
+  public MessageRef send(ChatRef chat, String text) {
+    Optional<PendingCompletion> p = waiting(chat, null);
+    if (p.isPresent() && !p.get().replying()) {
+      p.get().signal(new PendingCompletion.Done(text));
+    } else if (p.isEmpty()) {
+      log.debug("api: no request waits in {} any more; dropping a message for it", chat);
+    }
+    return new MessageRef(chat, "n-" + UUID.randomUUID());
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) {
+    // never called: the limits say this platform does not edit
+  }
+}

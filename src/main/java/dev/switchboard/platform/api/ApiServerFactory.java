@@ -1,0 +1,44 @@
+package dev.switchboard.platform.api;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigKey;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformAdapterFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** The {@code api} platform: on when {@code API_SERVER_KEY} is set, unless turned off. */
+public final class ApiServerFactory implements PlatformAdapterFactory {
+  @Override
+  public String name() {
+    return ApiServerAdapter.PLATFORM;
+  }
+
+  @Override
+  public ConfigKey<Boolean> enabledKey() {
+    return ApiSettings.ENABLED;
+  }
+
+  @Override
+  public boolean enabled(Config config) {
+    Boolean explicit = config.get(ApiSettings.ENABLED);
+    return explicit != null ? explicit : config.get(ApiSettings.KEY) != null;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return ApiSettings.keys();
+  }
+
+  @Override
+  public PlatformAdapter create(Config config, Path home) {
+    return new ApiServerAdapter(ApiSettings.from(config), Clock.systemUTC());
+  }
+
+  /** Whoever holds the key is the API's one user; not an admin (no /restart over the API). */
+  @Override
+  public List<String> allowedUsers(Config config) {
+    return List.of(ApiServerAdapter.CLIENT);
+  }
+}

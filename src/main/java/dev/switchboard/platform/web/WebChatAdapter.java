@@ -1,0 +1,171 @@
+package dev.switchboard.platform.web;
+
+import dev.switchboard.http.HttpMount;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.JsonExchange;
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.http.StaticFiles;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.Sender;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The built-in web chat: a page served by the gateway's own HTTP server, where the person who
+ * holds the login token talks to the agent. Messages from the page go through the journal and
+ * the dispatcher like any platform's; replies arrive here as sends and edits and reach the
+ * page as server-sent events. What the page shows is kept in the state directory
+ * ({@link ChatLogs}), so a restarted gateway shows the same conversations.
+ */
+final class WebChatAdapter implements PlatformAdapter, HttpMount {
+  private static final Logger log = LoggerFactory.getLogger(WebChatAdapter.class);
+  static final String PLATFORM = "web";
+  /** The one person the web chat serves: whoever holds the login token. */
+  static final String OWNER = "owner";
+  static final int MAX_TEXT_CHARS = 16_000;
+  // No platform limit on length or rate: the page renders whatever comes, at once.
+  private static final PlatformLimits LIMITS =
+      new PlatformLimits(64_000, true, Duration.ofMillis(150));
+
+  private final ChatLogs logs;
+  private final ChatEvents events = new ChatEvents();
+  private final LoginToken token; // null when auth is off (loopback only)
+  private final Clock clock;
+  private final ConcurrentHashMap<String, ReentrantLock> chatLocks = new ConcurrentHashMap<>();
+  private volatile InboundHandler inbound;
+  private volatile PlatformContext context;
+
+  WebChatAdapter(ChatLogs logs, LoginToken token, Clock clock) {
+    this.logs = logs;
+    this.token = token;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return PLATFORM;
+  }
+
+  @Override
+  public PlatformLimits limits() {
+    return LIMITS;
+  }
+
+  @Override
+  public void mount(HttpServer server) {
+    WebChatApi api = new WebChatApi(this, logs, events, token);
+    server.route("/api/web/*", api);
+    // "/" is also the server's default route: any unknown path gets this handler's 404.
+    new StaticFiles(WebChatAdapter.class).file("/", "index.html").file("/app.js", "app.js")
+        .file("/app.css", "app.css").mountOn(server);
+  }
+
+  @Override
+  public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
+    logs.load();
+    this.context = context;
+    this.inbound = inbound;
+    log.info("web chat: {} conversation(s) on record", logs.list().size());
+  }
+
+  @Override
+  public void disconnect() {
+    inbound = null;
+    events.endAll();
+  }
+
+  boolean accepting() {
+    return inbound != null && (context == null || !context.draining());
+  }
+
+  boolean connected() {
+    return inbound != null;
+  }
+
+  /** What became of a message posted from the page. */
+  enum Posted { TAKEN, ALREADY_TAKEN, NOT_CONNECTED, UNKNOWN_CHAT }
+
+  /**
+   * Hands a message from the page to the gateway, then shows it. Under the chat's lock, so a
+   * reply (which takes the same lock to be shown) never appears above the message it answers.
+   */
+  Posted post(String chatId, String clientId, String text) throws InterruptedException {
+    ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      if (!logs.exists(chatId)) {
+        return Posted.UNKNOWN_CHAT;
+      }
+      String id = "u-" + clientId;
+      if (logs.has(chatId, id)) {
+        return Posted.ALREADY_TAKEN; // the page retried a send that had arrived
+      }
+      InboundHandler to = inbound;
+      if (to == null) {
+        return Posted.NOT_CONNECTED;
+      }
+      to.accept(new InboundMessage(ChatRef.of(PLATFORM, chatId), clientId,
+          new Sender(OWNER, "You"), text, false, clock.instant()));
+      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()));
+      return Posted.TAKEN;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    String id = "a-" + UUID.randomUUID();
+    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()));
+    return new MessageRef(chat, id);
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) throws PlatformException {
+    String chatId = message.chat().chatId();
+    if (logs.find(chatId, message.messageId()).isEmpty()) {
+      throw new PlatformException("web chat: no message " + message.messageId() + " in "
+          + chatId, true);
+    }
+    showLocked(chatId, new WebMessage(message.messageId(), WebMessage.AGENT, text,
+        clock.instant()));
+  }
+
+  private void showLocked(String chatId, WebMessage m) throws PlatformException {
+    ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      show(chatId, m);
+    } catch (UncheckedIOException e) {
+      throw new PlatformException("web chat: " + e.getMessage(), false, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void show(String chatId, WebMessage m) {
+    Optional<ChatSummary> retitled = logs.put(chatId, m);
+    events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
+    retitled.ifPresent(s -> events.toAll(new ChatEvents.Event("chat",
+        JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));
+  }
+
+  static ObjectNode object() {
+    return JsonExchange.json().createObjectNode();
+  }
+}

@@ -1,0 +1,223 @@
+package dev.switchboard.platform.web;
+
+import dev.switchboard.http.EventStream;
+import dev.switchboard.http.JsonExchange;
+import dev.switchboard.http.JsonExchange.BadRequest;
+import dev.switchboard.http.LoginToken;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The web page's API under {@code /api/web/}: log in and out, list and create conversations,
+ * post a message, and follow a conversation as server-sent events (a snapshot, then every new
+ * or edited message). Everything but logging in needs the login cookie, unless auth is off.
+ * Runs on the request's virtual thread, so the event stream simply blocks between events.
+ */
+final class WebChatApi extends Handler.Abstract {
+  private static final Logger log = LoggerFactory.getLogger(WebChatApi.class);
+  private static final Pattern CHAT_PATH =
+      Pattern.compile("/api/web/chats/([A-Za-z0-9-]{1,64})/(messages|events)");
+  /** Thirty days: the cookie outlives restarts; replacing the token file logs everyone out. */
+  static final long COOKIE_SECONDS = 30L * 24 * 3600;
+  static final long RETRY_MILLIS = 2_000;
+
+  private final WebChatAdapter adapter;
+  private final ChatLogs logs;
+  private final ChatEvents events;
+  private final LoginToken token;
+
+  WebChatApi(WebChatAdapter adapter, ChatLogs logs, ChatEvents events, LoginToken token) {
+    this.adapter = adapter;
+    this.logs = logs;
+    this.events = events;
+    this.token = token;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    String path = request.getHttpURI().getPath();
+    String method = request.getMethod();
+    try {
+      if (path.equals("/api/web/login") && method.equals("POST")) {
+        login(request, response, callback);
+        return true;
+      }
+      if (token != null && !token.authenticates(request)) {
+        JsonExchange.error(response, callback, 401, "log in with the token first");
+        return true;
+      }
+      Matcher chat = CHAT_PATH.matcher(path);
+      if (path.equals("/api/web/logout") && method.equals("POST")) {
+        response.getHeaders().add(HttpHeader.SET_COOKIE, token == null ? ""
+            : token.setCookieHeader(0));
+        JsonExchange.empty(response, callback, 204);
+      } else if (path.equals("/api/web/session") && method.equals("GET")) {
+        ObjectNode body = WebChatAdapter.object();
+        body.put("user", WebChatAdapter.OWNER);
+        body.put("auth", token != null);
+        JsonExchange.send(response, callback, 200, body);
+      } else if (path.equals("/api/web/chats") && method.equals("GET")) {
+        listChats(response, callback);
+      } else if (path.equals("/api/web/chats") && method.equals("POST")) {
+        if (!adapter.connected()) {
+          JsonExchange.error(response, callback, 503, "Switchboard is not running yet");
+        } else {
+          JsonExchange.send(response, callback, 201, json(logs.create()));
+        }
+      } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
+        post(chat.group(1), request, response, callback);
+      } else if (chat.matches() && chat.group(2).equals("events") && method.equals("GET")) {
+        follow(chat.group(1), response, callback);
+      } else {
+        JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
+      }
+    } catch (BadRequest e) {
+      JsonExchange.error(response, callback, e.status(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      JsonExchange.error(response, callback, 503, "Switchboard is stopping");
+    }
+    return true;
+  }
+
+  private void login(Request request, Response response, Callback callback) throws BadRequest {
+    if (token == null) {
+      JsonExchange.empty(response, callback, 204);
+      return;
+    }
+    JsonNode given = JsonExchange.readObject(request).path("token");
+    if (!given.isString() || !token.matches(given.asString())) {
+      log.warn("web chat: a log-in with a wrong token from {}", Request.getRemoteAddr(request));
+      JsonExchange.error(response, callback, 401, "That is not the login token. It is in the"
+          + " file " + LoginToken.FILE + " in Switchboard's state directory.");
+      return;
+    }
+    response.getHeaders().add(HttpHeader.SET_COOKIE, token.setCookieHeader(COOKIE_SECONDS));
+    JsonExchange.empty(response, callback, 204);
+  }
+
+  private void listChats(Response response, Callback callback) {
+    ObjectNode body = WebChatAdapter.object();
+    ArrayNode list = body.putArray("chats");
+    for (ChatSummary s : logs.list()) {
+      list.add(json(s));
+    }
+    JsonExchange.send(response, callback, 200, body);
+  }
+
+  private void post(String chatId, Request request, Response response, Callback callback)
+      throws BadRequest, InterruptedException {
+    ObjectNode body = JsonExchange.readObject(request);
+    JsonNode id = body.path("id");
+    JsonNode text = body.path("text");
+    if (!id.isString() || !ChatLogs.ID.matcher(id.asString()).matches()) {
+      throw new BadRequest(400, "\"id\" must be 1 to 64 letters, digits or dashes");
+    }
+    if (!text.isString() || text.asString().isBlank()) {
+      throw new BadRequest(400, "\"text\" must be a non-empty string");
+    }
+    if (text.asString().length() > WebChatAdapter.MAX_TEXT_CHARS) {
+      throw new BadRequest(413, "the message has " + text.asString().length()
+          + " characters; at most " + WebChatAdapter.MAX_TEXT_CHARS + " fit in one message");
+    }
+    if (!adapter.accepting()) {
+      JsonExchange.error(response, callback, 503, "Switchboard is restarting or stopping;"
+          + " send this again when it is back.");
+      return;
+    }
+    switch (adapter.post(chatId, id.asString(), text.asString())) {
+      case TAKEN, ALREADY_TAKEN -> {
+        ObjectNode ok = WebChatAdapter.object();
+        ok.put("id", "u-" + id.asString());
+        JsonExchange.send(response, callback, 202, ok);
+      }
+      case UNKNOWN_CHAT -> JsonExchange.error(response, callback, 404,
+          "no conversation " + chatId);
+      case NOT_CONNECTED -> JsonExchange.error(response, callback, 503,
+          "Switchboard is not running; send this again when it is back.");
+    }
+  }
+
+  private void follow(String chatId, Response response, Callback callback) {
+    Optional<List<WebMessage>> known = logs.messages(chatId);
+    if (known.isEmpty()) {
+      JsonExchange.error(response, callback, 404, "no conversation " + chatId);
+      return;
+    }
+    if (!adapter.connected()) {
+      JsonExchange.error(response, callback, 503, "Switchboard is not running yet");
+      return;
+    }
+    // Watch first, then take the snapshot: an event in between is sent twice (harmless, the
+    // page replaces by id), never lost.
+    ChatEvents.Watcher watcher = events.watch(chatId);
+    EventStream stream = null;
+    try {
+      stream = EventStream.open(response, callback);
+      stream.retry(RETRY_MILLIS);
+      ObjectNode snapshot = WebChatAdapter.object();
+      ArrayNode messages = snapshot.putArray("messages");
+      logs.messages(chatId).orElse(List.of()).forEach(m -> messages.add(tree(m)));
+      stream.event("snapshot", JsonExchange.json().writeValueAsString(snapshot));
+      while (true) {
+        Optional<ChatEvents.Event> next = watcher.next(EventStream.KEEPALIVE_SECONDS);
+        if (next.isEmpty()) {
+          stream.keepalive();
+        } else if (next.get() == ChatEvents.Event.END) {
+          break;
+        } else {
+          stream.event(next.get().name(), next.get().json());
+        }
+      }
+      stream.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the server is stopping: end the stream cleanly
+      if (stream != null) {
+        stream.close();
+      } else {
+        JsonExchange.error(response, callback, 503, "Switchboard is stopping");
+      }
+    } catch (IOException e) {
+      log.debug("web chat: a page stopped following {}: {}", chatId, e.getMessage());
+      if (stream != null) {
+        stream.abort(e);
+      }
+    } finally {
+      events.unwatch(watcher);
+    }
+  }
+
+  static ObjectNode tree(WebMessage m) {
+    ObjectNode n = WebChatAdapter.object();
+    n.put("id", m.id());
+    n.put("role", m.role());
+    n.put("text", m.text());
+    n.put("at", m.at().toString());
+    return n;
+  }
+
+  static String json(WebMessage m) {
+    return JsonExchange.json().writeValueAsString(tree(m));
+  }
+
+  static ObjectNode json(ChatSummary s) {
+    ObjectNode n = WebChatAdapter.object();
+    n.put("id", s.id());
+    n.put("title", s.title());
+    n.put("updated_at", s.updatedAt().toString());
+    return n;
+  }
+}

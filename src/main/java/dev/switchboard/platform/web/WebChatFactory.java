@@ -1,0 +1,65 @@
+package dev.switchboard.platform.web;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.config.ValueType;
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformAdapterFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The {@code web} platform: the built-in web chat, on by default so that a gateway with no
+ * configuration at all is something a person can talk to in a browser.
+ */
+public final class WebChatFactory implements PlatformAdapterFactory {
+  static final ConfigKey<Boolean> ENABLED = ConfigKey.optional("platforms.web.enabled",
+      "SWITCHBOARD_WEB_ENABLED", ValueType.bool(), true,
+      "Serve the web chat at / on the HTTP server (login with the token in web_token).");
+
+  @Override
+  public String name() {
+    return WebChatAdapter.PLATFORM;
+  }
+
+  @Override
+  public ConfigKey<Boolean> enabledKey() {
+    return ENABLED;
+  }
+
+  @Override
+  public List<ConfigKey<?>> configKeys() {
+    return List.of(ENABLED);
+  }
+
+  @Override
+  public PlatformAdapter create(Config config, Path home) {
+    LoginToken token = null;
+    if (config.get(CoreKeys.HTTP_AUTH)) {
+      try {
+        token = LoginToken.loadOrCreate(home);
+      } catch (IOException e) {
+        throw new ConfigException(CoreKeys.HTTP_AUTH.path(), "cannot read or create the login"
+            + " token: " + e.getMessage());
+      }
+    }
+    return new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
+        Clock.systemUTC());
+  }
+
+  /** The holder of the login token is the web chat's one user, and its admin. */
+  @Override
+  public List<String> allowedUsers(Config config) {
+    return List.of(WebChatAdapter.OWNER);
+  }
+
+  @Override
+  public List<String> adminUsers(Config config) {
+    return List.of(WebChatAdapter.OWNER);
+  }
+}

@@ -1,0 +1,618 @@
+// Switchboard web chat: the browser side of the gateway's built-in chat.
+// Plain ES module with no build step and no dependencies, served by the gateway itself.
+
+const MAX_LEN = 16000;
+const LAST_CHAT_KEY = 'switchboard.lastChat';
+const STREAMING_SUFFIX = ' …';
+const RECONNECTING = 'Reconnecting to Switchboard…';
+const DRAINING = 'Switchboard is restarting or stopping — replies already started will finish; '
+  + 'new messages are answered when it is back.';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  banner: $('banner'),
+  loginView: $('login-view'), loginForm: $('login-form'), loginToken: $('login-token'),
+  loginError: $('login-error'), loginSubmit: $('login-submit'),
+  appView: $('app-view'), sidebar: $('sidebar'), backdrop: $('backdrop'), menuToggle: $('menu-toggle'),
+  chatList: $('chat-list'), newChat: $('new-chat'), logout: $('logout'), chatTitle: $('chat-title'),
+  messages: $('messages'), messageList: $('message-list'), emptyState: $('empty-state'),
+  composer: $('composer'), input: $('composer-input'), sendError: $('send-error'),
+  announcer: $('announcer'),
+};
+
+const state = {
+  chats: [],              // newest first, as the server orders them
+  chatId: null,
+  source: null,           // the EventSource of the open chat
+  // 'connecting' does not raise the banner, so opening a chat does not flash a warning;
+  // only a stream that actually failed ('broken') does.
+  stream: 'idle',         // 'idle' | 'connecting' | 'open' | 'broken'
+  streamRetry: null,
+  ready: null,            // last /ready result: {reachable, ready, state}
+  readyTimer: null,
+  readySeq: 0,
+  rendered: new Map(),    // message id -> {li, text, final}
+  pending: new Map(),     // optimistic user messages whose POST is in flight, by message id
+};
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A network failure makes fetch throw a TypeError; an HTTP error becomes an HttpError
+// carrying the server's {"error": ...} text so it can be shown as is.
+async function api(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  let data = null;
+  if (res.status !== 204) {
+    try { data = await res.json(); } catch { /* an empty body or a proxy's HTML error page */ }
+  }
+  if (!res.ok) {
+    throw new HttpError(res.status, (data && data.error) || `${res.status} ${res.statusText}`.trim());
+  }
+  return data;
+}
+
+// crypto.randomUUID exists only in secure contexts, and a phone on the LAN usually reaches
+// the gateway over plain http; getRandomValues is available everywhere.
+function newClientId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function remember(chatId) {
+  try { localStorage.setItem(LAST_CHAT_KEY, chatId); } catch { /* storage disabled: just not remembered */ }
+}
+
+function remembered() {
+  try { return localStorage.getItem(LAST_CHAT_KEY); } catch { return null; }
+}
+
+// ---- health: /ready polling and the banner ----------------------------------------------
+
+function healthy() {
+  const r = state.ready;
+  const readyOk = !r || (r.reachable && r.ready && r.state !== 'draining');
+  return readyOk && state.stream !== 'broken';
+}
+
+function updateBanner() {
+  const r = state.ready;
+  let text = '';
+  if (r && !r.reachable) text = RECONNECTING;
+  else if (r && r.state === 'draining') text = DRAINING;
+  else if ((r && !r.ready) || state.stream === 'broken') text = RECONNECTING;
+  if (ui.banner.textContent !== text) ui.banner.textContent = text;
+  ui.banner.hidden = text === '';
+}
+
+async function pollReady() {
+  clearTimeout(state.readyTimer);
+  // Stream errors trigger an immediate poll; the sequence number keeps an older, slower
+  // answer from overwriting a newer one.
+  const seq = ++state.readySeq;
+  let result;
+  try {
+    const res = await fetch('/ready', { cache: 'no-store', credentials: 'same-origin' });
+    let data = null;
+    try { data = await res.json(); } catch { /* not JSON: judge by the status alone */ }
+    result = {
+      reachable: true,
+      ready: typeof data?.ready === 'boolean' ? data.ready : res.ok,
+      state: data?.state ?? (res.ok ? 'running' : 'unavailable'),
+    };
+  } catch {
+    result = { reachable: false, ready: false, state: 'unreachable' };
+  }
+  if (seq !== state.readySeq) return;
+  state.ready = result;
+  updateBanner();
+  state.readyTimer = setTimeout(pollReady, healthy() ? 10000 : 2000);
+}
+
+function setStream(status) {
+  if (state.stream === status) return;
+  state.stream = status;
+  updateBanner();
+  if (status === 'broken' || status === 'open') pollReady();
+}
+
+// ---- start-up and login -------------------------------------------------------------------
+
+async function boot() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  let linkToken = params.get('token');
+  if (linkToken !== null) {
+    // The token must not linger in the address bar, the history or a bookmark.
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  pollReady();
+  await enter(linkToken);
+}
+
+// Logs in with a link token (if any), checks the session and opens the chat UI, retrying
+// while the gateway is unreachable so a page opened during a restart recovers by itself.
+async function enter(linkToken, justLoggedIn = false) {
+  let linkError = '';
+  for (;;) {
+    try {
+      if (linkToken) {
+        try {
+          await api('POST', '/api/web/login', { token: linkToken });
+          justLoggedIn = true;
+        } catch (e) {
+          if (!(e instanceof HttpError) || e.status >= 500) throw e;
+          linkError = `The sign-in link was not accepted: ${e.message}`;
+        }
+        linkToken = null;
+      }
+      const session = await api('GET', '/api/web/session');
+      await startApp(session);
+      return;
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 401) {
+        showLogin(linkError || (justLoggedIn
+          ? 'Signed in, but the browser did not keep the session cookie. Are cookies blocked?'
+          : ''));
+        return;
+      }
+      // Unreachable or not ready yet: the banner tells the user; try again shortly.
+      pollReady();
+      await sleep(2000);
+    }
+  }
+}
+
+function showLogin(message = '') {
+  closeStream();
+  state.chatId = null;
+  state.stream = 'idle';
+  updateBanner();
+  ui.appView.hidden = true;
+  ui.loginView.hidden = false;
+  showError(ui.loginError, message);
+  document.title = 'Sign in · Switchboard';
+  ui.loginToken.focus();
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  const token = ui.loginToken.value.trim();
+  if (!token) {
+    showError(ui.loginError, 'Enter the access token.');
+    return;
+  }
+  ui.loginSubmit.disabled = true;
+  try {
+    await api('POST', '/api/web/login', { token });
+    ui.loginToken.value = '';
+    showError(ui.loginError, '');
+    await enter(null, true);
+  } catch (e) {
+    showError(ui.loginError, e instanceof HttpError
+      ? e.message
+      : 'Cannot reach Switchboard. Check the connection and try again.');
+  } finally {
+    ui.loginSubmit.disabled = false;
+  }
+}
+
+async function onLogout() {
+  try { await api('POST', '/api/web/logout'); } catch { /* the cookie is cleared or expires anyway */ }
+  state.chats = [];
+  showLogin('');
+}
+
+async function startApp(session) {
+  const { chats } = await api('GET', '/api/web/chats');
+  state.chats = chats || [];
+  ui.logout.hidden = !session.auth;
+  ui.loginView.hidden = true;
+  ui.appView.hidden = false;
+  const last = remembered();
+  let chat = state.chats.find((c) => c.id === last) || state.chats[0];
+  if (!chat) {
+    chat = await api('POST', '/api/web/chats', {});
+    state.chats.unshift(chat);
+  }
+  openChat(chat.id);
+  ui.input.focus({ preventScroll: true });
+}
+
+function unauthorized() {
+  showLogin('Your session has ended. Please sign in again.');
+}
+
+// ---- sidebar ------------------------------------------------------------------------------
+
+function sortChats() {
+  state.chats.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+}
+
+function formatWhen(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const now = new Date();
+  return d.toDateString() === now.toDateString()
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString([], { day: 'numeric', month: 'short' });
+}
+
+function renderChatList() {
+  const items = state.chats.map((chat) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'chat-item';
+    button.dataset.testid = 'chat-item';
+    button.dataset.chatId = chat.id;
+    if (chat.id === state.chatId) button.setAttribute('aria-current', 'page');
+    const title = document.createElement('span');
+    title.className = 'chat-item-title';
+    title.textContent = chat.title || 'Untitled';
+    const when = document.createElement('time');
+    when.className = 'chat-item-when';
+    when.dateTime = chat.updated_at || '';
+    when.textContent = formatWhen(chat.updated_at);
+    button.append(title, when);
+    li.append(button);
+    return li;
+  });
+  ui.chatList.replaceChildren(...items);
+}
+
+function renderTitle() {
+  const chat = state.chats.find((c) => c.id === state.chatId);
+  const title = chat ? chat.title || 'Untitled' : '';
+  ui.chatTitle.textContent = title;
+  document.title = title ? `${title} · Switchboard` : 'Switchboard';
+}
+
+function applyChat(update) {
+  if (!update || !update.id) return;
+  const chat = state.chats.find((c) => c.id === update.id);
+  if (chat) Object.assign(chat, update);
+  else state.chats.push({ ...update });
+  sortChats();
+  renderChatList();
+  if (update.id === state.chatId) renderTitle();
+}
+
+// Chat events may only be sent on title changes, so the open chat's position is bumped
+// locally when it gets a new message, as any messenger's list behaves.
+function touchChat(chatId, at) {
+  const chat = state.chats.find((c) => c.id === chatId);
+  if (!chat || !at || String(at) <= String(chat.updated_at)) return;
+  chat.updated_at = at;
+  sortChats();
+  renderChatList();
+}
+
+async function refreshChats() {
+  try {
+    const { chats } = await api('GET', '/api/web/chats');
+    state.chats = chats || [];
+    renderChatList();
+    renderTitle();
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) unauthorized();
+  }
+}
+
+async function onNewChat() {
+  ui.newChat.disabled = true;
+  try {
+    const chat = await api('POST', '/api/web/chats', {});
+    state.chats = state.chats.filter((c) => c.id !== chat.id);
+    state.chats.unshift(chat);
+    openChat(chat.id);
+    ui.input.focus();
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) return unauthorized();
+    showError(ui.sendError, `Could not start a new conversation: ${describe(e)}`);
+  } finally {
+    ui.newChat.disabled = false;
+  }
+}
+
+function setSidebar(open) {
+  ui.sidebar.classList.toggle('open', open);
+  ui.backdrop.hidden = !open;
+  ui.menuToggle.setAttribute('aria-expanded', String(open));
+}
+
+// ---- the open chat and its event stream -----------------------------------------------------
+
+function openChat(chatId) {
+  closeStream();
+  state.chatId = chatId;
+  remember(chatId);
+  clearMessages();
+  showError(ui.sendError, '');
+  renderChatList();
+  renderTitle();
+  setSidebar(false);
+  connectStream();
+}
+
+function closeStream() {
+  clearTimeout(state.streamRetry);
+  if (state.source) state.source.close();
+  state.source = null;
+}
+
+function parse(event) {
+  try { return JSON.parse(event.data); } catch { return null; }
+}
+
+function connectStream() {
+  const chatId = state.chatId;
+  const source = new EventSource(`/api/web/chats/${encodeURIComponent(chatId)}/events`);
+  state.source = source;
+  if (state.stream !== 'broken') setStream('connecting');
+  // Events of a stream that was replaced (chat switched) must not touch the page.
+  const current = () => source === state.source;
+
+  source.addEventListener('snapshot', (event) => {
+    const data = parse(event);
+    if (!current() || !data) return;
+    const recovered = state.stream === 'broken';
+    renderSnapshot(data.messages || []);
+    setStream('open');
+    // Titles may have changed while the stream was down.
+    if (recovered) refreshChats();
+  });
+  source.addEventListener('message', (event) => {
+    const message = parse(event);
+    if (!current() || !message) return;
+    renderUpdates(() => upsertMessage(message, { live: true }));
+    touchChat(chatId, message.at);
+  });
+  source.addEventListener('chat', (event) => {
+    const chat = parse(event);
+    if (current() && chat) applyChat(chat);
+  });
+  source.onerror = () => {
+    if (!current()) return;
+    setStream('broken');
+    // CONNECTING means the browser retries by itself. CLOSED means it gave up for good (an
+    // HTTP error such as 401, 404 or a 503 while starting), so recovery is up to the page.
+    if (source.readyState === EventSource.CLOSED) {
+      state.source = null;
+      state.streamRetry = setTimeout(() => recoverStream(chatId), 2000);
+    }
+  };
+}
+
+async function recoverStream(chatId) {
+  if (chatId !== state.chatId) return;
+  try {
+    await api('GET', '/api/web/session');
+    const { chats } = await api('GET', '/api/web/chats');
+    state.chats = chats || [];
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) return unauthorized();
+    state.streamRetry = setTimeout(() => recoverStream(chatId), 2000);
+    return;
+  }
+  if (chatId !== state.chatId) return;
+  if (state.chats.some((c) => c.id === chatId)) {
+    renderChatList();
+    renderTitle();
+    connectStream();
+  } else if (state.chats.length) {
+    openChat(state.chats[0].id);
+  } else {
+    onNewChat();
+  }
+}
+
+// ---- messages -------------------------------------------------------------------------------
+
+function isAtBottom() {
+  const m = ui.messages;
+  return m.scrollHeight - m.scrollTop - m.clientHeight < 48;
+}
+
+function scrollToBottom() {
+  ui.messages.scrollTop = ui.messages.scrollHeight;
+}
+
+// Follows new content only when the reader was already at the bottom, so scrolling back to
+// read something is not interrupted by a streaming reply.
+function renderUpdates(fn, forceScroll = false) {
+  const follow = forceScroll || isAtBottom();
+  fn();
+  ui.emptyState.hidden = state.rendered.size > 0;
+  if (follow) scrollToBottom();
+}
+
+function clearMessages() {
+  state.rendered.clear();
+  ui.messageList.replaceChildren();
+  ui.emptyState.hidden = true;
+}
+
+function renderSnapshot(messages) {
+  const first = state.rendered.size === 0;
+  renderUpdates(() => {
+    state.rendered.clear();
+    ui.messageList.replaceChildren();
+    for (const m of messages) upsertMessage(m, { live: false });
+    // A send still in flight is not in the snapshot yet; keep showing it.
+    for (const [id, p] of state.pending) {
+      if (p.chatId === state.chatId && !state.rendered.has(id)) upsertMessage(p.message, { live: false, pending: true });
+    }
+  }, first);
+}
+
+function formatTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function upsertMessage(message, { live, pending = false }) {
+  if (!message || message.id == null) return;
+  const id = String(message.id);
+  const text = String(message.text ?? '');
+  const role = message.role === 'user' ? 'user' : 'agent';
+  const final = !text.endsWith(STREAMING_SUFFIX);
+  let entry = state.rendered.get(id);
+  if (!entry) {
+    const li = document.createElement('li');
+    li.className = 'message';
+    li.dataset.testid = 'message';
+    li.dataset.id = id;
+    const who = document.createElement('span');
+    who.className = 'sr-only';
+    const body = document.createElement('p');
+    body.className = 'message-text';
+    body.dataset.testid = 'message-text';
+    const time = document.createElement('time');
+    time.className = 'message-time';
+    li.append(who, body, time);
+    ui.messageList.append(li);
+    entry = { li, who, body, time, final: false };
+    state.rendered.set(id, entry);
+  }
+  entry.li.dataset.role = role;
+  entry.who.textContent = role === 'user' ? 'You: ' : 'Switchboard: ';
+  if (entry.body.textContent !== text) entry.body.textContent = text;
+  entry.li.toggleAttribute('data-streaming', !final);
+  entry.li.classList.toggle('pending', pending);
+  if (message.at) {
+    entry.time.dateTime = message.at;
+    entry.time.textContent = formatTime(message.at);
+  }
+  if (live && role === 'agent' && final && !entry.final) announce(text);
+  entry.final = final;
+}
+
+function announce(text) {
+  const short = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  ui.announcer.textContent = `Switchboard: ${short}`;
+}
+
+// ---- sending --------------------------------------------------------------------------------
+
+function showError(node, message) {
+  node.textContent = message;
+  node.hidden = !message;
+}
+
+function describe(error) {
+  return error instanceof HttpError ? error.message : 'Switchboard could not be reached.';
+}
+
+// The client id makes the server ignore a repeated POST, so a send that failed on the
+// network can be retried safely; HTTP errors are answers and are not retried.
+async function postMessage(chatId, clientId, text) {
+  const delays = [1000, 2000, 4000];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api('POST', `/api/web/chats/${encodeURIComponent(chatId)}/messages`, { id: clientId, text });
+    } catch (e) {
+      if (e instanceof HttpError || attempt >= delays.length) throw e;
+      await sleep(delays[attempt]);
+    }
+  }
+}
+
+async function send() {
+  const text = ui.input.value;
+  const chatId = state.chatId;
+  if (!text.trim() || !chatId) return;
+  if (text.length > MAX_LEN) {
+    showError(ui.sendError, `This message is too long: ${text.length} characters, the limit is ${MAX_LEN}.`);
+    return;
+  }
+  showError(ui.sendError, '');
+  const clientId = newClientId();
+  // The server echoes the user message with this id, so the echo replaces this copy.
+  const message = { id: `u-${clientId}`, role: 'user', text, at: new Date().toISOString() };
+  state.pending.set(message.id, { chatId, message });
+  ui.input.value = '';
+  autosize();
+  renderUpdates(() => upsertMessage(message, { live: false, pending: true }), true);
+  try {
+    await postMessage(chatId, clientId, text);
+    const entry = state.rendered.get(message.id);
+    if (entry) entry.li.classList.remove('pending');
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) {
+      state.pending.delete(message.id);
+      unauthorized();
+      ui.input.value = text;
+      return;
+    }
+    const entry = state.rendered.get(message.id);
+    // The server's echo already replaced the optimistic copy: the message arrived and only
+    // the answer to the POST was lost, so restoring it would invite a duplicate.
+    if (entry && !entry.li.classList.contains('pending')) return;
+    if (entry && chatId === state.chatId) {
+      entry.li.remove();
+      state.rendered.delete(message.id);
+      ui.emptyState.hidden = state.rendered.size > 0;
+    }
+    // Nothing the user typed is lost: the text goes back into the input, ahead of anything
+    // typed since.
+    ui.input.value = ui.input.value ? `${text}\n${ui.input.value}` : text;
+    autosize();
+    showError(ui.sendError, e instanceof HttpError
+      ? `Not sent: ${e.message}`
+      : 'Not sent: Switchboard could not be reached. Your message is back in the input; send it again when the connection returns.');
+    if (!(e instanceof HttpError) || e.status >= 500) pollReady();
+  } finally {
+    state.pending.delete(message.id);
+  }
+}
+
+function autosize() {
+  ui.input.style.height = 'auto';
+  ui.input.style.height = `${ui.input.scrollHeight}px`;
+}
+
+// ---- wiring ---------------------------------------------------------------------------------
+
+ui.loginForm.addEventListener('submit', onLogin);
+ui.logout.addEventListener('click', onLogout);
+ui.newChat.addEventListener('click', onNewChat);
+ui.menuToggle.addEventListener('click', () => setSidebar(!ui.sidebar.classList.contains('open')));
+ui.backdrop.addEventListener('click', () => setSidebar(false));
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && ui.sidebar.classList.contains('open')) setSidebar(false);
+});
+ui.chatList.addEventListener('click', (e) => {
+  const item = e.target.closest('[data-chat-id]');
+  if (!item) return;
+  if (item.dataset.chatId === state.chatId) setSidebar(false);
+  else openChat(item.dataset.chatId);
+});
+ui.composer.addEventListener('submit', (e) => {
+  e.preventDefault();
+  send();
+});
+ui.input.addEventListener('keydown', (e) => {
+  // isComposing: Enter also confirms an IME composition (Chinese, Japanese, ...), which must not send.
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+    e.preventDefault();
+    send();
+  }
+});
+ui.input.addEventListener('input', autosize);
+
+boot();

@@ -1,0 +1,265 @@
+package dev.switchboard.platform.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.testing.SseClient;
+import dev.switchboard.testing.StubPlatformContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API server over real HTTP; the test plays the gateway: it receives each request as an
+ * inbound message and answers through the reply calls, as the dispatcher and delivery do.
+ */
+class ApiServerAdapterTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String KEY = "sk-test-0123456789abcdef0123456789abcdef";
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final BlockingQueue<InboundMessage> inbound = new LinkedBlockingQueue<>();
+  private final StubPlatformContext context = new StubPlatformContext();
+  private final AtomicLong nanos = new AtomicLong();
+  private HttpServer server;
+  private ApiServerAdapter adapter;
+  private String base;
+
+  private void start(int perMinute) throws Exception {
+    adapter = new ApiServerAdapter(new ApiSettings(KEY, perMinute, "switchboard",
+        Duration.ofSeconds(5)), Clock.systemUTC(), nanos::get);
+    server = new HttpServer("127.0.0.1", 0);
+    adapter.mount(server);
+    base = "http://127.0.0.1:" + server.start().getPort();
+    adapter.connect(inbound::put, context);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    adapter.disconnect();
+    server.close();
+  }
+
+  private HttpRequest.Builder request(String path, String key) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(10));
+    return key == null ? b : b.header("Authorization", "Bearer " + key);
+  }
+
+  private CompletableFuture<HttpResponse<String>> post(String body, String key) {
+    return client.sendAsync(request("/v1/chat/completions", key)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String body(boolean stream, String... userMessages) {
+    StringBuilder sb = new StringBuilder("{\"model\":\"switchboard\",\"stream\":" + stream
+        + ",\"messages\":[");
+    for (int i = 0; i < userMessages.length; i++) {
+      sb.append(i == 0 ? "" : ",").append("{\"role\":\"")
+          .append(i % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"")
+          .append(userMessages[i]).append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+
+  @Test
+  void aWrongOrMissingKeyGets401InOpenAisShape() throws Exception {
+    start(60);
+    for (String key : new String[] {null, "sk-wrong", KEY + "x"}) {
+      HttpResponse<String> r = post(body(false, "hi"), key).get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(401);
+      JsonNode error = JSON.readTree(r.body()).path("error");
+      assertThat(error.path("code").asString()).isEqualTo("invalid_api_key");
+      assertThat(error.path("message").asString()).isNotBlank();
+      assertThat(r.body()).doesNotContain(KEY);
+    }
+    assertThat(inbound).isEmpty();
+  }
+
+  @Test
+  void modelsListsTheConfiguredName() throws Exception {
+    start(60);
+    HttpResponse<String> r = client.send(request("/v1/models", KEY).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode root = JSON.readTree(r.body());
+    assertThat(root.path("object").asString()).isEqualTo("list");
+    assertThat(root.path("data").get(0).path("id").asString()).isEqualTo("switchboard");
+    assertThat(root.path("data").get(0).path("object").asString()).isEqualTo("model");
+  }
+
+  @Test
+  void aNonStreamedAnswerIsTheFinishedReply() throws Exception {
+    start(60);
+    CompletableFuture<HttpResponse<String>> response = post(body(false, "hello"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(m.text()).isEqualTo("hello");
+    assertThat(m.chat().platform()).isEqualTo("api");
+    adapter.replyStarted(m.chat(), m.messageId());
+    adapter.send(m.chat(), "Finishing your current reply first."); // a drain notice
+    adapter.replyGrew(m.chat(), m.messageId(), "hel");
+    adapter.replyFinished(m.chat(), m.messageId(), "hello back");
+    HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode root = JSON.readTree(r.body());
+    assertThat(root.path("object").asString()).isEqualTo("chat.completion");
+    assertThat(root.path("id").asString()).isEqualTo(m.messageId()).startsWith("chatcmpl-");
+    JsonNode choice = root.path("choices").get(0);
+    assertThat(choice.path("message").path("role").asString()).isEqualTo("assistant");
+    assertThat(choice.path("message").path("content").asString()).isEqualTo("hello back");
+    assertThat(choice.path("finish_reason").asString()).isEqualTo("stop");
+  }
+
+  @Test
+  void aStreamedAnswerComesAsChunksEndingWithDone() throws Exception {
+    start(60);
+    CompletableFuture<SseClient> stream = CompletableFuture.supplyAsync(() -> {
+      try {
+        return SseClient.open(client, request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body(true, "count"))));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.replyStarted(m.chat(), m.messageId());
+    adapter.replyGrew(m.chat(), m.messageId(), "one ");
+    adapter.replyGrew(m.chat(), m.messageId(), "two");
+    adapter.replyFinished(m.chat(), m.messageId(), "one two\n\n(stopped)");
+    try (SseClient events = stream.get(10, TimeUnit.SECONDS)) {
+      List<String> data = new ArrayList<>();
+      for (SseClient.Event e = events.next(5); e != SseClient.END; e = events.next(5)) {
+        data.add(e.data());
+      }
+      assertThat(data.getLast()).isEqualTo("[DONE]");
+      StringBuilder text = new StringBuilder();
+      String finish = null;
+      for (String d : data.subList(0, data.size() - 1)) {
+        JsonNode chunk = JSON.readTree(d);
+        assertThat(chunk.path("object").asString()).isEqualTo("chat.completion.chunk");
+        JsonNode choice = chunk.path("choices").get(0);
+        text.append(choice.path("delta").path("content").asString(""));
+        if (!choice.path("finish_reason").isNull()) {
+          finish = choice.path("finish_reason").asString();
+        }
+      }
+      assertThat(JSON.readTree(data.getFirst()).path("choices").get(0).path("delta")
+          .path("role").asString()).isEqualTo("assistant");
+      assertThat(text.toString()).isEqualTo("one two\n\n(stopped)");
+      assertThat(finish).isEqualTo("stop");
+    }
+  }
+
+  @Test
+  void aNoticeBeforeAnyTurnIsTheAnswer() throws Exception {
+    start(60);
+    CompletableFuture<HttpResponse<String>> response = post(body(false, "/status"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.send(m.chat(), "Switchboard is running.");
+    JsonNode root = JSON.readTree(response.get(10, TimeUnit.SECONDS).body());
+    assertThat(root.path("choices").get(0).path("message").path("content").asString())
+        .isEqualTo("Switchboard is running.");
+  }
+
+  @Test
+  void earlierMessagesTravelAsATranscriptUnlessTheGatewayKeepsTheSession() throws Exception {
+    start(60);
+    post(body(false, "my name is Ada", "Hello Ada", "what is my name?"), KEY);
+    InboundMessage oneOff = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(oneOff.text()).contains("[user] my name is Ada").contains("[assistant] Hello Ada")
+        .endsWith("Reply to this message:\nwhat is my name?");
+    client.sendAsync(request("/v1/chat/completions", KEY)
+        .header("Content-Type", "application/json").header("X-Switchboard-Session", "ada-1")
+        .POST(HttpRequest.BodyPublishers.ofString(body(false, "earlier", "ok", "now")))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    InboundMessage kept = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(kept.text()).isEqualTo("now");
+    assertThat(kept.chat().chatId()).isEqualTo("session:ada-1");
+    // a second request in the same session while the first waits
+    HttpResponse<String> busy = client.send(request("/v1/chat/completions", KEY)
+        .header("Content-Type", "application/json").header("X-Switchboard-Session", "ada-1")
+        .POST(HttpRequest.BodyPublishers.ofString(body(false, "again"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(busy.statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void badRequestsName400sParameter() throws Exception {
+    start(60);
+    String[][] cases = {
+        {"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "model"},
+        {"{\"model\":\"m\",\"messages\":[]}", "messages"},
+        {"{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}",
+            "messages[0].role"},
+        {"{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}",
+            "messages"},
+        {"{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+            "stream"},
+        {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
+            "messages[0].content"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> r = post(c[0], KEY).get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+      assertThat(JSON.readTree(r.body()).path("error").path("param").asString()).as(c[0])
+          .isEqualTo(c[1]);
+    }
+    assertThat(inbound).isEmpty();
+  }
+
+  @Test
+  void theRateLimitAnswers429WithRetryAfterAndRefills() throws Exception {
+    start(2);
+    for (int i = 0; i < 2; i++) {
+      post(body(false, "r" + i), KEY);
+      InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+      adapter.send(m.chat(), "ok");
+    }
+    HttpResponse<String> limited = post(body(false, "r2"), KEY).get(10, TimeUnit.SECONDS);
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(JSON.readTree(limited.body()).path("error").path("code").asString())
+        .isEqualTo("rate_limit_exceeded");
+    nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+    CompletableFuture<HttpResponse<String>> allowed = post(body(false, "r3"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(m.text()).isEqualTo("r3");
+    adapter.send(m.chat(), "ok");
+    assertThat(allowed.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void whileDrainingNewRequestsGet503AndWaitingOnesAreAnsweredOrAborted() throws Exception {
+    start(60);
+    CompletableFuture<HttpResponse<String>> waiting = post(body(false, "slow"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.replyStarted(m.chat(), m.messageId());
+    context.draining = true;
+    HttpResponse<String> refused = post(body(false, "new"), KEY).get(10, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    assertThat(waiting).isNotDone();
+    adapter.disconnect();
+    HttpResponse<String> aborted = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(aborted.statusCode()).isEqualTo(503);
+    assertThat(aborted.body()).contains("send the request again");
+  }
+}

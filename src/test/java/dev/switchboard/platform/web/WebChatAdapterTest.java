@@ -1,0 +1,261 @@
+package dev.switchboard.platform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.testing.SseClient;
+import dev.switchboard.testing.StubPlatformContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The web chat's API as the page uses it, over real HTTP on loopback. */
+class WebChatAdapterTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @TempDir Path home;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final BlockingQueue<InboundMessage> inbound = new LinkedBlockingQueue<>();
+  private final StubPlatformContext context = new StubPlatformContext();
+  private HttpServer server;
+  private WebChatAdapter adapter;
+  private LoginToken token;
+  private String base;
+
+  private void start(boolean auth) throws Exception {
+    token = auth ? LoginToken.loadOrCreate(home) : null;
+    adapter = new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
+        Clock.systemUTC());
+    server = new HttpServer("127.0.0.1", 0);
+    adapter.mount(server);
+    base = "http://127.0.0.1:" + server.start().getPort();
+    adapter.connect(inbound::put, context);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (adapter != null) {
+      adapter.disconnect();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private HttpResponse<String> call(String method, String path, String json, String cookie)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String login() throws Exception {
+    HttpResponse<String> r = call("POST", "/api/web/login",
+        "{\"token\":\"" + token.reveal() + "\"}", null);
+    assertThat(r.statusCode()).isEqualTo(204);
+    String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict")
+        .doesNotContain(token.reveal());
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  private String newChat(String cookie) throws Exception {
+    HttpResponse<String> r = call("POST", "/api/web/chats", "{}", cookie);
+    assertThat(r.statusCode()).isEqualTo(201);
+    return JSON.readTree(r.body()).path("id").asString();
+  }
+
+  @Test
+  void everythingButLoggingInNeedsTheCookie() throws Exception {
+    start(true);
+    assertThat(call("GET", "/api/web/session", null, null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/api/web/chats", null, null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/api/web/chats", null, "switchboard_login=forged").statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> wrong = call("POST", "/api/web/login", "{\"token\":\"guess\"}", null);
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("web_token").doesNotContain(token.reveal());
+    String cookie = login();
+    HttpResponse<String> session = call("GET", "/api/web/session", null, cookie);
+    assertThat(session.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(session.body()).path("user").asString()).isEqualTo("owner");
+  }
+
+  @Test
+  void theCookieOutlivesARestartButNotANewToken() throws Exception {
+    start(true);
+    String cookie = login();
+    stop();
+    start(true); // the same token file: a restarted gateway
+    assertThat(call("GET", "/api/web/chats", null, cookie).statusCode()).isEqualTo(200);
+    stop();
+    Files.delete(home.resolve(LoginToken.FILE));
+    start(true);
+    assertThat(call("GET", "/api/web/chats", null, cookie).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aMessageGoesToTheGatewayAndRepliesStreamToThePage() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    try (SseClient events = SseClient.open(client,
+        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+      SseClient.Event snapshot = events.next("snapshot", 5);
+      assertThat(JSON.readTree(snapshot.data()).path("messages").size()).isZero();
+
+      HttpResponse<String> posted = call("POST", "/api/web/chats/" + chat + "/messages",
+          "{\"id\":\"c1\",\"text\":\"hello\"}", cookie);
+      assertThat(posted.statusCode()).isEqualTo(202);
+      InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+      assertThat(m).isNotNull();
+      assertThat(m.chat()).isEqualTo(ChatRef.of("web", chat));
+      assertThat(m.messageId()).isEqualTo("c1");
+      assertThat(m.sender().userId()).isEqualTo("owner");
+      assertThat(m.text()).isEqualTo("hello");
+      JsonNode shown = JSON.readTree(events.next("message", 5).data());
+      assertThat(shown.path("id").asString()).isEqualTo("u-c1");
+      assertThat(shown.path("role").asString()).isEqualTo("user");
+
+      MessageRef reply = adapter.send(m.chat(), "hel \u2026");
+      adapter.edit(reply, "hello back");
+      JsonNode first = JSON.readTree(events.next("message", 5).data());
+      JsonNode second = JSON.readTree(events.next("message", 5).data());
+      assertThat(first.path("id").asString()).isEqualTo(reply.messageId())
+          .isEqualTo(second.path("id").asString());
+      assertThat(first.path("role").asString()).isEqualTo("agent");
+      assertThat(second.path("text").asString()).isEqualTo("hello back");
+    }
+    JsonNode list = JSON.readTree(call("GET", "/api/web/chats", null, cookie).body());
+    assertThat(list.path("chats").get(0).path("title").asString()).isEqualTo("hello");
+  }
+
+  @Test
+  void aRetriedSendIsTakenOnce() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    String body = "{\"id\":\"same-1\",\"text\":\"once\"}";
+    assertThat(call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
+        .isEqualTo(202);
+    assertThat(call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
+        .isEqualTo(202);
+    assertThat(inbound.poll(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(inbound.poll(200, TimeUnit.MILLISECONDS)).isNull();
+  }
+
+  @Test
+  void badMessagesAreRefusedAndChangeNothing() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    String path = "/api/web/chats/" + chat + "/messages";
+    HttpResponse<String> tooLong = call("POST", path,
+        "{\"id\":\"c2\",\"text\":\"" + "x".repeat(WebChatAdapter.MAX_TEXT_CHARS + 1) + "\"}",
+        cookie);
+    assertThat(tooLong.statusCode()).isEqualTo(413);
+    assertThat(tooLong.body()).contains("16000");
+    assertThat(call("POST", path, "{\"id\":\"c3\",\"text\":\"  \"}", cookie).statusCode())
+        .isEqualTo(400);
+    assertThat(call("POST", path, "{\"id\":\"../etc\",\"text\":\"x\"}", cookie).body())
+        .contains("must be 1 to 64 letters");
+    assertThat(call("POST", path, "{oops", cookie).statusCode()).isEqualTo(400);
+    HttpRequest plain = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Cookie", cookie).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"c5\",\"text\":\"x\"}")).build();
+    assertThat(client.send(plain, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(415);
+    assertThat(call("POST", "/api/web/chats/nochat/messages",
+        "{\"id\":\"c4\",\"text\":\"x\"}", cookie).statusCode()).isEqualTo(404);
+    assertThat(inbound).isEmpty();
+    assertThat(adapter.post(chat, "c9", "x")).isEqualTo(WebChatAdapter.Posted.TAKEN);
+    assertThat(JSON.readTree(call("GET", "/api/web/chats", null, cookie).body())
+        .path("chats")).hasSize(1);
+  }
+
+  @Test
+  void whileDrainingNewMessagesAreRefusedWithAClearReason() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    context.draining = true;
+    HttpResponse<String> r = call("POST", "/api/web/chats/" + chat + "/messages",
+        "{\"id\":\"c5\",\"text\":\"late\"}", cookie);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("restarting or stopping");
+    assertThat(inbound).isEmpty();
+  }
+
+  @Test
+  void conversationsSurviveARestartAndDisconnectEndsTheStreams() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    adapter.post(chat, "k1", "remember me");
+    MessageRef reply = adapter.send(ChatRef.of("web", chat), "draft");
+    for (int i = 0; i < 20; i++) {
+      adapter.edit(reply, "streamed " + i);
+    }
+    SseClient events = SseClient.open(client,
+        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie);
+    events.next("snapshot", 5);
+    adapter.disconnect();
+    assertThat(events.next("(end)", 5)).isEqualTo(SseClient.END);
+    events.close();
+    stop();
+    start(true);
+    try (SseClient again = SseClient.open(client,
+        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+      JsonNode messages = JSON.readTree(again.next("snapshot", 5).data()).path("messages");
+      assertThat(messages).hasSize(2);
+      assertThat(messages.get(0).path("text").asString()).isEqualTo("remember me");
+      assertThat(messages.get(1).path("text").asString()).isEqualTo("streamed 19");
+    }
+    // compacted at load: one line per message plus the header
+    assertThat(Files.readAllLines(home.resolve("web").resolve(chat + ".jsonl"))).hasSize(3);
+  }
+
+  @Test
+  void withAuthOffNoLoginIsNeeded() throws Exception {
+    start(false);
+    assertThat(call("GET", "/api/web/chats", null, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void thePageIsServedWithAStrictPolicyAndUnknownPathsAre404() throws Exception {
+    start(true);
+    HttpResponse<String> page = call("GET", "/", null, null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("script-src 'self'");
+    assertThat(call("GET", "/app.js", null, null).statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/nothing-here", null, null).statusCode()).isEqualTo(404);
+    assertThat(call("POST", "/", "{}", null).statusCode()).isEqualTo(405);
+  }
+}

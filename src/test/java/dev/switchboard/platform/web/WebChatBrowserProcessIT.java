@@ -1,0 +1,129 @@
+package dev.switchboard.platform.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.lifecycle.GatewayState;
+import dev.switchboard.testing.ChildGateway;
+import dev.switchboard.testing.NodeScript;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command as a new user meets it: a gateway with no configuration at all,
+ * then the web chat in real headless Chromium (Debian's, driven by Playwright): log in with
+ * the printed token, chat, /new, a second conversation, and a gateway restart that the page
+ * rides out with its history. Screenshots land in target/browser/.
+ */
+class WebChatBrowserProcessIT {
+  private static final Pattern PRINTED = Pattern.compile("#token=([A-Za-z0-9_-]{20,})");
+
+  @TempDir Path dir;
+
+  @Test
+  void aPersonChatsInTheBrowserAcrossARestart() throws Exception {
+    Path home = dir.resolve("home");
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort(); // the page reconnects to the same address after the restart
+    }
+    Map<String, String> env = Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port));
+    Path shots = Path.of("target", "browser").toAbsolutePath();
+    Files.createDirectories(shots);
+
+    ChildGateway first = ChildGateway.run(home, env);
+    String token;
+    NodeScript browser = null;
+    try {
+      GatewayState running = first.awaitRunning();
+      assertThat(running.platforms()).containsKey("web");
+      String printed = first.output();
+      Matcher m = PRINTED.matcher(printed);
+      assertThat(m.find()).as("the first start prints the login URL:\n" + printed).isTrue();
+      token = m.group(1);
+      assertThat(Files.readString(home.resolve(LoginToken.FILE), StandardCharsets.UTF_8).strip())
+          .isEqualTo(token);
+      assertThat(printed).contains("http://127.0.0.1:" + port + "/#token=");
+
+      browser = NodeScript.start("browser-test.mjs", Map.of(
+          "BASE_URL", "http://127.0.0.1:" + port,
+          "LOGIN_TOKEN", token,
+          "SCREENSHOT", shots.resolve("webchat.png").toString()), dir);
+      browser.awaitLine("READY_FOR_RESTART", Duration.ofSeconds(90));
+    } catch (Throwable t) {
+      if (browser != null) {
+        browser.close();
+      }
+      first.close();
+      throw t;
+    }
+    try (NodeScript script = browser) {
+      first.signal("TERM");
+      assertThat(first.awaitExit(Duration.ofSeconds(30))).isZero();
+      try (ChildGateway second = ChildGateway.run(home, env)) {
+        second.awaitRunning();
+        // the token is shown once only: a restart does not print it again
+        assertThat(second.output()).doesNotContain(token);
+        script.writeLine("RESTARTED");
+        assertThat(script.awaitExit(Duration.ofSeconds(120))).as(script.describe()).isZero();
+        second.signal("TERM");
+        assertThat(second.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    } finally {
+      first.close();
+    }
+    assertThat(shots.resolve("webchat.png")).isNotEmptyFile();
+    assertThat(shots.resolve("webchat-after-restart.png")).isNotEmptyFile();
+  }
+
+  /**
+   * The same chat, restarted with the admin page's button in a second tab: with no service
+   * manager the gateway relaunches itself detached, and the page and the admin page both see
+   * the new process.
+   */
+  @Test
+  void theAdminPagesRestartButtonRestartsAndThePageReconnects() throws Exception {
+    Path home = dir.resolve("home");
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path shots = Path.of("target", "browser").toAbsolutePath();
+    Files.createDirectories(shots);
+    try (ChildGateway first = ChildGateway.run(home,
+        Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port)))) {
+      first.awaitRunning();
+      Matcher m = PRINTED.matcher(first.output());
+      assertThat(m.find()).isTrue();
+      try (NodeScript script = NodeScript.start("browser-test.mjs", Map.of(
+          "BASE_URL", "http://127.0.0.1:" + port,
+          "LOGIN_TOKEN", m.group(1),
+          "RESTART_VIA", "admin",
+          "SCREENSHOT", shots.resolve("webchat-admin-restart.png").toString()), dir)) {
+        script.awaitLine("RESTART_CLICKED", Duration.ofSeconds(90));
+        assertThat(first.awaitExit(Duration.ofSeconds(30))).isZero();
+        long successor = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+            .until(() -> dev.switchboard.lifecycle.StateFile.read(home)
+                .filter(s -> s.pid() != first.pid() && GatewayState.RUNNING.equals(s.state()))
+                .map(GatewayState::pid).orElse(0L), pid -> pid > 0);
+        try {
+          assertThat(script.awaitExit(Duration.ofSeconds(120))).as(script.describe()).isZero();
+          assertThat(script.stdout()).anyMatch(l -> l.startsWith("admin page: Restarted"));
+        } finally {
+          ChildGateway.signal(successor, "TERM");
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+              .until(() -> ProcessHandle.of(successor).map(p -> !p.isAlive()).orElse(true));
+        }
+      }
+    }
+    assertThat(shots.resolve("webchat-admin-restart-admin.png")).isNotEmptyFile();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.switchboard.testing;
+
+import dev.switchboard.common.Heartbeat;
+import dev.switchboard.platform.CommandInfo;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A gateway for adapters that need little of it (the web chat, the API): a drain switch. */
+public final class StubPlatformContext implements PlatformContext {
+  public volatile boolean draining;
+  public final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final Map<String, String> cursors = new ConcurrentHashMap<>();
+
+  @Override
+  public void spawn(String name, Runnable loop) {
+    threads.add(Thread.ofVirtual().name(name).start(loop));
+  }
+
+  @Override
+  public Heartbeat heartbeat(String loopName, Duration maxSilence) {
+    return new Heartbeat(loopName, maxSilence, System::nanoTime);
+  }
+
+  @Override
+  public void reportState(PlatformState state, String error) {}
+
+  @Override
+  public void claimCredential(String credential) {}
+
+  @Override
+  public List<CommandInfo> commands() {
+    return List.of();
+  }
+
+  @Override
+  public Optional<String> loadCursor(String name) {
+    return Optional.ofNullable(cursors.get(name));
+  }
+
+  @Override
+  public void saveCursor(String name, String value) {
+    cursors.put(name, value);
+  }
+
+  @Override
+  public boolean draining() {
+    return draining;
+  }
+}
