@@ -5,7 +5,8 @@
 //     node src/test/node/browser-test.mjs
 //
 // Env: BASE_URL, LOGIN_TOKEN (required); SCREENSHOT (png path, default webchat.png);
-// CHROMIUM (default /usr/bin/chromium); SKIP_RESTART=1 skips the restart step.
+// CHROMIUM (default /usr/bin/chromium); SKIP_RESTART=1 skips the restart step;
+// EXPECT_STREAMING=1 fails step 2 unless the reply was seen growing before its final text.
 // Restart handshake: prints READY_FOR_RESTART on stdout, then waits for one line on stdin
 // (the caller restarts the gateway and writes "RESTARTED"). With RESTART_VIA=admin the script
 // restarts the gateway itself with the admin page's button (after checking the page shows the
@@ -21,6 +22,7 @@ const SCREENSHOT = process.env.SCREENSHOT || 'webchat.png';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SKIP_RESTART = process.env.SKIP_RESTART === '1';
 const RESTART_VIA_ADMIN = process.env.RESTART_VIA === 'admin';
+const EXPECT_STREAMING = process.env.EXPECT_STREAMING === '1';
 const OVERALL_MS = 120_000;
 const STEP_MS = 20_000;
 const RECOVERY_MS = 60_000;
@@ -82,7 +84,16 @@ function installHelpers() {
       const b = document.querySelector('[data-testid="banner"]');
       return !!b && b.checkVisibility();
     },
+    // Agent texts seen while still being written (ending " …"): proof the reply streamed.
+    partials: [],
   };
+  new MutationObserver(() => {
+    for (const m of window.__sb.messages()) {
+      if (m.role === 'agent' && !window.__sb.final(m.text) && !window.__sb.partials.includes(m.text)) {
+        window.__sb.partials.push(m.text);
+      }
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true });
 }
 
 async function sendMessage(text) {
@@ -197,6 +208,14 @@ async function run() {
   const echo = await agentReplyTo('hello from chromium', 'hello from chromium',
     'no complete agent reply containing "hello from chromium" appeared');
   log(`agent reply: ${echo}`);
+  if (EXPECT_STREAMING) {
+    const partials = await page.evaluate(() => window.__sb.partials);
+    const streamed = partials.filter((t) => 'hello from chromium'.startsWith(t.slice(0, -2).trim()));
+    if (streamed.length === 0) {
+      throw new Failure(`step ${step}: the reply was not streamed: no partial text was shown before the final one (saw ${JSON.stringify(partials)})`);
+    }
+    log(`streamed: ${streamed.map((t) => JSON.stringify(t)).join(' -> ')} -> ${JSON.stringify(echo)}`);
+  }
 
   step = '3 (/new)';
   await sendMessage('/new');

@@ -5,6 +5,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
 import java.util.List;
@@ -90,6 +91,20 @@ public final class Delivery {
       log.warn("could not send a notice to {}: {}", chat, e.toString());
       return false;
     }
+  }
+
+  /**
+   * A notice about one message (its answer, a refusal, a question, a word on its progress):
+   * the platform hears what it means first, then it is sent like any notice.
+   */
+  public boolean noticeAbout(InboundMessage about, NoticeKind kind, String text, String key) {
+    try {
+      outbound.noticeAbout(about.chat(), about.messageId(), kind, text);
+    } catch (RuntimeException e) {
+      log.warn("the {} adapter failed to take a notice: {}", about.chat().platform(),
+          e.toString());
+    }
+    return notice(about.chat(), text, key);
   }
 
   /**

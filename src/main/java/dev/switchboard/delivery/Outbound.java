@@ -30,4 +30,8 @@ public interface Outbound {
 
   /** See {@link dev.switchboard.platform.PlatformAdapter#replyFinished}. */
   default void replyFinished(ChatRef chat, String inReplyTo, String text) {}
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#noticeAbout}. */
+  default void noticeAbout(ChatRef chat, String inReplyTo,
+      dev.switchboard.platform.NoticeKind kind, String text) {}
 }

@@ -10,11 +10,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The admin status page at {@code /admin}: platforms, active sessions and turns, and a restart
- * button. The page itself is public (it holds no data); its two API calls need the login
- * cookie of the web chat, unless auth is off.
+ * button. The page itself is public (it holds no data); its API calls need the login cookie
+ * (the web chat's; the page has its own log-in for when the web chat is off), unless auth is
+ * off.
  */
-public final class AdminPage extends Handler.Abstract.NonBlocking {
-  private final LoginToken token;
+public final class AdminPage extends Handler.Abstract {
+  private final LoginGate gate;
   private final Supplier<JsonNode> status;
   private final BooleanSupplier restart;
 
@@ -23,7 +24,7 @@ public final class AdminPage extends Handler.Abstract.NonBlocking {
    * @param restart requests a restart; false when the gateway is already stopping
    */
   private AdminPage(LoginToken token, Supplier<JsonNode> status, BooleanSupplier restart) {
-    this.token = token;
+    this.gate = new LoginGate(token);
     this.status = status;
     this.restart = restart;
   }
@@ -39,8 +40,17 @@ public final class AdminPage extends Handler.Abstract.NonBlocking {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = request.getHttpURI().getPath();
     String method = request.getMethod();
-    if (token != null && !token.authenticates(request)) {
-      JsonExchange.error(response, callback, 401, "log in to the web chat at / first");
+    if (path.equals("/api/admin/login") && method.equals("POST")) {
+      try {
+        gate.login(request, response, callback);
+      } catch (JsonExchange.BadRequest e) {
+        JsonExchange.error(response, callback, e.status(), e.getMessage());
+      }
+      return true;
+    }
+    java.util.Optional<LoginGate.Refusal> refused = gate.check(request);
+    if (refused.isPresent()) {
+      JsonExchange.error(response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {
       JsonExchange.send(response, callback, 200, status.get());
     } else if (path.equals("/api/admin/restart") && method.equals("POST")) {

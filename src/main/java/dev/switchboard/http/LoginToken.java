@@ -19,18 +19,21 @@ import org.eclipse.jetty.server.Request;
  * The login token of the web chat and the admin page: 32 random bytes, created at the first
  * start in {@code web_token} (owner-only) in the state directory and kept across restarts.
  *
- * <p>The browser never keeps the token itself: logging in sets an HttpOnly cookie holding an
- * HMAC of it, so a restarted gateway accepts the same cookie (no log-in after every restart)
- * and replacing the file logs every browser out. All comparisons take constant time.
+ * <p>The browser never keeps the token itself: logging in sets an HttpOnly cookie holding the
+ * time of the log-in and an HMAC of that time keyed by the token. So a restarted gateway
+ * accepts the same cookie (no log-in after every restart), the cookie is refused after
+ * {@link #COOKIE_LIFETIME} whatever the browser does with it, and replacing the file logs every
+ * browser out. All comparisons take constant time.
  */
 public final class LoginToken {
   public static final String FILE = "web_token";
   public static final String COOKIE = "switchboard_login";
-  private static final byte[] COOKIE_PURPOSE =
-      "switchboard web login cookie v1".getBytes(StandardCharsets.UTF_8);
+  public static final java.time.Duration COOKIE_LIFETIME = java.time.Duration.ofDays(30);
+  private static final String COOKIE_PURPOSE = "switchboard web login cookie v2 issued ";
+  /** Clocks of two processes may differ a little; a cookie from "the future" beyond is forged. */
+  private static final long SKEW_SECONDS = 300;
 
   private final String token;
-  private final String cookieValue;
   private final boolean createdNow;
   private final Path file;
 
@@ -38,7 +41,6 @@ public final class LoginToken {
     this.token = token;
     this.createdNow = createdNow;
     this.file = file;
-    this.cookieValue = hmac(token);
   }
 
   /** Reads the token, or creates it when the state directory has none yet. */
@@ -82,36 +84,61 @@ public final class LoginToken {
     return candidate != null && constantTimeEquals(token, candidate.strip());
   }
 
-  /** The value of the login cookie. */
-  public String cookieValue() {
-    return cookieValue;
+  /** The value of a login cookie issued at {@code issuedAt}. */
+  public String cookieValue(java.time.Instant issuedAt) {
+    long seconds = issuedAt.getEpochSecond();
+    return seconds + "." + hmac(token, COOKIE_PURPOSE + seconds);
   }
 
-  /** Whether the request carries the login cookie. */
+  /** Whether {@code value} is a cookie of this token, still valid at {@code now}. */
+  public boolean accepts(String value, java.time.Instant now) {
+    int dot = value == null ? -1 : value.indexOf('.');
+    if (dot < 1 || dot > 19) {
+      return false;
+    }
+    long issued;
+    try {
+      issued = Long.parseLong(value.substring(0, dot));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    long age = now.getEpochSecond() - issued;
+    return age >= -SKEW_SECONDS && age <= COOKIE_LIFETIME.toSeconds()
+        && constantTimeEquals(hmac(token, COOKIE_PURPOSE + issued), value.substring(dot + 1));
+  }
+
+  /** Whether the request carries a valid login cookie. */
   public boolean authenticates(Request request) {
+    java.time.Instant now = java.time.Instant.now();
     for (HttpCookie c : Request.getCookies(request)) {
-      if (COOKIE.equals(c.getName()) && constantTimeEquals(cookieValue, c.getValue())) {
+      if (COOKIE.equals(c.getName()) && accepts(c.getValue(), now)) {
         return true;
       }
     }
     return false;
   }
 
-  /** The Set-Cookie header that logs a browser in (or out, with {@code maxAge} 0). */
-  public String setCookieHeader(long maxAgeSeconds) {
-    return COOKIE + "=" + (maxAgeSeconds == 0 ? "" : cookieValue) + "; Path=/; HttpOnly;"
-        + " SameSite=Strict; Max-Age=" + maxAgeSeconds;
+  /** The Set-Cookie header that logs a browser in now. */
+  public String loginCookieHeader() {
+    return COOKIE + "=" + cookieValue(java.time.Instant.now()) + "; Path=/; HttpOnly;"
+        + " SameSite=Strict; Max-Age=" + COOKIE_LIFETIME.toSeconds();
+  }
+
+  /** The Set-Cookie header that logs a browser out (the cookie stays valid elsewhere). */
+  public static String logoutCookieHeader() {
+    return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
   }
 
   private static boolean constantTimeEquals(String expected, String candidate) {
     return ConstantTime.secretEquals(expected, candidate);
   }
 
-  private static String hmac(String key) {
+  private static String hmac(String key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(COOKIE_PURPOSE));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(
+          mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
     }

@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.delivery.Outbound;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
@@ -78,6 +79,14 @@ final class PlatformRouter implements Outbound {
     PlatformAdapter a = byName.get(chat.platform());
     if (a != null) {
       a.replyFinished(chat, inReplyTo, text);
+    }
+  }
+
+  @Override
+  public void noticeAbout(ChatRef chat, String inReplyTo, NoticeKind kind, String text) {
+    PlatformAdapter a = byName.get(chat.platform());
+    if (a != null) {
+      a.noticeAbout(chat, inReplyTo, kind, text);
     }
   }
 

@@ -62,4 +62,11 @@ public interface PlatformAdapter {
 
   /** The reply is complete: {@code text} is all of it, as the agent wrote it (Markdown). */
   default void replyFinished(ChatRef chat, String inReplyTo, String text) {}
+
+  /**
+   * The gateway is about to send {@code text} as a notice about message {@code inReplyTo}
+   * (which is also sent as a message, as every notice is). Called once per notice, before the
+   * send; chat platforms ignore it.
+   */
+  default void noticeAbout(ChatRef chat, String inReplyTo, NoticeKind kind, String text) {}
 }

@@ -4,6 +4,7 @@ import dev.switchboard.agent.Approver;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.NoticeKind;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,7 +52,7 @@ final class ChatApprover implements Approver {
     CompletableFuture<Decision> answer = pending.open(sessionKey);
     control.onCancel(() -> answer.complete(Decision.CANCELLED));
     try {
-      delivery.notice(message.chat(), question(title, details), key);
+      delivery.noticeAbout(message, NoticeKind.QUESTION, question(title, details), key);
       Decision decision;
       try {
         decision = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -12,6 +12,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -170,7 +171,7 @@ public final class Dispatcher {
       log.warn("intake full ({} messages waited {} ms); telling {} to send again",
           settings.intakeCapacity(), settings.intakeWait().toMillis(), message.chat());
       listener.finished(message, "refused");
-      noticeLater(message.chat(), "Switchboard is overloaded and could not take this"
+      noticeLater(message, NoticeKind.RETRY_LATER, "Switchboard is overloaded and could not take this"
           + " message. Please send it again in a minute.", message.dedupeKey() + ":overloaded");
     }
   }
@@ -223,7 +224,7 @@ public final class Dispatcher {
   private void runCommand(InboundMessage m, CommandTable.Invocation invocation) {
     Optional<Command> command = commands.find(invocation.name());
     if (command.isEmpty()) {
-      noticeLater(m.chat(), "Unknown command /" + invocation.name()
+      noticeLater(m, NoticeKind.ANSWER, "Unknown command /" + invocation.name()
           + ". Send /help to see the commands.", m.dedupeKey() + ":unknown");
       listener.finished(m, "unknown command");
       return;
@@ -231,7 +232,7 @@ public final class Dispatcher {
     if (command.get().adminOnly() && !isAdmin.test(m)) {
       log.info("refused /{} to {} in {}: not an admin", invocation.name(),
           m.sender().userId(), m.chat());
-      noticeLater(m.chat(), "Only an admin can use /" + invocation.name() + ".",
+      noticeLater(m, NoticeKind.ANSWER, "Only an admin can use /" + invocation.name() + ".",
           m.dedupeKey() + ":refused");
       listener.finished(m, "refused");
       return;
@@ -248,7 +249,7 @@ public final class Dispatcher {
       }
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
-      noticeLater(m.chat(), "The command /" + invocation.name()
+      noticeLater(m, NoticeKind.ANSWER, "The command /" + invocation.name()
           + " failed; the details are in the gateway log.", m.dedupeKey() + ":failed");
       listener.finished(m, "failed");
     } finally {
@@ -320,11 +321,11 @@ public final class Dispatcher {
     }
     if (refusal != null) {
       listener.finished(m, "refused");
-      noticeLater(m.chat(), refusal, m.dedupeKey() + ":refused");
+      noticeLater(m, NoticeKind.RETRY_LATER, refusal, m.dedupeKey() + ":refused");
       return;
     }
     if (acknowledgement != null) {
-      noticeLater(m.chat(), acknowledgement, m.dedupeKey() + ":busy");
+      noticeLater(m, NoticeKind.INFO, acknowledgement, m.dedupeKey() + ":busy");
     }
     if (toSupersede != null) {
       cancel(toSupersede, TurnControl.Reason.SUPERSEDED);
@@ -394,7 +395,7 @@ public final class Dispatcher {
   /** Leaves {@code m} to the next process and tells its chat so. */
   private void defer(InboundMessage m, DrainReason reason) {
     listener.deferred(m, reason);
-    noticeLater(m.chat(), deferral(reason), m.dedupeKey() + ":deferred");
+    noticeLater(m, NoticeKind.RETRY_LATER, deferral(reason), m.dedupeKey() + ":deferred");
   }
 
   private void runLane(Lane lane) {
@@ -526,11 +527,11 @@ public final class Dispatcher {
    * Sends a notice from a task, so the caller (the loop, the stop) never waits on a platform.
    * {@code key} makes it idempotent: a message handled again after a crash gets no second copy.
    */
-  void noticeLater(ChatRef chat, String text, String key) {
+  void noticeLater(InboundMessage about, NoticeKind kind, String text, String key) {
     busy(+1);
-    spawnOrRun("notice " + chat, () -> {
+    spawnOrRun("notice " + about.chat(), () -> {
       try {
-        delivery.notice(chat, text, key);
+        delivery.noticeAbout(about, kind, text, key);
       } finally {
         busy(-1);
       }
@@ -582,7 +583,7 @@ public final class Dispatcher {
       log.info("draining: {} turn(s) in flight, {} waiting message(s) deferred",
           inFlight.size(), dropped.size());
       for (InboundMessage m : inFlight) {
-        noticeLater(m.chat(), "\u23f3 Switchboard is " + reason.doing()
+        noticeLater(m, NoticeKind.INFO, "\u23f3 Switchboard is " + reason.doing()
             + ". Finishing your current reply first.", m.dedupeKey() + ":finishing");
       }
       for (InboundMessage m : dropped) {

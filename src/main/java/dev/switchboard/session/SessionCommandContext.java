@@ -7,6 +7,7 @@ import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.command.SessionControl;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,7 +46,8 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   @Override
   public void reply(String text) {
     // Keyed by the command's message: run again after a crash, it is not answered twice.
-    dispatcher.noticeLater(message.chat(), text, message.dedupeKey() + ":reply:" + replies++);
+    dispatcher.noticeLater(message, NoticeKind.ANSWER, text,
+        message.dedupeKey() + ":reply:" + replies++);
   }
 
   @Override

@@ -43,13 +43,39 @@ function render(s) {
 let restartingFrom = null;
 let lastPid = null;
 
+function showLogin(show) {
+  $('login').hidden = !show;
+  for (const s of document.querySelectorAll('section')) s.hidden = show;
+}
+
+async function login(token) {
+  const r = await fetch('/api/admin/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  if (r.ok) return null;
+  const body = await r.json().catch(() => ({}));
+  return body.error || 'HTTP ' + r.status;
+}
+
+$('login').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = await login($('token').value).catch(() => 'Switchboard is not answering.');
+  $('login-error').textContent = error ?? '';
+  if (!error) {
+    $('token').value = '';
+    refresh();
+  }
+});
+
 async function refresh() {
   try {
     const r = await fetch('/api/admin/status', { cache: 'no-store' });
     if (r.status === 401) {
-      notice('Log in to the web chat first (open / and enter the login token), then come back.');
+      showLogin(true);
       return;
     }
+    showLogin(false);
     if (!r.ok) throw new Error('HTTP ' + r.status);
     const s = await r.json();
     render(s);
@@ -81,5 +107,17 @@ $('restart').addEventListener('click', async () => {
   }
 });
 
-refresh();
-setInterval(refresh, 2000);
+// A link with #token=... (printed at the first start) logs in; the token then leaves the
+// address bar and the history.
+async function start() {
+  const m = location.hash.match(/token=([^&]+)/);
+  if (m) {
+    history.replaceState(null, '', location.pathname);
+    const error = await login(decodeURIComponent(m[1])).catch(() => null);
+    if (error) $('login-error').textContent = 'The link was not accepted: ' + error;
+  }
+  await refresh();
+  setInterval(refresh, 2000);
+}
+
+start();

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -160,5 +161,23 @@ class HttpServerTest {
     HttpResponse<String> post = send(to("/health").POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionDoesNotHoldTheStop() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    try (Socket browser = new Socket("127.0.0.1", address.getPort())) {
+      browser.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Length: 2\r\n\r\nab").getBytes(StandardCharsets.US_ASCII));
+      byte[] answer = new byte[512];
+      int read = browser.getInputStream().read(answer);
+      assertThat(new String(answer, 0, read, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+      // the connection stays open and idle, as a browser keeps it
+      long started = System.nanoTime();
+      server.close();
+      server = null;
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isLessThan(Duration.ofMillis(1_000));
+    }
   }
 }

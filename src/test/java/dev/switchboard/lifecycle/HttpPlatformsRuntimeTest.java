@@ -40,8 +40,15 @@ class HttpPlatformsRuntimeTest {
   private String cookie;
 
   private RuntimeHarness start(dev.switchboard.agent.AgentBackend backend) throws Exception {
-    Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home,
-        Map.of("API_SERVER_KEY", KEY, "SWITCHBOARD_HTTP_PORT", "0"));
+    return start(backend, Map.of(), "/api/web/login");
+  }
+
+  private RuntimeHarness start(dev.switchboard.agent.AgentBackend backend,
+      Map<String, String> extra, String loginPath) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("API_SERVER_KEY", KEY,
+        "SWITCHBOARD_HTTP_PORT", "0"));
+    env.putAll(extra);
+    Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home, env);
     h = new RuntimeHarness(home);
     h.backend = backend;
     h.accessPolicy = PluginCatalog.discover().accessPolicy(config);
@@ -50,7 +57,7 @@ class HttpPlatformsRuntimeTest {
     h.loginToken = LoginToken.loadOrCreate(home);
     h.start();
     base = "http://" + h.state().http();
-    HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(base + "/api/web/login"))
+    HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(base + loginPath))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + h.loginToken.reveal()
             + "\"}")));
@@ -170,5 +177,21 @@ class HttpPlatformsRuntimeTest {
         .contains("Restart gateway");
     gated.finishAll();
     assertThat(inFlight.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withTheWebChatOffTheAdminPageLogsInByItself() throws Exception {
+    start(new EchoBackend(Duration.ZERO), Map.of("SWITCHBOARD_WEB_ENABLED", "false"),
+        "/api/admin/login");
+    assertThat(h.state().platforms()).doesNotContainKey("web").containsKey("api");
+    assertThat(send(web("/api/web/chats").GET()).statusCode()).isEqualTo(404);
+    JsonNode status = JSON.readTree(send(web("/api/admin/status").GET()).body());
+    assertThat(status.path("platforms").path("api").path("state").asString())
+        .isEqualTo("connected");
+    HttpResponse<String> wrong = send(HttpRequest.newBuilder(
+        URI.create(base + "/api/admin/login")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"nope\"}")));
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("web_token");
   }
 }

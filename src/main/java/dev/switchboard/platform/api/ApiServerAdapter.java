@@ -7,6 +7,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformLimits;
@@ -146,18 +147,56 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   }
 
   /**
-   * A gateway notice. Before a turn starts it is the answer (the reply to a command, a
-   * refusal); during a turn ("finishing your reply first") the turn's own answer is awaited.
-   * A reply for a request that is gone (it was resumed after a restart) is dropped.
+   * A gateway notice about a request: the answer when no turn answers it (a command's reply),
+   * a refusal (overloaded, stopping), or a question no API client can answer (the agent asks
+   * to approve an action: it is denied at once, as if the client had sent /deny). Notices
+   * that only inform ("queued", "finishing your reply first") are not the answer.
    */
   @Override
-  public MessageRef send(ChatRef chat, String text) {
-    Optional<PendingCompletion> p = waiting(chat, null);
-    if (p.isPresent() && !p.get().replying()) {
-      p.get().signal(new PendingCompletion.Done(text));
-    } else if (p.isEmpty()) {
-      log.debug("api: no request waits in {} any more; dropping a message for it", chat);
+  public void noticeAbout(ChatRef chat, String inReplyTo, NoticeKind kind, String text) {
+    Optional<PendingCompletion> waiting = waiting(chat, inReplyTo);
+    if (waiting.isEmpty()) {
+      return;
     }
+    PendingCompletion p = waiting.get();
+    switch (kind) {
+      case ANSWER -> {
+        if (!p.replying()) {
+          p.signal(new PendingCompletion.Done(text));
+        }
+      }
+      case RETRY_LATER -> p.signal(new PendingCompletion.Refused(text));
+      case QUESTION -> {
+        log.info("api: the agent asked to approve an action in {}; denied, since an API client"
+            + " cannot answer", chat);
+        command(p, "/deny", "deny");
+      }
+      case INFO -> { }
+    }
+  }
+
+  /** Gives up the turn of a request nobody waits for any more, as a user's /stop would. */
+  void stopTurn(PendingCompletion p) {
+    command(p, "/stop", "stop");
+  }
+
+  private void command(PendingCompletion p, String command, String suffix) {
+    InboundHandler to = inbound;
+    if (to == null) {
+      return;
+    }
+    try {
+      to.accept(new InboundMessage(ChatRef.of(PLATFORM, p.chatId),
+          p.id + "-" + suffix + "-" + UUID.randomUUID(), new Sender(CLIENT, "API client"),
+          command, false, clock.instant()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Every message of this platform is answered through the calls above, never read as sent. */
+  @Override
+  public MessageRef send(ChatRef chat, String text) {
     return new MessageRef(chat, "n-" + UUID.randomUUID());
   }
 

@@ -23,8 +23,9 @@ record ApiSettings(String key, int requestsPerMinute, String modelName, Duration
       "The model id /v1/models lists and responses name.");
   static final ConfigKey<Duration> TIMEOUT = ConfigKey.optional("platforms.api.turn_timeout",
       "API_SERVER_TURN_TIMEOUT", ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(2)),
-      Duration.ofMinutes(10),
-      "Longest a request waits for the agent's answer before it gets 504.");
+      Duration.ofMinutes(5),
+      "Longest a request waits for the agent's answer before it gets 504 (and the turn is"
+      + " stopped); below the 10 min after which OpenAI's client libraries give up and retry.");
   static final int MIN_KEY_CHARS = 32;
 
   static List<ConfigKey<?>> keys() {

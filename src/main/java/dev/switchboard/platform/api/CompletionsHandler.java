@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class CompletionsHandler extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(CompletionsHandler.class);
+  /** What a 503 tells the client to wait: about a restart's time. */
+  static final String RETRY_SECONDS = "5";
 
   private final ApiServerAdapter adapter;
   private final ApiSettings settings;
@@ -53,9 +56,15 @@ final class CompletionsHandler extends Handler.Abstract {
             "Unknown request URL: " + method + " " + path);
       }
     } catch (ApiError e) {
+      if (e.status() == 401) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+      } else if (e.status() == 503) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_SECONDS);
+      }
       refuse(response, callback, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_SECONDS);
       refuse(response, callback, new ApiError(503, "server_error", null, null,
           "Switchboard is stopping; send the request again"));
     }
@@ -110,7 +119,6 @@ final class CompletionsHandler extends Handler.Abstract {
         request.getHeaders().get(CompletionRequest.SESSION_HEADER));
     Optional<ApiServerAdapter.Refusal> refusal = adapter.refusal();
     if (refusal.isPresent()) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
       throw new ApiError(503, "server_error", null, null, refusal.get()
           == ApiServerAdapter.Refusal.DRAINING
           ? "Switchboard is restarting or stopping; send the request again in a few seconds"
@@ -119,10 +127,12 @@ final class CompletionsHandler extends Handler.Abstract {
     PendingCompletion p = adapter.begin(parsed).orElseThrow(() -> new ApiError(409,
         "invalid_request_error", null, "session_busy", "A request in session '"
         + parsed.session() + "' is still being answered; send one at a time per session"));
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    long idleTimeout = endPoint.getIdleTimeout();
     try {
       // Longer than the turn may take: the answer, not the connection, sets the limit.
-      request.getConnectionMetaData().getConnection().getEndPoint()
-          .setIdleTimeout(settings.turnTimeout().plusSeconds(30).toMillis());
+      endPoint.setIdleTimeout(settings.turnTimeout().plusSeconds(30).toMillis());
+      request.addFailureListener(failure -> p.signal(new PendingCompletion.ClientGone()));
       if (!adapter.submit(p, parsed.text())) {
         throw new ApiError(503, "server_error", null, null,
             "Switchboard is stopping; send the request again");
@@ -134,6 +144,10 @@ final class CompletionsHandler extends Handler.Abstract {
       }
     } finally {
       adapter.end(p);
+      endPoint.setIdleTimeout(idleTimeout); // the connection may serve other requests
+      if (!p.settled()) {
+        adapter.stopTurn(p); // nobody waits for this answer: do not let the agent go on
+      }
     }
   }
 
@@ -150,19 +164,26 @@ final class CompletionsHandler extends Handler.Abstract {
           JsonExchange.send(response, callback, 200, completion(p, parsed, done.text()));
           return;
         }
+        case PendingCompletion.Refused r ->
+            throw new ApiError(503, "server_error", null, "not_taken", r.message());
         case PendingCompletion.Abort a -> throw new ApiError(503, "server_error", null, null,
             a.message());
+        case PendingCompletion.ClientGone g -> {
+          callback.failed(new IOException("the client closed the connection"));
+          return;
+        }
       }
     }
   }
 
   private void stream(PendingCompletion p, CompletionRequest parsed, Response response,
-      Callback callback) throws InterruptedException {
+      Callback callback) {
     EventStream events;
     try {
       events = EventStream.open(response, callback);
     } catch (IOException e) {
       log.debug("api: the client left before the answer: {}", e.getMessage());
+      callback.failed(e);
       return;
     }
     long deadline = System.nanoTime() + settings.turnTimeout().toNanos();
@@ -199,10 +220,20 @@ final class CompletionsHandler extends Handler.Abstract {
             events.close();
             return;
           }
+          case PendingCompletion.Refused r -> {
+            events.event(null, json(new ApiError(503, "server_error", null, "not_taken",
+                r.message()).body()));
+            events.close();
+            return;
+          }
           case PendingCompletion.Abort a -> {
             events.event(null, json(new ApiError(503, "server_error", null, null, a.message())
                 .body()));
             events.close();
+            return;
+          }
+          case PendingCompletion.ClientGone g -> {
+            events.abort(new IOException("the client closed the connection"));
             return;
           }
         }
@@ -210,6 +241,9 @@ final class CompletionsHandler extends Handler.Abstract {
     } catch (IOException e) {
       log.debug("api: the client left during the answer: {}", e.getMessage());
       events.abort(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the server is stopping: end the stream cleanly
+      events.close();
     }
   }
 

@@ -27,10 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the web page shows, kept in {@code web/<chat>.jsonl} in the state directory so a
- * restarted gateway shows the same conversations. Each change is one appended line (a streamed
- * reply appends its growing text, the last line of an id wins); a file is rewritten compactly
- * when it is read at start. Lines are not fsynced: this is the page's view, while what the agent
- * must answer and what was sent are kept durably by the journal and the outbox.
+ * restarted gateway shows the same conversations. Each change is one appended line, the last
+ * line of an id wins; the growing text of a reply being streamed is kept in memory only and
+ * written once the reply is complete ({@link #flush}), so a long reply costs one line, not one
+ * per edit. A file is rewritten compactly when it is read at start. Lines are not fsynced:
+ * this is the page's view, while what the agent must answer and what was sent are kept
+ * durably by the journal and the outbox.
  */
 final class ChatLogs {
   private static final Logger log = LoggerFactory.getLogger(ChatLogs.class);
@@ -45,6 +47,8 @@ final class ChatLogs {
   private static final class Chat {
     final Path file;
     final LinkedHashMap<String, WebMessage> messages = new LinkedHashMap<>();
+    /** Messages whose latest text is not on disk yet. */
+    final java.util.Set<String> unwritten = new java.util.LinkedHashSet<>();
     Instant updatedAt;
 
     Chat(Path file, Instant createdAt) {
@@ -84,7 +88,13 @@ final class ChatLogs {
   }
 
   private Chat read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    // A line cut in the middle of a character (a crash, a full disk) must not make the whole
+    // file unreadable: this reader replaces what it cannot decode instead of failing.
+    List<String> lines;
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        Files.newInputStream(file), StandardCharsets.UTF_8))) {
+      lines = in.lines().toList();
+    }
     Chat chat = new Chat(file, Files.getLastModifiedTime(file).toInstant());
     int damaged = 0;
     for (String line : lines) {
@@ -153,10 +163,11 @@ final class ChatLogs {
   }
 
   /**
-   * Records a new message or the new text of one; a chat the page never created (a reply to a
-   * conversation whose file was removed) is created. Returns the title when it changed.
+   * Records a new message or the new text of one, on disk at once unless {@code inMemory} (a
+   * reply's growing text, written by {@link #flush}); a chat the page never created (a reply
+   * to a conversation whose file was removed) is created. Returns the title when it changed.
    */
-  synchronized Optional<ChatSummary> put(String chatId, WebMessage message) {
+  synchronized Optional<ChatSummary> put(String chatId, WebMessage message, boolean inMemory) {
     Chat chat = chats.get(chatId);
     if (chat == null) {
       chat = new Chat(dir.resolve(chatId + ".jsonl"), message.at());
@@ -169,10 +180,32 @@ final class ChatLogs {
         : new WebMessage(message.id(), previous.role(), message.text(), previous.at());
     chat.messages.put(message.id(), stored);
     chat.updatedAt = message.at();
-    append(chat, messageLine(stored));
+    if (inMemory) {
+      chat.unwritten.add(stored.id());
+    } else {
+      chat.unwritten.remove(stored.id());
+      append(chat, messageLine(stored));
+    }
     String after = chat.title();
     return before.equals(after) ? Optional.empty()
         : Optional.of(new ChatSummary(chatId, after, chat.updatedAt));
+  }
+
+  /** Writes what {@code chatId} kept in memory only. */
+  synchronized void flush(String chatId) {
+    Chat chat = chats.get(chatId);
+    if (chat == null || chat.unwritten.isEmpty()) {
+      return;
+    }
+    StringBuilder lines = new StringBuilder();
+    chat.unwritten.forEach(id -> lines.append(line(messageLine(chat.messages.get(id)))));
+    chat.unwritten.clear();
+    append(chat, lines.toString());
+  }
+
+  /** Writes what every chat kept in memory only (the gateway is stopping). */
+  synchronized void flushAll() {
+    List.copyOf(chats.keySet()).forEach(this::flush);
   }
 
   synchronized Optional<WebMessage> find(String chatId, String messageId) {
@@ -202,8 +235,12 @@ final class ChatLogs {
   }
 
   private static void append(Chat chat, ObjectNode n) {
+    append(chat, line(n));
+  }
+
+  private static void append(Chat chat, String lines) {
     try {
-      Files.writeString(chat.file, line(n), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(chat.file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + chat.file, e);

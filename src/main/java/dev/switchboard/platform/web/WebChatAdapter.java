@@ -3,6 +3,7 @@ package dev.switchboard.platform.web;
 import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.JsonExchange;
+import dev.switchboard.http.LoginGate;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.StaticFiles;
 import dev.switchboard.platform.ChatRef;
@@ -47,6 +48,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private final LoginToken token; // null when auth is off (loopback only)
   private final Clock clock;
   private final ConcurrentHashMap<String, ReentrantLock> chatLocks = new ConcurrentHashMap<>();
+  private final java.util.Set<String> streaming = ConcurrentHashMap.newKeySet();
   private volatile InboundHandler inbound;
   private volatile PlatformContext context;
 
@@ -68,7 +70,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   @Override
   public void mount(HttpServer server) {
-    WebChatApi api = new WebChatApi(this, logs, events, token);
+    WebChatApi api = new WebChatApi(this, logs, events, new LoginGate(token));
     server.route("/api/web/*", api);
     // "/" is also the server's default route: any unknown path gets this handler's 404.
     new StaticFiles(WebChatAdapter.class).file("/", "index.html").file("/app.js", "app.js")
@@ -87,6 +89,20 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   public void disconnect() {
     inbound = null;
     events.endAll();
+    logs.flushAll();
+  }
+
+  // A reply being streamed is edited every 150 ms: its text is written to disk once, when the
+  // reply is complete, not at every edit.
+  @Override
+  public void replyStarted(ChatRef chat, String inReplyTo) {
+    streaming.add(chat.chatId());
+  }
+
+  @Override
+  public void replyFinished(ChatRef chat, String inReplyTo, String text) {
+    streaming.remove(chat.chatId());
+    logs.flush(chat.chatId());
   }
 
   boolean accepting() {
@@ -121,7 +137,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
       }
       to.accept(new InboundMessage(ChatRef.of(PLATFORM, chatId), clientId,
           new Sender(OWNER, "You"), text, false, clock.instant()));
-      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()));
+      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()), false);
       return Posted.TAKEN;
     } finally {
       lock.unlock();
@@ -131,7 +147,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
     String id = "a-" + UUID.randomUUID();
-    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()));
+    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()),
+        false);
     return new MessageRef(chat, id);
   }
 
@@ -143,14 +160,15 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
           + chatId, true);
     }
     showLocked(chatId, new WebMessage(message.messageId(), WebMessage.AGENT, text,
-        clock.instant()));
+        clock.instant()), streaming.contains(chatId));
   }
 
-  private void showLocked(String chatId, WebMessage m) throws PlatformException {
+  private void showLocked(String chatId, WebMessage m, boolean inMemory)
+      throws PlatformException {
     ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
     lock.lock();
     try {
-      show(chatId, m);
+      show(chatId, m, inMemory);
     } catch (UncheckedIOException e) {
       throw new PlatformException("web chat: " + e.getMessage(), false, e);
     } finally {
@@ -158,8 +176,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     }
   }
 
-  private void show(String chatId, WebMessage m) {
-    Optional<ChatSummary> retitled = logs.put(chatId, m);
+  private void show(String chatId, WebMessage m, boolean inMemory) {
+    Optional<ChatSummary> retitled = logs.put(chatId, m, inMemory);
     events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
     retitled.ifPresent(s -> events.toAll(new ChatEvents.Event("chat",
         JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));

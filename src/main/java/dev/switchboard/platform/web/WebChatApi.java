@@ -3,7 +3,7 @@ package dev.switchboard.platform.web;
 import dev.switchboard.http.EventStream;
 import dev.switchboard.http.JsonExchange;
 import dev.switchboard.http.JsonExchange.BadRequest;
-import dev.switchboard.http.LoginToken;
+import dev.switchboard.http.LoginGate;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -30,20 +30,18 @@ final class WebChatApi extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(WebChatApi.class);
   private static final Pattern CHAT_PATH =
       Pattern.compile("/api/web/chats/([A-Za-z0-9-]{1,64})/(messages|events)");
-  /** Thirty days: the cookie outlives restarts; replacing the token file logs everyone out. */
-  static final long COOKIE_SECONDS = 30L * 24 * 3600;
   static final long RETRY_MILLIS = 2_000;
 
   private final WebChatAdapter adapter;
   private final ChatLogs logs;
   private final ChatEvents events;
-  private final LoginToken token;
+  private final LoginGate gate;
 
-  WebChatApi(WebChatAdapter adapter, ChatLogs logs, ChatEvents events, LoginToken token) {
+  WebChatApi(WebChatAdapter adapter, ChatLogs logs, ChatEvents events, LoginGate gate) {
     this.adapter = adapter;
     this.logs = logs;
     this.events = events;
-    this.token = token;
+    this.gate = gate;
   }
 
   @Override
@@ -52,31 +50,30 @@ final class WebChatApi extends Handler.Abstract {
     String method = request.getMethod();
     try {
       if (path.equals("/api/web/login") && method.equals("POST")) {
-        login(request, response, callback);
+        gate.login(request, response, callback);
         return true;
       }
-      if (token != null && !token.authenticates(request)) {
-        JsonExchange.error(response, callback, 401, "log in with the token first");
+      Optional<LoginGate.Refusal> refused = gate.check(request);
+      if (refused.isPresent()) {
+        JsonExchange.error(response, callback, refused.get().status(), refused.get().message());
         return true;
       }
       Matcher chat = CHAT_PATH.matcher(path);
       if (path.equals("/api/web/logout") && method.equals("POST")) {
-        response.getHeaders().add(HttpHeader.SET_COOKIE, token == null ? ""
-            : token.setCookieHeader(0));
-        JsonExchange.empty(response, callback, 204);
+        gate.logout(response, callback);
       } else if (path.equals("/api/web/session") && method.equals("GET")) {
         ObjectNode body = WebChatAdapter.object();
         body.put("user", WebChatAdapter.OWNER);
-        body.put("auth", token != null);
+        body.put("auth", gate.loginRequired());
         JsonExchange.send(response, callback, 200, body);
+      } else if (!adapter.connected()) {
+        // Until the conversations are loaded, "no such chat" would be a lie the page acts on.
+        JsonExchange.error(response, callback, 503, "Switchboard is starting or stopping;"
+            + " try again in a moment");
       } else if (path.equals("/api/web/chats") && method.equals("GET")) {
         listChats(response, callback);
       } else if (path.equals("/api/web/chats") && method.equals("POST")) {
-        if (!adapter.connected()) {
-          JsonExchange.error(response, callback, 503, "Switchboard is not running yet");
-        } else {
-          JsonExchange.send(response, callback, 201, json(logs.create()));
-        }
+        JsonExchange.send(response, callback, 201, json(logs.create()));
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
         post(chat.group(1), request, response, callback);
       } else if (chat.matches() && chat.group(2).equals("events") && method.equals("GET")) {
@@ -91,22 +88,6 @@ final class WebChatApi extends Handler.Abstract {
       JsonExchange.error(response, callback, 503, "Switchboard is stopping");
     }
     return true;
-  }
-
-  private void login(Request request, Response response, Callback callback) throws BadRequest {
-    if (token == null) {
-      JsonExchange.empty(response, callback, 204);
-      return;
-    }
-    JsonNode given = JsonExchange.readObject(request).path("token");
-    if (!given.isString() || !token.matches(given.asString())) {
-      log.warn("web chat: a log-in with a wrong token from {}", Request.getRemoteAddr(request));
-      JsonExchange.error(response, callback, 401, "That is not the login token. It is in the"
-          + " file " + LoginToken.FILE + " in Switchboard's state directory.");
-      return;
-    }
-    response.getHeaders().add(HttpHeader.SET_COOKIE, token.setCookieHeader(COOKIE_SECONDS));
-    JsonExchange.empty(response, callback, 204);
   }
 
   private void listChats(Response response, Callback callback) {
@@ -155,10 +136,6 @@ final class WebChatApi extends Handler.Abstract {
     Optional<List<WebMessage>> known = logs.messages(chatId);
     if (known.isEmpty()) {
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
-      return;
-    }
-    if (!adapter.connected()) {
-      JsonExchange.error(response, callback, 503, "Switchboard is not running yet");
       return;
     }
     // Watch first, then take the snapshot: an event in between is sent twice (harmless, the

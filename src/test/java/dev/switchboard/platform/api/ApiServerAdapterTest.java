@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.StubPlatformContext;
 import java.net.URI;
@@ -41,8 +42,12 @@ class ApiServerAdapterTest {
   private String base;
 
   private void start(int perMinute) throws Exception {
+    start(perMinute, Duration.ofSeconds(5));
+  }
+
+  private void start(int perMinute, Duration turnTimeout) throws Exception {
     adapter = new ApiServerAdapter(new ApiSettings(KEY, perMinute, "switchboard",
-        Duration.ofSeconds(5)), Clock.systemUTC(), nanos::get);
+        turnTimeout), Clock.systemUTC(), nanos::get);
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
@@ -52,6 +57,10 @@ class ApiServerAdapterTest {
   @AfterEach
   void stop() throws Exception {
     adapter.disconnect();
+    // The client's pooled connections go first: the server's graceful stop (2 s) then has
+    // nothing to wait for, however slow the machine is.
+    client.shutdownNow();
+    client.awaitTermination(Duration.ofSeconds(5));
     server.close();
   }
 
@@ -85,6 +94,7 @@ class ApiServerAdapterTest {
     for (String key : new String[] {null, "sk-wrong", KEY + "x"}) {
       HttpResponse<String> r = post(body(false, "hi"), key).get(10, TimeUnit.SECONDS);
       assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
       JsonNode error = JSON.readTree(r.body()).path("error");
       assertThat(error.path("code").asString()).isEqualTo("invalid_api_key");
       assertThat(error.path("message").asString()).isNotBlank();
@@ -113,7 +123,10 @@ class ApiServerAdapterTest {
     assertThat(m.text()).isEqualTo("hello");
     assertThat(m.chat().platform()).isEqualTo("api");
     adapter.replyStarted(m.chat(), m.messageId());
-    adapter.send(m.chat(), "Finishing your current reply first."); // a drain notice
+    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.INFO,
+        "Finishing your current reply first."); // a drain notice is not the answer
+    adapter.noticeAbout(m.chat(), "some-other-message", NoticeKind.ANSWER, "not for you");
+    adapter.send(m.chat(), "the preview or the final text, as sent to chats");
     adapter.replyGrew(m.chat(), m.messageId(), "hel");
     adapter.replyFinished(m.chat(), m.messageId(), "hello back");
     HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
@@ -173,10 +186,54 @@ class ApiServerAdapterTest {
     start(60);
     CompletableFuture<HttpResponse<String>> response = post(body(false, "/status"), KEY);
     InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
-    adapter.send(m.chat(), "Switchboard is running.");
+    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.ANSWER, "Switchboard is running.");
     JsonNode root = JSON.readTree(response.get(10, TimeUnit.SECONDS).body());
     assertThat(root.path("choices").get(0).path("message").path("content").asString())
         .isEqualTo("Switchboard is running.");
+    assertThat(inbound.poll(300, TimeUnit.MILLISECONDS)).as("no /stop for an answered request")
+        .isNull();
+  }
+
+  @Test
+  void aRefusalIsA503ToRetryNotAnAnswer() throws Exception {
+    start(60);
+    CompletableFuture<HttpResponse<String>> response = post(body(false, "hello"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.RETRY_LATER,
+        "Switchboard is overloaded; send it again in a minute.");
+    HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("Retry-After")).isPresent();
+    assertThat(JSON.readTree(r.body()).path("error").path("message").asString())
+        .contains("overloaded");
+  }
+
+  @Test
+  void aQuestionNoClientCanAnswerIsDeniedAtOnce() throws Exception {
+    start(60);
+    post(body(false, "delete the files"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.replyStarted(m.chat(), m.messageId());
+    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.QUESTION, "Allow rm -rf? /approve");
+    InboundMessage deny = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(deny.text()).isEqualTo("/deny");
+    assertThat(deny.chat()).isEqualTo(m.chat());
+    assertThat(deny.messageId()).isNotEqualTo(m.messageId());
+  }
+
+  @Test
+  void aRequestThatTimesOutGets504AndItsTurnIsStopped() throws Exception {
+    start(60, Duration.ofSeconds(1));
+    CompletableFuture<HttpResponse<String>> response = post(body(false, "slow"), KEY);
+    InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
+    adapter.replyStarted(m.chat(), m.messageId());
+    HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(JSON.readTree(r.body()).path("error").path("message").asString())
+        .contains("platforms.api.turn_timeout");
+    InboundMessage stop = inbound.poll(5, TimeUnit.SECONDS);
+    assertThat(stop.text()).isEqualTo("/stop");
+    assertThat(stop.chat()).isEqualTo(m.chat());
   }
 
   @Test
@@ -231,7 +288,7 @@ class ApiServerAdapterTest {
     for (int i = 0; i < 2; i++) {
       post(body(false, "r" + i), KEY);
       InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
-      adapter.send(m.chat(), "ok");
+      adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.ANSWER, "ok");
     }
     HttpResponse<String> limited = post(body(false, "r2"), KEY).get(10, TimeUnit.SECONDS);
     assertThat(limited.statusCode()).isEqualTo(429);
@@ -242,7 +299,7 @@ class ApiServerAdapterTest {
     CompletableFuture<HttpResponse<String>> allowed = post(body(false, "r3"), KEY);
     InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
     assertThat(m.text()).isEqualTo("r3");
-    adapter.send(m.chat(), "ok");
+    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.ANSWER, "ok");
     assertThat(allowed.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
@@ -260,6 +317,7 @@ class ApiServerAdapterTest {
     adapter.disconnect();
     HttpResponse<String> aborted = waiting.get(10, TimeUnit.SECONDS);
     assertThat(aborted.statusCode()).isEqualTo(503);
+    assertThat(aborted.headers().firstValue("Retry-After")).isPresent();
     assertThat(aborted.body()).contains("send the request again");
   }
 }

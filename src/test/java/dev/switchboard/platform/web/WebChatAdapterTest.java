@@ -80,7 +80,7 @@ class WebChatAdapterTest {
     assertThat(r.statusCode()).isEqualTo(204);
     String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict")
-        .doesNotContain(token.reveal());
+        .contains("Max-Age=2592000").doesNotContain(token.reveal());
     return setCookie.substring(0, setCookie.indexOf(';'));
   }
 
@@ -257,5 +257,56 @@ class WebChatAdapterTest {
     assertThat(call("GET", "/app.js", null, null).statusCode()).isEqualTo(200);
     assertThat(call("GET", "/nothing-here", null, null).statusCode()).isEqualTo(404);
     assertThat(call("POST", "/", "{}", null).statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aStreamedReplyIsWrittenToDiskOnceWhenComplete() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    Path file = home.resolve("web").resolve(chat + ".jsonl");
+    ChatRef ref = ChatRef.of("web", chat);
+    adapter.replyStarted(ref, "m1");
+    MessageRef reply = adapter.send(ref, "a \u2026");
+    int afterFirstSend = Files.readAllLines(file).size();
+    for (int i = 0; i < 50; i++) {
+      adapter.edit(reply, "a b c ".repeat(i) + "\u2026");
+    }
+    assertThat(Files.readAllLines(file)).hasSize(afterFirstSend);
+    adapter.edit(reply, "the whole answer");
+    adapter.replyFinished(ref, "m1", "the whole answer");
+    assertThat(Files.readAllLines(file)).hasSize(afterFirstSend + 1)
+        .last().asString().contains("the whole answer");
+  }
+
+  @Test
+  void withAuthOffOnlyLoopbackNamesAreServed() throws Exception {
+    start(false);
+    // A page whose domain was re-pointed at 127.0.0.1 (DNS rebinding) still sends its name.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
+        URI.create(base).getPort())) {
+      socket.getOutputStream().write(("GET /api/web/chats HTTP/1.1\r\nHost: evil.example:"
+          + URI.create(base).getPort() + "\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 403").contains("localhost");
+    }
+    assertThat(call("GET", "/api/web/chats", null, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void beforeTheConversationsAreLoadedTheApiSaysWaitNotGone() throws Exception {
+    token = LoginToken.loadOrCreate(home);
+    adapter = new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
+        Clock.systemUTC());
+    server = new HttpServer("127.0.0.1", 0);
+    adapter.mount(server);
+    base = "http://127.0.0.1:" + server.start().getPort();
+    String cookie = login();
+    assertThat(call("GET", "/api/web/chats", null, cookie).statusCode()).isEqualTo(503);
+    assertThat(call("GET", "/api/web/chats/abc/events", null, cookie).statusCode())
+        .isEqualTo(503);
+    assertThat(call("GET", "/api/web/session", null, cookie).statusCode()).isEqualTo(200);
   }
 }

@@ -35,7 +35,9 @@ class WebChatBrowserProcessIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort(); // the page reconnects to the same address after the restart
     }
-    Map<String, String> env = Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port));
+    // Slow enough that the page shows the reply growing word by word before it is complete.
+    Map<String, String> env = Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port),
+        "SWITCHBOARD_ECHO_WORD_DELAY", "250ms");
     Path shots = Path.of("target", "browser").toAbsolutePath();
     Files.createDirectories(shots);
 
@@ -56,6 +58,7 @@ class WebChatBrowserProcessIT {
       browser = NodeScript.start("browser-test.mjs", Map.of(
           "BASE_URL", "http://127.0.0.1:" + port,
           "LOGIN_TOKEN", token,
+          "EXPECT_STREAMING", "1",
           "SCREENSHOT", shots.resolve("webchat.png").toString()), dir);
       browser.awaitLine("READY_FOR_RESTART", Duration.ofSeconds(90));
     } catch (Throwable t) {
@@ -74,6 +77,7 @@ class WebChatBrowserProcessIT {
         assertThat(second.output()).doesNotContain(token);
         script.writeLine("RESTARTED");
         assertThat(script.awaitExit(Duration.ofSeconds(120))).as(script.describe()).isZero();
+        assertThat(script.stdout()).anyMatch(l -> l.startsWith("streamed: "));
         second.signal("TERM");
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isZero();
       }
