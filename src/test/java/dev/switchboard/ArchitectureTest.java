@@ -114,6 +114,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void installingAServiceKnowsOnlyConfiguration() {
+    noClasses().that().resideInAPackage("dev.switchboard.service..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.lifecycle..",
+            "dev.switchboard.session..", "dev.switchboard.platform..", "dev.switchboard.agent..",
+            "dev.switchboard.store..", "dev.switchboard.http..", "dev.switchboard.delivery..",
+            "dev.switchboard.command..", "dev.switchboard.cli..")
+        .because("it writes a unit file and runs systemctl; the command line gives it the rest")
+        .check(classes);
+  }
+
+  @Test
   void packagesHaveNoCycles() {
     slices().matching("dev.switchboard.(*)..").should().beFreeOfCycles().check(classes);
   }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     versionProvider = SwitchboardCommand.VersionProvider.class,
     description = "A gateway between AI agents and chat platforms.",
     subcommands = {RunSubcommand.class, StopSubcommand.class, RestartSubcommand.class,
-        StatusSubcommand.class, PairingSubcommand.class, VersionSubcommand.class})
+        StatusSubcommand.class, PairingSubcommand.class, InstallSubcommand.class,
+        UninstallSubcommand.class, VersionSubcommand.class})
 final class SwitchboardCommand implements Runnable {
   private final Map<String, String> env;
   private final Signals signals;

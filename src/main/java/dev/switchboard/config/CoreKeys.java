@@ -115,6 +115,12 @@ public final class CoreKeys {
       "Require the login token (file web_token in the state directory) for the web chat and"
       + " the admin page; false is accepted only while http.host is a loopback address.");
 
+  public static final ConfigKey<Duration> WATCHDOG = ConfigKey.optional(
+      "service.watchdog", "SWITCHBOARD_WATCHDOG",
+      ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30),
+      "WatchdogSec of the systemd unit 'switchboard install' writes: systemd kills and"
+      + " restarts a gateway whose loops stopped making progress for this long; 0 for none.");
+
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
       "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
       "Log level of the gateway's own messages (libraries stay at warn).");
@@ -123,6 +129,6 @@ public final class CoreKeys {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
         BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND,
         HISTORY_MESSAGES, APPROVAL_TIMEOUT, TOOL_PROGRESS, STORE,
-        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, LOG_LEVEL);
+        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, WATCHDOG, LOG_LEVEL);
   }
 }

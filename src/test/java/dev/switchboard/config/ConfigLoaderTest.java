@@ -344,7 +344,7 @@ class ConfigLoaderTest {
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
-          .contains("known sections: agent, auth, gateway, http, logging, store, telegram");
+          .contains("known sections: agent, auth, gateway, http, logging, service, store, telegram");
     }
 
     @Test

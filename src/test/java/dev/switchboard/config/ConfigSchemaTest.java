@@ -19,7 +19,7 @@ class ConfigSchemaTest {
 
   @Test
   void childrenOfRootAreTheSortedTopLevelSections() {
-    assertThat(schema.childrenOf("")).containsExactly("agent", "auth", "gateway", "http", "logging", "store", "telegram");
+    assertThat(schema.childrenOf("")).containsExactly("agent", "auth", "gateway", "http", "logging", "service", "store", "telegram");
   }
 
   @Test

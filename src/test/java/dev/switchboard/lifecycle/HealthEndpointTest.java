@@ -57,10 +57,7 @@ class HealthEndpointTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (h != null && h.runtime != null && !h.exitFuture().isDone()) {
-      h.runtime.onSignal("INT");
-      h.exitCode();
-    }
+    RuntimeHarness.stopIfRunning(h);
     client.close();
   }
 

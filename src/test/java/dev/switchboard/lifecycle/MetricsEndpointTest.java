@@ -39,10 +39,7 @@ class MetricsEndpointTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (h != null && h.runtime != null && !h.exitFuture().isDone()) {
-      h.runtime.onSignal("INT");
-      h.exitCode();
-    }
+    RuntimeHarness.stopIfRunning(h);
     client.close();
   }
 

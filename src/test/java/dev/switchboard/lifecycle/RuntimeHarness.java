@@ -114,6 +114,14 @@ final class RuntimeHarness {
     return exit;
   }
 
+  /** For a test's cleanup: stops the gateway (as Ctrl-C would) if it still runs, and waits. */
+  static void stopIfRunning(RuntimeHarness h) throws Exception {
+    if (h != null && h.runtime != null && !h.exit.isDone()) {
+      h.runtime.onSignal("INT");
+      h.exitCode();
+    }
+  }
+
   GatewayState state() {
     return StateFile.read(home).orElseThrow();
   }

@@ -101,6 +101,9 @@ final class LoopbackAdapter implements PlatformAdapter {
           return;
         }
         JsonNode n = JSON.readTree(line);
+        if ("wedge".equals(n.path("type").asString())) {
+          wedgeForever();
+        }
         if (!"message".equals(n.path("type").asString())) {
           continue;
         }
@@ -115,6 +118,18 @@ final class LoopbackAdapter implements PlatformAdapter {
       // the connection closed or the gateway is stopping
     } finally {
       heartbeat.retire();
+    }
+  }
+
+  /** A stuck loop: no progress, and deaf to the interrupt that would end it. */
+  private static void wedgeForever() {
+    CountDownLatch never = new CountDownLatch(1);
+    while (true) {
+      try {
+        never.await();
+      } catch (InterruptedException ignored) {
+        // stuck means stuck
+      }
     }
   }
 

@@ -121,6 +121,25 @@ public final class LoopbackServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Wedges the connected gateway's receive loop: it stops reading and stops reporting progress,
+   * as a deaf adapter would, so the gateway must withhold its watchdog pings.
+   */
+  public void wedge() throws IOException {
+    byte[] line = (JSON.writeValueAsString(Map.of("type", "wedge")) + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    lock.lock();
+    try {
+      if (current == null) {
+        throw new IOException("no gateway connected");
+      }
+      current.write(line);
+      current.flush();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Waits until a gateway process other than {@code notPid} has connected; returns its pid. */
   public long awaitConnection(long notPid, Duration timeout) throws InterruptedException {
     return await(timeout, () -> current != null && currentPid != notPid ? currentPid : null,

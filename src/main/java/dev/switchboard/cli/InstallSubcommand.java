@@ -1,0 +1,123 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.common.Version;
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.lifecycle.ExitCodes;
+import dev.switchboard.lifecycle.Gateway;
+import dev.switchboard.lifecycle.PluginCatalog;
+import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.service.SystemctlRunner;
+import dev.switchboard.service.SystemdUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code switchboard install}: the systemd unit for this gateway (its state directory, its
+ * configuration's drain timeout and watchdog, this same Java and jar), written, enabled and
+ * started; or only printed.
+ */
+@Command(name = "install", description = {
+    "Installs the gateway as a systemd service (a user unit unless --system), enables it and"
+        + " starts it; returns once it reported ready.",
+    "--print shows the unit without writing anything."})
+final class InstallSubcommand implements Callable<Integer> {
+  @ParentCommand
+  SwitchboardCommand root;
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Option(names = "--system", description = "A system unit in /etc/systemd/system (needs root)"
+      + " running as --user, instead of a unit of your own user manager.")
+  boolean system;
+
+  @Option(names = "--user", paramLabel = "NAME", description = "The account a system unit"
+      + " runs as (default: $SUDO_USER, else the current user).")
+  String user;
+
+  @Option(names = "--print", description = "Print the unit and change nothing.")
+  boolean print;
+
+  @Option(names = "--no-start", description = "Write and enable the unit but do not start it.")
+  boolean noStart;
+
+  @Override
+  public Integer call() throws Exception {
+    Path home = homeOption.resolve(root.env());
+    Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home, root.env());
+    SystemdUnit unit = unit(home, config);
+    String text = unit.render(Version.current());
+    if (print) {
+      System.out.print(text);
+      return ExitCodes.STOPPED;
+    }
+    if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+      System.err.println("switchboard: systemd does not run this system's services"
+          + " (/run/systemd/system is missing); this release installs systemd units only."
+          + " Run the gateway under your supervisor with 'switchboard run' (README.md,"
+          + " \"Supervisors\").");
+      return ExitCodes.CRASHED;
+    }
+    Gateway.prepareHome(home);
+    ServiceInstaller installer = installer();
+    try {
+      installer.install(text, system ? ServiceInstaller.Scope.SYSTEM
+          : ServiceInstaller.Scope.USER, !noStart).forEach(l -> System.out.println(
+              "switchboard: " + l));
+      return ExitCodes.STOPPED;
+    } catch (ServiceInstaller.InstallException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      // From the last error on: a stack trace's tail alone does not say what went wrong.
+      List<String> log = GatewayProcess.lastLogLines(home, 80);
+      int from = Math.max(0, log.size() - 20);
+      for (int i = log.size() - 1; i >= 0; i--) {
+        if (log.get(i).contains(" ERROR ")) {
+          from = i;
+          break;
+        }
+      }
+      if (!log.isEmpty()) {
+        System.err.println("switchboard: the gateway's log:");
+        log.subList(from, Math.min(log.size(), from + 20))
+            .forEach(l -> System.err.println("  " + l));
+      }
+      return ExitCodes.CRASHED;
+    }
+  }
+
+  ServiceInstaller installer() {
+    return new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
+        Path.of(System.getProperty("user.home")));
+  }
+
+  private SystemdUnit unit(Path home, Config config) {
+    String account = null;
+    if (system) {
+      account = user != null ? user : root.env().getOrDefault("SUDO_USER",
+          System.getProperty("user.name"));
+    }
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(List.of("run", "--home", home.toString()));
+    return new SystemdUnit(command, home, account, config.get(CoreKeys.WATCHDOG),
+        config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),
+        List.of("MALLOC_ARENA_MAX=2"));
+  }
+
+  /**
+   * This JVM's own command line without the subcommand: the same Java, options and jar start
+   * the service, so what was tested by hand is what runs.
+   */
+  private List<String> javaCommand() {
+    List<String> self = RunSubcommand.relaunchCommand(root.arguments());
+    return self.subList(0, self.size() - root.arguments().size());
+  }
+}

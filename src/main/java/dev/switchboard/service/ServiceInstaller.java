@@ -1,0 +1,116 @@
+package dev.switchboard.service;
+
+import dev.switchboard.common.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes, enables and starts (or stops, disables and removes) the systemd unit: in the user's
+ * own service manager by default ({@code ~/.config/systemd/user}), or as a system unit
+ * ({@code /etc/systemd/system}). Each step's failure is reported with what systemctl said.
+ */
+public final class ServiceInstaller {
+  public static final String UNIT_NAME = "switchboard.service";
+
+  /** Which service manager the unit belongs to. */
+  public enum Scope { USER, SYSTEM }
+
+  private final SystemctlRunner systemctl;
+  private final Map<String, String> env;
+  private final Path userHome;
+  private final Path systemUnitDir;
+
+  public ServiceInstaller(SystemctlRunner systemctl, Map<String, String> env, Path userHome) {
+    this(systemctl, env, userHome, Path.of("/etc/systemd/system"));
+  }
+
+  ServiceInstaller(SystemctlRunner systemctl, Map<String, String> env, Path userHome,
+      Path systemUnitDir) {
+    this.systemctl = systemctl;
+    this.env = Map.copyOf(env);
+    this.userHome = userHome;
+    this.systemUnitDir = systemUnitDir;
+  }
+
+  /** Where the unit file goes: systemd's own search path for the scope. */
+  public Path unitPath(Scope scope) {
+    if (scope == Scope.SYSTEM) {
+      return systemUnitDir.resolve(UNIT_NAME);
+    }
+    String config = env.get("XDG_CONFIG_HOME");
+    Path base = config != null && !config.isBlank() ? Path.of(config)
+        : userHome.resolve(".config");
+    return base.resolve("systemd").resolve("user").resolve(UNIT_NAME);
+  }
+
+  /** A failed step, with what systemctl said. */
+  public static final class InstallException extends Exception {
+    public InstallException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Writes the unit, reloads the manager and enables the unit; with {@code start} it is also
+   * started, and systemctl returns once the gateway reported READY (Type=notify).
+   * Returns the lines to show the user.
+   */
+  public List<String> install(String unitText, Scope scope, boolean start)
+      throws IOException, InterruptedException, InstallException {
+    Path path = unitPath(scope);
+    List<String> done = new ArrayList<>();
+    boolean replaced = Files.exists(path);
+    Files.createDirectories(path.getParent());
+    AtomicFiles.write(path, unitText.getBytes(StandardCharsets.UTF_8));
+    done.add((replaced ? "updated " : "wrote ") + path);
+    step(scope, "daemon-reload");
+    if (start) {
+      // "restart", not "start": an updated unit must take effect on a running gateway too
+      step(scope, "enable", UNIT_NAME);
+      step(scope, replaced ? "restart" : "start", UNIT_NAME);
+      done.add("enabled and started " + UNIT_NAME + " (it reported ready)");
+    } else {
+      step(scope, "enable", UNIT_NAME);
+      done.add("enabled " + UNIT_NAME + "; start it with: " + String.join(" ",
+          systemctl(scope, "start", UNIT_NAME)));
+    }
+    return done;
+  }
+
+  /** Stops and disables the unit and removes its file; nothing to do is not an error. */
+  public List<String> uninstall(Scope scope)
+      throws IOException, InterruptedException, InstallException {
+    Path path = unitPath(scope);
+    if (!Files.exists(path)) {
+      return List.of("no unit at " + path + "; nothing to remove");
+    }
+    step(scope, "disable", "--now", UNIT_NAME);
+    Files.delete(path);
+    step(scope, "daemon-reload");
+    return List.of("stopped and disabled " + UNIT_NAME, "removed " + path);
+  }
+
+  private void step(Scope scope, String... args)
+      throws IOException, InterruptedException, InstallException {
+    List<String> command = systemctl(scope, args);
+    SystemctlRunner.Result r = systemctl.run(command);
+    if (r.exitCode() != 0) {
+      throw new InstallException(String.join(" ", command) + " failed (exit " + r.exitCode()
+          + ")" + (r.output().isEmpty() ? "" : ":\n" + r.output()));
+    }
+  }
+
+  static List<String> systemctl(Scope scope, String... args) {
+    List<String> command = new ArrayList<>(List.of("systemctl"));
+    if (scope == Scope.USER) {
+      command.add("--user");
+    }
+    command.addAll(List.of(args));
+    return command;
+  }
+}

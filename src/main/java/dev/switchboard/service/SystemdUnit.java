@@ -1,0 +1,121 @@
+package dev.switchboard.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The systemd unit {@code switchboard install} writes. Every directive is chosen for the
+ * lifecycle contract (DESIGN.md) and explained in README.md, "Running under systemd": a planned
+ * restart exits 75, which is neither a failure (no OnFailure= alert, no start-limit count) nor
+ * a stop (systemd starts it again); a configuration error exits 78 and is not restarted; the
+ * stop timeout covers the whole drain, so systemd never kills a gateway that is still
+ * finishing replies.
+ *
+ * @param command ExecStart, one word per element
+ * @param user the account of a system unit; null for a user unit
+ * @param watchdog WatchdogSec; zero for none
+ * @param hardDeadline the gateway's own stop budget (drain timeout + shutdown grace)
+ */
+public record SystemdUnit(List<String> command, Path home, String user, Duration watchdog,
+    Duration hardDeadline, List<String> environment) {
+  /** Added to the gateway's own stop budget: the JVM's exit and systemd's own bookkeeping. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(15);
+  /** Starting connects every platform (30 s each at most, in parallel) after the JVM starts. */
+  static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration RESTART_DELAY = Duration.ofSeconds(2);
+
+  public SystemdUnit {
+    command = List.copyOf(command);
+    environment = List.copyOf(environment);
+  }
+
+  public boolean systemScope() {
+    return user != null;
+  }
+
+  public Duration stopTimeout() {
+    return hardDeadline.plus(STOP_MARGIN);
+  }
+
+  /**
+   * PrivateTmp gives the service an empty /tmp of its own: right, unless the state directory or
+   * the program itself lives under /tmp, which it would then not find (systemd fails the start
+   * with status 226/NAMESPACE).
+   */
+  public boolean privateTmp() {
+    return java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of(
+            home.toString()))
+        .flatMap(word -> java.util.Arrays.stream(word.split(java.io.File.pathSeparator)))
+        .noneMatch(p -> p.equals("/tmp") || p.startsWith("/tmp/") || p.equals("/var/tmp")
+            || p.startsWith("/var/tmp/"));
+  }
+
+  public String render(String version) {
+    StringBuilder u = new StringBuilder();
+    u.append("# Switchboard chat gateway, written by 'switchboard install' (").append(version)
+        .append(").\n# Each line is explained in Switchboard's README.md, \"Running under"
+            + " systemd\". Run\n# 'switchboard install' again after changing the drain timeout,"
+            + " the shutdown grace\n# or the watchdog, and 'switchboard doctor' tells when this"
+            + " file is out of date.\n");
+    u.append("[Unit]\n");
+    u.append("Description=Switchboard chat gateway\n");
+    u.append("Wants=network-online.target\n");
+    u.append("After=network-online.target\n\n");
+    u.append("[Service]\n");
+    u.append("Type=notify\n");
+    u.append("NotifyAccess=main\n");
+    u.append("ExecStart=").append(command.stream().map(SystemdUnit::quote)
+        .collect(Collectors.joining(" "))).append('\n');
+    for (String e : environment) {
+      u.append("Environment=").append(quote(e)).append('\n');
+    }
+    if (user != null) {
+      u.append("User=").append(user).append('\n');
+    }
+    if (!watchdog.isZero()) {
+      u.append("WatchdogSec=").append(seconds(watchdog)).append('\n');
+    }
+    u.append("Restart=on-failure\n");
+    u.append("RestartSec=").append(seconds(RESTART_DELAY)).append('\n');
+    u.append("SuccessExitStatus=75 143\n");
+    u.append("RestartForceExitStatus=75\n");
+    u.append("RestartPreventExitStatus=78\n");
+    u.append("TimeoutStartSec=").append(seconds(START_TIMEOUT)).append('\n');
+    u.append("TimeoutStopSec=").append(seconds(stopTimeout())).append('\n');
+    u.append("KillMode=mixed\n");
+    u.append("NoNewPrivileges=yes\n");
+    u.append("ProtectSystem=strict\n");
+    if (privateTmp()) {
+      u.append("ReadWritePaths=").append(quote(home.toString())).append('\n');
+      u.append("PrivateTmp=yes\n");
+    } else {
+      // The JVM and SQLite's native library need a writable temporary directory.
+      u.append("# No PrivateTmp=: the state directory or the program is under /tmp.\n");
+      u.append("ReadWritePaths=").append(quote(home.toString())).append(" /tmp /var/tmp\n");
+    }
+    u.append('\n');
+    u.append("[Install]\n");
+    u.append("WantedBy=").append(user != null ? "multi-user.target" : "default.target")
+        .append('\n');
+    return u.toString();
+  }
+
+  private static String seconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000) + "s";
+  }
+
+  /**
+   * One word as systemd reads it: quoted when it holds a space, a quote or a backslash; "%"
+   * (specifiers) and "$" (variables) are doubled so they stay literal.
+   */
+  static String quote(String word) {
+    String literal = word.replace("%", "%%").replace("$", "$$");
+    if (!literal.isEmpty() && literal.chars().noneMatch(c -> c == ' ' || c == '\t'
+        || c == '"' || c == '\'' || c == '\\' || c == ';')) {
+      return literal;
+    }
+    return "\"" + literal.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,89 @@
+package dev.switchboard.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SystemdUnitTest {
+  @TempDir Path dir;
+
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  private static SystemdUnit unit(String user) {
+    return new SystemdUnit(List.of(JAVA, "-jar", "/opt/switchboard/switchboard.jar", "run",
+        "--home", "/var/lib/switch board"), Path.of("/var/lib/switch board"), user,
+        Duration.ofSeconds(30), Duration.ofSeconds(75), List.of("MALLOC_ARENA_MAX=2"));
+  }
+
+  @Test
+  void theUnitKeepsTheLifecycleContract() {
+    String text = unit(null).render("1.2.3");
+    assertThat(text.lines()).contains("Type=notify", "NotifyAccess=main", "WatchdogSec=30s",
+        "Restart=on-failure", "RestartSec=2s", "SuccessExitStatus=75 143",
+        "RestartForceExitStatus=75", "RestartPreventExitStatus=78", "KillMode=mixed",
+        "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes",
+        "ReadWritePaths=\"/var/lib/switch board\"", "WantedBy=default.target",
+        "Environment=MALLOC_ARENA_MAX=2");
+    // the gateway's own stop budget (drain + grace = 75 s) plus a margin
+    assertThat(text.lines()).contains("TimeoutStopSec=90s");
+    assertThat(text).doesNotContain("ExecStop").doesNotContain("User=").contains("1.2.3");
+    assertThat(text.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow())
+        .endsWith("run --home \"/var/lib/switch board\"");
+  }
+
+  @Test
+  void aSystemUnitRunsAsItsUserAndStartsWithTheMachine() {
+    String text = unit("gateway").render("1.2.3");
+    assertThat(text.lines()).contains("User=gateway", "WantedBy=multi-user.target");
+  }
+
+  @Test
+  void aStateDirectoryUnderTmpGoesWithoutPrivateTmp() {
+    SystemdUnit inTmp = new SystemdUnit(List.of(JAVA, "-cp", "/opt/a.jar:/tmp/b", "Main"),
+        Path.of("/srv/home"), null, Duration.ZERO, Duration.ofSeconds(1), List.of());
+    assertThat(inTmp.privateTmp()).isFalse();
+    assertThat(inTmp.render("v")).doesNotContain("PrivateTmp=yes");
+    SystemdUnit home = new SystemdUnit(List.of(JAVA), Path.of("/var/tmp/sb"), null,
+        Duration.ZERO, Duration.ofSeconds(1), List.of());
+    assertThat(home.privateTmp()).isFalse();
+    assertThat(unit(null).privateTmp()).isTrue();
+  }
+
+  @Test
+  void noWatchdogMeansNoWatchdogLine() {
+    SystemdUnit none = new SystemdUnit(List.of(JAVA), Path.of("/h"), null, Duration.ZERO,
+        Duration.ofSeconds(1), List.of());
+    assertThat(none.render("v")).doesNotContain("WatchdogSec");
+  }
+
+  @Test
+  void wordsAreQuotedAsSystemdReadsThem() {
+    assertThat(SystemdUnit.quote("/usr/bin/java")).isEqualTo("/usr/bin/java");
+    assertThat(SystemdUnit.quote("a b")).isEqualTo("\"a b\"");
+    assertThat(SystemdUnit.quote("100%")).isEqualTo("100%%");
+    assertThat(SystemdUnit.quote("$HOME")).isEqualTo("$$HOME");
+    assertThat(SystemdUnit.quote("say \"hi\"")).isEqualTo("\"say \\\"hi\\\"\"");
+    assertThat(SystemdUnit.quote("")).isEqualTo("\"\"");
+  }
+
+  /** systemd's own checker reads the unit: it must have nothing to say. */
+  @Test
+  void systemdAnalyzeVerifyFindsNothingToWarnAbout() throws Exception {
+    Path file = dir.resolve(ServiceInstaller.UNIT_NAME);
+    for (String user : new String[] {null, "root"}) {
+      Files.writeString(file, unit(user).render("1.2.3"), StandardCharsets.UTF_8);
+      Process p = new ProcessBuilder("systemd-analyze", "verify", file.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).as("systemd-analyze verify printed warnings").isBlank();
+    }
+  }
+}
