@@ -5,6 +5,10 @@ import dev.switchboard.lifecycle.GatewayState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
+import dev.switchboard.service.InstalledUnit;
+import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.service.SystemctlRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,11 +41,14 @@ final class StatusSubcommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     SwitchboardCommand.exitOnSignals(root.signals());
     PrintWriter out = spec.commandLine().getOut();
     Path home = homeOption.resolve(root.env());
     GatewayProcess gw = GatewayProcess.look(home);
+    Optional<InstalledUnit> unit = InstalledUnit.find(new ServiceInstaller(
+        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home"))),
+        SystemctlRunner.SYSTEM);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("home", home.toString());
@@ -50,9 +57,11 @@ final class StatusSubcommand implements Callable<Integer> {
           ? gw.lock().pid().getAsLong() : null);
       doc.put("stale", gw.stale());
       doc.put("state", gw.state().orElse(null));
+      doc.put("service", unit.map(StatusSubcommand::serviceJson).orElse(null));
       out.println(Json.mapper().writeValueAsString(doc));
     } else {
       printHuman(out, home, gw);
+      unit.ifPresent(u -> printService(out, u, gw));
     }
     return gw.running() ? 0 : NOT_RUNNING;
   }
@@ -97,6 +106,34 @@ final class StatusSubcommand implements Callable<Integer> {
     if (gw.stale()) {
       out.println();
       out.println(gw.staleExplanation());
+    }
+  }
+
+  private static Map<String, Object> serviceJson(InstalledUnit u) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("manager", "systemd");
+    doc.put("scope", u.scope().name().toLowerCase(java.util.Locale.ROOT));
+    doc.put("unit_file", u.file().toString());
+    doc.put("active_state", u.properties().get("ActiveState"));
+    doc.put("sub_state", u.properties().get("SubState"));
+    doc.put("main_pid", u.properties().get("MainPID"));
+    doc.put("restarts", u.properties().get("NRestarts"));
+    doc.put("result", u.properties().get("Result"));
+    doc.put("exec_main_status", u.properties().get("ExecMainStatus"));
+    doc.put("error", u.error());
+    return doc;
+  }
+
+  /** systemd's view, next to ours, and a word when the two disagree about the process. */
+  private static void printService(PrintWriter out, InstalledUnit u, GatewayProcess gw) {
+    out.println("  systemd (" + u.scope().name().toLowerCase(java.util.Locale.ROOT) + "):"
+        + " ".repeat(u.scope() == ServiceInstaller.Scope.USER ? 4 : 2) + u.summary());
+    out.println("  unit file:        " + u.file());
+    String mainPid = u.properties().get("MainPID");
+    if (gw.running() && gw.lock().pid().isPresent() && mainPid != null && !mainPid.equals("0")
+        && !mainPid.equals(Long.toString(gw.lock().pid().getAsLong()))) {
+      out.println("  note: systemd's main process (" + mainPid + ") is not the gateway holding"
+          + " the lock (" + gw.lock().pid().getAsLong() + "): a gateway runs outside the unit");
     }
   }
 

@@ -5,7 +5,11 @@ import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import dev.switchboard.service.InstalledUnit;
+import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.service.SystemctlRunner;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,7 +43,7 @@ final class StopSubcommand implements Callable<Integer> {
   Long timeoutSeconds;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     SwitchboardCommand.exitOnSignals(root.signals());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -60,6 +64,13 @@ final class StopSubcommand implements Callable<Integer> {
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
         : gw.stopBudget(root.env()).plusSeconds(10);
     long pid = process.get().pid();
+    Optional<InstalledUnit> unit = InstalledUnit.find(new ServiceInstaller(
+        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home"))),
+        SystemctlRunner.SYSTEM).filter(u -> u.active()
+            && Long.toString(pid).equals(u.properties().get("MainPID")));
+    if (unit.isPresent()) {
+      return stopThroughSystemd(unit.get(), pid, home, out, err);
+    }
     out.println("Stopping Switchboard (pid " + pid + "), waiting up to " + timeout.toSeconds()
         + " s...");
     out.flush();
@@ -78,6 +89,33 @@ final class StopSubcommand implements Callable<Integer> {
       return ExitCodes.CRASHED;
     } catch (InterruptedException | ExecutionException e) {
       err.println("switchboard: stopped waiting: " + e);
+      return ExitCodes.CRASHED;
+    }
+    String how = StateFile.read(home).filter(s -> s.pid() == pid && s.exitCode() != null)
+        .map(s -> " (exit code " + s.exitCode() + ")").orElse("");
+    out.println("Stopped" + how + ".");
+    return ExitCodes.STOPPED;
+  }
+
+  /**
+   * The gateway is the main process of the installed unit: systemctl stops it, so systemd
+   * records a stop rather than a service that ended by itself, and waits for the drain.
+   */
+  private static int stopThroughSystemd(InstalledUnit unit, long pid, Path home,
+      PrintWriter out, PrintWriter err) throws InterruptedException {
+    List<String> command = unit.systemctl("stop");
+    out.println("Stopping Switchboard (pid " + pid + ") through systemd: "
+        + String.join(" ", command));
+    out.flush();
+    try {
+      SystemctlRunner.Result r = SystemctlRunner.SYSTEM.run(command);
+      if (r.exitCode() != 0) {
+        err.println("switchboard: " + String.join(" ", command) + " failed (exit "
+            + r.exitCode() + "): " + r.output());
+        return ExitCodes.CRASHED;
+      }
+    } catch (IOException e) {
+      err.println("switchboard: cannot run systemctl: " + e.getMessage());
       return ExitCodes.CRASHED;
     }
     String how = StateFile.read(home).filter(s -> s.pid() == pid && s.exitCode() != null)

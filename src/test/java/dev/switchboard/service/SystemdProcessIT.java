@@ -70,6 +70,15 @@ class SystemdProcessIT {
       long pid1 = Long.parseLong(first.get("MainPID"));
       assertThat(StateFile.read(home).orElseThrow().pid()).isEqualTo(pid1);
       assertThat(StateFile.read(home).orElseThrow().serviceManager()).isEqualTo("systemd");
+      // switchboard status: our view and systemd's, side by side
+      ChildGateway.Result status = ChildGateway.cli(env, "status", "--home", home.toString());
+      assertThat(status.exitCode()).as(status.output()).isZero();
+      assertThat(status.output()).contains("Switchboard is running (pid " + pid1 + ")")
+          .contains("systemd (user):    active (running), main pid " + pid1 + ", restarts 0");
+      ChildGateway.Result json = ChildGateway.cli(env, "status", "--home", home.toString(),
+          "--json");
+      assertThat(JSON.readTree(json.output()).path("service").path("active_state").asString())
+          .isEqualTo("active");
 
       // /restart from the web chat: exit 75, systemd starts a new process, "restarted" told
       String cookie = login(http, base, home);
@@ -86,6 +95,14 @@ class SystemdProcessIT {
           home.toString());
       assertThat(restarted.exitCode()).as(restarted.output()).isZero();
       awaitNewMainPid(systemd, pid2, "2");
+
+      // switchboard stop goes through systemctl when the unit runs the gateway
+      ChildGateway.Result ourStop = ChildGateway.cli(env, "stop", "--home", home.toString());
+      assertThat(ourStop.exitCode()).as(ourStop.output()).isZero();
+      assertThat(ourStop.output()).contains("through systemd: systemctl --user stop " + UNIT);
+      assertThat(systemd.show(UNIT, "ActiveState", "Result")).containsEntry("ActiveState",
+          "inactive").containsEntry("Result", "success");
+      assertThat(systemd.systemctl("start", UNIT).exitCode()).isZero();
 
       // systemctl stop: a clean stop within the drain, never "failed"
       ChildGateway.Result stopped = systemd.systemctl("stop", UNIT);
