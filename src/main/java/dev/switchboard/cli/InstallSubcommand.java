@@ -12,7 +12,6 @@ import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -105,19 +104,9 @@ final class InstallSubcommand implements Callable<Integer> {
       account = user != null ? user : root.env().getOrDefault("SUDO_USER",
           System.getProperty("user.name"));
     }
-    List<String> command = new ArrayList<>(javaCommand());
-    command.addAll(List.of("run", "--home", home.toString()));
+    List<String> command = RunSubcommand.commandFor(root, home);
     return new SystemdUnit(command, home, account, config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),
         List.of("MALLOC_ARENA_MAX=2"));
-  }
-
-  /**
-   * This JVM's own command line without the subcommand: the same Java, options and jar start
-   * the service, so what was tested by hand is what runs.
-   */
-  private List<String> javaCommand() {
-    List<String> self = RunSubcommand.relaunchCommand(root.arguments());
-    return self.subList(0, self.size() - root.arguments().size());
   }
 }

@@ -1,20 +1,13 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.lifecycle.ExitCodes;
-import dev.switchboard.lifecycle.GatewayLock;
 import dev.switchboard.lifecycle.GatewayState;
-import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +26,6 @@ import picocli.CommandLine.Spec;
 final class RestartSubcommand implements Callable<Integer> {
   /** A restarted gateway must be up this long after the old one's stop budget. */
   private static final Duration START_ALLOWANCE = Duration.ofSeconds(60);
-  private static final Duration RECHECK = Duration.ofSeconds(1);
 
   @ParentCommand
   SwitchboardCommand root;
@@ -71,40 +63,19 @@ final class RestartSubcommand implements Callable<Integer> {
     out.println("Restarting Switchboard (pid " + oldPid + "), waiting up to "
         + timeout.toSeconds() + " s for the new process...");
     out.flush();
-    try (WatchService watch = FileSystems.getDefault().newWatchService()) {
-      home.register(watch, StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_MODIFY);
-      if (!sendUsr1(oldPid, err)) {
-        return ExitCodes.CRASHED;
-      }
-      long end = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < end) {
-        Optional<GatewayState> s = StateFile.read(home);
-        if (s.isPresent() && s.get().pid() != oldPid) {
-          GatewayState state = s.get();
-          if (GatewayState.RUNNING.equals(state.state()) && GatewayLock.probe(home).held()) {
-            out.println("Restarted: pid " + state.pid() + " is running (version "
-                + state.version() + ").");
-            return ExitCodes.STOPPED;
-          }
-          if (GatewayState.STARTUP_FAILED.equals(state.state())) {
-            return fail(err, home, "the new process (pid " + state.pid()
-                + ") failed to start: " + state.exitReason());
-          }
-        } else if (s.isPresent() && !process.get().isAlive()) {
-          Optional<String> why = noSuccessorComing(s.get());
-          if (why.isPresent()) {
-            return fail(err, home, why.get());
-          }
-        }
-        long left = Math.min(end - System.nanoTime(), RECHECK.toNanos());
-        // Woken by the state file's rename; the re-check period only covers missed events.
-        WatchKey key = watch.poll(Math.max(1, left), TimeUnit.NANOSECONDS);
-        if (key != null) {
-          key.pollEvents();
-          key.reset();
-        }
-      }
+    NewGatewayWait wait = NewGatewayWait.watching(home);
+    if (!sendUsr1(oldPid, err)) {
+      return ExitCodes.CRASHED;
+    }
+    NewGatewayWait.Outcome outcome = wait.await(oldPid, timeout, s -> s.isPresent()
+        && !process.get().isAlive() ? noSuccessorComing(s.get()) : Optional.empty());
+    if (outcome instanceof NewGatewayWait.Outcome.Ready(GatewayState state)) {
+      out.println("Restarted: pid " + state.pid() + " is running (version " + state.version()
+          + ").");
+      return ExitCodes.STOPPED;
+    }
+    if (outcome instanceof NewGatewayWait.Outcome.Failed(String reason)) {
+      return fail(err, home, reason);
     }
     String why = process.get().isAlive()
         ? "the old process (pid " + oldPid + ") is still stopping"
@@ -140,13 +111,6 @@ final class RestartSubcommand implements Callable<Integer> {
   }
 
   private static int fail(PrintWriter err, Path home, String reason) {
-    err.println("switchboard: restart failed: " + reason + ". Last log lines:");
-    GatewayProcess.lastLogLines(home, 20).forEach(l -> err.println("  " + l));
-    var console = GatewayProcess.lastConsoleLines(home, 10);
-    if (!console.isEmpty()) {
-      err.println("Last lines of " + home.resolve("logs").resolve("console.log") + ":");
-      console.forEach(l -> err.println("  " + l));
-    }
-    return ExitCodes.CRASHED;
+    return NewGatewayWait.fail(err, home, "restart", reason);
   }
 }

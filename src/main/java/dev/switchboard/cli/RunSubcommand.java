@@ -59,4 +59,15 @@ final class RunSubcommand implements Callable<Integer> {
     cmd.addAll(arguments);
     return cmd;
   }
+
+  /**
+   * {@code switchboard run --home HOME} with this JVM's own Java, options and jar, for the
+   * service unit and for {@code start}: what was tested by hand is what runs.
+   */
+  static List<String> commandFor(SwitchboardCommand root, Path home) {
+    List<String> self = relaunchCommand(root.arguments());
+    List<String> cmd = new ArrayList<>(self.subList(0, self.size() - root.arguments().size()));
+    cmd.addAll(List.of("run", "--home", home.toAbsolutePath().toString()));
+    return cmd;
+  }
 }

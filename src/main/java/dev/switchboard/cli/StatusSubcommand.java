@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
-import dev.switchboard.service.SystemctlRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,9 +45,7 @@ final class StatusSubcommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path home = homeOption.resolve(root.env());
     GatewayProcess gw = GatewayProcess.look(home);
-    Optional<InstalledUnit> unit = InstalledUnit.find(new ServiceInstaller(
-        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home"))),
-        SystemctlRunner.SYSTEM);
+    Optional<InstalledUnit> unit = root.installedUnit(home);
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("home", home.toString());
@@ -91,6 +88,15 @@ final class StatusSubcommand implements Callable<Integer> {
     out.println("  active turns:     " + s.activeTurns());
     if (current && s.http() != null) {
       out.println("  health:           http://" + s.http() + "/health");
+    }
+    if (s.crashLoop() != null) {
+      GatewayState.CrashLoop loop = s.crashLoop();
+      boolean waiting = current && loop.connectAt().isAfter(Instant.now());
+      out.println("  crash loop:       start " + loop.unplannedStarts() + " after an unplanned"
+          + " end within " + human(Duration.ofSeconds(loop.windowSeconds())) + "; platforms "
+          + (waiting ? "connect at " : "held back until ") + loop.connectAt() + " ("
+          + loop.delaySeconds() + " s)");
+      out.println("  last unplanned:   " + loop.lastEnd());
     }
     if (s.exitCode() != null) {
       out.println("  exit code:        " + s.exitCode() + (s.exitReason() == null ? ""

@@ -6,7 +6,6 @@ import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import dev.switchboard.service.InstalledUnit;
-import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,9 +63,7 @@ final class StopSubcommand implements Callable<Integer> {
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
         : gw.stopBudget(root.env()).plusSeconds(10);
     long pid = process.get().pid();
-    Optional<InstalledUnit> unit = InstalledUnit.find(new ServiceInstaller(
-        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home"))),
-        SystemctlRunner.SYSTEM).filter(u -> u.active()
+    Optional<InstalledUnit> unit = root.installedUnit(home).filter(u -> u.active()
             && Long.toString(pid).equals(u.properties().get("MainPID")));
     if (unit.isPresent()) {
       return stopThroughSystemd(unit.get(), pid, home, out, err);

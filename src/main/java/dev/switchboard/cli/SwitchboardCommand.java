@@ -4,6 +4,11 @@ import dev.switchboard.common.Version;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Signals;
+import dev.switchboard.service.InstalledUnit;
+import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.service.SystemctlRunner;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true,
     versionProvider = SwitchboardCommand.VersionProvider.class,
     description = "A gateway between AI agents and chat platforms.",
-    subcommands = {RunSubcommand.class, StopSubcommand.class, RestartSubcommand.class,
+    subcommands = {RunSubcommand.class, StartSubcommand.class, StopSubcommand.class, RestartSubcommand.class,
         StatusSubcommand.class, PairingSubcommand.class, InstallSubcommand.class,
         UninstallSubcommand.class, VersionSubcommand.class})
 final class SwitchboardCommand implements Runnable {
@@ -42,6 +47,12 @@ final class SwitchboardCommand implements Runnable {
 
   Signals signals() {
     return signals;
+  }
+
+  /** The systemd unit 'switchboard install' wrote for {@code home}, with systemd's view. */
+  Optional<InstalledUnit> installedUnit(Path home) throws InterruptedException {
+    return InstalledUnit.find(new ServiceInstaller(SystemctlRunner.SYSTEM, env,
+        Path.of(System.getProperty("user.home"))), SystemctlRunner.SYSTEM, home);
   }
 
   @Override

@@ -3,9 +3,13 @@ package dev.switchboard.cli;
 import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
+import dev.switchboard.service.SystemdUnit;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -19,12 +23,27 @@ final class UninstallSubcommand implements Callable<Integer> {
   @Option(names = "--system", description = "The system unit instead of your user unit.")
   boolean system;
 
+  @Mixin
+  HomeOption homeOption;
+
   @Override
   public Integer call() throws Exception {
     ServiceInstaller installer = new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
         Path.of(System.getProperty("user.home")));
+    ServiceInstaller.Scope scope = system ? ServiceInstaller.Scope.SYSTEM
+        : ServiceInstaller.Scope.USER;
+    Optional<Path> served = Files.isRegularFile(installer.unitPath(scope))
+        ? SystemdUnit.homeOf(Files.readString(installer.unitPath(scope))) : Optional.empty();
+    boolean homeNamed = homeOption.home != null || root.env().containsKey("SWITCHBOARD_HOME");
+    Path home = homeOption.resolve(root.env());
+    if (homeNamed && served.isPresent() && !served.get().equals(home)) {
+      System.err.println("switchboard: the installed unit " + installer.unitPath(scope)
+          + " serves " + served.get() + ", not " + home + "; nothing was changed (name its"
+          + " home with --home to remove it)");
+      return ExitCodes.CRASHED;
+    }
     try {
-      installer.uninstall(system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER)
+      installer.uninstall(scope)
           .forEach(l -> System.out.println("switchboard: " + l));
       return ExitCodes.STOPPED;
     } catch (ServiceInstaller.InstallException e) {

@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.common.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 final class VersionSubcommand implements Callable<Integer> {
   @ParentCommand
   SwitchboardCommand root;
+
+  /** Accepted, like on every subcommand, so scripts can pass it everywhere; unused here. */
+  @Mixin
+  HomeOption homeOption;
 
   @Spec
   CommandSpec spec;

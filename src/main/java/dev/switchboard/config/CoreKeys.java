@@ -121,6 +121,22 @@ public final class CoreKeys {
       "WatchdogSec of the systemd unit 'switchboard install' writes: systemd kills and"
       + " restarts a gateway whose loops stopped making progress for this long; 0 for none.");
 
+  public static final ConfigKey<Integer> RESPAWN_LIMIT = ConfigKey.optional(
+      "service.respawn_limit", "SWITCHBOARD_RESPAWN_LIMIT", ValueType.integer(1, 1000), 5,
+      "Starts after an unplanned end (crash, kill, failed start) allowed within"
+      + " service.respawn_window before the respawn breaker holds the next ones back.");
+
+  public static final ConfigKey<Duration> RESPAWN_WINDOW = ConfigKey.optional(
+      "service.respawn_window", "SWITCHBOARD_RESPAWN_WINDOW",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(24)), Duration.ofMinutes(10),
+      "How far back the respawn breaker counts starts after an unplanned end.");
+
+  public static final ConfigKey<Duration> RESPAWN_DELAY = ConfigKey.optional(
+      "service.respawn_delay", "SWITCHBOARD_RESPAWN_DELAY",
+      ValueType.duration(Duration.ZERO, Duration.ofMinutes(5)), Duration.ofSeconds(10),
+      "The respawn breaker's first hold-back before connecting to the platforms; it doubles"
+      + " with every further start in the loop, up to 5 min; 0 turns the breaker off.");
+
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
       "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
       "Log level of the gateway's own messages (libraries stay at warn).");
@@ -129,6 +145,7 @@ public final class CoreKeys {
     return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
         BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND,
         HISTORY_MESSAGES, APPROVAL_TIMEOUT, TOOL_PROGRESS, STORE,
-        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, WATCHDOG, LOG_LEVEL);
+        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, WATCHDOG,
+        RESPAWN_LIMIT, RESPAWN_WINDOW, RESPAWN_DELAY, LOG_LEVEL);
   }
 }

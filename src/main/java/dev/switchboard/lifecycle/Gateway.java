@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public final class Gateway {
     String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);
     try {
       heldUntilExit = GatewayLock.acquire(home,
-          relaunchedFrom != null ? RELAUNCH_LOCK_WAIT : LOCK_WAIT);
+          relaunchedFrom != null ? relaunchLockWait(home) : LOCK_WAIT);
     } catch (GatewayLock.HeldException e) {
       log.error("another gateway is already running with home {} ({}); stop it with"
           + " 'switchboard stop --home {}' or give this one another --home", home,
@@ -92,6 +93,7 @@ public final class Gateway {
     }
     removeStaleTemporaryFiles(home);
     Clock clock = Clock.systemUTC();
+    Optional<GatewayState> previous = StateFile.read(home); // how the last process ended
     StateFile state = new StateFile(home, GatewayState.starting(ProcessHandle.current().pid(),
         launch.version(), home.toString(), clock.instant()), clock);
     state.update(s -> s);
@@ -100,7 +102,7 @@ public final class Gateway {
     }
     GatewayRuntime runtime;
     try {
-      runtime = assemble(launch, state);
+      runtime = assemble(launch, state, previous, clock);
     } catch (ConfigException e) {
       log.error("configuration error: {}", e.getMessage());
       state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
@@ -121,7 +123,21 @@ public final class Gateway {
     return runtime.run();
   }
 
-  private static GatewayRuntime assemble(Launch launch, StateFile state) {
+  /**
+   * How long a relaunched process waits for its predecessor's lock: the predecessor starts us
+   * before its task sweep, which may take most of a long shutdown_grace, and must not turn a
+   * restart into a stop by outlasting our patience. Its state file says how long its stop may
+   * take at most.
+   */
+  static Duration relaunchLockWait(Path home) {
+    Duration budget = StateFile.read(home).map(GatewayState::hardDeadlineSeconds)
+        .map(Duration::ofSeconds).orElse(Duration.ZERO);
+    Duration wait = budget.plusSeconds(30);
+    return wait.compareTo(RELAUNCH_LOCK_WAIT) > 0 ? wait : RELAUNCH_LOCK_WAIT;
+  }
+
+  private static GatewayRuntime assemble(Launch launch, StateFile state,
+      Optional<GatewayState> previous, Clock clock) {
     Path home = launch.home();
     PluginCatalog catalog = PluginCatalog.discover();
     ConfigLoader loader = new ConfigLoader(catalog.schema());
@@ -130,6 +146,8 @@ public final class Gateway {
     launch.applyLogLevel().accept(config.get(CoreKeys.LOG_LEVEL));
     loader.warnings().forEach(log::warn);
     GatewaySettings settings = GatewaySettings.from(config);
+    Optional<GatewayState.CrashLoop> crashLoop = RespawnBreaker.onStart(home, previous,
+        RespawnBreaker.Settings.from(config), clock.instant());
     CoreKeys.ServiceManagerSetting setting = config.get(CoreKeys.SERVICE_MANAGER);
     ServiceManager serviceManager = ServiceManager.detect(setting, launch.environment(),
         ProcessHandle.current().parent().flatMap(p -> p.info().command()),
@@ -154,6 +172,7 @@ public final class Gateway {
         .relauncher(new DetachedRelauncher(launch.relaunchCommand(), home.resolve("logs")))
         .httpServer(new HttpServer(config.get(CoreKeys.HTTP_HOST), config.get(CoreKeys.HTTP_PORT)))
         .loginToken(loginToken)
+        .crashLoop(crashLoop.orElse(null))
         .version(launch.version())
         .build();
   }

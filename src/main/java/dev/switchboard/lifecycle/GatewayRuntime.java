@@ -85,6 +85,8 @@ public final class GatewayRuntime implements GatewayControl {
   private final long startedNanos;
   private final HttpServer http;
   private final LoginToken loginToken; // null when the HTTP pages need no login
+  private final GatewayState.CrashLoop crashLoop; // null unless the respawn breaker tripped
+  private final dev.switchboard.common.Sleeper sleeper;
   private volatile StopBudget budget; // set when the intent is recorded, before any teardown
 
   private GatewayRuntime(Builder b) {
@@ -134,6 +136,8 @@ public final class GatewayRuntime implements GatewayControl {
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size,
         () -> (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
     this.loginToken = b.loginToken;
+    this.crashLoop = b.crashLoop;
+    this.sleeper = b.sleeper;
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
       MetricsEndpoint.install(http, metrics::scrape);
@@ -240,6 +244,9 @@ public final class GatewayRuntime implements GatewayControl {
     progress.register(dispatcher.heartbeat());
     tasks.spawnCritical("dispatch-loop", dispatcher::runLoop);
     startHttp();
+    if (crashLoop != null) {
+      CrashLoopHoldBack.hold(crashLoop, stateFile, notifier, sleeper);
+    }
     // Taken before any platform connects, so nothing new can be in it twice.
     List<InboundJournal.Entry> leftovers = store.journal().unfinished();
     connectPlatforms();
@@ -532,11 +539,24 @@ public final class GatewayRuntime implements GatewayControl {
     private Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
     private HttpServer httpServer;
     private LoginToken loginToken;
+    private GatewayState.CrashLoop crashLoop;
+    private dev.switchboard.common.Sleeper sleeper = dev.switchboard.common.Sleeper.SYSTEM;
 
     private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
       this.home = home;
       this.settings = settings;
       this.stateFile = stateFile;
+    }
+
+    /** The respawn breaker's verdict for this start; null to connect at once. */
+    public Builder crashLoop(GatewayState.CrashLoop loop) {
+      this.crashLoop = loop;
+      return this;
+    }
+
+    public Builder sleeper(dev.switchboard.common.Sleeper s) {
+      this.sleeper = s;
+      return this;
     }
 
     public Builder backend(AgentBackend b) {

@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param hardDeadlineSeconds how long a stop of this gateway may take at most (drain_timeout +
  *     shutdown_grace), so {@code switchboard stop} and {@code restart} know how long to wait
  * @param http where the HTTP server (health) listens, host:port; null until it does
+ * @param crashLoop set when this process was started in a crash loop and held back before
+ *     connecting to the platforms; null otherwise
  */
 public record GatewayState(
     long pid,
@@ -29,13 +31,21 @@ public record GatewayState(
     String serviceManager,
     Map<String, PlatformStatus> platforms,
     Long hardDeadlineSeconds,
-    String http) {
+    String http,
+    CrashLoop crashLoop) {
 
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
   public static final String DRAINING = "draining";
   public static final String STOPPED = "stopped";
   public static final String STARTUP_FAILED = "startup_failed";
+
+  /**
+   * The respawn breaker's verdict: {@code unplannedStarts} starts that followed an unplanned end
+   * within {@code windowSeconds}, so the platforms are connected only at {@code connectAt}.
+   */
+  public record CrashLoop(int unplannedStarts, long windowSeconds, long delaySeconds,
+      Instant connectAt, String lastEnd) {}
 
   /** One platform's line in the state file. */
   public record PlatformStatus(String state, String lastError, Instant updatedAt) {}
@@ -47,7 +57,7 @@ public record GatewayState(
   /** The first record of a process: starting, nothing known yet. */
   public static GatewayState starting(long pid, String version, String home, Instant now) {
     return new GatewayState(pid, STARTING, version, home, now, now, null, null, false, 0, null,
-        Map.of(), null, null);
+        Map.of(), null, null, null);
   }
 
   /** True for a state in which a live process should hold the lock. */
@@ -57,45 +67,51 @@ public record GatewayState(
 
   GatewayState withState(String newState) {
     return new GatewayState(pid, newState, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
+        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
   GatewayState withExit(int code, String reason, boolean restart) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
-        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
+        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
   GatewayState withActiveTurns(int turns) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds, http);
+        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
   GatewayState withHardDeadline(java.time.Duration deadline) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
         exitReason, restartRequested, activeTurns, serviceManager, platforms,
-        deadline.toSeconds(), http);
+        deadline.toSeconds(), http, crashLoop);
   }
 
   GatewayState withServiceManager(String manager) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds, http);
+        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
   GatewayState withPlatform(String name, PlatformStatus status) {
     Map<String, PlatformStatus> copy = new TreeMap<>(platforms);
     copy.put(name, status);
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds, http);
+        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds, http, crashLoop);
   }
 
   GatewayState withHttp(String address) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
         exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds,
-        address);
+        address, crashLoop);
+  }
+
+  GatewayState withCrashLoop(CrashLoop loop) {
+    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
+        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds,
+        http, loop);
   }
 
   GatewayState touchedAt(Instant now) {
     return new GatewayState(pid, state, version, home, startedAt, now, exitCode, exitReason,
-        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http);
+        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 }

@@ -21,16 +21,29 @@ public record InstalledUnit(ServiceInstaller.Scope scope, Path file,
   static final List<String> PROPERTIES = List.of("LoadState", "ActiveState", "SubState",
       "MainPID", "NRestarts", "Result", "ExecMainStatus");
 
-  /** The user unit if there is one, else the system unit, else empty. */
+  /**
+   * The user unit serving {@code home} if there is one, else such a system unit, else empty:
+   * a unit installed for another state directory is not this gateway's service.
+   */
   public static Optional<InstalledUnit> find(ServiceInstaller installer,
-      SystemctlRunner systemctl) throws InterruptedException {
+      SystemctlRunner systemctl, Path home) throws InterruptedException {
     for (ServiceInstaller.Scope scope : ServiceInstaller.Scope.values()) {
       Path file = installer.unitPath(scope);
-      if (Files.exists(file)) {
+      if (serves(file, home)) {
         return Optional.of(ask(scope, file, systemctl));
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean serves(Path file, Path home) {
+    try {
+      return Files.isRegularFile(file) && SystemdUnit.homeOf(Files.readString(file))
+          .map(h -> h.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize()))
+          .orElse(false);
+    } catch (IOException e) {
+      return false; // unreadable (a system unit we may not read): not provably ours
+    }
   }
 
   private static InstalledUnit ask(ServiceInstaller.Scope scope, Path file,

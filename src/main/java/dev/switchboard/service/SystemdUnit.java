@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /**
  * The systemd unit {@code switchboard install} writes. Every directive is chosen for the
- * lifecycle contract (DESIGN.md) and explained in README.md, "Running under systemd": a planned
+ * lifecycle contract (DESIGN.md) and explained in README.md, "systemd: switchboard install": a planned
  * restart exits 75, which is neither a failure (no OnFailure= alert, no start-limit count) nor
  * a stop (systemd starts it again); a configuration error exits 78 and is not restarted; the
  * stop timeout covers the whole drain, so systemd never kills a gateway that is still
@@ -55,8 +55,8 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
   public String render(String version) {
     StringBuilder u = new StringBuilder();
     u.append("# Switchboard chat gateway, written by 'switchboard install' (").append(version)
-        .append(").\n# Each line is explained in Switchboard's README.md, \"Running under"
-            + " systemd\". Run\n# 'switchboard install' again after changing the drain timeout,"
+        .append(").\n# Each line is explained in Switchboard's README.md, \"systemd: switchboard"
+            + " install\". Run\n# 'switchboard install' again after changing the drain timeout,"
             + " the shutdown grace\n# or the watchdog, and 'switchboard doctor' tells when this"
             + " file is out of date.\n");
     u.append("[Unit]\n");
@@ -117,5 +117,45 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
       return literal;
     }
     return "\"" + literal.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /**
+   * The state directory a unit's ExecStart serves (the word after {@code --home}), reading the
+   * quoting {@link #quote} writes; empty for a unit that names none.
+   */
+  public static java.util.Optional<Path> homeOf(String unitText) {
+    return unitText.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().flatMap(l -> {
+      List<String> words = words(l.substring("ExecStart=".length()));
+      int at = words.indexOf("--home");
+      return at >= 0 && at + 1 < words.size()
+          ? java.util.Optional.of(Path.of(words.get(at + 1))) : java.util.Optional.empty();
+    });
+  }
+
+  private static List<String> words(String line) {
+    List<String> words = new java.util.ArrayList<>();
+    StringBuilder word = null;
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted && c == '\\' && i + 1 < line.length()) {
+        word.append(line.charAt(++i));
+      } else if (c == '"') {
+        quoted = !quoted;
+        word = word == null ? new StringBuilder() : word;
+      } else if (!quoted && (c == ' ' || c == '\t')) {
+        if (word != null) {
+          words.add(word.toString());
+          word = null;
+        }
+      } else {
+        word = word == null ? new StringBuilder() : word;
+        word.append(c);
+      }
+    }
+    if (word != null) {
+      words.add(word.toString());
+    }
+    return words.stream().map(w -> w.replace("%%", "%").replace("$$", "$")).toList();
   }
 }

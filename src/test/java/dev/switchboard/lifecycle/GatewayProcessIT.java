@@ -41,6 +41,14 @@ class GatewayProcessIT {
   @AfterEach
   void tearDown() throws Exception {
     children.forEach(ChildGateway::close);
+    // A detached gateway (a relaunch, 'switchboard start') is not one of our children.
+    GatewayLock.Probe lock = GatewayLock.probe(home);
+    if (lock.held() && lock.pid().isPresent()) {
+      ProcessHandle.of(lock.pid().getAsLong()).ifPresent(p -> {
+        p.destroy();
+        p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+      });
+    }
     if (chat != null) {
       chat.close();
     }
@@ -124,6 +132,67 @@ class GatewayProcessIT {
     assertThat(successor.isAlive()).isFalse();
   }
 
+  private static List<Long> ancestors(long pid) {
+    List<Long> chain = new ArrayList<>();
+    Optional<ProcessHandle> p = ProcessHandle.of(pid).flatMap(ProcessHandle::parent);
+    while (p.isPresent()) {
+      chain.add(p.get().pid());
+      p = p.get().parent();
+    }
+    return chain;
+  }
+
+  @Test
+  void startRunsTheGatewayDetachedAndReturnsOnceItIsReady() throws Exception {
+    LoopbackServer server = loopback("");
+    Map<String, String> env = Map.of("SWITCHBOARD_HOME", home.toString());
+    Result started = ChildGateway.cli(env, "start");
+    assertThat(started.exitCode()).as(started.output()).isZero();
+    assertThat(started.output()).contains("Starting Switchboard in the background")
+        .containsPattern("Started: pid \\d+ is running");
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.state()).isEqualTo("running");
+    assertThat(started.output()).contains("Started: pid " + s.pid() + " ");
+    assertThat(ancestors(s.pid())).doesNotContain(ProcessHandle.current().pid());
+    assertThat(sessionId(s.pid())).isEqualTo(s.pid());
+    assertThat(server.awaitConnection(-1, START)).isEqualTo(s.pid());
+    server.send("alice", "hello");
+    server.awaitText("alice", "hello", Duration.ofSeconds(10));
+
+    Result again = ChildGateway.cli(env, "start");
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.output()).contains("already running (pid " + s.pid());
+    assertThat(server.connections()).isEqualTo(1);
+
+    Result stop = ChildGateway.cli(env, "stop");
+    assertThat(stop.exitCode()).as(stop.output()).isZero();
+    assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  @Test
+  void startWithABadConfigSaysSoAndStartsNothing() throws Exception {
+    config("gateway:\n  busy_policy: sometimes\n");
+    Result started = ChildGateway.cli(Map.of(), "start", "--home", home.toString());
+    assertThat(started.exitCode()).isEqualTo(78);
+    assertThat(started.output()).contains("configuration error: gateway.busy_policy: expected"
+        + " one of interrupt, queue");
+    assertThat(GatewayLock.probe(home).held()).isFalse();
+    assertThat(StateFile.read(home)).isEmpty();
+  }
+
+  @Test
+  void startReportsAGatewayThatFailedToStartWithItsLog() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Result started = ChildGateway.cli(Map.of("SWITCHBOARD_HTTP_PORT",
+          Integer.toString(taken.getLocalPort())), "start", "--home", home.toString());
+      assertThat(started.exitCode()).isEqualTo(1);
+      assertThat(started.output()).contains("start failed: the new process (pid ")
+          .contains("failed to start: start failed: cannot listen on 127.0.0.1:"
+              + taken.getLocalPort()).contains("Last log lines");
+    }
+  }
+
   /** Field 6 of /proc/PID/stat is the session id; setsid makes it equal to the pid. */
   private static long sessionId(long pid) throws Exception {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -190,6 +259,47 @@ class GatewayProcessIT {
         .contains("process " + first.pid());
     assertThat(first.process().isAlive()).isTrue();
     assertThat(StateFile.read(home).orElseThrow().pid()).isEqualTo(first.pid());
+  }
+
+  @Test
+  void aCrashLoopIsHeldBackBeforeConnectingAndAPlannedStopEndsIt() throws Exception {
+    LoopbackServer server = loopback("service:\n  respawn_limit: 1\n  respawn_delay: 60s\n");
+    ChildGateway first = start(Map.of());
+    first.awaitRunning();
+    first.signal("KILL");
+    first.awaitExit(Duration.ofSeconds(5));
+    ChildGateway second = start(Map.of()); // one start after an unplanned end: the limit
+    second.awaitRunning();
+    assertThat(StateFile.read(home).orElseThrow().crashLoop()).isNull();
+    second.signal("KILL");
+    second.awaitExit(Duration.ofSeconds(5));
+    int connectionsSoFar = server.connections();
+
+    ChildGateway third = start(Map.of()); // over the limit: held back 60 s
+    await().atMost(START).pollInterval(Duration.ofMillis(100)).until(() -> StateFile.read(home)
+        .filter(st -> st.pid() == third.pid() && st.crashLoop() != null).isPresent());
+    GatewayState held = StateFile.read(home).orElseThrow();
+    assertThat(held.state()).isEqualTo("starting");
+    assertThat(held.crashLoop().unplannedStarts()).isEqualTo(2);
+    assertThat(held.crashLoop().delaySeconds()).isEqualTo(60);
+    assertThat(held.crashLoop().lastEnd()).contains("pid " + second.pid() + " died while"
+        + " running");
+    Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
+    assertThat(status.output()).contains("crash loop:       start 2 after an unplanned end"
+        + " within 10m 0s; platforms connect at ").contains("(60 s)");
+    assertThat(third.output()).contains("crash loop: this is start 2 after an unplanned end");
+    assertThat(server.connections()).isEqualTo(connectionsSoFar);
+
+    long t0 = System.nanoTime();
+    third.signal("TERM"); // a stop does not wait for the hold-back to end
+    assertThat(third.awaitExit(Duration.ofSeconds(5))).isZero();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    assertThat(server.connections()).isEqualTo(connectionsSoFar);
+
+    ChildGateway fourth = start(Map.of()); // after a planned stop: no loop, connects at once
+    fourth.awaitRunning();
+    assertThat(StateFile.read(home).orElseThrow().crashLoop()).isNull();
+    assertThat(server.awaitConnection(second.pid(), START)).isEqualTo(fourth.pid());
   }
 
   @Test
@@ -311,6 +421,10 @@ class GatewayProcessIT {
         .hasSize(1);
     assertThat(server.texts("alice").stream().filter(t -> t.contains("Restarting")))
         .hasSize(1);
+    // No supervisor: the successor is nobody's descendant of ours, outlived the old process,
+    // and the two were never connected at the same time.
+    assertThat(ancestors(newPid)).doesNotContain(oldPid, ProcessHandle.current().pid());
+    assertThat(server.mostSimultaneousConnections()).isEqualTo(1);
 
     Result stop = ChildGateway.cli(Map.of(), "stop", "--home", home.toString());
     assertThat(stop.exitCode()).as(stop.output()).isZero();

@@ -69,7 +69,7 @@ class StateFileTest {
 
   private GatewayState initial() {
     return new GatewayState(4242, GatewayState.STARTING, "1.2.3", home.toString(), STARTED,
-        STARTED, null, null, false, 0, null, Map.of(), null, null);
+        STARTED, null, null, false, 0, null, Map.of(), null, null, null);
   }
 
   private StateFile stateFile() {
@@ -108,7 +108,7 @@ class StateFileTest {
     List<String> names = new ArrayList<>(json.propertyNames());
     assertThat(names).containsExactlyInAnyOrder("pid", "state", "version", "home", "started_at",
         "updated_at", "exit_code", "exit_reason", "restart_requested", "active_turns",
-        "service_manager", "platforms", "hard_deadline_seconds", "http");
+        "service_manager", "platforms", "hard_deadline_seconds", "http", "crash_loop");
     assertThat(json.get("pid").asLong()).isEqualTo(4242);
     assertThat(json.get("state").asString()).isEqualTo("running");
     assertThat(json.get("version").asString()).isEqualTo("1.2.3");
@@ -344,13 +344,13 @@ class StateFileTest {
   @Test
   void platformsAreCopiedAndNeverNull() {
     GatewayState noPlatforms = new GatewayState(1, "running", "v", "h", STARTED, STARTED, null,
-        null, false, 0, null, null, null, null);
+        null, false, 0, null, null, null, null, null);
     assertThat(noPlatforms.platforms()).isEmpty();
 
     java.util.HashMap<String, GatewayState.PlatformStatus> mutable = new java.util.HashMap<>();
     mutable.put("a", new GatewayState.PlatformStatus("connected", null, STARTED));
     GatewayState s = new GatewayState(1, "running", "v", "h", STARTED, STARTED, null, null,
-        false, 0, null, mutable, null, null);
+        false, 0, null, mutable, null, null, null);
     mutable.put("b", new GatewayState.PlatformStatus("connected", null, STARTED));
     assertThat(s.platforms()).containsOnlyKeys("a");
 

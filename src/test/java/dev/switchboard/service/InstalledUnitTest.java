@@ -14,6 +14,18 @@ class InstalledUnitTest {
   @TempDir Path dir;
   private final List<String> calls = new ArrayList<>();
 
+  private Path gatewayHome() {
+    return dir.resolve("state dir");
+  }
+
+  private void writeUnit(ServiceInstaller.Scope scope, Path servedHome) throws Exception {
+    Path file = installer().unitPath(scope);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, new SystemdUnit(List.of("/usr/bin/java", "-jar", "/opt/s.jar", "run",
+        "--home", servedHome.toString()), servedHome, null, java.time.Duration.ofSeconds(30),
+        java.time.Duration.ofSeconds(70), List.of()).render("test"));
+  }
+
   private ServiceInstaller installer() {
     return new ServiceInstaller(c -> new SystemctlRunner.Result(0, ""), Map.of(),
         dir.resolve("home"), dir.resolve("etc"));
@@ -28,15 +40,20 @@ class InstalledUnitTest {
 
   @Test
   void nothingInstalledMeansNoUnitAndNoSystemctl() throws Exception {
-    assertThat(InstalledUnit.find(installer(), answering(0, ""))).isEmpty();
+    assertThat(InstalledUnit.find(installer(), answering(0, ""), gatewayHome())).isEmpty();
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void aUnitServingAnotherStateDirectoryIsNotOurs() throws Exception {
+    writeUnit(ServiceInstaller.Scope.USER, dir.resolve("other"));
+    assertThat(InstalledUnit.find(installer(), answering(0, ""), gatewayHome())).isEmpty();
     assertThat(calls).isEmpty();
   }
 
   @Test
   void systemdsViewIsReadFromSystemctlShow() throws Exception {
-    Path file = installer().unitPath(ServiceInstaller.Scope.SYSTEM);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, "[Unit]\n");
+    writeUnit(ServiceInstaller.Scope.SYSTEM, gatewayHome());
     InstalledUnit unit = InstalledUnit.find(installer(), answering(0, """
         LoadState=loaded
         ActiveState=active
@@ -44,7 +61,7 @@ class InstalledUnitTest {
         MainPID=4242
         NRestarts=3
         Result=success
-        ExecMainStatus=75""")).orElseThrow();
+        ExecMainStatus=75"""), gatewayHome()).orElseThrow();
     assertThat(calls).containsExactly("systemctl show switchboard.service"
         + " --property=LoadState,ActiveState,SubState,MainPID,NRestarts,Result,ExecMainStatus");
     assertThat(unit.scope()).isEqualTo(ServiceInstaller.Scope.SYSTEM);
@@ -57,11 +74,9 @@ class InstalledUnitTest {
 
   @Test
   void aManagerThatCannotBeAskedIsSaidSo() throws Exception {
-    Path file = installer().unitPath(ServiceInstaller.Scope.USER);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, "[Unit]\n");
+    writeUnit(ServiceInstaller.Scope.USER, gatewayHome());
     InstalledUnit unit = InstalledUnit.find(installer(),
-        answering(1, "Failed to connect to bus")).orElseThrow();
+        answering(1, "Failed to connect to bus"), gatewayHome()).orElseThrow();
     assertThat(unit.active()).isFalse();
     assertThat(unit.summary()).startsWith("unknown (systemctl --user show").contains(
         "Failed to connect to bus");

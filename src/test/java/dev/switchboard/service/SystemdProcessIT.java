@@ -102,7 +102,15 @@ class SystemdProcessIT {
       assertThat(ourStop.output()).contains("through systemd: systemctl --user stop " + UNIT);
       assertThat(systemd.show(UNIT, "ActiveState", "Result")).containsEntry("ActiveState",
           "inactive").containsEntry("Result", "success");
-      assertThat(systemd.systemctl("start", UNIT).exitCode()).isZero();
+      // switchboard start goes through systemctl too, and returns once it is ready
+      ChildGateway.Result ourStart = ChildGateway.cli(env, "start", "--home", home.toString());
+      assertThat(ourStart.exitCode()).as(ourStart.output()).isZero();
+      assertThat(ourStart.output()).contains("through systemd: systemctl --user start " + UNIT)
+          .containsPattern("Started: pid \\d+ is running");
+      assertThat(systemd.show(UNIT, "ActiveState", "SubState")).containsEntry("ActiveState",
+          "active").containsEntry("SubState", "running");
+      assertThat(ourStart.output()).contains("Started: pid " + systemd.show(UNIT, "MainPID")
+          .get("MainPID") + " is running");
 
       // systemctl stop: a clean stop within the drain, never "failed"
       ChildGateway.Result stopped = systemd.systemctl("stop", UNIT);
@@ -124,6 +132,11 @@ class SystemdProcessIT {
                 && s.get("NRestarts").equals("0");
           });
 
+      ChildGateway.Result notThis = ChildGateway.cli(env, "uninstall", "--home",
+          home.resolveSibling("elsewhere").toString());
+      assertThat(notThis.exitCode()).isEqualTo(1);
+      assertThat(notThis.output()).contains("serves " + home + ", not ");
+      assertThat(Path.of(env.get("XDG_CONFIG_HOME"), "systemd", "user", UNIT)).exists();
       ChildGateway.Result removed = ChildGateway.cli(env, "uninstall");
       assertThat(removed.exitCode()).as(removed.output()).isZero();
       assertThat(Path.of(env.get("XDG_CONFIG_HOME"), "systemd", "user", UNIT)).doesNotExist();

@@ -86,4 +86,17 @@ class SystemdUnitTest {
       assertThat(out).as("systemd-analyze verify printed warnings").isBlank();
     }
   }
+
+  @Test
+  void theServedHomeIsReadBackFromExecStartWhateverItsQuoting() {
+    for (String home : List.of("/srv/switchboard", "/home/a b/.switchboard", "/x/100%/$HOME",
+        "/q/say \"hi\"\\")) {
+      String text = new SystemdUnit(List.of("/usr/bin/java", "-jar", "/opt/s.jar", "run",
+          "--home", home), Path.of(home), null, Duration.ofSeconds(30), Duration.ofSeconds(70),
+          List.of()).render("test");
+      assertThat(SystemdUnit.homeOf(text)).as(text).contains(Path.of(home));
+    }
+    assertThat(SystemdUnit.homeOf("[Service]\nExecStart=/usr/bin/java -jar s.jar run\n"))
+        .isEmpty();
+  }
 }

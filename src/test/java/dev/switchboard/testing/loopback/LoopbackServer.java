@@ -35,6 +35,8 @@ public final class LoopbackServer implements AutoCloseable {
   private OutputStream current;
   private long currentPid;
   private int connections;
+  private int open;
+  private int mostOpen;
   private final List<String> acks = new ArrayList<>();
   private final Map<String, String> textByRef = new LinkedHashMap<>();
   private final Map<String, String> chatByRef = new LinkedHashMap<>();
@@ -61,6 +63,7 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   private void serve(Socket s) {
+    boolean greeted = false;
     try (s; BufferedReader in = new BufferedReader(
         new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
@@ -73,6 +76,8 @@ public final class LoopbackServer implements AutoCloseable {
               current = s.getOutputStream();
               currentPid = n.path("pid").asLong();
               connections++;
+              greeted = true;
+              mostOpen = Math.max(mostOpen, ++open);
             }
             case "ack" -> acks.add(n.path("id").asString());
             case "send" -> {
@@ -89,6 +94,16 @@ public final class LoopbackServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // connection ended
+    } finally {
+      if (greeted) {
+        lock.lock();
+        try {
+          open--;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
     }
   }
 
@@ -178,6 +193,16 @@ public final class LoopbackServer implements AutoCloseable {
     lock.lock();
     try {
       return connections;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The most gateway connections that were ever open at the same time. */
+  public int mostSimultaneousConnections() {
+    lock.lock();
+    try {
+      return mostOpen;
     } finally {
       lock.unlock();
     }
