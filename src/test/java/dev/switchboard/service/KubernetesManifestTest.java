@@ -1,0 +1,173 @@
+package dev.switchboard.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.CoreKeys;
+import dev.switchboard.lifecycle.PluginCatalog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * deploy/kubernetes: valid against the Kubernetes schemas (checked by kubernetes-models, run
+ * with Node.js), and saying what the lifecycle contract needs: one gateway at a time, a grace
+ * period above its stop budget, probes on /health and /ready, state on the volume, secrets only
+ * from a Secret, and a configuration our own loader accepts.
+ */
+class KubernetesManifestTest {
+  private static final Path MANIFEST = Path.of("deploy", "kubernetes", "switchboard.yaml");
+  private static final Path VALIDATOR = Path.of("src", "test", "node",
+      "kubernetes-validate.mjs");
+  private static Map<String, Map<String, Object>> byKind;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void load() throws IOException {
+    byKind = new java.util.HashMap<>();
+    for (Object doc : new Load(LoadSettings.builder().build())
+        .loadAllFromString(Files.readString(MANIFEST))) {
+      Map<String, Object> m = (Map<String, Object>) doc;
+      byKind.put((String) m.get("kind"), m);
+    }
+  }
+
+  private record Run(int exitCode, String output) {}
+
+  private static Run validate(Path file) throws Exception {
+    Process p = new ProcessBuilder("node", VALIDATOR.toString(), file.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out);
+  }
+
+  @Test
+  void everyDocumentIsValidAgainstTheKubernetesSchemas() throws Exception {
+    Run run = validate(MANIFEST);
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output().lines()).containsExactly("ok ConfigMap/switchboard-config",
+        "ok PersistentVolumeClaim/switchboard-state", "ok Deployment/switchboard",
+        "ok Service/switchboard");
+  }
+
+  @Test
+  void theSchemaCheckRejectsWhatKubernetesWould() throws Exception {
+    String text = Files.readString(MANIFEST);
+    Path wrongType = dir.resolve("wrong-type.yaml");
+    Files.writeString(wrongType, text.replace("replicas: 1", "replicas: one"));
+    Run run = validate(wrongType);
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.output()).contains("invalid Deployment/switchboard: data/spec/replicas must"
+        + " be integer");
+
+    Path noPort = dir.resolve("no-port.yaml");
+    Files.writeString(noPort, text.replaceFirst("path: /ready\n\\s+port: http\n",
+        "path: /ready\n"));
+    run = validate(noPort);
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.output()).contains("readinessProbe/httpGet must have required property"
+        + " port");
+
+    Path unknownKind = dir.resolve("unknown-kind.yaml");
+    Files.writeString(unknownKind, "apiVersion: v1\nkind: Gizmo\nmetadata:\n  name: x\n");
+    assertThat(validate(unknownKind).output()).contains("no schema for apiVersion v1 kind"
+        + " Gizmo");
+  }
+
+  @Test
+  void theEmbeddedConfigurationIsAcceptedByTheGateway() throws Exception {
+    Config config = embeddedConfig();
+    assertThat(config.get(CoreKeys.HTTP_HOST)).isEqualTo("0.0.0.0");
+    assertThat(config.get(CoreKeys.HTTP_AUTH)).isTrue();
+    assertThat(config.get(CoreKeys.SERVICE_MANAGER))
+        .isEqualTo(CoreKeys.ServiceManagerSetting.KUBERNETES);
+  }
+
+  @Test
+  void oneGatewayAtATimeWithAGracePeriodAboveItsStopBudget() throws Exception {
+    Map<String, Object> spec = map(byKind.get("Deployment"), "spec");
+    assertThat(spec.get("replicas")).isEqualTo(1);
+    // RollingUpdate would start the new pod before the old one stops: two gateways, one token.
+    assertThat(map(spec, "strategy").get("type")).isEqualTo("Recreate");
+    Config config = embeddedConfig();
+    Duration budget = config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE));
+    long grace = ((Number) podSpec().get("terminationGracePeriodSeconds")).longValue();
+    assertThat(grace).isGreaterThanOrEqualTo(budget.toSeconds() + 10);
+  }
+
+  @Test
+  void probesStateAndSecretsAreWiredToTheGateway() throws Exception {
+    Map<String, Object> container = container();
+    assertThat(map(map(container, "livenessProbe"), "httpGet").get("path")).isEqualTo("/health");
+    assertThat(map(map(container, "startupProbe"), "httpGet").get("path")).isEqualTo("/health");
+    assertThat(map(map(container, "readinessProbe"), "httpGet").get("path")).isEqualTo("/ready");
+    // The startup probe outlasts the respawn breaker's longest hold-back plus the connects.
+    Map<String, Object> startup = map(container, "startupProbe");
+    long startupSeconds = ((Number) startup.get("periodSeconds")).longValue()
+        * ((Number) startup.get("failureThreshold")).longValue();
+    assertThat(startupSeconds).isGreaterThan(Duration.ofMinutes(5).plusSeconds(90).toSeconds());
+    List<Map<String, Object>> ports = list(container, "ports");
+    assertThat(ports.getFirst().get("containerPort"))
+        .isEqualTo(embeddedConfig().get(CoreKeys.HTTP_PORT));
+
+    String home = list(container, "env").stream()
+        .filter(e -> "SWITCHBOARD_HOME".equals(e.get("name"))).map(e -> (String) e.get("value"))
+        .findFirst().orElseThrow();
+    List<Map<String, Object>> mounts = list(container, "volumeMounts");
+    String stateVolume = mounts.stream().filter(m -> home.equals(m.get("mountPath")))
+        .map(m -> (String) m.get("name")).findFirst().orElseThrow();
+    Map<String, Object> volume = list(podSpec(), "volumes").stream()
+        .filter(v -> stateVolume.equals(v.get("name"))).findFirst().orElseThrow();
+    assertThat(map(volume, "persistentVolumeClaim").get("claimName"))
+        .isEqualTo(map(byKind.get("PersistentVolumeClaim"), "metadata").get("name"));
+    assertThat(mounts).anySatisfy(m -> assertThat(m.get("mountPath"))
+        .isEqualTo(home + "/switchboard.yaml"));
+
+    assertThat(map(list(container, "envFrom").getFirst(), "secretRef").get("name"))
+        .isEqualTo("switchboard");
+    assertThat(Files.readString(MANIFEST)).doesNotContainPattern("(?i)(token|key):\\s*\\S");
+  }
+
+  private Config embeddedConfig() throws IOException {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve("switchboard.yaml"),
+        (String) map(byKind.get("ConfigMap"), "data").get("switchboard.yaml"));
+    return new ConfigLoader(PluginCatalog.discover().schema()).load(home, Map.of());
+  }
+
+  private static Map<String, Object> podSpec() {
+    return map(map(map(byKind.get("Deployment"), "spec"), "template"), "spec");
+  }
+
+  private static Map<String, Object> container() {
+    return list(podSpec(), "containers").getFirst();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> m, String key) {
+    assertThat(m).containsKey(key);
+    return (Map<String, Object>) m.get(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> list(Map<String, Object> m, String key) {
+    assertThat(m).containsKey(key);
+    return new ArrayList<>((List<Map<String, Object>>) m.get(key));
+  }
+}
