@@ -35,4 +35,13 @@ public interface AgentBackendFactory {
   default AgentBackend create(Config config, Path home) {
     return create(config);
   }
+
+  /**
+   * {@code switchboard doctor}'s look at this backend with a valid configuration: can the agent
+   * be reached (a server answers, a program exists), bounded in time, without running a turn.
+   */
+  default List<dev.switchboard.common.Finding> diagnose(Config config, Path home)
+      throws InterruptedException {
+    return List.of(dev.switchboard.common.Finding.ok("agent", name() + " backend"));
+  }
 }

@@ -63,7 +63,7 @@ final class InstallSubcommand implements Callable<Integer> {
       System.err.println("switchboard: systemd does not run this system's services"
           + " (/run/systemd/system is missing); this release installs systemd units only."
           + " Run the gateway under your supervisor with 'switchboard run' (README.md,"
-          + " \"Supervisors\").");
+          + " \"Restarts and service managers\").");
       return ExitCodes.CRASHED;
     }
     Gateway.prepareHome(home);
@@ -104,6 +104,14 @@ final class InstallSubcommand implements Callable<Integer> {
       account = user != null ? user : root.env().getOrDefault("SUDO_USER",
           System.getProperty("user.name"));
     }
+    return unitFor(root, home, config, account);
+  }
+
+  /**
+   * The unit {@code install} writes for {@code home} now; {@code account} is the system unit's
+   * {@code User=}, null for a user unit. Also what {@code doctor} compares the installed one to.
+   */
+  static SystemdUnit unitFor(SwitchboardCommand root, Path home, Config config, String account) {
     List<String> command = RunSubcommand.commandFor(root, home);
     return new SystemdUnit(command, home, account, config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),

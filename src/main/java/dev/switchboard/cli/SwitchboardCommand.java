@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true,
     versionProvider = SwitchboardCommand.VersionProvider.class,
     description = "A gateway between AI agents and chat platforms.",
-    subcommands = {RunSubcommand.class, StartSubcommand.class, StopSubcommand.class, RestartSubcommand.class,
-        StatusSubcommand.class, PairingSubcommand.class, InstallSubcommand.class,
-        UninstallSubcommand.class, VersionSubcommand.class})
+    subcommands = {RunSubcommand.class, StartSubcommand.class, StopSubcommand.class,
+        RestartSubcommand.class, StatusSubcommand.class, DoctorSubcommand.class,
+        PairingSubcommand.class, InstallSubcommand.class, UninstallSubcommand.class,
+        VersionSubcommand.class})
 final class SwitchboardCommand implements Runnable {
   private final Map<String, String> env;
   private final Signals signals;

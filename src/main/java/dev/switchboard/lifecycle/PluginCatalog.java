@@ -14,6 +14,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.switchboard.common.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,36 @@ public final class PluginCatalog {
       if (f.enabled(config)) {
         out.add(f.create(config, home));
       }
+    }
+    return out;
+  }
+
+  /**
+   * {@code switchboard doctor}'s checks of every enabled platform and of the selected agent
+   * backend; a setting they reject is a failure naming the key.
+   */
+  public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
+    List<Finding> out = new ArrayList<>();
+    for (PlatformAdapterFactory f : platforms.values()) {
+      if (f.enabled(config)) {
+        try {
+          out.addAll(f.diagnose(config, home));
+        } catch (ConfigException e) {
+          out.add(Finding.fail(f.name(), e.getMessage(), "correct " + e.key()));
+        }
+      }
+    }
+    String name = backendName(config);
+    AgentBackendFactory backend = backends.get(name);
+    if (backend == null) {
+      out.add(Finding.fail("agent", "unknown agent backend '" + name + "'", "set "
+          + CoreKeys.BACKEND.where() + " to one of " + String.join(", ", backends.keySet())));
+      return out;
+    }
+    try {
+      out.addAll(backend.diagnose(config, home));
+    } catch (ConfigException e) {
+      out.add(Finding.fail("agent", e.getMessage(), "correct " + e.key()));
     }
     return out;
   }

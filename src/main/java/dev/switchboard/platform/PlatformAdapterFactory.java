@@ -33,6 +33,16 @@ public interface PlatformAdapterFactory {
    */
   PlatformAdapter create(Config config, java.nio.file.Path home);
 
+  /**
+   * {@code switchboard doctor}'s look at this platform with a valid configuration: for a
+   * platform with credentials, one cheap authenticated call (Telegram's getMe), bounded in
+   * time, with no side effects.
+   */
+  default List<dev.switchboard.common.Finding> diagnose(Config config, java.nio.file.Path home)
+      throws InterruptedException {
+    return List.of(dev.switchboard.common.Finding.ok(name(), "enabled"));
+  }
+
   /** User ids allowed on this platform, if the platform has such a setting. */
   default List<String> allowedUsers(Config config) {
     return List.of();

@@ -158,4 +158,28 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
     }
     return words.stream().map(w -> w.replace("%%", "%").replace("$$", "$")).toList();
   }
+
+  /** A system unit's {@code User=}, or null for a unit without one (a user unit). */
+  public static String userOf(String unitText) {
+    return unitText.lines().filter(l -> l.startsWith("User=")).map(l -> l.substring(5).strip())
+        .findFirst().orElse(null);
+  }
+
+  /**
+   * Where an installed unit differs from the one {@code install} would write now, comment lines
+   * aside: "-" lines only the installed unit has, "+" lines only the new one has, in order.
+   */
+  public static List<String> drift(String installed, String expected) {
+    List<String> have = settingLines(installed);
+    List<String> want = settingLines(expected);
+    List<String> out = new java.util.ArrayList<>();
+    have.stream().filter(l -> !want.contains(l)).forEach(l -> out.add("- " + l));
+    want.stream().filter(l -> !have.contains(l)).forEach(l -> out.add("+ " + l));
+    return out;
+  }
+
+  private static List<String> settingLines(String text) {
+    return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
+  }
 }

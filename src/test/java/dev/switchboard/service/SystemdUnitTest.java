@@ -99,4 +99,15 @@ class SystemdUnitTest {
     assertThat(SystemdUnit.homeOf("[Service]\nExecStart=/usr/bin/java -jar s.jar run\n"))
         .isEmpty();
   }
+
+  @Test
+  void driftListsTheSettingsThatChangedAndIgnoresComments() {
+    String a = "# written by 0.1.0\n[Service]\nType=notify\nTimeoutStopSec=90s\nUser=gw\n";
+    String b = "# written by 0.2.0\n[Service]\nType=notify\nTimeoutStopSec=330s\nUser=gw\n";
+    assertThat(SystemdUnit.drift(a, a.replace("0.1.0", "0.3.0"))).isEmpty();
+    assertThat(SystemdUnit.drift(a, b)).containsExactly("- TimeoutStopSec=90s",
+        "+ TimeoutStopSec=330s");
+    assertThat(SystemdUnit.userOf(a)).isEqualTo("gw");
+    assertThat(SystemdUnit.userOf("[Service]\nType=notify\n")).isNull();
+  }
 }

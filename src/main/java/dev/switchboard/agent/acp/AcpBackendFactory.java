@@ -53,6 +53,21 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     return create(config, defaultCwdRoot(System.getenv()).getParent());
   }
 
+  /**
+   * The agent program is found and executable (create() refuses to start otherwise); running it
+   * is left to the first conversation, since an agent may take minutes to start or cost money.
+   */
+  @Override
+  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+    // create() throws a ConfigException naming the key when the program is missing.
+    try (AgentBackend checked = create(config, home)) {
+      checked.describe();
+    }
+    String program = config.get(COMMAND).getFirst();
+    return List.of(dev.switchboard.common.Finding.ok("agent", "acp backend: agent program "
+        + findProgram(program, System.getenv("PATH")) + " found"));
+  }
+
   /** Conversations' directories go under {@code home}/acp-sessions unless cwd_root says. */
   @Override
   public AgentBackend create(Config config, Path home) {

@@ -6,6 +6,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
 import java.time.Duration;
+import dev.switchboard.common.Finding;
 import java.util.List;
 
 /** The {@code echo} backend, the default: no service, no credentials. */
@@ -28,5 +29,12 @@ public final class EchoBackendFactory implements AgentBackendFactory {
   @Override
   public AgentBackend create(Config config) {
     return new EchoBackend(config.get(WORD_DELAY));
+  }
+
+  @Override
+  public List<Finding> diagnose(Config config, java.nio.file.Path home) {
+    return List.of(Finding.warn("agent", "echo backend: replies repeat the message, no agent is"
+        + " connected", "set OPENAI_BASE_URL (and SWITCHBOARD_MODEL) for an OpenAI-compatible"
+        + " server, or agent.backend: acp with agent.acp.command (README.md, \"Agent backends\")"));
   }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.switchboard.common.Finding;
 import java.util.List;
 import java.util.Locale;
 
@@ -98,6 +99,12 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
   @Override
   public AgentBackend create(Config config) {
     return new OpenAiBackend(settings(config));
+  }
+
+  @Override
+  public List<Finding> diagnose(Config config, java.nio.file.Path home)
+      throws InterruptedException {
+    return new ModelsProbe(settings(config)).check();
   }
 
   static OpenAiSettings settings(Config config) {

@@ -41,4 +41,13 @@ public final class ApiServerFactory implements PlatformAdapterFactory {
   public List<String> allowedUsers(Config config) {
     return List.of(ApiServerAdapter.CLIENT);
   }
+
+  @Override
+  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+    ApiSettings settings = ApiSettings.from(config); // a short key is a ConfigException
+    return List.of(dev.switchboard.common.Finding.ok(name(), "OpenAI-compatible API at http://"
+        + config.get(dev.switchboard.config.CoreKeys.HTTP_HOST) + ":"
+        + config.get(dev.switchboard.config.CoreKeys.HTTP_PORT) + "/v1, model name '"
+        + settings.modelName() + "', key set"));
+  }
 }

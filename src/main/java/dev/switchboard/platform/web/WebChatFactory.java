@@ -52,6 +52,16 @@ public final class WebChatFactory implements PlatformAdapterFactory {
         Clock.systemUTC());
   }
 
+  @Override
+  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+    int port = config.get(CoreKeys.HTTP_PORT);
+    String url = "http://" + config.get(CoreKeys.HTTP_HOST) + ":"
+        + (port == 0 ? "<any free port>" : Integer.toString(port)) + "/";
+    return List.of(dev.switchboard.common.Finding.ok(name(), "web chat at " + url
+        + (config.get(CoreKeys.HTTP_AUTH) ? " (log in with the token in "
+            + home.resolve("web_token") + ")" : " (no login: http.auth is false)")));
+  }
+
   /** The holder of the login token is the web chat's one user, and its admin. */
   @Override
   public List<String> allowedUsers(Config config) {

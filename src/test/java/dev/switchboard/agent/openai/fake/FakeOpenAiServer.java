@@ -172,7 +172,46 @@ public final class FakeOpenAiServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext("/v1/chat/completions", this::handle);
+    server.createContext("/v1/models", this::listModels);
     server.start();
+  }
+
+  private volatile List<String> models = List.of("test-model");
+  private volatile String requiredKey;
+
+  /** The ids GET /v1/models lists. */
+  public FakeOpenAiServer models(String... ids) {
+    this.models = List.of(ids);
+    return this;
+  }
+
+  /** From now on GET /v1/models answers 401 invalid_api_key unless this bearer key is sent. */
+  public FakeOpenAiServer requireKey(String key) {
+    this.requiredKey = key;
+    return this;
+  }
+
+  /** OpenAI's GET /v1/models: {"object":"list","data":[{"id","object":"model",...}]}. */
+  private void listModels(HttpExchange ex) throws IOException {
+    try (ex) {
+      requests.add(new Recorded(ex.getRequestURI().getPath(),
+          ex.getRequestHeaders().getFirst("Authorization"),
+          ex.getRequestHeaders().getFirst("Accept"), JSON.createObjectNode()));
+      String key = requiredKey;
+      if (key != null && !("Bearer " + key).equals(ex.getRequestHeaders()
+          .getFirst("Authorization"))) {
+        sendError(ex, Reply.error(401, "invalid_request_error", "invalid_api_key",
+            "Incorrect API key provided."));
+        return;
+      }
+      ObjectNode root = JSON.createObjectNode().put("object", "list");
+      var data = root.putArray("data");
+      for (String id : models) {
+        data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
+            .put("owned_by", "system");
+      }
+      send(ex, 200, "application/json", JSON.writeValueAsBytes(root));
+    }
   }
 
   /** {@code http://127.0.0.1:PORT/v1} */

@@ -1,0 +1,184 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
+import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
+import dev.switchboard.testing.ChildGateway;
+import dev.switchboard.testing.ChildGateway.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code switchboard doctor} run as the built CLI against fake Telegram and OpenAI servers. */
+class DoctorProcessIT {
+  private static final String TOKEN = "4242:AAH-doctor-test-token_1234567890";
+  private static final String KEY = "sk-doctor-test-key-0123456789abcdef";
+
+  @TempDir Path dir;
+  private Path home;
+  private FakeTelegramServer telegram;
+  private FakeOpenAiServer openai;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    home = dir.resolve("home");
+    Files.createDirectories(home);
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+    telegram = FakeTelegramServer.start(TOKEN, "doctor_test_bot");
+    openai = new FakeOpenAiServer().models("llama3.2", "qwen2.5").requireKey(KEY);
+  }
+
+  @AfterEach
+  void tearDown() {
+    telegram.close();
+    openai.close();
+  }
+
+  private Map<String, String> env(Map<String, String> changes) {
+    Map<String, String> env = new HashMap<>();
+    env.put("SWITCHBOARD_HOME", home.toString());
+    env.put("XDG_CONFIG_HOME", dir.resolve("xdg").toString());
+    env.put("TELEGRAM_BOT_TOKEN", TOKEN);
+    env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
+    env.put("OPENAI_BASE_URL", openai.baseUrl());
+    env.put("OPENAI_API_KEY", KEY);
+    env.put("SWITCHBOARD_MODEL", "llama3.2");
+    env.putAll(changes);
+    return env;
+  }
+
+  private static Result doctor(Map<String, String> env) throws Exception {
+    Result r = ChildGateway.cli(env, "doctor");
+    assertThat(r.output()).doesNotContain(TOKEN).doesNotContain(KEY)
+        .doesNotContain("AAH-doctor");
+    return r;
+  }
+
+  @Test
+  void aHealthySetupIsAllOk() throws Exception {
+    Result r = doctor(env(Map.of()));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains("ok    config           switchboard.yaml, .env and the environment are valid"
+            + " (agent backend openai)")
+        .contains("ok    state directory  " + home + " is rwx------ and writable")
+        .contains("ok    gateway          not running; it has never run with this home")
+        .contains("ok    telegram         the token works: bot @doctor_test_bot (id 4242),"
+            + " polling mode, via 127.0.0.1")
+        .contains("ok    web              web chat at http://127.0.0.1:")
+        .contains("ok    agent            openai backend: http://127.0.0.1:")
+        .contains("lists the model 'llama3.2'")
+        .contains("0 warning(s), 0 failure(s).");
+    assertThat(telegram.calls("getMe")).hasSize(1);
+  }
+
+  @Test
+  void refusedCredentialsAndAMissingModelAreNamedWithTheirFix() throws Exception {
+    Result r = doctor(env(Map.of("TELEGRAM_BOT_TOKEN", "4242:AAH-some-other-token_0987654321",
+        "OPENAI_API_KEY", "sk-wrong-key-0123456789abcdef0123")));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output())
+        .contains("fail  telegram         the Bot API refused the token (401")
+        .contains("fix: set platforms.telegram.bot_token (or TELEGRAM_BOT_TOKEN) to the token"
+            + " @BotFather gave you")
+        .contains("fail  agent            openai backend: http://127.0.0.1:")
+        .contains("refused the key (HTTP 401)")
+        .contains("2 failure(s)")
+        .doesNotContain("AAH-some-other").doesNotContain("sk-wrong-key");
+
+    Result missing = doctor(env(Map.of("SWITCHBOARD_MODEL", "gpt-9")));
+    assertThat(missing.exitCode()).as(missing.output()).isZero();
+    assertThat(missing.output()).contains("warn  agent            openai backend:")
+        .contains("does not list the model 'gpt-9' (2 others, such as llama3.2, qwen2.5)")
+        .contains("fix: set agent.openai.model (or SWITCHBOARD_MODEL) to one of them");
+  }
+
+  @Test
+  void unreachableServersFailWithWhereToLook() throws Exception {
+    telegram.close();
+    openai.close();
+    Result r = doctor(env(Map.of()));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output()).contains("fail  telegram         getMe via 127.0.0.1 failed:")
+        .contains("fix: check this machine's network, DNS and proxy")
+        .contains("fail  agent            openai backend: cannot reach http://127.0.0.1:")
+        .contains("fix: start the server (for Ollama: ollama serve)");
+  }
+
+  @Test
+  void aBadConfigurationIsTheFirstFailureAndTheRestWaitsForIt() throws Exception {
+    Files.writeString(home.resolve("switchboard.yaml"), "gateway:\n  drain_timeout: soon\n");
+    Result r = doctor(env(Map.of()));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output()).contains("fail  config           gateway.drain_timeout:")
+        .contains("fix: correct gateway.drain_timeout; the gateway will not start (exit 78)")
+        .contains("(the service, platform and agent checks need a valid configuration)");
+    assertThat(telegram.calls("getMe")).isEmpty();
+  }
+
+  @Test
+  void openPermissionsAndAKilledGatewayAreWarnings() throws Exception {
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (ChildGateway gw = ChildGateway.run(home, Map.of())) {
+      gw.awaitRunning();
+      Result running = doctor(env(Map.of()));
+      assertThat(running.output()).contains("ok    gateway          running (pid " + gw.pid()
+          + ", running)");
+      Files.setPosixFilePermissions(home.resolve("web_token"),
+          PosixFilePermissions.fromString("rw-r--r--"));
+      gw.signal("KILL");
+      gw.awaitExit(Duration.ofSeconds(5));
+    }
+    Result r = doctor(env(Map.of()));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output())
+        .contains("warn  state directory  " + home + " is rwxr-xr-x: other users can read")
+        .contains("fix: chmod 700 " + home)
+        .contains("warn  login token      " + home.resolve("web_token") + " is rw-r--r--")
+        .contains("fix: chmod 600 " + home.resolve("web_token"))
+        .contains("warn  gateway          The state file is stale");
+  }
+
+  @Test
+  void anInstalledUnitThatNoLongerMatchesTheConfigurationIsDrift() throws Exception {
+    Map<String, String> env = env(Map.of());
+    Result print = ChildGateway.cli(env, "install", "--print");
+    assertThat(print.exitCode()).as(print.output()).isZero();
+    Path unit = dir.resolve("xdg").resolve("systemd/user/switchboard.service");
+    Files.createDirectories(unit.getParent());
+    Files.writeString(unit, print.output());
+
+    Result same = doctor(env);
+    assertThat(same.output()).contains("ok    service          " + unit
+        + " is what 'switchboard install' writes now");
+
+    Files.writeString(home.resolve("switchboard.yaml"), "gateway:\n  drain_timeout: 5m\n");
+    Result drifted = doctor(env);
+    assertThat(drifted.output()).contains("warn  service          " + unit + " differs from"
+        + " what 'switchboard install' would write now")
+        .contains("- TimeoutStopSec=90s").contains("+ TimeoutStopSec=330s")
+        .contains("fix: switchboard install --home " + home);
+  }
+
+  @Test
+  void theAcpAgentProgramMustBeFound() throws Exception {
+    Result missing = doctor(env(Map.of("SWITCHBOARD_BACKEND", "acp",
+        "SWITCHBOARD_ACP_COMMAND", "no-such-agent-program --acp")));
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.output()).contains("fail  agent            agent.acp.command: program"
+        + " 'no-such-agent-program' not found on PATH").contains("fix: correct agent.acp.command");
+
+    Result found = doctor(env(Map.of("SWITCHBOARD_BACKEND", "acp",
+        "SWITCHBOARD_ACP_COMMAND", "/bin/cat")));
+    assertThat(found.output()).contains("ok    agent            acp backend: agent program"
+        + " /bin/cat found");
+  }
+}
