@@ -27,6 +27,13 @@ final class CredentialLocks {
 
   /** $XDG_RUNTIME_DIR/switchboard, else a per-user directory under the temp dir. */
   static Path defaultDir(Map<String, String> env) {
+    // Set by systemd for the unit's RuntimeDirectory=switchboard: writable under
+    // ProtectSystem=strict, and for a user unit the same directory as below.
+    String service = env.get("RUNTIME_DIRECTORY");
+    if (service != null && !service.isBlank()
+        && Files.isDirectory(Path.of(service.split(":")[0]))) {
+      return Path.of(service.split(":")[0]);
+    }
     String runtime = env.get("XDG_RUNTIME_DIR");
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
       return Path.of(runtime, "switchboard");

@@ -95,6 +95,10 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
       u.append("# No PrivateTmp=: the state directory or the program is under /tmp.\n");
       u.append("ReadWritePaths=").append(quote(home.toString())).append(" /tmp /var/tmp\n");
     }
+    // The per-bot-token locks (one gateway per token on this machine) live here; Preserve
+    // keeps the directory, and the locks other gateways hold in it, when the service stops.
+    u.append("RuntimeDirectory=switchboard\n");
+    u.append("RuntimeDirectoryPreserve=yes\n");
     u.append('\n');
     u.append("[Install]\n");
     u.append("WantedBy=").append(user != null ? "multi-user.target" : "default.target")

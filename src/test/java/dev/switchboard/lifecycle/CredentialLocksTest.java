@@ -63,4 +63,13 @@ class CredentialLocksTest {
     assertThat(CredentialLocks.defaultDir(Map.of("XDG_RUNTIME_DIR", dir.resolve("gone")
         .toString())).getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
   }
+
+  @Test
+  void theServicesRuntimeDirectoryComesFirst() throws Exception {
+    Path service = Files.createDirectories(dir.resolve("run-switchboard"));
+    assertThat(CredentialLocks.defaultDir(Map.of("RUNTIME_DIRECTORY", service.toString(),
+        "XDG_RUNTIME_DIR", dir.toString()))).isEqualTo(service);
+    assertThat(CredentialLocks.defaultDir(Map.of("RUNTIME_DIRECTORY", dir.resolve("gone")
+        .toString(), "XDG_RUNTIME_DIR", dir.toString()))).isEqualTo(dir.resolve("switchboard"));
+  }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
+import dev.switchboard.platform.telegram.fake.BotMessage;
+import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
 import dev.switchboard.testing.ChildGateway;
 import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.SystemdUserManager;
@@ -27,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway installed with {@code switchboard install} into a real systemd user manager and
- * driven the way its users drive it: {@code /restart} from a chat (the web chat), {@code
+ * driven the way its users drive it: {@code /restart} from a chat (the web chat, and a fake
+ * Telegram), {@code
  * switchboard restart}, {@code systemctl stop}, and a configuration error. systemd's own view
  * ({@code systemctl show}) must say what the lifecycle contract promises: a planned restart is
  * a new main process and never a failure, a stop ends cleanly, exit 78 is not restarted.
@@ -35,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SystemdProcessIT {
   private static final String UNIT = ServiceInstaller.UNIT_NAME;
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String BOT_TOKEN = "777:AAH-systemd-test-token_0123456789";
+  private static final long ADMIN = 31337;
 
   @TempDir Path dir;
 
@@ -46,11 +51,17 @@ class SystemdProcessIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    Files.writeString(home.resolve("switchboard.yaml"), "http:\n  port: " + port + "\n"
-        + "gateway:\n  drain_timeout: 10s\n  shutdown_grace: 5s\n");
     String base = "http://127.0.0.1:" + port;
-    try (SystemdUserManager systemd = SystemdUserManager.start(dir);
+    try (FakeTelegramServer telegram = FakeTelegramServer.start(BOT_TOKEN, "systemd_test_bot");
+         SystemdUserManager systemd = SystemdUserManager.start(dir);
          HttpClient http = HttpClient.newHttpClient()) {
+      telegram.registerUser(ADMIN, "Ada", "Admin", "ada");
+      // The unit passes no environment of ours, so the service reads everything from here.
+      Files.writeString(home.resolve("switchboard.yaml"), "http:\n  port: " + port + "\n"
+          + "gateway:\n  drain_timeout: 10s\n  shutdown_grace: 5s\n"
+          + "platforms:\n  telegram:\n    bot_token: \"" + BOT_TOKEN + "\"\n"
+          + "    api_base_url: " + telegram.baseUrl() + "\n    poll_timeout: 2s\n"
+          + "    admin_users: [\"" + ADMIN + "\"]\n");
       Map<String, String> env = new HashMap<>(systemd.env());
       env.put("SWITCHBOARD_HTTP_PORT", Integer.toString(port));
 
@@ -90,11 +101,24 @@ class SystemdProcessIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> snapshot(http, base, chat, cookie)
           .contains("Gateway restarted"));
 
+      // /restart from a (fake) Telegram chat: the same, and the admin's chat is told
+      telegram.awaitCalls("getUpdates", 1, Duration.ofSeconds(30));
+      // the bot token's lock is in the unit's RuntimeDirectory, writable under ProtectSystem
+      try (var locks = Files.list(Path.of(systemd.env().get("XDG_RUNTIME_DIR"), "switchboard"))) {
+        assertThat(locks.map(p -> p.getFileName().toString()))
+            .anyMatch(n -> n.startsWith("telegram-") && n.endsWith(".lock"));
+      }
+      telegram.privateMessage(ADMIN, "/restart");
+      long pid3 = awaitNewMainPid(systemd, pid2, "2");
+      BotMessage back = telegram.awaitMessage(ADMIN, m -> m.text().contains("Gateway restarted"),
+          Duration.ofSeconds(30));
+      assertThat(back.text()).startsWith("\u2705 Gateway restarted");
+
       // switchboard restart: SIGUSR1, exit 75, a new process that reports ready
       ChildGateway.Result restarted = ChildGateway.cli(env, "restart", "--home",
           home.toString());
       assertThat(restarted.exitCode()).as(restarted.output()).isZero();
-      awaitNewMainPid(systemd, pid2, "2");
+      awaitNewMainPid(systemd, pid3, "3");
 
       // switchboard stop goes through systemctl when the unit runs the gateway
       ChildGateway.Result ourStop = ChildGateway.cli(env, "stop", "--home", home.toString());

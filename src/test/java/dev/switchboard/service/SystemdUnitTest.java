@@ -30,7 +30,8 @@ class SystemdUnitTest {
         "RestartForceExitStatus=75", "RestartPreventExitStatus=78", "KillMode=mixed",
         "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes",
         "ReadWritePaths=\"/var/lib/switch board\"", "WantedBy=default.target",
-        "Environment=MALLOC_ARENA_MAX=2");
+        "Environment=MALLOC_ARENA_MAX=2", "RuntimeDirectory=switchboard",
+        "RuntimeDirectoryPreserve=yes");
     // the gateway's own stop budget (drain + grace = 75 s) plus a margin
     assertThat(text.lines()).contains("TimeoutStopSec=90s");
     assertThat(text).doesNotContain("ExecStop").doesNotContain("User=").contains("1.2.3");
