@@ -7,6 +7,7 @@ import dev.switchboard.config.CoreKeys;
 import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
 import dev.switchboard.lifecycle.PluginCatalog;
+import dev.switchboard.service.LaunchdPlist;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
@@ -49,10 +50,17 @@ final class InstallSubcommand implements Callable<Integer> {
   @Option(names = "--no-start", description = "Write and enable the unit but do not start it.")
   boolean noStart;
 
+  @Option(names = "--launchd", description = "A launchd LaunchAgent instead of a systemd unit"
+      + " (the default on macOS; with --print, anywhere).")
+  boolean launchd;
+
   @Override
   public Integer call() throws Exception {
     Path home = homeOption.resolve(root.env());
     Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home, root.env());
+    if (launchd || LaunchAgents.isMacOs()) {
+      return installLaunchAgent(home, config);
+    }
     SystemdUnit unit = unit(home, config);
     String text = unit.render(Version.current());
     if (print) {
@@ -91,6 +99,50 @@ final class InstallSubcommand implements Callable<Integer> {
       }
       return ExitCodes.CRASHED;
     }
+  }
+
+  private int installLaunchAgent(Path home, Config config) throws Exception {
+    if (system) {
+      System.err.println("switchboard: --system is for systemd; with launchd the gateway is"
+          + " installed as your own LaunchAgent (it runs while you are logged in)");
+      return ExitCodes.CRASHED;
+    }
+    String text = new LaunchdPlist(RunSubcommand.commandFor(root, home), home,
+        config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)))
+        .render(Version.current());
+    if (print) {
+      System.out.print(text);
+      return ExitCodes.STOPPED;
+    }
+    if (!LaunchAgents.isMacOs()) {
+      System.err.println("switchboard: launchd runs on macOS only; this is "
+          + System.getProperty("os.name") + ". 'switchboard install --launchd --print' shows"
+          + " the plist; on Linux, 'switchboard install' writes a systemd unit.");
+      return ExitCodes.CRASHED;
+    }
+    Gateway.prepareHome(home);
+    long previous = dev.switchboard.lifecycle.StateFile.read(home)
+        .map(dev.switchboard.lifecycle.GatewayState::pid).orElse(-1L);
+    NewGatewayWait wait = NewGatewayWait.watching(home);
+    try {
+      LaunchAgents.installer().install(text)
+          .forEach(l -> System.out.println("switchboard: " + l));
+    } catch (ServiceInstaller.InstallException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return ExitCodes.CRASHED;
+    }
+    return switch (wait.await(previous, java.time.Duration.ofSeconds(100),
+        s -> java.util.Optional.empty())) {
+      case NewGatewayWait.Outcome.Ready r -> {
+        System.out.println("switchboard: pid " + r.state().pid() + " is running");
+        yield ExitCodes.STOPPED;
+      }
+      case NewGatewayWait.Outcome.Failed f -> NewGatewayWait.fail(
+          new java.io.PrintWriter(System.err, true), home, "install", f.reason());
+      case NewGatewayWait.Outcome.TimedOut t -> NewGatewayWait.fail(
+          new java.io.PrintWriter(System.err, true), home, "install",
+          "launchd loaded the job but no gateway reported running within 100 s");
+    };
   }
 
   ServiceInstaller installer() {

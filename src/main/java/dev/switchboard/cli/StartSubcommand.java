@@ -85,6 +85,15 @@ final class StartSubcommand implements Callable<Integer> {
         return NewGatewayWait.fail(err, home, "start", String.join(" ", command)
             + " exited with " + r.exitCode() + ": " + r.output().strip());
       }
+    } else if (LaunchAgents.isMacOs() && LaunchAgents.serves(home)) {
+      List<String> command = LaunchAgents.installer().startCommand();
+      out.println("Starting Switchboard through launchd: " + String.join(" ", command));
+      out.flush();
+      SystemctlRunner.Result r = SystemctlRunner.SYSTEM.run(command);
+      if (r.exitCode() != 0) {
+        return NewGatewayWait.fail(err, home, "start", String.join(" ", command)
+            + " exited with " + r.exitCode() + ": " + r.output().strip());
+      }
     } else {
       Gateway.prepareHome(home);
       out.println("Starting Switchboard in the background (home " + home + "), waiting up to "

@@ -26,8 +26,21 @@ final class UninstallSubcommand implements Callable<Integer> {
   @Mixin
   HomeOption homeOption;
 
+  @Option(names = "--launchd", description = "The launchd LaunchAgent (the default on macOS).")
+  boolean launchd;
+
   @Override
   public Integer call() throws Exception {
+    if (launchd || LaunchAgents.isMacOs()) {
+      try {
+        LaunchAgents.installer().uninstall()
+            .forEach(l -> System.out.println("switchboard: " + l));
+        return ExitCodes.STOPPED;
+      } catch (ServiceInstaller.InstallException e) {
+        System.err.println("switchboard: " + e.getMessage());
+        return ExitCodes.CRASHED;
+      }
+    }
     ServiceInstaller installer = new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
         Path.of(System.getProperty("user.home")));
     ServiceInstaller.Scope scope = system ? ServiceInstaller.Scope.SYSTEM
