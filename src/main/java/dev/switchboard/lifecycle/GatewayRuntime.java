@@ -159,7 +159,7 @@ public final class GatewayRuntime implements GatewayControl {
       }
     };
     this.stopSequence = new StopSequence(settings, dispatcher, slots, backend, tasks, stateFile,
-        notifier, serviceManager, relaunch, store, httpThenMetrics, ticker);
+        notifier, serviceManager, relaunch, store, httpThenMetrics, ticker, b.afterDrain);
     this.stops = new StopCoordinator(this::exitCodeFor, this::recordIntent, this::tearDown,
         b.startThread);
   }
@@ -540,12 +540,19 @@ public final class GatewayRuntime implements GatewayControl {
     private HttpServer httpServer;
     private LoginToken loginToken;
     private GatewayState.CrashLoop crashLoop;
+    private Runnable afterDrain = () -> { };
     private dev.switchboard.common.Sleeper sleeper = dev.switchboard.common.Sleeper.SYSTEM;
 
     private Builder(Path home, GatewaySettings settings, StateFile stateFile) {
       this.home = home;
       this.settings = settings;
       this.stateFile = stateFile;
+    }
+
+    /** Runs between the drain and the teardown; tests gate the stop there. */
+    Builder afterDrain(Runnable hook) {
+      this.afterDrain = hook;
+      return this;
     }
 
     /** The respawn breaker's verdict for this start; null to connect at once. */

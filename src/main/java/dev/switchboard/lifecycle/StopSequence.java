@@ -49,11 +49,17 @@ final class StopSequence {
   private final Store store;
   private final AutoCloseable http;
   private final Ticker ticker;
+  private final Runnable afterDrain;
 
+  /**
+   * @param afterDrain runs between the drain and the teardown; a no-op in the gateway, a gate
+   *     in tests that must place events before the teardown's phases
+   */
   StopSequence(GatewaySettings settings, Dispatcher dispatcher, List<PlatformSlot> slots,
       AgentBackend backend, TaskSupervisor tasks, StateFile stateFile,
       SupervisorNotifier notifier, ServiceManager serviceManager, Relaunch relaunch,
-      Store store, AutoCloseable http, Ticker ticker) {
+      Store store, AutoCloseable http, Ticker ticker, Runnable afterDrain) {
+    this.afterDrain = afterDrain;
     this.store = store;
     this.http = http;
     this.settings = settings;
@@ -73,6 +79,7 @@ final class StopSequence {
     DrainReason reason = c.first().kind() == StopKind.RESTART ? DrainReason.RESTART
         : DrainReason.STOP;
     CompletableFuture<Void> drained = drain(reason, c);
+    afterDrain.run();
     // What follows the drain gets 80% of the grace from now at most: time the drain did not
     // use is not handed to a task that refuses to die.
     Deadline rest = c.budget().teardownEnds().orSooner(c.budget().grace().multipliedBy(4)

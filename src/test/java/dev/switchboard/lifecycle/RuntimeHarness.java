@@ -31,6 +31,8 @@ final class RuntimeHarness {
   ServiceManager serviceManager = ServiceManager.SYSTEMD;
   Duration drainTimeout = Duration.ofSeconds(5);
   Duration grace = Duration.ofSeconds(2);
+  /** Runs in the stop between the drain and the teardown. */
+  volatile Runnable afterDrain = () -> { };
   Duration disconnectTimeout = Duration.ofMillis(300);
   Duration connectTimeout = Duration.ofSeconds(5);
   DispatcherSettings dispatcherSettings = DispatcherSettings.defaults();
@@ -97,6 +99,7 @@ final class RuntimeHarness {
         .serviceManager(serviceManager)
         .relauncher(relauncher)
         .halter(halts::add)
+        .afterDrain(() -> afterDrain.run())
         .version("test")
         .startThread(main)
         .build();

@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * as /restart does), a stop request, SIGTERM, the in-flight turn finishing, the adapter
  * starting to hang in disconnect, and a background task that refuses to die. The test thread
  * injects them one after another in the given order, with no sleeps, against a real runtime.
+ * Where they fall in the stop is forced too: the drain cannot end before the turn finishes
+ * (it is the only turn), and the stop is held between the drain and the teardown until every
+ * event is in, so the hanging adapter always meets the disconnect and the stubborn task always
+ * meets the sweep, whatever the threads' timing.
  *
  * <p>For each of the 720 orders: the stop ends within its deadline (drain + grace) without the
  * hard deadline firing, with the exit code of the first stop trigger (75 for the restart under
@@ -84,6 +88,17 @@ class StopInterleavingTest {
     h.drainTimeout = DRAIN;
     h.grace = GRACE;
     h.disconnectTimeout = Duration.ofMillis(100);
+    CountDownLatch allInjected = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean gateHeld = new java.util.concurrent.atomic
+        .AtomicBoolean();
+    h.afterDrain = () -> {
+      gateHeld.set(true);
+      try {
+        allInjected.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
     GatedBackend backend = new GatedBackend();
     h.backend = backend;
     InMemoryAdapter chat = new InMemoryAdapter("mem");
@@ -95,6 +110,9 @@ class StopInterleavingTest {
     chat.deliver("alice", "work");
     backend.awaitStart(5);
 
+    java.util.concurrent.atomic.AtomicBoolean stubbornInterrupted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    boolean stubbornAccepted = false;
     Character firstTrigger = null;
     long triggeredAt = 0;
     for (char event : order) {
@@ -108,10 +126,12 @@ class StopInterleavingTest {
         case 'T' -> h.runtime.onSignal("TERM");
         case 'F' -> backend.finish("work");
         case 'A' -> chat.disconnectBehaviour(DisconnectBehaviour.HANG_IGNORING_INTERRUPTS);
-        case 'K' -> startStubbornTask(h);
+        case 'K' -> stubbornAccepted = startStubbornTask(h, stubbornInterrupted);
         default -> throw new IllegalStateException("unknown event " + event);
       }
     }
+    boolean teardownWaited = allInjected.getCount() == 1;
+    allInjected.countDown();
 
     int code = h.exitFuture().get(DRAIN.plus(GRACE).plusSeconds(2).toMillis(),
         TimeUnit.MILLISECONDS);
@@ -121,6 +141,12 @@ class StopInterleavingTest {
     assertThat(took).as("stop duration").isLessThan(DRAIN.plus(GRACE));
     assertThat(h.halts).as("hard deadline").isEmpty();
     assertThat(h.runtime.stopCoordinator().teardownRuns()).isEqualTo(1);
+    assertThat(teardownWaited).as("the teardown waited for every event").isTrue();
+    assertThat(gateHeld).as("the stop passed the gate").isTrue();
+    assertThat(chat.hungInDisconnect()).as("the hanging adapter met the disconnect").isTrue();
+    assertThat(stubbornAccepted).as("the stubborn task was running at the sweep").isTrue();
+    org.awaitility.Awaitility.await("the sweep tried to stop the stubborn task")
+        .atMost(Duration.ofSeconds(2)).untilTrue(stubbornInterrupted);
     GatewayState s = h.state();
     assertThat(s.state()).isEqualTo("stopped");
     assertThat(s.exitCode()).isEqualTo(expected);
@@ -142,7 +168,9 @@ class StopInterleavingTest {
     assertThat(requested.await(5, TimeUnit.SECONDS)).as("restart requested").isTrue();
   }
 
-  private void startStubbornTask(RuntimeHarness h) {
+  /** Whether the task set took it: it is open until the sweep, which the gate holds back. */
+  private boolean startStubbornTask(RuntimeHarness h,
+      java.util.concurrent.atomic.AtomicBoolean interrupted) {
     try {
       h.runtime.tasks().spawn("stubborn", () -> {
         while (true) {
@@ -150,12 +178,13 @@ class StopInterleavingTest {
             releaseStubborn.await();
             return;
           } catch (InterruptedException ignored) {
-            // refuses to die
+            interrupted.set(true); // refuses to die
           }
         }
       });
+      return true;
     } catch (RejectedExecutionException e) {
-      // the stop already swept the tasks: a late task is refused, which is also correct
+      return false;
     }
   }
 

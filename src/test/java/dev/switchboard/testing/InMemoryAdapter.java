@@ -39,6 +39,7 @@ public class InMemoryAdapter implements PlatformAdapter {
   private volatile boolean connected;
   private final CountDownLatch neverReleased = new CountDownLatch(1);
   private final AtomicInteger disconnectCalls = new AtomicInteger();
+  private volatile boolean hungInDisconnect;
 
   private volatile PlatformContext context;
 
@@ -63,6 +64,11 @@ public class InMemoryAdapter implements PlatformAdapter {
   /** Lets a hanging disconnect return, so tests do not leave threads behind. */
   public void releaseHang() {
     neverReleased.countDown();
+  }
+
+  /** Whether a disconnect met the hanging behaviour (and hung). */
+  public boolean hungInDisconnect() {
+    return hungInDisconnect;
   }
 
   public int disconnectCalls() {
@@ -146,6 +152,7 @@ public class InMemoryAdapter implements PlatformAdapter {
       case NORMAL -> connected = false;
       case THROW -> throw new IllegalStateException("simulated disconnect failure");
       case HANG_IGNORING_INTERRUPTS -> {
+        hungInDisconnect = true;
         while (true) {
           try {
             neverReleased.await();
