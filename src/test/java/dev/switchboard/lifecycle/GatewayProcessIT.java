@@ -312,6 +312,8 @@ class GatewayProcessIT {
     Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
     assertThat(status.exitCode()).isEqualTo(3);
     assertThat(status.output()).contains("not running").contains("state file is stale");
+    Result json = ChildGateway.cli(Map.of(), "status", "--home", home.toString(), "--json");
+    assertThat(json.output()).contains("\"stale\" : true").contains("\"running\" : false");
     assertThat(Files.readString(home.resolve("gateway.lock")).strip())
         .isEqualTo(Long.toString(first.pid()));
 

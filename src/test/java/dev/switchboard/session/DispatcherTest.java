@@ -158,6 +158,23 @@ class DispatcherTest {
   }
 
   @Test
+  void helpRestartAndNewAreAnsweredWhileATurnRunsInTheSameSession() throws Exception {
+    start(queue());
+    chat.deliver("admin", "long job");
+    backend.awaitStart(5);
+    chat.deliver("admin", "/help");
+    awaitTranscriptContains("admin", "/restart");
+    InboundMessage restart = chat.deliver("admin", "/restart");
+    awaitTranscriptContains("admin", "Restarting");
+    assertThat(gateway.restartRequests).containsExactly(restart);
+    assertThat(backend.finished()).as("the turn is still running").isEmpty();
+    chat.deliver("admin", "/new");
+    awaitTranscriptContains("admin", "Started a new conversation.");
+    assertThat(listener.finished).containsEntry("/help", "command")
+        .containsEntry("/new", "command");
+  }
+
+  @Test
   void stopCancelsTheTurnAndDropsQueuedMessages() throws Exception {
     start(queue());
     chat.deliver("alice", "first");
