@@ -1,0 +1,321 @@
+package dev.switchboard.platform.discord;
+
+import dev.switchboard.common.Sleeper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One bot's connection to the Discord Gateway, kept up until {@link #close}: connects, follows
+ * {@link GatewayProtocol}'s decisions (heartbeats, identify or resume, reconnects) and hands
+ * dispatches to the adapter. Speaks the protocol over the JDK's WebSocket client rather than
+ * through JDA, whose own threads and reconnect logic would sit outside our bounded stop.
+ *
+ * <p>The JDK client delivers text in parts (buffered here until the last) and allows one send
+ * at a time (sends are chained). Reconnects back off exponentially with jitter, so a storm of
+ * closes does not become a storm of connects.
+ */
+final class DiscordGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DiscordGateway.class);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  /** What the gateway tells its owner. */
+  interface Listener {
+    void ready(String botUserId, String botName);
+
+    void dispatch(String type, JsonNode data);
+
+    /** The connection is down and being re-established; {@code why} is for the status. */
+    void reconnecting(String why);
+
+    /** The gateway refused us for good (bad token, intents not allowed). */
+    void failed(String why);
+  }
+
+  private final HttpClient http;
+  private final GatewayProtocol protocol;
+  private final Supplier<URI> gatewayUrl;
+  private final Listener listener;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+  private final Duration backoffBase;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean closing;
+  private Thread loop;
+
+  /**
+   * @param gatewayUrl where a fresh session connects (from GET /gateway/bot, which also
+   *     enforces the session start limit); called before every identify
+   */
+  DiscordGateway(HttpClient http, GatewayProtocol protocol, Supplier<URI> gatewayUrl,
+      Listener listener, Sleeper sleeper, RandomGenerator random, Duration backoffBase) {
+    this.http = http;
+    this.protocol = protocol;
+    this.gatewayUrl = gatewayUrl;
+    this.listener = listener;
+    this.sleeper = sleeper;
+    this.random = random;
+    this.backoffBase = backoffBase;
+  }
+
+  void start() {
+    loop = Thread.ofVirtual().name("discord-gateway").start(this::run);
+  }
+
+  private void run() {
+    int failures = 0;
+    Duration delay = Duration.ZERO;
+    try {
+      while (!closing) {
+        if (delay.isPositive()) {
+          sleeper.sleep(delay);
+        }
+        Connection c = new Connection();
+        GatewayProtocol.Action end = c.runUntilClosed();
+        if (closing) {
+          return;
+        }
+        if (end instanceof GatewayProtocol.Action.Fail(String why)) {
+          log.error("discord: {}", why);
+          listener.failed(why);
+          return;
+        }
+        GatewayProtocol.Action.Reconnect again = (GatewayProtocol.Action.Reconnect) end;
+        failures = c.wasReady() ? 0 : failures + 1;
+        delay = again.delay().plus(backoff(failures));
+        log.warn("discord: {}; reconnecting in {} ms ({})", again.why(), delay.toMillis(),
+            protocol.canResume() ? "resume" : "new session");
+        listener.reconnecting(again.why());
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts a backoff wait
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  /** Exponential backoff with full jitter after consecutive failed connections. */
+  private Duration backoff(int failures) {
+    if (failures == 0) {
+      return Duration.ZERO;
+    }
+    long cap = Math.min(MAX_BACKOFF.toMillis(),
+        backoffBase.toMillis() << Math.min(failures - 1, 16));
+    return Duration.ofMillis(random.nextLong(cap / 2, cap + 1));
+  }
+
+  /** Closes the connection with 1000 (ending the session) and waits for the loop to end. */
+  @Override
+  public void close() {
+    closing = true;
+    Connection c = current;
+    if (c != null) {
+      c.closeSocket(1000, "shutting down");
+    }
+    if (loop != null) {
+      loop.interrupt();
+      try {
+        stopped.get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("discord: the gateway loop did not end within 5 s");
+      }
+    }
+  }
+
+  private volatile Connection current;
+
+  /** One WebSocket connection: from connect to close. */
+  private final class Connection implements WebSocket.Listener {
+    private final CompletableFuture<GatewayProtocol.Action> end = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+    private WebSocket socket;
+    private Thread heartbeats;
+    private volatile boolean ready;
+
+    boolean wasReady() {
+      return ready;
+    }
+
+    GatewayProtocol.Action runUntilClosed() throws InterruptedException {
+      current = this;
+      URI base;
+      lock.lock();
+      try {
+        protocol.opened();
+        base = protocol.canResume() ? protocol.resumeUrl() : null;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        if (base == null) {
+          base = gatewayUrl.get();
+        }
+        URI url = URI.create(base.toString().replaceAll("/+$", "") + "/?v=10&encoding=json");
+        socket = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+            .buildAsync(url, this).get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
+            GatewayProtocol.CLOSE_KEEP_SESSION, "cannot connect to the gateway: "
+                + cause.getClass().getSimpleName());
+      }
+      try {
+        return end.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
+            GatewayProtocol.CLOSE_KEEP_SESSION, "gateway error: " + e.getCause());
+      } finally {
+        stopHeartbeats();
+        current = null;
+      }
+    }
+
+    private void perform(List<GatewayProtocol.Action> actions) {
+      for (GatewayProtocol.Action a : actions) {
+        switch (a) {
+          case GatewayProtocol.Action.Send(String payload) -> send(payload);
+          case GatewayProtocol.Action.StartHeartbeats(Duration first, Duration interval) ->
+              startHeartbeats(first, interval);
+          case GatewayProtocol.Action.Ready(String id, String name) -> {
+            ready = true;
+            log.info("discord: connected as {} (id {})", name, id);
+            listener.ready(id, name);
+          }
+          case GatewayProtocol.Action.Resumed r -> {
+            ready = true;
+            log.info("discord: session resumed");
+            listener.ready(null, null);
+          }
+          case GatewayProtocol.Action.Deliver(String type, JsonNode data) ->
+              listener.dispatch(type, data);
+          case GatewayProtocol.Action.Reconnect r -> {
+            closeSocket(r.closeCode(), "reconnecting");
+            end.complete(r);
+          }
+          case GatewayProtocol.Action.Fail f -> {
+            closeSocket(1000, "giving up");
+            end.complete(f);
+          }
+        }
+      }
+    }
+
+    private void send(String payload) {
+      lock.lock();
+      try {
+        WebSocket ws = socket;
+        sending = sending.thenCompose(x -> ws.sendText(payload, true));
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void closeSocket(int code, String reason) {
+      WebSocket ws = socket;
+      if (ws != null && !ws.isOutputClosed()) {
+        ws.sendClose(code, reason).orTimeout(2, TimeUnit.SECONDS)
+            .whenComplete((x, e) -> ws.abort());
+      }
+      if (closing) {
+        end.complete(new GatewayProtocol.Action.Fail("closed"));
+      }
+    }
+
+    private void startHeartbeats(Duration first, Duration interval) {
+      stopHeartbeats();
+      heartbeats = Thread.ofVirtual().name("discord-heartbeat").start(() -> {
+        try {
+          sleeper.sleep(first);
+          while (!end.isDone()) {
+            List<GatewayProtocol.Action> due;
+            lock.lock();
+            try {
+              due = protocol.heartbeatDue();
+            } finally {
+              lock.unlock();
+            }
+            perform(due);
+            sleeper.sleep(interval);
+          }
+        } catch (InterruptedException e) {
+          // the connection ended
+        }
+      });
+    }
+
+    private void stopHeartbeats() {
+      if (heartbeats != null) {
+        heartbeats.interrupt();
+      }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      socket = webSocket;
+      webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        List<GatewayProtocol.Action> actions;
+        lock.lock();
+        try {
+          actions = protocol.onPayload(text);
+        } finally {
+          lock.unlock();
+        }
+        perform(actions);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      webSocket.request(1); // we ask for JSON text; compressed frames are never requested
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      GatewayProtocol.Action next;
+      lock.lock();
+      try {
+        next = protocol.closed(statusCode, reason);
+      } finally {
+        lock.unlock();
+      }
+      end.complete(closing ? new GatewayProtocol.Action.Fail("closed") : next);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      end.complete(closing ? new GatewayProtocol.Action.Fail("closed")
+          : new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
+              GatewayProtocol.CLOSE_KEEP_SESSION, "the gateway connection broke: "
+                  + error.getClass().getSimpleName()));
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.switchboard.platform.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.platform.discord.fake.FakeDiscordServer;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The gateway client over the JDK's WebSocket against the fake Discord gateway on loopback. */
+class DiscordGatewayTest {
+  private static final String TOKEN = "MTA5.fake-discord-token.abc";
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private FakeDiscordServer discord;
+  private HttpClient http;
+  private DiscordGateway gateway;
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<String> contents = new CopyOnWriteArrayList<>();
+  private final List<String> failures = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    discord = new FakeDiscordServer(TOKEN);
+    discord.heartbeatInterval(150);
+    http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (gateway != null) {
+      gateway.close();
+    }
+    http.close();
+    discord.close();
+  }
+
+  private void start(String token) {
+    GatewayProtocol protocol = new GatewayProtocol(token, DiscordIntents.DEFAULT,
+        ThreadLocalRandom.current(), Duration.ofMillis(10), Duration.ofMillis(50));
+    gateway = new DiscordGateway(http, protocol, discord::gatewayUrl,
+        new DiscordGateway.Listener() {
+          @Override
+          public void ready(String botUserId, String botName) {
+            events.add(botUserId == null ? "resumed" : "ready " + botUserId);
+          }
+
+          @Override
+          public void dispatch(String type, JsonNode data) {
+            if (type.equals("MESSAGE_CREATE")) {
+              contents.add(data.path("content").asString());
+            }
+          }
+
+          @Override
+          public void reconnecting(String why) {
+            events.add("reconnecting: " + why);
+          }
+
+          @Override
+          public void failed(String why) {
+            failures.add(why);
+          }
+        }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofMillis(50));
+    gateway.start();
+  }
+
+  private void awaitReady() {
+    await().atMost(WAIT).until(() -> discord.connected() && !events.isEmpty());
+  }
+
+  @Test
+  void identifiesWithItsIntentsHeartbeatsAndDeliversMessages() {
+    start(TOKEN);
+    awaitReady();
+    assertThat(events.getFirst()).isEqualTo("ready " + FakeDiscordServer.BOT_ID);
+    assertThat(discord.identifyIntents()).containsExactly(DiscordIntents.DEFAULT);
+    discord.messageCreate("c1", null, "u1", "ada", "hello from a DM");
+    await().atMost(WAIT).until(() -> contents.contains("hello from a DM"));
+    await().atMost(WAIT).until(() -> discord.heartbeats() >= 3);
+    assertThat(discord.identifies()).isEqualTo(1);
+    assertThat(discord.resumes()).isZero();
+  }
+
+  @Test
+  void aZombieConnectionIsClosedAndResumedAndNothingIsLostOrRepeated() {
+    start(TOKEN);
+    awaitReady();
+    discord.messageCreate("c1", null, "u1", "ada", "one");
+    await().atMost(WAIT).until(() -> contents.contains("one"));
+    discord.ackHeartbeats(false);
+    await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
+        .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
+    discord.ackHeartbeats(true);
+    await().atMost(WAIT).until(() -> events.contains("resumed"));
+    discord.messageCreate("c1", null, "u1", "ada", "two");
+    await().atMost(WAIT).until(() -> contents.contains("two"));
+    assertThat(contents).containsExactly("one", "two");
+    assertThat(discord.identifies()).isEqualTo(1);
+    assertThat(discord.resumes()).isEqualTo(1);
+    assertThat(events).anyMatch(e -> e.contains("zombie"));
+  }
+
+  @Test
+  void aDroppedConnectionResumesAndReplaysWhatWasSentMeanwhile() {
+    start(TOKEN);
+    awaitReady();
+    discord.messageCreate("c1", null, "u1", "ada", "before");
+    await().atMost(WAIT).until(() -> contents.contains("before"));
+    discord.dropConnection();
+    discord.messageCreate("c1", null, "u1", "ada", "while away"); // kept for the replay
+    await().atMost(WAIT).until(() -> events.contains("resumed"));
+    await().atMost(WAIT).until(() -> contents.contains("while away"));
+    assertThat(contents).containsExactly("before", "while away");
+    assertThat(discord.identifies()).isEqualTo(1);
+  }
+
+  @Test
+  void opSevenReconnectsAndResumes() {
+    start(TOKEN);
+    awaitReady();
+    discord.requestReconnect();
+    await().atMost(WAIT).until(() -> discord.resumes() == 1 && events.contains("resumed"));
+    assertThat(discord.identifies()).isEqualTo(1);
+  }
+
+  @Test
+  void aSessionThatCannotBeResumedIsIdentifiedAnew() {
+    start(TOKEN);
+    awaitReady();
+    discord.invalidateSession(false);
+    await().atMost(WAIT).until(() -> discord.identifies() == 2);
+    await().atMost(WAIT).until(() -> events.stream().filter(e -> e.startsWith("ready"))
+        .count() == 2);
+    assertThat(discord.resumes()).isZero();
+  }
+
+  @Test
+  void aWrongTokenStopsForGoodWithoutShowingTheToken() {
+    start("MTA5.wrong-token.xyz");
+    await().atMost(WAIT).until(() -> !failures.isEmpty());
+    assertThat(failures.getFirst()).contains("4004").contains("the bot token is wrong")
+        .doesNotContain("wrong-token");
+    assertThat(discord.connections()).isEqualTo(1);
+    assertThat(discord.identifies()).isEqualTo(1);
+  }
+
+  @Test
+  void closeEndsTheSessionWith1000Promptly() {
+    start(TOKEN);
+    awaitReady();
+    long t0 = System.nanoTime();
+    gateway.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
+        .anyMatch(c -> c.startsWith("1000")));
+    assertThat(discord.connections()).isEqualTo(1);
+    gateway = null;
+  }
+}
