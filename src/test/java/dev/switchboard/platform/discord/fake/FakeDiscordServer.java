@@ -298,31 +298,171 @@ public final class FakeDiscordServer implements AutoCloseable {
     }
   }
 
-  /** GET /api/v10/gateway/bot, with the bot token checked as Discord does. */
+  /** A message the bot sent, with its edits applied. */
+  public record SentMessage(String id, String channelId, String content, int edits,
+      String replyTo, long sentAtNanos) {}
+
+  private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
+  private final AtomicInteger rateLimited = new AtomicInteger();
+  private final AtomicInteger forcedGlobal = new AtomicInteger();
+  private volatile double forcedRetryAfter = 0.2;
+  private volatile int bucketLimit = 5;
+  private volatile long bucketWindowMs = 5000;
+  private final Map<String, long[]> windows = new ConcurrentHashMap<>(); // channel -> {start, count}
+  private final AtomicInteger typing = new AtomicInteger();
+  private final AtomicLong ids = new AtomicLong(1_200_000_000_000_000_000L);
+
+  /** Messages per channel per window in the create-message bucket. */
+  public void messageBucket(int limit, long windowMs) {
+    bucketLimit = limit;
+    bucketWindowMs = windowMs;
+  }
+
+  /** The next {@code times} requests get a global 429 with {@code retryAfter} seconds. */
+  public void globalRateLimit(int times, double retryAfter) {
+    forcedRetryAfter = retryAfter;
+    forcedGlobal.set(times);
+  }
+
+  public int rateLimitedAnswers() {
+    return rateLimited.get();
+  }
+
+  public int typingCalls() {
+    return typing.get();
+  }
+
+  public List<SentMessage> sent(String channelId) {
+    return List.copyOf(sent.getOrDefault(channelId, List.of()));
+  }
+
+  /** The REST API: GET /gateway/bot and the channel routes, with Discord's rate limits. */
   private final class Rest extends Handler.Abstract {
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback)
+        throws Exception {
       String path = Request.getPathInContext(request);
+      String method = request.getMethod();
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       if (!("Bot " + token).equals(auth)) {
-        response.setStatus(401);
-        response.write(true, StandardCharsets.UTF_8.encode(
-            "{\"message\": \"401: Unauthorized\", \"code\": 0}"), callback);
-        return true;
+        return answer(response, callback, 401, "{\"message\": \"401: Unauthorized\","
+            + " \"code\": 0}");
       }
-      if (path.equals("/api/v10/gateway/bot") && request.getMethod().equals("GET")) {
+      if (path.equals("/api/v10/gateway/bot") && method.equals("GET")) {
         gatewayBotCalls.incrementAndGet();
         int remaining = Math.max(0, sessionStartsRemaining.get());
-        String body = "{\"url\": \"" + gatewayUrl() + "\", \"shards\": 1,"
-            + " \"session_start_limit\": {\"total\": 1000, \"remaining\": " + remaining
-            + ", \"reset_after\": 3600000, \"max_concurrency\": 1}}";
-        response.write(true, StandardCharsets.UTF_8.encode(body), callback);
-        return true;
+        return answer(response, callback, 200, "{\"url\": \"" + gatewayUrl() + "\","
+            + " \"shards\": 1, \"session_start_limit\": {\"total\": 1000, \"remaining\": "
+            + remaining + ", \"reset_after\": 3600000, \"max_concurrency\": 1}}");
       }
-      response.setStatus(404);
-      response.write(true, StandardCharsets.UTF_8.encode(
-          "{\"message\": \"404: Not Found\", \"code\": 0}"), callback);
+      String[] parts = path.split("/"); // "", api, v10, channels, {id}, messages|typing, {mid}
+      if (parts.length >= 6 && parts[3].equals("channels")) {
+        if (forcedGlobal.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          rateLimited.incrementAndGet();
+          response.getHeaders().put("X-RateLimit-Global", "true");
+          response.getHeaders().put("X-RateLimit-Scope", "global");
+          response.getHeaders().put("Retry-After",
+              Long.toString((long) Math.ceil(forcedRetryAfter)));
+          return answer(response, callback, 429, "{\"message\": \"You are being rate"
+              + " limited.\", \"retry_after\": " + forcedRetryAfter + ", \"global\": true}");
+        }
+        String channel = parts[4];
+        if (parts[5].equals("typing") && method.equals("POST")) {
+          typing.incrementAndGet();
+          response.setStatus(204);
+          callback.succeeded();
+          return true;
+        }
+        if (parts[5].equals("messages") && method.equals("POST") && parts.length == 6) {
+          return create(request, response, callback, channel);
+        }
+        if (parts[5].equals("messages") && method.equals("PATCH") && parts.length == 7) {
+          return edit(request, response, callback, channel, parts[6]);
+        }
+      }
+      return answer(response, callback, 404, "{\"message\": \"404: Not Found\", \"code\": 0}");
+    }
+
+    private boolean create(Request request, Response response, Callback callback,
+        String channel) throws Exception {
+      long now = System.nanoTime();
+      long[] w = windows.computeIfAbsent(channel, k -> new long[] {now, 0});
+      long resetAfterNanos;
+      int remaining;
+      synchronized (w) {
+        if (now - w[0] >= bucketWindowMs * 1_000_000L) {
+          w[0] = now;
+          w[1] = 0;
+        }
+        resetAfterNanos = w[0] + bucketWindowMs * 1_000_000L - now;
+        if (w[1] >= bucketLimit) {
+          rateLimited.incrementAndGet();
+          double retry = resetAfterNanos / 1e9;
+          limitHeaders(response, 0, retry);
+          response.getHeaders().put("Retry-After", Long.toString((long) Math.ceil(retry)));
+          response.getHeaders().put("X-RateLimit-Scope", "user");
+          return answer(response, callback, 429, String.format(java.util.Locale.ROOT,
+              "{\"message\": \"You are being rate limited.\", \"retry_after\": %.3f,"
+                  + " \"global\": false}", retry));
+        }
+        w[1]++;
+        remaining = (int) (bucketLimit - w[1]);
+      }
+      JsonNode body = JSON.readTree(org.eclipse.jetty.io.Content.Source.asString(request,
+          StandardCharsets.UTF_8));
+      String content = body.path("content").asString("");
+      limitHeaders(response, remaining, resetAfterNanos / 1e9);
+      if (content.isEmpty() || content.codePointCount(0, content.length()) > 2000) {
+        return answer(response, callback, 400, "{\"code\": 50035, \"message\": \"Invalid Form"
+            + " Body\", \"errors\": {\"content\": {\"_errors\": [{\"code\": \"BASE_TYPE_MAX_LENGTH\","
+            + " \"message\": \"Must be 2000 or fewer in length.\"}]}}}");
+      }
+      String id = Long.toString(ids.incrementAndGet());
+      String replyTo = body.path("message_reference").path("message_id").asString(null);
+      sent.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
+          .add(new SentMessage(id, channel, content, 0, replyTo, now));
+      return answer(response, callback, 200, message(id, channel, content).toString());
+    }
+
+    private boolean edit(Request request, Response response, Callback callback, String channel,
+        String id) throws Exception {
+      List<SentMessage> list = sent.getOrDefault(channel, List.of());
+      for (int i = 0; i < list.size(); i++) {
+        SentMessage m = list.get(i);
+        if (m.id().equals(id)) {
+          JsonNode body = JSON.readTree(org.eclipse.jetty.io.Content.Source.asString(request,
+              StandardCharsets.UTF_8));
+          String content = body.path("content").asString(m.content());
+          list.set(i, new SentMessage(id, channel, content, m.edits() + 1, m.replyTo(),
+              m.sentAtNanos()));
+          limitHeaders(response, 4, 5.0);
+          return answer(response, callback, 200, message(id, channel, content).toString());
+        }
+      }
+      return answer(response, callback, 404, "{\"code\": 10008, \"message\": \"Unknown"
+          + " Message\"}");
+    }
+
+    private ObjectNode message(String id, String channel, String content) {
+      ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel)
+          .put("content", content).put("type", 0);
+      m.putObject("author").put("id", Long.toString(BOT_ID)).put("username", "switchboard")
+          .put("bot", true);
+      return m;
+    }
+
+    private void limitHeaders(Response response, int remaining, double resetAfter) {
+      response.getHeaders().put("X-RateLimit-Limit", Integer.toString(bucketLimit));
+      response.getHeaders().put("X-RateLimit-Remaining", Integer.toString(remaining));
+      response.getHeaders().put("X-RateLimit-Reset-After",
+          String.format(java.util.Locale.ROOT, "%.3f", resetAfter));
+      response.getHeaders().put("X-RateLimit-Bucket", "8a3f2b1cd0e94f57");
+    }
+
+    private boolean answer(Response response, Callback callback, int status, String body) {
+      response.setStatus(status);
+      response.write(true, StandardCharsets.UTF_8.encode(body), callback);
       return true;
     }
   }
