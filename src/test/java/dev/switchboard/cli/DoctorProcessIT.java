@@ -181,4 +181,26 @@ class DoctorProcessIT {
     assertThat(found.output()).contains("ok    agent            acp backend: agent program"
         + " /bin/cat found");
   }
+
+  @Test
+  void theDiscordTokenIsCheckedWithUsersMe() throws Exception {
+    String discordToken = "MTA5.doctor-discord-token.abcdef";
+    try (var discord = new dev.switchboard.platform.discord.fake.FakeDiscordServer(
+        discordToken)) {
+      Map<String, String> base = new HashMap<>(env(Map.of()));
+      base.remove("TELEGRAM_BOT_TOKEN");
+      base.put("DISCORD_API_BASE_URL", discord.apiBase().toString());
+      base.put("DISCORD_BOT_TOKEN", discordToken);
+      Result ok = doctor(base);
+      assertThat(ok.output()).contains("ok    discord          the token works: bot switchboard"
+          + " (id " + dev.switchboard.platform.discord.fake.FakeDiscordServer.BOT_ID + ")")
+          .doesNotContain("doctor-discord-token");
+      base.put("DISCORD_BOT_TOKEN", "MTA5.wrong-discord-token.abcdef");
+      Result refused = doctor(base);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output()).contains("fail  discord          GET /users/@me: HTTP 401")
+          .contains("fix: set platforms.discord.bot_token (or DISCORD_BOT_TOKEN)")
+          .doesNotContain("wrong-discord-token");
+    }
+  }
 }

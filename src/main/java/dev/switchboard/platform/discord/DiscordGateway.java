@@ -1,6 +1,7 @@
 package dev.switchboard.platform.discord;
 
 import dev.switchboard.common.Sleeper;
+import dev.switchboard.platform.PlatformException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -11,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +43,14 @@ final class DiscordGateway implements AutoCloseable {
 
     /** The gateway refused us for good (bad token, intents not allowed). */
     void failed(String why);
+
+    /** Something arrived from the gateway (a dispatch, a heartbeat ACK): it is alive. */
+    default void progress() {}
   }
 
   private final HttpClient http;
   private final GatewayProtocol protocol;
-  private final Supplier<URI> gatewayUrl;
+  private final Locator gatewayUrl;
   private final Listener listener;
   private final Sleeper sleeper;
   private final RandomGenerator random;
@@ -55,13 +58,19 @@ final class DiscordGateway implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean closing;
-  private Thread loop;
+  private volatile Thread loop;
 
   /**
    * @param gatewayUrl where a fresh session connects (from GET /gateway/bot, which also
    *     enforces the session start limit); called before every identify
    */
-  DiscordGateway(HttpClient http, GatewayProtocol protocol, Supplier<URI> gatewayUrl,
+  /** Where a fresh session connects; may wait (the session start limit) or fail. */
+  @FunctionalInterface
+  interface Locator {
+    URI locate() throws PlatformException, InterruptedException;
+  }
+
+  DiscordGateway(HttpClient http, GatewayProtocol protocol, Locator gatewayUrl,
       Listener listener, Sleeper sleeper, RandomGenerator random, Duration backoffBase) {
     this.http = http;
     this.protocol = protocol;
@@ -72,11 +81,14 @@ final class DiscordGateway implements AutoCloseable {
     this.backoffBase = backoffBase;
   }
 
+  /** Runs the connection loop on a thread of its own (tests); the adapter uses {@link #run}. */
   void start() {
-    loop = Thread.ofVirtual().name("discord-gateway").start(this::run);
+    Thread.ofVirtual().name("discord-gateway").start(this::run);
   }
 
-  private void run() {
+  /** The connection loop, until {@link #close} or a refusal; on the caller's thread. */
+  void run() {
+    loop = Thread.currentThread();
     int failures = 0;
     Duration delay = Duration.ZERO;
     try {
@@ -126,8 +138,9 @@ final class DiscordGateway implements AutoCloseable {
     if (c != null) {
       c.closeSocket(1000, "shutting down");
     }
-    if (loop != null) {
-      loop.interrupt();
+    Thread running = loop;
+    if (running != null) {
+      running.interrupt();
       try {
         stopped.get(5, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -163,7 +176,17 @@ final class DiscordGateway implements AutoCloseable {
       }
       try {
         if (base == null) {
-          base = gatewayUrl.get();
+          try {
+            base = gatewayUrl.locate();
+          } catch (PlatformException e) {
+            if (e.kind() == PlatformException.Kind.FATAL) {
+              return new GatewayProtocol.Action.Fail("cannot look up the gateway: "
+                  + e.getMessage());
+            }
+            return new GatewayProtocol.Action.Reconnect(false, Duration.ZERO,
+                GatewayProtocol.CLOSE_KEEP_SESSION, "cannot look up the gateway: "
+                    + e.getMessage());
+          }
         }
         URI url = URI.create(base.toString().replaceAll("/+$", "") + "/?v=10&encoding=json");
         socket = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
@@ -217,14 +240,32 @@ final class DiscordGateway implements AutoCloseable {
       }
     }
 
+    /**
+     * Queues a send behind the previous one (the JDK allows one at a time). The JDK's send runs
+     * outside every lock of ours, and a failed send does not hold up the ones behind it (the
+     * connection's end is noticed by the listener or by the heartbeats).
+     */
     private void send(String payload) {
-      lock.lock();
-      try {
-        WebSocket ws = socket;
-        sending = sending.thenCompose(x -> ws.sendText(payload, true));
-      } finally {
-        lock.unlock();
+      CompletableFuture<WebSocket> next = new CompletableFuture<>();
+      CompletableFuture<WebSocket> previous;
+      synchronized (this) {
+        previous = sending;
+        sending = next;
       }
+      WebSocket ws = socket;
+      previous.whenComplete((x, e) -> {
+        try {
+          ws.sendText(payload, true).whenComplete((r, failure) -> {
+            if (failure != null) {
+              next.completeExceptionally(failure);
+            } else {
+              next.complete(r);
+            }
+          });
+        } catch (RuntimeException failure) {
+          next.completeExceptionally(failure);
+        }
+      });
     }
 
     void closeSocket(int code, String reason) {
@@ -251,7 +292,11 @@ final class DiscordGateway implements AutoCloseable {
             } finally {
               lock.unlock();
             }
-            perform(due);
+            try {
+              perform(due);
+            } catch (RuntimeException e) {
+              log.warn("discord: heartbeat failed: {}", e.toString());
+            }
             sleeper.sleep(interval);
           }
         } catch (InterruptedException e) {
@@ -276,6 +321,7 @@ final class DiscordGateway implements AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
+        listener.progress();
         String text = partial.toString();
         partial.setLength(0);
         List<GatewayProtocol.Action> actions;

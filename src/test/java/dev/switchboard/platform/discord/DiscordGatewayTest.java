@@ -97,10 +97,9 @@ class DiscordGatewayTest {
     awaitReady();
     discord.messageCreate("c1", null, "u1", "ada", "one");
     await().atMost(WAIT).until(() -> contents.contains("one"));
-    discord.ackHeartbeats(false);
+    discord.zombifyCurrentConnection();
     await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
         .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
-    discord.ackHeartbeats(true);
     await().atMost(WAIT).until(() -> events.contains("resumed"));
     discord.messageCreate("c1", null, "u1", "ada", "two");
     await().atMost(WAIT).until(() -> contents.contains("two"));

@@ -96,6 +96,16 @@ public final class FakeDiscordServer implements AutoCloseable {
     ackHeartbeats = on;
   }
 
+  /**
+   * The current connection stops acknowledging heartbeats, as a half-dead connection would;
+   * the next one the client opens is healthy again.
+   */
+  public void zombifyCurrentConnection() {
+    zombie = current;
+  }
+
+  private volatile Connection zombie;
+
   public void sessionStartsRemaining(int n) {
     sessionStartsRemaining.set(n);
   }
@@ -160,14 +170,14 @@ public final class FakeDiscordServer implements AutoCloseable {
     if (log == null) {
       throw new IllegalStateException("no session to dispatch in");
     }
-    ObjectNode event;
+    // Under the log's lock: a resume's replay and this send cannot miss each other.
     synchronized (log) {
-      event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", type);
+      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", type);
       event.set("d", d);
       log.events.add(event);
-    }
-    if (c != null && c.ready) {
-      c.send(event.toString());
+      if (c != null && c.ready) {
+        c.send(event.toString());
+      }
     }
   }
 
@@ -230,7 +240,7 @@ public final class FakeDiscordServer implements AutoCloseable {
       switch (p.path("op").asInt()) {
         case 1 -> {
           heartbeats.incrementAndGet();
-          if (ackHeartbeats) {
+          if (ackHeartbeats && zombie != this) {
             send("{\"op\":11}");
           }
         }
@@ -260,13 +270,13 @@ public final class FakeDiscordServer implements AutoCloseable {
       ready.putArray("guilds");
       ready.putArray("shard").add(0).add(1);
       ready.putObject("application").put("id", Long.toString(BOT_ID));
-      ObjectNode event;
       synchronized (log) {
-        event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", "READY");
+        ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq)
+            .put("t", "READY");
         event.set("d", ready);
+        send(event.toString());
+        this.ready = true; // before anyone can dispatch in this session
       }
-      send(event.toString());
-      this.ready = true;
     }
 
     private void resume(JsonNode d) {
@@ -278,15 +288,12 @@ public final class FakeDiscordServer implements AutoCloseable {
       }
       sessionId = d.path("session_id").asString();
       long after = d.path("seq").asLong(0);
-      List<ObjectNode> missed;
-      long seq;
       synchronized (log) {
-        missed = log.events.stream().filter(e -> e.path("s").asLong() > after).toList();
-        seq = ++log.seq;
+        log.events.stream().filter(e -> e.path("s").asLong() > after)
+            .forEach(e -> send(e.toString()));
+        send("{\"op\":0,\"s\":" + (++log.seq) + ",\"t\":\"RESUMED\",\"d\":{}}");
+        ready = true;
       }
-      missed.forEach(e -> send(e.toString()));
-      send("{\"op\":0,\"s\":" + seq + ",\"t\":\"RESUMED\",\"d\":{}}");
-      ready = true;
     }
 
     @Override
@@ -310,6 +317,12 @@ public final class FakeDiscordServer implements AutoCloseable {
   private volatile long bucketWindowMs = 5000;
   private final Map<String, long[]> windows = new ConcurrentHashMap<>(); // channel -> {start, count}
   private final AtomicInteger typing = new AtomicInteger();
+  private volatile JsonNode lastCreateBody;
+
+  /** The JSON body of the last create-message request. */
+  public JsonNode lastCreateBody() {
+    return lastCreateBody;
+  }
   private final AtomicLong ids = new AtomicLong(1_200_000_000_000_000_000L);
 
   /** Messages per channel per window in the create-message bucket. */
@@ -355,6 +368,10 @@ public final class FakeDiscordServer implements AutoCloseable {
         return answer(response, callback, 200, "{\"url\": \"" + gatewayUrl() + "\","
             + " \"shards\": 1, \"session_start_limit\": {\"total\": 1000, \"remaining\": "
             + remaining + ", \"reset_after\": 3600000, \"max_concurrency\": 1}}");
+      }
+      if (path.equals("/api/v10/users/@me") && method.equals("GET")) {
+        return answer(response, callback, 200, "{\"id\": \"" + BOT_ID + "\", \"username\":"
+            + " \"switchboard\", \"bot\": true}");
       }
       String[] parts = path.split("/"); // "", api, v10, channels, {id}, messages|typing, {mid}
       if (parts.length >= 6 && parts[3].equals("channels")) {
@@ -420,6 +437,7 @@ public final class FakeDiscordServer implements AutoCloseable {
       }
       String id = Long.toString(ids.incrementAndGet());
       String replyTo = body.path("message_reference").path("message_id").asString(null);
+      lastCreateBody = body;
       sent.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
           .add(new SentMessage(id, channel, content, 0, replyTo, now));
       return answer(response, callback, 200, message(id, channel, content).toString());

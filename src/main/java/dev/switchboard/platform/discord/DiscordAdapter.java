@@ -1,0 +1,200 @@
+package dev.switchboard.platform.discord;
+
+import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.PlatformState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Discord bot: messages in through the Gateway ({@link DiscordGateway}), replies out through
+ * REST ({@link DiscordRest}). Direct messages, guild channels (when mentioned, or in configured
+ * channels) and threads. Discord replays what a resumed session missed; the journal drops the
+ * repeats by message id.
+ */
+final class DiscordAdapter implements PlatformAdapter {
+  static final String PLATFORM = "discord";
+  static final int MAX_MESSAGE = 2000;
+  private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+  /** The gateway ACKs a heartbeat every ~41 s; a reconnect may back off up to 60 s. */
+  private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
+
+  private final DiscordSettings settings;
+  private final String version;
+  private final Clock clock;
+  private final HttpClient http;
+  private final DiscordRest rest;
+  private final InboundMessages inboundMessages;
+  private volatile DiscordGateway gateway;
+  private volatile String botUserId;
+
+  DiscordAdapter(DiscordSettings settings, String version, Clock clock) {
+    this.settings = settings;
+    this.version = version;
+    this.clock = clock;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    this.rest = new DiscordRest(http, settings.apiBaseUrl(), settings.token(), version,
+        new RateLimits(Ticker.system()), Sleeper.SYSTEM);
+    this.inboundMessages = new InboundMessages(settings.channels());
+  }
+
+  @Override
+  public String name() {
+    return PLATFORM;
+  }
+
+  @Override
+  public PlatformLimits limits() {
+    // Discord's create-message bucket is 5 per 5 s per channel; 50 requests/s globally.
+    return new PlatformLimits(MAX_MESSAGE, true, settings.editInterval(), 1.0, 5, 40);
+  }
+
+  @Override
+  public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
+    context.claimCredential(settings.token());
+    Heartbeat beat = context.heartbeat("gateway", MAX_SILENCE);
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    GatewayProtocol protocol = new GatewayProtocol(settings.token(), DiscordIntents.DEFAULT,
+        ThreadLocalRandom.current(), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    gateway = new DiscordGateway(http, protocol, () -> locate(context),
+        new DiscordGateway.Listener() {
+          @Override
+          public void ready(String id, String botName) {
+            if (id != null) {
+              botUserId = id;
+            }
+            context.reportState(PlatformState.CONNECTED, null);
+            ready.complete(null);
+          }
+
+          @Override
+          public void dispatch(String type, JsonNode data) {
+            if (!type.equals("MESSAGE_CREATE")) {
+              return;
+            }
+            Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
+            if (m.isPresent()) {
+              try {
+                inbound.accept(m.get());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+
+          @Override
+          public void reconnecting(String why) {
+            context.reportState(PlatformState.CONNECTING, why);
+          }
+
+          @Override
+          public void failed(String why) {
+            context.reportState(PlatformState.FAILED, why);
+            ready.completeExceptionally(new PlatformException(why, true, null));
+          }
+
+          @Override
+          public void progress() {
+            beat.beat();
+          }
+        }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofSeconds(1));
+    context.reportState(PlatformState.CONNECTING, "connecting to the Discord gateway");
+    context.spawn("gateway", gateway::run);
+    try {
+      ready.get(); // the gateway bounds connect and interrupts this when it overruns
+    } catch (ExecutionException e) {
+      throw (PlatformException) e.getCause();
+    }
+  }
+
+  /**
+   * GET /gateway/bot before each new session: the URL, and the session start limit, which is
+   * waited out rather than spent (Discord resets the token of a bot that identifies too often).
+   */
+  private URI locate(PlatformContext context) throws PlatformException, InterruptedException {
+    JsonNode bot = rest.call("GET", "GET /gateway/bot", "-", "/gateway/bot", null,
+        CALL_DEADLINE);
+    JsonNode limit = bot.path("session_start_limit");
+    if (limit.has("remaining") && limit.path("remaining").asInt() <= 0) {
+      Duration wait = Duration.ofMillis(limit.path("reset_after").asLong(60_000));
+      String why = "Discord's session start limit is used up; connecting again in "
+          + wait.toMinutes() + " min";
+      log.warn("discord: {}", why);
+      context.reportState(PlatformState.DEGRADED, why);
+      Sleeper.SYSTEM.sleep(wait);
+    }
+    return URI.create(bot.path("url").asString());
+  }
+
+  @Override
+  public void disconnect() {
+    DiscordGateway g = gateway;
+    if (g != null) {
+      g.close();
+    }
+    http.shutdownNow();
+  }
+
+  @Override
+  public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    ObjectNode body = JSON.createObjectNode().put("content", text);
+    body.putObject("allowed_mentions").putArray("parse"); // an agent's text pings nobody
+    try {
+      JsonNode sent = rest.call("POST", "POST /channels/{id}/messages", chat.chatId(),
+          "/channels/" + chat.chatId() + "/messages", body, CALL_DEADLINE);
+      return new MessageRef(chat, sent.path("id").asString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
+          e);
+    }
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) throws PlatformException {
+    ObjectNode body = JSON.createObjectNode().put("content", text);
+    String channel = message.chat().chatId();
+    try {
+      rest.call("PATCH", "PATCH /channels/{id}/messages/{id}", channel, "/channels/" + channel
+          + "/messages/" + message.messageId(), body, CALL_DEADLINE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
+          e);
+    }
+  }
+
+  @Override
+  public void typing(ChatRef chat) throws PlatformException {
+    try {
+      rest.call("POST", "POST /channels/{id}/typing", chat.chatId(), "/channels/"
+          + chat.chatId() + "/typing", null, Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

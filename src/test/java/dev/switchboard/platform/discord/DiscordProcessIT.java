@@ -1,0 +1,103 @@
+package dev.switchboard.platform.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.lifecycle.StateFile;
+import dev.switchboard.platform.discord.fake.FakeDiscordServer;
+import dev.switchboard.testing.StandInSupervisor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The built gateway with Discord against the fake Discord gateway and REST API. */
+class DiscordProcessIT {
+  private static final String TOKEN = "MTA5.process-test-token.abcdef";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private Path home;
+  private FakeDiscordServer discord;
+  private StandInSupervisor supervisor;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    home = dir.resolve("home");
+    Files.createDirectories(home);
+    discord = new FakeDiscordServer(TOKEN);
+    discord.heartbeatInterval(1000);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (supervisor != null) {
+      supervisor.close();
+    }
+    discord.close();
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("DISCORD_BOT_TOKEN", TOKEN);
+    env.put("DISCORD_API_BASE_URL", discord.apiBase().toString());
+    env.put("DISCORD_ALLOWED_USERS", "u-bob");
+    env.put("DISCORD_ADMIN_USERS", "u-ada");
+    env.put("SWITCHBOARD_ECHO_WORD_DELAY", "150ms");
+    env.put("SWITCHBOARD_BUSY_POLICY", "queue");
+    return env;
+  }
+
+  private void awaitConnected() {
+    await().atMost(WAIT).until(() -> discord.connected() && StateFile.read(home)
+        .map(s -> s.platforms().containsKey("discord")
+            && "connected".equals(s.platforms().get("discord").state())).orElse(false));
+  }
+
+  private boolean said(String channel, String text) {
+    return discord.sent(channel).stream().anyMatch(m -> m.content().contains(text));
+  }
+
+  @Test
+  void answersADmRidesOutADroppedGatewayMidReplyAndRestartsFromAChannel() throws Exception {
+    supervisor = new StandInSupervisor(home, env(), Duration.ofSeconds(1));
+    supervisor.current().awaitRunning();
+    awaitConnected();
+
+    discord.messageCreate("dm-bob", null, "u-bob", "bob", "hello there");
+    await().atMost(WAIT).until(() -> said("dm-bob", "hello there"));
+
+    // The gateway connection drops while a reply is streaming: the reply (sent over REST)
+    // completes once, and a message written during the outage is replayed and answered once.
+    discord.messageCreate("dm-bob", null, "u-bob", "bob",
+        "one two three four five six seven eight nine ten");
+    await().atMost(WAIT).until(() -> said("dm-bob", "one two"));
+    discord.dropConnection();
+    discord.messageCreate("dm-bob", null, "u-bob", "bob", "written during the outage");
+    await().atMost(WAIT).until(() -> said("dm-bob", "nine ten")
+        && said("dm-bob", "written during the outage"));
+    assertThat(discord.resumes()).isEqualTo(1);
+    assertThat(discord.sent("dm-bob").stream()
+        .filter(m -> m.content().contains("written during the outage"))).hasSize(1);
+    assertThat(discord.sent("dm-bob").stream()
+        .filter(m -> m.content().contains("one two three"))).hasSize(1);
+
+    // /restart from a guild channel by the admin (mentioning the bot): exit 75, a new process,
+    // "restarted" said in that same channel, once.
+    discord.messageCreate("c-ops", "g1", "u-ada", "ada", "<@" + FakeDiscordServer.BOT_ID
+        + "> /restart");
+    await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75)
+        && supervisor.children().size() == 2);
+    supervisor.children().getLast().awaitRunning();
+    await().atMost(WAIT).until(() -> said("c-ops", "Gateway restarted"));
+    assertThat(discord.sent("c-ops").stream()
+        .filter(m -> m.content().contains("Gateway restarted"))).hasSize(1);
+    assertThat(discord.identifies()).isEqualTo(2);
+    assertThat(supervisor.current().output()).doesNotContain(TOKEN);
+  }
+}
