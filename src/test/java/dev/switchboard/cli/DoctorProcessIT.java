@@ -203,4 +203,26 @@ class DoctorProcessIT {
           .doesNotContain("wrong-discord-token");
     }
   }
+
+  @Test
+  void theSlackBotTokenIsCheckedWithAuthTest() throws Exception {
+    String bot = "xoxb-1111-2222-doctorslack";
+    String app = "xapp-1-A1-3333-doctorslack";
+    try (var slack = new dev.switchboard.platform.slack.fake.FakeSlackServer(bot, app)) {
+      Map<String, String> base = new HashMap<>(env(Map.of()));
+      base.remove("TELEGRAM_BOT_TOKEN");
+      base.put("SLACK_API_BASE_URL", slack.apiBase());
+      base.put("SLACK_BOT_TOKEN", bot);
+      base.put("SLACK_APP_TOKEN", app);
+      Result ok = doctor(base);
+      assertThat(ok.output()).contains("ok    slack            the bot token works: switchboard"
+          + " (UBOT0001) in Fake Team").doesNotContain("doctorslack");
+      base.put("SLACK_BOT_TOKEN", "xoxb-1111-2222-wrongslack");
+      Result refused = doctor(base);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output()).contains("fail  slack            auth.test: invalid_auth")
+          .contains("fix: set platforms.slack.bot_token (or SLACK_BOT_TOKEN)")
+          .doesNotContain("wrongslack");
+    }
+  }
 }

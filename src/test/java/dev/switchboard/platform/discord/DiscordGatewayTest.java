@@ -165,4 +165,20 @@ class DiscordGatewayTest {
     assertThat(discord.connections()).isEqualTo(1);
     gateway = null;
   }
+
+  @Test
+  void aReconnectStormBacksOffExponentiallyWithJitter() {
+    discord.refuseConnections(true);
+    start(TOKEN); // backoff base 50 ms: waits of 25-50, 50-100, 100-200, 200-400, ... ms
+    await().atMost(WAIT).until(() -> discord.connections() >= 6);
+    List<Long> times = discord.connectTimes();
+    long fourth = times.get(4) - times.get(3);
+    long fifth = times.get(5) - times.get(4);
+    assertThat(Duration.ofNanos(fourth)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+    assertThat(Duration.ofNanos(fifth)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    discord.refuseConnections(false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty()
+        && events.stream().anyMatch(e -> e.startsWith("ready")));
+    assertThat(discord.identifies()).isEqualTo(1);
+  }
 }

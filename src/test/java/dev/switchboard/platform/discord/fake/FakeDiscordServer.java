@@ -204,6 +204,19 @@ public final class FakeDiscordServer implements AutoCloseable {
     current.session.disconnect();
   }
 
+  /** While on, every new connection is closed with 4000 right after Hello (a flapping edge). */
+  public void refuseConnections(boolean on) {
+    refusing = on;
+  }
+
+  private volatile boolean refusing;
+  private final List<Long> connectTimes = new CopyOnWriteArrayList<>();
+
+  /** When each connection was opened (System.nanoTime()). */
+  public List<Long> connectTimes() {
+    return List.copyOf(connectTimes);
+  }
+
   public void closeWith(int code, String reason) {
     current.session.close(code, reason, org.eclipse.jetty.websocket.api.Callback.NOOP);
   }
@@ -224,6 +237,11 @@ public final class FakeDiscordServer implements AutoCloseable {
       session = s;
       current = this;
       connections.incrementAndGet();
+      connectTimes.add(System.nanoTime());
+      if (refusing) {
+        s.close(4000, "Unknown error.", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        return;
+      }
       send("{\"op\":10,\"d\":{\"heartbeat_interval\":" + heartbeatIntervalMs.get() + "}}");
     }
 

@@ -1,0 +1,53 @@
+package dev.switchboard.platform.slack;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
+import java.time.Instant;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Which Events API payloads are for the bot: direct messages ({@code message} with
+ * {@code channel_type: im}) and mentions in channels ({@code app_mention}). Bots' messages,
+ * edits and other subtypes are not. A mention is answered in its thread (a new one under the
+ * mention when it was not in a thread), so a channel conversation stays in one place.
+ */
+final class InboundEvents {
+  Optional<InboundMessage> from(JsonNode payload, String botUserId, Instant now) {
+    if (!payload.path("type").asString("").equals("event_callback")) {
+      return Optional.empty();
+    }
+    JsonNode e = payload.path("event");
+    String type = e.path("type").asString("");
+    String user = e.path("user").asString("");
+    String channel = e.path("channel").asString("");
+    String ts = e.path("ts").asString("");
+    if (user.isEmpty() || channel.isEmpty() || ts.isEmpty() || e.has("bot_id")
+        || e.has("subtype") || user.equals(botUserId)) {
+      return Optional.empty();
+    }
+    String threadTs = e.path("thread_ts").asString(null);
+    String text = e.path("text").asString("");
+    boolean direct;
+    ChatRef chat;
+    if (type.equals("message") && e.path("channel_type").asString("").equals("im")) {
+      direct = true;
+      chat = new ChatRef(SlackAdapter.PLATFORM, channel, threadTs);
+    } else if (type.equals("app_mention")) {
+      direct = false;
+      chat = new ChatRef(SlackAdapter.PLATFORM, channel, threadTs != null ? threadTs : ts);
+      if (botUserId != null) {
+        text = text.replace("<@" + botUserId + ">", "");
+      }
+    } else {
+      return Optional.empty();
+    }
+    text = text.strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new InboundMessage(chat, ts, new Sender(user, null), text, !direct,
+        now));
+  }
+}

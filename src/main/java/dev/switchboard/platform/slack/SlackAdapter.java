@@ -1,0 +1,155 @@
+package dev.switchboard.platform.slack;
+
+import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.PlatformState;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Slack app: events in through Socket Mode ({@link SocketMode}), replies out through the Web
+ * API ({@code chat.postMessage}, {@code chat.update}) in mrkdwn, in the thread the message came
+ * from. No public URL is needed.
+ */
+final class SlackAdapter implements PlatformAdapter {
+  static final String PLATFORM = "slack";
+  /** Slack takes up to 40,000 characters but advises 4,000 for readability. */
+  static final int MAX_MESSAGE = 4000;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+
+  private final SlackSettings settings;
+  private final Clock clock;
+  private final HttpClient http;
+  private final SlackWebApi api;
+  private final InboundEvents events = new InboundEvents();
+  private volatile SocketMode socketMode;
+  private volatile String botUserId;
+
+  SlackAdapter(SlackSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    this.api = new SlackWebApi(http, settings.apiBaseUrl(), Sleeper.SYSTEM);
+  }
+
+  @Override
+  public String name() {
+    return PLATFORM;
+  }
+
+  @Override
+  public PlatformLimits limits() {
+    // chat.postMessage: about one message per second per channel, short bursts allowed.
+    return new PlatformLimits(MAX_MESSAGE, true, settings.editInterval(), 1.0, 3, 20);
+  }
+
+  @Override
+  public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
+    context.claimCredential(settings.botToken());
+    JsonNode me = api.call("auth.test", settings.botToken(), null, CALL_DEADLINE);
+    botUserId = me.path("user_id").asString();
+    Heartbeat beat = context.heartbeat("socket", SocketMode.PING_EVERY.multipliedBy(4));
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    socketMode = new SocketMode(http, api, settings.appToken(), new SocketMode.Listener() {
+      @Override
+      public void event(JsonNode payload) throws InterruptedException {
+        Optional<InboundMessage> m = events.from(payload, botUserId, clock.instant());
+        if (m.isPresent()) {
+          inbound.accept(m.get());
+        }
+      }
+
+      @Override
+      public void connected() {
+        beat.beat();
+        context.reportState(PlatformState.CONNECTED, null);
+        ready.complete(null);
+      }
+
+      @Override
+      public void reconnecting(String why) {
+        context.reportState(PlatformState.CONNECTING, why);
+      }
+
+      @Override
+      public void failed(String why) {
+        context.reportState(PlatformState.FAILED, why);
+        ready.completeExceptionally(new PlatformException(why, true, null));
+      }
+
+      @Override
+      public void progress() {
+        beat.beat();
+      }
+    }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofSeconds(1));
+    context.reportState(PlatformState.CONNECTING, "opening a Socket Mode connection");
+    context.spawn("socket-mode", socketMode::run);
+    try {
+      ready.get();
+    } catch (ExecutionException e) {
+      throw (PlatformException) e.getCause();
+    }
+  }
+
+  @Override
+  public void disconnect() {
+    SocketMode s = socketMode;
+    if (s != null) {
+      s.close();
+    }
+    http.shutdownNow();
+  }
+
+  @Override
+  public List<String> render(String markdown) {
+    String text = Mrkdwn.from(markdown);
+    return text.length() <= MAX_MESSAGE ? List.of(text) : List.of();
+  }
+
+  @Override
+  public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    ObjectNode body = JSON.createObjectNode().put("channel", chat.chatId()).put("text", text)
+        .put("unfurl_links", false);
+    if (chat.threadId() != null) {
+      body.put("thread_ts", chat.threadId());
+    }
+    JsonNode sent = call("chat.postMessage", body);
+    return new MessageRef(chat, sent.path("ts").asString());
+  }
+
+  @Override
+  public void edit(MessageRef message, String text) throws PlatformException {
+    call("chat.update", JSON.createObjectNode().put("channel", message.chat().chatId())
+        .put("ts", message.messageId()).put("text", text));
+  }
+
+  private JsonNode call(String method, ObjectNode body) throws PlatformException {
+    try {
+      return api.call(method, settings.botToken(), body, CALL_DEADLINE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
+          e);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package dev.switchboard.platform.slack;
+
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.platform.PlatformException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Slack Socket Mode for one app: {@code apps.connections.open} with the app-level token gives a
+ * WebSocket URL; Slack says hello, then sends envelopes, each acknowledged by its
+ * {@code envelope_id} only after the listener has taken the event (journaled it), so an event
+ * the gateway did not keep is sent again by Slack. A {@code disconnect} envelope (Slack
+ * refreshes connections every few hours, with a warning first) opens the next connection before
+ * the old one is closed; since both may deliver for a moment, and Slack redelivers what was not
+ * acknowledged, events are deduplicated by {@code event_id}.
+ */
+final class SocketMode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SocketMode.class);
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+  static final Duration PING_EVERY = Duration.ofSeconds(20);
+
+  /** What Socket Mode tells its owner. */
+  interface Listener {
+    /** One event_callback payload; return once it is kept (it is acknowledged after). */
+    void event(JsonNode payload) throws InterruptedException;
+
+    void connected();
+
+    void reconnecting(String why);
+
+    /** Slack refused us for good (a bad token, Socket Mode turned off). */
+    void failed(String why);
+
+    default void progress() {}
+  }
+
+  private final HttpClient http;
+  private final SlackWebApi api;
+  private final String appToken;
+  private final Listener listener;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+  private final Duration backoffBase;
+  private final Set<String> seen = Collections.newSetFromMap(
+      Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 2000;
+        }
+      }));
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile boolean closing;
+  private volatile Thread loop;
+  private volatile Connection current;
+
+  SocketMode(HttpClient http, SlackWebApi api, String appToken, Listener listener,
+      Sleeper sleeper, RandomGenerator random, Duration backoffBase) {
+    this.http = http;
+    this.api = api;
+    this.appToken = appToken;
+    this.listener = listener;
+    this.sleeper = sleeper;
+    this.random = random;
+    this.backoffBase = backoffBase;
+  }
+
+  /** The connection loop, until {@link #close} or a refusal; on the caller's thread. */
+  void run() {
+    loop = Thread.currentThread();
+    try {
+      current = connect();
+      while (current != null && !closing) {
+        String end = awaitEnd(current);
+        if (closing) {
+          return;
+        }
+        Connection old = current;
+        if (end.startsWith("refresh")) {
+          // Slack asked for a new connection: open it first, then let the old one go.
+          current = connect();
+          old.close(1000, "refreshed");
+        } else {
+          listener.reconnecting(end);
+          current = connect();
+        }
+      }
+    } catch (InterruptedException e) {
+      // close() interrupts a wait
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.warn("slack: socket mode loop ended: {}", e.getCause().toString());
+    } finally {
+      Connection c = current;
+      if (c != null) {
+        c.close(1000, "shutting down");
+      }
+      stopped.complete(null);
+    }
+  }
+
+  /**
+   * Waits for the connection to end, pinging it meanwhile: a connection that stops answering
+   * pings is dead even if no close ever arrives, and the pongs are the adapter's progress.
+   */
+  private String awaitEnd(Connection c) throws InterruptedException,
+      java.util.concurrent.ExecutionException {
+    while (true) {
+      try {
+        return c.ended.get(PING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() - c.lastPong > PING_EVERY.multipliedBy(3).toNanos()) {
+          c.close(4000, "no pong");
+          return "no answer to pings for " + PING_EVERY.multipliedBy(3).toSeconds() + " s";
+        }
+        c.ping();
+      }
+    }
+  }
+
+  /** A connection that has said hello; null when Slack refused us for good or we close. */
+  private Connection connect() throws InterruptedException {
+    for (int failures = 0; !closing; failures++) {
+      if (failures > 0) {
+        long cap = Math.min(MAX_BACKOFF.toMillis(),
+            backoffBase.toMillis() << Math.min(failures - 1, 16));
+        sleeper.sleep(Duration.ofMillis(random.nextLong(cap / 2, cap + 1)));
+      }
+      URI url;
+      try {
+        url = URI.create(api.call("apps.connections.open", appToken, null,
+            Duration.ofSeconds(30)).path("url").asString());
+      } catch (PlatformException e) {
+        if (e.kind() == PlatformException.Kind.FATAL) {
+          String why = "Slack refused the app-level token (" + e.getMessage() + ")";
+          log.error("slack: {}", why);
+          listener.failed(why);
+          return null;
+        }
+        log.warn("slack: cannot open a Socket Mode connection: {}", e.getMessage());
+        continue;
+      }
+      Connection c = new Connection();
+      try {
+        c.socket = http.newWebSocketBuilder().connectTimeout(HELLO_TIMEOUT).buildAsync(url, c)
+            .get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        listener.connected();
+        return c;
+      } catch (java.util.concurrent.ExecutionException
+          | java.util.concurrent.TimeoutException e) {
+        log.warn("slack: Socket Mode connection failed: {}", e.getClass().getSimpleName());
+        c.close(1000, "no hello");
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    Connection c = current;
+    if (c != null) {
+      c.close(1000, "shutting down");
+      c.ended.complete("closed");
+    }
+    Thread running = loop;
+    if (running != null) {
+      running.interrupt();
+      try {
+        stopped.get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("slack: the Socket Mode loop did not end within 5 s");
+      }
+    }
+  }
+
+  /** One WebSocket connection. */
+  private final class Connection implements WebSocket.Listener {
+    final CompletableFuture<Void> hello = new CompletableFuture<>();
+    /** Completes with "refresh ..." when Slack asks for a new connection, else why it ended. */
+    final CompletableFuture<String> ended = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+    volatile WebSocket socket;
+    volatile long lastPong = System.nanoTime();
+
+    void ping() {
+      WebSocket ws = socket;
+      if (ws == null || ws.isOutputClosed()) {
+        return;
+      }
+      CompletableFuture<WebSocket> next = new CompletableFuture<>();
+      CompletableFuture<WebSocket> previous;
+      synchronized (this) {
+        previous = sending;
+        sending = next;
+      }
+      previous.whenComplete((x, e) -> {
+        try {
+          ws.sendPing(java.nio.ByteBuffer.allocate(0)).whenComplete((r, f) -> next.complete(r));
+        } catch (RuntimeException f) {
+          next.complete(null);
+        }
+      });
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+      lastPong = System.nanoTime();
+      listener.progress();
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+      lastPong = System.nanoTime(); // Slack's own pings say the same
+      listener.progress();
+      webSocket.request(1);
+      return null;
+    }
+
+    void close(int code, String reason) {
+      WebSocket ws = socket;
+      if (ws != null && !ws.isOutputClosed()) {
+        ws.sendClose(code, reason).orTimeout(2, TimeUnit.SECONDS)
+            .whenComplete((x, e) -> ws.abort());
+      }
+    }
+
+    /** One send at a time, outside any lock, as the JDK requires. */
+    private void send(String text) {
+      CompletableFuture<WebSocket> next = new CompletableFuture<>();
+      CompletableFuture<WebSocket> previous;
+      synchronized (this) {
+        previous = sending;
+        sending = next;
+      }
+      WebSocket ws = socket;
+      previous.whenComplete((x, e) -> {
+        try {
+          ws.sendText(text, true).whenComplete((r, f) -> {
+            if (f != null) {
+              next.completeExceptionally(f);
+            } else {
+              next.complete(r);
+            }
+          });
+        } catch (RuntimeException f) {
+          next.completeExceptionally(f);
+        }
+      });
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      socket = webSocket;
+      webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        String text = partial.toString();
+        partial.setLength(0);
+        listener.progress();
+        try {
+          handle(JSON.readTree(text));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null; // not acknowledged: Slack sends it again to the next process
+        } catch (RuntimeException e) {
+          log.warn("slack: unreadable Socket Mode message skipped: {}", e.getClass()
+              .getSimpleName());
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    private void handle(JsonNode m) throws InterruptedException {
+      String type = m.path("type").asString("");
+      switch (type) {
+        case "hello" -> hello.complete(null);
+        case "disconnect" -> {
+          String reason = m.path("reason").asString("");
+          if (reason.equals("link_disabled")) {
+            listener.failed("Slack disabled Socket Mode for this app (link_disabled)");
+            closing = true;
+            ended.complete("link disabled");
+          } else {
+            ended.complete("refresh (" + reason + ")");
+          }
+        }
+        default -> {
+          String envelope = m.path("envelope_id").asString(null);
+          if (envelope == null) {
+            return;
+          }
+          JsonNode payload = m.path("payload");
+          String eventId = payload.path("event_id").asString(envelope);
+          if (type.equals("events_api") && !seen.contains(eventId)) {
+            listener.event(payload);
+            seen.add(eventId);
+          }
+          send("{\"envelope_id\":" + JSON.writeValueAsString(envelope) + "}");
+        }
+      }
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      ended.complete("the Socket Mode connection closed (" + statusCode + ")");
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      hello.completeExceptionally(error);
+      ended.complete("the Socket Mode connection broke: " + error.getClass().getSimpleName());
+    }
+  }
+}
