@@ -41,6 +41,7 @@ final class DiscordAdapter implements PlatformAdapter {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
   /** The gateway ACKs a heartbeat every ~41 s; a reconnect may back off up to 60 s. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
+  private static final Duration READY_WAIT = Duration.ofSeconds(10);
 
   private final DiscordSettings settings;
   private final String version;
@@ -80,7 +81,13 @@ final class DiscordAdapter implements PlatformAdapter {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     GatewayProtocol protocol = new GatewayProtocol(settings.token(), DiscordIntents.DEFAULT,
         ThreadLocalRandom.current(), Duration.ofSeconds(1), Duration.ofSeconds(5));
-    gateway = new DiscordGateway(http, protocol, () -> locate(context),
+    // Asked here, so a refused token fails the connect at once; later sessions ask again.
+    java.util.concurrent.atomic.AtomicReference<URI> first =
+        new java.util.concurrent.atomic.AtomicReference<>(locate(context));
+    gateway = new DiscordGateway(http, protocol, () -> {
+      URI url = first.getAndSet(null);
+      return url != null ? url : locate(context);
+    },
         new DiscordGateway.Listener() {
           @Override
           public void ready(String id, String botName) {
@@ -125,9 +132,13 @@ final class DiscordAdapter implements PlatformAdapter {
     context.reportState(PlatformState.CONNECTING, "connecting to the Discord gateway");
     context.spawn("gateway", gateway::run);
     try {
-      ready.get(); // the gateway bounds connect and interrupts this when it overruns
+      // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on
+      // retrying (with backoff) after connect returns, and the state says "connecting".
+      ready.get(READY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw (PlatformException) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("discord: not connected after {} s; still trying", READY_WAIT.toSeconds());
     }
   }
 

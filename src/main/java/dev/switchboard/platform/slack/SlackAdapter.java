@@ -105,9 +105,13 @@ final class SlackAdapter implements PlatformAdapter {
     context.reportState(PlatformState.CONNECTING, "opening a Socket Mode connection");
     context.spawn("socket-mode", socketMode::run);
     try {
-      ready.get();
+      // Connected in a moment as a rule; otherwise the loop goes on retrying after connect
+      // returns, and the state says "connecting".
+      ready.get(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw (PlatformException) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      context.reportState(PlatformState.CONNECTING, "no Socket Mode connection yet; retrying");
     }
   }
 

@@ -100,4 +100,38 @@ class DiscordProcessIT {
     assertThat(discord.identifies()).isEqualTo(2);
     assertThat(supervisor.current().output()).doesNotContain(TOKEN);
   }
+
+  @Test
+  void aReconnectStormIsThrottledAndAWrongTokenIsAFailedPlatformWithTheReason()
+      throws Exception {
+    // The gateway closes every connection right after Hello: the reconnects back off.
+    discord.refuseConnections(true);
+    supervisor = new StandInSupervisor(home, env(), Duration.ofSeconds(1));
+    supervisor.current().awaitRunning();
+    await().atMost(WAIT).until(() -> discord.connections() >= 3);
+    java.util.List<Long> times = discord.connectTimes();
+    assertThat(Duration.ofNanos(times.get(2) - times.get(1)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1000)); // second wait: 1 to 2 s
+    discord.refuseConnections(false);
+    awaitConnected();
+    assertThat(discord.connections()).isLessThanOrEqualTo(8);
+    supervisor.close();
+    supervisor = null;
+
+    // A token Discord refuses: the platform is failed with the reason, not retried, /health 503.
+    Map<String, String> wrong = env();
+    wrong.put("DISCORD_BOT_TOKEN", "MTA5.refused-token.abcdef");
+    int before = discord.connections();
+    supervisor = new StandInSupervisor(home, wrong, Duration.ofSeconds(1));
+    supervisor.current().awaitRunning();
+    await().atMost(WAIT).until(() -> StateFile.read(home).map(s -> s.platforms()
+        .containsKey("discord") && "failed".equals(s.platforms().get("discord").state()))
+        .orElse(false));
+    String error = StateFile.read(home).orElseThrow().platforms().get("discord").lastError();
+    assertThat(error).contains("401").doesNotContain("refused-token");
+    assertThat(supervisor.current().get("/health").status()).isEqualTo(503);
+    assertThat(discord.connections()).as("no gateway connection with a refused token")
+        .isEqualTo(before);
+    assertThat(supervisor.current().output()).doesNotContain("refused-token");
+  }
 }
