@@ -120,9 +120,16 @@ final class SocketMode implements AutoCloseable {
   private String awaitEnd(Connection c) throws InterruptedException,
       java.util.concurrent.ExecutionException {
     while (true) {
+      long untilRefresh = c.refreshAt == 0 ? Long.MAX_VALUE : c.refreshAt - System.nanoTime();
+      if (untilRefresh <= 0) {
+        return "refresh (the connection's lifetime is almost up)";
+      }
       try {
-        return c.ended.get(PING_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return c.ended.get(Math.min(PING_EVERY.toNanos(), untilRefresh), TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
+        if (c.refreshAt != 0 && System.nanoTime() >= c.refreshAt) {
+          continue;
+        }
         if (System.nanoTime() - c.lastPong > PING_EVERY.multipliedBy(3).toNanos()) {
           c.close(4000, "no pong");
           return "no answer to pings for " + PING_EVERY.multipliedBy(3).toSeconds() + " s";
@@ -198,6 +205,8 @@ final class SocketMode implements AutoCloseable {
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
     volatile WebSocket socket;
     volatile long lastPong = System.nanoTime();
+    /** When to open the next connection: before Slack ends this one (0: not known). */
+    volatile long refreshAt;
 
     void ping() {
       WebSocket ws = socket;
@@ -297,7 +306,14 @@ final class SocketMode implements AutoCloseable {
     private void handle(JsonNode m) throws InterruptedException {
       String type = m.path("type").asString("");
       switch (type) {
-        case "hello" -> hello.complete(null);
+        case "hello" -> {
+          // Slack says how long it keeps a connection; move on at 90% of that, before it ends.
+          long seconds = m.path("debug_info").path("approximate_connection_time").asLong(0);
+          if (seconds > 0) {
+            refreshAt = System.nanoTime() + seconds * 900_000_000L;
+          }
+          hello.complete(null);
+        }
         case "disconnect" -> {
           String reason = m.path("reason").asString("");
           if (reason.equals("link_disabled")) {

@@ -72,6 +72,20 @@ class DiscordProcessIT {
     discord.messageCreate("dm-bob", null, "u-bob", "bob", "hello there");
     await().atMost(WAIT).until(() -> said("dm-bob", "hello there"));
 
+    // An unknown user's DM gets a pairing code, as on Telegram; approved, she is answered.
+    discord.messageCreate("dm-eve", null, "u-eve", "eve", "let me in");
+    await().atMost(WAIT).until(() -> said("dm-eve", "switchboard pairing approve discord "));
+    java.util.regex.Matcher code = java.util.regex.Pattern.compile(
+        "switchboard pairing approve discord (\\S+)").matcher(discord.sent("dm-eve").getFirst()
+        .content());
+    assertThat(code.find()).isTrue();
+    dev.switchboard.testing.ChildGateway.Result approved = dev.switchboard.testing.ChildGateway
+        .cli(Map.of(), "pairing", "approve", "discord", code.group(1), "--home",
+            home.toString());
+    assertThat(approved.exitCode()).as(approved.output()).isZero();
+    discord.messageCreate("dm-eve", null, "u-eve", "eve", "thanks for letting me in");
+    await().atMost(WAIT).until(() -> said("dm-eve", "thanks for letting me in"));
+
     // The gateway connection drops while a reply is streaming: the reply (sent over REST)
     // completes once, and a message written during the outage is replayed and answered once.
     discord.messageCreate("dm-bob", null, "u-bob", "bob",

@@ -142,4 +142,18 @@ class SlackAdapterTest {
         .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.getMessage())
             .contains("refused the app-level token").doesNotContain("wrong"));
   }
+
+  @Test
+  void theConnectionIsReplacedBeforeItsAnnouncedLifetimeEnds() throws Exception {
+    slack.connectionLifetime(2); // refreshed at 90%: after 1.8 s, with no disconnect envelope
+    connect(BOT, APP);
+    long t0 = System.nanoTime();
+    await().atMost(WAIT).until(() -> slack.connectionsOpened() == 2
+        && slack.openConnections() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+    slack.connectionLifetime(18060);
+    String env = slack.directMessage("U1", "D1", "still here");
+    await().atMost(WAIT).until(() -> slack.acked(env));
+    assertThat(inbound).extracting(InboundMessage::text).containsExactly("still here");
+  }
 }

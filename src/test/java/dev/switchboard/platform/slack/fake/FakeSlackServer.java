@@ -97,6 +97,13 @@ public final class FakeSlackServer implements AutoCloseable {
     return rateLimited.get();
   }
 
+  private volatile int connectionSeconds = 18060;
+
+  /** The approximate_connection_time the next hellos announce, in seconds. */
+  public void connectionLifetime(int seconds) {
+    connectionSeconds = seconds;
+  }
+
   /** The next {@code n} Web API calls get 429 with Retry-After: 1. */
   public void rateLimitNext(int n) {
     forced429.set(n);
@@ -196,7 +203,8 @@ public final class FakeSlackServer implements AutoCloseable {
       connectionsOpened.incrementAndGet();
       mostOpen.accumulateAndGet(openConnections(), Math::max);
       send("{\"type\":\"hello\",\"num_connections\":" + openConnections()
-          + ",\"debug_info\":{\"host\":\"fake-slack\",\"approximate_connection_time\":18060},"
+          + ",\"debug_info\":{\"host\":\"fake-slack\",\"approximate_connection_time\":"
+          + connectionSeconds + "},"
           + "\"connection_info\":{\"app_id\":\"A1\"}}");
       // Slack sends again what was never acknowledged.
       new ArrayList<>(unacked.values()).forEach(e -> {
