@@ -42,6 +42,7 @@ final class DiscordAdapter implements PlatformAdapter {
   /** The gateway ACKs a heartbeat every ~41 s; a reconnect may back off up to 60 s. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
   private static final Duration READY_WAIT = Duration.ofSeconds(10);
+  static final String SESSION_CURSOR = "discord.session";
 
   private final DiscordSettings settings;
   private final String version;
@@ -81,6 +82,9 @@ final class DiscordAdapter implements PlatformAdapter {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     GatewayProtocol protocol = new GatewayProtocol(settings.token(), DiscordIntents.DEFAULT,
         ThreadLocalRandom.current(), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    // The previous process's session, if it is still young enough: Discord replays to a
+    // resume what arrived while no process was connected.
+    context.loadCursor(SESSION_CURSOR).ifPresent(protocol::restore);
     // Asked here, so a refused token fails the connect at once; later sessions ask again.
     java.util.concurrent.atomic.AtomicReference<URI> first =
         new java.util.concurrent.atomic.AtomicReference<>(locate(context));
@@ -99,27 +103,35 @@ final class DiscordAdapter implements PlatformAdapter {
           }
 
           @Override
-          public void dispatch(String type, JsonNode data) {
+          public boolean dispatch(String type, JsonNode data) {
             if (!type.equals("MESSAGE_CREATE")) {
-              return;
+              return true;
             }
             Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
             if (m.isPresent()) {
               try {
                 inbound.accept(m.get());
               } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return false; // stopping: not journaled, so the next process resumes for it
               }
             }
+            return true;
+          }
+
+          @Override
+          public void sequence(Optional<String> saved) {
+            saved.ifPresent(s -> context.saveCursor(SESSION_CURSOR, s));
           }
 
           @Override
           public void reconnecting(String why) {
+            beat.beat(); // the loop is working on it; the watchdog must not take it for stuck
             context.reportState(PlatformState.CONNECTING, why);
           }
 
           @Override
           public void failed(String why) {
+            beat.retire(); // no loop runs any more
             context.reportState(PlatformState.FAILED, why);
             ready.completeExceptionally(new PlatformException(why, true, null));
           }

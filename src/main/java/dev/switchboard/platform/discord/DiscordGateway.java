@@ -30,13 +30,18 @@ import tools.jackson.databind.JsonNode;
 final class DiscordGateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DiscordGateway.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   /** What the gateway tells its owner. */
   interface Listener {
     void ready(String botUserId, String botName);
 
-    void dispatch(String type, JsonNode data);
+    /** One dispatch; false when it was not taken (it is then replayed by a resume). */
+    boolean dispatch(String type, JsonNode data);
+
+    /** The session to resume after a restart, after every dispatch taken; may be empty. */
+    default void sequence(java.util.Optional<String> saved) {}
 
     /** The connection is down and being re-established; {@code why} is for the status. */
     void reconnecting(String why);
@@ -130,13 +135,16 @@ final class DiscordGateway implements AutoCloseable {
     return Duration.ofMillis(random.nextLong(cap / 2, cap + 1));
   }
 
-  /** Closes the connection with 1000 (ending the session) and waits for the loop to end. */
+  /**
+   * Closes the connection (with a code that keeps the session, so the next process can resume
+   * it and get what arrived in between) and waits for the loop to end.
+   */
   @Override
   public void close() {
     closing = true;
     Connection c = current;
     if (c != null) {
-      c.closeSocket(1000, "shutting down");
+      c.closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "restarting or stopping");
     }
     Thread running = loop;
     if (running != null) {
@@ -156,8 +164,22 @@ final class DiscordGateway implements AutoCloseable {
     private final CompletableFuture<GatewayProtocol.Action> end = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
-    private WebSocket socket;
-    private Thread heartbeats;
+    private volatile CompletableFuture<WebSocket> opening;
+    private volatile WebSocket socket;
+    private volatile Thread heartbeats;
+
+    /** A handshake we stopped waiting for may still finish: its socket is aborted then. */
+    private void abandonOpening() {
+      CompletableFuture<WebSocket> f = opening;
+      if (f != null) {
+        f.thenAccept(WebSocket::abort);
+      }
+    }
+
+    /** Callbacks of a connection that was replaced must not touch the new one's state. */
+    private boolean stale() {
+      return current != this;
+    }
     private volatile boolean ready;
 
     boolean wasReady() {
@@ -189,18 +211,31 @@ final class DiscordGateway implements AutoCloseable {
           }
         }
         URI url = URI.create(base.toString().replaceAll("/+$", "") + "/?v=10&encoding=json");
-        socket = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .buildAsync(url, this).get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        opening = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+            .buildAsync(url, this);
+        socket = opening.get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
+        abandonOpening();
         throw e;
       } catch (Exception e) {
+        abandonOpening();
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
             GatewayProtocol.CLOSE_KEEP_SESSION, "cannot connect to the gateway: "
                 + cause.getClass().getSimpleName());
       }
       try {
-        return end.get();
+        try {
+          return end.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (heartbeats == null) { // no Hello: nothing would ever notice this connection died
+            closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "no hello");
+            return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
+                GatewayProtocol.CLOSE_KEEP_SESSION, "no Hello within "
+                    + HELLO_TIMEOUT.toSeconds() + " s");
+          }
+          return end.get(); // heartbeats now watch it
+        }
       } catch (java.util.concurrent.ExecutionException e) {
         return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
             GatewayProtocol.CLOSE_KEEP_SESSION, "gateway error: " + e.getCause());
@@ -226,8 +261,24 @@ final class DiscordGateway implements AutoCloseable {
             log.info("discord: session resumed");
             listener.ready(null, null);
           }
-          case GatewayProtocol.Action.Deliver(String type, JsonNode data) ->
-              listener.dispatch(type, data);
+          case GatewayProtocol.Action.Deliver(String type, JsonNode data, long seq) -> {
+            // Not taken (a stop interrupted it, the journal failed): the sequence stays where
+            // it was and the connection is dropped, so a resume replays this dispatch.
+            if (!listener.dispatch(type, data)) {
+              log.warn("discord: a {} was not taken; resuming to have it again", type);
+              closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "redeliver");
+              end.complete(new GatewayProtocol.Action.Reconnect(true, Duration.ZERO,
+                  GatewayProtocol.CLOSE_KEEP_SESSION, "a dispatch was not taken"));
+              return;
+            }
+            lock.lock();
+            try {
+              protocol.delivered(seq);
+            } finally {
+              lock.unlock();
+            }
+            listener.sequence(protocol.saved());
+          }
           case GatewayProtocol.Action.Reconnect r -> {
             closeSocket(r.closeCode(), "reconnecting");
             end.complete(r);
@@ -320,7 +371,9 @@ final class DiscordGateway implements AutoCloseable {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
-      if (last) {
+      if (last && stale()) {
+        partial.setLength(0);
+      } else if (last) {
         listener.progress();
         String text = partial.toString();
         partial.setLength(0);
@@ -331,7 +384,16 @@ final class DiscordGateway implements AutoCloseable {
         } finally {
           lock.unlock();
         }
-        perform(actions);
+        try {
+          perform(actions);
+        } catch (RuntimeException e) {
+          // Thrown into the JDK it would end the connection silently; resume instead, which
+          // replays whatever was not delivered.
+          log.warn("discord: handling a gateway payload failed: {}", e.toString());
+          closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "error");
+          end.complete(new GatewayProtocol.Action.Reconnect(true, Duration.ZERO,
+              GatewayProtocol.CLOSE_KEEP_SESSION, "handling a payload failed"));
+        }
       }
       webSocket.request(1);
       return null;
@@ -345,6 +407,9 @@ final class DiscordGateway implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      if (stale()) {
+        return null;
+      }
       GatewayProtocol.Action next;
       lock.lock();
       try {

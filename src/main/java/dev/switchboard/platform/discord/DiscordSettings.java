@@ -65,4 +65,10 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
     }
     return new DiscordSettings(token, base, Set.copyOf(c.get(CHANNELS)), c.get(EDIT_INTERVAL));
   }
+
+  /** Without the tokens: a record's own toString would print them. */
+  @Override
+  public String toString() {
+    return "DiscordSettings[token=<secret>, apiBaseUrl=" + apiBaseUrl + ", channels=" + channels + ", editInterval=" + editInterval + "]";
+  }
 }

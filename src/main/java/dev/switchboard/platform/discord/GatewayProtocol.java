@@ -46,7 +46,13 @@ final class GatewayProtocol {
 
   /** What the owner must do. */
   sealed interface Action {
-    record Send(String payload) implements Action {}
+    record Send(String payload) implements Action {
+      /** Identify and Resume carry the token: never printed. */
+      @Override
+      public String toString() {
+        return "Send[" + payload.length() + " chars]";
+      }
+    }
 
     /** Heartbeat every {@code interval}, the first after {@code first}. */
     record StartHeartbeats(Duration first, Duration interval) implements Action {}
@@ -55,8 +61,11 @@ final class GatewayProtocol {
 
     record Resumed() implements Action {}
 
-    /** A dispatch for the adapter (t and d). */
-    record Deliver(String type, JsonNode data) implements Action {}
+    /**
+     * A dispatch for the adapter (t and d). Its sequence number counts only once the owner
+     * says it was {@link GatewayProtocol#delivered delivered}: a resume then replays it if not.
+     */
+    record Deliver(String type, JsonNode data, long seq) implements Action {}
 
     /**
      * Close this connection (if open) with {@code closeCode} and connect again after
@@ -123,8 +132,12 @@ final class GatewayProtocol {
       return List.of(new Action.Reconnect(canResume(), Duration.ZERO, CLOSE_KEEP_SESSION,
           "unreadable gateway payload"));
     }
-    if (p.hasNonNull("s")) {
-      seq = p.get("s").asLong();
+    // A dispatch's number is committed by delivered(), after the adapter took it; READY's
+    // and RESUMED's here, as nothing else has to happen to them.
+    Long number = p.hasNonNull("s") ? p.get("s").asLong() : null;
+    String t = p.path("t").asString("");
+    if (number != null && (t.equals("READY") || t.equals("RESUMED"))) {
+      seq = number;
     }
     return switch (p.path("op").asInt(-1)) {
       case HELLO -> hello(p.path("d"));
@@ -136,7 +149,7 @@ final class GatewayProtocol {
       case RECONNECT -> List.of(new Action.Reconnect(canResume(), Duration.ZERO,
           CLOSE_KEEP_SESSION, "the gateway asked us to reconnect (op 7)"));
       case INVALID_SESSION -> invalidSession(p.path("d").asBoolean(false));
-      case DISPATCH -> dispatch(p.path("t").asString(""), p.path("d"));
+      case DISPATCH -> dispatch(t, p.path("d"), number == null ? -1 : number);
       default -> List.of();
     };
   }
@@ -161,7 +174,7 @@ final class GatewayProtocol {
         "the gateway invalidated the session (op 9, resumable: " + resumable + ")"));
   }
 
-  private List<Action> dispatch(String type, JsonNode d) {
+  private List<Action> dispatch(String type, JsonNode d, long number) {
     switch (type) {
       case "READY" -> {
         sessionId = d.path("session_id").asString(null);
@@ -175,8 +188,47 @@ final class GatewayProtocol {
         return List.of(new Action.Resumed());
       }
       default -> {
-        return List.of(new Action.Deliver(type, d));
+        return List.of(new Action.Deliver(type, d, number));
       }
+    }
+  }
+
+  /** The adapter took dispatch {@code number}: heartbeats and resumes now count from it. */
+  void delivered(long number) {
+    if (number >= 0 && (seq == null || number > seq)) {
+      seq = number;
+    }
+  }
+
+  /** The session to resume, as {@link #restore} takes it back; empty with none. */
+  java.util.Optional<String> saved() {
+    if (!canResume()) {
+      return java.util.Optional.empty();
+    }
+    ObjectNode n = JSON.createObjectNode().put("session_id", sessionId)
+        .put("resume_gateway_url", resumeUrl.toString());
+    if (seq != null) {
+      n.put("seq", seq);
+    }
+    return java.util.Optional.of(n.toString());
+  }
+
+  /**
+   * Takes back a session saved by an earlier process, so the first connection resumes it and
+   * Discord replays what arrived in between (a stale one gets op 9 and a fresh identify).
+   */
+  void restore(String saved) {
+    try {
+      JsonNode n = JSON.readTree(saved);
+      String id = n.path("session_id").asString(null);
+      String url = n.path("resume_gateway_url").asString(null);
+      if (id != null && url != null) {
+        sessionId = id;
+        resumeUrl = URI.create(url);
+        seq = n.hasNonNull("seq") ? n.get("seq").asLong() : null;
+      }
+    } catch (RuntimeException e) {
+      // an unreadable cursor: identify anew
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * whole of JDA.
  */
 final class RateLimits {
+  private static final long PROBE_WAIT = 1_000_000_000L;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, String> bucketOfRoute = new HashMap<>();
@@ -26,7 +27,7 @@ final class RateLimits {
 
   private static final class Bucket {
     int remaining = 1;
-    long resetAt;
+    long resetAt = Long.MIN_VALUE / 2;
   }
 
   RateLimits(Ticker ticker) {
@@ -51,7 +52,10 @@ final class RateLimits {
       Bucket b = buckets.get(key(route, major));
       if (b != null) {
         if (now >= b.resetAt && b.remaining <= 0) {
-          b.remaining = 1; // the window passed; the next answer says the real count
+          // The window passed: one request probes it, the rest wait for its answer (or a
+          // second at most) instead of all rushing in.
+          b.remaining = 1;
+          b.resetAt = now + PROBE_WAIT;
         }
         if (b.remaining <= 0) {
           wait = Math.max(wait, b.resetAt - now);
@@ -80,8 +84,13 @@ final class RateLimits {
         return;
       }
       Bucket b = buckets.computeIfAbsent(key(route, major), k -> new Bucket());
-      b.remaining = Integer.parseInt(remaining.strip());
-      b.resetAt = ticker.nanos() + seconds(resetAfter);
+      int left = Integer.parseInt(remaining.strip());
+      long resetAt = ticker.nanos() + seconds(resetAfter);
+      // Within the same window, requests still in flight have taken slots the answer does
+      // not know of, and answers may come out of order: never raise the count there.
+      boolean sameWindow = Math.abs(resetAt - b.resetAt) < 1_000_000_000L;
+      b.remaining = sameWindow ? Math.min(b.remaining, left) : left;
+      b.resetAt = resetAt;
     } catch (NumberFormatException e) {
       // a header we cannot read tells us nothing; the next 429 will
     } finally {

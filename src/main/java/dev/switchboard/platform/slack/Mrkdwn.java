@@ -44,4 +44,34 @@ final class Mrkdwn {
   private static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
+
+  /**
+   * The reply as messages of at most {@code max} characters each, every one converted (and so
+   * escaped) on its own: split between paragraphs, else lines, else anywhere, before
+   * converting, since escaping makes text longer.
+   */
+  static java.util.List<String> messages(String markdown, int max) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    String rest = markdown;
+    while (!rest.isEmpty()) {
+      int take = Math.min(rest.length(), max / 2); // room for escapes to grow the text
+      if (take < rest.length()) {
+        int cut = Math.max(rest.lastIndexOf("\n\n", take), rest.lastIndexOf('\n', take));
+        take = cut > take / 2 ? cut : take;
+        if (Character.isHighSurrogate(rest.charAt(take - 1))) {
+          take--;
+        }
+      }
+      String part = from(rest.substring(0, take).strip());
+      while (part.length() > max) { // only text made almost entirely of & < >
+        out.add(part.substring(0, max));
+        part = part.substring(max);
+      }
+      if (!part.isEmpty()) {
+        out.add(part);
+      }
+      rest = rest.substring(take);
+    }
+    return out;
+  }
 }

@@ -68,7 +68,9 @@ final class SlackAdapter implements PlatformAdapter {
     context.claimCredential(settings.botToken());
     JsonNode me = api.call("auth.test", settings.botToken(), null, CALL_DEADLINE);
     botUserId = me.path("user_id").asString();
-    Heartbeat beat = context.heartbeat("socket", SocketMode.PING_EVERY.multipliedBy(4));
+    // A reconnect (backoff up to 60 s, then the open, the handshake and the hello, 30 s each)
+    // beats at every attempt; this covers the longest silence between two of them.
+    Heartbeat beat = context.heartbeat("socket", Duration.ofMinutes(3));
     CompletableFuture<Void> ready = new CompletableFuture<>();
     socketMode = new SocketMode(http, api, settings.appToken(), new SocketMode.Listener() {
       @Override
@@ -88,11 +90,13 @@ final class SlackAdapter implements PlatformAdapter {
 
       @Override
       public void reconnecting(String why) {
+        beat.beat(); // the loop is working on it; the watchdog must not take it for stuck
         context.reportState(PlatformState.CONNECTING, why);
       }
 
       @Override
       public void failed(String why) {
+        beat.retire(); // no loop runs any more
         context.reportState(PlatformState.FAILED, why);
         ready.completeExceptionally(new PlatformException(why, true, null));
       }
@@ -126,8 +130,7 @@ final class SlackAdapter implements PlatformAdapter {
 
   @Override
   public List<String> render(String markdown) {
-    String text = Mrkdwn.from(markdown);
-    return text.length() <= MAX_MESSAGE ? List.of(text) : List.of();
+    return Mrkdwn.messages(markdown, MAX_MESSAGE);
   }
 
   @Override

@@ -63,4 +63,10 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
     }
     return new SlackSettings(bot, app, base, c.get(EDIT_INTERVAL));
   }
+
+  /** Without the tokens: a record's own toString would print them. */
+  @Override
+  public String toString() {
+    return "SlackSettings[botToken=<secret>, appToken=<secret>, apiBaseUrl=" + apiBaseUrl + ", editInterval=" + editInterval + "]";
+  }
 }

@@ -159,18 +159,26 @@ final class SocketMode implements AutoCloseable {
           return null;
         }
         log.warn("slack: cannot open a Socket Mode connection: {}", e.getMessage());
+        listener.reconnecting("cannot open a Socket Mode connection: " + e.getMessage());
         continue;
       }
       Connection c = new Connection();
+      CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
+          .connectTimeout(HELLO_TIMEOUT).buildAsync(url, c);
       try {
-        c.socket = http.newWebSocketBuilder().connectTimeout(HELLO_TIMEOUT).buildAsync(url, c)
-            .get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        c.socket = opening.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         listener.connected();
         return c;
+      } catch (InterruptedException e) {
+        opening.thenAccept(WebSocket::abort); // a handshake that finishes later is dropped
+        c.close(1000, "stopping");
+        throw e;
       } catch (java.util.concurrent.ExecutionException
           | java.util.concurrent.TimeoutException e) {
         log.warn("slack: Socket Mode connection failed: {}", e.getClass().getSimpleName());
+        listener.reconnecting("Socket Mode connection failed: " + e.getClass().getSimpleName());
+        opening.thenAccept(WebSocket::abort);
         c.close(1000, "no hello");
       }
     }
@@ -292,8 +300,10 @@ final class SocketMode implements AutoCloseable {
         try {
           handle(JSON.readTree(text));
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return null; // not acknowledged: Slack sends it again to the next process
+          // Stopping: not acknowledged, so Slack sends it again to the next connection.
+          close(1000, "stopping");
+          ended.complete("stopping");
+          return null;
         } catch (RuntimeException e) {
           log.warn("slack: unreadable Socket Mode message skipped: {}", e.getClass()
               .getSimpleName());
@@ -342,6 +352,7 @@ final class SocketMode implements AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      hello.completeExceptionally(new java.io.IOException("closed before hello"));
       ended.complete("the Socket Mode connection closed (" + statusCode + ")");
       return null;
     }

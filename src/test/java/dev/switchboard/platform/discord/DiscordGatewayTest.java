@@ -55,10 +55,11 @@ class DiscordGatewayTest {
           }
 
           @Override
-          public void dispatch(String type, JsonNode data) {
+          public boolean dispatch(String type, JsonNode data) {
             if (type.equals("MESSAGE_CREATE")) {
               contents.add(data.path("content").asString());
             }
+            return true;
           }
 
           @Override
@@ -154,14 +155,14 @@ class DiscordGatewayTest {
   }
 
   @Test
-  void closeEndsTheSessionWith1000Promptly() {
+  void closeIsPromptAndKeepsTheSessionForTheNextProcess() {
     start(TOKEN);
     awaitReady();
     long t0 = System.nanoTime();
     gateway.close();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
-        .anyMatch(c -> c.startsWith("1000")));
+        .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
     assertThat(discord.connections()).isEqualTo(1);
     gateway = null;
   }

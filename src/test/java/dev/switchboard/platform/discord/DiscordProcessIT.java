@@ -31,7 +31,9 @@ class DiscordProcessIT {
     home = dir.resolve("home");
     Files.createDirectories(home);
     discord = new FakeDiscordServer(TOKEN);
-    discord.heartbeatInterval(1000);
+    // Real Discord asks for ~41 s; 5 s keeps heartbeats in play without making a busy machine's
+    // late ACK look like a dead connection.
+    discord.heartbeatInterval(5000);
   }
 
   @AfterEach
@@ -53,10 +55,18 @@ class DiscordProcessIT {
     return env;
   }
 
-  private void awaitConnected() {
-    await().atMost(WAIT).until(() -> discord.connected() && StateFile.read(home)
-        .map(s -> s.platforms().containsKey("discord")
-            && "connected".equals(s.platforms().get("discord").state())).orElse(false));
+  private void awaitConnected() throws Exception {
+    try {
+      await().atMost(WAIT).until(() -> discord.connected() && StateFile.read(home)
+          .map(s -> s.platforms().containsKey("discord")
+              && "connected".equals(s.platforms().get("discord").state())).orElse(false));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("discord not connected: fake connected=" + discord.connected()
+          + ", connections " + discord.connections() + ", identifies " + discord.identifies()
+          + ", resumes " + discord.resumes() + ", closes " + discord.closesFromClient()
+          + ", state " + StateFile.read(home).map(s -> s.platforms().toString()).orElse("-")
+          + "\n" + supervisor.current().output(), e);
+    }
   }
 
   private boolean said(String channel, String text) {
@@ -105,13 +115,20 @@ class DiscordProcessIT {
     // "restarted" said in that same channel, once.
     discord.messageCreate("c-ops", "g1", "u-ada", "ada", "<@" + FakeDiscordServer.BOT_ID
         + "> /restart");
-    await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75)
-        && supervisor.children().size() == 2);
+    await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75));
+    // Written while no process is connected: the next one resumes the session it saved, and
+    // Discord replays this to it.
+    discord.messageCreate("dm-bob", null, "u-bob", "bob", "written between two processes");
+    await().atMost(WAIT).until(() -> supervisor.children().size() == 2);
     supervisor.children().getLast().awaitRunning();
     await().atMost(WAIT).until(() -> said("c-ops", "Gateway restarted"));
     assertThat(discord.sent("c-ops").stream()
         .filter(m -> m.content().contains("Gateway restarted"))).hasSize(1);
-    assertThat(discord.identifies()).isEqualTo(2);
+    await().atMost(WAIT).until(() -> said("dm-bob", "written between two processes"));
+    assertThat(discord.sent("dm-bob").stream()
+        .filter(m -> m.content().contains("written between two processes"))).hasSize(1);
+    assertThat(discord.identifies()).as("the new process resumed").isEqualTo(1);
+    assertThat(discord.resumes()).isGreaterThanOrEqualTo(2);
     assertThat(supervisor.current().output()).doesNotContain(TOKEN);
   }
 

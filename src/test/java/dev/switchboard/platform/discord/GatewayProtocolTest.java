@@ -67,6 +67,10 @@ class GatewayProtocolTest {
     assertThat(protocol.canResume()).isTrue();
     assertThat(protocol.resumeUrl()).hasToString("wss://resume.example");
     protocol.onPayload("{\"op\":0,\"s\":7,\"t\":\"MESSAGE_CREATE\",\"d\":{\"id\":\"1\"}}");
+    assertThat(sent(protocol.heartbeatDue(), 0).path("d").asLong())
+        .as("not delivered yet: still READY's number").isEqualTo(1);
+    protocol.onPayload("{\"op\":11}");
+    protocol.delivered(7);
     JsonNode beat = sent(protocol.heartbeatDue(), 0);
     assertThat(beat.path("op").asInt()).isEqualTo(1);
     assertThat(beat.path("d").asLong()).isEqualTo(7);
@@ -103,6 +107,7 @@ class GatewayProtocolTest {
   void aReconnectResumesWithSessionAndSequence() {
     connectAndBeReady();
     protocol.onPayload("{\"op\":0,\"s\":5,\"t\":\"MESSAGE_CREATE\",\"d\":{}}");
+    protocol.delivered(5);
     Action r = protocol.onPayload("{\"op\":7,\"d\":null}").getFirst();
     assertThat(r).isInstanceOfSatisfying(Action.Reconnect.class,
         x -> assertThat(x.resume()).isTrue());
@@ -175,10 +180,33 @@ class GatewayProtocolTest {
     List<Action> a = protocol.onPayload("{\"op\":0,\"s\":2,\"t\":\"MESSAGE_CREATE\","
         + "\"d\":{\"content\":\"hi\"}}");
     assertThat(a).singleElement().isInstanceOfSatisfying(Action.Deliver.class, d -> {
+      assertThat(d.seq()).isEqualTo(2);
       assertThat(d.type()).isEqualTo("MESSAGE_CREATE");
       assertThat(d.data().path("content").asString()).isEqualTo("hi");
     });
+    assertThat(protocol.sequence()).as("counted once delivered").isEqualTo(1);
+    protocol.delivered(2);
     assertThat(protocol.sequence()).isEqualTo(2);
+  }
+
+  @Test
+  void aSavedSessionIsResumedByTheNextProcess() {
+    connectAndBeReady();
+    protocol.onPayload("{\"op\":0,\"s\":9,\"t\":\"MESSAGE_CREATE\",\"d\":{}}");
+    protocol.delivered(9);
+    String saved = protocol.saved().orElseThrow();
+    assertThat(saved).doesNotContain(TOKEN);
+    GatewayProtocol next = new GatewayProtocol(TOKEN, 37377, HALF, Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
+    next.restore(saved);
+    assertThat(next.canResume()).isTrue();
+    next.opened();
+    JsonNode resume = sent(next.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"),
+        1);
+    assertThat(resume.path("op").asInt()).isEqualTo(6);
+    assertThat(resume.path("d").path("seq").asLong()).isEqualTo(9);
+    next.restore("{garbage");
+    assertThat(next.canResume()).isTrue(); // unchanged by an unreadable cursor
   }
 
   @Test

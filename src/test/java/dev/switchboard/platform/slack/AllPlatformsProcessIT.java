@@ -38,7 +38,7 @@ class AllPlatformsProcessIT {
          FakeDiscordServer discord = new FakeDiscordServer(DISCORD_TOKEN);
          FakeSlackServer slack = new FakeSlackServer(SLACK_BOT, SLACK_APP)) {
       telegram.registerUser(TELEGRAM_USER, "Tom", null, "tom");
-      discord.heartbeatInterval(2000);
+      discord.heartbeatInterval(5000);
       Map<String, String> env = new HashMap<>();
       env.put("TELEGRAM_BOT_TOKEN", TELEGRAM_TOKEN);
       env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
@@ -55,9 +55,15 @@ class AllPlatformsProcessIT {
       try (StandInSupervisor supervisor = new StandInSupervisor(home, env,
           Duration.ofSeconds(1))) {
         supervisor.current().awaitRunning();
-        await().atMost(WAIT).until(() -> StateFile.read(home).map(s ->
-            connected(s, "telegram") && connected(s, "discord") && connected(s, "slack"))
-            .orElse(false));
+        try {
+          await().atMost(WAIT).until(() -> StateFile.read(home).map(s ->
+              connected(s, "telegram") && connected(s, "discord") && connected(s, "slack"))
+              .orElse(false));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          throw new AssertionError("not all connected: " + StateFile.read(home)
+              .map(s -> s.platforms().toString()).orElse("-") + "\n"
+              + supervisor.current().output(), e);
+        }
 
         telegram.privateMessage(TELEGRAM_USER, "hello from telegram");
         discord.messageCreate("dm-dan", null, "u-dan", "dan", "hello from discord");

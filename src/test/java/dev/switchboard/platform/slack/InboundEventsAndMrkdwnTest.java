@@ -51,4 +51,19 @@ class InboundEventsAndMrkdwnTest {
     assertThat(Mrkdwn.from("use `a **b** <c>` and\n```\n**x** < y\n```"))
         .isEqualTo("use `a **b** &lt;c&gt;` and\n```\n**x** &lt; y\n```");
   }
+
+  @Test
+  void aLongReplyIsSplitBetweenParagraphsAndEveryPartIsEscaped() {
+    String paragraph = "**" + "a".repeat(900) + "** <!channel> & more";
+    java.util.List<String> parts = Mrkdwn.messages(String.join("\n\n", java.util.Collections
+        .nCopies(10, paragraph)), 4000);
+    assertThat(parts.size()).isGreaterThan(1);
+    assertThat(parts).allSatisfy(p -> {
+      assertThat(p.length()).isLessThanOrEqualTo(4000);
+      assertThat(p).doesNotContain("<!channel>").doesNotContain("**");
+    });
+    assertThat(String.join("", parts).replaceAll("\\s", "")).isEqualTo(
+        Mrkdwn.from(String.join("\n\n", java.util.Collections.nCopies(10, paragraph)))
+            .replaceAll("\\s", ""));
+  }
 }
