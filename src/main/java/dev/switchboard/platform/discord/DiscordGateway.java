@@ -1,5 +1,6 @@
 package dev.switchboard.platform.discord;
 
+import dev.switchboard.common.SerialSends;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
 import java.net.URI;
@@ -163,7 +164,7 @@ final class DiscordGateway implements AutoCloseable {
   private final class Connection implements WebSocket.Listener {
     private final CompletableFuture<GatewayProtocol.Action> end = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
-    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+    private final SerialSends sends = new SerialSends();
     private volatile CompletableFuture<WebSocket> opening;
     private volatile WebSocket socket;
     private volatile Thread heartbeats;
@@ -291,32 +292,9 @@ final class DiscordGateway implements AutoCloseable {
       }
     }
 
-    /**
-     * Queues a send behind the previous one (the JDK allows one at a time). The JDK's send runs
-     * outside every lock of ours, and a failed send does not hold up the ones behind it (the
-     * connection's end is noticed by the listener or by the heartbeats).
-     */
     private void send(String payload) {
-      CompletableFuture<WebSocket> next = new CompletableFuture<>();
-      CompletableFuture<WebSocket> previous;
-      synchronized (this) {
-        previous = sending;
-        sending = next;
-      }
       WebSocket ws = socket;
-      previous.whenComplete((x, e) -> {
-        try {
-          ws.sendText(payload, true).whenComplete((r, failure) -> {
-            if (failure != null) {
-              next.completeExceptionally(failure);
-            } else {
-              next.complete(r);
-            }
-          });
-        } catch (RuntimeException failure) {
-          next.completeExceptionally(failure);
-        }
-      });
+      sends.after(() -> ws.sendText(payload, true));
     }
 
     void closeSocket(int code, String reason) {

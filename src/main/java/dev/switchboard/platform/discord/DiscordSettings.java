@@ -3,6 +3,7 @@ package dev.switchboard.platform.discord;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.HttpUrl;
 import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
@@ -51,18 +52,7 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
       throw new ConfigException(TOKEN.path(), "does not look like a Discord bot token (three"
           + " parts of letters, digits, _ and - separated by dots; without 'Bot ')");
     }
-    String raw = c.get(API_BASE_URL);
-    URI base;
-    try {
-      base = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-      if (base.getScheme() == null || !base.getScheme().matches("https?")
-          || base.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL");
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(API_BASE_URL.path(), "expected an http(s) URL, got '" + raw
-          + "'");
-    }
+    URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     return new DiscordSettings(token, base, Set.copyOf(c.get(CHANNELS)), c.get(EDIT_INTERVAL));
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.platform.slack;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.HttpUrl;
 import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
@@ -49,18 +50,7 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
           + " app-level token; set " + APP_TOKEN.env() + " (Socket Mode needs it)"
           : "expected an app-level token starting with xapp-");
     }
-    String raw = c.get(API_BASE_URL);
-    URI base;
-    try {
-      base = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-      if (base.getScheme() == null || !base.getScheme().matches("https?")
-          || base.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL");
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(API_BASE_URL.path(), "expected an http(s) URL, got '" + raw
-          + "'");
-    }
+    URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     return new SlackSettings(bot, app, base, c.get(EDIT_INTERVAL));
   }
 

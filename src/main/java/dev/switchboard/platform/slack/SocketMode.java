@@ -1,5 +1,6 @@
 package dev.switchboard.platform.slack;
 
+import dev.switchboard.common.SerialSends;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
 import java.net.URI;
@@ -210,7 +211,7 @@ final class SocketMode implements AutoCloseable {
     /** Completes with "refresh ..." when Slack asks for a new connection, else why it ended. */
     final CompletableFuture<String> ended = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
-    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+    private final SerialSends sends = new SerialSends();
     volatile WebSocket socket;
     volatile long lastPong = System.nanoTime();
     /** When to open the next connection: before Slack ends this one (0: not known). */
@@ -218,22 +219,9 @@ final class SocketMode implements AutoCloseable {
 
     void ping() {
       WebSocket ws = socket;
-      if (ws == null || ws.isOutputClosed()) {
-        return;
+      if (ws != null && !ws.isOutputClosed()) {
+        sends.after(() -> ws.sendPing(java.nio.ByteBuffer.allocate(0)));
       }
-      CompletableFuture<WebSocket> next = new CompletableFuture<>();
-      CompletableFuture<WebSocket> previous;
-      synchronized (this) {
-        previous = sending;
-        sending = next;
-      }
-      previous.whenComplete((x, e) -> {
-        try {
-          ws.sendPing(java.nio.ByteBuffer.allocate(0)).whenComplete((r, f) -> next.complete(r));
-        } catch (RuntimeException f) {
-          next.complete(null);
-        }
-      });
     }
 
     @Override
@@ -260,28 +248,9 @@ final class SocketMode implements AutoCloseable {
       }
     }
 
-    /** One send at a time, outside any lock, as the JDK requires. */
     private void send(String text) {
-      CompletableFuture<WebSocket> next = new CompletableFuture<>();
-      CompletableFuture<WebSocket> previous;
-      synchronized (this) {
-        previous = sending;
-        sending = next;
-      }
       WebSocket ws = socket;
-      previous.whenComplete((x, e) -> {
-        try {
-          ws.sendText(text, true).whenComplete((r, f) -> {
-            if (f != null) {
-              next.completeExceptionally(f);
-            } else {
-              next.complete(r);
-            }
-          });
-        } catch (RuntimeException f) {
-          next.completeExceptionally(f);
-        }
-      });
+      sends.after(() -> ws.sendText(text, true));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.switchboard.platform.telegram;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.HttpUrl;
 import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
@@ -95,7 +96,7 @@ record TelegramSettings(
       throw new ConfigException(TOKEN.path(), "does not look like a bot token from @BotFather"
           + " (digits, a colon, then letters, digits, _ and -)");
     }
-    URI base = uri(API_BASE_URL, c.get(API_BASE_URL));
+    URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     Mode mode = c.get(MODE);
     URI webhookUrl = null;
     String secret = c.get(WEBHOOK_SECRET);
@@ -109,7 +110,7 @@ record TelegramSettings(
       if (c.get(WEBHOOK_URL) == null) {
         throw new ConfigException(WEBHOOK_URL.path(), "required in webhook mode");
       }
-      webhookUrl = uri(WEBHOOK_URL, c.get(WEBHOOK_URL));
+      webhookUrl = HttpUrl.parse(WEBHOOK_URL, c.get(WEBHOOK_URL));
       if (secret == null) {
         throw new ConfigException(WEBHOOK_SECRET.path(), "required in webhook mode: without it"
             + " anyone who finds the URL can post fake updates");
@@ -122,17 +123,5 @@ record TelegramSettings(
     return new TelegramSettings(token, base, mode, webhookUrl, secret,
         listen.substring(0, colon), port, c.get(GROUP_TRIGGER), c.get(POLL_TIMEOUT),
         c.get(EDIT_INTERVAL), c.get(CHAT_RATE), c.get(GLOBAL_RATE));
-  }
-
-  private static URI uri(ConfigKey<String> key, String value) {
-    try {
-      URI u = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-      if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getHost() == null) {
-        throw new IllegalArgumentException("not an http(s) URL");
-      }
-      return u;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key.path(), "expected an http(s) URL, got '" + value + "'");
-    }
   }
 }
