@@ -9,27 +9,23 @@ import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends replies and notices to chats. Every message goes through the outbox: recorded under an
- * idempotency key before it is sent and settled after, so the same key is never sent twice and
- * a message whose outcome is unknown is never sent again blindly. Texts are rendered by the
- * platform (Telegram HTML) or split by the generic chunker, and sent within the platform's
- * rate limits, with retries.
+ * Sends replies and notices to chats. Every message goes through the outbox ({@link
+ * PartSender}): recorded under a key from {@link OutboxKeys} before it is sent and settled
+ * after. Texts are rendered by the platform (Telegram HTML) or split by the generic chunker,
+ * and sent within the platform's rate limits, with retries.
  */
 public final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
   private final Outbound outbound;
-  private final Outbox outbox;
   private final Ticker ticker;
-  private final PlatformCalls calls;
+  private final PartSender parts;
 
   public Delivery(Outbound outbound, Outbox outbox, Ticker ticker) {
     this(outbound, outbox, ticker, Sleeper.SYSTEM, ThreadLocalRandom.current());
@@ -48,9 +44,9 @@ public final class Delivery {
   Delivery(Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper,
       RandomGenerator random, DeliveryEvents events) {
     this.outbound = outbound;
-    this.outbox = outbox;
     this.ticker = ticker;
-    this.calls = new PlatformCalls(outbound, ticker, sleeper, random, events);
+    this.parts = new PartSender(outbound, outbox,
+        new PlatformCalls(outbound, ticker, sleeper, random, events));
   }
 
   /**
@@ -60,29 +56,23 @@ public final class Delivery {
    *     a new attempt, with its own messages)
    */
   public ReplyStream openReply(InboundMessage message, int attempt) {
-    ReplyStream stream = new ReplyStream(this, message.chat(), message.dedupeKey(),
-        message.messageId(), message.dedupeKey() + ":reply:" + attempt + ":",
+    ReplyStream stream = new ReplyStream(parts, outbound, message, attempt,
         outbound.limits(message.chat().platform()), ticker);
     stream.started();
     return stream;
   }
 
-  /** The outbox key prefix of attempt {@code attempt} at answering {@code inboundKey}. */
-  public static String replyKeyPrefix(String inboundKey, int attempt) {
-    return inboundKey + ":reply:" + attempt + ":";
-  }
-
   /**
-   * Sends a gateway notice ("restarting", "unknown command") once per {@code key}; a null key
-   * means "no need to deduplicate". Returns false, after a warning in the log, when it was not
-   * delivered; a notice is never worth failing for.
+   * Sends a gateway notice ("restarting", "unknown command") once per {@code key} (from {@link
+   * OutboxKeys}); a null key means "no need to deduplicate". Returns false, after a warning in
+   * the log, when it was not delivered; a notice is never worth failing for.
    */
   public boolean notice(ChatRef chat, String text, String key) {
-    String base = key == null ? "notice:" + UUID.randomUUID() : key;
+    String base = key == null ? OutboxKeys.oneOff() : key;
     try {
-      List<String> parts = render(chat, text);
-      for (int i = 0; i < parts.size(); i++) {
-        if (deliverPart(base + ":" + i, chat, parts.get(i), null).isEmpty()) {
+      List<String> texts = parts.render(chat, text);
+      for (int i = 0; i < texts.size(); i++) {
+        if (parts.send(OutboxKeys.part(base, i), chat, texts.get(i), null).isEmpty()) {
           return false;
         }
       }
@@ -113,7 +103,7 @@ public final class Delivery {
    */
   public boolean amend(MessageRef message, String text) {
     try {
-      calls.edit(message, render(message.chat(), text).getFirst());
+      parts.edit(message, parts.render(message.chat(), text).getFirst());
       return true;
     } catch (PlatformException | RuntimeException e) {
       log.warn("could not amend a message in {}: {}", message.chat(), e.getMessage());
@@ -131,67 +121,5 @@ public final class Delivery {
     } catch (PlatformException | RuntimeException e) {
       log.debug("typing indicator for {} failed: {}", chat, e.getMessage());
     }
-  }
-
-  List<String> render(ChatRef chat, String text) {
-    List<String> rendered = outbound.render(chat.platform(), text);
-    if (!rendered.isEmpty()) {
-      return rendered;
-    }
-    return Chunker.split(text, outbound.limits(chat.platform()).maxMessageLength());
-  }
-
-  /**
-   * Sends one message under {@code key} unless the outbox says it was sent (then its reference
-   * is returned) or its outcome is unknown (then nothing is sent). Empty when not delivered.
-   */
-  Optional<MessageRef> deliverPart(String key, ChatRef chat, String text, String inboundKey) {
-    Outbox.Entry entry = outbox.claim(key, chat, text, inboundKey);
-    switch (entry.status()) {
-      case SENT -> {
-        return Optional.of(new MessageRef(chat, entry.platformMessageId()));
-      }
-      case SENDING, UNKNOWN -> {
-        log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
-        return Optional.empty();
-      }
-      default -> { }
-    }
-    outbox.markSending(entry.id(), text);
-    try {
-      MessageRef ref = calls.send(chat, text);
-      outbox.markSent(entry.id(), ref.messageId(), text, false);
-      return Optional.of(ref);
-    } catch (PlatformException e) {
-      settleFailure(entry.id(), key, chat, e);
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outbox.markFailed(entry.id(), "interrupted before sending");
-      return Optional.empty();
-    }
-  }
-
-  void settleFailure(long id, String key, ChatRef chat, PlatformException e) {
-    if (e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME) {
-      outbox.markUnknown(id, e.getMessage());
-      log.warn("{} to {}: outcome unknown ({}); it will not be sent again", key, chat,
-          e.getMessage());
-    } else {
-      outbox.markFailed(id, e.getMessage());
-      log.warn("could not deliver {} to {}: {}", key, chat, e.getMessage());
-    }
-  }
-
-  Outbox outbox() {
-    return outbox;
-  }
-
-  Outbound outbound() {
-    return outbound;
-  }
-
-  PlatformCalls calls() {
-    return calls;
   }
 }

@@ -171,7 +171,7 @@ final class PlatformCalls {
         * random.nextDouble()) + 1);
     events.rateLimited(chat.platform());
     log.info("{} rate-limited by the platform; waiting {} ms", chat, wait.toMillis());
-    limiter(chat).pause(chatKey(chat), wait, false);
+    limiter(chat).pause(chatKey(chat), wait);
   }
 
   /** Exponential backoff with full jitter: uniformly random up to base * 2^attempt. */

@@ -10,8 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One platform's send rate: a token bucket per chat and one for the whole platform, plus the
- * pauses a platform imposes with a 429 (per chat, or for everything). Waiting happens outside
- * the lock, on the caller's (virtual) thread. Time is read from an injected ticker.
+ * pauses a platform imposes on a chat with a 429. A 429 that covers every chat (Discord's
+ * global limit) is waited out inside the adapter, which alone can tell the two apart. Waiting
+ * happens outside the lock, on the caller's (virtual) thread. Time is read from an injected
+ * ticker.
  */
 final class RateLimiter {
   private static final int MAX_IDLE_BUCKETS = 4096;
@@ -23,7 +25,6 @@ final class RateLimiter {
   // guarded by lock:
   private final Bucket global;
   private final Map<String, Bucket> chats = new HashMap<>();
-  private long globalPausedUntil;
 
   RateLimiter(PlatformLimits limits, Ticker ticker, Sleeper sleeper) {
     this.limits = limits;
@@ -43,7 +44,7 @@ final class RateLimiter {
         long now = ticker.nanos();
         Bucket bucket = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
             limits.perChatBurst(), now));
-        wait = Math.max(Math.max(globalPausedUntil - now, bucket.pausedUntil - now),
+        wait = Math.max(bucket.pausedUntil - now,
             Math.max(global.nanosUntilToken(now), bucket.nanosUntilToken(now)));
         if (wait <= 0) {
           global.take();
@@ -65,8 +66,7 @@ final class RateLimiter {
       long now = ticker.nanos();
       Bucket bucket = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
           limits.perChatBurst(), now));
-      if (globalPausedUntil - now > 0 || bucket.pausedUntil - now > 0
-          || global.nanosUntilToken(now) > 0 || bucket.nanosUntilToken(now) > 0) {
+      if (bucket.pausedUntil - now > 0 || global.nanosUntilToken(now) > 0 || bucket.nanosUntilToken(now) > 0) {
         return false;
       }
       global.take();
@@ -77,18 +77,14 @@ final class RateLimiter {
     }
   }
 
-  /** The platform said wait: nothing more goes to {@code chat} (or anywhere) until then. */
-  void pause(String chat, Duration wait, boolean everything) {
+  /** The platform said wait: nothing more goes to {@code chat} until then. */
+  void pause(String chat, Duration wait) {
     lock.lock();
     try {
-      long until = ticker.nanos() + wait.toNanos();
-      if (everything) {
-        globalPausedUntil = Math.max(globalPausedUntil, until);
-      } else {
-        Bucket b = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
-            limits.perChatBurst(), ticker.nanos()));
-        b.pausedUntil = Math.max(b.pausedUntil, until);
-      }
+      long now = ticker.nanos();
+      Bucket b = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
+          limits.perChatBurst(), now));
+      b.pausedUntil = Math.max(b.pausedUntil, now + wait.toNanos());
     } finally {
       lock.unlock();
     }

@@ -2,13 +2,13 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
-import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
-import dev.switchboard.store.Outbox;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,8 @@ public final class ReplyStream {
   private static final Logger log = LoggerFactory.getLogger(ReplyStream.class);
   static final String TYPING_MARK = " \u2026";
 
-  private final Delivery delivery;
+  private final PartSender parts;
+  private final Outbound observer;
   private final ChatRef chat;
   private final String inboundKey;
   private final String inReplyTo;
@@ -41,25 +42,29 @@ public final class ReplyStream {
   private final ReentrantLock lock = new ReentrantLock();
   // guarded by lock:
   private final StringBuilder text = new StringBuilder();
-  private MessageRef live;
-  private Outbox.Entry liveEntry;
+  /** Part 0 while it is a preview that grows by edits; null until the first preview is out. */
+  private PartSender.Sent live;
   private String liveText = "";
   private long lastEditAt;
   private boolean streamingBroken;
   private boolean finished;
 
-  ReplyStream(Delivery delivery, ChatRef chat, String inboundKey, String inReplyTo,
-      String keyPrefix, PlatformLimits limits, Ticker ticker) {
-    this.delivery = delivery;
-    this.chat = chat;
-    this.inboundKey = inboundKey;
-    this.inReplyTo = inReplyTo;
-    this.keyPrefix = keyPrefix;
+  /**
+   * @param observer told how the reply grows, for platforms that follow replies rather than
+   *     show them (the API)
+   */
+  ReplyStream(PartSender parts, Outbound observer, InboundMessage message, int attempt,
+      PlatformLimits limits, Ticker ticker) {
+    this.parts = parts;
+    this.observer = observer;
+    this.chat = message.chat();
+    this.inboundKey = message.dedupeKey();
+    this.inReplyTo = message.messageId();
+    this.keyPrefix = OutboxKeys.replyPrefix(inboundKey, attempt);
     this.limits = limits;
     this.ticker = ticker;
     this.openedAt = ticker.nanos();
   }
-
   void started() {
     observe(o -> o.replyStarted(chat, inReplyTo));
   }
@@ -101,23 +106,21 @@ public final class ReplyStream {
     if (since < limits.minEditInterval().toNanos()) {
       return;
     }
-    List<String> parts = delivery.render(chat, text + TYPING_MARK);
-    if (parts.size() != 1) {
+    List<String> texts = parts.render(chat, text + TYPING_MARK);
+    if (texts.size() != 1) {
       return; // the final split happens in finish(); a cut-off preview helps no one
     }
-    String preview = parts.getFirst();
+    String preview = texts.getFirst();
     try {
       if (live == null) {
-        Outbox outbox = delivery.outbox();
-        liveEntry = outbox.claim(keyPrefix + "0", chat, preview, inboundKey);
-        Optional<MessageRef> sent = delivery.deliverPart(keyPrefix + "0", chat, preview,
-            inboundKey);
+        Optional<PartSender.Sent> sent = parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat,
+            preview, inboundKey);
         if (sent.isEmpty()) {
           streamingBroken = true;
           return;
         }
         live = sent.get();
-      } else if (!delivery.calls().editIfAllowed(live, preview)) {
+      } else if (!parts.editIfAllowed(live.message(), preview)) {
         return;
       }
       liveText = preview;
@@ -145,8 +148,8 @@ public final class ReplyStream {
         body = "(no reply)";
       }
       try {
-        List<String> parts = delivery.render(chat, body);
-        return live != null ? finishOverPreview(parts) : finishFresh(parts);
+        List<String> texts = parts.render(chat, body);
+        return live != null ? finishOverPreview(texts) : finishFresh(texts);
       } finally {
         String complete = body;
         observe(o -> o.replyFinished(chat, inReplyTo, complete));
@@ -159,40 +162,38 @@ public final class ReplyStream {
     }
   }
 
-  private boolean finishFresh(List<String> parts) {
-    Optional<MessageRef> first = delivery.deliverPart(keyPrefix + "0", chat, parts.getFirst(),
-        inboundKey);
+  private boolean finishFresh(List<String> texts) {
+    Optional<PartSender.Sent> first = parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat,
+        texts.getFirst(), inboundKey);
     if (first.isEmpty()) {
       return false;
     }
-    if (!sendRest(parts)) {
+    if (!sendRest(texts)) {
       return false;
     }
-    Outbox.Entry entry = delivery.outbox().find(keyPrefix + "0").orElseThrow();
-    delivery.outbox().markSent(entry.id(), first.get().messageId(), parts.getFirst(), true);
+    parts.markWholeReply(first.get(), texts.getFirst());
     return true;
   }
 
-  private boolean finishOverPreview(List<String> parts) {
-    if (!sendRest(parts)) {
+  private boolean finishOverPreview(List<String> texts) {
+    if (!sendRest(texts)) {
       return false;
     }
-    String firstPart = parts.getFirst();
+    String firstPart = texts.getFirst();
     try {
       if (!firstPart.equals(liveText)) {
-        delivery.calls().edit(live, firstPart);
+        parts.edit(live.message(), firstPart);
       }
-      delivery.outbox().markSent(liveEntry.id(), live.messageId(), firstPart, true);
+      parts.markWholeReply(live, firstPart);
       return true;
     } catch (PlatformException e) {
       // The preview may no longer be editable (deleted, too old): send the final part 0 as
       // a message of its own rather than leave the stale preview as the answer.
       log.warn("could not put the final text into the streamed message in {} ({}); sending it"
           + " as a new message", chat, e.getMessage());
-      Optional<MessageRef> replacement = delivery.deliverPart(keyPrefix + "0r", chat, firstPart,
-          inboundKey);
-      replacement.ifPresent(r -> delivery.outbox().markSent(liveEntry.id(), live.messageId(),
-          liveText, true));
+      Optional<PartSender.Sent> replacement = parts.send(
+          OutboxKeys.replacementOfFirstPart(keyPrefix), chat, firstPart, inboundKey);
+      replacement.ifPresent(r -> parts.markWholeReply(live, liveText));
       return replacement.isPresent();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -200,9 +201,10 @@ public final class ReplyStream {
     }
   }
 
-  private boolean sendRest(List<String> parts) {
-    for (int i = 1; i < parts.size(); i++) {
-      if (delivery.deliverPart(keyPrefix + i, chat, parts.get(i), inboundKey).isEmpty()) {
+  private boolean sendRest(List<String> texts) {
+    for (int i = 1; i < texts.size(); i++) {
+      if (parts.send(OutboxKeys.replyPart(keyPrefix, i), chat, texts.get(i), inboundKey)
+          .isEmpty()) {
         return false;
       }
     }
@@ -210,9 +212,9 @@ public final class ReplyStream {
   }
 
   // An adapter's observer must not break the reply on the platforms that do not use it.
-  private void observe(java.util.function.Consumer<dev.switchboard.delivery.Outbound> call) {
+  private void observe(Consumer<Outbound> call) {
     try {
-      call.accept(delivery.outbound());
+      call.accept(observer);
     } catch (RuntimeException e) {
       log.warn("the {} adapter failed to follow a reply: {}", chat.platform(), e.toString());
     }

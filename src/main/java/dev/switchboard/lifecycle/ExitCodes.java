@@ -16,4 +16,17 @@ public final class ExitCodes {
   public static final int RESTART = 75;
   /** EX_CONFIG: the configuration is wrong; restarting cannot help. */
   public static final int CONFIG_ERROR = 78;
+
+  /**
+   * The code a stop of this kind ends with (lifecycle rule 3). A restart without a service
+   * manager ends with 0: a detached successor is started instead.
+   */
+  static int forStop(StopKind kind, ServiceManager serviceManager) {
+    return switch (kind) {
+      case STOP -> STOPPED;
+      case RESTART -> serviceManager == ServiceManager.NONE ? STOPPED : RESTART;
+      case CONFIG_ERROR -> CONFIG_ERROR;
+      case CRASH -> CRASHED;
+    };
+  }
 }

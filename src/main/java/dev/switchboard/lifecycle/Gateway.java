@@ -161,7 +161,7 @@ public final class Gateway {
     LoginToken loginToken = loginToken(config, home);
     AgentBackend backend = catalog.createBackend(config, home);
     List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config, home);
-    Store store = catalog.openStore(home, config, Clock.systemUTC());
+    Store store = catalog.openStore(home, config, clock);
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
         .store(store)

@@ -9,10 +9,13 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.store.Cursors;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,33 +33,29 @@ final class PlatformSlot implements PlatformContext {
   private final StateFile stateFile;
   private final Clock clock;
   private final Ticker ticker;
+  private final Cursors cursors;
+  private final List<CommandInfo> commands;
+  private final CredentialLocks credentials;
+  private final BooleanSupplier draining;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
   /** Set when the adapter reports a state during connect: then it, not the slot, has the say. */
   private volatile boolean adapterReported;
   private volatile boolean connecting;
-  private final java.util.List<Heartbeat> heartbeats =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+  /** Held while the platform may talk to its service with the credential; null otherwise. */
+  private GatewayLock credentialLock; // guarded by this
 
-  private final Cursors cursors;
-  private final List<CommandInfo> commands;
-  private final CredentialLocks credentials;
-  private GatewayLock credentialLock;
-  private final java.util.function.BooleanSupplier draining;
-
-  PlatformSlot(PlatformAdapter adapter, TaskSupervisor tasks, ProgressMonitor progress,
-      StateFile stateFile, Cursors cursors, List<CommandInfo> commands,
-      CredentialLocks credentials, java.util.function.BooleanSupplier draining, Clock clock,
-      Ticker ticker) {
-    this.draining = draining;
-    this.cursors = cursors;
-    this.credentials = credentials;
-    this.commands = List.copyOf(commands);
+  PlatformSlot(PlatformAdapter adapter, SlotServices services) {
     this.adapter = adapter;
-    this.tasks = tasks;
-    this.progress = progress;
-    this.stateFile = stateFile;
-    this.clock = clock;
-    this.ticker = ticker;
+    this.tasks = services.tasks();
+    this.progress = services.progress();
+    this.stateFile = services.stateFile();
+    this.clock = services.clock();
+    this.ticker = services.ticker();
+    this.cursors = services.cursors();
+    this.commands = services.commands();
+    this.credentials = services.credentials();
+    this.draining = services.draining();
   }
 
   @Override
@@ -76,7 +75,15 @@ final class PlatformSlot implements PlatformContext {
     return state;
   }
 
-  /** Connects within {@code timeout}; on failure the platform is marked failed, not fatal. */
+  /**
+   * Connects within {@code timeout}; on failure the platform is marked failed, not fatal.
+   *
+   * <p>The bot credential's lock (lifecycle rule 9) is released when the connect failed: the
+   * adapter returned, nothing of ours talks to the platform, and another gateway may take the
+   * bot. It is kept when the connect timed out: the abandoned connect may still be talking to
+   * the platform with the credential, so a second gateway could poll the same bot; the stop's
+   * disconnect releases it.
+   */
   boolean connect(InboundHandler inbound, Duration timeout) throws InterruptedException {
     reportState(PlatformState.CONNECTING, null);
     connecting = true;
@@ -175,7 +182,7 @@ final class PlatformSlot implements PlatformContext {
     if (credentialLock != null) {
       try {
         credentialLock.close();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         log.warn("{}: could not release the credential lock: {}", name(), e.getMessage());
       }
       credentialLock = null;

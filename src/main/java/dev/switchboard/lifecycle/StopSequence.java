@@ -1,11 +1,9 @@
 package dev.switchboard.lifecycle;
 
-import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.common.Deadline;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.DrainReason;
-import dev.switchboard.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * ones may finish, until the drain timeout or a second stop signal); interrupt what is left and
  * give the interrupted turns a moment to say so; disconnect platforms in parallel; close the
  * dispatcher and the backend; relaunch when restarting without a service manager; stop the
- * supervised tasks; record the end and seal the state file.
+ * supervised tasks; record the end and seal the state file. Phases of the start that never
+ * began ({@link StartPhases}) are not undone: a failed start is rolled back, not torn down.
  *
  * <p>Every phase after the drain takes only what is left of the {@link StopBudget}, as Jetty's
  * {@code Server.doStop()} does, so the teardown ends before the hard deadline would end it.
  */
-final class StopSequence {
+final class StopSequence implements StopCoordinator.Teardown {
   private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
   private static final Duration MAX_CLOSE = Duration.ofSeconds(5);
   private static final Duration MAX_RELAUNCH = Duration.ofSeconds(15);
@@ -37,17 +36,11 @@ final class StopSequence {
   record Context(StopRequest first, int recordedCode, StopBudget budget,
       CompletableFuture<Void> skipDrain, BooleanSupplier relaunchCancelled, String finalState) {}
 
+  private final GatewayAssembly parts;
+  private final StopRecorder recorder;
+  private final StopHandle stops;
   private final GatewaySettings settings;
   private final Dispatcher dispatcher;
-  private final List<PlatformSlot> slots;
-  private final AgentBackend backend;
-  private final TaskSupervisor tasks;
-  private final StateFile stateFile;
-  private final SupervisorNotifier notifier;
-  private final ServiceManager serviceManager;
-  private final Relaunch relaunch;
-  private final Store store;
-  private final AutoCloseable http;
   private final Ticker ticker;
   private final Runnable afterDrain;
 
@@ -55,23 +48,25 @@ final class StopSequence {
    * @param afterDrain runs between the drain and the teardown; a no-op in the gateway, a gate
    *     in tests that must place events before the teardown's phases
    */
-  StopSequence(GatewaySettings settings, Dispatcher dispatcher, List<PlatformSlot> slots,
-      AgentBackend backend, TaskSupervisor tasks, StateFile stateFile,
-      SupervisorNotifier notifier, ServiceManager serviceManager, Relaunch relaunch,
-      Store store, AutoCloseable http, Ticker ticker, Runnable afterDrain) {
+  StopSequence(GatewayAssembly parts, StopRecorder recorder, StopHandle stops,
+      Runnable afterDrain) {
+    this.parts = parts;
+    this.recorder = recorder;
+    this.stops = stops;
+    this.settings = parts.settings;
+    this.dispatcher = parts.dispatcher;
+    this.ticker = parts.ticker;
     this.afterDrain = afterDrain;
-    this.store = store;
-    this.http = http;
-    this.settings = settings;
-    this.dispatcher = dispatcher;
-    this.slots = slots;
-    this.backend = backend;
-    this.tasks = tasks;
-    this.stateFile = stateFile;
-    this.notifier = notifier;
-    this.serviceManager = serviceManager;
-    this.relaunch = relaunch;
-    this.ticker = ticker;
+  }
+
+  @Override
+  public int run(StopRequest first, int recordedCode, boolean duringStartup) {
+    try {
+      return run(new Context(first, recordedCode, recorder.budget(), stops.skipDrain(),
+          stops::relaunchCancelled, StopRecorder.finalState(first, duringStartup)));
+    } finally {
+      parts.hardDeadline.disarm();
+    }
   }
 
   int run(Context c) {
@@ -85,16 +80,18 @@ final class StopSequence {
     Deadline rest = c.budget().teardownEnds().orSooner(c.budget().grace().multipliedBy(4)
         .dividedBy(5));
     interruptLeftovers(drained, c, rest);
-    disconnectPlatforms(rest);
+    if (parts.phases.begun(StartPhases.Phase.PLATFORMS)) {
+      disconnectPlatforms(rest);
+    }
     dispatcher.close();
-    closeQuietly("close agent backend", backend, rest);
+    closeQuietly("close agent backend", parts.backend, rest);
 
     // Relaunch before sweeping the tasks, so a task that refuses to die cannot starve it; the
     // successor waits for our lock, so it still cannot start before we are gone.
     int code = c.recordedCode();
     String outcome = null;
     boolean restarting = c.first().kind() == StopKind.RESTART;
-    if (restarting && serviceManager == ServiceManager.NONE) {
+    if (restarting && parts.serviceManager == ServiceManager.NONE) {
       if (c.relaunchCancelled().getAsBoolean()) {
         log.info("not relaunching: a stop request superseded the restart");
         outcome = "restart cancelled by a later stop request";
@@ -102,7 +99,7 @@ final class StopSequence {
       } else {
         Duration allowed = max(rest.remainingAtMost(MAX_RELAUNCH),
             c.budget().grace().dividedBy(10));
-        Optional<String> failure = relaunch.once(allowed);
+        Optional<String> failure = parts.relaunch.once(allowed);
         if (failure.isPresent()) {
           code = ExitCodes.CRASHED;
           outcome = "relaunch failed: " + failure.get();
@@ -110,21 +107,25 @@ final class StopSequence {
       }
     }
 
-    List<String> stragglers = tasks.shutdown(rest.remaining());
+    List<String> stragglers = parts.tasks.shutdown(rest.remaining());
     if (!stragglers.isEmpty()) {
       log.warn("{} task(s) abandoned at stop: {}", stragglers.size(), stragglers);
     }
     // Late, so that probes see the drain; health without a store to back it would lie.
-    closeQuietly("close HTTP server", http, rest);
-    closeQuietly("close store", store, rest);
+    if (parts.phases.begun(StartPhases.Phase.HTTP)) {
+      closeQuietly("close HTTP server", parts::closeHttpAndMetrics, rest);
+    } else {
+      closeQuietly("close metrics", parts.metrics, rest);
+    }
+    closeQuietly("close store", parts.store, rest);
     int finalCode = code;
     String finalOutcome = outcome;
     boolean restarted = restarting;
-    stateFile.seal(s -> s.withState(c.finalState()).withExit(finalCode,
+    parts.stateFile.seal(s -> s.withState(c.finalState()).withExit(finalCode,
         finalOutcome == null ? s.exitReason() : s.exitReason() + "; " + finalOutcome,
         restarted));
     log.info("stopped in {} ms; exit code {}", (ticker.nanos() - began) / 1_000_000, finalCode);
-    notifier.close();
+    parts.notifier.close();
     return finalCode;
   }
 
@@ -153,7 +154,7 @@ final class StopSequence {
 
   private void disconnectPlatforms(Deadline rest) {
     List<Thread> threads = new ArrayList<>();
-    for (PlatformSlot slot : slots.reversed()) {
+    for (PlatformSlot slot : parts.slots.reversed()) {
       Duration timeout = rest.remainingAtMost(settings.disconnectTimeout());
       threads.add(Thread.ofVirtual().name("stop " + slot.name())
           .start(() -> slot.disconnect(timeout)));

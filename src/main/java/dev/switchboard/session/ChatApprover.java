@@ -3,6 +3,7 @@ package dev.switchboard.session;
 import dev.switchboard.agent.Approver;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
 import java.time.Duration;
@@ -48,7 +49,8 @@ final class ChatApprover implements Approver {
     if (control.cancelled()) {
       return Decision.CANCELLED;
     }
-    String key = message.dedupeKey() + ":approval:" + attempt + ":" + asked.incrementAndGet();
+    int n = asked.incrementAndGet();
+    String key = OutboxKeys.approvalQuestion(message.dedupeKey(), attempt, n);
     CompletableFuture<Decision> answer = pending.open(sessionKey);
     control.onCancel(() -> answer.complete(Decision.CANCELLED));
     try {
@@ -59,7 +61,7 @@ final class ChatApprover implements Approver {
       } catch (TimeoutException e) {
         decision = Decision.TIMED_OUT;
         delivery.notice(message.chat(), "\u231b No answer within " + human(timeout)
-            + ": denied.", key + ":timeout");
+            + ": denied.", OutboxKeys.approvalTimedOut(message.dedupeKey(), attempt, n));
       } catch (ExecutionException e) {
         throw new IllegalStateException("an approval cannot fail", e);
       } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.switchboard.session;
 import dev.switchboard.auth.Authorizer;
 import dev.switchboard.auth.Pairing;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
@@ -123,7 +124,15 @@ public final class InboundPipeline implements InboundHandler {
             + " again later.";
       }
     };
-    delivery.notice(m.chat(), text, m.dedupeKey() + ":pairing");
+    delivery.notice(m.chat(), text, OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.PAIRING));
+  }
+
+  /**
+   * What earlier processes left unfinished, oldest first. Taken before any platform connects,
+   * so nothing new can be in it twice.
+   */
+  public List<InboundJournal.Entry> leftovers() {
+    return journal.unfinished();
   }
 
   /**
@@ -178,18 +187,19 @@ public final class InboundPipeline implements InboundHandler {
   /** A turn was running when its process died: what does the outbox say reached the chat? */
   private boolean shouldRunAgain(InboundJournal.Entry e) {
     InboundMessage m = e.message();
-    String prefix = Delivery.replyKeyPrefix(m.dedupeKey(), e.attempts());
+    String prefix = OutboxKeys.replyPrefix(m.dedupeKey(), e.attempts());
     List<Outbox.Entry> sent = outbox.forInbound(m.dedupeKey()).stream()
         .filter(o -> o.key().startsWith(prefix)).toList();
     if (sent.stream().anyMatch(o -> o.status() == Outbox.Status.SENDING
         || o.status() == Outbox.Status.UNKNOWN)) {
       delivery.notice(m.chat(), "\u26a0\ufe0f Switchboard restarted while sending my answer to"
           + " your message, so part of it may be missing. Send it again if you need all of it.",
-          m.dedupeKey() + ":cut");
+          OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.CUT_BY_RESTART));
       journal.markDone(m, "interrupted");
       return false;
     }
-    Optional<Outbox.Entry> first = sent.stream().filter(o -> o.key().equals(prefix + "0"))
+    String firstKey = OutboxKeys.firstReplyPart(m.dedupeKey(), e.attempts());
+    Optional<Outbox.Entry> first = sent.stream().filter(o -> o.key().equals(firstKey))
         .findFirst();
     if (first.isPresent() && first.get().status() == Outbox.Status.SENT) {
       if (first.get().complete()) {

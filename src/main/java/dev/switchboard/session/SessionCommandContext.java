@@ -6,31 +6,34 @@ import dev.switchboard.command.CommandContext;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.command.SessionControl;
+import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What one command invocation sees: its message, its session, the gateway. */
 final class SessionCommandContext implements CommandContext, SessionControl {
-  private final Dispatcher dispatcher;
+  private static final Logger log = LoggerFactory.getLogger(SessionCommandContext.class);
+
+  private final CommandScope scope;
+  private final SessionLanes lanes;
   private final InboundMessage message;
   private final String arguments;
   private final SessionKey key;
-  private final GatewayControl gateway;
-  private final CommandTable commands;
   private int replies;
   private boolean turnSubmitted;
 
-  SessionCommandContext(Dispatcher dispatcher, InboundMessage message, String arguments,
-      SessionKey key, GatewayControl gateway, CommandTable commands) {
-    this.dispatcher = dispatcher;
+  SessionCommandContext(CommandScope scope, SessionLanes lanes, InboundMessage message,
+      String arguments, SessionKey key) {
+    this.scope = scope;
+    this.lanes = lanes;
     this.message = message;
     this.arguments = arguments;
     this.key = key;
-    this.gateway = gateway;
-    this.commands = commands;
   }
 
   @Override
@@ -46,8 +49,8 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   @Override
   public void reply(String text) {
     // Keyed by the command's message: run again after a crash, it is not answered twice.
-    dispatcher.noticeLater(message, NoticeKind.ANSWER, text,
-        message.dedupeKey() + ":reply:" + replies++);
+    scope.notices().about(message, NoticeKind.ANSWER, text,
+        OutboxKeys.commandReply(message.dedupeKey(), replies++));
   }
 
   @Override
@@ -57,37 +60,48 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public GatewayControl gateway() {
-    return gateway;
+    return scope.setup().gateway();
   }
 
   @Override
   public CommandTable commands() {
-    return commands;
+    return scope.setup().commands();
   }
 
   @Override
   public String key() {
-    return key.toString();
+    return key.id();
   }
 
   @Override
   public boolean turnRunning() {
-    return dispatcher.turnRunning(key);
+    return lanes.turnRunning(key);
   }
 
   @Override
   public int queuedMessages() {
-    return dispatcher.queuedMessages(key);
+    return lanes.queuedMessages(key);
   }
 
   @Override
   public int stop() {
-    return dispatcher.stopSession(key);
+    return lanes.stopSession(key);
   }
 
   @Override
   public String newConversation() {
-    return key + "#" + dispatcher.newConversation(key);
+    lanes.stopSession(key);
+    String ended = key.id() + "#" + conversations().generation(key.id());
+    int next = conversations().startNew(key.id());
+    // may stop an agent process: not on the loop's thread
+    scope.notices().runAside("end " + ended, () -> {
+      try {
+        scope.backend().conversationEnded(ended);
+      } catch (RuntimeException e) {
+        log.warn("the agent backend failed to end conversation {}", ended, e);
+      }
+    });
+    return key.id() + "#" + next;
   }
 
   boolean turnSubmitted() {
@@ -95,65 +109,65 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   }
 
   private Conversations conversations() {
-    return dispatcher.conversations();
+    return scope.conversations();
   }
 
   @Override
   public Optional<String> model() {
-    return conversations().setting(key.toString(), SessionSettings.MODEL);
+    return conversations().setting(key.id(), SessionSettings.MODEL);
   }
 
   @Override
   public void setModel(String model) {
-    conversations().setSetting(key.toString(), SessionSettings.MODEL, model);
+    conversations().setSetting(key.id(), SessionSettings.MODEL, model);
   }
 
   @Override
   public String busyPolicy() {
-    return dispatcher.busyPolicy(key).name().toLowerCase(Locale.ROOT);
+    return scope.busyPolicies().of(key).name().toLowerCase(Locale.ROOT);
   }
 
   @Override
   public void setBusyPolicy(String policy) {
     if (policy == null) {
-      dispatcher.setBusyPolicy(key, null);
+      scope.busyPolicies().set(key, null);
       return;
     }
-    dispatcher.setBusyPolicy(key, Dispatcher.parseBusyPolicy(policy).orElseThrow(() ->
+    scope.busyPolicies().set(key, BusyPolicies.parse(policy).orElseThrow(() ->
         new IllegalArgumentException("busy policy must be interrupt or queue: " + policy)));
   }
 
   @Override
   public boolean toolProgress() {
-    return SessionSettings.toolProgress(conversations().setting(key.toString(),
-        SessionSettings.TOOLS).orElse(null), dispatcher.defaultToolProgress());
+    return SessionSettings.toolProgress(conversations().setting(key.id(),
+        SessionSettings.TOOLS).orElse(null), scope.defaultToolProgress());
   }
 
   @Override
   public void setToolProgress(boolean on) {
-    conversations().setSetting(key.toString(), SessionSettings.TOOLS,
+    conversations().setSetting(key.id(), SessionSettings.TOOLS,
         on ? SessionSettings.ON : SessionSettings.OFF);
   }
 
   @Override
   public boolean approvalWaiting() {
-    return dispatcher.approvalWaiting(key);
+    return scope.approvals().waiting(key.id());
   }
 
   @Override
   public boolean senderIsAdmin() {
-    return dispatcher.isAdmin(message);
+    return scope.setup().isAdmin().test(message);
   }
 
   @Override
   public boolean answerApproval(boolean approve) {
-    return dispatcher.answerApproval(key, approve ? Approver.Decision.APPROVED
+    return scope.approvals().answer(key.id(), approve ? Approver.Decision.APPROVED
         : Approver.Decision.DENIED);
   }
 
   @Override
   public Optional<String> undoLastExchange() {
-    String session = key.toString();
+    String session = key.id();
     int generation = conversations().generation(session);
     return conversations().hideLastExchange(session, generation, message.dedupeKey()).stream()
         .filter(l -> l.role().equals(ChatMessage.USER)).map(Conversations.Line::text)
@@ -163,19 +177,19 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   @Override
   public void submitTurn(String text, boolean alwaysQueue) {
     turnSubmitted = true;
-    dispatcher.enqueueTurn(new InboundMessage(message.chat(), message.messageId(),
+    lanes.enqueueTurn(new InboundMessage(message.chat(), message.messageId(),
         message.sender(), text, message.group(), message.receivedAt()), alwaysQueue);
   }
 
   @Override
   public Usage conversationUsage() {
-    String session = key.toString();
+    String session = key.id();
     return usage(conversations().usage(session, conversations().generation(session)));
   }
 
   @Override
   public Usage sessionUsage() {
-    return usage(conversations().totalUsage(key.toString()));
+    return usage(conversations().totalUsage(key.id()));
   }
 
   private static Usage usage(Conversations.Usage u) {

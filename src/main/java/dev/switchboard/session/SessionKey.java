@@ -21,9 +21,17 @@ public record SessionKey(String platform, String chatId, String threadId, String
     return new SessionKey(m.chat().platform(), m.chat().chatId(), m.chat().threadId(), user);
   }
 
-  @Override
-  public String toString() {
+  /**
+   * The session's name in the store ("telegram:123", in a group "telegram:-100/7@42"). Its
+   * format is kept in the database, so it never changes; {@link #toString()} is for logs.
+   */
+  public String id() {
     return platform + ":" + chatId + (threadId == null ? "" : "/" + threadId)
         + (userId == null ? "" : "@" + userId);
+  }
+
+  @Override
+  public String toString() {
+    return id();
   }
 }

@@ -49,19 +49,18 @@ final class TurnExecution {
   private final TurnSettings settings;
   private final PendingApprovals approvals;
 
-  TurnExecution(InboundMessage message, int attempt, String sessionKey, TurnControl control,
-      AgentBackend backend, Delivery delivery, Conversations conversations,
-      TaskSpawner spawner, TurnSettings settings, PendingApprovals approvals) {
+  TurnExecution(TurnKit kit, InboundMessage message, int attempt, SessionKey session,
+      TurnControl control) {
     this.message = message;
     this.attempt = attempt;
-    this.sessionKey = sessionKey;
+    this.sessionKey = session.id();
     this.control = control;
-    this.backend = backend;
-    this.delivery = delivery;
-    this.conversations = conversations;
-    this.spawner = spawner;
-    this.settings = settings;
-    this.approvals = approvals;
+    this.backend = kit.services().backend();
+    this.delivery = kit.services().delivery();
+    this.conversations = kit.services().conversations();
+    this.spawner = kit.services().spawner();
+    this.settings = kit.settings();
+    this.approvals = kit.approvals();
   }
 
   /**

@@ -222,7 +222,7 @@ class GatewayRuntimeTest {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(chat2.transcript("alice")).contains("Gateway: running"));
     assertThat(second.runtime.stopCoordinator().stopping()).isFalse();
-    assertThat(second.runtime.requestRestart(restart))
+    assertThat(second.runtime.control().requestRestart(restart))
         .isEqualTo(RestartOutcome.ALREADY_HONOURED);
     second.runtime.request(StopRequest.stop("test"));
     assertThat(second.exitCode()).isZero();
@@ -641,9 +641,9 @@ class GatewayRuntimeTest {
     backend.awaitStart(5);
     InboundMessage first = chat.message("alice", "/restart");
     InboundMessage other = chat.message("bob", "/restart");
-    assertThat(h.runtime.requestRestart(first)).isEqualTo(RestartOutcome.ACCEPTED);
-    assertThat(h.runtime.requestRestart(other)).isEqualTo(RestartOutcome.ALREADY_STOPPING);
-    assertThat(h.runtime.requestRestart(first)).isEqualTo(RestartOutcome.ALREADY_HONOURED);
+    assertThat(h.runtime.control().requestRestart(first)).isEqualTo(RestartOutcome.ACCEPTED);
+    assertThat(h.runtime.control().requestRestart(other)).isEqualTo(RestartOutcome.ALREADY_STOPPING);
+    assertThat(h.runtime.control().requestRestart(first)).isEqualTo(RestartOutcome.ALREADY_HONOURED);
     backend.finishAll();
     assertThat(h.exitCode()).isEqualTo(75);
     assertThat(new RestartLedger(home).claimPending()).get()

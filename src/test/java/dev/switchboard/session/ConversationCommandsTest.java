@@ -49,9 +49,9 @@ class ConversationCommandsTest {
       dispatcher.close();
     }
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(settings, agent, new Delivery(new AdapterOutbound(chat),
-        store.outbox(), Ticker.system()), CommandTable.standard(List.of()), gateway, listener,
-        spawner, Ticker.system(), store.conversations(), m -> false);
+    dispatcher = new Dispatcher(settings,
+        new SessionServices(agent, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> false), listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     return dispatcher;
   }

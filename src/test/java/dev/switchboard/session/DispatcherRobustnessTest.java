@@ -69,9 +69,8 @@ class DispatcherRobustnessTest {
   private Dispatcher build() {
     chat.connect(m -> dispatcher.submit(m), null);
     dispatcher = new Dispatcher(DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE),
-        backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-        CommandTable.standard(List.of()), new FakeGatewayControl(), listener, spawner,
-        Ticker.system(), store.conversations(), m -> false);
+        new SessionServices(backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false), listener);
     return dispatcher;
   }
 
@@ -160,10 +159,9 @@ class DispatcherRobustnessTest {
       }
     };
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(DispatcherSettings.defaults(), backend,
-        new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-        CommandTable.standard(List.of()), gateway, listener, spawner, Ticker.system(),
-        store.conversations(), m -> true);
+    dispatcher = new Dispatcher(DispatcherSettings.defaults(),
+        new SessionServices(backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> true), listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     blockTextsStartingWith = "\u267b Restarting";
     chat.deliver("admin", "/restart");

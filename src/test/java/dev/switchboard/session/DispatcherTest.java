@@ -48,9 +48,9 @@ class DispatcherTest {
 
   private Dispatcher start(DispatcherSettings settings, AgentBackend agent) {
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(settings, agent, new Delivery(new AdapterOutbound(chat),
-        store.outbox(), Ticker.system()), CommandTable.standard(List.of()), gateway, listener,
-        spawner, loopTicker, store.conversations(), m -> m.sender().userId().equals("admin"));
+    dispatcher = new Dispatcher(settings,
+        new SessionServices(agent, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, loopTicker),
+        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> m.sender().userId().equals("admin")), listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     return dispatcher;
   }

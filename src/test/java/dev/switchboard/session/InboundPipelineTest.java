@@ -10,6 +10,7 @@ import dev.switchboard.auth.PairingCodes;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
@@ -54,9 +55,9 @@ class InboundPipelineTest {
 
   private InboundPipeline build(AccessPolicy policy) {
     Delivery delivery = new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system());
-    dispatcher = new Dispatcher(DispatcherSettings.defaults(), backend, delivery,
-        CommandTable.standard(List.of()), new FakeGatewayControl(), listener, spawner,
-        Ticker.system(), store.conversations(), m -> false);
+    dispatcher = new Dispatcher(DispatcherSettings.defaults(),
+        new SessionServices(backend, delivery, store.conversations(), spawner, Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false), listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     pipeline = new InboundPipeline(store.journal(), store.outbox(),
         new Authorizer(policy, store.pairings()),
@@ -162,7 +163,7 @@ class InboundPipelineTest {
   void aTurnCutOffWhileSendingIsNotAnsweredTwiceButTheUserIsTold() throws Exception {
     InboundMessage m = left("alice", "was answering");
     int attempt = store.journal().markRunning(m);
-    Outbox.Entry e = store.outbox().claim(Delivery.replyKeyPrefix(m.dedupeKey(), attempt) + "0",
+    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
         m.chat(), "partial", m.dedupeKey());
     store.outbox().markSending(e.id(), "partial"); // then the process died
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
@@ -176,7 +177,7 @@ class InboundPipelineTest {
   void aTurnWhoseReplyArrivedCompletelyIsNotRunAgain() throws Exception {
     InboundMessage m = left("alice", "answered just before the crash");
     int attempt = store.journal().markRunning(m);
-    Outbox.Entry e = store.outbox().claim(Delivery.replyKeyPrefix(m.dedupeKey(), attempt) + "0",
+    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
         m.chat(), "the answer", m.dedupeKey());
     store.outbox().markSent(e.id(), "s99", "the answer", true);
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
@@ -191,7 +192,7 @@ class InboundPipelineTest {
     int attempt = store.journal().markRunning(m);
     build(everyone());
     var preview = chat.send(m.chat(), "long ans \u2026"); // on screen when the process died
-    Outbox.Entry e = store.outbox().claim(Delivery.replyKeyPrefix(m.dedupeKey(), attempt) + "0",
+    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
         m.chat(), "long ans \u2026", m.dedupeKey());
     store.outbox().markSent(e.id(), preview.messageId(), "long ans \u2026", false);
     backend.finishAll();

@@ -1,6 +1,5 @@
-package dev.switchboard.lifecycle;
+package dev.switchboard.delivery;
 
-import dev.switchboard.delivery.Outbound;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
@@ -13,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Sends each outbound call to the adapter of the chat's platform. */
-final class PlatformRouter implements Outbound {
+public final class PlatformRouter implements Outbound {
   /** For a platform that is not enabled: nothing is sent there, but chunking must still work. */
   private static final PlatformLimits FALLBACK = new PlatformLimits(4000, false, Duration.ZERO);
 
   private final Map<String, PlatformAdapter> byName = new LinkedHashMap<>();
 
-  PlatformRouter(List<PlatformAdapter> adapters) {
+  public PlatformRouter(List<PlatformAdapter> adapters) {
     for (PlatformAdapter a : adapters) {
       if (byName.putIfAbsent(a.name(), a) != null) {
         throw new IllegalArgumentException("two adapters named " + a.name());
@@ -27,7 +26,7 @@ final class PlatformRouter implements Outbound {
     }
   }
 
-  boolean has(String platform) {
+  public boolean has(String platform) {
     return byName.containsKey(platform);
   }
 

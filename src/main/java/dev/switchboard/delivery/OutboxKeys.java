@@ -1,0 +1,95 @@
+package dev.switchboard.delivery;
+
+import dev.switchboard.platform.ChatRef;
+import java.util.UUID;
+
+/**
+ * Every outbox key the gateway uses, built here and nowhere else. The outbox sends a key at most
+ * once, so two different messages must never share a key, and a message sent again after a
+ * crash must get the key it had before. Each kind of message has its own key space:
+ *
+ * <pre>
+ * &lt;inbound&gt;:reply:&lt;attempt&gt;:&lt;part&gt;      a turn's reply (attempt counts from 1)
+ * &lt;inbound&gt;:reply:&lt;attempt&gt;:0r          part 0 again, when the preview could not take it
+ * &lt;inbound&gt;:command:&lt;n&gt;:&lt;part&gt;         the n-th reply of a slash command (from 0)
+ * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:&lt;part&gt;  the n-th permission question of a turn
+ * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:timeout:&lt;part&gt;  its "no answer" note
+ * &lt;inbound&gt;:&lt;topic&gt;:&lt;part&gt;             a notice about the message ({@link Topic})
+ * restart:&lt;platform&gt;:&lt;chat&gt;:&lt;message&gt;:&lt;part&gt;  "restarted", to whoever asked
+ * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
+ * </pre>
+ */
+public final class OutboxKeys {
+  /** What a notice about one inbound message says; one key per message and topic. */
+  public enum Topic {
+    OVERLOADED("overloaded"),
+    UNKNOWN_COMMAND("unknown"),
+    REFUSED("refused"),
+    COMMAND_FAILED("failed"),
+    QUEUED_OR_SUPERSEDING("busy"),
+    DEFERRED("deferred"),
+    FINISHING("finishing"),
+    PAIRING("pairing"),
+    CUT_BY_RESTART("cut");
+
+    private final String label;
+
+    Topic(String label) {
+      this.label = label;
+    }
+  }
+
+  private OutboxKeys() {}
+
+  /** The prefix of every part of attempt {@code attempt} at answering {@code inboundKey}. */
+  public static String replyPrefix(String inboundKey, int attempt) {
+    return inboundKey + ":reply:" + attempt + ":";
+  }
+
+  /** The key of part 0 of that reply: its outbox row says whether the whole reply arrived. */
+  public static String firstReplyPart(String inboundKey, int attempt) {
+    return replyPrefix(inboundKey, attempt) + "0";
+  }
+
+  /** The base key of a command's {@code n}-th reply; its parts follow as {@link #part}. */
+  public static String commandReply(String inboundKey, int n) {
+    return inboundKey + ":command:" + n;
+  }
+
+  /** The base key of the {@code n}-th permission question of a turn's attempt. */
+  public static String approvalQuestion(String inboundKey, int attempt, int n) {
+    return inboundKey + ":approval:" + attempt + ":" + n;
+  }
+
+  /** The base key of the note that the {@code n}-th question of that attempt timed out. */
+  public static String approvalTimedOut(String inboundKey, int attempt, int n) {
+    return approvalQuestion(inboundKey, attempt, n) + ":timeout";
+  }
+
+  /** The base key of a notice about {@code inboundKey}. */
+  public static String about(String inboundKey, Topic topic) {
+    return inboundKey + ":" + topic.label;
+  }
+
+  /** The base key of the "restarted" notice for the /restart message {@code messageId}. */
+  public static String restartDone(ChatRef chat, String messageId) {
+    return "restart:" + chat.platform() + ":" + chat.chatId() + ":" + messageId;
+  }
+
+  static String oneOff() {
+    return "notice:" + UUID.randomUUID();
+  }
+
+  static String part(String base, int part) {
+    return base + ":" + part;
+  }
+
+  static String replyPart(String prefix, int part) {
+    return prefix + part;
+  }
+
+  /** Part 0 sent as a new message because the streamed preview could not be edited into it. */
+  static String replacementOfFirstPart(String prefix) {
+    return prefix + "0r";
+  }
+}

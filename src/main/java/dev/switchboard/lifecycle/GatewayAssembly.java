@@ -1,0 +1,160 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.auth.Authorizer;
+import dev.switchboard.auth.Pairing;
+import dev.switchboard.auth.PairingCodes;
+import dev.switchboard.command.CommandTable;
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.PlatformRouter;
+import dev.switchboard.http.AdminPage;
+import dev.switchboard.http.HealthEndpoints;
+import dev.switchboard.http.HttpMount;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.platform.CommandInfo;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.platform.PlatformState;
+import dev.switchboard.session.CommandSetup;
+import dev.switchboard.session.Dispatcher;
+import dev.switchboard.session.InboundPipeline;
+import dev.switchboard.session.JournalListener;
+import dev.switchboard.session.SessionServices;
+import dev.switchboard.store.Store;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The wiring: every part of a running gateway, built once from a {@link RuntimeBuilder} and
+ * shared by the {@link StartSequence} and the {@link StopSequence}, which start and stop the
+ * same parts in opposite orders. Parts that may ask for the stop get the {@link StopHandle}.
+ */
+final class GatewayAssembly {
+  private static final Logger log = LoggerFactory.getLogger(GatewayAssembly.class);
+
+  final Path home;
+  final GatewaySettings settings;
+  final String version;
+  final Clock clock;
+  final Ticker ticker;
+  final Sleeper sleeper;
+  final StateFile stateFile;
+  final SupervisorNotifier notifier;
+  final ServiceManager serviceManager;
+  final Store store;
+  final AgentBackend backend;
+  final Authorizer authorizer;
+  final TaskSupervisor tasks;
+  final ProgressMonitor progress = new ProgressMonitor();
+  final GatewayMetrics metrics = new GatewayMetrics();
+  final PlatformRouter router;
+  final Delivery delivery;
+  final Dispatcher dispatcher;
+  final InboundPipeline pipeline;
+  final List<PlatformSlot> slots = new ArrayList<>();
+  final RestartLedger restartLedger;
+  final HardDeadline hardDeadline;
+  final Relaunch relaunch;
+  final StartPhases phases = new StartPhases();
+  private final RuntimeControl control;
+  /** Null when nothing is served over HTTP. */
+  final HttpServer http;
+  /** Null when the HTTP pages need no login. */
+  final LoginToken loginToken;
+  /** Null unless the respawn breaker tripped: then the start waits before connecting. */
+  final GatewayState.CrashLoop crashLoop;
+
+  GatewayAssembly(RuntimeBuilder b, StopHandle stops) {
+    this.home = b.home;
+    this.settings = b.settings;
+    this.version = b.version;
+    this.clock = b.clock;
+    this.ticker = b.ticker;
+    this.sleeper = b.sleeper;
+    this.stateFile = b.stateFile;
+    this.notifier = b.notifier;
+    this.serviceManager = b.serviceManager;
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.backend = Objects.requireNonNull(b.backend, "backend");
+    this.http = b.httpServer;
+    this.loginToken = b.loginToken;
+    this.crashLoop = b.crashLoop;
+    this.restartLedger = new RestartLedger(home);
+    this.authorizer = new Authorizer(b.accessPolicy, store.pairings());
+    this.tasks = new TaskSupervisor(ticker, reason -> {
+      if (stops.stopping()) {
+        return; // the stop itself ends critical tasks
+      }
+      log.error("{}; stopping the gateway so its supervisor can start a healthy one", reason);
+      stops.request(StopRequest.crash(reason));
+    });
+    Halter halter = b.halter;
+    this.hardDeadline = new HardDeadline(code -> {
+      halter.halt(code);
+      stops.forceExit(code); // reached only when the halter returns, as in tests
+    }, home.resolve("logs"));
+    this.relaunch = new Relaunch(b.relauncher);
+    this.router = new PlatformRouter(b.adapters);
+    this.delivery = new Delivery(router, store.outbox(), ticker, metrics);
+
+    // The control and the turn tracker report the dispatcher's count of running turns, and the
+    // dispatcher is built with both: the one reference that is filled in after the fact.
+    AtomicReference<Dispatcher> built = new AtomicReference<>();
+    this.control = new RuntimeControl(stops, restartLedger, new RuntimeControl.Sources(
+        stateFile, backend, () -> built.get().activeTurns(), clock, ticker, version));
+    CommandTable commands = CommandTable.standard(List.of());
+    this.dispatcher = new Dispatcher(settings.dispatcher(),
+        new SessionServices(backend, delivery, store.conversations(), tasks, ticker),
+        new CommandSetup(commands, control, authorizer::isAdmin),
+        new JournalListener(store.journal(), new TurnTracker(stateFile, metrics, ticker,
+            () -> built.get().activeTurns())));
+    built.set(dispatcher);
+    this.pipeline = new InboundPipeline(store.journal(), store.outbox(), authorizer,
+        new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock), dispatcher,
+        delivery, clock);
+
+    SlotServices shared = new SlotServices(tasks, progress, stateFile, store.cursors(),
+        commands.all().stream().map(c -> new CommandInfo(c.name(), c.description())).toList(),
+        new CredentialLocks(b.credentialLockDir), dispatcher::draining, clock, ticker);
+    b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));
+    metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size,
+        () -> (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
+    if (http != null) {
+      HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
+      MetricsEndpoint.install(http, metrics::scrape);
+      AdminPage.install(http, loginToken, new AdminStatus(stateFile, dispatcher),
+          () -> stops.request(StopRequest.restart("the admin page")));
+      for (PlatformAdapter adapter : b.adapters) {
+        if (adapter instanceof HttpMount mount) {
+          mount.mount(http);
+        }
+      }
+    }
+  }
+
+  /** The control the slash commands were given. */
+  RuntimeControl control() {
+    return control;
+  }
+
+  /** Closes the HTTP server (when there is one), then the metrics it served. */
+  void closeHttpAndMetrics() throws Exception {
+    try {
+      if (http != null) {
+        http.close();
+      }
+    } finally {
+      metrics.close();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.auth.AccessPolicy;
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** Assembles a runtime; everything but home, settings, state file and backend has a default. */
+public final class RuntimeBuilder {
+  final Path home;
+  final GatewaySettings settings;
+  final StateFile stateFile;
+  AgentBackend backend;
+  Store store;
+  AccessPolicy accessPolicy = AccessPolicy.denyAll();
+  List<PlatformAdapter> adapters = List.of();
+  SupervisorNotifier notifier = SupervisorNotifier.NONE;
+  ServiceManager serviceManager = ServiceManager.NONE;
+  Relauncher relauncher = () -> {
+    throw new IOException("no relaunch command configured");
+  };
+  Halter halter = Halter.RUNTIME;
+  Clock clock = Clock.systemUTC();
+  Ticker ticker = Ticker.system();
+  String version = "dev";
+  Thread startThread = Thread.currentThread();
+  Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
+  HttpServer httpServer;
+  LoginToken loginToken;
+  GatewayState.CrashLoop crashLoop;
+  Runnable afterDrain = () -> { };
+  Sleeper sleeper = Sleeper.SYSTEM;
+
+  RuntimeBuilder(Path home, GatewaySettings settings, StateFile stateFile) {
+    this.home = home;
+    this.settings = settings;
+    this.stateFile = stateFile;
+  }
+
+  /** Runs between the drain and the teardown; tests gate the stop there. */
+  RuntimeBuilder afterDrain(Runnable hook) {
+    this.afterDrain = hook;
+    return this;
+  }
+
+  /** The respawn breaker's verdict for this start; null to connect at once. */
+  public RuntimeBuilder crashLoop(GatewayState.CrashLoop loop) {
+    this.crashLoop = loop;
+    return this;
+  }
+
+  public RuntimeBuilder sleeper(Sleeper s) {
+    this.sleeper = s;
+    return this;
+  }
+
+  public RuntimeBuilder backend(AgentBackend b) {
+    this.backend = b;
+    return this;
+  }
+
+  public RuntimeBuilder store(Store s) {
+    this.store = s;
+    return this;
+  }
+
+  /** Who may use the gateway; by default nobody until paired. */
+  public RuntimeBuilder accessPolicy(AccessPolicy p) {
+    this.accessPolicy = p;
+    return this;
+  }
+
+  public RuntimeBuilder adapters(List<PlatformAdapter> a) {
+    this.adapters = List.copyOf(a);
+    return this;
+  }
+
+  public RuntimeBuilder notifier(SupervisorNotifier n) {
+    this.notifier = n;
+    return this;
+  }
+
+  public RuntimeBuilder serviceManager(ServiceManager m) {
+    this.serviceManager = m;
+    return this;
+  }
+
+  public RuntimeBuilder relauncher(Relauncher r) {
+    this.relauncher = r;
+    return this;
+  }
+
+  public RuntimeBuilder halter(Halter h) {
+    this.halter = h;
+    return this;
+  }
+
+  public RuntimeBuilder clock(Clock c) {
+    this.clock = c;
+    return this;
+  }
+
+  public RuntimeBuilder ticker(Ticker t) {
+    this.ticker = t;
+    return this;
+  }
+
+  public RuntimeBuilder version(String v) {
+    this.version = v;
+    return this;
+  }
+
+  /** Serves /health and /ready from start to stop; none by default. */
+  public RuntimeBuilder httpServer(HttpServer server) {
+    this.httpServer = server;
+    return this;
+  }
+
+  /** The token the web chat and admin page ask for; null (the default) for no login. */
+  public RuntimeBuilder loginToken(LoginToken token) {
+    this.loginToken = token;
+    return this;
+  }
+
+  /** Where bot credentials are locked (one gateway per credential on this machine). */
+  public RuntimeBuilder credentialLockDir(Path dir) {
+    this.credentialLockDir = dir;
+    return this;
+  }
+
+  /** The thread that will call {@link GatewayRuntime#run()}; the caller's by default. */
+  public RuntimeBuilder startThread(Thread t) {
+    this.startThread = t;
+    return this;
+  }
+
+  public GatewayRuntime build() {
+    return GatewayRuntime.assemble(this);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.http.LoginToken;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the start tells the person watching the log: who starts, where to look, what runs. */
+final class StartBanner {
+  private static final Logger log = LoggerFactory.getLogger(StartBanner.class);
+
+  private StartBanner() {}
+
+  static void starting(GatewayAssembly parts) {
+    log.info("Switchboard {} starting: pid {}, home {}, service manager {}, agent {}",
+        parts.version, ProcessHandle.current().pid(), parts.home, parts.serviceManager.label(),
+        parts.backend.describe());
+    if (parts.authorizer.policy().nobodyConfigured()) {
+      log.warn("no user is allowed yet: unknown users get a pairing code in private chats (see"
+          + " 'switchboard pairing'); set allowed users, or auth.allow_all_users, to change"
+          + " that");
+    }
+  }
+
+  /** Where the pages are, and the login token the first time it exists. */
+  static void listening(InetSocketAddress at, boolean webChat, LoginToken loginToken) {
+    String address = address(at);
+    String base = "http://" + address + "/";
+    if (loginToken == null) {
+      log.info("{}admin page at {}admin, health at {}health (no login: http.auth is false)",
+          webChat ? "web chat at " + base + ", " : "", base, base);
+      return;
+    }
+    log.info("{}admin page at {}admin, health at {}health; the login token is in {}",
+        webChat ? "web chat at " + base + ", " : "", base, base, loginToken.file());
+    if (loginToken.createdNow()) {
+      // Printed once, to the terminal and not through the log: it is a secret.
+      System.out.println("\nSwitchboard " + (webChat ? "web chat" : "admin page") + ": "
+          + base + (webChat ? "" : "admin") + "#token=" + loginToken.reveal()
+          + "\nLogin token (shown only this once; kept in " + loginToken.file() + "): "
+          + loginToken.reveal() + "\n");
+      System.out.flush();
+    }
+  }
+
+  /** host:port as a URL needs it: an IPv6 literal in brackets. */
+  static String address(InetSocketAddress at) {
+    return at.getAddress() instanceof Inet6Address ? "[" + at.getHostString() + "]:"
+        + at.getPort() : at.getHostString() + ":" + at.getPort();
+  }
+
+  static void running(String summary, boolean noPlatform) {
+    if (noPlatform) {
+      log.warn("Switchboard is running, but no chat platform is enabled, so it has nothing to"
+          + " talk to yet. Set TELEGRAM_BOT_TOKEN to connect a Telegram bot (README.md, \"Quick"
+          + " start with Telegram\").");
+    } else {
+      log.info("Switchboard is running: {}", summary);
+    }
+  }
+}

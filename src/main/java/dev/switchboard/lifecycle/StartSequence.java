@@ -1,0 +1,158 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.delivery.OutboxKeys;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.PlatformState;
+import dev.switchboard.store.InboundJournal;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The phases of a start, the {@link StopSequence}'s in reverse: the dispatch loop, the HTTP
+ * server (so a probe sees "starting" rather than nothing), the crash-loop wait, the platforms
+ * (connected in parallel, each bounded), what the last process left unanswered, the watchdog,
+ * READY, and the notices owed since the last process (a requested restart is done).
+ *
+ * <p>Each phase that holds an outside resource is marked in {@link StartPhases} before it acts,
+ * so when a phase fails the stop undoes exactly what was begun. A stop requested during the
+ * start interrupts the start thread; its waits end and {@link #run} throws.
+ */
+final class StartSequence {
+  private static final Logger log = LoggerFactory.getLogger(StartSequence.class);
+
+  private final GatewayAssembly parts;
+  private final StopHandle stops;
+
+  StartSequence(GatewayAssembly parts, StopHandle stops) {
+    this.parts = parts;
+    this.stops = stops;
+  }
+
+  /**
+   * Runs every phase on the calling thread.
+   *
+   * @throws InterruptedException when a stop was requested before or during the start
+   * @throws StartFailure when a phase cannot be done (the HTTP port is taken)
+   */
+  void run() throws InterruptedException {
+    if (stops.stopping()) {
+      throw new InterruptedException("stop requested before the start"); // a replayed signal
+    }
+    StartBanner.starting(parts);
+    parts.stateFile.update(s -> s.withServiceManager(parts.serviceManager.label())
+        .withHardDeadline(parts.settings.hardDeadline()));
+    parts.progress.register(parts.dispatcher.heartbeat());
+    parts.tasks.spawnCritical("dispatch-loop", parts.dispatcher::runLoop);
+    startHttp();
+    if (parts.crashLoop != null) {
+      CrashLoopHoldBack.hold(parts.crashLoop, parts.stateFile, parts.notifier, parts.sleeper);
+    }
+    List<InboundJournal.Entry> leftovers = parts.pipeline.leftovers();
+    connectPlatforms();
+    resume(leftovers);
+    parts.notifier.watchdogTimeout().ifPresent(timeout -> {
+      log.info("systemd watchdog every {} ms; pings sent only while all loops make progress",
+          timeout.toMillis());
+      parts.tasks.spawn("watchdog", new WatchdogPinger(parts.notifier, parts.progress,
+          timeout));
+    });
+    if (stops.stopping()) {
+      throw new InterruptedException("stop requested during start");
+    }
+    ready();
+    parts.tasks.spawn("notices after start", this::sendNoticesAfterStart);
+  }
+
+  private void startHttp() {
+    if (parts.http == null) {
+      return;
+    }
+    parts.phases.begin(StartPhases.Phase.HTTP);
+    InetSocketAddress at;
+    try {
+      at = parts.http.start();
+    } catch (IOException e) {
+      throw new StartFailure(e.getMessage());
+    }
+    String address = at.getHostString() + ":" + at.getPort();
+    parts.stateFile.update(s -> s.withHttp(address));
+    StartBanner.listening(at, parts.router.has("web"), parts.loginToken);
+  }
+
+  private void connectPlatforms() throws InterruptedException {
+    parts.phases.begin(StartPhases.Phase.PLATFORMS);
+    List<Thread> connecting = new ArrayList<>();
+    for (PlatformSlot slot : parts.slots) {
+      connecting.add(Thread.ofVirtual().name("connect " + slot.name()).start(() -> {
+        try {
+          slot.connect(m -> {
+            parts.metrics.received(m.chat().platform());
+            parts.pipeline.accept(m);
+          }, parts.settings.connectTimeout());
+        } catch (InterruptedException e) {
+          log.info("{}: connect abandoned, the gateway is stopping", slot.name());
+        }
+      }));
+    }
+    try {
+      for (Thread t : connecting) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      connecting.forEach(Thread::interrupt);
+      throw e;
+    }
+  }
+
+  /** What the last process left goes first; API requests it left are closed, not answered. */
+  private void resume(List<InboundJournal.Entry> leftovers) {
+    Set<String> enabled = parts.slots.stream().map(PlatformSlot::name)
+        .collect(Collectors.toSet());
+    Set<String> requestPlatforms = parts.slots.stream()
+        .filter(s -> !s.adapter().answersAfterRestart()).map(PlatformSlot::name)
+        .collect(Collectors.toSet());
+    parts.tasks.spawn("resume", () -> {
+      try {
+        parts.pipeline.resume(leftovers, enabled, requestPlatforms);
+      } catch (InterruptedException e) {
+        log.info("resume cut short: the gateway is stopping");
+      }
+    });
+  }
+
+  private void ready() {
+    long connected = parts.slots.stream().filter(s -> s.state() == PlatformState.CONNECTED)
+        .count();
+    String summary = connected + " of " + parts.slots.size() + " platform(s) connected";
+    // READY is sent under the state file's lock, as STOPPING is: systemd must never see READY
+    // after STOPPING, and a stop recorded first leaves the state "draining", so no READY.
+    parts.stateFile.update(s -> {
+      if (!GatewayState.STARTING.equals(s.state())) {
+        return s;
+      }
+      parts.notifier.ready("Running: " + summary);
+      return s.withState(GatewayState.RUNNING);
+    });
+    StartBanner.running(summary, parts.slots.isEmpty());
+  }
+
+  /** Lifecycle rule 6: the requester of a restart hears that it is done, once. */
+  private void sendNoticesAfterStart() {
+    parts.restartLedger.claimPending().ifPresent(requester -> {
+      ChatRef chat = requester.chat();
+      if (!parts.router.has(chat.platform())) {
+        log.warn("the restart was requested from {}, which is not enabled now; cannot say"
+            + " 'restarted' there", chat);
+      } else if (parts.delivery.notice(chat, "\u2705 Gateway restarted (Switchboard "
+          + parts.version + ").", OutboxKeys.restartDone(chat, requester.messageId()))) {
+        log.info("told {} that the restart it asked for is done", chat);
+      }
+    });
+  }
+}

@@ -1,0 +1,14 @@
+package dev.switchboard.session;
+
+import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.store.Conversations;
+
+/**
+ * What every command invocation shares: the commands, the gateway, and the session state the
+ * dispatcher keeps outside its lanes.
+ *
+ * @param defaultToolProgress whether tool calls are shown in sessions that did not choose
+ */
+record CommandScope(CommandSetup setup, BusyPolicies busyPolicies, PendingApprovals approvals,
+    Conversations conversations, AgentBackend backend, boolean defaultToolProgress,
+    Notices notices) {}
