@@ -10,7 +10,7 @@ import java.util.Optional;
  * one, and the transcript is kept per conversation.
  */
 public interface Conversations {
-  /** One line of a transcript. */
+  /** One line of a transcript; {@code at} is when it was appended, by the store's clock. */
   record Line(String role, String text, Instant at) {}
 
   /** Tokens a session's turns consumed, as far as the backend reported them. */

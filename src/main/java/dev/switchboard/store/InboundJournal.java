@@ -42,6 +42,6 @@ public interface InboundJournal {
   /** @param outcome a word for the operator: answered, command, denied, stopped, superseded */
   void markDone(InboundMessage message, String outcome);
 
-  /** Messages not yet done, oldest first. */
+  /** Messages not yet done, oldest first: in the order they were recorded. */
   List<Entry> unfinished();
 }

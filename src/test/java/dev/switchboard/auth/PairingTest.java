@@ -6,34 +6,17 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.testing.ManualClock;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PairingTest {
   private final InMemoryStore store = new InMemoryStore();
-  private Instant now = Instant.parse("2026-11-27T10:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final Pairing pairing = new Pairing(store.pairings(),
       new PairingCodes(new SecureRandom()), clock);
 
@@ -62,9 +45,9 @@ class PairingTest {
   @Test
   void aUserKeepsTheSameCodeUntilItExpires() {
     String first = codeOf(dm("1"));
-    now = now.plus(Duration.ofMinutes(30));
+    clock.advance(Duration.ofMinutes(30));
     assertThat(codeOf(dm("1"))).isEqualTo(first);
-    now = now.plus(Duration.ofMinutes(31));
+    clock.advance(Duration.ofMinutes(31));
     assertThat(codeOf(dm("1"))).isNotEqualTo(first);
   }
 
@@ -74,7 +57,7 @@ class PairingTest {
       assertThat(pairing.codeFor(dm("u" + i))).isInstanceOf(Pairing.Reply.Code.class);
     }
     assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Busy.class);
-    now = now.plus(Pairing.EXPIRY).plusSeconds(1);
+    clock.advance(Pairing.EXPIRY.plusSeconds(1));
     assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Code.class);
   }
 
@@ -93,7 +76,7 @@ class PairingTest {
   @Test
   void anExpiredCodeIsRefused() {
     String code = codeOf(dm("8"));
-    now = now.plus(Pairing.EXPIRY);
+    clock.advance(Pairing.EXPIRY);
     assertThat(pairing.approve("telegram", code)).isInstanceOf(Pairing.Approval.Expired.class);
     assertThat(store.pairings().approved("telegram", "8")).isFalse();
   }

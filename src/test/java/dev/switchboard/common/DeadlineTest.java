@@ -2,21 +2,20 @@ package dev.switchboard.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DeadlineTest {
-  private final AtomicLong now = new AtomicLong();
-  private final Ticker ticker = now::get;
+  private final ManualClock ticker = new ManualClock();
 
   @Test
   void remainingShrinksWithTimeAndStopsAtZero() {
     Deadline d = Deadline.after(Duration.ofSeconds(10), ticker);
-    now.set(Duration.ofSeconds(4).toNanos());
+    ticker.advance(Duration.ofSeconds(4));
     assertThat(d.remaining()).isEqualTo(Duration.ofSeconds(6));
     assertThat(d.remainingAtMost(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
-    now.set(Duration.ofSeconds(11).toNanos());
+    ticker.advance(Duration.ofSeconds(7));
     assertThat(d.remaining()).isZero();
     assertThat(d.expired()).isTrue();
   }

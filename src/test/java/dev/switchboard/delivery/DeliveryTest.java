@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class DeliveryTest {
   private final RecordingOutbound out =
       new RecordingOutbound(new PlatformLimits(20, true, Duration.ZERO));
   private final Delivery delivery = new Delivery(out, new InMemoryStore().outbox(),
-      new ManualTicker(), d -> { }, new java.util.Random(1));
+      new ManualClock(), d -> { }, new java.util.Random(1));
 
   @Test
   void noticeIsSentAndReportsSuccess() {

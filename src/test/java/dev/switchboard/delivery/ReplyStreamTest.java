@@ -7,6 +7,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.testing.ManualClock;
 import java.time.Instant;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
@@ -18,7 +19,7 @@ class ReplyStreamTest {
   private static final int MAX = 100;
   private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-  private final ManualTicker ticker = new ManualTicker();
+  private final ManualClock ticker = new ManualClock();
 
   private static RecordingOutbound editing() {
     return new RecordingOutbound(new PlatformLimits(MAX, true, INTERVAL));

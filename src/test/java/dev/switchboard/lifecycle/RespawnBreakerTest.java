@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.common.Sleeper;
+import dev.switchboard.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -110,17 +111,16 @@ class RespawnBreakerTest {
 
   @Test
   void theHoldBackIsRecordedAnnouncedPingedAndSleptInFull() throws Exception {
-    Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+    ManualClock clock = new ManualClock(T0);
     StateFile state = new StateFile(home, GatewayState.starting(7, "v", home.toString(), T0),
         clock);
     RuntimeHarness.RecordingNotifier notifier = new RuntimeHarness.RecordingNotifier();
     notifier.watchdog = Optional.of(Duration.ofSeconds(30));
-    List<Duration> slept = new ArrayList<>();
     GatewayState.CrashLoop loop = new GatewayState.CrashLoop(6, 600, 40, T0.plusSeconds(40),
         "pid 6 exited with 1: x");
-    CrashLoopHoldBack.hold(loop, state, notifier, slept::add);
+    CrashLoopHoldBack.hold(loop, state, notifier, clock);
     assertThat(StateFile.read(home).orElseThrow().crashLoop()).isEqualTo(loop);
-    assertThat(slept).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15),
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15),
         Duration.ofSeconds(10));
     assertThat(notifier.messages).containsExactly("EXTEND_TIMEOUT_USEC=130000000",
         "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1");

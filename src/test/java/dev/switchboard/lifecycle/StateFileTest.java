@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.switchboard.common.Json;
+import dev.switchboard.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,35 +35,7 @@ class StateFileTest {
 
   @TempDir Path home;
 
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void set(Instant i) {
-      now.set(i);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
-  private final MutableClock clock = new MutableClock(STARTED);
+  private final ManualClock clock = new ManualClock(STARTED);
 
   private GatewayState initial() {
     return new GatewayState(4242, GatewayState.STARTING, "1.2.3", home.toString(), STARTED,
@@ -96,7 +66,7 @@ class StateFileTest {
   @Test
   void updateWritesSnakeCaseFields() throws IOException {
     StateFile f = stateFile();
-    clock.set(LATER);
+    clock.advanceTo(LATER);
     f.update(s -> s.withState(GatewayState.RUNNING)
         .withActiveTurns(3)
         .withServiceManager("systemd")
@@ -144,7 +114,7 @@ class StateFileTest {
   @Test
   void updateStampsUpdatedAtFromTheClockAndKeepsStartedAt() {
     StateFile f = stateFile();
-    clock.set(LATER);
+    clock.advanceTo(LATER);
 
     GatewayState s = f.update(x -> x.withState(GatewayState.RUNNING));
 
@@ -157,7 +127,7 @@ class StateFileTest {
   @Test
   void readRoundTripsEveryField() {
     StateFile f = stateFile();
-    clock.set(LATER);
+    clock.advanceTo(LATER);
     GatewayState written = f.update(s -> s.withState(GatewayState.STOPPED)
         .withExit(0, "stopped by SIGTERM", false)
         .withActiveTurns(1)

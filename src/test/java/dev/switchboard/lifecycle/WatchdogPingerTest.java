@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +29,13 @@ class WatchdogPingerTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final String PINGER_NAME = "watchdog-test";
 
-  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final ManualClock clock = new ManualClock();
   private final AtomicLong reads = new AtomicLong();
   private final Ticker ticker = () -> {
     if (Thread.currentThread().getName().equals(PINGER_NAME)) {
       reads.incrementAndGet(); // the test's own reads do not count
     }
-    return now.get();
+    return clock.nanos();
   };
   private final RecordingNotifier notifier = new RecordingNotifier();
   private final ProgressMonitor progress = new ProgressMonitor();
@@ -60,7 +61,7 @@ class WatchdogPingerTest {
   }
 
   private void advance(Duration d) {
-    now.addAndGet(d.toNanos());
+    clock.advance(d);
   }
 
   /** Waits until the pinger has run at least {@code n} more iterations from now. */

@@ -18,6 +18,7 @@ import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +43,7 @@ class DispatcherTest {
     return start(settings, backend);
   }
 
-  private final java.util.concurrent.atomic.AtomicLong fakeNanos =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final ManualClock clock = new ManualClock();
   private Ticker loopTicker = Ticker.system();
 
   private Dispatcher start(DispatcherSettings settings, AgentBackend agent) {
@@ -380,9 +380,9 @@ class DispatcherTest {
 
   @Test
   void heartbeatBeatsWhileIdleAndRetiresWhenClosed() throws Exception {
-    loopTicker = fakeNanos::get;
+    loopTicker = clock;
     start(queue());
-    fakeNanos.set(Duration.ofSeconds(60).toNanos());
+    clock.advance(Duration.ofSeconds(60));
     assertThat(dispatcher.heartbeat().stalled()).isTrue();
     // The idle loop wakes at least every second and beats: the minute of silence is erased.
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.heartbeat().silence().isZero());

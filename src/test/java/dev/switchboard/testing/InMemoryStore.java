@@ -9,29 +9,38 @@ import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The store's contracts in memory, for unit tests of the layers above it. Integration and
+ * The store's contracts in memory, for unit tests of the layers above it; {@code
+ * InMemoryStoreContractTest} holds it to the same contract as the real stores. Integration and
  * process-level tests use the real SQLite store.
  */
 public final class InMemoryStore implements Store {
   private final Journal journal = new Journal();
   private final MemoryOutbox outbox = new MemoryOutbox();
-  private final Map<String, String> cursors = new HashMap<>();
-  private final Map<String, Integer> generations = new HashMap<>();
-  private final Map<String, List<Entry>> transcripts = new HashMap<>();
-  private final Map<String, String> settings = new HashMap<>();
-  private final Map<String, Conversations.Usage> usage = new HashMap<>();
-  private final Map<String, Pairings.Code> codes = new LinkedHashMap<>();
-  private final Map<String, Pairings.Approval> approvals = new LinkedHashMap<>();
+  private final MemoryCursors cursors = new MemoryCursors();
+  private final MemoryConversations conversations;
+  private final MemoryPairings pairings = new MemoryPairings();
+
+  public InMemoryStore() {
+    this(Clock.systemUTC());
+  }
+
+  /** @param clock stamps transcript lines, as a real store's clock does */
+  public InMemoryStore(Clock clock) {
+    this.conversations = new MemoryConversations(clock);
+  }
 
   @Override
   public InboundJournal journal() {
@@ -45,225 +54,243 @@ public final class InMemoryStore implements Store {
 
   @Override
   public Cursors cursors() {
-    return new Cursors() {
-      @Override
-      public synchronized Optional<String> get(String platform, String name) {
-        return Optional.ofNullable(cursors.get(platform + "/" + name));
-      }
-
-      @Override
-      public synchronized void put(String platform, String name, String value) {
-        cursors.put(platform + "/" + name, value);
-      }
-    };
+    return cursors;
   }
 
   @Override
   public Conversations conversations() {
-    return new Conversations() {
-      @Override
-      public int generation(String sessionKey) {
-        synchronized (generations) {
-          return generations.getOrDefault(sessionKey, 0);
-        }
-      }
-
-      @Override
-      public int startNew(String sessionKey) {
-        synchronized (generations) {
-          return generations.merge(sessionKey, 1, Integer::sum);
-        }
-      }
-
-      @Override
-      public void append(String sessionKey, int generation, String role, String text) {
-        synchronized (transcripts) {
-          transcripts.computeIfAbsent(sessionKey + "#" + generation, k -> new ArrayList<>())
-              .add(new Entry(new Line(role, text, Instant.now())));
-        }
-      }
-
-      @Override
-      public List<Line> lines(String sessionKey, int generation, int limit) {
-        synchronized (transcripts) {
-          List<Line> all = transcripts.getOrDefault(sessionKey + "#" + generation, List.of())
-              .stream().filter(e -> e.undoneBy == null).map(e -> e.line).toList();
-          return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
-        }
-      }
-
-      @Override
-      public List<Line> hideLastExchange(String sessionKey, int generation, String byKey) {
-        synchronized (transcripts) {
-          List<Entry> all = transcripts.getOrDefault(sessionKey + "#" + generation, List.of());
-          List<Line> already = all.stream().filter(e -> byKey.equals(e.undoneBy))
-              .map(e -> e.line).toList();
-          if (!already.isEmpty()) {
-            return already;
-          }
-          int lastUser = -1;
-          for (int i = 0; i < all.size(); i++) {
-            if (all.get(i).undoneBy == null && all.get(i).line.role().equals("user")) {
-              lastUser = i;
-            }
-          }
-          if (lastUser < 0) {
-            return List.of();
-          }
-          List<Line> hidden = new ArrayList<>();
-          for (Entry e : all.subList(lastUser, all.size())) {
-            if (e.undoneBy == null) {
-              e.undoneBy = byKey;
-              hidden.add(e.line);
-            }
-          }
-          return hidden;
-        }
-      }
-
-      @Override
-      public Optional<String> setting(String sessionKey, String name) {
-        synchronized (settings) {
-          return Optional.ofNullable(settings.get(sessionKey + "\n" + name));
-        }
-      }
-
-      @Override
-      public Map<String, String> settings(String sessionKey) {
-        synchronized (settings) {
-          Map<String, String> out = new java.util.TreeMap<>();
-          settings.forEach((k, v) -> {
-            int nl = k.indexOf('\n');
-            if (k.substring(0, nl).equals(sessionKey)) {
-              out.put(k.substring(nl + 1), v);
-            }
-          });
-          return out;
-        }
-      }
-
-      @Override
-      public void setSetting(String sessionKey, String name, String value) {
-        synchronized (settings) {
-          if (value == null) {
-            settings.remove(sessionKey + "\n" + name);
-          } else {
-            settings.put(sessionKey + "\n" + name, value);
-          }
-        }
-      }
-
-      @Override
-      public Map<String, String> settingsNamed(String name) {
-        synchronized (settings) {
-          Map<String, String> out = new java.util.TreeMap<>();
-          settings.forEach((k, v) -> {
-            int nl = k.indexOf('\n');
-            if (k.substring(nl + 1).equals(name)) {
-              out.put(k.substring(0, nl), v);
-            }
-          });
-          return out;
-        }
-      }
-
-      @Override
-      public void addUsage(String sessionKey, int generation, long tokensIn, long tokensOut) {
-        synchronized (usage) {
-          usage.merge(sessionKey + "#" + generation, new Usage(1, tokensIn, tokensOut),
-              (a, b) -> new Usage(a.turns() + b.turns(), a.tokensIn() + b.tokensIn(),
-                  a.tokensOut() + b.tokensOut()));
-        }
-      }
-
-      @Override
-      public Usage usage(String sessionKey, int generation) {
-        synchronized (usage) {
-          return usage.getOrDefault(sessionKey + "#" + generation, Usage.NONE);
-        }
-      }
-
-      @Override
-      public Usage totalUsage(String sessionKey) {
-        synchronized (usage) {
-          return usage.entrySet().stream()
-              .filter(e -> e.getKey().startsWith(sessionKey + "#")).map(Map.Entry::getValue)
-              .reduce(Usage.NONE, (a, b) -> new Usage(a.turns() + b.turns(),
-                  a.tokensIn() + b.tokensIn(), a.tokensOut() + b.tokensOut()));
-        }
-      }
-    };
-  }
-
-  /** A transcript line and the command that hid it, if one did. */
-  private static final class Entry {
-    final Conversations.Line line;
-    String undoneBy;
-
-    Entry(Conversations.Line line) {
-      this.line = line;
-    }
+    return conversations;
   }
 
   @Override
   public Pairings pairings() {
-    return new Pairings() {
-      @Override
-      public synchronized void addCode(Code code) {
-        codes.put(code.platform() + "/" + code.code(), code);
-      }
-
-      @Override
-      public synchronized Optional<Code> findCode(String platform, String code) {
-        return Optional.ofNullable(codes.get(platform + "/" + code));
-      }
-
-      @Override
-      public synchronized List<Code> pending(String platform, Instant now) {
-        return codes.values().stream().filter(c -> c.platform().equals(platform)
-            && c.usedAt() == null && c.expiresAt().isAfter(now)).toList();
-      }
-
-      @Override
-      public synchronized Approval redeem(Code code, Instant now) {
-        Code current = codes.get(code.platform() + "/" + code.code());
-        if (current == null || current.usedAt() != null) {
-          throw new StoreException("pairing code " + code.code() + " was already used", null);
-        }
-        codes.put(code.platform() + "/" + code.code(), new Code(code.platform(), code.code(),
-            code.userId(), code.chatId(), code.displayName(), code.createdAt(),
-            code.expiresAt(), now));
-        Approval a = new Approval(code.platform(), code.userId(), code.displayName(), now);
-        approvals.put(code.platform() + "/" + code.userId(), a);
-        return a;
-      }
-
-      @Override
-      public synchronized boolean approved(String platform, String userId) {
-        return approvals.containsKey(platform + "/" + userId);
-      }
-
-      @Override
-      public synchronized List<Approval> approvals(String platform) {
-        return approvals.values().stream().filter(a -> a.platform().equals(platform)).toList();
-      }
-
-      @Override
-      public synchronized boolean revoke(String platform, String userId) {
-        return approvals.remove(platform + "/" + userId) != null;
-      }
-
-      @Override
-      public synchronized int deleteExpired(Instant now) {
-        int before = codes.size();
-        codes.values().removeIf(c -> c.usedAt() == null && !c.expiresAt().isAfter(now));
-        return before - codes.size();
-      }
-    };
+    return pairings;
   }
 
   @Override
   public void close() {}
+
+  private static final class MemoryCursors implements Cursors {
+    private record Key(String platform, String name) {}
+
+    private final Map<Key, String> values = new HashMap<>();
+
+    @Override
+    public synchronized Optional<String> get(String platform, String name) {
+      return Optional.ofNullable(values.get(new Key(platform, name)));
+    }
+
+    @Override
+    public synchronized void put(String platform, String name, String value) {
+      values.put(new Key(platform, name), value);
+    }
+  }
+
+  private static final class MemoryConversations implements Conversations {
+    private record Conversation(String sessionKey, int generation) {}
+
+    private record Setting(String sessionKey, String name) {}
+
+    /** A transcript line and the command that hid it, if one did. */
+    private static final class Entry {
+      final Line line;
+      String undoneBy;
+
+      Entry(Line line) {
+        this.line = line;
+      }
+    }
+
+    private final Clock clock;
+    private final Map<String, Integer> generations = new HashMap<>();
+    private final Map<Conversation, List<Entry>> transcripts = new HashMap<>();
+    private final Map<Setting, String> settings = new HashMap<>();
+    private final Map<Conversation, Usage> usage = new HashMap<>();
+
+    MemoryConversations(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized int generation(String sessionKey) {
+      return generations.getOrDefault(sessionKey, 0);
+    }
+
+    @Override
+    public synchronized int startNew(String sessionKey) {
+      return generations.merge(sessionKey, 1, Integer::sum);
+    }
+
+    @Override
+    public synchronized void append(String sessionKey, int generation, String role,
+        String text) {
+      transcripts.computeIfAbsent(new Conversation(sessionKey, generation),
+          k -> new ArrayList<>()).add(new Entry(new Line(role, text, clock.instant())));
+    }
+
+    @Override
+    public synchronized List<Line> lines(String sessionKey, int generation, int limit) {
+      List<Line> all = transcript(sessionKey, generation).stream()
+          .filter(e -> e.undoneBy == null).map(e -> e.line).toList();
+      return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
+    }
+
+    @Override
+    public synchronized List<Line> hideLastExchange(String sessionKey, int generation,
+        String byKey) {
+      List<Entry> all = transcript(sessionKey, generation);
+      List<Line> already = all.stream().filter(e -> byKey.equals(e.undoneBy))
+          .map(e -> e.line).toList();
+      if (!already.isEmpty()) {
+        return already;
+      }
+      int lastUser = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (all.get(i).undoneBy == null && all.get(i).line.role().equals("user")) {
+          lastUser = i;
+        }
+      }
+      if (lastUser < 0) {
+        return List.of();
+      }
+      List<Line> hidden = new ArrayList<>();
+      for (Entry e : all.subList(lastUser, all.size())) {
+        if (e.undoneBy == null) {
+          e.undoneBy = byKey;
+          hidden.add(e.line);
+        }
+      }
+      return hidden;
+    }
+
+    private List<Entry> transcript(String sessionKey, int generation) {
+      return transcripts.getOrDefault(new Conversation(sessionKey, generation), List.of());
+    }
+
+    @Override
+    public synchronized Optional<String> setting(String sessionKey, String name) {
+      return Optional.ofNullable(settings.get(new Setting(sessionKey, name)));
+    }
+
+    @Override
+    public synchronized Map<String, String> settings(String sessionKey) {
+      Map<String, String> out = new TreeMap<>();
+      settings.forEach((k, v) -> {
+        if (k.sessionKey().equals(sessionKey)) {
+          out.put(k.name(), v);
+        }
+      });
+      return out;
+    }
+
+    @Override
+    public synchronized void setSetting(String sessionKey, String name, String value) {
+      if (value == null) {
+        settings.remove(new Setting(sessionKey, name));
+      } else {
+        settings.put(new Setting(sessionKey, name), value);
+      }
+    }
+
+    @Override
+    public synchronized Map<String, String> settingsNamed(String name) {
+      Map<String, String> out = new TreeMap<>();
+      settings.forEach((k, v) -> {
+        if (k.name().equals(name)) {
+          out.put(k.sessionKey(), v);
+        }
+      });
+      return out;
+    }
+
+    @Override
+    public synchronized void addUsage(String sessionKey, int generation, long tokensIn,
+        long tokensOut) {
+      usage.merge(new Conversation(sessionKey, generation), new Usage(1, tokensIn, tokensOut),
+          MemoryConversations::sum);
+    }
+
+    @Override
+    public synchronized Usage usage(String sessionKey, int generation) {
+      return usage.getOrDefault(new Conversation(sessionKey, generation), Usage.NONE);
+    }
+
+    @Override
+    public synchronized Usage totalUsage(String sessionKey) {
+      return usage.entrySet().stream().filter(e -> e.getKey().sessionKey().equals(sessionKey))
+          .map(Map.Entry::getValue).reduce(Usage.NONE, MemoryConversations::sum);
+    }
+
+    private static Usage sum(Usage a, Usage b) {
+      return new Usage(a.turns() + b.turns(), a.tokensIn() + b.tokensIn(),
+          a.tokensOut() + b.tokensOut());
+    }
+  }
+
+  private static final class MemoryPairings implements Pairings {
+    private record CodeKey(String platform, String code) {}
+
+    private record UserKey(String platform, String userId) {}
+
+    private final Map<CodeKey, Code> codes = new LinkedHashMap<>();
+    private final Map<UserKey, Approval> approvals = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void addCode(Code code) {
+      if (codes.putIfAbsent(new CodeKey(code.platform(), code.code()), code) != null) {
+        throw new StoreException("pairing code " + code.code() + " exists already", null);
+      }
+    }
+
+    @Override
+    public synchronized Optional<Code> findCode(String platform, String code) {
+      return Optional.ofNullable(codes.get(new CodeKey(platform, code)));
+    }
+
+    @Override
+    public synchronized List<Code> pending(String platform, Instant now) {
+      return codes.values().stream().filter(c -> c.platform().equals(platform)
+          && c.usedAt() == null && c.expiresAt().isAfter(now))
+          .sorted(Comparator.comparing(Code::createdAt)).toList();
+    }
+
+    @Override
+    public synchronized Approval redeem(Code code, Instant now) {
+      CodeKey key = new CodeKey(code.platform(), code.code());
+      Code current = codes.get(key);
+      if (current == null || current.usedAt() != null) {
+        throw new StoreException("pairing code " + code.code() + " was already used", null);
+      }
+      codes.put(key, new Code(code.platform(), code.code(), code.userId(), code.chatId(),
+          code.displayName(), code.createdAt(), code.expiresAt(), now));
+      Approval a = new Approval(code.platform(), code.userId(), code.displayName(), now);
+      approvals.put(new UserKey(code.platform(), code.userId()), a);
+      return a;
+    }
+
+    @Override
+    public synchronized boolean approved(String platform, String userId) {
+      return approvals.containsKey(new UserKey(platform, userId));
+    }
+
+    @Override
+    public synchronized List<Approval> approvals(String platform) {
+      return approvals.values().stream().filter(a -> a.platform().equals(platform))
+          .sorted(Comparator.comparing(Approval::approvedAt)).toList();
+    }
+
+    @Override
+    public synchronized boolean revoke(String platform, String userId) {
+      return approvals.remove(new UserKey(platform, userId)) != null;
+    }
+
+    @Override
+    public synchronized int deleteExpired(Instant now) {
+      int before = codes.size();
+      codes.values().removeIf(c -> c.usedAt() == null && !c.expiresAt().isAfter(now));
+      return before - codes.size();
+    }
+  }
 
   private static final class Journal implements InboundJournal {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -365,7 +392,7 @@ public final class InMemoryStore implements Store {
     @Override
     public synchronized List<Entry> forInbound(String inboundKey) {
       return byKey.values().stream().filter(e -> inboundKey.equals(e.inboundKey()))
-          .sorted(java.util.Comparator.comparing(Entry::key)).toList();
+          .sorted(Comparator.comparing(Entry::key)).toList();
     }
   }
 }

@@ -79,7 +79,11 @@ final class SqliteDb implements AutoCloseable {
     }
   }
 
-  /** Runs one statement outside an explicit transaction (SQLite commits it by itself). */
+  /**
+   * Runs one statement in a transaction of its own, as {@link #transaction} does.
+   *
+   * @return the number of rows the statement changed
+   */
   int update(String what, String sql, Object... args) {
     return transaction(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {

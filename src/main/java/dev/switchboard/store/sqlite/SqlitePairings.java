@@ -117,11 +117,12 @@ final class SqlitePairings implements Pairings {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long used = rs.getLong("used_at");
+          boolean unused = rs.wasNull();
           out.add(new Code(rs.getString("platform"), rs.getString("code"),
               rs.getString("user_id"), rs.getString("chat_id"), rs.getString("display_name"),
               Instant.ofEpochMilli(rs.getLong("created_at")),
               Instant.ofEpochMilli(rs.getLong("expires_at")),
-              rs.wasNull() || used == 0 ? null : Instant.ofEpochMilli(used)));
+              unused ? null : Instant.ofEpochMilli(used)));
         }
       }
     }

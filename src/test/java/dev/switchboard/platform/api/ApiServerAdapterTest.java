@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
+import dev.switchboard.testing.ManualClock;
 import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.StubPlatformContext;
 import java.net.URI;
@@ -19,7 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,7 +36,7 @@ class ApiServerAdapterTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final BlockingQueue<InboundMessage> inbound = new LinkedBlockingQueue<>();
   private final StubPlatformContext context = new StubPlatformContext();
-  private final AtomicLong nanos = new AtomicLong();
+  private final ManualClock ticker = new ManualClock();
   private HttpServer server;
   private ApiServerAdapter adapter;
   private String base;
@@ -47,7 +47,7 @@ class ApiServerAdapterTest {
 
   private void start(int perMinute, Duration turnTimeout) throws Exception {
     adapter = new ApiServerAdapter(new ApiSettings(KEY, perMinute, "switchboard",
-        turnTimeout), Clock.systemUTC(), nanos::get);
+        turnTimeout), Clock.systemUTC(), ticker);
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
@@ -295,7 +295,7 @@ class ApiServerAdapterTest {
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("30");
     assertThat(JSON.readTree(limited.body()).path("error").path("code").asString())
         .isEqualTo("rate_limit_exceeded");
-    nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+    ticker.advance(Duration.ofSeconds(30));
     CompletableFuture<HttpResponse<String>> allowed = post(body(false, "r3"), KEY);
     InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
     assertThat(m.text()).isEqualTo("r3");

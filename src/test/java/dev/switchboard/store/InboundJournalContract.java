@@ -1,0 +1,176 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
+import dev.switchboard.store.InboundJournal.Entry;
+import dev.switchboard.store.InboundJournal.Status;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** {@link InboundJournal}: recorded once, followed through its turns until done. */
+abstract class InboundJournalContract extends StorePartContract {
+  private InboundJournal journal() {
+    return store.journal();
+  }
+
+  private static InboundMessage message(String chat, String id, String text) {
+    return new InboundMessage(new ChatRef("telegram", chat, "7"), id,
+        new Sender("u" + chat, "User " + chat), text, false, T0.minusSeconds(5));
+  }
+
+  private Entry only() {
+    assertThat(journal().unfinished()).hasSize(1);
+    return journal().unfinished().getFirst();
+  }
+
+  @Test
+  void aNewMessageIsRecordedAsPendingWithNoAttemptYet() {
+    InboundMessage m = message("1", "10", "hello");
+
+    assertThat(journal().record(m)).isTrue();
+
+    Entry e = only();
+    assertThat(e.message()).isEqualTo(m);
+    assertThat(e.status()).isEqualTo(Status.PENDING);
+    assertThat(e.attempts()).isZero();
+    assertThat(e.outcome()).isNull();
+  }
+
+  @Test
+  void theRecordedMessageComesBackWhole() {
+    InboundMessage inGroup = new InboundMessage(new ChatRef("slack", "C1", null), "1.000200",
+        new Sender("U9", "Zoë \ud83d\ude80"), "line one\nline \u2603 two", true,
+        T0.plusMillis(123));
+    InboundMessage inThread = new InboundMessage(new ChatRef("discord", "55", "66"), "77",
+        new Sender("8", "eight"), "x", false, T0);
+
+    journal().record(inGroup);
+    journal().record(inThread);
+
+    assertThat(journal().unfinished()).extracting(Entry::message)
+        .containsExactly(inGroup, inThread);
+  }
+
+  @Test
+  void aRedeliveryIsRecognisedWhileWaitingAndAfterTheMessageIsDone() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+
+    assertThat(journal().record(m)).as("redelivery while pending").isFalse();
+    journal().markRunning(m);
+    assertThat(journal().record(m)).as("redelivery while running").isFalse();
+    journal().markDone(m, "answered");
+    assertThat(journal().record(m)).as("redelivery after the answer").isFalse();
+    assertThat(journal().unfinished()).isEmpty();
+  }
+
+  @Test
+  void aMessageIsIdentifiedByPlatformChatAndMessageId() {
+    journal().record(message("1", "10", "hello"));
+
+    assertThat(journal().record(message("2", "10", "other chat"))).isTrue();
+    assertThat(journal().record(new InboundMessage(new ChatRef("discord", "1", "7"), "10",
+        new Sender("u1", "User 1"), "other platform", false, T0))).isTrue();
+    assertThat(journal().record(new InboundMessage(new ChatRef("telegram", "1", "8"), "10",
+        new Sender("u1", "User 1"), "same chat, another thread", false, T0)))
+        .as("the thread is not part of a message's identity").isFalse();
+    assertThat(journal().unfinished()).extracting(e -> e.message().text())
+        .containsExactly("hello", "other chat", "other platform");
+  }
+
+  @Test
+  void unfinishedMessagesComeInTheOrderTheyWereRecorded() {
+    InboundMessage late = new InboundMessage(ChatRef.of("telegram", "1"), "30",
+        new Sender("a", "A"), "received last, recorded first", false, T0.plusSeconds(30));
+    InboundMessage early = new InboundMessage(ChatRef.of("telegram", "1"), "10",
+        new Sender("a", "A"), "received first, recorded second", false, T0.plusSeconds(10));
+    journal().record(late);
+    journal().record(early);
+    journal().record(message("2", "20", "third"));
+
+    List<Entry> unfinished = journal().unfinished();
+    assertThat(unfinished).extracting(e -> e.message().messageId())
+        .containsExactly("30", "10", "20");
+    assertThat(unfinished).extracting(Entry::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theStatusFollowsTheTurnsUntilDone() {
+    InboundMessage m = message("1", "10", "hello");
+    InboundMessage other = message("1", "11", "second");
+    journal().record(m);
+    journal().record(other);
+
+    assertThat(journal().markRunning(m)).isEqualTo(1);
+    assertThat(journal().unfinished().getFirst().status()).isEqualTo(Status.RUNNING);
+    assertThat(journal().unfinished().getFirst().attempts()).isEqualTo(1);
+
+    journal().markPending(m); // a stop cut the turn short
+    Entry deferred = journal().unfinished().getFirst();
+    assertThat(deferred.status()).isEqualTo(Status.PENDING);
+    assertThat(deferred.attempts()).as("a deferred turn still counts").isEqualTo(1);
+    assertThat(deferred.outcome()).isNull();
+
+    assertThat(journal().markRunning(m)).isEqualTo(2);
+    journal().markDone(m, "answered");
+    assertThat(journal().unfinished()).extracting(e -> e.message().messageId())
+        .containsExactly("11");
+    assertThat(journal().unfinished().getFirst().status()).isEqualTo(Status.PENDING);
+  }
+
+  @Test
+  void everyTurnStartedCountsAnAttemptEvenWithoutADeferral() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+
+    assertThat(journal().markRunning(m)).isEqualTo(1);
+    // the process died while it ran; the next one runs it again
+    assertThat(journal().markRunning(m)).isEqualTo(2);
+    assertThat(journal().markRunning(m)).isEqualTo(3);
+    assertThat(only().attempts()).isEqualTo(3);
+    assertThat(only().status()).isEqualTo(Status.RUNNING);
+  }
+
+  @Test
+  void aMessageNeverRecordedIsAFirstAttemptAndLeavesNoTrace() {
+    InboundMessage m = message("1", "10", "hello");
+
+    assertThat(journal().markRunning(m)).isEqualTo(1);
+    assertThat(journal().markRunning(m)).isEqualTo(1);
+    journal().markPending(m);
+    journal().markDone(m, "answered");
+
+    assertThat(journal().unfinished()).isEmpty();
+    assertThat(journal().record(m)).as("nothing was recorded for it").isTrue();
+    assertThat(only().attempts()).isZero();
+  }
+
+  @Test
+  void concurrentRecordsFromManyThreadsAllLand() throws InterruptedException {
+    int threads = 8;
+    int each = 50;
+    runTogether(threads, n -> {
+      for (int i = 0; i < each; i++) {
+        journal().record(message("c" + n, "m" + i, "x"));
+      }
+    });
+    assertThat(journal().unfinished()).hasSize(threads * each);
+  }
+
+  @Test
+  void aMessageDeliveredOnManyThreadsAtOnceIsRecordedOnce() throws InterruptedException {
+    InboundMessage m = message("1", "10", "hello");
+    AtomicInteger recorded = new AtomicInteger();
+    runTogether(8, n -> {
+      if (journal().record(m)) {
+        recorded.incrementAndGet();
+      }
+    });
+    assertThat(recorded).hasValue(1);
+    assertThat(journal().unfinished()).hasSize(1);
+  }
+}

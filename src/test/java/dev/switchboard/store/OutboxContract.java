@@ -1,0 +1,186 @@
+package dev.switchboard.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.store.Outbox.Entry;
+import dev.switchboard.store.Outbox.Status;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** {@link Outbox}: a message is claimed under its key once, and remembers its outcome. */
+abstract class OutboxContract extends StorePartContract {
+  private static final ChatRef CHAT = new ChatRef("telegram", "1", "7");
+  private static final String INBOUND = "telegram:1:10";
+  private static final String KEY = INBOUND + ":reply:1:0";
+
+  private Outbox outbox() {
+    return store.outbox();
+  }
+
+  private Entry find(String key) {
+    return outbox().find(key).orElseThrow();
+  }
+
+  @Test
+  void aClaimCreatesAPendingEntryWithWhatItWasGiven() {
+    Entry e = outbox().claim(KEY, CHAT, "hi", INBOUND);
+
+    assertThat(e.key()).isEqualTo(KEY);
+    assertThat(e.chat()).isEqualTo(CHAT);
+    assertThat(e.text()).isEqualTo("hi");
+    assertThat(e.status()).isEqualTo(Status.PENDING);
+    assertThat(e.platformMessageId()).isNull();
+    assertThat(e.complete()).isFalse();
+    assertThat(e.inboundKey()).isEqualTo(INBOUND);
+    assertThat(find(KEY)).isEqualTo(e);
+  }
+
+  @Test
+  void aGatewayNoticeHasNoInboundKey() {
+    Entry notice = outbox().claim("restart:notice", ChatRef.of("slack", "C1"), "Restarted.",
+        null);
+
+    assertThat(notice.inboundKey()).isNull();
+    assertThat(notice.chat().threadId()).isNull();
+    assertThat(find("restart:notice")).isEqualTo(notice);
+  }
+
+  @Test
+  void anUnknownKeyIsNotFound() {
+    outbox().claim(KEY, CHAT, "hi", INBOUND);
+
+    assertThat(outbox().find(INBOUND + ":reply:1:1")).isEmpty();
+  }
+
+  @Test
+  void claimingAKeyAgainReturnsTheEntryAsItIsAndChangesNothing() {
+    Entry e = outbox().claim(KEY, CHAT, "hi", INBOUND);
+
+    Entry again = outbox().claim(KEY, ChatRef.of("discord", "2"), "other", null);
+    assertThat(again).isEqualTo(e);
+
+    outbox().markSending(e.id(), "hi \u2026");
+    outbox().markSent(e.id(), "555", "hi there", true);
+    Entry sent = outbox().claim(KEY, CHAT, "a third text", INBOUND);
+    assertThat(sent.id()).isEqualTo(e.id());
+    assertThat(sent.status()).isEqualTo(Status.SENT);
+    assertThat(sent.platformMessageId()).isEqualTo("555");
+    assertThat(sent.text()).isEqualTo("hi there");
+    assertThat(sent.complete()).isTrue();
+    assertThat(find(KEY)).isEqualTo(sent);
+  }
+
+  @Test
+  void claimingAKeyWhoseOutcomeIsUnknownReturnsItAsUnknown() {
+    Entry e = outbox().claim(KEY, CHAT, "hi", INBOUND);
+    outbox().markSending(e.id(), "hi");
+    outbox().markUnknown(e.id(), "read timed out");
+
+    assertThat(outbox().claim(KEY, CHAT, "hi", INBOUND).status()).isEqualTo(Status.UNKNOWN);
+  }
+
+  @Test
+  void differentKeysAreDifferentEntries() {
+    Entry first = outbox().claim(KEY, CHAT, "one", INBOUND);
+    Entry second = outbox().claim(INBOUND + ":reply:1:1", CHAT, "two", INBOUND);
+
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(find(KEY).text()).isEqualTo("one");
+  }
+
+  @Test
+  void markSendingRecordsTheTextAboutToBeSent() {
+    Entry e = outbox().claim(KEY, CHAT, "draft", INBOUND);
+
+    outbox().markSending(e.id(), "final text");
+
+    Entry sending = find(KEY);
+    assertThat(sending.status()).isEqualTo(Status.SENDING);
+    assertThat(sending.text()).isEqualTo("final text");
+    assertThat(sending.platformMessageId()).isNull();
+    assertThat(sending.complete()).isFalse();
+  }
+
+  @Test
+  void aStreamedReplyIsSentAsAPreviewThenCompleted() {
+    Entry e = outbox().claim(KEY, CHAT, "Hel \u2026", INBOUND);
+    outbox().markSending(e.id(), "Hel \u2026");
+
+    outbox().markSent(e.id(), "555", "Hel \u2026", false);
+    Entry preview = find(KEY);
+    assertThat(preview.status()).isEqualTo(Status.SENT);
+    assertThat(preview.platformMessageId()).isEqualTo("555");
+    assertThat(preview.complete()).as("a preview is not the whole answer").isFalse();
+
+    outbox().markSent(e.id(), "555", "Hello, world", true);
+    Entry done = find(KEY);
+    assertThat(done.text()).isEqualTo("Hello, world");
+    assertThat(done.complete()).isTrue();
+    assertThat(done.platformMessageId()).isEqualTo("555");
+  }
+
+  @Test
+  void aSendWhoseOutcomeIsUnknownOrFailedIsSettledAsSuch() {
+    Entry unknown = outbox().claim("n1", CHAT, "x", null);
+    outbox().markSending(unknown.id(), "x");
+    outbox().markUnknown(unknown.id(), "read timed out");
+    Entry failed = outbox().claim("n2", CHAT, "y", null);
+    outbox().markSending(failed.id(), "y");
+    outbox().markFailed(failed.id(), "400 chat not found");
+
+    assertThat(find("n1").status()).isEqualTo(Status.UNKNOWN);
+    assertThat(find("n1").text()).isEqualTo("x");
+    assertThat(find("n2").status()).isEqualTo(Status.FAILED);
+    assertThat(find("n2").text()).isEqualTo("y");
+
+    outbox().markFailed(unknown.id(), "given up");
+    assertThat(find("n1").status()).isEqualTo(Status.FAILED);
+  }
+
+  @Test
+  void settlingOneEntryLeavesTheOthersAlone() {
+    Entry a = outbox().claim("a", CHAT, "a", null);
+    Entry b = outbox().claim("b", CHAT, "b", null);
+
+    outbox().markSending(a.id(), "a");
+    outbox().markSent(a.id(), "1", "a", true);
+
+    assertThat(find("b")).isEqualTo(b);
+  }
+
+  @Test
+  void forInboundListsEveryPartOfTheRepliesToOneMessageInKeyOrder() {
+    outbox().claim(INBOUND + ":reply:2:0", CHAT, "retry", INBOUND);
+    outbox().claim(INBOUND + ":reply:1:1", CHAT, "part 1", INBOUND);
+    Entry first = outbox().claim(INBOUND + ":reply:1:0", CHAT, "part 0", INBOUND);
+    outbox().claim(INBOUND + ":reply:1:0r", CHAT, "part 0 again", INBOUND);
+    outbox().claim("telegram:1:11:reply:1:0", CHAT, "another message's", "telegram:1:11");
+    outbox().claim("telegram:1:10:pairing", CHAT, "a notice", null);
+    outbox().markSending(first.id(), "part 0");
+    outbox().markSent(first.id(), "555", "part 0", true);
+
+    assertThat(outbox().forInbound(INBOUND)).extracting(Entry::key).containsExactly(
+        INBOUND + ":reply:1:0", INBOUND + ":reply:1:0r", INBOUND + ":reply:1:1",
+        INBOUND + ":reply:2:0");
+    assertThat(outbox().forInbound(INBOUND).getFirst()).isEqualTo(find(INBOUND + ":reply:1:0"));
+    assertThat(outbox().forInbound(INBOUND).getFirst().status()).isEqualTo(Status.SENT);
+    assertThat(outbox().forInbound("telegram:1:12")).isEmpty();
+  }
+
+  @Test
+  void concurrentClaimsOfOneKeyMakeOneEntry() throws InterruptedException {
+    Set<Long> ids = ConcurrentHashMap.newKeySet();
+    Set<String> texts = ConcurrentHashMap.newKeySet();
+    runTogether(8, n -> {
+      Entry e = outbox().claim(KEY, CHAT, "text " + n, INBOUND);
+      ids.add(e.id());
+      texts.add(e.text());
+    });
+
+    assertThat(ids).hasSize(1);
+    assertThat(texts).hasSize(1);
+    assertThat(find(KEY).text()).isEqualTo(texts.iterator().next());
+  }
+}
