@@ -1,11 +1,18 @@
 package dev.switchboard;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.switchboard.delivery.Outbound;
+import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.store.InboundJournal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +141,40 @@ class ArchitectureTest {
     noClasses().that().doNotHaveFullyQualifiedName("dev.switchboard.cli.ExitGuard")
         .should().callMethod(System.class, "exit", int.class)
         .because("only main exits; everything else returns an exit code (DESIGN.md rule 3)")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheSessionsWriteTheJournalsStates() {
+    noClasses().that().resideOutsideOfPackages("dev.switchboard.session..",
+            "dev.switchboard.store..")
+        .should().callMethodWhere(target(owner(assignableTo(InboundJournal.class)))
+            .and(target(nameMatching("record|mark.*"))))
+        .because("one owner per state: InboundPipeline records a message, JournalListener"
+            + " follows its turn (docs/architecture.md, \"How a message flows\")")
+        .check(classes);
+  }
+
+  @Test
+  void outboundGoesFromDeliveryToThePlatformDirectly() {
+    noClasses().that().resideOutsideOfPackages("dev.switchboard.delivery..",
+            "dev.switchboard.platform..")
+        .should().callMethodWhere(target(owner(assignableTo(PlatformAdapter.class)))
+            .and(target(nameMatching("send|edit|typing|render|reply.*|noticeAbout"))))
+        .because("every message to a chat goes through the outbox and the rate limits")
+        .check(classes);
+    noClasses().that().resideOutsideOfPackage("dev.switchboard.delivery..")
+        .should().implement(Outbound.class)
+        .because("delivery routes to the adapters itself (PlatformRouter); nothing in between")
+        .check(classes);
+  }
+
+  @Test
+  void platformAdaptersKnowNoSessionsNoDeliveryNoRuntime() {
+    noClasses().that().resideInAPackage("dev.switchboard.platform..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
+            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..",
+            "dev.switchboard.command..")
         .check(classes);
   }
 }
