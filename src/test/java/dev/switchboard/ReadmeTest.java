@@ -2,43 +2,63 @@ package dev.switchboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.config.ConfigKey;
-import dev.switchboard.lifecycle.PluginCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The README is the user's manual: every setting the gateway accepts must be in it. */
+/**
+ * The README is the way in: short, with the two commands, linking every page under docs/; and
+ * no link in the README or the docs leads nowhere.
+ */
 class ReadmeTest {
-  private static String readme() throws Exception {
-    return Files.readString(Path.of("README.md"));
-  }
-
-  /** Settings of shipped plugins; the loopback platform exists only in the tests. */
-  private static List<ConfigKey<?>> shippedKeys() {
-    return PluginCatalog.discover().schema().keys().stream()
-        .filter(k -> !k.path().startsWith("platforms.loopback."))
-        .toList();
-  }
+  private static final Path README = Path.of("README.md");
+  private static final int MAX_LINES = 200;
 
   @Test
-  void everySettingIsInTheConfigurationReference() throws Exception {
-    String readme = readme();
-    assertThat(shippedKeys()).isNotEmpty();
-    for (ConfigKey<?> key : shippedKeys()) {
-      String row = "| `" + key.path() + "` | " + (key.env() == null ? "" : "`" + key.env() + "`");
-      assertThat(readme).as("README row for " + key.path()).contains(row);
-    }
-  }
-
-  @Test
-  void theExitCodesAndTheTwoCommandsAreDocumented() throws Exception {
-    String readme = readme();
-    for (String code : List.of("| `0` |", "| `1` |", "| `75` |", "| `78` |")) {
-      assertThat(readme).contains(code);
-    }
-    assertThat(readme).contains("./switchboard run").contains("./run-tests");
+  void theTwoCommandsAreThereAndCiRunsTheSecond() throws Exception {
+    assertThat(Files.readString(README)).contains("./switchboard run").contains("./run-tests");
     assertThat(Files.readString(Path.of(".ci/run"))).contains("run-tests");
+  }
+
+  @Test
+  void theReadmeStaysShort() throws Exception {
+    assertThat(Files.readAllLines(README)).hasSizeLessThanOrEqualTo(MAX_LINES);
+  }
+
+  @Test
+  void everyPageUnderDocsIsLinkedFromTheReadme() throws Exception {
+    List<String> linked = MarkdownDoc.read(README).linkTargets().stream()
+        .map(t -> t.contains("#") ? t.substring(0, t.indexOf('#')) : t).toList();
+    try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
+      List<String> pages = docs.filter(p -> p.toString().endsWith(".md"))
+          .map(Path::toString).toList();
+      assertThat(pages).isNotEmpty();
+      assertThat(linked).containsAll(pages);
+    }
+  }
+
+  @Test
+  void everyLinkLeadsToAFileAndHeadingThatExist() {
+    List<String> broken = new ArrayList<>();
+    for (MarkdownDoc doc : MarkdownDoc.all()) {
+      for (String target : doc.linkTargets()) {
+        if (target.matches("[a-z]+:.*")) {
+          continue; // https:, mailto: ... are not ours to check
+        }
+        int hash = target.indexOf('#');
+        String path = hash < 0 ? target : target.substring(0, hash);
+        Path file = path.isEmpty() ? doc.file() : doc.file().resolveSibling(path).normalize();
+        if (!Files.exists(file)) {
+          broken.add(doc.file() + ": " + target + " (no such file)");
+        } else if (hash >= 0 && !MarkdownDoc.read(file).anchors()
+            .contains(target.substring(hash + 1))) {
+          broken.add(doc.file() + ": " + target + " (no such heading)");
+        }
+      }
+    }
+    assertThat(broken).isEmpty();
   }
 }

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gateway under a second real supervisor, s6 (Debian's s6-supervise), set up as README.md
- * says: a restart exits 75 and s6 starts it again, {@code s6-svc -d} stops it cleanly (exit 0,
- * stays down), and a configuration error (78) is not restarted thanks to the finish script.
+ * The gateway under a second real supervisor, s6 (Debian's s6-supervise), set up as
+ * docs/operations.md says: a restart exits 75 and s6 starts it again, {@code s6-svc -d} stops it
+ * cleanly (exit 0, stays down), and a configuration error (78) is not restarted thanks to the
+ * finish script.
  */
 class S6ProcessIT {
   @TempDir Path dir;
