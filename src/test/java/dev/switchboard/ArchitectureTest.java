@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package arrows of DESIGN.md ("Layout we aim for"): everything points inward to the core,
+ * The package arrows of docs/architecture.md ("Dependency rules"): everything points inward to the core,
  * and the core names no adapter, backend or store implementation.
  */
 class ArchitectureTest {
@@ -140,7 +140,7 @@ class ArchitectureTest {
   void onlyMainExitsTheProcess() {
     noClasses().that().doNotHaveFullyQualifiedName("dev.switchboard.cli.ExitGuard")
         .should().callMethod(System.class, "exit", int.class)
-        .because("only main exits; everything else returns an exit code (DESIGN.md rule 3)")
+        .because("only cli.ExitGuard exits; everything else returns an exit code (lifecycle rule 3)")
         .check(classes);
   }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.lifecycle;
 
 /**
- * The process's exit codes: what each one tells a service manager. See the README's table and
- * the unit's {@code SuccessExitStatus=75}, {@code RestartForceExitStatus=75} and {@code
+ * The process's exit codes: what each one tells a service manager. See docs/operations.md, "Exit
+ * codes", and the unit's {@code SuccessExitStatus=75}, {@code RestartForceExitStatus=75} and {@code
  * RestartPreventExitStatus=78}.
  */
 public final class ExitCodes {

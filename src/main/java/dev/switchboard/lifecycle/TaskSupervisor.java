@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * pingers. Each runs on its own virtual thread (so none can keep the JVM alive).
  *
  * <p>The stop and restart orchestration is deliberately never in this set: the stop sweeps it,
- * and a sweep that cancels its own caller is the bug this project exists to avoid (DESIGN.md,
+ * and a sweep that cancels its own caller is the bug this project exists to avoid (docs/architecture.md,
  * lifecycle rule 2).
  *
  * <p>{@link #shutdown} closes the set, interrupts every task, waits for them within its budget,

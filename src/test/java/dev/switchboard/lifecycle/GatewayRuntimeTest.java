@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lifecycle contract (DESIGN.md) checked on an in-process gateway. */
+/** The lifecycle contract (docs/architecture.md) checked on an in-process gateway. */
 class GatewayRuntimeTest {
   @TempDir
   Path home;
