@@ -106,14 +106,6 @@ public final class ReconnectingLoop {
       return new End(why, fatal, report, extra, Objects.requireNonNull(other, "other"));
     }
 
-    public String why() {
-      return why;
-    }
-
-    public boolean isFatal() {
-      return fatal;
-    }
-
     @Override
     public String toString() {
       return (fatal ? "fatal: " : "retry: ") + why;
@@ -189,10 +181,7 @@ public final class ReconnectingLoop {
       return connection.run(link);
     } catch (RuntimeException e) {
       // A bug in a connection must not leave the platform deaf: count it as a failure and go on.
-      // Only the class is logged at error: a message may carry a request URL with a token in it.
-      log.error("{}: the connection failed unexpectedly: {}", heartbeat.name(),
-          e.getClass().getName());
-      log.debug("{}: the unexpected failure", heartbeat.name(), e);
+      log.error("{}: the connection failed unexpectedly", heartbeat.name(), e);
       return End.degraded("unexpected error: " + e.getClass().getSimpleName());
     }
   }
