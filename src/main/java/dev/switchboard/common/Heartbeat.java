@@ -26,6 +26,10 @@ public final class Heartbeat {
     return name;
   }
 
+  public Duration maxSilence() {
+    return maxSilence;
+  }
+
   public void beat() {
     lastBeat = ticker.nanos();
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.delivery;
 
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
@@ -26,7 +27,8 @@ final class PlatformCalls {
   private static final Logger log = LoggerFactory.getLogger(PlatformCalls.class);
   static final int MAX_TRANSIENT_RETRIES = 5;
   static final int MAX_RATE_LIMITED_RETRIES = 30;
-  private static final Duration BASE_BACKOFF = Duration.ofMillis(500);
+  /** The window of the first retry's wait; it doubles with each retry, up to the cap. */
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   @FunctionalInterface
@@ -131,7 +133,7 @@ final class PlatformCalls {
 
   private <T> T callWithRetries(ChatRef chat, Call<T> call)
       throws PlatformException, InterruptedException {
-    int transientFailures = 0;
+    Backoff backoff = Backoff.fullJitter(FIRST_BACKOFF, MAX_BACKOFF, random);
     int rateLimited = 0;
     while (true) {
       limiter(chat).acquire(chatKey(chat));
@@ -147,14 +149,14 @@ final class PlatformCalls {
             honourRateLimit(chat, e);
           }
           case TRANSIENT -> {
-            if (++transientFailures > MAX_TRANSIENT_RETRIES) {
+            if (backoff.failures() >= MAX_TRANSIENT_RETRIES) {
               throw e;
             }
             events.retried(chat.platform());
-            Duration backoff = backoff(transientFailures);
+            Duration wait = backoff.next();
             log.info("{} failed ({}); retrying in {} ms", chat, e.getMessage(),
-                backoff.toMillis());
-            sleeper.sleep(backoff);
+                wait.toMillis());
+            sleeper.sleep(wait);
           }
           default -> throw e;
         }
@@ -172,12 +174,6 @@ final class PlatformCalls {
     events.rateLimited(chat.platform());
     log.info("{} rate-limited by the platform; waiting {} ms", chat, wait.toMillis());
     limiter(chat).pause(chatKey(chat), wait);
-  }
-
-  /** Exponential backoff with full jitter: uniformly random up to base * 2^attempt. */
-  Duration backoff(int attempt) {
-    long cap = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(attempt, 16));
-    return Duration.ofMillis(1 + (long) (random.nextDouble() * cap));
   }
 
   private RateLimiter limiter(ChatRef chat) {

@@ -16,11 +16,18 @@ public interface PlatformAdapterFactory {
   ConfigKey<Boolean> enabledKey();
 
   /**
-   * Whether this platform runs with the given configuration: its enabled setting by default;
-   * a platform may also turn itself on when its credentials are set.
+   * Whether this platform runs with the given configuration: as its enabled setting says when
+   * that is set, else when one of its {@link #credentialKeys} is.
    */
   default boolean enabled(Config config) {
-    return Boolean.TRUE.equals(config.get(enabledKey()));
+    Boolean explicit = config.get(enabledKey());
+    return explicit != null ? explicit
+        : credentialKeys().stream().anyMatch(k -> config.get(k) != null);
+  }
+
+  /** Settings any one of which turns the platform on unless it is turned off explicitly. */
+  default List<ConfigKey<?>> credentialKeys() {
+    return List.of();
   }
 
   /** Every setting this platform reads, all under {@code platforms.<name>.}, enabledKey included. */

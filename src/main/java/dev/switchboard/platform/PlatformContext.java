@@ -1,6 +1,8 @@
 package dev.switchboard.platform;
 
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Sleeper;
 import java.time.Duration;
 
 /**
@@ -16,6 +18,21 @@ public interface PlatformContext {
 
   /** Reports a change of connection state; {@code error} is shown to the operator, so no secrets. */
   void reportState(PlatformState state, String error);
+
+  /**
+   * Keeps a connection up on a supervised thread ({@link ReconnectingLoop}, spawned as {@code
+   * loopName}): the platform is reported connecting with {@code why} now and then as the loop
+   * finds it, and the loop's heartbeat (the same name, {@code maxSilence}) is watched. Returns
+   * the running loop, to wait for its first connection and to stop.
+   */
+  default ReconnectingLoop keepConnected(String loopName, Duration maxSilence, Backoff backoff,
+      ReconnectingLoop.Connection connection, String why) {
+    ReconnectingLoop loop = new ReconnectingLoop(connection, backoff,
+        heartbeat(loopName, maxSilence), this::reportState, Sleeper.SYSTEM);
+    reportState(PlatformState.CONNECTING, why);
+    spawn(loopName, loop::run);
+    return loop;
+  }
 
   /**
    * Claims a bot credential for this process: one gateway per credential on this machine, by

@@ -21,9 +21,8 @@ public final class ApiServerFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public boolean enabled(Config config) {
-    Boolean explicit = config.get(ApiSettings.ENABLED);
-    return explicit != null ? explicit : config.get(ApiSettings.KEY) != null;
+  public List<ConfigKey<?>> credentialKeys() {
+    return List.of(ApiSettings.KEY);
   }
 
   @Override

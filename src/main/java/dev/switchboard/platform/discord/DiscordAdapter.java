@@ -1,6 +1,6 @@
 package dev.switchboard.platform.discord;
 
-import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
@@ -12,15 +12,15 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +39,7 @@ final class DiscordAdapter implements PlatformAdapter {
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
-  /** The gateway ACKs a heartbeat every ~41 s; a reconnect may back off up to 60 s. */
+  /** The gateway ACKs a heartbeat every ~41 s; a reconnect beats while it backs off. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
   private static final Duration READY_WAIT = Duration.ofSeconds(10);
   static final String SESSION_CURSOR = "discord.session";
@@ -50,7 +50,7 @@ final class DiscordAdapter implements PlatformAdapter {
   private final HttpClient http;
   private final DiscordRest rest;
   private final InboundMessages inboundMessages;
-  private volatile DiscordGateway gateway;
+  private volatile ReconnectingLoop loop;
   private volatile String botUserId;
 
   DiscordAdapter(DiscordSettings settings, String version, Clock clock) {
@@ -78,87 +78,59 @@ final class DiscordAdapter implements PlatformAdapter {
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     context.claimCredential(settings.token());
-    Heartbeat beat = context.heartbeat("gateway", MAX_SILENCE);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
     GatewayProtocol protocol = new GatewayProtocol(settings.token(), DiscordIntents.DEFAULT,
         ThreadLocalRandom.current(), Duration.ofSeconds(1), Duration.ofSeconds(5));
     // The previous process's session, if it is still young enough: Discord replays to a
     // resume what arrived while no process was connected.
     context.loadCursor(SESSION_CURSOR).ifPresent(protocol::restore);
     // Asked here, so a refused token fails the connect at once; later sessions ask again.
-    java.util.concurrent.atomic.AtomicReference<URI> first =
-        new java.util.concurrent.atomic.AtomicReference<>(locate(context));
-    gateway = new DiscordGateway(http, protocol, () -> {
+    AtomicReference<URI> first = new AtomicReference<>(locate(context, Sleeper.SYSTEM));
+    DiscordGateway gateway = new DiscordGateway(http, protocol, link -> {
       URI url = first.getAndSet(null);
-      return url != null ? url : locate(context);
-    },
-        new DiscordGateway.Listener() {
-          @Override
-          public void ready(String id, String botName) {
-            if (id != null) {
-              botUserId = id;
-            }
-            context.reportState(PlatformState.CONNECTED, null);
-            ready.complete(null);
-          }
+      return url != null ? url : locate(context, link::pause);
+    }, new DiscordGateway.Listener() {
+      @Override
+      public void ready(String id, String botName) {
+        if (id != null) {
+          botUserId = id;
+        }
+      }
 
-          @Override
-          public boolean dispatch(String type, JsonNode data) {
-            if (!type.equals("MESSAGE_CREATE")) {
-              return true;
-            }
-            Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
-            if (m.isPresent()) {
-              try {
-                inbound.accept(m.get());
-              } catch (InterruptedException e) {
-                return false; // stopping: not journaled, so the next process resumes for it
-              }
-            }
-            return true;
+      @Override
+      public boolean dispatch(String type, JsonNode data) {
+        if (!type.equals("MESSAGE_CREATE")) {
+          return true;
+        }
+        Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
+        if (m.isPresent()) {
+          try {
+            inbound.accept(m.get());
+          } catch (InterruptedException e) {
+            return false; // stopping: not journaled, so the next process resumes for it
           }
+        }
+        return true;
+      }
 
-          @Override
-          public void sequence(Optional<String> saved) {
-            saved.ifPresent(s -> context.saveCursor(SESSION_CURSOR, s));
-          }
-
-          @Override
-          public void reconnecting(String why) {
-            beat.beat(); // the loop is working on it; the watchdog must not take it for stuck
-            context.reportState(PlatformState.CONNECTING, why);
-          }
-
-          @Override
-          public void failed(String why) {
-            beat.retire(); // no loop runs any more
-            context.reportState(PlatformState.FAILED, why);
-            ready.completeExceptionally(new PlatformException(why, true, null));
-          }
-
-          @Override
-          public void progress() {
-            beat.beat();
-          }
-        }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofSeconds(1));
-    context.reportState(PlatformState.CONNECTING, "connecting to the Discord gateway");
-    context.spawn("gateway", gateway::run);
-    try {
-      // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on
-      // retrying (with backoff) after connect returns, and the state says "connecting".
-      ready.get(READY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw (PlatformException) e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("discord: not connected after {} s; still trying", READY_WAIT.toSeconds());
-    }
+      @Override
+      public void sequence(Optional<String> saved) {
+        saved.ifPresent(s -> context.saveCursor(SESSION_CURSOR, s));
+      }
+    }, Sleeper.SYSTEM);
+    loop = context.keepConnected("gateway", MAX_SILENCE, Backoff.equalJitter(
+        Duration.ofSeconds(1), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()), gateway,
+        "connecting to the Discord gateway");
+    // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on
+    // retrying (with backoff) after connect returns, and the state says "connecting".
+    loop.awaitFirstConnection(READY_WAIT);
   }
 
   /**
    * GET /gateway/bot before each new session: the URL, and the session start limit, which is
    * waited out rather than spent (Discord resets the token of a bot that identifies too often).
    */
-  private URI locate(PlatformContext context) throws PlatformException, InterruptedException {
+  private URI locate(PlatformContext context, Sleeper waiter)
+      throws PlatformException, InterruptedException {
     JsonNode bot = rest.call("GET", "GET /gateway/bot", "-", "/gateway/bot", null,
         CALL_DEADLINE);
     JsonNode limit = bot.path("session_start_limit");
@@ -168,16 +140,16 @@ final class DiscordAdapter implements PlatformAdapter {
           + wait.toMinutes() + " min";
       log.warn("discord: {}", why);
       context.reportState(PlatformState.DEGRADED, why);
-      Sleeper.SYSTEM.sleep(wait);
+      waiter.sleep(wait);
     }
     return URI.create(bot.path("url").asString());
   }
 
   @Override
   public void disconnect() {
-    DiscordGateway g = gateway;
-    if (g != null) {
-      g.close();
+    ReconnectingLoop l = loop;
+    if (l != null) {
+      l.stop();
     }
     http.shutdownNow();
   }

@@ -26,9 +26,8 @@ public final class DiscordAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public boolean enabled(Config config) {
-    Boolean explicit = config.get(DiscordSettings.ENABLED);
-    return explicit != null ? explicit : config.get(DiscordSettings.TOKEN) != null;
+  public List<ConfigKey<?>> credentialKeys() {
+    return List.of(DiscordSettings.TOKEN);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.switchboard.platform.discord;
 import dev.switchboard.common.SerialSends;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -13,22 +14,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One bot's connection to the Discord Gateway, kept up until {@link #close}: connects, follows
- * {@link GatewayProtocol}'s decisions (heartbeats, identify or resume, reconnects) and hands
- * dispatches to the adapter. Speaks the protocol over the JDK's WebSocket client rather than
- * through JDA, whose own threads and reconnect logic would sit outside our bounded stop.
+ * One bot's connection to the Discord Gateway, for a {@link ReconnectingLoop} that keeps it up:
+ * connects, follows {@link GatewayProtocol}'s decisions (heartbeats, identify or resume,
+ * reconnects) and hands dispatches to the adapter. Speaks the protocol over the JDK's WebSocket
+ * client rather than through JDA, whose own threads and reconnect logic would sit outside our
+ * bounded stop.
  *
  * <p>The JDK client delivers text in parts (buffered here until the last) and allows one send
- * at a time (sends are chained). Reconnects back off exponentially with jitter, so a storm of
- * closes does not become a storm of connects.
+ * at a time (sends are chained).
  */
-final class DiscordGateway implements AutoCloseable {
+final class DiscordGateway implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(DiscordGateway.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
@@ -43,15 +43,15 @@ final class DiscordGateway implements AutoCloseable {
 
     /** The session to resume after a restart, after every dispatch taken; may be empty. */
     default void sequence(java.util.Optional<String> saved) {}
+  }
 
-    /** The connection is down and being re-established; {@code why} is for the status. */
-    void reconnecting(String why);
-
-    /** The gateway refused us for good (bad token, intents not allowed). */
-    void failed(String why);
-
-    /** Something arrived from the gateway (a dispatch, a heartbeat ACK): it is alive. */
-    default void progress() {}
+  /**
+   * Where a fresh session connects (from GET /gateway/bot, which also enforces the session
+   * start limit); asked before every identify, it may wait through {@code link} or fail.
+   */
+  @FunctionalInterface
+  interface Locator {
+    URI locate(ReconnectingLoop.Link link) throws PlatformException, InterruptedException;
   }
 
   private final HttpClient http;
@@ -59,86 +59,33 @@ final class DiscordGateway implements AutoCloseable {
   private final Locator gatewayUrl;
   private final Listener listener;
   private final Sleeper sleeper;
-  private final RandomGenerator random;
-  private final Duration backoffBase;
   private final ReentrantLock lock = new ReentrantLock();
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean closing;
-  private volatile Thread loop;
+  private volatile Connection current;
 
-  /**
-   * @param gatewayUrl where a fresh session connects (from GET /gateway/bot, which also
-   *     enforces the session start limit); called before every identify
-   */
-  /** Where a fresh session connects; may wait (the session start limit) or fail. */
-  @FunctionalInterface
-  interface Locator {
-    URI locate() throws PlatformException, InterruptedException;
-  }
-
+  /** @param sleeper paces the protocol's heartbeats */
   DiscordGateway(HttpClient http, GatewayProtocol protocol, Locator gatewayUrl,
-      Listener listener, Sleeper sleeper, RandomGenerator random, Duration backoffBase) {
+      Listener listener, Sleeper sleeper) {
     this.http = http;
     this.protocol = protocol;
     this.gatewayUrl = gatewayUrl;
     this.listener = listener;
     this.sleeper = sleeper;
-    this.random = random;
-    this.backoffBase = backoffBase;
   }
 
-  /** Runs the connection loop on a thread of its own (tests); the adapter uses {@link #run}. */
-  void start() {
-    Thread.ofVirtual().name("discord-gateway").start(this::run);
-  }
-
-  /** The connection loop, until {@link #close} or a refusal; on the caller's thread. */
-  void run() {
-    loop = Thread.currentThread();
-    int failures = 0;
-    Duration delay = Duration.ZERO;
-    try {
-      while (!closing) {
-        if (delay.isPositive()) {
-          sleeper.sleep(delay);
-        }
-        Connection c = new Connection();
-        GatewayProtocol.Action end = c.runUntilClosed();
-        if (closing) {
-          return;
-        }
-        if (end instanceof GatewayProtocol.Action.Fail(String why)) {
-          log.error("discord: {}", why);
-          listener.failed(why);
-          return;
-        }
-        GatewayProtocol.Action.Reconnect again = (GatewayProtocol.Action.Reconnect) end;
-        failures = c.wasReady() ? 0 : failures + 1;
-        delay = again.delay().plus(backoff(failures));
-        log.warn("discord: {}; reconnecting in {} ms ({})", again.why(), delay.toMillis(),
-            protocol.canResume() ? "resume" : "new session");
-        listener.reconnecting(again.why());
-      }
-    } catch (InterruptedException e) {
-      // close() interrupts a backoff wait
-    } finally {
-      stopped.complete(null);
+  /** One connection, from connect to close: the protocol's last action says how it ended. */
+  @Override
+  public ReconnectingLoop.End run(ReconnectingLoop.Link link) throws InterruptedException {
+    GatewayProtocol.Action end = new Connection(link).runUntilClosed();
+    if (end instanceof GatewayProtocol.Action.Reconnect again) {
+      return ReconnectingLoop.End.retry(again.why()).plus(again.delay());
     }
-  }
-
-  /** Exponential backoff with full jitter after consecutive failed connections. */
-  private Duration backoff(int failures) {
-    if (failures == 0) {
-      return Duration.ZERO;
-    }
-    long cap = Math.min(MAX_BACKOFF.toMillis(),
-        backoffBase.toMillis() << Math.min(failures - 1, 16));
-    return Duration.ofMillis(random.nextLong(cap / 2, cap + 1));
+    return ReconnectingLoop.End.fatal(((GatewayProtocol.Action.Fail) end).why());
   }
 
   /**
-   * Closes the connection (with a code that keeps the session, so the next process can resume
-   * it and get what arrived in between) and waits for the loop to end.
+   * Closes the connection with a code that keeps the session, so the next process can resume
+   * it and get what arrived in between.
    */
   @Override
   public void close() {
@@ -147,27 +94,21 @@ final class DiscordGateway implements AutoCloseable {
     if (c != null) {
       c.closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "restarting or stopping");
     }
-    Thread running = loop;
-    if (running != null) {
-      running.interrupt();
-      try {
-        stopped.get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("discord: the gateway loop did not end within 5 s");
-      }
-    }
   }
-
-  private volatile Connection current;
 
   /** One WebSocket connection: from connect to close. */
   private final class Connection implements WebSocket.Listener {
+    private final ReconnectingLoop.Link link;
     private final CompletableFuture<GatewayProtocol.Action> end = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final SerialSends sends = new SerialSends();
     private volatile CompletableFuture<WebSocket> opening;
     private volatile WebSocket socket;
     private volatile Thread heartbeats;
+
+    Connection(ReconnectingLoop.Link link) {
+      this.link = link;
+    }
 
     /** A handshake we stopped waiting for may still finish: its socket is aborted then. */
     private void abandonOpening() {
@@ -180,11 +121,6 @@ final class DiscordGateway implements AutoCloseable {
     /** Callbacks of a connection that was replaced must not touch the new one's state. */
     private boolean stale() {
       return current != this;
-    }
-    private volatile boolean ready;
-
-    boolean wasReady() {
-      return ready;
     }
 
     GatewayProtocol.Action runUntilClosed() throws InterruptedException {
@@ -200,7 +136,7 @@ final class DiscordGateway implements AutoCloseable {
       try {
         if (base == null) {
           try {
-            base = gatewayUrl.locate();
+            base = gatewayUrl.locate(link);
           } catch (PlatformException e) {
             if (e.kind() == PlatformException.Kind.FATAL) {
               return new GatewayProtocol.Action.Fail("cannot look up the gateway: "
@@ -253,14 +189,14 @@ final class DiscordGateway implements AutoCloseable {
           case GatewayProtocol.Action.StartHeartbeats(Duration first, Duration interval) ->
               startHeartbeats(first, interval);
           case GatewayProtocol.Action.Ready(String id, String name) -> {
-            ready = true;
             log.info("discord: connected as {} (id {})", name, id);
             listener.ready(id, name);
+            link.connected();
           }
           case GatewayProtocol.Action.Resumed r -> {
-            ready = true;
             log.info("discord: session resumed");
             listener.ready(null, null);
+            link.connected();
           }
           case GatewayProtocol.Action.Deliver(String type, JsonNode data, long seq) -> {
             // Not taken (a stop interrupted it, the journal failed): the sequence stays where
@@ -352,7 +288,7 @@ final class DiscordGateway implements AutoCloseable {
       if (last && stale()) {
         partial.setLength(0);
       } else if (last) {
-        listener.progress();
+        link.alive();
         String text = partial.toString();
         partial.setLength(0);
         List<GatewayProtocol.Action> actions;

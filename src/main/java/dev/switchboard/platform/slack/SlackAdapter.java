@@ -1,6 +1,6 @@
 package dev.switchboard.platform.slack;
 
-import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundHandler;
@@ -10,14 +10,12 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
-import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +39,7 @@ final class SlackAdapter implements PlatformAdapter {
   private final HttpClient http;
   private final SlackWebApi api;
   private final InboundEvents events = new InboundEvents();
-  private volatile SocketMode socketMode;
+  private volatile ReconnectingLoop loop;
   private volatile String botUserId;
 
   SlackAdapter(SlackSettings settings, Clock clock) {
@@ -68,62 +66,26 @@ final class SlackAdapter implements PlatformAdapter {
     context.claimCredential(settings.botToken());
     JsonNode me = api.call("auth.test", settings.botToken(), null, CALL_DEADLINE);
     botUserId = me.path("user_id").asString();
-    // A reconnect (backoff up to 60 s, then the open, the handshake and the hello, 30 s each)
-    // beats at every attempt; this covers the longest silence between two of them.
-    Heartbeat beat = context.heartbeat("socket", Duration.ofMinutes(3));
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    socketMode = new SocketMode(http, api, settings.appToken(), new SocketMode.Listener() {
-      @Override
-      public void event(JsonNode payload) throws InterruptedException {
-        Optional<InboundMessage> m = events.from(payload, botUserId, clock.instant());
-        if (m.isPresent()) {
-          inbound.accept(m.get());
-        }
+    SocketMode socketMode = new SocketMode(http, api, settings.appToken(), payload -> {
+      Optional<InboundMessage> m = events.from(payload, botUserId, clock.instant());
+      if (m.isPresent()) {
+        inbound.accept(m.get());
       }
-
-      @Override
-      public void connected() {
-        beat.beat();
-        context.reportState(PlatformState.CONNECTED, null);
-        ready.complete(null);
-      }
-
-      @Override
-      public void reconnecting(String why) {
-        beat.beat(); // the loop is working on it; the watchdog must not take it for stuck
-        context.reportState(PlatformState.CONNECTING, why);
-      }
-
-      @Override
-      public void failed(String why) {
-        beat.retire(); // no loop runs any more
-        context.reportState(PlatformState.FAILED, why);
-        ready.completeExceptionally(new PlatformException(why, true, null));
-      }
-
-      @Override
-      public void progress() {
-        beat.beat();
-      }
-    }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofSeconds(1));
-    context.reportState(PlatformState.CONNECTING, "opening a Socket Mode connection");
-    context.spawn("socket-mode", socketMode::run);
-    try {
-      // Connected in a moment as a rule; otherwise the loop goes on retrying after connect
-      // returns, and the state says "connecting".
-      ready.get(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (PlatformException) e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      context.reportState(PlatformState.CONNECTING, "no Socket Mode connection yet; retrying");
-    }
+    });
+    // The open, the handshake and the hello take 30 s each at most; waits beat all along.
+    loop = context.keepConnected("socket-mode", Duration.ofMinutes(3), Backoff.equalJitter(
+        Duration.ofSeconds(1), SocketMode.MAX_BACKOFF, ThreadLocalRandom.current()), socketMode,
+        "opening a Socket Mode connection");
+    // Connected in a moment as a rule; otherwise the loop goes on retrying after connect
+    // returns, and the state says "connecting".
+    loop.awaitFirstConnection(Duration.ofSeconds(10));
   }
 
   @Override
   public void disconnect() {
-    SocketMode s = socketMode;
-    if (s != null) {
-      s.close();
+    ReconnectingLoop l = loop;
+    if (l != null) {
+      l.stop();
     }
     http.shutdownNow();
   }

@@ -26,10 +26,8 @@ public final class SlackAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public boolean enabled(Config config) {
-    Boolean explicit = config.get(SlackSettings.ENABLED);
-    return explicit != null ? explicit : config.get(SlackSettings.BOT_TOKEN) != null
-        || config.get(SlackSettings.APP_TOKEN) != null;
+  public List<ConfigKey<?>> credentialKeys() {
+    return List.of(SlackSettings.BOT_TOKEN, SlackSettings.APP_TOKEN);
   }
 
   @Override

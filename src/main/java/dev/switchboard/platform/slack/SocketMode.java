@@ -1,8 +1,8 @@
 package dev.switchboard.platform.slack;
 
 import dev.switchboard.common.SerialSends;
-import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,50 +14,40 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Slack Socket Mode for one app: {@code apps.connections.open} with the app-level token gives a
- * WebSocket URL; Slack says hello, then sends envelopes, each acknowledged by its
- * {@code envelope_id} only after the listener has taken the event (journaled it), so an event
- * the gateway did not keep is sent again by Slack. A {@code disconnect} envelope (Slack
- * refreshes connections every few hours, with a warning first) opens the next connection before
- * the old one is closed; since both may deliver for a moment, and Slack redelivers what was not
- * acknowledged, events are deduplicated by {@code event_id}.
+ * Slack Socket Mode for one app, for a {@link ReconnectingLoop} that keeps it up: {@code
+ * apps.connections.open} with the app-level token gives a WebSocket URL; Slack says hello, then
+ * sends envelopes, each acknowledged by its {@code envelope_id} only after the listener has
+ * taken the event (journaled it), so an event the gateway did not keep is sent again by Slack. A
+ * {@code disconnect} envelope (Slack refreshes connections every few hours, with a warning
+ * first) opens the next connection before the old one is closed; since both may deliver for a
+ * moment, and Slack redelivers what was not acknowledged, events are deduplicated by {@code
+ * event_id}.
  */
-final class SocketMode implements AutoCloseable {
+final class SocketMode implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(SocketMode.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   static final Duration PING_EVERY = Duration.ofSeconds(20);
+  private static final String REFRESH = "refresh";
 
-  /** What Socket Mode tells its owner. */
+  /** Where Socket Mode hands each event_callback payload. */
+  @FunctionalInterface
   interface Listener {
     /** One event_callback payload; return once it is kept (it is acknowledged after). */
     void event(JsonNode payload) throws InterruptedException;
-
-    void connected();
-
-    void reconnecting(String why);
-
-    /** Slack refused us for good (a bad token, Socket Mode turned off). */
-    void failed(String why);
-
-    default void progress() {}
   }
 
   private final HttpClient http;
   private final SlackWebApi api;
   private final String appToken;
   private final Listener listener;
-  private final Sleeper sleeper;
-  private final RandomGenerator random;
-  private final Duration backoffBase;
   private final Set<String> seen = Collections.newSetFromMap(
       Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
         @Override
@@ -65,65 +55,70 @@ final class SocketMode implements AutoCloseable {
           return size() > 2000;
         }
       }));
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-  private volatile boolean closing;
-  private volatile Thread loop;
   private volatile Connection current;
+  /** A connection Slack asked us to leave: closed once the next one has said hello. */
+  private volatile Connection leaving;
 
-  SocketMode(HttpClient http, SlackWebApi api, String appToken, Listener listener,
-      Sleeper sleeper, RandomGenerator random, Duration backoffBase) {
+  SocketMode(HttpClient http, SlackWebApi api, String appToken, Listener listener) {
     this.http = http;
     this.api = api;
     this.appToken = appToken;
     this.listener = listener;
-    this.sleeper = sleeper;
-    this.random = random;
-    this.backoffBase = backoffBase;
   }
 
-  /** The connection loop, until {@link #close} or a refusal; on the caller's thread. */
-  void run() {
-    loop = Thread.currentThread();
+  /** One connection: opened, said hello, ended (a refresh keeps it open until the next). */
+  @Override
+  public ReconnectingLoop.End run(ReconnectingLoop.Link link) throws InterruptedException {
+    URI url;
     try {
-      current = connect();
-      while (current != null && !closing) {
-        String end = awaitEnd(current);
-        if (closing) {
-          return;
-        }
-        Connection old = current;
-        if (end.startsWith("refresh")) {
-          // Slack asked for a new connection: open it first, then let the old one go.
-          current = connect();
-          old.close(1000, "refreshed");
-        } else {
-          listener.reconnecting(end);
-          current = connect();
-        }
+      url = URI.create(api.call("apps.connections.open", appToken, null,
+          Duration.ofSeconds(30)).path("url").asString());
+    } catch (PlatformException e) {
+      if (e.kind() == PlatformException.Kind.FATAL) {
+        return ReconnectingLoop.End.fatal("Slack refused the app-level token ("
+            + e.getMessage() + ")");
       }
-    } catch (InterruptedException e) {
-      // close() interrupts a wait
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("slack: socket mode loop ended: {}", e.getCause().toString());
-    } finally {
-      Connection c = current;
-      if (c != null) {
-        c.close(1000, "shutting down");
-      }
-      stopped.complete(null);
+      return ReconnectingLoop.End.retry("cannot open a Socket Mode connection: "
+          + e.getMessage());
     }
+    Connection c = new Connection(link);
+    CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
+        .connectTimeout(HELLO_TIMEOUT).buildAsync(url, c);
+    try {
+      c.socket = opening.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      opening.thenAccept(WebSocket::abort); // a handshake that finishes later is dropped
+      c.close(1000, "stopping");
+      throw e;
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      opening.thenAccept(WebSocket::abort);
+      c.close(1000, "no hello");
+      return ReconnectingLoop.End.retry("Socket Mode connection failed: "
+          + e.getClass().getSimpleName());
+    }
+    current = c;
+    closeLeaving();
+    link.connected();
+    String end = awaitEnd(c);
+    if (end.startsWith(REFRESH)) {
+      leaving = c; // Slack asked for a new connection: it is opened first, then this one goes
+      return ReconnectingLoop.End.quietly(end);
+    }
+    c.close(1000, "ended");
+    return c.fatal ? ReconnectingLoop.End.fatal(end) : ReconnectingLoop.End.retry(end);
   }
 
   /**
    * Waits for the connection to end, pinging it meanwhile: a connection that stops answering
    * pings is dead even if no close ever arrives, and the pongs are the adapter's progress.
    */
-  private String awaitEnd(Connection c) throws InterruptedException,
-      java.util.concurrent.ExecutionException {
+  private String awaitEnd(Connection c) throws InterruptedException {
     while (true) {
       long untilRefresh = c.refreshAt == 0 ? Long.MAX_VALUE : c.refreshAt - System.nanoTime();
       if (untilRefresh <= 0) {
-        return "refresh (the connection's lifetime is almost up)";
+        return REFRESH + " (the connection's lifetime is almost up)";
       }
       try {
         return c.ended.get(Math.min(PING_EVERY.toNanos(), untilRefresh), TimeUnit.NANOSECONDS);
@@ -136,77 +131,33 @@ final class SocketMode implements AutoCloseable {
           return "no answer to pings for " + PING_EVERY.multipliedBy(3).toSeconds() + " s";
         }
         c.ping();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return "the Socket Mode connection failed: " + e.getCause().getClass().getSimpleName();
       }
     }
   }
 
-  /** A connection that has said hello; null when Slack refused us for good or we close. */
-  private Connection connect() throws InterruptedException {
-    for (int failures = 0; !closing; failures++) {
-      if (failures > 0) {
-        long cap = Math.min(MAX_BACKOFF.toMillis(),
-            backoffBase.toMillis() << Math.min(failures - 1, 16));
-        sleeper.sleep(Duration.ofMillis(random.nextLong(cap / 2, cap + 1)));
-      }
-      URI url;
-      try {
-        url = URI.create(api.call("apps.connections.open", appToken, null,
-            Duration.ofSeconds(30)).path("url").asString());
-      } catch (PlatformException e) {
-        if (e.kind() == PlatformException.Kind.FATAL) {
-          String why = "Slack refused the app-level token (" + e.getMessage() + ")";
-          log.error("slack: {}", why);
-          listener.failed(why);
-          return null;
-        }
-        log.warn("slack: cannot open a Socket Mode connection: {}", e.getMessage());
-        listener.reconnecting("cannot open a Socket Mode connection: " + e.getMessage());
-        continue;
-      }
-      Connection c = new Connection();
-      CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
-          .connectTimeout(HELLO_TIMEOUT).buildAsync(url, c);
-      try {
-        c.socket = opening.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        listener.connected();
-        return c;
-      } catch (InterruptedException e) {
-        opening.thenAccept(WebSocket::abort); // a handshake that finishes later is dropped
-        c.close(1000, "stopping");
-        throw e;
-      } catch (java.util.concurrent.ExecutionException
-          | java.util.concurrent.TimeoutException e) {
-        log.warn("slack: Socket Mode connection failed: {}", e.getClass().getSimpleName());
-        listener.reconnecting("Socket Mode connection failed: " + e.getClass().getSimpleName());
-        opening.thenAccept(WebSocket::abort);
-        c.close(1000, "no hello");
-      }
+  private void closeLeaving() {
+    Connection old = leaving;
+    leaving = null;
+    if (old != null) {
+      old.close(1000, "refreshed");
     }
-    return null;
   }
 
   @Override
   public void close() {
-    closing = true;
+    closeLeaving();
     Connection c = current;
     if (c != null) {
       c.close(1000, "shutting down");
       c.ended.complete("closed");
     }
-    Thread running = loop;
-    if (running != null) {
-      running.interrupt();
-      try {
-        stopped.get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        log.warn("slack: the Socket Mode loop did not end within 5 s");
-      }
-    }
   }
 
   /** One WebSocket connection. */
   private final class Connection implements WebSocket.Listener {
+    private final ReconnectingLoop.Link link;
     final CompletableFuture<Void> hello = new CompletableFuture<>();
     /** Completes with "refresh ..." when Slack asks for a new connection, else why it ended. */
     final CompletableFuture<String> ended = new CompletableFuture<>();
@@ -216,6 +167,12 @@ final class SocketMode implements AutoCloseable {
     volatile long lastPong = System.nanoTime();
     /** When to open the next connection: before Slack ends this one (0: not known). */
     volatile long refreshAt;
+    /** Slack ended this connection for good: Socket Mode is off for the app. */
+    volatile boolean fatal;
+
+    Connection(ReconnectingLoop.Link link) {
+      this.link = link;
+    }
 
     void ping() {
       WebSocket ws = socket;
@@ -227,7 +184,7 @@ final class SocketMode implements AutoCloseable {
     @Override
     public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
       lastPong = System.nanoTime();
-      listener.progress();
+      link.alive();
       webSocket.request(1);
       return null;
     }
@@ -235,7 +192,7 @@ final class SocketMode implements AutoCloseable {
     @Override
     public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
       lastPong = System.nanoTime(); // Slack's own pings say the same
-      listener.progress();
+      link.alive();
       webSocket.request(1);
       return null;
     }
@@ -265,7 +222,7 @@ final class SocketMode implements AutoCloseable {
       if (last) {
         String text = partial.toString();
         partial.setLength(0);
-        listener.progress();
+        link.alive();
         try {
           handle(JSON.readTree(text));
         } catch (InterruptedException e) {
@@ -296,11 +253,10 @@ final class SocketMode implements AutoCloseable {
         case "disconnect" -> {
           String reason = m.path("reason").asString("");
           if (reason.equals("link_disabled")) {
-            listener.failed("Slack disabled Socket Mode for this app (link_disabled)");
-            closing = true;
-            ended.complete("link disabled");
+            fatal = true;
+            ended.complete("Slack disabled Socket Mode for this app (link_disabled)");
           } else {
-            ended.complete("refresh (" + reason + ")");
+            ended.complete(REFRESH + " (" + reason + ")");
           }
         }
         default -> {

@@ -1,11 +1,10 @@
 package dev.switchboard.platform.telegram;
 
-import dev.switchboard.common.Heartbeat;
-import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Backoff;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformContext;
-import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -15,23 +14,29 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The getUpdates loop. Each update is handed to the gateway (which journals it) before the
- * next getUpdates call, whose offset is what confirms it to Telegram: an update is never
- * confirmed before it is safe. The offset is also saved, so a restart does not fetch confirmed
- * updates again (and the journal drops any that come back).
+ * getUpdates, one long poll per attempt of a {@link ReconnectingLoop}. Each update is handed to
+ * the gateway (which journals it) before the next getUpdates call, whose offset is what
+ * confirms it to Telegram: an update is never confirmed before it is safe. The offset is also
+ * saved, so a restart does not fetch confirmed updates again (and the journal drops any that
+ * come back).
  *
  * <p>Failures: 409 Conflict means another process polls this token (or a webhook is set); the
- * platform is marked degraded with the remedy, and polling backs off with jitter from 5 s to 60
- * s and keeps trying (Telegram also answers 409 for about 30 s after a restart, while it holds
- * the old process's poll). 401 means the token is revoked: failed, and polling stops. 429 waits
- * as told. Other failures back off with jitter; after three in a row the platform is degraded.
- * It is reported connected only after a poll has succeeded.
+ * platform is marked degraded with the remedy, and polling backs off with jitter in windows from
+ * 5 s doubling to 60 s and keeps trying (Telegram also answers 409 for about 30 s after a
+ * restart, while it holds the old process's poll). 401 means the token is revoked: failed, and
+ * polling stops. 429 waits as told. Other failures back off with the loop's backoff; after three
+ * in a row the platform is degraded. It is reported connected only after a poll has succeeded.
  */
-final class LongPoller implements Runnable {
+final class LongPoller implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(LongPoller.class);
   static final String CURSOR = "offset";
-  private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  /** The first window of the loop's backoff, for failures other than those below. */
+  static final Duration FAILURE_BACKOFF = Duration.ofSeconds(2);
   private static final Duration CONFLICT_BACKOFF = Duration.ofSeconds(5);
+  /** After a 429: up to this much on top of retry_after, so told gateways do not return as one. */
+  private static final Duration RATE_LIMIT_JITTER = Duration.ofSeconds(1);
+  /** After the journal could not take an update: it is fetched again within this. */
+  private static final Duration TAKE_RETRY = Duration.ofSeconds(4);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   private static final int FAILURES_BEFORE_DEGRADED = 3;
 
@@ -39,103 +44,82 @@ final class LongPoller implements Runnable {
   private final UpdateParser parser;
   private final InboundHandler inbound;
   private final PlatformContext context;
-  private final Heartbeat heartbeat;
   private final Duration pollTimeout;
-  private final Sleeper sleeper;
-  private final RandomGenerator random;
-  private volatile boolean stopped;
-  private volatile Thread thread;
+  private final Backoff conflicts;
+  private final Backoff rateLimited;
+  private final Backoff takeRetries;
+  private long offset;
+  /** Connected, and not degraded since: what a third failure in a row changes. */
+  private boolean healthy;
+  private int failures;
 
   LongPoller(TelegramApi api, UpdateParser parser, InboundHandler inbound,
-      PlatformContext context, Heartbeat heartbeat, Duration pollTimeout, Sleeper sleeper,
-      RandomGenerator random) {
+      PlatformContext context, Duration pollTimeout, RandomGenerator random) {
     this.api = api;
     this.parser = parser;
     this.inbound = inbound;
     this.context = context;
-    this.heartbeat = heartbeat;
     this.pollTimeout = pollTimeout;
-    this.sleeper = sleeper;
-    this.random = random;
+    this.conflicts = Backoff.fullJitter(CONFLICT_BACKOFF, MAX_BACKOFF, random);
+    this.rateLimited = Backoff.fullJitter(RATE_LIMIT_JITTER, RATE_LIMIT_JITTER, random);
+    this.takeRetries = Backoff.fullJitter(TAKE_RETRY, TAKE_RETRY, random);
+    this.offset = context.loadCursor(CURSOR).map(Long::parseLong).orElse(0L);
   }
 
-  /** Ends the loop: the in-flight poll is cancelled. */
-  void stop() {
-    stopped = true;
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-    }
-  }
-
+  /** One getUpdates, and the updates it brought handed over. On the loop's thread. */
   @Override
-  public void run() {
-    thread = Thread.currentThread();
-    long offset = context.loadCursor(CURSOR).map(Long::parseLong).orElse(0L);
-    boolean healthy = false; // connected only once a poll has succeeded
-    int failures = 0;
-    int conflicts = 0;
+  public ReconnectingLoop.End run(ReconnectingLoop.Link link) throws InterruptedException {
     try {
-      while (!stopped && !Thread.currentThread().isInterrupted()) {
-        heartbeat.beat();
-        try {
-          JsonNode updates = poll(offset);
-          if (!healthy) {
-            log.info("telegram: polling works{}", conflicts + failures > 0 ? " again" : "");
-            context.reportState(PlatformState.CONNECTED, null);
-            healthy = true;
-          }
-          failures = 0;
-          conflicts = 0;
-          long before = offset;
-          offset = deliver(updates, offset);
-          if (offset != before) {
-            context.saveCursor(CURSOR, Long.toString(offset));
-          }
-        } catch (TelegramApiException e) {
-          if (e.isConflict()) {
-            conflicts++;
-            if (healthy || conflicts == 1) {
-              log.error("telegram: {} Another process is polling this bot token, or a webhook"
-                  + " is set. Stop the other gateway (or run 'switchboard stop' there); retrying"
-                  + " with backoff.", e.getMessage());
-            }
-            healthy = false;
-            context.reportState(PlatformState.DEGRADED, "409 Conflict: another process polls"
-                + " this bot token (or a webhook is set); retrying");
-            sleeper.sleep(jittered(CONFLICT_BACKOFF.multipliedBy(1L << Math.min(conflicts - 1,
-                4))));
-          } else if (e.errorCode() == 401 || e.errorCode() == 404) {
-            log.error("telegram: the bot token was rejected ({}); polling stopped. Check"
-                + " TELEGRAM_BOT_TOKEN and restart.", e.getMessage());
-            context.reportState(PlatformState.FAILED, "bot token rejected (" + e.errorCode()
-                + "); check TELEGRAM_BOT_TOKEN");
-            return;
-          } else if (e.errorCode() == 429) {
-            sleeper.sleep(e.retryAfter().plus(jittered(MIN_BACKOFF)));
-          } else {
-            failures++;
-            if (failures >= FAILURES_BEFORE_DEGRADED && healthy) {
-              healthy = false;
-              log.warn("telegram: getUpdates keeps failing: {}", e.getMessage());
-              context.reportState(PlatformState.DEGRADED, "getUpdates failing: "
-                  + e.getMessage());
-            }
-            sleeper.sleep(jittered(MIN_BACKOFF.multipliedBy(1L << Math.min(failures, 6))));
-          }
-        } catch (RuntimeException e) {
-          // The journal could not take an update (disk full?): it was not confirmed, so
-          // Telegram keeps it and the next poll fetches it again.
-          log.error("telegram: could not take an update; it will be fetched again: {}",
-              e.toString());
-          sleeper.sleep(jittered(MIN_BACKOFF.multipliedBy(4)));
-        }
+      JsonNode updates = poll(offset);
+      if (link.connected()) {
+        log.info("telegram: polling works{}", conflicts.failures() + failures > 0 ? " again"
+            : "");
       }
-    } catch (InterruptedException e) {
-      // stopping
-    } finally {
-      heartbeat.retire();
+      healthy = true;
+      failures = 0;
+      conflicts.reset();
+      long before = offset;
+      offset = deliver(updates, offset);
+      if (offset != before) {
+        context.saveCursor(CURSOR, Long.toString(offset));
+      }
+      return ReconnectingLoop.End.quietly("polled");
+    } catch (TelegramApiException e) {
+      return failed(e);
+    } catch (RuntimeException e) {
+      // The journal could not take an update (disk full?): it was not confirmed, so Telegram
+      // keeps it and the next poll fetches it again.
+      log.error("telegram: could not take an update; it will be fetched again: {}",
+          e.toString());
+      return ReconnectingLoop.End.quietly("could not take an update").drawingFrom(takeRetries);
     }
+  }
+
+  private ReconnectingLoop.End failed(TelegramApiException e) {
+    if (e.isConflict()) {
+      if (healthy || conflicts.failures() == 0) {
+        log.error("telegram: {} Another process is polling this bot token, or a webhook"
+            + " is set. Stop the other gateway (or run 'switchboard stop' there); retrying"
+            + " with backoff.", e.getMessage());
+      }
+      healthy = false;
+      return ReconnectingLoop.End.degraded("409 Conflict: another process polls this bot token"
+          + " (or a webhook is set); retrying").drawingFrom(conflicts);
+    }
+    if (e.errorCode() == 401 || e.errorCode() == 404) {
+      return ReconnectingLoop.End.fatal("bot token rejected (" + e.errorCode()
+          + "); check TELEGRAM_BOT_TOKEN");
+    }
+    if (e.errorCode() == 429) {
+      return ReconnectingLoop.End.quietly("rate-limited").plus(e.retryAfter())
+          .drawingFrom(rateLimited);
+    }
+    failures++;
+    if (failures >= FAILURES_BEFORE_DEGRADED && healthy) {
+      healthy = false;
+      return ReconnectingLoop.End.degraded("getUpdates failing: " + e.getMessage());
+    }
+    return ReconnectingLoop.End.quietly("getUpdates failed: " + e.getMessage());
   }
 
   private JsonNode poll(long offset) throws TelegramApiException, InterruptedException {
@@ -160,11 +144,5 @@ final class LongPoller implements Runnable {
       next = id + 1;
     }
     return next;
-  }
-
-  // Full range 0.8x..1.2x: many gateways told the same thing do not retry in lockstep.
-  private Duration jittered(Duration d) {
-    long ms = Math.min(d.toMillis(), MAX_BACKOFF.toMillis());
-    return Duration.ofMillis((long) (ms * (0.8 + 0.4 * random.nextDouble())));
   }
 }

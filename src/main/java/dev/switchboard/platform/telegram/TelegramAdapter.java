@@ -1,7 +1,7 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
-import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
@@ -10,7 +10,7 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
-import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ReconnectingLoop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,7 +36,7 @@ final class TelegramAdapter implements PlatformAdapter {
   private final TelegramSettings settings;
   private final TelegramApi api;
   private final TelegramFormatter formatter = new TelegramFormatter();
-  private volatile LongPoller poller;
+  private volatile ReconnectingLoop poll;
   private volatile WebhookReceiver webhook;
 
   TelegramAdapter(TelegramSettings settings) {
@@ -78,12 +78,11 @@ final class TelegramAdapter implements PlatformAdapter {
     delete.put("drop_pending_updates", false);
     call("deleteWebhook", delete); // polling fails with 409 while a webhook is set
     // Connected means "a poll succeeded", not "getMe worked": the poll loop says so.
-    context.reportState(PlatformState.CONNECTING, "waiting for the first getUpdates");
-    Heartbeat beat = context.heartbeat("poll", settings.pollTimeout().plus(LongPoller.MAX_BACKOFF)
-        .plusSeconds(30));
-    poller = new LongPoller(api, parser, inbound, context, beat, settings.pollTimeout(),
-        Sleeper.SYSTEM, ThreadLocalRandom.current());
-    context.spawn("poll", poller);
+    LongPoller poller = new LongPoller(api, parser, inbound, context, settings.pollTimeout(),
+        ThreadLocalRandom.current());
+    poll = context.keepConnected("poll", settings.pollTimeout().plus(LongPoller.MAX_BACKOFF)
+        .plusSeconds(30), Backoff.fullJitter(LongPoller.FAILURE_BACKOFF, LongPoller.MAX_BACKOFF,
+        ThreadLocalRandom.current()), poller, "waiting for the first getUpdates");
   }
 
   private BotIdentity getMe() throws PlatformException, InterruptedException {
@@ -106,7 +105,7 @@ final class TelegramAdapter implements PlatformAdapter {
 
   @Override
   public void disconnect() throws Exception {
-    LongPoller p = poller;
+    ReconnectingLoop p = poll;
     if (p != null) {
       p.stop();
     }

@@ -22,9 +22,8 @@ public final class TelegramAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public boolean enabled(Config config) {
-    Boolean explicit = config.get(TelegramSettings.ENABLED);
-    return explicit != null ? explicit : config.get(TelegramSettings.TOKEN) != null;
+  public List<ConfigKey<?>> credentialKeys() {
+    return List.of(TelegramSettings.TOKEN);
   }
 
   @Override

@@ -3,7 +3,12 @@ package dev.switchboard.platform.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.common.Backoff;
+import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ReconnectingLoop;
 import dev.switchboard.platform.discord.fake.FakeDiscordServer;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -23,7 +28,7 @@ class DiscordGatewayTest {
 
   private FakeDiscordServer discord;
   private HttpClient http;
-  private DiscordGateway gateway;
+  private ReconnectingLoop loop;
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> contents = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
@@ -37,8 +42,8 @@ class DiscordGatewayTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    if (gateway != null) {
-      gateway.close();
+    if (loop != null) {
+      loop.stop();
     }
     http.close();
     discord.close();
@@ -47,7 +52,7 @@ class DiscordGatewayTest {
   private void start(String token) {
     GatewayProtocol protocol = new GatewayProtocol(token, DiscordIntents.DEFAULT,
         ThreadLocalRandom.current(), Duration.ofMillis(10), Duration.ofMillis(50));
-    gateway = new DiscordGateway(http, protocol, discord::gatewayUrl,
+    DiscordGateway gateway = new DiscordGateway(http, protocol, link -> discord.gatewayUrl(),
         new DiscordGateway.Listener() {
           @Override
           public void ready(String botUserId, String botName) {
@@ -61,18 +66,17 @@ class DiscordGatewayTest {
             }
             return true;
           }
-
-          @Override
-          public void reconnecting(String why) {
+        }, Sleeper.SYSTEM);
+    loop = new ReconnectingLoop(gateway, Backoff.equalJitter(Duration.ofMillis(50),
+        DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
+        new Heartbeat("gateway", Duration.ofMinutes(3), Ticker.system()), (state, why) -> {
+          if (state == PlatformState.CONNECTING) {
             events.add("reconnecting: " + why);
-          }
-
-          @Override
-          public void failed(String why) {
+          } else if (state == PlatformState.FAILED) {
             failures.add(why);
           }
-        }, Sleeper.SYSTEM, ThreadLocalRandom.current(), Duration.ofMillis(50));
-    gateway.start();
+        }, Sleeper.SYSTEM);
+    Thread.ofVirtual().name("discord-gateway").start(loop::run);
   }
 
   private void awaitReady() {
@@ -159,12 +163,12 @@ class DiscordGatewayTest {
     start(TOKEN);
     awaitReady();
     long t0 = System.nanoTime();
-    gateway.close();
+    loop.stop();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
     await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
         .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
     assertThat(discord.connections()).isEqualTo(1);
-    gateway = null;
+    loop = null;
   }
 
   @Test
