@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Sleeper;
-import dev.switchboard.common.Ticker;
+import dev.switchboard.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ class ReconnectingLoopTest {
     loop.run();
 
     assertThat(connection.attempts).isEqualTo(1);
-    assertThat(clock.slept).isEmpty();
+    assertThat(clock.sleeps()).isEmpty();
     assertThat(reports).containsExactly("failed: the token was refused (4004)");
     assertThat(heartbeat.retired()).as("no loop runs any more").isTrue();
     assertThat(connection.closed).isTrue();
@@ -138,10 +138,10 @@ class ReconnectingLoopTest {
 
     loop(connection, watching).run();
 
-    assertThat(clock.slept).allMatch(d -> d.compareTo(MAX_SILENCE.dividedBy(4)) <= 0);
-    assertThat(clock.slept.stream().reduce(Duration.ZERO, Duration::plus))
+    assertThat(clock.sleeps()).allMatch(d -> d.compareTo(MAX_SILENCE.dividedBy(4)) <= 0);
+    assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
         .isBetween(Duration.ofMinutes(13).plusMillis(500), Duration.ofMinutes(13).plusSeconds(1));
-    assertThat(silenceAtEachSleep).hasSize(clock.slept.size()).allMatch(Duration::isZero);
+    assertThat(silenceAtEachSleep).hasSize(clock.sleeps().size()).allMatch(Duration::isZero);
   }
 
   @Test
@@ -288,26 +288,6 @@ class ReconnectingLoopTest {
     @Override
     public void close() {
       closed = true;
-    }
-  }
-
-  /** Time that passes only when someone sleeps. */
-  private static final class ManualClock implements Ticker, Sleeper {
-    private volatile long now = 5_000_000_000L;
-    final List<Duration> slept = new CopyOnWriteArrayList<>();
-
-    @Override
-    public long nanos() {
-      return now;
-    }
-
-    @Override
-    public void sleep(Duration d) throws InterruptedException {
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-      slept.add(d);
-      now += d.toNanos();
     }
   }
 
