@@ -8,6 +8,8 @@ import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.StyledText;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,7 +140,8 @@ public final class Delivery {
     if (!rendered.isEmpty()) {
       return rendered;
     }
-    return Chunker.split(text, outbound.limits(chat.platform()).maxMessageLength());
+    return ReplyFormat.plainText(outbound.limits(chat.platform()).maxMessageLength())
+        .messages(StyledText.plain(text));
   }
 
   /**
