@@ -92,6 +92,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void theReplyTextPipelineKnowsNoPlatformAndNoGateway() {
+    noClasses().that().resideInAPackage("dev.switchboard.text..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.platform..",
+            "dev.switchboard.delivery..", "dev.switchboard.session..",
+            "dev.switchboard.lifecycle..", "dev.switchboard.agent..", "dev.switchboard.store..",
+            "dev.switchboard.command..", "dev.switchboard.config..", "dev.switchboard.auth..",
+            "dev.switchboard.http..", "dev.switchboard.service..", "dev.switchboard.cli..")
+        .because("platforms plug their markup into it and delivery splits with it")
+        .check(classes);
+  }
+
+  @Test
   void commandsAndDeliveryKnowNothingOfSessionsOrTheRuntime() {
     noClasses().that().resideInAnyPackage("dev.switchboard.command..",
             "dev.switchboard.delivery..")

@@ -4,6 +4,8 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.StyledText;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,7 +39,8 @@ final class PartSender {
     if (!rendered.isEmpty()) {
       return rendered;
     }
-    return Chunker.split(markdown, outbound.limits(chat.platform()).maxMessageLength());
+    return ReplyFormat.plainText(outbound.limits(chat.platform()).maxMessageLength())
+        .messages(StyledText.plain(markdown));
   }
 
   /**

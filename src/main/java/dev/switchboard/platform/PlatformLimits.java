@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * What a platform accepts.
  *
- * @param maxMessageLength longest text in one message, in UTF-16 code units (Telegram 4096,
- *     Discord 2000)
+ * @param maxMessageLength longest text in one message (Telegram 4096, Discord 2000); a platform
+ *     that renders its replies counts it in its own unit, the gateway's split of plain text in
+ *     UTF-16 code units
  * @param supportsEdit replies can be streamed by editing one message
  * @param minEditInterval shortest time between two edits of the same message
  * @param perChatPerSecond sustained messages (sends and edits) per chat; 0 for no limit

@@ -13,10 +13,14 @@ import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.platform.ReconnectingLoop;
+import dev.switchboard.text.LengthUnit;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.WhitespaceAtCuts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class DiscordAdapter implements PlatformAdapter {
   static final String PLATFORM = "discord";
   static final int MAX_MESSAGE = 2000;
+  /** Discord counts characters. */
+  static final ReplyFormat REPLIES = new ReplyFormat(new DiscordMarkdown(), MAX_MESSAGE,
+      LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
@@ -152,6 +159,11 @@ final class DiscordAdapter implements PlatformAdapter {
       l.stop();
     }
     http.shutdownNow();
+  }
+
+  @Override
+  public List<String> render(String markdown) {
+    return REPLIES.messages(markdown);
   }
 
   @Override

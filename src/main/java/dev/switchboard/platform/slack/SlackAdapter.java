@@ -11,6 +11,10 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
+import dev.switchboard.platform.PlatformState;
+import dev.switchboard.text.LengthUnit;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.WhitespaceAtCuts;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +35,9 @@ final class SlackAdapter implements PlatformAdapter {
   static final String PLATFORM = "slack";
   /** Slack takes up to 40,000 characters but advises 4,000 for readability. */
   static final int MAX_MESSAGE = 4000;
+  /** Slack counts characters of the mrkdwn as sent, escapes included. */
+  static final ReplyFormat REPLIES = new ReplyFormat(new Mrkdwn(), MAX_MESSAGE,
+      LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
@@ -92,7 +99,7 @@ final class SlackAdapter implements PlatformAdapter {
 
   @Override
   public List<String> render(String markdown) {
-    return Mrkdwn.messages(markdown, MAX_MESSAGE);
+    return REPLIES.messages(markdown);
   }
 
   @Override

@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Telegram over the Bot API. Replies are rendered to Telegram HTML and split at 4096 visible
- * characters ({@link TelegramFormatter}); if Telegram rejects the markup anyway, the same text
+ * characters ({@link TelegramHtml}); if Telegram rejects the markup anyway, the same text
  * goes out plain. Failures are classified for the delivery layer: 429 is rate-limited with
  * Telegram's retry_after, 5xx and refused connections are transient, and a send whose answer
  * never came has an unknown outcome (it is never resent); edits are idempotent, so theirs are
@@ -30,12 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class TelegramAdapter implements PlatformAdapter {
   private static final Logger log = LoggerFactory.getLogger(TelegramAdapter.class);
-  static final int MAX_MESSAGE = 4096;
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
   private final TelegramSettings settings;
   private final TelegramApi api;
-  private final TelegramFormatter formatter = new TelegramFormatter();
   private volatile ReconnectingLoop poll;
   private volatile WebhookReceiver webhook;
 
@@ -51,7 +49,7 @@ final class TelegramAdapter implements PlatformAdapter {
 
   @Override
   public PlatformLimits limits() {
-    return new PlatformLimits(MAX_MESSAGE, true, settings.editInterval(),
+    return new PlatformLimits(TelegramHtml.MAX_MESSAGE, true, settings.editInterval(),
         settings.chatMessagesPerMinute() / 60.0, 3, settings.globalMessagesPerSecond());
   }
 
@@ -169,7 +167,7 @@ final class TelegramAdapter implements PlatformAdapter {
 
   @Override
   public List<String> render(String markdown) {
-    List<String> parts = formatter.toHtmlChunks(markdown, MAX_MESSAGE);
+    List<String> parts = TelegramHtml.REPLIES.messages(markdown);
     // Telegram refuses an empty message; a blank reply still says that nothing came.
     return parts.isEmpty() ? List.of("\u2026") : parts;
   }

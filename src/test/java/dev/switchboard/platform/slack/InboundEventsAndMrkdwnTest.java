@@ -2,6 +2,7 @@ package dev.switchboard.platform.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.text.MarkdownParser;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -10,6 +11,10 @@ import tools.jackson.databind.json.JsonMapper;
 class InboundEventsAndMrkdwnTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final InboundEvents events = new InboundEvents();
+
+  private static String mrkdwn(String markdown) {
+    return new Mrkdwn().render(MarkdownParser.parse(markdown));
+  }
 
   private static JsonNode callback(String event) {
     return JSON.readTree("{\"type\":\"event_callback\",\"event_id\":\"Ev1\",\"event\":" + event
@@ -45,25 +50,25 @@ class InboundEventsAndMrkdwnTest {
 
   @Test
   void markdownBecomesMrkdwnAndControlCharactersAreEscaped() {
-    assertThat(Mrkdwn.from("**bold** ~~gone~~ [docs](https://x.io/a?b=1) 1 < 2 & 3 > 2"))
+    assertThat(mrkdwn("**bold** ~~gone~~ [docs](https://x.io/a?b=1) 1 < 2 & 3 > 2"))
         .isEqualTo("*bold* ~gone~ <https://x.io/a?b=1|docs> 1 &lt; 2 &amp; 3 &gt; 2");
-    assertThat(Mrkdwn.from("# Title\ntext")).isEqualTo("*Title*\ntext");
-    assertThat(Mrkdwn.from("use `a **b** <c>` and\n```\n**x** < y\n```"))
+    assertThat(mrkdwn("# Title\ntext")).isEqualTo("*Title*\ntext");
+    assertThat(mrkdwn("use `a **b** <c>` and\n```\n**x** < y\n```"))
         .isEqualTo("use `a **b** &lt;c&gt;` and\n```\n**x** &lt; y\n```");
   }
 
   @Test
   void aLongReplyIsSplitBetweenParagraphsAndEveryPartIsEscaped() {
     String paragraph = "**" + "a".repeat(900) + "** <!channel> & more";
-    java.util.List<String> parts = Mrkdwn.messages(String.join("\n\n", java.util.Collections
-        .nCopies(10, paragraph)), 4000);
+    java.util.List<String> parts = SlackAdapter.REPLIES.messages(String.join("\n\n",
+        java.util.Collections.nCopies(10, paragraph)));
     assertThat(parts.size()).isGreaterThan(1);
     assertThat(parts).allSatisfy(p -> {
       assertThat(p.length()).isLessThanOrEqualTo(4000);
       assertThat(p).doesNotContain("<!channel>").doesNotContain("**");
     });
     assertThat(String.join("", parts).replaceAll("\\s", "")).isEqualTo(
-        Mrkdwn.from(String.join("\n\n", java.util.Collections.nCopies(10, paragraph)))
+        mrkdwn(String.join("\n\n", java.util.Collections.nCopies(10, paragraph)))
             .replaceAll("\\s", ""));
   }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the HTML TelegramFormatter may emit: stricter than Telegram, so that
+ * A strict reader of the HTML TelegramHtml may emit: stricter than Telegram, so that
  * passing it means Telegram accepts the message. Only b, i, s, code, pre, blockquote, a href
  * and code class="language-x" directly inside pre; only the named entities &lt; &gt; &amp;
  * &quot;; every tag closed in order; no empty elements; no formatting around or inside code,

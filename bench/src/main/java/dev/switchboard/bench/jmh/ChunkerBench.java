@@ -1,6 +1,7 @@
 package dev.switchboard.bench.jmh;
 
-import dev.switchboard.delivery.Chunker;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.StyledText;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,7 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** {@link Chunker#split}: a long plain-text reply cut into 4096-character messages. */
+/**
+ * {@link ReplyFormat#plainText}: a long plain-text reply cut into 4096-character messages, as the
+ * gateway cuts replies for platforms that render nothing themselves.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -43,6 +47,6 @@ public class ChunkerBench {
 
   @Benchmark
   public List<String> split() {
-    return Chunker.split(text, 4096);
+    return ReplyFormat.plainText(4096).messages(StyledText.plain(text));
   }
 }

@@ -1,6 +1,6 @@
 package dev.switchboard.bench.jmh;
 
-import dev.switchboard.platform.telegram.TelegramFormatter;
+import dev.switchboard.platform.telegram.TelegramHtml;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link TelegramFormatter#toHtmlChunks}: an agent's Markdown reply to Telegram HTML messages of
- * at most 4096 visible characters. "typical" is a ~1.5 KB reply with the usual mix of
+ * {@link TelegramHtml#REPLIES}: an agent's Markdown reply to Telegram HTML messages of at most
+ * 4096 visible characters. "typical" is a ~1.5 KB reply with the usual mix of
  * formatting; "large" is ~20 KB (several messages).
  */
 @State(Scope.Benchmark)
@@ -56,7 +56,6 @@ public class FormatterBench {
   @Param({"typical", "large"})
   public String size;
 
-  private final TelegramFormatter formatter = new TelegramFormatter();
   private String markdown;
 
   @Setup
@@ -71,6 +70,6 @@ public class FormatterBench {
 
   @Benchmark
   public List<String> toHtmlChunks() {
-    return formatter.toHtmlChunks(markdown, 4096);
+    return TelegramHtml.REPLIES.messages(markdown);
   }
 }

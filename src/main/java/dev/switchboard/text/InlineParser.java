@@ -1,4 +1,4 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.text;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,6 +33,30 @@ final class InlineParser {
   private record Code(String content) implements Token {}
 
   private record Link(List<Token> label, String url) implements Token {}
+
+  /**
+   * Text that {@link #parse} reads back as itself: every character it could take for markup
+   * behind a backslash, except, with {@code urlsAsTyped}, in bare URLs, which it reads as typed.
+   */
+  static String escape(String text, boolean urlsAsTyped) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      int url = urlsAsTyped && (c == 'h' || c == 'H') ? bareUrlEnd(text, i, text.length()) : -1;
+      if (url > i) {
+        out.append(text, i, url);
+        i = url;
+      } else {
+        if (ESCAPABLE.indexOf(c) >= 0) {
+          out.append('\\');
+        }
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
 
   static void parse(String line, Format base, StyledText.Builder out) {
     emit(tokenize(line, 0, line.length(), true), base, out);
@@ -165,7 +189,9 @@ final class InlineParser {
       return -1;
     }
     int end = at;
-    while (end < to && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '`') {
+    // A backslash is no part of a URL; ending one there lets escaped text follow it.
+    while (end < to && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '`'
+        && line.charAt(end) != '\\') {
       end++;
     }
     while (end > at && URL_TRAILERS.indexOf(line.charAt(end - 1)) >= 0

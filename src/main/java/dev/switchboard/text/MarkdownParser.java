@@ -1,23 +1,55 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.text;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The line structure of a reply: fenced code blocks, "> " quote lines and "#" headings; every
- * other line is prose for {@link InlineParser}. Lines are parsed one at a time, so a marker is
- * never paired with one on another line, and nothing between fences is interpreted.
+ * Reads an agent's Markdown reply into {@link StyledText}, once, for every platform. The line
+ * structure is read here: fenced code blocks, "> " quote lines and "#" headings; every other
+ * line is prose for {@link InlineParser}. Lines are parsed one at a time, so a marker is never
+ * paired with one on another line, and nothing between fences is interpreted.
+ *
+ * <p>Supported: {@code **bold**} {@code __bold__} {@code *italic*} {@code _italic_}
+ * {@code ~~strike~~} {@code `code`}, fenced code blocks, {@code [text](https://...)} links,
+ * {@code > } quote lines and {@code # } headings (shown bold). Everything else, lists and tables
+ * included, is text shown as typed, which every chat platform displays well.
+ *
+ * <p>Hand-written rather than commonmark-java (which resolves here, with its GFM extensions):
+ * chat platforms show a message's text as sent, newline for newline, and replies are expected to
+ * look as the agent typed them. A CommonMark parser reflows: it joins runs of blank lines into
+ * one paragraph break, drops the spaces before a line break and at the start of lines, reads
+ * four-space-indented lines as code, a line under "===" as a heading, {@code >text} as a quote,
+ * decodes {@code &amp;}, and finds emphasis inside bare URLs before its autolinker sees them.
+ * Each of those would change what users see today and what the tests pin (text without
+ * Markdown is shown exactly as written). The subset above is read the CommonMark way where that
+ * is cheap (flanking rules, code spans binding tightest, unclosed fences running to the end).
  */
-final class MarkdownParser {
+public final class MarkdownParser {
   private static final Pattern FENCE = Pattern.compile("( {0,3})(`{3,})([^`]*)");
   private static final Pattern HEADING = Pattern.compile(" {0,3}#{1,6}[ \t]+(\\S.*)");
   private static final Pattern QUOTE = Pattern.compile(" {0,3}>(?: (.*))?");
-  // Telegram knows a fixed list of languages; anything odd still gets a block, unlabelled.
+  // A language ends up in an HTML attribute or after a fence: anything odd gets no label.
   private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z0-9_+#.-]{1,32}");
 
   private MarkdownParser() {}
 
-  static StyledText parse(String markdown) {
+  /**
+   * Literal text written so that {@link #parse} shows it as it is, no character as markup;
+   * bare URLs are left as typed, so that they still work as links.
+   */
+  public static String escape(String text) {
+    return InlineParser.escape(text, true);
+  }
+
+  /**
+   * The same with URLs escaped too: for text that ends in a URL where markup follows at once,
+   * which the URL would otherwise take in.
+   */
+  public static String escapeAll(String text) {
+    return InlineParser.escape(text, false);
+  }
+
+  public static StyledText parse(String markdown) {
     String[] lines = markdown.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     StyledText.Builder out = new StyledText.Builder();
     boolean previousQuoted = false;

@@ -1,15 +1,16 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.text;
 
 /**
  * How one stretch of visible text is shown. Inline code and preformatted blocks carry no bold,
- * italic or strike: Telegram lets those styles contain any entity except pre and code.
+ * italic or strike: Telegram refuses styles around code, and the model holds only what every
+ * platform can show. A heading is a bold line, on every platform.
  *
  * @param href target of the link around the text, or null
  * @param pre null outside a code block; the block's language inside one, "" when it has none
  */
-record Format(boolean bold, boolean italic, boolean strike, boolean code, boolean quote,
+public record Format(boolean bold, boolean italic, boolean strike, boolean code, boolean quote,
     String href, String pre) {
-  static final Format PLAIN = new Format(false, false, false, false, false, null, null);
+  public static final Format PLAIN = new Format(false, false, false, false, false, null, null);
 
   Format withBold() {
     return new Format(true, italic, strike, code, quote, href, pre);
@@ -36,7 +37,7 @@ record Format(boolean bold, boolean italic, boolean strike, boolean code, boolea
     return href != null ? this : new Format(false, false, false, true, quote, null, null);
   }
 
-  static Format codeBlock(String language) {
+  public static Format codeBlock(String language) {
     return new Format(false, false, false, false, false, null, language);
   }
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.platform.telegram;
 
+import static dev.switchboard.platform.telegram.TelegramReplies.htmlChunks;
+import static dev.switchboard.platform.telegram.TelegramReplies.plainChunks;
+import static dev.switchboard.platform.telegram.TelegramReplies.wholeHtml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -12,19 +15,18 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TelegramFormatterTest {
+class TelegramHtmlTest {
   private static final String GRIN = "\uD83D\uDE00"; // one emoji, two UTF-16 code units
-  private final TelegramFormatter formatter = new TelegramFormatter();
 
   private String html(String markdown) {
-    List<String> chunks = formatter.toHtmlChunks(markdown, 4096);
+    List<String> chunks = htmlChunks(markdown, 4096);
     assertThat(chunks).hasSize(1);
     HtmlCheck.parse(chunks.getFirst());
     return chunks.getFirst();
   }
 
   private List<String> chunks(String markdown, int max) {
-    List<String> chunks = formatter.toHtmlChunks(markdown, max);
+    List<String> chunks = htmlChunks(markdown, max);
     for (String chunk : chunks) {
       assertThat(HtmlCheck.visible(chunk).length()).as(chunk).isLessThanOrEqualTo(max);
     }
@@ -92,7 +94,7 @@ class TelegramFormatterTest {
   void escapesEverythingTheAgentWrites() {
     assertThat(html("<script>alert('x')</script> &amp; a<b & \"q\""))
         .isEqualTo("&lt;script&gt;alert('x')&lt;/script&gt; &amp;amp; a&lt;b &amp; \"q\"");
-    assertThat(TelegramFormatter.escape("<b>&</b>")).isEqualTo("&lt;b&gt;&amp;&lt;/b&gt;");
+    assertThat(TelegramHtml.escape("<b>&</b>")).isEqualTo("&lt;b&gt;&amp;&lt;/b&gt;");
   }
 
   @Test
@@ -223,10 +225,10 @@ class TelegramFormatterTest {
 
   @Test
   void blankRepliesGiveNoMessagesAndEdgeWhitespaceIsDropped() {
-    assertThat(formatter.toHtmlChunks("", 16)).isEmpty();
-    assertThat(formatter.toHtmlChunks(" \n\n\t \u200B", 16)).isEmpty();
-    assertThat(formatter.toHtmlChunks("```\n\n```", 16)).isEmpty();
-    assertThat(formatter.toHtmlChunks("\n\n  hi  \n", 16)).containsExactly("hi");
+    assertThat(htmlChunks("", 16)).isEmpty();
+    assertThat(htmlChunks(" \n\n\t \u200B", 16)).isEmpty();
+    assertThat(htmlChunks("```\n\n```", 16)).isEmpty();
+    assertThat(htmlChunks("\n\n  hi  \n", 16)).containsExactly("hi");
   }
 
   @Test
@@ -241,7 +243,7 @@ class TelegramFormatterTest {
   void deeplyNestedAndCrossingMarkersNeitherOverflowNorBreakTheHtml() {
     String nested = "*a ".repeat(20_000) + "b" + " c*".repeat(20_000);
 
-    String html = formatter.toHtml(nested);
+    String html = wholeHtml(nested);
 
     assertThat(html).startsWith("<i>a a").endsWith("c c</i>");
     assertThat(HtmlCheck.visible(html)).isEqualTo(nested.replace("*", ""));
@@ -252,14 +254,14 @@ class TelegramFormatterTest {
   void aLineFullOfBracketsIsStillText() {
     String md = "[".repeat(30_000) + "x](" + "[x](https://x.test".repeat(2_000);
 
-    assertThat(HtmlCheck.visible(formatter.toHtml(md))).isEqualTo(md);
+    assertThat(HtmlCheck.visible(wholeHtml(md))).isEqualTo(md);
   }
 
   @Test
   void plainChunksKeepTheMarkersAndEscapeNothing() {
     String md = "**bold** <b>&amp; `code` " + "word ".repeat(10);
 
-    List<String> chunks = formatter.toPlainChunks(md, 20);
+    List<String> chunks = plainChunks(md, 20);
 
     assertThat(String.join("", chunks)).isEqualTo(md.strip());
     assertThat(chunks).allSatisfy(c -> assertThat(c.length()).isLessThanOrEqualTo(20));
@@ -269,10 +271,10 @@ class TelegramFormatterTest {
   @ParameterizedTest
   @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 1, 2})
   void limitsBelowThreeAreRejected(int max) {
-    assertThatThrownBy(() -> formatter.toHtmlChunks("x", max))
+    assertThatThrownBy(() -> htmlChunks("x", max))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxVisible must be at least 3: " + max);
-    assertThatThrownBy(() -> formatter.toPlainChunks("x", max))
+        .hasMessage("limit must be at least 3: " + max);
+    assertThatThrownBy(() -> plainChunks("x", max))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.delivery;
+package dev.switchboard.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +12,15 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Chunker invariants over text built from words, spaces, line and paragraph breaks, emoji
- * (surrogate pairs), accented and CJK letters, with limits small enough to force many cuts.
+ * Invariants of the plain-text split over text built from words, spaces, line and paragraph
+ * breaks, emoji (surrogate pairs), accented and CJK letters, with limits small enough to force
+ * many cuts.
  */
-class ChunkerPropertiesTest {
+class PlainTextSplitPropertiesTest {
+  private static List<String> split(String text, int max) {
+    return ReplyFormat.plainText(max).messages(StyledText.plain(text));
+  }
+
   @Provide
   Arbitrary<String> replies() {
     Arbitrary<String> piece = Arbitraries.frequencyOf(
@@ -40,14 +45,14 @@ class ChunkerPropertiesTest {
   @Property(tries = 2000)
   void everyChunkFitsTheLimit(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    assertThat(Chunker.split(text, max))
+    assertThat(split(text, max))
         .allSatisfy(chunk -> assertThat(chunk.length()).isLessThanOrEqualTo(max));
   }
 
   @Property(tries = 2000)
   void noChunkSplitsASurrogatePair(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    for (String chunk : Chunker.split(text, max)) {
+    for (String chunk : split(text, max)) {
       if (!chunk.isEmpty()) {
         assertThat(Character.isLowSurrogate(chunk.charAt(0))).as("starts with low: %s", chunk)
             .isFalse();
@@ -60,7 +65,7 @@ class ChunkerPropertiesTest {
   @Property(tries = 2000)
   void noNonWhitespaceCharacterIsLostOrReordered(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    List<String> chunks = Chunker.split(text, max);
+    List<String> chunks = split(text, max);
 
     assertThat(nonWhitespace(String.join("", chunks))).isEqualTo(nonWhitespace(text));
   }
@@ -68,20 +73,20 @@ class ChunkerPropertiesTest {
   @Property
   void thereIsAlwaysAtLeastOneChunk(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    assertThat(Chunker.split(text, max)).isNotEmpty();
+    assertThat(split(text, max)).isNotEmpty();
   }
 
   @Property
   void textWithinTheLimitIsOneUnchangedChunk(@ForAll("replies") String text) {
     int max = Math.max(2, text.length());
 
-    assertThat(Chunker.split(text, max)).containsExactly(text);
+    assertThat(split(text, max)).containsExactly(text);
   }
 
   @Property
   void everyCutChunkIsNonEmptyAndHasNoTrailingWhitespace(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    List<String> chunks = Chunker.split(text, max);
+    List<String> chunks = split(text, max);
 
     for (String chunk : chunks.subList(0, chunks.size() - 1)) {
       assertThat(chunk).isNotEmpty();
@@ -92,7 +97,7 @@ class ChunkerPropertiesTest {
   @Property
   void noChunkStartsWithANewlineAfterTheFirst(@ForAll("replies") String text,
       @ForAll @IntRange(min = 2, max = 60) int max) {
-    List<String> chunks = Chunker.split(text, max);
+    List<String> chunks = split(text, max);
 
     assertThat(chunks.subList(1, chunks.size()))
         .allSatisfy(chunk -> assertThat(chunk).doesNotStartWith("\n"));
@@ -103,7 +108,7 @@ class ChunkerPropertiesTest {
       @ForAll("words") List<String> words, @ForAll @IntRange(min = 12, max = 60) int max) {
     String text = String.join(" ", words);
 
-    List<String> chunks = Chunker.split(text, max);
+    List<String> chunks = split(text, max);
 
     List<String> rejoined = chunks.stream()
         .flatMap(c -> java.util.Arrays.stream(c.split(" ")))
