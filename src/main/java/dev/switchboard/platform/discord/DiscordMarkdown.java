@@ -1,5 +1,6 @@
 package dev.switchboard.platform.discord;
 
+import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.MarkdownParser;
 import dev.switchboard.text.MarkupRenderer;
@@ -26,6 +27,7 @@ final class DiscordMarkdown implements MarkupRenderer {
   private static final Tag BOLD = new Tag("**", "**", true);
   private static final Tag ITALIC = new Tag("*", "*", true);
   private static final Tag STRIKE = new Tag("~~", "~~", true);
+  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
 
   /** How literal text is written, from the least changed to the most. */
   private enum Literal { AS_TYPED, ESCAPED, URLS_ESCAPED_TOO }
@@ -52,15 +54,7 @@ final class DiscordMarkdown implements MarkupRenderer {
       if (f.href() != null) {
         tags.add(new Tag("[", "](" + f.href() + ")"));
       }
-      if (f.bold()) {
-        tags.add(BOLD);
-      }
-      if (f.italic()) {
-        tags.add(ITALIC);
-      }
-      if (f.strike()) {
-        tags.add(STRIKE);
-      }
+      EMPHASIS.addTo(tags, f);
       return tags;
     }
 

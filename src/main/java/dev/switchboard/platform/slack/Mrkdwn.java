@@ -1,5 +1,6 @@
 package dev.switchboard.platform.slack;
 
+import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
@@ -20,6 +21,7 @@ final class Mrkdwn implements MarkupRenderer, MarkupWriter.Vocabulary {
   private static final Tag BOLD = new Tag("*", "*", true);
   private static final Tag ITALIC = new Tag("_", "_", true);
   private static final Tag STRIKE = new Tag("~", "~", true);
+  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
 
   @Override
   public String render(StyledText piece) {
@@ -35,15 +37,7 @@ final class Mrkdwn implements MarkupRenderer, MarkupWriter.Vocabulary {
     if (f.href() != null) {
       tags.add(new Tag("<" + escape(f.href()).replace("|", "%7C") + "|", ">"));
     }
-    if (f.bold()) {
-      tags.add(BOLD);
-    }
-    if (f.italic()) {
-      tags.add(ITALIC);
-    }
-    if (f.strike()) {
-      tags.add(STRIKE);
-    }
+    EMPHASIS.addTo(tags, f);
     return tags;
   }
 

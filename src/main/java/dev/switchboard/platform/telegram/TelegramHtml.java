@@ -1,5 +1,6 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.MarkupRenderer;
@@ -30,6 +31,7 @@ public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabula
   private static final Tag BOLD = new Tag("<b>", "</b>");
   private static final Tag ITALIC = new Tag("<i>", "</i>");
   private static final Tag STRIKE = new Tag("<s>", "</s>");
+  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
 
   @Override
   public String render(StyledText piece) {
@@ -60,15 +62,7 @@ public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabula
     if (f.href() != null) {
       tags.add(new Tag("<a href=\"" + attribute(f.href()) + "\">", "</a>"));
     }
-    if (f.bold()) {
-      tags.add(BOLD);
-    }
-    if (f.italic()) {
-      tags.add(ITALIC);
-    }
-    if (f.strike()) {
-      tags.add(STRIKE);
-    }
+    EMPHASIS.addTo(tags, f);
     return tags;
   }
 

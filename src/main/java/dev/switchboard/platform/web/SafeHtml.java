@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
@@ -25,6 +26,7 @@ final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
   private static final Tag BOLD = new Tag("<strong>", "</strong>");
   private static final Tag ITALIC = new Tag("<em>", "</em>");
   private static final Tag STRIKE = new Tag("<del>", "</del>");
+  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
 
   @Override
   public String render(StyledText piece) {
@@ -50,15 +52,7 @@ final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
       tags.add(new Tag("<a href=\"" + escape(f.href()) + "\" rel=\"noopener noreferrer\">",
           "</a>"));
     }
-    if (f.bold()) {
-      tags.add(BOLD);
-    }
-    if (f.italic()) {
-      tags.add(ITALIC);
-    }
-    if (f.strike()) {
-      tags.add(STRIKE);
-    }
+    EMPHASIS.addTo(tags, f);
     return tags;
   }
 
