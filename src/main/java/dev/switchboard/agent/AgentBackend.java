@@ -1,6 +1,7 @@
 package dev.switchboard.agent;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs agent turns. {@link #run} is called on a virtual thread per turn, at most one at a time
@@ -23,7 +24,7 @@ public interface AgentBackend extends AutoCloseable {
   }
 
   /** The model used when a session chose none; null for a backend without models. */
-  default String defaultModel() {
+  default @Nullable String defaultModel() {
     return null;
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.agent;
 
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import java.nio.file.Path;
@@ -40,8 +41,8 @@ public interface AgentBackendFactory {
    * {@code switchboard doctor}'s look at this backend with a valid configuration: can the agent
    * be reached (a server answers, a program exists), bounded in time, without running a turn.
    */
-  default List<dev.switchboard.common.Finding> diagnose(Config config, Path home)
+  default List<Finding> diagnose(Config config, Path home)
       throws InterruptedException {
-    return List.of(dev.switchboard.common.Finding.ok("agent", name() + " backend"));
+    return List.of(Finding.ok("agent", name() + " backend"));
   }
 }

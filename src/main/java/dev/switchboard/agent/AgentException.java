@@ -1,5 +1,7 @@
 package dev.switchboard.agent;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A turn that failed. {@link #userMessage()} is what the chat sees: plain, actionable, and free
  * of credentials and stack traces.
@@ -9,7 +11,8 @@ public class AgentException extends Exception {
 
   private final String userMessage;
 
-  public AgentException(String userMessage, String detail, Throwable cause) {
+  public AgentException(String userMessage, @Nullable String detail,
+      @Nullable Throwable cause) {
     super(detail, cause);
     this.userMessage = userMessage;
   }

@@ -15,6 +15,8 @@ public interface Approver {
   Approver DENY_ALL = (title, details) -> Decision.DENIED;
 
   /**
+   * Asks the chat whether the agent may take an action, and waits for the answer.
+   *
    * @param title one line: "Run `npm test`", "Edit src/App.java"
    * @param details more lines shown under it, may be empty
    * @return {@link Decision#CANCELLED} when the turn is cancelled while waiting (the thread

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public final class TurnControl {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Runnable> callbacks = new ArrayList<>();
-  private volatile Reason reason;
+  private volatile @Nullable Reason reason;
 
   /** Cancels once; later calls keep the first reason. Callbacks run on the caller's thread. */
   public void cancel(Reason why) {
@@ -67,7 +68,7 @@ public final class TurnControl {
     return reason != null;
   }
 
-  public Reason reason() {
+  public @Nullable Reason reason() {
     return reason;
   }
 

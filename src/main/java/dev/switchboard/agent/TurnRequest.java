@@ -4,6 +4,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.Sender;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One agent turn: the user's text, who and where it came from, and what came before.
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param approver asks the chat to allow an action the agent wants to take
  */
 public record TurnRequest(String conversationId, ChatRef chat, Sender sender, String text,
-    List<ChatMessage> history, String model, Approver approver) {
+    List<ChatMessage> history, @Nullable String model, Approver approver) {
   public TurnRequest {
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(chat, "chat");

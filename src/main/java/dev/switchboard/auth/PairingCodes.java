@@ -1,6 +1,7 @@
 package dev.switchboard.auth;
 
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /**
  * One-time pairing codes: 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L),
@@ -27,6 +28,6 @@ public final class PairingCodes {
 
   /** Upper-cases and drops spaces and dashes, so "abcd-2345 efgh" matches "ABCD2345EFGH". */
   public static String normalize(String typed) {
-    return typed.replaceAll("[\\s-]", "").toUpperCase(java.util.Locale.ROOT);
+    return typed.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
   }
 }

@@ -81,6 +81,7 @@ final class DoctorSubcommand implements Callable<Integer> {
     for (Finding f : findings) {
       String level = f.level().name().toLowerCase(Locale.ROOT);
       String label = f.subject() + " ".repeat(Math.max(1, 17 - f.subject().length()));
+      @SuppressWarnings("StringSplitter") // a message's trailing newlines print nothing
       String[] lines = f.message().split("\n");
       out.println(level + " ".repeat(6 - level.length()) + label + lines[0]);
       for (int i = 1; i < lines.length; i++) {

@@ -9,6 +9,7 @@ import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -90,7 +92,9 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
       Config c = new ConfigLoader(PluginCatalog.discover().schema()).load(home, env);
       return c.get(CoreKeys.DRAIN_TIMEOUT).plus(c.get(CoreKeys.SHUTDOWN_GRACE));
     } catch (ConfigException e) {
-      return CoreKeys.DRAIN_TIMEOUT.defaultValue().plus(CoreKeys.SHUTDOWN_GRACE.defaultValue());
+      // both keys have defaults
+      return Objects.requireNonNull(CoreKeys.DRAIN_TIMEOUT.defaultValue())
+          .plus(Objects.requireNonNull(CoreKeys.SHUTDOWN_GRACE.defaultValue()));
     }
   }
 
@@ -114,7 +118,7 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
           tail.removeFirst();
         }
       });
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return List.of("(no log at " + log + ")");
     }
     return List.copyOf(tail);

@@ -90,8 +90,8 @@ final class HomeDiagnosis {
     if (s == null) {
       return List.of(Finding.ok(GATEWAY, "not running; it has never run with this home"));
     }
-    if (GatewayState.STARTUP_FAILED.equals(s.state()) || s.exitCode() != null
-        && s.exitCode() != 0 && s.exitCode() != 75) {
+    if (GatewayState.STARTUP_FAILED.equals(s.state()) || (s.exitCode() != null
+        && s.exitCode() != 0 && s.exitCode() != 75)) {
       return List.of(Finding.warn(GATEWAY, "not running; its last run ended with exit code "
           + s.exitCode() + ": " + s.exitReason(), "fix what the reason says, then start it"
           + " (switchboard start)"));

@@ -2,13 +2,14 @@ package dev.switchboard.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** {@code --home DIR}, shared by every subcommand. */
 final class HomeOption {
   @Option(names = "--home", paramLabel = "DIR",
       description = "State directory (default: $SWITCHBOARD_HOME, else ~/.switchboard).")
-  Path home;
+  @Nullable Path home;
 
   Path resolve(Map<String, String> env) {
     Path p;

@@ -6,15 +6,21 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
+import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
+import dev.switchboard.lifecycle.StateFile;
 import dev.switchboard.service.LaunchdPlist;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +48,7 @@ final class InstallSubcommand implements Callable<Integer> {
 
   @Option(names = "--user", paramLabel = "NAME", description = "The account a system unit"
       + " runs as (default: $SUDO_USER, else the current user).")
-  String user;
+  @Nullable String user;
 
   @Option(names = "--print", description = "Print the unit and change nothing.")
   boolean print;
@@ -121,8 +127,8 @@ final class InstallSubcommand implements Callable<Integer> {
       return ExitCodes.CRASHED;
     }
     Gateway.prepareHome(home);
-    long previous = dev.switchboard.lifecycle.StateFile.read(home)
-        .map(dev.switchboard.lifecycle.GatewayState::pid).orElse(-1L);
+    long previous = StateFile.read(home)
+        .map(GatewayState::pid).orElse(-1L);
     NewGatewayWait wait = NewGatewayWait.watching(home);
     try {
       LaunchAgents.installer().install(text)
@@ -131,16 +137,17 @@ final class InstallSubcommand implements Callable<Integer> {
       System.err.println("switchboard: " + e.getMessage());
       return ExitCodes.CRASHED;
     }
-    return switch (wait.await(previous, java.time.Duration.ofSeconds(100),
-        s -> java.util.Optional.empty())) {
+    return switch (wait.await(previous, Duration.ofSeconds(100),
+        s -> Optional.empty())) {
       case NewGatewayWait.Outcome.Ready r -> {
         System.out.println("switchboard: pid " + r.state().pid() + " is running");
         yield ExitCodes.STOPPED;
       }
       case NewGatewayWait.Outcome.Failed f -> NewGatewayWait.fail(
-          new java.io.PrintWriter(System.err, true), home, "install", f.reason());
+          new PrintWriter(System.err, true, System.err.charset()), home, "install",
+          f.reason());
       case NewGatewayWait.Outcome.TimedOut t -> NewGatewayWait.fail(
-          new java.io.PrintWriter(System.err, true), home, "install",
+          new PrintWriter(System.err, true, System.err.charset()), home, "install",
           "launchd loaded the job but no gateway reported running within 100 s");
     };
   }
@@ -163,7 +170,8 @@ final class InstallSubcommand implements Callable<Integer> {
    * The unit {@code install} writes for {@code home} now; {@code account} is the system unit's
    * {@code User=}, null for a user unit. Also what {@code doctor} compares the installed one to.
    */
-  static SystemdUnit unitFor(SwitchboardCommand root, Path home, Config config, String account) {
+  static SystemdUnit unitFor(SwitchboardCommand root, Path home, Config config,
+      @Nullable String account) {
     List<String> command = RunSubcommand.commandFor(root, home);
     return new SystemdUnit(command, home, account, config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),

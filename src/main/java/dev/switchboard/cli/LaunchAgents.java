@@ -1,7 +1,11 @@
 package dev.switchboard.cli;
 
+import com.sun.security.auth.module.UnixSystem;
 import dev.switchboard.service.LaunchAgentInstaller;
+import dev.switchboard.service.LaunchdPlist;
 import dev.switchboard.service.SystemctlRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -16,16 +20,16 @@ final class LaunchAgents {
   static LaunchAgentInstaller installer() {
     return new LaunchAgentInstaller(SystemctlRunner.SYSTEM,
         Path.of(System.getProperty("user.home")),
-        Long.toString(new com.sun.security.auth.module.UnixSystem().getUid()));
+        Long.toString(new UnixSystem().getUid()));
   }
 
   /** Whether the installed LaunchAgent runs the gateway of {@code home}. */
   static boolean serves(Path home) {
     Path plist = installer().plistPath();
     try {
-      return java.nio.file.Files.isRegularFile(plist) && dev.switchboard.service.LaunchdPlist
-          .homeOf(java.nio.file.Files.readString(plist)).map(h -> h.equals(home)).orElse(false);
-    } catch (java.io.IOException e) {
+      return Files.isRegularFile(plist) && LaunchdPlist
+          .homeOf(Files.readString(plist)).map(h -> h.equals(home)).orElse(false);
+    } catch (IOException e) {
       return false;
     }
   }

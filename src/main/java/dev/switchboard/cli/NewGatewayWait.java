@@ -1,9 +1,11 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.GatewayLock;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
@@ -87,7 +89,7 @@ final class NewGatewayWait {
   }
 
   /** The end of a failed wait: the reason, then the last lines of the log and the console. */
-  static int fail(java.io.PrintWriter err, Path home, String what, String reason) {
+  static int fail(PrintWriter err, Path home, String what, String reason) {
     err.println("switchboard: " + what + " failed: " + reason + ". Last log lines:");
     GatewayProcess.lastLogLines(home, 20).forEach(l -> err.println("  " + l));
     var console = GatewayProcess.lastConsoleLines(home, 10);
@@ -95,6 +97,6 @@ final class NewGatewayWait {
       err.println("Last lines of " + home.resolve("logs").resolve("console.log") + ":");
       console.forEach(l -> err.println("  " + l));
     }
-    return dev.switchboard.lifecycle.ExitCodes.CRASHED;
+    return ExitCodes.CRASHED;
   }
 }

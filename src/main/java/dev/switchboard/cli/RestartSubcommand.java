@@ -4,10 +4,12 @@ import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.GatewayState;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +40,7 @@ final class RestartSubcommand implements Callable<Integer> {
 
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "How long to wait (default: drain_timeout + shutdown_grace + 60 s).")
-  Long timeoutSeconds;
+  @Nullable Long timeoutSeconds;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -102,7 +104,8 @@ final class RestartSubcommand implements Callable<Integer> {
     // The JDK can only send SIGTERM and SIGKILL to another process; kill(1) sends the rest.
     Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(pid))
         .redirectErrorStream(true).start();
-    String output = new String(kill.getInputStream().readAllBytes()).strip();
+    String output = new String(kill.getInputStream().readAllBytes(), Charset.defaultCharset())
+        .strip();
     if (kill.waitFor() != 0) {
       err.println("switchboard: could not send SIGUSR1 to pid " + pid + ": " + output);
       return false;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,7 @@ final class StartSubcommand implements Callable<Integer> {
 
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "How long to wait for the gateway to be ready (default: 100).")
-  Long timeoutSeconds;
+  @Nullable Long timeoutSeconds;
 
   @Override
   public Integer call() throws IOException, InterruptedException {

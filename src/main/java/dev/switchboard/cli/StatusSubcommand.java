@@ -2,16 +2,17 @@ package dev.switchboard.cli;
 
 import dev.switchboard.common.Json;
 import dev.switchboard.lifecycle.GatewayState;
+import dev.switchboard.service.InstalledUnit;
+import dev.switchboard.service.ServiceInstaller;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
-import dev.switchboard.service.InstalledUnit;
-import dev.switchboard.service.ServiceInstaller;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,7 +119,7 @@ final class StatusSubcommand implements Callable<Integer> {
   private static Map<String, Object> serviceJson(InstalledUnit u) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("manager", "systemd");
-    doc.put("scope", u.scope().name().toLowerCase(java.util.Locale.ROOT));
+    doc.put("scope", u.scope().name().toLowerCase(Locale.ROOT));
     doc.put("unit_file", u.file().toString());
     doc.put("active_state", u.properties().get("ActiveState"));
     doc.put("sub_state", u.properties().get("SubState"));
@@ -132,7 +133,7 @@ final class StatusSubcommand implements Callable<Integer> {
 
   /** systemd's view, next to ours, and a word when the two disagree about the process. */
   private static void printService(PrintWriter out, InstalledUnit u, GatewayProcess gw) {
-    out.println("  systemd (" + u.scope().name().toLowerCase(java.util.Locale.ROOT) + "):"
+    out.println("  systemd (" + u.scope().name().toLowerCase(Locale.ROOT) + "):"
         + " ".repeat(u.scope() == ServiceInstaller.Scope.USER ? 4 : 2) + u.summary());
     out.println("  unit file:        " + u.file());
     String mainPid = u.properties().get("MainPID");

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +40,7 @@ final class StopSubcommand implements Callable<Integer> {
 
   @Option(names = "--timeout", paramLabel = "SECONDS",
       description = "How long to wait (default: drain_timeout + shutdown_grace + 10 s).")
-  Long timeoutSeconds;
+  @Nullable Long timeoutSeconds;
 
   @Override
   public Integer call() throws IOException, InterruptedException {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code switchboard doctor}'s look at the installed systemd unit: does it still say what
@@ -56,7 +57,7 @@ final class UnitDiagnosis {
           + " and the gateway's log; then " + String.join(" ", unit.systemctl("restart"))));
     } else {
       out.add(Finding.ok(SUBJECT, "systemd (" + unit.scope().name().toLowerCase(
-          java.util.Locale.ROOT) + "): " + unit.summary()));
+          Locale.ROOT) + "): " + unit.summary()));
     }
     return out;
   }

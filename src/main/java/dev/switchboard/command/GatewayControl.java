@@ -3,6 +3,7 @@ package dev.switchboard.command;
 import dev.switchboard.platform.InboundMessage;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The commands' view of the gateway as a whole. */
 public interface GatewayControl {
@@ -29,7 +30,7 @@ public interface GatewayControl {
   String backend();
 
   /** The model turns use when a session chose none; null for a backend without models. */
-  String defaultModel();
+  @Nullable String defaultModel();
 
   /** Models a session may choose with /model; empty when any name is passed on. */
   List<String> models();

@@ -1,4 +1,6 @@
 package dev.switchboard.command;
+import java.util.List;
+
 
 /** {@code /new}, {@code /reset}: stop what is running and start a fresh conversation. */
 final class NewCommand implements Command {
@@ -8,8 +10,8 @@ final class NewCommand implements Command {
   }
 
   @Override
-  public java.util.List<String> aliases() {
-    return java.util.List.of("reset");
+  public List<String> aliases() {
+    return List.of("reset");
   }
 
   @Override

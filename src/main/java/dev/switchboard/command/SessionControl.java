@@ -1,6 +1,7 @@
 package dev.switchboard.command;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The commands' view of the session a command was sent in. */
 public interface SessionControl {
@@ -24,13 +25,13 @@ public interface SessionControl {
   Optional<String> model();
 
   /** Chooses the session's model; null goes back to the configured one. */
-  void setModel(String model);
+  void setModel(@Nullable String model);
 
   /** "interrupt" or "queue": what a message does while a turn runs in this session. */
   String busyPolicy();
 
   /** Sets the session's busy policy ("interrupt", "queue"); null goes back to the default. */
-  void setBusyPolicy(String policy);
+  void setBusyPolicy(@Nullable String policy);
 
   /** Whether the agent's tool calls are shown while a turn runs in this session. */
   boolean toolProgress();

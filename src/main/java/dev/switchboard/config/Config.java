@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,9 +44,16 @@ public final class Config {
     return schema;
   }
 
-  @SuppressWarnings("unchecked")
+  /**
+   * The key's value, else its default: null for a key with neither, one declared with a null
+   * default, whose readers check for it.
+   */
+  // NullAway cannot follow that: it would need ConfigKey<@Nullable String> on every key without
+  // a default, and a ValueType to match.
+  @SuppressWarnings({"unchecked", "NullAway", "ReferenceEquality"})
   public <T> T get(ConfigKey<T> key) {
     Objects.requireNonNull(key, "key");
+    // The very key object: an equal key from another schema is not this schema's.
     if (schema.byPath(key.path()).orElse(null) != key) {
       throw new IllegalArgumentException("key not in this configuration's schema: " + key.path());
     }
@@ -62,7 +71,7 @@ public final class Config {
   }
 
   /** The values of the secret keys that are set, so that logging can mask them. */
-  public java.util.List<String> secretValues() {
+  public List<String> secretValues() {
     return schema.keys().stream().filter(ConfigKey::secret)
         .map(k -> values.get(k.path()))
         .filter(Objects::nonNull)
@@ -72,7 +81,7 @@ public final class Config {
 
   /** A copy with some values replaced, as if they had come from the environment (tests, CLI flags). */
   public Config with(Map<ConfigKey<?>, Object> overrides) {
-    Map<String, Value> copy = new java.util.HashMap<>(values);
+    Map<String, Value> copy = new HashMap<>(values);
     overrides.forEach((k, v) -> copy.put(k.path(), new Value(v, Origin.ENVIRONMENT)));
     return new Config(schema, copy);
   }

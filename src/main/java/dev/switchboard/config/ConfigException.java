@@ -1,5 +1,7 @@
 package dev.switchboard.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A configuration problem the operator must fix: an unknown key, a value of the wrong type, a
  * missing required value. The message is one line that names the key and what was expected,
@@ -9,15 +11,15 @@ package dev.switchboard.config;
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final String key;
+  private final @Nullable String key;
 
-  public ConfigException(String key, String message) {
+  public ConfigException(@Nullable String key, String message) {
     super(key == null ? message : key + ": " + message, null, false, false);
     this.key = key;
   }
 
   /** The dotted key (or environment variable) at fault, or {@code null} for a whole-file error. */
-  public String key() {
+  public @Nullable String key() {
     return key;
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.config;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One setting: its dotted path in {@code switchboard.yaml}, the environment variable that
@@ -13,9 +14,9 @@ import java.util.regex.Pattern;
  */
 public record ConfigKey<T>(
     String path,
-    String env,
+    @Nullable String env,
     ValueType<T> type,
-    T defaultValue,
+    @Nullable T defaultValue,
     boolean required,
     boolean secret,
     String description) {
@@ -35,12 +36,12 @@ public record ConfigKey<T>(
     }
   }
 
-  public static <T> ConfigKey<T> optional(String path, String env, ValueType<T> type,
-      T defaultValue, String description) {
+  public static <T> ConfigKey<T> optional(String path, @Nullable String env, ValueType<T> type,
+      @Nullable T defaultValue, String description) {
     return new ConfigKey<>(path, env, type, defaultValue, false, false, description);
   }
 
-  public static ConfigKey<String> secret(String path, String env, boolean required,
+  public static ConfigKey<String> secret(String path, @Nullable String env, boolean required,
       String description) {
     return new ConfigKey<>(path, env, ValueType.string(), null, required, true, description);
   }

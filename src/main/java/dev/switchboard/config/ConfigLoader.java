@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -58,8 +60,8 @@ public final class ConfigLoader {
    * "null"; every other scalar stays text.
    */
   private static final class TextSchema extends FailsafeSchema {
-    private static final java.util.regex.Pattern NULL =
-        java.util.regex.Pattern.compile("|~|null|Null|NULL");
+    private static final Pattern NULL =
+        Pattern.compile("|~|null|Null|NULL");
 
     @Override
     public ScalarResolver getScalarResolver() {
@@ -249,7 +251,7 @@ public final class ConfigLoader {
     return value instanceof List<?> ? "a list" : "a single value";
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "syntax error";
     }

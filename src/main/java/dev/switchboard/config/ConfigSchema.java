@@ -97,7 +97,7 @@ public final class ConfigSchema {
         best = candidate;
       }
     }
-    return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+    return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
   }
 
   static int editDistance(String a, String b) {

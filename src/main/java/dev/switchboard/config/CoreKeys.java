@@ -91,14 +91,14 @@ public final class CoreKeys {
       "Let anyone who can reach the bot talk to the agent. Off by default: unknown users get a"
           + " pairing code instead.");
 
-  public static final ConfigKey<java.util.List<String>> ALLOWED_USERS = ConfigKey.optional(
+  public static final ConfigKey<List<String>> ALLOWED_USERS = ConfigKey.optional(
       "auth.allowed_users", "SWITCHBOARD_ALLOWED_USERS", ValueType.stringList(),
-      java.util.List.of(),
+      List.of(),
       "Users allowed on every platform: 'platform:id' entries, or bare ids for any platform.");
 
-  public static final ConfigKey<java.util.List<String>> ADMIN_USERS = ConfigKey.optional(
+  public static final ConfigKey<List<String>> ADMIN_USERS = ConfigKey.optional(
       "auth.admin_users", "SWITCHBOARD_ADMIN_USERS", ValueType.stringList(),
-      java.util.List.of(),
+      List.of(),
       "Users who may run admin commands such as /restart, on every platform; same format.");
 
   public static final ConfigKey<String> HTTP_HOST = ConfigKey.optional(

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -267,7 +268,7 @@ public interface ValueType<T> {
       List<String> out = new ArrayList<>();
       if (raw instanceof List<?> items) {
         for (Object item : items) {
-          if (item instanceof List<?> || item instanceof java.util.Map<?, ?> || item == null) {
+          if (item instanceof List<?> || item instanceof Map<?, ?> || item == null) {
             throw new IllegalArgumentException("got a list containing " + show(item));
           }
           String s = String.valueOf(item).trim();

@@ -1,11 +1,14 @@
 package dev.switchboard.http;
 
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,14 +26,15 @@ public final class AdminPage extends Handler.Abstract {
    * @param token null when auth is off
    * @param restart requests a restart; false when the gateway is already stopping
    */
-  private AdminPage(LoginToken token, Supplier<JsonNode> status, BooleanSupplier restart) {
+  private AdminPage(@Nullable LoginToken token, Supplier<JsonNode> status,
+      BooleanSupplier restart) {
     this.gate = new LoginGate(token);
     this.status = status;
     this.restart = restart;
   }
 
-  public static void install(HttpServer server, LoginToken token, Supplier<JsonNode> status,
-      BooleanSupplier restart) {
+  public static void install(HttpServer server, @Nullable LoginToken token,
+      Supplier<JsonNode> status, BooleanSupplier restart) {
     new StaticFiles(AdminPage.class).file("/admin", "admin.html")
         .file("/admin.js", "admin.js").file("/admin.css", "admin.css").mountOn(server);
     server.route("/api/admin/*", new AdminPage(token, status, restart));
@@ -48,7 +52,7 @@ public final class AdminPage extends Handler.Abstract {
       }
       return true;
     }
-    java.util.Optional<LoginGate.Refusal> refused = gate.check(request);
+    Optional<LoginGate.Refusal> refused = gate.check(request);
     if (refused.isPresent()) {
       JsonExchange.error(response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {
@@ -71,6 +75,6 @@ public final class AdminPage extends Handler.Abstract {
 
   private static boolean isJson(Request request) {
     String type = request.getHeaders().get("Content-Type");
-    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 }

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.FutureCallback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server-sent event stream (text/event-stream) written from the request's own virtual thread.
@@ -42,7 +43,7 @@ public final class EventStream implements AutoCloseable {
   }
 
   /** One event; {@code event} null for an unnamed ("message") event. */
-  public void event(String event, String data) throws IOException {
+  public void event(@Nullable String event, String data) throws IOException {
     StringBuilder sb = new StringBuilder();
     if (event != null) {
       sb.append("event: ").append(event).append('\n');

@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -24,7 +25,7 @@ public final class HealthEndpoints {
   }
 
   private static Handler handler(Supplier<HealthReport> reports,
-      java.util.function.Predicate<HealthReport> passes) {
+      Predicate<HealthReport> passes) {
     return new ReadOnlyHandler() {
       @Override
       Answer answer() {

@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * threads), bounded connections, request bodies and headers, idle connections closed, and no
  * version or stack trace in any answer. Bound to loopback unless configured otherwise.
  */
+// "try": close() passes on Jetty's stop(), which declares Exception (InterruptedException too).
+@SuppressWarnings("try")
 public final class HttpServer implements AutoCloseable {
   public static final long MAX_REQUEST_BYTES = 1 << 20;
   static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -91,6 +93,7 @@ public final class HttpServer implements AutoCloseable {
     return new InetSocketAddress(host, connector.getLocalPort());
   }
 
+  @SuppressWarnings("ReferenceEquality") // a cause that is its own cause ends the walk
   private static String reason(IOException e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {

@@ -1,7 +1,9 @@
 package dev.switchboard.http;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -25,10 +27,18 @@ public final class JsonExchange {
   /** A request the client must change; its message is shown to the client. */
   public static final class BadRequest extends Exception {
     private final int status;
+    private final String message;
 
     public BadRequest(int status, String message) {
       super(message, null, false, false);
       this.status = status;
+      this.message = message;
+    }
+
+    /** What the client is told; unlike an exception's message in general, never null. */
+    @Override
+    public String getMessage() {
+      return message;
     }
 
     public int status() {
@@ -43,13 +53,13 @@ public final class JsonExchange {
    */
   public static ObjectNode readObject(Request request) throws BadRequest {
     String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw new BadRequest(415, "send the body as JSON with Content-Type: application/json");
     }
     String body;
     try {
       body = Content.Source.asString(request, StandardCharsets.UTF_8);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new BadRequest(413, "the request body could not be read (at most "
           + HttpServer.MAX_REQUEST_BYTES + " bytes)");
     }

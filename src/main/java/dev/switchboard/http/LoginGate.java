@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -21,10 +22,10 @@ public final class LoginGate {
   private static final Logger log = LoggerFactory.getLogger(LoginGate.class);
   private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
 
-  private final LoginToken token;
+  private final @Nullable LoginToken token;
 
   /** @param token null when no login is asked for */
-  public LoginGate(LoginToken token) {
+  public LoginGate(@Nullable LoginToken token) {
     this.token = token;
   }
 

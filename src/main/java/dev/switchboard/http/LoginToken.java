@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -28,7 +30,7 @@ import org.eclipse.jetty.server.Request;
 public final class LoginToken {
   public static final String FILE = "web_token";
   public static final String COOKIE = "switchboard_login";
-  public static final java.time.Duration COOKIE_LIFETIME = java.time.Duration.ofDays(30);
+  public static final Duration COOKIE_LIFETIME = Duration.ofDays(30);
   private static final String COOKIE_PURPOSE = "switchboard web login cookie v2 issued ";
   /** Clocks of two processes may differ a little; a cookie from "the future" beyond is forged. */
   private static final long SKEW_SECONDS = 300;
@@ -85,13 +87,13 @@ public final class LoginToken {
   }
 
   /** The value of a login cookie issued at {@code issuedAt}. */
-  public String cookieValue(java.time.Instant issuedAt) {
+  public String cookieValue(Instant issuedAt) {
     long seconds = issuedAt.getEpochSecond();
     return seconds + "." + hmac(token, COOKIE_PURPOSE + seconds);
   }
 
   /** Whether {@code value} is a cookie of this token, still valid at {@code now}. */
-  public boolean accepts(String value, java.time.Instant now) {
+  public boolean accepts(String value, Instant now) {
     int dot = value == null ? -1 : value.indexOf('.');
     if (dot < 1 || dot > 19) {
       return false;
@@ -109,7 +111,7 @@ public final class LoginToken {
 
   /** Whether the request carries a valid login cookie. */
   public boolean authenticates(Request request) {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     for (HttpCookie c : Request.getCookies(request)) {
       if (COOKIE.equals(c.getName()) && accepts(c.getValue(), now)) {
         return true;
@@ -120,7 +122,7 @@ public final class LoginToken {
 
   /** The Set-Cookie header that logs a browser in now. */
   public String loginCookieHeader() {
-    return COOKIE + "=" + cookieValue(java.time.Instant.now()) + "; Path=/; HttpOnly;"
+    return COOKIE + "=" + cookieValue(Instant.now()) + "; Path=/; HttpOnly;"
         + " SameSite=Strict; Max-Age=" + COOKIE_LIFETIME.toSeconds();
   }
 

@@ -23,6 +23,7 @@ public final class StaticFiles extends Handler.Abstract.NonBlocking {
       + " connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self';"
       + " frame-ancestors 'none'";
 
+  @SuppressWarnings("ArrayRecordComponent") // never compared: it only carries the bytes
   private record File(String type, byte[] bytes) {}
 
   private final Map<String, File> files = new HashMap<>();

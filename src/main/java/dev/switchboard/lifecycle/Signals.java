@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,8 +28,10 @@ public final class Signals {
   public static final List<String> HANDLED = List.of("TERM", "INT", "HUP", "USR1");
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<String> pending = new ArrayList<>(); // guarded by lock
-  private Consumer<String> listener; // guarded by lock
+  @GuardedBy("lock")
+  private final List<String> pending = new ArrayList<>();
+  @GuardedBy("lock")
+  private @Nullable Consumer<String> listener;
 
   private Signals() {}
 
@@ -44,6 +48,7 @@ public final class Signals {
       Constructor<?> newSignal = signalClass.getConstructor(String.class);
       Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
       Method getName = signalClass.getMethod("getName");
+      @SuppressWarnings("ReferenceEquality") // a proxy equals only itself
       InvocationHandler ih = (proxy, method, args) -> switch (method.getName()) {
         case "handle" -> {
           signals.deliver((String) getName.invoke(args[0]));

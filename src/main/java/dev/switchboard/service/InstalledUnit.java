@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The unit {@code switchboard install} wrote, if there is one, and systemd's view of it: what
@@ -17,7 +18,7 @@ import java.util.Optional;
  *     not be asked
  */
 public record InstalledUnit(ServiceInstaller.Scope scope, Path file,
-    Map<String, String> properties, String error) {
+    Map<String, String> properties, @Nullable String error) {
   static final List<String> PROPERTIES = List.of("LoadState", "ActiveState", "SubState",
       "MainPID", "NRestarts", "Result", "ExecMainStatus");
 

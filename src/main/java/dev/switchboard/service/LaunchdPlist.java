@@ -3,6 +3,9 @@ package dev.switchboard.service;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The launchd job {@code switchboard install} writes on macOS, as a per-user LaunchAgent: the
@@ -36,8 +39,10 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
     p.append("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
         + " \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n");
     p.append("<!-- Switchboard chat gateway, written by 'switchboard install' (")
-        .append(escape(version)).append("). Each key is explained in Switchboard's\n"
-            + "     README.md, \"macOS: launchd\". -->\n");
+        .append(escape(version)).append("""
+            ). Each key is explained in Switchboard's
+                 README.md, "macOS: launchd". -->
+            """);
     p.append("<plist version=\"1.0\">\n<dict>\n");
     key(p, "Label").append("  <string>").append(LABEL).append("</string>\n");
     key(p, "ProgramArguments").append("  <array>\n");
@@ -70,10 +75,10 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
   }
 
   /** The state directory a plist {@link #render} wrote serves: the word after --home. */
-  public static java.util.Optional<Path> homeOf(String plistText) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+  public static Optional<Path> homeOf(String plistText) {
+    Matcher m = Pattern.compile(
         "<string>--home</string>\\s*<string>([^<]*)</string>").matcher(plistText);
-    return m.find() ? java.util.Optional.of(Path.of(m.group(1).replace("&lt;", "<")
-        .replace("&gt;", ">").replace("&amp;", "&"))) : java.util.Optional.empty();
+    return m.find() ? Optional.of(Path.of(m.group(1).replace("&lt;", "<")
+        .replace("&gt;", ">").replace("&amp;", "&"))) : Optional.empty();
   }
 }

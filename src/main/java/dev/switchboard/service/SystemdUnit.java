@@ -1,9 +1,16 @@
 package dev.switchboard.service;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The systemd unit {@code switchboard install} writes. Every directive is chosen for the
@@ -18,8 +25,8 @@ import java.util.stream.Collectors;
  * @param watchdog WatchdogSec; zero for none
  * @param hardDeadline the gateway's own stop budget (drain timeout + shutdown grace)
  */
-public record SystemdUnit(List<String> command, Path home, String user, Duration watchdog,
-    Duration hardDeadline, List<String> environment) {
+public record SystemdUnit(List<String> command, Path home, @Nullable String user,
+    Duration watchdog, Duration hardDeadline, List<String> environment) {
   /** Added to the gateway's own stop budget: the JVM's exit and systemd's own bookkeeping. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(15);
   /** Starting connects every platform (30 s each at most, in parallel) after the JVM starts. */
@@ -45,9 +52,9 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
    * with status 226/NAMESPACE).
    */
   public boolean privateTmp() {
-    return java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of(
+    return Stream.concat(command.stream(), Stream.of(
             home.toString()))
-        .flatMap(word -> java.util.Arrays.stream(word.split(java.io.File.pathSeparator)))
+        .flatMap(word -> Arrays.stream(word.split(File.pathSeparator)))
         .noneMatch(p -> p.equals("/tmp") || p.startsWith("/tmp/") || p.equals("/var/tmp")
             || p.startsWith("/var/tmp/"));
   }
@@ -127,23 +134,24 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
    * The state directory a unit's ExecStart serves (the word after {@code --home}), reading the
    * quoting {@link #quote} writes; empty for a unit that names none.
    */
-  public static java.util.Optional<Path> homeOf(String unitText) {
+  public static Optional<Path> homeOf(String unitText) {
     return unitText.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().flatMap(l -> {
       List<String> words = words(l.substring("ExecStart=".length()));
       int at = words.indexOf("--home");
       return at >= 0 && at + 1 < words.size()
-          ? java.util.Optional.of(Path.of(words.get(at + 1))) : java.util.Optional.empty();
+          ? Optional.of(Path.of(words.get(at + 1))) : Optional.empty();
     });
   }
 
   private static List<String> words(String line) {
-    List<String> words = new java.util.ArrayList<>();
+    List<String> words = new ArrayList<>();
     StringBuilder word = null;
     boolean quoted = false;
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       if (quoted && c == '\\' && i + 1 < line.length()) {
-        word.append(line.charAt(++i));
+        // the opening quote started the word
+        Objects.requireNonNull(word).append(line.charAt(++i));
       } else if (c == '"') {
         quoted = !quoted;
         word = word == null ? new StringBuilder() : word;
@@ -164,7 +172,7 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
   }
 
   /** A system unit's {@code User=}, or null for a unit without one (a user unit). */
-  public static String userOf(String unitText) {
+  public static @Nullable String userOf(String unitText) {
     return unitText.lines().filter(l -> l.startsWith("User=")).map(l -> l.substring(5).strip())
         .findFirst().orElse(null);
   }
@@ -176,7 +184,7 @@ public record SystemdUnit(List<String> command, Path home, String user, Duration
   public static List<String> drift(String installed, String expected) {
     List<String> have = settingLines(installed);
     List<String> want = settingLines(expected);
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     have.stream().filter(l -> !want.contains(l)).forEach(l -> out.add("- " + l));
     want.stream().filter(l -> !have.contains(l)).forEach(l -> out.add("+ " + l));
     return out;

@@ -39,7 +39,11 @@ public interface InboundJournal {
   /** Back to pending: the next process answers it (a turn cut short by a stop). */
   void markPending(InboundMessage message);
 
-  /** @param outcome a word for the operator: answered, command, denied, stopped, superseded */
+  /**
+   * Finished with: a restart does not pick it up again.
+   *
+   * @param outcome a word for the operator: answered, command, denied, stopped, superseded
+   */
   void markDone(InboundMessage message, String outcome);
 
   /** Messages not yet done, oldest first: in the order they were recorded. */

@@ -3,12 +3,13 @@ package dev.switchboard.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Pairing codes handed to unknown users, and the users an operator approved. */
 public interface Pairings {
   /** A code a user received in a private chat. */
   record Code(String platform, String code, String userId, String chatId, String displayName,
-      Instant createdAt, Instant expiresAt, Instant usedAt) {}
+      Instant createdAt, Instant expiresAt, @Nullable Instant usedAt) {}
 
   /** A user the operator let in. */
   record Approval(String platform, String userId, String displayName, Instant approvedAt) {}

@@ -1,9 +1,5 @@
 package dev.switchboard.agent.acp;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentException;
 import dev.switchboard.agent.ChatMessage;
@@ -26,12 +22,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs turns on an <a href="https://agentclientprotocol.com">Agent Client Protocol</a> agent
@@ -154,7 +156,7 @@ public final class AcpBackend implements AgentBackend {
       JsonNode result;
       try {
         result = response.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         return failed(p, turn, control, e.getCause());
       }
       return new TurnResult(finish(turn, result.path("stopReason").asString("end_turn")));
@@ -168,7 +170,7 @@ public final class AcpBackend implements AgentBackend {
   }
 
   /** The conversation's process, started if needed, marked busy; null if cancelled meanwhile. */
-  private AgentProcess acquire(String conversationId, TurnControl control)
+  private @Nullable AgentProcess acquire(String conversationId, TurnControl control)
       throws AgentException, InterruptedException {
     AgentProcess evict = null;
     Path cwd;
@@ -215,7 +217,7 @@ public final class AcpBackend implements AgentBackend {
     return start(conversationId, cwd, control);
   }
 
-  private AgentProcess start(String conversationId, Path cwd, TurnControl control)
+  private @Nullable AgentProcess start(String conversationId, Path cwd, TurnControl control)
       throws AgentException, InterruptedException {
     String program = Path.of(settings.command().getFirst()).getFileName().toString();
     try {
@@ -289,7 +291,8 @@ public final class AcpBackend implements AgentBackend {
       throw new AgentException("The gateway is stopping; try again in a moment.",
           "acp backend closed", null);
     }
-    p.rpc().closed().thenRun(() -> exitedByItself(p));
+    // Nothing waits for the cleanup: it only drops the process from the live set.
+    var _ = p.rpc().closed().thenRun(() -> exitedByItself(p));
     return p;
   }
 
@@ -338,7 +341,8 @@ public final class AcpBackend implements AgentBackend {
     Thread.ofVirtual().name("acp-reap-" + p.pid()).start(p::stop);
   }
 
-  private TurnResult failed(AgentProcess p, AcpTurn turn, TurnControl control, Throwable cause)
+  private TurnResult failed(AgentProcess p, AcpTurn turn, TurnControl control,
+      @Nullable Throwable cause)
       throws AgentException, InterruptedException {
     if (cause instanceof JsonRpcConnection.ClosedException) {
       boolean byUs = p.retired;
@@ -395,7 +399,7 @@ public final class AcpBackend implements AgentBackend {
         + " Do not answer it; answer the next message.)\n\n" + String.join("\n\n", parts);
   }
 
-  private static String clip(String s) {
+  private static String clip(@Nullable String s) {
     String one = s == null ? "" : s.replaceAll("\\s+", " ").strip();
     return one.length() > 200 ? one.substring(0, 199) + "…" : one;
   }
@@ -464,7 +468,7 @@ public final class AcpBackend implements AgentBackend {
   }
 
   /** Test hook: the live process of a conversation, if any. */
-  ProcessHandle processOf(String conversationId) {
+  @Nullable ProcessHandle processOf(String conversationId) {
     lock.lock();
     try {
       AgentProcess p = live.get(conversationId);

@@ -2,6 +2,7 @@ package dev.switchboard.agent.acp;
 
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentBackendFactory;
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code acp} backend: an Agent Client Protocol agent run as a subprocess. */
 public final class AcpBackendFactory implements AgentBackendFactory {
@@ -50,7 +52,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
 
   @Override
   public AgentBackend create(Config config) {
-    return create(config, defaultCwdRoot(System.getenv()).getParent());
+    return create(config, Objects.requireNonNull(defaultCwdRoot(System.getenv()).getParent()));
   }
 
   /**
@@ -58,13 +60,13 @@ public final class AcpBackendFactory implements AgentBackendFactory {
    * is left to the first conversation, since an agent may take minutes to start or cost money.
    */
   @Override
-  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+  public List<Finding> diagnose(Config config, Path home) {
     // create() throws a ConfigException naming the key when the program is missing.
     try (AgentBackend checked = create(config, home)) {
       checked.describe();
     }
     String program = config.get(COMMAND).getFirst();
-    return List.of(dev.switchboard.common.Finding.ok("agent", "acp backend: agent program "
+    return List.of(Finding.ok("agent", "acp backend: agent program "
         + findProgram(program, System.getenv("PATH")) + " found"));
   }
 
@@ -110,7 +112,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   }
 
   /** The program's path if it can be run: as given when it has a slash, else found on PATH. */
-  static Path findProgram(String program, String path) {
+  static @Nullable Path findProgram(String program, @Nullable String path) {
     if (program.contains("/")) {
       Path p = Path.of(program);
       return Files.isRegularFile(p) && Files.isExecutable(p) ? p : null;
@@ -118,7 +120,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (path == null) {
       return null;
     }
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       if (dir.isEmpty()) {
         continue;
       }

@@ -1,5 +1,6 @@
 package dev.switchboard.agent.acp;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,7 +24,7 @@ final class AcpTurn {
   private static final int MAX_TOOL_LINE = 200;
   private static final int MAX_DETAIL = 500;
 
-  private record ToolState(String title, String where, String status) {}
+  private record ToolState(String title, @Nullable String where, @Nullable String status) {}
 
   private final TurnOutput output;
   private final Approver approver;
@@ -113,7 +114,8 @@ final class AcpTurn {
         return;
       }
       ToolState before = isNew ? null : tools.get(id);
-      String title = textOr(update.get("title"), before == null ? null : before.title());
+      String title = before == null ? text(update.get("title"))
+          : textOr(update.get("title"), before.title());
       if (title == null) {
         title = textOr(update.get("kind"), "tool");
       }
@@ -121,8 +123,10 @@ final class AcpTurn {
       if (where == null && before != null) {
         where = before.where();
       }
-      String status = textOr(update.get("status"),
-          before == null ? (isNew ? "pending" : null) : before.status());
+      String status = text(update.get("status"));
+      if (status == null) {
+        status = before == null ? (isNew ? "pending" : null) : before.status();
+      }
       ToolState now = new ToolState(title, where, status);
       tools.put(id, now);
       if (now.equals(before)) {
@@ -146,18 +150,22 @@ final class AcpTurn {
     return b.length() > MAX_TOOL_LINE ? b.substring(0, MAX_TOOL_LINE - 1) + "…" : b.toString();
   }
 
-  private static String location(JsonNode toolCall) {
+  private static @Nullable String location(JsonNode toolCall) {
     JsonNode first = toolCall.path("locations").path(0);
-    String path = textOr(first.get("path"), null);
+    String path = text(first.get("path"));
     if (path == null) {
       return null;
     }
     return first.path("line").isIntegralNumber() ? path + ":" + first.path("line").asInt() : path;
   }
 
-  private static String textOr(JsonNode node, String fallback) {
-    return node != null && node.isString() && !node.asString().isBlank() ? node.asString()
-        : fallback;
+  private static String textOr(@Nullable JsonNode node, String fallback) {
+    String text = text(node);
+    return text != null ? text : fallback;
+  }
+
+  private static @Nullable String text(@Nullable JsonNode node) {
+    return node != null && node.isString() && !node.asString().isBlank() ? node.asString() : null;
   }
 
   private static String oneLine(String s) {
@@ -167,7 +175,7 @@ final class AcpTurn {
   /** Asks the chat on this (the request's own) thread, then picks the matching option. */
   JsonNode askPermission(JsonNode params) {
     JsonNode toolCall = params.path("toolCall");
-    String title = oneLine(Objects.requireNonNullElse(textOr(toolCall.get("title"), null),
+    String title = oneLine(Objects.requireNonNullElse(text(toolCall.get("title")),
         "The agent asks for permission"));
     Approver.Decision decision;
     lock.lock();
@@ -198,12 +206,12 @@ final class AcpTurn {
 
   private static String details(JsonNode toolCall, JsonNode options) {
     StringBuilder b = new StringBuilder();
-    String kind = textOr(toolCall.get("kind"), null);
+    String kind = text(toolCall.get("kind"));
     if (kind != null) {
       b.append("Kind: ").append(kind).append('\n');
     }
     for (JsonNode loc : toolCall.path("locations")) {
-      String path = textOr(loc.get("path"), null);
+      String path = text(loc.get("path"));
       if (path != null) {
         b.append("File: ").append(path).append('\n');
       }
@@ -244,7 +252,7 @@ final class AcpTurn {
     return result;
   }
 
-  private static String option(JsonNode options, String preferred, String fallback) {
+  private static @Nullable String option(JsonNode options, String preferred, String fallback) {
     String second = null;
     for (JsonNode o : options) {
       String kind = o.path("kind").asString("");

@@ -1,5 +1,6 @@
 package dev.switchboard.agent.acp;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,8 +35,8 @@ final class AgentProcess implements JsonRpcConnection.Handler {
   private final JsonRpcConnection rpc;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-  private volatile String sessionId;
-  private volatile AcpTurn turn;
+  private volatile @Nullable String sessionId;
+  private volatile @Nullable AcpTurn turn;
 
   // Guarded by the backend's lock.
   boolean busy;
@@ -76,7 +77,7 @@ final class AgentProcess implements JsonRpcConnection.Handler {
     return rpc;
   }
 
-  String sessionId() {
+  @Nullable String sessionId() {
     return sessionId;
   }
 
@@ -108,12 +109,12 @@ final class AgentProcess implements JsonRpcConnection.Handler {
     });
   }
 
-  void setTurn(AcpTurn t) {
+  void setTurn(@Nullable AcpTurn t) {
     turn = t;
   }
 
   /** The process's exit code if it exits within {@code wait}. */
-  Integer awaitExit(Duration wait) throws InterruptedException {
+  @Nullable Integer awaitExit(Duration wait) throws InterruptedException {
     return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.agent.acp;
 import dev.switchboard.config.ValueType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The agent command: a YAML list of words taken as they are, or one line (YAML string or
@@ -19,7 +20,7 @@ final class CommandLineType implements ValueType<List<String>> {
     if (raw instanceof List<?> items) {
       List<String> out = new ArrayList<>();
       for (Object item : items) {
-        if (item == null || item instanceof List<?> || item instanceof java.util.Map<?, ?>) {
+        if (item == null || item instanceof List<?> || item instanceof Map<?, ?>) {
           throw new IllegalArgumentException("got a list containing " + item);
         }
         out.add(String.valueOf(item));

@@ -33,7 +33,7 @@ public final class EchoBackend implements AgentBackend {
   @Override
   public TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
       throws InterruptedException {
-    String[] words = request.text().strip().split("(?<=\\s)");
+    String[] words = request.text().strip().split("(?<=\\s)", -1);
     StringBuilder sent = new StringBuilder();
     for (String word : words) {
       if (control.cancelled()) {

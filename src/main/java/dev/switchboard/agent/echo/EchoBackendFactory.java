@@ -2,11 +2,12 @@ package dev.switchboard.agent.echo;
 
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentBackendFactory;
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
+import java.nio.file.Path;
 import java.time.Duration;
-import dev.switchboard.common.Finding;
 import java.util.List;
 
 /** The {@code echo} backend, the default: no service, no credentials. */
@@ -32,7 +33,7 @@ public final class EchoBackendFactory implements AgentBackendFactory {
   }
 
   @Override
-  public List<Finding> diagnose(Config config, java.nio.file.Path home) {
+  public List<Finding> diagnose(Config config, Path home) {
     return List.of(Finding.warn("agent", "echo backend: replies repeat the message, no agent is"
         + " connected", "set OPENAI_BASE_URL (and SWITCHBOARD_MODEL) for an OpenAI-compatible"
         + " server, or agent.backend: acp with agent.acp.command (README.md, \"Agent backends\")"));

@@ -1,5 +1,6 @@
 package dev.switchboard.agent.openai;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.agent.AgentException;
 import dev.switchboard.agent.TokenUsage;
 import dev.switchboard.agent.TurnControl;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,14 +33,15 @@ final class Call {
   private final CountDownLatch aborted = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
   private final StringBuilder text = new StringBuilder(); // the turn's thread only
-  private TokenUsage usage; // the turn's thread only
+  private @Nullable TokenUsage usage; // the turn's thread only
   private volatile long lastActivity;
   private volatile boolean idleWatched;
-  private volatile Abort abort;
+  private volatile @Nullable Abort abort;
   private volatile boolean finished;
-  // guarded by lock
-  private CompletableFuture<?> pending;
-  private InputStream body;
+  @GuardedBy("lock")
+  private @Nullable CompletableFuture<?> pending;
+  @GuardedBy("lock")
+  private @Nullable InputStream body;
 
   Call(OpenAiSettings settings, TurnControl control, Executor executor) {
     this.control = control;

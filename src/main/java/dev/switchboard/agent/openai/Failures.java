@@ -12,8 +12,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,8 +40,8 @@ final class Failures {
   }
 
   /** The parts of the error body {@code {"error":{"message","type","param","code"}}}. */
-  record ServerError(String message, String type, String code) {
-    static ServerError parse(String body) {
+  record ServerError(@Nullable String message, @Nullable String type, @Nullable String code) {
+    static ServerError parse(@Nullable String body) {
       if (body == null || body.isBlank()) {
         return new ServerError(null, null, null);
       }
@@ -69,7 +72,7 @@ final class Failures {
     }
   }
 
-  static String text(JsonNode node) {
+  static @Nullable String text(@Nullable JsonNode node) {
     if (node == null || node.isMissingNode() || node.isNull()) {
       return null;
     }
@@ -144,8 +147,8 @@ final class Failures {
 
   AgentException forIo(Throwable failure, boolean textShown) {
     Throwable e = failure;
-    while ((e instanceof java.util.concurrent.ExecutionException
-        || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
+    while ((e instanceof ExecutionException
+        || e instanceof CompletionException) && e.getCause() != null) {
       e = e.getCause();
     }
     String where = settings.hostPort();
@@ -207,7 +210,7 @@ final class Failures {
   }
 
   /** The text with secrets replaced by ****, shortened to {@value #SHOWN_SERVER_TEXT} chars. */
-  String mask(String s) {
+  @Nullable String mask(@Nullable String s) {
     if (s == null || s.isBlank()) {
       return null;
     }
@@ -227,7 +230,7 @@ final class Failures {
    * A {@code Retry-After} value: whole seconds, or an HTTP-date; null when absent or unreadable.
    * A date in the past means now.
    */
-  static Duration retryAfter(String header, Instant now) {
+  static @Nullable Duration retryAfter(@Nullable String header, Instant now) {
     if (header == null || header.isBlank()) {
       return null;
     }

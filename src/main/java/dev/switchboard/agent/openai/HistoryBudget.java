@@ -3,6 +3,7 @@ package dev.switchboard.agent.openai;
 import dev.switchboard.agent.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fits a conversation into the model's context: the system prompt and the current message are
@@ -31,8 +32,8 @@ final class HistoryBudget {
    * (null for none) and the current text; a message that does not fit ends the search, so the
    * result is always a contiguous tail.
    */
-  static List<ChatMessage> fit(String systemPrompt, List<ChatMessage> history, String current,
-      int budget) {
+  static List<ChatMessage> fit(@Nullable String systemPrompt, List<ChatMessage> history,
+      String current, int budget) {
     long left = (long) budget - estimate(current)
         - (systemPrompt == null ? 0 : estimate(systemPrompt));
     int from = history.size();

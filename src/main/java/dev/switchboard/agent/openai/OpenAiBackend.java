@@ -14,6 +14,7 @@ import java.io.InterruptedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -268,9 +270,9 @@ public final class OpenAiBackend implements AgentBackend {
     private static final long serialVersionUID = 1L;
     final int status;
     final transient Failures.ServerError error;
-    final transient Duration after;
+    final transient @Nullable Duration after;
 
-    Retry(int status, Failures.ServerError error, Duration after) {
+    Retry(int status, Failures.ServerError error, @Nullable Duration after) {
       super(null, null, false, false);
       this.status = status;
       this.error = error;
@@ -290,15 +292,15 @@ public final class OpenAiBackend implements AgentBackend {
   /** Turns an {@link InterruptedIOException} and friends into their meaning. */
   static boolean isInterrupt(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InterruptedException || t instanceof InterruptedIOException
-          && !(t instanceof java.net.http.HttpTimeoutException)) {
+      if (t instanceof InterruptedException || (t instanceof InterruptedIOException
+          && !(t instanceof HttpTimeoutException))) {
         return true;
       }
     }
     return Thread.currentThread().isInterrupted();
   }
 
-  static TokenUsage usageOf(JsonNode usage) {
+  static @Nullable TokenUsage usageOf(JsonNode usage) {
     if (!usage.isObject()) {
       return null;
     }

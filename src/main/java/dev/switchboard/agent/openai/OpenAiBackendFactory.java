@@ -2,15 +2,16 @@ package dev.switchboard.agent.openai;
 
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentBackendFactory;
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import dev.switchboard.common.Finding;
 import java.util.List;
 import java.util.Locale;
 
@@ -102,7 +103,7 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
   }
 
   @Override
-  public List<Finding> diagnose(Config config, java.nio.file.Path home)
+  public List<Finding> diagnose(Config config, Path home)
       throws InterruptedException {
     return new ModelsProbe(settings(config)).check();
   }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The resolved settings of the OpenAI-compatible backend.
@@ -20,10 +21,10 @@ import java.util.Objects;
  * @param turnTimeout the longest a whole turn may take, retries and waits included
  * @param backoffBase the first retry's delay bound when the server gives no Retry-After
  */
-record OpenAiSettings(URI baseUrl, String apiKey, String model, List<String> models,
-    Double temperature, Integer maxTokens, String systemPrompt, int contextTokens,
-    int maxRetries, boolean stream, Duration connectTimeout, Duration idleTimeout,
-    Duration turnTimeout, Duration backoffBase) {
+record OpenAiSettings(URI baseUrl, @Nullable String apiKey, String model, List<String> models,
+    @Nullable Double temperature, @Nullable Integer maxTokens, @Nullable String systemPrompt,
+    int contextTokens, int maxRetries, boolean stream, Duration connectTimeout,
+    Duration idleTimeout, Duration turnTimeout, Duration backoffBase) {
 
   OpenAiSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");

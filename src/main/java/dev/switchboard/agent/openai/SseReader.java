@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads server-sent events from a response body as it arrives, one event at a time.
@@ -33,7 +34,7 @@ final class SseReader {
   }
 
   /** The data of the next event that has any, or null at the end of the stream. */
-  String next() throws IOException {
+  @Nullable String next() throws IOException {
     StringBuilder data = null;
     String line;
     while ((line = in.readLine()) != null) {

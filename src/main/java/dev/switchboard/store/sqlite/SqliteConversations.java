@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 final class SqliteConversations implements Conversations {
   private final SqliteDb db;
@@ -211,7 +212,7 @@ final class SqliteConversations implements Conversations {
         + " WHERE session_key = ?", sessionKey);
   }
 
-  private Usage sumUsage(String sql, Object... args) {
+  private Usage sumUsage(String sql, @Nullable Object... args) {
     return db.transaction("read token counts", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         SqliteDb.bind(ps, args);

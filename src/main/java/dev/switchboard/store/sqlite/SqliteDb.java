@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -84,7 +85,7 @@ final class SqliteDb implements AutoCloseable {
    *
    * @return the number of rows the statement changed
    */
-  int update(String what, String sql, Object... args) {
+  int update(String what, String sql, @Nullable Object... args) {
     return transaction(what, c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, args);
@@ -93,7 +94,7 @@ final class SqliteDb implements AutoCloseable {
     });
   }
 
-  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+  static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       ps.setObject(i + 1, args[i]);
     }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 final class SqliteJournal implements InboundJournal {
   private final SqliteDb db;
@@ -62,7 +63,7 @@ final class SqliteJournal implements InboundJournal {
     setStatus(m, Status.DONE, outcome);
   }
 
-  private void setStatus(InboundMessage m, Status status, String outcome) {
+  private void setStatus(InboundMessage m, Status status, @Nullable String outcome) {
     db.update("update an inbound message",
         "UPDATE inbound SET status = ?, outcome = ?, updated_at = ?"
             + " WHERE platform = ? AND chat_id = ? AND message_id = ?",

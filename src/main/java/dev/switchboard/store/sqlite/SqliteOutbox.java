@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 final class SqliteOutbox implements Outbox {
   private static final String COLUMNS = "id, key, platform, chat_id, thread_id, text, status,"
@@ -79,7 +80,7 @@ final class SqliteOutbox implements Outbox {
         select(c, "WHERE inbound_key = ? ORDER BY key", inboundKey));
   }
 
-  private static List<Entry> select(Connection c, String where, Object... args)
+  private static List<Entry> select(Connection c, String where, @Nullable Object... args)
       throws SQLException {
     List<Entry> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox "

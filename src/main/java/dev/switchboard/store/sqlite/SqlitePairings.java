@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 final class SqlitePairings implements Pairings {
   private static final String CODE_COLUMNS =
@@ -108,7 +109,7 @@ final class SqlitePairings implements Pairings {
         now.toEpochMilli());
   }
 
-  private static List<Code> codes(Connection c, String where, Object... args)
+  private static List<Code> codes(Connection c, String where, @Nullable Object... args)
       throws SQLException {
     List<Code> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + CODE_COLUMNS
