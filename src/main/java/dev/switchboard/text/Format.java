@@ -1,5 +1,7 @@
 package dev.switchboard.text;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How one stretch of visible text is shown. Inline code and preformatted blocks carry no bold,
  * italic or strike: Telegram refuses styles around code, and the model holds only what every
@@ -9,7 +11,7 @@ package dev.switchboard.text;
  * @param pre null outside a code block; the block's language inside one, "" when it has none
  */
 public record Format(boolean bold, boolean italic, boolean strike, boolean code, boolean quote,
-    String href, String pre) {
+    @Nullable String href, @Nullable String pre) {
   public static final Format PLAIN = new Format(false, false, false, false, false, null, null);
 
   Format withBold() {
@@ -28,7 +30,7 @@ public record Format(boolean bold, boolean italic, boolean strike, boolean code,
     return new Format(bold, italic, strike, code, true, href, pre);
   }
 
-  Format withLink(String url) {
+  Format withLink(@Nullable String url) {
     return new Format(bold, italic, strike, code, quote, url, pre);
   }
 
@@ -37,7 +39,7 @@ public record Format(boolean bold, boolean italic, boolean strike, boolean code,
     return href != null ? this : new Format(false, false, false, true, quote, null, null);
   }
 
-  public static Format codeBlock(String language) {
+  public static Format codeBlock(@Nullable String language) {
     return new Format(false, false, false, false, false, null, language);
   }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * look as the agent typed them. A CommonMark parser reflows: it joins runs of blank lines into
  * one paragraph break, drops the spaces before a line break and at the start of lines, reads
  * four-space-indented lines as code, a line under "===" as a heading, {@code >text} as a quote,
- * decodes {@code &amp;}, and finds emphasis inside bare URLs before its autolinker sees them.
+ * decodes entities such as {@code &}{@code amp;}, and finds emphasis inside bare URLs before its autolinker sees them.
  * Each of those would change what users see today and what the tests pin (text without
  * Markdown is shown exactly as written). The subset above is read the CommonMark way where that
  * is cheap (flanking rules, code spans binding tightest, unclosed fences running to the end).

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class MarkupWriter {
   /**
+   * An opening and a closing string around styled text.
+   *
    * @param tight the markup takes the style only when no whitespace touches the markers
    *     inside ({@code *bold*}, not {@code *bold *}): whitespace at the edges of the text is
    *     written outside them
@@ -117,7 +119,7 @@ public final class MarkupWriter {
     while (i < text.length()) {
       int newline = text.indexOf('\n', i);
       int end = newline < 0 ? text.length() : newline + 1;
-      if (atLineStart && !prefix.isEmpty() && text.charAt(i) != '\n') {
+      if (atLineStart && text.charAt(i) != '\n') {
         out.append(prefix);
       }
       out.append(words.text(text.substring(i, end), format));

@@ -24,14 +24,16 @@ final class Splitter {
   private final boolean keep;
   private final List<String> out = new ArrayList<>();
   private StyledText doc;
-  private String text;
-  private BreakIterator graphemes;
+  private final String text;
+  /** Where a cut may fall when no space or line break is near: between grapheme clusters. */
+  private final BreakIterator graphemes = BreakIterator.getCharacterInstance(Locale.ROOT);
 
   Splitter(StyledText reply, ReplyFormat format) {
     this.format = format;
     this.keep = format.whitespace() == WhitespaceAtCuts.KEEP;
     this.doc = keep ? withoutBlankExcess(reply, format.limit()) : reply;
     this.text = doc.text();
+    graphemes.setText(text);
     unformatWhatNoMessageCanHold();
   }
 
@@ -39,8 +41,6 @@ final class Splitter {
     if (keep && text.isEmpty()) {
       return out;
     }
-    graphemes = BreakIterator.getCharacterInstance(Locale.ROOT);
-    graphemes.setText(text);
     int start = 0;
     while (true) {
       // Markup only adds to the text, so text longer than the limit cannot fit rendered.
