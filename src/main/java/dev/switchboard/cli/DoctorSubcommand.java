@@ -54,7 +54,7 @@ final class DoctorSubcommand implements Callable<Integer> {
       findings.add(Finding.ok("config", "switchboard.yaml, .env and the environment are valid"
           + " (agent backend " + catalog.backendName(config) + ")"));
     } catch (ConfigException e) {
-      findings.add(Finding.fail("config", e.getMessage(), "correct " + (e.key() == null
+      findings.add(Finding.fail("config", String.valueOf(e.getMessage()), "correct " + (e.key() == null
           ? home.resolve("switchboard.yaml") : e.key()) + "; the gateway will not start"
           + " (exit 78) until then"));
     }

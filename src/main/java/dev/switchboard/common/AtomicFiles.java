@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
  * Replaces a file so that a reader (or a crash) sees either the old content or the new one,
@@ -33,7 +34,8 @@ public final class AtomicFiles {
   }
 
   private static void writeUninterrupted(Path target, byte[] content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
+    // An absolute path to a file always has a parent.
+    Path dir = Objects.requireNonNull(target.toAbsolutePath().getParent(), "parent");
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     boolean moved = false;
     try {

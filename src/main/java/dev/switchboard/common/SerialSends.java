@@ -20,7 +20,7 @@ public final class SerialSends {
       previous = last;
       last = next;
     }
-    previous.whenComplete((x, e) -> {
+    CompletableFuture<Void> _ = previous.whenComplete((x, e) -> {
       try {
         send.get().whenComplete((r, failure) -> next.complete(null));
       } catch (RuntimeException failure) {

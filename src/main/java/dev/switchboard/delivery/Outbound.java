@@ -2,6 +2,7 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import java.util.List;
@@ -33,5 +34,5 @@ public interface Outbound {
 
   /** See {@link dev.switchboard.platform.PlatformAdapter#noticeAbout}. */
   default void noticeAbout(ChatRef chat, String inReplyTo,
-      dev.switchboard.platform.NoticeKind kind, String text) {}
+      NoticeKind kind, String text) {}
 }

@@ -8,6 +8,7 @@ import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.StyledText;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class PartSender {
    * Sends one message under {@code key} unless the outbox says it was sent (then that send is
    * returned) or its outcome is unknown (then nothing is sent). Empty when not delivered.
    */
-  Optional<Sent> send(String key, ChatRef chat, String text, String inboundKey) {
+  Optional<Sent> send(String key, ChatRef chat, String text, @Nullable String inboundKey) {
     Outbox.Entry entry = outbox.claim(key, chat, text, inboundKey);
     switch (entry.status()) {
       case SENT -> {
@@ -94,11 +95,11 @@ final class PartSender {
 
   private void settleFailure(long id, String key, ChatRef chat, PlatformException e) {
     if (e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME) {
-      outbox.markUnknown(id, e.getMessage());
+      outbox.markUnknown(id, String.valueOf(e.getMessage()));
       log.warn("{} to {}: outcome unknown ({}); it will not be sent again", key, chat,
           e.getMessage());
     } else {
-      outbox.markFailed(id, e.getMessage());
+      outbox.markFailed(id, String.valueOf(e.getMessage()));
       log.warn("could not deliver {} to {}: {}", key, chat, e.getMessage());
     }
   }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ final class PlatformCalls {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   @FunctionalInterface
-  private interface Call<T> {
+  private interface Call<T extends @Nullable Object> {
     T run() throws PlatformException;
   }
 
@@ -115,7 +116,7 @@ final class PlatformCalls {
     inFlight.computeIfPresent(key, (k, t) -> --t.users == 0 ? null : t);
   }
 
-  private <T> T withRetries(ChatRef chat, Call<T> call)
+  private <T extends @Nullable Object> T withRetries(ChatRef chat, Call<T> call)
       throws PlatformException, InterruptedException {
     String key = chat.platform() + ":" + chatKey(chat);
     ChatTurn turn = join(key);
@@ -131,7 +132,7 @@ final class PlatformCalls {
     }
   }
 
-  private <T> T callWithRetries(ChatRef chat, Call<T> call)
+  private <T extends @Nullable Object> T callWithRetries(ChatRef chat, Call<T> call)
       throws PlatformException, InterruptedException {
     Backoff backoff = Backoff.fullJitter(FIRST_BACKOFF, MAX_BACKOFF, random);
     int rateLimited = 0;

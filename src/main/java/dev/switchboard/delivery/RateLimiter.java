@@ -1,5 +1,6 @@
 package dev.switchboard.delivery;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.PlatformLimits;
@@ -22,9 +23,8 @@ final class RateLimiter {
   private final Ticker ticker;
   private final Sleeper sleeper;
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private final Bucket global;
-  private final Map<String, Bucket> chats = new HashMap<>();
+  @GuardedBy("lock") private final Bucket global;
+  @GuardedBy("lock") private final Map<String, Bucket> chats = new HashMap<>();
 
   RateLimiter(PlatformLimits limits, Ticker ticker, Sleeper sleeper) {
     this.limits = limits;
@@ -90,7 +90,7 @@ final class RateLimiter {
     }
   }
 
-  // guarded by lock
+  @GuardedBy("lock")
   private void evictIdle(long now) {
     if (chats.size() > MAX_IDLE_BUCKETS) {
       chats.values().removeIf(b -> b.full(now) && b.pausedUntil - now <= 0);
@@ -129,7 +129,7 @@ final class RateLimiter {
     }
 
     boolean full(long now) {
-      return rate <= 0 || nanosUntilToken(now) == 0 && tokens >= capacity;
+      return rate <= 0 || (nanosUntilToken(now) == 0 && tokens >= capacity);
     }
   }
 }

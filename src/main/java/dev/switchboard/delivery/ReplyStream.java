@@ -1,5 +1,6 @@
 package dev.switchboard.delivery;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +42,13 @@ public final class ReplyStream {
   private final Ticker ticker;
   private final long openedAt;
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private final StringBuilder text = new StringBuilder();
+  @GuardedBy("lock") private final StringBuilder text = new StringBuilder();
   /** Part 0 while it is a preview that grows by edits; null until the first preview is out. */
-  private PartSender.Sent live;
-  private String liveText = "";
-  private long lastEditAt;
-  private boolean streamingBroken;
-  private boolean finished;
+  @GuardedBy("lock") private PartSender.@Nullable Sent live;
+  @GuardedBy("lock") private String liveText = "";
+  @GuardedBy("lock") private long lastEditAt;
+  @GuardedBy("lock") private boolean streamingBroken;
+  @GuardedBy("lock") private boolean finished;
 
   /**
    * @param observer told how the reply grows, for platforms that follow replies rather than
@@ -100,6 +101,7 @@ public final class ReplyStream {
     }
   }
 
+  @GuardedBy("lock")
   private void updatePreview() {
     long now = ticker.nanos();
     long since = live == null ? now - openedAt : now - lastEditAt;
@@ -136,7 +138,7 @@ public final class ReplyStream {
    * Delivers the final text (or, if it is blank, what was streamed). Returns false when the
    * reply could not be delivered completely; that is logged, never thrown.
    */
-  public boolean finish(String finalText) {
+  public boolean finish(@Nullable String finalText) {
     lock.lock();
     try {
       if (finished) {
@@ -149,7 +151,8 @@ public final class ReplyStream {
       }
       try {
         List<String> texts = parts.render(chat, body);
-        return live != null ? finishOverPreview(texts) : finishFresh(texts);
+        PartSender.Sent preview = live;
+        return preview != null ? finishOverPreview(preview, texts) : finishFresh(texts);
       } finally {
         String complete = body;
         observe(o -> o.replyFinished(chat, inReplyTo, complete));
@@ -175,16 +178,17 @@ public final class ReplyStream {
     return true;
   }
 
-  private boolean finishOverPreview(List<String> texts) {
+  @GuardedBy("lock")
+  private boolean finishOverPreview(PartSender.Sent preview, List<String> texts) {
     if (!sendRest(texts)) {
       return false;
     }
     String firstPart = texts.getFirst();
     try {
       if (!firstPart.equals(liveText)) {
-        parts.edit(live.message(), firstPart);
+        parts.edit(preview.message(), firstPart);
       }
-      parts.markWholeReply(live, firstPart);
+      parts.markWholeReply(preview, firstPart);
       return true;
     } catch (PlatformException e) {
       // The preview may no longer be editable (deleted, too old): send the final part 0 as
@@ -193,7 +197,8 @@ public final class ReplyStream {
           + " as a new message", chat, e.getMessage());
       Optional<PartSender.Sent> replacement = parts.send(
           OutboxKeys.replacementOfFirstPart(keyPrefix), chat, firstPart, inboundKey);
-      replacement.ifPresent(r -> parts.markWholeReply(live, liveText));
+      String previewText = liveText;
+      replacement.ifPresent(r -> parts.markWholeReply(preview, previewText));
       return replacement.isPresent();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

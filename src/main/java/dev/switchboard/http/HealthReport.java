@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code /health} and {@code /ready} answer, computed afresh for every request.
@@ -20,7 +21,7 @@ public record HealthReport(
     List<String> stalledLoops) {
 
   /** One platform's line. */
-  public record Platform(String state, String lastError) {}
+  public record Platform(String state, @Nullable String lastError) {}
 
   public HealthReport {
     problems = List.copyOf(problems);

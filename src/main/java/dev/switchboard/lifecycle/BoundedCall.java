@@ -38,7 +38,7 @@ final class BoundedCall {
       result.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
       return new Outcome.Done();
     } catch (ExecutionException e) {
-      return new Outcome.Failed(e.getCause());
+      return new Outcome.Failed(e.getCause() != null ? e.getCause() : e);
     } catch (TimeoutException e) {
       thread.interrupt();
       return new Outcome.TimedOut(timeout);

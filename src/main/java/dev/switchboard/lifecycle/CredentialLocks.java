@@ -30,9 +30,11 @@ final class CredentialLocks {
     // Set by systemd for the unit's RuntimeDirectory=switchboard: writable under
     // ProtectSystem=strict, and for a user unit the same directory as below.
     String service = env.get("RUNTIME_DIRECTORY");
-    if (service != null && !service.isBlank()
-        && Files.isDirectory(Path.of(service.split(":")[0]))) {
-      return Path.of(service.split(":")[0]);
+    // systemd lists several directories separated by colons; ours is the first.
+    String first = service == null ? "" : service.substring(0, service.indexOf(':') < 0
+        ? service.length() : service.indexOf(':'));
+    if (!first.isBlank() && Files.isDirectory(Path.of(first))) {
+      return Path.of(first);
     }
     String runtime = env.get("XDG_RUNTIME_DIR");
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {

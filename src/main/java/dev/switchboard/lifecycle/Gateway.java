@@ -11,6 +11,8 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,7 @@ public final class Gateway {
   /** A plain start waits this long for the lock: long enough to ride out a status probe. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(2);
   /** A relaunched copy waits this long for its predecessor to exit. */
-  static final Duration RELAUNCH_LOCK_WAIT = Duration.ofSeconds(120);
+  static final Duration RELAUNCH_LOCK_WAIT = Duration.ofMinutes(2);
 
   private Gateway() {}
 
@@ -73,7 +76,8 @@ public final class Gateway {
    * process is gone, and not before, so a successor waiting for it cannot overlap with threads
    * of ours that outlived the stop (a receive loop polling the same bot, a late state write).
    */
-  private static volatile GatewayLock heldUntilExit;
+  @SuppressWarnings("UnusedVariable") // held, not read: the reference keeps the lock for the JVM's life
+  private static volatile @Nullable GatewayLock heldUntilExit;
 
   public static int run(Launch launch) {
     Path home = launch.home();
@@ -154,7 +158,7 @@ public final class Gateway {
         ProcessHandle.current().pid());
     if (setting == CoreKeys.ServiceManagerSetting.NONE
         && ServiceManager.detect(CoreKeys.ServiceManagerSetting.AUTO, launch.environment(),
-            java.util.Optional.empty(), 2) == ServiceManager.SYSTEMD) {
+            Optional.empty(), 2) == ServiceManager.SYSTEMD) {
       log.warn("gateway.service_manager is 'none' but systemd runs this process: a restart will"
           + " start a detached copy, which systemd may stop along with the unit; use 'auto'");
     }
@@ -181,7 +185,7 @@ public final class Gateway {
    * The web chat's and admin page's login token, created at the first start; null when
    * {@code http.auth} is false, which only a loopback address may have.
    */
-  private static LoginToken loginToken(Config config, Path home) {
+  private static @Nullable LoginToken loginToken(Config config, Path home) {
     String host = config.get(CoreKeys.HTTP_HOST);
     if (!config.get(CoreKeys.HTTP_AUTH)) {
       if (!isLoopback(host)) {
@@ -194,7 +198,7 @@ public final class Gateway {
     try {
       return LoginToken.loadOrCreate(home);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read or create the login token in " + home
+      throw new UncheckedIOException("cannot read or create the login token in " + home
           + ": " + e.getMessage(), e);
     }
   }
@@ -204,7 +208,7 @@ public final class Gateway {
       return true;
     }
     try {
-      return java.net.InetAddress.ofLiteral(host).isLoopbackAddress();
+      return InetAddress.ofLiteral(host).isLoopbackAddress();
     } catch (IllegalArgumentException e) {
       return false; // a name other than localhost: we do not trust what it resolves to
     }

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +69,11 @@ final class GatewayAssembly {
   final StartPhases phases = new StartPhases();
   private final RuntimeControl control;
   /** Null when nothing is served over HTTP. */
-  final HttpServer http;
+  final @Nullable HttpServer http;
   /** Null when the HTTP pages need no login. */
-  final LoginToken loginToken;
+  final @Nullable LoginToken loginToken;
   /** Null unless the respawn breaker tripped: then the start waits before connecting. */
-  final GatewayState.CrashLoop crashLoop;
+  final GatewayState.@Nullable CrashLoop crashLoop;
 
   GatewayAssembly(RuntimeBuilder b, StopHandle stops) {
     this.home = b.home;

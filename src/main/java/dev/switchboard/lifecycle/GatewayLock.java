@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -193,7 +194,7 @@ public final class GatewayLock implements AutoCloseable {
 
   private static void restrictPermissions(Path file) {
     try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
+      Files.setPosixFilePermissions(file, PosixFilePermissions
           .fromString("rw-------"));
     } catch (IOException | UnsupportedOperationException ignored) {
       // not a POSIX file system; the directory's own permissions still apply

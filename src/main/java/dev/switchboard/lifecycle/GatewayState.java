@@ -1,8 +1,10 @@
 package dev.switchboard.lifecycle;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content of {@code gateway_state.json}: what the gateway is doing, for {@code switchboard
@@ -24,15 +26,15 @@ public record GatewayState(
     String home,
     Instant startedAt,
     Instant updatedAt,
-    Integer exitCode,
-    String exitReason,
+    @Nullable Integer exitCode,
+    @Nullable String exitReason,
     boolean restartRequested,
     int activeTurns,
-    String serviceManager,
+    @Nullable String serviceManager,
     Map<String, PlatformStatus> platforms,
-    Long hardDeadlineSeconds,
-    String http,
-    CrashLoop crashLoop) {
+    @Nullable Long hardDeadlineSeconds,
+    @Nullable String http,
+    @Nullable CrashLoop crashLoop) {
 
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
@@ -48,7 +50,7 @@ public record GatewayState(
       Instant connectAt, String lastEnd) {}
 
   /** One platform's line in the state file. */
-  public record PlatformStatus(String state, String lastError, Instant updatedAt) {}
+  public record PlatformStatus(String state, @Nullable String lastError, Instant updatedAt) {}
 
   public GatewayState {
     platforms = platforms == null ? Map.of() : Map.copyOf(new TreeMap<>(platforms));
@@ -70,7 +72,7 @@ public record GatewayState(
         exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
-  GatewayState withExit(int code, String reason, boolean restart) {
+  GatewayState withExit(int code, @Nullable String reason, boolean restart) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
         restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
@@ -80,7 +82,7 @@ public record GatewayState(
         exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
   }
 
-  GatewayState withHardDeadline(java.time.Duration deadline) {
+  GatewayState withHardDeadline(Duration deadline) {
     return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
         exitReason, restartRequested, activeTurns, serviceManager, platforms,
         deadline.toSeconds(), http, crashLoop);

@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.CommandInfo;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,7 @@ final class PlatformSlot implements PlatformContext {
   private volatile boolean connecting;
   private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   /** Held while the platform may talk to its service with the credential; null otherwise. */
-  private GatewayLock credentialLock; // guarded by this
+  @GuardedBy("this") private @Nullable GatewayLock credentialLock;
 
   PlatformSlot(PlatformAdapter adapter, SlotServices services) {
     this.adapter = adapter;
@@ -205,7 +207,7 @@ final class PlatformSlot implements PlatformContext {
   }
 
   @Override
-  public void reportState(PlatformState newState, String error) {
+  public void reportState(PlatformState newState, @Nullable String error) {
     if (connecting) {
       adapterReported = true;
     }

@@ -158,7 +158,7 @@ public final class PluginCatalog {
         try {
           out.addAll(f.diagnose(config, home));
         } catch (ConfigException e) {
-          out.add(Finding.fail(f.name(), e.getMessage(), "correct " + e.key()));
+          out.add(Finding.fail(f.name(), String.valueOf(e.getMessage()), "correct " + e.key()));
         }
       }
     }
@@ -172,7 +172,7 @@ public final class PluginCatalog {
     try {
       out.addAll(backend.diagnose(config, home));
     } catch (ConfigException e) {
-      out.add(Finding.fail("agent", e.getMessage(), "correct " + e.key()));
+      out.add(Finding.fail("agent", String.valueOf(e.getMessage()), "correct " + e.key()));
     }
     return out;
   }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class RespawnBreaker {
   record History(List<Instant> unplannedStarts) {
     History {
       unplannedStarts = unplannedStarts == null ? List.of()
-          : unplannedStarts.stream().filter(java.util.Objects::nonNull).toList();
+          : unplannedStarts.stream().filter(Objects::nonNull).toList();
     }
   }
 

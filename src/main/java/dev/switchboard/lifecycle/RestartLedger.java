@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
 import dev.switchboard.common.Json;
 import dev.switchboard.platform.ChatRef;
@@ -11,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -33,23 +36,23 @@ public final class RestartLedger {
   private static final Logger log = LoggerFactory.getLogger(RestartLedger.class);
 
   /** The chat and message that asked for a restart. */
-  public record Requester(String platform, String chatId, String threadId, String messageId,
+  public record Requester(String platform, String chatId, @Nullable String threadId, String messageId,
       String userId, Instant requestedAt) {
     ChatRef chat() {
       return new ChatRef(platform, chatId, threadId);
     }
   }
 
-  record Content(Requester pending, List<String> honoured) {
+  record Content(@Nullable Requester pending, List<String> honoured) {
     Content {
       honoured = honoured == null ? List.of()
-          : honoured.stream().filter(java.util.Objects::nonNull).toList();
+          : honoured.stream().filter(Objects::nonNull).toList();
     }
   }
 
   private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
-  private Content content; // guarded by lock
+  @GuardedBy("lock") private Content content;
 
   public RestartLedger(Path home) {
     this.file = home.resolve(NAME);

@@ -12,14 +12,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Assembles a runtime; everything but home, settings, state file and backend has a default. */
 public final class RuntimeBuilder {
   final Path home;
   final GatewaySettings settings;
   final StateFile stateFile;
-  AgentBackend backend;
-  Store store;
+  /** Required: build() fails without it. */
+  @Nullable AgentBackend backend;
+  /** Required: build() fails without it. */
+  @Nullable Store store;
   AccessPolicy accessPolicy = AccessPolicy.denyAll();
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
@@ -33,9 +36,9 @@ public final class RuntimeBuilder {
   String version = "dev";
   Thread startThread = Thread.currentThread();
   Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
-  HttpServer httpServer;
-  LoginToken loginToken;
-  GatewayState.CrashLoop crashLoop;
+  @Nullable HttpServer httpServer;
+  @Nullable LoginToken loginToken;
+  GatewayState.@Nullable CrashLoop crashLoop;
   Runnable afterDrain = () -> { };
   Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -52,7 +55,7 @@ public final class RuntimeBuilder {
   }
 
   /** The respawn breaker's verdict for this start; null to connect at once. */
-  public RuntimeBuilder crashLoop(GatewayState.CrashLoop loop) {
+  public RuntimeBuilder crashLoop(GatewayState.@Nullable CrashLoop loop) {
     this.crashLoop = loop;
     return this;
   }
@@ -119,13 +122,13 @@ public final class RuntimeBuilder {
   }
 
   /** Serves /health and /ready from start to stop; none by default. */
-  public RuntimeBuilder httpServer(HttpServer server) {
+  public RuntimeBuilder httpServer(@Nullable HttpServer server) {
     this.httpServer = server;
     return this;
   }
 
   /** The token the web chat and admin page ask for; null (the default) for no login. */
-  public RuntimeBuilder loginToken(LoginToken token) {
+  public RuntimeBuilder loginToken(@Nullable LoginToken token) {
     this.loginToken = token;
     return this;
   }

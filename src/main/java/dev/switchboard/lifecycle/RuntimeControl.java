@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ final class RuntimeControl implements GatewayControl {
   }
 
   @Override
-  public String defaultModel() {
+  public @Nullable String defaultModel() {
     return backend.defaultModel();
   }
 

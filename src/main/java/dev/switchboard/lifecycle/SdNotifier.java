@@ -1,8 +1,11 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +19,8 @@ final class SdNotifier implements SupervisorNotifier {
   private final String socketName;
   private final Optional<Duration> watchdogTimeout;
   private final ReentrantLock lock = new ReentrantLock();
-  private UnixDatagramSender sender; // guarded by lock
-  private boolean warned; // guarded by lock
+  @GuardedBy("lock") private @Nullable UnixDatagramSender sender;
+  @GuardedBy("lock") private boolean warned;
 
   SdNotifier(String socketName, Optional<Duration> watchdogTimeout) {
     this.socketName = socketName;
@@ -60,7 +63,7 @@ final class SdNotifier implements SupervisorNotifier {
         sender = UnixDatagramSender.open(socketName);
       }
       sender.send(message);
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException | IOException e) {
       // systemd going away must not break the gateway; say it once, not every watchdog tick.
       if (!warned) {
         warned = true;

@@ -4,6 +4,7 @@ import dev.switchboard.config.CoreKeys.ServiceManagerSetting;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who will start the gateway again after it exits. With one, a restart is exit 75 and the
@@ -13,8 +14,8 @@ public enum ServiceManager {
   SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, CONTAINER, NONE;
 
   /** Init processes of containers: when one of them is our parent, the container is the unit. */
-  private static final java.util.Set<String> CONTAINER_INITS =
-      java.util.Set.of("tini", "dumb-init", "docker-init", "catatonit");
+  private static final Set<String> CONTAINER_INITS =
+      Set.of("tini", "dumb-init", "docker-init", "catatonit");
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

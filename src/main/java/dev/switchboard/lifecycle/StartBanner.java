@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.http.LoginToken;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ final class StartBanner {
   }
 
   /** Where the pages are, and the login token the first time it exists. */
-  static void listening(InetSocketAddress at, boolean webChat, LoginToken loginToken) {
+  static void listening(InetSocketAddress at, boolean webChat, @Nullable LoginToken loginToken) {
     String address = address(at);
     String base = "http://" + address + "/";
     if (loginToken == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,8 +21,7 @@ final class StartPhases {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private final Set<Phase> begun = EnumSet.noneOf(Phase.class);
+  @GuardedBy("lock") private final Set<Phase> begun = EnumSet.noneOf(Phase.class);
 
   void begin(Phase phase) {
     lock.lock();

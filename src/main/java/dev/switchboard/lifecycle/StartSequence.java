@@ -78,7 +78,7 @@ final class StartSequence {
     try {
       at = parts.http.start();
     } catch (IOException e) {
-      throw new StartFailure(e.getMessage());
+      throw new StartFailure(String.valueOf(e.getMessage()));
     }
     String address = at.getHostString() + ":" + at.getPort();
     parts.stateFile.update(s -> s.withHttp(address));

@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
 import dev.switchboard.common.Json;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -42,13 +44,14 @@ public final class StateFile {
   private final Condition changedSoon = stateLock.newCondition();
   /** Held while writing; taken before {@link #stateLock} when both are held. */
   private final ReentrantLock fileLock = new ReentrantLock();
-  private GatewayState current; // guarded by stateLock
-  private long version; // guarded by stateLock
-  private boolean pendingSoon; // guarded by stateLock
-  private boolean sealed; // guarded by stateLock
-  private Thread writer; // guarded by stateLock; started by the first updateSoon
-  private long writtenVersion = -1; // guarded by fileLock
-  private long writes; // guarded by fileLock
+  @GuardedBy("stateLock") private GatewayState current;
+  @GuardedBy("stateLock") private long version;
+  @GuardedBy("stateLock") private boolean pendingSoon;
+  @GuardedBy("stateLock") private boolean sealed;
+  // Started by the first updateSoon.
+  @GuardedBy("stateLock") private @Nullable Thread writer;
+  @GuardedBy("fileLock") private long writtenVersion = -1;
+  @GuardedBy("fileLock") private long writes;
 
   public StateFile(Path home, GatewayState initial, Clock clock) {
     this.file = home.resolve(NAME);
@@ -180,7 +183,8 @@ public final class StateFile {
     }
   }
 
-  /** Writes the newest state unless a write already carried it. Caller holds fileLock. */
+  /** Writes the newest state unless a write already carried it. */
+  @GuardedBy("fileLock")
   private void flush() {
     GatewayState snapshot;
     long snapshotVersion;

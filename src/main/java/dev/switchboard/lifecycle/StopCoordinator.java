@@ -1,9 +1,12 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +60,14 @@ final class StopCoordinator {
   private final Thread startThread;
 
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private StopRequest first;
-  private int exitCode = -1;
-  private boolean duringStartup;
-  private boolean startupFinished;
-  private boolean launched;
-  private boolean relaunchCancelled;
-  private boolean stopSignalSeen;
-  private int teardownRuns;
+  @GuardedBy("lock") private @Nullable StopRequest first;
+  @GuardedBy("lock") private int exitCode = -1;
+  @GuardedBy("lock") private boolean duringStartup;
+  @GuardedBy("lock") private boolean startupFinished;
+  @GuardedBy("lock") private boolean launched;
+  @GuardedBy("lock") private boolean relaunchCancelled;
+  @GuardedBy("lock") private boolean stopSignalSeen;
+  @GuardedBy("lock") private int teardownRuns;
 
   private final CompletableFuture<Void> intentRecorded = new CompletableFuture<>();
   private final CompletableFuture<Void> skipDrain = new CompletableFuture<>();
@@ -188,7 +190,8 @@ final class StopCoordinator {
     }
     try {
       intentRecorded.join();
-      code = teardown.run(request, code, startup);
+      // Launched only once a first request is recorded.
+      code = teardown.run(Objects.requireNonNull(request, "first request"), code, startup);
     } catch (Throwable t) {
       log.error("the stop failed part-way; exiting with the recorded code {}", code, t);
     } finally {

@@ -1,6 +1,7 @@
 package dev.switchboard.lifecycle;
 
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's one stop, as seen by the parts that must be able to ask for it but are built
@@ -10,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * once, before the gateway runs.
  */
 final class StopHandle {
-  private volatile StopCoordinator coordinator;
+  private volatile @Nullable StopCoordinator coordinator;
 
   void bind(StopCoordinator c) {
     if (coordinator != null) {

@@ -2,6 +2,9 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.session.DrainReason;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +19,7 @@ final class StopRecorder implements StopCoordinator.IntentRecorder {
   private final GatewayAssembly parts;
   private final StopHandle stops;
   /** Set when the intent is recorded, before any teardown. */
-  private volatile StopBudget budget;
+  private volatile @Nullable StopBudget budget;
 
   StopRecorder(GatewayAssembly parts, StopHandle stops) {
     this.parts = parts;
@@ -42,12 +45,14 @@ final class StopRecorder implements StopCoordinator.IntentRecorder {
       parts.notifier.extendTimeout(deadline.plusSeconds(5));
       return s.withState(GatewayState.DRAINING).withExit(code, r.source(), restart);
     });
-    parts.dispatcher.beginDrain(restart ? DrainReason.RESTART : DrainReason.STOP);
+    // The teardown waits for the drain's end with its own budget.
+    CompletableFuture<Void> _ =
+        parts.dispatcher.beginDrain(restart ? DrainReason.RESTART : DrainReason.STOP);
   }
 
-  /** The stop's time budget, from the moment the intent was recorded. */
+  /** The stop's time budget, from the moment the intent was recorded; the teardown follows it. */
   StopBudget budget() {
-    return budget;
+    return Objects.requireNonNull(budget, "the teardown runs only after the intent is recorded");
   }
 
   /** What the hard deadline does before it halts: keep a restart a restart, then record. */

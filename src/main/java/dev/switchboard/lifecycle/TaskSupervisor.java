@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Deadline;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.common.Ticker;
@@ -32,9 +33,8 @@ public final class TaskSupervisor implements TaskSpawner {
   private final Ticker ticker;
   private final Consumer<String> onCriticalExit;
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private final Map<Thread, String> live = new LinkedHashMap<>();
-  private boolean closed;
+  @GuardedBy("lock") private final Map<Thread, String> live = new LinkedHashMap<>();
+  @GuardedBy("lock") private boolean closed;
 
   /**
    * @param onCriticalExit told when a critical task ends while the set is open: the gateway

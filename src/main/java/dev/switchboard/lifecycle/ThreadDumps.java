@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class ThreadDumps {
    * (which {@link Thread#getAllStackTraces()} leaves out), to a file in {@code dir}. Returns the
    * file, or null if it could not be written.
    */
-  public static Path dump(String why, Path dir) {
+  public static @Nullable Path dump(String why, @Nullable Path dir) {
     StringBuilder sb = new StringBuilder("thread dump (" + why + "):");
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       Thread t = e.getKey();

@@ -17,6 +17,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Sends datagrams to an AF_UNIX socket through libc, with the FFM API. Written by hand because
@@ -64,7 +65,7 @@ final class UnixDatagramSender implements AutoCloseable {
 
   /** Opens a socket for {@code name}: a file system path, or "@name" for the abstract namespace. */
   static UnixDatagramSender open(String name) throws IOException {
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
       throw new IOException("sd_notify is only supported on Linux");
     }
     byte[] path = name.getBytes(StandardCharsets.UTF_8);
@@ -74,6 +75,8 @@ final class UnixDatagramSender implements AutoCloseable {
     if (path.length == 0 || pathBytes > SUN_PATH_MAX) {
       throw new IOException("socket name is empty or longer than " + SUN_PATH_MAX + " bytes");
     }
+    // Closed below on every failure; on success the sender owns it and closes it in close().
+    @SuppressWarnings("MustBeClosedChecker")
     Arena arena = Arena.ofShared();
     try {
       MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE, 2);
@@ -119,7 +122,7 @@ final class UnixDatagramSender implements AutoCloseable {
   @Override
   public void close() {
     try {
-      int unused = (int) CLOSE.invokeExact(fd);
+      int _ = (int) CLOSE.invokeExact(fd);
     } catch (Throwable ignored) {
       // closing a datagram socket cannot fail in a way we could act on
     } finally {

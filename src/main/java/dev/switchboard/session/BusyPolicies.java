@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a message does while a turn runs in its session: the configured default, or the policy
@@ -36,7 +37,7 @@ final class BusyPolicies {
   }
 
   /** Sets (or, with null, clears) the session's own policy. */
-  void set(SessionKey key, BusyPolicy policy) {
+  void set(SessionKey key, @Nullable BusyPolicy policy) {
     conversations.setSetting(key.id(), SessionSettings.BUSY_POLICY,
         policy == null ? null : policy.name().toLowerCase(Locale.ROOT));
     if (policy == null) {

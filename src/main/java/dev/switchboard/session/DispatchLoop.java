@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class DispatchLoop {
   private final DispatcherListener listener;
   private final Supplier<DrainReason> drainReason;
   private volatile boolean closed;
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
   DispatchLoop(DispatcherSettings settings, Ticker ticker, DispatcherListener listener,
       Supplier<DrainReason> drainReason) {

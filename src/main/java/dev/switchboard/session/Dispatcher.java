@@ -148,7 +148,7 @@ public final class Dispatcher {
    */
   public void close() {
     lanes.refuseTurns();
-    gate.beginDrain();
+    CompletableFuture<Void> _ = gate.beginDrain(); // done when what is inside has left
     loop.close();
   }
 

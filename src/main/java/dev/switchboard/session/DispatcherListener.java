@@ -13,7 +13,11 @@ public interface DispatcherListener {
   /** A turn starts for {@code message}; returns the attempt number, 1 for the first. */
   int started(InboundMessage message);
 
-  /** @param outcome answered, command, failed, stopped, superseded, refused */
+  /**
+   * The dispatcher is done with {@code message}.
+   *
+   * @param outcome answered, command, failed, stopped, superseded, refused
+   */
   void finished(InboundMessage message, String outcome);
 
   /** Not handled by this process, which is stopping; the next one picks it up. */

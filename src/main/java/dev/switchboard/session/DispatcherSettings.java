@@ -3,6 +3,8 @@ package dev.switchboard.session;
 import java.time.Duration;
 
 /**
+ * How the dispatcher takes messages and runs turns.
+ *
  * @param maxQueuedPerSession messages that may wait behind a running turn in one session
  * @param intakeCapacity messages accepted from adapters but not yet routed
  * @param intakeWait how long an adapter's thread may wait for room in the intake

@@ -1,7 +1,9 @@
 package dev.switchboard.session;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one "drained" condition, as Jetty's {@code Graceful}: work a drain must wait for (a
@@ -14,10 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DrainGate {
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private int inside;
+  @GuardedBy("lock") private int inside;
   /** Null until the drain begins. */
-  private CompletableFuture<Void> drained;
+  @GuardedBy("lock") private @Nullable CompletableFuture<Void> drained;
 
   void enter() {
     lock.lock();
@@ -67,13 +68,13 @@ final class DrainGate {
     }
   }
 
-  // guarded by lock (called with it held); completed by the caller after unlocking, so no
-  // dependent action ever runs under the lock
-  private CompletableFuture<Void> completeIfEmpty() {
+  // Completed by the caller after unlocking, so no dependent action ever runs under the lock.
+  @GuardedBy("lock")
+  private @Nullable CompletableFuture<Void> completeIfEmpty() {
     return drained != null && inside == 0 && !drained.isDone() ? drained : null;
   }
 
-  private static void complete(CompletableFuture<Void> future) {
+  private static void complete(@Nullable CompletableFuture<Void> future) {
     if (future != null) {
       future.complete(null);
     }

@@ -4,6 +4,7 @@ import dev.switchboard.platform.InboundMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One session's queue and turn. Every field is guarded by the {@link Dispatcher}'s lock, and
@@ -12,7 +13,7 @@ import java.util.List;
 final class Lane {
   final SessionKey key;
   final ArrayDeque<InboundMessage> waiting = new ArrayDeque<>();
-  RunningTurn current;
+  @Nullable RunningTurn current;
   boolean runnerActive;
 
   Lane(SessionKey key) {

@@ -1,5 +1,7 @@
 package dev.switchboard.session;
 
+import org.jspecify.annotations.Nullable;
+
 /** What became of a message offered to its session's {@link Lane}. */
 sealed interface LaneAdmission {
   /** The dispatcher is draining: the message is left to the next process. */
@@ -15,7 +17,8 @@ sealed interface LaneAdmission {
    * @param toSupersede the running turn to cancel (busy policy "interrupt"), or null
    * @param startRunner the lane, when it had no runner and one must start; else null
    */
-  record Queued(String acknowledgement, RunningTurn toSupersede, Lane startRunner)
+  record Queued(@Nullable String acknowledgement, @Nullable RunningTurn toSupersede,
+      @Nullable Lane startRunner)
       implements LaneAdmission {}
 
   LaneAdmission DEFERRED = new Deferred();

@@ -1,5 +1,6 @@
 package dev.switchboard.session;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundMessage;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +53,11 @@ final class LaneScheduler implements SessionLanes {
   private final Set<String> resumed = ConcurrentHashMap.newKeySet();
 
   private final ReentrantLock lock = new ReentrantLock();
-  // guarded by lock:
-  private boolean accepting = true;
+  @GuardedBy("lock") private boolean accepting = true;
   /** Null until a drain begins. */
-  private DrainReason drainReason;
-  private final Map<SessionKey, Lane> lanes = new HashMap<>();
-  private final Set<RunningTurn> running = new LinkedHashSet<>();
+  @GuardedBy("lock") private @Nullable DrainReason drainReason;
+  @GuardedBy("lock") private final Map<SessionKey, Lane> lanes = new HashMap<>();
+  @GuardedBy("lock") private final Set<RunningTurn> running = new LinkedHashSet<>();
 
   LaneScheduler(DispatcherSettings settings, TurnKit turnKit, BusyPolicies busyPolicies,
       DispatcherListener listener, DrainGate gate, Notices notices) {
@@ -280,7 +281,7 @@ final class LaneScheduler implements SessionLanes {
     gate.leave();
   }
 
-  // guarded by lock (called with it held)
+  @GuardedBy("lock")
   private void dropIfIdle(Lane lane) {
     if (lane.idle() && lanes.get(lane.key) == lane) {
       lanes.remove(lane.key);

@@ -12,6 +12,7 @@ import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +119,7 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   }
 
   @Override
-  public void setModel(String model) {
+  public void setModel(@Nullable String model) {
     conversations().setSetting(key.id(), SessionSettings.MODEL, model);
   }
 
@@ -128,7 +129,7 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   }
 
   @Override
-  public void setBusyPolicy(String policy) {
+  public void setBusyPolicy(@Nullable String policy) {
     if (policy == null) {
       scope.busyPolicies().set(key, null);
       return;

@@ -2,6 +2,7 @@ package dev.switchboard.session;
 
 import dev.switchboard.platform.InboundMessage;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Identifies a conversation: platform, chat, thread, and in group chats the user, so two people
@@ -10,7 +11,8 @@ import java.util.Objects;
  * @param threadId {@code null} outside threads
  * @param userId {@code null} in private chats, or when groups share one session per chat
  */
-public record SessionKey(String platform, String chatId, String threadId, String userId) {
+public record SessionKey(String platform, String chatId, @Nullable String threadId,
+    @Nullable String userId) {
   public SessionKey {
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(chatId, "chatId");

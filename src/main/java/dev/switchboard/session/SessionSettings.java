@@ -1,5 +1,7 @@
 package dev.switchboard.session;
 
+import org.jspecify.annotations.Nullable;
+
 /** Names and values of the per-session settings kept in the store. */
 final class SessionSettings {
   /** The model chosen with /model. */
@@ -14,7 +16,7 @@ final class SessionSettings {
   private SessionSettings() {}
 
   /** Whether tool progress shows, from the session's {@link #TOOLS} value (null: not chosen). */
-  static boolean toolProgress(String chosen, boolean byDefault) {
+  static boolean toolProgress(@Nullable String chosen, boolean byDefault) {
     return chosen == null ? byDefault : ON.equals(chosen);
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.session;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentException;
 import dev.switchboard.agent.ChatMessage;
@@ -167,7 +168,7 @@ final class TurnExecution {
   private static final class AgentText implements TurnOutput {
     private final ReplyStream stream;
     private final boolean toolProgress;
-    private final StringBuilder text = new StringBuilder(); // guarded by this
+    @GuardedBy("this") private final StringBuilder text = new StringBuilder();
 
     AgentText(ReplyStream stream, boolean toolProgress) {
       this.stream = stream;

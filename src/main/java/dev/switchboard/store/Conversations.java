@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sessions and their transcripts. A session's conversation is numbered: /new starts the next
@@ -45,7 +46,7 @@ public interface Conversations {
   Map<String, String> settings(String sessionKey);
 
   /** Sets a session's setting; {@code null} removes it. */
-  void setSetting(String sessionKey, String name, String value);
+  void setSetting(String sessionKey, String name, @Nullable String value);
 
   /** Every session's value of one setting, by session key. */
   Map<String, String> settingsNamed(String name);

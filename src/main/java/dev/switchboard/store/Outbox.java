@@ -3,6 +3,7 @@ package dev.switchboard.store;
 import dev.switchboard.platform.ChatRef;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every message the gateway sends, recorded under an idempotency key before it is sent, so a
@@ -28,7 +29,7 @@ public interface Outbox {
    *
    * @param inboundKey the message this replies to, or null for a gateway notice
    */
-  Entry claim(String key, ChatRef chat, String text, String inboundKey);
+  Entry claim(String key, ChatRef chat, String text, @Nullable String inboundKey);
 
   Optional<Entry> find(String key);
 

@@ -160,7 +160,7 @@ final class SqliteConversations implements Conversations {
   }
 
   @Override
-  public void setSetting(String sessionKey, String name, String value) {
+  public void setSetting(String sessionKey, String name, @Nullable String value) {
     if (value == null) {
       db.update("remove a session setting",
           "DELETE FROM session_settings WHERE session_key = ? AND name = ?", sessionKey, name);

@@ -25,7 +25,7 @@ final class SqliteOutbox implements Outbox {
   }
 
   @Override
-  public Entry claim(String key, ChatRef chat, String text, String inboundKey) {
+  public Entry claim(String key, ChatRef chat, String text, @Nullable String inboundKey) {
     long now = clock.millis();
     return db.transaction("record an outgoing message", c -> {
       try (PreparedStatement ps = c.prepareStatement(
