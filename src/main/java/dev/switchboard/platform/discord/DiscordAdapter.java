@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -52,17 +53,15 @@ final class DiscordAdapter implements PlatformAdapter {
   static final String SESSION_CURSOR = "discord.session";
 
   private final DiscordSettings settings;
-  private final String version;
   private final Clock clock;
   private final HttpClient http;
   private final DiscordRest rest;
   private final InboundMessages inboundMessages;
-  private volatile ReconnectingLoop loop;
-  private volatile String botUserId;
+  private volatile @Nullable ReconnectingLoop loop;
+  private volatile @Nullable String botUserId;
 
   DiscordAdapter(DiscordSettings settings, String version, Clock clock) {
     this.settings = settings;
-    this.version = version;
     this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -91,13 +90,13 @@ final class DiscordAdapter implements PlatformAdapter {
     // resume what arrived while no process was connected.
     context.loadCursor(SESSION_CURSOR).ifPresent(protocol::restore);
     // Asked here, so a refused token fails the connect at once; later sessions ask again.
-    AtomicReference<URI> first = new AtomicReference<>(locate(context, Sleeper.SYSTEM));
+    AtomicReference<@Nullable URI> first = new AtomicReference<>(locate(context, Sleeper.SYSTEM));
     DiscordGateway gateway = new DiscordGateway(http, protocol, link -> {
       URI url = first.getAndSet(null);
       return url != null ? url : locate(context, link::pause);
     }, new DiscordGateway.Listener() {
       @Override
-      public void ready(String id, String botName) {
+      public void ready(@Nullable String id, @Nullable String botName) {
         if (id != null) {
           botUserId = id;
         }

@@ -1,6 +1,8 @@
 package dev.switchboard.platform.discord;
 
 import dev.switchboard.common.Finding;
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.common.Ticker;
 import dev.switchboard.common.Version;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
@@ -47,13 +49,14 @@ public final class DiscordAdapterFactory implements PlatformAdapterFactory {
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .build()) {
       var me = new DiscordRest(http, settings.apiBaseUrl(), settings.token(), Version.current(),
-          new RateLimits(dev.switchboard.common.Ticker.system()),
-          dev.switchboard.common.Sleeper.SYSTEM).call("GET", "GET /users/@me", "-",
+          new RateLimits(Ticker.system()),
+          Sleeper.SYSTEM).call("GET", "GET /users/@me", "-",
               "/users/@me", null, Duration.ofSeconds(10));
       return List.of(Finding.ok(name(), "the token works: bot " + me.path("username")
           .asString() + " (id " + me.path("id").asString() + ")"));
     } catch (PlatformException e) {
-      return List.of(Finding.fail(name(), e.getMessage(), e.getMessage().contains("HTTP 401")
+      String why = e.getMessage();
+      return List.of(Finding.fail(name(), why, why != null && why.contains("HTTP 401")
           ? "set " + DiscordSettings.TOKEN.where() + " to the bot's token (Developer Portal,"
               + " Bot, Reset Token)" : "check this machine's network, DNS and proxy"));
     }

@@ -10,10 +10,14 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,13 +40,14 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
 
   /** What the gateway tells its owner. */
   interface Listener {
-    void ready(String botUserId, String botName);
+    /** Both null after a resume: the session, and so the bot, are the ones already known. */
+    void ready(@Nullable String botUserId, @Nullable String botName);
 
     /** One dispatch; false when it was not taken (it is then replayed by a resume). */
     boolean dispatch(String type, JsonNode data);
 
     /** The session to resume after a restart, after every dispatch taken; may be empty. */
-    default void sequence(java.util.Optional<String> saved) {}
+    default void sequence(Optional<String> saved) {}
   }
 
   /**
@@ -61,7 +66,7 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
   private final Sleeper sleeper;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean closing;
-  private volatile Connection current;
+  private volatile @Nullable Connection current;
 
   /** @param sleeper paces the protocol's heartbeats */
   DiscordGateway(HttpClient http, GatewayProtocol protocol, Locator gatewayUrl,
@@ -102,15 +107,16 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     private final CompletableFuture<GatewayProtocol.Action> end = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final SerialSends sends = new SerialSends();
-    private volatile CompletableFuture<WebSocket> opening;
-    private volatile WebSocket socket;
-    private volatile Thread heartbeats;
+    private volatile @Nullable CompletableFuture<WebSocket> opening;
+    private volatile @Nullable WebSocket socket;
+    private volatile @Nullable Thread heartbeats;
 
     Connection(ReconnectingLoop.Link link) {
       this.link = link;
     }
 
     /** A handshake we stopped waiting for may still finish: its socket is aborted then. */
+    @SuppressWarnings("FutureReturnValueIgnored") // a handshake that fails leaves nothing to abort
     private void abandonOpening() {
       CompletableFuture<WebSocket> f = opening;
       if (f != null) {
@@ -164,7 +170,7 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
       try {
         try {
           return end.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           if (heartbeats == null) { // no Hello: nothing would ever notice this connection died
             closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "no hello");
             return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
@@ -173,7 +179,7 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
           }
           return end.get(); // heartbeats now watch it
         }
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
             GatewayProtocol.CLOSE_KEEP_SESSION, "gateway error: " + e.getCause());
       } finally {
@@ -230,9 +236,13 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
 
     private void send(String payload) {
       WebSocket ws = socket;
-      sends.after(() -> ws.sendText(payload, true));
+      if (ws != null) { // set by onOpen, before any payload or heartbeat asks for a send
+        sends.after(() -> ws.sendText(payload, true));
+      }
     }
 
+    // The close's outcome needs no one: whatever it is, the socket is aborted after it.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void closeSocket(int code, String reason) {
       WebSocket ws = socket;
       if (ws != null && !ws.isOutputClosed()) {
@@ -283,7 +293,8 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
+        boolean last) {
       partial.append(data);
       if (last && stale()) {
         partial.setLength(0);
@@ -314,13 +325,15 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+    public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
+        boolean last) {
       webSocket.request(1); // we ask for JSON text; compressed frames are never requested
       return null;
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode,
+        String reason) {
       if (stale()) {
         return null;
       }

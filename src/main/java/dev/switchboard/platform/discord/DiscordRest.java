@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,7 @@ final class DiscordRest {
    * @param body null for none
    * @return the answer's JSON, or a missing node for 204
    */
-  JsonNode call(String method, String route, String major, String path, JsonNode body,
+  JsonNode call(String method, String route, String major, String path, @Nullable JsonNode body,
       Duration deadline) throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 0; ; attempt++) {
@@ -99,8 +100,8 @@ final class DiscordRest {
     }
   }
 
-  private HttpResponse<String> send(String method, String route, String path, JsonNode body,
-      Duration timeout) throws PlatformException, InterruptedException {
+  private HttpResponse<String> send(String method, String route, String path,
+      @Nullable JsonNode body, Duration timeout) throws PlatformException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(timeout)
         .header("Authorization", "Bot " + token)
@@ -122,7 +123,7 @@ final class DiscordRest {
     }
   }
 
-  private String redact(String message) {
+  private String redact(@Nullable String message) {
     return message == null ? "" : " " + message.replace(token, "<token>");
   }
 
@@ -158,7 +159,7 @@ final class DiscordRest {
     }
   }
 
-  private static String header(HttpResponse<String> response, String name) {
+  private static @Nullable String header(HttpResponse<String> response, String name) {
     return response.headers().firstValue(name).orElse(null);
   }
 }

@@ -3,8 +3,11 @@ package dev.switchboard.platform.discord;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -86,9 +89,9 @@ final class GatewayProtocol {
   private final Duration invalidSessionWaitMin;
   private final Duration invalidSessionWaitMax;
 
-  private String sessionId;
-  private URI resumeUrl;
-  private Long seq;
+  private @Nullable String sessionId;
+  private @Nullable URI resumeUrl;
+  private @Nullable Long seq;
   private boolean awaitingAck;
   private boolean resuming;
 
@@ -110,11 +113,11 @@ final class GatewayProtocol {
     return sessionId != null && resumeUrl != null;
   }
 
-  URI resumeUrl() {
+  @Nullable URI resumeUrl() {
     return resumeUrl;
   }
 
-  Long sequence() {
+  @Nullable Long sequence() {
     return seq;
   }
 
@@ -175,22 +178,18 @@ final class GatewayProtocol {
   }
 
   private List<Action> dispatch(String type, JsonNode d, long number) {
-    switch (type) {
+    return switch (type) {
       case "READY" -> {
         sessionId = d.path("session_id").asString(null);
         String url = d.path("resume_gateway_url").asString(null);
         resumeUrl = url == null ? null : URI.create(url);
         JsonNode user = d.path("user");
-        return List.of(new Action.Ready(user.path("id").asString(),
+        yield List.of(new Action.Ready(user.path("id").asString(),
             user.path("username").asString()));
       }
-      case "RESUMED" -> {
-        return List.of(new Action.Resumed());
-      }
-      default -> {
-        return List.of(new Action.Deliver(type, d, number));
-      }
-    }
+      case "RESUMED" -> List.of(new Action.Resumed());
+      default -> List.of(new Action.Deliver(type, d, number));
+    };
   }
 
   /** The adapter took dispatch {@code number}: heartbeats and resumes now count from it. */
@@ -201,16 +200,17 @@ final class GatewayProtocol {
   }
 
   /** The session to resume, as {@link #restore} takes it back; empty with none. */
-  java.util.Optional<String> saved() {
-    if (!canResume()) {
-      return java.util.Optional.empty();
+  Optional<String> saved() {
+    URI url = resumeUrl;
+    if (sessionId == null || url == null) { // canResume(), in terms NullAway can follow
+      return Optional.empty();
     }
     ObjectNode n = JSON.createObjectNode().put("session_id", sessionId)
-        .put("resume_gateway_url", resumeUrl.toString());
+        .put("resume_gateway_url", url.toString());
     if (seq != null) {
       n.put("seq", seq);
     }
-    return java.util.Optional.of(n.toString());
+    return Optional.of(n.toString());
   }
 
   /**
@@ -243,7 +243,7 @@ final class GatewayProtocol {
   }
 
   /** The connection closed (by the gateway, or under us): what now. */
-  Action closed(int code, String reason) {
+  Action closed(int code, @Nullable String reason) {
     if (FATAL.contains(code)) {
       return new Action.Fail("Discord closed the gateway with " + code + " ("
           + describe(code) + ")" + (reason == null || reason.isBlank() ? "" : ": " + reason));
@@ -287,7 +287,7 @@ final class GatewayProtocol {
     ObjectNode p = JSON.createObjectNode().put("op", IDENTIFY);
     ObjectNode d = p.putObject("d").put("token", token).put("intents", intents);
     d.putObject("properties").put("os", System.getProperty("os.name", "linux")
-        .toLowerCase(java.util.Locale.ROOT)).put("browser", "switchboard")
+        .toLowerCase(Locale.ROOT)).put("browser", "switchboard")
         .put("device", "switchboard");
     return p.toString();
   }

@@ -6,6 +6,7 @@ import dev.switchboard.platform.Sender;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,7 +22,8 @@ final class InboundMessages {
     this.channels = channels;
   }
 
-  Optional<InboundMessage> from(JsonNode d, String botUserId, Instant now) {
+  /** @param botUserId null until the gateway's READY names the bot */
+  Optional<InboundMessage> from(JsonNode d, @Nullable String botUserId, Instant now) {
     JsonNode author = d.path("author");
     String authorId = author.path("id").asString("");
     if (author.path("bot").asBoolean(false) || authorId.isEmpty()

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Discord's REST rate limits as the API reports them: per-route buckets learned from
@@ -73,8 +74,9 @@ final class RateLimits {
     }
   }
 
-  /** The answer's rate-limit headers (any may be null). */
-  void update(String route, String major, String bucket, String remaining, String resetAfter) {
+  /** The answer's rate-limit headers (any may be null: the answer did not carry it). */
+  void update(String route, String major, @Nullable String bucket, @Nullable String remaining,
+      @Nullable String resetAfter) {
     lock.lock();
     try {
       if (bucket != null) {

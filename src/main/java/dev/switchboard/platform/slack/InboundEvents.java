@@ -5,6 +5,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,7 +15,8 @@ import tools.jackson.databind.JsonNode;
  * mention when it was not in a thread), so a channel conversation stays in one place.
  */
 final class InboundEvents {
-  Optional<InboundMessage> from(JsonNode payload, String botUserId, Instant now) {
+  /** @param botUserId the bot's own id, which is not answered; null when not known */
+  Optional<InboundMessage> from(JsonNode payload, @Nullable String botUserId, Instant now) {
     if (!payload.path("type").asString("").equals("event_callback")) {
       return Optional.empty();
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,8 +47,8 @@ final class SlackAdapter implements PlatformAdapter {
   private final HttpClient http;
   private final SlackWebApi api;
   private final InboundEvents events = new InboundEvents();
-  private volatile ReconnectingLoop loop;
-  private volatile String botUserId;
+  private volatile @Nullable ReconnectingLoop loop;
+  private volatile @Nullable String botUserId;
 
   SlackAdapter(SlackSettings settings, Clock clock) {
     this.settings = settings;

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +40,8 @@ final class SlackWebApi {
     this.sleeper = sleeper;
   }
 
-  JsonNode call(String method, String token, JsonNode body, Duration deadline)
+  /** @param body null for none (an empty object is sent) */
+  JsonNode call(String method, String token, @Nullable JsonNode body, Duration deadline)
       throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 0; ; attempt++) {
@@ -75,7 +77,7 @@ final class SlackWebApi {
     }
   }
 
-  private HttpResponse<String> send(String method, String token, JsonNode body,
+  private HttpResponse<String> send(String method, String token, @Nullable JsonNode body,
       Duration timeout) throws PlatformException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + method))
         .timeout(timeout)

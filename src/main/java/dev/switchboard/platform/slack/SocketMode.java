@@ -3,9 +3,11 @@ package dev.switchboard.platform.slack;
 import dev.switchboard.common.SerialSends;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.ReconnectingLoop;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,7 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -55,9 +60,9 @@ final class SocketMode implements ReconnectingLoop.Connection {
           return size() > 2000;
         }
       }));
-  private volatile Connection current;
+  private volatile @Nullable Connection current;
   /** A connection Slack asked us to leave: closed once the next one has said hello. */
-  private volatile Connection leaving;
+  private volatile @Nullable Connection leaving;
 
   SocketMode(HttpClient http, SlackWebApi api, String appToken, Listener listener) {
     this.http = http;
@@ -88,12 +93,11 @@ final class SocketMode implements ReconnectingLoop.Connection {
       c.socket = opening.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      opening.thenAccept(WebSocket::abort); // a handshake that finishes later is dropped
+      abandon(opening);
       c.close(1000, "stopping");
       throw e;
-    } catch (java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
-      opening.thenAccept(WebSocket::abort);
+    } catch (ExecutionException | TimeoutException e) {
+      abandon(opening);
       c.close(1000, "no hello");
       return ReconnectingLoop.End.retry("Socket Mode connection failed: "
           + e.getClass().getSimpleName());
@@ -110,6 +114,12 @@ final class SocketMode implements ReconnectingLoop.Connection {
     return c.fatal ? ReconnectingLoop.End.fatal(end) : ReconnectingLoop.End.retry(end);
   }
 
+  /** A handshake that finishes later is dropped. */
+  @SuppressWarnings("FutureReturnValueIgnored") // a handshake that fails leaves nothing to abort
+  private static void abandon(CompletableFuture<WebSocket> opening) {
+    opening.thenAccept(WebSocket::abort);
+  }
+
   /**
    * Waits for the connection to end, pinging it meanwhile: a connection that stops answering
    * pings is dead even if no close ever arrives, and the pongs are the adapter's progress.
@@ -122,7 +132,7 @@ final class SocketMode implements ReconnectingLoop.Connection {
       }
       try {
         return c.ended.get(Math.min(PING_EVERY.toNanos(), untilRefresh), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         if (c.refreshAt != 0 && System.nanoTime() >= c.refreshAt) {
           continue;
         }
@@ -131,8 +141,9 @@ final class SocketMode implements ReconnectingLoop.Connection {
           return "no answer to pings for " + PING_EVERY.multipliedBy(3).toSeconds() + " s";
         }
         c.ping();
-      } catch (java.util.concurrent.ExecutionException e) {
-        return "the Socket Mode connection failed: " + e.getCause().getClass().getSimpleName();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return "the Socket Mode connection failed: " + cause.getClass().getSimpleName();
       }
     }
   }
@@ -163,7 +174,7 @@ final class SocketMode implements ReconnectingLoop.Connection {
     final CompletableFuture<String> ended = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final SerialSends sends = new SerialSends();
-    volatile WebSocket socket;
+    volatile @Nullable WebSocket socket;
     volatile long lastPong = System.nanoTime();
     /** When to open the next connection: before Slack ends this one (0: not known). */
     volatile long refreshAt;
@@ -177,12 +188,12 @@ final class SocketMode implements ReconnectingLoop.Connection {
     void ping() {
       WebSocket ws = socket;
       if (ws != null && !ws.isOutputClosed()) {
-        sends.after(() -> ws.sendPing(java.nio.ByteBuffer.allocate(0)));
+        sends.after(() -> ws.sendPing(ByteBuffer.allocate(0)));
       }
     }
 
     @Override
-    public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+    public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
       lastPong = System.nanoTime();
       link.alive();
       webSocket.request(1);
@@ -190,13 +201,15 @@ final class SocketMode implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+    public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
       lastPong = System.nanoTime(); // Slack's own pings say the same
       link.alive();
       webSocket.request(1);
       return null;
     }
 
+    // The close's outcome needs no one: whatever it is, the socket is aborted after it.
+    @SuppressWarnings("FutureReturnValueIgnored")
     void close(int code, String reason) {
       WebSocket ws = socket;
       if (ws != null && !ws.isOutputClosed()) {
@@ -207,7 +220,9 @@ final class SocketMode implements ReconnectingLoop.Connection {
 
     private void send(String text) {
       WebSocket ws = socket;
-      sends.after(() -> ws.sendText(text, true));
+      if (ws != null) { // set by onOpen, before any envelope can arrive to be acknowledged
+        sends.after(() -> ws.sendText(text, true));
+      }
     }
 
     @Override
@@ -217,7 +232,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
+        boolean last) {
       partial.append(data);
       if (last) {
         String text = partial.toString();
@@ -276,8 +292,9 @@ final class SocketMode implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      hello.completeExceptionally(new java.io.IOException("closed before hello"));
+    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode,
+        String reason) {
+      hello.completeExceptionally(new IOException("closed before hello"));
       ended.complete("the Socket Mode connection closed (" + statusCode + ")");
       return null;
     }
