@@ -55,8 +55,8 @@ public final class DiscordAdapterFactory implements PlatformAdapterFactory {
       return List.of(Finding.ok(name(), "the token works: bot " + me.path("username")
           .asString() + " (id " + me.path("id").asString() + ")"));
     } catch (PlatformException e) {
-      String why = e.getMessage();
-      return List.of(Finding.fail(name(), why, why != null && why.contains("HTTP 401")
+      String why = String.valueOf(e.getMessage());
+      return List.of(Finding.fail(name(), why, why.contains("HTTP 401")
           ? "set " + DiscordSettings.TOKEN.where() + " to the bot's token (Developer Portal,"
               + " Bot, Reset Token)" : "check this machine's network, DNS and proxy"));
     }

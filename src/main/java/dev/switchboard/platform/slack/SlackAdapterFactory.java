@@ -51,8 +51,8 @@ public final class SlackAdapterFactory implements PlatformAdapterFactory {
       return List.of(Finding.ok(name(), "the bot token works: " + me.path("user").asString()
           + " (" + me.path("user_id").asString() + ") in " + me.path("team").asString()));
     } catch (PlatformException e) {
-      String why = e.getMessage();
-      return List.of(Finding.fail(name(), why, why != null && (why.contains("invalid_auth")
+      String why = String.valueOf(e.getMessage());
+      return List.of(Finding.fail(name(), why, (why.contains("invalid_auth")
           || why.contains("not_authed")) ? "set " + SlackSettings.BOT_TOKEN.where()
           + " to the Bot User OAuth Token (OAuth & Permissions)" : "check this machine's"
           + " network, DNS and proxy"));
