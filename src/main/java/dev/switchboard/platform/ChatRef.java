@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a conversation happens: a platform, a chat on it, and optionally a thread inside the
@@ -9,7 +10,7 @@ import java.util.Objects;
  *
  * @param threadId {@code null} when the chat has no threads
  */
-public record ChatRef(String platform, String chatId, String threadId) {
+public record ChatRef(String platform, String chatId, @Nullable String threadId) {
   public ChatRef {
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(chatId, "chatId");

@@ -1,5 +1,7 @@
 package dev.switchboard.platform;
 
+import java.util.List;
+
 /**
  * Speaks one platform's wire protocol. It knows nothing of sessions or agents: it turns inbound
  * events into {@link InboundMessage}s and sends or edits text on request.
@@ -37,8 +39,8 @@ public interface PlatformAdapter {
    * within the platform's limits and in its own markup. Empty means "plain text, split by the
    * gateway's generic chunker".
    */
-  default java.util.List<String> render(String markdown) {
-    return java.util.List.of();
+  default List<String> render(String markdown) {
+    return List.of();
   }
 
   /**

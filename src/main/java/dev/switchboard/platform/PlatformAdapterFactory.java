@@ -1,7 +1,9 @@
 package dev.switchboard.platform;
 
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -38,16 +40,15 @@ public interface PlatformAdapterFactory {
    *
    * @param home the state directory, for platforms that keep files of their own there
    */
-  PlatformAdapter create(Config config, java.nio.file.Path home);
+  PlatformAdapter create(Config config, Path home);
 
   /**
    * {@code switchboard doctor}'s look at this platform with a valid configuration: for a
    * platform with credentials, one cheap authenticated call (Telegram's getMe), bounded in
    * time, with no side effects.
    */
-  default List<dev.switchboard.common.Finding> diagnose(Config config, java.nio.file.Path home)
-      throws InterruptedException {
-    return List.of(dev.switchboard.common.Finding.ok(name(), "enabled"));
+  default List<Finding> diagnose(Config config, Path home) throws InterruptedException {
+    return List.of(Finding.ok(name(), "enabled"));
   }
 
   /** User ids allowed on this platform, if the platform has such a setting. */

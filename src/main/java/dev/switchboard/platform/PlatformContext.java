@@ -4,6 +4,9 @@ import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Sleeper;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the gateway gives an adapter: supervised background work, progress reporting, state
@@ -16,8 +19,12 @@ public interface PlatformContext {
   /** A heartbeat for a receive loop; the gateway's health and watchdog follow it. */
   Heartbeat heartbeat(String loopName, Duration maxSilence);
 
-  /** Reports a change of connection state; {@code error} is shown to the operator, so no secrets. */
-  void reportState(PlatformState state, String error);
+  /**
+   * Reports a change of connection state. {@code error} is shown to the operator as the
+   * platform's last error, so it holds no secrets; null when there is none (connected, a clean
+   * disconnect).
+   */
+  void reportState(PlatformState state, @Nullable String error);
 
   /**
    * Keeps a connection up on a supervised thread ({@link ReconnectingLoop}, spawned as {@code
@@ -42,10 +49,10 @@ public interface PlatformContext {
   void claimCredential(String credential) throws PlatformException;
 
   /** The gateway's slash commands, for the platform's command menu. */
-  java.util.List<CommandInfo> commands();
+  List<CommandInfo> commands();
 
   /** A position kept across restarts (Telegram's update offset), if one was saved. */
-  java.util.Optional<String> loadCursor(String name);
+  Optional<String> loadCursor(String name);
 
   void saveCursor(String name, String value);
 

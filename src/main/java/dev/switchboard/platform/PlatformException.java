@@ -2,6 +2,7 @@ package dev.switchboard.platform;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A platform call that failed, and what the caller may do about it. The message is shown to
@@ -25,13 +26,14 @@ public class PlatformException extends Exception {
   private final Kind kind;
   private final Duration retryAfter;
 
-  public PlatformException(String message, Kind kind, Duration retryAfter, Throwable cause) {
+  public PlatformException(String message, Kind kind, @Nullable Duration retryAfter,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
   }
 
-  public PlatformException(String message, boolean fatal, Throwable cause) {
+  public PlatformException(String message, boolean fatal, @Nullable Throwable cause) {
     this(message, fatal ? Kind.FATAL : Kind.TRANSIENT, null, cause);
   }
 
@@ -43,7 +45,7 @@ public class PlatformException extends Exception {
     return new PlatformException(message, Kind.RATE_LIMITED, retryAfter, null);
   }
 
-  public static PlatformException unknownOutcome(String message, Throwable cause) {
+  public static PlatformException unknownOutcome(String message, @Nullable Throwable cause) {
     return new PlatformException(message, Kind.UNKNOWN_OUTCOME, null, cause);
   }
 

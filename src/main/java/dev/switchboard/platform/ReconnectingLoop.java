@@ -1,5 +1,6 @@
 package dev.switchboard.platform;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Sleeper;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,13 +64,13 @@ public final class ReconnectingLoop {
     private final String why;
     private final boolean fatal;
     /** Null: the end changes nothing the operator needs to see. */
-    private final PlatformState report;
+    private final @Nullable PlatformState report;
     private final Duration extra;
     /** Null: the loop's own backoff. */
-    private final Backoff backoff;
+    private final @Nullable Backoff backoff;
 
-    private End(String why, boolean fatal, PlatformState report, Duration extra,
-        Backoff backoff) {
+    private End(String why, boolean fatal, @Nullable PlatformState report, Duration extra,
+        @Nullable Backoff backoff) {
       this.why = Objects.requireNonNull(why, "why");
       this.fatal = fatal;
       this.report = report;
@@ -115,24 +117,25 @@ public final class ReconnectingLoop {
   private final Connection connection;
   private final Backoff backoff;
   private final Heartbeat heartbeat;
-  private final BiConsumer<PlatformState, String> states;
+  private final BiConsumer<PlatformState, @Nullable String> states;
   private final Sleeper sleeper;
   private final Duration beatEvery;
   private final Link link = new LoopLink();
   private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
   private final CountDownLatch ended = new CountDownLatch(1);
   private final Object reporting = new Object();
-  /** What the loop last reported; guarded by {@code reporting}. */
-  private PlatformState reported;
+  /** What the loop last reported; null before its first report. */
+  @GuardedBy("reporting")
+  private @Nullable PlatformState reported;
   private volatile boolean upThisTime;
   private volatile boolean stopping;
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
   /**
    * @param states where the platform's state goes: {@link PlatformContext#reportState}
    */
   public ReconnectingLoop(Connection connection, Backoff backoff, Heartbeat heartbeat,
-      BiConsumer<PlatformState, String> states, Sleeper sleeper) {
+      BiConsumer<PlatformState, @Nullable String> states, Sleeper sleeper) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");

@@ -1,6 +1,7 @@
 package dev.switchboard.platform.api;
 
 import dev.switchboard.http.JsonExchange;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -11,10 +12,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class ApiError extends Exception {
   private final int status;
   private final String type;
-  private final String param;
-  private final String code;
+  private final @Nullable String param;
+  private final @Nullable String code;
 
-  ApiError(int status, String type, String param, String code, String message) {
+  ApiError(int status, String type, @Nullable String param, @Nullable String code,
+      String message) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
@@ -22,7 +24,7 @@ final class ApiError extends Exception {
     this.code = code;
   }
 
-  static ApiError invalid(String param, String message) {
+  static ApiError invalid(@Nullable String param, String message) {
     return new ApiError(400, "invalid_request_error", param, null, message);
   }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,9 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   private final RequestBucket bucket;
   private final long createdEpochSeconds;
   private final ConcurrentHashMap<String, PendingCompletion> pending = new ConcurrentHashMap<>();
-  private volatile InboundHandler inbound;
-  private volatile PlatformContext context;
+  /** Null until connected and again once disconnected: no request is taken then. */
+  private volatile @Nullable InboundHandler inbound;
+  private volatile @Nullable PlatformContext context;
 
   ApiServerAdapter(ApiSettings settings, Clock clock) {
     this(settings, clock, Ticker.system());

@@ -1,7 +1,9 @@
 package dev.switchboard.platform.api;
 
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.CoreKeys;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import java.nio.file.Path;
@@ -42,11 +44,11 @@ public final class ApiServerFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+  public List<Finding> diagnose(Config config, Path home) {
     ApiSettings settings = ApiSettings.from(config); // a short key is a ConfigException
-    return List.of(dev.switchboard.common.Finding.ok(name(), "OpenAI-compatible API at http://"
-        + config.get(dev.switchboard.config.CoreKeys.HTTP_HOST) + ":"
-        + config.get(dev.switchboard.config.CoreKeys.HTTP_PORT) + "/v1, model name '"
+    return List.of(Finding.ok(name(), "OpenAI-compatible API at http://"
+        + config.get(CoreKeys.HTTP_HOST) + ":"
+        + config.get(CoreKeys.HTTP_PORT) + "/v1, model name '"
         + settings.modelName() + "', key set"));
   }
 }

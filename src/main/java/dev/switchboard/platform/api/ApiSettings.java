@@ -1,6 +1,7 @@
 package dev.switchboard.platform.api;
 
 import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
 import java.time.Duration;
@@ -35,12 +36,12 @@ record ApiSettings(String key, int requestsPerMinute, String modelName, Duration
   static ApiSettings from(Config config) {
     String key = config.get(KEY);
     if (key == null || key.isBlank()) {
-      throw new dev.switchboard.config.ConfigException(KEY.path(), "the API is enabled but no"
+      throw new ConfigException(KEY.path(), "the API is enabled but no"
           + " key is set; set API_SERVER_KEY to a random string of at least " + MIN_KEY_CHARS
           + " characters (e.g. openssl rand -hex 32)");
     }
     if (key.strip().length() < MIN_KEY_CHARS) {
-      throw new dev.switchboard.config.ConfigException(KEY.path(), "the key has "
+      throw new ConfigException(KEY.path(), "the key has "
           + key.strip().length() + " characters; use at least " + MIN_KEY_CHARS
           + " (e.g. openssl rand -hex 32)");
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,14 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param session the client's session name, or null for a one-off conversation
  */
-record CompletionRequest(String model, boolean stream, String text, String session) {
+record CompletionRequest(String model, boolean stream, String text, @Nullable String session) {
   static final String SESSION_HEADER = "X-Switchboard-Session";
   static final int MAX_TEXT_CHARS = 200_000;
   private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant",
       "tool");
 
-  static CompletionRequest parse(ObjectNode body, String sessionHeader) throws ApiError {
+  static CompletionRequest parse(ObjectNode body, @Nullable String sessionHeader)
+      throws ApiError {
     JsonNode model = body.path("model");
     if (!model.isString() || model.asString().isBlank()) {
       throw ApiError.invalid("model", "'model' is required: a model id from /v1/models");

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
@@ -265,8 +266,8 @@ final class CompletionsHandler extends Handler.Abstract {
     return root;
   }
 
-  private ObjectNode chunk(PendingCompletion p, CompletionRequest parsed, String content,
-      boolean first, String finishReason) {
+  private ObjectNode chunk(PendingCompletion p, CompletionRequest parsed,
+      @Nullable String content, boolean first, @Nullable String finishReason) {
     ObjectNode root = header(p, parsed, "chat.completion.chunk");
     ArrayNode choices = root.putArray("choices");
     ObjectNode choice = choices.addObject();

@@ -3,6 +3,7 @@ package dev.switchboard.platform.api;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request waiting for its answer: what the turn sends reaches the request's thread as
@@ -51,7 +52,7 @@ final class PendingCompletion {
   }
 
   /** The next signal, or null after {@code millis} without one. */
-  Signal next(long millis) throws InterruptedException {
+  @Nullable Signal next(long millis) throws InterruptedException {
     Signal s = signals.poll(millis, TimeUnit.MILLISECONDS);
     if (s instanceof Done || s instanceof Refused) {
       settled = true;

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.api;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Ticker;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,8 +15,10 @@ final class RequestBucket {
   private final double perNano;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
-  private double tokens; // guarded by lock
-  private long lastNanos; // guarded by lock
+  @GuardedBy("lock")
+  private double tokens;
+  @GuardedBy("lock")
+  private long lastNanos;
 
   RequestBucket(int perMinute, Ticker ticker) {
     this.capacity = perMinute;

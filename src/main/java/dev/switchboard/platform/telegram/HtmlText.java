@@ -1,5 +1,7 @@
 package dev.switchboard.platform.telegram;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The text Telegram shows for a piece of its HTML: tags removed, the four entities and numeric
  * character references decoded. Used to send a part as plain text when Telegram rejects its
@@ -38,7 +40,7 @@ final class HtmlText {
     return out.toString();
   }
 
-  private static String decode(String entity) {
+  private static @Nullable String decode(String entity) {
     return switch (entity) {
       case "lt" -> "<";
       case "gt" -> ">";
@@ -48,7 +50,7 @@ final class HtmlText {
     };
   }
 
-  private static String numeric(String entity) {
+  private static @Nullable String numeric(String entity) {
     try {
       if (entity.startsWith("#x") || entity.startsWith("#X")) {
         return Character.toString(Integer.parseInt(entity.substring(2), 16));

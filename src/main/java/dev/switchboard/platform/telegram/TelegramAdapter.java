@@ -13,7 +13,10 @@ import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -34,8 +37,8 @@ final class TelegramAdapter implements PlatformAdapter {
 
   private final TelegramSettings settings;
   private final TelegramApi api;
-  private volatile ReconnectingLoop poll;
-  private volatile WebhookReceiver webhook;
+  private volatile @Nullable ReconnectingLoop poll;
+  private volatile @Nullable WebhookReceiver webhook;
 
   TelegramAdapter(TelegramSettings settings) {
     this.settings = settings;
@@ -58,7 +61,7 @@ final class TelegramAdapter implements PlatformAdapter {
     context.claimCredential(settings.token());
     BotIdentity bot = getMe();
     log.info("telegram: connected as @{} (id {}), {} mode", bot.username(), bot.id(),
-        settings.mode().name().toLowerCase(java.util.Locale.ROOT));
+        settings.mode().name().toLowerCase(Locale.ROOT));
     setCommands(context.commands());
     UpdateParser parser = new UpdateParser(bot, settings.groupTrigger());
     if (settings.mode() == TelegramSettings.Mode.WEBHOOK) {
@@ -66,7 +69,8 @@ final class TelegramAdapter implements PlatformAdapter {
       webhook = new WebhookReceiver(settings, parser, inbound, beat);
       webhook.start();
       ObjectNode params = api.params();
-      params.put("url", settings.webhookUrl().toString());
+      // TelegramSettings.from requires it in webhook mode.
+      params.put("url", Objects.requireNonNull(settings.webhookUrl(), "webhookUrl").toString());
       params.put("secret_token", settings.webhookSecret());
       params.putArray("allowed_updates").add("message");
       call("setWebhook", params);

@@ -5,8 +5,10 @@ import dev.switchboard.config.ConfigKey;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.common.Finding;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code telegram} platform: on when a bot token is set, unless turned off explicitly. */
@@ -32,21 +34,20 @@ public final class TelegramAdapterFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public PlatformAdapter create(Config config, java.nio.file.Path home) {
+  public PlatformAdapter create(Config config, Path home) {
     return new TelegramAdapter(TelegramSettings.from(config));
   }
 
   /** getMe with the configured token: the cheapest call that proves the token and the route. */
   @Override
-  public List<Finding> diagnose(Config config, java.nio.file.Path home)
-      throws InterruptedException {
+  public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     TelegramSettings settings = TelegramSettings.from(config);
     String where = settings.apiBaseUrl().getHost();
     try (TelegramApi api = new TelegramApi(settings.apiBaseUrl(), settings.token())) {
       JsonNode me = api.call("getMe", api.params(), Duration.ofSeconds(10));
       return List.of(Finding.ok(name(), "the token works: bot @"
           + me.path("username").asString() + " (id " + me.path("id").asLong() + "), "
-          + settings.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode, via " + where));
+          + settings.mode().name().toLowerCase(Locale.ROOT) + " mode, via " + where));
     } catch (TelegramApiException e) {
       if (e.kind() == TelegramApiException.Kind.API_ERROR
           && (e.errorCode() == 401 || e.errorCode() == 404)) {

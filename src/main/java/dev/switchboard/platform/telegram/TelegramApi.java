@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,11 +78,11 @@ final class TelegramApi implements AutoCloseable {
     return parse(method, response);
   }
 
-  private TelegramApiException networkFailure(String method, Throwable cause) {
+  private TelegramApiException networkFailure(String method, @Nullable Throwable cause) {
     boolean notSent = cause instanceof ConnectException
         || cause instanceof HttpConnectTimeoutException
         || cause instanceof UnresolvedAddressException
-        || cause != null && cause.getCause() instanceof ConnectException;
+        || (cause != null && cause.getCause() instanceof ConnectException);
     return new TelegramApiException(notSent ? TelegramApiException.Kind.NOT_SENT
         : TelegramApiException.Kind.NO_ANSWER, 0, method + ": " + describe(cause), null, cause);
   }
@@ -112,7 +113,7 @@ final class TelegramApi implements AutoCloseable {
   }
 
   /** An exception's description without the bot token, which request URLs contain. */
-  String describe(Throwable t) {
+  String describe(@Nullable Throwable t) {
     if (t == null) {
       return "unknown failure";
     }
@@ -121,7 +122,7 @@ final class TelegramApi implements AutoCloseable {
   }
 
   String redact(String text) {
-    return text == null ? null : text.replace(token, "<token>");
+    return text.replace(token, "<token>");
   }
 
   @Override

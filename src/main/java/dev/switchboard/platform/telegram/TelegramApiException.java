@@ -1,6 +1,7 @@
 package dev.switchboard.platform.telegram;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Bot API call that failed, classified by what we know about its effect. Messages never
@@ -22,13 +23,21 @@ final class TelegramApiException extends Exception {
   private final Kind kind;
   private final int errorCode;
   private final Duration retryAfter;
+  private final String description;
 
-  TelegramApiException(Kind kind, int errorCode, String description, Duration retryAfter,
-      Throwable cause) {
+  TelegramApiException(Kind kind, int errorCode, String description,
+      @Nullable Duration retryAfter, @Nullable Throwable cause) {
     super(description, cause);
     this.kind = kind;
     this.errorCode = errorCode;
     this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+    this.description = description;
+  }
+
+  /** What failed, without the token; unlike an exception's message in general, never null. */
+  @Override
+  public String getMessage() {
+    return description;
   }
 
   Kind kind() {

@@ -8,14 +8,20 @@ import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** The Telegram adapter's settings, under {@code platforms.telegram.}. */
+/**
+ * The Telegram adapter's settings, under {@code platforms.telegram.}.
+ *
+ * @param webhookUrl null in polling mode
+ * @param webhookSecret null when not set, which only polling mode allows
+ */
 record TelegramSettings(
     String token,
     URI apiBaseUrl,
     Mode mode,
-    URI webhookUrl,
-    String webhookSecret,
+    @Nullable URI webhookUrl,
+    @Nullable String webhookSecret,
     String webhookHost,
     int webhookPort,
     GroupTrigger groupTrigger,

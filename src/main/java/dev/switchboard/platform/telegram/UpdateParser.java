@@ -6,6 +6,7 @@ import dev.switchboard.platform.Sender;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,7 +49,7 @@ final class UpdateParser {
         && !mentionsBot(text, entities) && !repliesToBot(message)) {
       return Optional.empty();
     }
-    String cleaned = text.replaceAll("(?i)@" + java.util.regex.Pattern.quote(bot.username())
+    String cleaned = text.replaceAll("(?i)@" + Pattern.quote(bot.username())
         + "\\b", "").strip();
     if (cleaned.isEmpty()) {
       return Optional.empty();

@@ -3,8 +3,10 @@ package dev.switchboard.platform.telegram;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpStatus;
@@ -28,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * time; an update is answered 200 only after the gateway took it (journaled), so anything else
  * makes Telegram deliver it again. It listens on plain HTTP behind the operator's HTTPS proxy.
  */
+// "try": close() passes on Jetty's stop(), which declares Exception (InterruptedException too).
+@SuppressWarnings("try")
 final class WebhookReceiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
   static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
@@ -47,9 +51,11 @@ final class WebhookReceiver implements AutoCloseable {
     connector.setIdleTimeout(30_000);
     server.addConnector(connector);
     server.setStopTimeout(2_000);
-    String path = settings.webhookUrl().getPath().isEmpty() ? "/"
-        : settings.webhookUrl().getPath();
-    byte[] secret = settings.webhookSecret().getBytes(StandardCharsets.UTF_8);
+    // Webhook mode, in which TelegramSettings.from requires both.
+    URI url = Objects.requireNonNull(settings.webhookUrl(), "webhookUrl");
+    String path = url.getPath().isEmpty() ? "/" : url.getPath();
+    byte[] secret = Objects.requireNonNull(settings.webhookSecret(), "webhookSecret")
+        .getBytes(StandardCharsets.UTF_8);
     JsonMapper json = JsonMapper.builder().build();
     // Refused before it is read, not after: a body is never held in memory beyond the limit.
     SizeLimitHandler limit = new SizeLimitHandler(MAX_BODY, -1);

@@ -18,6 +18,12 @@ final class ChatEvents {
   /** One event for the page: its SSE name and JSON data. */
   record Event(String name, String json) {
     static final Event END = new Event("", "");
+
+    /** Whether this is {@link #END} itself: the marker is that one object, not its fields. */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: no other event ends a stream
+    boolean isEnd() {
+      return this == END;
+    }
   }
 
   /** One open page. */

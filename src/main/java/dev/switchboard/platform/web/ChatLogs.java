@@ -1,7 +1,10 @@
 package dev.switchboard.platform.web;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -14,9 +17,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -42,13 +48,14 @@ final class ChatLogs {
 
   private final Path dir;
   private final Clock clock;
-  private final Map<String, Chat> chats = new HashMap<>(); // guarded by this
+  @GuardedBy("this")
+  private final Map<String, Chat> chats = new HashMap<>();
 
   private static final class Chat {
     final Path file;
     final LinkedHashMap<String, WebMessage> messages = new LinkedHashMap<>();
     /** Messages whose latest text is not on disk yet. */
-    final java.util.Set<String> unwritten = new java.util.LinkedHashSet<>();
+    final Set<String> unwritten = new LinkedHashSet<>();
     Instant updatedAt;
 
     Chat(Path file, Instant createdAt) {
@@ -91,7 +98,7 @@ final class ChatLogs {
     // A line cut in the middle of a character (a crash, a full disk) must not make the whole
     // file unreadable: this reader replaces what it cannot decode instead of failing.
     List<String> lines;
-    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
         Files.newInputStream(file), StandardCharsets.UTF_8))) {
       lines = in.lines().toList();
     }
@@ -198,7 +205,9 @@ final class ChatLogs {
       return;
     }
     StringBuilder lines = new StringBuilder();
-    chat.unwritten.forEach(id -> lines.append(line(messageLine(chat.messages.get(id)))));
+    // put() records a message before it marks it unwritten, and messages are never removed.
+    chat.unwritten.forEach(id -> lines.append(line(messageLine(
+        Objects.requireNonNull(chat.messages.get(id), id)))));
     chat.unwritten.clear();
     append(chat, lines.toString());
   }

@@ -19,9 +19,11 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,14 +47,15 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   private final ChatLogs logs;
   private final ChatEvents events = new ChatEvents();
-  private final LoginToken token; // null when auth is off (loopback only)
+  private final @Nullable LoginToken token; // null when auth is off (loopback only)
   private final Clock clock;
   private final ConcurrentHashMap<String, ReentrantLock> chatLocks = new ConcurrentHashMap<>();
-  private final java.util.Set<String> streaming = ConcurrentHashMap.newKeySet();
-  private volatile InboundHandler inbound;
-  private volatile PlatformContext context;
+  private final Set<String> streaming = ConcurrentHashMap.newKeySet();
+  /** Null until connected and again once disconnected: the page's messages are refused then. */
+  private volatile @Nullable InboundHandler inbound;
+  private volatile @Nullable PlatformContext context;
 
-  WebChatAdapter(ChatLogs logs, LoginToken token, Clock clock) {
+  WebChatAdapter(ChatLogs logs, @Nullable LoginToken token, Clock clock) {
     this.logs = logs;
     this.token = token;
     this.clock = clock;

@@ -153,7 +153,7 @@ final class WebChatApi extends Handler.Abstract {
         Optional<ChatEvents.Event> next = watcher.next(EventStream.KEEPALIVE_SECONDS);
         if (next.isEmpty()) {
           stream.keepalive();
-        } else if (next.get() == ChatEvents.Event.END) {
+        } else if (next.get().isEnd()) {
           break;
         } else {
           stream.event(next.get().name(), next.get().json());

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -53,11 +54,11 @@ public final class WebChatFactory implements PlatformAdapterFactory {
   }
 
   @Override
-  public List<dev.switchboard.common.Finding> diagnose(Config config, Path home) {
+  public List<Finding> diagnose(Config config, Path home) {
     int port = config.get(CoreKeys.HTTP_PORT);
     String url = "http://" + config.get(CoreKeys.HTTP_HOST) + ":"
         + (port == 0 ? "<any free port>" : Integer.toString(port)) + "/";
-    return List.of(dev.switchboard.common.Finding.ok(name(), "web chat at " + url
+    return List.of(Finding.ok(name(), "web chat at " + url
         + (config.get(CoreKeys.HTTP_AUTH) ? " (log in with the token in "
             + home.resolve("web_token") + ")" : " (no login: http.auth is false)")));
   }
