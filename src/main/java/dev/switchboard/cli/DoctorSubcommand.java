@@ -4,7 +4,6 @@ import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.PluginCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,7 +68,7 @@ final class DoctorSubcommand implements Callable<Integer> {
     long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
     long failures = findings.stream().filter(f -> f.level() == Finding.Level.FAIL).count();
     out.println(warnings + " warning(s), " + failures + " failure(s).");
-    return failures == 0 ? ExitCodes.STOPPED : ExitCodes.CRASHED;
+    return failures == 0 ? CliExit.OK : CliExit.FAILED;
   }
 
   private static List<Finding> collect(List<Finding> all, List<Finding> more) {

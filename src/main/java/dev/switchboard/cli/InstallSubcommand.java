@@ -4,7 +4,6 @@ import dev.switchboard.common.Version;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
@@ -71,14 +70,14 @@ final class InstallSubcommand implements Callable<Integer> {
     String text = unit.render(Version.current());
     if (print) {
       System.out.print(text);
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
     if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
       System.err.println("switchboard: systemd does not run this system's services"
           + " (/run/systemd/system is missing); this release installs systemd units only."
           + " Run the gateway under your supervisor with 'switchboard run' (README.md,"
           + " \"Restarts and service managers\").");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     Gateway.prepareHome(home);
     ServiceInstaller installer = installer();
@@ -86,7 +85,7 @@ final class InstallSubcommand implements Callable<Integer> {
       installer.install(text, system ? ServiceInstaller.Scope.SYSTEM
           : ServiceInstaller.Scope.USER, !noStart).forEach(l -> System.out.println(
               "switchboard: " + l));
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());
       // From the last error on: a stack trace's tail alone does not say what went wrong.
@@ -103,7 +102,7 @@ final class InstallSubcommand implements Callable<Integer> {
         log.subList(from, Math.min(log.size(), from + 20))
             .forEach(l -> System.err.println("  " + l));
       }
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
   }
 
@@ -111,20 +110,20 @@ final class InstallSubcommand implements Callable<Integer> {
     if (system) {
       System.err.println("switchboard: --system is for systemd; with launchd the gateway is"
           + " installed as your own LaunchAgent (it runs while you are logged in)");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     String text = new LaunchdPlist(RunSubcommand.commandFor(root, home), home,
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)))
         .render(Version.current());
     if (print) {
       System.out.print(text);
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
     if (!LaunchAgents.isMacOs()) {
       System.err.println("switchboard: launchd runs on macOS only; this is "
           + System.getProperty("os.name") + ". 'switchboard install --launchd --print' shows"
           + " the plist; on Linux, 'switchboard install' writes a systemd unit.");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     Gateway.prepareHome(home);
     long previous = StateFile.read(home)
@@ -135,13 +134,13 @@ final class InstallSubcommand implements Callable<Integer> {
           .forEach(l -> System.out.println("switchboard: " + l));
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     return switch (wait.await(previous, Duration.ofSeconds(100),
         s -> Optional.empty())) {
       case NewGatewayWait.Outcome.Ready r -> {
         System.out.println("switchboard: pid " + r.state().pid() + " is running");
-        yield ExitCodes.STOPPED;
+        yield CliExit.OK;
       }
       case NewGatewayWait.Outcome.Failed f -> NewGatewayWait.fail(
           new PrintWriter(System.err, true, System.err.charset()), home, "install",

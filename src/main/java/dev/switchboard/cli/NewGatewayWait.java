@@ -1,6 +1,5 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.GatewayLock;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
@@ -97,6 +96,6 @@ final class NewGatewayWait {
       err.println("Last lines of " + home.resolve("logs").resolve("console.log") + ":");
       console.forEach(l -> err.println("  " + l));
     }
-    return ExitCodes.CRASHED;
+    return CliExit.FAILED;
   }
 }

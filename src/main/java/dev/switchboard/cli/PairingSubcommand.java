@@ -4,7 +4,6 @@ import dev.switchboard.auth.Pairing;
 import dev.switchboard.auth.PairingCodes;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigLoader;
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
 import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.store.Pairings;
@@ -87,7 +86,7 @@ final class PairingSubcommand implements Runnable {
               + a.approvedAt());
         }
       }
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
   }
 
@@ -120,21 +119,21 @@ final class PairingSubcommand implements Runnable {
           case Pairing.Approval.Approved a -> {
             out.println("Approved user " + a.approval().userId() + " ("
                 + a.approval().displayName() + ") on " + platform + ".");
-            yield ExitCodes.STOPPED;
+            yield CliExit.OK;
           }
           case Pairing.Approval.Unknown u -> {
             err.println("switchboard: no pairing code " + PairingCodes.normalize(code) + " on "
                 + platform + "; 'switchboard pairing list' shows the waiting ones.");
-            yield ExitCodes.CRASHED;
+            yield CliExit.FAILED;
           }
           case Pairing.Approval.Expired e -> {
             err.println("switchboard: that code expired at " + e.at() + "; the user gets a new"
                 + " one by writing to the bot again.");
-            yield ExitCodes.CRASHED;
+            yield CliExit.FAILED;
           }
           case Pairing.Approval.AlreadyUsed used -> {
             err.println("switchboard: that code was already used (at " + used.at() + ").");
-            yield ExitCodes.CRASHED;
+            yield CliExit.FAILED;
           }
         };
       }
@@ -165,12 +164,12 @@ final class PairingSubcommand implements Runnable {
         if (store.pairings().revoke(platform, userId)) {
           spec.commandLine().getOut().println("Revoked user " + userId + " on " + platform
               + ".");
-          return ExitCodes.STOPPED;
+          return CliExit.OK;
         }
         spec.commandLine().getErr().println("switchboard: user " + userId
             + " was not approved on " + platform + " (users allowed in the configuration are"
             + " changed there).");
-        return ExitCodes.CRASHED;
+        return CliExit.FAILED;
       }
     }
   }

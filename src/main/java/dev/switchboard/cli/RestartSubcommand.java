@@ -51,13 +51,13 @@ final class RestartSubcommand implements Callable<Integer> {
     GatewayProcess gw = GatewayProcess.look(home);
     if (gw.unidentified()) {
       err.println("switchboard: " + gw.unidentifiedExplanation());
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     Optional<ProcessHandle> process = gw.handle();
     if (process.isEmpty()) {
       err.println("switchboard: not running (home " + home + "); start it with 'switchboard run'"
           + " or through its service manager.");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     long oldPid = process.get().pid();
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
@@ -67,14 +67,14 @@ final class RestartSubcommand implements Callable<Integer> {
     out.flush();
     NewGatewayWait wait = NewGatewayWait.watching(home);
     if (!sendUsr1(oldPid, err)) {
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     NewGatewayWait.Outcome outcome = wait.await(oldPid, timeout, s -> s.isPresent()
         && !process.get().isAlive() ? noSuccessorComing(s.get()) : Optional.empty());
     if (outcome instanceof NewGatewayWait.Outcome.Ready(GatewayState state)) {
       out.println("Restarted: pid " + state.pid() + " is running (version " + state.version()
           + ").");
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
     if (outcome instanceof NewGatewayWait.Outcome.Failed(String reason)) {
       return fail(err, home, reason);

@@ -3,7 +3,6 @@ package dev.switchboard.cli;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.lifecycle.DetachedLauncher;
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
@@ -63,14 +62,14 @@ final class StartSubcommand implements Callable<Integer> {
     if (gw.running()) {
       out.println("Switchboard is already running (pid " + (gw.lock().pid().isPresent()
           ? Long.toString(gw.lock().pid().getAsLong()) : "unknown") + ", home " + home + ").");
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
     try {
       // Checked here, where the user is looking, rather than only in a log after the fact.
       new ConfigLoader(PluginCatalog.discover().schema()).load(home, root.env());
     } catch (ConfigException e) {
       err.println("switchboard: configuration error: " + e.getMessage());
-      return ExitCodes.CONFIG_ERROR;
+      return CliExit.CONFIG_ERROR;
     }
     long previousPid = gw.state().map(GatewayState::pid).orElse(-1L);
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
@@ -109,7 +108,7 @@ final class StartSubcommand implements Callable<Integer> {
       case NewGatewayWait.Outcome.Ready(GatewayState state) -> {
         out.println("Started: pid " + state.pid() + " is running (version " + state.version()
             + (state.http() != null ? ", http " + state.http() : "") + ").");
-        yield ExitCodes.STOPPED;
+        yield CliExit.OK;
       }
       case NewGatewayWait.Outcome.Failed(String reason) ->
           NewGatewayWait.fail(err, home, "start", reason);

@@ -1,6 +1,5 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
 import java.io.IOException;
@@ -52,14 +51,14 @@ final class StopSubcommand implements Callable<Integer> {
     Optional<ProcessHandle> process = gw.handle();
     if (gw.unidentified()) {
       err.println("switchboard: " + gw.unidentifiedExplanation());
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     if (process.isEmpty()) {
       out.println("Switchboard is not running (home " + home + ").");
       if (gw.stale()) {
         out.println(gw.staleExplanation());
       }
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     }
     Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
         : gw.stopBudget(root.env()).plusSeconds(10);
@@ -75,7 +74,7 @@ final class StopSubcommand implements Callable<Integer> {
     if (!process.get().destroy()) {
       err.println("switchboard: could not send SIGTERM to pid " + pid
           + " (is it running as another user?)");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     try {
       process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,15 +83,15 @@ final class StopSubcommand implements Callable<Integer> {
       err.println("switchboard: pid " + pid + " is still running after " + timeout.toSeconds()
           + " s (state: " + state + "). Last log lines:");
       GatewayProcess.lastLogLines(home, 15).forEach(l -> err.println("  " + l));
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     } catch (InterruptedException | ExecutionException e) {
       err.println("switchboard: stopped waiting: " + e);
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     String how = StateFile.read(home).filter(s -> s.pid() == pid && s.exitCode() != null)
         .map(s -> " (exit code " + s.exitCode() + ")").orElse("");
     out.println("Stopped" + how + ".");
-    return ExitCodes.STOPPED;
+    return CliExit.OK;
   }
 
   /**
@@ -110,15 +109,15 @@ final class StopSubcommand implements Callable<Integer> {
       if (r.exitCode() != 0) {
         err.println("switchboard: " + String.join(" ", command) + " failed (exit "
             + r.exitCode() + "): " + r.output());
-        return ExitCodes.CRASHED;
+        return CliExit.FAILED;
       }
     } catch (IOException e) {
       err.println("switchboard: cannot run systemctl: " + e.getMessage());
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     String how = StateFile.read(home).filter(s -> s.pid() == pid && s.exitCode() != null)
         .map(s -> " (exit code " + s.exitCode() + ")").orElse("");
     out.println("Stopped" + how + ".");
-    return ExitCodes.STOPPED;
+    return CliExit.OK;
   }
 }

@@ -2,7 +2,6 @@ package dev.switchboard.cli;
 
 import dev.switchboard.common.Version;
 import dev.switchboard.config.ConfigException;
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Signals;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
@@ -68,7 +67,7 @@ final class SwitchboardCommand implements Runnable {
   static CommandLine commandLine(List<String> args, Map<String, String> env, Signals signals) {
     CommandLine cl = new CommandLine(new SwitchboardCommand(args, env, signals));
     cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException
-        ? ExitCodes.CONFIG_ERROR : ExitCodes.CRASHED);
+        ? CliExit.CONFIG_ERROR : CliExit.FAILED);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (e instanceof ConfigException) {

@@ -1,6 +1,5 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
@@ -35,10 +34,10 @@ final class UninstallSubcommand implements Callable<Integer> {
       try {
         LaunchAgents.installer().uninstall()
             .forEach(l -> System.out.println("switchboard: " + l));
-        return ExitCodes.STOPPED;
+        return CliExit.OK;
       } catch (ServiceInstaller.InstallException e) {
         System.err.println("switchboard: " + e.getMessage());
-        return ExitCodes.CRASHED;
+        return CliExit.FAILED;
       }
     }
     ServiceInstaller installer = new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
@@ -53,15 +52,15 @@ final class UninstallSubcommand implements Callable<Integer> {
       System.err.println("switchboard: the installed unit " + installer.unitPath(scope)
           + " serves " + served.get() + ", not " + home + "; nothing was changed (name its"
           + " home with --home to remove it)");
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
     try {
       installer.uninstall(scope)
           .forEach(l -> System.out.println("switchboard: " + l));
-      return ExitCodes.STOPPED;
+      return CliExit.OK;
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());
-      return ExitCodes.CRASHED;
+      return CliExit.FAILED;
     }
   }
 }
