@@ -75,7 +75,7 @@ final class InstallSubcommand implements Callable<Integer> {
     if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
       System.err.println("switchboard: systemd does not run this system's services"
           + " (/run/systemd/system is missing); this release installs systemd units only."
-          + " Run the gateway under your supervisor with 'switchboard run' (README.md,"
+          + " Run the gateway under your supervisor with 'switchboard run' (docs/operations.md,"
           + " \"Restarts and service managers\").");
       return CliExit.FAILED;
     }

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One setting: its dotted path in {@code switchboard.yaml}, the environment variable that
- * overrides it (or none), its type, its default, and a one-line description used by the README
- * reference. A secret's value is never echoed in an error message or a log line.
+ * overrides it (or none), its type, its default, and a one-line description used by
+ * docs/configuration.md. A secret's value is never echoed in an error message or a log line.
  *
  * @param defaultValue {@code null} when the setting has no default
  * @param required the gateway refuses to start without a value

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * The launchd job {@code switchboard install} writes on macOS, as a per-user LaunchAgent: the
  * same lifecycle contract as the systemd unit in launchd's terms. Every key is explained in the
- * README ("macOS: launchd").
+ * docs/operations.md ("macOS: launchd").
  *
  * <p>Written by hand: the format is a fixed, tiny XML vocabulary, and a library for it would be
  * a dependency for twenty lines.
@@ -41,7 +41,7 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
     p.append("<!-- Switchboard chat gateway, written by 'switchboard install' (")
         .append(escape(version)).append("""
             ). Each key is explained in Switchboard's
-                 README.md, "macOS: launchd". -->
+                 docs/operations.md, "macOS: launchd". -->
             """);
     p.append("<plist version=\"1.0\">\n<dict>\n");
     key(p, "Label").append("  <string>").append(LABEL).append("</string>\n");

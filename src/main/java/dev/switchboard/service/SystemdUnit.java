@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The systemd unit {@code switchboard install} writes. Every directive is chosen for the
- * lifecycle contract (DESIGN.md) and explained in README.md, "systemd: switchboard install": a planned
+ * lifecycle contract (docs/architecture.md) and explained in docs/operations.md, "systemd: switchboard install": a planned
  * restart exits 75, which is neither a failure (no OnFailure= alert, no start-limit count) nor
  * a stop (systemd starts it again); a configuration error exits 78 and is not restarted; the
  * stop timeout covers the whole drain, so systemd never kills a gateway that is still
@@ -62,8 +62,8 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
   public String render(String version) {
     StringBuilder u = new StringBuilder();
     u.append("# Switchboard chat gateway, written by 'switchboard install' (").append(version)
-        .append(").\n# Each line is explained in Switchboard's README.md, \"systemd: switchboard"
-            + " install\". Run\n# 'switchboard install' again after changing the drain timeout,"
+        .append(").\n# Each line is explained in Switchboard's docs/operations.md, \"systemd:"
+            + " switchboard install\". Run\n# 'switchboard install' again after changing the drain timeout,"
             + " the shutdown grace\n# or the watchdog, and 'switchboard doctor' tells when this"
             + " file is out of date.\n");
     u.append("[Unit]\n");

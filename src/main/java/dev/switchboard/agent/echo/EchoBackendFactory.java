@@ -36,6 +36,7 @@ public final class EchoBackendFactory implements AgentBackendFactory {
   public List<Finding> diagnose(Config config, Path home) {
     return List.of(Finding.warn("agent", "echo backend: replies repeat the message, no agent is"
         + " connected", "set OPENAI_BASE_URL (and SWITCHBOARD_MODEL) for an OpenAI-compatible"
-        + " server, or agent.backend: acp with agent.acp.command (README.md, \"Agent backends\")"));
+        + " server, or agent.backend: acp with agent.acp.command (docs/configuration.md,"
+        + " \"Agent backends\")"));
   }
 }
