@@ -84,9 +84,11 @@ class ArchitectureDocTest {
 
   @Test
   void everyRuleNamesTestsThatExist() throws Exception {
-    Map<String, Path> tests = javaFiles(TESTS).stream().collect(Collectors.toMap(
-        p -> p.getFileName().toString().replace(".java", ""), Function.identity(),
-        (a, b) -> a));
+    Map<String, Path> tests = javaFiles(TESTS).stream()
+        .collect(Collectors.toMap(
+            p -> p.getFileName().toString().replace(".java", ""),
+            Function.identity(),
+            (a, b) -> a));
     for (List<String> rule : rules()) {
       Matcher m = TEST_NAME.matcher(testsParagraph(rule));
       int named = 0;
@@ -95,8 +97,7 @@ class ArchitectureDocTest {
         Path file = tests.get(m.group(1));
         assertThat(file).as("test class " + m.group(1)).isNotNull();
         if (m.group(2) != null) {
-          assertThat(Files.readString(file)).as(m.group(0))
-              .contains("void " + m.group(2) + "(");
+          assertThat(Files.readString(file)).as(m.group(0)).contains("void " + m.group(2) + "(");
         }
       }
       assertThat(named).as("tests named under " + rule.getFirst()).isPositive();
@@ -110,7 +111,8 @@ class ArchitectureDocTest {
       while (m.find()) {
         for (int g = 1; g <= 2; g++) {
           if (m.group(g) != null) {
-            assertThat(Integer.parseInt(m.group(g))).as(file + ": " + m.group(0))
+            assertThat(Integer.parseInt(m.group(g)))
+                .as(file + ": " + m.group(0))
                 .isBetween(1, RULES);
           }
         }

@@ -1,9 +1,9 @@
 package dev.switchboard;
 
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -25,8 +25,8 @@ class ArchitectureTest {
 
   /** Packages that hold implementations: one per platform, backend and store. */
   private static final String[] IMPLEMENTATIONS = {
-      "dev.switchboard.platform.(*)..", "dev.switchboard.agent.(*)..",
-      "dev.switchboard.store.(*).."};
+    "dev.switchboard.platform.(*)..", "dev.switchboard.agent.(*)..", "dev.switchboard.store.(*).."
+  };
 
   @BeforeAll
   static void importMainClasses() {
@@ -37,108 +37,206 @@ class ArchitectureTest {
 
   @Test
   void theCoreNamesNoImplementation() {
-    noClasses().that().resideInAnyPackage("dev.switchboard.common..",
-            "dev.switchboard.config..", "dev.switchboard.session..", "dev.switchboard.command..",
-            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..",
-            "dev.switchboard.auth..", "dev.switchboard.platform", "dev.switchboard.agent",
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.switchboard.common..",
+            "dev.switchboard.config..",
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..",
+            "dev.switchboard.auth..",
+            "dev.switchboard.platform",
+            "dev.switchboard.agent",
             "dev.switchboard.store")
-        .should().dependOnClassesThat().resideInAnyPackage(IMPLEMENTATIONS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(IMPLEMENTATIONS)
         .because("implementations are found with ServiceLoader, never named by the core")
         .check(classes);
   }
 
   @Test
   void implementationsSeeOnlyTheirSpiAndSharedBasics() {
-    noClasses().that().resideInAnyPackage(IMPLEMENTATIONS)
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
-            "dev.switchboard.command..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..",
+    noClasses()
+        .that()
+        .resideInAnyPackage(IMPLEMENTATIONS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..",
             "dev.switchboard.delivery..")
         .check(classes);
   }
 
   @Test
   void implementationsDoNotKnowEachOther() {
-    slices().matching("dev.switchboard.platform.(*)..").should().notDependOnEachOther()
+    slices()
+        .matching("dev.switchboard.platform.(*)..")
+        .should()
+        .notDependOnEachOther()
         .check(classes);
-    slices().matching("dev.switchboard.agent.(*)..").should().notDependOnEachOther()
+    slices()
+        .matching("dev.switchboard.agent.(*)..")
+        .should()
+        .notDependOnEachOther()
         .check(classes);
-    noClasses().that().resideInAPackage("dev.switchboard.agent.(*)..")
-        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.platform.(*)..")
-        .allowEmptyShould(true).check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.agent.(*)..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.platform.(*)..")
+        .allowEmptyShould(true)
+        .check(classes);
   }
 
   @Test
   void theSpisStandOnTheirOwn() {
-    noClasses().that().resideInAnyPackage("dev.switchboard.platform", "dev.switchboard.agent")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
-            "dev.switchboard.command..", "dev.switchboard.delivery..",
-            "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.switchboard.platform", "dev.switchboard.agent")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..")
         .check(classes);
   }
 
   @Test
   void sharedBasicsDependOnNothingOfOurs() {
-    noClasses().that().resideInAPackage("dev.switchboard.common..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.config..",
-            "dev.switchboard.platform..", "dev.switchboard.agent..", "dev.switchboard.session..",
-            "dev.switchboard.command..", "dev.switchboard.delivery..",
-            "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.config..",
+            "dev.switchboard.platform..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..")
         .check(classes);
-    noClasses().that().resideInAPackage("dev.switchboard.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.platform..",
-            "dev.switchboard.agent..", "dev.switchboard.session..", "dev.switchboard.command..",
-            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.platform..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..")
         .check(classes);
   }
 
   @Test
   void theReplyTextPipelineKnowsNoPlatformAndNoGateway() {
-    noClasses().that().resideInAPackage("dev.switchboard.text..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.platform..",
-            "dev.switchboard.delivery..", "dev.switchboard.session..",
-            "dev.switchboard.lifecycle..", "dev.switchboard.agent..", "dev.switchboard.store..",
-            "dev.switchboard.command..", "dev.switchboard.config..", "dev.switchboard.auth..",
-            "dev.switchboard.http..", "dev.switchboard.service..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.text..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.platform..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.session..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.store..",
+            "dev.switchboard.command..",
+            "dev.switchboard.config..",
+            "dev.switchboard.auth..",
+            "dev.switchboard.http..",
+            "dev.switchboard.service..",
+            "dev.switchboard.cli..")
         .because("platforms plug their markup into it and delivery splits with it")
         .check(classes);
   }
 
   @Test
   void commandsAndDeliveryKnowNothingOfSessionsOrTheRuntime() {
-    noClasses().that().resideInAnyPackage("dev.switchboard.command..",
-            "dev.switchboard.delivery..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
-            "dev.switchboard.lifecycle..", "dev.switchboard.cli..", "dev.switchboard.agent..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.switchboard.command..", "dev.switchboard.delivery..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.session..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..",
+            "dev.switchboard.agent..")
         .check(classes);
   }
 
   @Test
   void onlyTheCommandLineSitsOnTop() {
-    noClasses().that().resideOutsideOfPackage("dev.switchboard.cli..")
-        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.cli..")
         .check(classes);
-    noClasses().that().resideInAnyPackage("dev.switchboard.session..")
-        .should().dependOnClassesThat().resideInAPackage("dev.switchboard.lifecycle..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.switchboard.session..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.lifecycle..")
         .check(classes);
   }
 
   @Test
   void theHttpServerKnowsNothingOfTheGateway() {
-    noClasses().that().resideInAPackage("dev.switchboard.http..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.lifecycle..",
-            "dev.switchboard.session..", "dev.switchboard.platform..", "dev.switchboard.agent..",
-            "dev.switchboard.store..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.session..",
+            "dev.switchboard.platform..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.store..",
+            "dev.switchboard.cli..")
         .because("it serves what it is given; the runtime decides what health means")
         .check(classes);
   }
 
   @Test
   void installingAServiceKnowsOnlyConfiguration() {
-    noClasses().that().resideInAPackage("dev.switchboard.service..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.lifecycle..",
-            "dev.switchboard.session..", "dev.switchboard.platform..", "dev.switchboard.agent..",
-            "dev.switchboard.store..", "dev.switchboard.http..", "dev.switchboard.delivery..",
-            "dev.switchboard.command..", "dev.switchboard.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.service..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.session..",
+            "dev.switchboard.platform..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.store..",
+            "dev.switchboard.http..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.command..",
+            "dev.switchboard.cli..")
         .because("it writes a unit file and runs systemctl; the command line gives it the rest")
         .check(classes);
   }
@@ -150,17 +248,23 @@ class ArchitectureTest {
 
   @Test
   void onlyMainExitsTheProcess() {
-    noClasses().that().doNotHaveFullyQualifiedName("dev.switchboard.cli.ExitGuard")
-        .should().callMethod(System.class, "exit", int.class)
-        .because("only cli.ExitGuard exits; everything else returns an exit code (lifecycle rule 3)")
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("dev.switchboard.cli.ExitGuard")
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .because(
+            "only cli.ExitGuard exits; everything else returns an exit code (lifecycle rule 3)")
         .check(classes);
   }
 
   @Test
   void onlyTheSessionsWriteTheJournalsStates() {
-    noClasses().that().resideOutsideOfPackages("dev.switchboard.session..",
-            "dev.switchboard.store..")
-        .should().callMethodWhere(target(owner(assignableTo(InboundJournal.class)))
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.switchboard.session..", "dev.switchboard.store..")
+        .should()
+        .callMethodWhere(target(owner(assignableTo(InboundJournal.class)))
             .and(target(nameMatching("record|mark.*"))))
         .because("one owner per state: InboundPipeline records a message, JournalListener"
             + " follows its turn (docs/architecture.md, \"How a message flows\")")
@@ -169,23 +273,34 @@ class ArchitectureTest {
 
   @Test
   void outboundGoesFromDeliveryToThePlatformDirectly() {
-    noClasses().that().resideOutsideOfPackages("dev.switchboard.delivery..",
-            "dev.switchboard.platform..")
-        .should().callMethodWhere(target(owner(assignableTo(PlatformAdapter.class)))
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.switchboard.delivery..", "dev.switchboard.platform..")
+        .should()
+        .callMethodWhere(target(owner(assignableTo(PlatformAdapter.class)))
             .and(target(nameMatching("send|edit|typing|render|reply.*|noticeAbout"))))
         .because("every message to a chat goes through the outbox and the rate limits")
         .check(classes);
-    noClasses().that().resideOutsideOfPackage("dev.switchboard.delivery..")
-        .should().implement(Outbound.class)
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.switchboard.delivery..")
+        .should()
+        .implement(Outbound.class)
         .because("delivery routes to the adapters itself (PlatformRouter); nothing in between")
         .check(classes);
   }
 
   @Test
   void platformAdaptersKnowNoSessionsNoDeliveryNoRuntime() {
-    noClasses().that().resideInAPackage("dev.switchboard.platform..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.session..",
-            "dev.switchboard.delivery..", "dev.switchboard.lifecycle..",
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.platform..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.session..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
             "dev.switchboard.command..")
         .check(classes);
   }

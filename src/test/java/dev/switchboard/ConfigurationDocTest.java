@@ -55,8 +55,7 @@ class ConfigurationDocTest {
   @Test
   void everySettingHasExactlyOneRow() {
     Map<String, Long> rows = settingRows().stream()
-        .collect(Collectors.groupingBy(cells -> unquoted(cells.getFirst()),
-            Collectors.counting()));
+        .collect(Collectors.groupingBy(cells -> unquoted(cells.getFirst()), Collectors.counting()));
     assertThat(SHIPPED).isNotEmpty();
     for (String path : SHIPPED.keySet()) {
       assertThat(rows.get(path)).as("rows for " + path).isEqualTo(1L);
@@ -78,9 +77,11 @@ class ConfigurationDocTest {
       if (key == null) {
         continue; // everyRowIsASetting reports it
       }
-      assertThat(cells.get(1)).as("variable of " + key.path())
+      assertThat(cells.get(1))
+          .as("variable of " + key.path())
           .isEqualTo(key.env() == null ? "none" : "`" + key.env() + "`");
-      assertThat(cells.get(2).replace("`", "")).as("type of " + key.path())
+      assertThat(cells.get(2).replace("`", ""))
+          .as("type of " + key.path())
           .isEqualTo(typeLabel(key));
       assertDefault(key, cells.get(3));
     }
@@ -95,7 +96,8 @@ class ConfigurationDocTest {
       }
       Matcher m = CODE.matcher(cells.get(4));
       assertThat(m.matches()).as("example of " + key.path() + " is one `value`").isTrue();
-      assertThatCode(() -> key.type().parse(m.group(1))).as("example of " + key.path())
+      assertThatCode(() -> key.type().parse(m.group(1)))
+          .as("example of " + key.path())
           .doesNotThrowAnyException();
     }
   }
@@ -110,10 +112,12 @@ class ConfigurationDocTest {
           String name = m.group(1);
           String first = name.substring(0, name.indexOf('.'));
           String last = name.substring(name.lastIndexOf('.') + 1);
-          if (sections.contains(first) && !FILE_ENDINGS.contains(last)
+          if (sections.contains(first)
+              && !FILE_ENDINGS.contains(last)
               && !NOT_SETTINGS.contains(name)) {
             assertThat(SCHEMA.byPath(name).isPresent() || SCHEMA.isSection(name))
-                .as(doc.file() + " names " + name).isTrue();
+                .as(doc.file() + " names " + name)
+                .isTrue();
           }
         }
       }
@@ -129,10 +133,12 @@ class ConfigurationDocTest {
     boolean none = defaultValue == null || defaultValue instanceof List<?> l && l.isEmpty();
     Matcher m = CODE.matcher(cell);
     boolean literal = m.lookingAt();
-    assertThat(literal).as("default of " + key.path() + " is " + (none ? "words" : "a `value`"))
+    assertThat(literal)
+        .as("default of " + key.path() + " is " + (none ? "words" : "a `value`"))
         .isEqualTo(!none);
     if (literal) {
-      assertThat((Object) key.type().parse(m.group(1))).as("default of " + key.path())
+      assertThat((Object) key.type().parse(m.group(1)))
+          .as("default of " + key.path())
           .isEqualTo(defaultValue);
     }
   }
@@ -149,7 +155,8 @@ class ConfigurationDocTest {
       case ValueType.StringListType t -> "list";
       case ValueType.ChoiceType<?> t -> t.expected();
       default -> {
-        assertThat(type.getClass().getSimpleName()).as("a type the doc has a name for")
+        assertThat(type.getClass().getSimpleName())
+            .as("a type the doc has a name for")
             .isEqualTo("CommandLineType");
         yield "command line";
       }

@@ -122,7 +122,8 @@ record MarkdownDoc(Path file, List<String> lines) {
       String t = line.strip();
       if (t.startsWith("|") && t.endsWith("|") && !t.matches("\\|[-|: ]+\\|")) {
         String inner = t.substring(1, t.length() - 1);
-        rows.add(Arrays.stream(inner.split("(?<!\\\\)\\|", -1)).map(String::strip).toList());
+        rows.add(
+            Arrays.stream(inner.split("(?<!\\\\)\\|", -1)).map(String::strip).toList());
       }
     }
     return rows;
@@ -178,8 +179,11 @@ record MarkdownDoc(Path file, List<String> lines) {
     for (String line : prose()) {
       Matcher m = HEADING.matcher(line);
       if (m.matches()) {
-        String slug = m.group(2).strip().toLowerCase(Locale.ROOT)
-            .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+        String slug = m.group(2)
+            .strip()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^\\p{L}\\p{N} _-]", "")
+            .replace(' ', '-');
         String unique = slug;
         for (int n = 1; !anchors.add(unique); n++) {
           unique = slug + "-" + n;

@@ -34,13 +34,24 @@ class OperationsDocTest {
   }
 
   private static List<String> command() {
-    return List.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", "-XX:+UseSerialGC", "-jar",
-        "/opt/switchboard/target/switchboard.jar", "run", "--home", HOME.toString());
+    return List.of(
+        "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java",
+        "-XX:+UseSerialGC",
+        "-jar",
+        "/opt/switchboard/target/switchboard.jar",
+        "run",
+        "--home",
+        HOME.toString());
   }
 
   private static SystemdUnit unit(String user) {
-    return new SystemdUnit(command(), HOME, user, CoreKeys.WATCHDOG.defaultValue(),
-        hardDeadline(), List.of("MALLOC_ARENA_MAX=2"));
+    return new SystemdUnit(
+        command(),
+        HOME,
+        user,
+        CoreKeys.WATCHDOG.defaultValue(),
+        hardDeadline(),
+        List.of("MALLOC_ARENA_MAX=2"));
   }
 
   @Test
@@ -65,15 +76,18 @@ class OperationsDocTest {
         .filter(line -> !line.substring(2).startsWith("ExecStart="))
         .toList();
     assertThat(drift).as("lines that differ from the unit install writes").isEmpty();
-    assertThat(shown.lines().filter(l -> l.startsWith("ExecStart=")).toList()).singleElement()
-        .asString().endsWith(" -jar /opt/switchboard/target/switchboard.jar run --home " + HOME);
+    assertThat(shown.lines().filter(l -> l.startsWith("ExecStart=")).toList())
+        .singleElement()
+        .asString()
+        .endsWith(" -jar /opt/switchboard/target/switchboard.jar run --home " + HOME);
   }
 
   @Test
   void everyDirectiveOfTheUnitIsExplained() {
     String explained = String.join("\n", DOC.section(SYSTEMD).bulletHeads());
     List<String> unexplained = new ArrayList<>();
-    for (String unitText : List.of(unit(null).render("test"), unit("switchboard").render("t"))) {
+    for (String unitText :
+        List.of(unit(null).render("test"), unit("switchboard").render("t"))) {
       for (String line : unitText.lines().toList()) {
         Matcher m = DIRECTIVE.matcher(line);
         if (m.matches() && !explained.contains("`" + m.group(1) + "=")) {

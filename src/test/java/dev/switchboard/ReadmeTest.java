@@ -31,10 +31,11 @@ class ReadmeTest {
   @Test
   void everyPageUnderDocsIsLinkedFromTheReadme() throws Exception {
     List<String> linked = MarkdownDoc.read(README).linkTargets().stream()
-        .map(t -> t.contains("#") ? t.substring(0, t.indexOf('#')) : t).toList();
+        .map(t -> t.contains("#") ? t.substring(0, t.indexOf('#')) : t)
+        .toList();
     try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
-      List<String> pages = docs.filter(p -> p.toString().endsWith(".md"))
-          .map(Path::toString).toList();
+      List<String> pages =
+          docs.filter(p -> p.toString().endsWith(".md")).map(Path::toString).toList();
       assertThat(pages).isNotEmpty();
       assertThat(linked).containsAll(pages);
     }
@@ -50,11 +51,12 @@ class ReadmeTest {
         }
         int hash = target.indexOf('#');
         String path = hash < 0 ? target : target.substring(0, hash);
-        Path file = path.isEmpty() ? doc.file() : doc.file().resolveSibling(path).normalize();
+        Path file =
+            path.isEmpty() ? doc.file() : doc.file().resolveSibling(path).normalize();
         if (!Files.exists(file)) {
           broken.add(doc.file() + ": " + target + " (no such file)");
-        } else if (hash >= 0 && !MarkdownDoc.read(file).anchors()
-            .contains(target.substring(hash + 1))) {
+        } else if (hash >= 0
+            && !MarkdownDoc.read(file).anchors().contains(target.substring(hash + 1))) {
           broken.add(doc.file() + ": " + target + " (no such heading)");
         }
       }

@@ -41,8 +41,7 @@ public interface AgentBackendFactory {
    * {@code switchboard doctor}'s look at this backend with a valid configuration: can the agent
    * be reached (a server answers, a program exists), bounded in time, without running a turn.
    */
-  default List<Finding> diagnose(Config config, Path home)
-      throws InterruptedException {
+  default List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     return List.of(Finding.ok("agent", name() + " backend"));
   }
 }

@@ -11,8 +11,7 @@ public class AgentException extends Exception {
 
   private final String userMessage;
 
-  public AgentException(String userMessage, @Nullable String detail,
-      @Nullable Throwable cause) {
+  public AgentException(String userMessage, @Nullable String detail, @Nullable Throwable cause) {
     super(detail, cause);
     this.userMessage = userMessage;
   }

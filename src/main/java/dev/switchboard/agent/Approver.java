@@ -9,7 +9,12 @@ package dev.switchboard.agent;
 @FunctionalInterface
 public interface Approver {
   /** The answer. Anything but {@link #APPROVED} means the agent must not go ahead. */
-  enum Decision { APPROVED, DENIED, TIMED_OUT, CANCELLED }
+  enum Decision {
+    APPROVED,
+    DENIED,
+    TIMED_OUT,
+    CANCELLED
+  }
 
   /** Refuses everything without asking: for turns nobody can answer. */
   Approver DENY_ALL = (title, details) -> Decision.DENIED;

@@ -17,7 +17,11 @@ public final class TurnControl {
   private static final Logger log = LoggerFactory.getLogger(TurnControl.class);
 
   /** Why a turn was cancelled, so the reply can say so. */
-  public enum Reason { USER_STOP, SUPERSEDED, SHUTDOWN }
+  public enum Reason {
+    USER_STOP,
+    SUPERSEDED,
+    SHUTDOWN
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Runnable> callbacks = new ArrayList<>();

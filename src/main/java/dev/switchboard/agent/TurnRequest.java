@@ -14,8 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param model the model chosen for this session with /model, or null for the backend's own
  * @param approver asks the chat to allow an action the agent wants to take
  */
-public record TurnRequest(String conversationId, ChatRef chat, Sender sender, String text,
-    List<ChatMessage> history, @Nullable String model, Approver approver) {
+public record TurnRequest(
+    String conversationId,
+    ChatRef chat,
+    Sender sender,
+    String text,
+    List<ChatMessage> history,
+    @Nullable String model,
+    Approver approver) {
   public TurnRequest {
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(chat, "chat");

@@ -21,8 +21,12 @@ public final class AccessPolicy {
   private final Set<String> adminsAnywhere;
   private final Map<String, Set<String>> adminsByPlatform;
 
-  private AccessPolicy(boolean allowAll, Set<String> anywhere, Map<String, Set<String>> byPlatform,
-      Set<String> adminsAnywhere, Map<String, Set<String>> adminsByPlatform) {
+  private AccessPolicy(
+      boolean allowAll,
+      Set<String> anywhere,
+      Map<String, Set<String>> byPlatform,
+      Set<String> adminsAnywhere,
+      Map<String, Set<String>> adminsByPlatform) {
     this.allowAll = allowAll;
     this.anywhere = anywhere;
     this.byPlatform = byPlatform;
@@ -30,18 +34,22 @@ public final class AccessPolicy {
     this.adminsByPlatform = adminsByPlatform;
   }
 
-  public static AccessPolicy of(boolean allowAll, List<String> allowed, List<String> admins,
-      Map<String, List<String>> allowedByPlatform, Map<String, List<String>> adminsByPlatform) {
+  public static AccessPolicy of(
+      boolean allowAll,
+      List<String> allowed,
+      List<String> admins,
+      Map<String, List<String>> allowedByPlatform,
+      Map<String, List<String>> adminsByPlatform) {
     Set<String> anywhere = new HashSet<>();
     Map<String, Set<String>> by = new HashMap<>();
     split(allowed, anywhere, by);
-    allowedByPlatform.forEach((p, ids) -> by.computeIfAbsent(p, k -> new HashSet<>())
-        .addAll(trimmed(ids)));
+    allowedByPlatform.forEach(
+        (p, ids) -> by.computeIfAbsent(p, k -> new HashSet<>()).addAll(trimmed(ids)));
     Set<String> adminAnywhere = new HashSet<>();
     Map<String, Set<String>> adminBy = new HashMap<>();
     split(admins, adminAnywhere, adminBy);
-    adminsByPlatform.forEach((p, ids) -> adminBy.computeIfAbsent(p, k -> new HashSet<>())
-        .addAll(trimmed(ids)));
+    adminsByPlatform.forEach(
+        (p, ids) -> adminBy.computeIfAbsent(p, k -> new HashSet<>()).addAll(trimmed(ids)));
     return new AccessPolicy(allowAll, anywhere, by, adminAnywhere, adminBy);
   }
 
@@ -50,8 +58,8 @@ public final class AccessPolicy {
     return of(false, List.of(), List.of(), Map.of(), Map.of());
   }
 
-  private static void split(List<String> entries, Set<String> anywhere,
-      Map<String, Set<String>> by) {
+  private static void split(
+      List<String> entries, Set<String> anywhere, Map<String, Set<String>> by) {
     for (String raw : entries) {
       String e = raw.strip();
       int colon = e.indexOf(':');
@@ -79,13 +87,17 @@ public final class AccessPolicy {
 
   /** Allowed by configuration (not counting pairing approvals, which live in the store). */
   public boolean allowed(String platform, String userId) {
-    return allowAll || admin(platform, userId) || anywhere.contains(userId)
+    return allowAll
+        || admin(platform, userId)
+        || anywhere.contains(userId)
         || byPlatform.getOrDefault(platform, Set.of()).contains(userId);
   }
 
   /** True when no user at all is allowed by configuration; worth a line in the log. */
   public boolean nobodyConfigured() {
-    return !allowAll && anywhere.isEmpty() && adminsAnywhere.isEmpty()
+    return !allowAll
+        && anywhere.isEmpty()
+        && adminsAnywhere.isEmpty()
         && byPlatform.values().stream().allMatch(Set::isEmpty)
         && adminsByPlatform.values().stream().allMatch(Set::isEmpty);
   }

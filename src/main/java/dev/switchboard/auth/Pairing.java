@@ -59,8 +59,8 @@ public final class Pairing {
     try {
       store.deleteExpired(now);
       List<Pairings.Code> pending = store.pending(platform, now);
-      Optional<Pairings.Code> mine = pending.stream()
-          .filter(c -> c.userId().equals(m.sender().userId())).findFirst();
+      Optional<Pairings.Code> mine =
+          pending.stream().filter(c -> c.userId().equals(m.sender().userId())).findFirst();
       if (mine.isPresent()) {
         return new Reply.Code(mine.get().code(), mine.get().expiresAt());
       }
@@ -72,8 +72,15 @@ public final class Pairing {
         if (store.findCode(platform, code).isPresent()) {
           continue; // astronomically rare, but a collision must not approve someone else
         }
-        Pairings.Code c = new Pairings.Code(platform, code, m.sender().userId(),
-            m.chat().chatId(), m.sender().displayName(), now, now.plus(EXPIRY), null);
+        Pairings.Code c = new Pairings.Code(
+            platform,
+            code,
+            m.sender().userId(),
+            m.chat().chatId(),
+            m.sender().displayName(),
+            now,
+            now.plus(EXPIRY),
+            null);
         store.addCode(c);
         return new Reply.Code(code, c.expiresAt());
       }

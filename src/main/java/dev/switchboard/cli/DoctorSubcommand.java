@@ -23,10 +23,13 @@ import picocli.CommandLine.Spec;
  * record, the installed service, each enabled platform's credentials and the agent backend,
  * and prints ok / warn / fail for each, with the fix. Changes nothing.
  */
-@Command(name = "doctor", description = {
-    "Checks the configuration, the state directory, the service unit, the platforms'"
-        + " credentials and the agent backend; prints ok, warn or fail with the fix for each.",
-    "Exit code 0 when nothing failed (warnings allowed), 1 otherwise."})
+@Command(
+    name = "doctor",
+    description = {
+      "Checks the configuration, the state directory, the service unit, the platforms'"
+          + " credentials and the agent backend; prints ok, warn or fail with the fix for each.",
+      "Exit code 0 when nothing failed (warnings allowed), 1 otherwise."
+    })
 final class DoctorSubcommand implements Callable<Integer> {
   private static final String INDENT = "      ";
 
@@ -50,12 +53,17 @@ final class DoctorSubcommand implements Callable<Integer> {
     Config config = null;
     try {
       config = new ConfigLoader(catalog.schema()).load(home, root.env());
-      findings.add(Finding.ok("config", "switchboard.yaml, .env and the environment are valid"
-          + " (agent backend " + catalog.backendName(config) + ")"));
+      findings.add(Finding.ok(
+          "config",
+          "switchboard.yaml, .env and the environment are valid" + " (agent backend "
+              + catalog.backendName(config) + ")"));
     } catch (ConfigException e) {
-      findings.add(Finding.fail("config", String.valueOf(e.getMessage()), "correct " + (e.key() == null
-          ? home.resolve("switchboard.yaml") : e.key()) + "; the gateway will not start"
-          + " (exit 78) until then"));
+      findings.add(Finding.fail(
+          "config",
+          String.valueOf(e.getMessage()),
+          "correct " + (e.key() == null ? home.resolve("switchboard.yaml") : e.key())
+              + "; the gateway will not start"
+              + " (exit 78) until then"));
     }
     print(out, findings);
     print(out, collect(findings, HomeDiagnosis.check(home)));
@@ -65,8 +73,10 @@ final class DoctorSubcommand implements Callable<Integer> {
     } else {
       out.println("(the service, platform and agent checks need a valid configuration)");
     }
-    long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
-    long failures = findings.stream().filter(f -> f.level() == Finding.Level.FAIL).count();
+    long warnings =
+        findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
+    long failures =
+        findings.stream().filter(f -> f.level() == Finding.Level.FAIL).count();
     out.println(warnings + " warning(s), " + failures + " failure(s).");
     return failures == 0 ? CliExit.OK : CliExit.FAILED;
   }

@@ -19,8 +19,8 @@ final class ExitGuard {
       } catch (InterruptedException ignored) {
         // halt anyway
       }
-      System.err.println("switchboard: shutdown hooks still running after "
-          + HOOK_BUDGET_SECONDS + " s; halting with exit code " + code);
+      System.err.println("switchboard: shutdown hooks still running after " + HOOK_BUDGET_SECONDS
+          + " s; halting with exit code " + code);
       Runtime.getRuntime().halt(code);
     });
     System.exit(code);

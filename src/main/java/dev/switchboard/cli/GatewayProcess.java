@@ -59,8 +59,9 @@ record GatewayProcess(Path home, GatewayLock.Probe lock, Optional<GatewayState> 
 
   String unidentifiedExplanation() {
     return "a process holds " + home.resolve(GatewayLock.NAME) + " but it could not be"
-        + " identified as the gateway (lock file: pid " + (lock.pid().isPresent()
-        ? Long.toString(lock.pid().getAsLong()) : "unknown") + ", state file: pid "
+        + " identified as the gateway (lock file: pid "
+        + (lock.pid().isPresent() ? Long.toString(lock.pid().getAsLong()) : "unknown")
+        + ", state file: pid "
         + state.map(s -> Long.toString(s.pid())).orElse("unknown") + "), so it was not"
         + " signalled. If a gateway is starting, try again in a moment.";
   }

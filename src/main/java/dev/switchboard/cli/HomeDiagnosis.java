@@ -26,19 +26,20 @@ final class HomeDiagnosis {
   static List<Finding> check(Path home) throws IOException {
     List<Finding> out = new ArrayList<>();
     if (!Files.exists(home)) {
-      out.add(Finding.ok(DIR, home + " does not exist yet; the first start creates it"
-          + " (owner-only)"));
+      out.add(Finding.ok(
+          DIR, home + " does not exist yet; the first start creates it" + " (owner-only)"));
       return out;
     }
     if (!Files.isDirectory(home)) {
-      out.add(Finding.fail(DIR, home + " is not a directory", "remove or rename it, or give"
-          + " another --home"));
+      out.add(Finding.fail(
+          DIR, home + " is not a directory", "remove or rename it, or give" + " another --home"));
       return out;
     }
     if (!Files.isWritable(home)) {
-      out.add(Finding.fail(DIR, home + " is not writable by this user ("
-          + System.getProperty("user.name") + ")", "run as its owner, or chown it to this"
-          + " user"));
+      out.add(Finding.fail(
+          DIR,
+          home + " is not writable by this user (" + System.getProperty("user.name") + ")",
+          "run as its owner, or chown it to this" + " user"));
     } else {
       out.add(permissions(DIR, home, "chmod 700 " + home));
     }
@@ -58,45 +59,61 @@ final class HomeDiagnosis {
       return Finding.ok(subject, p + " (no POSIX permissions on this file system)");
     }
     String shown = PosixFilePermissions.toString(perms);
-    boolean others = perms.stream().anyMatch(x -> x.name().startsWith("GROUP_")
-        || x.name().startsWith("OTHERS_"));
+    boolean others = perms.stream()
+        .anyMatch(x -> x.name().startsWith("GROUP_") || x.name().startsWith("OTHERS_"));
     return others
-        ? Finding.warn(subject, p + " is " + shown + ": other users can read the login token,"
-            + " the chats and the journal", fix)
+        ? Finding.warn(
+            subject,
+            p + " is " + shown + ": other users can read the login token,"
+                + " the chats and the journal",
+            fix)
         : Finding.ok(subject, p + " is " + shown + " and writable");
   }
 
   private static List<Finding> gateway(Path home) throws IOException {
     GatewayProcess gw = GatewayProcess.look(home);
     if (gw.unidentified()) {
-      return List.of(Finding.warn(GATEWAY, gw.unidentifiedExplanation(), "wait a moment and"
-          + " run doctor again; if it persists, check the process named in gateway.lock"));
+      return List.of(Finding.warn(
+          GATEWAY,
+          gw.unidentifiedExplanation(),
+          "wait a moment and"
+              + " run doctor again; if it persists, check the process named in gateway.lock"));
     }
     if (gw.stale()) {
-      return List.of(Finding.warn(GATEWAY, gw.staleExplanation(), "nothing to do unless it"
-          + " keeps happening: then look for the OOM killer (journalctl -k) or a supervisor"
-          + " that kills it (logs/gateway.log shows the last lines)"));
+      return List.of(Finding.warn(
+          GATEWAY,
+          gw.staleExplanation(),
+          "nothing to do unless it"
+              + " keeps happening: then look for the OOM killer (journalctl -k) or a supervisor"
+              + " that kills it (logs/gateway.log shows the last lines)"));
     }
     GatewayState s = gw.state().orElse(null);
     if (gw.running()) {
       if (s != null && s.crashLoop() != null && s.crashLoop().connectAt().isAfter(Instant.now())) {
-        return List.of(Finding.warn(GATEWAY, "running (pid " + s.pid() + ") but held back by the"
-            + " respawn breaker until " + s.crashLoop().connectAt() + ": the last unplanned end: "
-            + s.crashLoop().lastEnd(), "find the crash in logs/gateway.log and fix it"));
+        return List.of(Finding.warn(
+            GATEWAY,
+            "running (pid " + s.pid() + ") but held back by the"
+                + " respawn breaker until " + s.crashLoop().connectAt()
+                + ": the last unplanned end: "
+                + s.crashLoop().lastEnd(),
+            "find the crash in logs/gateway.log and fix it"));
       }
-      return List.of(Finding.ok(GATEWAY, "running (pid " + (s == null ? "?" : s.pid()) + ", "
-          + (s == null ? "no state yet" : s.state()) + ")"));
+      return List.of(Finding.ok(
+          GATEWAY,
+          "running (pid " + (s == null ? "?" : s.pid()) + ", "
+              + (s == null ? "no state yet" : s.state()) + ")"));
     }
     if (s == null) {
       return List.of(Finding.ok(GATEWAY, "not running; it has never run with this home"));
     }
-    if (GatewayState.STARTUP_FAILED.equals(s.state()) || (s.exitCode() != null
-        && s.exitCode() != 0 && s.exitCode() != 75)) {
-      return List.of(Finding.warn(GATEWAY, "not running; its last run ended with exit code "
-          + s.exitCode() + ": " + s.exitReason(), "fix what the reason says, then start it"
-          + " (switchboard start)"));
+    if (GatewayState.STARTUP_FAILED.equals(s.state())
+        || (s.exitCode() != null && s.exitCode() != 0 && s.exitCode() != 75)) {
+      return List.of(Finding.warn(
+          GATEWAY,
+          "not running; its last run ended with exit code " + s.exitCode() + ": " + s.exitReason(),
+          "fix what the reason says, then start it" + " (switchboard start)"));
     }
-    return List.of(Finding.ok(GATEWAY, "not running; its last run ended cleanly ("
-        + s.exitReason() + ")"));
+    return List.of(
+        Finding.ok(GATEWAY, "not running; its last run ended cleanly (" + s.exitReason() + ")"));
   }
 }

@@ -7,15 +7,19 @@ import picocli.CommandLine.Option;
 
 /** {@code --home DIR}, shared by every subcommand. */
 final class HomeOption {
-  @Option(names = "--home", paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
       description = "State directory (default: $SWITCHBOARD_HOME, else ~/.switchboard).")
-  @Nullable Path home;
+  @Nullable
+  Path home;
 
   Path resolve(Map<String, String> env) {
     Path p;
     if (home != null) {
       p = home;
-    } else if (env.get("SWITCHBOARD_HOME") != null && !env.get("SWITCHBOARD_HOME").isBlank()) {
+    } else if (env.get("SWITCHBOARD_HOME") != null
+        && !env.get("SWITCHBOARD_HOME").isBlank()) {
       p = Path.of(env.get("SWITCHBOARD_HOME"));
     } else {
       p = Path.of(System.getProperty("user.home"), ".switchboard");

@@ -30,10 +30,13 @@ import picocli.CommandLine.ParentCommand;
  * configuration's drain timeout and watchdog, this same Java and jar), written, enabled and
  * started; or only printed.
  */
-@Command(name = "install", description = {
-    "Installs the gateway as a systemd service (a user unit unless --system), enables it and"
-        + " starts it; returns once it reported ready.",
-    "--print shows the unit without writing anything."})
+@Command(
+    name = "install",
+    description = {
+      "Installs the gateway as a systemd service (a user unit unless --system), enables it and"
+          + " starts it; returns once it reported ready.",
+      "--print shows the unit without writing anything."
+    })
 final class InstallSubcommand implements Callable<Integer> {
   @ParentCommand
   SwitchboardCommand root;
@@ -41,13 +44,19 @@ final class InstallSubcommand implements Callable<Integer> {
   @Mixin
   HomeOption homeOption;
 
-  @Option(names = "--system", description = "A system unit in /etc/systemd/system (needs root)"
-      + " running as --user, instead of a unit of your own user manager.")
+  @Option(
+      names = "--system",
+      description = "A system unit in /etc/systemd/system (needs root)"
+          + " running as --user, instead of a unit of your own user manager.")
   boolean system;
 
-  @Option(names = "--user", paramLabel = "NAME", description = "The account a system unit"
-      + " runs as (default: $SUDO_USER, else the current user).")
-  @Nullable String user;
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "The account a system unit" + " runs as (default: $SUDO_USER, else the current user).")
+  @Nullable
+  String user;
 
   @Option(names = "--print", description = "Print the unit and change nothing.")
   boolean print;
@@ -55,8 +64,10 @@ final class InstallSubcommand implements Callable<Integer> {
   @Option(names = "--no-start", description = "Write and enable the unit but do not start it.")
   boolean noStart;
 
-  @Option(names = "--launchd", description = "A launchd LaunchAgent instead of a systemd unit"
-      + " (the default on macOS; with --print, anywhere).")
+  @Option(
+      names = "--launchd",
+      description = "A launchd LaunchAgent instead of a systemd unit"
+          + " (the default on macOS; with --print, anywhere).")
   boolean launchd;
 
   @Override
@@ -82,9 +93,10 @@ final class InstallSubcommand implements Callable<Integer> {
     Gateway.prepareHome(home);
     ServiceInstaller installer = installer();
     try {
-      installer.install(text, system ? ServiceInstaller.Scope.SYSTEM
-          : ServiceInstaller.Scope.USER, !noStart).forEach(l -> System.out.println(
-              "switchboard: " + l));
+      installer
+          .install(
+              text, system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER, !noStart)
+          .forEach(l -> System.out.println("switchboard: " + l));
       return CliExit.OK;
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());
@@ -112,8 +124,10 @@ final class InstallSubcommand implements Callable<Integer> {
           + " installed as your own LaunchAgent (it runs while you are logged in)");
       return CliExit.FAILED;
     }
-    String text = new LaunchdPlist(RunSubcommand.commandFor(root, home), home,
-        config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)))
+    String text = new LaunchdPlist(
+            RunSubcommand.commandFor(root, home),
+            home,
+            config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)))
         .render(Version.current());
     if (print) {
       System.out.print(text);
@@ -126,41 +140,42 @@ final class InstallSubcommand implements Callable<Integer> {
       return CliExit.FAILED;
     }
     Gateway.prepareHome(home);
-    long previous = StateFile.read(home)
-        .map(GatewayState::pid).orElse(-1L);
+    long previous = StateFile.read(home).map(GatewayState::pid).orElse(-1L);
     NewGatewayWait wait = NewGatewayWait.watching(home);
     try {
-      LaunchAgents.installer().install(text)
-          .forEach(l -> System.out.println("switchboard: " + l));
+      LaunchAgents.installer().install(text).forEach(l -> System.out.println("switchboard: " + l));
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());
       return CliExit.FAILED;
     }
-    return switch (wait.await(previous, Duration.ofSeconds(100),
-        s -> Optional.empty())) {
+    return switch (wait.await(previous, Duration.ofSeconds(100), s -> Optional.empty())) {
       case NewGatewayWait.Outcome.Ready r -> {
         System.out.println("switchboard: pid " + r.state().pid() + " is running");
         yield CliExit.OK;
       }
-      case NewGatewayWait.Outcome.Failed f -> NewGatewayWait.fail(
-          new PrintWriter(System.err, true, System.err.charset()), home, "install",
-          f.reason());
-      case NewGatewayWait.Outcome.TimedOut t -> NewGatewayWait.fail(
-          new PrintWriter(System.err, true, System.err.charset()), home, "install",
-          "launchd loaded the job but no gateway reported running within 100 s");
+      case NewGatewayWait.Outcome.Failed f ->
+        NewGatewayWait.fail(
+            new PrintWriter(System.err, true, System.err.charset()), home, "install", f.reason());
+      case NewGatewayWait.Outcome.TimedOut t ->
+        NewGatewayWait.fail(
+            new PrintWriter(System.err, true, System.err.charset()),
+            home,
+            "install",
+            "launchd loaded the job but no gateway reported running within 100 s");
     };
   }
 
   ServiceInstaller installer() {
-    return new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
-        Path.of(System.getProperty("user.home")));
+    return new ServiceInstaller(
+        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home")));
   }
 
   private SystemdUnit unit(Path home, Config config) {
     String account = null;
     if (system) {
-      account = user != null ? user : root.env().getOrDefault("SUDO_USER",
-          System.getProperty("user.name"));
+      account = user != null
+          ? user
+          : root.env().getOrDefault("SUDO_USER", System.getProperty("user.name"));
     }
     return unitFor(root, home, config, account);
   }
@@ -169,10 +184,14 @@ final class InstallSubcommand implements Callable<Integer> {
    * The unit {@code install} writes for {@code home} now; {@code account} is the system unit's
    * {@code User=}, null for a user unit. Also what {@code doctor} compares the installed one to.
    */
-  static SystemdUnit unitFor(SwitchboardCommand root, Path home, Config config,
-      @Nullable String account) {
+  static SystemdUnit unitFor(
+      SwitchboardCommand root, Path home, Config config, @Nullable String account) {
     List<String> command = RunSubcommand.commandFor(root, home);
-    return new SystemdUnit(command, home, account, config.get(CoreKeys.WATCHDOG),
+    return new SystemdUnit(
+        command,
+        home,
+        account,
+        config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),
         List.of("MALLOC_ARENA_MAX=2"));
   }

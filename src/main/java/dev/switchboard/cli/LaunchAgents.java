@@ -18,7 +18,8 @@ final class LaunchAgents {
   }
 
   static LaunchAgentInstaller installer() {
-    return new LaunchAgentInstaller(SystemctlRunner.SYSTEM,
+    return new LaunchAgentInstaller(
+        SystemctlRunner.SYSTEM,
         Path.of(System.getProperty("user.home")),
         Long.toString(new UnixSystem().getUid()));
   }
@@ -27,8 +28,10 @@ final class LaunchAgents {
   static boolean serves(Path home) {
     Path plist = installer().plistPath();
     try {
-      return Files.isRegularFile(plist) && LaunchdPlist
-          .homeOf(Files.readString(plist)).map(h -> h.equals(home)).orElse(false);
+      return Files.isRegularFile(plist)
+          && LaunchdPlist.homeOf(Files.readString(plist))
+              .map(h -> h.equals(home))
+              .orElse(false);
     } catch (IOException e) {
       return false;
     }

@@ -43,8 +43,8 @@ final class NewGatewayWait {
   /** Starts watching before the caller triggers the new process, so no event is missed. */
   static NewGatewayWait watching(Path home) throws IOException {
     WatchService watch = FileSystems.getDefault().newWatchService();
-    home.register(watch, StandardWatchEventKinds.ENTRY_CREATE,
-        StandardWatchEventKinds.ENTRY_MODIFY);
+    home.register(
+        watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     return new NewGatewayWait(home, watch);
   }
 
@@ -52,8 +52,8 @@ final class NewGatewayWait {
    * @param giveUp asked at every look while no new process has reported: a reason to stop
    *     waiting (the old process's record says no successor is coming), or empty
    */
-  Outcome await(long oldPid, Duration timeout,
-      Function<Optional<GatewayState>, Optional<String>> giveUp)
+  Outcome await(
+      long oldPid, Duration timeout, Function<Optional<GatewayState>, Optional<String>> giveUp)
       throws IOException, InterruptedException {
     try (watch) {
       long end = System.nanoTime() + timeout.toNanos();
@@ -61,14 +61,17 @@ final class NewGatewayWait {
         Optional<GatewayState> s = StateFile.read(home);
         if (s.isPresent() && s.get().pid() != oldPid) {
           GatewayState state = s.get();
-          if (GatewayState.RUNNING.equals(state.state()) && GatewayLock.probe(home).held()) {
+          if (GatewayState.RUNNING.equals(state.state())
+              && GatewayLock.probe(home).held()) {
             return new Outcome.Ready(state);
           }
           if (GatewayState.STARTUP_FAILED.equals(state.state())
               || GatewayState.STOPPED.equals(state.state())) {
             return new Outcome.Failed("the new process (pid " + state.pid() + ") "
-                + (GatewayState.STARTUP_FAILED.equals(state.state()) ? "failed to start"
-                : "stopped with exit code " + state.exitCode()) + ": " + state.exitReason());
+                + (GatewayState.STARTUP_FAILED.equals(state.state())
+                    ? "failed to start"
+                    : "stopped with exit code " + state.exitCode())
+                + ": " + state.exitReason());
           }
         } else {
           Optional<String> why = giveUp.apply(s);

@@ -28,9 +28,14 @@ import picocli.CommandLine.Spec;
  * list them, revoke them. Works on the store directly, while the gateway runs or not; the
  * gateway reads approvals on every message, so they take effect at once.
  */
-@Command(name = "pairing", description = "Approve, list or revoke users who paired with a code.",
-    subcommands = {PairingSubcommand.ListCodes.class, PairingSubcommand.Approve.class,
-        PairingSubcommand.Revoke.class})
+@Command(
+    name = "pairing",
+    description = "Approve, list or revoke users who paired with a code.",
+    subcommands = {
+      PairingSubcommand.ListCodes.class,
+      PairingSubcommand.Approve.class,
+      PairingSubcommand.Revoke.class
+    })
 final class PairingSubcommand implements Runnable {
   @ParentCommand
   SwitchboardCommand root;
@@ -63,7 +68,11 @@ final class PairingSubcommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PLATFORM", defaultValue = "telegram",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "PLATFORM",
+        defaultValue = "telegram",
         description = "Platform (default: telegram).")
     String platform;
 
@@ -82,8 +91,8 @@ final class PairingSubcommand implements Runnable {
         var approved = store.pairings().approvals(platform);
         out.println("Approved users on " + platform + ": " + (approved.isEmpty() ? "none" : ""));
         for (Pairings.Approval a : approved) {
-          out.println("  user " + a.userId() + " (" + a.displayName() + "), since "
-              + a.approvedAt());
+          out.println(
+              "  user " + a.userId() + " (" + a.displayName() + "), since " + a.approvedAt());
         }
       }
       return CliExit.OK;
@@ -113,8 +122,8 @@ final class PairingSubcommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try (Store store = openStore(pairing.root, homeOption)) {
-        Pairing service = new Pairing(store.pairings(), new PairingCodes(new SecureRandom()),
-            Clock.systemUTC());
+        Pairing service =
+            new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), Clock.systemUTC());
         return switch (service.approve(platform, code)) {
           case Pairing.Approval.Approved a -> {
             out.println("Approved user " + a.approval().userId() + " ("
@@ -162,13 +171,14 @@ final class PairingSubcommand implements Runnable {
       SwitchboardCommand.exitOnSignals(pairing.root.signals());
       try (Store store = openStore(pairing.root, homeOption)) {
         if (store.pairings().revoke(platform, userId)) {
-          spec.commandLine().getOut().println("Revoked user " + userId + " on " + platform
-              + ".");
+          spec.commandLine().getOut().println("Revoked user " + userId + " on " + platform + ".");
           return CliExit.OK;
         }
-        spec.commandLine().getErr().println("switchboard: user " + userId
-            + " was not approved on " + platform + " (users allowed in the configuration are"
-            + " changed there).");
+        spec.commandLine()
+            .getErr()
+            .println("switchboard: user " + userId
+                + " was not approved on " + platform + " (users allowed in the configuration are"
+                + " changed there).");
         return CliExit.FAILED;
       }
     }

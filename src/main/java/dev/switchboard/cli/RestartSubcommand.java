@@ -22,9 +22,12 @@ import picocli.CommandLine.Spec;
  * running. The gateway itself decides how it comes back (exit 75 to its service manager, or a
  * detached relaunch), so this works the same with and without one.
  */
-@Command(name = "restart", description = {
-    "Restart the running gateway and wait until the new process is ready.",
-    "Exit code 0 when the new process runs; 1 with the reason and the last log lines if not."})
+@Command(
+    name = "restart",
+    description = {
+      "Restart the running gateway and wait until the new process is ready.",
+      "Exit code 0 when the new process runs; 1 with the reason and the last log lines if not."
+    })
 final class RestartSubcommand implements Callable<Integer> {
   /** A restarted gateway must be up this long after the old one's stop budget. */
   private static final Duration START_ALLOWANCE = Duration.ofSeconds(60);
@@ -38,9 +41,12 @@ final class RestartSubcommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
       description = "How long to wait (default: drain_timeout + shutdown_grace + 60 s).")
-  @Nullable Long timeoutSeconds;
+  @Nullable
+  Long timeoutSeconds;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -60,20 +66,25 @@ final class RestartSubcommand implements Callable<Integer> {
       return CliExit.FAILED;
     }
     long oldPid = process.get().pid();
-    Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
+    Duration timeout = timeoutSeconds != null
+        ? Duration.ofSeconds(timeoutSeconds)
         : gw.stopBudget(root.env()).plus(START_ALLOWANCE);
-    out.println("Restarting Switchboard (pid " + oldPid + "), waiting up to "
-        + timeout.toSeconds() + " s for the new process...");
+    out.println("Restarting Switchboard (pid " + oldPid + "), waiting up to " + timeout.toSeconds()
+        + " s for the new process...");
     out.flush();
     NewGatewayWait wait = NewGatewayWait.watching(home);
     if (!sendUsr1(oldPid, err)) {
       return CliExit.FAILED;
     }
-    NewGatewayWait.Outcome outcome = wait.await(oldPid, timeout, s -> s.isPresent()
-        && !process.get().isAlive() ? noSuccessorComing(s.get()) : Optional.empty());
+    NewGatewayWait.Outcome outcome = wait.await(
+        oldPid,
+        timeout,
+        s -> s.isPresent() && !process.get().isAlive()
+            ? noSuccessorComing(s.get())
+            : Optional.empty());
     if (outcome instanceof NewGatewayWait.Outcome.Ready(GatewayState state)) {
-      out.println("Restarted: pid " + state.pid() + " is running (version " + state.version()
-          + ").");
+      out.println(
+          "Restarted: pid " + state.pid() + " is running (version " + state.version() + ").");
       return CliExit.OK;
     }
     if (outcome instanceof NewGatewayWait.Outcome.Failed(String reason)) {
@@ -89,23 +100,23 @@ final class RestartSubcommand implements Callable<Integer> {
   /** The old process has exited: does its last record say that nothing will replace it? */
   private static Optional<String> noSuccessorComing(GatewayState last) {
     if (!last.restartRequested()) {
-      return Optional.of("the gateway stopped instead of restarting (" + last.exitReason()
-          + ")");
+      return Optional.of("the gateway stopped instead of restarting (" + last.exitReason() + ")");
     }
     if (last.exitCode() != null && last.exitCode() == ExitCodes.CRASHED) {
-      return Optional.of("the old process could not start its successor ("
-          + last.exitReason() + ")");
+      return Optional.of(
+          "the old process could not start its successor (" + last.exitReason() + ")");
     }
     return Optional.empty();
   }
 
-  private static boolean sendUsr1(long pid, PrintWriter err) throws IOException,
-      InterruptedException {
+  private static boolean sendUsr1(long pid, PrintWriter err)
+      throws IOException, InterruptedException {
     // The JDK can only send SIGTERM and SIGKILL to another process; kill(1) sends the rest.
     Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(pid))
-        .redirectErrorStream(true).start();
-    String output = new String(kill.getInputStream().readAllBytes(), Charset.defaultCharset())
-        .strip();
+        .redirectErrorStream(true)
+        .start();
+    String output =
+        new String(kill.getInputStream().readAllBytes(), Charset.defaultCharset()).strip();
     if (kill.waitFor() != 0) {
       err.println("switchboard: could not send SIGUSR1 to pid " + pid + ": " + output);
       return false;

@@ -34,11 +34,16 @@ final class RunSubcommand implements Callable<Integer> {
     }
     Logging.forGateway(home);
     // Otherwise an exception that escapes a thread is printed to stderr only, not the log file.
-    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> LoggerFactory
-        .getLogger(RunSubcommand.class).error("uncaught exception in thread {}", thread.getName(),
-            error));
-    return Gateway.run(new Gateway.Launch(home, root.env(), relaunchCommand(root.arguments()),
-        Version.current(), root.signals(), Logging::setLevel,
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, error) -> LoggerFactory.getLogger(RunSubcommand.class)
+            .error("uncaught exception in thread {}", thread.getName(), error));
+    return Gateway.run(new Gateway.Launch(
+        home,
+        root.env(),
+        relaunchCommand(root.arguments()),
+        Version.current(),
+        root.signals(),
+        Logging::setLevel,
         SecretMask::set));
   }
 
@@ -66,7 +71,8 @@ final class RunSubcommand implements Callable<Integer> {
    */
   static List<String> commandFor(SwitchboardCommand root, Path home) {
     List<String> self = relaunchCommand(root.arguments());
-    List<String> cmd = new ArrayList<>(self.subList(0, self.size() - root.arguments().size()));
+    List<String> cmd =
+        new ArrayList<>(self.subList(0, self.size() - root.arguments().size()));
     cmd.addAll(List.of("run", "--home", home.toAbsolutePath().toString()));
     return cmd;
   }

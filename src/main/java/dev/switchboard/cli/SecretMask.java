@@ -18,7 +18,9 @@ final class SecretMask {
   private SecretMask() {}
 
   static void set(List<String> values) {
-    secrets = values.stream().filter(v -> v != null && v.length() >= MIN_LENGTH).distinct()
+    secrets = values.stream()
+        .filter(v -> v != null && v.length() >= MIN_LENGTH)
+        .distinct()
         // the longer first, so that a secret containing another is masked whole
         .sorted(Comparator.comparingInt(String::length).reversed())
         .toList();

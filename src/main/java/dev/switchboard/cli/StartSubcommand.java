@@ -30,11 +30,14 @@ import picocli.CommandLine.Spec;
  * under systemd (so systemd supervises it), else as a detached background process; either way
  * it returns only once the new process reports running, or says why it did not.
  */
-@Command(name = "start", description = {
-    "Start the gateway in the background (through systemd when it is installed as a service)"
-        + " and wait until it is ready.",
-    "Exit code 0 when it runs; 78 for a configuration error; 1 with the reason and the last"
-        + " log lines otherwise."})
+@Command(
+    name = "start",
+    description = {
+      "Start the gateway in the background (through systemd when it is installed as a service)"
+          + " and wait until it is ready.",
+      "Exit code 0 when it runs; 78 for a configuration error; 1 with the reason and the last"
+          + " log lines otherwise."
+    })
 final class StartSubcommand implements Callable<Integer> {
   /** The unit's TimeoutStartSec is 90 s; a few more for the state file to say so. */
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(100);
@@ -48,9 +51,12 @@ final class StartSubcommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
       description = "How long to wait for the gateway to be ready (default: 100).")
-  @Nullable Long timeoutSeconds;
+  @Nullable
+  Long timeoutSeconds;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -60,8 +66,9 @@ final class StartSubcommand implements Callable<Integer> {
     Path home = homeOption.resolve(root.env());
     GatewayProcess gw = GatewayProcess.look(home);
     if (gw.running()) {
-      out.println("Switchboard is already running (pid " + (gw.lock().pid().isPresent()
-          ? Long.toString(gw.lock().pid().getAsLong()) : "unknown") + ", home " + home + ").");
+      out.println("Switchboard is already running (pid "
+          + (gw.lock().pid().isPresent() ? Long.toString(gw.lock().pid().getAsLong()) : "unknown")
+          + ", home " + home + ").");
       return CliExit.OK;
     }
     try {
@@ -72,8 +79,8 @@ final class StartSubcommand implements Callable<Integer> {
       return CliExit.CONFIG_ERROR;
     }
     long previousPid = gw.state().map(GatewayState::pid).orElse(-1L);
-    Duration timeout = timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds)
-        : DEFAULT_TIMEOUT;
+    Duration timeout =
+        timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : DEFAULT_TIMEOUT;
     Optional<InstalledUnit> unit = root.installedUnit(home);
     NewGatewayWait wait = NewGatewayWait.watching(home);
     if (unit.isPresent()) {
@@ -82,8 +89,12 @@ final class StartSubcommand implements Callable<Integer> {
       out.flush();
       SystemctlRunner.Result r = SystemctlRunner.SYSTEM.run(command);
       if (r.exitCode() != 0) {
-        return NewGatewayWait.fail(err, home, "start", String.join(" ", command)
-            + " exited with " + r.exitCode() + ": " + r.output().strip());
+        return NewGatewayWait.fail(
+            err,
+            home,
+            "start",
+            String.join(" ", command) + " exited with " + r.exitCode() + ": "
+                + r.output().strip());
       }
     } else if (LaunchAgents.isMacOs() && LaunchAgents.serves(home)) {
       List<String> command = LaunchAgents.installer().startCommand();
@@ -91,16 +102,20 @@ final class StartSubcommand implements Callable<Integer> {
       out.flush();
       SystemctlRunner.Result r = SystemctlRunner.SYSTEM.run(command);
       if (r.exitCode() != 0) {
-        return NewGatewayWait.fail(err, home, "start", String.join(" ", command)
-            + " exited with " + r.exitCode() + ": " + r.output().strip());
+        return NewGatewayWait.fail(
+            err,
+            home,
+            "start",
+            String.join(" ", command) + " exited with " + r.exitCode() + ": "
+                + r.output().strip());
       }
     } else {
       Gateway.prepareHome(home);
       out.println("Starting Switchboard in the background (home " + home + "), waiting up to "
           + timeout.toSeconds() + " s...");
       out.flush();
-      Path console = DetachedLauncher.start(RunSubcommand.commandFor(root, home),
-          home.resolve("logs"), Map.of());
+      Path console = DetachedLauncher.start(
+          RunSubcommand.commandFor(root, home), home.resolve("logs"), Map.of());
       out.println("Its output before logging starts goes to " + console + ".");
     }
     NewGatewayWait.Outcome outcome = wait.await(previousPid, timeout, s -> Optional.empty());
@@ -111,12 +126,18 @@ final class StartSubcommand implements Callable<Integer> {
         yield CliExit.OK;
       }
       case NewGatewayWait.Outcome.Failed(String reason) ->
-          NewGatewayWait.fail(err, home, "start", reason);
-      case NewGatewayWait.Outcome.TimedOut t -> NewGatewayWait.fail(err, home, "start",
-          "no gateway reported running within " + timeout.toSeconds() + " s ("
-              + StateFile.read(home).filter(s -> s.pid() != previousPid)
-                  .map(s -> "pid " + s.pid() + " is still " + s.state())
-                  .orElse("no new process wrote its state file") + ")");
+        NewGatewayWait.fail(err, home, "start", reason);
+      case NewGatewayWait.Outcome.TimedOut t ->
+        NewGatewayWait.fail(
+            err,
+            home,
+            "start",
+            "no gateway reported running within " + timeout.toSeconds() + " s ("
+                + StateFile.read(home)
+                    .filter(s -> s.pid() != previousPid)
+                    .map(s -> "pid " + s.pid() + " is still " + s.state())
+                    .orElse("no new process wrote its state file")
+                + ")");
     };
   }
 }

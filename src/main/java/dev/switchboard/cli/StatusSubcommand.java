@@ -22,9 +22,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code switchboard status}: the lock and the state file, with a clear word when they disagree. */
-@Command(name = "status", description = {
-    "Show whether the gateway runs and what it is doing.",
-    "Exit code 0 when it is running, 3 when it is not."})
+@Command(
+    name = "status",
+    description = {
+      "Show whether the gateway runs and what it is doing.",
+      "Exit code 0 when it is running, 3 when it is not."
+    })
 final class StatusSubcommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;
 
@@ -51,8 +54,8 @@ final class StatusSubcommand implements Callable<Integer> {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("home", home.toString());
       doc.put("running", gw.running());
-      doc.put("pid", gw.running() && gw.lock().pid().isPresent()
-          ? gw.lock().pid().getAsLong() : null);
+      doc.put(
+          "pid", gw.running() && gw.lock().pid().isPresent() ? gw.lock().pid().getAsLong() : null);
       doc.put("stale", gw.stale());
       doc.put("state", gw.state().orElse(null));
       doc.put("service", unit.map(StatusSubcommand::serviceJson).orElse(null));
@@ -77,10 +80,10 @@ final class StatusSubcommand implements Callable<Integer> {
       out.println("  state file:       none (it has never run with this home)");
       return;
     }
-    boolean current = gw.running() && gw.lock().pid().isPresent()
-        && gw.lock().pid().getAsLong() == s.pid();
-    out.println("  state:            " + s.state() + (current ? "" : " (recorded by pid "
-        + s.pid() + ")"));
+    boolean current =
+        gw.running() && gw.lock().pid().isPresent() && gw.lock().pid().getAsLong() == s.pid();
+    out.println(
+        "  state:            " + s.state() + (current ? "" : " (recorded by pid " + s.pid() + ")"));
     if (current && s.startedAt() != null) {
       out.println("  up:               " + human(Duration.between(s.startedAt(), Instant.now())));
     }
@@ -100,14 +103,16 @@ final class StatusSubcommand implements Callable<Integer> {
       out.println("  last unplanned:   " + loop.lastEnd());
     }
     if (s.exitCode() != null) {
-      out.println("  exit code:        " + s.exitCode() + (s.exitReason() == null ? ""
-          : " (" + s.exitReason() + ")") + (s.restartRequested() ? ", restart requested" : ""));
+      out.println("  exit code:        " + s.exitCode()
+          + (s.exitReason() == null ? "" : " (" + s.exitReason() + ")")
+          + (s.restartRequested() ? ", restart requested" : ""));
     }
     if (s.platforms().isEmpty()) {
       out.println("  platforms:        none enabled");
     } else {
-      s.platforms().forEach((name, p) -> out.println("  platform " + pad(name) + p.state()
-          + (p.lastError() == null ? "" : " - " + p.lastError())));
+      s.platforms()
+          .forEach((name, p) -> out.println("  platform " + pad(name) + p.state()
+              + (p.lastError() == null ? "" : " - " + p.lastError())));
     }
     out.println("  updated:          " + s.updatedAt());
     if (gw.stale()) {
@@ -137,7 +142,10 @@ final class StatusSubcommand implements Callable<Integer> {
         + " ".repeat(u.scope() == ServiceInstaller.Scope.USER ? 4 : 2) + u.summary());
     out.println("  unit file:        " + u.file());
     String mainPid = u.properties().get("MainPID");
-    if (gw.running() && gw.lock().pid().isPresent() && mainPid != null && !mainPid.equals("0")
+    if (gw.running()
+        && gw.lock().pid().isPresent()
+        && mainPid != null
+        && !mainPid.equals("0")
         && !mainPid.equals(Long.toString(gw.lock().pid().getAsLong()))) {
       out.println("  note: systemd's main process (" + mainPid + ") is not the gateway holding"
           + " the lock (" + gw.lock().pid().getAsLong() + "): a gateway runs outside the unit");

@@ -6,22 +6,32 @@ import dev.switchboard.lifecycle.Signals;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The root command: {@code switchboard <subcommand>}. */
-@Command(name = "switchboard", mixinStandardHelpOptions = true,
+@Command(
+    name = "switchboard",
+    mixinStandardHelpOptions = true,
     versionProvider = SwitchboardCommand.VersionProvider.class,
     description = "A gateway between AI agents and chat platforms.",
-    subcommands = {RunSubcommand.class, StartSubcommand.class, StopSubcommand.class,
-        RestartSubcommand.class, StatusSubcommand.class, DoctorSubcommand.class,
-        PairingSubcommand.class, InstallSubcommand.class, UninstallSubcommand.class,
-        VersionSubcommand.class})
+    subcommands = {
+      RunSubcommand.class,
+      StartSubcommand.class,
+      StopSubcommand.class,
+      RestartSubcommand.class,
+      StatusSubcommand.class,
+      DoctorSubcommand.class,
+      PairingSubcommand.class,
+      InstallSubcommand.class,
+      UninstallSubcommand.class,
+      VersionSubcommand.class
+    })
 final class SwitchboardCommand implements Runnable {
   private final Map<String, String> env;
   private final Signals signals;
@@ -51,8 +61,10 @@ final class SwitchboardCommand implements Runnable {
 
   /** The systemd unit 'switchboard install' wrote for {@code home}, with systemd's view. */
   Optional<InstalledUnit> installedUnit(Path home) throws InterruptedException {
-    return InstalledUnit.find(new ServiceInstaller(SystemctlRunner.SYSTEM, env,
-        Path.of(System.getProperty("user.home"))), SystemctlRunner.SYSTEM, home);
+    return InstalledUnit.find(
+        new ServiceInstaller(SystemctlRunner.SYSTEM, env, Path.of(System.getProperty("user.home"))),
+        SystemctlRunner.SYSTEM,
+        home);
   }
 
   @Override
@@ -66,8 +78,8 @@ final class SwitchboardCommand implements Runnable {
 
   static CommandLine commandLine(List<String> args, Map<String, String> env, Signals signals) {
     CommandLine cl = new CommandLine(new SwitchboardCommand(args, env, signals));
-    cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException
-        ? CliExit.CONFIG_ERROR : CliExit.FAILED);
+    cl.setExitCodeExceptionMapper(
+        e -> e instanceof ConfigException ? CliExit.CONFIG_ERROR : CliExit.FAILED);
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (e instanceof ConfigException) {
@@ -82,19 +94,20 @@ final class SwitchboardCommand implements Runnable {
 
   /** Only {@code run} keeps signals for itself; the others end as the signal asks. */
   static void exitOnSignals(Signals signals) {
-    signals.attach(name -> ExitGuard.exit(128 + switch (name) {
-      case "HUP" -> 1;
-      case "INT" -> 2;
-      case "USR1" -> 10;
-      default -> 15;
-    }));
+    signals.attach(name -> ExitGuard.exit(128
+        + switch (name) {
+          case "HUP" -> 1;
+          case "INT" -> 2;
+          case "USR1" -> 10;
+          default -> 15;
+        }));
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"switchboard " + Version.current()
-          + " (Java " + Runtime.version() + ")"};
+      return new String[] {"switchboard " + Version.current() + " (Java " + Runtime.version() + ")"
+      };
     }
   }
 }

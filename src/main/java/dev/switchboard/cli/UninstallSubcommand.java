@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code switchboard uninstall}: stops, disables and removes the unit install wrote. */
-@Command(name = "uninstall", description = "Stops and disables the systemd service and removes"
-    + " its unit file (the state directory is kept).")
+@Command(
+    name = "uninstall",
+    description = "Stops and disables the systemd service and removes"
+        + " its unit file (the state directory is kept).")
 final class UninstallSubcommand implements Callable<Integer> {
   @ParentCommand
   SwitchboardCommand root;
@@ -32,20 +34,20 @@ final class UninstallSubcommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (launchd || LaunchAgents.isMacOs()) {
       try {
-        LaunchAgents.installer().uninstall()
-            .forEach(l -> System.out.println("switchboard: " + l));
+        LaunchAgents.installer().uninstall().forEach(l -> System.out.println("switchboard: " + l));
         return CliExit.OK;
       } catch (ServiceInstaller.InstallException e) {
         System.err.println("switchboard: " + e.getMessage());
         return CliExit.FAILED;
       }
     }
-    ServiceInstaller installer = new ServiceInstaller(SystemctlRunner.SYSTEM, root.env(),
-        Path.of(System.getProperty("user.home")));
-    ServiceInstaller.Scope scope = system ? ServiceInstaller.Scope.SYSTEM
-        : ServiceInstaller.Scope.USER;
+    ServiceInstaller installer = new ServiceInstaller(
+        SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home")));
+    ServiceInstaller.Scope scope =
+        system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER;
     Optional<Path> served = Files.isRegularFile(installer.unitPath(scope))
-        ? SystemdUnit.homeOf(Files.readString(installer.unitPath(scope))) : Optional.empty();
+        ? SystemdUnit.homeOf(Files.readString(installer.unitPath(scope)))
+        : Optional.empty();
     boolean homeNamed = homeOption.home != null || root.env().containsKey("SWITCHBOARD_HOME");
     Path home = homeOption.resolve(root.env());
     if (homeNamed && served.isPresent() && !served.get().equals(home)) {
@@ -55,8 +57,7 @@ final class UninstallSubcommand implements Callable<Integer> {
       return CliExit.FAILED;
     }
     try {
-      installer.uninstall(scope)
-          .forEach(l -> System.out.println("switchboard: " + l));
+      installer.uninstall(scope).forEach(l -> System.out.println("switchboard: " + l));
       return CliExit.OK;
     } catch (ServiceInstaller.InstallException e) {
       System.err.println("switchboard: " + e.getMessage());

@@ -4,9 +4,9 @@ import dev.switchboard.common.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code switchboard version}. */
 @Command(name = "version", description = "Print the version.")
@@ -24,8 +24,9 @@ final class VersionSubcommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SwitchboardCommand.exitOnSignals(root.signals());
-    spec.commandLine().getOut().println("switchboard " + Version.current()
-        + " (Java " + Runtime.version() + ")");
+    spec.commandLine()
+        .getOut()
+        .println("switchboard " + Version.current() + " (Java " + Runtime.version() + ")");
     return 0;
   }
 }

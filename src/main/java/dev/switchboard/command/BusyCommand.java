@@ -19,19 +19,21 @@ final class BusyCommand implements Command {
     SessionControl s = context.session();
     String arg = context.arguments().toLowerCase(Locale.ROOT);
     switch (arg) {
-      case "" -> context.reply("Busy policy: " + s.busyPolicy() + ". " + explain(s.busyPolicy())
-          + "\nChange it with /busy interrupt, /busy queue or /busy default.");
+      case "" ->
+        context.reply("Busy policy: " + s.busyPolicy() + ". " + explain(s.busyPolicy())
+            + "\nChange it with /busy interrupt, /busy queue or /busy default.");
       case "interrupt", "queue" -> {
         s.setBusyPolicy(arg);
         context.reply("Busy policy: " + arg + " for this session. " + explain(arg));
       }
       case "default" -> {
         s.setBusyPolicy(null);
-        context.reply("Busy policy: " + s.busyPolicy() + " (the default). "
-            + explain(s.busyPolicy()));
+        context.reply(
+            "Busy policy: " + s.busyPolicy() + " (the default). " + explain(s.busyPolicy()));
       }
-      default -> context.reply("Unknown busy policy \"" + context.arguments()
-          + "\". Use /busy interrupt, /busy queue or /busy default.");
+      default ->
+        context.reply("Unknown busy policy \"" + context.arguments()
+            + "\". Use /busy interrupt, /busy queue or /busy default.");
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * like one ({@code /name} or {@code /name@botname}); "/home/user/x" is ordinary text.
  */
 public final class CommandTable {
-  private static final Pattern SHAPE =
-      Pattern.compile("/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\\s+(.*))?", Pattern.DOTALL);
+  private static final Pattern SHAPE = Pattern.compile(
+      "/([A-Za-z][A-Za-z0-9_]{0,31})(?:@[A-Za-z0-9_]+)?(?:\\s+(.*))?", Pattern.DOTALL);
 
   /** A message that has the shape of a command, known or not. */
   public record Invocation(String name, String arguments) {}
@@ -36,11 +36,22 @@ public final class CommandTable {
 
   /** The standard commands; {@code extra} are added after them (later issues add more). */
   public static CommandTable standard(List<Command> extra) {
-    List<Command> all = new ArrayList<>(List.of(new NewCommand(), new StopCommand(),
-        new StatusCommand(), new HelpCommand(), new RestartCommand(), new ModelCommand(),
-        new RetryCommand(), new UndoCommand(), new QueueCommand(), new BusyCommand(),
-        new ToolsCommand(), new WhoamiCommand(), new UsageCommand(),
-        new ApprovalCommand(true), new ApprovalCommand(false)));
+    List<Command> all = new ArrayList<>(List.of(
+        new NewCommand(),
+        new StopCommand(),
+        new StatusCommand(),
+        new HelpCommand(),
+        new RestartCommand(),
+        new ModelCommand(),
+        new RetryCommand(),
+        new UndoCommand(),
+        new QueueCommand(),
+        new BusyCommand(),
+        new ToolsCommand(),
+        new WhoamiCommand(),
+        new UsageCommand(),
+        new ApprovalCommand(true),
+        new ApprovalCommand(false)));
     all.addAll(extra);
     return new CommandTable(all);
   }

@@ -30,7 +30,8 @@ public interface GatewayControl {
   String backend();
 
   /** The model turns use when a session chose none; null for a backend without models. */
-  @Nullable String defaultModel();
+  @Nullable
+  String defaultModel();
 
   /** Models a session may choose with /model; empty when any name is passed on. */
   List<String> models();

@@ -33,8 +33,10 @@ final class ModelCommand implements Command {
       Optional<String> chosen = s.model();
       StringBuilder text = new StringBuilder("Model: ")
           .append(chosen.orElse(configured))
-          .append(chosen.isPresent() ? " (chosen for this session; the default is "
-              + configured + ")" : " (the default)");
+          .append(
+              chosen.isPresent()
+                  ? " (chosen for this session; the default is " + configured + ")"
+                  : " (the default)");
       if (!choices.isEmpty()) {
         text.append("\nChoices: ").append(String.join(", ", choices));
       }
@@ -52,8 +54,8 @@ final class ModelCommand implements Command {
       return;
     }
     if (!choices.isEmpty() && !choices.contains(wanted) && !wanted.equals(configured)) {
-      context.reply("Unknown model \"" + wanted + "\". Choices: "
-          + String.join(", ", choices) + ".");
+      context.reply(
+          "Unknown model \"" + wanted + "\". Choices: " + String.join(", ", choices) + ".");
       return;
     }
     s.setModel(wanted);

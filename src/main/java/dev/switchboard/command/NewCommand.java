@@ -1,6 +1,6 @@
 package dev.switchboard.command;
-import java.util.List;
 
+import java.util.List;
 
 /** {@code /new}, {@code /reset}: stop what is running and start a fresh conversation. */
 final class NewCommand implements Command {

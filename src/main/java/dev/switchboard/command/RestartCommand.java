@@ -26,9 +26,10 @@ final class RestartCommand implements Command {
     switch (context.gateway().requestRestart(context.message())) {
       case ACCEPTED -> context.reply("\u267b Restarting\u2026 I will say so here when I am back.");
       case ALREADY_STOPPING -> context.reply("The gateway is already stopping or restarting.");
-      case ALREADY_HONOURED -> { } // a redelivery of a /restart we already carried out
-      case NOT_RECORDED -> context.reply("Not restarting: the gateway could not record this"
-          + " request on disk. The details are in the gateway log.");
+      case ALREADY_HONOURED -> {} // a redelivery of a /restart we already carried out
+      case NOT_RECORDED ->
+        context.reply("Not restarting: the gateway could not record this"
+            + " request on disk. The details are in the gateway log.");
     }
   }
 }

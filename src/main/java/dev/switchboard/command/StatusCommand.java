@@ -18,8 +18,8 @@ final class StatusCommand implements Command {
   public void execute(CommandContext context) {
     SessionControl s = context.session();
     GatewayControl g = context.gateway();
-    String model = g.defaultModel() == null ? "" : "Model: " + s.model().orElse(g.defaultModel())
-        + "\n";
+    String model =
+        g.defaultModel() == null ? "" : "Model: " + s.model().orElse(g.defaultModel()) + "\n";
     String text = "Session: " + s.key() + "\n"
         + "Turn running: " + (s.turnRunning() ? "yes" : "no")
         + (s.approvalWaiting() ? " (waiting for /approve or /deny)" : "") + "\n"

@@ -18,8 +18,9 @@ final class ToolsCommand implements Command {
   public void execute(CommandContext context) {
     SessionControl s = context.session();
     switch (context.arguments().toLowerCase(Locale.ROOT)) {
-      case "" -> context.reply("Tool progress is " + (s.toolProgress() ? "on" : "off")
-          + " in this session. Change it with /tools on or /tools off.");
+      case "" ->
+        context.reply("Tool progress is " + (s.toolProgress() ? "on" : "off")
+            + " in this session. Change it with /tools on or /tools off.");
       case "on" -> {
         s.setToolProgress(true);
         context.reply("Tool progress is on: the agent's tool calls show while it works.");

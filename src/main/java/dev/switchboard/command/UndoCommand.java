@@ -24,7 +24,8 @@ final class UndoCommand implements Command {
       return;
     }
     Optional<String> undone = s.undoLastExchange();
-    context.reply(undone.map(t -> "Forgotten: \u201c" + quote(t) + "\u201d and its reply.")
+    context.reply(undone
+        .map(t -> "Forgotten: \u201c" + quote(t) + "\u201d and its reply.")
         .orElse("There is nothing to undo in this conversation."));
   }
 

@@ -25,7 +25,8 @@ final class UsageCommand implements Command {
   }
 
   private static String line(SessionControl.Usage u) {
-    return String.format("%,d tokens in, %,d out (%d %s)", u.tokensIn(), u.tokensOut(),
-        u.turns(), u.turns() == 1 ? "turn" : "turns");
+    return String.format(
+        "%,d tokens in, %,d out (%d %s)",
+        u.tokensIn(), u.tokensOut(), u.turns(), u.turns() == 1 ? "turn" : "turns");
   }
 }

@@ -19,8 +19,9 @@ final class WhoamiCommand implements Command {
     InboundMessage m = context.message();
     context.reply("You are " + m.sender().displayName() + " (" + m.chat().platform() + " user "
         + m.sender().userId() + ")\n"
-        + "Chat: " + m.chat().chatId() + (m.chat().threadId() == null ? ""
-            : ", topic " + m.chat().threadId()) + (m.group() ? " (group)" : " (private)") + "\n"
+        + "Chat: " + m.chat().chatId()
+        + (m.chat().threadId() == null ? "" : ", topic " + m.chat().threadId())
+        + (m.group() ? " (group)" : " (private)") + "\n"
         + "Session: " + context.session().key() + "\n"
         + "Role: " + (context.senderIsAdmin() ? "admin" : "user"));
   }

@@ -8,9 +8,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @param fix the next step for the user; null when the level is OK
  */
-public record Finding(Level level, String subject, String message, @Nullable String fix) {
+public record Finding(
+    Level level, String subject, String message, @Nullable String fix) {
   /** How bad it is: FAIL means the gateway will not work as configured. */
-  public enum Level { OK, WARN, FAIL }
+  public enum Level {
+    OK,
+    WARN,
+    FAIL
+  }
 
   public static Finding ok(String subject, String message) {
     return new Finding(Level.OK, subject, message, null);

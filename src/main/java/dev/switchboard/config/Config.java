@@ -12,7 +12,10 @@ import java.util.Objects;
 public final class Config {
   /** Where a value came from, for messages and for {@code switchboard status}. */
   public enum Origin {
-    DEFAULT("default"), YAML("switchboard.yaml"), DOTENV(".env"), ENVIRONMENT("environment");
+    DEFAULT("default"),
+    YAML("switchboard.yaml"),
+    DOTENV(".env"),
+    ENVIRONMENT("environment");
 
     private final String label;
 
@@ -72,7 +75,8 @@ public final class Config {
 
   /** The values of the secret keys that are set, so that logging can mask them. */
   public List<String> secretValues() {
-    return schema.keys().stream().filter(ConfigKey::secret)
+    return schema.keys().stream()
+        .filter(ConfigKey::secret)
         .map(k -> values.get(k.path()))
         .filter(Objects::nonNull)
         .map(v -> String.valueOf(v.value()))

@@ -36,13 +36,17 @@ public record ConfigKey<T>(
     }
   }
 
-  public static <T> ConfigKey<T> optional(String path, @Nullable String env, ValueType<T> type,
-      @Nullable T defaultValue, String description) {
+  public static <T> ConfigKey<T> optional(
+      String path,
+      @Nullable String env,
+      ValueType<T> type,
+      @Nullable T defaultValue,
+      String description) {
     return new ConfigKey<>(path, env, type, defaultValue, false, false, description);
   }
 
-  public static ConfigKey<String> secret(String path, @Nullable String env, boolean required,
-      String description) {
+  public static ConfigKey<String> secret(
+      String path, @Nullable String env, boolean required, String description) {
     return new ConfigKey<>(path, env, ValueType.string(), null, required, true, description);
   }
 

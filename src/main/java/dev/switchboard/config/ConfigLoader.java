@@ -38,8 +38,11 @@ public final class ConfigLoader {
 
   /** Our variables that are not settings: read by the launcher or the CLI before any config. */
   static final Set<String> NOT_SETTINGS = Set.of(
-      "SWITCHBOARD_HOME", "SWITCHBOARD_JAVA_OPTS", "SWITCHBOARD_JAVA_HOME",
-      "SWITCHBOARD_SKIP_BUILD", "SWITCHBOARD_RELAUNCHED_FROM");
+      "SWITCHBOARD_HOME",
+      "SWITCHBOARD_JAVA_OPTS",
+      "SWITCHBOARD_JAVA_HOME",
+      "SWITCHBOARD_SKIP_BUILD",
+      "SWITCHBOARD_RELAUNCHED_FROM");
 
   /**
    * YAML 1.2 with the failsafe schema: every scalar stays the text that was written and the
@@ -60,14 +63,13 @@ public final class ConfigLoader {
    * "null"; every other scalar stays text.
    */
   private static final class TextSchema extends FailsafeSchema {
-    private static final Pattern NULL =
-        Pattern.compile("|~|null|Null|NULL");
+    private static final Pattern NULL = Pattern.compile("|~|null|Null|NULL");
 
     @Override
     public ScalarResolver getScalarResolver() {
       ScalarResolver failsafe = super.getScalarResolver();
-      return (value, implicit) -> implicit && NULL.matcher(value).matches() ? Tag.NULL
-          : failsafe.resolve(value, implicit);
+      return (value, implicit) ->
+          implicit && NULL.matcher(value).matches() ? Tag.NULL : failsafe.resolve(value, implicit);
     }
 
     @Override
@@ -106,8 +108,10 @@ public final class ConfigLoader {
     }
     for (ConfigKey<?> key : schema.keys()) {
       if (key.required() && !values.containsKey(key.path()) && key.defaultValue() == null) {
-        throw new ConfigException(key.path(), "missing required setting; set it in "
-            + YAML_FILE + (key.env() == null ? "" : " or as " + key.env()));
+        throw new ConfigException(
+            key.path(),
+            "missing required setting; set it in " + YAML_FILE
+                + (key.env() == null ? "" : " or as " + key.env()));
       }
     }
     return new Config(schema, values);
@@ -120,15 +124,16 @@ public final class ConfigLoader {
 
   private static Object parse(ConfigKey<?> key, Raw raw) {
     if (raw.value() == null || "".equals(raw.value())) {
-      throw new ConfigException(raw.blame(), "no value given" + raw.where() + "; expected "
-          + key.type().expected());
+      throw new ConfigException(
+          raw.blame(),
+          "no value given" + raw.where() + "; expected " + key.type().expected());
     }
     try {
       return key.type().parse(raw.value());
     } catch (IllegalArgumentException e) {
       String got = key.secret() ? "" : " (" + e.getMessage() + ")";
-      throw new ConfigException(raw.blame(), "expected " + key.type().expected() + got
-          + raw.where());
+      throw new ConfigException(
+          raw.blame(), "expected " + key.type().expected() + got + raw.where());
     }
   }
 
@@ -139,8 +144,10 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {
-      throw new ConfigException(null, "cannot read " + file + ": " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new ConfigException(
+          null,
+          "cannot read " + file + ": " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
     Object root;
     try {
@@ -149,21 +156,24 @@ public final class ConfigLoader {
       // Problem, context and marks only: the full message quotes the line, maybe a secret.
       String where = e.getProblemMark().map(ConfigLoader::position).orElse("");
       String problem = e.getProblem() == null ? "syntax error" : e.getProblem().strip();
-      String context = e.getContext() == null || e.getContextMark().isEmpty() ? ""
-          : " (" + e.getContext().strip() + " that starts" + position(e.getContextMark().get())
-              + ")";
-      throw new ConfigException(null, YAML_FILE + " is not valid YAML" + where + ": " + problem
-          + context);
+      String context = e.getContext() == null || e.getContextMark().isEmpty()
+          ? ""
+          : " (" + e.getContext().strip() + " that starts"
+              + position(e.getContextMark().get()) + ")";
+      throw new ConfigException(
+          null, YAML_FILE + " is not valid YAML" + where + ": " + problem + context);
     } catch (YamlEngineException e) {
-      throw new ConfigException(null, YAML_FILE + " is not valid YAML: "
-          + firstLine(e.getMessage()));
+      throw new ConfigException(
+          null, YAML_FILE + " is not valid YAML: " + firstLine(e.getMessage()));
     }
     if (root == null) {
       return;
     }
     if (!(root instanceof Map<?, ?> map)) {
-      throw new ConfigException(null, YAML_FILE + " must be a mapping of settings such as"
-          + " 'gateway:', got " + describe(root));
+      throw new ConfigException(
+          null,
+          YAML_FILE + " must be a mapping of settings such as" + " 'gateway:', got "
+              + describe(root));
     }
     walk("", map, out);
   }
@@ -176,20 +186,22 @@ public final class ConfigLoader {
       Optional<ConfigKey<?>> key = schema.byPath(path);
       if (key.isPresent()) {
         if (value instanceof Map<?, ?>) {
-          throw new ConfigException(path, "expected " + key.get().type().expected()
-              + ", got a mapping");
+          throw new ConfigException(
+              path, "expected " + key.get().type().expected() + ", got a mapping");
         }
         if (out.put(path, new Raw(value, Origin.YAML, path, "")) != null) {
-          throw new ConfigException(path, "set twice in " + YAML_FILE
-              + " (nested and as a dotted key?)");
+          throw new ConfigException(
+              path, "set twice in " + YAML_FILE + " (nested and as a dotted key?)");
         }
       } else if (schema.isSection(path)) {
         if (value == null) {
           continue; // an empty section, such as "gateway:" with nothing under it
         }
         if (!(value instanceof Map<?, ?> section)) {
-          throw new ConfigException(path, "expected a mapping with settings ("
-              + String.join(", ", schema.childrenOf(path)) + "), got " + describe(value));
+          throw new ConfigException(
+              path,
+              "expected a mapping with settings (" + String.join(", ", schema.childrenOf(path))
+                  + "), got " + describe(value));
         }
         walk(path, section, out);
       } else {
@@ -201,8 +213,8 @@ public final class ConfigLoader {
   private ConfigException unknown(String path, String section) {
     Optional<String> close = schema.closest(path);
     if (close.isPresent()) {
-      return new ConfigException(path, "unknown setting in " + YAML_FILE + "; did you mean '"
-          + close.get() + "'?");
+      return new ConfigException(
+          path, "unknown setting in " + YAML_FILE + "; did you mean '" + close.get() + "'?");
     }
     List<String> known = schema.childrenOf(section);
     String leaf = path.substring(path.lastIndexOf('.') + 1);
@@ -210,30 +222,37 @@ public final class ConfigLoader {
         .filter(k -> ConfigSchema.editDistance(leaf, k) <= Math.max(2, leaf.length() / 4))
         .findFirst();
     if (closeSibling.isPresent()) {
-      String suggestion = section.isEmpty() ? closeSibling.get()
-          : section + "." + closeSibling.get();
-      return new ConfigException(path, "unknown " + (section.isEmpty() ? "section" : "setting")
-          + " in " + YAML_FILE + "; did you mean '" + suggestion + "'?");
+      String suggestion =
+          section.isEmpty() ? closeSibling.get() : section + "." + closeSibling.get();
+      return new ConfigException(
+          path,
+          "unknown " + (section.isEmpty() ? "section" : "setting") + " in " + YAML_FILE
+              + "; did you mean '" + suggestion + "'?");
     }
-    return new ConfigException(path, "unknown setting in " + YAML_FILE + "; known "
-        + (section.isEmpty() ? "sections" : "settings under '" + section + "'") + ": "
-        + String.join(", ", known));
+    return new ConfigException(
+        path,
+        "unknown setting in " + YAML_FILE + "; known "
+            + (section.isEmpty() ? "sections" : "settings under '" + section + "'") + ": "
+            + String.join(", ", known));
   }
 
-  private void readEnvironment(Map<String, DotEnvFile.Entry> vars, Origin origin,
-      Map<String, Raw> out) {
+  private void readEnvironment(
+      Map<String, DotEnvFile.Entry> vars, Origin origin, Map<String, Raw> out) {
     for (Map.Entry<String, DotEnvFile.Entry> e : vars.entrySet()) {
       String name = e.getKey();
       Optional<ConfigKey<?>> key = schema.byEnv(name);
       String where = origin == Origin.DOTENV
-          ? " (in " + DOTENV_FILE + " line " + e.getValue().line() + ")" : "";
+          ? " (in " + DOTENV_FILE + " line " + e.getValue().line() + ")"
+          : "";
       if (key.isPresent()) {
         out.put(key.get().path(), new Raw(e.getValue().value(), origin, name, where));
       } else if (name.startsWith(ENV_PREFIX) && !NOT_SETTINGS.contains(name)) {
-        String hint = schema.closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");
+        String hint =
+            schema.closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");
         if (origin == Origin.DOTENV) {
-          throw new ConfigException(name, "unknown setting in " + DOTENV_FILE + " line "
-              + e.getValue().line() + hint);
+          throw new ConfigException(
+              name,
+              "unknown setting in " + DOTENV_FILE + " line " + e.getValue().line() + hint);
         }
         // The process environment is shared with other programs, so a stray variable there is
         // worth a warning, not a refusal to start.

@@ -40,8 +40,8 @@ public final class ConfigSchema {
         }
       }
     }
-    return new ConfigSchema(Collections.unmodifiableMap(byPath),
-        Collections.unmodifiableMap(byEnv));
+    return new ConfigSchema(
+        Collections.unmodifiableMap(byPath), Collections.unmodifiableMap(byEnv));
   }
 
   public Optional<ConfigKey<?>> byPath(String path) {
@@ -86,8 +86,8 @@ public final class ConfigSchema {
     return closestOf(byEnv.keySet(), name, 3);
   }
 
-  private static Optional<String> closestOf(Collection<String> candidates, String target,
-      int allowed) {
+  private static Optional<String> closestOf(
+      Collection<String> candidates, String target, int allowed) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {

@@ -8,144 +8,237 @@ public final class CoreKeys {
   private CoreKeys() {}
 
   /** Values of {@code gateway.busy_policy}. */
-  public enum BusyPolicySetting { INTERRUPT, QUEUE }
+  public enum BusyPolicySetting {
+    INTERRUPT,
+    QUEUE
+  }
 
   /** Values of {@code gateway.service_manager}. */
   public enum ServiceManagerSetting {
-    AUTO, SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, CONTAINER, NONE
+    AUTO,
+    SYSTEMD,
+    S6,
+    RUNIT,
+    LAUNCHD,
+    KUBERNETES,
+    CONTAINER,
+    NONE
   }
 
   /** Values of {@code logging.level}. */
-  public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+  public enum LogLevel {
+    ERROR,
+    WARN,
+    INFO,
+    DEBUG,
+    TRACE
+  }
 
   public static final ConfigKey<Duration> DRAIN_TIMEOUT = ConfigKey.optional(
-      "gateway.drain_timeout", "SWITCHBOARD_DRAIN_TIMEOUT",
-      ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(60),
+      "gateway.drain_timeout",
+      "SWITCHBOARD_DRAIN_TIMEOUT",
+      ValueType.duration(Duration.ZERO, Duration.ofHours(1)),
+      Duration.ofSeconds(60),
       "How long a stop or restart waits for running turns to finish before interrupting them.");
 
   public static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.optional(
-      "gateway.shutdown_grace", "SWITCHBOARD_SHUTDOWN_GRACE",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)), Duration.ofSeconds(15),
+      "gateway.shutdown_grace",
+      "SWITCHBOARD_SHUTDOWN_GRACE",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+      Duration.ofSeconds(15),
       "Time after the drain for interrupting turns, disconnecting platforms and stopping tasks;"
           + " drain_timeout + shutdown_grace is the hard deadline of a stop.");
 
   public static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.optional(
-      "gateway.connect_timeout", "SWITCHBOARD_CONNECT_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)), Duration.ofSeconds(30),
+      "gateway.connect_timeout",
+      "SWITCHBOARD_CONNECT_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+      Duration.ofSeconds(30),
       "How long one platform may take to connect at start before it is marked failed.");
 
   public static final ConfigKey<Duration> DISCONNECT_TIMEOUT = ConfigKey.optional(
-      "gateway.disconnect_timeout", "SWITCHBOARD_DISCONNECT_TIMEOUT",
-      ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)), Duration.ofSeconds(5),
+      "gateway.disconnect_timeout",
+      "SWITCHBOARD_DISCONNECT_TIMEOUT",
+      ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)),
+      Duration.ofSeconds(5),
       "How long one platform may take to disconnect at stop before it is abandoned.");
 
   public static final ConfigKey<BusyPolicySetting> BUSY_POLICY = ConfigKey.optional(
-      "gateway.busy_policy", "SWITCHBOARD_BUSY_POLICY",
-      ValueType.choice(BusyPolicySetting.class), BusyPolicySetting.INTERRUPT,
+      "gateway.busy_policy",
+      "SWITCHBOARD_BUSY_POLICY",
+      ValueType.choice(BusyPolicySetting.class),
+      BusyPolicySetting.INTERRUPT,
       "What a message does while its session has a turn running: interrupt it, or queue behind"
           + " it.");
 
   public static final ConfigKey<Integer> MAX_QUEUED = ConfigKey.optional(
-      "gateway.max_queued_messages", "SWITCHBOARD_MAX_QUEUED_MESSAGES",
-      ValueType.integer(1, 1000), 20,
+      "gateway.max_queued_messages",
+      "SWITCHBOARD_MAX_QUEUED_MESSAGES",
+      ValueType.integer(1, 1000),
+      20,
       "Messages that may wait behind a running turn in one session; more are refused.");
 
   public static final ConfigKey<Boolean> GROUP_SESSION_PER_USER = ConfigKey.optional(
-      "gateway.group_sessions_per_user", "SWITCHBOARD_GROUP_SESSIONS_PER_USER",
-      ValueType.bool(), true,
+      "gateway.group_sessions_per_user",
+      "SWITCHBOARD_GROUP_SESSIONS_PER_USER",
+      ValueType.bool(),
+      true,
       "In group chats, give each user their own session instead of one per chat.");
 
   public static final ConfigKey<ServiceManagerSetting> SERVICE_MANAGER = ConfigKey.optional(
-      "gateway.service_manager", "SWITCHBOARD_SERVICE_MANAGER",
-      ValueType.choice(ServiceManagerSetting.class), ServiceManagerSetting.AUTO,
+      "gateway.service_manager",
+      "SWITCHBOARD_SERVICE_MANAGER",
+      ValueType.choice(ServiceManagerSetting.class),
+      ServiceManagerSetting.AUTO,
       "Who restarts the gateway: auto detects systemd, s6, runit, launchd, Kubernetes and"
           + " containers (then a restart exits 75); none relaunches a detached copy itself.");
 
   public static final ConfigKey<String> BACKEND = ConfigKey.optional(
-      "agent.backend", "SWITCHBOARD_BACKEND", ValueType.string(), "echo",
+      "agent.backend",
+      "SWITCHBOARD_BACKEND",
+      ValueType.string(),
+      "echo",
       "Which agent backend answers turns.");
 
   public static final ConfigKey<Integer> HISTORY_MESSAGES = ConfigKey.optional(
-      "agent.history_messages", "SWITCHBOARD_HISTORY_MESSAGES", ValueType.integer(0, 10_000),
+      "agent.history_messages",
+      "SWITCHBOARD_HISTORY_MESSAGES",
+      ValueType.integer(0, 10_000),
       200,
       "Earlier messages of the conversation handed to the agent with each turn (the backend may"
           + " trim them further to fit its model).");
 
   public static final ConfigKey<Duration> APPROVAL_TIMEOUT = ConfigKey.optional(
-      "agent.approval_timeout", "SWITCHBOARD_APPROVAL_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(10), Duration.ofHours(1)), Duration.ofMinutes(2),
+      "agent.approval_timeout",
+      "SWITCHBOARD_APPROVAL_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(10), Duration.ofHours(1)),
+      Duration.ofMinutes(2),
       "How long an agent's request for permission waits for /approve or /deny; no answer"
           + " denies it.");
 
   public static final ConfigKey<Boolean> TOOL_PROGRESS = ConfigKey.optional(
-      "agent.tool_progress", "SWITCHBOARD_TOOL_PROGRESS", ValueType.bool(), false,
+      "agent.tool_progress",
+      "SWITCHBOARD_TOOL_PROGRESS",
+      ValueType.bool(),
+      false,
       "Show the agent's tool calls while a turn runs, one short line each; a session can"
           + " change it with /tools on|off.");
 
   public static final ConfigKey<String> STORE = ConfigKey.optional(
-      "store.backend", "SWITCHBOARD_STORE", ValueType.string(), "sqlite",
+      "store.backend",
+      "SWITCHBOARD_STORE",
+      ValueType.string(),
+      "sqlite",
       "Where the gateway keeps its journal, outbox, sessions and pairings.");
 
   public static final ConfigKey<Boolean> ALLOW_ALL_USERS = ConfigKey.optional(
-      "auth.allow_all_users", "SWITCHBOARD_ALLOW_ALL_USERS", ValueType.bool(), false,
+      "auth.allow_all_users",
+      "SWITCHBOARD_ALLOW_ALL_USERS",
+      ValueType.bool(),
+      false,
       "Let anyone who can reach the bot talk to the agent. Off by default: unknown users get a"
           + " pairing code instead.");
 
   public static final ConfigKey<List<String>> ALLOWED_USERS = ConfigKey.optional(
-      "auth.allowed_users", "SWITCHBOARD_ALLOWED_USERS", ValueType.stringList(),
+      "auth.allowed_users",
+      "SWITCHBOARD_ALLOWED_USERS",
+      ValueType.stringList(),
       List.of(),
       "Users allowed on every platform: 'platform:id' entries, or bare ids for any platform.");
 
   public static final ConfigKey<List<String>> ADMIN_USERS = ConfigKey.optional(
-      "auth.admin_users", "SWITCHBOARD_ADMIN_USERS", ValueType.stringList(),
+      "auth.admin_users",
+      "SWITCHBOARD_ADMIN_USERS",
+      ValueType.stringList(),
       List.of(),
       "Users who may run admin commands such as /restart, on every platform; same format.");
 
   public static final ConfigKey<String> HTTP_HOST = ConfigKey.optional(
-      "http.host", "SWITCHBOARD_HTTP_HOST", ValueType.string(), "127.0.0.1",
+      "http.host",
+      "SWITCHBOARD_HTTP_HOST",
+      ValueType.string(),
+      "127.0.0.1",
       "Address the HTTP server (web chat, API, /health, /metrics) listens on; 0.0.0.0 for"
-      + " every interface.");
+          + " every interface.");
 
   public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.optional(
-      "http.port", "SWITCHBOARD_HTTP_PORT", ValueType.integer(0, 65535), 8642,
+      "http.port",
+      "SWITCHBOARD_HTTP_PORT",
+      ValueType.integer(0, 65535),
+      8642,
       "Port of the HTTP server; 0 picks a free one (shown by 'switchboard status').");
 
   public static final ConfigKey<Boolean> HTTP_AUTH = ConfigKey.optional(
-      "http.auth", "SWITCHBOARD_HTTP_AUTH", ValueType.bool(), true,
+      "http.auth",
+      "SWITCHBOARD_HTTP_AUTH",
+      ValueType.bool(),
+      true,
       "Require the login token (file web_token in the state directory) for the web chat and"
-      + " the admin page; false is accepted only while http.host is a loopback address.");
+          + " the admin page; false is accepted only while http.host is a loopback address.");
 
   public static final ConfigKey<Duration> WATCHDOG = ConfigKey.optional(
-      "service.watchdog", "SWITCHBOARD_WATCHDOG",
-      ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30),
+      "service.watchdog",
+      "SWITCHBOARD_WATCHDOG",
+      ValueType.duration(Duration.ZERO, Duration.ofHours(1)),
+      Duration.ofSeconds(30),
       "WatchdogSec of the systemd unit 'switchboard install' writes: systemd kills and"
-      + " restarts a gateway whose loops stopped making progress for this long; 0 for none.");
+          + " restarts a gateway whose loops stopped making progress for this long; 0 for none.");
 
   public static final ConfigKey<Integer> RESPAWN_LIMIT = ConfigKey.optional(
-      "service.respawn_limit", "SWITCHBOARD_RESPAWN_LIMIT", ValueType.integer(1, 1000), 5,
+      "service.respawn_limit",
+      "SWITCHBOARD_RESPAWN_LIMIT",
+      ValueType.integer(1, 1000),
+      5,
       "Starts after an unplanned end (crash, kill, failed start) allowed within"
-      + " service.respawn_window before the respawn breaker holds the next ones back.");
+          + " service.respawn_window before the respawn breaker holds the next ones back.");
 
   public static final ConfigKey<Duration> RESPAWN_WINDOW = ConfigKey.optional(
-      "service.respawn_window", "SWITCHBOARD_RESPAWN_WINDOW",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(24)), Duration.ofMinutes(10),
+      "service.respawn_window",
+      "SWITCHBOARD_RESPAWN_WINDOW",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(24)),
+      Duration.ofMinutes(10),
       "How far back the respawn breaker counts starts after an unplanned end.");
 
   public static final ConfigKey<Duration> RESPAWN_DELAY = ConfigKey.optional(
-      "service.respawn_delay", "SWITCHBOARD_RESPAWN_DELAY",
-      ValueType.duration(Duration.ZERO, Duration.ofMinutes(5)), Duration.ofSeconds(10),
+      "service.respawn_delay",
+      "SWITCHBOARD_RESPAWN_DELAY",
+      ValueType.duration(Duration.ZERO, Duration.ofMinutes(5)),
+      Duration.ofSeconds(10),
       "The respawn breaker's first hold-back before connecting to the platforms; it doubles"
-      + " with every further start in the loop, up to 5 min; 0 turns the breaker off.");
+          + " with every further start in the loop, up to 5 min; 0 turns the breaker off.");
 
   public static final ConfigKey<LogLevel> LOG_LEVEL = ConfigKey.optional(
-      "logging.level", "SWITCHBOARD_LOG_LEVEL", ValueType.choice(LogLevel.class), LogLevel.INFO,
+      "logging.level",
+      "SWITCHBOARD_LOG_LEVEL",
+      ValueType.choice(LogLevel.class),
+      LogLevel.INFO,
       "Log level of the gateway's own messages (libraries stay at warn).");
 
   public static List<ConfigKey<?>> all() {
-    return List.of(DRAIN_TIMEOUT, SHUTDOWN_GRACE, CONNECT_TIMEOUT, DISCONNECT_TIMEOUT,
-        BUSY_POLICY, MAX_QUEUED, GROUP_SESSION_PER_USER, SERVICE_MANAGER, BACKEND,
-        HISTORY_MESSAGES, APPROVAL_TIMEOUT, TOOL_PROGRESS, STORE,
-        ALLOW_ALL_USERS, ALLOWED_USERS, ADMIN_USERS, HTTP_HOST, HTTP_PORT, HTTP_AUTH, WATCHDOG,
-        RESPAWN_LIMIT, RESPAWN_WINDOW, RESPAWN_DELAY, LOG_LEVEL);
+    return List.of(
+        DRAIN_TIMEOUT,
+        SHUTDOWN_GRACE,
+        CONNECT_TIMEOUT,
+        DISCONNECT_TIMEOUT,
+        BUSY_POLICY,
+        MAX_QUEUED,
+        GROUP_SESSION_PER_USER,
+        SERVICE_MANAGER,
+        BACKEND,
+        HISTORY_MESSAGES,
+        APPROVAL_TIMEOUT,
+        TOOL_PROGRESS,
+        STORE,
+        ALLOW_ALL_USERS,
+        ALLOWED_USERS,
+        ADMIN_USERS,
+        HTTP_HOST,
+        HTTP_PORT,
+        HTTP_AUTH,
+        WATCHDOG,
+        RESPAWN_LIMIT,
+        RESPAWN_WINDOW,
+        RESPAWN_DELAY,
+        LOG_LEVEL);
   }
 }

@@ -36,7 +36,8 @@ public final class DotEnvFile {
     } catch (MalformedInputException e) {
       throw new ConfigException(null, file + " is not valid UTF-8 text");
     } catch (IOException e) {
-      throw new ConfigException(null, "cannot read " + file + ": " + e.getClass().getSimpleName());
+      throw new ConfigException(
+          null, "cannot read " + file + ": " + e.getClass().getSimpleName());
     }
     return parse(lines, file.getFileName().toString());
   }
@@ -58,8 +59,10 @@ public final class DotEnvFile {
       }
       Matcher m = LINE.matcher(raw);
       if (!m.matches()) {
-        throw new ConfigException(null, fileName + " line " + lineNo
-            + ": expected NAME=value (the line is not shown because it may hold a secret)");
+        throw new ConfigException(
+            null,
+            fileName + " line " + lineNo
+                + ": expected NAME=value (the line is not shown because it may hold a secret)");
       }
       String name = m.group(1);
       String value = unquote(m.group(2), fileName, lineNo, name);
@@ -84,12 +87,13 @@ public final class DotEnvFile {
         }
         if (c == '\\' && i + 1 < v.length()) {
           char n = v.charAt(++i);
-          sb.append(switch (n) {
-            case 'n' -> '\n';
-            case 't' -> '\t';
-            case 'r' -> '\r';
-            default -> n;
-          });
+          sb.append(
+              switch (n) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                case 'r' -> '\r';
+                default -> n;
+              });
         } else {
           sb.append(c);
         }
@@ -106,13 +110,15 @@ public final class DotEnvFile {
 
   private static void requireClosed(int end, String v, String fileName, int lineNo, String name) {
     if (end < 0) {
-      throw new ConfigException(name, fileName + " line " + lineNo + ": the quote that opens the"
-          + " value is never closed (multi-line values are not supported)");
+      throw new ConfigException(
+          name,
+          fileName + " line " + lineNo + ": the quote that opens the"
+              + " value is never closed (multi-line values are not supported)");
     }
     String rest = v.substring(end + 1).strip();
     if (!rest.isEmpty() && !rest.startsWith("#")) {
-      throw new ConfigException(name, fileName + " line " + lineNo
-          + ": unexpected text after the closing quote");
+      throw new ConfigException(
+          name, fileName + " line " + lineNo + ": unexpected text after the closing quote");
     }
   }
 }

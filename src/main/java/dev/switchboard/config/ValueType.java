@@ -53,7 +53,9 @@ public interface ValueType<T> {
    * be silently narrowed by {@code longValue()} (2^64+5 read as 5, 5.7 as 5).
    */
   private static boolean isWholeMachineNumber(Object raw) {
-    return raw instanceof Long || raw instanceof Integer || raw instanceof Short
+    return raw instanceof Long
+        || raw instanceof Integer
+        || raw instanceof Short
         || raw instanceof Byte;
   }
 
@@ -165,8 +167,8 @@ public interface ValueType<T> {
         throw new IllegalArgumentException("got " + show(raw));
       }
       if (!(v >= min && v <= max)) {
-        throw new IllegalArgumentException("got " + show(raw) + ", which is outside " + min
-            + ".." + max);
+        throw new IllegalArgumentException(
+            "got " + show(raw) + ", which is outside " + min + ".." + max);
       }
       return v;
     }
@@ -193,7 +195,7 @@ public interface ValueType<T> {
           case "false", "no", "off", "0" -> {
             return false;
           }
-          default -> { }
+          default -> {}
         }
       }
       throw new IllegalArgumentException("got " + show(raw));
@@ -216,8 +218,8 @@ public interface ValueType<T> {
       if (raw instanceof Number || raw instanceof Boolean) {
         return String.valueOf(raw);
       }
-      throw new IllegalArgumentException(raw instanceof String ? "got an empty value"
-          : "got " + show(raw));
+      throw new IllegalArgumentException(
+          raw instanceof String ? "got an empty value" : "got " + show(raw));
     }
 
     @Override
@@ -280,7 +282,9 @@ public interface ValueType<T> {
       }
       if (raw instanceof String || raw instanceof Number) {
         Arrays.stream(String.valueOf(raw).split(","))
-            .map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .forEach(out::add);
         return List.copyOf(out);
       }
       throw new IllegalArgumentException("got " + show(raw));

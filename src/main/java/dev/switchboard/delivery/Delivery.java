@@ -31,8 +31,8 @@ public final class Delivery {
     this(outbound, outbox, ticker, Sleeper.SYSTEM, ThreadLocalRandom.current());
   }
 
-  public Delivery(Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper,
-      RandomGenerator random) {
+  public Delivery(
+      Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper, RandomGenerator random) {
     this(outbound, outbox, ticker, sleeper, random, DeliveryEvents.NONE);
   }
 
@@ -41,12 +41,17 @@ public final class Delivery {
     this(outbound, outbox, ticker, Sleeper.SYSTEM, ThreadLocalRandom.current(), events);
   }
 
-  Delivery(Outbound outbound, Outbox outbox, Ticker ticker, Sleeper sleeper,
-      RandomGenerator random, DeliveryEvents events) {
+  Delivery(
+      Outbound outbound,
+      Outbox outbox,
+      Ticker ticker,
+      Sleeper sleeper,
+      RandomGenerator random,
+      DeliveryEvents events) {
     this.outbound = outbound;
     this.ticker = ticker;
-    this.parts = new PartSender(outbound, outbox,
-        new PlatformCalls(outbound, ticker, sleeper, random, events));
+    this.parts = new PartSender(
+        outbound, outbox, new PlatformCalls(outbound, ticker, sleeper, random, events));
   }
 
   /**
@@ -56,8 +61,8 @@ public final class Delivery {
    *     a new attempt, with its own messages)
    */
   public ReplyStream openReply(InboundMessage message, int attempt) {
-    ReplyStream stream = new ReplyStream(parts, outbound, message, attempt,
-        outbound.limits(message.chat().platform()), ticker);
+    ReplyStream stream = new ReplyStream(
+        parts, outbound, message, attempt, outbound.limits(message.chat().platform()), ticker);
     stream.started();
     return stream;
   }
@@ -91,8 +96,7 @@ public final class Delivery {
     try {
       outbound.noticeAbout(about.chat(), about.messageId(), kind, text);
     } catch (RuntimeException e) {
-      log.warn("the {} adapter failed to take a notice: {}", about.chat().platform(),
-          e.toString());
+      log.warn("the {} adapter failed to take a notice: {}", about.chat().platform(), e.toString());
     }
     return notice(about.chat(), text, key);
   }

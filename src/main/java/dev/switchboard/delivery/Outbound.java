@@ -33,6 +33,5 @@ public interface Outbound {
   default void replyFinished(ChatRef chat, String inReplyTo, String text) {}
 
   /** See {@link dev.switchboard.platform.PlatformAdapter#noticeAbout}. */
-  default void noticeAbout(ChatRef chat, String inReplyTo,
-      NoticeKind kind, String text) {}
+  default void noticeAbout(ChatRef chat, String inReplyTo, NoticeKind kind, String text) {}
 }

@@ -52,14 +52,13 @@ final class PartSender {
     Outbox.Entry entry = outbox.claim(key, chat, text, inboundKey);
     switch (entry.status()) {
       case SENT -> {
-        return Optional.of(new Sent(entry.id(), new MessageRef(chat,
-            entry.platformMessageId())));
+        return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
       }
       case SENDING, UNKNOWN -> {
         log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
         return Optional.empty();
       }
-      default -> { }
+      default -> {}
     }
     outbox.markSending(entry.id(), text);
     try {
@@ -96,8 +95,8 @@ final class PartSender {
   private void settleFailure(long id, String key, ChatRef chat, PlatformException e) {
     if (e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME) {
       outbox.markUnknown(id, String.valueOf(e.getMessage()));
-      log.warn("{} to {}: outcome unknown ({}); it will not be sent again", key, chat,
-          e.getMessage());
+      log.warn(
+          "{} to {}: outcome unknown ({}); it will not be sent again", key, chat, e.getMessage());
     } else {
       outbox.markFailed(id, String.valueOf(e.getMessage()));
       log.warn("could not deliver {} to {}: {}", key, chat, e.getMessage());

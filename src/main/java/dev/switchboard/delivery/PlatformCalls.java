@@ -30,6 +30,7 @@ final class PlatformCalls {
   static final int MAX_RATE_LIMITED_RETRIES = 30;
   /** The window of the first retry's wait; it doubles with each retry, up to the cap. */
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   @FunctionalInterface
@@ -57,7 +58,11 @@ final class PlatformCalls {
     this(outbound, ticker, sleeper, random, DeliveryEvents.NONE);
   }
 
-  PlatformCalls(Outbound outbound, Ticker ticker, Sleeper sleeper, RandomGenerator random,
+  PlatformCalls(
+      Outbound outbound,
+      Ticker ticker,
+      Sleeper sleeper,
+      RandomGenerator random,
       DeliveryEvents events) {
     this.events = events;
     this.outbound = outbound;
@@ -144,8 +149,12 @@ final class PlatformCalls {
         switch (e.kind()) {
           case RATE_LIMITED -> {
             if (++rateLimited > MAX_RATE_LIMITED_RETRIES) {
-              throw new PlatformException("still rate-limited after " + MAX_RATE_LIMITED_RETRIES
-                  + " waits: " + e.getMessage(), PlatformException.Kind.TRANSIENT, null, e);
+              throw new PlatformException(
+                  "still rate-limited after " + MAX_RATE_LIMITED_RETRIES + " waits: "
+                      + e.getMessage(),
+                  PlatformException.Kind.TRANSIENT,
+                  null,
+                  e);
             }
             honourRateLimit(chat, e);
           }
@@ -155,8 +164,7 @@ final class PlatformCalls {
             }
             events.retried(chat.platform());
             Duration wait = backoff.next();
-            log.info("{} failed ({}); retrying in {} ms", chat, e.getMessage(),
-                wait.toMillis());
+            log.info("{} failed ({}); retrying in {} ms", chat, e.getMessage(), wait.toMillis());
             sleeper.sleep(wait);
           }
           default -> throw e;
@@ -170,16 +178,16 @@ final class PlatformCalls {
       return;
     }
     // Up to 20% extra so many chats told "retry after 3" do not all come back at once.
-    Duration wait = e.retryAfter().plusMillis((long) (e.retryAfter().toMillis() * 0.2
-        * random.nextDouble()) + 1);
+    Duration wait = e.retryAfter()
+        .plusMillis((long) (e.retryAfter().toMillis() * 0.2 * random.nextDouble()) + 1);
     events.rateLimited(chat.platform());
     log.info("{} rate-limited by the platform; waiting {} ms", chat, wait.toMillis());
     limiter(chat).pause(chatKey(chat), wait);
   }
 
   private RateLimiter limiter(ChatRef chat) {
-    return limiters.computeIfAbsent(chat.platform(),
-        p -> new RateLimiter(outbound.limits(p), ticker, sleeper));
+    return limiters.computeIfAbsent(
+        chat.platform(), p -> new RateLimiter(outbound.limits(p), ticker, sleeper));
   }
 
   private static String chatKey(ChatRef chat) {

@@ -23,16 +23,19 @@ final class RateLimiter {
   private final Ticker ticker;
   private final Sleeper sleeper;
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private final Bucket global;
-  @GuardedBy("lock") private final Map<String, Bucket> chats = new HashMap<>();
+
+  @GuardedBy("lock")
+  private final Bucket global;
+
+  @GuardedBy("lock")
+  private final Map<String, Bucket> chats = new HashMap<>();
 
   RateLimiter(PlatformLimits limits, Ticker ticker, Sleeper sleeper) {
     this.limits = limits;
     this.ticker = ticker;
     this.sleeper = sleeper;
     double globalRate = limits.globalPerSecond();
-    this.global = new Bucket(globalRate, Math.max(1, (int) Math.ceil(globalRate)),
-        ticker.nanos());
+    this.global = new Bucket(globalRate, Math.max(1, (int) Math.ceil(globalRate)), ticker.nanos());
   }
 
   /** Waits until a message to {@code chat} may go out, then takes its tokens. */
@@ -42,9 +45,10 @@ final class RateLimiter {
       lock.lock();
       try {
         long now = ticker.nanos();
-        Bucket bucket = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
-            limits.perChatBurst(), now));
-        wait = Math.max(bucket.pausedUntil - now,
+        Bucket bucket = chats.computeIfAbsent(
+            chat, c -> new Bucket(limits.perChatPerSecond(), limits.perChatBurst(), now));
+        wait = Math.max(
+            bucket.pausedUntil - now,
             Math.max(global.nanosUntilToken(now), bucket.nanosUntilToken(now)));
         if (wait <= 0) {
           global.take();
@@ -64,9 +68,11 @@ final class RateLimiter {
     lock.lock();
     try {
       long now = ticker.nanos();
-      Bucket bucket = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
-          limits.perChatBurst(), now));
-      if (bucket.pausedUntil - now > 0 || global.nanosUntilToken(now) > 0 || bucket.nanosUntilToken(now) > 0) {
+      Bucket bucket = chats.computeIfAbsent(
+          chat, c -> new Bucket(limits.perChatPerSecond(), limits.perChatBurst(), now));
+      if (bucket.pausedUntil - now > 0
+          || global.nanosUntilToken(now) > 0
+          || bucket.nanosUntilToken(now) > 0) {
         return false;
       }
       global.take();
@@ -82,8 +88,8 @@ final class RateLimiter {
     lock.lock();
     try {
       long now = ticker.nanos();
-      Bucket b = chats.computeIfAbsent(chat, c -> new Bucket(limits.perChatPerSecond(),
-          limits.perChatBurst(), now));
+      Bucket b = chats.computeIfAbsent(
+          chat, c -> new Bucket(limits.perChatPerSecond(), limits.perChatBurst(), now));
       b.pausedUntil = Math.max(b.pausedUntil, now + wait.toNanos());
     } finally {
       lock.unlock();

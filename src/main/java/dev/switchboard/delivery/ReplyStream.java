@@ -42,20 +42,36 @@ public final class ReplyStream {
   private final Ticker ticker;
   private final long openedAt;
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private final StringBuilder text = new StringBuilder();
+
+  @GuardedBy("lock")
+  private final StringBuilder text = new StringBuilder();
   /** Part 0 while it is a preview that grows by edits; null until the first preview is out. */
-  @GuardedBy("lock") private PartSender.@Nullable Sent live;
-  @GuardedBy("lock") private String liveText = "";
-  @GuardedBy("lock") private long lastEditAt;
-  @GuardedBy("lock") private boolean streamingBroken;
-  @GuardedBy("lock") private boolean finished;
+  @GuardedBy("lock")
+  private PartSender.@Nullable Sent live;
+
+  @GuardedBy("lock")
+  private String liveText = "";
+
+  @GuardedBy("lock")
+  private long lastEditAt;
+
+  @GuardedBy("lock")
+  private boolean streamingBroken;
+
+  @GuardedBy("lock")
+  private boolean finished;
 
   /**
    * @param observer told how the reply grows, for platforms that follow replies rather than
    *     show them (the API)
    */
-  ReplyStream(PartSender parts, Outbound observer, InboundMessage message, int attempt,
-      PlatformLimits limits, Ticker ticker) {
+  ReplyStream(
+      PartSender parts,
+      Outbound observer,
+      InboundMessage message,
+      int attempt,
+      PlatformLimits limits,
+      Ticker ticker) {
     this.parts = parts;
     this.observer = observer;
     this.chat = message.chat();
@@ -66,6 +82,7 @@ public final class ReplyStream {
     this.ticker = ticker;
     this.openedAt = ticker.nanos();
   }
+
   void started() {
     observe(o -> o.replyStarted(chat, inReplyTo));
   }
@@ -115,8 +132,8 @@ public final class ReplyStream {
     String preview = texts.getFirst();
     try {
       if (live == null) {
-        Optional<PartSender.Sent> sent = parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat,
-            preview, inboundKey);
+        Optional<PartSender.Sent> sent =
+            parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat, preview, inboundKey);
         if (sent.isEmpty()) {
           streamingBroken = true;
           return;
@@ -166,8 +183,8 @@ public final class ReplyStream {
   }
 
   private boolean finishFresh(List<String> texts) {
-    Optional<PartSender.Sent> first = parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat,
-        texts.getFirst(), inboundKey);
+    Optional<PartSender.Sent> first =
+        parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat, texts.getFirst(), inboundKey);
     if (first.isEmpty()) {
       return false;
     }
@@ -193,10 +210,13 @@ public final class ReplyStream {
     } catch (PlatformException e) {
       // The preview may no longer be editable (deleted, too old): send the final part 0 as
       // a message of its own rather than leave the stale preview as the answer.
-      log.warn("could not put the final text into the streamed message in {} ({}); sending it"
-          + " as a new message", chat, e.getMessage());
-      Optional<PartSender.Sent> replacement = parts.send(
-          OutboxKeys.replacementOfFirstPart(keyPrefix), chat, firstPart, inboundKey);
+      log.warn(
+          "could not put the final text into the streamed message in {} ({}); sending it"
+              + " as a new message",
+          chat,
+          e.getMessage());
+      Optional<PartSender.Sent> replacement =
+          parts.send(OutboxKeys.replacementOfFirstPart(keyPrefix), chat, firstPart, inboundKey);
       String previewText = liveText;
       replacement.ifPresent(r -> parts.markWholeReply(preview, previewText));
       return replacement.isPresent();
@@ -208,7 +228,8 @@ public final class ReplyStream {
 
   private boolean sendRest(List<String> texts) {
     for (int i = 1; i < texts.size(); i++) {
-      if (parts.send(OutboxKeys.replyPart(keyPrefix, i), chat, texts.get(i), inboundKey)
+      if (parts
+          .send(OutboxKeys.replyPart(keyPrefix, i), chat, texts.get(i), inboundKey)
           .isEmpty()) {
         return false;
       }

@@ -26,17 +26,23 @@ public final class AdminPage extends Handler.Abstract {
    * @param token null when auth is off
    * @param restart requests a restart; false when the gateway is already stopping
    */
-  private AdminPage(@Nullable LoginToken token, Supplier<JsonNode> status,
-      BooleanSupplier restart) {
+  private AdminPage(
+      @Nullable LoginToken token, Supplier<JsonNode> status, BooleanSupplier restart) {
     this.gate = new LoginGate(token);
     this.status = status;
     this.restart = restart;
   }
 
-  public static void install(HttpServer server, @Nullable LoginToken token,
-      Supplier<JsonNode> status, BooleanSupplier restart) {
-    new StaticFiles(AdminPage.class).file("/admin", "admin.html")
-        .file("/admin.js", "admin.js").file("/admin.css", "admin.css").mountOn(server);
+  public static void install(
+      HttpServer server,
+      @Nullable LoginToken token,
+      Supplier<JsonNode> status,
+      BooleanSupplier restart) {
+    new StaticFiles(AdminPage.class)
+        .file("/admin", "admin.html")
+        .file("/admin.js", "admin.js")
+        .file("/admin.css", "admin.css")
+        .mountOn(server);
     server.route("/api/admin/*", new AdminPage(token, status, restart));
   }
 
@@ -54,7 +60,8 @@ public final class AdminPage extends Handler.Abstract {
     }
     Optional<LoginGate.Refusal> refused = gate.check(request);
     if (refused.isPresent()) {
-      JsonExchange.error(response, callback, refused.get().status(), refused.get().message());
+      JsonExchange.error(
+          response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {
       JsonExchange.send(response, callback, 200, status.get());
     } else if (path.equals("/api/admin/restart") && method.equals("POST")) {
@@ -64,8 +71,8 @@ public final class AdminPage extends Handler.Abstract {
       } else if (restart.getAsBoolean()) {
         JsonExchange.empty(response, callback, 202);
       } else {
-        JsonExchange.error(response, callback, 409, "Switchboard is already stopping or"
-            + " restarting");
+        JsonExchange.error(
+            response, callback, 409, "Switchboard is already stopping or" + " restarting");
       }
     } else {
       JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);

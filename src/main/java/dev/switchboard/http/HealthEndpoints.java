@@ -24,17 +24,16 @@ public final class HealthEndpoints {
     server.route("/ready", handler(reports, HealthReport::ready));
   }
 
-  private static Handler handler(Supplier<HealthReport> reports,
-      Predicate<HealthReport> passes) {
+  private static Handler handler(Supplier<HealthReport> reports, Predicate<HealthReport> passes) {
     return new ReadOnlyHandler() {
       @Override
       Answer answer() {
         HealthReport report = reports.get();
         boolean ok = passes.test(report);
-        byte[] body = (JSON.writeValueAsString(toJson(report, ok)) + "\n")
-            .getBytes(StandardCharsets.UTF_8);
-        return new Answer(ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
-            "application/json", body);
+        byte[] body =
+            (JSON.writeValueAsString(toJson(report, ok)) + "\n").getBytes(StandardCharsets.UTF_8);
+        return new Answer(
+            ok ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503, "application/json", body);
       }
     };
   }

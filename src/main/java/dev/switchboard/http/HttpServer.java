@@ -84,8 +84,10 @@ public final class HttpServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       stopQuietly();
-      throw new IOException("cannot listen on " + host + ":" + port + ": " + reason(e)
-          + "; set http.port (SWITCHBOARD_HTTP_PORT) to a free port, or 0 for any", e);
+      throw new IOException(
+          "cannot listen on " + host + ":" + port + ": " + reason(e)
+              + "; set http.port (SWITCHBOARD_HTTP_PORT) to a free port, or 0 for any",
+          e);
     } catch (Exception e) {
       stopQuietly();
       throw new IOException("the HTTP server did not start: " + e, e);

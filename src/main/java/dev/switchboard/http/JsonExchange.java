@@ -60,8 +60,10 @@ public final class JsonExchange {
     try {
       body = Content.Source.asString(request, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      throw new BadRequest(413, "the request body could not be read (at most "
-          + HttpServer.MAX_REQUEST_BYTES + " bytes)");
+      throw new BadRequest(
+          413,
+          "the request body could not be read (at most " + HttpServer.MAX_REQUEST_BYTES
+              + " bytes)");
     }
     JsonNode node;
     try {

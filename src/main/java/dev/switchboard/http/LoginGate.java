@@ -36,12 +36,16 @@ public final class LoginGate {
   /** Empty when the request may go on, else why not, as a status and a message. */
   public Optional<Refusal> check(Request request) {
     if (token != null) {
-      return token.authenticates(request) ? Optional.empty()
+      return token.authenticates(request)
+          ? Optional.empty()
           : Optional.of(new Refusal(401, "log in with the token first"));
     }
-    return loopbackHost(request) ? Optional.empty() : Optional.of(new Refusal(403,
-        "without a login (http.auth is false) only http://localhost and http://127.0.0.1"
-        + " addresses are served"));
+    return loopbackHost(request)
+        ? Optional.empty()
+        : Optional.of(new Refusal(
+            403,
+            "without a login (http.auth is false) only http://localhost and http://127.0.0.1"
+                + " addresses are served"));
   }
 
   /** Why a request was refused. */
@@ -67,8 +71,12 @@ public final class LoginGate {
     JsonNode given = JsonExchange.readObject(request).path("token");
     if (!given.isString() || !token.matches(given.asString())) {
       log.warn("a log-in with a wrong token from {}", Request.getRemoteAddr(request));
-      JsonExchange.error(response, callback, 401, "That is not the login token. It is in the"
-          + " file " + LoginToken.FILE + " in Switchboard's state directory.");
+      JsonExchange.error(
+          response,
+          callback,
+          401,
+          "That is not the login token. It is in the" + " file " + LoginToken.FILE
+              + " in Switchboard's state directory.");
       return;
     }
     response.getHeaders().add(HttpHeader.SET_COOKIE, token.loginCookieHeader());

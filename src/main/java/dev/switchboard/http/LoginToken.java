@@ -105,7 +105,8 @@ public final class LoginToken {
       return false;
     }
     long age = now.getEpochSecond() - issued;
-    return age >= -SKEW_SECONDS && age <= COOKIE_LIFETIME.toSeconds()
+    return age >= -SKEW_SECONDS
+        && age <= COOKIE_LIFETIME.toSeconds()
         && constantTimeEquals(hmac(token, COOKIE_PURPOSE + issued), value.substring(dot + 1));
   }
 
@@ -139,8 +140,9 @@ public final class LoginToken {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(
-          mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
     }

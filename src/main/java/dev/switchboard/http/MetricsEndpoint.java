@@ -15,8 +15,8 @@ public final class MetricsEndpoint {
     server.route("/metrics", new ReadOnlyHandler() {
       @Override
       Answer answer() {
-        return new Answer(HttpStatus.OK_200, CONTENT_TYPE,
-            scrape.get().getBytes(StandardCharsets.UTF_8));
+        return new Answer(
+            HttpStatus.OK_200, CONTENT_TYPE, scrape.get().getBytes(StandardCharsets.UTF_8));
       }
     });
   }

@@ -17,14 +17,22 @@ final class CrashLoopHoldBack {
 
   private CrashLoopHoldBack() {}
 
-  static void hold(GatewayState.CrashLoop loop, StateFile stateFile,
-      SupervisorNotifier notifier, Sleeper sleeper) throws InterruptedException {
+  static void hold(
+      GatewayState.CrashLoop loop,
+      StateFile stateFile,
+      SupervisorNotifier notifier,
+      Sleeper sleeper)
+      throws InterruptedException {
     Duration delay = Duration.ofSeconds(loop.delaySeconds());
     stateFile.update(s -> s.withCrashLoop(loop));
-    log.warn("crash loop: this is start {} after an unplanned end within {} s (the last: {});"
-        + " waiting {} s before connecting to the platforms, so the loop does not hammer their"
-        + " APIs (service.respawn_limit, respawn_window, respawn_delay)", loop.unplannedStarts(),
-        loop.windowSeconds(), loop.lastEnd(), delay.toSeconds());
+    log.warn(
+        "crash loop: this is start {} after an unplanned end within {} s (the last: {});"
+            + " waiting {} s before connecting to the platforms, so the loop does not hammer their"
+            + " APIs (service.respawn_limit, respawn_window, respawn_delay)",
+        loop.unplannedStarts(),
+        loop.windowSeconds(),
+        loop.lastEnd(),
+        delay.toSeconds());
     notifier.extendTimeout(delay.plus(START_AFTER_WAIT));
     Duration slice = notifier.watchdogTimeout().map(w -> w.dividedBy(2)).orElse(delay);
     for (Duration left = delay; left.isPositive(); ) {

@@ -31,8 +31,9 @@ final class CredentialLocks {
     // ProtectSystem=strict, and for a user unit the same directory as below.
     String service = env.get("RUNTIME_DIRECTORY");
     // systemd lists several directories separated by colons; ours is the first.
-    String first = service == null ? "" : service.substring(0, service.indexOf(':') < 0
-        ? service.length() : service.indexOf(':'));
+    String first = service == null
+        ? ""
+        : service.substring(0, service.indexOf(':') < 0 ? service.length() : service.indexOf(':'));
     if (!first.isBlank() && Files.isDirectory(Path.of(first))) {
       return Path.of(first);
     }
@@ -40,7 +41,8 @@ final class CredentialLocks {
     if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
       return Path.of(runtime, "switchboard");
     }
-    return Path.of(System.getProperty("java.io.tmpdir"),
+    return Path.of(
+        System.getProperty("java.io.tmpdir"),
         "switchboard-" + System.getProperty("user.name", "user"));
   }
 
@@ -58,9 +60,11 @@ final class CredentialLocks {
       }
       return GatewayLock.acquireFile(file, Duration.ZERO);
     } catch (GatewayLock.HeldException e) {
-      throw new PlatformException("another gateway (" + (e.pid() > 0 ? "pid " + e.pid()
-          : "another process") + ") is already connected with this " + platform
-          + " credential; stop it, or give this gateway its own bot", true);
+      throw new PlatformException(
+          "another gateway (" + (e.pid() > 0 ? "pid " + e.pid() : "another process")
+              + ") is already connected with this " + platform
+              + " credential; stop it, or give this gateway its own bot",
+          true);
     } catch (IOException e) {
       throw new PlatformException("cannot lock " + file + ": " + e.getMessage(), true, e);
     }
@@ -68,8 +72,8 @@ final class CredentialLocks {
 
   private static String hash(String s) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DetachedLauncher {
   /** Variables that describe this process's supervisor, which the new one does not have. */
-  private static final List<String> SUPERVISOR_VARIABLES = List.of("NOTIFY_SOCKET",
-      "WATCHDOG_USEC", "WATCHDOG_PID", "INVOCATION_ID", "LISTEN_FDS", "LISTEN_PID");
+  private static final List<String> SUPERVISOR_VARIABLES = List.of(
+      "NOTIFY_SOCKET",
+      "WATCHDOG_USEC",
+      "WATCHDOG_PID",
+      "INVOCATION_ID",
+      "LISTEN_FDS",
+      "LISTEN_PID");
 
   private DetachedLauncher() {}
 
@@ -57,8 +62,8 @@ public final class DetachedLauncher {
     try {
       if (!starter.waitFor(10, TimeUnit.SECONDS)) {
         starter.destroyForcibly();
-        throw new IOException("the detaching helper (" + argv.getFirst()
-            + ") did not return within 10 s");
+        throw new IOException(
+            "the detaching helper (" + argv.getFirst() + ") did not return within 10 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 final class DetachedRelauncher implements Relauncher {
   /** Set in the new process's environment: the pid it replaces, so it waits for the lock. */
   public static final String RELAUNCHED_FROM = "SWITCHBOARD_RELAUNCHED_FROM";
+
   private static final Logger log = LoggerFactory.getLogger(DetachedRelauncher.class);
 
   private final List<String> command;
@@ -27,7 +28,9 @@ final class DetachedRelauncher implements Relauncher {
 
   @Override
   public void relaunch() throws IOException {
-    Path console = DetachedLauncher.start(command, logDir,
+    Path console = DetachedLauncher.start(
+        command,
+        logDir,
         Map.of(RELAUNCHED_FROM, Long.toString(ProcessHandle.current().pid())));
     log.info("started the next gateway process detached; its output goes to {}", console);
   }

@@ -76,7 +76,8 @@ public final class Gateway {
    * process is gone, and not before, so a successor waiting for it cannot overlap with threads
    * of ours that outlived the stop (a receive loop polling the same bot, a late state write).
    */
-  @SuppressWarnings("UnusedVariable") // held, not read: the reference keeps the lock for the JVM's life
+  @SuppressWarnings(
+      "UnusedVariable") // held, not read: the reference keeps the lock for the JVM's life
   private static volatile @Nullable GatewayLock heldUntilExit;
 
   public static int run(Launch launch) {
@@ -84,12 +85,15 @@ public final class Gateway {
     Map<String, String> env = launch.environment();
     String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);
     try {
-      heldUntilExit = GatewayLock.acquire(home,
-          relaunchedFrom != null ? relaunchLockWait(home) : LOCK_WAIT);
+      heldUntilExit =
+          GatewayLock.acquire(home, relaunchedFrom != null ? relaunchLockWait(home) : LOCK_WAIT);
     } catch (GatewayLock.HeldException e) {
-      log.error("another gateway is already running with home {} ({}); stop it with"
-          + " 'switchboard stop --home {}' or give this one another --home", home,
-          e.getMessage(), home);
+      log.error(
+          "another gateway is already running with home {} ({}); stop it with"
+              + " 'switchboard stop --home {}' or give this one another --home",
+          home,
+          e.getMessage(),
+          home);
       return ExitCodes.CRASHED;
     } catch (IOException e) {
       log.error("cannot lock {}: {}", GatewayLock.path(home), e.getMessage());
@@ -98,8 +102,11 @@ public final class Gateway {
     removeStaleTemporaryFiles(home);
     Clock clock = Clock.systemUTC();
     Optional<GatewayState> previous = StateFile.read(home); // how the last process ended
-    StateFile state = new StateFile(home, GatewayState.starting(ProcessHandle.current().pid(),
-        launch.version(), home.toString(), clock.instant()), clock);
+    StateFile state = new StateFile(
+        home,
+        GatewayState.starting(
+            ProcessHandle.current().pid(), launch.version(), home.toString(), clock.instant()),
+        clock);
     state.update(s -> s);
     if (relaunchedFrom != null) {
       log.info("relaunched by a restart of process {}", relaunchedFrom);
@@ -134,14 +141,16 @@ public final class Gateway {
    * take at most.
    */
   static Duration relaunchLockWait(Path home) {
-    Duration budget = StateFile.read(home).map(GatewayState::hardDeadlineSeconds)
-        .map(Duration::ofSeconds).orElse(Duration.ZERO);
+    Duration budget = StateFile.read(home)
+        .map(GatewayState::hardDeadlineSeconds)
+        .map(Duration::ofSeconds)
+        .orElse(Duration.ZERO);
     Duration wait = budget.plusSeconds(30);
     return wait.compareTo(RELAUNCH_LOCK_WAIT) > 0 ? wait : RELAUNCH_LOCK_WAIT;
   }
 
-  private static GatewayRuntime assemble(Launch launch, StateFile state,
-      Optional<GatewayState> previous, Clock clock) {
+  private static GatewayRuntime assemble(
+      Launch launch, StateFile state, Optional<GatewayState> previous, Clock clock) {
     Path home = launch.home();
     PluginCatalog catalog = PluginCatalog.discover();
     ConfigLoader loader = new ConfigLoader(catalog.schema());
@@ -150,15 +159,18 @@ public final class Gateway {
     launch.applyLogLevel().accept(config.get(CoreKeys.LOG_LEVEL));
     loader.warnings().forEach(log::warn);
     GatewaySettings settings = GatewaySettings.from(config);
-    Optional<GatewayState.CrashLoop> crashLoop = RespawnBreaker.onStart(home, previous,
-        RespawnBreaker.Settings.from(config), clock.instant());
+    Optional<GatewayState.CrashLoop> crashLoop = RespawnBreaker.onStart(
+        home, previous, RespawnBreaker.Settings.from(config), clock.instant());
     CoreKeys.ServiceManagerSetting setting = config.get(CoreKeys.SERVICE_MANAGER);
-    ServiceManager serviceManager = ServiceManager.detect(setting, launch.environment(),
+    ServiceManager serviceManager = ServiceManager.detect(
+        setting,
+        launch.environment(),
         ProcessHandle.current().parent().flatMap(p -> p.info().command()),
         ProcessHandle.current().pid());
     if (setting == CoreKeys.ServiceManagerSetting.NONE
-        && ServiceManager.detect(CoreKeys.ServiceManagerSetting.AUTO, launch.environment(),
-            Optional.empty(), 2) == ServiceManager.SYSTEMD) {
+        && ServiceManager.detect(
+                CoreKeys.ServiceManagerSetting.AUTO, launch.environment(), Optional.empty(), 2)
+            == ServiceManager.SYSTEMD) {
       log.warn("gateway.service_manager is 'none' but systemd runs this process: a restart will"
           + " start a detached copy, which systemd may stop along with the unit; use 'auto'");
     }
@@ -189,17 +201,19 @@ public final class Gateway {
     String host = config.get(CoreKeys.HTTP_HOST);
     if (!config.get(CoreKeys.HTTP_AUTH)) {
       if (!isLoopback(host)) {
-        throw new ConfigException(CoreKeys.HTTP_AUTH.path(), "false is allowed only while"
-            + " http.host is a loopback address (127.0.0.1, ::1, localhost), but http.host is '"
-            + host + "': anyone who can reach it could use the agent");
+        throw new ConfigException(
+            CoreKeys.HTTP_AUTH.path(),
+            "false is allowed only while"
+                + " http.host is a loopback address (127.0.0.1, ::1, localhost), but http.host is '"
+                + host + "': anyone who can reach it could use the agent");
       }
       return null;
     }
     try {
       return LoginToken.loadOrCreate(home);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the login token in " + home
-          + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read or create the login token in " + home + ": " + e.getMessage(), e);
     }
   }
 

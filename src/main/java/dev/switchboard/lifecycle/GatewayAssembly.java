@@ -100,10 +100,12 @@ final class GatewayAssembly {
       stops.request(StopRequest.crash(reason));
     });
     Halter halter = b.halter;
-    this.hardDeadline = new HardDeadline(code -> {
-      halter.halt(code);
-      stops.forceExit(code); // reached only when the halter returns, as in tests
-    }, home.resolve("logs"));
+    this.hardDeadline = new HardDeadline(
+        code -> {
+          halter.halt(code);
+          stops.forceExit(code); // reached only when the halter returns, as in tests
+        },
+        home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker, metrics);
@@ -111,29 +113,51 @@ final class GatewayAssembly {
     // The control and the turn tracker report the dispatcher's count of running turns, and the
     // dispatcher is built with both: the one reference that is filled in after the fact.
     AtomicReference<Dispatcher> built = new AtomicReference<>();
-    this.control = new RuntimeControl(stops, restartLedger, new RuntimeControl.Sources(
-        stateFile, backend, () -> built.get().activeTurns(), clock, ticker, version));
+    this.control = new RuntimeControl(
+        stops,
+        restartLedger,
+        new RuntimeControl.Sources(
+            stateFile, backend, () -> built.get().activeTurns(), clock, ticker, version));
     CommandTable commands = CommandTable.standard(List.of());
-    this.dispatcher = new Dispatcher(settings.dispatcher(),
+    this.dispatcher = new Dispatcher(
+        settings.dispatcher(),
         new SessionServices(backend, delivery, store.conversations(), tasks, ticker),
         new CommandSetup(commands, control, authorizer::isAdmin),
-        new JournalListener(store.journal(), new TurnTracker(stateFile, metrics, ticker,
-            () -> built.get().activeTurns())));
+        new JournalListener(
+            store.journal(),
+            new TurnTracker(stateFile, metrics, ticker, () -> built.get().activeTurns())));
     built.set(dispatcher);
-    this.pipeline = new InboundPipeline(store.journal(), store.outbox(), authorizer,
-        new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock), dispatcher,
-        delivery, clock);
+    this.pipeline = new InboundPipeline(
+        store.journal(),
+        store.outbox(),
+        authorizer,
+        new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock),
+        dispatcher,
+        delivery,
+        clock);
 
-    SlotServices shared = new SlotServices(tasks, progress, stateFile, store.cursors(),
-        commands.all().stream().map(c -> new CommandInfo(c.name(), c.description())).toList(),
-        new CredentialLocks(b.credentialLockDir), dispatcher::draining, clock, ticker);
+    SlotServices shared = new SlotServices(
+        tasks,
+        progress,
+        stateFile,
+        store.cursors(),
+        commands.all().stream()
+            .map(c -> new CommandInfo(c.name(), c.description()))
+            .toList(),
+        new CredentialLocks(b.credentialLockDir),
+        dispatcher::draining,
+        clock,
+        ticker);
     b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));
-    metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size,
-        () -> (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
+    metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size, () ->
+        (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
       MetricsEndpoint.install(http, metrics::scrape);
-      AdminPage.install(http, loginToken, new AdminStatus(stateFile, dispatcher),
+      AdminPage.install(
+          http,
+          loginToken,
+          new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")));
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {

@@ -28,7 +28,7 @@ final class GatewayHealth implements Supplier<HealthReport> {
     GatewayState s = stateFile.current();
     List<String> problems = new ArrayList<>();
     switch (s.state()) {
-      case GatewayState.RUNNING, GatewayState.DRAINING -> { }
+      case GatewayState.RUNNING, GatewayState.DRAINING -> {}
       case GatewayState.STARTING -> problems.add("the gateway is starting");
       default -> problems.add("the gateway is " + s.state().replace('_', ' '));
     }
@@ -41,11 +41,11 @@ final class GatewayHealth implements Supplier<HealthReport> {
     s.platforms().forEach((name, p) -> {
       platforms.put(name, new HealthReport.Platform(p.state(), p.lastError()));
       if (!PlatformState.CONNECTED.label().equals(p.state())) {
-        problems.add(name + " is " + p.state() + (p.lastError() == null ? ""
-            : ": " + p.lastError()));
+        problems.add(
+            name + " is " + p.state() + (p.lastError() == null ? "" : ": " + p.lastError()));
       }
     });
-    return new HealthReport(s.state(), problems, GatewayState.RUNNING.equals(s.state()),
-        platforms, stalled);
+    return new HealthReport(
+        s.state(), problems, GatewayState.RUNNING.equals(s.state()), platforms, stalled);
   }
 }

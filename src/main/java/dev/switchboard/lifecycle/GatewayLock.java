@@ -12,8 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -86,8 +86,8 @@ public final class GatewayLock implements AutoCloseable {
     FileChannel ch;
     FileLock lock;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          StandardOpenOption.CREATE);
+      ch = FileChannel.open(
+          file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
     } catch (IOException | RuntimeException e) {
       HELD_HERE.remove(key);
       throw e;
@@ -125,8 +125,7 @@ public final class GatewayLock implements AutoCloseable {
 
   // FileChannel.lock() has no timeout; it waits on its own thread and is woken by closing the
   // channel when the time is up.
-  private static FileLock waitFor(FileChannel ch, Duration wait)
-      throws IOException, HeldException {
+  private static FileLock waitFor(FileChannel ch, Duration wait) throws IOException, HeldException {
     CompletableFuture<FileLock> result = new CompletableFuture<>();
     Thread waiter = Thread.ofPlatform().daemon().name("gateway-lock-wait").start(() -> {
       try {
@@ -194,8 +193,7 @@ public final class GatewayLock implements AutoCloseable {
 
   private static void restrictPermissions(Path file) {
     try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions
-          .fromString("rw-------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (IOException | UnsupportedOperationException ignored) {
       // not a POSIX file system; the directory's own permissions still apply
     }

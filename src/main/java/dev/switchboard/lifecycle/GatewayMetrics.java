@@ -27,11 +27,19 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  */
 final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
   /** Buckets of the turn-duration histogram: agent turns take from milliseconds to minutes. */
-  private static final Duration[] TURN_BUCKETS = {Duration.ofMillis(100),
-      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
-      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120),
-      Duration.ofSeconds(300)};
+  private static final Duration[] TURN_BUCKETS = {
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120),
+    Duration.ofSeconds(300)
+  };
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,13 +55,19 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
     VirtualThreadSchedulerMXBean vts =
         ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
     if (vts != null) {
-      gauge("jvm.threads.virtual.scheduler.pool", vts,
+      gauge(
+          "jvm.threads.virtual.scheduler.pool",
+          vts,
           VirtualThreadSchedulerMXBean::getPoolSize,
           "Platform threads carrying virtual threads");
-      gauge("jvm.threads.virtual.mounted", vts,
+      gauge(
+          "jvm.threads.virtual.mounted",
+          vts,
           VirtualThreadSchedulerMXBean::getMountedVirtualThreadCount,
           "Virtual threads running on a carrier now");
-      gauge("jvm.threads.virtual.queued", vts,
+      gauge(
+          "jvm.threads.virtual.queued",
+          vts,
           VirtualThreadSchedulerMXBean::getQueuedVirtualThreadCount,
           "Virtual threads ready to run, waiting for a carrier");
     }
@@ -62,26 +76,38 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
   private <T> void gauge(String name, T source, ToDoubleFunction<T> value, String help) {
     // strongly: Micrometer holds a gauge's source weakly by default, and a lambda nobody else
     // holds would be collected, leaving the gauge reading NaN
-    Gauge.builder(name, source, value).description(help).strongReference(true)
-        .register(registry);
+    Gauge.builder(name, source, value).description(help).strongReference(true).register(registry);
   }
 
   /** The gateway's own gauges, read at each scrape. */
-  void watch(IntSupplier activeTurns, IntSupplier queuedMessages, IntSupplier platforms,
+  void watch(
+      IntSupplier activeTurns,
+      IntSupplier queuedMessages,
+      IntSupplier platforms,
       IntSupplier connectedPlatforms) {
-    gauge("switchboard.turns.active", activeTurns, IntSupplier::getAsInt,
-        "Agent turns running now");
-    gauge("switchboard.messages.queued", queuedMessages, IntSupplier::getAsInt,
+    gauge(
+        "switchboard.turns.active", activeTurns, IntSupplier::getAsInt, "Agent turns running now");
+    gauge(
+        "switchboard.messages.queued",
+        queuedMessages,
+        IntSupplier::getAsInt,
         "Messages waiting for a turn, in all sessions");
-    gauge("switchboard.platforms.enabled", platforms, IntSupplier::getAsInt,
+    gauge(
+        "switchboard.platforms.enabled",
+        platforms,
+        IntSupplier::getAsInt,
         "Chat platforms enabled");
-    gauge("switchboard.platforms.connected", connectedPlatforms, IntSupplier::getAsInt,
+    gauge(
+        "switchboard.platforms.connected",
+        connectedPlatforms,
+        IntSupplier::getAsInt,
         "Chat platforms connected now");
   }
 
   /** A platform delivered a message (redeliveries included; the journal drops them after). */
   void received(String platform) {
-    counter("switchboard.messages.received", platform, "Messages platforms delivered").increment();
+    counter("switchboard.messages.received", platform, "Messages platforms delivered")
+        .increment();
   }
 
   @Override
@@ -103,15 +129,20 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
 
   /** A turn ended: answered, failed, stopped, superseded, deferred or undelivered. */
   void turnEnded(Duration took, String outcome) {
-    Timer.builder("switchboard.turn.duration").description("Agent turns, start to last reply")
-        .tag("outcome", outcome).serviceLevelObjectives(TURN_BUCKETS).register(registry)
+    Timer.builder("switchboard.turn.duration")
+        .description("Agent turns, start to last reply")
+        .tag("outcome", outcome)
+        .serviceLevelObjectives(TURN_BUCKETS)
+        .register(registry)
         .record(took);
   }
 
   /** A restart was asked for (/restart, SIGUSR1, the CLI); the process then exits. */
   void restartRequested() {
-    Counter.builder("switchboard.restarts.requested").description("Restarts asked for")
-        .register(registry).increment();
+    Counter.builder("switchboard.restarts.requested")
+        .description("Restarts asked for")
+        .register(registry)
+        .increment();
   }
 
   private Counter counter(String name, String platform, String help) {

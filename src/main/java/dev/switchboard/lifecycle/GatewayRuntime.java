@@ -26,8 +26,8 @@ public final class GatewayRuntime {
   private final StopCoordinator stops;
   private final GatewayControl control;
 
-  private GatewayRuntime(GatewayAssembly parts, StartSequence start, StopCoordinator stops,
-      GatewayControl control) {
+  private GatewayRuntime(
+      GatewayAssembly parts, StartSequence start, StopCoordinator stops, GatewayControl control) {
     this.parts = parts;
     this.start = start;
     this.stops = stops;
@@ -43,11 +43,12 @@ public final class GatewayRuntime {
     GatewayAssembly parts = new GatewayAssembly(b, handle);
     StopRecorder recorder = new StopRecorder(parts, handle);
     StopCoordinator stops = new StopCoordinator(
-        r -> ExitCodes.forStop(r.kind(), parts.serviceManager), recorder,
-        new StopSequence(parts, recorder, handle, b.afterDrain), b.startThread);
+        r -> ExitCodes.forStop(r.kind(), parts.serviceManager),
+        recorder,
+        new StopSequence(parts, recorder, handle, b.afterDrain),
+        b.startThread);
     handle.bind(stops);
-    return new GatewayRuntime(parts, new StartSequence(parts, handle), stops,
-        parts.control());
+    return new GatewayRuntime(parts, new StartSequence(parts, handle), stops, parts.control());
   }
 
   /** Starts, serves until stopped, and returns the exit code. Call once, from the start thread. */

@@ -28,8 +28,10 @@ public record GatewaySettings(
             config.get(CoreKeys.MAX_QUEUED),
             d.intakeCapacity(),
             d.intakeWait(),
-            new TurnSettings(config.get(CoreKeys.HISTORY_MESSAGES),
-                config.get(CoreKeys.APPROVAL_TIMEOUT), config.get(CoreKeys.TOOL_PROGRESS))));
+            new TurnSettings(
+                config.get(CoreKeys.HISTORY_MESSAGES),
+                config.get(CoreKeys.APPROVAL_TIMEOUT),
+                config.get(CoreKeys.TOOL_PROGRESS))));
   }
 
   /** The whole stop's budget: after this the hard deadline ends the process. */

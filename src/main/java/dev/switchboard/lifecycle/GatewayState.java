@@ -46,8 +46,12 @@ public record GatewayState(
    * The respawn breaker's verdict: {@code unplannedStarts} starts that followed an unplanned end
    * within {@code windowSeconds}, so the platforms are connected only at {@code connectAt}.
    */
-  public record CrashLoop(int unplannedStarts, long windowSeconds, long delaySeconds,
-      Instant connectAt, String lastEnd) {}
+  public record CrashLoop(
+      int unplannedStarts,
+      long windowSeconds,
+      long delaySeconds,
+      Instant connectAt,
+      String lastEnd) {}
 
   /** One platform's line in the state file. */
   public record PlatformStatus(String state, @Nullable String lastError, Instant updatedAt) {}
@@ -58,8 +62,9 @@ public record GatewayState(
 
   /** The first record of a process: starting, nothing known yet. */
   public static GatewayState starting(long pid, String version, String home, Instant now) {
-    return new GatewayState(pid, STARTING, version, home, now, now, null, null, false, 0, null,
-        Map.of(), null, null, null);
+    return new GatewayState(
+        pid, STARTING, version, home, now, now, null, null, false, 0, null, Map.of(), null, null,
+        null);
   }
 
   /** True for a state in which a live process should hold the lock. */
@@ -68,52 +73,175 @@ public record GatewayState(
   }
 
   GatewayState withState(String newState) {
-    return new GatewayState(pid, newState, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        newState,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 
   GatewayState withExit(int code, @Nullable String reason, boolean restart) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, code, reason,
-        restart, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        code,
+        reason,
+        restart,
+        activeTurns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 
   GatewayState withActiveTurns(int turns) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, turns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        turns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 
   GatewayState withHardDeadline(Duration deadline) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms,
-        deadline.toSeconds(), http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        platforms,
+        deadline.toSeconds(),
+        http,
+        crashLoop);
   }
 
   GatewayState withServiceManager(String manager) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, manager, platforms, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        manager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 
   GatewayState withPlatform(String name, PlatformStatus status) {
     Map<String, PlatformStatus> copy = new TreeMap<>(platforms);
     copy.put(name, status);
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, copy, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        copy,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 
   GatewayState withHttp(String address) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds,
-        address, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        address,
+        crashLoop);
   }
 
   GatewayState withCrashLoop(CrashLoop loop) {
-    return new GatewayState(pid, state, version, home, startedAt, updatedAt, exitCode,
-        exitReason, restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds,
-        http, loop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        updatedAt,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        loop);
   }
 
   GatewayState touchedAt(Instant now) {
-    return new GatewayState(pid, state, version, home, startedAt, now, exitCode, exitReason,
-        restartRequested, activeTurns, serviceManager, platforms, hardDeadlineSeconds, http, crashLoop);
+    return new GatewayState(
+        pid,
+        state,
+        version,
+        home,
+        startedAt,
+        now,
+        exitCode,
+        exitReason,
+        restartRequested,
+        activeTurns,
+        serviceManager,
+        platforms,
+        hardDeadlineSeconds,
+        http,
+        crashLoop);
   }
 }

@@ -39,9 +39,13 @@ final class HardDeadline {
       }
       int code = exitCode.getAsInt();
       try {
-        log.error("the stop did not finish within {} ms; dumping threads and exiting with code"
-            + " {}", budget.toMillis(), code);
-        Thread lastWords = Thread.ofPlatform().daemon().name("switchboard-last-words")
+        log.error(
+            "the stop did not finish within {} ms; dumping threads and exiting with code" + " {}",
+            budget.toMillis(),
+            code);
+        Thread lastWords = Thread.ofPlatform()
+            .daemon()
+            .name("switchboard-last-words")
             .start(() -> {
               try {
                 ThreadDumps.dump("hard deadline", dumpDir);

@@ -42,10 +42,12 @@ final class PlatformSlot implements PlatformContext {
   private volatile PlatformState state = PlatformState.DISCONNECTED;
   /** Set when the adapter reports a state during connect: then it, not the slot, has the say. */
   private volatile boolean adapterReported;
+
   private volatile boolean connecting;
   private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   /** Held while the platform may talk to its service with the credential; null otherwise. */
-  @GuardedBy("this") private @Nullable GatewayLock credentialLock;
+  @GuardedBy("this")
+  private @Nullable GatewayLock credentialLock;
 
   PlatformSlot(PlatformAdapter adapter, SlotServices services) {
     this.adapter = adapter;
@@ -111,11 +113,13 @@ final class PlatformSlot implements PlatformContext {
         yield false;
       }
       case BoundedCall.Outcome.TimedOut t -> {
-        log.error("{}: did not connect within {} ms; giving up on it", name(),
+        log.error(
+            "{}: did not connect within {} ms; giving up on it",
+            name(),
             t.after().toMillis());
         retireHeartbeats();
-        reportState(PlatformState.FAILED, "connect timed out after " + t.after().toSeconds()
-            + " s");
+        reportState(
+            PlatformState.FAILED, "connect timed out after " + t.after().toSeconds() + " s");
         yield false;
       }
     };
@@ -132,8 +136,8 @@ final class PlatformSlot implements PlatformContext {
   /** Disconnects within {@code timeout}; an adapter that fails or hangs is abandoned and logged. */
   void disconnect(Duration timeout) {
     retireHeartbeats();
-    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts("disconnect " + name(),
-        timeout, () -> {
+    BoundedCall.Outcome outcome =
+        BoundedCall.runIgnoringInterrupts("disconnect " + name(), timeout, () -> {
           adapter.disconnect();
           return null;
         });
@@ -148,7 +152,8 @@ final class PlatformSlot implements PlatformContext {
         reportState(PlatformState.DISCONNECTED, "disconnect failed: " + describe(f.error()));
       }
       case BoundedCall.Outcome.TimedOut t -> {
-        log.warn("{}: did not disconnect within {} ms; abandoned", name(), t.after().toMillis());
+        log.warn(
+            "{}: did not disconnect within {} ms; abandoned", name(), t.after().toMillis());
         reportState(PlatformState.DISCONNECTED, "disconnect timed out");
       }
     }
@@ -212,7 +217,7 @@ final class PlatformSlot implements PlatformContext {
       adapterReported = true;
     }
     state = newState;
-    stateFile.update(s -> s.withPlatform(name(),
-        new GatewayState.PlatformStatus(newState.label(), error, clock.instant())));
+    stateFile.update(s -> s.withPlatform(
+        name(), new GatewayState.PlatformStatus(newState.label(), error, clock.instant())));
   }
 }

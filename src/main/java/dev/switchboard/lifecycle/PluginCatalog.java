@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.agent.AgentBackendFactory;
 import dev.switchboard.auth.AccessPolicy;
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -14,7 +15,6 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
 import java.nio.file.Path;
 import java.time.Clock;
-import dev.switchboard.common.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,9 @@ public final class PluginCatalog {
   private final Map<String, AgentBackendFactory> backends;
   private final Map<String, StoreFactory> stores;
 
-  PluginCatalog(List<PlatformAdapterFactory> platforms, List<AgentBackendFactory> backends,
+  PluginCatalog(
+      List<PlatformAdapterFactory> platforms,
+      List<AgentBackendFactory> backends,
       List<StoreFactory> stores) {
     this.platforms = new TreeMap<>();
     this.backends = new TreeMap<>();
@@ -70,11 +72,14 @@ public final class PluginCatalog {
     ClassLoader cl = PluginCatalog.class.getClassLoader();
     return new PluginCatalog(
         ServiceLoader.load(PlatformAdapterFactory.class, cl).stream()
-            .map(ServiceLoader.Provider::get).toList(),
+            .map(ServiceLoader.Provider::get)
+            .toList(),
         ServiceLoader.load(AgentBackendFactory.class, cl).stream()
-            .map(ServiceLoader.Provider::get).toList(),
+            .map(ServiceLoader.Provider::get)
+            .toList(),
         ServiceLoader.load(StoreFactory.class, cl).stream()
-            .map(ServiceLoader.Provider::get).toList());
+            .map(ServiceLoader.Provider::get)
+            .toList());
   }
 
   public ConfigSchema schema() {
@@ -97,8 +102,10 @@ public final class PluginCatalog {
     String name = backendName(config);
     AgentBackendFactory f = backends.get(name);
     if (f == null) {
-      throw new ConfigException(CoreKeys.BACKEND.path(), "unknown agent backend '" + name
-          + "'; available: " + String.join(", ", backends.keySet()));
+      throw new ConfigException(
+          CoreKeys.BACKEND.path(),
+          "unknown agent backend '" + name + "'; available: "
+              + String.join(", ", backends.keySet()));
     }
     return f.create(config, home);
   }
@@ -108,8 +115,11 @@ public final class PluginCatalog {
     if (config.isSet(CoreKeys.BACKEND)) {
       return config.get(CoreKeys.BACKEND);
     }
-    return backends.values().stream().filter(f -> f.selectedWhenUnset(config))
-        .map(AgentBackendFactory::name).sorted().findFirst()
+    return backends.values().stream()
+        .filter(f -> f.selectedWhenUnset(config))
+        .map(AgentBackendFactory::name)
+        .sorted()
+        .findFirst()
         .orElse(config.get(CoreKeys.BACKEND));
   }
 
@@ -118,8 +128,9 @@ public final class PluginCatalog {
     String name = config.get(CoreKeys.STORE);
     StoreFactory f = stores.get(name);
     if (f == null) {
-      throw new ConfigException(CoreKeys.STORE.path(), "unknown store '" + name
-          + "'; available: " + String.join(", ", stores.keySet()));
+      throw new ConfigException(
+          CoreKeys.STORE.path(),
+          "unknown store '" + name + "'; available: " + String.join(", ", stores.keySet()));
     }
     return f.open(home, config, clock);
   }
@@ -132,8 +143,12 @@ public final class PluginCatalog {
       allowed.put(f.name(), f.allowedUsers(config));
       admins.put(f.name(), f.adminUsers(config));
     }
-    return AccessPolicy.of(config.get(CoreKeys.ALLOW_ALL_USERS),
-        config.get(CoreKeys.ALLOWED_USERS), config.get(CoreKeys.ADMIN_USERS), allowed, admins);
+    return AccessPolicy.of(
+        config.get(CoreKeys.ALLOW_ALL_USERS),
+        config.get(CoreKeys.ALLOWED_USERS),
+        config.get(CoreKeys.ADMIN_USERS),
+        allowed,
+        admins);
   }
 
   /** Adapters for the platforms whose {@code enabled} setting is true, in name order. */
@@ -165,8 +180,11 @@ public final class PluginCatalog {
     String name = backendName(config);
     AgentBackendFactory backend = backends.get(name);
     if (backend == null) {
-      out.add(Finding.fail("agent", "unknown agent backend '" + name + "'", "set "
-          + CoreKeys.BACKEND.where() + " to one of " + String.join(", ", backends.keySet())));
+      out.add(Finding.fail(
+          "agent",
+          "unknown agent backend '" + name + "'",
+          "set " + CoreKeys.BACKEND.where() + " to one of "
+              + String.join(", ", backends.keySet())));
       return out;
     }
     try {

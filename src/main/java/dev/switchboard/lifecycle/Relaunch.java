@@ -34,10 +34,10 @@ final class Relaunch {
       case BoundedCall.Outcome.Done d -> Optional.empty();
       case BoundedCall.Outcome.Failed f -> Optional.of(String.valueOf(f.error().getMessage()));
       case BoundedCall.Outcome.TimedOut t ->
-          Optional.of("the relaunch did not finish within " + t.after().toMillis() + " ms");
+        Optional.of("the relaunch did not finish within " + t.after().toMillis() + " ms");
     };
-    failure.ifPresent(why -> log.error("restart failed: could not start the next gateway"
-        + " process: {}", why));
+    failure.ifPresent(
+        why -> log.error("restart failed: could not start the next gateway" + " process: {}", why));
     return failure;
   }
 }

@@ -35,14 +35,17 @@ final class RespawnBreaker {
 
   record Settings(int limit, Duration window, Duration delay) {
     static Settings from(Config config) {
-      return new Settings(config.get(CoreKeys.RESPAWN_LIMIT),
-          config.get(CoreKeys.RESPAWN_WINDOW), config.get(CoreKeys.RESPAWN_DELAY));
+      return new Settings(
+          config.get(CoreKeys.RESPAWN_LIMIT),
+          config.get(CoreKeys.RESPAWN_WINDOW),
+          config.get(CoreKeys.RESPAWN_DELAY));
     }
   }
 
   record History(List<Instant> unplannedStarts) {
     History {
-      unplannedStarts = unplannedStarts == null ? List.of()
+      unplannedStarts = unplannedStarts == null
+          ? List.of()
           : unplannedStarts.stream().filter(Objects::nonNull).toList();
     }
   }
@@ -55,8 +58,8 @@ final class RespawnBreaker {
    * @param previous the state file as the previous process left it, read before this process
    *     wrote its own
    */
-  static Optional<GatewayState.CrashLoop> onStart(Path home, Optional<GatewayState> previous,
-      Settings settings, Instant now) {
+  static Optional<GatewayState.CrashLoop> onStart(
+      Path home, Optional<GatewayState> previous, Settings settings, Instant now) {
     Path file = home.resolve(NAME);
     Optional<String> unplanned = previous.flatMap(RespawnBreaker::unplannedEnd);
     List<Instant> starts = new ArrayList<>();
@@ -78,8 +81,12 @@ final class RespawnBreaker {
     if (delay.compareTo(MAX_DELAY) > 0) {
       delay = MAX_DELAY;
     }
-    return Optional.of(new GatewayState.CrashLoop(starts.size(),
-        settings.window().toSeconds(), delay.toSeconds(), now.plus(delay), unplanned.get()));
+    return Optional.of(new GatewayState.CrashLoop(
+        starts.size(),
+        settings.window().toSeconds(),
+        delay.toSeconds(),
+        now.plus(delay),
+        unplanned.get()));
   }
 
   /** How the previous process ended, when that end was not planned; empty when it was. */
@@ -93,8 +100,7 @@ final class RespawnBreaker {
     }
     Integer code = last.exitCode();
     if (code != null && code != ExitCodes.STOPPED && code != ExitCodes.RESTART) {
-      return Optional.of("pid " + last.pid() + " exited with " + code + ": "
-          + last.exitReason());
+      return Optional.of("pid " + last.pid() + " exited with " + code + ": " + last.exitReason());
     }
     return Optional.empty();
   }

@@ -33,11 +33,17 @@ public final class RestartLedger {
   public static final String NAME = "restart_ledger.json";
   /** Enough to recognise redeliveries, which come within minutes; old keys are dropped. */
   static final int HONOURED_KEPT = 200;
+
   private static final Logger log = LoggerFactory.getLogger(RestartLedger.class);
 
   /** The chat and message that asked for a restart. */
-  public record Requester(String platform, String chatId, @Nullable String threadId, String messageId,
-      String userId, Instant requestedAt) {
+  public record Requester(
+      String platform,
+      String chatId,
+      @Nullable String threadId,
+      String messageId,
+      String userId,
+      Instant requestedAt) {
     ChatRef chat() {
       return new ChatRef(platform, chatId, threadId);
     }
@@ -45,14 +51,17 @@ public final class RestartLedger {
 
   record Content(@Nullable Requester pending, List<String> honoured) {
     Content {
-      honoured = honoured == null ? List.of()
+      honoured = honoured == null
+          ? List.of()
           : honoured.stream().filter(Objects::nonNull).toList();
     }
   }
 
   private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private Content content;
+
+  @GuardedBy("lock")
+  private Content content;
 
   public RestartLedger(Path home) {
     this.file = home.resolve(NAME);
@@ -90,8 +99,15 @@ public final class RestartLedger {
         honoured.removeFirst();
       }
       ChatRef chat = message.chat();
-      Content next = new Content(new Requester(chat.platform(), chat.chatId(), chat.threadId(),
-          message.messageId(), message.sender().userId(), now), honoured);
+      Content next = new Content(
+          new Requester(
+              chat.platform(),
+              chat.chatId(),
+              chat.threadId(),
+              message.messageId(),
+              message.sender().userId(),
+              now),
+          honoured);
       write(next);
       content = next;
     } finally {
@@ -112,8 +128,10 @@ public final class RestartLedger {
         write(next);
       } catch (IOException e) {
         // Sending anyway would repeat the notice after every restart until the disk recovers.
-        log.warn("could not clear the restart requester in {} ({}); not sending 'restarted'",
-            file, e.getMessage());
+        log.warn(
+            "could not clear the restart requester in {} ({}); not sending 'restarted'",
+            file,
+            e.getMessage());
         return Optional.empty();
       }
       content = next;

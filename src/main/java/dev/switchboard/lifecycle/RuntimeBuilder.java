@@ -20,9 +20,12 @@ public final class RuntimeBuilder {
   final GatewaySettings settings;
   final StateFile stateFile;
   /** Required: build() fails without it. */
-  @Nullable AgentBackend backend;
+  @Nullable
+  AgentBackend backend;
   /** Required: build() fails without it. */
-  @Nullable Store store;
+  @Nullable
+  Store store;
+
   AccessPolicy accessPolicy = AccessPolicy.denyAll();
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
@@ -36,10 +39,15 @@ public final class RuntimeBuilder {
   String version = "dev";
   Thread startThread = Thread.currentThread();
   Path credentialLockDir = CredentialLocks.defaultDir(System.getenv());
-  @Nullable HttpServer httpServer;
-  @Nullable LoginToken loginToken;
+
+  @Nullable
+  HttpServer httpServer;
+
+  @Nullable
+  LoginToken loginToken;
+
   GatewayState.@Nullable CrashLoop crashLoop;
-  Runnable afterDrain = () -> { };
+  Runnable afterDrain = () -> {};
   Sleeper sleeper = Sleeper.SYSTEM;
 
   RuntimeBuilder(Path home, GatewaySettings settings, StateFile stateFile) {

@@ -28,8 +28,13 @@ final class RuntimeControl implements GatewayControl {
   private final String version;
 
   /** The parts this control reads; {@code activeTurns} is the dispatcher's count. */
-  record Sources(StateFile stateFile, AgentBackend backend, IntSupplier activeTurns,
-      Clock clock, Ticker ticker, String version) {}
+  record Sources(
+      StateFile stateFile,
+      AgentBackend backend,
+      IntSupplier activeTurns,
+      Clock clock,
+      Ticker ticker,
+      String version) {}
 
   RuntimeControl(StopHandle stops, RestartLedger restartLedger, Sources sources) {
     this.stops = stops;
@@ -50,18 +55,21 @@ final class RuntimeControl implements GatewayControl {
   @Override
   public RestartOutcome requestRestart(InboundMessage requester) {
     if (restartLedger.honoured(requester)) {
-      log.info("ignoring /restart message {}: it already caused a restart (redelivered)",
+      log.info(
+          "ignoring /restart message {}: it already caused a restart (redelivered)",
           requester.dedupeKey());
       return RestartOutcome.ALREADY_HONOURED;
     }
     StopRequest request = StopRequest.restart("/restart from " + requester.chat());
     try {
-      boolean first = stops.requestIf(request,
-          () -> restartLedger.record(requester, clock.instant()));
+      boolean first =
+          stops.requestIf(request, () -> restartLedger.record(requester, clock.instant()));
       return first ? RestartOutcome.ACCEPTED : RestartOutcome.ALREADY_STOPPING;
     } catch (IOException e) {
-      log.error("not restarting: could not record who asked ({}); without that record a"
-          + " redelivered /restart would restart again", e.getMessage());
+      log.error(
+          "not restarting: could not record who asked ({}); without that record a"
+              + " redelivered /restart would restart again",
+          e.getMessage());
       return RestartOutcome.NOT_RECORDED;
     }
   }

@@ -19,8 +19,12 @@ final class SdNotifier implements SupervisorNotifier {
   private final String socketName;
   private final Optional<Duration> watchdogTimeout;
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private @Nullable UnixDatagramSender sender;
-  @GuardedBy("lock") private boolean warned;
+
+  @GuardedBy("lock")
+  private @Nullable UnixDatagramSender sender;
+
+  @GuardedBy("lock")
+  private boolean warned;
 
   SdNotifier(String socketName, Optional<Duration> watchdogTimeout) {
     this.socketName = socketName;
@@ -29,7 +33,8 @@ final class SdNotifier implements SupervisorNotifier {
 
   @Override
   public void ready(String status) {
-    send("READY=1\nSTATUS=" + oneLine(status) + "\nMAINPID=" + ProcessHandle.current().pid());
+    send("READY=1\nSTATUS=" + oneLine(status) + "\nMAINPID="
+        + ProcessHandle.current().pid());
   }
 
   @Override
@@ -67,7 +72,9 @@ final class SdNotifier implements SupervisorNotifier {
       // systemd going away must not break the gateway; say it once, not every watchdog tick.
       if (!warned) {
         warned = true;
-        log.warn("could not notify the service manager at NOTIFY_SOCKET={}: {}", socketName,
+        log.warn(
+            "could not notify the service manager at NOTIFY_SOCKET={}: {}",
+            socketName,
             e.getMessage());
       }
     } finally {

@@ -11,7 +11,13 @@ import java.util.Set;
  * manager does the rest; with none, the gateway relaunches a detached copy of itself.
  */
 public enum ServiceManager {
-  SYSTEMD, S6, RUNIT, LAUNCHD, KUBERNETES, CONTAINER, NONE;
+  SYSTEMD,
+  S6,
+  RUNIT,
+  LAUNCHD,
+  KUBERNETES,
+  CONTAINER,
+  NONE;
 
   /** Init processes of containers: when one of them is our parent, the container is the unit. */
   private static final Set<String> CONTAINER_INITS =
@@ -27,8 +33,8 @@ public enum ServiceManager {
    * XPC_SERVICE_NAME; Kubernetes sets KUBERNETES_SERVICE_HOST) and at the parent process's name
    * (s6-supervise, runsv), which are the only traces s6 and runit leave.
    */
-  public static ServiceManager detect(ServiceManagerSetting setting, Map<String, String> env,
-      Optional<String> parentCommand) {
+  public static ServiceManager detect(
+      ServiceManagerSetting setting, Map<String, String> env, Optional<String> parentCommand) {
     return detect(setting, env, parentCommand, ProcessHandle.current().pid());
   }
 
@@ -37,8 +43,11 @@ public enum ServiceManager {
    * as the parent, means a container: its end takes every process in it along, so a detached
    * copy would die with us, and the container's restart policy must bring us back (exit 75).
    */
-  public static ServiceManager detect(ServiceManagerSetting setting, Map<String, String> env,
-      Optional<String> parentCommand, long ownPid) {
+  public static ServiceManager detect(
+      ServiceManagerSetting setting,
+      Map<String, String> env,
+      Optional<String> parentCommand,
+      long ownPid) {
     if (setting != ServiceManagerSetting.AUTO) {
       return valueOf(setting.name());
     }

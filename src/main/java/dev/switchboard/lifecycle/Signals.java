@@ -28,8 +28,10 @@ public final class Signals {
   public static final List<String> HANDLED = List.of("TERM", "INT", "HUP", "USR1");
 
   private final ReentrantLock lock = new ReentrantLock();
+
   @GuardedBy("lock")
   private final List<String> pending = new ArrayList<>();
+
   @GuardedBy("lock")
   private @Nullable Consumer<String> listener;
 
@@ -59,8 +61,8 @@ public final class Signals {
         case "toString" -> "switchboard-signal-handler";
         default -> null;
       };
-      Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(),
-          new Class<?>[] {handlerClass}, ih);
+      Object handler =
+          Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass}, ih);
       for (String name : HANDLED) {
         try {
           handle.invoke(null, newSignal.newInstance(name), handler);
@@ -73,9 +75,12 @@ public final class Signals {
       problem = e.toString();
     }
     if (!failed.isEmpty()) {
-      LoggerFactory.getLogger(Signals.class).error("could not install handlers for {}{}; those"
-          + " signals get the JVM's default (SIGTERM: exit 143)", failed,
-          problem == null ? "" : " (" + problem + ")");
+      LoggerFactory.getLogger(Signals.class)
+          .error(
+              "could not install handlers for {}{}; those"
+                  + " signals get the JVM's default (SIGTERM: exit 143)",
+              failed,
+              problem == null ? "" : " (" + problem + ")");
     }
     return signals;
   }

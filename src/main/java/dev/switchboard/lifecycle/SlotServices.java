@@ -13,9 +13,16 @@ import java.util.function.BooleanSupplier;
  * @param commands the slash commands, for the platforms' command menus
  * @param draining true once the gateway has begun to stop or restart
  */
-record SlotServices(TaskSupervisor tasks, ProgressMonitor progress, StateFile stateFile,
-    Cursors cursors, List<CommandInfo> commands, CredentialLocks credentials,
-    BooleanSupplier draining, Clock clock, Ticker ticker) {
+record SlotServices(
+    TaskSupervisor tasks,
+    ProgressMonitor progress,
+    StateFile stateFile,
+    Cursors cursors,
+    List<CommandInfo> commands,
+    CredentialLocks credentials,
+    BooleanSupplier draining,
+    Clock clock,
+    Ticker ticker) {
 
   SlotServices {
     commands = List.copyOf(commands);

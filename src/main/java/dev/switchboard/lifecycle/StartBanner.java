@@ -14,8 +14,12 @@ final class StartBanner {
   private StartBanner() {}
 
   static void starting(GatewayAssembly parts) {
-    log.info("Switchboard {} starting: pid {}, home {}, service manager {}, agent {}",
-        parts.version, ProcessHandle.current().pid(), parts.home, parts.serviceManager.label(),
+    log.info(
+        "Switchboard {} starting: pid {}, home {}, service manager {}, agent {}",
+        parts.version,
+        ProcessHandle.current().pid(),
+        parts.home,
+        parts.serviceManager.label(),
         parts.backend.describe());
     if (parts.authorizer.policy().nobodyConfigured()) {
       log.warn("no user is allowed yet: unknown users get a pairing code in private chats (see"
@@ -29,12 +33,19 @@ final class StartBanner {
     String address = address(at);
     String base = "http://" + address + "/";
     if (loginToken == null) {
-      log.info("{}admin page at {}admin, health at {}health (no login: http.auth is false)",
-          webChat ? "web chat at " + base + ", " : "", base, base);
+      log.info(
+          "{}admin page at {}admin, health at {}health (no login: http.auth is false)",
+          webChat ? "web chat at " + base + ", " : "",
+          base,
+          base);
       return;
     }
-    log.info("{}admin page at {}admin, health at {}health; the login token is in {}",
-        webChat ? "web chat at " + base + ", " : "", base, base, loginToken.file());
+    log.info(
+        "{}admin page at {}admin, health at {}health; the login token is in {}",
+        webChat ? "web chat at " + base + ", " : "",
+        base,
+        base,
+        loginToken.file());
     if (loginToken.createdNow()) {
       // Printed once, to the terminal and not through the log: it is a secret.
       System.out.println("\nSwitchboard " + (webChat ? "web chat" : "admin page") + ": "
@@ -47,8 +58,9 @@ final class StartBanner {
 
   /** host:port as a URL needs it: an IPv6 literal in brackets. */
   static String address(InetSocketAddress at) {
-    return at.getAddress() instanceof Inet6Address ? "[" + at.getHostString() + "]:"
-        + at.getPort() : at.getHostString() + ":" + at.getPort();
+    return at.getAddress() instanceof Inet6Address
+        ? "[" + at.getHostString() + "]:" + at.getPort()
+        : at.getHostString() + ":" + at.getPort();
   }
 
   static void running(String summary, boolean noPlatform) {

@@ -21,7 +21,9 @@ final class StartPhases {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private final Set<Phase> begun = EnumSet.noneOf(Phase.class);
+
+  @GuardedBy("lock")
+  private final Set<Phase> begun = EnumSet.noneOf(Phase.class);
 
   void begin(Phase phase) {
     lock.lock();

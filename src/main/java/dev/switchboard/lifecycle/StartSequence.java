@@ -57,10 +57,10 @@ final class StartSequence {
     connectPlatforms();
     resume(leftovers);
     parts.notifier.watchdogTimeout().ifPresent(timeout -> {
-      log.info("systemd watchdog every {} ms; pings sent only while all loops make progress",
+      log.info(
+          "systemd watchdog every {} ms; pings sent only while all loops make progress",
           timeout.toMillis());
-      parts.tasks.spawn("watchdog", new WatchdogPinger(parts.notifier, parts.progress,
-          timeout));
+      parts.tasks.spawn("watchdog", new WatchdogPinger(parts.notifier, parts.progress, timeout));
     });
     if (stops.stopping()) {
       throw new InterruptedException("stop requested during start");
@@ -91,10 +91,12 @@ final class StartSequence {
     for (PlatformSlot slot : parts.slots) {
       connecting.add(Thread.ofVirtual().name("connect " + slot.name()).start(() -> {
         try {
-          slot.connect(m -> {
-            parts.metrics.received(m.chat().platform());
-            parts.pipeline.accept(m);
-          }, parts.settings.connectTimeout());
+          slot.connect(
+              m -> {
+                parts.metrics.received(m.chat().platform());
+                parts.pipeline.accept(m);
+              },
+              parts.settings.connectTimeout());
         } catch (InterruptedException e) {
           log.info("{}: connect abandoned, the gateway is stopping", slot.name());
         }
@@ -112,10 +114,10 @@ final class StartSequence {
 
   /** What the last process left goes first; API requests it left are closed, not answered. */
   private void resume(List<InboundJournal.Entry> leftovers) {
-    Set<String> enabled = parts.slots.stream().map(PlatformSlot::name)
-        .collect(Collectors.toSet());
+    Set<String> enabled = parts.slots.stream().map(PlatformSlot::name).collect(Collectors.toSet());
     Set<String> requestPlatforms = parts.slots.stream()
-        .filter(s -> !s.adapter().answersAfterRestart()).map(PlatformSlot::name)
+        .filter(s -> !s.adapter().answersAfterRestart())
+        .map(PlatformSlot::name)
         .collect(Collectors.toSet());
     parts.tasks.spawn("resume", () -> {
       try {
@@ -127,8 +129,8 @@ final class StartSequence {
   }
 
   private void ready() {
-    long connected = parts.slots.stream().filter(s -> s.state() == PlatformState.CONNECTED)
-        .count();
+    long connected =
+        parts.slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count();
     String summary = connected + " of " + parts.slots.size() + " platform(s) connected";
     // READY is sent under the state file's lock, as STOPPING is: systemd must never see READY
     // after STOPPING, and a stop recorded first leaves the state "draining", so no READY.
@@ -147,10 +149,14 @@ final class StartSequence {
     parts.restartLedger.claimPending().ifPresent(requester -> {
       ChatRef chat = requester.chat();
       if (!parts.router.has(chat.platform())) {
-        log.warn("the restart was requested from {}, which is not enabled now; cannot say"
-            + " 'restarted' there", chat);
-      } else if (parts.delivery.notice(chat, "\u2705 Gateway restarted (Switchboard "
-          + parts.version + ").", OutboxKeys.restartDone(chat, requester.messageId()))) {
+        log.warn(
+            "the restart was requested from {}, which is not enabled now; cannot say"
+                + " 'restarted' there",
+            chat);
+      } else if (parts.delivery.notice(
+          chat,
+          "\u2705 Gateway restarted (Switchboard " + parts.version + ").",
+          OutboxKeys.restartDone(chat, requester.messageId()))) {
         log.info("told {} that the restart it asked for is done", chat);
       }
     });

@@ -36,6 +36,7 @@ public final class StateFile {
   public static final String NAME = "gateway_state.json";
   /** How stale the active-turn count on disk may be while turns come and go. */
   public static final Duration WRITE_BEHIND_INTERVAL = Duration.ofMillis(250);
+
   private static final Logger log = LoggerFactory.getLogger(StateFile.class);
 
   private final Path file;
@@ -44,14 +45,27 @@ public final class StateFile {
   private final Condition changedSoon = stateLock.newCondition();
   /** Held while writing; taken before {@link #stateLock} when both are held. */
   private final ReentrantLock fileLock = new ReentrantLock();
-  @GuardedBy("stateLock") private GatewayState current;
-  @GuardedBy("stateLock") private long version;
-  @GuardedBy("stateLock") private boolean pendingSoon;
-  @GuardedBy("stateLock") private boolean sealed;
+
+  @GuardedBy("stateLock")
+  private GatewayState current;
+
+  @GuardedBy("stateLock")
+  private long version;
+
+  @GuardedBy("stateLock")
+  private boolean pendingSoon;
+
+  @GuardedBy("stateLock")
+  private boolean sealed;
   // Started by the first updateSoon.
-  @GuardedBy("stateLock") private @Nullable Thread writer;
-  @GuardedBy("fileLock") private long writtenVersion = -1;
-  @GuardedBy("fileLock") private long writes;
+  @GuardedBy("stateLock")
+  private @Nullable Thread writer;
+
+  @GuardedBy("fileLock")
+  private long writtenVersion = -1;
+
+  @GuardedBy("fileLock")
+  private long writes;
 
   public StateFile(Path home, GatewayState initial, Clock clock) {
     this.file = home.resolve(NAME);
@@ -66,8 +80,8 @@ public final class StateFile {
   /** Reads the file another process wrote; empty if there is none, or it cannot be parsed. */
   public static Optional<GatewayState> read(Path home) {
     try {
-      return Optional.ofNullable(Json.mapper().readValue(Files.readAllBytes(path(home)),
-          GatewayState.class));
+      return Optional.ofNullable(
+          Json.mapper().readValue(Files.readAllBytes(path(home)), GatewayState.class));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException | JacksonException e) {

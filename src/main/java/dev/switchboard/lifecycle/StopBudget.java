@@ -11,14 +11,16 @@ import java.time.Duration;
  * The last 20% of the grace is margin, so a slow teardown ends on its own before the deadline
  * has to end it.
  */
-record StopBudget(Deadline drainEnds, Deadline teardownEnds, Duration hardDeadline,
-    Duration grace) {
+record StopBudget(
+    Deadline drainEnds, Deadline teardownEnds, Duration hardDeadline, Duration grace) {
 
   static StopBudget startingNow(GatewaySettings settings, Ticker ticker) {
     Duration drain = settings.drainTimeout();
     Duration grace = settings.shutdownGrace();
-    return new StopBudget(Deadline.after(drain, ticker),
+    return new StopBudget(
+        Deadline.after(drain, ticker),
         Deadline.after(drain.plus(grace.multipliedBy(4).dividedBy(5)), ticker),
-        settings.hardDeadline(), grace);
+        settings.hardDeadline(),
+        grace);
   }
 }

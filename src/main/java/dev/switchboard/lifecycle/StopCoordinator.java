@@ -60,14 +60,30 @@ final class StopCoordinator {
   private final Thread startThread;
 
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private @Nullable StopRequest first;
-  @GuardedBy("lock") private int exitCode = -1;
-  @GuardedBy("lock") private boolean duringStartup;
-  @GuardedBy("lock") private boolean startupFinished;
-  @GuardedBy("lock") private boolean launched;
-  @GuardedBy("lock") private boolean relaunchCancelled;
-  @GuardedBy("lock") private boolean stopSignalSeen;
-  @GuardedBy("lock") private int teardownRuns;
+
+  @GuardedBy("lock")
+  private @Nullable StopRequest first;
+
+  @GuardedBy("lock")
+  private int exitCode = -1;
+
+  @GuardedBy("lock")
+  private boolean duringStartup;
+
+  @GuardedBy("lock")
+  private boolean startupFinished;
+
+  @GuardedBy("lock")
+  private boolean launched;
+
+  @GuardedBy("lock")
+  private boolean relaunchCancelled;
+
+  @GuardedBy("lock")
+  private boolean stopSignalSeen;
+
+  @GuardedBy("lock")
+  private int teardownRuns;
 
   private final CompletableFuture<Void> intentRecorded = new CompletableFuture<>();
   private final CompletableFuture<Void> skipDrain = new CompletableFuture<>();
@@ -76,8 +92,11 @@ final class StopCoordinator {
   /**
    * @param startThread interrupted when a stop arrives during start-up, to cut its waits short
    */
-  StopCoordinator(ToIntFunction<StopRequest> exitCodeFor, IntentRecorder onIntent,
-      Teardown teardown, Thread startThread) {
+  StopCoordinator(
+      ToIntFunction<StopRequest> exitCodeFor,
+      IntentRecorder onIntent,
+      Teardown teardown,
+      Thread startThread) {
     this.exitCodeFor = exitCodeFor;
     this.onIntent = onIntent;
     this.teardown = teardown;
@@ -86,7 +105,7 @@ final class StopCoordinator {
 
   /** Returns true if this request is the one that stops the process. */
   boolean request(StopRequest request) {
-    return requestIf(request, () -> { });
+    return requestIf(request, () -> {});
   }
 
   /**
@@ -116,7 +135,8 @@ final class StopCoordinator {
           startThread.interrupt();
         }
       } else {
-        if (request.kind() == StopKind.STOP && first.kind() == StopKind.RESTART
+        if (request.kind() == StopKind.STOP
+            && first.kind() == StopKind.RESTART
             && !relaunchCancelled) {
           relaunchCancelled = true;
           log.info("{} during a restart: the gateway will stay stopped", request.source());

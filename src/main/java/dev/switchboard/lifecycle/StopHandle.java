@@ -24,8 +24,8 @@ final class StopHandle {
     return coordinator().request(request);
   }
 
-  <E extends Exception> boolean requestIf(StopRequest request,
-      StopCoordinator.Precondition<E> precondition) throws E {
+  <E extends Exception> boolean requestIf(
+      StopRequest request, StopCoordinator.Precondition<E> precondition) throws E {
     return coordinator().requestIf(request, precondition);
   }
 

@@ -32,16 +32,21 @@ final class StopRecorder implements StopCoordinator.IntentRecorder {
     if (restart) {
       parts.metrics.restartRequested();
     }
-    log.info("{} requested by {}; exit code will be {}{}", restart ? "restart" : "stop",
-        r.source(), code, restart && parts.serviceManager == ServiceManager.NONE
-            ? " and a detached copy will be started" : "");
+    log.info(
+        "{} requested by {}; exit code will be {}{}",
+        restart ? "restart" : "stop",
+        r.source(),
+        code,
+        restart && parts.serviceManager == ServiceManager.NONE
+            ? " and a detached copy will be started"
+            : "");
     budget = StopBudget.startingNow(parts.settings, parts.ticker);
     Duration deadline = parts.settings.hardDeadline();
     // Armed first: everything after this may block (a disk, the notify socket).
     parts.hardDeadline.arm(deadline, stops::exitCode, () -> lastWords(r, duringStartup));
     parts.stateFile.update(s -> {
-      parts.notifier.stopping((restart ? "Restarting" : "Stopping") + ": requested by "
-          + r.source());
+      parts.notifier.stopping(
+          (restart ? "Restarting" : "Stopping") + ": requested by " + r.source());
       parts.notifier.extendTimeout(deadline.plusSeconds(5));
       return s.withState(GatewayState.DRAINING).withExit(code, r.source(), restart);
     });
@@ -58,10 +63,14 @@ final class StopRecorder implements StopCoordinator.IntentRecorder {
   /** What the hard deadline does before it halts: keep a restart a restart, then record. */
   private void lastWords(StopRequest r, boolean duringStartup) {
     String outcome = "; hard deadline reached";
-    if (r.kind() == StopKind.RESTART && parts.serviceManager == ServiceManager.NONE
+    if (r.kind() == StopKind.RESTART
+        && parts.serviceManager == ServiceManager.NONE
         && !stops.relaunchCancelled()) {
-      outcome += parts.relaunch.once(HardDeadline.LAST_WORDS.dividedBy(2))
-          .map(why -> "; relaunch failed: " + why).orElse("");
+      outcome += parts
+          .relaunch
+          .once(HardDeadline.LAST_WORDS.dividedBy(2))
+          .map(why -> "; relaunch failed: " + why)
+          .orElse("");
     }
     String suffix = outcome;
     parts.stateFile.seal(s -> s.withState(finalState(r, duringStartup))

@@ -33,8 +33,13 @@ final class StopSequence implements StopCoordinator.Teardown {
   private static final Duration MAX_RELAUNCH = Duration.ofSeconds(15);
 
   /** What the stop knows when its teardown begins. */
-  record Context(StopRequest first, int recordedCode, StopBudget budget,
-      CompletableFuture<Void> skipDrain, BooleanSupplier relaunchCancelled, String finalState) {}
+  record Context(
+      StopRequest first,
+      int recordedCode,
+      StopBudget budget,
+      CompletableFuture<Void> skipDrain,
+      BooleanSupplier relaunchCancelled,
+      String finalState) {}
 
   private final GatewayAssembly parts;
   private final StopRecorder recorder;
@@ -48,8 +53,8 @@ final class StopSequence implements StopCoordinator.Teardown {
    * @param afterDrain runs between the drain and the teardown; a no-op in the gateway, a gate
    *     in tests that must place events before the teardown's phases
    */
-  StopSequence(GatewayAssembly parts, StopRecorder recorder, StopHandle stops,
-      Runnable afterDrain) {
+  StopSequence(
+      GatewayAssembly parts, StopRecorder recorder, StopHandle stops, Runnable afterDrain) {
     this.parts = parts;
     this.recorder = recorder;
     this.stops = stops;
@@ -62,8 +67,13 @@ final class StopSequence implements StopCoordinator.Teardown {
   @Override
   public int run(StopRequest first, int recordedCode, boolean duringStartup) {
     try {
-      return run(new Context(first, recordedCode, recorder.budget(), stops.skipDrain(),
-          stops::relaunchCancelled, StopRecorder.finalState(first, duringStartup)));
+      return run(new Context(
+          first,
+          recordedCode,
+          recorder.budget(),
+          stops.skipDrain(),
+          stops::relaunchCancelled,
+          StopRecorder.finalState(first, duringStartup)));
     } finally {
       parts.hardDeadline.disarm();
     }
@@ -71,14 +81,14 @@ final class StopSequence implements StopCoordinator.Teardown {
 
   int run(Context c) {
     long began = ticker.nanos();
-    DrainReason reason = c.first().kind() == StopKind.RESTART ? DrainReason.RESTART
-        : DrainReason.STOP;
+    DrainReason reason =
+        c.first().kind() == StopKind.RESTART ? DrainReason.RESTART : DrainReason.STOP;
     CompletableFuture<Void> drained = drain(reason, c);
     afterDrain.run();
     // What follows the drain gets 80% of the grace from now at most: time the drain did not
     // use is not handed to a task that refuses to die.
-    Deadline rest = c.budget().teardownEnds().orSooner(c.budget().grace().multipliedBy(4)
-        .dividedBy(5));
+    Deadline rest =
+        c.budget().teardownEnds().orSooner(c.budget().grace().multipliedBy(4).dividedBy(5));
     interruptLeftovers(drained, c, rest);
     if (parts.phases.begun(StartPhases.Phase.PLATFORMS)) {
       disconnectPlatforms(rest);
@@ -97,8 +107,8 @@ final class StopSequence implements StopCoordinator.Teardown {
         outcome = "restart cancelled by a later stop request";
         restarting = false;
       } else {
-        Duration allowed = max(rest.remainingAtMost(MAX_RELAUNCH),
-            c.budget().grace().dividedBy(10));
+        Duration allowed =
+            max(rest.remainingAtMost(MAX_RELAUNCH), c.budget().grace().dividedBy(10));
         Optional<String> failure = parts.relaunch.once(allowed);
         if (failure.isPresent()) {
           code = ExitCodes.CRASHED;
@@ -121,9 +131,11 @@ final class StopSequence implements StopCoordinator.Teardown {
     int finalCode = code;
     String finalOutcome = outcome;
     boolean restarted = restarting;
-    parts.stateFile.seal(s -> s.withState(c.finalState()).withExit(finalCode,
-        finalOutcome == null ? s.exitReason() : s.exitReason() + "; " + finalOutcome,
-        restarted));
+    parts.stateFile.seal(s -> s.withState(c.finalState())
+        .withExit(
+            finalCode,
+            finalOutcome == null ? s.exitReason() : s.exitReason() + "; " + finalOutcome,
+            restarted));
     log.info("stopped in {} ms; exit code {}", (ticker.nanos() - began) / 1_000_000, finalCode);
     parts.notifier.close();
     return finalCode;
@@ -132,7 +144,8 @@ final class StopSequence implements StopCoordinator.Teardown {
   /** Returns the drain's future: done when no turn runs any more. */
   private CompletableFuture<Void> drain(DrainReason reason, Context c) {
     CompletableFuture<Void> drained = dispatcher.beginDrain(reason);
-    waitFor(CompletableFuture.anyOf(drained, c.skipDrain()), c.budget().drainEnds().remaining());
+    waitFor(
+        CompletableFuture.anyOf(drained, c.skipDrain()), c.budget().drainEnds().remaining());
     return drained;
   }
 
@@ -141,14 +154,19 @@ final class StopSequence implements StopCoordinator.Teardown {
       return;
     }
     int interrupted = dispatcher.interruptRunning();
-    log.warn("{}; interrupted {} running turn(s)", c.skipDrain().isDone()
-        ? "drain skipped by a second stop signal"
-        : "drain timeout (" + settings.drainTimeout().toSeconds() + " s) reached", interrupted);
+    log.warn(
+        "{}; interrupted {} running turn(s)",
+        c.skipDrain().isDone()
+            ? "drain skipped by a second stop signal"
+            : "drain timeout (" + settings.drainTimeout().toSeconds() + " s) reached",
+        interrupted);
     // Let the interrupted turns post their "interrupted" notes while the platforms are up.
     Duration forNotes = rest.remainingAtMost(c.budget().grace().dividedBy(4));
     if (!waitFor(drained, forNotes)) {
-      log.warn("{} turn(s) still running {} ms after being interrupted; moving on",
-          dispatcher.activeTurns(), forNotes.toMillis());
+      log.warn(
+          "{} turn(s) still running {} ms after being interrupted; moving on",
+          dispatcher.activeTurns(),
+          forNotes.toMillis());
     }
   }
 
@@ -156,8 +174,8 @@ final class StopSequence implements StopCoordinator.Teardown {
     List<Thread> threads = new ArrayList<>();
     for (PlatformSlot slot : parts.slots.reversed()) {
       Duration timeout = rest.remainingAtMost(settings.disconnectTimeout());
-      threads.add(Thread.ofVirtual().name("stop " + slot.name())
-          .start(() -> slot.disconnect(timeout)));
+      threads.add(
+          Thread.ofVirtual().name("stop " + slot.name()).start(() -> slot.disconnect(timeout)));
     }
     for (Thread t : threads) {
       joinIgnoringInterrupts(t, rest.remaining().plusMillis(50));
@@ -167,8 +185,8 @@ final class StopSequence implements StopCoordinator.Teardown {
   // The store closes after the tasks: an abandoned one that still writes gets an error, not a
   // corrupt file.
   private static void closeQuietly(String what, AutoCloseable part, Deadline rest) {
-    BoundedCall.Outcome outcome = BoundedCall.runIgnoringInterrupts(what,
-        rest.remainingAtMost(MAX_CLOSE), () -> {
+    BoundedCall.Outcome outcome =
+        BoundedCall.runIgnoringInterrupts(what, rest.remainingAtMost(MAX_CLOSE), () -> {
           part.close();
           return null;
         });

@@ -33,8 +33,12 @@ public final class TaskSupervisor implements TaskSpawner {
   private final Ticker ticker;
   private final Consumer<String> onCriticalExit;
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private final Map<Thread, String> live = new LinkedHashMap<>();
-  @GuardedBy("lock") private boolean closed;
+
+  @GuardedBy("lock")
+  private final Map<Thread, String> live = new LinkedHashMap<>();
+
+  @GuardedBy("lock")
+  private boolean closed;
 
   /**
    * @param onCriticalExit told when a critical task ends while the set is open: the gateway
@@ -141,8 +145,11 @@ public final class TaskSupervisor implements TaskSpawner {
     }
     for (Thread t : threads) {
       if (t.isAlive()) {
-        log.warn("task '{}' did not stop within {} ms of being interrupted; abandoning it:{}",
-            t.getName(), budget.toMillis(), ThreadDumps.formatStack(t.getStackTrace()));
+        log.warn(
+            "task '{}' did not stop within {} ms of being interrupted; abandoning it:{}",
+            t.getName(),
+            budget.toMillis(),
+            ThreadDumps.formatStack(t.getStackTrace()));
       }
     }
     return stragglers;

@@ -34,8 +34,11 @@ public final class ThreadDumps {
     StringBuilder sb = new StringBuilder("thread dump (" + why + "):");
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       Thread t = e.getKey();
-      sb.append("\n\"").append(t.getName()).append("\" ")
-          .append(t.isDaemon() ? "daemon " : "").append(t.getState())
+      sb.append("\n\"")
+          .append(t.getName())
+          .append("\" ")
+          .append(t.isDaemon() ? "daemon " : "")
+          .append(t.getState())
           .append(formatStack(e.getValue()));
     }
     log.warn(sb.toString());

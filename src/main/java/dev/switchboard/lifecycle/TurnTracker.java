@@ -18,8 +18,7 @@ final class TurnTracker implements TurnObserver {
   private final Map<String, Long> turnStarts = new ConcurrentHashMap<>();
 
   /** @param activeTurns the dispatcher's own count of running turns */
-  TurnTracker(StateFile stateFile, GatewayMetrics metrics, Ticker ticker,
-      IntSupplier activeTurns) {
+  TurnTracker(StateFile stateFile, GatewayMetrics metrics, Ticker ticker, IntSupplier activeTurns) {
     this.stateFile = stateFile;
     this.metrics = metrics;
     this.ticker = ticker;

@@ -31,6 +31,7 @@ final class UnixDatagramSender implements AutoCloseable {
   private static final int MSG_NOSIGNAL = 0x4000;
   /** Never block: a full socket (systemd busy) drops the message instead of stalling a stop. */
   private static final int MSG_DONTWAIT = 0x40;
+
   private static final int SUN_PATH_MAX = 108;
   /** {@code struct sockaddr_un} on Linux: a 2-byte family, then 108 bytes of path. */
   private static final long SOCKADDR_UN_SIZE = 2 + SUN_PATH_MAX;
@@ -107,8 +108,8 @@ final class UnixDatagramSender implements AutoCloseable {
       MemorySegment buf = call.allocate(Math.max(1, bytes.length));
       MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
       MemorySegment errno = call.allocate(CAPTURED);
-      long sent = (long) SENDTO.invokeExact(errno, fd, buf, (long) bytes.length,
-          MSG_NOSIGNAL | MSG_DONTWAIT, address, addressLength);
+      long sent = (long) SENDTO.invokeExact(
+          errno, fd, buf, (long) bytes.length, MSG_NOSIGNAL | MSG_DONTWAIT, address, addressLength);
       if (sent < 0) {
         throw new IOException("sendto() failed, errno " + (int) ERRNO.get(errno, 0L));
       }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param threadId {@code null} when the chat has no threads
  */
-public record ChatRef(String platform, String chatId, @Nullable String threadId) {
+public record ChatRef(
+    String platform, String chatId, @Nullable String threadId) {
   public ChatRef {
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(chatId, "chatId");

@@ -11,12 +11,7 @@ import java.util.Objects;
  * @param group true when the chat has more than one human, so sessions are kept per user
  */
 public record InboundMessage(
-    ChatRef chat,
-    String messageId,
-    Sender sender,
-    String text,
-    boolean group,
-    Instant receivedAt) {
+    ChatRef chat, String messageId, Sender sender, String text, boolean group, Instant receivedAt) {
 
   public InboundMessage {
     Objects.requireNonNull(chat, "chat");

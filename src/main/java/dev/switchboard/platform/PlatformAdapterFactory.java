@@ -23,7 +23,8 @@ public interface PlatformAdapterFactory {
    */
   default boolean enabled(Config config) {
     Boolean explicit = config.get(enabledKey());
-    return explicit != null ? explicit
+    return explicit != null
+        ? explicit
         : credentialKeys().stream().anyMatch(k -> config.get(k) != null);
   }
 

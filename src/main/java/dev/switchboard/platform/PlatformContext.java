@@ -32,10 +32,14 @@ public interface PlatformContext {
    * finds it, and the loop's heartbeat (the same name, {@code maxSilence}) is watched. Returns
    * the running loop, to wait for its first connection and to stop.
    */
-  default ReconnectingLoop keepConnected(String loopName, Duration maxSilence, Backoff backoff,
-      ReconnectingLoop.Connection connection, String why) {
-    ReconnectingLoop loop = new ReconnectingLoop(connection, backoff,
-        heartbeat(loopName, maxSilence), this::reportState, Sleeper.SYSTEM);
+  default ReconnectingLoop keepConnected(
+      String loopName,
+      Duration maxSilence,
+      Backoff backoff,
+      ReconnectingLoop.Connection connection,
+      String why) {
+    ReconnectingLoop loop = new ReconnectingLoop(
+        connection, backoff, heartbeat(loopName, maxSilence), this::reportState, Sleeper.SYSTEM);
     reportState(PlatformState.CONNECTING, why);
     spawn(loopName, loop::run);
     return loop;

@@ -26,8 +26,8 @@ public class PlatformException extends Exception {
   private final Kind kind;
   private final Duration retryAfter;
 
-  public PlatformException(String message, Kind kind, @Nullable Duration retryAfter,
-      @Nullable Throwable cause) {
+  public PlatformException(
+      String message, Kind kind, @Nullable Duration retryAfter, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;

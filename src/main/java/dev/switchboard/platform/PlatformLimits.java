@@ -14,8 +14,13 @@ import java.time.Duration;
  * @param perChatBurst messages a chat may take at once before the rate applies
  * @param globalPerSecond sustained messages per second over all chats; 0 for no limit
  */
-public record PlatformLimits(int maxMessageLength, boolean supportsEdit, Duration minEditInterval,
-    double perChatPerSecond, int perChatBurst, double globalPerSecond) {
+public record PlatformLimits(
+    int maxMessageLength,
+    boolean supportsEdit,
+    Duration minEditInterval,
+    double perChatPerSecond,
+    int perChatBurst,
+    double globalPerSecond) {
 
   public PlatformLimits {
     if (maxMessageLength < 16) {

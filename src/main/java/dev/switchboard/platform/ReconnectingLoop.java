@@ -65,11 +65,16 @@ public final class ReconnectingLoop {
     private final boolean fatal;
     /** Null: the end changes nothing the operator needs to see. */
     private final @Nullable PlatformState report;
+
     private final Duration extra;
     /** Null: the loop's own backoff. */
     private final @Nullable Backoff backoff;
 
-    private End(String why, boolean fatal, @Nullable PlatformState report, Duration extra,
+    private End(
+        String why,
+        boolean fatal,
+        @Nullable PlatformState report,
+        Duration extra,
         @Nullable Backoff backoff) {
       this.why = Objects.requireNonNull(why, "why");
       this.fatal = fatal;
@@ -127,6 +132,7 @@ public final class ReconnectingLoop {
   /** What the loop last reported; null before its first report. */
   @GuardedBy("reporting")
   private @Nullable PlatformState reported;
+
   private volatile boolean upThisTime;
   private volatile boolean stopping;
   private volatile @Nullable Thread thread;
@@ -134,8 +140,12 @@ public final class ReconnectingLoop {
   /**
    * @param states where the platform's state goes: {@link PlatformContext#reportState}
    */
-  public ReconnectingLoop(Connection connection, Backoff backoff, Heartbeat heartbeat,
-      BiConsumer<PlatformState, @Nullable String> states, Sleeper sleeper) {
+  public ReconnectingLoop(
+      Connection connection,
+      Backoff backoff,
+      Heartbeat heartbeat,
+      BiConsumer<PlatformState, @Nullable String> states,
+      Sleeper sleeper) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.backoff = Objects.requireNonNull(backoff, "backoff");
     this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
@@ -194,8 +204,8 @@ public final class ReconnectingLoop {
     if (wasUp) {
       backoff.reset();
     }
-    Duration step = end.backoff != null ? end.backoff.next()
-        : wasUp ? Duration.ZERO : backoff.next();
+    Duration step =
+        end.backoff != null ? end.backoff.next() : wasUp ? Duration.ZERO : backoff.next();
     Duration wait = end.extra.plus(step);
     if (end.report != null) {
       log.warn("{}: {}; next attempt in {} ms", heartbeat.name(), end.why, wait.toMillis());
@@ -227,15 +237,13 @@ public final class ReconnectingLoop {
    * Waits up to {@code wait} for the first connection, so that a platform that refuses us for
    * good fails the connect with the reason. After {@code wait} the loop goes on trying alone.
    */
-  public void awaitFirstConnection(Duration wait) throws PlatformException,
-      InterruptedException {
+  public void awaitFirstConnection(Duration wait) throws PlatformException, InterruptedException {
     try {
       firstConnection.get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw (PlatformException) e.getCause();
     } catch (TimeoutException e) {
-      log.warn("{}: not connected after {} s; still trying", heartbeat.name(),
-          wait.toSeconds());
+      log.warn("{}: not connected after {} s; still trying", heartbeat.name(), wait.toSeconds());
     }
   }
 
@@ -253,8 +261,7 @@ public final class ReconnectingLoop {
     running.interrupt();
     try {
       if (!ended.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("{}: the loop did not end within {} s", heartbeat.name(),
-            STOP_WAIT.toSeconds());
+        log.warn("{}: the loop did not end within {} s", heartbeat.name(), STOP_WAIT.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -17,17 +17,21 @@ import org.jspecify.annotations.Nullable;
  * @param properties systemctl show's answer; empty with {@code error} set when systemd could
  *     not be asked
  */
-public record InstalledUnit(ServiceInstaller.Scope scope, Path file,
-    Map<String, String> properties, @Nullable String error) {
-  static final List<String> PROPERTIES = List.of("LoadState", "ActiveState", "SubState",
-      "MainPID", "NRestarts", "Result", "ExecMainStatus");
+public record InstalledUnit(
+    ServiceInstaller.Scope scope,
+    Path file,
+    Map<String, String> properties,
+    @Nullable String error) {
+  static final List<String> PROPERTIES = List.of(
+      "LoadState", "ActiveState", "SubState", "MainPID", "NRestarts", "Result", "ExecMainStatus");
 
   /**
    * The user unit serving {@code home} if there is one, else such a system unit, else empty:
    * a unit installed for another state directory is not this gateway's service.
    */
-  public static Optional<InstalledUnit> find(ServiceInstaller installer,
-      SystemctlRunner systemctl, Path home) throws InterruptedException {
+  public static Optional<InstalledUnit> find(
+      ServiceInstaller installer, SystemctlRunner systemctl, Path home)
+      throws InterruptedException {
     for (ServiceInstaller.Scope scope : ServiceInstaller.Scope.values()) {
       Path file = installer.unitPath(scope);
       if (serves(file, home)) {
@@ -39,27 +43,32 @@ public record InstalledUnit(ServiceInstaller.Scope scope, Path file,
 
   private static boolean serves(Path file, Path home) {
     try {
-      return Files.isRegularFile(file) && SystemdUnit.homeOf(Files.readString(file))
-          .map(h -> h.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize()))
-          .orElse(false);
+      return Files.isRegularFile(file)
+          && SystemdUnit.homeOf(Files.readString(file))
+              .map(h ->
+                  h.toAbsolutePath().normalize().equals(home.toAbsolutePath().normalize()))
+              .orElse(false);
     } catch (IOException e) {
       return false; // unreadable (a system unit we may not read): not provably ours
     }
   }
 
-  private static InstalledUnit ask(ServiceInstaller.Scope scope, Path file,
-      SystemctlRunner systemctl) throws InterruptedException {
-    List<String> command = ServiceInstaller.systemctl(scope, "show",
-        ServiceInstaller.UNIT_NAME, "--property=" + String.join(",", PROPERTIES));
+  private static InstalledUnit ask(
+      ServiceInstaller.Scope scope, Path file, SystemctlRunner systemctl)
+      throws InterruptedException {
+    List<String> command = ServiceInstaller.systemctl(
+        scope, "show", ServiceInstaller.UNIT_NAME, "--property=" + String.join(",", PROPERTIES));
     try {
       SystemctlRunner.Result r = systemctl.run(command);
       if (r.exitCode() != 0) {
-        return new InstalledUnit(scope, file, Map.of(), String.join(" ", command)
-            + " failed: " + r.output());
+        return new InstalledUnit(
+            scope, file, Map.of(), String.join(" ", command) + " failed: " + r.output());
       }
       Map<String, String> props = new HashMap<>();
-      r.output().lines().filter(l -> l.indexOf('=') > 0).forEach(l ->
-          props.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+      r.output()
+          .lines()
+          .filter(l -> l.indexOf('=') > 0)
+          .forEach(l -> props.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
       return new InstalledUnit(scope, file, Map.copyOf(props), null);
     } catch (IOException e) {
       return new InstalledUnit(scope, file, Map.of(), "cannot run systemctl: " + e.getMessage());
@@ -82,8 +91,10 @@ public record InstalledUnit(ServiceInstaller.Scope scope, Path file,
     }
     return property("ActiveState") + " (" + property("SubState") + "), main pid "
         + property("MainPID") + ", restarts " + property("NRestarts") + ", last result "
-        + property("Result") + (property("ExecMainStatus").equals("0") ? ""
-        : ", last exit status " + property("ExecMainStatus"));
+        + property("Result")
+        + (property("ExecMainStatus").equals("0")
+            ? ""
+            : ", last exit status " + property("ExecMainStatus"));
   }
 
   /** The systemctl command for {@code verb} on this unit, for the user to read or to run. */

@@ -30,7 +30,9 @@ public final class LaunchAgentInstaller {
   }
 
   public Path plistPath() {
-    return userHome.resolve("Library").resolve("LaunchAgents")
+    return userHome
+        .resolve("Library")
+        .resolve("LaunchAgents")
         .resolve(LaunchdPlist.LABEL + ".plist");
   }
 

@@ -39,7 +39,8 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
     p.append("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\""
         + " \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n");
     p.append("<!-- Switchboard chat gateway, written by 'switchboard install' (")
-        .append(escape(version)).append("""
+        .append(escape(version))
+        .append("""
             ). Each key is explained in Switchboard's
                  docs/operations.md, "macOS: launchd". -->
             """);
@@ -55,9 +56,13 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
     key(p, "RunAtLoad").append("  <true/>\n");
     key(p, "KeepAlive").append("  <dict>\n");
     p.append("    <key>SuccessfulExit</key>\n    <false/>\n  </dict>\n");
-    key(p, "ThrottleInterval").append("  <integer>").append(THROTTLE.toSeconds())
+    key(p, "ThrottleInterval")
+        .append("  <integer>")
+        .append(THROTTLE.toSeconds())
         .append("</integer>\n");
-    key(p, "ExitTimeOut").append("  <integer>").append(exitTimeout().toSeconds())
+    key(p, "ExitTimeOut")
+        .append("  <integer>")
+        .append(exitTimeout().toSeconds())
         .append("</integer>\n");
     String log = escape(home.resolve("logs").resolve("launchd.log").toString());
     key(p, "StandardOutPath").append("  <string>").append(log).append("</string>\n");
@@ -76,9 +81,11 @@ public record LaunchdPlist(List<String> command, Path home, Duration hardDeadlin
 
   /** The state directory a plist {@link #render} wrote serves: the word after --home. */
   public static Optional<Path> homeOf(String plistText) {
-    Matcher m = Pattern.compile(
-        "<string>--home</string>\\s*<string>([^<]*)</string>").matcher(plistText);
-    return m.find() ? Optional.of(Path.of(m.group(1).replace("&lt;", "<")
-        .replace("&gt;", ">").replace("&amp;", "&"))) : Optional.empty();
+    Matcher m =
+        Pattern.compile("<string>--home</string>\\s*<string>([^<]*)</string>").matcher(plistText);
+    return m.find()
+        ? Optional.of(
+            Path.of(m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")))
+        : Optional.empty();
   }
 }

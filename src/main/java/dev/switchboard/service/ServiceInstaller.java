@@ -18,7 +18,10 @@ public final class ServiceInstaller {
   public static final String UNIT_NAME = "switchboard.service";
 
   /** Which service manager the unit belongs to. */
-  public enum Scope { USER, SYSTEM }
+  public enum Scope {
+    USER,
+    SYSTEM
+  }
 
   private final SystemctlRunner systemctl;
   private final Map<String, String> env;
@@ -29,8 +32,8 @@ public final class ServiceInstaller {
     this(systemctl, env, userHome, Path.of("/etc/systemd/system"));
   }
 
-  ServiceInstaller(SystemctlRunner systemctl, Map<String, String> env, Path userHome,
-      Path systemUnitDir) {
+  ServiceInstaller(
+      SystemctlRunner systemctl, Map<String, String> env, Path userHome, Path systemUnitDir) {
     this.systemctl = systemctl;
     this.env = Map.copyOf(env);
     this.userHome = userHome;
@@ -43,8 +46,7 @@ public final class ServiceInstaller {
       return systemUnitDir.resolve(UNIT_NAME);
     }
     String config = env.get("XDG_CONFIG_HOME");
-    Path base = config != null && !config.isBlank() ? Path.of(config)
-        : userHome.resolve(".config");
+    Path base = config != null && !config.isBlank() ? Path.of(config) : userHome.resolve(".config");
     return base.resolve("systemd").resolve("user").resolve(UNIT_NAME);
   }
 
@@ -76,8 +78,8 @@ public final class ServiceInstaller {
       done.add("enabled and started " + UNIT_NAME + " (it reported ready)");
     } else {
       step(scope, "enable", UNIT_NAME);
-      done.add("enabled " + UNIT_NAME + "; start it with: " + String.join(" ",
-          systemctl(scope, "start", UNIT_NAME)));
+      done.add("enabled " + UNIT_NAME + "; start it with: "
+          + String.join(" ", systemctl(scope, "start", UNIT_NAME)));
     }
     return done;
   }
@@ -100,8 +102,8 @@ public final class ServiceInstaller {
     List<String> command = systemctl(scope, args);
     SystemctlRunner.Result r = systemctl.run(command);
     if (r.exitCode() != 0) {
-      throw new InstallException(String.join(" ", command) + " failed (exit " + r.exitCode()
-          + ")" + (r.output().isEmpty() ? "" : ":\n" + r.output()));
+      throw new InstallException(String.join(" ", command) + " failed (exit " + r.exitCode() + ")"
+          + (r.output().isEmpty() ? "" : ":\n" + r.output()));
     }
   }
 

@@ -25,12 +25,18 @@ import org.jspecify.annotations.Nullable;
  * @param watchdog WatchdogSec; zero for none
  * @param hardDeadline the gateway's own stop budget (drain timeout + shutdown grace)
  */
-public record SystemdUnit(List<String> command, Path home, @Nullable String user,
-    Duration watchdog, Duration hardDeadline, List<String> environment) {
+public record SystemdUnit(
+    List<String> command,
+    Path home,
+    @Nullable String user,
+    Duration watchdog,
+    Duration hardDeadline,
+    List<String> environment) {
   /** Added to the gateway's own stop budget: the JVM's exit and systemd's own bookkeeping. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(15);
   /** Starting connects every platform (30 s each at most, in parallel) after the JVM starts. */
   static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
   static final Duration RESTART_DELAY = Duration.ofSeconds(2);
 
   public SystemdUnit {
@@ -52,16 +58,18 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
    * with status 226/NAMESPACE).
    */
   public boolean privateTmp() {
-    return Stream.concat(command.stream(), Stream.of(
-            home.toString()))
+    return Stream.concat(command.stream(), Stream.of(home.toString()))
         .flatMap(word -> Arrays.stream(word.split(File.pathSeparator)))
-        .noneMatch(p -> p.equals("/tmp") || p.startsWith("/tmp/") || p.equals("/var/tmp")
+        .noneMatch(p -> p.equals("/tmp")
+            || p.startsWith("/tmp/")
+            || p.equals("/var/tmp")
             || p.startsWith("/var/tmp/"));
   }
 
   public String render(String version) {
     StringBuilder u = new StringBuilder();
-    u.append("# Switchboard chat gateway, written by 'switchboard install' (").append(version)
+    u.append("# Switchboard chat gateway, written by 'switchboard install' (")
+        .append(version)
         .append(").\n# Each line is explained in Switchboard's docs/operations.md, \"systemd:"
             + " switchboard install\". Run\n# 'switchboard install' again after changing the drain timeout,"
             + " the shutdown grace\n# or the watchdog, and 'switchboard doctor' tells when this"
@@ -73,8 +81,9 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
     u.append("[Service]\n");
     u.append("Type=notify\n");
     u.append("NotifyAccess=main\n");
-    u.append("ExecStart=").append(command.stream().map(SystemdUnit::quote)
-        .collect(Collectors.joining(" "))).append('\n');
+    u.append("ExecStart=")
+        .append(command.stream().map(SystemdUnit::quote).collect(Collectors.joining(" ")))
+        .append('\n');
     for (String e : environment) {
       u.append("Environment=").append(quote(e)).append('\n');
     }
@@ -108,7 +117,8 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
     u.append("RuntimeDirectoryPreserve=yes\n");
     u.append('\n');
     u.append("[Install]\n");
-    u.append("WantedBy=").append(user != null ? "multi-user.target" : "default.target")
+    u.append("WantedBy=")
+        .append(user != null ? "multi-user.target" : "default.target")
         .append('\n');
     return u.toString();
   }
@@ -123,8 +133,11 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
    */
   static String quote(String word) {
     String literal = word.replace("%", "%%").replace("$", "$$");
-    if (!literal.isEmpty() && literal.chars().noneMatch(c -> c == ' ' || c == '\t'
-        || c == '"' || c == '\'' || c == '\\' || c == ';')) {
+    if (!literal.isEmpty()
+        && literal
+            .chars()
+            .noneMatch(
+                c -> c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '\\' || c == ';')) {
       return literal;
     }
     return "\"" + literal.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
@@ -139,7 +152,8 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
       List<String> words = words(l.substring("ExecStart=".length()));
       int at = words.indexOf("--home");
       return at >= 0 && at + 1 < words.size()
-          ? Optional.of(Path.of(words.get(at + 1))) : Optional.empty();
+          ? Optional.of(Path.of(words.get(at + 1)))
+          : Optional.empty();
     });
   }
 
@@ -173,8 +187,12 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
 
   /** A system unit's {@code User=}, or null for a unit without one (a user unit). */
   public static @Nullable String userOf(String unitText) {
-    return unitText.lines().filter(l -> l.startsWith("User=")).map(l -> l.substring(5).strip())
-        .findFirst().orElse(null);
+    return unitText
+        .lines()
+        .filter(l -> l.startsWith("User="))
+        .map(l -> l.substring(5).strip())
+        .findFirst()
+        .orElse(null);
   }
 
   /**
@@ -191,7 +209,9 @@ public record SystemdUnit(List<String> command, Path home, @Nullable String user
   }
 
   private static List<String> settingLines(String text) {
-    return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+    return text.lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
         .toList();
   }
 }

@@ -20,8 +20,9 @@ final class BusyPolicies {
   BusyPolicies(BusyPolicy defaultPolicy, Conversations conversations) {
     this.defaultPolicy = defaultPolicy;
     this.conversations = conversations;
-    conversations.settingsNamed(SessionSettings.BUSY_POLICY).forEach((session, value) ->
-        parse(value).ifPresent(p -> chosen.put(session, p)));
+    conversations
+        .settingsNamed(SessionSettings.BUSY_POLICY)
+        .forEach((session, value) -> parse(value).ifPresent(p -> chosen.put(session, p)));
   }
 
   static Optional<BusyPolicy> parse(String value) {
@@ -38,7 +39,9 @@ final class BusyPolicies {
 
   /** Sets (or, with null, clears) the session's own policy. */
   void set(SessionKey key, @Nullable BusyPolicy policy) {
-    conversations.setSetting(key.id(), SessionSettings.BUSY_POLICY,
+    conversations.setSetting(
+        key.id(),
+        SessionSettings.BUSY_POLICY,
         policy == null ? null : policy.name().toLowerCase(Locale.ROOT));
     if (policy == null) {
       chosen.remove(key.id());

@@ -33,8 +33,14 @@ final class ChatApprover implements Approver {
   private final Duration timeout;
   private final AtomicInteger asked = new AtomicInteger();
 
-  ChatApprover(String sessionKey, InboundMessage message, int attempt, Delivery delivery,
-      PendingApprovals pending, TurnControl control, Duration timeout) {
+  ChatApprover(
+      String sessionKey,
+      InboundMessage message,
+      int attempt,
+      Delivery delivery,
+      PendingApprovals pending,
+      TurnControl control,
+      Duration timeout) {
     this.sessionKey = sessionKey;
     this.message = message;
     this.attempt = attempt;
@@ -60,8 +66,10 @@ final class ChatApprover implements Approver {
         decision = answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         decision = Decision.TIMED_OUT;
-        delivery.notice(message.chat(), "\u231b No answer within " + human(timeout)
-            + ": denied.", OutboxKeys.approvalTimedOut(message.dedupeKey(), attempt, n));
+        delivery.notice(
+            message.chat(),
+            "\u231b No answer within " + human(timeout) + ": denied.",
+            OutboxKeys.approvalTimedOut(message.dedupeKey(), attempt, n));
       } catch (ExecutionException e) {
         throw new IllegalStateException("an approval cannot fail", e);
       } catch (InterruptedException e) {
@@ -81,13 +89,15 @@ final class ChatApprover implements Approver {
   }
 
   private String question(String title, String details) {
-    StringBuilder text = new StringBuilder("\ud83d\udd10 The agent asks for permission: ")
-        .append(title);
+    StringBuilder text =
+        new StringBuilder("\ud83d\udd10 The agent asks for permission: ").append(title);
     if (details != null && !details.isBlank()) {
       text.append("\n").append(details.strip());
     }
-    return text.append("\n\nReply /approve or /deny (no answer within ").append(human(timeout))
-        .append(" denies it).").toString();
+    return text.append("\n\nReply /approve or /deny (no answer within ")
+        .append(human(timeout))
+        .append(" denies it).")
+        .toString();
   }
 
   static String human(Duration d) {

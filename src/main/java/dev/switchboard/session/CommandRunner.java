@@ -22,7 +22,10 @@ final class CommandRunner {
   private final DrainGate gate;
   private final boolean sessionPerUserInGroups;
 
-  CommandRunner(CommandScope scope, DispatcherListener listener, DrainGate gate,
+  CommandRunner(
+      CommandScope scope,
+      DispatcherListener listener,
+      DrainGate gate,
       boolean sessionPerUserInGroups) {
     this.scope = scope;
     this.listener = listener;
@@ -33,14 +36,19 @@ final class CommandRunner {
   void run(InboundMessage m, CommandTable.Invocation invocation, SessionLanes lanes) {
     Optional<Command> command = scope.setup().commands().find(invocation.name());
     if (command.isEmpty()) {
-      answer(m, "Unknown command /" + invocation.name() + ". Send /help to see the commands.",
+      answer(
+          m,
+          "Unknown command /" + invocation.name() + ". Send /help to see the commands.",
           OutboxKeys.Topic.UNKNOWN_COMMAND);
       listener.finished(m, "unknown command");
       return;
     }
     if (command.get().adminOnly() && !scope.setup().isAdmin().test(m)) {
-      log.info("refused /{} to {} in {}: not an admin", invocation.name(),
-          m.sender().userId(), m.chat());
+      log.info(
+          "refused /{} to {} in {}: not an admin",
+          invocation.name(),
+          m.sender().userId(),
+          m.chat());
       answer(m, "Only an admin can use /" + invocation.name() + ".", OutboxKeys.Topic.REFUSED);
       listener.finished(m, "refused");
       return;
@@ -48,8 +56,8 @@ final class CommandRunner {
     SessionKey key = SessionKey.of(m, sessionPerUserInGroups);
     gate.enter();
     try {
-      SessionCommandContext context = new SessionCommandContext(scope, lanes, m,
-          invocation.arguments(), key);
+      SessionCommandContext context =
+          new SessionCommandContext(scope, lanes, m, invocation.arguments(), key);
       command.get().execute(context);
       if (!context.turnSubmitted()) {
         // a command that became a turn (/queue, /retry) is finished by its turn
@@ -57,8 +65,10 @@ final class CommandRunner {
       }
     } catch (RuntimeException e) {
       log.error("command /{} from {} failed", invocation.name(), m.chat(), e);
-      answer(m, "The command /" + invocation.name()
-          + " failed; the details are in the gateway log.", OutboxKeys.Topic.COMMAND_FAILED);
+      answer(
+          m,
+          "The command /" + invocation.name() + " failed; the details are in the gateway log.",
+          OutboxKeys.Topic.COMMAND_FAILED);
       listener.finished(m, "failed");
     } finally {
       gate.leave();

@@ -9,6 +9,11 @@ import dev.switchboard.store.Conversations;
  *
  * @param defaultToolProgress whether tool calls are shown in sessions that did not choose
  */
-record CommandScope(CommandSetup setup, BusyPolicies busyPolicies, PendingApprovals approvals,
-    Conversations conversations, AgentBackend backend, boolean defaultToolProgress,
+record CommandScope(
+    CommandSetup setup,
+    BusyPolicies busyPolicies,
+    PendingApprovals approvals,
+    Conversations conversations,
+    AgentBackend backend,
+    boolean defaultToolProgress,
     Notices notices) {}

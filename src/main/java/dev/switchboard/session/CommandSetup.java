@@ -10,5 +10,5 @@ import java.util.function.Predicate;
  *
  * @param isAdmin whether a message's sender may run admin-only commands
  */
-public record CommandSetup(CommandTable commands, GatewayControl gateway,
-    Predicate<InboundMessage> isAdmin) {}
+public record CommandSetup(
+    CommandTable commands, GatewayControl gateway, Predicate<InboundMessage> isAdmin) {}

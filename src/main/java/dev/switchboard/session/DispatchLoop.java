@@ -33,7 +33,10 @@ final class DispatchLoop {
   private volatile boolean closed;
   private volatile @Nullable Thread thread;
 
-  DispatchLoop(DispatcherSettings settings, Ticker ticker, DispatcherListener listener,
+  DispatchLoop(
+      DispatcherSettings settings,
+      Ticker ticker,
+      DispatcherListener listener,
       Supplier<DrainReason> drainReason) {
     this.settings = settings;
     this.intake = new ArrayBlockingQueue<>(settings.intakeCapacity());
@@ -59,8 +62,11 @@ final class DispatchLoop {
     if (intake.offer(m, settings.intakeWait().toNanos(), TimeUnit.NANOSECONDS)) {
       return true;
     }
-    log.warn("intake full ({} messages waited {} ms); telling {} to send again",
-        settings.intakeCapacity(), settings.intakeWait().toMillis(), m.chat());
+    log.warn(
+        "intake full ({} messages waited {} ms); telling {} to send again",
+        settings.intakeCapacity(),
+        settings.intakeWait().toMillis(),
+        m.chat());
     return false;
   }
 
@@ -101,7 +107,8 @@ final class DispatchLoop {
     List<InboundMessage> left = new ArrayList<>();
     intake.drainTo(left);
     if (!left.isEmpty()) {
-      log.info("{} message(s) were still waiting to be dispatched; deferred to the next process",
+      log.info(
+          "{} message(s) were still waiting to be dispatched; deferred to the next process",
           left.size());
     }
     DrainReason reason = drainReason.get();

@@ -50,18 +50,34 @@ public final class Dispatcher {
   private final CommandRunner commands;
   private final DispatchLoop loop;
 
-  public Dispatcher(DispatcherSettings settings, SessionServices services,
-      CommandSetup commandSetup, DispatcherListener listener) {
+  public Dispatcher(
+      DispatcherSettings settings,
+      SessionServices services,
+      CommandSetup commandSetup,
+      DispatcherListener listener) {
     this.listener = listener;
     this.notices = new Notices(services.delivery(), services.spawner(), gate);
-    BusyPolicies busyPolicies = new BusyPolicies(settings.busyPolicy(),
-        services.conversations());
+    BusyPolicies busyPolicies = new BusyPolicies(settings.busyPolicy(), services.conversations());
     PendingApprovals approvals = new PendingApprovals();
-    this.lanes = new LaneScheduler(settings, new TurnKit(services, settings.turns(), approvals),
-        busyPolicies, listener, gate, notices);
-    this.commands = new CommandRunner(new CommandScope(commandSetup, busyPolicies, approvals,
-        services.conversations(), services.backend(), settings.turns().toolProgress(), notices),
-        listener, gate, settings.sessionPerUserInGroups());
+    this.lanes = new LaneScheduler(
+        settings,
+        new TurnKit(services, settings.turns(), approvals),
+        busyPolicies,
+        listener,
+        gate,
+        notices);
+    this.commands = new CommandRunner(
+        new CommandScope(
+            commandSetup,
+            busyPolicies,
+            approvals,
+            services.conversations(),
+            services.backend(),
+            settings.turns().toolProgress(),
+            notices),
+        listener,
+        gate,
+        settings.sessionPerUserInGroups());
     this.loop = new DispatchLoop(settings, services.ticker(), listener, lanes::drainReason);
   }
 
@@ -87,8 +103,11 @@ public final class Dispatcher {
   public void submit(InboundMessage message) throws InterruptedException {
     if (!loop.offer(message)) {
       listener.finished(message, "refused");
-      notices.about(message, NoticeKind.RETRY_LATER, "Switchboard is overloaded and could not"
-          + " take this message. Please send it again in a minute.",
+      notices.about(
+          message,
+          NoticeKind.RETRY_LATER,
+          "Switchboard is overloaded and could not"
+              + " take this message. Please send it again in a minute.",
           OutboxKeys.about(message.dedupeKey(), OutboxKeys.Topic.OVERLOADED));
     }
   }
@@ -120,11 +139,15 @@ public final class Dispatcher {
     LaneScheduler.Stopped stopped = lanes.stopAccepting(reason);
     CompletableFuture<Void> drained = gate.beginDrain();
     if (stopped.first()) {
-      log.info("draining: {} turn(s) in flight, {} waiting message(s) deferred",
-          stopped.running().size(), stopped.waiting().size());
+      log.info(
+          "draining: {} turn(s) in flight, {} waiting message(s) deferred",
+          stopped.running().size(),
+          stopped.waiting().size());
       for (InboundMessage m : stopped.running()) {
-        notices.about(m, NoticeKind.INFO, "\u23f3 Switchboard is " + reason.doing()
-            + ". Finishing your current reply first.",
+        notices.about(
+            m,
+            NoticeKind.INFO,
+            "\u23f3 Switchboard is " + reason.doing() + ". Finishing your current reply first.",
             OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.FINISHING));
       }
       stopped.waiting().forEach(m -> lanes.defer(m, reason));

@@ -19,17 +19,22 @@ public record DispatcherSettings(
     TurnSettings turns) {
 
   public static DispatcherSettings defaults() {
-    return new DispatcherSettings(BusyPolicy.INTERRUPT, true, 20, 1024, Duration.ofSeconds(10),
-        TurnSettings.defaults());
+    return new DispatcherSettings(
+        BusyPolicy.INTERRUPT, true, 20, 1024, Duration.ofSeconds(10), TurnSettings.defaults());
   }
 
   public DispatcherSettings withBusyPolicy(BusyPolicy policy) {
-    return new DispatcherSettings(policy, sessionPerUserInGroups, maxQueuedPerSession,
-        intakeCapacity, intakeWait, turns);
+    return new DispatcherSettings(
+        policy, sessionPerUserInGroups, maxQueuedPerSession, intakeCapacity, intakeWait, turns);
   }
 
   public DispatcherSettings withTurns(TurnSettings settings) {
-    return new DispatcherSettings(busyPolicy, sessionPerUserInGroups, maxQueuedPerSession,
-        intakeCapacity, intakeWait, settings);
+    return new DispatcherSettings(
+        busyPolicy,
+        sessionPerUserInGroups,
+        maxQueuedPerSession,
+        intakeCapacity,
+        intakeWait,
+        settings);
   }
 }

@@ -16,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class DrainGate {
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private int inside;
+
+  @GuardedBy("lock")
+  private int inside;
   /** Null until the drain begins. */
-  @GuardedBy("lock") private @Nullable CompletableFuture<Void> drained;
+  @GuardedBy("lock")
+  private @Nullable CompletableFuture<Void> drained;
 
   void enter() {
     lock.lock();

@@ -2,7 +2,8 @@ package dev.switchboard.session;
 
 /** Why the dispatcher stops taking turns, which decides what the chats are told. */
 public enum DrainReason {
-  RESTART("restarting"), STOP("shutting down");
+  RESTART("restarting"),
+  STOP("shutting down");
 
   private final String doing;
 

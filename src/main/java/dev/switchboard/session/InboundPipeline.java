@@ -37,6 +37,7 @@ public final class InboundPipeline implements InboundHandler {
   private static final Logger log = LoggerFactory.getLogger(InboundPipeline.class);
   /** An unknown user who keeps writing hears about pairing at most this often. */
   static final Duration PAIRING_REPLY_EVERY = Duration.ofMinutes(10);
+
   private static final int PAIRING_MEMORY = 1024;
 
   private final InboundJournal journal;
@@ -54,8 +55,14 @@ public final class InboundPipeline implements InboundHandler {
     }
   };
 
-  public InboundPipeline(InboundJournal journal, Outbox outbox, Authorizer authorizer,
-      Pairing pairing, Dispatcher dispatcher, Delivery delivery, Clock clock) {
+  public InboundPipeline(
+      InboundJournal journal,
+      Outbox outbox,
+      Authorizer authorizer,
+      Pairing pairing,
+      Dispatcher dispatcher,
+      Delivery delivery,
+      Clock clock) {
     this.journal = journal;
     this.outbox = outbox;
     this.authorizer = authorizer;
@@ -90,8 +97,8 @@ public final class InboundPipeline implements InboundHandler {
         journal.markDone(m, "pairing");
       }
       case IGNORE -> {
-        log.info("ignoring a message from unknown user {} in group {}", m.sender().userId(),
-            m.chat());
+        log.info(
+            "ignoring a message from unknown user {} in group {}", m.sender().userId(), m.chat());
         journal.markDone(m, "ignored");
       }
     }
@@ -110,16 +117,23 @@ public final class InboundPipeline implements InboundHandler {
     }
     String text = switch (pairing.codeFor(m)) {
       case Pairing.Reply.Code c -> {
-        log.info("pairing code for unknown user {} ({}) in {}; approve it with: switchboard"
-            + " pairing approve {} {}", who, m.sender().displayName(), m.chat(),
-            m.chat().platform(), c.code());
+        log.info(
+            "pairing code for unknown user {} ({}) in {}; approve it with: switchboard"
+                + " pairing approve {} {}",
+            who,
+            m.sender().displayName(),
+            m.chat(),
+            m.chat().platform(),
+            c.code());
         yield "\ud83d\udd10 I don't know you yet. To get access, ask the operator of this bot to"
             + " run:\n\nswitchboard pairing approve " + m.chat().platform() + " " + c.code()
             + "\n\nThe code is valid for " + Pairing.EXPIRY.toMinutes() + " minutes.";
       }
       case Pairing.Reply.Busy b -> {
-        log.warn("unknown user {} asked for access, but {} pairing codes are already waiting",
-            who, Pairing.MAX_PENDING);
+        log.warn(
+            "unknown user {} asked for access, but {} pairing codes are already waiting",
+            who,
+            Pairing.MAX_PENDING);
         yield "\ud83d\udd10 Too many access requests are waiting for the operator. Please try"
             + " again later.";
       }
@@ -149,8 +163,11 @@ public final class InboundPipeline implements InboundHandler {
    * on a connection that ended with the earlier process, as on the API) are closed instead,
    * since an answer would reach no one.
    */
-  public void resume(List<InboundJournal.Entry> leftovers, Set<String> enabledPlatforms,
-      Set<String> requestPlatforms) throws InterruptedException {
+  public void resume(
+      List<InboundJournal.Entry> leftovers,
+      Set<String> enabledPlatforms,
+      Set<String> requestPlatforms)
+      throws InterruptedException {
     int queued = 0;
     int closed = 0;
     try {
@@ -162,7 +179,9 @@ public final class InboundPipeline implements InboundHandler {
           continue;
         }
         if (!enabledPlatforms.contains(m.chat().platform())) {
-          log.warn("{} stays pending: platform '{}' is not enabled", m.dedupeKey(),
+          log.warn(
+              "{} stays pending: platform '{}' is not enabled",
+              m.dedupeKey(),
               m.chat().platform());
           continue;
         }
@@ -179,8 +198,10 @@ public final class InboundPipeline implements InboundHandler {
       log.info("resumed {} message(s) the previous process had not answered", queued);
     }
     if (closed > 0) {
-      log.info("closed {} API request(s) the previous process had not answered: their"
-          + " clients were disconnected when it ended", closed);
+      log.info(
+          "closed {} API request(s) the previous process had not answered: their"
+              + " clients were disconnected when it ended",
+          closed);
     }
   }
 
@@ -189,18 +210,22 @@ public final class InboundPipeline implements InboundHandler {
     InboundMessage m = e.message();
     String prefix = OutboxKeys.replyPrefix(m.dedupeKey(), e.attempts());
     List<Outbox.Entry> sent = outbox.forInbound(m.dedupeKey()).stream()
-        .filter(o -> o.key().startsWith(prefix)).toList();
-    if (sent.stream().anyMatch(o -> o.status() == Outbox.Status.SENDING
-        || o.status() == Outbox.Status.UNKNOWN)) {
-      delivery.notice(m.chat(), "\u26a0\ufe0f Switchboard restarted while sending my answer to"
-          + " your message, so part of it may be missing. Send it again if you need all of it.",
+        .filter(o -> o.key().startsWith(prefix))
+        .toList();
+    if (sent.stream()
+        .anyMatch(
+            o -> o.status() == Outbox.Status.SENDING || o.status() == Outbox.Status.UNKNOWN)) {
+      delivery.notice(
+          m.chat(),
+          "\u26a0\ufe0f Switchboard restarted while sending my answer to"
+              + " your message, so part of it may be missing. Send it again if you need all of it.",
           OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.CUT_BY_RESTART));
       journal.markDone(m, "interrupted");
       return false;
     }
     String firstKey = OutboxKeys.firstReplyPart(m.dedupeKey(), e.attempts());
-    Optional<Outbox.Entry> first = sent.stream().filter(o -> o.key().equals(firstKey))
-        .findFirst();
+    Optional<Outbox.Entry> first =
+        sent.stream().filter(o -> o.key().equals(firstKey)).findFirst();
     if (first.isPresent() && first.get().status() == Outbox.Status.SENT) {
       if (first.get().complete()) {
         journal.markDone(m, "answered");
@@ -208,7 +233,8 @@ public final class InboundPipeline implements InboundHandler {
       }
       // A preview was on screen: replace it with a word that it was cut off, then answer
       // again below it.
-      delivery.amend(new MessageRef(m.chat(), first.get().platformMessageId()),
+      delivery.amend(
+          new MessageRef(m.chat(), first.get().platformMessageId()),
           "\u26a0\ufe0f This answer was cut off by a restart; the full answer follows.");
     }
     return true;

@@ -13,7 +13,10 @@ import org.jspecify.annotations.Nullable;
 final class Lane {
   final SessionKey key;
   final ArrayDeque<InboundMessage> waiting = new ArrayDeque<>();
-  @Nullable RunningTurn current;
+
+  @Nullable
+  RunningTurn current;
+
   boolean runnerActive;
 
   Lane(SessionKey key) {
@@ -37,8 +40,8 @@ final class Lane {
       toSupersede = current;
       acknowledgement = "\u23f9 Stopping the current reply to answer this one.";
     } else if (ahead > 0) {
-      acknowledgement = "\u23f3 Queued: " + (ahead == 1 ? "1 message is"
-          : ahead + " messages are") + " ahead of this one.";
+      acknowledgement = "\u23f3 Queued: " + (ahead == 1 ? "1 message is" : ahead + " messages are")
+          + " ahead of this one.";
     }
     Lane toStart = null;
     if (!runnerActive) {

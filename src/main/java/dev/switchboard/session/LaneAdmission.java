@@ -17,7 +17,9 @@ sealed interface LaneAdmission {
    * @param toSupersede the running turn to cancel (busy policy "interrupt"), or null
    * @param startRunner the lane, when it had no runner and one must start; else null
    */
-  record Queued(@Nullable String acknowledgement, @Nullable RunningTurn toSupersede,
+  record Queued(
+      @Nullable String acknowledgement,
+      @Nullable RunningTurn toSupersede,
       @Nullable Lane startRunner)
       implements LaneAdmission {}
 

@@ -53,14 +53,26 @@ final class LaneScheduler implements SessionLanes {
   private final Set<String> resumed = ConcurrentHashMap.newKeySet();
 
   private final ReentrantLock lock = new ReentrantLock();
-  @GuardedBy("lock") private boolean accepting = true;
-  /** Null until a drain begins. */
-  @GuardedBy("lock") private @Nullable DrainReason drainReason;
-  @GuardedBy("lock") private final Map<SessionKey, Lane> lanes = new HashMap<>();
-  @GuardedBy("lock") private final Set<RunningTurn> running = new LinkedHashSet<>();
 
-  LaneScheduler(DispatcherSettings settings, TurnKit turnKit, BusyPolicies busyPolicies,
-      DispatcherListener listener, DrainGate gate, Notices notices) {
+  @GuardedBy("lock")
+  private boolean accepting = true;
+  /** Null until a drain begins. */
+  @GuardedBy("lock")
+  private @Nullable DrainReason drainReason;
+
+  @GuardedBy("lock")
+  private final Map<SessionKey, Lane> lanes = new HashMap<>();
+
+  @GuardedBy("lock")
+  private final Set<RunningTurn> running = new LinkedHashSet<>();
+
+  LaneScheduler(
+      DispatcherSettings settings,
+      TurnKit turnKit,
+      BusyPolicies busyPolicies,
+      DispatcherListener listener,
+      DrainGate gate,
+      Notices notices) {
     this.settings = settings;
     this.turnKit = turnKit;
     this.busyPolicies = busyPolicies;
@@ -133,9 +145,9 @@ final class LaneScheduler implements SessionLanes {
     LaneAdmission admission;
     lock.lock();
     try {
-      admission = !accepting ? LaneAdmission.DEFERRED
-          : lanes.computeIfAbsent(key, Lane::new).admit(m, policy,
-              settings.maxQueuedPerSession());
+      admission = !accepting
+          ? LaneAdmission.DEFERRED
+          : lanes.computeIfAbsent(key, Lane::new).admit(m, policy, settings.maxQueuedPerSession());
     } finally {
       lock.unlock();
     }
@@ -294,8 +306,7 @@ final class LaneScheduler implements SessionLanes {
    * backend.
    */
   private void cancel(RunningTurn turn, TurnControl.Reason reason) {
-    turn.control.cancel(reason, actions -> notices.runAside("cancel " + turn.lane.key,
-        actions));
+    turn.control.cancel(reason, actions -> notices.runAside("cancel " + turn.lane.key, actions));
     lock.lock();
     try {
       if (turn.lane.current == turn && turn.interruptible) {

@@ -28,8 +28,12 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   private int replies;
   private boolean turnSubmitted;
 
-  SessionCommandContext(CommandScope scope, SessionLanes lanes, InboundMessage message,
-      String arguments, SessionKey key) {
+  SessionCommandContext(
+      CommandScope scope,
+      SessionLanes lanes,
+      InboundMessage message,
+      String arguments,
+      SessionKey key) {
     this.scope = scope;
     this.lanes = lanes;
     this.message = message;
@@ -50,8 +54,13 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   @Override
   public void reply(String text) {
     // Keyed by the command's message: run again after a crash, it is not answered twice.
-    scope.notices().about(message, NoticeKind.ANSWER, text,
-        OutboxKeys.commandReply(message.dedupeKey(), replies++));
+    scope
+        .notices()
+        .about(
+            message,
+            NoticeKind.ANSWER,
+            text,
+            OutboxKeys.commandReply(message.dedupeKey(), replies++));
   }
 
   @Override
@@ -134,20 +143,26 @@ final class SessionCommandContext implements CommandContext, SessionControl {
       scope.busyPolicies().set(key, null);
       return;
     }
-    scope.busyPolicies().set(key, BusyPolicies.parse(policy).orElseThrow(() ->
-        new IllegalArgumentException("busy policy must be interrupt or queue: " + policy)));
+    scope
+        .busyPolicies()
+        .set(
+            key,
+            BusyPolicies.parse(policy)
+                .orElseThrow(() -> new IllegalArgumentException(
+                    "busy policy must be interrupt or queue: " + policy)));
   }
 
   @Override
   public boolean toolProgress() {
-    return SessionSettings.toolProgress(conversations().setting(key.id(),
-        SessionSettings.TOOLS).orElse(null), scope.defaultToolProgress());
+    return SessionSettings.toolProgress(
+        conversations().setting(key.id(), SessionSettings.TOOLS).orElse(null),
+        scope.defaultToolProgress());
   }
 
   @Override
   public void setToolProgress(boolean on) {
-    conversations().setSetting(key.id(), SessionSettings.TOOLS,
-        on ? SessionSettings.ON : SessionSettings.OFF);
+    conversations()
+        .setSetting(key.id(), SessionSettings.TOOLS, on ? SessionSettings.ON : SessionSettings.OFF);
   }
 
   @Override
@@ -162,8 +177,9 @@ final class SessionCommandContext implements CommandContext, SessionControl {
 
   @Override
   public boolean answerApproval(boolean approve) {
-    return scope.approvals().answer(key.id(), approve ? Approver.Decision.APPROVED
-        : Approver.Decision.DENIED);
+    return scope
+        .approvals()
+        .answer(key.id(), approve ? Approver.Decision.APPROVED : Approver.Decision.DENIED);
   }
 
   @Override
@@ -171,15 +187,23 @@ final class SessionCommandContext implements CommandContext, SessionControl {
     String session = key.id();
     int generation = conversations().generation(session);
     return conversations().hideLastExchange(session, generation, message.dedupeKey()).stream()
-        .filter(l -> l.role().equals(ChatMessage.USER)).map(Conversations.Line::text)
+        .filter(l -> l.role().equals(ChatMessage.USER))
+        .map(Conversations.Line::text)
         .findFirst();
   }
 
   @Override
   public void submitTurn(String text, boolean alwaysQueue) {
     turnSubmitted = true;
-    lanes.enqueueTurn(new InboundMessage(message.chat(), message.messageId(),
-        message.sender(), text, message.group(), message.receivedAt()), alwaysQueue);
+    lanes.enqueueTurn(
+        new InboundMessage(
+            message.chat(),
+            message.messageId(),
+            message.sender(),
+            text,
+            message.group(),
+            message.receivedAt()),
+        alwaysQueue);
   }
 
   @Override

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param threadId {@code null} outside threads
  * @param userId {@code null} in private chats, or when groups share one session per chat
  */
-public record SessionKey(String platform, String chatId, @Nullable String threadId,
+public record SessionKey(
+    String platform,
+    String chatId,
+    @Nullable String threadId,
     @Nullable String userId) {
   public SessionKey {
     Objects.requireNonNull(platform, "platform");

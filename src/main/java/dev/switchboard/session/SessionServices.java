@@ -13,5 +13,9 @@ import dev.switchboard.store.Conversations;
  *     and transcript are kept
  * @param spawner runs turns, notices and cancel actions as supervised tasks
  */
-public record SessionServices(AgentBackend backend, Delivery delivery,
-    Conversations conversations, TaskSpawner spawner, Ticker ticker) {}
+public record SessionServices(
+    AgentBackend backend,
+    Delivery delivery,
+    Conversations conversations,
+    TaskSpawner spawner,
+    Ticker ticker) {}

@@ -10,6 +10,7 @@ final class SessionSettings {
   static final String BUSY_POLICY = "busy_policy";
   /** {@link #ON} or {@link #OFF}, chosen with /tools. */
   static final String TOOLS = "tools";
+
   static final String ON = "on";
   static final String OFF = "off";
 

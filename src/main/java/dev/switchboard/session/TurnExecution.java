@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class TurnExecution {
   /** The outcome of a turn cut short by a stop: the next process answers it again. */
   static final String DEFERRED = "deferred";
+
   private static final Logger log = LoggerFactory.getLogger(TurnExecution.class);
   /** Telegram's "typing" lasts 5 s; renew it a little before. */
   private static final Duration TYPING_EVERY = Duration.ofSeconds(4);
@@ -50,8 +51,8 @@ final class TurnExecution {
   private final TurnSettings settings;
   private final PendingApprovals approvals;
 
-  TurnExecution(TurnKit kit, InboundMessage message, int attempt, SessionKey session,
-      TurnControl control) {
+  TurnExecution(
+      TurnKit kit, InboundMessage message, int attempt, SessionKey session, TurnControl control) {
     this.message = message;
     this.attempt = attempt;
     this.sessionKey = session.id();
@@ -79,13 +80,24 @@ final class TurnExecution {
       conversations.append(sessionKey, generation, "user", message.text());
     }
     ReplyStream stream = delivery.openReply(message, attempt);
-    TurnRequest request = new TurnRequest(sessionKey + "#" + generation, message.chat(),
-        message.sender(), message.text(), history,
+    TurnRequest request = new TurnRequest(
+        sessionKey + "#" + generation,
+        message.chat(),
+        message.sender(),
+        message.text(),
+        history,
         own.get(SessionSettings.MODEL),
-        new ChatApprover(sessionKey, message, attempt, delivery, approvals, control,
+        new ChatApprover(
+            sessionKey,
+            message,
+            attempt,
+            delivery,
+            approvals,
+            control,
             settings.approvalTimeout()));
-    AgentText agentText = new AgentText(stream, SessionSettings.toolProgress(
-        own.get(SessionSettings.TOOLS), settings.toolProgress()));
+    AgentText agentText = new AgentText(
+        stream,
+        SessionSettings.toolProgress(own.get(SessionSettings.TOOLS), settings.toolProgress()));
     String text = null;
     String failure = null;
     boolean interrupted = false;
@@ -95,8 +107,8 @@ final class TurnExecution {
       TurnResult result = backend.run(request, agentText, control);
       text = result.text();
       if (result.usage() != null) {
-        conversations.addUsage(sessionKey, generation, result.usage().input(),
-            result.usage().output());
+        conversations.addUsage(
+            sessionKey, generation, result.usage().input(), result.usage().output());
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -147,11 +159,13 @@ final class TurnExecution {
       return List.of();
     }
     List<ChatMessage> out = new ArrayList<>();
-    for (Conversations.Line line : conversations.lines(sessionKey, generation,
-        settings.historyMessages() + 1)) {
+    for (Conversations.Line line :
+        conversations.lines(sessionKey, generation, settings.historyMessages() + 1)) {
       out.add(new ChatMessage(line.role(), line.text()));
     }
-    if (attempt > 1 && !out.isEmpty() && out.getLast().role().equals(ChatMessage.USER)
+    if (attempt > 1
+        && !out.isEmpty()
+        && out.getLast().role().equals(ChatMessage.USER)
         && out.getLast().text().equals(message.text())) {
       out.removeLast();
     }
@@ -168,7 +182,9 @@ final class TurnExecution {
   private static final class AgentText implements TurnOutput {
     private final ReplyStream stream;
     private final boolean toolProgress;
-    @GuardedBy("this") private final StringBuilder text = new StringBuilder();
+
+    @GuardedBy("this")
+    private final StringBuilder text = new StringBuilder();
 
     AgentText(ReplyStream stream, boolean toolProgress) {
       this.stream = stream;
@@ -215,8 +231,9 @@ final class TurnExecution {
     return switch (why) {
       case USER_STOP -> "\u23f9 Stopped.";
       case SUPERSEDED -> "\u23f9 Interrupted by your next message.";
-      case SHUTDOWN -> "\u26a0\ufe0f Interrupted: Switchboard is " + drain.doing()
-          + ". I will answer this again when it is back.";
+      case SHUTDOWN ->
+        "\u26a0\ufe0f Interrupted: Switchboard is " + drain.doing()
+            + ". I will answer this again when it is back.";
     };
   }
 

@@ -13,15 +13,28 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Outbox {
   /** Where a message is in its life. */
-  enum Status { PENDING, SENDING, SENT, FAILED, UNKNOWN }
+  enum Status {
+    PENDING,
+    SENDING,
+    SENT,
+    FAILED,
+    UNKNOWN
+  }
 
   /**
    * One message. {@code platformMessageId} is set once the platform accepted it; a streamed
    * reply's first part is {@code SENT} while still a preview ({@code complete} false) and is
    * edited into its final text.
    */
-  record Entry(long id, String key, ChatRef chat, String text, Status status,
-      String platformMessageId, boolean complete, String inboundKey) {}
+  record Entry(
+      long id,
+      String key,
+      ChatRef chat,
+      String text,
+      Status status,
+      String platformMessageId,
+      boolean complete,
+      String inboundKey) {}
 
   /**
    * The entry for {@code key}, created as {@link Status#PENDING} with this chat and text if

@@ -8,8 +8,15 @@ import org.jspecify.annotations.Nullable;
 /** Pairing codes handed to unknown users, and the users an operator approved. */
 public interface Pairings {
   /** A code a user received in a private chat. */
-  record Code(String platform, String code, String userId, String chatId, String displayName,
-      Instant createdAt, Instant expiresAt, @Nullable Instant usedAt) {}
+  record Code(
+      String platform,
+      String code,
+      String userId,
+      String chatId,
+      String displayName,
+      Instant createdAt,
+      Instant expiresAt,
+      @Nullable Instant usedAt) {}
 
   /** A user the operator let in. */
   record Approval(String platform, String userId, String displayName, Instant approvedAt) {}

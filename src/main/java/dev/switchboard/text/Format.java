@@ -10,8 +10,14 @@ import org.jspecify.annotations.Nullable;
  * @param href target of the link around the text, or null
  * @param pre null outside a code block; the block's language inside one, "" when it has none
  */
-public record Format(boolean bold, boolean italic, boolean strike, boolean code, boolean quote,
-    @Nullable String href, @Nullable String pre) {
+public record Format(
+    boolean bold,
+    boolean italic,
+    boolean strike,
+    boolean code,
+    boolean quote,
+    @Nullable String href,
+    @Nullable String pre) {
   public static final Format PLAIN = new Format(false, false, false, false, false, null, null);
 
   Format withBold() {

@@ -19,6 +19,7 @@ final class InlineParser {
   private static final String ESCAPABLE = "\\`*_~[]()#>";
   /** Characters that end a bare URL in prose rather than belong to it. */
   private static final String URL_TRAILERS = "*_~.,;:!?'\")";
+
   private static final int MAX_URL = 2048;
 
   private InlineParser() {}
@@ -87,8 +88,8 @@ final class InlineParser {
       } else if (link > 0) {
         int labelEnd = line.indexOf(']', i);
         flush(text, tokens);
-        tokens.add(new Link(tokenize(line, i + 1, labelEnd, false),
-            line.substring(labelEnd + 2, link - 1)));
+        tokens.add(new Link(
+            tokenize(line, i + 1, labelEnd, false), line.substring(labelEnd + 2, link - 1)));
         i = link;
       } else if (url > i) {
         // A URL is not prose: its underscores and asterisks are not emphasis.
@@ -157,7 +158,9 @@ final class InlineParser {
     while (labelEnd < to && line.charAt(labelEnd) != ']' && line.charAt(labelEnd) != '[') {
       labelEnd++;
     }
-    if (labelEnd + 1 >= to || line.charAt(labelEnd) != ']' || line.charAt(labelEnd + 1) != '('
+    if (labelEnd + 1 >= to
+        || line.charAt(labelEnd) != ']'
+        || line.charAt(labelEnd + 1) != '('
         || line.substring(at + 1, labelEnd).isBlank()) {
       return -1;
     }
@@ -190,11 +193,14 @@ final class InlineParser {
     }
     int end = at;
     // A backslash is no part of a URL; ending one there lets escaped text follow it.
-    while (end < to && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '`'
+    while (end < to
+        && !Character.isWhitespace(line.charAt(end))
+        && line.charAt(end) != '`'
         && line.charAt(end) != '\\') {
       end++;
     }
-    while (end > at && URL_TRAILERS.indexOf(line.charAt(end - 1)) >= 0
+    while (end > at
+        && URL_TRAILERS.indexOf(line.charAt(end - 1)) >= 0
         && !(line.charAt(end - 1) == ')' && parenthesesBalance(line, at, end))) {
       end--;
     }
@@ -212,13 +218,16 @@ final class InlineParser {
   private static Delim delimiter(String line, int from, int to, char marker) {
     int before = from > 0 ? line.codePointBefore(from) : ' ';
     int after = to < line.length() ? line.codePointAt(to) : ' ';
-    boolean left = !isSpace(after) && (!isPunctuation(after) || isSpace(before)
-        || isPunctuation(before));
-    boolean right = !isSpace(before) && (!isPunctuation(before) || isSpace(after)
-        || isPunctuation(after));
+    boolean left =
+        !isSpace(after) && (!isPunctuation(after) || isSpace(before) || isPunctuation(before));
+    boolean right =
+        !isSpace(before) && (!isPunctuation(before) || isSpace(after) || isPunctuation(after));
     if (marker == '_') {
       // Underscores inside words are part of the word: snake_case_names, __init__ files.
-      return new Delim(marker, to - from, left && (!right || isPunctuation(before)),
+      return new Delim(
+          marker,
+          to - from,
+          left && (!right || isPunctuation(before)),
           right && (!left || isPunctuation(after)));
     }
     return new Delim(marker, to - from, left, right);
@@ -230,11 +239,17 @@ final class InlineParser {
 
   private static boolean isPunctuation(int cp) {
     return switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-          Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-          Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
-          Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+      case Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL -> true;
       default -> false;
     };
   }
@@ -284,8 +299,8 @@ final class InlineParser {
     Map<String, Deque<Integer>> openers = new HashMap<>();
     for (int i = 0; i < tokens.size(); i++) {
       if (tokens.get(i) instanceof Delim d && styles(d)) {
-        Deque<Integer> stack = openers.computeIfAbsent(d.marker() + "" + d.length(),
-            k -> new ArrayDeque<>());
+        Deque<Integer> stack =
+            openers.computeIfAbsent(d.marker() + "" + d.length(), k -> new ArrayDeque<>());
         if (d.canClose() && !stack.isEmpty()) {
           int o = stack.pop();
           partner[o] = i;

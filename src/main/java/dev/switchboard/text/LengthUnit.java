@@ -12,7 +12,8 @@ public enum LengthUnit {
     @Override
     int advance(String s, int from, int units) {
       int end = (int) Math.min(s.length(), (long) from + units);
-      boolean insidePair = end > from && end < s.length()
+      boolean insidePair = end > from
+          && end < s.length()
           && Character.isHighSurrogate(s.charAt(end - 1))
           && Character.isLowSurrogate(s.charAt(end));
       return insidePair ? end - 1 : end;

@@ -72,7 +72,8 @@ public final class MarkupWriter {
       }
     }
     int common = 0;
-    while (common < open.size() && common < wanted.size()
+    while (common < open.size()
+        && common < wanted.size()
         && open.get(common).equals(wanted.get(common))) {
       common++;
     }

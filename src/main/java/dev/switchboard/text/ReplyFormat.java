@@ -12,15 +12,15 @@ import java.util.Objects;
  * @param limit the longest message, in {@code unit}s, counted on what the platform counts
  *     ({@link MarkupRenderer#counted})
  */
-public record ReplyFormat(MarkupRenderer renderer, int limit, LengthUnit unit,
-    WhitespaceAtCuts whitespace) {
+public record ReplyFormat(
+    MarkupRenderer renderer, int limit, LengthUnit unit, WhitespaceAtCuts whitespace) {
 
   public ReplyFormat {
     Objects.requireNonNull(renderer);
     Objects.requireNonNull(unit);
     if (limit < whitespace.minimumLimit()) {
-      throw new IllegalArgumentException("limit must be at least " + whitespace.minimumLimit()
-          + ": " + limit);
+      throw new IllegalArgumentException(
+          "limit must be at least " + whitespace.minimumLimit() + ": " + limit);
     }
   }
 

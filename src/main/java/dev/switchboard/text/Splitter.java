@@ -123,7 +123,8 @@ final class Splitter {
 
   private int codePointBoundaryBetween(int lo, int hi) {
     int mid = Math.max((lo + hi) >>> 1, lo + 1);
-    if (mid < text.length() && Character.isLowSurrogate(text.charAt(mid))
+    if (mid < text.length()
+        && Character.isLowSurrogate(text.charAt(mid))
         && Character.isHighSurrogate(text.charAt(mid - 1))) {
       mid = mid - 1 > lo ? mid - 1 : mid + 1;
     }
@@ -163,8 +164,7 @@ final class Splitter {
   private void unformatWhatNoMessageCanHold() {
     for (StyledText.Span span : doc.spans()) {
       int oneCharacter = span.start() + Character.charCount(text.codePointAt(span.start()));
-      if (!span.format().equals(Format.PLAIN)
-          && !format.fits(render(span.start(), oneCharacter))) {
+      if (!span.format().equals(Format.PLAIN) && !format.fits(render(span.start(), oneCharacter))) {
         doc = doc.unformatAt(span.start());
       }
     }
@@ -174,8 +174,8 @@ final class Splitter {
   private void unformatOrFail(int start) {
     StyledText plainer = doc.unformatAt(start);
     if (plainer.equals(doc)) {
-      throw new IllegalArgumentException("a limit of " + format.limit() + " "
-          + format.unit() + " cannot hold a single character in this markup");
+      throw new IllegalArgumentException("a limit of " + format.limit() + " " + format.unit()
+          + " cannot hold a single character in this markup");
     }
     doc = plainer;
   }

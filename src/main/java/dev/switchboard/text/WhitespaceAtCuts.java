@@ -30,8 +30,14 @@ public enum WhitespaceAtCuts {
   /** Characters that show as nothing: a message made only of these is empty to Telegram. */
   public static boolean isBlank(int cp) {
     int type = Character.getType(cp);
-    return Character.isWhitespace(cp) || Character.isSpaceChar(cp)
-        || type == Character.CONTROL || type == Character.FORMAT
-        || cp == 0x2800 || cp == 0x3164 || cp == 0x115F || cp == 0x1160 || cp == 0xFFA0;
+    return Character.isWhitespace(cp)
+        || Character.isSpaceChar(cp)
+        || type == Character.CONTROL
+        || type == Character.FORMAT
+        || cp == 0x2800
+        || cp == 0x3164
+        || cp == 0x115F
+        || cp == 0x1160
+        || cp == 0xFFA0;
   }
 }

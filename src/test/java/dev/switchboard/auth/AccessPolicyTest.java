@@ -17,8 +17,12 @@ class AccessPolicyTest {
 
   @Test
   void gatewayWideEntriesAreBareOrPlatformQualified() {
-    AccessPolicy p = AccessPolicy.of(false, List.of("42", "telegram:7", " slack:U1 "),
-        List.of("telegram:99"), Map.of(), Map.of());
+    AccessPolicy p = AccessPolicy.of(
+        false,
+        List.of("42", "telegram:7", " slack:U1 "),
+        List.of("telegram:99"),
+        Map.of(),
+        Map.of());
     assertThat(p.allowed("telegram", "42")).isTrue();
     assertThat(p.allowed("discord", "42")).isTrue();
     assertThat(p.allowed("telegram", "7")).isTrue();
@@ -32,8 +36,12 @@ class AccessPolicyTest {
 
   @Test
   void platformListsApplyToTheirPlatformOnly() {
-    AccessPolicy p = AccessPolicy.of(false, List.of(), List.of(),
-        Map.of("telegram", List.of("5")), Map.of("telegram", List.of("6")));
+    AccessPolicy p = AccessPolicy.of(
+        false,
+        List.of(),
+        List.of(),
+        Map.of("telegram", List.of("5")),
+        Map.of("telegram", List.of("6")));
     assertThat(p.allowed("telegram", "5")).isTrue();
     assertThat(p.allowed("slack", "5")).isFalse();
     assertThat(p.admin("telegram", "6")).isTrue();

@@ -17,12 +17,17 @@ import org.junit.jupiter.api.Test;
 class PairingTest {
   private final InMemoryStore store = new InMemoryStore();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
-  private final Pairing pairing = new Pairing(store.pairings(),
-      new PairingCodes(new SecureRandom()), clock);
+  private final Pairing pairing =
+      new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock);
 
   private static InboundMessage dm(String user) {
-    return new InboundMessage(ChatRef.of("telegram", user), "m" + user, new Sender(user, "U" + user),
-        "hi", false, Instant.EPOCH);
+    return new InboundMessage(
+        ChatRef.of("telegram", user),
+        "m" + user,
+        new Sender(user, "U" + user),
+        "hi",
+        false,
+        Instant.EPOCH);
   }
 
   private String codeOf(InboundMessage m) {
@@ -90,8 +95,8 @@ class PairingTest {
     assertThat(auth.decide(m)).isEqualTo(Authorizer.Decision.ALLOWED);
     store.pairings().revoke("telegram", "9");
     assertThat(auth.decide(m)).isEqualTo(Authorizer.Decision.PAIR);
-    InboundMessage inGroup = new InboundMessage(ChatRef.of("telegram", "-100"), "g1",
-        new Sender("9", "U"), "hi", true, Instant.EPOCH);
+    InboundMessage inGroup = new InboundMessage(
+        ChatRef.of("telegram", "-100"), "g1", new Sender("9", "U"), "hi", true, Instant.EPOCH);
     assertThat(auth.decide(inGroup)).isEqualTo(Authorizer.Decision.IGNORE);
   }
 }

@@ -22,7 +22,9 @@ class DoctorProcessIT {
   private static final String TOKEN = "4242:AAH-doctor-test-token_1234567890";
   private static final String KEY = "sk-doctor-test-key-0123456789abcdef";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private Path home;
   private FakeTelegramServer telegram;
   private FakeOpenAiServer openai;
@@ -57,8 +59,7 @@ class DoctorProcessIT {
 
   private static Result doctor(Map<String, String> env) throws Exception {
     Result r = ChildGateway.cli(env, "doctor");
-    assertThat(r.output()).doesNotContain(TOKEN).doesNotContain(KEY)
-        .doesNotContain("AAH-doctor");
+    assertThat(r.output()).doesNotContain(TOKEN).doesNotContain(KEY).doesNotContain("AAH-doctor");
     return r;
   }
 
@@ -82,8 +83,11 @@ class DoctorProcessIT {
 
   @Test
   void refusedCredentialsAndAMissingModelAreNamedWithTheirFix() throws Exception {
-    Result r = doctor(env(Map.of("TELEGRAM_BOT_TOKEN", "4242:AAH-some-other-token_0987654321",
-        "OPENAI_API_KEY", "sk-wrong-key-0123456789abcdef0123")));
+    Result r = doctor(env(Map.of(
+        "TELEGRAM_BOT_TOKEN",
+        "4242:AAH-some-other-token_0987654321",
+        "OPENAI_API_KEY",
+        "sk-wrong-key-0123456789abcdef0123")));
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.output())
         .contains("fail  telegram         the Bot API refused the token (401")
@@ -92,11 +96,13 @@ class DoctorProcessIT {
         .contains("fail  agent            openai backend: http://127.0.0.1:")
         .contains("refused the key (HTTP 401)")
         .contains("2 failure(s)")
-        .doesNotContain("AAH-some-other").doesNotContain("sk-wrong-key");
+        .doesNotContain("AAH-some-other")
+        .doesNotContain("sk-wrong-key");
 
     Result missing = doctor(env(Map.of("SWITCHBOARD_MODEL", "gpt-9")));
     assertThat(missing.exitCode()).as(missing.output()).isZero();
-    assertThat(missing.output()).contains("warn  agent            openai backend:")
+    assertThat(missing.output())
+        .contains("warn  agent            openai backend:")
         .contains("does not list the model 'gpt-9' (2 others, such as llama3.2, qwen2.5)")
         .contains("fix: set agent.openai.model (or SWITCHBOARD_MODEL) to one of them");
   }
@@ -107,7 +113,8 @@ class DoctorProcessIT {
     openai.close();
     Result r = doctor(env(Map.of()));
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.output()).contains("fail  telegram         getMe via 127.0.0.1 failed:")
+    assertThat(r.output())
+        .contains("fail  telegram         getMe via 127.0.0.1 failed:")
         .contains("fix: check this machine's network, DNS and proxy")
         .contains("fail  agent            openai backend: cannot reach http://127.0.0.1:")
         .contains("fix: start the server (for Ollama: ollama serve)");
@@ -118,7 +125,8 @@ class DoctorProcessIT {
     Files.writeString(home.resolve("switchboard.yaml"), "gateway:\n  drain_timeout: soon\n");
     Result r = doctor(env(Map.of()));
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.output()).contains("fail  config           gateway.drain_timeout:")
+    assertThat(r.output())
+        .contains("fail  config           gateway.drain_timeout:")
         .contains("fix: correct gateway.drain_timeout; the gateway will not start (exit 78)")
         .contains("(the service, platform and agent checks need a valid configuration)");
     assertThat(telegram.calls("getMe")).isEmpty();
@@ -130,10 +138,10 @@ class DoctorProcessIT {
     try (ChildGateway gw = ChildGateway.run(home, Map.of())) {
       gw.awaitRunning();
       Result running = doctor(env(Map.of()));
-      assertThat(running.output()).contains("ok    gateway          running (pid " + gw.pid()
-          + ", running)");
-      Files.setPosixFilePermissions(home.resolve("web_token"),
-          PosixFilePermissions.fromString("rw-r--r--"));
+      assertThat(running.output())
+          .contains("ok    gateway          running (pid " + gw.pid() + ", running)");
+      Files.setPosixFilePermissions(
+          home.resolve("web_token"), PosixFilePermissions.fromString("rw-r--r--"));
       gw.signal("KILL");
       gw.awaitExit(Duration.ofSeconds(5));
     }
@@ -157,48 +165,53 @@ class DoctorProcessIT {
     Files.writeString(unit, print.output());
 
     Result same = doctor(env);
-    assertThat(same.output()).contains("ok    service          " + unit
-        + " is what 'switchboard install' writes now");
+    assertThat(same.output())
+        .contains("ok    service          " + unit + " is what 'switchboard install' writes now");
 
     Files.writeString(home.resolve("switchboard.yaml"), "gateway:\n  drain_timeout: 5m\n");
     Result drifted = doctor(env);
-    assertThat(drifted.output()).contains("warn  service          " + unit + " differs from"
-        + " what 'switchboard install' would write now")
-        .contains("- TimeoutStopSec=90s").contains("+ TimeoutStopSec=330s")
+    assertThat(drifted.output())
+        .contains("warn  service          " + unit + " differs from"
+            + " what 'switchboard install' would write now")
+        .contains("- TimeoutStopSec=90s")
+        .contains("+ TimeoutStopSec=330s")
         .contains("fix: switchboard install --home " + home);
   }
 
   @Test
   void theAcpAgentProgramMustBeFound() throws Exception {
-    Result missing = doctor(env(Map.of("SWITCHBOARD_BACKEND", "acp",
-        "SWITCHBOARD_ACP_COMMAND", "no-such-agent-program --acp")));
+    Result missing = doctor(env(Map.of(
+        "SWITCHBOARD_BACKEND", "acp", "SWITCHBOARD_ACP_COMMAND", "no-such-agent-program --acp")));
     assertThat(missing.exitCode()).isEqualTo(1);
-    assertThat(missing.output()).contains("fail  agent            agent.acp.command: program"
-        + " 'no-such-agent-program' not found on PATH").contains("fix: correct agent.acp.command");
+    assertThat(missing.output())
+        .contains("fail  agent            agent.acp.command: program"
+            + " 'no-such-agent-program' not found on PATH")
+        .contains("fix: correct agent.acp.command");
 
-    Result found = doctor(env(Map.of("SWITCHBOARD_BACKEND", "acp",
-        "SWITCHBOARD_ACP_COMMAND", "/bin/cat")));
-    assertThat(found.output()).contains("ok    agent            acp backend: agent program"
-        + " /bin/cat found");
+    Result found =
+        doctor(env(Map.of("SWITCHBOARD_BACKEND", "acp", "SWITCHBOARD_ACP_COMMAND", "/bin/cat")));
+    assertThat(found.output())
+        .contains("ok    agent            acp backend: agent program" + " /bin/cat found");
   }
 
   @Test
   void theDiscordTokenIsCheckedWithUsersMe() throws Exception {
     String discordToken = "MTA5.doctor-discord-token.abcdef";
-    try (var discord = new dev.switchboard.platform.discord.fake.FakeDiscordServer(
-        discordToken)) {
+    try (var discord = new dev.switchboard.platform.discord.fake.FakeDiscordServer(discordToken)) {
       Map<String, String> base = new HashMap<>(env(Map.of()));
       base.remove("TELEGRAM_BOT_TOKEN");
       base.put("DISCORD_API_BASE_URL", discord.apiBase().toString());
       base.put("DISCORD_BOT_TOKEN", discordToken);
       Result ok = doctor(base);
-      assertThat(ok.output()).contains("ok    discord          the token works: bot switchboard"
-          + " (id " + dev.switchboard.platform.discord.fake.FakeDiscordServer.BOT_ID + ")")
+      assertThat(ok.output())
+          .contains("ok    discord          the token works: bot switchboard" + " (id "
+              + dev.switchboard.platform.discord.fake.FakeDiscordServer.BOT_ID + ")")
           .doesNotContain("doctor-discord-token");
       base.put("DISCORD_BOT_TOKEN", "MTA5.wrong-discord-token.abcdef");
       Result refused = doctor(base);
       assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.output()).contains("fail  discord          GET /users/@me: HTTP 401")
+      assertThat(refused.output())
+          .contains("fail  discord          GET /users/@me: HTTP 401")
           .contains("fix: set platforms.discord.bot_token (or DISCORD_BOT_TOKEN)")
           .doesNotContain("wrong-discord-token");
     }
@@ -215,12 +228,15 @@ class DoctorProcessIT {
       base.put("SLACK_BOT_TOKEN", bot);
       base.put("SLACK_APP_TOKEN", app);
       Result ok = doctor(base);
-      assertThat(ok.output()).contains("ok    slack            the bot token works: switchboard"
-          + " (UBOT0001) in Fake Team").doesNotContain("doctorslack");
+      assertThat(ok.output())
+          .contains("ok    slack            the bot token works: switchboard"
+              + " (UBOT0001) in Fake Team")
+          .doesNotContain("doctorslack");
       base.put("SLACK_BOT_TOKEN", "xoxb-1111-2222-wrongslack");
       Result refused = doctor(base);
       assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.output()).contains("fail  slack            auth.test: invalid_auth")
+      assertThat(refused.output())
+          .contains("fail  slack            auth.test: invalid_auth")
           .contains("fix: set platforms.slack.bot_token (or SLACK_BOT_TOKEN)")
           .doesNotContain("wrongslack");
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherProcessIT {
   private static final Path LAUNCHER = Path.of("switchboard").toAbsolutePath();
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private ProcessBuilder launcher(String... args) {
     ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString());
@@ -48,16 +49,19 @@ class LauncherProcessIT {
   void theLaunchersProcessIsTheGatewayAndSigtermStopsItWithExitZero() throws Exception {
     Path home = dir.resolve("home");
     Path log = dir.resolve("launcher.out");
-    Process p = launcher("run", "--home", home.toString())
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        launcher("run", "--home", home.toString()).redirectOutput(log.toFile()).start();
     try {
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        Optional<GatewayState> s = StateFile.read(home);
-        if (!p.isAlive()) {
-          throw new AssertionError("launcher exited: " + Files.readString(log));
-        }
-        return s.isPresent() && GatewayState.RUNNING.equals(s.get().state());
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> {
+            Optional<GatewayState> s = StateFile.read(home);
+            if (!p.isAlive()) {
+              throw new AssertionError("launcher exited: " + Files.readString(log));
+            }
+            return s.isPresent() && GatewayState.RUNNING.equals(s.get().state());
+          });
       // exec: the shell became the JVM, so its pid is the gateway's
       assertThat(StateFile.read(home).orElseThrow().pid()).isEqualTo(p.pid());
       assertThat(p.info().command().orElse("")).endsWith("/bin/java");

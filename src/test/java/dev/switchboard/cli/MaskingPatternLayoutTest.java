@@ -29,17 +29,21 @@ class MaskingPatternLayoutTest {
     layout.setPattern(Logging.PATTERN + "%ex");
     layout.start();
     Logger logger = ctx.getLogger("test");
-    return layout.doLayout(new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, message,
-        error, null));
+    return layout.doLayout(
+        new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, message, error, null));
   }
 
   @Test
   void aConfiguredSecretIsMaskedInTheMessageAndTheStackTrace() {
     SecretMask.set(List.of(TOKEN));
-    String line = layOut("GET https://api.telegram.org/bot" + TOKEN + "/getMe failed",
+    String line = layOut(
+        "GET https://api.telegram.org/bot" + TOKEN + "/getMe failed",
         new IOException("connect to /bot" + TOKEN + "/getUpdates refused"));
-    assertThat(line).doesNotContain(TOKEN).doesNotContain("AAHsecret")
-        .contains("/bot[secret]/getMe failed").contains("/bot[secret]/getUpdates refused");
+    assertThat(line)
+        .doesNotContain(TOKEN)
+        .doesNotContain("AAHsecret")
+        .contains("/bot[secret]/getMe failed")
+        .contains("/bot[secret]/getUpdates refused");
   }
 
   @Test

@@ -29,19 +29,22 @@ class CommandTableTest {
   }
 
   @ParameterizedTest(name = "[{index}] <{0}> -> /{1} <{2}>")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "/status|status|``",
-      "/status@MyBot|status|``",
-      "/status@My_Bot_2 now|status|now",
-      "/new  extra args|new|extra args",
-      "/new\textra|new|extra",
-      "/STATUS|status|``",
-      "/Help|help|``",
-      "/restart@SomeBot   please now  |restart|please now",
-      "`   /stop   `|stop|``",
-      "/a|a|``",
-      "/x_1 y|x_1|y",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "/status|status|``",
+        "/status@MyBot|status|``",
+        "/status@My_Bot_2 now|status|now",
+        "/new  extra args|new|extra args",
+        "/new\textra|new|extra",
+        "/STATUS|status|``",
+        "/Help|help|``",
+        "/restart@SomeBot   please now  |restart|please now",
+        "`   /stop   `|stop|``",
+        "/a|a|``",
+        "/x_1 y|x_1|y",
+      })
   void commandShapes(String text, String name, String args) {
     assertThat(CommandTable.parse(text)).contains(new Invocation(name, args));
   }
@@ -65,27 +68,28 @@ class CommandTableTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "/home/user/file",
-      "/usr/bin/env python",
-      "hello /stop",
-      "please /status",
-      "status",
-      "",
-      "   ",
-      "/",
-      "/ status",
-      "//status",
-      "/1status",
-      "/_status",
-      "/status/extra",
-      "/status@",
-      "/status@ bot",
-      "/sta-tus",
-      "/status.",
-      "/status:now",
-      "\\/status",
-  })
+  @ValueSource(
+      strings = {
+        "/home/user/file",
+        "/usr/bin/env python",
+        "hello /stop",
+        "please /status",
+        "status",
+        "",
+        "   ",
+        "/",
+        "/ status",
+        "//status",
+        "/1status",
+        "/_status",
+        "/status/extra",
+        "/status@",
+        "/status@ bot",
+        "/sta-tus",
+        "/status.",
+        "/status:now",
+        "\\/status",
+      })
   void notACommand(String text) {
     assertThat(CommandTable.parse(text)).isEmpty();
   }
@@ -128,8 +132,9 @@ class CommandTableTest {
   void standardHasTheCommandsInOrder() {
     assertThat(CommandTable.standard(List.of()).all())
         .extracting(Command::name)
-        .containsExactly("new", "stop", "status", "help", "restart", "model", "retry", "undo",
-            "queue", "busy", "tools", "whoami", "usage", "approve", "deny");
+        .containsExactly(
+            "new", "stop", "status", "help", "restart", "model", "retry", "undo", "queue", "busy",
+            "tools", "whoami", "usage", "approve", "deny");
   }
 
   @Test

@@ -61,13 +61,16 @@ class CommandsTest {
         @Override
         public void execute(CommandContext context) {}
       };
-      FakeCommandContext withExtra = new FakeCommandContext("/help", "",
-          CommandTable.standard(List.of(extra)));
+      FakeCommandContext withExtra =
+          new FakeCommandContext("/help", "", CommandTable.standard(List.of(extra)));
 
       new HelpCommand().execute(withExtra);
 
-      assertThat(withExtra.replies).singleElement().asString()
-          .contains("/deny \u2014 Refuse what the agent asked to do\n/deploy, /d, /ship \u2014 Deploy the site\n")
+      assertThat(withExtra.replies)
+          .singleElement()
+          .asString()
+          .contains(
+              "/deny \u2014 Refuse what the agent asked to do\n/deploy, /d, /ship \u2014 Deploy the site\n")
           .endsWith("Anything else is sent to the agent.");
     }
 
@@ -162,7 +165,9 @@ class CommandsTest {
 
       new StatusCommand().execute(ctx);
 
-      assertThat(ctx.replies).singleElement().asString()
+      assertThat(ctx.replies)
+          .singleElement()
+          .asString()
           .contains("\nTurn running: yes (waiting for /approve or /deny)\n")
           .contains("(busy policy: queue)")
           .contains("\nModel: llama3.2\n");
@@ -175,7 +180,9 @@ class CommandsTest {
 
       new StatusCommand().execute(ctx);
 
-      assertThat(ctx.replies).singleElement().asString()
+      assertThat(ctx.replies)
+          .singleElement()
+          .asString()
           .contains("\nTurn running: no\n")
           .contains("\nQueued messages: 0 (busy policy: interrupt)\n")
           .contains("up 42s");
@@ -191,17 +198,17 @@ class CommandsTest {
 
     @ParameterizedTest(name = "[{index}] {0}s -> {1}")
     @CsvSource({
-        "0, 0s",
-        "59, 59s",
-        "60, 1m 0s",
-        "61, 1m 1s",
-        "3599, 59m 59s",
-        "3600, 1h 0m",
-        "3661, 1h 1m",
-        "86399, 23h 59m",
-        "86400, 1d 0h",
-        "90000, 1d 1h",
-        "1209600, 14d 0h",
+      "0, 0s",
+      "59, 59s",
+      "60, 1m 0s",
+      "61, 1m 1s",
+      "3599, 59m 59s",
+      "3600, 1h 0m",
+      "3661, 1h 1m",
+      "86399, 23h 59m",
+      "86400, 1d 0h",
+      "90000, 1d 1h",
+      "1209600, 14d 0h",
     })
     void humanUptime(long seconds, String expected) {
       assertThat(StatusCommand.human(Duration.ofSeconds(seconds))).isEqualTo(expected);
@@ -228,8 +235,8 @@ class CommandsTest {
 
       new RestartCommand().execute(ctx);
 
-      assertThat(ctx.replies).containsExactly(
-          "\u267b Restarting\u2026 I will say so here when I am back.");
+      assertThat(ctx.replies)
+          .containsExactly("\u267b Restarting\u2026 I will say so here when I am back.");
     }
 
     @Test
@@ -257,14 +264,18 @@ class CommandsTest {
 
       new RestartCommand().execute(ctx);
 
-      assertThat(ctx.replies).singleElement().asString()
+      assertThat(ctx.replies)
+          .singleElement()
+          .asString()
           .startsWith("Not restarting:")
           .contains("could not record this request on disk")
           .contains("gateway log");
     }
 
     @ParameterizedTest
-    @EnumSource(value = RestartOutcome.class, names = "ALREADY_HONOURED",
+    @EnumSource(
+        value = RestartOutcome.class,
+        names = "ALREADY_HONOURED",
         mode = EnumSource.Mode.EXCLUDE)
     void everyOtherOutcomeRepliesExactlyOnce(RestartOutcome outcome) {
       ctx.gateway.outcome = outcome;

@@ -47,8 +47,8 @@ class ConversationCommandsUnitTest {
       bad.gateway.defaultModel = "gpt-4o";
       bad.gateway.models = List.of("gpt-4o", "gpt-4o-mini");
       new ModelCommand().execute(bad);
-      assertThat(bad.replies).containsExactly(
-          "Unknown model \"gpt-5-ultra\". Choices: gpt-4o, gpt-4o-mini.");
+      assertThat(bad.replies)
+          .containsExactly("Unknown model \"gpt-5-ultra\". Choices: gpt-4o, gpt-4o-mini.");
       assertThat(bad.session.calls).isEmpty();
     }
 
@@ -58,8 +58,8 @@ class ConversationCommandsUnitTest {
       ctx.gateway.defaultModel = "llama3.2";
       new ModelCommand().execute(ctx);
       assertThat(ctx.session.model).isEqualTo("qwen2.5:7b");
-      assertThat(ctx.replies).containsExactly(
-          "Model: qwen2.5:7b for this session, from the next message on.");
+      assertThat(ctx.replies)
+          .containsExactly("Model: qwen2.5:7b for this session, from the next message on.");
 
       FakeCommandContext back = with("default");
       back.gateway.defaultModel = "llama3.2";
@@ -90,8 +90,8 @@ class ConversationCommandsUnitTest {
     void retryWithNothingToRetrySaysSo() {
       FakeCommandContext ctx = with("");
       new RetryCommand().execute(ctx);
-      assertThat(ctx.replies).containsExactly(
-          "There is nothing to retry in this conversation yet.");
+      assertThat(ctx.replies)
+          .containsExactly("There is nothing to retry in this conversation yet.");
       assertThat(ctx.session.submitted).isEmpty();
     }
 
@@ -112,7 +112,9 @@ class ConversationCommandsUnitTest {
       ctx.session.lastExchange = "please  summarise\nthe whole of War and Peace in the style of a"
           + " pirate, chapter by chapter";
       new UndoCommand().execute(ctx);
-      assertThat(ctx.replies).singleElement().asString()
+      assertThat(ctx.replies)
+          .singleElement()
+          .asString()
           .startsWith("Forgotten: \u201cplease summarise the whole of War and Peace")
           .endsWith("\u2026\u201d and its reply.");
       FakeCommandContext empty = with("");
@@ -134,8 +136,8 @@ class ConversationCommandsUnitTest {
     void withoutTextItExplains() {
       FakeCommandContext ctx = with("");
       new QueueCommand().execute(ctx);
-      assertThat(ctx.replies).containsExactly(
-          "Write the message after the command: /queue <text>.");
+      assertThat(ctx.replies)
+          .containsExactly("Write the message after the command: /queue <text>.");
       assertThat(ctx.session.submitted).isEmpty();
     }
   }
@@ -146,8 +148,10 @@ class ConversationCommandsUnitTest {
     void busyShowsSetsAndResets() {
       FakeCommandContext show = with("");
       new BusyCommand().execute(show);
-      assertThat(show.replies).singleElement().asString().startsWith(
-          "Busy policy: interrupt. A new message stops the current reply");
+      assertThat(show.replies)
+          .singleElement()
+          .asString()
+          .startsWith("Busy policy: interrupt. A new message stops the current reply");
       FakeCommandContext set = with("QUEUE");
       new BusyCommand().execute(set);
       assertThat(set.session.calls).containsExactly("setBusyPolicy queue");
@@ -156,8 +160,9 @@ class ConversationCommandsUnitTest {
       assertThat(reset.session.calls).containsExactly("setBusyPolicy null");
       FakeCommandContext bad = with("sometimes");
       new BusyCommand().execute(bad);
-      assertThat(bad.replies).containsExactly("Unknown busy policy \"sometimes\". Use /busy"
-          + " interrupt, /busy queue or /busy default.");
+      assertThat(bad.replies)
+          .containsExactly("Unknown busy policy \"sometimes\". Use /busy"
+              + " interrupt, /busy queue or /busy default.");
       assertThat(bad.session.calls).isEmpty();
     }
 
@@ -169,8 +174,10 @@ class ConversationCommandsUnitTest {
       FakeCommandContext show = with("");
       show.session.toolProgress = true;
       new ToolsCommand().execute(show);
-      assertThat(show.replies).singleElement().asString().startsWith(
-          "Tool progress is on in this session.");
+      assertThat(show.replies)
+          .singleElement()
+          .asString()
+          .startsWith("Tool progress is on in this session.");
       FakeCommandContext bad = with("maybe");
       new ToolsCommand().execute(bad);
       assertThat(bad.replies).containsExactly("Use /tools on or /tools off.");
@@ -196,8 +203,9 @@ class ConversationCommandsUnitTest {
     void usageWithoutReportsSaysSoAndWithThemAddsUp() {
       FakeCommandContext none = with("");
       new UsageCommand().execute(none);
-      assertThat(none.replies).containsExactly(
-          "No token counts yet: the agent (echo) has not reported any in this session.");
+      assertThat(none.replies)
+          .containsExactly(
+              "No token counts yet: the agent (echo) has not reported any in this session.");
       FakeCommandContext some = with("");
       some.session.conversationUsage = new SessionControl.Usage(1, 1500, 20);
       some.session.sessionUsage = new SessionControl.Usage(4, 12000, 380);
@@ -211,8 +219,8 @@ class ConversationCommandsUnitTest {
     void approveAndDenyAnswerOnlyAWaitingQuestion() {
       FakeCommandContext idle = with("");
       new ApprovalCommand(true).execute(idle);
-      assertThat(idle.replies).containsExactly(
-          "The agent is not waiting for an answer in this session.");
+      assertThat(idle.replies)
+          .containsExactly("The agent is not waiting for an answer in this session.");
       FakeCommandContext waiting = with("");
       waiting.session.approvalWaiting = true;
       new ApprovalCommand(false).execute(waiting);

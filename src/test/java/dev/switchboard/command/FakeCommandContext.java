@@ -20,8 +20,13 @@ final class FakeCommandContext implements CommandContext {
   boolean senderIsAdmin;
 
   FakeCommandContext(String text, String arguments, CommandTable commands) {
-    this.message = new InboundMessage(ChatRef.of("telegram", "123"), "msg-9", new Sender("u1",
-        "Ada"), text, false, Instant.parse("2025-01-01T00:00:00Z"));
+    this.message = new InboundMessage(
+        ChatRef.of("telegram", "123"),
+        "msg-9",
+        new Sender("u1", "Ada"),
+        text,
+        false,
+        Instant.parse("2025-01-01T00:00:00Z"));
     this.arguments = arguments;
     this.commands = commands;
   }
@@ -106,6 +111,7 @@ final class FakeCommandContext implements CommandContext {
     boolean approvalWaiting;
     /** The user text /undo and /retry find; null: nothing to undo. */
     String lastExchange;
+
     final List<String> submitted = new ArrayList<>();
     Usage conversationUsage = new Usage(0, 0, 0);
     Usage sessionUsage = new Usage(0, 0, 0);

@@ -26,10 +26,11 @@ class BackoffTest {
   void everyFullJitterWaitLiesBetweenZeroAndItsWindow(
       @ForAll @LongRange(min = 1, max = 10_000_000_000L) long baseNanos,
       @ForAll @LongRange(min = 0, max = 600_000_000_000L) long extraCapNanos,
-      @ForAll @IntRange(min = 1, max = 3000) int failures, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 3000) int failures,
+      @ForAll long seed) {
     long capNanos = baseNanos + extraCapNanos;
-    Backoff backoff = Backoff.fullJitter(Duration.ofNanos(baseNanos), Duration.ofNanos(capNanos),
-        new SplittableRandom(seed));
+    Backoff backoff = Backoff.fullJitter(
+        Duration.ofNanos(baseNanos), Duration.ofNanos(capNanos), new SplittableRandom(seed));
     for (int n = 0; n < failures; n++) {
       long wait = backoff.next().toNanos();
       assertThat(wait).as("wait %d", n).isBetween(0L, window(baseNanos, capNanos, n));
@@ -41,10 +42,11 @@ class BackoffTest {
   void everyEqualJitterWaitLiesInTheUpperHalfOfItsWindow(
       @ForAll @LongRange(min = 1, max = 10_000_000_000L) long baseNanos,
       @ForAll @LongRange(min = 0, max = 600_000_000_000L) long extraCapNanos,
-      @ForAll @IntRange(min = 1, max = 3000) int failures, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 3000) int failures,
+      @ForAll long seed) {
     long capNanos = baseNanos + extraCapNanos;
-    Backoff backoff = Backoff.equalJitter(Duration.ofNanos(baseNanos),
-        Duration.ofNanos(capNanos), new SplittableRandom(seed));
+    Backoff backoff = Backoff.equalJitter(
+        Duration.ofNanos(baseNanos), Duration.ofNanos(capNanos), new SplittableRandom(seed));
     for (int n = 0; n < failures; n++) {
       long w = window(baseNanos, capNanos, n);
       assertThat(backoff.next().toNanos()).as("wait %d", n).isBetween(w / 2, w);
@@ -52,11 +54,10 @@ class BackoffTest {
   }
 
   @Property(tries = 200)
-  void resetReturnsToTheFirstStep(@ForAll @IntRange(min = 1, max = 200) int failures,
-      @ForAll long seed) {
+  void resetReturnsToTheFirstStep(
+      @ForAll @IntRange(min = 1, max = 200) int failures, @ForAll long seed) {
     Duration base = Duration.ofMillis(100);
-    Backoff backoff = Backoff.equalJitter(base, Duration.ofSeconds(60),
-        new SplittableRandom(seed));
+    Backoff backoff = Backoff.equalJitter(base, Duration.ofSeconds(60), new SplittableRandom(seed));
     for (int n = 0; n < failures; n++) {
       backoff.next();
     }
@@ -89,9 +90,11 @@ class BackoffTest {
       full.add(Backoff.fullJitter(window, window, new SplittableRandom(i)).next());
       equal.add(Backoff.equalJitter(window, window, new SplittableRandom(i)).next());
     }
-    assertThat(full).anyMatch(d -> d.compareTo(Duration.ofMillis(100)) < 0)
+    assertThat(full)
+        .anyMatch(d -> d.compareTo(Duration.ofMillis(100)) < 0)
         .anyMatch(d -> d.compareTo(Duration.ofMillis(900)) > 0);
-    assertThat(equal).allMatch(d -> d.compareTo(Duration.ofMillis(500)) >= 0)
+    assertThat(equal)
+        .allMatch(d -> d.compareTo(Duration.ofMillis(500)) >= 0)
         .anyMatch(d -> d.compareTo(Duration.ofMillis(600)) < 0);
   }
 
@@ -100,7 +103,8 @@ class BackoffTest {
     SplittableRandom random = new SplittableRandom(1);
     assertThatThrownBy(() -> Backoff.fullJitter(Duration.ZERO, Duration.ofSeconds(1), random))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Backoff.fullJitter(Duration.ofSeconds(2), Duration.ofSeconds(1),
-        random)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> Backoff.fullJitter(Duration.ofSeconds(2), Duration.ofSeconds(1), random))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -66,8 +66,8 @@ class ConfigLoaderTest {
     @Test
     void secretValuesAreTheSetSecretsOnly() {
       assertThat(load().secretValues()).isEmpty();
-      Config c = load(Map.of("SWITCHBOARD_TELEGRAM_TOKEN", "999:TOKENVALUE",
-          "SWITCHBOARD_DRAIN_TIMEOUT", "5s"));
+      Config c = load(Map.of(
+          "SWITCHBOARD_TELEGRAM_TOKEN", "999:TOKENVALUE", "SWITCHBOARD_DRAIN_TIMEOUT", "5s"));
       assertThat(c.secretValues()).containsExactly("999:TOKENVALUE");
     }
 
@@ -144,7 +144,8 @@ class ConfigLoaderTest {
 
     @Test
     void eachKeyTakesItsOwnHighestSource() throws IOException {
-      yaml("gateway:\n  drain_timeout: 10s\n  max_queued_messages: 5\nagent:\n  backend: yamlbackend\n");
+      yaml(
+          "gateway:\n  drain_timeout: 10s\n  max_queued_messages: 5\nagent:\n  backend: yamlbackend\n");
       dotenv("SWITCHBOARD_MAX_QUEUED_MESSAGES=6\n");
 
       Config c = load(Map.of("SWITCHBOARD_BACKEND", "envbackend"));
@@ -344,7 +345,8 @@ class ConfigLoaderTest {
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
-          .contains("known sections: agent, auth, gateway, http, logging, service, store, telegram");
+          .contains(
+              "known sections: agent, auth, gateway, http, logging, service, store, telegram");
     }
 
     @Test
@@ -378,7 +380,9 @@ class ConfigLoaderTest {
       Config c = load(Map.of("SWITCHBOARD_DRAIN_TIMOUT", "5s"));
 
       assertThat(c.get(CoreKeys.DRAIN_TIMEOUT)).isEqualTo(Duration.ofSeconds(60));
-      assertThat(loader.warnings()).singleElement().asString()
+      assertThat(loader.warnings())
+          .singleElement()
+          .asString()
           .contains("SWITCHBOARD_DRAIN_TIMOUT")
           .contains("did you mean SWITCHBOARD_DRAIN_TIMEOUT?");
     }
@@ -387,7 +391,9 @@ class ConfigLoaderTest {
     void unknownVariableFarFromAnyKnownWarnsWithoutSuggestion() {
       load(Map.of("SWITCHBOARD_COMPLETELY_DIFFERENT_THING", "x"));
 
-      assertThat(loader.warnings()).singleElement().asString()
+      assertThat(loader.warnings())
+          .singleElement()
+          .asString()
           .contains("SWITCHBOARD_COMPLETELY_DIFFERENT_THING")
           .doesNotContain("did you mean");
     }
@@ -396,8 +402,13 @@ class ConfigLoaderTest {
     void launcherVariablesAreNeitherSettingsNorWarnings() throws IOException {
       dotenv("SWITCHBOARD_JAVA_OPTS=-Xmx64m\n");
 
-      load(Map.of("SWITCHBOARD_HOME", "/srv/sb", "SWITCHBOARD_SKIP_BUILD", "1",
-          "SWITCHBOARD_JAVA_HOME", "/opt/jdk"));
+      load(Map.of(
+          "SWITCHBOARD_HOME",
+          "/srv/sb",
+          "SWITCHBOARD_SKIP_BUILD",
+          "1",
+          "SWITCHBOARD_JAVA_HOME",
+          "/opt/jdk"));
 
       assertThat(loader.warnings()).isEmpty();
     }
@@ -431,8 +442,7 @@ class ConfigLoaderTest {
 
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("gateway.max_queued_messages");
-      assertThat(e.getMessage()).contains("a whole number between 1 and 1000")
-          .contains("5000");
+      assertThat(e.getMessage()).contains("a whole number between 1 and 1000").contains("5000");
     }
 
     @Test
@@ -517,7 +527,9 @@ class ConfigLoaderTest {
 
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("agent");
-      assertThat(e.getMessage()).contains("backend").contains("got a single value")
+      assertThat(e.getMessage())
+          .contains("backend")
+          .contains("got a single value")
           .doesNotContain("claude");
     }
 
@@ -578,8 +590,8 @@ class ConfigLoaderTest {
       yaml("gateway:\n  drain_timeout: 5s\nagent:\n  backend: x\ngateway:\n  shutdown_grace: 5s\n");
 
       assertThat(loadFails().getMessage())
-        .containsPattern("not valid YAML at line \\d+, column \\d+: ")
-        .contains("duplicate key gateway");
+          .containsPattern("not valid YAML at line \\d+, column \\d+: ")
+          .contains("duplicate key gateway");
     }
 
     @Test
@@ -613,7 +625,8 @@ class ConfigLoaderTest {
       yaml("agent:\n  backend: - claude\n");
 
       ConfigException e = loadFails();
-      assertThat(e.getMessage()).doesNotEndWith(": ")
+      assertThat(e.getMessage())
+          .doesNotEndWith(": ")
           .contains("sequence entries are not allowed here");
     }
 
@@ -628,10 +641,10 @@ class ConfigLoaderTest {
 
   @Nested
   class Required {
-    private final ConfigKey<String> requiredToken = ConfigKey.secret("slack.token",
-        "SWITCHBOARD_SLACK_TOKEN", true, "Slack bot token.");
-    private final ConfigKey<String> requiredNoEnv = new ConfigKey<>("slack.workspace", null,
-        ValueType.string(), null, true, false, "Workspace.");
+    private final ConfigKey<String> requiredToken =
+        ConfigKey.secret("slack.token", "SWITCHBOARD_SLACK_TOKEN", true, "Slack bot token.");
+    private final ConfigKey<String> requiredNoEnv = new ConfigKey<>(
+        "slack.workspace", null, ValueType.string(), null, true, false, "Workspace.");
 
     private ConfigLoader requiring(ConfigKey<?>... keys) {
       return new ConfigLoader(TestKeys.schemaWith(List.of(keys)));
@@ -639,21 +652,22 @@ class ConfigLoaderTest {
 
     @Test
     void missingRequiredSettingNamesTheKeyAndWhereToSetIt() {
-      ConfigException e = catchThrowableOfType(ConfigException.class,
-          () -> requiring(requiredToken).load(home, Map.of()));
+      ConfigException e = catchThrowableOfType(
+          ConfigException.class, () -> requiring(requiredToken).load(home, Map.of()));
 
       assertThat(e.key()).isEqualTo("slack.token");
-      assertThat(e.getMessage()).isEqualTo("slack.token: missing required setting; set it in"
-          + " switchboard.yaml or as SWITCHBOARD_SLACK_TOKEN");
+      assertThat(e.getMessage())
+          .isEqualTo("slack.token: missing required setting; set it in"
+              + " switchboard.yaml or as SWITCHBOARD_SLACK_TOKEN");
     }
 
     @Test
     void missingRequiredSettingWithoutVariableMentionsOnlyTheYaml() {
-      ConfigException e = catchThrowableOfType(ConfigException.class,
-          () -> requiring(requiredNoEnv).load(home, Map.of()));
+      ConfigException e = catchThrowableOfType(
+          ConfigException.class, () -> requiring(requiredNoEnv).load(home, Map.of()));
 
-      assertThat(e.getMessage()).isEqualTo(
-          "slack.workspace: missing required setting; set it in switchboard.yaml");
+      assertThat(e.getMessage())
+          .isEqualTo("slack.workspace: missing required setting; set it in switchboard.yaml");
     }
 
     @Test
@@ -673,8 +687,8 @@ class ConfigLoaderTest {
 
     @Test
     void requiredSettingWithDefaultNeedsNoValue() {
-      ConfigKey<Integer> requiredWithDefault = new ConfigKey<>("slack.retries", null,
-          ValueType.integer(0, 10), 3, true, false, "Retries.");
+      ConfigKey<Integer> requiredWithDefault = new ConfigKey<>(
+          "slack.retries", null, ValueType.integer(0, 10), 3, true, false, "Retries.");
 
       assertThat(requiring(requiredWithDefault).load(home, Map.of()).get(requiredWithDefault))
           .isEqualTo(3);

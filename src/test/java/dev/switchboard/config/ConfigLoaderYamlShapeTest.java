@@ -16,7 +16,8 @@ class ConfigLoaderYamlShapeTest {
 
   private ConfigException fails(String yaml) throws Exception {
     Files.writeString(home.resolve(ConfigLoader.YAML_FILE), yaml);
-    return catchThrowableOfType(ConfigException.class,
+    return catchThrowableOfType(
+        ConfigException.class,
         () -> new ConfigLoader(ConfigSchema.of(CoreKeys.all())).load(home, Map.of()));
   }
 

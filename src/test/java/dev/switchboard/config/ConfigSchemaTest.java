@@ -19,21 +19,32 @@ class ConfigSchemaTest {
 
   @Test
   void childrenOfRootAreTheSortedTopLevelSections() {
-    assertThat(schema.childrenOf("")).containsExactly("agent", "auth", "gateway", "http", "logging", "service", "store", "telegram");
+    assertThat(schema.childrenOf(""))
+        .containsExactly(
+            "agent", "auth", "gateway", "http", "logging", "service", "store", "telegram");
   }
 
   @Test
   void childrenOfASectionAreItsSortedSettingNames() {
-    assertThat(schema.childrenOf("gateway")).containsExactly("busy_policy", "connect_timeout",
-        "disconnect_timeout", "drain_timeout", "group_sessions_per_user", "max_queued_messages",
-        "service_manager", "shutdown_grace");
+    assertThat(schema.childrenOf("gateway"))
+        .containsExactly(
+            "busy_policy",
+            "connect_timeout",
+            "disconnect_timeout",
+            "drain_timeout",
+            "group_sessions_per_user",
+            "max_queued_messages",
+            "service_manager",
+            "shutdown_grace");
     assertThat(schema.childrenOf("telegram")).containsExactly("allowed_users", "pin", "token");
   }
 
   @Test
   void childrenOfListsSubsectionsOnceByTheirOwnName() {
-    ConfigSchema nested = ConfigSchema.of(List.of(text("platform.telegram.token", null),
-        text("platform.telegram.chat", null), text("platform.slack.token", null),
+    ConfigSchema nested = ConfigSchema.of(List.of(
+        text("platform.telegram.token", null),
+        text("platform.telegram.chat", null),
+        text("platform.slack.token", null),
         text("platform.debug", null)));
 
     assertThat(nested.childrenOf("platform")).containsExactly("debug", "slack", "telegram");
@@ -62,14 +73,14 @@ class ConfigSchemaTest {
 
   @ParameterizedTest(name = "[{index}] {0} -> {1}")
   @CsvSource({
-      "gateway.drain_timout, gateway.drain_timeout",
-      "gateway.drian_timeout, gateway.drain_timeout",
-      "gateway.drain-timeout, gateway.drain_timeout",
-      "gateway.busy_polcy, gateway.busy_policy",
-      "agent.backnd, agent.backend",
-      "logging.levle, logging.level",
-      "gateways.drain_timeout, gateway.drain_timeout",
-      "telegram.tokn, telegram.token",
+    "gateway.drain_timout, gateway.drain_timeout",
+    "gateway.drian_timeout, gateway.drain_timeout",
+    "gateway.drain-timeout, gateway.drain_timeout",
+    "gateway.busy_polcy, gateway.busy_policy",
+    "agent.backnd, agent.backend",
+    "logging.levle, logging.level",
+    "gateways.drain_timeout, gateway.drain_timeout",
+    "telegram.tokn, telegram.token",
   })
   void closestFindsTheLikelyTypo(String typo, String expected) {
     assertThat(schema.closest(typo)).contains(expected);
@@ -102,13 +113,13 @@ class ConfigSchemaTest {
 
   @ParameterizedTest(name = "[{index}] d({0}, {1}) = {2}")
   @CsvSource({
-      "'', '', 0",
-      "abc, '', 3",
-      "'', abc, 3",
-      "abc, abc, 0",
-      "kitten, sitting, 3",
-      "flaw, lawn, 2",
-      "drain, drian, 2",
+    "'', '', 0",
+    "abc, '', 3",
+    "'', abc, 3",
+    "abc, abc, 0",
+    "kitten, sitting, 3",
+    "flaw, lawn, 2",
+    "drain, drian, 2",
   })
   void editDistance(String a, String b, int expected) {
     assertThat(ConfigSchema.editDistance(a, b)).isEqualTo(expected);
@@ -182,7 +193,8 @@ class ConfigSchemaTest {
   void everyCoreDefaultIsAcceptedByItsOwnType() {
     for (ConfigKey<?> key : CoreKeys.all()) {
       Object def = key.defaultValue();
-      Object raw = def instanceof Duration d ? dev.switchboard.config.Durations.format(d)
+      Object raw = def instanceof Duration d
+          ? dev.switchboard.config.Durations.format(d)
           : def instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : def;
       assertThat(key.type().parse(raw)).as(key.path()).isEqualTo(def);
     }
@@ -218,8 +230,18 @@ class ConfigSchemaTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"0, 0s", "500, 500ms", "1500, 1500ms", "1000, 1s", "90000, 90s", "60000, 1m",
-      "120000, 2m", "3600000, 1h", "5400000, 90m", "7200000, 2h"})
+  @CsvSource({
+    "0, 0s",
+    "500, 500ms",
+    "1500, 1500ms",
+    "1000, 1s",
+    "90000, 90s",
+    "60000, 1m",
+    "120000, 2m",
+    "3600000, 1h",
+    "5400000, 90m",
+    "7200000, 2h"
+  })
   void durationsFormatInTheLargestExactUnit(long millis, String expected) {
     assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(expected);
   }

@@ -100,7 +100,8 @@ class ConfigSecretLeakTest {
   void nonTextSecretWithWrongValueInDotEnv() throws IOException {
     ConfigException e = dotenvFailure("SWITCHBOARD_TELEGRAM_PIN=" + TOKEN_VALUE + "\n");
 
-    assertThat(e.getMessage()).startsWith("SWITCHBOARD_TELEGRAM_PIN: ")
+    assertThat(e.getMessage())
+        .startsWith("SWITCHBOARD_TELEGRAM_PIN: ")
         .contains("(in .env line 1)");
     assertNoSecretIn(e);
   }
@@ -126,7 +127,9 @@ class ConfigSecretLeakTest {
     ConfigLoader loader = new ConfigLoader(TestKeys.schema());
     loader.load(home, Map.of("SWITCHBOARD_TELEGRAM_TOKN", TOKEN_VALUE));
 
-    assertThat(loader.warnings()).singleElement().asString()
+    assertThat(loader.warnings())
+        .singleElement()
+        .asString()
         .contains("SWITCHBOARD_TELEGRAM_TOKN")
         .doesNotContain(TOKEN_VALUE);
   }
@@ -148,28 +151,29 @@ class ConfigSecretLeakTest {
 
   @Test
   void secretGivenTwiceInYaml() throws IOException {
-    ConfigException e = yamlFailure("telegram:\n  token: " + TOKEN_VALUE + "\n  token: "
-        + TOKEN_VALUE + "\n");
+    ConfigException e =
+        yamlFailure("telegram:\n  token: " + TOKEN_VALUE + "\n  token: " + TOKEN_VALUE + "\n");
 
     assertNoSecretIn(e);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {
-      "telegram:\n  token: \"@@\n",                // unclosed double quote
-      "telegram:\n  token: '@@\n",                 // unclosed single quote
-      "telegram:\n  token: \"@@\\q\"\n",           // bad escape
-      "telegram:\n  token: @@: more\n",            // mapping value in a plain scalar
-      "telegram:\n  token: [@@\n",                 // unclosed flow sequence
-      "telegram:\n  token: {@@\n",                 // unclosed flow mapping
-      "telegram:\n  token: @@\n bad: 1\n",         // bad indentation after the secret
-      "telegram:\n  token: @@\n  - x\n",           // sequence after the secret
-      "telegram:\n\ttoken: @@\n",                  // tab indentation
-      "telegram:\n  token: - @@\n",                // sequence entry on the line
-      "telegram:\n  token: |@@\n",                 // bad block scalar header
-      "telegram: {token: @@]\n",                   // mismatched bracket
-      "telegram:\n  token: `@@\n",                 // reserved indicator
-  })
+  @ValueSource(
+      strings = {
+        "telegram:\n  token: \"@@\n", // unclosed double quote
+        "telegram:\n  token: '@@\n", // unclosed single quote
+        "telegram:\n  token: \"@@\\q\"\n", // bad escape
+        "telegram:\n  token: @@: more\n", // mapping value in a plain scalar
+        "telegram:\n  token: [@@\n", // unclosed flow sequence
+        "telegram:\n  token: {@@\n", // unclosed flow mapping
+        "telegram:\n  token: @@\n bad: 1\n", // bad indentation after the secret
+        "telegram:\n  token: @@\n  - x\n", // sequence after the secret
+        "telegram:\n\ttoken: @@\n", // tab indentation
+        "telegram:\n  token: - @@\n", // sequence entry on the line
+        "telegram:\n  token: |@@\n", // bad block scalar header
+        "telegram: {token: @@]\n", // mismatched bracket
+        "telegram:\n  token: `@@\n", // reserved indicator
+      })
   void yamlSyntaxErrorsNeverQuoteTheLine(String template) throws IOException {
     ConfigException e = yamlFailure(template.replace("@@", TOKEN_VALUE));
 
@@ -182,7 +186,8 @@ class ConfigSecretLeakTest {
     ConfigException e = configFailure(Map.of("SWITCHBOARD_TELEGRAM_TOKEN", "   "));
 
     assertThat(e.key()).isEqualTo("SWITCHBOARD_TELEGRAM_TOKEN");
-    assertThat(e.getMessage()).contains("expected a non-empty text value")
+    assertThat(e.getMessage())
+        .contains("expected a non-empty text value")
         .doesNotContain("got an empty value");
   }
 
@@ -219,8 +224,8 @@ class ConfigSecretLeakTest {
   @Test
   void numericSecretTooLongForALongIsKeptAsWritten() throws IOException {
     // YAML is read with the failsafe schema: a token made of digits is text, digit for digit.
-    Files.writeString(home.resolve(ConfigLoader.YAML_FILE),
-        "telegram:\n  token: 0918273645546372819918273645\n");
+    Files.writeString(
+        home.resolve(ConfigLoader.YAML_FILE), "telegram:\n  token: 0918273645546372819918273645\n");
 
     Config config = new ConfigLoader(TestKeys.schema()).load(home, Map.of());
 

@@ -52,28 +52,31 @@ class DotEnvFileTest {
   }
 
   @ParameterizedTest(name = "[{index}] <{0}> -> <{1}>")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "A=hello world|hello world",
-      "A = spaced |spaced",
-      "  A=indented|indented",
-      "export A=exported|exported",
-      "export   A=several spaces|several spaces",
-      "A=value # a comment|value",
-      "A=abc#not-a-comment|abc#not-a-comment",
-      "A=b=c|b=c",
-      "A='single quoted'|single quoted",
-      "A='  keeps spaces  '|`  keeps spaces  `",
-      "A='no \\n escapes'|no \\n escapes",
-      "A='has \"double\" inside'|has \"double\" inside",
-      "A=\"double quoted\"|double quoted",
-      "A=\"tab\\there\"|`tab\there`",
-      "A=\"quote \\\" inside\"|quote \" inside",
-      "A=\"back\\\\slash\"|back\\slash",
-      "A=\"hash # inside\"|hash # inside",
-      "A='quoted' # trailing comment|quoted",
-      "A=\"quoted\"# comment right after|quoted",
-      "A=\"unknown \\q escape\"|unknown q escape",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "A=hello world|hello world",
+        "A = spaced |spaced",
+        "  A=indented|indented",
+        "export A=exported|exported",
+        "export   A=several spaces|several spaces",
+        "A=value # a comment|value",
+        "A=abc#not-a-comment|abc#not-a-comment",
+        "A=b=c|b=c",
+        "A='single quoted'|single quoted",
+        "A='  keeps spaces  '|`  keeps spaces  `",
+        "A='no \\n escapes'|no \\n escapes",
+        "A='has \"double\" inside'|has \"double\" inside",
+        "A=\"double quoted\"|double quoted",
+        "A=\"tab\\there\"|`tab\there`",
+        "A=\"quote \\\" inside\"|quote \" inside",
+        "A=\"back\\\\slash\"|back\\slash",
+        "A=\"hash # inside\"|hash # inside",
+        "A='quoted' # trailing comment|quoted",
+        "A=\"quoted\"# comment right after|quoted",
+        "A=\"unknown \\q escape\"|unknown q escape",
+      })
   void values(String line, String expected) {
     assertThat(value(line)).isEqualTo(expected);
   }
@@ -85,7 +88,8 @@ class DotEnvFileTest {
 
   @Test
   void emptyValues() {
-    assertThat(parse("A=", "B=''", "C=\"\"")).extractingFromEntries(e -> e.getValue().value())
+    assertThat(parse("A=", "B=''", "C=\"\""))
+        .extractingFromEntries(e -> e.getValue().value())
         .containsExactly("", "", "");
   }
 
@@ -149,23 +153,23 @@ class DotEnvFileTest {
     Path f = dir.resolve("custom.env");
     Files.writeString(f, "A=1\nnot an assignment\n");
 
-    assertThatThrownBy(() -> DotEnvFile.read(f))
-        .hasMessageStartingWith("custom.env line 2:");
+    assertThatThrownBy(() -> DotEnvFile.read(f)).hasMessageStartingWith("custom.env line 2:");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "just-some-text",
-      "1ABC=x",
-      "A B=x",
-      "A-B=x",
-      "=value",
-      "export",
-      "A: x",
-  })
+  @ValueSource(
+      strings = {
+        "just-some-text",
+        "1ABC=x",
+        "A B=x",
+        "A-B=x",
+        "=value",
+        "export",
+        "A: x",
+      })
   void malformedLineNamesTheLineNumberButNotTheContent(String bad) {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> parse("OK=1", "# comment", bad));
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> parse("OK=1", "# comment", bad));
 
     assertThat(e.key()).isNull();
     assertThat(e.getMessage())
@@ -175,8 +179,8 @@ class DotEnvFileTest {
 
   @Test
   void malformedLineWithSecretLookingContentDoesNotEchoIt() {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> parse("TOKEN " + TestKeys.TOKEN_VALUE));
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> parse("TOKEN " + TestKeys.TOKEN_VALUE));
 
     assertThat(e.getMessage()).contains("line 1").doesNotContain(TestKeys.TOKEN_VALUE);
   }

@@ -64,8 +64,13 @@ class ValueTypePropertiesTest {
 
   @Provide
   Arbitrary<List<String>> listItems() {
-    return Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(8)
-        .list().ofMaxSize(6);
+    return Arbitraries.strings()
+        .alpha()
+        .numeric()
+        .ofMinLength(1)
+        .ofMaxLength(8)
+        .list()
+        .ofMaxSize(6);
   }
 
   @Property
@@ -81,20 +86,23 @@ class ValueTypePropertiesTest {
   }
 
   @Property
-  void secretsStayOutOfEveryParseErrorOfTheLoaderForAnyToken(
-      @ForAll("tokens") String token) {
+  void secretsStayOutOfEveryParseErrorOfTheLoaderForAnyToken(@ForAll("tokens") String token) {
     // a secret-typed integer (so every non-numeric token is a type error)
     ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
         ConfigException.class,
-        () -> new ConfigLoader(TestKeys.schema()).load(java.nio.file.Path.of("/nonexistent"),
-            Map.of("SWITCHBOARD_TELEGRAM_PIN", token)));
+        () -> new ConfigLoader(TestKeys.schema())
+            .load(
+                java.nio.file.Path.of("/nonexistent"), Map.of("SWITCHBOARD_TELEGRAM_PIN", token)));
 
     assertThat(e.getMessage()).doesNotContain(token);
   }
 
   @Provide
   Arbitrary<String> tokens() {
-    return Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z')
-        .ofMinLength(8).ofMaxLength(40);
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .withCharRange('A', 'Z')
+        .ofMinLength(8)
+        .ofMaxLength(40);
   }
 }

@@ -20,21 +20,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ValueTypeTest {
   @Nested
   class DurationValues {
-    private final ValueType<Duration> type =
-        ValueType.duration(Duration.ZERO, Duration.ofHours(1));
+    private final ValueType<Duration> type = ValueType.duration(Duration.ZERO, Duration.ofHours(1));
 
     @ParameterizedTest(name = "[{index}] {0} = {1} ms")
     @CsvSource({
-        "60s, 60000",
-        "2m, 120000",
-        "500ms, 500",
-        "1h, 3600000",
-        "60, 60000",
-        "0, 0",
-        "' 45s ', 45000",
-        "10 s, 10000",
-        "3M, 180000",
-        "250MS, 250",
+      "60s, 60000",
+      "2m, 120000",
+      "500ms, 500",
+      "1h, 3600000",
+      "60, 60000",
+      "0, 0",
+      "' 45s ', 45000",
+      "10 s, 10000",
+      "3M, 180000",
+      "250MS, 250",
     })
     void textForms(String raw, long millis) {
       assertThat(type.parse(raw)).isEqualTo(Duration.ofMillis(millis));
@@ -69,8 +68,8 @@ class ValueTypeTest {
 
     @Test
     void boundsAreInclusive() {
-      ValueType<Duration> bounded = ValueType.duration(Duration.ofSeconds(1),
-          Duration.ofMinutes(10));
+      ValueType<Duration> bounded =
+          ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10));
 
       assertThat(bounded.parse("1s")).isEqualTo(Duration.ofSeconds(1));
       assertThat(bounded.parse("10m")).isEqualTo(Duration.ofMinutes(10));
@@ -79,8 +78,8 @@ class ValueTypeTest {
 
     @Test
     void belowMinimumNamesTheRange() {
-      ValueType<Duration> bounded = ValueType.duration(Duration.ofSeconds(1),
-          Duration.ofMinutes(10));
+      ValueType<Duration> bounded =
+          ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10));
 
       assertThatThrownBy(() -> bounded.parse("999ms"))
           .hasMessage("got '999ms', which is outside 1s..10m");
@@ -99,7 +98,8 @@ class ValueTypeTest {
 
     @Test
     void expectedDescribesFormsAndRange() {
-      assertThat(ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)).expected())
+      assertThat(
+              ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)).expected())
           .isEqualTo("a duration such as 60s, 2m or 500ms (a bare number means seconds) between"
               + " 100ms and 5m");
     }
@@ -287,8 +287,7 @@ class ValueTypeTest {
 
     @Test
     void yamlListItemsAreTrimmedAndBlanksDropped() {
-      assertThat(type.parse(List.of(" alice ", "", "bob", "   ")))
-          .containsExactly("alice", "bob");
+      assertThat(type.parse(List.of(" alice ", "", "bob", "   "))).containsExactly("alice", "bob");
     }
 
     @Test
@@ -361,8 +360,7 @@ class ValueTypeTest {
     void badValueMessageIsBoundedInLength() {
       String huge = "z".repeat(10_000);
 
-      assertThatThrownBy(() -> ValueType.integer(0, 1).parse(huge))
-          .message().hasSizeLessThan(80);
+      assertThatThrownBy(() -> ValueType.integer(0, 1).parse(huge)).message().hasSizeLessThan(80);
     }
   }
 
@@ -381,7 +379,8 @@ class ValueTypeTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "warm", "1e3", "NaN", "0.5.1", "2.01", "-0.1"})
     void badOrOutOfRangeValuesAreRejected(String raw) {
-      assertThatThrownBy(() -> type.parse(raw)).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> type.parse(raw))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("got '" + raw + "'");
     }
 

@@ -14,15 +14,15 @@ class DeliveryTest {
 
   private final RecordingOutbound out =
       new RecordingOutbound(new PlatformLimits(20, true, Duration.ZERO));
-  private final Delivery delivery = new Delivery(out, new InMemoryStore().outbox(),
-      new ManualClock(), d -> { }, new java.util.Random(1));
+  private final Delivery delivery = new Delivery(
+      out, new InMemoryStore().outbox(), new ManualClock(), d -> {}, new java.util.Random(1));
 
   @Test
   void noticeIsSentAndReportsSuccess() {
     assertThat(delivery.notice(CHAT, "Restarting.", null)).isTrue();
 
-    assertThat(out.calls).containsExactly(
-        new RecordingOutbound.Call("send", CHAT, "m1", "Restarting."));
+    assertThat(out.calls)
+        .containsExactly(new RecordingOutbound.Call("send", CHAT, "m1", "Restarting."));
   }
 
   @Test
@@ -42,7 +42,8 @@ class DeliveryTest {
 
   @Test
   void longNoticeIsSplitToThePlatformLimit() {
-    assertThat(delivery.notice(CHAT, "one two three four five six seven eight", null)).isTrue();
+    assertThat(delivery.notice(CHAT, "one two three four five six seven eight", null))
+        .isTrue();
 
     assertThat(out.visible()).containsExactly("one two three four", "five six seven eight");
     assertThat(out.limitsAskedFor).containsOnly("discord");
@@ -52,7 +53,8 @@ class DeliveryTest {
   void noticeReturnsFalseWhenALaterPartFails() {
     out.sendFails = n -> n == 2;
 
-    assertThat(delivery.notice(CHAT, "one two three four five six seven eight", null)).isFalse();
+    assertThat(delivery.notice(CHAT, "one two three four five six seven eight", null))
+        .isFalse();
     assertThat(out.visible()).containsExactly("one two three four");
   }
 }

@@ -60,8 +60,8 @@ class OutboxKeysTest {
         keys.add(OutboxKeys.part(OutboxKeys.about(inbound, topic), part));
       }
     }
-    keys.add(OutboxKeys.part(OutboxKeys.restartDone(new ChatRef("telegram", chatId, null),
-        messageId), 0));
+    keys.add(OutboxKeys.part(
+        OutboxKeys.restartDone(new ChatRef("telegram", chatId, null), messageId), 0));
     assertThat(new HashSet<>(keys)).hasSameSizeAs(keys);
   }
 }

@@ -62,7 +62,7 @@ class PlatformCallsOrderTest {
   @Test
   void aSecondCallToTheSameChatWaitsForTheFirstWhileOtherChatsGoOn() throws Exception {
     GatedOutbound out = new GatedOutbound();
-    PlatformCalls calls = new PlatformCalls(out, Ticker.system(), d -> { }, new Random(1));
+    PlatformCalls calls = new PlatformCalls(out, Ticker.system(), d -> {}, new Random(1));
     Thread first = Thread.ofVirtual().start(() -> send(calls, A, "a1"));
     assertThat(out.firstToAEntered.await(5, TimeUnit.SECONDS)).isTrue();
     Thread second = Thread.ofVirtual().start(() -> send(calls, A, "a2"));

@@ -29,6 +29,7 @@ final class RecordingOutbound implements Outbound {
   Predicate<Integer> sendFails = n -> false;
   /** Decides, per attempt number (1-based), whether an edit fails. */
   Predicate<Integer> editFails = n -> false;
+
   RuntimeException sendThrowsUnchecked;
   private int sendAttempts;
   private int editAttempts;

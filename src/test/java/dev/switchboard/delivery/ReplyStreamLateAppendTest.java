@@ -8,8 +8,8 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.testing.InMemoryStore;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Test;
 class ReplyStreamLateAppendTest {
   private final RecordingOutbound out =
       new RecordingOutbound(new PlatformLimits(4096, true, Duration.ZERO));
-  private final ReplyStream stream = new Delivery(out, new InMemoryStore().outbox(),
-      Ticker.system(), d -> { }, new java.util.Random(1)).openReply(new InboundMessage(
-          ChatRef.of("mem", "1"), "m1", new Sender("u1", "U"), "q", false, Instant.EPOCH), 1);
+  private final ReplyStream stream = new Delivery(
+          out, new InMemoryStore().outbox(), Ticker.system(), d -> {}, new java.util.Random(1))
+      .openReply(
+          new InboundMessage(
+              ChatRef.of("mem", "1"), "m1", new Sender("u1", "U"), "q", false, Instant.EPOCH),
+          1);
 
   @Test
   void aPieceAfterFinishDoesNotTurnTheFinalTextBackIntoAPreview() {

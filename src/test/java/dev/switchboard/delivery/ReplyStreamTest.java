@@ -10,8 +10,8 @@ import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.ManualClock;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.StyledText;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -38,9 +38,11 @@ class ReplyStreamTest {
   }
 
   private ReplyStream open(RecordingOutbound out) {
-    return new Delivery(out, new InMemoryStore().outbox(), ticker, d -> { },
-        new java.util.Random(1)).openReply(new InboundMessage(CHAT, "m1",
-            new Sender("u1", "User"), "question", false, Instant.EPOCH), 1);
+    return new Delivery(out, new InMemoryStore().outbox(), ticker, d -> {}, new java.util.Random(1))
+        .openReply(
+            new InboundMessage(
+                CHAT, "m1", new Sender("u1", "User"), "question", false, Instant.EPOCH),
+            1);
   }
 
   @Test
@@ -76,8 +78,8 @@ class ReplyStreamTest {
 
       assertThat(stream.finish("Hello")).isTrue();
 
-      assertThat(out.calls).containsExactly(
-          new RecordingOutbound.Call("send", CHAT, "m1", "Hello"));
+      assertThat(out.calls)
+          .containsExactly(new RecordingOutbound.Call("send", CHAT, "m1", "Hello"));
     }
 
     @Test
@@ -97,8 +99,8 @@ class ReplyStreamTest {
       ticker.advanceMillis(1000);
       stream.append(" world");
 
-      assertThat(out.calls).containsExactly(
-          new RecordingOutbound.Call("send", CHAT, "m1", "Hello world" + MARK));
+      assertThat(out.calls)
+          .containsExactly(new RecordingOutbound.Call("send", CHAT, "m1", "Hello world" + MARK));
     }
 
     @Test
@@ -121,8 +123,8 @@ class ReplyStreamTest {
       ticker.advanceMillis(1);
       stream.append(" three");
 
-      assertThat(out.edits()).containsExactly(
-          new RecordingOutbound.Call("edit", CHAT, "m1", "one two three" + MARK));
+      assertThat(out.edits())
+          .containsExactly(new RecordingOutbound.Call("edit", CHAT, "m1", "one two three" + MARK));
     }
 
     @Test
@@ -158,9 +160,10 @@ class ReplyStreamTest {
 
       assertThat(stream.finish("The answer is 42.")).isTrue();
 
-      assertThat(out.calls).containsExactly(
-          new RecordingOutbound.Call("send", CHAT, "m1", "Thinking" + MARK),
-          new RecordingOutbound.Call("edit", CHAT, "m1", "The answer is 42."));
+      assertThat(out.calls)
+          .containsExactly(
+              new RecordingOutbound.Call("send", CHAT, "m1", "Thinking" + MARK),
+              new RecordingOutbound.Call("edit", CHAT, "m1", "The answer is 42."));
     }
 
     @Test
@@ -212,7 +215,8 @@ class ReplyStreamTest {
       ticker.advanceMillis(1000);
       stream.append("y".repeat(MAX - MARK.length()));
 
-      assertThat(out.sends()).singleElement()
+      assertThat(out.sends())
+          .singleElement()
           .satisfies(c -> assertThat(c.text()).hasSize(MAX));
     }
 
@@ -285,8 +289,8 @@ class ReplyStreamTest {
 
       assertThat(stream.finish("The whole answer.")).isTrue();
 
-      assertThat(out.calls).containsExactly(
-          new RecordingOutbound.Call("send", CHAT, "m1", "The whole answer."));
+      assertThat(out.calls)
+          .containsExactly(new RecordingOutbound.Call("send", CHAT, "m1", "The whole answer."));
     }
 
     @Test
@@ -297,10 +301,11 @@ class ReplyStreamTest {
       stream.finish(longText);
 
       assertThat(out.edits()).isEmpty();
-      assertThat(out.visible()).containsExactly(
-          "first paragraph " + "x".repeat(70),
-          "second paragraph " + "y".repeat(70),
-          "third paragraph " + "z".repeat(20));
+      assertThat(out.visible())
+          .containsExactly(
+              "first paragraph " + "x".repeat(70),
+              "second paragraph " + "y".repeat(70),
+              "third paragraph " + "z".repeat(20));
     }
 
     @Test
@@ -339,8 +344,8 @@ class ReplyStreamTest {
       assertThat(out.editAttempts()).isZero();
 
       assertThat(stream.finish("final")).isTrue();
-      assertThat(out.calls).containsExactly(
-          new RecordingOutbound.Call("send", CHAT, "m1", "final"));
+      assertThat(out.calls)
+          .containsExactly(new RecordingOutbound.Call("send", CHAT, "m1", "final"));
     }
 
     @Test

@@ -85,19 +85,20 @@ class HttpServerTest {
     byte[] big = new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1];
     // With Expect: 100-continue the refusal comes before the body is sent; without it the
     // server may close while the client still writes, and the client sees a broken pipe.
-    HttpResponse<String> r = send(to("/echo").expectContinue(true)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+    HttpResponse<String> r =
+        send(to("/echo").expectContinue(true).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
     assertThat(r.statusCode()).isEqualTo(413);
     byte[] fits = new byte[(int) HttpServer.MAX_REQUEST_BYTES];
-    assertThat(send(to("/echo").POST(HttpRequest.BodyPublishers.ofByteArray(fits))).body())
+    assertThat(
+            send(to("/echo").POST(HttpRequest.BodyPublishers.ofByteArray(fits))).body())
         .isEqualTo(Integer.toString(fits.length));
   }
 
   @Test
   void headersOverTheLimitAreRefusedWith431() throws Exception {
     start(Map.of("/echo", bodyLength()));
-    HttpResponse<String> r = send(to("/echo")
-        .header("X-Padding", "x".repeat(HttpServer.MAX_HEADER_BYTES + 1)));
+    HttpResponse<String> r =
+        send(to("/echo").header("X-Padding", "x".repeat(HttpServer.MAX_HEADER_BYTES + 1)));
     assertThat(r.statusCode()).isEqualTo(431);
   }
 
@@ -120,7 +121,8 @@ class HttpServerTest {
   void aTakenPortIsAnErrorNamingTheAddressAndTheSetting() throws Exception {
     start(Map.of());
     HttpServer second = new HttpServer("127.0.0.1", address.getPort());
-    assertThatThrownBy(second::start).isInstanceOf(IOException.class)
+    assertThatThrownBy(second::start)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("cannot listen on 127.0.0.1:" + address.getPort())
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
   }
@@ -134,8 +136,11 @@ class HttpServerTest {
 
   @Test
   void healthAnswersJsonAndRefusesOtherMethods() throws Exception {
-    AtomicReference<HealthReport> report = new AtomicReference<>(new HealthReport("running",
-        List.of(), true, Map.of("telegram", new HealthReport.Platform("connected", null)),
+    AtomicReference<HealthReport> report = new AtomicReference<>(new HealthReport(
+        "running",
+        List.of(),
+        true,
+        Map.of("telegram", new HealthReport.Platform("connected", null)),
         List.of()));
     server = new HttpServer("127.0.0.1", 0);
     HealthEndpoints.install(server, report::get);
@@ -144,18 +149,19 @@ class HttpServerTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
-    assertThat(ok.body()).contains("\"status\":\"ok\"")
+    assertThat(ok.body())
+        .contains("\"status\":\"ok\"")
         .contains("\"telegram\":{\"state\":\"connected\",\"last_error\":null}");
 
-    report.set(new HealthReport("starting", List.of("the gateway is starting"), false,
-        Map.of(), List.of()));
+    report.set(new HealthReport(
+        "starting", List.of("the gateway is starting"), false, Map.of(), List.of()));
     HttpResponse<String> starting = send(to("/health"));
     assertThat(starting.statusCode()).isEqualTo(503);
     assertThat(starting.body()).contains("\"problems\":[\"the gateway is starting\"]");
     assertThat(send(to("/ready")).statusCode()).isEqualTo(503);
 
-    HttpResponse<String> head = send(to("/health").method("HEAD",
-        HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> head =
+        send(to("/health").method("HEAD", HttpRequest.BodyPublishers.noBody()));
     assertThat(head.statusCode()).isEqualTo(503);
     assertThat(head.body()).isEmpty();
     HttpResponse<String> post = send(to("/health").POST(HttpRequest.BodyPublishers.noBody()));
@@ -167,8 +173,10 @@ class HttpServerTest {
   void anIdleKeepAliveConnectionDoesNotHoldTheStop() throws Exception {
     start(Map.of("/echo", bodyLength()));
     try (Socket browser = new Socket("127.0.0.1", address.getPort())) {
-      browser.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Content-Length: 2\r\n\r\nab").getBytes(StandardCharsets.US_ASCII));
+      browser
+          .getOutputStream()
+          .write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Content-Length: 2\r\n\r\nab")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] answer = new byte[512];
       int read = browser.getInputStream().read(answer);
       assertThat(new String(answer, 0, read, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoginTokenTest {
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   @Test
   void theTokenIsMadeOnceOwnerOnlyAndKept() throws Exception {
@@ -36,10 +37,11 @@ class LoginTokenTest {
     assertThat(cookie).doesNotContain(token.reveal());
     assertThat(token.accepts(cookie, issued)).isTrue();
     assertThat(token.accepts(cookie, issued.plus(Duration.ofDays(30)))).isTrue();
-    assertThat(token.accepts(cookie, issued.plus(Duration.ofDays(30)).plusSeconds(1))).isFalse();
+    assertThat(token.accepts(cookie, issued.plus(Duration.ofDays(30)).plusSeconds(1)))
+        .isFalse();
     // moving the issue time forward breaks the MAC
-    String later = issued.plus(Duration.ofDays(29)).getEpochSecond()
-        + cookie.substring(cookie.indexOf('.'));
+    String later =
+        issued.plus(Duration.ofDays(29)).getEpochSecond() + cookie.substring(cookie.indexOf('.'));
     assertThat(token.accepts(later, issued.plus(Duration.ofDays(31)))).isFalse();
     // issued "in the future" beyond clock skew
     assertThat(token.accepts(token.cookieValue(issued.plus(Duration.ofHours(1))), issued))
@@ -55,6 +57,7 @@ class LoginTokenTest {
   void aFileWithoutAUsableTokenIsAnErrorNamingIt() throws Exception {
     Files.writeString(home.resolve(LoginToken.FILE), "short\n");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LoginToken.loadOrCreate(home))
-        .hasMessageContaining(LoginToken.FILE).hasMessageContaining("delete it");
+        .hasMessageContaining(LoginToken.FILE)
+        .hasMessageContaining("delete it");
   }
 }

@@ -48,8 +48,9 @@ class CredentialLocksTest {
     try (GatewayLock held = locks.claim("telegram", TOKEN)) {
       try (Stream<Path> files = Files.list(dir)) {
         assertThat(files.map(p -> p.getFileName().toString()))
-            .singleElement().satisfies(name -> assertThat(name)
-                .matches("telegram-[0-9a-f]{32}\\.lock").doesNotContain("777"));
+            .singleElement()
+            .satisfies(name ->
+                assertThat(name).matches("telegram-[0-9a-f]{32}\\.lock").doesNotContain("777"));
       }
     }
   }
@@ -60,16 +61,23 @@ class CredentialLocksTest {
         .isEqualTo(dir.resolve("switchboard"));
     assertThat(CredentialLocks.defaultDir(Map.of()).getFileName().toString())
         .startsWith("switchboard-");
-    assertThat(CredentialLocks.defaultDir(Map.of("XDG_RUNTIME_DIR", dir.resolve("gone")
-        .toString())).getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+    assertThat(CredentialLocks.defaultDir(
+                Map.of("XDG_RUNTIME_DIR", dir.resolve("gone").toString()))
+            .getParent())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   @Test
   void theServicesRuntimeDirectoryComesFirst() throws Exception {
     Path service = Files.createDirectories(dir.resolve("run-switchboard"));
-    assertThat(CredentialLocks.defaultDir(Map.of("RUNTIME_DIRECTORY", service.toString(),
-        "XDG_RUNTIME_DIR", dir.toString()))).isEqualTo(service);
-    assertThat(CredentialLocks.defaultDir(Map.of("RUNTIME_DIRECTORY", dir.resolve("gone")
-        .toString(), "XDG_RUNTIME_DIR", dir.toString()))).isEqualTo(dir.resolve("switchboard"));
+    assertThat(CredentialLocks.defaultDir(
+            Map.of("RUNTIME_DIRECTORY", service.toString(), "XDG_RUNTIME_DIR", dir.toString())))
+        .isEqualTo(service);
+    assertThat(CredentialLocks.defaultDir(Map.of(
+            "RUNTIME_DIRECTORY",
+            dir.resolve("gone").toString(),
+            "XDG_RUNTIME_DIR",
+            dir.toString())))
+        .isEqualTo(dir.resolve("switchboard"));
   }
 }

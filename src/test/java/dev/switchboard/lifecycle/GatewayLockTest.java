@@ -41,7 +41,8 @@ class GatewayLockTest {
   private static final Duration CHILD_WAIT = Duration.ofSeconds(20);
   private static final long OUR_PID = ProcessHandle.current().pid();
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private final List<Child> children = new ArrayList<>();
   private final List<GatewayLock> locks = new ArrayList<>();
@@ -81,8 +82,8 @@ class GatewayLockTest {
   @Test
   void theLockFileIsOwnerOnly() throws Exception {
     acquire(Duration.ZERO).close();
-    assertThat(PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(GatewayLock.path(home)))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(GatewayLock.path(home))))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -140,8 +141,8 @@ class GatewayLockTest {
   void aSecondAcquireInTheHoldingProcessFailsWithOurPid() throws Exception {
     acquire(Duration.ZERO);
 
-    GatewayLock.HeldException e = catchThrowableOfType(GatewayLock.HeldException.class,
-        () -> GatewayLock.acquire(home, Duration.ofMillis(100)));
+    GatewayLock.HeldException e = catchThrowableOfType(
+        GatewayLock.HeldException.class, () -> GatewayLock.acquire(home, Duration.ofMillis(100)));
 
     assertThat(e).isNotNull();
     assertThat(e.pid()).isEqualTo(OUR_PID);
@@ -183,14 +184,15 @@ class GatewayLockTest {
     Child holder = startHolder();
 
     long t0 = System.nanoTime();
-    GatewayLock.HeldException e = catchThrowableOfType(GatewayLock.HeldException.class,
-        () -> GatewayLock.acquire(home, Duration.ofMillis(300)));
+    GatewayLock.HeldException e = catchThrowableOfType(
+        GatewayLock.HeldException.class, () -> GatewayLock.acquire(home, Duration.ofMillis(300)));
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertThat(e).as("HeldException").isNotNull();
     assertThat(e.pid()).isEqualTo(holder.pid());
     assertThat(e).hasMessageContaining(Long.toString(holder.pid()));
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(290))
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(290))
         .isLessThan(Duration.ofSeconds(3));
     // giving up released nothing of the holder's and left no waiter behind
     assertThat(GatewayLock.probe(home).held()).isTrue();
@@ -203,8 +205,8 @@ class GatewayLockTest {
     Child holder = startHolder();
 
     long t0 = System.nanoTime();
-    GatewayLock.HeldException e = catchThrowableOfType(GatewayLock.HeldException.class,
-        () -> GatewayLock.acquire(home, Duration.ZERO));
+    GatewayLock.HeldException e = catchThrowableOfType(
+        GatewayLock.HeldException.class, () -> GatewayLock.acquire(home, Duration.ZERO));
 
     assertThat(e).isNotNull();
     assertThat(e.pid()).isEqualTo(holder.pid());
@@ -277,12 +279,13 @@ class GatewayLockTest {
     Path real = file.toRealPath();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).equals(real);
-        } catch (IOException e) {
-          return false; // the descriptor of the listing itself, or one closed meanwhile
-        }
-      }).count();
+            try {
+              return Files.readSymbolicLink(fd).equals(real);
+            } catch (IOException e) {
+              return false; // the descriptor of the listing itself, or one closed meanwhile
+            }
+          })
+          .count();
     }
   }
 
@@ -301,9 +304,15 @@ class GatewayLockTest {
   }
 
   private Child start(String mode) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(JAVA.toString(), "-Xshare:auto",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        LockHolderMain.class.getName(), mode, home.toString());
+    ProcessBuilder pb = new ProcessBuilder(
+        JAVA.toString(),
+        "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        System.getProperty("java.class.path"),
+        LockHolderMain.class.getName(),
+        mode,
+        home.toString());
     pb.redirectErrorStream(true);
     Child c = new Child(pb.start());
     children.add(c);
@@ -349,8 +358,7 @@ class GatewayLockTest {
                 + CHILD_WAIT + "; alive=" + process.isAlive() + ", output:\n" + all);
           }
         }
-        if (line.startsWith("LOCKED ") || line.startsWith("HELD ")
-            || line.startsWith("PROBE ")) {
+        if (line.startsWith("LOCKED ") || line.startsWith("HELD ") || line.startsWith("PROBE ")) {
           return line;
         }
       }

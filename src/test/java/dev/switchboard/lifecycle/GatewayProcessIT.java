@@ -118,7 +118,9 @@ class GatewayProcessIT {
 
     await().atMost(START).pollInterval(Duration.ofMillis(100)).until(() -> {
       Optional<GatewayState> s = StateFile.read(home);
-      return s.isPresent() && s.get().pid() != oldPid && "running".equals(s.get().state());
+      return s.isPresent()
+          && s.get().pid() != oldPid
+          && "running".equals(s.get().state());
     });
     long newPid = StateFile.read(home).orElseThrow().pid();
     ProcessHandle successor = ProcessHandle.of(newPid).orElseThrow();
@@ -148,7 +150,8 @@ class GatewayProcessIT {
     Map<String, String> env = Map.of("SWITCHBOARD_HOME", home.toString());
     Result started = ChildGateway.cli(env, "start");
     assertThat(started.exitCode()).as(started.output()).isZero();
-    assertThat(started.output()).contains("Starting Switchboard in the background")
+    assertThat(started.output())
+        .contains("Starting Switchboard in the background")
         .containsPattern("Started: pid \\d+ is running");
     GatewayState s = StateFile.read(home).orElseThrow();
     assertThat(s.state()).isEqualTo("running");
@@ -166,7 +169,8 @@ class GatewayProcessIT {
 
     Result stop = ChildGateway.cli(env, "stop");
     assertThat(stop.exitCode()).as(stop.output()).isZero();
-    assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
   }
 
   @Test
@@ -174,22 +178,28 @@ class GatewayProcessIT {
     config("gateway:\n  busy_policy: sometimes\n");
     Result started = ChildGateway.cli(Map.of(), "start", "--home", home.toString());
     assertThat(started.exitCode()).isEqualTo(78);
-    assertThat(started.output()).contains("configuration error: gateway.busy_policy: expected"
-        + " one of interrupt, queue");
+    assertThat(started.output())
+        .contains(
+            "configuration error: gateway.busy_policy: expected" + " one of interrupt, queue");
     assertThat(GatewayLock.probe(home).held()).isFalse();
     assertThat(StateFile.read(home)).isEmpty();
   }
 
   @Test
   void startReportsAGatewayThatFailedToStartWithItsLog() throws Exception {
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      Result started = ChildGateway.cli(Map.of("SWITCHBOARD_HTTP_PORT",
-          Integer.toString(taken.getLocalPort())), "start", "--home", home.toString());
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Result started = ChildGateway.cli(
+          Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(taken.getLocalPort())),
+          "start",
+          "--home",
+          home.toString());
       assertThat(started.exitCode()).isEqualTo(1);
-      assertThat(started.output()).contains("start failed: the new process (pid ")
-          .contains("failed to start: start failed: cannot listen on 127.0.0.1:"
-              + taken.getLocalPort()).contains("Last log lines");
+      assertThat(started.output())
+          .contains("start failed: the new process (pid ")
+          .contains(
+              "failed to start: start failed: cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("Last log lines");
     }
   }
 
@@ -212,8 +222,8 @@ class GatewayProcessIT {
 
   @Test
   void anAdapterThatHangsInDisconnectCannotHoldTheStop() throws Exception {
-    LoopbackServer server = loopback("    hang_on_disconnect: true\n"
-        + "gateway:\n  disconnect_timeout: 500ms\n");
+    LoopbackServer server =
+        loopback("    hang_on_disconnect: true\n" + "gateway:\n  disconnect_timeout: 500ms\n");
     ChildGateway gw = start(Map.of());
     gw.awaitRunning();
     server.awaitConnection(-1, START);
@@ -241,8 +251,10 @@ class GatewayProcessIT {
     ChildGateway clash = ChildGateway.run(otherHome, Map.of("SWITCHBOARD_HTTP_PORT", port));
     children.add(clash);
     assertThat(clash.awaitExit(Duration.ofSeconds(15))).isEqualTo(ExitCodes.CRASHED);
-    assertThat(clash.output()).contains("cannot listen on 127.0.0.1:" + port)
-        .contains("SWITCHBOARD_HTTP_PORT").doesNotContain("\tat ");
+    assertThat(clash.output())
+        .contains("cannot listen on 127.0.0.1:" + port)
+        .contains("SWITCHBOARD_HTTP_PORT")
+        .doesNotContain("\tat ");
     GatewayState failed = StateFile.read(otherHome).orElseThrow();
     assertThat(failed.exitCode()).isEqualTo(ExitCodes.CRASHED);
     assertThat(failed.exitReason()).contains("cannot listen on 127.0.0.1:" + port);
@@ -255,7 +267,8 @@ class GatewayProcessIT {
     first.awaitRunning();
     ChildGateway second = start(Map.of());
     assertThat(second.awaitExit(Duration.ofSeconds(15))).isEqualTo(ExitCodes.CRASHED);
-    assertThat(second.output()).contains("another gateway is already running with home")
+    assertThat(second.output())
+        .contains("another gateway is already running with home")
         .contains("process " + first.pid());
     assertThat(first.process().isAlive()).isTrue();
     assertThat(StateFile.read(home).orElseThrow().pid()).isEqualTo(first.pid());
@@ -276,17 +289,23 @@ class GatewayProcessIT {
     int connectionsSoFar = server.connections();
 
     ChildGateway third = start(Map.of()); // over the limit: held back 60 s
-    await().atMost(START).pollInterval(Duration.ofMillis(100)).until(() -> StateFile.read(home)
-        .filter(st -> st.pid() == third.pid() && st.crashLoop() != null).isPresent());
+    await()
+        .atMost(START)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> StateFile.read(home)
+            .filter(st -> st.pid() == third.pid() && st.crashLoop() != null)
+            .isPresent());
     GatewayState held = StateFile.read(home).orElseThrow();
     assertThat(held.state()).isEqualTo("starting");
     assertThat(held.crashLoop().unplannedStarts()).isEqualTo(2);
     assertThat(held.crashLoop().delaySeconds()).isEqualTo(60);
-    assertThat(held.crashLoop().lastEnd()).contains("pid " + second.pid() + " died while"
-        + " running");
+    assertThat(held.crashLoop().lastEnd())
+        .contains("pid " + second.pid() + " died while" + " running");
     Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
-    assertThat(status.output()).contains("crash loop:       start 2 after an unplanned end"
-        + " within 10m 0s; platforms connect at ").contains("(60 s)");
+    assertThat(status.output())
+        .contains("crash loop:       start 2 after an unplanned end"
+            + " within 10m 0s; platforms connect at ")
+        .contains("(60 s)");
     assertThat(third.output()).contains("crash loop: this is start 2 after an unplanned end");
     assertThat(server.connections()).isEqualTo(connectionsSoFar);
 
@@ -332,8 +351,10 @@ class GatewayProcessIT {
     assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
     List<String> errors = gw.output().lines().filter(l -> l.contains("ERROR")).toList();
     assertThat(errors).hasSize(1);
-    assertThat(errors.getFirst()).contains("gateway.drain_timeout")
-        .contains("expected a duration").contains("'soon'");
+    assertThat(errors.getFirst())
+        .contains("gateway.drain_timeout")
+        .contains("expected a duration")
+        .contains("'soon'");
     GatewayState s = StateFile.read(home).orElseThrow();
     assertThat(s.state()).isEqualTo("startup_failed");
     assertThat(s.exitCode()).isEqualTo(78);
@@ -344,20 +365,22 @@ class GatewayProcessIT {
     config("gateway:\n  drian_timeout: 30s\n");
     ChildGateway gw = start(Map.of());
     assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
-    assertThat(gw.output()).contains("gateway.drian_timeout: unknown setting in"
-        + " switchboard.yaml; did you mean 'gateway.drain_timeout'?");
+    assertThat(gw.output())
+        .contains("gateway.drian_timeout: unknown setting in"
+            + " switchboard.yaml; did you mean 'gateway.drain_timeout'?");
   }
 
   @Test
   void noLoginOnAPublicAddressOrAShortApiKeyExits78NamingTheKey() throws Exception {
-    ChildGateway open = start(Map.of("SWITCHBOARD_HTTP_AUTH", "false",
-        "SWITCHBOARD_HTTP_HOST", "0.0.0.0"));
+    ChildGateway open =
+        start(Map.of("SWITCHBOARD_HTTP_AUTH", "false", "SWITCHBOARD_HTTP_HOST", "0.0.0.0"));
     assertThat(open.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
-    assertThat(open.output()).contains("http.auth: false is allowed only while http.host is a"
-        + " loopback address");
+    assertThat(open.output())
+        .contains("http.auth: false is allowed only while http.host is a" + " loopback address");
     ChildGateway shortKey = start(Map.of("API_SERVER_KEY", "sk-short-secret"));
     assertThat(shortKey.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
-    assertThat(shortKey.output()).contains("platforms.api.key: the key has 15 characters")
+    assertThat(shortKey.output())
+        .contains("platforms.api.key: the key has 15 characters")
         .doesNotContain("sk-short-secret");
   }
 
@@ -384,14 +407,14 @@ class GatewayProcessIT {
   void tellsSystemdTheTruthOverTheNotifySocket() throws Exception {
     Path socket = dir.resolve("notify.sock");
     try (UnixDatagramReceiver systemd = UnixDatagramReceiver.bind(socket.toString())) {
-      ChildGateway gw = start(Map.of("NOTIFY_SOCKET", socket.toString(),
-          "WATCHDOG_USEC", "400000"));
+      ChildGateway gw =
+          start(Map.of("NOTIFY_SOCKET", socket.toString(), "WATCHDOG_USEC", "400000"));
       String ready = systemd.receiveUntil(m -> m.contains("READY=1"), START).getLast();
       assertThat(ready).contains("MAINPID=" + gw.pid()).contains("STATUS=Running");
       systemd.receiveUntil(m -> m.equals("WATCHDOG=1"), Duration.ofSeconds(5));
       gw.signal("TERM");
-      List<String> stopping = systemd.receiveUntil(m -> m.startsWith("EXTEND_TIMEOUT_USEC="),
-          Duration.ofSeconds(5));
+      List<String> stopping =
+          systemd.receiveUntil(m -> m.startsWith("EXTEND_TIMEOUT_USEC="), Duration.ofSeconds(5));
       assertThat(stopping).anyMatch(m -> m.startsWith("STOPPING=1"));
       assertThat(stopping.getLast()).isEqualTo("EXTEND_TIMEOUT_USEC=80000000");
       assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
@@ -469,7 +492,8 @@ class GatewayProcessIT {
     Map<String, String> env = Map.of("SWITCHBOARD_HOME", home.toString());
     Result notYet = ChildGateway.cli(env, "status");
     assertThat(notYet.exitCode()).isEqualTo(3);
-    assertThat(notYet.output()).contains("Switchboard is not running")
+    assertThat(notYet.output())
+        .contains("Switchboard is not running")
         .contains("never run with this home");
     assertThat(ChildGateway.cli(env, "stop").output()).contains("not running");
 
@@ -477,7 +501,8 @@ class GatewayProcessIT {
     gw.awaitRunning();
     Result status = ChildGateway.cli(env, "status");
     assertThat(status.exitCode()).isZero();
-    assertThat(status.output()).contains("Switchboard is running (pid " + gw.pid() + ")")
+    assertThat(status.output())
+        .contains("Switchboard is running (pid " + gw.pid() + ")")
         .contains("state:            running");
     Result json = ChildGateway.cli(env, "status", "--json");
     assertThat(json.output()).contains("\"running\" : true").contains("\"pid\" : " + gw.pid());
@@ -491,7 +516,8 @@ class GatewayProcessIT {
 
     Result stop = ChildGateway.cli(env, "stop");
     assertThat(stop.exitCode()).as(stop.output()).isZero();
-    assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
     Result after = ChildGateway.cli(env, "status");
     assertThat(after.exitCode()).isEqualTo(3);
     assertThat(after.output()).contains("exit code:        0 (SIGTERM)");
@@ -505,11 +531,13 @@ class GatewayProcessIT {
     ChildGateway gw = start(Map.of());
     gw.awaitRunning();
     config("gateway:\n  busy_policy: sometimes\n"); // broken while it runs
-    Result restart = ChildGateway.cli(Map.of(), "restart", "--home", home.toString(),
-        "--timeout", "60");
+    Result restart =
+        ChildGateway.cli(Map.of(), "restart", "--home", home.toString(), "--timeout", "60");
     assertThat(restart.exitCode()).isEqualTo(1);
-    assertThat(restart.output()).contains("failed to start: configuration error:"
-        + " gateway.busy_policy: expected one of interrupt, queue").contains("Last log lines");
+    assertThat(restart.output())
+        .contains("failed to start: configuration error:"
+            + " gateway.busy_policy: expected one of interrupt, queue")
+        .contains("Last log lines");
     assertThat(gw.awaitExit(Duration.ofSeconds(5))).isZero();
     GatewayState s = StateFile.read(home).orElseThrow();
     assertThat(s.state()).isEqualTo("startup_failed");
@@ -526,7 +554,8 @@ class GatewayProcessIT {
     server.awaitText("bob", "one", Duration.ofSeconds(10));
     Result stop = ChildGateway.cli(Map.of(), "stop", "--home", home.toString(), "--timeout", "1");
     assertThat(stop.exitCode()).isEqualTo(1);
-    assertThat(stop.output()).contains("is still running after 1 s (state: draining)")
+    assertThat(stop.output())
+        .contains("is still running after 1 s (state: draining)")
         .contains("Last log lines");
     assertThat(gw.awaitExit(Duration.ofSeconds(20))).isZero();
     assertThat(server.texts("bob")).contains("one two three four five six seven eight nine ten");
@@ -534,17 +563,25 @@ class GatewayProcessIT {
 
   @Test
   void theCliDoesNotSignalALockHolderItCannotIdentify() throws Exception {
-    Process holder = new ProcessBuilder(ChildGateway.java(), "-cp", ChildGateway.classPath(),
-        LockHolderMain.class.getName(), "hold", home.toString())
-        .redirectErrorStream(true).start();
+    Process holder = new ProcessBuilder(
+            ChildGateway.java(),
+            "-cp",
+            ChildGateway.classPath(),
+            LockHolderMain.class.getName(),
+            "hold",
+            home.toString())
+        .redirectErrorStream(true)
+        .start();
     try {
-      String first = new java.io.BufferedReader(new java.io.InputStreamReader(
-          holder.getInputStream())).readLine();
+      String first = new java.io.BufferedReader(
+              new java.io.InputStreamReader(holder.getInputStream()))
+          .readLine();
       assertThat(first).startsWith("LOCKED");
       for (String command : List.of("stop", "restart")) {
         Result r = ChildGateway.cli(Map.of(), command, "--home", home.toString());
         assertThat(r.exitCode()).as(command).isEqualTo(1);
-        assertThat(r.output()).contains("could not be identified as the gateway")
+        assertThat(r.output())
+            .contains("could not be identified as the gateway")
             .contains("not signalled");
       }
       assertThat(holder.isAlive()).isTrue();

@@ -122,7 +122,8 @@ class GatewayRuntimeTest {
       all.add(Thread.ofPlatform().start(() -> {
         try {
           barrier.await();
-          StopRequest r = n % 3 == 0 ? StopRequest.signal(StopKind.STOP, "SIGTERM")
+          StopRequest r = n % 3 == 0
+              ? StopRequest.signal(StopKind.STOP, "SIGTERM")
               : n % 3 == 1 ? StopRequest.restart("restart " + n) : StopRequest.stop("stop " + n);
           if (h.runtime.request(r)) {
             winners.incrementAndGet();
@@ -200,8 +201,7 @@ class GatewayRuntimeTest {
   }
 
   @Test
-  void restartFromChatIsAnsweredOnceByTheNextProcessAndItsRedeliveryIsIgnored()
-      throws Exception {
+  void restartFromChatIsAnsweredOnceByTheNextProcessAndItsRedeliveryIsIgnored() throws Exception {
     RuntimeHarness first = harness();
     InMemoryAdapter chat1 = new InMemoryAdapter("mem");
     first.adapters.add(chat1);
@@ -215,12 +215,14 @@ class GatewayRuntimeTest {
     InMemoryAdapter chat2 = new InMemoryAdapter("mem");
     second.adapters.add(chat2);
     second.start();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat2.transcript("alice")).contains("Gateway restarted"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat2.transcript("alice")).contains("Gateway restarted"));
     chat2.deliver(restart); // the platform delivers the same update again
     chat2.deliver("alice", "/status"); // processed after the redelivery, in order
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat2.transcript("alice")).contains("Gateway: running"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat2.transcript("alice")).contains("Gateway: running"));
     assertThat(second.runtime.stopCoordinator().stopping()).isFalse();
     assertThat(second.runtime.control().requestRestart(restart))
         .isEqualTo(RestartOutcome.ALREADY_HONOURED);
@@ -234,7 +236,8 @@ class GatewayRuntimeTest {
     third.runtime.request(StopRequest.stop("test"));
     assertThat(third.exitCode()).isZero();
     assertThat(chat3.transcript("alice")).doesNotContain("restarted");
-    assertThat(chat2.texts("alice").stream().filter(t -> t.contains("restarted")).count())
+    assertThat(
+            chat2.texts("alice").stream().filter(t -> t.contains("restarted")).count())
         .isEqualTo(1);
   }
 
@@ -249,8 +252,9 @@ class GatewayRuntimeTest {
 
     RuntimeHarness second = harness(); // "mem" is not enabled this time: the send must fail
     second.start();
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        new RestartLedger(home).claimPending().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> new RestartLedger(home).claimPending().isEmpty());
     second.runtime.request(StopRequest.stop("test"));
     assertThat(second.exitCode()).isZero();
   }
@@ -266,13 +270,17 @@ class GatewayRuntimeTest {
     chat.deliver("alice", "work");
     backend.awaitStart(5);
     h.runtime.onSignal("TERM");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("alice")).contains("shutting down. Finishing your current"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() ->
+            assertThat(chat.transcript("alice")).contains("shutting down. Finishing your current"));
     assertThat(h.state().state()).isEqualTo("draining");
     assertThat(h.state().activeTurns()).isEqualTo(1);
     chat.deliver("bob", "new work");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("bob")).contains("I will answer this when it is back"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() ->
+            assertThat(chat.transcript("bob")).contains("I will answer this when it is back"));
     backend.finish("work");
     assertThat(h.exitCode()).isZero();
     assertThat(chat.transcript("alice")).contains("done: work");
@@ -295,8 +303,9 @@ class GatewayRuntimeTest {
     h.runtime.request(StopRequest.restart("test"));
     assertThat(h.exitCode()).isEqualTo(75);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-    assertThat(chat.transcript("alice")).contains("Interrupted: Switchboard is restarting. I will"
-        + " answer this again when it is back.");
+    assertThat(chat.transcript("alice"))
+        .contains("Interrupted: Switchboard is restarting. I will"
+            + " answer this again when it is back.");
 
     RuntimeHarness next = harness();
     GatedBackend backend2 = new GatedBackend();
@@ -305,8 +314,9 @@ class GatewayRuntimeTest {
     InMemoryAdapter chat2 = new InMemoryAdapter("mem");
     next.adapters.add(chat2);
     next.start();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat2.transcript("alice")).contains("done: never ends"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat2.transcript("alice")).contains("done: never ends"));
     next.runtime.request(StopRequest.stop("test"));
     assertThat(next.exitCode()).isZero();
     assertThat(backend2.finished()).containsExactly("never ends");
@@ -325,8 +335,10 @@ class GatewayRuntimeTest {
     h.runtime.request(StopRequest.restart("test"));
     await().until(() -> "draining".equals(h.state().state()));
     InboundMessage during = chat.deliver("bob", "sent while restarting");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("bob")).contains("restarting. I will answer this when it is back"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("bob"))
+            .contains("restarting. I will answer this when it is back"));
     backend.finish("long one");
     assertThat(h.exitCode()).isEqualTo(75);
 
@@ -337,12 +349,15 @@ class GatewayRuntimeTest {
     InMemoryAdapter chat2 = new InMemoryAdapter("mem");
     next.adapters.add(chat2);
     next.start();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat2.transcript("bob")).contains("done: sent while restarting"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(chat2.transcript("bob")).contains("done: sent while restarting"));
     chat2.deliver(during); // the platform delivers it again: it was answered already
     chat2.deliver("bob", "/status");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat2.transcript("bob")).contains("Gateway: running"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat2.transcript("bob")).contains("Gateway: running"));
     next.runtime.request(StopRequest.stop("test"));
     assertThat(next.exitCode()).isZero();
     assertThat(backend2.finished()).containsExactly("sent while restarting");
@@ -415,8 +430,8 @@ class GatewayRuntimeTest {
       assertThat(h.halts).isEmpty();
       GatewayState s = h.state();
       assertThat(s.state()).isEqualTo("stopped");
-      assertThat(s.exitReason()).startsWith("SIGUSR1; relaunch failed: the relaunch did not"
-          + " finish within");
+      assertThat(s.exitReason())
+          .startsWith("SIGUSR1; relaunch failed: the relaunch did not" + " finish within");
     } finally {
       never.countDown();
     }
@@ -436,8 +451,10 @@ class GatewayRuntimeTest {
     try {
       assertThat(h.exitFuture().get(10, TimeUnit.SECONDS)).isEqualTo(75);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      assertThat(took).isBetween(Duration.ofMillis(1100), Duration.ofMillis(1100)
-          .plus(HardDeadline.LAST_WORDS).plusSeconds(1));
+      assertThat(took)
+          .isBetween(
+              Duration.ofMillis(1100),
+              Duration.ofMillis(1100).plus(HardDeadline.LAST_WORDS).plusSeconds(1));
       assertThat(h.halts).containsExactly(75);
       assertThat(h.state().state()).isEqualTo("stopped");
       try (var dumps = Files.list(home.resolve("logs"))) {
@@ -539,8 +556,10 @@ class GatewayRuntimeTest {
     });
     h.start();
     int before = (int) h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count();
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count() >= before + 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count() >= before + 3);
     h.runtime.onSignal("TERM");
     assertThat(h.exitCode()).isZero();
   }
@@ -623,8 +642,9 @@ class GatewayRuntimeTest {
     RuntimeHarness h = harness();
     h.notifier.watchdog = Optional.of(Duration.ofMillis(200));
     h.start();
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count() >= 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> h.notifier.messages.stream().filter("WATCHDOG=1"::equals).count() >= 3);
     h.runtime.onSignal("TERM");
     assertThat(h.exitCode()).isZero();
   }
@@ -642,11 +662,15 @@ class GatewayRuntimeTest {
     InboundMessage first = chat.message("alice", "/restart");
     InboundMessage other = chat.message("bob", "/restart");
     assertThat(h.runtime.control().requestRestart(first)).isEqualTo(RestartOutcome.ACCEPTED);
-    assertThat(h.runtime.control().requestRestart(other)).isEqualTo(RestartOutcome.ALREADY_STOPPING);
-    assertThat(h.runtime.control().requestRestart(first)).isEqualTo(RestartOutcome.ALREADY_HONOURED);
+    assertThat(h.runtime.control().requestRestart(other))
+        .isEqualTo(RestartOutcome.ALREADY_STOPPING);
+    assertThat(h.runtime.control().requestRestart(first))
+        .isEqualTo(RestartOutcome.ALREADY_HONOURED);
     backend.finishAll();
     assertThat(h.exitCode()).isEqualTo(75);
-    assertThat(new RestartLedger(home).claimPending()).get()
-        .extracting(RestartLedger.Requester::chatId).isEqualTo("alice");
+    assertThat(new RestartLedger(home).claimPending())
+        .get()
+        .extracting(RestartLedger.Requester::chatId)
+        .isEqualTo("alice");
   }
 }

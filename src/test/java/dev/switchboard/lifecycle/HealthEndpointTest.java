@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -63,8 +62,9 @@ class HealthEndpointTest {
 
   private Answer get(String path) throws Exception {
     String address = h.state().http();
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-        URI.create("http://" + address + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = client.send(
+        HttpRequest.newBuilder(URI.create("http://" + address + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), JSON.readTree(r.body()));
   }
 
@@ -145,8 +145,8 @@ class HealthEndpointTest {
   }
 
   /** A store whose "new conversation" hangs, as a database that stopped answering would. */
-  private record HangingNewConversations(Store store, CountDownLatch entered,
-      CountDownLatch release) implements Store {
+  private record HangingNewConversations(
+      Store store, CountDownLatch entered, CountDownLatch release) implements Store {
     @Override
     public InboundJournal journal() {
       return store.journal();

@@ -33,7 +33,9 @@ class HttpPlatformsRuntimeTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String KEY = "sk-runtime-0123456789abcdef0123456789abcdef";
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
+
   private final HttpClient client = HttpClient.newHttpClient();
   private RuntimeHarness h;
   private String base;
@@ -43,10 +45,11 @@ class HttpPlatformsRuntimeTest {
     return start(backend, Map.of(), "/api/web/login");
   }
 
-  private RuntimeHarness start(dev.switchboard.agent.AgentBackend backend,
-      Map<String, String> extra, String loginPath) throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("API_SERVER_KEY", KEY,
-        "SWITCHBOARD_HTTP_PORT", "0"));
+  private RuntimeHarness start(
+      dev.switchboard.agent.AgentBackend backend, Map<String, String> extra, String loginPath)
+      throws Exception {
+    Map<String, String> env =
+        new java.util.HashMap<>(Map.of("API_SERVER_KEY", KEY, "SWITCHBOARD_HTTP_PORT", "0"));
     env.putAll(extra);
     Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home, env);
     h = new RuntimeHarness(home);
@@ -59,8 +62,8 @@ class HttpPlatformsRuntimeTest {
     base = "http://" + h.state().http();
     HttpResponse<String> login = send(HttpRequest.newBuilder(URI.create(base + loginPath))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + h.loginToken.reveal()
-            + "\"}")));
+        .POST(
+            HttpRequest.BodyPublishers.ofString("{\"token\":\"" + h.loginToken.reveal() + "\"}")));
     assertThat(login.statusCode()).isEqualTo(204);
     String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
     cookie = setCookie.substring(0, setCookie.indexOf(';'));
@@ -74,47 +77,61 @@ class HttpPlatformsRuntimeTest {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return client.send(b.timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        b.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpRequest.Builder web(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie)
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Cookie", cookie)
         .header("Content-Type", "application/json");
   }
 
   private CompletableFuture<HttpResponse<String>> complete(String text) {
-    return client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-        .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"switchboard\",\"messages\":"
-            + "[{\"role\":\"user\",\"content\":\"" + text + "\"}]}")).build(),
+    return client.sendAsync(
+        HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"switchboard\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static String content(HttpResponse<String> r) {
-    return JSON.readTree(r.body()).path("choices").get(0).path("message").path("content")
+    return JSON.readTree(r.body())
+        .path("choices")
+        .get(0)
+        .path("message")
+        .path("content")
         .asString();
   }
 
   @Test
   void theWebChatAnswersThroughTheWholeGateway() throws Exception {
     start(new EchoBackend(Duration.ZERO));
-    String chat = JSON.readTree(send(web("/api/web/chats").POST(
-        HttpRequest.BodyPublishers.ofString("{}"))).body()).path("id").asString();
-    try (SseClient events = SseClient.open(client,
-        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+    String chat = JSON.readTree(
+            send(web("/api/web/chats").POST(HttpRequest.BodyPublishers.ofString("{}")))
+                .body())
+        .path("id")
+        .asString();
+    try (SseClient events =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
       events.next("snapshot", 5);
-      assertThat(send(web("/api/web/chats/" + chat + "/messages").POST(
-          HttpRequest.BodyPublishers.ofString("{\"id\":\"m1\",\"text\":\"echo this\"}")))
-          .statusCode()).isEqualTo(202);
+      assertThat(send(web("/api/web/chats/" + chat + "/messages")
+                  .POST(HttpRequest.BodyPublishers.ofString(
+                      "{\"id\":\"m1\",\"text\":\"echo this\"}")))
+              .statusCode())
+          .isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         JsonNode m = JSON.readTree(events.next("message", 10).data());
         return m.path("role").asString().equals("agent")
             && m.path("text").asString().equals("echo this");
       });
-      assertThat(send(web("/api/web/chats/" + chat + "/messages").POST(
-          HttpRequest.BodyPublishers.ofString("{\"id\":\"m2\",\"text\":\"/new\"}")))
-          .statusCode()).isEqualTo(202);
+      assertThat(send(web("/api/web/chats/" + chat + "/messages")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"m2\",\"text\":\"/new\"}")))
+              .statusCode())
+          .isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         JsonNode m = JSON.readTree(events.next("message", 10).data());
         return m.path("role").asString().equals("agent")
@@ -139,10 +156,12 @@ class HttpPlatformsRuntimeTest {
     start(gated);
     CompletableFuture<HttpResponse<String>> inFlight = complete("long job");
     assertThat(gated.awaitStart(10).text()).isEqualTo("long job");
-    HttpResponse<String> pressed = send(web("/api/admin/restart")
-        .POST(HttpRequest.BodyPublishers.ofString("{}")));
+    HttpResponse<String> pressed =
+        send(web("/api/admin/restart").POST(HttpRequest.BodyPublishers.ofString("{}")));
     assertThat(pressed.statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(5)).until(() -> h.runtime.stopCoordinator().stopping());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> h.runtime.stopCoordinator().stopping());
     HttpResponse<String> refused = complete("too late").get(20, TimeUnit.SECONDS);
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(inFlight).isNotDone();
@@ -157,8 +176,9 @@ class HttpPlatformsRuntimeTest {
   void theAdminStatusShowsPlatformsAndRunningSessions() throws Exception {
     GatedBackend gated = new GatedBackend();
     start(gated);
-    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/api/admin/status")))
-        .statusCode()).isEqualTo(401);
+    assertThat(
+            send(HttpRequest.newBuilder(URI.create(base + "/api/admin/status"))).statusCode())
+        .isEqualTo(401);
     CompletableFuture<HttpResponse<String>> inFlight = complete("busy");
     gated.awaitStart(10);
     JsonNode status = JSON.readTree(send(web("/api/admin/status").GET()).body());
@@ -178,15 +198,17 @@ class HttpPlatformsRuntimeTest {
 
   @Test
   void withTheWebChatOffTheAdminPageLogsInByItself() throws Exception {
-    start(new EchoBackend(Duration.ZERO), Map.of("SWITCHBOARD_WEB_ENABLED", "false"),
+    start(
+        new EchoBackend(Duration.ZERO),
+        Map.of("SWITCHBOARD_WEB_ENABLED", "false"),
         "/api/admin/login");
     assertThat(h.state().platforms()).doesNotContainKey("web").containsKey("api");
     assertThat(send(web("/api/web/chats").GET()).statusCode()).isEqualTo(404);
     JsonNode status = JSON.readTree(send(web("/api/admin/status").GET()).body());
     assertThat(status.path("platforms").path("api").path("state").asString())
         .isEqualTo("connected");
-    HttpResponse<String> wrong = send(HttpRequest.newBuilder(
-        URI.create(base + "/api/admin/login")).header("Content-Type", "application/json")
+    HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(base + "/api/admin/login"))
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"nope\"}")));
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(wrong.body()).contains("web_token");

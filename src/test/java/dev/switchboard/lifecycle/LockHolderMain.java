@@ -44,7 +44,8 @@ public final class LockHolderMain {
     }
     System.out.println("LOCKED " + ProcessHandle.current().pid());
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     while (in.readLine() != null) {
       // wait for EOF
     }

@@ -7,6 +7,7 @@ import dev.switchboard.agent.echo.EchoBackend;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.testing.InMemoryAdapter;
+import dev.switchboard.testing.PrometheusParser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.switchboard.testing.PrometheusParser;
 import tools.jackson.databind.JsonNode;
 
 /** /metrics of a gateway in this JVM: Prometheus text that follows what the gateway did. */
@@ -27,11 +27,13 @@ class MetricsEndpointTest {
   private static final Pattern SAMPLE = Pattern.compile(
       "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})?"
           + " (-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[+-]Inf)( -?[0-9]+)?");
-  private static final Pattern COMMENT = Pattern.compile(
-      "# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]*"
+
+  private static final Pattern COMMENT =
+      Pattern.compile("# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]*"
           + " (counter|gauge|histogram|summary|untyped))");
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final InMemoryAdapter chat = new InMemoryAdapter("chat");
@@ -44,12 +46,15 @@ class MetricsEndpointTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://" + h.state().http() + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://" + h.state().http() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static double value(String body, String sample) {
-    return body.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+    return body.lines()
+        .filter(l -> l.startsWith(sample + " "))
+        .findFirst()
         .map(l -> Double.parseDouble(l.substring(sample.length() + 1).split(" ")[0]))
         .orElseThrow(() -> new AssertionError("no sample " + sample + " in:\n" + body));
   }
@@ -62,16 +67,18 @@ class MetricsEndpointTest {
     h.httpServer = new HttpServer("127.0.0.1", 0);
     h.start();
     chat.deliver("alice", "hello");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("alice")).contains("hello"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("hello"));
   }
 
   @Test
   void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
     startAndSayHello();
     chat.deliver("bob", "/status");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("bob")).contains("Session:"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("bob")).contains("Session:"));
 
     // gauges must survive a collection (Micrometer's default weak reference would not)
     System.gc();
@@ -79,8 +86,10 @@ class MetricsEndpointTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("content-type")).hasValue(MetricsEndpoint.CONTENT_TYPE);
     String body = r.body();
-    List<String> bad = body.lines().filter(l -> !l.isEmpty()
-        && !SAMPLE.matcher(l).matches() && !COMMENT.matcher(l).matches()).toList();
+    List<String> bad = body.lines()
+        .filter(l ->
+            !l.isEmpty() && !SAMPLE.matcher(l).matches() && !COMMENT.matcher(l).matches())
+        .toList();
     assertThat(bad).as("lines that are not Prometheus text format").isEmpty();
 
     assertThat(value(body, "switchboard_messages_received_total{platform=\"chat\"}"))
@@ -90,19 +99,26 @@ class MetricsEndpointTest {
     // the echo turn was timed; /status is a command, not a turn
     assertThat(value(body, "switchboard_turn_duration_seconds_count{outcome=\"answered\"}"))
         .isEqualTo(1.0);
-    assertThat(value(body,
-        "switchboard_turn_duration_seconds_bucket{outcome=\"answered\",le=\"+Inf\"}"))
+    assertThat(value(
+            body, "switchboard_turn_duration_seconds_bucket{outcome=\"answered\",le=\"+Inf\"}"))
         .isEqualTo(1.0);
     assertThat(value(body, "switchboard_turns_active")).isZero();
     assertThat(value(body, "switchboard_messages_queued")).isZero();
     assertThat(value(body, "switchboard_platforms_connected")).isEqualTo(1.0);
     assertThat(value(body, "switchboard_platforms_enabled")).isEqualTo(1.0);
-    assertThat(body).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads",
-        "jvm_threads_virtual_scheduler_pool", "process_uptime_seconds");
+    assertThat(body)
+        .contains(
+            "jvm_memory_used_bytes{",
+            "jvm_gc_",
+            "jvm_threads_live_threads",
+            "jvm_threads_virtual_scheduler_pool",
+            "process_uptime_seconds");
 
-    HttpResponse<String> post = client.send(HttpRequest.newBuilder(
-        URI.create("http://" + h.state().http() + "/metrics"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post = client.send(
+        HttpRequest.newBuilder(URI.create("http://" + h.state().http() + "/metrics"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
   }
 
@@ -114,18 +130,21 @@ class MetricsEndpointTest {
         .isEqualTo("counter");
     JsonNode turns = families.path("switchboard_turn_duration_seconds");
     assertThat(turns.path("type").asString()).isEqualTo("histogram");
-    assertThat(turns.path("samples").valueStream()
-        .filter(x -> x.path("name").asString().endsWith("_bucket")).count())
+    assertThat(turns
+            .path("samples")
+            .valueStream()
+            .filter(x -> x.path("name").asString().endsWith("_bucket"))
+            .count())
         .isGreaterThan(5);
     assertThat(families.path("switchboard_turns_active").path("type").asString())
         .isEqualTo("gauge");
-    assertThat(families.path("jvm_memory_used_bytes").path("type").asString())
-        .isEqualTo("gauge");
+    assertThat(families.path("jvm_memory_used_bytes").path("type").asString()).isEqualTo("gauge");
     assertThat(families.path("jvm_threads_virtual_mounted").path("type").asString())
         .isEqualTo("gauge");
     // and the parser is strict: a broken line is refused, so passing above means something
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrometheusParser.parse(
-        "# TYPE x counter\nx_total{a=\"1\" 1\n")).isInstanceOf(AssertionError.class)
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PrometheusParser.parse("# TYPE x counter\nx_total{a=\"1\" 1\n"))
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("refused");
   }
 }

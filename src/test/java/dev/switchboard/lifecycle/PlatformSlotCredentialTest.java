@@ -30,11 +30,20 @@ class PlatformSlotCredentialTest {
 
   private PlatformSlot slot(InMemoryAdapter adapter) {
     Clock clock = Clock.systemUTC();
-    StateFile state = new StateFile(home, GatewayState.starting(1, "test", home.toString(),
-        clock.instant()), clock);
-    return new PlatformSlot(adapter, new SlotServices(new TaskSupervisor(Ticker.system(),
-        reason -> { }), new ProgressMonitor(), state, new InMemoryStore().cursors(), List.of(),
-        locks(), () -> false, clock, Ticker.system()));
+    StateFile state = new StateFile(
+        home, GatewayState.starting(1, "test", home.toString(), clock.instant()), clock);
+    return new PlatformSlot(
+        adapter,
+        new SlotServices(
+            new TaskSupervisor(Ticker.system(), reason -> {}),
+            new ProgressMonitor(),
+            state,
+            new InMemoryStore().cursors(),
+            List.of(),
+            locks(),
+            () -> false,
+            clock,
+            Ticker.system()));
   }
 
   private CredentialLocks locks() {
@@ -55,7 +64,7 @@ class PlatformSlotCredentialTest {
       }
     });
 
-    assertThat(slot.connect(m -> { }, Duration.ofSeconds(5))).isFalse();
+    assertThat(slot.connect(m -> {}, Duration.ofSeconds(5))).isFalse();
 
     locks().claim("mem", TOKEN).close(); // free: another gateway may use the bot now
   }
@@ -75,9 +84,10 @@ class PlatformSlotCredentialTest {
       }
     });
 
-    assertThat(slot.connect(m -> { }, Duration.ofMillis(200))).isFalse();
+    assertThat(slot.connect(m -> {}, Duration.ofMillis(200))).isFalse();
     assertThatThrownBy(() -> locks().claim("mem", TOKEN))
-        .isInstanceOf(PlatformException.class).hasMessageContaining("already connected");
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("already connected");
 
     slot.disconnect(Duration.ofSeconds(1));
     locks().claim("mem", TOKEN).close();

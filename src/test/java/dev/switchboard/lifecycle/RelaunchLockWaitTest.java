@@ -12,12 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A relaunched gateway outwaits its predecessor's whole stop, however long it may take. */
 class RelaunchLockWaitTest {
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private void predecessorWithStopBudget(Duration budget) {
     Clock clock = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
-    StateFile f = new StateFile(home, GatewayState.starting(4242, "test", home.toString(),
-        clock.instant()), clock);
+    StateFile f = new StateFile(
+        home, GatewayState.starting(4242, "test", home.toString(), clock.instant()), clock);
     f.update(s -> s.withHardDeadline(budget));
   }
 

@@ -20,20 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RespawnBreakerTest {
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
-  private static final RespawnBreaker.Settings SETTINGS = new RespawnBreaker.Settings(3,
-      Duration.ofMinutes(10), Duration.ofSeconds(10));
+  private static final RespawnBreaker.Settings SETTINGS =
+      new RespawnBreaker.Settings(3, Duration.ofMinutes(10), Duration.ofSeconds(10));
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private static GatewayState ended(String state, Integer code, String reason) {
-    return new GatewayState(7, state, "v", "h", T0, T0, code, reason, false, 0, null, Map.of(),
-        null, null, null);
+    return new GatewayState(
+        7, state, "v", "h", T0, T0, code, reason, false, 0, null, Map.of(), null, null, null);
   }
 
   private static final GatewayState KILLED = ended(GatewayState.RUNNING, null, null);
   private static final GatewayState CRASHED = ended(GatewayState.STOPPED, 1, "loop died");
-  private static final GatewayState FAILED_START = ended(GatewayState.STARTUP_FAILED, 78,
-      "configuration error: x");
+  private static final GatewayState FAILED_START =
+      ended(GatewayState.STARTUP_FAILED, 78, "configuration error: x");
   private static final GatewayState STOPPED = ended(GatewayState.STOPPED, 0, "SIGTERM");
   private static final GatewayState RESTARTED = ended(GatewayState.STOPPED, 75, "/restart");
 
@@ -43,13 +44,13 @@ class RespawnBreakerTest {
 
   @Test
   void whatCountsAsAnUnplannedEnd() {
-    assertThat(RespawnBreaker.unplannedEnd(KILLED)).hasValueSatisfying(s -> assertThat(s)
-        .contains("pid 7 died while running"));
+    assertThat(RespawnBreaker.unplannedEnd(KILLED))
+        .hasValueSatisfying(s -> assertThat(s).contains("pid 7 died while running"));
     assertThat(RespawnBreaker.unplannedEnd(ended(GatewayState.DRAINING, 0, "SIGTERM")))
         .isPresent();
     assertThat(RespawnBreaker.unplannedEnd(CRASHED)).contains("pid 7 exited with 1: loop died");
-    assertThat(RespawnBreaker.unplannedEnd(FAILED_START)).contains("pid 7 failed to start:"
-        + " configuration error: x");
+    assertThat(RespawnBreaker.unplannedEnd(FAILED_START))
+        .contains("pid 7 failed to start:" + " configuration error: x");
     assertThat(RespawnBreaker.unplannedEnd(STOPPED)).isEmpty();
     assertThat(RespawnBreaker.unplannedEnd(RESTARTED)).isEmpty();
   }
@@ -58,7 +59,8 @@ class RespawnBreakerTest {
   void pastTheLimitEachStartWaitsTwiceAsLongUpToFiveMinutes() {
     List<Long> delays = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      delays.add(startAfter(CRASHED, T0.plusSeconds(i)).map(GatewayState.CrashLoop::delaySeconds)
+      delays.add(startAfter(CRASHED, T0.plusSeconds(i))
+          .map(GatewayState.CrashLoop::delaySeconds)
           .orElse(0L));
     }
     assertThat(delays).containsExactly(0L, 0L, 0L, 10L, 20L, 40L, 80L, 160L, 300L, 300L);
@@ -75,7 +77,8 @@ class RespawnBreakerTest {
       startAfter(CRASHED, T0.plusSeconds(i));
     }
     // ten minutes after the first three, only the fourth and this one are in the window
-    assertThat(startAfter(CRASHED, T0.plus(Duration.ofMinutes(10)).plusSeconds(2))).isEmpty();
+    assertThat(startAfter(CRASHED, T0.plus(Duration.ofMinutes(10)).plusSeconds(2)))
+        .isEmpty();
   }
 
   @Test
@@ -92,8 +95,8 @@ class RespawnBreakerTest {
 
   @Test
   void aZeroDelayTurnsTheBreakerOff() {
-    RespawnBreaker.Settings off = new RespawnBreaker.Settings(1, Duration.ofMinutes(10),
-        Duration.ZERO);
+    RespawnBreaker.Settings off =
+        new RespawnBreaker.Settings(1, Duration.ofMinutes(10), Duration.ZERO);
     for (int i = 0; i < 5; i++) {
       assertThat(RespawnBreaker.onStart(home, Optional.of(CRASHED), off, T0.plusSeconds(i)))
           .isEmpty();
@@ -112,29 +115,32 @@ class RespawnBreakerTest {
   @Test
   void theHoldBackIsRecordedAnnouncedPingedAndSleptInFull() throws Exception {
     ManualClock clock = new ManualClock(T0);
-    StateFile state = new StateFile(home, GatewayState.starting(7, "v", home.toString(), T0),
-        clock);
+    StateFile state =
+        new StateFile(home, GatewayState.starting(7, "v", home.toString(), T0), clock);
     RuntimeHarness.RecordingNotifier notifier = new RuntimeHarness.RecordingNotifier();
     notifier.watchdog = Optional.of(Duration.ofSeconds(30));
-    GatewayState.CrashLoop loop = new GatewayState.CrashLoop(6, 600, 40, T0.plusSeconds(40),
-        "pid 6 exited with 1: x");
+    GatewayState.CrashLoop loop =
+        new GatewayState.CrashLoop(6, 600, 40, T0.plusSeconds(40), "pid 6 exited with 1: x");
     CrashLoopHoldBack.hold(loop, state, notifier, clock);
     assertThat(StateFile.read(home).orElseThrow().crashLoop()).isEqualTo(loop);
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15),
-        Duration.ofSeconds(10));
-    assertThat(notifier.messages).containsExactly("EXTEND_TIMEOUT_USEC=130000000",
-        "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1");
+    assertThat(clock.sleeps())
+        .containsExactly(Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(10));
+    assertThat(notifier.messages)
+        .containsExactly("EXTEND_TIMEOUT_USEC=130000000", "WATCHDOG=1", "WATCHDOG=1", "WATCHDOG=1");
   }
 
   @Test
   void aStopCutsTheHoldBackShort() {
-    StateFile state = new StateFile(home, GatewayState.starting(7, "v", home.toString(), T0),
-        Clock.fixed(T0, ZoneOffset.UTC));
+    StateFile state = new StateFile(
+        home, GatewayState.starting(7, "v", home.toString(), T0), Clock.fixed(T0, ZoneOffset.UTC));
     Sleeper interrupted = d -> {
       throw new InterruptedException("stop requested");
     };
-    assertThatThrownBy(() -> CrashLoopHoldBack.hold(new GatewayState.CrashLoop(6, 600, 40,
-        T0.plusSeconds(40), "x"), state, new RuntimeHarness.RecordingNotifier(), interrupted))
+    assertThatThrownBy(() -> CrashLoopHoldBack.hold(
+            new GatewayState.CrashLoop(6, 600, 40, T0.plusSeconds(40), "x"),
+            state,
+            new RuntimeHarness.RecordingNotifier(),
+            interrupted))
         .isInstanceOf(InterruptedException.class);
   }
 }

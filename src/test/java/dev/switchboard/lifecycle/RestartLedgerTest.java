@@ -24,11 +24,17 @@ import tools.jackson.databind.JsonNode;
 class RestartLedgerTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private static InboundMessage message(String platform, String chat, String thread, String id) {
-    return new InboundMessage(new ChatRef(platform, chat, thread), id,
-        new Sender("user-" + id, "User " + id), "/restart", false, NOW);
+    return new InboundMessage(
+        new ChatRef(platform, chat, thread),
+        id,
+        new Sender("user-" + id, "User " + id),
+        "/restart",
+        false,
+        NOW);
   }
 
   private static InboundMessage message(String id) {
@@ -78,8 +84,9 @@ class RestartLedgerTest {
 
     assertThat(next.honoured(restart)).isTrue();
     Optional<RestartLedger.Requester> pending = next.claimPending();
-    assertThat(pending).contains(new RestartLedger.Requester("slack", "C123",
-        "1700000000.0001", "m-7", "user-m-7", NOW));
+    assertThat(pending)
+        .contains(new RestartLedger.Requester(
+            "slack", "C123", "1700000000.0001", "m-7", "user-m-7", NOW));
     assertThat(pending.get().chat()).isEqualTo(new ChatRef("slack", "C123", "1700000000.0001"));
   }
 
@@ -124,8 +131,9 @@ class RestartLedgerTest {
     new RestartLedger(home).record(message("telegram", "c", "t", "m-1"), NOW);
 
     JsonNode pending = onDisk().get("pending");
-    assertThat(pending.propertyNames()).containsExactlyInAnyOrder("platform", "chat_id",
-        "thread_id", "message_id", "user_id", "requested_at");
+    assertThat(pending.propertyNames())
+        .containsExactlyInAnyOrder(
+            "platform", "chat_id", "thread_id", "message_id", "user_id", "requested_at");
     assertThat(pending.get("requested_at").asString()).isEqualTo("2026-03-01T10:00:00Z");
   }
 
@@ -167,8 +175,8 @@ class RestartLedgerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "garbage", "{", "[]", "{\"honoured\": 5}",
-      "{\"pending\": \"someone\"}"})
+  @ValueSource(
+      strings = {"", "garbage", "{", "[]", "{\"honoured\": 5}", "{\"pending\": \"someone\"}"})
   void anUnreadableFileIsIgnoredAndReplaced(String garbage) throws IOException {
     Files.writeString(file(), garbage);
 
@@ -193,10 +201,11 @@ class RestartLedgerTest {
 
     RestartLedger ledger = new RestartLedger(home);
     assertThatCode(() -> {
-      assertThat(ledger.honoured(message("m-1"))).isFalse();
-      assertThat(ledger.claimPending()).isEmpty();
-      ledger.record(message("m-1"), NOW);
-    }).doesNotThrowAnyException();
+          assertThat(ledger.honoured(message("m-1"))).isFalse();
+          assertThat(ledger.claimPending()).isEmpty();
+          ledger.record(message("m-1"), NOW);
+        })
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -228,7 +237,9 @@ class RestartLedgerTest {
     Files.delete(sub.resolve(RestartLedger.NAME));
     Files.delete(sub);
 
-    assertThat(next.claimPending()).as("no 'restarted' notice without a durable claim").isEmpty();
+    assertThat(next.claimPending())
+        .as("no 'restarted' notice without a durable claim")
+        .isEmpty();
 
     Files.createDirectory(sub);
     assertThat(next.claimPending()).isPresent();

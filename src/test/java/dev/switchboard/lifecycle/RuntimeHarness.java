@@ -32,7 +32,8 @@ final class RuntimeHarness {
   Duration drainTimeout = Duration.ofSeconds(5);
   Duration grace = Duration.ofSeconds(2);
   /** Runs in the stop between the drain and the teardown. */
-  volatile Runnable afterDrain = () -> { };
+  volatile Runnable afterDrain = () -> {};
+
   Duration disconnectTimeout = Duration.ofMillis(300);
   Duration connectTimeout = Duration.ofSeconds(5);
   DispatcherSettings dispatcherSettings = DispatcherSettings.defaults();
@@ -41,11 +42,12 @@ final class RuntimeHarness {
   final AtomicInteger relaunches = new AtomicInteger();
   Relauncher relauncher = relaunches::incrementAndGet;
   /** Everybody may talk; "alice" may also run admin commands such as /restart. */
-  AccessPolicy accessPolicy = AccessPolicy.of(true, List.of(), List.of("alice"), Map.of(),
-      Map.of());
+  AccessPolicy accessPolicy =
+      AccessPolicy.of(true, List.of(), List.of("alice"), Map.of(), Map.of());
 
   /** Wraps the SQLite store, to make it slow or hang where a test needs that. */
   java.util.function.UnaryOperator<dev.switchboard.store.Store> storeWrapper = s -> s;
+
   dev.switchboard.common.Ticker ticker = dev.switchboard.common.Ticker.system();
   /** Serves /health and /ready when set. */
   dev.switchboard.http.HttpServer httpServer;
@@ -61,23 +63,28 @@ final class RuntimeHarness {
   }
 
   GatewaySettings settings() {
-    return new GatewaySettings(drainTimeout, grace, connectTimeout, disconnectTimeout,
-        dispatcherSettings);
+    return new GatewaySettings(
+        drainTimeout, grace, connectTimeout, disconnectTimeout, dispatcherSettings);
   }
 
   /** Builds the runtime and starts it on a fresh thread; returns once it reports running. */
   RuntimeHarness start() {
     startWithoutWaiting();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> GatewayState.RUNNING.equals(runtime.state()) || exit.isDone()
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> GatewayState.RUNNING.equals(runtime.state())
+            || exit.isDone()
             || runtime.stopCoordinator().stopping());
     return this;
   }
 
   RuntimeHarness startWithoutWaiting() {
     Clock clock = Clock.systemUTC();
-    StateFile state = new StateFile(home, GatewayState.starting(ProcessHandle.current().pid(),
-        "test", home.toString(), clock.instant()), clock);
+    StateFile state = new StateFile(
+        home,
+        GatewayState.starting(
+            ProcessHandle.current().pid(), "test", home.toString(), clock.instant()),
+        clock);
     state.update(s -> s);
     main = Thread.ofPlatform().name("test-main").unstarted(() -> {
       try {
@@ -140,6 +147,7 @@ final class RuntimeHarness {
     volatile Optional<Duration> watchdog = Optional.empty();
     /** While set and not released, these calls hang like a send to a wedged socket. */
     volatile java.util.concurrent.CountDownLatch hangInExtendTimeout;
+
     volatile java.util.concurrent.CountDownLatch hangInClose;
 
     private static void hang(java.util.concurrent.CountDownLatch latch) {

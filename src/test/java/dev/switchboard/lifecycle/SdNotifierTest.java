@@ -32,7 +32,8 @@ class SdNotifierTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final String OUR_PID = Long.toString(ProcessHandle.current().pid());
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private static String abstractName() {
     return "@switchboard-sdnotify-test-" + UUID.randomUUID();
@@ -74,8 +75,8 @@ class SdNotifierTest {
     void readySendsReadyStatusAndMainPidInOneDatagram() throws IOException {
       notifier.ready("connected: telegram, slack");
 
-      assertThat(receiveOne(systemd).split("\n", -1)).containsExactly(
-          "READY=1", "STATUS=connected: telegram, slack", "MAINPID=" + OUR_PID);
+      assertThat(receiveOne(systemd).split("\n", -1))
+          .containsExactly("READY=1", "STATUS=connected: telegram, slack", "MAINPID=" + OUR_PID);
       assertNothingMore(systemd);
     }
 
@@ -83,8 +84,8 @@ class SdNotifierTest {
     void statusIsKeptOnOneLine() throws IOException {
       notifier.ready("line one\nline two");
 
-      assertThat(receiveOne(systemd).split("\n", -1)).containsExactly(
-          "READY=1", "STATUS=line one line two", "MAINPID=" + OUR_PID);
+      assertThat(receiveOne(systemd).split("\n", -1))
+          .containsExactly("READY=1", "STATUS=line one line two", "MAINPID=" + OUR_PID);
     }
 
     @Test
@@ -126,11 +127,12 @@ class SdNotifierTest {
       notifier.stopping("bye");
 
       List<String> all = systemd.receiveUntil(m -> m.startsWith("STOPPING=1"), WAIT);
-      assertThat(all).containsExactly(
-          "READY=1\nSTATUS=up\nMAINPID=" + OUR_PID,
-          "WATCHDOG=1",
-          "EXTEND_TIMEOUT_USEC=1000000",
-          "STOPPING=1\nSTATUS=bye");
+      assertThat(all)
+          .containsExactly(
+              "READY=1\nSTATUS=up\nMAINPID=" + OUR_PID,
+              "WATCHDOG=1",
+              "EXTEND_TIMEOUT_USEC=1000000",
+              "STOPPING=1\nSTATUS=bye");
     }
 
     @Test
@@ -153,8 +155,7 @@ class SdNotifierTest {
       notifier.ready("abstract");
       notifier.watchdog();
 
-      assertThat(receiveOne(systemd))
-          .isEqualTo("READY=1\nSTATUS=abstract\nMAINPID=" + OUR_PID);
+      assertThat(receiveOne(systemd)).isEqualTo("READY=1\nSTATUS=abstract\nMAINPID=" + OUR_PID);
       assertThat(receiveOne(systemd)).isEqualTo("WATCHDOG=1");
     }
   }
@@ -165,8 +166,8 @@ class SdNotifierTest {
     // "@<name>\0" or "@<nam>", which are different abstract sockets: nothing would arrive here.
     String name = abstractName();
     try (UnixDatagramReceiver exact = UnixDatagramReceiver.bind(name);
-        UnixDatagramReceiver shorter = UnixDatagramReceiver.bind(
-            name.substring(0, name.length() - 1));
+        UnixDatagramReceiver shorter =
+            UnixDatagramReceiver.bind(name.substring(0, name.length() - 1));
         SupervisorNotifier notifier =
             SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", name))) {
       notifier.watchdog();
@@ -178,7 +179,8 @@ class SdNotifierTest {
 
   @Test
   void abstractSocketLeavesNoFile() throws IOException {
-    try (UnixDatagramReceiver systemd = UnixDatagramReceiver.bindAbstract("x-" + UUID.randomUUID())) {
+    try (UnixDatagramReceiver systemd =
+        UnixDatagramReceiver.bindAbstract("x-" + UUID.randomUUID())) {
       assertThat(systemd.isAbstract()).isTrue();
       assertThat(systemd.name()).startsWith("@");
     }
@@ -192,7 +194,7 @@ class SdNotifierTest {
     assertThat(SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "  ")))
         .isSameAs(SupervisorNotifier.NONE);
     assertThat(SupervisorNotifier.fromEnvironment(
-        Map.of("WATCHDOG_USEC", "30000000", "INVOCATION_ID", "abc")))
+            Map.of("WATCHDOG_USEC", "30000000", "INVOCATION_ID", "abc")))
         .isSameAs(SupervisorNotifier.NONE);
   }
 
@@ -200,12 +202,13 @@ class SdNotifierTest {
   void noneDoesNothingAndHasNoWatchdog() {
     SupervisorNotifier none = SupervisorNotifier.NONE;
     assertThatCode(() -> {
-      none.ready("x");
-      none.stopping("x");
-      none.extendTimeout(Duration.ofSeconds(1));
-      none.watchdog();
-      none.close();
-    }).doesNotThrowAnyException();
+          none.ready("x");
+          none.stopping("x");
+          none.extendTimeout(Duration.ofSeconds(1));
+          none.watchdog();
+          none.close();
+        })
+        .doesNotThrowAnyException();
     assertThat(none.watchdogTimeout()).isEmpty();
   }
 
@@ -221,8 +224,7 @@ class SdNotifierTest {
 
     @Test
     void usecWithoutPidApplies() {
-      assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "30000000")))
-          .contains(Duration.ofSeconds(30));
+      assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "30000000"))).contains(Duration.ofSeconds(30));
     }
 
     @Test
@@ -234,14 +236,16 @@ class SdNotifierTest {
     @Test
     void pidOfAnotherProcessMeansNoWatchdog() {
       long other = ProcessHandle.current().pid() + 1;
-      assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "30000000",
-          "WATCHDOG_PID", Long.toString(other)))).isEmpty();
+      assertThat(
+              timeoutFor(Map.of("WATCHDOG_USEC", "30000000", "WATCHDOG_PID", Long.toString(other))))
+          .isEmpty();
     }
 
     @Test
     void zeroMeansNoWatchdog() {
       assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "0"))).isEmpty();
-      assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "0", "WATCHDOG_PID", OUR_PID))).isEmpty();
+      assertThat(timeoutFor(Map.of("WATCHDOG_USEC", "0", "WATCHDOG_PID", OUR_PID)))
+          .isEmpty();
     }
 
     @Test
@@ -287,12 +291,13 @@ class SdNotifierTest {
       try (SupervisorNotifier notifier =
           SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", missing.toString()))) {
         assertThatCode(() -> {
-          notifier.ready("up");
-          notifier.watchdog();
-          notifier.watchdog();
-          notifier.extendTimeout(Duration.ofSeconds(5));
-          notifier.stopping("down");
-        }).doesNotThrowAnyException();
+              notifier.ready("up");
+              notifier.watchdog();
+              notifier.watchdog();
+              notifier.extendTimeout(Duration.ofSeconds(5));
+              notifier.stopping("down");
+            })
+            .doesNotThrowAnyException();
       }
 
       assertThat(warnings()).hasSize(1);
@@ -304,9 +309,10 @@ class SdNotifierTest {
       try (SupervisorNotifier notifier =
           SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", abstractName()))) {
         assertThatCode(() -> {
-          notifier.watchdog();
-          notifier.watchdog();
-        }).doesNotThrowAnyException();
+              notifier.watchdog();
+              notifier.watchdog();
+            })
+            .doesNotThrowAnyException();
       }
       assertThat(warnings()).hasSize(1);
     }
@@ -317,9 +323,10 @@ class SdNotifierTest {
       try (SupervisorNotifier notifier =
           SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", tooLong))) {
         assertThatCode(() -> {
-          notifier.ready("up");
-          notifier.watchdog();
-        }).doesNotThrowAnyException();
+              notifier.ready("up");
+              notifier.watchdog();
+            })
+            .doesNotThrowAnyException();
       }
       assertThat(warnings()).hasSize(1);
     }
@@ -369,7 +376,8 @@ class SdNotifierTest {
       String name = abstractName();
       try (UnixDatagramReceiver r = UnixDatagramReceiver.bind(name)) {
         assertThat(r.name()).isEqualTo(name);
-        assertThatThrownBy(() -> UnixDatagramReceiver.bind(name)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> UnixDatagramReceiver.bind(name))
+            .isInstanceOf(IOException.class)
             .hasMessageContaining("bind");
       }
     }
@@ -380,8 +388,7 @@ class SdNotifierTest {
           SupervisorNotifier n =
               SupervisorNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", r.name()))) {
         n.watchdog();
-        assertThatThrownBy(() -> r.receiveUntil(m -> m.contains("READY=1"),
-            Duration.ofMillis(200)))
+        assertThatThrownBy(() -> r.receiveUntil(m -> m.contains("READY=1"), Duration.ofMillis(200)))
             .isInstanceOf(AssertionError.class)
             .hasMessageContaining("WATCHDOG=1");
       }
@@ -398,7 +405,8 @@ class SdNotifierTest {
           result.completeExceptionally(e);
         }
       });
-      org.awaitility.Awaitility.await().atMost(WAIT)
+      org.awaitility.Awaitility.await()
+          .atMost(WAIT)
           .until(() -> java.util.Arrays.stream(t.getStackTrace())
               .anyMatch(f -> f.getMethodName().equals("receive")));
       r.close();

@@ -20,8 +20,8 @@ class ServiceManagerContainerTest {
 
   @Test
   void containerInitsAsParentMeanAContainer() {
-    for (String init : new String[] {"/sbin/tini", "/usr/bin/dumb-init", "/sbin/docker-init",
-        "catatonit"}) {
+    for (String init :
+        new String[] {"/sbin/tini", "/usr/bin/dumb-init", "/sbin/docker-init", "catatonit"}) {
       assertThat(detect(Optional.of(init), 4242)).as(init).isEqualTo(ServiceManager.CONTAINER);
     }
   }
@@ -33,13 +33,15 @@ class ServiceManagerContainerTest {
 
   @Test
   void systemdInsideAContainerStillWins() {
-    assertThat(ServiceManager.detect(ServiceManagerSetting.AUTO, Map.of("INVOCATION_ID", "x"),
-        Optional.of("tini"), 1)).isEqualTo(ServiceManager.SYSTEMD);
+    assertThat(ServiceManager.detect(
+            ServiceManagerSetting.AUTO, Map.of("INVOCATION_ID", "x"), Optional.of("tini"), 1))
+        .isEqualTo(ServiceManager.SYSTEMD);
   }
 
   @Test
   void theSettingCanNameItExplicitly() {
-    assertThat(ServiceManager.detect(ServiceManagerSetting.CONTAINER, Map.of(), Optional.empty(),
-        4242)).isEqualTo(ServiceManager.CONTAINER);
+    assertThat(ServiceManager.detect(
+            ServiceManagerSetting.CONTAINER, Map.of(), Optional.empty(), 4242))
+        .isEqualTo(ServiceManager.CONTAINER);
   }
 }

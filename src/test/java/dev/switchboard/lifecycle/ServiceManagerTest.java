@@ -53,24 +53,30 @@ class ServiceManagerTest {
     return Stream.of(
         // systemd
         Arguments.of(Map.of("INVOCATION_ID", "abc"), NO_PARENT, ServiceManager.SYSTEMD),
-        Arguments.of(Map.of("NOTIFY_SOCKET", "/run/systemd/notify"), NO_PARENT,
-            ServiceManager.SYSTEMD),
+        Arguments.of(
+            Map.of("NOTIFY_SOCKET", "/run/systemd/notify"), NO_PARENT, ServiceManager.SYSTEMD),
         Arguments.of(Map.of("NOTIFY_SOCKET", "@abstract"), NO_PARENT, ServiceManager.SYSTEMD),
         // systemd is looked at first
         Arguments.of(EVERYTHING, Optional.of("/usr/bin/s6-supervise"), ServiceManager.SYSTEMD),
         // Kubernetes
-        Arguments.of(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"), NO_PARENT,
+        Arguments.of(
+            Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"), NO_PARENT, ServiceManager.KUBERNETES),
+        Arguments.of(
+            Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1", "XPC_SERVICE_NAME", "label"),
+            Optional.of("runsv"),
             ServiceManager.KUBERNETES),
-        Arguments.of(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
-            "XPC_SERVICE_NAME", "label"), Optional.of("runsv"), ServiceManager.KUBERNETES),
         // launchd: a job's label, but not the "0" of an interactive terminal
-        Arguments.of(Map.of("XPC_SERVICE_NAME", "dev.switchboard.gateway"), NO_PARENT,
+        Arguments.of(
+            Map.of("XPC_SERVICE_NAME", "dev.switchboard.gateway"),
+            NO_PARENT,
             ServiceManager.LAUNCHD),
         Arguments.of(Map.of("XPC_SERVICE_NAME", "0"), NO_PARENT, ServiceManager.NONE),
-        Arguments.of(Map.of("XPC_SERVICE_NAME", "0"), Optional.of("/usr/bin/s6-supervise"),
+        Arguments.of(
+            Map.of("XPC_SERVICE_NAME", "0"),
+            Optional.of("/usr/bin/s6-supervise"),
             ServiceManager.S6),
-        Arguments.of(Map.of("XPC_SERVICE_NAME", "label"), Optional.of("runsv"),
-            ServiceManager.LAUNCHD),
+        Arguments.of(
+            Map.of("XPC_SERVICE_NAME", "label"), Optional.of("runsv"), ServiceManager.LAUNCHD),
         // parents
         Arguments.of(Map.of(), Optional.of("/usr/bin/s6-supervise"), ServiceManager.S6),
         Arguments.of(Map.of(), Optional.of("s6-supervise"), ServiceManager.S6),
@@ -84,8 +90,7 @@ class ServiceManagerTest {
         Arguments.of(Map.of(), Optional.of("/usr/bin/"), ServiceManager.NONE),
         // nothing at all
         Arguments.of(Map.of(), NO_PARENT, ServiceManager.NONE),
-        Arguments.of(Map.of("PATH", "/usr/bin", "HOME", "/root"), NO_PARENT,
-            ServiceManager.NONE));
+        Arguments.of(Map.of("PATH", "/usr/bin", "HOME", "/root"), NO_PARENT, ServiceManager.NONE));
   }
 
   @ParameterizedTest(name = "[{index}] {0} parent={1} -> {2}")

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartRollbackTest {
   @TempDir
   Path home;
+
   private RuntimeHarness harness;
 
   @AfterEach

@@ -15,8 +15,8 @@ class StateFileSealTest {
 
   @Test
   void updatesAfterTheSealAreIgnored() {
-    StateFile file = new StateFile(home, GatewayState.starting(7, "v", home.toString(),
-        Instant.EPOCH), Clock.systemUTC());
+    StateFile file = new StateFile(
+        home, GatewayState.starting(7, "v", home.toString(), Instant.EPOCH), Clock.systemUTC());
     file.update(s -> s.withState(GatewayState.RUNNING));
     file.seal(s -> s.withState(GatewayState.STOPPED).withExit(0, "SIGTERM", false));
     file.update(s -> s.withState(GatewayState.RUNNING).withActiveTurns(3));

@@ -33,13 +33,28 @@ class StateFileTest {
   private static final Instant STARTED = Instant.parse("2026-03-01T10:00:00Z");
   private static final Instant LATER = Instant.parse("2026-03-01T10:05:30.250Z");
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private final ManualClock clock = new ManualClock(STARTED);
 
   private GatewayState initial() {
-    return new GatewayState(4242, GatewayState.STARTING, "1.2.3", home.toString(), STARTED,
-        STARTED, null, null, false, 0, null, Map.of(), null, null, null);
+    return new GatewayState(
+        4242,
+        GatewayState.STARTING,
+        "1.2.3",
+        home.toString(),
+        STARTED,
+        STARTED,
+        null,
+        null,
+        false,
+        0,
+        null,
+        Map.of(),
+        null,
+        null,
+        null);
   }
 
   private StateFile stateFile() {
@@ -71,21 +86,37 @@ class StateFileTest {
         .withActiveTurns(3)
         .withServiceManager("systemd")
         .withPlatform("telegram", new GatewayState.PlatformStatus("connected", null, LATER))
-        .withPlatform("slack", new GatewayState.PlatformStatus("failed", "401 from auth.test",
-            STARTED)));
+        .withPlatform(
+            "slack", new GatewayState.PlatformStatus("failed", "401 from auth.test", STARTED)));
 
     JsonNode json = onDisk();
     List<String> names = new ArrayList<>(json.propertyNames());
-    assertThat(names).containsExactlyInAnyOrder("pid", "state", "version", "home", "started_at",
-        "updated_at", "exit_code", "exit_reason", "restart_requested", "active_turns",
-        "service_manager", "platforms", "hard_deadline_seconds", "http", "crash_loop");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "pid",
+            "state",
+            "version",
+            "home",
+            "started_at",
+            "updated_at",
+            "exit_code",
+            "exit_reason",
+            "restart_requested",
+            "active_turns",
+            "service_manager",
+            "platforms",
+            "hard_deadline_seconds",
+            "http",
+            "crash_loop");
     assertThat(json.get("pid").asLong()).isEqualTo(4242);
     assertThat(json.get("state").asString()).isEqualTo("running");
     assertThat(json.get("version").asString()).isEqualTo("1.2.3");
     assertThat(json.get("home").asString()).isEqualTo(home.toString());
     assertThat(json.get("started_at").asString()).isEqualTo("2026-03-01T10:00:00Z");
     assertThat(json.get("updated_at").asString()).isEqualTo("2026-03-01T10:05:30.250Z");
-    assertThat(json.get("exit_code").isNull()).as("exit_code is null until decided").isTrue();
+    assertThat(json.get("exit_code").isNull())
+        .as("exit_code is null until decided")
+        .isTrue();
     assertThat(json.get("exit_reason").isNull()).isTrue();
     assertThat(json.get("restart_requested").asBoolean()).isFalse();
     assertThat(json.get("active_turns").asInt()).isEqualTo(3);
@@ -158,8 +189,17 @@ class StateFileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "garbage", "{", "{\"pid\": ", "[1,2,3]", "\"running\"",
-      "{\"pid\": \"not a number\"}", "\u0000\u0001\u0002"})
+  @ValueSource(
+      strings = {
+        "",
+        "garbage",
+        "{",
+        "{\"pid\": ",
+        "[1,2,3]",
+        "\"running\"",
+        "{\"pid\": \"not a number\"}",
+        "\u0000\u0001\u0002"
+      })
   void readOfAnUnparsableFileIsEmpty(String content) throws IOException {
     Files.writeString(StateFile.path(home), content);
     assertThat(StateFile.read(home)).isEmpty();
@@ -271,8 +311,8 @@ class StateFileTest {
       String big = "x".repeat(20_000); // a long last_error makes a torn write likely
       for (int i = 0; i < 200; i++) {
         int n = i;
-        f.update(s -> s.withActiveTurns(n).withPlatform("p",
-            new GatewayState.PlatformStatus("failed", big + n, LATER)));
+        f.update(s -> s.withActiveTurns(n)
+            .withPlatform("p", new GatewayState.PlatformStatus("failed", big + n, LATER)));
       }
     } finally {
       writing.set(false);
@@ -286,8 +326,8 @@ class StateFileTest {
   @Test
   void theFileIsUtf8Json() throws IOException {
     StateFile f = stateFile();
-    f.update(s -> s.withPlatform("tëlegram", new GatewayState.PlatformStatus("connected",
-        "naïve ✓", LATER)));
+    f.update(s ->
+        s.withPlatform("tëlegram", new GatewayState.PlatformStatus("connected", "naïve ✓", LATER)));
 
     String text = Files.readString(StateFile.path(home), StandardCharsets.UTF_8);
     assertThat(text).contains("tëlegram").contains("naïve ✓");
@@ -305,27 +345,28 @@ class StateFileTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {GatewayState.STOPPED, GatewayState.STARTUP_FAILED, "", "RUNNING",
-      "unknown"})
+  @ValueSource(
+      strings = {GatewayState.STOPPED, GatewayState.STARTUP_FAILED, "", "RUNNING", "unknown"})
   void otherStatesDoNotClaimAlive(String state) {
     assertThat(initial().withState(state).claimsAlive()).isFalse();
   }
 
   @Test
   void platformsAreCopiedAndNeverNull() {
-    GatewayState noPlatforms = new GatewayState(1, "running", "v", "h", STARTED, STARTED, null,
-        null, false, 0, null, null, null, null, null);
+    GatewayState noPlatforms = new GatewayState(
+        1, "running", "v", "h", STARTED, STARTED, null, null, false, 0, null, null, null, null,
+        null);
     assertThat(noPlatforms.platforms()).isEmpty();
 
     java.util.HashMap<String, GatewayState.PlatformStatus> mutable = new java.util.HashMap<>();
     mutable.put("a", new GatewayState.PlatformStatus("connected", null, STARTED));
-    GatewayState s = new GatewayState(1, "running", "v", "h", STARTED, STARTED, null, null,
-        false, 0, null, mutable, null, null, null);
+    GatewayState s = new GatewayState(
+        1, "running", "v", "h", STARTED, STARTED, null, null, false, 0, null, mutable, null, null,
+        null);
     mutable.put("b", new GatewayState.PlatformStatus("connected", null, STARTED));
     assertThat(s.platforms()).containsOnlyKeys("a");
 
-    GatewayState withB = s.withPlatform("b", new GatewayState.PlatformStatus("failed", "x",
-        LATER));
+    GatewayState withB = s.withPlatform("b", new GatewayState.PlatformStatus("failed", "x", LATER));
     assertThat(withB.platforms()).containsOnlyKeys("a", "b");
     assertThat(s.platforms()).containsOnlyKeys("a");
   }

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The active-turn count is written behind, coalesced, never over a newer state. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StateFileWriteBehindTest {
-  @TempDir Path home;
+  @TempDir
+  Path home;
 
   private StateFile stateFile() {
-    return new StateFile(home, GatewayState.starting(7, "v", home.toString(), Instant.EPOCH),
-        Clock.systemUTC());
+    return new StateFile(
+        home, GatewayState.starting(7, "v", home.toString(), Instant.EPOCH), Clock.systemUTC());
   }
 
   private GatewayState onDisk() {
@@ -73,8 +74,7 @@ class StateFileWriteBehindTest {
     f.update(s -> s.withState(GatewayState.RUNNING));
     f.updateSoon(s -> s.withActiveTurns(4));
     Thread writer = f.writerThread().orElseThrow();
-    f.seal(s -> s.withState(GatewayState.STOPPED).withActiveTurns(0).withExit(0, "SIGTERM",
-        false));
+    f.seal(s -> s.withState(GatewayState.STOPPED).withActiveTurns(0).withExit(0, "SIGTERM", false));
     assertThat(writer.isAlive()).isFalse();
     long writes = f.writes();
     f.updateSoon(s -> s.withActiveTurns(9));

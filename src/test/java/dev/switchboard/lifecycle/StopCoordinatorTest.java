@@ -25,8 +25,8 @@ class StopCoordinatorTest {
           case CONFIG_ERROR -> 78;
           case CRASH -> 1;
         },
-        (first, code, startup) -> events.add("intent " + first.source() + " " + code
-            + (startup ? " during start-up" : "")),
+        (first, code, startup) -> events.add(
+            "intent " + first.source() + " " + code + (startup ? " during start-up" : "")),
         (first, code, startup) -> {
           teardownThread.set(Thread.currentThread());
           events.add("teardown " + first.source());
@@ -103,7 +103,8 @@ class StopCoordinatorTest {
       }
       events.add("start unwound");
       ref.get().startupFinished();
-      events.add("interrupt flag after startupFinished: " + Thread.currentThread().isInterrupted());
+      events.add(
+          "interrupt flag after startupFinished: " + Thread.currentThread().isInterrupted());
     });
     StopCoordinator c = coordinator(start);
     ref.set(c);
@@ -117,17 +118,21 @@ class StopCoordinatorTest {
     // The teardown begins only after both the intent is recorded and the start has unwound;
     // those two happen on different threads, in either order.
     int teardown = events.indexOf("teardown SIGTERM");
-    assertThat(teardown).isGreaterThan(events.indexOf("intent SIGTERM 0 during start-up"))
+    assertThat(teardown)
+        .isGreaterThan(events.indexOf("intent SIGTERM 0 during start-up"))
         .isGreaterThan(events.indexOf("start unwound"));
     assertThat(events).contains("interrupt flag after startupFinished: false").hasSize(4);
   }
 
   @Test
   void theExitIsReleasedEvenWhenTheTeardownThrows() throws Exception {
-    StopCoordinator c = new StopCoordinator(r -> 75, (f, code, s) -> { },
+    StopCoordinator c = new StopCoordinator(
+        r -> 75,
+        (f, code, s) -> {},
         (f, code, s) -> {
           throw new IllegalStateException("teardown bug");
-        }, null);
+        },
+        null);
     c.startupFinished();
     c.request(StopRequest.restart("test"));
     assertThat(c.exitFuture().get(5, TimeUnit.SECONDS)).isEqualTo(75);
@@ -136,9 +141,13 @@ class StopCoordinatorTest {
 
   @Test
   void theExitIsReleasedEvenWhenRecordingTheIntentThrows() throws Exception {
-    StopCoordinator c = new StopCoordinator(r -> 0, (f, code, s) -> {
-      throw new IllegalStateException("disk full");
-    }, (f, code, s) -> code, null);
+    StopCoordinator c = new StopCoordinator(
+        r -> 0,
+        (f, code, s) -> {
+          throw new IllegalStateException("disk full");
+        },
+        (f, code, s) -> code,
+        null);
     c.startupFinished();
     c.request(StopRequest.stop("test"));
     assertThat(c.exitFuture().get(5, TimeUnit.SECONDS)).isZero();
@@ -149,8 +158,9 @@ class StopCoordinatorTest {
     StopCoordinator c = coordinator(null);
     c.startupFinished();
     assertThatThrownBy(() -> c.requestIf(StopRequest.restart("/restart"), () -> {
-      throw new IOException("disk full");
-    })).isInstanceOf(IOException.class);
+          throw new IOException("disk full");
+        }))
+        .isInstanceOf(IOException.class);
     assertThat(c.stopping()).isFalse();
     assertThat(events).isEmpty();
     assertThat(c.request(StopRequest.stop("later"))).isTrue();
@@ -164,7 +174,8 @@ class StopCoordinatorTest {
     c.startupFinished();
     c.request(StopRequest.stop("first"));
     AtomicBoolean ran = new AtomicBoolean();
-    assertThat(c.requestIf(StopRequest.restart("/restart"), () -> ran.set(true))).isFalse();
+    assertThat(c.requestIf(StopRequest.restart("/restart"), () -> ran.set(true)))
+        .isFalse();
     assertThat(ran).isFalse();
     teardownMayFinish.countDown();
   }

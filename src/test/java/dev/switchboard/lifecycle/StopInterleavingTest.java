@@ -89,8 +89,8 @@ class StopInterleavingTest {
     h.grace = GRACE;
     h.disconnectTimeout = Duration.ofMillis(100);
     CountDownLatch allInjected = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean gateHeld = new java.util.concurrent.atomic
-        .AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean gateHeld =
+        new java.util.concurrent.atomic.AtomicBoolean();
     h.afterDrain = () -> {
       gateHeld.set(true);
       try {
@@ -133,8 +133,8 @@ class StopInterleavingTest {
     boolean teardownWaited = allInjected.getCount() == 1;
     allInjected.countDown();
 
-    int code = h.exitFuture().get(DRAIN.plus(GRACE).plusSeconds(2).toMillis(),
-        TimeUnit.MILLISECONDS);
+    int code =
+        h.exitFuture().get(DRAIN.plus(GRACE).plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
     Duration took = Duration.ofNanos(System.nanoTime() - triggeredAt);
     int expected = firstTrigger == 'R' ? ExitCodes.RESTART : ExitCodes.STOPPED;
     assertThat(code).as("exit code").isEqualTo(expected);
@@ -143,10 +143,15 @@ class StopInterleavingTest {
     assertThat(h.runtime.stopCoordinator().teardownRuns()).isEqualTo(1);
     assertThat(teardownWaited).as("the teardown waited for every event").isTrue();
     assertThat(gateHeld).as("the stop passed the gate").isTrue();
-    assertThat(chat.hungInDisconnect()).as("the hanging adapter met the disconnect").isTrue();
-    assertThat(stubbornAccepted).as("the stubborn task was running at the sweep").isTrue();
+    assertThat(chat.hungInDisconnect())
+        .as("the hanging adapter met the disconnect")
+        .isTrue();
+    assertThat(stubbornAccepted)
+        .as("the stubborn task was running at the sweep")
+        .isTrue();
     org.awaitility.Awaitility.await("the sweep tried to stop the stubborn task")
-        .atMost(Duration.ofSeconds(2)).untilTrue(stubbornInterrupted);
+        .atMost(Duration.ofSeconds(2))
+        .untilTrue(stubbornInterrupted);
     GatewayState s = h.state();
     assertThat(s.state()).isEqualTo("stopped");
     assertThat(s.exitCode()).isEqualTo(expected);
@@ -169,8 +174,8 @@ class StopInterleavingTest {
   }
 
   /** Whether the task set took it: it is open until the sweep, which the gate holds back. */
-  private boolean startStubbornTask(RuntimeHarness h,
-      java.util.concurrent.atomic.AtomicBoolean interrupted) {
+  private boolean startStubbornTask(
+      RuntimeHarness h, java.util.concurrent.atomic.AtomicBoolean interrupted) {
     try {
       h.runtime.tasks().spawn("stubborn", () -> {
         while (true) {

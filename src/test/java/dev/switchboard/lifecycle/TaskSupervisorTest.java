@@ -114,9 +114,12 @@ class TaskSupervisorTest {
     assertThat(b).isTrue();
     assertThat(c).isTrue();
     assertThat(tasks.running()).isEmpty();
-    assertThat(took).as("shutdown returns once the tasks stop, not at the budget")
+    assertThat(took)
+        .as("shutdown returns once the tasks stop, not at the budget")
         .isLessThan(Duration.ofSeconds(5));
-    assertThat(criticalExits).as("a critical task stopped by shutdown is no crash").isEmpty();
+    assertThat(criticalExits)
+        .as("a critical task stopped by shutdown is no crash")
+        .isEmpty();
   }
 
   @Test
@@ -143,7 +146,8 @@ class TaskSupervisorTest {
 
     assertThat(stragglers).containsExactly("stubborn");
     assertThat(politeStopped).isTrue();
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(250))
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(250))
         .isLessThan(Duration.ofSeconds(3));
     assertThat(tasks.running()).containsExactly("stubborn");
 
@@ -190,14 +194,15 @@ class TaskSupervisorTest {
   }
 
   @Test
-  void aCriticalTaskThatThrowsBeforeShutdownIsReportedWithTheFailure()
-      throws InterruptedException {
+  void aCriticalTaskThatThrowsBeforeShutdownIsReportedWithTheFailure() throws InterruptedException {
     tasks.spawnCritical("dispatch-loop", () -> {
       throw new IllegalStateException("boom");
     });
 
     String report = criticalExits.poll(5, TimeUnit.SECONDS);
-    assertThat(report).contains("dispatch-loop").contains("IllegalStateException")
+    assertThat(report)
+        .contains("dispatch-loop")
+        .contains("IllegalStateException")
         .contains("boom");
   }
 

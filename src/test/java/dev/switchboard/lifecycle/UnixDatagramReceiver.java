@@ -71,27 +71,29 @@ public final class UnixDatagramReceiver implements AutoCloseable {
   private static final VarHandle ERRNO =
       CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   /** {@code struct timeval { long tv_sec; long tv_usec; }} on Linux x86_64. */
-  private static final StructLayout TIMEVAL = MemoryLayout.structLayout(
-      JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
+  private static final StructLayout TIMEVAL =
+      MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
 
-  private static final MethodHandle SOCKET = downcall("socket",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
-  private static final MethodHandle BIND = downcall("bind",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-  private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
-  private static final MethodHandle RECV = downcall("recv",
-      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
-  private static final MethodHandle SHUTDOWN = downcall("shutdown",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), false);
-  private static final MethodHandle CLOSE = downcall("close",
-      FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-  private static final MethodHandle UNLINK = downcall("unlink",
-      FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+  private static final MethodHandle SOCKET =
+      downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), true);
+  private static final MethodHandle BIND =
+      downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), true);
+  private static final MethodHandle SETSOCKOPT = downcall(
+      "setsockopt",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+      true);
+  private static final MethodHandle RECV = downcall(
+      "recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), true);
+  private static final MethodHandle SHUTDOWN =
+      downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), false);
+  private static final MethodHandle CLOSE =
+      downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
+  private static final MethodHandle UNLINK =
+      downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
 
   private static MethodHandle downcall(String name, FunctionDescriptor fd, boolean errno) {
-    MemorySegment symbol = LIBC.find(name).orElseThrow(
-        () -> new IllegalStateException("libc has no " + name));
+    MemorySegment symbol =
+        LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
     return errno
         ? LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"))
         : LINKER.downcallHandle(symbol, fd);
@@ -131,8 +133,8 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     boolean isAbstract = name.startsWith("@");
     int pathBytes = isAbstract ? bytes.length : bytes.length + 1;
     if (bytes.length == 0 || (isAbstract && bytes.length == 1) || pathBytes > SUN_PATH_MAX) {
-      throw new IOException("socket name '" + name + "' is empty or longer than "
-          + SUN_PATH_MAX + " bytes");
+      throw new IOException(
+          "socket name '" + name + "' is empty or longer than " + SUN_PATH_MAX + " bytes");
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment errno = arena.allocate(CAPTURED);
@@ -231,8 +233,8 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     while (true) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("no matching datagram on " + name + " within "
-            + timeout.toMillis() + " ms; received " + seen);
+        throw new AssertionError("no matching datagram on " + name + " within " + timeout.toMillis()
+            + " ms; received " + seen);
       }
       Optional<String> next = receive(Duration.ofNanos(left));
       if (next.isPresent()) {
@@ -311,8 +313,8 @@ public final class UnixDatagramReceiver implements AutoCloseable {
     MemorySegment tv = arena.allocate(TIMEVAL);
     tv.set(JAVA_LONG, 0, micros / 1_000_000);
     tv.set(JAVA_LONG, 8, micros % 1_000_000);
-    int rc = (int) SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_RCVTIMEO, tv,
-        (int) TIMEVAL.byteSize());
+    int rc = (int)
+        SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_RCVTIMEO, tv, (int) TIMEVAL.byteSize());
     if (rc != 0) {
       throw new IOException("setsockopt(SO_RCVTIMEO) failed, errno " + errno(errno));
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 class WatchdogPingerTest {
   /** WATCHDOG_USEC equivalent; the pinger runs every 50 ms. */
   private static final Duration WATCHDOG = Duration.ofMillis(100);
+
   private static final Duration MAX_SILENCE = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final String PINGER_NAME = "watchdog-test";
@@ -50,7 +51,8 @@ class WatchdogPingerTest {
   }
 
   private void startPinger() {
-    pinger = Thread.ofVirtual().name(PINGER_NAME)
+    pinger = Thread.ofVirtual()
+        .name(PINGER_NAME)
         .start(new WatchdogPinger(notifier, progress, WATCHDOG));
   }
 
@@ -83,7 +85,8 @@ class WatchdogPingerTest {
     awaitIterations(2, tickerReadsPerIteration);
     int settled = notifier.pings.get();
     awaitIterations(4, tickerReadsPerIteration);
-    assertThat(notifier.pings.get()).as("watchdog pings while a loop is stalled")
+    assertThat(notifier.pings.get())
+        .as("watchdog pings while a loop is stalled")
         .isEqualTo(settled);
   }
 
@@ -190,7 +193,8 @@ class WatchdogPingerTest {
     awaitPings(10);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     // 10 pings need 9 periods of 50 ms; at the full timeout (100 ms) they would need 900 ms
-    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(440))
+    assertThat(took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(440))
         .isLessThan(Duration.ofMillis(880));
   }
 

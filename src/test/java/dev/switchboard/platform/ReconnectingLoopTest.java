@@ -30,15 +30,19 @@ class ReconnectingLoopTest {
   private final ManualClock clock = new ManualClock();
   private final Heartbeat heartbeat = new Heartbeat("test loop", MAX_SILENCE, clock);
   private final List<String> reports = new CopyOnWriteArrayList<>();
-  private final Backoff backoff = Backoff.equalJitter(Duration.ofSeconds(1),
-      Duration.ofSeconds(60), new SplittableRandom(42));
+  private final Backoff backoff =
+      Backoff.equalJitter(Duration.ofSeconds(1), Duration.ofSeconds(60), new SplittableRandom(42));
 
   /** Nanos of the clock at each attempt's start. */
   private final List<Long> attemptsAt = new ArrayList<>();
 
   private ReconnectingLoop loop(ScriptedConnection connection, Sleeper sleeper) {
-    return new ReconnectingLoop(connection, backoff, heartbeat,
-        (state, why) -> reports.add(state.label() + (why == null ? "" : ": " + why)), sleeper);
+    return new ReconnectingLoop(
+        connection,
+        backoff,
+        heartbeat,
+        (state, why) -> reports.add(state.label() + (why == null ? "" : ": " + why)),
+        sleeper);
   }
 
   @Test
@@ -64,13 +68,24 @@ class ReconnectingLoopTest {
     assertThat(gaps.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(gaps.get(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     assertThat(gaps.get(3)).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
-    assertThat(gaps.get(4)).as("reconnects at once after a connection that was up").isZero();
-    assertThat(gaps.get(5)).as("the backoff started over")
+    assertThat(gaps.get(4))
+        .as("reconnects at once after a connection that was up")
+        .isZero();
+    assertThat(gaps.get(5))
+        .as("the backoff started over")
         .isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(gaps.get(6)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
-    assertThat(reports).containsExactly("connecting: refused", "connecting: refused",
-        "connecting: refused", "connecting: refused", "connected", "connecting: dropped",
-        "connecting: refused", "connecting: refused", "failed: done");
+    assertThat(reports)
+        .containsExactly(
+            "connecting: refused",
+            "connecting: refused",
+            "connecting: refused",
+            "connecting: refused",
+            "connected",
+            "connecting: dropped",
+            "connecting: refused",
+            "connecting: refused",
+            "failed: done");
   }
 
   @Test
@@ -140,14 +155,15 @@ class ReconnectingLoopTest {
 
     assertThat(clock.sleeps()).allMatch(d -> d.compareTo(MAX_SILENCE.dividedBy(4)) <= 0);
     assertThat(clock.sleeps().stream().reduce(Duration.ZERO, Duration::plus))
-        .isBetween(Duration.ofMinutes(13).plusMillis(500), Duration.ofMinutes(13).plusSeconds(1));
+        .isBetween(
+            Duration.ofMinutes(13).plusMillis(500), Duration.ofMinutes(13).plusSeconds(1));
     assertThat(silenceAtEachSleep).hasSize(clock.sleeps().size()).allMatch(Duration::isZero);
   }
 
   @Test
   void anEndCountedApartDrawsFromItsOwnBackoffAndAQuietEndReportsNothing() {
-    Backoff conflicts = Backoff.equalJitter(Duration.ofSeconds(5), Duration.ofSeconds(60),
-        new SplittableRandom(1));
+    Backoff conflicts =
+        Backoff.equalJitter(Duration.ofSeconds(5), Duration.ofSeconds(60), new SplittableRandom(1));
     ScriptedConnection connection = new ScriptedConnection();
     connection.then(link -> ReconnectingLoop.End.quietly("timed out"));
     connection.then(link -> ReconnectingLoop.End.degraded("409").drawingFrom(conflicts));
@@ -161,7 +177,8 @@ class ReconnectingLoopTest {
     assertThat(gaps.get(0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
     assertThat(gaps.get(1)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
     assertThat(gaps.get(2)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
-    assertThat(gaps.get(3)).as("the loop's own backoff went on where it was")
+    assertThat(gaps.get(3))
+        .as("the loop's own backoff went on where it was")
         .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(reports).containsExactly("degraded: 409", "degraded: 409", "failed: done");
   }
@@ -187,8 +204,8 @@ class ReconnectingLoopTest {
     loop(connection, clock).run();
 
     assertThat(news).containsExactly(true, false, false, true);
-    assertThat(reports).containsExactly("connected", "degraded: getUpdates failing",
-        "connected", "failed: done");
+    assertThat(reports)
+        .containsExactly("connected", "degraded: getUpdates failing", "connected", "failed: done");
   }
 
   @Test
@@ -202,8 +219,8 @@ class ReconnectingLoopTest {
     loop(connection, clock).run();
 
     assertThat(connection.attempts).isEqualTo(2);
-    assertThat(reports).containsExactly("degraded: unexpected error: IllegalStateException",
-        "failed: done");
+    assertThat(reports)
+        .containsExactly("degraded: unexpected error: IllegalStateException", "failed: done");
   }
 
   @Test
@@ -242,17 +259,18 @@ class ReconnectingLoopTest {
       return ReconnectingLoop.End.fatal("done");
     });
 
-    ReconnectingLoop loop = context.keepConnected("gateway", Duration.ofMinutes(3), backoff,
-        connection, "connecting to the gateway");
+    ReconnectingLoop loop = context.keepConnected(
+        "gateway", Duration.ofMinutes(3), backoff, connection, "connecting to the gateway");
 
     assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(context.spawned).containsExactly("gateway");
     assertThat(context.heartbeats).extracting(Heartbeat::name).containsExactly("gateway");
     assertThat(context.heartbeats.getFirst().maxSilence()).isEqualTo(Duration.ofMinutes(3));
     assertThatThrownBy(() -> loop.awaitFirstConnection(Duration.ofSeconds(10)))
-        .isInstanceOf(PlatformException.class).hasMessage("done");
-    assertThat(context.reports).containsExactly("connecting: connecting to the gateway",
-        "failed: done");
+        .isInstanceOf(PlatformException.class)
+        .hasMessage("done");
+    assertThat(context.reports)
+        .containsExactly("connecting: connecting to the gateway", "failed: done");
   }
 
   private List<Duration> gaps() {

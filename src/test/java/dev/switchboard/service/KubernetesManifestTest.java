@@ -29,18 +29,18 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 class KubernetesManifestTest {
   private static final Path MANIFEST = Path.of("deploy", "kubernetes", "switchboard.yaml");
-  private static final Path VALIDATOR = Path.of("src", "test", "node",
-      "kubernetes-validate.mjs");
+  private static final Path VALIDATOR = Path.of("src", "test", "node", "kubernetes-validate.mjs");
   private static Map<String, Map<String, Object>> byKind;
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
   static void load() throws IOException {
     byKind = new java.util.HashMap<>();
-    for (Object doc : new Load(LoadSettings.builder().build())
-        .loadAllFromString(Files.readString(MANIFEST))) {
+    for (Object doc :
+        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(MANIFEST))) {
       Map<String, Object> m = (Map<String, Object>) doc;
       byKind.put((String) m.get("kind"), m);
     }
@@ -50,7 +50,8 @@ class KubernetesManifestTest {
 
   private static Run validate(Path file) throws Exception {
     Process p = new ProcessBuilder("node", VALIDATOR.toString(), file.toString())
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true)
+        .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), out);
@@ -60,9 +61,12 @@ class KubernetesManifestTest {
   void everyDocumentIsValidAgainstTheKubernetesSchemas() throws Exception {
     Run run = validate(MANIFEST);
     assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(run.output().lines()).containsExactly("ok ConfigMap/switchboard-config",
-        "ok PersistentVolumeClaim/switchboard-state", "ok Deployment/switchboard",
-        "ok Service/switchboard");
+    assertThat(run.output().lines())
+        .containsExactly(
+            "ok ConfigMap/switchboard-config",
+            "ok PersistentVolumeClaim/switchboard-state",
+            "ok Deployment/switchboard",
+            "ok Service/switchboard");
   }
 
   @Test
@@ -72,21 +76,21 @@ class KubernetesManifestTest {
     Files.writeString(wrongType, text.replace("replicas: 1", "replicas: one"));
     Run run = validate(wrongType);
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.output()).contains("invalid Deployment/switchboard: data/spec/replicas must"
-        + " be integer");
+    assertThat(run.output())
+        .contains("invalid Deployment/switchboard: data/spec/replicas must" + " be integer");
 
     Path noPort = dir.resolve("no-port.yaml");
-    Files.writeString(noPort, text.replaceFirst("path: /ready\n\\s+port: http\n",
-        "path: /ready\n"));
+    Files.writeString(
+        noPort, text.replaceFirst("path: /ready\n\\s+port: http\n", "path: /ready\n"));
     run = validate(noPort);
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.output()).contains("readinessProbe/httpGet must have required property"
-        + " port");
+    assertThat(run.output())
+        .contains("readinessProbe/httpGet must have required property" + " port");
 
     Path unknownKind = dir.resolve("unknown-kind.yaml");
     Files.writeString(unknownKind, "apiVersion: v1\nkind: Gizmo\nmetadata:\n  name: x\n");
-    assertThat(validate(unknownKind).output()).contains("no schema for apiVersion v1 kind"
-        + " Gizmo");
+    assertThat(validate(unknownKind).output())
+        .contains("no schema for apiVersion v1 kind" + " Gizmo");
   }
 
   @Test
@@ -120,23 +124,31 @@ class KubernetesManifestTest {
     Map<String, Object> startup = map(container, "startupProbe");
     long startupSeconds = ((Number) startup.get("periodSeconds")).longValue()
         * ((Number) startup.get("failureThreshold")).longValue();
-    assertThat(startupSeconds).isGreaterThan(Duration.ofMinutes(5).plusSeconds(90).toSeconds());
+    assertThat(startupSeconds)
+        .isGreaterThan(Duration.ofMinutes(5).plusSeconds(90).toSeconds());
     List<Map<String, Object>> ports = list(container, "ports");
     assertThat(ports.getFirst().get("containerPort"))
         .isEqualTo(embeddedConfig().get(CoreKeys.HTTP_PORT));
 
     String home = list(container, "env").stream()
-        .filter(e -> "SWITCHBOARD_HOME".equals(e.get("name"))).map(e -> (String) e.get("value"))
-        .findFirst().orElseThrow();
+        .filter(e -> "SWITCHBOARD_HOME".equals(e.get("name")))
+        .map(e -> (String) e.get("value"))
+        .findFirst()
+        .orElseThrow();
     List<Map<String, Object>> mounts = list(container, "volumeMounts");
-    String stateVolume = mounts.stream().filter(m -> home.equals(m.get("mountPath")))
-        .map(m -> (String) m.get("name")).findFirst().orElseThrow();
+    String stateVolume = mounts.stream()
+        .filter(m -> home.equals(m.get("mountPath")))
+        .map(m -> (String) m.get("name"))
+        .findFirst()
+        .orElseThrow();
     Map<String, Object> volume = list(podSpec(), "volumes").stream()
-        .filter(v -> stateVolume.equals(v.get("name"))).findFirst().orElseThrow();
+        .filter(v -> stateVolume.equals(v.get("name")))
+        .findFirst()
+        .orElseThrow();
     assertThat(map(volume, "persistentVolumeClaim").get("claimName"))
         .isEqualTo(map(byKind.get("PersistentVolumeClaim"), "metadata").get("name"));
-    assertThat(mounts).anySatisfy(m -> assertThat(m.get("mountPath"))
-        .isEqualTo(home + "/switchboard.yaml"));
+    assertThat(mounts)
+        .anySatisfy(m -> assertThat(m.get("mountPath")).isEqualTo(home + "/switchboard.yaml"));
 
     assertThat(map(list(container, "envFrom").getFirst(), "secretRef").get("name"))
         .isEqualTo("switchboard");
@@ -146,8 +158,8 @@ class KubernetesManifestTest {
   private Config embeddedConfig() throws IOException {
     Path home = dir.resolve("home");
     Files.createDirectories(home);
-    Files.writeString(home.resolve("switchboard.yaml"),
-        (String) map(byKind.get("ConfigMap"), "data").get("switchboard.yaml"));
+    Files.writeString(home.resolve("switchboard.yaml"), (String)
+        map(byKind.get("ConfigMap"), "data").get("switchboard.yaml"));
     return new ConfigLoader(PluginCatalog.discover().schema()).load(home, Map.of());
   }
 

@@ -22,13 +22,18 @@ import tools.jackson.databind.json.JsonMapper;
 class LaunchdPlistTest {
   private static final Path HOME = Path.of("/Users/ada/Switch & Board <1>");
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   /** Parses a plist the way Python's plistlib does and returns it as JSON. */
   static JsonNode parse(String plist) throws Exception {
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import json, plistlib, sys;"
-        + " print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))")
-        .redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(
+            "/usr/bin/python3",
+            "-c",
+            "import json, plistlib, sys;"
+                + " print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))")
+        .redirectErrorStream(true)
+        .start();
     p.getOutputStream().write(plist.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -39,8 +44,14 @@ class LaunchdPlistTest {
 
   @Test
   void theJobKeepsTheLifecycleContractInLaunchdsTerms() throws Exception {
-    List<String> command = List.of("/opt/jdk 25/bin/java", "-Xmx112m", "-jar",
-        "/opt/switchboard.jar", "run", "--home", HOME.toString());
+    List<String> command = List.of(
+        "/opt/jdk 25/bin/java",
+        "-Xmx112m",
+        "-jar",
+        "/opt/switchboard.jar",
+        "run",
+        "--home",
+        HOME.toString());
     String text = new LaunchdPlist(command, HOME, Duration.ofSeconds(75)).render("1.2.3");
     JsonNode job = parse(text);
     assertThat(job.path("Label").asString()).isEqualTo("dev.switchboard.gateway");
@@ -65,39 +76,43 @@ class LaunchdPlistTest {
   @Test
   void installLoadsTheJobAndAChangedOneReplacesTheOld() throws Exception {
     List<List<String>> calls = new ArrayList<>();
-    LaunchAgentInstaller installer = new LaunchAgentInstaller(c -> {
-      calls.add(c);
-      return new SystemctlRunner.Result(0, "");
-    }, dir, "501");
+    LaunchAgentInstaller installer = new LaunchAgentInstaller(
+        c -> {
+          calls.add(c);
+          return new SystemctlRunner.Result(0, "");
+        },
+        dir,
+        "501");
     Path plist = dir.resolve("Library/LaunchAgents/dev.switchboard.gateway.plist");
     assertThat(installer.plistPath()).isEqualTo(plist);
 
     assertThat(installer.install("<plist>one</plist>")).contains("wrote " + plist);
     assertThat(Files.readString(plist)).isEqualTo("<plist>one</plist>");
-    assertThat(calls).containsExactly(List.of("launchctl", "bootstrap", "gui/501",
-        plist.toString()));
+    assertThat(calls)
+        .containsExactly(List.of("launchctl", "bootstrap", "gui/501", plist.toString()));
 
     calls.clear();
     installer.install("<plist>two</plist>");
-    assertThat(calls).containsExactly(
-        List.of("launchctl", "bootout", "gui/501/dev.switchboard.gateway"),
-        List.of("launchctl", "bootstrap", "gui/501", plist.toString()));
-    assertThat(installer.startCommand()).containsExactly("launchctl", "kickstart",
-        "gui/501/dev.switchboard.gateway");
+    assertThat(calls)
+        .containsExactly(
+            List.of("launchctl", "bootout", "gui/501/dev.switchboard.gateway"),
+            List.of("launchctl", "bootstrap", "gui/501", plist.toString()));
+    assertThat(installer.startCommand())
+        .containsExactly("launchctl", "kickstart", "gui/501/dev.switchboard.gateway");
 
     calls.clear();
     assertThat(installer.uninstall()).contains("removed " + plist);
-    assertThat(calls).containsExactly(List.of("launchctl", "bootout",
-        "gui/501/dev.switchboard.gateway"));
+    assertThat(calls)
+        .containsExactly(List.of("launchctl", "bootout", "gui/501/dev.switchboard.gateway"));
     assertThat(plist).doesNotExist();
-    assertThat(installer.uninstall()).containsExactly("no LaunchAgent at " + plist
-        + "; nothing to remove");
+    assertThat(installer.uninstall())
+        .containsExactly("no LaunchAgent at " + plist + "; nothing to remove");
   }
 
   @Test
   void aRefusedBootstrapIsReportedWithLaunchctlsWords() {
-    LaunchAgentInstaller installer = new LaunchAgentInstaller(c ->
-        new SystemctlRunner.Result(5, "Bootstrap failed: 5: Input/output error"), dir, "501");
+    LaunchAgentInstaller installer = new LaunchAgentInstaller(
+        c -> new SystemctlRunner.Result(5, "Bootstrap failed: 5: Input/output error"), dir, "501");
     assertThatThrownBy(() -> installer.install("<plist/>"))
         .isInstanceOf(ServiceInstaller.InstallException.class)
         .hasMessageContaining("launchctl bootstrap gui/501")

@@ -26,52 +26,67 @@ import org.junit.jupiter.api.io.TempDir;
  * finish script.
  */
 class S6ProcessIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void restartAndStopUnderS6BehaveAsDocumented() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home);
-    Files.writeString(home.resolve("switchboard.yaml"), "http:\n  port: 0\n"
-        + "gateway:\n  drain_timeout: 5s\n  shutdown_grace: 5s\n");
+    Files.writeString(
+        home.resolve("switchboard.yaml"),
+        "http:\n  port: 0\n" + "gateway:\n  drain_timeout: 5s\n  shutdown_grace: 5s\n");
     Path service = dir.resolve("switchboard");
     Files.createDirectories(service);
-    List<String> command = new java.util.ArrayList<>(ChildGateway.command("run", "--home",
-        home.toString()));
-    script(service.resolve("run"), "#!/bin/sh\nexec 2>&1\nexec " + command.stream()
-        .map(w -> "'" + w + "'").collect(Collectors.joining(" ")) + "\n");
+    List<String> command =
+        new java.util.ArrayList<>(ChildGateway.command("run", "--home", home.toString()));
+    script(
+        service.resolve("run"),
+        "#!/bin/sh\nexec 2>&1\nexec "
+            + command.stream().map(w -> "'" + w + "'").collect(Collectors.joining(" ")) + "\n");
     // s6 restarts whatever exits; exit 125 from finish tells it to leave the service down
     script(service.resolve("finish"), "#!/bin/sh\n[ \"$1\" = 78 ] && exit 125\nexit 0\n");
     Process supervise = new ProcessBuilder("s6-supervise", service.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("s6.log").toFile()).start();
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("s6.log").toFile())
+        .start();
     try {
       GatewayState first = awaitRunning(home, 0);
       assertThat(first.serviceManager()).isEqualTo("s6");
-      assertThat(ProcessHandle.of(first.pid()).flatMap(ProcessHandle::parent)
-          .map(ProcessHandle::pid)).hasValue(supervise.pid());
+      assertThat(
+              ProcessHandle.of(first.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+          .hasValue(supervise.pid());
 
-      ChildGateway.Result restarted = ChildGateway.cli(Map.of(), "restart", "--home",
-          home.toString());
+      ChildGateway.Result restarted =
+          ChildGateway.cli(Map.of(), "restart", "--home", home.toString());
       assertThat(restarted.exitCode()).as(restarted.output()).isZero();
       GatewayState second = awaitRunning(home, first.pid());
-      assertThat(ProcessHandle.of(second.pid()).flatMap(ProcessHandle::parent)
-          .map(ProcessHandle::pid)).hasValue(supervise.pid());
+      assertThat(
+              ProcessHandle.of(second.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+          .hasValue(supervise.pid());
 
       assertThat(s6("s6-svc", "-d", service.toString())).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> StateFile.read(home)
-          .filter(s -> s.pid() == second.pid() && GatewayState.STOPPED.equals(s.state()))
-          .isPresent());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> StateFile.read(home)
+              .filter(s -> s.pid() == second.pid() && GatewayState.STOPPED.equals(s.state()))
+              .isPresent());
       assertThat(StateFile.read(home).orElseThrow().exitCode()).isZero();
       await().atMost(Duration.ofSeconds(10)).until(() -> svstat(service).startsWith("down"));
 
       Files.writeString(home.resolve("switchboard.yaml"), "gateway:\n  drain_timeout: soon\n");
       assertThat(s6("s6-svc", "-u", service.toString())).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> StateFile.read(home)
-          .filter(s -> GatewayState.STARTUP_FAILED.equals(s.state())).isPresent());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> StateFile.read(home)
+              .filter(s -> GatewayState.STARTUP_FAILED.equals(s.state()))
+              .isPresent());
       long failedPid = StateFile.read(home).orElseThrow().pid();
       assertThat(StateFile.read(home).orElseThrow().exitCode()).isEqualTo(78);
-      await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
-          svstat(service).startsWith("down")
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> svstat(service).startsWith("down")
               && StateFile.read(home).map(GatewayState::pid).orElse(0L) == failedPid);
     } finally {
       s6("s6-svc", "-xd", service.toString());
@@ -84,9 +99,12 @@ class S6ProcessIT {
   }
 
   private static GatewayState awaitRunning(Path home, long notPid) {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
-        StateFile.read(home).filter(s -> s.pid() != notPid
-            && GatewayState.RUNNING.equals(s.state())).isPresent());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> StateFile.read(home)
+            .filter(s -> s.pid() != notPid && GatewayState.RUNNING.equals(s.state()))
+            .isPresent());
     return StateFile.read(home).orElseThrow();
   }
 
@@ -102,7 +120,8 @@ class S6ProcessIT {
   }
 
   private static String svstat(Path service) throws Exception {
-    Process p = new ProcessBuilder("s6-svstat", service.toString()).redirectErrorStream(true)
+    Process p = new ProcessBuilder("s6-svstat", service.toString())
+        .redirectErrorStream(true)
         .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     p.waitFor(30, TimeUnit.SECONDS);

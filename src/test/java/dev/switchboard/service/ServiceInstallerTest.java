@@ -13,17 +13,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What install and uninstall ask of systemctl, in order, with a recording stand-in. */
 class ServiceInstallerTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private final List<String> calls = new ArrayList<>();
   private int failOn = -1;
 
   private ServiceInstaller installer(Map<String, String> env) {
-    return new ServiceInstaller(command -> {
-      calls.add(String.join(" ", command));
-      return calls.size() - 1 == failOn
-          ? new SystemctlRunner.Result(1, "Job for switchboard.service failed.")
-          : new SystemctlRunner.Result(0, "");
-    }, env, dir.resolve("home"), dir.resolve("etc"));
+    return new ServiceInstaller(
+        command -> {
+          calls.add(String.join(" ", command));
+          return calls.size() - 1 == failOn
+              ? new SystemctlRunner.Result(1, "Job for switchboard.service failed.")
+              : new SystemctlRunner.Result(0, "");
+        },
+        env,
+        dir.resolve("home"),
+        dir.resolve("etc"));
   }
 
   @Test
@@ -32,9 +38,11 @@ class ServiceInstallerTest {
     List<String> said = i.install("[Unit]\n", ServiceInstaller.Scope.USER, true);
     Path unit = dir.resolve("cfg/systemd/user/switchboard.service");
     assertThat(unit).hasContent("[Unit]");
-    assertThat(calls).containsExactly("systemctl --user daemon-reload",
-        "systemctl --user enable switchboard.service",
-        "systemctl --user start switchboard.service");
+    assertThat(calls)
+        .containsExactly(
+            "systemctl --user daemon-reload",
+            "systemctl --user enable switchboard.service",
+            "systemctl --user start switchboard.service");
     assertThat(said.getFirst()).isEqualTo("wrote " + unit);
     calls.clear();
     i.install("[Unit]\n# v2\n", ServiceInstaller.Scope.USER, true);
@@ -53,8 +61,8 @@ class ServiceInstallerTest {
   @Test
   void aFailedStepSaysWhichAndWhatSystemctlSaid() {
     failOn = 2;
-    assertThatThrownBy(() -> installer(Map.of()).install("x", ServiceInstaller.Scope.SYSTEM,
-        true)).hasMessageContaining("systemctl start switchboard.service failed (exit 1)")
+    assertThatThrownBy(() -> installer(Map.of()).install("x", ServiceInstaller.Scope.SYSTEM, true))
+        .hasMessageContaining("systemctl start switchboard.service failed (exit 1)")
         .hasMessageContaining("Job for switchboard.service failed.");
   }
 
@@ -66,8 +74,9 @@ class ServiceInstallerTest {
     i.install("x", ServiceInstaller.Scope.USER, false);
     calls.clear();
     i.uninstall(ServiceInstaller.Scope.USER);
-    assertThat(calls).containsExactly("systemctl --user disable --now switchboard.service",
-        "systemctl --user daemon-reload");
+    assertThat(calls)
+        .containsExactly(
+            "systemctl --user disable --now switchboard.service", "systemctl --user daemon-reload");
     assertThat(i.unitPath(ServiceInstaller.Scope.USER)).doesNotExist();
     assertThat(Files.exists(dir.resolve("home"))).isTrue();
   }

@@ -11,27 +11,50 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SystemdUnitTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private static final String JAVA =
       Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   private static SystemdUnit unit(String user) {
-    return new SystemdUnit(List.of(JAVA, "-jar", "/opt/switchboard/switchboard.jar", "run",
-        "--home", "/var/lib/switch board"), Path.of("/var/lib/switch board"), user,
-        Duration.ofSeconds(30), Duration.ofSeconds(75), List.of("MALLOC_ARENA_MAX=2"));
+    return new SystemdUnit(
+        List.of(
+            JAVA,
+            "-jar",
+            "/opt/switchboard/switchboard.jar",
+            "run",
+            "--home",
+            "/var/lib/switch board"),
+        Path.of("/var/lib/switch board"),
+        user,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(75),
+        List.of("MALLOC_ARENA_MAX=2"));
   }
 
   @Test
   void theUnitKeepsTheLifecycleContract() {
     String text = unit(null).render("1.2.3");
-    assertThat(text.lines()).contains("Type=notify", "NotifyAccess=main", "WatchdogSec=30s",
-        "Restart=on-failure", "RestartSec=2s", "SuccessExitStatus=75 143",
-        "RestartForceExitStatus=75", "RestartPreventExitStatus=78", "KillMode=mixed",
-        "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes",
-        "ReadWritePaths=\"/var/lib/switch board\"", "WantedBy=default.target",
-        "Environment=MALLOC_ARENA_MAX=2", "RuntimeDirectory=switchboard",
-        "RuntimeDirectoryPreserve=yes");
+    assertThat(text.lines())
+        .contains(
+            "Type=notify",
+            "NotifyAccess=main",
+            "WatchdogSec=30s",
+            "Restart=on-failure",
+            "RestartSec=2s",
+            "SuccessExitStatus=75 143",
+            "RestartForceExitStatus=75",
+            "RestartPreventExitStatus=78",
+            "KillMode=mixed",
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "PrivateTmp=yes",
+            "ReadWritePaths=\"/var/lib/switch board\"",
+            "WantedBy=default.target",
+            "Environment=MALLOC_ARENA_MAX=2",
+            "RuntimeDirectory=switchboard",
+            "RuntimeDirectoryPreserve=yes");
     // the gateway's own stop budget (drain + grace = 75 s) plus a margin
     assertThat(text.lines()).contains("TimeoutStopSec=90s");
     assertThat(text).doesNotContain("ExecStop").doesNotContain("User=").contains("1.2.3");
@@ -47,20 +70,30 @@ class SystemdUnitTest {
 
   @Test
   void aStateDirectoryUnderTmpGoesWithoutPrivateTmp() {
-    SystemdUnit inTmp = new SystemdUnit(List.of(JAVA, "-cp", "/opt/a.jar:/tmp/b", "Main"),
-        Path.of("/srv/home"), null, Duration.ZERO, Duration.ofSeconds(1), List.of());
+    SystemdUnit inTmp = new SystemdUnit(
+        List.of(JAVA, "-cp", "/opt/a.jar:/tmp/b", "Main"),
+        Path.of("/srv/home"),
+        null,
+        Duration.ZERO,
+        Duration.ofSeconds(1),
+        List.of());
     assertThat(inTmp.privateTmp()).isFalse();
     assertThat(inTmp.render("v")).doesNotContain("PrivateTmp=yes");
-    SystemdUnit home = new SystemdUnit(List.of(JAVA), Path.of("/var/tmp/sb"), null,
-        Duration.ZERO, Duration.ofSeconds(1), List.of());
+    SystemdUnit home = new SystemdUnit(
+        List.of(JAVA),
+        Path.of("/var/tmp/sb"),
+        null,
+        Duration.ZERO,
+        Duration.ofSeconds(1),
+        List.of());
     assertThat(home.privateTmp()).isFalse();
     assertThat(unit(null).privateTmp()).isTrue();
   }
 
   @Test
   void noWatchdogMeansNoWatchdogLine() {
-    SystemdUnit none = new SystemdUnit(List.of(JAVA), Path.of("/h"), null, Duration.ZERO,
-        Duration.ofSeconds(1), List.of());
+    SystemdUnit none = new SystemdUnit(
+        List.of(JAVA), Path.of("/h"), null, Duration.ZERO, Duration.ofSeconds(1), List.of());
     assertThat(none.render("v")).doesNotContain("WatchdogSec");
   }
 
@@ -81,7 +114,8 @@ class SystemdUnitTest {
     for (String user : new String[] {null, "root"}) {
       Files.writeString(file, unit(user).render("1.2.3"), StandardCharsets.UTF_8);
       Process p = new ProcessBuilder("systemd-analyze", "verify", file.toString())
-          .redirectErrorStream(true).start();
+          .redirectErrorStream(true)
+          .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor()).as(out).isZero();
       assertThat(out).as("systemd-analyze verify printed warnings").isBlank();
@@ -90,11 +124,16 @@ class SystemdUnitTest {
 
   @Test
   void theServedHomeIsReadBackFromExecStartWhateverItsQuoting() {
-    for (String home : List.of("/srv/switchboard", "/home/a b/.switchboard", "/x/100%/$HOME",
-        "/q/say \"hi\"\\")) {
-      String text = new SystemdUnit(List.of("/usr/bin/java", "-jar", "/opt/s.jar", "run",
-          "--home", home), Path.of(home), null, Duration.ofSeconds(30), Duration.ofSeconds(70),
-          List.of()).render("test");
+    for (String home :
+        List.of("/srv/switchboard", "/home/a b/.switchboard", "/x/100%/$HOME", "/q/say \"hi\"\\")) {
+      String text = new SystemdUnit(
+              List.of("/usr/bin/java", "-jar", "/opt/s.jar", "run", "--home", home),
+              Path.of(home),
+              null,
+              Duration.ofSeconds(30),
+              Duration.ofSeconds(70),
+              List.of())
+          .render("test");
       assertThat(SystemdUnit.homeOf(text)).as(text).contains(Path.of(home));
     }
     assertThat(SystemdUnit.homeOf("[Service]\nExecStart=/usr/bin/java -jar s.jar run\n"))
@@ -106,8 +145,8 @@ class SystemdUnitTest {
     String a = "# written by 0.1.0\n[Service]\nType=notify\nTimeoutStopSec=90s\nUser=gw\n";
     String b = "# written by 0.2.0\n[Service]\nType=notify\nTimeoutStopSec=330s\nUser=gw\n";
     assertThat(SystemdUnit.drift(a, a.replace("0.1.0", "0.3.0"))).isEmpty();
-    assertThat(SystemdUnit.drift(a, b)).containsExactly("- TimeoutStopSec=90s",
-        "+ TimeoutStopSec=330s");
+    assertThat(SystemdUnit.drift(a, b))
+        .containsExactly("- TimeoutStopSec=90s", "+ TimeoutStopSec=330s");
     assertThat(SystemdUnit.userOf(a)).isEqualTo("gw");
     assertThat(SystemdUnit.userOf("[Service]\nType=notify\n")).isNull();
   }

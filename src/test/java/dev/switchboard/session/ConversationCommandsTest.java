@@ -49,9 +49,16 @@ class ConversationCommandsTest {
       dispatcher.close();
     }
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(settings,
-        new SessionServices(agent, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> false), listener);
+    dispatcher = new Dispatcher(
+        settings,
+        new SessionServices(
+            agent,
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> false),
+        listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     return dispatcher;
   }
@@ -65,7 +72,8 @@ class ConversationCommandsTest {
   }
 
   private void awaitSays(String text) {
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(chat.transcript("alice")).contains(text));
   }
 
@@ -78,15 +86,15 @@ class ConversationCommandsTest {
     assertThat(backend.awaitStart(5).history()).isEmpty();
     awaitSays("done: one");
     chat.deliver("alice", "two");
-    assertThat(backend.awaitStart(5).history()).containsExactly(
-        new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
+    assertThat(backend.awaitStart(5).history())
+        .containsExactly(new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
     awaitSays("done: two");
 
     chat.deliver("alice", "/undo");
     awaitSays("Forgotten: \u201ctwo\u201d and its reply.");
     chat.deliver("alice", "three");
-    assertThat(backend.awaitStart(5).history()).containsExactly(
-        new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
+    assertThat(backend.awaitStart(5).history())
+        .containsExactly(new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
   }
 
   @Test
@@ -104,13 +112,16 @@ class ConversationCommandsTest {
     chat.deliver("alice", "/retry");
     TurnRequest again = backend.awaitStart(5);
     assertThat(again.text()).isEqualTo("two");
-    assertThat(again.history()).containsExactly(
-        new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.texts("alice")).filteredOn("done: two"::equals).hasSize(2));
+    assertThat(again.history())
+        .containsExactly(new ChatMessage("user", "one"), new ChatMessage("assistant", "done: one"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() ->
+            assertThat(chat.texts("alice")).filteredOn("done: two"::equals).hasSize(2));
     // the retried exchange is the one the agent remembers now
     chat.deliver("alice", "three");
-    assertThat(backend.awaitStart(5).history()).extracting(ChatMessage::text)
+    assertThat(backend.awaitStart(5).history())
+        .extracting(ChatMessage::text)
         .containsExactly("one", "done: one", "two", "done: two");
   }
 
@@ -176,7 +187,8 @@ class ConversationCommandsTest {
     assertThat(backend.awaitStart(5).text()).isEqualTo("second");
     backend.finish("second");
     awaitSays("done: second");
-    assertThat(chat.transcript("alice")).contains("done: first")
+    assertThat(chat.transcript("alice"))
+        .contains("done: first")
         .doesNotContain("Interrupted by your next message");
 
     chat.deliver("alice", "/busy default");
@@ -197,8 +209,10 @@ class ConversationCommandsTest {
     awaitSays("done: second");
     assertThat(chat.transcript("alice")).contains("done: first");
     // the /queue message's journal entry follows its turn, not the command
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(listener.finished).containsEntry("second", "answered")
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(listener.finished)
+            .containsEntry("second", "answered")
             .doesNotContainKey("/queue second"));
   }
 
@@ -276,8 +290,10 @@ class ConversationCommandsTest {
   @Test
   void noAnswerInTimeDeniesItAndSaysSo() throws Exception {
     BlockingQueue<Decision> decisions = new LinkedBlockingQueue<>();
-    start(DispatcherSettings.defaults().withTurns(new TurnSettings(200, Duration.ofMillis(300),
-        false)), askingBackend(decisions));
+    start(
+        DispatcherSettings.defaults()
+            .withTurns(new TurnSettings(200, Duration.ofMillis(300), false)),
+        askingBackend(decisions));
     chat.deliver("alice", "clean up");
     assertThat(decisions.poll(5, TimeUnit.SECONDS)).isEqualTo(Decision.TIMED_OUT);
     awaitSays("\u231b No answer within 300 ms: denied.");
@@ -340,8 +356,10 @@ class ConversationCommandsTest {
     chat.deliver("alice", "/tools on");
     awaitSays("Tool progress is on");
     chat.deliver("alice", "second");
-    await().atMost(Duration.ofSeconds(5)).until(() -> chat.sent().stream()
-        .anyMatch(s -> s.text().contains("\ud83d\udd27 Read file todo.txt")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> chat.sent().stream()
+            .anyMatch(s -> s.text().contains("\ud83d\udd27 Read file todo.txt")));
     seen.countDown();
     awaitSays("shown answer");
     assertThat(chat.sent()).noneMatch(s -> s.text().contains("notes.txt"));
@@ -358,14 +376,20 @@ class ConversationCommandsTest {
       chat.deliver("alice", "m" + i);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.finished().size() == 20);
-    assertThat(backend.finished()).containsExactly(
-        java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "m" + i)
-            .toArray(String[]::new));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("done: ")).hasSize(20));
-    assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("done: "))
+    assertThat(backend.finished())
         .containsExactly(java.util.stream.IntStream.rangeClosed(1, 20)
-            .mapToObj(i -> "done: m" + i).toArray(String[]::new));
+            .mapToObj(i -> "m" + i)
+            .toArray(String[]::new));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.texts("alice"))
+            .filteredOn(t -> t.startsWith("done: "))
+            .hasSize(20));
+    assertThat(chat.texts("alice"))
+        .filteredOn(t -> t.startsWith("done: "))
+        .containsExactly(java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(i -> "done: m" + i)
+            .toArray(String[]::new));
   }
 
   @Test
@@ -389,11 +413,14 @@ class ConversationCommandsTest {
       backend.finish("m" + i);
     }
     awaitSays("done: m20");
-    assertThat(backend.finished()).containsExactly(
-        java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "m" + i)
+    assertThat(backend.finished())
+        .containsExactly(java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(i -> "m" + i)
             .toArray(String[]::new));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(listener.finished).containsEntry("m1", "superseded")
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(listener.finished)
+            .containsEntry("m1", "superseded")
             .containsEntry("m20", "answered"));
   }
 
@@ -409,7 +436,8 @@ class ConversationCommandsTest {
     assertThat(backend.awaitStart(5).text()).isEqualTo("written while it was down");
     backend.finish("written while it was down");
     awaitSays("done: written while it was down");
-    assertThat(chat.transcript("alice")).contains("done: asked before the crash")
+    assertThat(chat.transcript("alice"))
+        .contains("done: asked before the crash")
         .doesNotContain("Interrupted by your next message");
     // the next new message interrupts as usual
     chat.deliver("alice", "third");
@@ -433,7 +461,8 @@ class ConversationCommandsTest {
     backend.requests.poll(5, TimeUnit.SECONDS);
     assertThat(backend.requests.poll(5, TimeUnit.SECONDS).history()).isEmpty();
     // the transcript is kept all the same
-    assertThat(store.conversations().lines("mem:alice", 0, 10)).extracting(l -> l.text())
+    assertThat(store.conversations().lines("mem:alice", 0, 10))
+        .extracting(l -> l.text())
         .containsExactly("one", "first answer", "two", "second answer");
   }
 }

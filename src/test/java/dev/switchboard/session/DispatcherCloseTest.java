@@ -56,9 +56,14 @@ class DispatcherCloseTest {
 
   @Test
   void closeDoesNotCompleteTheDrainWhileANoticeIsOnItsWay() throws Exception {
-    dispatcher = new Dispatcher(DispatcherSettings.defaults(),
-        new SessionServices(new GatedBackend(), new Delivery(new AdapterOutbound(chat),
-            store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
+    dispatcher = new Dispatcher(
+        DispatcherSettings.defaults(),
+        new SessionServices(
+            new GatedBackend(),
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            Ticker.system()),
         new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
         DispatcherListener.NONE);
     chat.connect(m -> dispatcher.submit(m), null);

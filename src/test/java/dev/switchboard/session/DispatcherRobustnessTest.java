@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.command.CommandTable;
+import dev.switchboard.command.GatewayControl.RestartOutcome;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
@@ -11,7 +12,6 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.testing.AdapterOutbound;
-import dev.switchboard.command.GatewayControl.RestartOutcome;
 import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
@@ -19,7 +19,6 @@ import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -68,9 +67,16 @@ class DispatcherRobustnessTest {
 
   private Dispatcher build() {
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE),
-        new SessionServices(backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false), listener);
+    dispatcher = new Dispatcher(
+        DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE),
+        new SessionServices(
+            backend,
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        listener);
     return dispatcher;
   }
 
@@ -100,8 +106,9 @@ class DispatcherRobustnessTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.activeTurns() == 0);
     chat.deliver("alice", "next");
     await().atMost(Duration.ofSeconds(5)).until(() -> backend.finished().contains("next"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("alice")).contains("done: next"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("done: next"));
   }
 
   @Test
@@ -128,8 +135,8 @@ class DispatcherRobustnessTest {
     dispatcher.beginDrain(DrainReason.STOP);
     dispatcher.close();
     chat.deliver("dave", "after close");
-    assertThat(listener.deferred).containsExactly("waiting 1/STOP", "waiting 2/STOP",
-        "after close/STOP");
+    assertThat(listener.deferred)
+        .containsExactly("waiting 1/STOP", "waiting 2/STOP", "after close/STOP");
   }
 
   @Test
@@ -139,8 +146,9 @@ class DispatcherRobustnessTest {
     chat.deliver("alice", "/nope"); // its reply hangs in the platform
     assertThat(sendBlocked.await(5, TimeUnit.SECONDS)).isTrue();
     chat.deliver("bob", "/status");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("bob")).contains("Session: mem:bob"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("bob")).contains("Session: mem:bob"));
     chat.deliver("bob", "still served");
     assertThat(backend.awaitStart(5).text()).isEqualTo("still served");
   }
@@ -159,9 +167,16 @@ class DispatcherRobustnessTest {
       }
     };
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(DispatcherSettings.defaults(),
-        new SessionServices(backend, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> true), listener);
+    dispatcher = new Dispatcher(
+        DispatcherSettings.defaults(),
+        new SessionServices(
+            backend,
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> true),
+        listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     blockTextsStartingWith = "\u267b Restarting";
     chat.deliver("admin", "/restart");
@@ -182,8 +197,10 @@ class DispatcherRobustnessTest {
     chat.deliver("alice", "two"); // the idle lane was dropped in between
     assertThat(backend.awaitStart(5).conversationId()).isEqualTo(first);
     chat.deliver("alice", "/new");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.transcript("alice")).contains("Started a new conversation."));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(chat.transcript("alice")).contains("Started a new conversation."));
     chat.deliver("alice", "three");
     String second = backend.awaitStart(5).conversationId();
     assertThat(second).isNotEqualTo(first);

@@ -24,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +46,17 @@ class DispatcherTest {
 
   private Dispatcher start(DispatcherSettings settings, AgentBackend agent) {
     chat.connect(m -> dispatcher.submit(m), null);
-    dispatcher = new Dispatcher(settings,
-        new SessionServices(agent, new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()), store.conversations(), spawner, loopTicker),
-        new CommandSetup(CommandTable.standard(List.of()), gateway, m -> m.sender().userId().equals("admin")), listener);
+    dispatcher = new Dispatcher(
+        settings,
+        new SessionServices(
+            agent,
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            loopTicker),
+        new CommandSetup(
+            CommandTable.standard(List.of()), gateway, m -> m.sender().userId().equals("admin")),
+        listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     return dispatcher;
   }
@@ -73,7 +79,8 @@ class DispatcherTest {
   }
 
   private void awaitTranscriptContains(String chatId, String text) {
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(chat.transcript(chatId)).contains(text));
   }
 
@@ -89,16 +96,21 @@ class DispatcherTest {
     backend.finish("two");
     assertThat(backend.awaitStart(5).text()).isEqualTo("three");
     backend.finish("three");
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(backend.finished()).containsExactly("one", "two", "three"));
     assertThat(backend.maxConcurrentPerChat()).isEqualTo(1);
     awaitTranscriptContains("alice", "done: three");
-    assertThat(chat.texts("alice")).filteredOn(t -> !t.startsWith("\u23f3"))
+    assertThat(chat.texts("alice"))
+        .filteredOn(t -> !t.startsWith("\u23f3"))
         .containsExactly("done: one", "done: two", "done: three");
     // each queued message was acknowledged at once with what was ahead of it
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(chat.texts("alice")).filteredOn(t -> t.startsWith("\u23f3"))
-            .containsExactlyInAnyOrder("\u23f3 Queued: 1 message is ahead of this one.",
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.texts("alice"))
+            .filteredOn(t -> t.startsWith("\u23f3"))
+            .containsExactlyInAnyOrder(
+                "\u23f3 Queued: 1 message is ahead of this one.",
                 "\u23f3 Queued: 2 messages are ahead of this one."));
   }
 
@@ -107,7 +119,8 @@ class DispatcherTest {
     start(queue());
     chat.deliver("alice", "a1");
     chat.deliver("bob", "b1");
-    List<String> both = List.of(backend.awaitStart(5).text(), backend.awaitStart(5).text());
+    List<String> both =
+        List.of(backend.awaitStart(5).text(), backend.awaitStart(5).text());
     assertThat(both).containsExactlyInAnyOrder("a1", "b1");
     await().untilAsserted(() -> assertThat(dispatcher.activeTurns()).isEqualTo(2));
   }
@@ -140,7 +153,8 @@ class DispatcherTest {
   private String statusOf(String chatId) throws InterruptedException {
     int before = chat.texts(chatId).size();
     chat.deliver(chatId, "/status");
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> chat.texts(chatId).size() > before
             && chat.texts(chatId).getLast().startsWith("Session:"));
     return chat.texts(chatId).getLast();
@@ -152,7 +166,9 @@ class DispatcherTest {
     chat.deliver("alice", "long job");
     backend.awaitStart(5);
     String status = statusOf("alice");
-    assertThat(status).contains("Turn running: yes").contains("Agent: gated")
+    assertThat(status)
+        .contains("Turn running: yes")
+        .contains("Agent: gated")
         .contains("Session: mem:alice");
     assertThat(backend.finished()).isEmpty();
   }
@@ -170,7 +186,8 @@ class DispatcherTest {
     assertThat(backend.finished()).as("the turn is still running").isEmpty();
     chat.deliver("admin", "/new");
     awaitTranscriptContains("admin", "Started a new conversation.");
-    assertThat(listener.finished).containsEntry("/help", "command")
+    assertThat(listener.finished)
+        .containsEntry("/help", "command")
         .containsEntry("/new", "command");
   }
 
@@ -218,7 +235,8 @@ class DispatcherTest {
     awaitTranscriptContains("alice", "/restart");
     assertThat(backend.finished()).isEmpty();
     assertThat(listener.lastActive.get()).isEqualTo(-1);
-    assertThat(listener.finished).containsEntry("/frobnicate now", "unknown command")
+    assertThat(listener.finished)
+        .containsEntry("/frobnicate now", "unknown command")
         .containsEntry("/help", "command");
   }
 
@@ -247,8 +265,13 @@ class DispatcherTest {
   }
 
   private InboundMessage groupMessage(String user, String text) {
-    return new InboundMessage(new ChatRef("mem", "group", null), text + "-" + user,
-        new Sender(user, user), text, true, Instant.now());
+    return new InboundMessage(
+        new ChatRef("mem", "group", null),
+        text + "-" + user,
+        new Sender(user, user),
+        text,
+        true,
+        Instant.now());
   }
 
   @Test
@@ -256,15 +279,21 @@ class DispatcherTest {
     start(queue());
     chat.deliver(groupMessage("u1", "x"));
     chat.deliver(groupMessage("u2", "y"));
-    List<String> both = List.of(backend.awaitStart(5).text(), backend.awaitStart(5).text());
+    List<String> both =
+        List.of(backend.awaitStart(5).text(), backend.awaitStart(5).text());
     assertThat(both).containsExactlyInAnyOrder("x", "y");
   }
 
   @Test
   void groupsCanShareOneSessionPerChat() throws Exception {
     DispatcherSettings d = queue();
-    start(new DispatcherSettings(d.busyPolicy(), false, d.maxQueuedPerSession(),
-        d.intakeCapacity(), d.intakeWait(), d.turns()));
+    start(new DispatcherSettings(
+        d.busyPolicy(),
+        false,
+        d.maxQueuedPerSession(),
+        d.intakeCapacity(),
+        d.intakeWait(),
+        d.turns()));
     chat.deliver(groupMessage("u1", "x"));
     assertThat(backend.awaitStart(5).text()).isEqualTo("x");
     chat.deliver(groupMessage("u2", "y"));
@@ -276,8 +305,8 @@ class DispatcherTest {
   @Test
   void tooManyQueuedMessagesAreRefused() throws Exception {
     DispatcherSettings d = queue();
-    start(new DispatcherSettings(d.busyPolicy(), true, 2, d.intakeCapacity(), d.intakeWait(),
-        d.turns()));
+    start(new DispatcherSettings(
+        d.busyPolicy(), true, 2, d.intakeCapacity(), d.intakeWait(), d.turns()));
     chat.deliver("alice", "running");
     backend.awaitStart(5);
     chat.deliver("alice", "q1");
@@ -310,8 +339,7 @@ class DispatcherTest {
     awaitTranscriptContains("alice", "done: running");
     assertThat(backend.finished()).containsExactly("running");
     assertThat(dispatcher.beginDrain(DrainReason.STOP)).isSameAs(drained);
-    await().untilAsserted(() -> assertThat(listener.finished).containsEntry("running",
-        "answered"));
+    await().untilAsserted(() -> assertThat(listener.finished).containsEntry("running", "answered"));
   }
 
   @Test
@@ -328,8 +356,10 @@ class DispatcherTest {
     CompletableFuture<Void> drained = dispatcher.beginDrain(DrainReason.STOP);
     assertThat(dispatcher.interruptRunning()).isEqualTo(1);
     drained.get(5, TimeUnit.SECONDS);
-    awaitTranscriptContains("alice", "Interrupted: Switchboard is shutting down. I will answer"
-        + " this again when it is back.");
+    awaitTranscriptContains(
+        "alice",
+        "Interrupted: Switchboard is shutting down. I will answer"
+            + " this again when it is back.");
     await().untilAsserted(() -> assertThat(listener.deferred).containsExactly("slow/STOP"));
     assertThat(chat.transcript("alice")).contains("working on: slow");
   }
@@ -360,8 +390,9 @@ class DispatcherTest {
       }
 
       @Override
-      public TurnResult run(TurnRequest r, dev.switchboard.agent.TurnOutput out,
-          dev.switchboard.agent.TurnControl c) throws AgentException {
+      public TurnResult run(
+          TurnRequest r, dev.switchboard.agent.TurnOutput out, dev.switchboard.agent.TurnControl c)
+          throws AgentException {
         if (r.text().equals("explode")) {
           throw new IllegalStateException("bug in backend");
         }
@@ -372,7 +403,8 @@ class DispatcherTest {
     chat.deliver("alice", "hello");
     awaitTranscriptContains("alice", "The model is overloaded; try again.");
     chat.deliver("alice", "explode");
-    awaitTranscriptContains("alice", "The agent failed to answer; the details are in the gateway log.");
+    awaitTranscriptContains(
+        "alice", "The agent failed to answer; the details are in the gateway log.");
     assertThat(chat.transcript("alice")).doesNotContain("bug in backend");
     chat.deliver("alice", "/status");
     awaitTranscriptContains("alice", "Agent: gated");
@@ -385,7 +417,9 @@ class DispatcherTest {
     clock.advance(Duration.ofSeconds(60));
     assertThat(dispatcher.heartbeat().stalled()).isTrue();
     // The idle loop wakes at least every second and beats: the minute of silence is erased.
-    await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.heartbeat().silence().isZero());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> dispatcher.heartbeat().silence().isZero());
     assertThat(dispatcher.heartbeat().stalled()).isFalse();
     dispatcher.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> dispatcher.heartbeat().retired());

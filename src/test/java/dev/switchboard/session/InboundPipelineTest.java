@@ -55,14 +55,20 @@ class InboundPipelineTest {
 
   private InboundPipeline build(AccessPolicy policy) {
     Delivery delivery = new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system());
-    dispatcher = new Dispatcher(DispatcherSettings.defaults(),
+    dispatcher = new Dispatcher(
+        DispatcherSettings.defaults(),
         new SessionServices(backend, delivery, store.conversations(), spawner, Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false), listener);
+        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
-    pipeline = new InboundPipeline(store.journal(), store.outbox(),
+    pipeline = new InboundPipeline(
+        store.journal(),
+        store.outbox(),
         new Authorizer(policy, store.pairings()),
         new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), Clock.systemUTC()),
-        dispatcher, delivery, Clock.systemUTC());
+        dispatcher,
+        delivery,
+        Clock.systemUTC());
     chat.connect(pipeline, null);
     return pipeline;
   }
@@ -84,8 +90,10 @@ class InboundPipelineTest {
   void anUnknownUserGetsOnlyAPairingCodeAndNothingReachesTheAgent() throws Exception {
     build(AccessPolicy.denyAll()).resume(List.of(), Set.of("mem"));
     chat.deliver("stranger", "let me in");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("stranger")).contains("switchboard pairing approve mem "));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() ->
+            assertThat(chat.transcript("stranger")).contains("switchboard pairing approve mem "));
     String code = store.pairings().pending("mem", Instant.now()).getFirst().code();
     assertThat(chat.transcript("stranger")).contains(code).contains("valid for 60 minutes");
     chat.deliver("stranger", "hello?");
@@ -110,8 +118,13 @@ class InboundPipelineTest {
   @Test
   void unknownUsersInGroupsAreIgnoredSilently() throws Exception {
     build(AccessPolicy.denyAll()).resume(List.of(), Set.of("mem"));
-    InboundMessage m = new InboundMessage(ChatRef.of("mem", "group"), "g1",
-        new Sender("stranger", "S"), "hello all", true, Instant.now());
+    InboundMessage m = new InboundMessage(
+        ChatRef.of("mem", "group"),
+        "g1",
+        new Sender("stranger", "S"),
+        "hello all",
+        true,
+        Instant.now());
     chat.deliver(m);
     assertThat(chat.sent()).isEmpty();
     assertThat(store.journal().unfinished()).isEmpty();
@@ -124,11 +137,13 @@ class InboundPipelineTest {
     backend.finishAll();
     InboundMessage m = chat.deliver("alice", "once");
     chat.deliver(m);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("alice")).contains("done: once"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("done: once"));
     chat.deliver("alice", "/status");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("alice")).contains("Session:"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("Session:"));
     assertThat(backend.finished()).containsExactly("once");
   }
 
@@ -151,8 +166,11 @@ class InboundPipelineTest {
     });
     await().until(() -> store.journal().unfinished().size() == 2); // journaled, held back
     assertThat(listener.started).isEmpty();
-    pipeline.resume(store.journal().unfinished().stream()
-        .filter(e -> e.message().equals(waiting)).toList(), Set.of("mem"));
+    pipeline.resume(
+        store.journal().unfinished().stream()
+            .filter(e -> e.message().equals(waiting))
+            .toList(),
+        Set.of("mem"));
     newcomer.join();
     assertThat(backend.awaitStart(5).text()).isEqualTo("first, from before");
     backend.finish("first, from before");
@@ -163,12 +181,19 @@ class InboundPipelineTest {
   void aTurnCutOffWhileSendingIsNotAnsweredTwiceButTheUserIsTold() throws Exception {
     InboundMessage m = left("alice", "was answering");
     int attempt = store.journal().markRunning(m);
-    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
-        m.chat(), "partial", m.dedupeKey());
+    Outbox.Entry e = store
+        .outbox()
+        .claim(
+            OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
+            m.chat(),
+            "partial",
+            m.dedupeKey());
     store.outbox().markSending(e.id(), "partial"); // then the process died
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("alice")).contains("part of it may be missing"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(chat.transcript("alice")).contains("part of it may be missing"));
     assertThat(listener.started).isEmpty();
     assertThat(store.journal().unfinished()).isEmpty();
   }
@@ -177,8 +202,13 @@ class InboundPipelineTest {
   void aTurnWhoseReplyArrivedCompletelyIsNotRunAgain() throws Exception {
     InboundMessage m = left("alice", "answered just before the crash");
     int attempt = store.journal().markRunning(m);
-    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
-        m.chat(), "the answer", m.dedupeKey());
+    Outbox.Entry e = store
+        .outbox()
+        .claim(
+            OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
+            m.chat(),
+            "the answer",
+            m.dedupeKey());
     store.outbox().markSent(e.id(), "s99", "the answer", true);
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
     assertThat(store.journal().unfinished()).isEmpty();
@@ -192,38 +222,51 @@ class InboundPipelineTest {
     int attempt = store.journal().markRunning(m);
     build(everyone());
     var preview = chat.send(m.chat(), "long ans \u2026"); // on screen when the process died
-    Outbox.Entry e = store.outbox().claim(OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
-        m.chat(), "long ans \u2026", m.dedupeKey());
+    Outbox.Entry e = store
+        .outbox()
+        .claim(
+            OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
+            m.chat(),
+            "long ans \u2026",
+            m.dedupeKey());
     store.outbox().markSent(e.id(), preview.messageId(), "long ans \u2026", false);
     backend.finishAll();
     pipeline.resume(store.journal().unfinished(), Set.of("mem"));
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
-        chat.transcript("alice")).contains("done: long answer"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("done: long answer"));
     assertThat(chat.texts("alice").getFirst()).contains("cut off by a restart");
     assertThat(listener.started).containsExactly("long answer");
   }
 
   @Test
   void messagesOfAPlatformNotEnabledNowStayPending() throws Exception {
-    InboundMessage m = new InboundMessage(ChatRef.of("gone", "1"), "x1", new Sender("1", "a"),
-        "hi", false, Instant.now());
+    InboundMessage m = new InboundMessage(
+        ChatRef.of("gone", "1"), "x1", new Sender("1", "a"), "hi", false, Instant.now());
     store.journal().record(m);
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
-    assertThat(store.journal().unfinished()).extracting(InboundJournal.Entry::message)
+    assertThat(store.journal().unfinished())
+        .extracting(InboundJournal.Entry::message)
         .containsExactly(m);
   }
 
   @Test
   void requestsOfAPlatformWhoseAskerIsGoneAreClosedNotAnswered() throws Exception {
-    InboundMessage m = new InboundMessage(ChatRef.of("api", "chatcmpl-1"), "chatcmpl-1",
-        new Sender("api-client", "API client"), "nobody waits for this", false, Instant.now());
+    InboundMessage m = new InboundMessage(
+        ChatRef.of("api", "chatcmpl-1"),
+        "chatcmpl-1",
+        new Sender("api-client", "API client"),
+        "nobody waits for this",
+        false,
+        Instant.now());
     store.journal().record(m);
     InboundMessage kept = left("alice", "still answered");
     backend.finishAll();
     build(everyone()).resume(store.journal().unfinished(), Set.of("mem", "api"), Set.of("api"));
     assertThat(backend.awaitStart(5).text()).isEqualTo("still answered");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(store.journal().unfinished()).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(store.journal().unfinished()).isEmpty());
     assertThat(listener.started).containsExactly(kept.text());
   }
 }

@@ -17,8 +17,7 @@ abstract class ConversationsContract extends StorePartContract {
   private void appendAll(String session, int generation, String... roleText) {
     for (String rt : roleText) {
       int colon = rt.indexOf(':');
-      conversations().append(session, generation, rt.substring(0, colon),
-          rt.substring(colon + 1));
+      conversations().append(session, generation, rt.substring(0, colon), rt.substring(colon + 1));
     }
   }
 
@@ -46,8 +45,9 @@ abstract class ConversationsContract extends StorePartContract {
     conversations().append("s", 0, "user", "old");
     conversations().append("t", 1, "user", "someone else");
 
-    assertThat(conversations().lines("s", 1, 10)).containsExactly(
-        new Line("user", "hi", T0), new Line("assistant", "hello", T0.plusMillis(1500)));
+    assertThat(conversations().lines("s", 1, 10))
+        .containsExactly(
+            new Line("user", "hi", T0), new Line("assistant", "hello", T0.plusMillis(1500)));
     assertThat(conversations().lines("s", 0, 10)).extracting(Line::text).containsExactly("old");
     assertThat(conversations().lines("s", 2, 10)).isEmpty();
     assertThat(conversations().lines("nobody", 0, 10)).isEmpty();
@@ -57,11 +57,11 @@ abstract class ConversationsContract extends StorePartContract {
   void theLimitKeepsTheNewestLines() {
     appendAll("s", 0, "user:1", "assistant:2", "user:3", "assistant:4", "user:5");
 
-    assertThat(conversations().lines("s", 0, 2)).extracting(Line::text)
-        .containsExactly("4", "5");
+    assertThat(conversations().lines("s", 0, 2)).extracting(Line::text).containsExactly("4", "5");
     assertThat(conversations().lines("s", 0, 1)).extracting(Line::text).containsExactly("5");
     assertThat(conversations().lines("s", 0, 5)).hasSize(5);
-    assertThat(conversations().lines("s", 0, 50)).extracting(Line::text)
+    assertThat(conversations().lines("s", 0, 50))
+        .extracting(Line::text)
         .containsExactly("1", "2", "3", "4", "5");
     assertThat(conversations().lines("s", 0, 0)).isEmpty();
   }
@@ -70,15 +70,19 @@ abstract class ConversationsContract extends StorePartContract {
   void hidingTheLastExchangeIsIdempotentPerCommand() {
     appendAll("s", 0, "user:one", "assistant:done one", "user:two", "assistant:done two");
 
-    assertThat(conversations().hideLastExchange("s", 0, "undo-1")).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 0, "undo-1"))
+        .extracting(Line::text)
         .containsExactly("two", "done two");
     // the same command run again (a replay after a crash) hides nothing more
-    assertThat(conversations().hideLastExchange("s", 0, "undo-1")).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 0, "undo-1"))
+        .extracting(Line::text)
         .containsExactly("two", "done two");
-    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text)
+    assertThat(conversations().lines("s", 0, 10))
+        .extracting(Line::text)
         .containsExactly("one", "done one");
 
-    assertThat(conversations().hideLastExchange("s", 0, "undo-2")).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 0, "undo-2"))
+        .extracting(Line::text)
         .containsExactly("one", "done one");
     assertThat(conversations().hideLastExchange("s", 0, "undo-3")).isEmpty();
     assertThat(conversations().lines("s", 0, 10)).isEmpty();
@@ -86,13 +90,22 @@ abstract class ConversationsContract extends StorePartContract {
 
   @Test
   void theHiddenExchangeIsTheLastUserLineAndEverythingAfterIt() {
-    appendAll("s", 0, "user:one", "assistant:done one", "user:two", "assistant:part a",
+    appendAll(
+        "s",
+        0,
+        "user:one",
+        "assistant:done one",
+        "user:two",
+        "assistant:part a",
         "assistant:part b");
 
-    assertThat(conversations().hideLastExchange("s", 0, "undo")).containsExactly(
-        new Line("user", "two", T0), new Line("assistant", "part a", T0),
-        new Line("assistant", "part b", T0));
-    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 0, "undo"))
+        .containsExactly(
+            new Line("user", "two", T0),
+            new Line("assistant", "part a", T0),
+            new Line("assistant", "part b", T0));
+    assertThat(conversations().lines("s", 0, 10))
+        .extracting(Line::text)
         .containsExactly("one", "done one");
   }
 
@@ -102,9 +115,11 @@ abstract class ConversationsContract extends StorePartContract {
     conversations().hideLastExchange("s", 0, "undo-1");
     appendAll("s", 0, "user:three", "assistant:done three");
 
-    assertThat(conversations().hideLastExchange("s", 0, "undo-1")).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 0, "undo-1"))
+        .extracting(Line::text)
         .containsExactly("two", "done two");
-    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text)
+    assertThat(conversations().lines("s", 0, 10))
+        .extracting(Line::text)
         .containsExactly("one", "done one", "three", "done three");
   }
 
@@ -114,7 +129,8 @@ abstract class ConversationsContract extends StorePartContract {
 
     assertThat(conversations().hideLastExchange("s", 0, "undo")).isEmpty();
     assertThat(conversations().hideLastExchange("empty", 0, "undo")).isEmpty();
-    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text)
+    assertThat(conversations().lines("s", 0, 10))
+        .extracting(Line::text)
         .containsExactly("a notice");
   }
 
@@ -124,14 +140,19 @@ abstract class ConversationsContract extends StorePartContract {
     appendAll("s", 1, "user:new", "assistant:done new");
     appendAll("t", 1, "user:theirs", "assistant:done theirs");
 
-    assertThat(conversations().hideLastExchange("s", 1, "undo")).extracting(Line::text)
+    assertThat(conversations().hideLastExchange("s", 1, "undo"))
+        .extracting(Line::text)
         .containsExactly("new", "done new");
-    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text)
+    assertThat(conversations().lines("s", 0, 10))
+        .extracting(Line::text)
         .containsExactly("old", "done old");
-    assertThat(conversations().lines("t", 1, 10)).extracting(Line::text)
+    assertThat(conversations().lines("t", 1, 10))
+        .extracting(Line::text)
         .containsExactly("theirs", "done theirs");
-    assertThat(conversations().hideLastExchange("s", 0, "undo")).as("the same key elsewhere")
-        .extracting(Line::text).containsExactly("old", "done old");
+    assertThat(conversations().hideLastExchange("s", 0, "undo"))
+        .as("the same key elsewhere")
+        .extracting(Line::text)
+        .containsExactly("old", "done old");
   }
 
   @Test
@@ -143,8 +164,8 @@ abstract class ConversationsContract extends StorePartContract {
 
     assertThat(conversations().setting("s", "model")).hasValue("qwen2.5");
     assertThat(conversations().setting("t", "model")).isEmpty();
-    assertThat(conversations().settings("s")).containsExactly(
-        entry("busy_policy", "queue"), entry("model", "qwen2.5"));
+    assertThat(conversations().settings("s"))
+        .containsExactly(entry("busy_policy", "queue"), entry("model", "qwen2.5"));
     assertThat(conversations().settings("nobody")).isEmpty();
   }
 
@@ -154,8 +175,8 @@ abstract class ConversationsContract extends StorePartContract {
     conversations().setSetting("s", "busy_policy", "interrupt");
     conversations().setSetting("t", "model", "qwen2.5");
 
-    assertThat(conversations().settingsNamed("busy_policy")).containsExactly(
-        entry("s", "interrupt"), entry("u", "queue"));
+    assertThat(conversations().settingsNamed("busy_policy"))
+        .containsExactly(entry("s", "interrupt"), entry("u", "queue"));
     assertThat(conversations().settingsNamed("tools")).isEmpty();
   }
 

@@ -18,8 +18,13 @@ abstract class InboundJournalContract extends StorePartContract {
   }
 
   private static InboundMessage message(String chat, String id, String text) {
-    return new InboundMessage(new ChatRef("telegram", chat, "7"), id,
-        new Sender("u" + chat, "User " + chat), text, false, T0.minusSeconds(5));
+    return new InboundMessage(
+        new ChatRef("telegram", chat, "7"),
+        id,
+        new Sender("u" + chat, "User " + chat),
+        text,
+        false,
+        T0.minusSeconds(5));
   }
 
   private Entry only() {
@@ -42,16 +47,21 @@ abstract class InboundJournalContract extends StorePartContract {
 
   @Test
   void theRecordedMessageComesBackWhole() {
-    InboundMessage inGroup = new InboundMessage(new ChatRef("slack", "C1", null), "1.000200",
-        new Sender("U9", "Zoë \ud83d\ude80"), "line one\nline \u2603 two", true,
+    InboundMessage inGroup = new InboundMessage(
+        new ChatRef("slack", "C1", null),
+        "1.000200",
+        new Sender("U9", "Zoë \ud83d\ude80"),
+        "line one\nline \u2603 two",
+        true,
         T0.plusMillis(123));
-    InboundMessage inThread = new InboundMessage(new ChatRef("discord", "55", "66"), "77",
-        new Sender("8", "eight"), "x", false, T0);
+    InboundMessage inThread = new InboundMessage(
+        new ChatRef("discord", "55", "66"), "77", new Sender("8", "eight"), "x", false, T0);
 
     journal().record(inGroup);
     journal().record(inThread);
 
-    assertThat(journal().unfinished()).extracting(Entry::message)
+    assertThat(journal().unfinished())
+        .extracting(Entry::message)
         .containsExactly(inGroup, inThread);
   }
 
@@ -73,27 +83,53 @@ abstract class InboundJournalContract extends StorePartContract {
     journal().record(message("1", "10", "hello"));
 
     assertThat(journal().record(message("2", "10", "other chat"))).isTrue();
-    assertThat(journal().record(new InboundMessage(new ChatRef("discord", "1", "7"), "10",
-        new Sender("u1", "User 1"), "other platform", false, T0))).isTrue();
-    assertThat(journal().record(new InboundMessage(new ChatRef("telegram", "1", "8"), "10",
-        new Sender("u1", "User 1"), "same chat, another thread", false, T0)))
-        .as("the thread is not part of a message's identity").isFalse();
-    assertThat(journal().unfinished()).extracting(e -> e.message().text())
+    assertThat(journal()
+            .record(new InboundMessage(
+                new ChatRef("discord", "1", "7"),
+                "10",
+                new Sender("u1", "User 1"),
+                "other platform",
+                false,
+                T0)))
+        .isTrue();
+    assertThat(journal()
+            .record(new InboundMessage(
+                new ChatRef("telegram", "1", "8"),
+                "10",
+                new Sender("u1", "User 1"),
+                "same chat, another thread",
+                false,
+                T0)))
+        .as("the thread is not part of a message's identity")
+        .isFalse();
+    assertThat(journal().unfinished())
+        .extracting(e -> e.message().text())
         .containsExactly("hello", "other chat", "other platform");
   }
 
   @Test
   void unfinishedMessagesComeInTheOrderTheyWereRecorded() {
-    InboundMessage late = new InboundMessage(ChatRef.of("telegram", "1"), "30",
-        new Sender("a", "A"), "received last, recorded first", false, T0.plusSeconds(30));
-    InboundMessage early = new InboundMessage(ChatRef.of("telegram", "1"), "10",
-        new Sender("a", "A"), "received first, recorded second", false, T0.plusSeconds(10));
+    InboundMessage late = new InboundMessage(
+        ChatRef.of("telegram", "1"),
+        "30",
+        new Sender("a", "A"),
+        "received last, recorded first",
+        false,
+        T0.plusSeconds(30));
+    InboundMessage early = new InboundMessage(
+        ChatRef.of("telegram", "1"),
+        "10",
+        new Sender("a", "A"),
+        "received first, recorded second",
+        false,
+        T0.plusSeconds(10));
     journal().record(late);
     journal().record(early);
     journal().record(message("2", "20", "third"));
 
     List<Entry> unfinished = journal().unfinished();
-    assertThat(unfinished).extracting(e -> e.message().messageId())
+    assertThat(unfinished)
+        .extracting(e -> e.message().messageId())
         .containsExactly("30", "10", "20");
     assertThat(unfinished).extracting(Entry::id).doesNotHaveDuplicates();
   }
@@ -117,7 +153,8 @@ abstract class InboundJournalContract extends StorePartContract {
 
     assertThat(journal().markRunning(m)).isEqualTo(2);
     journal().markDone(m, "answered");
-    assertThat(journal().unfinished()).extracting(e -> e.message().messageId())
+    assertThat(journal().unfinished())
+        .extracting(e -> e.message().messageId())
         .containsExactly("11");
     assertThat(journal().unfinished().getFirst().status()).isEqualTo(Status.PENDING);
   }

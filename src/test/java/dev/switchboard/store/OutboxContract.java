@@ -39,8 +39,7 @@ abstract class OutboxContract extends StorePartContract {
 
   @Test
   void aGatewayNoticeHasNoInboundKey() {
-    Entry notice = outbox().claim("restart:notice", ChatRef.of("slack", "C1"), "Restarted.",
-        null);
+    Entry notice = outbox().claim("restart:notice", ChatRef.of("slack", "C1"), "Restarted.", null);
 
     assertThat(notice.inboundKey()).isNull();
     assertThat(notice.chat().threadId()).isNull();
@@ -161,9 +160,13 @@ abstract class OutboxContract extends StorePartContract {
     outbox().markSending(first.id(), "part 0");
     outbox().markSent(first.id(), "555", "part 0", true);
 
-    assertThat(outbox().forInbound(INBOUND)).extracting(Entry::key).containsExactly(
-        INBOUND + ":reply:1:0", INBOUND + ":reply:1:0r", INBOUND + ":reply:1:1",
-        INBOUND + ":reply:2:0");
+    assertThat(outbox().forInbound(INBOUND))
+        .extracting(Entry::key)
+        .containsExactly(
+            INBOUND + ":reply:1:0",
+            INBOUND + ":reply:1:0r",
+            INBOUND + ":reply:1:1",
+            INBOUND + ":reply:2:0");
     assertThat(outbox().forInbound(INBOUND).getFirst()).isEqualTo(find(INBOUND + ":reply:1:0"));
     assertThat(outbox().forInbound(INBOUND).getFirst().status()).isEqualTo(Status.SENT);
     assertThat(outbox().forInbound("telegram:1:12")).isEmpty();

@@ -17,10 +17,10 @@ abstract class PairingsContract extends StorePartContract {
     return store.pairings();
   }
 
-  private static Code code(String platform, String code, String user, Instant createdAt,
-      Instant expiresAt) {
-    return new Code(platform, code, user, "chat-" + user, "User " + user, createdAt, expiresAt,
-        null);
+  private static Code code(
+      String platform, String code, String user, Instant createdAt, Instant expiresAt) {
+    return new Code(
+        platform, code, user, "chat-" + user, "User " + user, createdAt, expiresAt, null);
   }
 
   private static Code code(String code, String user) {
@@ -56,8 +56,8 @@ abstract class PairingsContract extends StorePartContract {
     Code older = code("telegram", "OLDER222", "2", T0.minusSeconds(1200), T0.plusSeconds(2400));
     pairings().addCode(newer);
     pairings().addCode(older);
-    pairings().addCode(code("telegram", "GONE2222", "3", T0.minus(HOUR.multipliedBy(2)),
-        T0.minus(HOUR)));
+    pairings()
+        .addCode(code("telegram", "GONE2222", "3", T0.minus(HOUR.multipliedBy(2)), T0.minus(HOUR)));
     pairings().addCode(code("telegram", "ENDS2222", "4", T0.minus(HOUR), T0));
     pairings().addCode(code("discord", "OTHER222", "5", T0, T0.plus(HOUR)));
     Code used = code("USED2222", "6");
@@ -65,10 +65,12 @@ abstract class PairingsContract extends StorePartContract {
     pairings().redeem(used, T0);
 
     assertThat(pairings().pending("telegram", T0)).containsExactly(older, newer);
-    assertThat(pairings().pending("telegram", T0.plusSeconds(2400))).as("at its expiry")
+    assertThat(pairings().pending("telegram", T0.plusSeconds(2400)))
+        .as("at its expiry")
         .containsExactly(newer);
     assertThat(pairings().pending("telegram", T0.plus(HOUR))).isEmpty();
-    assertThat(pairings().pending("discord", T0)).extracting(Code::code)
+    assertThat(pairings().pending("discord", T0))
+        .extracting(Code::code)
         .containsExactly("OTHER222");
     assertThat(pairings().pending("slack", T0)).isEmpty();
   }
@@ -97,10 +99,12 @@ abstract class PairingsContract extends StorePartContract {
     pairings().redeem(c, T0);
 
     assertThatThrownBy(() -> pairings().redeem(c, T0.plusSeconds(1)))
-        .isInstanceOf(StoreException.class).hasMessageContaining("already used");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("already used");
     assertThat(pairings().findCode("telegram", "ABCD2345").orElseThrow().usedAt())
         .isEqualTo(T0);
-    assertThat(pairings().approvals("telegram")).extracting(Approval::approvedAt)
+    assertThat(pairings().approvals("telegram"))
+        .extracting(Approval::approvedAt)
         .containsExactly(T0);
   }
 
@@ -123,20 +127,21 @@ abstract class PairingsContract extends StorePartContract {
     pairings().redeem(second, T0.plusSeconds(20));
     pairings().redeem(elsewhere, T0.plusSeconds(30));
 
-    assertThat(pairings().approvals("telegram")).extracting(Approval::userId)
+    assertThat(pairings().approvals("telegram"))
+        .extracting(Approval::userId)
         .containsExactly("1", "2");
-    assertThat(pairings().approvals("discord")).extracting(Approval::userId)
-        .containsExactly("3");
+    assertThat(pairings().approvals("discord")).extracting(Approval::userId).containsExactly("3");
     assertThat(pairings().approvals("slack")).isEmpty();
 
     // user 1 paired again under a new name: approved once, and now the latest approval
-    Code again = new Code("telegram", "DDDD2222", "1", "chat-1", "Renamed", T0, T0.plus(HOUR),
-        null);
+    Code again =
+        new Code("telegram", "DDDD2222", "1", "chat-1", "Renamed", T0, T0.plus(HOUR), null);
     pairings().addCode(again);
     pairings().redeem(again, T0.plusSeconds(40));
-    assertThat(pairings().approvals("telegram")).containsExactly(
-        new Approval("telegram", "2", "User 2", T0.plusSeconds(20)),
-        new Approval("telegram", "1", "Renamed", T0.plusSeconds(40)));
+    assertThat(pairings().approvals("telegram"))
+        .containsExactly(
+            new Approval("telegram", "2", "User 2", T0.plusSeconds(20)),
+            new Approval("telegram", "1", "Renamed", T0.plusSeconds(40)));
   }
 
   @Test
@@ -154,14 +159,13 @@ abstract class PairingsContract extends StorePartContract {
 
   @Test
   void expiredUnusedCodesAreForgotten() {
-    pairings().addCode(code("telegram", "OLD22222", "1", T0.minus(HOUR.multipliedBy(2)),
-        T0.minus(HOUR)));
-    pairings().addCode(code("discord", "OLD33333", "2", T0.minus(HOUR.multipliedBy(2)),
-        T0.minus(HOUR)));
+    pairings()
+        .addCode(code("telegram", "OLD22222", "1", T0.minus(HOUR.multipliedBy(2)), T0.minus(HOUR)));
+    pairings()
+        .addCode(code("discord", "OLD33333", "2", T0.minus(HOUR.multipliedBy(2)), T0.minus(HOUR)));
     pairings().addCode(code("telegram", "ENDS2222", "3", T0.minus(HOUR), T0));
     pairings().addCode(code("telegram", "NEW22222", "4", T0, T0.plus(HOUR)));
-    Code used = code("telegram", "USED2222", "5", T0.minus(HOUR.multipliedBy(2)),
-        T0.minus(HOUR));
+    Code used = code("telegram", "USED2222", "5", T0.minus(HOUR.multipliedBy(2)), T0.minus(HOUR));
     pairings().addCode(used);
     pairings().redeem(used, T0.minus(HOUR.multipliedBy(2)));
 
@@ -171,7 +175,8 @@ abstract class PairingsContract extends StorePartContract {
     assertThat(pairings().findCode("discord", "OLD33333")).isEmpty();
     assertThat(pairings().findCode("telegram", "ENDS2222")).isEmpty();
     assertThat(pairings().findCode("telegram", "NEW22222")).isPresent();
-    assertThat(pairings().findCode("telegram", "USED2222")).as("a used code is kept")
+    assertThat(pairings().findCode("telegram", "USED2222"))
+        .as("a used code is kept")
         .isPresent();
     assertThat(pairings().deleteExpired(T0)).isZero();
   }

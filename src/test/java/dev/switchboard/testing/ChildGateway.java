@@ -25,9 +25,15 @@ import org.awaitility.Awaitility;
  */
 public final class ChildGateway implements AutoCloseable {
   /** Variables that would make the child believe a service manager runs it. */
-  private static final List<String> SUPERVISOR_VARIABLES = List.of("INVOCATION_ID",
-      "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "KUBERNETES_SERVICE_HOST",
-      "XPC_SERVICE_NAME", "SWITCHBOARD_HOME", "SWITCHBOARD_RELAUNCHED_FROM");
+  private static final List<String> SUPERVISOR_VARIABLES = List.of(
+      "INVOCATION_ID",
+      "NOTIFY_SOCKET",
+      "WATCHDOG_USEC",
+      "WATCHDOG_PID",
+      "KUBERNETES_SERVICE_HOST",
+      "XPC_SERVICE_NAME",
+      "SWITCHBOARD_HOME",
+      "SWITCHBOARD_RELAUNCHED_FROM");
 
   private final Process process;
   private final Path output;
@@ -54,8 +60,13 @@ public final class ChildGateway implements AutoCloseable {
 
   /** The command that starts the CLI with {@code args}. */
   public static List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED",
-        "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+    List<String> cmd = new ArrayList<>(List.of(
+        java(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-Xshare:auto",
+        "-XX:TieredStopAtLevel=1",
+        "-cp",
+        classPath(),
         "dev.switchboard.cli.Main"));
     cmd.addAll(List.of(args));
     return cmd;
@@ -117,24 +128,23 @@ public final class ChildGateway implements AutoCloseable {
   /** Waits for the exit and returns the code; fails after {@code timeout}. */
   public int awaitExit(Duration timeout) throws Exception {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("gateway pid " + pid() + " still running after " + timeout
-          + "; output:\n" + output());
+      throw new AssertionError(
+          "gateway pid " + pid() + " still running after " + timeout + "; output:\n" + output());
     }
     return process.exitValue();
   }
 
   /** Waits until the state file says {@code state} for this process. */
   public GatewayState awaitState(String state, Duration timeout) {
-    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          Optional<GatewayState> s = StateFile.read(home);
-          if (!process.isAlive() && !(s.isPresent() && s.get().pid() == pid()
-              && state.equals(s.get().state()))) {
-            throw new AssertionError("gateway exited early (" + process.exitValue() + "):\n"
-                + output());
-          }
-          return s.isPresent() && s.get().pid() == pid() && state.equals(s.get().state());
-        });
+    Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Optional<GatewayState> s = StateFile.read(home);
+      if (!process.isAlive()
+          && !(s.isPresent() && s.get().pid() == pid() && state.equals(s.get().state()))) {
+        throw new AssertionError(
+            "gateway exited early (" + process.exitValue() + "):\n" + output());
+      }
+      return s.isPresent() && s.get().pid() == pid() && state.equals(s.get().state());
+    });
     return StateFile.read(home).orElseThrow();
   }
 
@@ -144,12 +154,14 @@ public final class ChildGateway implements AutoCloseable {
 
   /** GET {@code path} from this gateway's HTTP server (its address is in the state file). */
   public HttpResult get(String path) throws IOException, InterruptedException {
-    String address = StateFile.read(home).map(GatewayState::http)
+    String address = StateFile.read(home)
+        .map(GatewayState::http)
         .orElseThrow(() -> new AssertionError("no HTTP address in the state file yet"));
     try (HttpClient client = HttpClient.newHttpClient()) {
-      HttpResponse<String> r = client.send(HttpRequest
-          .newBuilder(URI.create("http://" + address + path))
-          .timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse<String> r = client.send(
+          HttpRequest.newBuilder(URI.create("http://" + address + path))
+              .timeout(Duration.ofSeconds(10))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
       return new HttpResult(r.statusCode(), r.body());
     }
@@ -168,7 +180,10 @@ public final class ChildGateway implements AutoCloseable {
       process.destroyForcibly();
     }
     // A relaunched gateway is not our child; find it by the lock's pid and stop it too.
-    StateFile.read(home).map(GatewayState::pid).filter(p -> p != pid())
-        .flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    StateFile.read(home)
+        .map(GatewayState::pid)
+        .filter(p -> p != pid())
+        .flatMap(ProcessHandle::of)
+        .ifPresent(ProcessHandle::destroyForcibly);
   }
 }

@@ -24,8 +24,7 @@ public final class GatedBackend implements AgentBackend {
   private final ConcurrentHashMap<String, CountDownLatch> gates = new ConcurrentHashMap<>();
   private final BlockingQueue<TurnRequest> started = new LinkedBlockingQueue<>();
   private final List<String> finished = new CopyOnWriteArrayList<>();
-  private final ConcurrentHashMap<String, AtomicInteger> runningPerChat =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> runningPerChat = new ConcurrentHashMap<>();
   private final AtomicInteger maxConcurrentPerChat = new AtomicInteger();
   private volatile boolean openGate;
   private volatile boolean ignoreCancel;
@@ -70,8 +69,8 @@ public final class GatedBackend implements AgentBackend {
   @Override
   public TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
       throws InterruptedException {
-    AtomicInteger running = runningPerChat.computeIfAbsent(request.chat().toString(),
-        c -> new AtomicInteger());
+    AtomicInteger running =
+        runningPerChat.computeIfAbsent(request.chat().toString(), c -> new AtomicInteger());
     maxConcurrentPerChat.accumulateAndGet(running.incrementAndGet(), Math::max);
     try {
       started.add(request);

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,7 +26,11 @@ public class InMemoryAdapter implements PlatformAdapter {
   public record Sent(ChatRef chat, String messageId, String text, boolean edit) {}
 
   /** What disconnect does. */
-  public enum DisconnectBehaviour { NORMAL, THROW, HANG_IGNORING_INTERRUPTS }
+  public enum DisconnectBehaviour {
+    NORMAL,
+    THROW,
+    HANG_IGNORING_INTERRUPTS
+  }
 
   private final String name;
   private final PlatformLimits limits;
@@ -34,6 +38,7 @@ public class InMemoryAdapter implements PlatformAdapter {
   private final AtomicInteger ids = new AtomicInteger();
   /** Shared by all instances: a "restarted" adapter must not reuse a chat's message ids. */
   private static final AtomicInteger messageIds = new AtomicInteger(1000);
+
   private volatile InboundHandler inbound;
   private volatile DisconnectBehaviour disconnect = DisconnectBehaviour.NORMAL;
   private volatile boolean connected;
@@ -81,8 +86,13 @@ public class InMemoryAdapter implements PlatformAdapter {
 
   /** A user message in a private chat; {@code chatId} doubles as the user id. */
   public InboundMessage message(String chatId, String text) {
-    return new InboundMessage(ChatRef.of(name, chatId), "m" + messageIds.incrementAndGet(),
-        new Sender(chatId, "user " + chatId), text, false, Instant.now());
+    return new InboundMessage(
+        ChatRef.of(name, chatId),
+        "m" + messageIds.incrementAndGet(),
+        new Sender(chatId, "user " + chatId),
+        text,
+        false,
+        Instant.now());
   }
 
   /** Hands a message to the gateway as a platform would. */

@@ -122,25 +122,27 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
-    public synchronized void append(String sessionKey, int generation, String role,
-        String text) {
-      transcripts.computeIfAbsent(new Conversation(sessionKey, generation),
-          k -> new ArrayList<>()).add(new Entry(new Line(role, text, clock.instant())));
+    public synchronized void append(String sessionKey, int generation, String role, String text) {
+      transcripts
+          .computeIfAbsent(new Conversation(sessionKey, generation), k -> new ArrayList<>())
+          .add(new Entry(new Line(role, text, clock.instant())));
     }
 
     @Override
     public synchronized List<Line> lines(String sessionKey, int generation, int limit) {
       List<Line> all = transcript(sessionKey, generation).stream()
-          .filter(e -> e.undoneBy == null).map(e -> e.line).toList();
+          .filter(e -> e.undoneBy == null)
+          .map(e -> e.line)
+          .toList();
       return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
     }
 
     @Override
-    public synchronized List<Line> hideLastExchange(String sessionKey, int generation,
-        String byKey) {
+    public synchronized List<Line> hideLastExchange(
+        String sessionKey, int generation, String byKey) {
       List<Entry> all = transcript(sessionKey, generation);
-      List<Line> already = all.stream().filter(e -> byKey.equals(e.undoneBy))
-          .map(e -> e.line).toList();
+      List<Line> already =
+          all.stream().filter(e -> byKey.equals(e.undoneBy)).map(e -> e.line).toList();
       if (!already.isEmpty()) {
         return already;
       }
@@ -204,9 +206,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
-    public synchronized void addUsage(String sessionKey, int generation, long tokensIn,
-        long tokensOut) {
-      usage.merge(new Conversation(sessionKey, generation), new Usage(1, tokensIn, tokensOut),
+    public synchronized void addUsage(
+        String sessionKey, int generation, long tokensIn, long tokensOut) {
+      usage.merge(
+          new Conversation(sessionKey, generation),
+          new Usage(1, tokensIn, tokensOut),
           MemoryConversations::sum);
     }
 
@@ -217,13 +221,15 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized Usage totalUsage(String sessionKey) {
-      return usage.entrySet().stream().filter(e -> e.getKey().sessionKey().equals(sessionKey))
-          .map(Map.Entry::getValue).reduce(Usage.NONE, MemoryConversations::sum);
+      return usage.entrySet().stream()
+          .filter(e -> e.getKey().sessionKey().equals(sessionKey))
+          .map(Map.Entry::getValue)
+          .reduce(Usage.NONE, MemoryConversations::sum);
     }
 
     private static Usage sum(Usage a, Usage b) {
-      return new Usage(a.turns() + b.turns(), a.tokensIn() + b.tokensIn(),
-          a.tokensOut() + b.tokensOut());
+      return new Usage(
+          a.turns() + b.turns(), a.tokensIn() + b.tokensIn(), a.tokensOut() + b.tokensOut());
     }
   }
 
@@ -249,9 +255,12 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized List<Code> pending(String platform, Instant now) {
-      return codes.values().stream().filter(c -> c.platform().equals(platform)
-          && c.usedAt() == null && c.expiresAt().isAfter(now))
-          .sorted(Comparator.comparing(Code::createdAt)).toList();
+      return codes.values().stream()
+          .filter(c -> c.platform().equals(platform)
+              && c.usedAt() == null
+              && c.expiresAt().isAfter(now))
+          .sorted(Comparator.comparing(Code::createdAt))
+          .toList();
     }
 
     @Override
@@ -261,8 +270,17 @@ public final class InMemoryStore implements Store {
       if (current == null || current.usedAt() != null) {
         throw new StoreException("pairing code " + code.code() + " was already used", null);
       }
-      codes.put(key, new Code(code.platform(), code.code(), code.userId(), code.chatId(),
-          code.displayName(), code.createdAt(), code.expiresAt(), now));
+      codes.put(
+          key,
+          new Code(
+              code.platform(),
+              code.code(),
+              code.userId(),
+              code.chatId(),
+              code.displayName(),
+              code.createdAt(),
+              code.expiresAt(),
+              now));
       Approval a = new Approval(code.platform(), code.userId(), code.displayName(), now);
       approvals.put(new UserKey(code.platform(), code.userId()), a);
       return a;
@@ -275,8 +293,10 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized List<Approval> approvals(String platform) {
-      return approvals.values().stream().filter(a -> a.platform().equals(platform))
-          .sorted(Comparator.comparing(Approval::approvedAt)).toList();
+      return approvals.values().stream()
+          .filter(a -> a.platform().equals(platform))
+          .sorted(Comparator.comparing(Approval::approvedAt))
+          .toList();
     }
 
     @Override
@@ -329,8 +349,7 @@ public final class InMemoryStore implements Store {
     private void set(InboundMessage m, Status status, String outcome) {
       Entry e = entries.get(m.dedupeKey());
       if (e != null) {
-        entries.put(m.dedupeKey(), new Entry(e.id(), e.message(), status, outcome,
-            e.attempts()));
+        entries.put(m.dedupeKey(), new Entry(e.id(), e.message(), status, outcome, e.attempts()));
       }
     }
 
@@ -346,8 +365,10 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized Entry claim(String key, ChatRef chat, String text, String inboundKey) {
-      return byKey.computeIfAbsent(key, k -> new Entry(ids.incrementAndGet(), k, chat, text,
-          Status.PENDING, null, false, inboundKey));
+      return byKey.computeIfAbsent(
+          key,
+          k -> new Entry(
+              ids.incrementAndGet(), k, chat, text, Status.PENDING, null, false, inboundKey));
     }
 
     @Override
@@ -355,14 +376,19 @@ public final class InMemoryStore implements Store {
       return Optional.ofNullable(byKey.get(key));
     }
 
-    private void update(long id, Status status, String messageId, String text,
-        Boolean complete) {
+    private void update(long id, Status status, String messageId, String text, Boolean complete) {
       for (Map.Entry<String, Entry> e : byKey.entrySet()) {
         Entry o = e.getValue();
         if (o.id() == id) {
-          e.setValue(new Entry(o.id(), o.key(), o.chat(), text == null ? o.text() : text, status,
+          e.setValue(new Entry(
+              o.id(),
+              o.key(),
+              o.chat(),
+              text == null ? o.text() : text,
+              status,
               messageId == null ? o.platformMessageId() : messageId,
-              complete == null ? o.complete() : complete, o.inboundKey()));
+              complete == null ? o.complete() : complete,
+              o.inboundKey()));
           return;
         }
       }
@@ -374,8 +400,8 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
-    public synchronized void markSent(long id, String platformMessageId, String text,
-        boolean complete) {
+    public synchronized void markSent(
+        long id, String platformMessageId, String text, boolean complete) {
       update(id, Status.SENT, platformMessageId, text, complete);
     }
 
@@ -391,8 +417,10 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized List<Entry> forInbound(String inboundKey) {
-      return byKey.values().stream().filter(e -> inboundKey.equals(e.inboundKey()))
-          .sorted(Comparator.comparing(Entry::key)).toList();
+      return byKey.values().stream()
+          .filter(e -> inboundKey.equals(e.inboundKey()))
+          .sorted(Comparator.comparing(Entry::key))
+          .toList();
     }
   }
 }

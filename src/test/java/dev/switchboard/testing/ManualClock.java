@@ -37,8 +37,7 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
     this(start, new AtomicLong(), new CopyOnWriteArrayList<>(), ZoneOffset.UTC);
   }
 
-  private ManualClock(Instant start, AtomicLong elapsedNanos, List<Duration> sleeps,
-      ZoneId zone) {
+  private ManualClock(Instant start, AtomicLong elapsedNanos, List<Duration> sleeps, ZoneId zone) {
     this.start = start;
     this.elapsedNanos = elapsedNanos;
     this.sleeps = sleeps;

@@ -52,8 +52,8 @@ class ManualClockTest {
     clock.sleep(Duration.ZERO);
     clock.sleep(Duration.ofSeconds(-3));
 
-    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(15), Duration.ZERO,
-        Duration.ofSeconds(-3));
+    assertThat(clock.sleeps())
+        .containsExactly(Duration.ofSeconds(15), Duration.ZERO, Duration.ofSeconds(-3));
     assertThat(clock.instant()).isEqualTo(START.plusSeconds(15));
   }
 

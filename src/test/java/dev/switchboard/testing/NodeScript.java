@@ -33,8 +33,8 @@ public final class NodeScript implements AutoCloseable {
     this.process = process;
     this.stderr = stderr;
     Thread.ofVirtual().name("node stdout").start(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(
-          process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           allLines.add(line);
@@ -57,8 +57,7 @@ public final class NodeScript implements AutoCloseable {
           + " which installs the Node.js test clients");
     }
     Path err = Files.createTempFile(workDir, "node-", ".err");
-    ProcessBuilder pb = new ProcessBuilder("node", file.toString())
-        .redirectError(err.toFile());
+    ProcessBuilder pb = new ProcessBuilder("node", file.toString()).redirectError(err.toFile());
     pb.environment().putAll(env);
     return new NodeScript(pb.start(), err);
   }
@@ -70,8 +69,8 @@ public final class NodeScript implements AutoCloseable {
       long left = deadline - System.nanoTime();
       String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
       if (line == null) {
-        throw new AssertionError("no line '" + expected + "' within " + timeout + ": "
-            + describe());
+        throw new AssertionError(
+            "no line '" + expected + "' within " + timeout + ": " + describe());
       }
       if (line.equals(END)) {
         throw new AssertionError("the script ended before '" + expected + "': " + describe());
@@ -91,8 +90,7 @@ public final class NodeScript implements AutoCloseable {
   /** Waits for the exit; returns the code. */
   public int awaitExit(Duration timeout) throws Exception {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("node script still running after " + timeout + ": "
-          + describe());
+      throw new AssertionError("node script still running after " + timeout + ": " + describe());
     }
     return process.exitValue();
   }

@@ -23,11 +23,10 @@ public final class PrometheusParser {
   /** The families by name; fails with the parser's complaint when the text does not parse. */
   public static JsonNode parse(String text) throws IOException, InterruptedException {
     if (!Files.isExecutable(PYTHON)) {
-      throw new IllegalStateException(PYTHON + " is missing: run ./run-tests, which installs"
-          + " python3-prometheus-client");
+      throw new IllegalStateException(
+          PYTHON + " is missing: run ./run-tests, which installs" + " python3-prometheus-client");
     }
-    Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toAbsolutePath().toString())
-        .start();
+    Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toAbsolutePath().toString()).start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -37,8 +37,9 @@ public final class SseClient implements AutoCloseable {
   /** Opens the stream; fails unless the server answers 200 with text/event-stream. */
   public static SseClient open(HttpClient client, HttpRequest.Builder request)
       throws IOException, InterruptedException {
-    HttpResponse<InputStream> r = client.send(request.header("Accept", "text/event-stream")
-        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r = client.send(
+        request.header("Accept", "text/event-stream").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
       throw new IOException("HTTP " + r.statusCode() + ": " + body);
@@ -56,8 +57,8 @@ public final class SseClient implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String name = null;
       StringBuilder data = null;
       String line;

@@ -28,8 +28,8 @@ public final class SystemdUserManager implements AutoCloseable {
   private final boolean createdRunSystemd;
   private final Path log;
 
-  private SystemdUserManager(Process manager, Map<String, String> env, boolean createdRunSystemd,
-      Path log) {
+  private SystemdUserManager(
+      Process manager, Map<String, String> env, boolean createdRunSystemd, Path log) {
     this.manager = manager;
     this.env = env;
     this.createdRunSystemd = createdRunSystemd;
@@ -59,12 +59,15 @@ public final class SystemdUserManager implements AutoCloseable {
     Files.createDirectories(RUN_SYSTEMD);
     Path log = dir.resolve("systemd-user.log");
     ProcessBuilder pb = new ProcessBuilder(systemd.toString(), "--user")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     SystemdUserManager m = new SystemdUserManager(p, Map.copyOf(env), created, log);
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> {
             if (!p.isAlive()) {
               throw new AssertionError("systemd --user exited: " + Files.readString(log));
@@ -102,8 +105,10 @@ public final class SystemdUserManager implements AutoCloseable {
   public Map<String, String> show(String unit, String... properties) throws Exception {
     ChildGateway.Result r = systemctl("show", unit, "--property=" + String.join(",", properties));
     Map<String, String> out = new HashMap<>();
-    r.output().lines().filter(l -> l.contains("=")).forEach(l ->
-        out.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
+    r.output()
+        .lines()
+        .filter(l -> l.contains("="))
+        .forEach(l -> out.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));
     return out;
   }
 

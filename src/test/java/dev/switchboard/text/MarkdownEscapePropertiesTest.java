@@ -2,7 +2,6 @@ package dev.switchboard.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -27,9 +26,11 @@ class MarkdownEscapePropertiesTest {
     String url = "https://x.test/a_b*c";
 
     assertThat(MarkdownParser.parse(MarkdownParser.escapeAll(url) + "[l](https://y.test)")
-        .spans()).hasSize(2);
+            .spans())
+        .hasSize(2);
     assertThat(MarkdownParser.parse(MarkdownParser.escape(url) + "[l](https://y.test)")
-        .spans()).hasSize(1);
+            .spans())
+        .hasSize(1);
   }
 
   @Example

@@ -24,14 +24,18 @@ class PlainTextSplitPropertiesTest {
   @Provide
   Arbitrary<String> replies() {
     Arbitrary<String> piece = Arbitraries.frequencyOf(
-        Tuple.of(6, Arbitraries.strings().withCharRange('a', 'z')
-            .ofMinLength(1).ofMaxLength(12)),
+        Tuple.of(6, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12)),
         Tuple.of(4, Arbitraries.just(" ")),
         Tuple.of(2, Arbitraries.just("\n")),
         Tuple.of(1, Arbitraries.just("\n\n")),
         Tuple.of(1, Arbitraries.just("   ")),
-        Tuple.of(2, Arbitraries.of("\uD83D\uDE00", "\uD83D\uDC4D\uD83C\uDFFD",
-            "\uD83C\uDDE9\uD83C\uDDEA", "\uD834\uDD1E")),
+        Tuple.of(
+            2,
+            Arbitraries.of(
+                "\uD83D\uDE00",
+                "\uD83D\uDC4D\uD83C\uDFFD",
+                "\uD83C\uDDE9\uD83C\uDDEA",
+                "\uD834\uDD1E")),
         Tuple.of(1, Arbitraries.of("\u00e9", "\u4e2d\u6587", "\u00df")));
     return piece.list().ofMaxSize(120).map(parts -> String.join("", parts));
   }
@@ -43,36 +47,38 @@ class PlainTextSplitPropertiesTest {
   }
 
   @Property(tries = 2000)
-  void everyChunkFitsTheLimit(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void everyChunkFitsTheLimit(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     assertThat(split(text, max))
         .allSatisfy(chunk -> assertThat(chunk.length()).isLessThanOrEqualTo(max));
   }
 
   @Property(tries = 2000)
-  void noChunkSplitsASurrogatePair(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void noChunkSplitsASurrogatePair(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     for (String chunk : split(text, max)) {
       if (!chunk.isEmpty()) {
-        assertThat(Character.isLowSurrogate(chunk.charAt(0))).as("starts with low: %s", chunk)
+        assertThat(Character.isLowSurrogate(chunk.charAt(0)))
+            .as("starts with low: %s", chunk)
             .isFalse();
         assertThat(Character.isHighSurrogate(chunk.charAt(chunk.length() - 1)))
-            .as("ends with high: %s", chunk).isFalse();
+            .as("ends with high: %s", chunk)
+            .isFalse();
       }
     }
   }
 
   @Property(tries = 2000)
-  void noNonWhitespaceCharacterIsLostOrReordered(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void noNonWhitespaceCharacterIsLostOrReordered(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     List<String> chunks = split(text, max);
 
     assertThat(nonWhitespace(String.join("", chunks))).isEqualTo(nonWhitespace(text));
   }
 
   @Property
-  void thereIsAlwaysAtLeastOneChunk(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void thereIsAlwaysAtLeastOneChunk(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     assertThat(split(text, max)).isNotEmpty();
   }
 
@@ -84,8 +90,8 @@ class PlainTextSplitPropertiesTest {
   }
 
   @Property
-  void everyCutChunkIsNonEmptyAndHasNoTrailingWhitespace(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void everyCutChunkIsNonEmptyAndHasNoTrailingWhitespace(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     List<String> chunks = split(text, max);
 
     for (String chunk : chunks.subList(0, chunks.size() - 1)) {
@@ -95,8 +101,8 @@ class PlainTextSplitPropertiesTest {
   }
 
   @Property
-  void noChunkStartsWithANewlineAfterTheFirst(@ForAll("replies") String text,
-      @ForAll @IntRange(min = 2, max = 60) int max) {
+  void noChunkStartsWithANewlineAfterTheFirst(
+      @ForAll("replies") String text, @ForAll @IntRange(min = 2, max = 60) int max) {
     List<String> chunks = split(text, max);
 
     assertThat(chunks.subList(1, chunks.size()))
@@ -119,7 +125,11 @@ class PlainTextSplitPropertiesTest {
 
   @Provide
   Arbitrary<List<String>> words() {
-    return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(6)
-        .list().ofMaxSize(80);
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .ofMinLength(1)
+        .ofMaxLength(6)
+        .list()
+        .ofMaxSize(80);
   }
 }

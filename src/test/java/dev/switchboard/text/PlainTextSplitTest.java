@@ -65,8 +65,7 @@ class PlainTextSplitTest {
   void prefersALineBreakOverLaterSpaces() {
     String text = "first line\nsecond line here and more";
 
-    assertThat(split(text, 20))
-        .containsExactly("first line", "second line here", "and more");
+    assertThat(split(text, 20)).containsExactly("first line", "second line here", "and more");
   }
 
   @Test

@@ -44,9 +44,11 @@ class ReplyFormatTest {
   @Test
   void limitsTooSmallForTheWhitespaceRuleAreRejected() {
     assertThatThrownBy(() -> ReplyFormat.plainText(1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("limit must be at least 2: 1");
-    assertThatThrownBy(() -> new ReplyFormat(new PlainText(), 2, LengthUnit.UTF16,
-        WhitespaceAtCuts.KEEP)).hasMessage("limit must be at least 3: 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be at least 2: 1");
+    assertThatThrownBy(
+            () -> new ReplyFormat(new PlainText(), 2, LengthUnit.UTF16, WhitespaceAtCuts.KEEP))
+        .hasMessage("limit must be at least 3: 2");
   }
 
   @Test
@@ -54,9 +56,10 @@ class ReplyFormatTest {
     String text = GRIN.repeat(5);
 
     assertThat(new ReplyFormat(new PlainText(), 4, LengthUnit.UTF16, WhitespaceAtCuts.TRIM)
-        .messages(StyledText.plain(text))).containsExactly(GRIN.repeat(2), GRIN.repeat(2), GRIN);
-    assertThat(new ReplyFormat(new PlainText(), 4, LengthUnit.CODE_POINTS,
-        WhitespaceAtCuts.TRIM).messages(StyledText.plain(text)))
+            .messages(StyledText.plain(text)))
+        .containsExactly(GRIN.repeat(2), GRIN.repeat(2), GRIN);
+    assertThat(new ReplyFormat(new PlainText(), 4, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+            .messages(StyledText.plain(text)))
         .containsExactly(GRIN.repeat(4), GRIN);
   }
 
@@ -64,16 +67,21 @@ class ReplyFormatTest {
   void theLimitHoldsForTheRenderingNotTheText() {
     List<String> parts = marked("**" + "word ".repeat(9) + "end**", 20);
 
-    assertThat(parts).containsExactly("*word word word*", "*word word word*",
-        "*word word word end*");
+    assertThat(parts)
+        .containsExactly("*word word word*", "*word word word*", "*word word word end*");
   }
 
   @Test
   void aStyleEndingInWhitespaceIsClosedBeforeIt() {
     assertThat(marked("**a** b", 100)).containsExactly("*a* b");
-    assertThat(MarkupWriter.write(new StyledText("a b", List.of(
-        new StyledText.Span(0, 2, Format.PLAIN.withBold()),
-        new StyledText.Span(2, 3, Format.PLAIN))), new Marked())).isEqualTo("*a* b");
+    assertThat(MarkupWriter.write(
+            new StyledText(
+                "a b",
+                List.of(
+                    new StyledText.Span(0, 2, Format.PLAIN.withBold()),
+                    new StyledText.Span(2, 3, Format.PLAIN))),
+            new Marked()))
+        .isEqualTo("*a* b");
   }
 
   @Test
@@ -82,8 +90,9 @@ class ReplyFormatTest {
 
     List<String> parts = marked("Run:\n```sh\n" + code + "\n```\nDone.", 40);
 
-    assertThat(parts).containsExactly("Run:\n```sh\nline one\nline two\n```",
-        "```sh\nline three\nline four\n```\nDone.");
+    assertThat(parts)
+        .containsExactly(
+            "Run:\n```sh\nline one\nline two\n```", "```sh\nline three\nline four\n```\nDone.");
   }
 
   @Test
@@ -105,6 +114,7 @@ class ReplyFormatTest {
     MarkupRenderer wide = piece -> "<<" + piece.text() + ">>";
 
     assertThatThrownBy(() -> new ReplyFormat(wide, 4, LengthUnit.UTF16, WhitespaceAtCuts.TRIM)
-        .messages("a long enough reply")).isInstanceOf(IllegalArgumentException.class);
+            .messages("a long enough reply"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

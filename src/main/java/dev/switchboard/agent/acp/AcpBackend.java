@@ -73,11 +73,16 @@ public final class AcpBackend implements AgentBackend {
   private static final Logger log = LoggerFactory.getLogger(AcpBackend.class);
   /** How long a cancelled turn waits for the agent's answer: the turn ends within 1 s. */
   static final Duration CANCEL_GRACE = Duration.ofMillis(700);
+
   static final int MAX_REPLAYED_HISTORY = 32_000;
   private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
   /** The backend's settings, from {@link AcpBackendFactory}. */
-  record Settings(List<String> command, Path cwdRoot, int maxProcesses, Duration startTimeout,
+  record Settings(
+      List<String> command,
+      Path cwdRoot,
+      int maxProcesses,
+      Duration startTimeout,
       Set<String> hiddenEnv) {
     Settings {
       command = List.copyOf(command);
@@ -124,8 +129,10 @@ public final class AcpBackend implements AgentBackend {
       CompletableFuture<Void> cancelled = new CompletableFuture<>();
       control.onCancel(() -> {
         turn.cancel();
-        p.rpc().notify("session/cancel",
-            JsonNodeFactory.instance.objectNode().put("sessionId", p.sessionId()));
+        p.rpc()
+            .notify(
+                "session/cancel",
+                JsonNodeFactory.instance.objectNode().put("sessionId", p.sessionId()));
         cancelled.complete(null);
       });
       try {
@@ -141,8 +148,10 @@ public final class AcpBackend implements AgentBackend {
           response.get(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException | ExecutionException e) {
           if (!response.isDone()) {
-            log.info("ACP agent (pid {}) did not end a cancelled turn within {} ms; stopping it",
-                p.pid(), CANCEL_GRACE.toMillis());
+            log.info(
+                "ACP agent (pid {}) did not end a cancelled turn within {} ms; stopping it",
+                p.pid(),
+                CANCEL_GRACE.toMillis());
             retire(p);
             handedOff = true;
             Thread.ofVirtual().name("acp-stop-" + p.pid()).start(p::stop);
@@ -177,14 +186,16 @@ public final class AcpBackend implements AgentBackend {
     lock.lock();
     try {
       if (closed) {
-        throw new AgentException("The gateway is stopping; try again in a moment.",
-            "acp backend closed", null);
+        throw new AgentException(
+            "The gateway is stopping; try again in a moment.", "acp backend closed", null);
       }
       AgentProcess p = live.get(conversationId);
       if (p != null && !p.retired && p.alive()) {
         if (p.busy) {
-          throw new AgentException("The agent is still busy with this conversation.",
-              "acp: a turn is already running for " + conversationId, null);
+          throw new AgentException(
+              "The agent is still busy with this conversation.",
+              "acp: a turn is already running for " + conversationId,
+              null);
         }
         p.busy = true;
         p.lastUsed = ++clock;
@@ -194,12 +205,16 @@ public final class AcpBackend implements AgentBackend {
         live.remove(conversationId);
       }
       if (live.size() >= settings.maxProcesses()) {
-        evict = live.values().stream().filter(q -> !q.busy)
-            .min(Comparator.comparingLong(q -> q.lastUsed)).orElse(null);
+        evict = live.values().stream()
+            .filter(q -> !q.busy)
+            .min(Comparator.comparingLong(q -> q.lastUsed))
+            .orElse(null);
         if (evict == null) {
-          throw new AgentException("All " + settings.maxProcesses() + " agent processes are"
-              + " busy; try again when a turn has finished.",
-              "acp: agent.acp.max_processes reached, none idle", null);
+          throw new AgentException(
+              "All " + settings.maxProcesses() + " agent processes are"
+                  + " busy; try again when a turn has finished.",
+              "acp: agent.acp.max_processes reached, none idle",
+              null);
         }
         live.remove(evict.conversationId);
         evict.retired = true;
@@ -209,8 +224,11 @@ public final class AcpBackend implements AgentBackend {
       lock.unlock();
     }
     if (evict != null) {
-      log.info("stopping the ACP agent (pid {}) of the least recently used conversation {}"
-          + " (agent.acp.max_processes = {})", evict.pid(), evict.conversationId,
+      log.info(
+          "stopping the ACP agent (pid {}) of the least recently used conversation {}"
+              + " (agent.acp.max_processes = {})",
+          evict.pid(),
+          evict.conversationId,
           settings.maxProcesses());
       evict.stop();
     }
@@ -223,17 +241,22 @@ public final class AcpBackend implements AgentBackend {
     try {
       Files.createDirectories(cwd);
     } catch (IOException e) {
-      throw new AgentException("The agent could not be started: its working directory cannot"
-          + " be created (see the gateway log).", "acp: cannot create " + cwd + ": " + e, e);
+      throw new AgentException(
+          "The agent could not be started: its working directory cannot"
+              + " be created (see the gateway log).",
+          "acp: cannot create " + cwd + ": " + e,
+          e);
     }
     long t0 = System.nanoTime();
     AgentProcess p;
     try {
       p = AgentProcess.launch(settings.command(), cwd, settings.hiddenEnv(), conversationId);
     } catch (IOException e) {
-      throw new AgentException("The agent could not be started: program '" + program
-          + "' cannot be run (check agent.acp.command).",
-          "acp: cannot start " + program + ": " + e.getMessage(), e);
+      throw new AgentException(
+          "The agent could not be started: program '" + program
+              + "' cannot be run (check agent.acp.command).",
+          "acp: cannot start " + program + ": " + e.getMessage(),
+          e);
     }
     CompletableFuture<String> opened = p.open();
     CompletableFuture<Void> cancelled = new CompletableFuture<>();
@@ -246,9 +269,11 @@ public final class AcpBackend implements AgentBackend {
       throw e;
     } catch (TimeoutException e) {
       p.stop();
-      throw new AgentException("The agent did not start within "
-          + settings.startTimeout().toSeconds() + " s (agent.acp.start_timeout).",
-          "acp: " + program + " start timed out", null);
+      throw new AgentException(
+          "The agent did not start within " + settings.startTimeout().toSeconds()
+              + " s (agent.acp.start_timeout).",
+          "acp: " + program + " start timed out",
+          null);
     } catch (ExecutionException e) {
       // looked at below
     }
@@ -259,16 +284,25 @@ public final class AcpBackend implements AgentBackend {
     if (opened.isCompletedExceptionally()) {
       Throwable cause = opened.exceptionNow();
       Integer code = cause instanceof JsonRpcConnection.ClosedException
-          ? p.awaitExit(Duration.ofSeconds(2)) : null;
+          ? p.awaitExit(Duration.ofSeconds(2))
+          : null;
       p.stop();
-      String why = code != null ? "it exited with code " + code
-          : cause instanceof JsonRpcConnection.RpcError r ? "it answered: " + clip(r.getMessage())
-          : "it did not open a session";
-      throw new AgentException("The agent could not be started: " + why
-          + " (see the gateway log).", "acp: " + program + " failed to start: " + cause, cause);
+      String why = code != null
+          ? "it exited with code " + code
+          : cause instanceof JsonRpcConnection.RpcError r
+              ? "it answered: " + clip(r.getMessage())
+              : "it did not open a session";
+      throw new AgentException(
+          "The agent could not be started: " + why + " (see the gateway log).",
+          "acp: " + program + " failed to start: " + cause,
+          cause);
     }
-    log.info("ACP agent {} started (pid {}) for conversation {} in {} ms", program, p.pid(),
-        conversationId, (System.nanoTime() - t0) / 1_000_000);
+    log.info(
+        "ACP agent {} started (pid {}) for conversation {} in {} ms",
+        program,
+        p.pid(),
+        conversationId,
+        (System.nanoTime() - t0) / 1_000_000);
     p.busy = true;
     boolean stopIt = false;
     lock.lock();
@@ -288,8 +322,8 @@ public final class AcpBackend implements AgentBackend {
     }
     if (stopIt) {
       p.stop();
-      throw new AgentException("The gateway is stopping; try again in a moment.",
-          "acp backend closed", null);
+      throw new AgentException(
+          "The gateway is stopping; try again in a moment.", "acp backend closed", null);
     }
     // Nothing waits for the cleanup: it only drops the process from the live set.
     var _ = p.rpc().closed().thenRun(() -> exitedByItself(p));
@@ -341,8 +375,8 @@ public final class AcpBackend implements AgentBackend {
     Thread.ofVirtual().name("acp-reap-" + p.pid()).start(p::stop);
   }
 
-  private TurnResult failed(AgentProcess p, AcpTurn turn, TurnControl control,
-      @Nullable Throwable cause)
+  private TurnResult failed(
+      AgentProcess p, AcpTurn turn, TurnControl control, @Nullable Throwable cause)
       throws AgentException, InterruptedException {
     if (cause instanceof JsonRpcConnection.ClosedException) {
       boolean byUs = p.retired;
@@ -352,18 +386,25 @@ public final class AcpBackend implements AgentBackend {
       if (byUs || control.cancelled()) {
         return new TurnResult(turn.text());
       }
-      log.warn("ACP agent (pid {}) for conversation {} exited during a turn (code {})",
-          p.pid(), p.conversationId, code);
-      throw new AgentException("The agent process exited (code "
-          + (code == null ? "unknown" : code) + "). Send your message again to start a new one.",
-          "acp: agent pid " + p.pid() + " exited mid-turn with code " + code, cause);
+      log.warn(
+          "ACP agent (pid {}) for conversation {} exited during a turn (code {})",
+          p.pid(),
+          p.conversationId,
+          code);
+      throw new AgentException(
+          "The agent process exited (code " + (code == null ? "unknown" : code)
+              + "). Send your message again to start a new one.",
+          "acp: agent pid " + p.pid() + " exited mid-turn with code " + code,
+          cause);
     }
     if (cause instanceof JsonRpcConnection.RpcError e) {
       if (control.cancelled()) {
         return new TurnResult(turn.text());
       }
-      throw new AgentException("The agent reported an error: " + clip(e.getMessage()),
-          "acp: session/prompt failed with " + e.code + ": " + e.getMessage(), e);
+      throw new AgentException(
+          "The agent reported an error: " + clip(e.getMessage()),
+          "acp: session/prompt failed with " + e.code + ": " + e.getMessage(),
+          e);
     }
     throw new AgentException("The agent failed (see the gateway log).", "acp: " + cause, cause);
   }
@@ -373,7 +414,7 @@ public final class AcpBackend implements AgentBackend {
     String note = switch (stopReason) {
       case "max_tokens" -> "(The agent stopped here: it reached its token limit.)";
       case "max_turn_requests" ->
-          "(The agent stopped here: it reached its limit of model requests for one turn.)";
+        "(The agent stopped here: it reached its limit of model requests for one turn.)";
       case "refusal" -> "(The agent declined to continue.)";
       default -> null; // end_turn, cancelled, and reasons of later protocol versions
     };
@@ -452,7 +493,8 @@ public final class AcpBackend implements AgentBackend {
       lock.unlock();
     }
     List<Thread> stoppers = all.stream()
-        .map(p -> Thread.ofVirtual().name("acp-stop-" + p.pid()).start(p::stop)).toList();
+        .map(p -> Thread.ofVirtual().name("acp-stop-" + p.pid()).start(p::stop))
+        .toList();
     long deadline = System.nanoTime() + CLOSE_BOUND.toNanos();
     try {
       for (Thread t : stoppers) {
@@ -468,7 +510,8 @@ public final class AcpBackend implements AgentBackend {
   }
 
   /** Test hook: the live process of a conversation, if any. */
-  @Nullable ProcessHandle processOf(String conversationId) {
+  @Nullable
+  ProcessHandle processOf(String conversationId) {
     lock.lock();
     try {
       AgentProcess p = live.get(conversationId);

@@ -22,22 +22,35 @@ import org.jspecify.annotations.Nullable;
 /** The {@code acp} backend: an Agent Client Protocol agent run as a subprocess. */
 public final class AcpBackendFactory implements AgentBackendFactory {
   public static final ConfigKey<List<String>> COMMAND = new ConfigKey<>(
-      "agent.acp.command", "SWITCHBOARD_ACP_COMMAND", CommandLineType.INSTANCE, null, false,
-      false, "The ACP agent to run, one process per conversation: a command line (simple shell"
-      + " quoting, no shell features) or a YAML list of words.");
+      "agent.acp.command",
+      "SWITCHBOARD_ACP_COMMAND",
+      CommandLineType.INSTANCE,
+      null,
+      false,
+      false,
+      "The ACP agent to run, one process per conversation: a command line (simple shell"
+          + " quoting, no shell features) or a YAML list of words.");
 
   public static final ConfigKey<String> CWD_ROOT = ConfigKey.optional(
-      "agent.acp.cwd_root", "SWITCHBOARD_ACP_CWD_ROOT", ValueType.string(), null,
+      "agent.acp.cwd_root",
+      "SWITCHBOARD_ACP_CWD_ROOT",
+      ValueType.string(),
+      null,
       "Directory under which each conversation's agent gets its own working directory"
-      + " (default: acp-sessions in the state directory).");
+          + " (default: acp-sessions in the state directory).");
 
   public static final ConfigKey<Integer> MAX_PROCESSES = ConfigKey.optional(
-      "agent.acp.max_processes", "SWITCHBOARD_ACP_MAX_PROCESSES", ValueType.integer(1, 256), 8,
+      "agent.acp.max_processes",
+      "SWITCHBOARD_ACP_MAX_PROCESSES",
+      ValueType.integer(1, 256),
+      8,
       "Agent processes alive at once; starting one more stops the least recently used idle one.");
 
   public static final ConfigKey<Duration> START_TIMEOUT = ConfigKey.optional(
-      "agent.acp.start_timeout", "SWITCHBOARD_ACP_START_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)), Duration.ofSeconds(60),
+      "agent.acp.start_timeout",
+      "SWITCHBOARD_ACP_START_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
+      Duration.ofSeconds(60),
       "How long an agent process may take to start and open its session.");
 
   @Override
@@ -66,8 +79,9 @@ public final class AcpBackendFactory implements AgentBackendFactory {
       checked.describe();
     }
     String program = config.get(COMMAND).getFirst();
-    return List.of(Finding.ok("agent", "acp backend: agent program "
-        + findProgram(program, System.getenv("PATH")) + " found"));
+    return List.of(Finding.ok(
+        "agent",
+        "acp backend: agent program " + findProgram(program, System.getenv("PATH")) + " found"));
   }
 
   /** Conversations' directories go under {@code home}/acp-sessions unless cwd_root says. */
@@ -75,13 +89,17 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   public AgentBackend create(Config config, Path home) {
     List<String> command = config.get(COMMAND);
     if (command == null) {
-      throw new ConfigException(COMMAND.path(), "the acp backend needs the agent to run; set "
-          + COMMAND.where() + ", e.g. 'npx @zed-industries/claude-code-acp'");
+      throw new ConfigException(
+          COMMAND.path(),
+          "the acp backend needs the agent to run; set " + COMMAND.where()
+              + ", e.g. 'npx @zed-industries/claude-code-acp'");
     }
     String program = command.getFirst();
     if (findProgram(program, System.getenv("PATH")) == null) {
-      throw new ConfigException(COMMAND.path(), "program '" + program + "' not found"
-          + (program.contains("/") ? " or not executable" : " on PATH"));
+      throw new ConfigException(
+          COMMAND.path(),
+          "program '" + program + "' not found"
+              + (program.contains("/") ? " or not executable" : " on PATH"));
     }
     Path root;
     String configured = config.get(CWD_ROOT);
@@ -93,10 +111,17 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new ConfigException(CWD_ROOT.path(), root + " exists and is not a directory");
     }
-    Set<String> hidden = config.schema().keys().stream().filter(ConfigKey::secret)
-        .map(ConfigKey::env).filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
-    return new AcpBackend(new AcpBackend.Settings(command, root.toAbsolutePath().normalize(),
-        config.get(MAX_PROCESSES), config.get(START_TIMEOUT), hidden));
+    Set<String> hidden = config.schema().keys().stream()
+        .filter(ConfigKey::secret)
+        .map(ConfigKey::env)
+        .filter(Objects::nonNull)
+        .collect(Collectors.toUnmodifiableSet());
+    return new AcpBackend(new AcpBackend.Settings(
+        command,
+        root.toAbsolutePath().normalize(),
+        config.get(MAX_PROCESSES),
+        config.get(START_TIMEOUT),
+        hidden));
   }
 
   /**
@@ -106,7 +131,8 @@ public final class AcpBackendFactory implements AgentBackendFactory {
    */
   static Path defaultCwdRoot(Map<String, String> env) {
     String home = env.get("SWITCHBOARD_HOME");
-    Path base = home != null && !home.isBlank() ? Path.of(home)
+    Path base = home != null && !home.isBlank()
+        ? Path.of(home)
         : Path.of(System.getProperty("user.home"), ".switchboard");
     return base.resolve("acp-sessions");
   }

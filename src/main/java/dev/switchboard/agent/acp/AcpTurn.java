@@ -1,9 +1,5 @@
 package dev.switchboard.agent.acp;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.Approver;
 import dev.switchboard.agent.TurnOutput;
 import java.util.HashMap;
@@ -12,8 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What one prompt turn collects from {@code session/update} notifications (text, tool calls)
@@ -24,7 +24,8 @@ final class AcpTurn {
   private static final int MAX_TOOL_LINE = 200;
   private static final int MAX_DETAIL = 500;
 
-  private record ToolState(String title, @Nullable String where, @Nullable String status) {}
+  private record ToolState(
+      String title, @Nullable String where, @Nullable String status) {}
 
   private final TurnOutput output;
   private final Approver approver;
@@ -114,8 +115,8 @@ final class AcpTurn {
         return;
       }
       ToolState before = isNew ? null : tools.get(id);
-      String title = before == null ? text(update.get("title"))
-          : textOr(update.get("title"), before.title());
+      String title =
+          before == null ? text(update.get("title")) : textOr(update.get("title"), before.title());
       if (title == null) {
         title = textOr(update.get("kind"), "tool");
       }
@@ -156,7 +157,9 @@ final class AcpTurn {
     if (path == null) {
       return null;
     }
-    return first.path("line").isIntegralNumber() ? path + ":" + first.path("line").asInt() : path;
+    return first.path("line").isIntegralNumber()
+        ? path + ":" + first.path("line").asInt()
+        : path;
   }
 
   private static String textOr(@Nullable JsonNode node, String fallback) {
@@ -175,8 +178,8 @@ final class AcpTurn {
   /** Asks the chat on this (the request's own) thread, then picks the matching option. */
   JsonNode askPermission(JsonNode params) {
     JsonNode toolCall = params.path("toolCall");
-    String title = oneLine(Objects.requireNonNullElse(text(toolCall.get("title")),
-        "The agent asks for permission"));
+    String title = oneLine(
+        Objects.requireNonNullElse(text(toolCall.get("title")), "The agent asks for permission"));
     Approver.Decision decision;
     lock.lock();
     try {
@@ -200,8 +203,8 @@ final class AcpTurn {
       }
       Thread.interrupted();
     }
-    return permissionOutcome(decision == null ? Approver.Decision.DENIED : decision,
-        params.path("options"));
+    return permissionOutcome(
+        decision == null ? Approver.Decision.DENIED : decision, params.path("options"));
   }
 
   private static String details(JsonNode toolCall, JsonNode options) {
@@ -219,7 +222,8 @@ final class AcpTurn {
     JsonNode raw = toolCall.get("rawInput");
     if (raw != null && !raw.isNull() && !raw.isMissingNode()) {
       String s = raw.toString();
-      b.append("Input: ").append(s.length() > MAX_DETAIL ? s.substring(0, MAX_DETAIL) + "…" : s)
+      b.append("Input: ")
+          .append(s.length() > MAX_DETAIL ? s.substring(0, MAX_DETAIL) + "…" : s)
           .append('\n');
     }
     if (option(options, "allow_once", "") == null && option(options, "allow_always", "") != null) {

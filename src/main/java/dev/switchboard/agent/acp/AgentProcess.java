@@ -1,9 +1,5 @@
 package dev.switchboard.agent.acp;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 import dev.switchboard.agent.Approver;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,8 +14,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One agent subprocess holding one ACP session: its JSON-RPC connection, the turn it is
@@ -50,13 +50,14 @@ final class AgentProcess implements JsonRpcConnection.Handler {
     this.conversationId = conversationId;
     this.cwd = cwd;
     this.process = process;
-    this.rpc = new JsonRpcConnection(process.getInputStream(), process.getOutputStream(), this,
-        String.valueOf(process.pid()));
+    this.rpc = new JsonRpcConnection(
+        process.getInputStream(), process.getOutputStream(), this, String.valueOf(process.pid()));
   }
 
   /** Starts the process and its readers; the session is opened by {@link #open}. */
-  static AgentProcess launch(List<String> command, Path cwd, Set<String> hiddenEnv,
-      String conversationId) throws IOException {
+  static AgentProcess launch(
+      List<String> command, Path cwd, Set<String> hiddenEnv, String conversationId)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
     pb.environment().keySet().removeAll(hiddenEnv);
     AgentProcess p = new AgentProcess(conversationId, cwd, pb.start());
@@ -77,36 +78,43 @@ final class AgentProcess implements JsonRpcConnection.Handler {
     return rpc;
   }
 
-  @Nullable String sessionId() {
+  @Nullable
+  String sessionId() {
     return sessionId;
   }
 
   /** {@code initialize} then {@code session/new}; the future fails as a request does. */
   CompletableFuture<String> open() {
-    ObjectNode init = JsonNodeFactory.instance.objectNode().put("protocolVersion",
-        PROTOCOL_VERSION);
+    ObjectNode init =
+        JsonNodeFactory.instance.objectNode().put("protocolVersion", PROTOCOL_VERSION);
     ObjectNode caps = init.putObject("clientCapabilities");
     caps.putObject("fs").put("readTextFile", false).put("writeTextFile", false);
     caps.put("terminal", false);
-    init.putObject("clientInfo").put("name", "switchboard").put("version",
-        String.valueOf(AgentProcess.class.getPackage().getImplementationVersion()));
-    return rpc.request("initialize", init).thenCompose(r -> {
-      int version = r.path("protocolVersion").asInt(-1);
-      if (version != PROTOCOL_VERSION) {
-        log.warn("ACP agent (pid {}) speaks protocol version {}; Switchboard speaks {}", pid(),
-            version, PROTOCOL_VERSION);
-      }
-      ObjectNode params = JsonNodeFactory.instance.objectNode().put("cwd", cwd.toString());
-      params.putArray("mcpServers");
-      return rpc.request("session/new", params);
-    }).thenApply(r -> {
-      String id = r.path("sessionId").asString(null);
-      if (id == null || id.isEmpty()) {
-        throw new IllegalStateException("session/new answered without a sessionId");
-      }
-      sessionId = id;
-      return id;
-    });
+    init.putObject("clientInfo")
+        .put("name", "switchboard")
+        .put("version", String.valueOf(AgentProcess.class.getPackage().getImplementationVersion()));
+    return rpc.request("initialize", init)
+        .thenCompose(r -> {
+          int version = r.path("protocolVersion").asInt(-1);
+          if (version != PROTOCOL_VERSION) {
+            log.warn(
+                "ACP agent (pid {}) speaks protocol version {}; Switchboard speaks {}",
+                pid(),
+                version,
+                PROTOCOL_VERSION);
+          }
+          ObjectNode params = JsonNodeFactory.instance.objectNode().put("cwd", cwd.toString());
+          params.putArray("mcpServers");
+          return rpc.request("session/new", params);
+        })
+        .thenApply(r -> {
+          String id = r.path("sessionId").asString(null);
+          if (id == null || id.isEmpty()) {
+            throw new IllegalStateException("session/new answered without a sessionId");
+          }
+          sessionId = id;
+          return id;
+        });
   }
 
   void setTurn(@Nullable AcpTurn t) {
@@ -114,7 +122,8 @@ final class AgentProcess implements JsonRpcConnection.Handler {
   }
 
   /** The process's exit code if it exits within {@code wait}. */
-  @Nullable Integer awaitExit(Duration wait) throws InterruptedException {
+  @Nullable
+  Integer awaitExit(Duration wait) throws InterruptedException {
     return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
   }
 
@@ -138,8 +147,8 @@ final class AgentProcess implements JsonRpcConnection.Handler {
   public JsonNode onRequest(String method, JsonNode params) throws JsonRpcConnection.RpcError {
     if (!"session/request_permission".equals(method)) {
       // We advertise no fs or terminal capability, so these are all unexpected.
-      throw new JsonRpcConnection.RpcError(JsonRpcConnection.METHOD_NOT_FOUND,
-          "Method not found: " + method);
+      throw new JsonRpcConnection.RpcError(
+          JsonRpcConnection.METHOD_NOT_FOUND, "Method not found: " + method);
     }
     AcpTurn t = turn;
     if (t == null || !params.path("sessionId").asString("").equals(sessionId)) {
@@ -154,7 +163,9 @@ final class AgentProcess implements JsonRpcConnection.Handler {
       String line;
       while ((line = err.readLine()) != null) {
         if (log.isDebugEnabled()) {
-          log.debug("ACP agent (pid {}) stderr: {}", pid(),
+          log.debug(
+              "ACP agent (pid {}) stderr: {}",
+              pid(),
               line.length() > 2000 ? line.substring(0, 2000) + "..." : line);
         }
       }
@@ -192,8 +203,8 @@ final class AgentProcess implements JsonRpcConnection.Handler {
           exited(Duration.ofSeconds(1));
         }
       }
-      List<ProcessHandle> left = new ArrayList<>(tree.stream().filter(ProcessHandle::isAlive)
-          .toList());
+      List<ProcessHandle> left =
+          new ArrayList<>(tree.stream().filter(ProcessHandle::isAlive).toList());
       left.forEach(ProcessHandle::destroy);
       long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
       for (ProcessHandle h : left) {
@@ -205,8 +216,13 @@ final class AgentProcess implements JsonRpcConnection.Handler {
         }
       }
       closeQuietly();
-      log.info("ACP agent (pid {}) for conversation {} stopped{}", pid(), conversationId,
-          process.isAlive() ? " (still alive after SIGKILL)" : ", exit code " + process.exitValue());
+      log.info(
+          "ACP agent (pid {}) for conversation {} stopped{}",
+          pid(),
+          conversationId,
+          process.isAlive()
+              ? " (still alive after SIGKILL)"
+              : ", exit code " + process.exitValue());
     } catch (InterruptedException e) {
       process.destroyForcibly();
       tree.forEach(ProcessHandle::destroyForcibly);

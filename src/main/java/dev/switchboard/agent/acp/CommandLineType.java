@@ -71,8 +71,7 @@ final class CommandLineType implements ValueType<List<String>> {
             i++;
             break;
           }
-          if (d == '\\' && i + 1 < line.length()
-              && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) {
+          if (d == '\\' && i + 1 < line.length() && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) {
             word.append(line.charAt(i + 1));
             i += 2;
           } else {

@@ -1,10 +1,5 @@
 package dev.switchboard.agent.acp;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON-RPC 2.0 over newline-delimited JSON, both ways: we send requests and notifications,
@@ -186,7 +186,8 @@ final class JsonRpcConnection {
       if (id == null || id.isNull()) {
         handler.onNotification(method.asString(), params);
       } else {
-        Thread.ofVirtual().name("acp-request-" + name)
+        Thread.ofVirtual()
+            .name("acp-request-" + name)
             .start(() -> answer(id, method.asString(), params));
       }
       return;
@@ -197,8 +198,8 @@ final class JsonRpcConnection {
         log.debug("{}: a response to no pending request", name);
       } else if (msg.hasNonNull("error")) {
         JsonNode err = msg.get("error");
-        f.completeExceptionally(new RpcError(err.path("code").asInt(INTERNAL_ERROR),
-            err.path("message").asString("error")));
+        f.completeExceptionally(new RpcError(
+            err.path("code").asInt(INTERNAL_ERROR), err.path("message").asString("error")));
       } else {
         f.complete(msg.path("result"));
       }

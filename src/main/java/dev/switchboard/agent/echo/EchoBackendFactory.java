@@ -13,8 +13,10 @@ import java.util.List;
 /** The {@code echo} backend, the default: no service, no credentials. */
 public final class EchoBackendFactory implements AgentBackendFactory {
   public static final ConfigKey<Duration> WORD_DELAY = ConfigKey.optional(
-      "agent.echo.word_delay", "SWITCHBOARD_ECHO_WORD_DELAY",
-      ValueType.duration(Duration.ZERO, Duration.ofSeconds(10)), Duration.ZERO,
+      "agent.echo.word_delay",
+      "SWITCHBOARD_ECHO_WORD_DELAY",
+      ValueType.duration(Duration.ZERO, Duration.ofSeconds(10)),
+      Duration.ZERO,
       "Pause between streamed words of an echo reply, to watch streaming and restarts at work.");
 
   @Override
@@ -34,9 +36,11 @@ public final class EchoBackendFactory implements AgentBackendFactory {
 
   @Override
   public List<Finding> diagnose(Config config, Path home) {
-    return List.of(Finding.warn("agent", "echo backend: replies repeat the message, no agent is"
-        + " connected", "set OPENAI_BASE_URL (and SWITCHBOARD_MODEL) for an OpenAI-compatible"
-        + " server, or agent.backend: acp with agent.acp.command (docs/configuration.md,"
-        + " \"Agent backends\")"));
+    return List.of(Finding.warn(
+        "agent",
+        "echo backend: replies repeat the message, no agent is" + " connected",
+        "set OPENAI_BASE_URL (and SWITCHBOARD_MODEL) for an OpenAI-compatible"
+            + " server, or agent.backend: acp with agent.acp.command (docs/configuration.md,"
+            + " \"Agent backends\")"));
   }
 }

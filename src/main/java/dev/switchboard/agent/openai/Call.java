@@ -24,7 +24,11 @@ import tools.jackson.databind.JsonNode;
  */
 final class Call {
   /** Why the exchange was aborted. */
-  enum Abort { CANCELLED, IDLE, TURN_TIMEOUT }
+  enum Abort {
+    CANCELLED,
+    IDLE,
+    TURN_TIMEOUT
+  }
 
   private final TurnControl control;
   private final Executor executor;
@@ -38,8 +42,10 @@ final class Call {
   private volatile boolean idleWatched;
   private volatile @Nullable Abort abort;
   private volatile boolean finished;
+
   @GuardedBy("lock")
   private @Nullable CompletableFuture<?> pending;
+
   @GuardedBy("lock")
   private @Nullable InputStream body;
 
@@ -205,8 +211,9 @@ final class Call {
   }
 
   private void schedule(long nanos) {
-    CompletableFuture.delayedExecutor(Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1)),
-        TimeUnit.NANOSECONDS, executor).execute(this::check);
+    CompletableFuture.delayedExecutor(
+            Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS, executor)
+        .execute(this::check);
   }
 
   private void check() {

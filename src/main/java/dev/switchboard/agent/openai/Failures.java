@@ -28,9 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Failures {
   static final int SHOWN_SERVER_TEXT = 300;
-  private static final Pattern KEY_LIKE =
-      Pattern.compile("(sk-|Bearer\\s+|key[=:]\\s*)[A-Za-z0-9._~+/\\-]{6,}",
-          Pattern.CASE_INSENSITIVE);
+  private static final Pattern KEY_LIKE = Pattern.compile(
+      "(sk-|Bearer\\s+|key[=:]\\s*)[A-Za-z0-9._~+/\\-]{6,}", Pattern.CASE_INSENSITIVE);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final OpenAiSettings settings;
@@ -40,7 +39,10 @@ final class Failures {
   }
 
   /** The parts of the error body {@code {"error":{"message","type","param","code"}}}. */
-  record ServerError(@Nullable String message, @Nullable String type, @Nullable String code) {
+  record ServerError(
+      @Nullable String message,
+      @Nullable String type,
+      @Nullable String code) {
     static ServerError parse(@Nullable String body) {
       if (body == null || body.isBlank()) {
         return new ServerError(null, null, null);
@@ -49,8 +51,8 @@ final class Failures {
         JsonNode root = JSON.readTree(body);
         JsonNode error = root.path("error");
         if (error.isObject()) {
-          return new ServerError(text(error.path("message")), text(error.path("type")),
-              text(error.path("code")));
+          return new ServerError(
+              text(error.path("message")), text(error.path("type")), text(error.path("code")));
         }
         if (error.isString()) { // some servers answer {"error": "text"}
           return new ServerError(error.stringValue(), null, null);
@@ -66,8 +68,8 @@ final class Failures {
 
     static ServerError of(JsonNode error) {
       return error.isObject()
-          ? new ServerError(text(error.path("message")), text(error.path("type")),
-              text(error.path("code")))
+          ? new ServerError(
+              text(error.path("message")), text(error.path("type")), text(error.path("code")))
           : new ServerError(text(error), null, null);
     }
   }
@@ -101,14 +103,14 @@ final class Failures {
           : "The model server refused the API key (HTTP " + status + "): check OPENAI_API_KEY.";
     } else if ("model_not_found".equals(error.code())
         || (status == 404 && lower.contains("model"))) {
-      user = "Unknown model \"" + model + "\" at " + settings.shownBaseUrl() + ". "
-          + choices();
+      user = "Unknown model \"" + model + "\" at " + settings.shownBaseUrl() + ". " + choices();
     } else if (status == 404) {
       user = "No chat completions API at " + settings.shownBaseUrl()
           + "/chat/completions (HTTP 404): check agent.openai.base_url (OPENAI_BASE_URL);"
           + " it usually ends in /v1.";
     } else if ("context_length_exceeded".equals(error.code())
-        || lower.contains("context length") || lower.contains("context window")
+        || lower.contains("context length")
+        || lower.contains("context window")
         || lower.contains("maximum context")) {
       user = "This conversation is too long for the model: send /new to start a new one.";
     } else if ("insufficient_quota".equals(error.code())) {
@@ -140,68 +142,85 @@ final class Failures {
     int status = "context_length_exceeded".equals(error.code()) ? 400 : 500;
     AgentException e = forStatus(status, error, model, 0);
     return error.code() == null && status == 500
-        ? new AgentException("The model server reported an error"
-            + (error.message() == null ? "." : ": " + mask(error.message())), e.getMessage(), null)
+        ? new AgentException(
+            "The model server reported an error"
+                + (error.message() == null ? "." : ": " + mask(error.message())),
+            e.getMessage(),
+            null)
         : e;
   }
 
   AgentException forIo(Throwable failure, boolean textShown) {
     Throwable e = failure;
-    while ((e instanceof ExecutionException
-        || e instanceof CompletionException) && e.getCause() != null) {
+    while ((e instanceof ExecutionException || e instanceof CompletionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     String where = settings.hostPort();
     String detail = "POST " + settings.shownBaseUrl() + "/chat/completions: " + describe(e);
     if (textShown) {
-      return new AgentException("The connection to the model broke off mid-reply; the reply"
-          + " above is incomplete.", detail, null);
+      return new AgentException(
+          "The connection to the model broke off mid-reply; the reply" + " above is incomplete.",
+          detail,
+          null);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof HttpConnectTimeoutException) {
-        return new AgentException("Cannot reach the model server at " + where
-            + ": no connection within " + Durations.format(settings.connectTimeout()) + ".",
-            detail, null);
+        return new AgentException(
+            "Cannot reach the model server at " + where + ": no connection within "
+                + Durations.format(settings.connectTimeout()) + ".",
+            detail,
+            null);
       }
       if (t instanceof ConnectException) {
-        return new AgentException("Cannot reach the model server at " + where
-            + " (connection refused): is it running? Check agent.openai.base_url"
-            + " (OPENAI_BASE_URL).", detail, null);
+        return new AgentException(
+            "Cannot reach the model server at " + where
+                + " (connection refused): is it running? Check agent.openai.base_url"
+                + " (OPENAI_BASE_URL).",
+            detail,
+            null);
       }
       if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-        return new AgentException("Cannot reach the model server: unknown host "
-            + settings.baseUrl().getHost() + ".", detail, null);
+        return new AgentException(
+            "Cannot reach the model server: unknown host " + settings.baseUrl().getHost() + ".",
+            detail,
+            null);
       }
       if (t instanceof SSLException) {
-        return new AgentException("The secure connection to " + where + " failed: "
-            + mask(t.getMessage()), detail, null);
+        return new AgentException(
+            "The secure connection to " + where + " failed: " + mask(t.getMessage()), detail, null);
       }
     }
-    return new AgentException("The connection to the model server at " + where + " failed: "
-        + describe(e), detail, null);
+    return new AgentException(
+        "The connection to the model server at " + where + " failed: " + describe(e), detail, null);
   }
 
   AgentException idle() {
     String s = Durations.format(settings.idleTimeout());
-    return new AgentException("The model sent nothing for " + s + ", so I gave up on this"
-        + " reply.", "no data from " + settings.shownBaseUrl() + " for " + s, null);
+    return new AgentException(
+        "The model sent nothing for " + s + ", so I gave up on this" + " reply.",
+        "no data from " + settings.shownBaseUrl() + " for " + s,
+        null);
   }
 
   AgentException turnTimeout() {
     String s = Durations.format(settings.turnTimeout());
-    return new AgentException("No answer from the model within " + s + ".",
-        "turn timeout of " + s + " reached", null);
+    return new AgentException(
+        "No answer from the model within " + s + ".", "turn timeout of " + s + " reached", null);
   }
 
   AgentException brokenOff() {
-    return new AgentException("The model's reply broke off before it was complete; the reply"
-        + " above is incomplete.", "stream from " + settings.shownBaseUrl()
-        + " ended without finish_reason or [DONE]", null);
+    return new AgentException(
+        "The model's reply broke off before it was complete; the reply" + " above is incomplete.",
+        "stream from " + settings.shownBaseUrl() + " ended without finish_reason or [DONE]",
+        null);
   }
 
   AgentException malformed(String what) {
-    return new AgentException("The model server sent an answer I could not read.",
-        "unreadable answer from " + settings.shownBaseUrl() + ": " + mask(what), null);
+    return new AgentException(
+        "The model server sent an answer I could not read.",
+        "unreadable answer from " + settings.shownBaseUrl() + ": " + mask(what),
+        null);
   }
 
   private String describe(Throwable e) {
@@ -210,7 +229,8 @@ final class Failures {
   }
 
   /** The text with secrets replaced by ****, shortened to {@value #SHOWN_SERVER_TEXT} chars. */
-  @Nullable String mask(@Nullable String s) {
+  @Nullable
+  String mask(@Nullable String s) {
     if (s == null || s.isBlank()) {
       return null;
     }

@@ -32,10 +32,10 @@ final class HistoryBudget {
    * (null for none) and the current text; a message that does not fit ends the search, so the
    * result is always a contiguous tail.
    */
-  static List<ChatMessage> fit(@Nullable String systemPrompt, List<ChatMessage> history,
-      String current, int budget) {
-    long left = (long) budget - estimate(current)
-        - (systemPrompt == null ? 0 : estimate(systemPrompt));
+  static List<ChatMessage> fit(
+      @Nullable String systemPrompt, List<ChatMessage> history, String current, int budget) {
+    long left =
+        (long) budget - estimate(current) - (systemPrompt == null ? 0 : estimate(systemPrompt));
     int from = history.size();
     while (from > 0) {
       int cost = estimate(history.get(from - 1).text());

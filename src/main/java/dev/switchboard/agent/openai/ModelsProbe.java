@@ -32,50 +32,68 @@ final class ModelsProbe {
 
   List<Finding> check() throws InterruptedException {
     String where = settings.shownBaseUrl();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl()
-        + "/models")).timeout(TIMEOUT).header("Accept", "application/json").GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/models"))
+        .timeout(TIMEOUT)
+        .header("Accept", "application/json")
+        .GET();
     if (settings.apiKey() != null) {
       request.header("Authorization", "Bearer " + settings.apiKey());
     }
     HttpResponse<String> response;
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-        .executor(Executors.newVirtualThreadPerTaskExecutor()).build()) {
-      response = http.send(request.build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    try (HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(TIMEOUT)
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build()) {
+      response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      return List.of(Finding.fail(SUBJECT, "openai backend: cannot reach " + where + ": "
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+      return List.of(Finding.fail(
+          SUBJECT,
+          "openai backend: cannot reach " + where + ": " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()),
           "start the server (for Ollama: ollama serve) or correct "
               + OpenAiBackendFactory.BASE_URL.where()));
     }
     int status = response.statusCode();
     if (status == 401 || status == 403) {
-      return List.of(Finding.fail(SUBJECT, "openai backend: " + where + " refused the key (HTTP "
-          + status + ")", settings.apiKey() == null ? "set "
-          + OpenAiBackendFactory.API_KEY.where() : "check " + OpenAiBackendFactory.API_KEY.where()));
+      return List.of(Finding.fail(
+          SUBJECT,
+          "openai backend: " + where + " refused the key (HTTP " + status + ")",
+          settings.apiKey() == null
+              ? "set " + OpenAiBackendFactory.API_KEY.where()
+              : "check " + OpenAiBackendFactory.API_KEY.where()));
     }
     if (status != 200) {
-      return List.of(Finding.fail(SUBJECT, "openai backend: GET " + where + "/models answered"
-          + " HTTP " + status, "check that " + OpenAiBackendFactory.BASE_URL.where()
-          + " is the API's base URL (it usually ends in /v1)"));
+      return List.of(Finding.fail(
+          SUBJECT,
+          "openai backend: GET " + where + "/models answered" + " HTTP " + status,
+          "check that " + OpenAiBackendFactory.BASE_URL.where()
+              + " is the API's base URL (it usually ends in /v1)"));
     }
     List<String> ids = new ArrayList<>();
     try {
       JsonNode data = JsonMapper.builder().build().readTree(response.body()).path("data");
       data.forEach(m -> ids.add(m.path("id").asString()));
     } catch (JacksonException e) {
-      return List.of(Finding.warn(SUBJECT, "openai backend: " + where + " answered, but not with"
-          + " a model list", "check that " + OpenAiBackendFactory.BASE_URL.where()
-          + " is the API's base URL (it usually ends in /v1)"));
+      return List.of(Finding.warn(
+          SUBJECT,
+          "openai backend: " + where + " answered, but not with" + " a model list",
+          "check that " + OpenAiBackendFactory.BASE_URL.where()
+              + " is the API's base URL (it usually ends in /v1)"));
     }
     if (!ids.isEmpty() && !ids.contains(settings.model())) {
-      return List.of(Finding.warn(SUBJECT, "openai backend: " + where + " answers, but does not"
-          + " list the model '" + settings.model() + "' (" + ids.size() + " others, such as "
-          + String.join(", ", ids.subList(0, Math.min(3, ids.size()))) + ")", "set "
-          + OpenAiBackendFactory.MODEL.where() + " to one of them, or pull it (ollama pull "
-          + settings.model() + ")"));
+      return List.of(Finding.warn(
+          SUBJECT,
+          "openai backend: " + where + " answers, but does not"
+              + " list the model '" + settings.model() + "' (" + ids.size() + " others, such as "
+              + String.join(", ", ids.subList(0, Math.min(3, ids.size()))) + ")",
+          "set "
+              + OpenAiBackendFactory.MODEL.where() + " to one of them, or pull it (ollama pull "
+              + settings.model() + ")"));
     }
-    return List.of(Finding.ok(SUBJECT, "openai backend: " + where + " answers and lists the"
-        + " model '" + settings.model() + "'"));
+    return List.of(Finding.ok(
+        SUBJECT,
+        "openai backend: " + where + " answers and lists the" + " model '" + settings.model()
+            + "'"));
   }
 }

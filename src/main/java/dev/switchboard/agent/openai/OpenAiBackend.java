@@ -117,8 +117,12 @@ public final class OpenAiBackend implements AgentBackend {
           if (attempt >= settings.maxRetries() || wait.compareTo(call.remaining()) >= 0) {
             throw failures.forStatus(retry.status, retry.error, model, attempt);
           }
-          log.info("model server answered HTTP {}; retry {} of {} in {} ms", retry.status,
-              attempt + 1, settings.maxRetries(), wait.toMillis());
+          log.info(
+              "model server answered HTTP {}; retry {} of {} in {} ms",
+              retry.status,
+              attempt + 1,
+              settings.maxRetries(),
+              wait.toMillis());
           call.pause(wait, failures);
         }
       }
@@ -131,8 +135,8 @@ public final class OpenAiBackend implements AgentBackend {
 
   /** Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
   private Duration jitter(int attempt) {
-    long bound = Math.min(BACKOFF_CAP.toMillis(),
-        settings.backoffBase().toMillis() << Math.min(attempt, 20));
+    long bound = Math.min(
+        BACKOFF_CAP.toMillis(), settings.backoffBase().toMillis() << Math.min(attempt, 20));
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound + 1));
   }
 
@@ -144,8 +148,8 @@ public final class OpenAiBackend implements AgentBackend {
     if (system != null) {
       messages.addObject().put("role", "system").put("content", system);
     }
-    for (ChatMessage m : HistoryBudget.fit(system, request.history(), request.text(),
-        settings.contextTokens())) {
+    for (ChatMessage m :
+        HistoryBudget.fit(system, request.history(), request.text(), settings.contextTokens())) {
       String role = ChatMessage.ASSISTANT.equals(m.role()) ? "assistant" : "user";
       messages.addObject().put("role", role).put("content", m.text());
     }
@@ -194,12 +198,16 @@ public final class OpenAiBackend implements AgentBackend {
         String text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         Failures.ServerError error = Failures.ServerError.parse(text);
         if (Failures.retryable(status, error)) {
-          throw new Retry(status, error, Failures.retryAfter(
-              response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
+          throw new Retry(
+              status,
+              error,
+              Failures.retryAfter(
+                  response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
         }
         throw failures.forStatus(status, error, model, 0);
       }
-      return settings.stream() ? readStream(call, in, model, output)
+      return settings.stream()
+          ? readStream(call, in, model, output)
           : readWhole(call, in, model, output);
     } catch (IOException e) {
       throw call.failed(e, failures);
@@ -292,8 +300,8 @@ public final class OpenAiBackend implements AgentBackend {
   /** Turns an {@link InterruptedIOException} and friends into their meaning. */
   static boolean isInterrupt(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InterruptedException || (t instanceof InterruptedIOException
-          && !(t instanceof HttpTimeoutException))) {
+      if (t instanceof InterruptedException
+          || (t instanceof InterruptedIOException && !(t instanceof HttpTimeoutException))) {
         return true;
       }
     }

@@ -23,61 +23,94 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
   public static final ConfigKey<String> BASE_URL = ConfigKey.optional(
-      "agent.openai.base_url", "OPENAI_BASE_URL", ValueType.string(), DEFAULT_BASE_URL,
+      "agent.openai.base_url",
+      "OPENAI_BASE_URL",
+      ValueType.string(),
+      DEFAULT_BASE_URL,
       "Base URL of the OpenAI-compatible API; /chat/completions is appended. Setting it selects"
           + " this backend.");
 
   public static final ConfigKey<String> API_KEY = ConfigKey.secret(
-      "agent.openai.api_key", "OPENAI_API_KEY", false,
+      "agent.openai.api_key",
+      "OPENAI_API_KEY",
+      false,
       "API key sent as a bearer token; not needed by a local server such as Ollama.");
 
   public static final ConfigKey<String> MODEL = ConfigKey.optional(
-      "agent.openai.model", "SWITCHBOARD_MODEL", ValueType.string(), null,
+      "agent.openai.model",
+      "SWITCHBOARD_MODEL",
+      ValueType.string(),
+      null,
       "The model a session uses until it picks another with /model; required.");
 
   public static final ConfigKey<List<String>> MODELS = ConfigKey.optional(
-      "agent.openai.models", "SWITCHBOARD_OPENAI_MODELS", ValueType.stringList(), List.of(),
+      "agent.openai.models",
+      "SWITCHBOARD_OPENAI_MODELS",
+      ValueType.stringList(),
+      List.of(),
       "Models a session may pick with /model.");
 
   public static final ConfigKey<Double> TEMPERATURE = ConfigKey.optional(
-      "agent.openai.temperature", "SWITCHBOARD_OPENAI_TEMPERATURE", ValueType.decimal(0, 2),
-      null, "Sampling temperature; the server's default when unset.");
+      "agent.openai.temperature",
+      "SWITCHBOARD_OPENAI_TEMPERATURE",
+      ValueType.decimal(0, 2),
+      null,
+      "Sampling temperature; the server's default when unset.");
 
   public static final ConfigKey<Integer> MAX_TOKENS = ConfigKey.optional(
-      "agent.openai.max_tokens", "SWITCHBOARD_OPENAI_MAX_TOKENS",
-      ValueType.integer(1, 10_000_000), null,
+      "agent.openai.max_tokens",
+      "SWITCHBOARD_OPENAI_MAX_TOKENS",
+      ValueType.integer(1, 10_000_000),
+      null,
       "Most tokens of one reply; the server's default when unset.");
 
   public static final ConfigKey<String> SYSTEM_PROMPT = ConfigKey.optional(
-      "agent.openai.system_prompt", "SWITCHBOARD_OPENAI_SYSTEM_PROMPT", ValueType.string(), null,
+      "agent.openai.system_prompt",
+      "SWITCHBOARD_OPENAI_SYSTEM_PROMPT",
+      ValueType.string(),
+      null,
       "System prompt sent first in every request.");
 
   public static final ConfigKey<Integer> CONTEXT_TOKENS = ConfigKey.optional(
-      "agent.openai.context_tokens", "SWITCHBOARD_OPENAI_CONTEXT_TOKENS",
-      ValueType.integer(256, 100_000_000), 8000,
+      "agent.openai.context_tokens",
+      "SWITCHBOARD_OPENAI_CONTEXT_TOKENS",
+      ValueType.integer(256, 100_000_000),
+      8000,
       "Estimated token budget of a request; the oldest history is dropped to fit.");
 
   public static final ConfigKey<Integer> MAX_RETRIES = ConfigKey.optional(
-      "agent.openai.max_retries", "SWITCHBOARD_OPENAI_MAX_RETRIES", ValueType.integer(0, 10), 3,
+      "agent.openai.max_retries",
+      "SWITCHBOARD_OPENAI_MAX_RETRIES",
+      ValueType.integer(0, 10),
+      3,
       "Retries of a request the server answered with 429 or 5xx.");
 
   public static final ConfigKey<Boolean> STREAM = ConfigKey.optional(
-      "agent.openai.stream", "SWITCHBOARD_OPENAI_STREAM", ValueType.bool(), true,
+      "agent.openai.stream",
+      "SWITCHBOARD_OPENAI_STREAM",
+      ValueType.bool(),
+      true,
       "Stream replies as they are generated.");
 
   public static final ConfigKey<Duration> CONNECT_TIMEOUT = ConfigKey.optional(
-      "agent.openai.connect_timeout", "SWITCHBOARD_OPENAI_CONNECT_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(5)), Duration.ofSeconds(10),
+      "agent.openai.connect_timeout",
+      "SWITCHBOARD_OPENAI_CONNECT_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+      Duration.ofSeconds(10),
       "How long connecting to the server may take.");
 
   public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.optional(
-      "agent.openai.idle_timeout", "SWITCHBOARD_OPENAI_IDLE_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)), Duration.ofSeconds(60),
+      "agent.openai.idle_timeout",
+      "SWITCHBOARD_OPENAI_IDLE_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(1)),
+      Duration.ofSeconds(60),
       "Longest silence of a streamed reply before the turn fails.");
 
   public static final ConfigKey<Duration> TURN_TIMEOUT = ConfigKey.optional(
-      "agent.openai.turn_timeout", "SWITCHBOARD_OPENAI_TURN_TIMEOUT",
-      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(24)), Duration.ofMinutes(10),
+      "agent.openai.turn_timeout",
+      "SWITCHBOARD_OPENAI_TURN_TIMEOUT",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofHours(24)),
+      Duration.ofMinutes(10),
       "Longest a whole turn may take, retries included.");
 
   @Override
@@ -87,8 +120,20 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return List.of(BASE_URL, API_KEY, MODEL, MODELS, TEMPERATURE, MAX_TOKENS, SYSTEM_PROMPT,
-        CONTEXT_TOKENS, MAX_RETRIES, STREAM, CONNECT_TIMEOUT, IDLE_TIMEOUT, TURN_TIMEOUT);
+    return List.of(
+        BASE_URL,
+        API_KEY,
+        MODEL,
+        MODELS,
+        TEMPERATURE,
+        MAX_TOKENS,
+        SYSTEM_PROMPT,
+        CONTEXT_TOKENS,
+        MAX_RETRIES,
+        STREAM,
+        CONNECT_TIMEOUT,
+        IDLE_TIMEOUT,
+        TURN_TIMEOUT);
   }
 
   /** Setting the base URL (OPENAI_BASE_URL) is enough to pick this backend. */
@@ -103,8 +148,7 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
   }
 
   @Override
-  public List<Finding> diagnose(Config config, Path home)
-      throws InterruptedException {
+  public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     return new ModelsProbe(settings(config)).check();
   }
 
@@ -112,17 +156,29 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
     URI base = baseUrl(config.get(BASE_URL));
     String model = config.get(MODEL);
     if (model == null) {
-      throw new ConfigException(MODEL.path(), "the openai backend needs a model: set "
-          + MODEL.where() + ", for example llama3.2 (Ollama) or gpt-4o-mini (OpenAI)");
+      throw new ConfigException(
+          MODEL.path(),
+          "the openai backend needs a model: set " + MODEL.where()
+              + ", for example llama3.2 (Ollama) or gpt-4o-mini (OpenAI)");
     }
     List<String> models = new ArrayList<>(config.get(MODELS));
     if (!models.isEmpty() && !models.contains(model)) {
       models.addFirst(model);
     }
-    return new OpenAiSettings(base, config.get(API_KEY), model, models,
-        config.get(TEMPERATURE), config.get(MAX_TOKENS), config.get(SYSTEM_PROMPT),
-        config.get(CONTEXT_TOKENS), config.get(MAX_RETRIES), config.get(STREAM),
-        config.get(CONNECT_TIMEOUT), config.get(IDLE_TIMEOUT), config.get(TURN_TIMEOUT),
+    return new OpenAiSettings(
+        base,
+        config.get(API_KEY),
+        model,
+        models,
+        config.get(TEMPERATURE),
+        config.get(MAX_TOKENS),
+        config.get(SYSTEM_PROMPT),
+        config.get(CONTEXT_TOKENS),
+        config.get(MAX_RETRIES),
+        config.get(STREAM),
+        config.get(CONNECT_TIMEOUT),
+        config.get(IDLE_TIMEOUT),
+        config.get(TURN_TIMEOUT),
         Duration.ofMillis(500));
   }
 
@@ -140,12 +196,11 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
       throw new ConfigException(BASE_URL.path(), "not an http(s) URL with a host; " + expected);
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new ConfigException(BASE_URL.path(), "must not have a query or fragment; "
-          + expected);
+      throw new ConfigException(BASE_URL.path(), "must not have a query or fragment; " + expected);
     }
     if (uri.getRawUserInfo() != null) {
-      throw new ConfigException(BASE_URL.path(), "must not contain credentials; put the key in "
-          + API_KEY.where());
+      throw new ConfigException(
+          BASE_URL.path(), "must not contain credentials; put the key in " + API_KEY.where());
     }
     String s = uri.toString();
     while (s.endsWith("/")) {

@@ -21,10 +21,21 @@ import org.jspecify.annotations.Nullable;
  * @param turnTimeout the longest a whole turn may take, retries and waits included
  * @param backoffBase the first retry's delay bound when the server gives no Retry-After
  */
-record OpenAiSettings(URI baseUrl, @Nullable String apiKey, String model, List<String> models,
-    @Nullable Double temperature, @Nullable Integer maxTokens, @Nullable String systemPrompt,
-    int contextTokens, int maxRetries, boolean stream, Duration connectTimeout,
-    Duration idleTimeout, Duration turnTimeout, Duration backoffBase) {
+record OpenAiSettings(
+    URI baseUrl,
+    @Nullable String apiKey,
+    String model,
+    List<String> models,
+    @Nullable Double temperature,
+    @Nullable Integer maxTokens,
+    @Nullable String systemPrompt,
+    int contextTokens,
+    int maxRetries,
+    boolean stream,
+    Duration connectTimeout,
+    Duration idleTimeout,
+    Duration turnTimeout,
+    Duration backoffBase) {
 
   OpenAiSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");

@@ -34,7 +34,8 @@ final class SseReader {
   }
 
   /** The data of the next event that has any, or null at the end of the stream. */
-  @Nullable String next() throws IOException {
+  @Nullable
+  String next() throws IOException {
     StringBuilder data = null;
     String line;
     while ((line = in.readLine()) != null) {

@@ -15,8 +15,7 @@ final class ApiError extends Exception {
   private final @Nullable String param;
   private final @Nullable String code;
 
-  ApiError(int status, String type, @Nullable String param, @Nullable String code,
-      String message) {
+  ApiError(int status, String type, @Nullable String param, @Nullable String code, String message) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;

@@ -34,8 +34,7 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   /** The one user of the API: whoever holds the key. */
   static final String CLIENT = "api-client";
   // One reply is one response: never split, never edited (the text streams through replyGrew).
-  private static final PlatformLimits LIMITS =
-      new PlatformLimits(1 << 20, false, Duration.ZERO);
+  private static final PlatformLimits LIMITS = new PlatformLimits(1 << 20, false, Duration.ZERO);
 
   private final ApiSettings settings;
   private final Clock clock;
@@ -44,6 +43,7 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   private final ConcurrentHashMap<String, PendingCompletion> pending = new ConcurrentHashMap<>();
   /** Null until connected and again once disconnected: no request is taken then. */
   private volatile @Nullable InboundHandler inbound;
+
   private volatile @Nullable PlatformContext context;
 
   ApiServerAdapter(ApiSettings settings, Clock clock) {
@@ -87,12 +87,18 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   @Override
   public void disconnect() {
     inbound = null;
-    pending.values().forEach(p -> p.signal(new PendingCompletion.Abort(
-        "Switchboard is stopping before the answer was complete; send the request again")));
+    pending
+        .values()
+        .forEach(p -> p.signal(new PendingCompletion.Abort(
+            "Switchboard is stopping before the answer was complete; send the request again")));
   }
 
   /** Why a request could not be started, or empty when it was. */
-  enum Refusal { NOT_RUNNING, DRAINING, SESSION_BUSY }
+  enum Refusal {
+    NOT_RUNNING,
+    DRAINING,
+    SESSION_BUSY
+  }
 
   Optional<Refusal> refusal() {
     if (inbound == null) {
@@ -116,8 +122,13 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
     if (to == null) {
       return false;
     }
-    to.accept(new InboundMessage(ChatRef.of(PLATFORM, p.chatId), p.id,
-        new Sender(CLIENT, "API client"), text, false, clock.instant()));
+    to.accept(new InboundMessage(
+        ChatRef.of(PLATFORM, p.chatId),
+        p.id,
+        new Sender(CLIENT, "API client"),
+        text,
+        false,
+        clock.instant()));
     return true;
   }
 
@@ -169,11 +180,13 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
       }
       case RETRY_LATER -> p.signal(new PendingCompletion.Refused(text));
       case QUESTION -> {
-        log.info("api: the agent asked to approve an action in {}; denied, since an API client"
-            + " cannot answer", chat);
+        log.info(
+            "api: the agent asked to approve an action in {}; denied, since an API client"
+                + " cannot answer",
+            chat);
         command(p, "/deny", "deny");
       }
-      case INFO -> { }
+      case INFO -> {}
     }
   }
 
@@ -188,9 +201,13 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
       return;
     }
     try {
-      to.accept(new InboundMessage(ChatRef.of(PLATFORM, p.chatId),
-          p.id + "-" + suffix + "-" + UUID.randomUUID(), new Sender(CLIENT, "API client"),
-          command, false, clock.instant()));
+      to.accept(new InboundMessage(
+          ChatRef.of(PLATFORM, p.chatId),
+          p.id + "-" + suffix + "-" + UUID.randomUUID(),
+          new Sender(CLIENT, "API client"),
+          command,
+          false,
+          clock.instant()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -46,9 +46,11 @@ public final class ApiServerFactory implements PlatformAdapterFactory {
   @Override
   public List<Finding> diagnose(Config config, Path home) {
     ApiSettings settings = ApiSettings.from(config); // a short key is a ConfigException
-    return List.of(Finding.ok(name(), "OpenAI-compatible API at http://"
-        + config.get(CoreKeys.HTTP_HOST) + ":"
-        + config.get(CoreKeys.HTTP_PORT) + "/v1, model name '"
-        + settings.modelName() + "', key set"));
+    return List.of(Finding.ok(
+        name(),
+        "OpenAI-compatible API at http://"
+            + config.get(CoreKeys.HTTP_HOST) + ":"
+            + config.get(CoreKeys.HTTP_PORT) + "/v1, model name '"
+            + settings.modelName() + "', key set"));
   }
 }

@@ -19,15 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param session the client's session name, or null for a one-off conversation
  */
-record CompletionRequest(String model, boolean stream, String text, @Nullable String session) {
+record CompletionRequest(
+    String model, boolean stream, String text, @Nullable String session) {
   static final String SESSION_HEADER = "X-Switchboard-Session";
   static final int MAX_TEXT_CHARS = 200_000;
   private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant",
-      "tool");
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool");
 
-  static CompletionRequest parse(ObjectNode body, @Nullable String sessionHeader)
-      throws ApiError {
+  static CompletionRequest parse(ObjectNode body, @Nullable String sessionHeader) throws ApiError {
     JsonNode model = body.path("model");
     if (!model.isString() || model.asString().isBlank()) {
       throw ApiError.invalid("model", "'model' is required: a model id from /v1/models");
@@ -41,8 +41,8 @@ record CompletionRequest(String model, boolean stream, String text, @Nullable St
       throw ApiError.invalid("n", "only n = 1 is supported: the agent gives one answer");
     }
     if (sessionHeader != null && !SESSION.matcher(sessionHeader).matches()) {
-      throw ApiError.invalid(null, SESSION_HEADER + " must be 1 to 128 letters, digits or"
-          + " . _ : -");
+      throw ApiError.invalid(
+          null, SESSION_HEADER + " must be 1 to 128 letters, digits or" + " . _ : -");
     }
     JsonNode messages = body.path("messages");
     if (!messages.isArray() || messages.isEmpty()) {
@@ -53,8 +53,10 @@ record CompletionRequest(String model, boolean stream, String text, @Nullable St
       JsonNode m = messages.get(i);
       String role = m.path("role").asString("");
       if (!ROLES.contains(role)) {
-        throw ApiError.invalid("messages[" + i + "].role", "messages[" + i + "].role must be"
-            + " one of system, developer, user, assistant, tool");
+        throw ApiError.invalid(
+            "messages[" + i + "].role",
+            "messages[" + i + "].role must be"
+                + " one of system, developer, user, assistant, tool");
       }
       turns.add(new String[] {role, text(m.path("content"), i)});
     }
@@ -62,15 +64,19 @@ record CompletionRequest(String model, boolean stream, String text, @Nullable St
     if (!last[0].equals("user") || last[1].isBlank()) {
       throw ApiError.invalid("messages", "the last message must be a user message with text");
     }
-    String text = sessionHeader != null || turns.size() == 1 ? last[1]
+    String text = sessionHeader != null || turns.size() == 1
+        ? last[1]
         : withTranscript(turns.subList(0, turns.size() - 1), last[1]);
     if (text.length() > MAX_TEXT_CHARS) {
-      throw new ApiError(413, "invalid_request_error", "messages", "context_length_exceeded",
-          "the messages add up to " + text.length() + " characters; at most "
-          + MAX_TEXT_CHARS + " are accepted");
+      throw new ApiError(
+          413,
+          "invalid_request_error",
+          "messages",
+          "context_length_exceeded",
+          "the messages add up to " + text.length() + " characters; at most " + MAX_TEXT_CHARS
+              + " are accepted");
     }
-    return new CompletionRequest(model.asString(), stream.asBoolean(false), text,
-        sessionHeader);
+    return new CompletionRequest(model.asString(), stream.asBoolean(false), text, sessionHeader);
   }
 
   /** A string, or an array of parts of which the {@code text} ones are joined. */
@@ -88,13 +94,15 @@ record CompletionRequest(String model, boolean stream, String text, @Nullable St
         if (type.equals("text")) {
           sb.append(part.path("text").asString(""));
         } else {
-          throw ApiError.invalid("messages[" + i + "].content", "content parts of type '"
-              + type + "' are not supported; send text");
+          throw ApiError.invalid(
+              "messages[" + i + "].content",
+              "content parts of type '" + type + "' are not supported; send text");
         }
       }
       return sb.toString();
     }
-    throw ApiError.invalid("messages[" + i + "].content",
+    throw ApiError.invalid(
+        "messages[" + i + "].content",
         "messages[" + i + "].content must be a string or an array of text parts");
   }
 

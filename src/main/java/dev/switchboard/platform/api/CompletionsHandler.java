@@ -34,7 +34,10 @@ final class CompletionsHandler extends Handler.Abstract {
   private final RequestBucket bucket;
   private final long createdEpochSeconds;
 
-  CompletionsHandler(ApiServerAdapter adapter, ApiSettings settings, RequestBucket bucket,
+  CompletionsHandler(
+      ApiServerAdapter adapter,
+      ApiSettings settings,
+      RequestBucket bucket,
       long createdEpochSeconds) {
     this.adapter = adapter;
     this.settings = settings;
@@ -53,7 +56,11 @@ final class CompletionsHandler extends Handler.Abstract {
       } else if (path.equals("/v1/chat/completions") && method.equals("POST")) {
         complete(request, response, callback);
       } else {
-        throw new ApiError(404, "invalid_request_error", null, "unknown_url",
+        throw new ApiError(
+            404,
+            "invalid_request_error",
+            null,
+            "unknown_url",
             "Unknown request URL: " + method + " " + path);
       }
     } catch (ApiError e) {
@@ -66,8 +73,11 @@ final class CompletionsHandler extends Handler.Abstract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_SECONDS);
-      refuse(response, callback, new ApiError(503, "server_error", null, null,
-          "Switchboard is stopping; send the request again"));
+      refuse(
+          response,
+          callback,
+          new ApiError(
+              503, "server_error", null, null, "Switchboard is stopping; send the request again"));
     }
     return true;
   }
@@ -75,14 +85,17 @@ final class CompletionsHandler extends Handler.Abstract {
   private void authenticate(Request request) throws ApiError {
     String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new ApiError(401, "invalid_request_error", null, "invalid_api_key",
+      throw new ApiError(
+          401,
+          "invalid_request_error",
+          null,
+          "invalid_api_key",
           "No API key was given: send it as 'Authorization: Bearer <key>' (API_SERVER_KEY)");
     }
     if (!ConstantTime.secretEquals(settings.key(), header.substring(7).strip())) {
-      log.warn("api: refused a request with a wrong key from {}",
-          Request.getRemoteAddr(request));
-      throw new ApiError(401, "invalid_request_error", null, "invalid_api_key",
-          "Incorrect API key provided");
+      log.warn("api: refused a request with a wrong key from {}", Request.getRemoteAddr(request));
+      throw new ApiError(
+          401, "invalid_request_error", null, "invalid_api_key", "Incorrect API key provided");
     }
   }
 
@@ -103,12 +116,18 @@ final class CompletionsHandler extends Handler.Abstract {
     if (!wait.isZero()) {
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
       response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
-      response.getHeaders().put("x-ratelimit-limit-requests",
-          Integer.toString(settings.requestsPerMinute()));
+      response
+          .getHeaders()
+          .put("x-ratelimit-limit-requests", Integer.toString(settings.requestsPerMinute()));
       response.getHeaders().put("x-ratelimit-remaining-requests", "0");
-      throw new ApiError(429, "requests", null, "rate_limit_exceeded", "Rate limit reached: "
-          + settings.requestsPerMinute() + " requests per minute for this key; try again in "
-          + seconds + " s");
+      throw new ApiError(
+          429,
+          "requests",
+          null,
+          "rate_limit_exceeded",
+          "Rate limit reached: "
+              + settings.requestsPerMinute() + " requests per minute for this key; try again in "
+              + seconds + " s");
     }
     ObjectNode body;
     try {
@@ -116,18 +135,28 @@ final class CompletionsHandler extends Handler.Abstract {
     } catch (JsonExchange.BadRequest e) {
       throw new ApiError(e.status(), "invalid_request_error", null, null, e.getMessage());
     }
-    CompletionRequest parsed = CompletionRequest.parse(body,
-        request.getHeaders().get(CompletionRequest.SESSION_HEADER));
+    CompletionRequest parsed =
+        CompletionRequest.parse(body, request.getHeaders().get(CompletionRequest.SESSION_HEADER));
     Optional<ApiServerAdapter.Refusal> refusal = adapter.refusal();
     if (refusal.isPresent()) {
-      throw new ApiError(503, "server_error", null, null, refusal.get()
-          == ApiServerAdapter.Refusal.DRAINING
-          ? "Switchboard is restarting or stopping; send the request again in a few seconds"
-          : "Switchboard is not running yet; send the request again in a few seconds");
+      throw new ApiError(
+          503,
+          "server_error",
+          null,
+          null,
+          refusal.get() == ApiServerAdapter.Refusal.DRAINING
+              ? "Switchboard is restarting or stopping; send the request again in a few seconds"
+              : "Switchboard is not running yet; send the request again in a few seconds");
     }
-    PendingCompletion p = adapter.begin(parsed).orElseThrow(() -> new ApiError(409,
-        "invalid_request_error", null, "session_busy", "A request in session '"
-        + parsed.session() + "' is still being answered; send one at a time per session"));
+    PendingCompletion p = adapter
+        .begin(parsed)
+        .orElseThrow(() -> new ApiError(
+            409,
+            "invalid_request_error",
+            null,
+            "session_busy",
+            "A request in session '" + parsed.session()
+                + "' is still being answered; send one at a time per session"));
     EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
     long idleTimeout = endPoint.getIdleTimeout();
     try {
@@ -135,8 +164,8 @@ final class CompletionsHandler extends Handler.Abstract {
       endPoint.setIdleTimeout(settings.turnTimeout().plusSeconds(30).toMillis());
       request.addFailureListener(failure -> p.signal(new PendingCompletion.ClientGone()));
       if (!adapter.submit(p, parsed.text())) {
-        throw new ApiError(503, "server_error", null, null,
-            "Switchboard is stopping; send the request again");
+        throw new ApiError(
+            503, "server_error", null, null, "Switchboard is stopping; send the request again");
       }
       if (parsed.stream()) {
         stream(p, parsed, response, callback);
@@ -152,23 +181,24 @@ final class CompletionsHandler extends Handler.Abstract {
     }
   }
 
-  private void whole(PendingCompletion p, CompletionRequest parsed, Response response,
-      Callback callback) throws ApiError, InterruptedException {
+  private void whole(
+      PendingCompletion p, CompletionRequest parsed, Response response, Callback callback)
+      throws ApiError, InterruptedException {
     long deadline = System.nanoTime() + settings.turnTimeout().toNanos();
     while (true) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       PendingCompletion.Signal s = left > 0 ? p.next(left) : null;
       switch (s) {
         case null -> throw timeout();
-        case PendingCompletion.Delta d -> { } // the whole text comes with Done
+        case PendingCompletion.Delta d -> {} // the whole text comes with Done
         case PendingCompletion.Done done -> {
           JsonExchange.send(response, callback, 200, completion(p, parsed, done.text()));
           return;
         }
         case PendingCompletion.Refused r ->
-            throw new ApiError(503, "server_error", null, "not_taken", r.message());
-        case PendingCompletion.Abort a -> throw new ApiError(503, "server_error", null, null,
-            a.message());
+          throw new ApiError(503, "server_error", null, "not_taken", r.message());
+        case PendingCompletion.Abort a ->
+          throw new ApiError(503, "server_error", null, null, a.message());
         case PendingCompletion.ClientGone g -> {
           callback.failed(new IOException("the client closed the connection"));
           return;
@@ -177,8 +207,8 @@ final class CompletionsHandler extends Handler.Abstract {
     }
   }
 
-  private void stream(PendingCompletion p, CompletionRequest parsed, Response response,
-      Callback callback) {
+  private void stream(
+      PendingCompletion p, CompletionRequest parsed, Response response, Callback callback) {
     EventStream events;
     try {
       events = EventStream.open(response, callback);
@@ -193,8 +223,8 @@ final class CompletionsHandler extends Handler.Abstract {
       events.event(null, json(chunk(p, parsed, "", true, null)));
       while (true) {
         long left = (deadline - System.nanoTime()) / 1_000_000;
-        PendingCompletion.Signal s = left > 0
-            ? p.next(Math.min(left, EventStream.KEEPALIVE_SECONDS * 1000)) : null;
+        PendingCompletion.Signal s =
+            left > 0 ? p.next(Math.min(left, EventStream.KEEPALIVE_SECONDS * 1000)) : null;
         if (s == null && left > EventStream.KEEPALIVE_SECONDS * 1000) {
           events.keepalive();
           continue;
@@ -213,8 +243,7 @@ final class CompletionsHandler extends Handler.Abstract {
             // The final text may add to what streamed (a note that the turn was cut short).
             String all = done.text();
             if (all.startsWith(sent.toString()) && all.length() > sent.length()) {
-              events.event(null, json(chunk(p, parsed, all.substring(sent.length()), false,
-                  null)));
+              events.event(null, json(chunk(p, parsed, all.substring(sent.length()), false, null)));
             }
             events.event(null, json(chunk(p, parsed, null, false, "stop")));
             events.event(null, "[DONE]");
@@ -222,14 +251,15 @@ final class CompletionsHandler extends Handler.Abstract {
             return;
           }
           case PendingCompletion.Refused r -> {
-            events.event(null, json(new ApiError(503, "server_error", null, "not_taken",
-                r.message()).body()));
+            events.event(
+                null,
+                json(new ApiError(503, "server_error", null, "not_taken", r.message()).body()));
             events.close();
             return;
           }
           case PendingCompletion.Abort a -> {
-            events.event(null, json(new ApiError(503, "server_error", null, null, a.message())
-                .body()));
+            events.event(
+                null, json(new ApiError(503, "server_error", null, null, a.message()).body()));
             events.close();
             return;
           }
@@ -249,8 +279,13 @@ final class CompletionsHandler extends Handler.Abstract {
   }
 
   private ApiError timeout() {
-    return new ApiError(504, "server_error", null, "timeout", "The agent did not answer within "
-        + settings.turnTimeout().toSeconds() + " s (platforms.api.turn_timeout)");
+    return new ApiError(
+        504,
+        "server_error",
+        null,
+        "timeout",
+        "The agent did not answer within " + settings.turnTimeout().toSeconds()
+            + " s (platforms.api.turn_timeout)");
   }
 
   private ObjectNode completion(PendingCompletion p, CompletionRequest parsed, String text) {
@@ -266,8 +301,12 @@ final class CompletionsHandler extends Handler.Abstract {
     return root;
   }
 
-  private ObjectNode chunk(PendingCompletion p, CompletionRequest parsed,
-      @Nullable String content, boolean first, @Nullable String finishReason) {
+  private ObjectNode chunk(
+      PendingCompletion p,
+      CompletionRequest parsed,
+      @Nullable String content,
+      boolean first,
+      @Nullable String finishReason) {
     ObjectNode root = header(p, parsed, "chat.completion.chunk");
     ArrayNode choices = root.putArray("choices");
     ObjectNode choice = choices.addObject();

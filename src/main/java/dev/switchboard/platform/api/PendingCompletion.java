@@ -52,7 +52,8 @@ final class PendingCompletion {
   }
 
   /** The next signal, or null after {@code millis} without one. */
-  @Nullable Signal next(long millis) throws InterruptedException {
+  @Nullable
+  Signal next(long millis) throws InterruptedException {
     Signal s = signals.poll(millis, TimeUnit.MILLISECONDS);
     if (s instanceof Done || s instanceof Refused) {
       settled = true;

@@ -15,8 +15,10 @@ final class RequestBucket {
   private final double perNano;
   private final Ticker ticker;
   private final ReentrantLock lock = new ReentrantLock();
+
   @GuardedBy("lock")
   private double tokens;
+
   @GuardedBy("lock")
   private long lastNanos;
 

@@ -42,13 +42,15 @@ final class DiscordAdapter implements PlatformAdapter {
   static final String PLATFORM = "discord";
   static final int MAX_MESSAGE = 2000;
   /** Discord counts characters. */
-  static final ReplyFormat REPLIES = new ReplyFormat(new DiscordMarkdown(), MAX_MESSAGE,
-      LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+  static final ReplyFormat REPLIES = new ReplyFormat(
+      new DiscordMarkdown(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
   /** The gateway ACKs a heartbeat every ~41 s; a reconnect beats while it backs off. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
+
   private static final Duration READY_WAIT = Duration.ofSeconds(10);
   static final String SESSION_CURSOR = "discord.session";
 
@@ -63,10 +65,17 @@ final class DiscordAdapter implements PlatformAdapter {
   DiscordAdapter(DiscordSettings settings, String version, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    this.rest = new DiscordRest(http, settings.apiBaseUrl(), settings.token(), version,
-        new RateLimits(Ticker.system()), Sleeper.SYSTEM);
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+    this.rest = new DiscordRest(
+        http,
+        settings.apiBaseUrl(),
+        settings.token(),
+        version,
+        new RateLimits(Ticker.system()),
+        Sleeper.SYSTEM);
     this.inboundMessages = new InboundMessages(settings.channels());
   }
 
@@ -84,47 +93,60 @@ final class DiscordAdapter implements PlatformAdapter {
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     context.claimCredential(settings.token());
-    GatewayProtocol protocol = new GatewayProtocol(settings.token(), DiscordIntents.DEFAULT,
-        ThreadLocalRandom.current(), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    GatewayProtocol protocol = new GatewayProtocol(
+        settings.token(),
+        DiscordIntents.DEFAULT,
+        ThreadLocalRandom.current(),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5));
     // The previous process's session, if it is still young enough: Discord replays to a
     // resume what arrived while no process was connected.
     context.loadCursor(SESSION_CURSOR).ifPresent(protocol::restore);
     // Asked here, so a refused token fails the connect at once; later sessions ask again.
     AtomicReference<@Nullable URI> first = new AtomicReference<>(locate(context, Sleeper.SYSTEM));
-    DiscordGateway gateway = new DiscordGateway(http, protocol, link -> {
-      URI url = first.getAndSet(null);
-      return url != null ? url : locate(context, link::pause);
-    }, new DiscordGateway.Listener() {
-      @Override
-      public void ready(@Nullable String id, @Nullable String botName) {
-        if (id != null) {
-          botUserId = id;
-        }
-      }
-
-      @Override
-      public boolean dispatch(String type, JsonNode data) {
-        if (!type.equals("MESSAGE_CREATE")) {
-          return true;
-        }
-        Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
-        if (m.isPresent()) {
-          try {
-            inbound.accept(m.get());
-          } catch (InterruptedException e) {
-            return false; // stopping: not journaled, so the next process resumes for it
+    DiscordGateway gateway = new DiscordGateway(
+        http,
+        protocol,
+        link -> {
+          URI url = first.getAndSet(null);
+          return url != null ? url : locate(context, link::pause);
+        },
+        new DiscordGateway.Listener() {
+          @Override
+          public void ready(@Nullable String id, @Nullable String botName) {
+            if (id != null) {
+              botUserId = id;
+            }
           }
-        }
-        return true;
-      }
 
-      @Override
-      public void sequence(Optional<String> saved) {
-        saved.ifPresent(s -> context.saveCursor(SESSION_CURSOR, s));
-      }
-    }, Sleeper.SYSTEM);
-    loop = context.keepConnected("gateway", MAX_SILENCE, Backoff.equalJitter(
-        Duration.ofSeconds(1), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()), gateway,
+          @Override
+          public boolean dispatch(String type, JsonNode data) {
+            if (!type.equals("MESSAGE_CREATE")) {
+              return true;
+            }
+            Optional<InboundMessage> m = inboundMessages.from(data, botUserId, clock.instant());
+            if (m.isPresent()) {
+              try {
+                inbound.accept(m.get());
+              } catch (InterruptedException e) {
+                return false; // stopping: not journaled, so the next process resumes for it
+              }
+            }
+            return true;
+          }
+
+          @Override
+          public void sequence(Optional<String> saved) {
+            saved.ifPresent(s -> context.saveCursor(SESSION_CURSOR, s));
+          }
+        },
+        Sleeper.SYSTEM);
+    loop = context.keepConnected(
+        "gateway",
+        MAX_SILENCE,
+        Backoff.equalJitter(
+            Duration.ofSeconds(1), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
+        gateway,
         "connecting to the Discord gateway");
     // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on
     // retrying (with backoff) after connect returns, and the state says "connecting".
@@ -137,8 +159,7 @@ final class DiscordAdapter implements PlatformAdapter {
    */
   private URI locate(PlatformContext context, Sleeper waiter)
       throws PlatformException, InterruptedException {
-    JsonNode bot = rest.call("GET", "GET /gateway/bot", "-", "/gateway/bot", null,
-        CALL_DEADLINE);
+    JsonNode bot = rest.call("GET", "GET /gateway/bot", "-", "/gateway/bot", null, CALL_DEADLINE);
     JsonNode limit = bot.path("session_start_limit");
     if (limit.has("remaining") && limit.path("remaining").asInt() <= 0) {
       Duration wait = Duration.ofMillis(limit.path("reset_after").asLong(60_000));
@@ -170,13 +191,17 @@ final class DiscordAdapter implements PlatformAdapter {
     ObjectNode body = JSON.createObjectNode().put("content", text);
     body.putObject("allowed_mentions").putArray("parse"); // an agent's text pings nobody
     try {
-      JsonNode sent = rest.call("POST", "POST /channels/{id}/messages", chat.chatId(),
-          "/channels/" + chat.chatId() + "/messages", body, CALL_DEADLINE);
+      JsonNode sent = rest.call(
+          "POST",
+          "POST /channels/{id}/messages",
+          chat.chatId(),
+          "/channels/" + chat.chatId() + "/messages",
+          body,
+          CALL_DEADLINE);
       return new MessageRef(chat, sent.path("id").asString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
-          e);
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
     }
   }
 
@@ -185,20 +210,29 @@ final class DiscordAdapter implements PlatformAdapter {
     ObjectNode body = JSON.createObjectNode().put("content", text);
     String channel = message.chat().chatId();
     try {
-      rest.call("PATCH", "PATCH /channels/{id}/messages/{id}", channel, "/channels/" + channel
-          + "/messages/" + message.messageId(), body, CALL_DEADLINE);
+      rest.call(
+          "PATCH",
+          "PATCH /channels/{id}/messages/{id}",
+          channel,
+          "/channels/" + channel + "/messages/" + message.messageId(),
+          body,
+          CALL_DEADLINE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
-          e);
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
     }
   }
 
   @Override
   public void typing(ChatRef chat) throws PlatformException {
     try {
-      rest.call("POST", "POST /channels/{id}/typing", chat.chatId(), "/channels/"
-          + chat.chatId() + "/typing", null, Duration.ofSeconds(10));
+      rest.call(
+          "POST",
+          "POST /channels/{id}/typing",
+          chat.chatId(),
+          "/channels/" + chat.chatId() + "/typing",
+          null,
+          Duration.ofSeconds(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

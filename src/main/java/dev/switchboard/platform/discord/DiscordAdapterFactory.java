@@ -46,19 +46,29 @@ public final class DiscordAdapterFactory implements PlatformAdapterFactory {
   @Override
   public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     DiscordSettings settings = DiscordSettings.from(config);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .build()) {
-      var me = new DiscordRest(http, settings.apiBaseUrl(), settings.token(), Version.current(),
-          new RateLimits(Ticker.system()),
-          Sleeper.SYSTEM).call("GET", "GET /users/@me", "-",
-              "/users/@me", null, Duration.ofSeconds(10));
-      return List.of(Finding.ok(name(), "the token works: bot " + me.path("username")
-          .asString() + " (id " + me.path("id").asString() + ")"));
+    try (HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      var me = new DiscordRest(
+              http,
+              settings.apiBaseUrl(),
+              settings.token(),
+              Version.current(),
+              new RateLimits(Ticker.system()),
+              Sleeper.SYSTEM)
+          .call("GET", "GET /users/@me", "-", "/users/@me", null, Duration.ofSeconds(10));
+      return List.of(Finding.ok(
+          name(),
+          "the token works: bot " + me.path("username").asString() + " (id "
+              + me.path("id").asString() + ")"));
     } catch (PlatformException e) {
       String why = String.valueOf(e.getMessage());
-      return List.of(Finding.fail(name(), why, why.contains("HTTP 401")
-          ? "set " + DiscordSettings.TOKEN.where() + " to the bot's token (Developer Portal,"
-              + " Bot, Reset Token)" : "check this machine's network, DNS and proxy"));
+      return List.of(Finding.fail(
+          name(),
+          why,
+          why.contains("HTTP 401")
+              ? "set " + DiscordSettings.TOKEN.where() + " to the bot's token (Developer Portal,"
+                  + " Bot, Reset Token)"
+              : "check this machine's network, DNS and proxy"));
     }
   }
 

@@ -69,8 +69,12 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
   private volatile @Nullable Connection current;
 
   /** @param sleeper paces the protocol's heartbeats */
-  DiscordGateway(HttpClient http, GatewayProtocol protocol, Locator gatewayUrl,
-      Listener listener, Sleeper sleeper) {
+  DiscordGateway(
+      HttpClient http,
+      GatewayProtocol protocol,
+      Locator gatewayUrl,
+      Listener listener,
+      Sleeper sleeper) {
     this.http = http;
     this.protocol = protocol;
     this.gatewayUrl = gatewayUrl;
@@ -145,17 +149,18 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
             base = gatewayUrl.locate(link);
           } catch (PlatformException e) {
             if (e.kind() == PlatformException.Kind.FATAL) {
-              return new GatewayProtocol.Action.Fail("cannot look up the gateway: "
-                  + e.getMessage());
+              return new GatewayProtocol.Action.Fail(
+                  "cannot look up the gateway: " + e.getMessage());
             }
-            return new GatewayProtocol.Action.Reconnect(false, Duration.ZERO,
-                GatewayProtocol.CLOSE_KEEP_SESSION, "cannot look up the gateway: "
-                    + e.getMessage());
+            return new GatewayProtocol.Action.Reconnect(
+                false,
+                Duration.ZERO,
+                GatewayProtocol.CLOSE_KEEP_SESSION,
+                "cannot look up the gateway: " + e.getMessage());
           }
         }
         URI url = URI.create(base.toString().replaceAll("/+$", "") + "/?v=10&encoding=json");
-        opening = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
-            .buildAsync(url, this);
+        opening = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(url, this);
         socket = opening.get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         abandonOpening();
@@ -163,9 +168,11 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
       } catch (Exception e) {
         abandonOpening();
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
-            GatewayProtocol.CLOSE_KEEP_SESSION, "cannot connect to the gateway: "
-                + cause.getClass().getSimpleName());
+        return new GatewayProtocol.Action.Reconnect(
+            protocol.canResume(),
+            Duration.ZERO,
+            GatewayProtocol.CLOSE_KEEP_SESSION,
+            "cannot connect to the gateway: " + cause.getClass().getSimpleName());
       }
       try {
         try {
@@ -173,15 +180,20 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
         } catch (TimeoutException e) {
           if (heartbeats == null) { // no Hello: nothing would ever notice this connection died
             closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "no hello");
-            return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
-                GatewayProtocol.CLOSE_KEEP_SESSION, "no Hello within "
-                    + HELLO_TIMEOUT.toSeconds() + " s");
+            return new GatewayProtocol.Action.Reconnect(
+                protocol.canResume(),
+                Duration.ZERO,
+                GatewayProtocol.CLOSE_KEEP_SESSION,
+                "no Hello within " + HELLO_TIMEOUT.toSeconds() + " s");
           }
           return end.get(); // heartbeats now watch it
         }
       } catch (ExecutionException e) {
-        return new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
-            GatewayProtocol.CLOSE_KEEP_SESSION, "gateway error: " + e.getCause());
+        return new GatewayProtocol.Action.Reconnect(
+            protocol.canResume(),
+            Duration.ZERO,
+            GatewayProtocol.CLOSE_KEEP_SESSION,
+            "gateway error: " + e.getCause());
       } finally {
         stopHeartbeats();
         current = null;
@@ -193,7 +205,7 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
         switch (a) {
           case GatewayProtocol.Action.Send(String payload) -> send(payload);
           case GatewayProtocol.Action.StartHeartbeats(Duration first, Duration interval) ->
-              startHeartbeats(first, interval);
+            startHeartbeats(first, interval);
           case GatewayProtocol.Action.Ready(String id, String name) -> {
             log.info("discord: connected as {} (id {})", name, id);
             listener.ready(id, name);
@@ -210,8 +222,11 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
             if (!listener.dispatch(type, data)) {
               log.warn("discord: a {} was not taken; resuming to have it again", type);
               closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "redeliver");
-              end.complete(new GatewayProtocol.Action.Reconnect(true, Duration.ZERO,
-                  GatewayProtocol.CLOSE_KEEP_SESSION, "a dispatch was not taken"));
+              end.complete(new GatewayProtocol.Action.Reconnect(
+                  true,
+                  Duration.ZERO,
+                  GatewayProtocol.CLOSE_KEEP_SESSION,
+                  "a dispatch was not taken"));
               return;
             }
             lock.lock();
@@ -246,7 +261,8 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     void closeSocket(int code, String reason) {
       WebSocket ws = socket;
       if (ws != null && !ws.isOutputClosed()) {
-        ws.sendClose(code, reason).orTimeout(2, TimeUnit.SECONDS)
+        ws.sendClose(code, reason)
+            .orTimeout(2, TimeUnit.SECONDS)
             .whenComplete((x, e) -> ws.abort());
       }
       if (closing) {
@@ -293,8 +309,8 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
-        boolean last) {
+    public @Nullable CompletionStage<?> onText(
+        WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last && stale()) {
         partial.setLength(0);
@@ -316,8 +332,11 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
           // replays whatever was not delivered.
           log.warn("discord: handling a gateway payload failed: {}", e.toString());
           closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "error");
-          end.complete(new GatewayProtocol.Action.Reconnect(true, Duration.ZERO,
-              GatewayProtocol.CLOSE_KEEP_SESSION, "handling a payload failed"));
+          end.complete(new GatewayProtocol.Action.Reconnect(
+              true,
+              Duration.ZERO,
+              GatewayProtocol.CLOSE_KEEP_SESSION,
+              "handling a payload failed"));
         }
       }
       webSocket.request(1);
@@ -325,15 +344,15 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data,
-        boolean last) {
+    public @Nullable CompletionStage<?> onBinary(
+        WebSocket webSocket, ByteBuffer data, boolean last) {
       webSocket.request(1); // we ask for JSON text; compressed frames are never requested
       return null;
     }
 
     @Override
-    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode,
-        String reason) {
+    public @Nullable CompletionStage<?> onClose(
+        WebSocket webSocket, int statusCode, String reason) {
       if (stale()) {
         return null;
       }
@@ -350,10 +369,14 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
-      end.complete(closing ? new GatewayProtocol.Action.Fail("closed")
-          : new GatewayProtocol.Action.Reconnect(protocol.canResume(), Duration.ZERO,
-              GatewayProtocol.CLOSE_KEEP_SESSION, "the gateway connection broke: "
-                  + error.getClass().getSimpleName()));
+      end.complete(
+          closing
+              ? new GatewayProtocol.Action.Fail("closed")
+              : new GatewayProtocol.Action.Reconnect(
+                  protocol.canResume(),
+                  Duration.ZERO,
+                  GatewayProtocol.CLOSE_KEEP_SESSION,
+                  "the gateway connection broke: " + error.getClass().getSimpleName()));
     }
   }
 }

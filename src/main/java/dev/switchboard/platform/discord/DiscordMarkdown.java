@@ -30,7 +30,11 @@ final class DiscordMarkdown implements MarkupRenderer {
   private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
 
   /** How literal text is written, from the least changed to the most. */
-  private enum Literal { AS_TYPED, ESCAPED, URLS_ESCAPED_TOO }
+  private enum Literal {
+    AS_TYPED,
+    ESCAPED,
+    URLS_ESCAPED_TOO
+  }
 
   @Override
   public String render(StyledText piece) {
@@ -67,7 +71,8 @@ final class DiscordMarkdown implements MarkupRenderer {
       if (format.code()) {
         String ticks = "`".repeat(longestBacktickRun(text) + 1);
         // CommonMark drops one space on each side, which lets code start or end with a tick.
-        boolean pad = text.startsWith("`") || text.endsWith("`")
+        boolean pad = text.startsWith("`")
+            || text.endsWith("`")
             || (text.startsWith(" ") && text.endsWith(" ") && !text.isBlank());
         String body = pad ? " " + text + " " : text;
         return ticks + body + ticks;

@@ -37,13 +37,13 @@ final class DiscordRest {
   private final RateLimits limits;
   private final Sleeper sleeper;
 
-  DiscordRest(HttpClient http, URI base, String token, String version, RateLimits limits,
-      Sleeper sleeper) {
+  DiscordRest(
+      HttpClient http, URI base, String token, String version, RateLimits limits, Sleeper sleeper) {
     this.http = http;
     this.base = base;
     this.token = token;
-    this.userAgent = "DiscordBot (https://github.com/switchboard-gateway/switchboard, " + version
-        + ")";
+    this.userAgent =
+        "DiscordBot (https://github.com/switchboard-gateway/switchboard, " + version + ")";
     this.limits = limits;
     this.sleeper = sleeper;
   }
@@ -55,24 +55,37 @@ final class DiscordRest {
    * @param body null for none
    * @return the answer's JSON, or a missing node for 204
    */
-  JsonNode call(String method, String route, String major, String path, @Nullable JsonNode body,
-      Duration deadline) throws PlatformException, InterruptedException {
+  JsonNode call(
+      String method,
+      String route,
+      String major,
+      String path,
+      @Nullable JsonNode body,
+      Duration deadline)
+      throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 0; ; attempt++) {
       Duration wait = limits.acquire(route, major);
       while (wait.isPositive()) {
         if (System.nanoTime() + wait.toNanos() > end) {
-          throw new PlatformException(route + ": rate limited for another " + wait.toMillis()
-              + " ms, beyond this call's deadline", PlatformException.Kind.RATE_LIMITED, wait,
+          throw new PlatformException(
+              route + ": rate limited for another " + wait.toMillis()
+                  + " ms, beyond this call's deadline",
+              PlatformException.Kind.RATE_LIMITED,
+              wait,
               null);
         }
         sleeper.sleep(wait);
         wait = limits.acquire(route, major);
       }
-      HttpResponse<String> response = send(method, route, path, body,
-          Duration.ofNanos(Math.max(1, end - System.nanoTime())));
-      limits.update(route, major, header(response, "X-RateLimit-Bucket"),
-          header(response, "X-RateLimit-Remaining"), header(response, "X-RateLimit-Reset-After"));
+      HttpResponse<String> response =
+          send(method, route, path, body, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+      limits.update(
+          route,
+          major,
+          header(response, "X-RateLimit-Bucket"),
+          header(response, "X-RateLimit-Remaining"),
+          header(response, "X-RateLimit-Reset-After"));
       int status = response.statusCode();
       if (status == 204) {
         return JSON.missingNode();
@@ -89,8 +102,11 @@ final class DiscordRest {
         if (attempt < MAX_429_RETRIES) {
           continue;
         }
-        throw new PlatformException(route + ": still rate limited after " + attempt
-            + " retries", PlatformException.Kind.RATE_LIMITED, retryAfter, null);
+        throw new PlatformException(
+            route + ": still rate limited after " + attempt + " retries",
+            PlatformException.Kind.RATE_LIMITED,
+            retryAfter,
+            null);
       }
       String what = route + ": HTTP " + status + describe(answer);
       if (status >= 500) {
@@ -100,26 +116,34 @@ final class DiscordRest {
     }
   }
 
-  private HttpResponse<String> send(String method, String route, String path,
-      @Nullable JsonNode body, Duration timeout) throws PlatformException, InterruptedException {
+  private HttpResponse<String> send(
+      String method, String route, String path, @Nullable JsonNode body, Duration timeout)
+      throws PlatformException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(timeout)
         .header("Authorization", "Bot " + token)
         .header("User-Agent", userAgent)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+      boolean notSent = e instanceof ConnectException
+          || e instanceof HttpConnectTimeoutException
           || e.getCause() instanceof ConnectException
           || e.getCause() instanceof UnresolvedAddressException;
       String what = route + ": " + e.getClass().getSimpleName() + redact(e.getMessage());
-      throw new PlatformException(what, notSent ? PlatformException.Kind.TRANSIENT
-          : PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
+      throw new PlatformException(
+          what,
+          notSent ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.UNKNOWN_OUTCOME,
+          null,
+          e);
     }
   }
 
@@ -152,7 +176,8 @@ final class DiscordRest {
     }
     String header = header(response, "Retry-After");
     try {
-      return header == null ? Duration.ofSeconds(1)
+      return header == null
+          ? Duration.ofSeconds(1)
           : Duration.ofMillis((long) Math.ceil(Double.parseDouble(header) * 1000));
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(1);

@@ -74,8 +74,7 @@ final class GatewayProtocol {
      * Close this connection (if open) with {@code closeCode} and connect again after
      * {@code delay}: to the resume URL when {@code resume}, else to the gateway URL.
      */
-    record Reconnect(boolean resume, Duration delay, int closeCode, String why)
-        implements Action {}
+    record Reconnect(boolean resume, Duration delay, int closeCode, String why) implements Action {}
 
     /** Stop for good: reconnecting cannot help. */
     record Fail(String why) implements Action {}
@@ -99,8 +98,12 @@ final class GatewayProtocol {
    * @param invalidSessionWaitMin with {@code ...Max}: the random wait before identifying again
    *     after an invalid session (Discord says 1 to 5 s)
    */
-  GatewayProtocol(String token, int intents, RandomGenerator random,
-      Duration invalidSessionWaitMin, Duration invalidSessionWaitMax) {
+  GatewayProtocol(
+      String token,
+      int intents,
+      RandomGenerator random,
+      Duration invalidSessionWaitMin,
+      Duration invalidSessionWaitMax) {
     this.token = token;
     this.intents = intents;
     this.random = random;
@@ -113,11 +116,13 @@ final class GatewayProtocol {
     return sessionId != null && resumeUrl != null;
   }
 
-  @Nullable URI resumeUrl() {
+  @Nullable
+  URI resumeUrl() {
     return resumeUrl;
   }
 
-  @Nullable Long sequence() {
+  @Nullable
+  Long sequence() {
     return seq;
   }
 
@@ -132,8 +137,8 @@ final class GatewayProtocol {
     try {
       p = JSON.readTree(text);
     } catch (RuntimeException e) {
-      return List.of(new Action.Reconnect(canResume(), Duration.ZERO, CLOSE_KEEP_SESSION,
-          "unreadable gateway payload"));
+      return List.of(new Action.Reconnect(
+          canResume(), Duration.ZERO, CLOSE_KEEP_SESSION, "unreadable gateway payload"));
     }
     // A dispatch's number is committed by delivered(), after the adapter took it; READY's
     // and RESUMED's here, as nothing else has to happen to them.
@@ -149,8 +154,12 @@ final class GatewayProtocol {
         yield List.of();
       }
       case HEARTBEAT -> List.of(new Action.Send(heartbeat())); // the gateway asks for one now
-      case RECONNECT -> List.of(new Action.Reconnect(canResume(), Duration.ZERO,
-          CLOSE_KEEP_SESSION, "the gateway asked us to reconnect (op 7)"));
+      case RECONNECT ->
+        List.of(new Action.Reconnect(
+            canResume(),
+            Duration.ZERO,
+            CLOSE_KEEP_SESSION,
+            "the gateway asked us to reconnect (op 7)"));
       case INVALID_SESSION -> invalidSession(p.path("d").asBoolean(false));
       case DISPATCH -> dispatch(t, p.path("d"), number == null ? -1 : number);
       default -> List.of();
@@ -173,7 +182,10 @@ final class GatewayProtocol {
     long min = invalidSessionWaitMin.toMillis();
     long span = Math.max(0, invalidSessionWaitMax.toMillis() - min);
     Duration wait = Duration.ofMillis(min + (span == 0 ? 0 : random.nextLong(span + 1)));
-    return List.of(new Action.Reconnect(resumable && canResume(), wait, CLOSE_KEEP_SESSION,
+    return List.of(new Action.Reconnect(
+        resumable && canResume(),
+        wait,
+        CLOSE_KEEP_SESSION,
         "the gateway invalidated the session (op 9, resumable: " + resumable + ")"));
   }
 
@@ -184,8 +196,8 @@ final class GatewayProtocol {
         String url = d.path("resume_gateway_url").asString(null);
         resumeUrl = url == null ? null : URI.create(url);
         JsonNode user = d.path("user");
-        yield List.of(new Action.Ready(user.path("id").asString(),
-            user.path("username").asString()));
+        yield List.of(
+            new Action.Ready(user.path("id").asString(), user.path("username").asString()));
       }
       case "RESUMED" -> List.of(new Action.Resumed());
       default -> List.of(new Action.Deliver(type, d, number));
@@ -205,7 +217,8 @@ final class GatewayProtocol {
     if (sessionId == null || url == null) { // canResume(), in terms NullAway can follow
       return Optional.empty();
     }
-    ObjectNode n = JSON.createObjectNode().put("session_id", sessionId)
+    ObjectNode n = JSON.createObjectNode()
+        .put("session_id", sessionId)
         .put("resume_gateway_url", url.toString());
     if (seq != null) {
       n.put("seq", seq);
@@ -235,7 +248,10 @@ final class GatewayProtocol {
   /** A heartbeat is due: send it, unless the last one was never acknowledged. */
   List<Action> heartbeatDue() {
     if (awaitingAck) {
-      return List.of(new Action.Reconnect(canResume(), Duration.ZERO, CLOSE_KEEP_SESSION,
+      return List.of(new Action.Reconnect(
+          canResume(),
+          Duration.ZERO,
+          CLOSE_KEEP_SESSION,
           "no heartbeat ACK since the last heartbeat: the connection is a zombie"));
     }
     awaitingAck = true;
@@ -245,17 +261,20 @@ final class GatewayProtocol {
   /** The connection closed (by the gateway, or under us): what now. */
   Action closed(int code, @Nullable String reason) {
     if (FATAL.contains(code)) {
-      return new Action.Fail("Discord closed the gateway with " + code + " ("
-          + describe(code) + ")" + (reason == null || reason.isBlank() ? "" : ": " + reason));
+      return new Action.Fail("Discord closed the gateway with " + code + " (" + describe(code) + ")"
+          + (reason == null || reason.isBlank() ? "" : ": " + reason));
     }
     if (SESSION_LOST.contains(code)) {
       sessionId = null;
       resumeUrl = null;
       seq = null;
     }
-    return new Action.Reconnect(canResume(), Duration.ZERO, CLOSE_KEEP_SESSION,
-        "the gateway connection closed (" + code + (reason == null || reason.isBlank() ? ""
-            : " " + reason) + ")");
+    return new Action.Reconnect(
+        canResume(),
+        Duration.ZERO,
+        CLOSE_KEEP_SESSION,
+        "the gateway connection closed (" + code
+            + (reason == null || reason.isBlank() ? "" : " " + reason) + ")");
   }
 
   static String describe(int code) {
@@ -265,8 +284,9 @@ final class GatewayProtocol {
       case 4011 -> "sharding required";
       case 4012 -> "invalid API version";
       case 4013 -> "invalid intents";
-      case 4014 -> "disallowed intents: enable the Message Content intent for the bot in the"
-          + " Developer Portal";
+      case 4014 ->
+        "disallowed intents: enable the Message Content intent for the bot in the"
+            + " Developer Portal";
       case 4007 -> "invalid sequence";
       case 4009 -> "session timed out";
       default -> "code " + code;
@@ -286,8 +306,9 @@ final class GatewayProtocol {
   private String identify() {
     ObjectNode p = JSON.createObjectNode().put("op", IDENTIFY);
     ObjectNode d = p.putObject("d").put("token", token).put("intents", intents);
-    d.putObject("properties").put("os", System.getProperty("os.name", "linux")
-        .toLowerCase(Locale.ROOT)).put("browser", "switchboard")
+    d.putObject("properties")
+        .put("os", System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT))
+        .put("browser", "switchboard")
         .put("device", "switchboard");
     return p.toString();
   }

@@ -26,8 +26,10 @@ final class InboundMessages {
   Optional<InboundMessage> from(JsonNode d, @Nullable String botUserId, Instant now) {
     JsonNode author = d.path("author");
     String authorId = author.path("id").asString("");
-    if (author.path("bot").asBoolean(false) || authorId.isEmpty()
-        || authorId.equals(botUserId) || d.path("webhook_id").isString()) {
+    if (author.path("bot").asBoolean(false)
+        || authorId.isEmpty()
+        || authorId.equals(botUserId)
+        || d.path("webhook_id").isString()) {
       return Optional.empty();
     }
     String channel = d.path("channel_id").asString("");
@@ -37,20 +39,30 @@ final class InboundMessages {
     }
     boolean direct = !d.hasNonNull("guild_id");
     String content = d.path("content").asString("");
-    boolean mentioned = botUserId != null && (content.contains("<@" + botUserId + ">")
-        || content.contains("<@!" + botUserId + ">") || mentions(d, botUserId));
+    boolean mentioned = botUserId != null
+        && (content.contains("<@" + botUserId + ">")
+            || content.contains("<@!" + botUserId + ">")
+            || mentions(d, botUserId));
     if (!direct && !mentioned && !channels.contains(channel)) {
       return Optional.empty();
     }
-    String text = botUserId == null ? content.strip() : content.replace("<@" + botUserId + ">", "")
-        .replace("<@!" + botUserId + ">", "").strip();
+    String text = botUserId == null
+        ? content.strip()
+        : content
+            .replace("<@" + botUserId + ">", "")
+            .replace("<@!" + botUserId + ">", "")
+            .strip();
     if (text.isEmpty()) {
       return Optional.empty(); // an attachment alone, or content hidden without the intent
     }
     String name = author.path("global_name").asString(null);
-    return Optional.of(new InboundMessage(ChatRef.of(DiscordAdapter.PLATFORM, channel), id,
+    return Optional.of(new InboundMessage(
+        ChatRef.of(DiscordAdapter.PLATFORM, channel),
+        id,
         new Sender(authorId, name != null ? name : author.path("username").asString(authorId)),
-        text, !direct, now));
+        text,
+        !direct,
+        now));
   }
 
   private static boolean mentions(JsonNode d, String botUserId) {

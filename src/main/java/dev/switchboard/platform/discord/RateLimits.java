@@ -75,7 +75,11 @@ final class RateLimits {
   }
 
   /** The answer's rate-limit headers (any may be null: the answer did not carry it). */
-  void update(String route, String major, @Nullable String bucket, @Nullable String remaining,
+  void update(
+      String route,
+      String major,
+      @Nullable String bucket,
+      @Nullable String remaining,
       @Nullable String resetAfter) {
     lock.lock();
     try {

@@ -25,8 +25,12 @@ final class InboundEvents {
     String user = e.path("user").asString("");
     String channel = e.path("channel").asString("");
     String ts = e.path("ts").asString("");
-    if (user.isEmpty() || channel.isEmpty() || ts.isEmpty() || e.has("bot_id")
-        || e.has("subtype") || user.equals(botUserId)) {
+    if (user.isEmpty()
+        || channel.isEmpty()
+        || ts.isEmpty()
+        || e.has("bot_id")
+        || e.has("subtype")
+        || user.equals(botUserId)) {
       return Optional.empty();
     }
     String threadTs = e.path("thread_ts").asString(null);
@@ -49,7 +53,6 @@ final class InboundEvents {
     if (text.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new InboundMessage(chat, ts, new Sender(user, null), text, !direct,
-        now));
+    return Optional.of(new InboundMessage(chat, ts, new Sender(user, null), text, !direct, now));
   }
 }

@@ -11,7 +11,6 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
-import dev.switchboard.platform.PlatformState;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
@@ -37,8 +36,9 @@ final class SlackAdapter implements PlatformAdapter {
   /** Slack takes up to 40,000 characters but advises 4,000 for readability. */
   static final int MAX_MESSAGE = 4000;
   /** Slack counts characters of the mrkdwn as sent, escapes included. */
-  static final ReplyFormat REPLIES = new ReplyFormat(new Mrkdwn(), MAX_MESSAGE,
-      LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+  static final ReplyFormat REPLIES =
+      new ReplyFormat(new Mrkdwn(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
@@ -53,8 +53,10 @@ final class SlackAdapter implements PlatformAdapter {
   SlackAdapter(SlackSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
     this.api = new SlackWebApi(http, settings.apiBaseUrl(), Sleeper.SYSTEM);
   }
 
@@ -81,8 +83,12 @@ final class SlackAdapter implements PlatformAdapter {
       }
     });
     // The open, the handshake and the hello take 30 s each at most; waits beat all along.
-    loop = context.keepConnected("socket-mode", Duration.ofMinutes(3), Backoff.equalJitter(
-        Duration.ofSeconds(1), SocketMode.MAX_BACKOFF, ThreadLocalRandom.current()), socketMode,
+    loop = context.keepConnected(
+        "socket-mode",
+        Duration.ofMinutes(3),
+        Backoff.equalJitter(
+            Duration.ofSeconds(1), SocketMode.MAX_BACKOFF, ThreadLocalRandom.current()),
+        socketMode,
         "opening a Socket Mode connection");
     // Connected in a moment as a rule; otherwise the loop goes on retrying after connect
     // returns, and the state says "connecting".
@@ -105,7 +111,9 @@ final class SlackAdapter implements PlatformAdapter {
 
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
-    ObjectNode body = JSON.createObjectNode().put("channel", chat.chatId()).put("text", text)
+    ObjectNode body = JSON.createObjectNode()
+        .put("channel", chat.chatId())
+        .put("text", text)
         .put("unfurl_links", false);
     if (chat.threadId() != null) {
       body.put("thread_ts", chat.threadId());
@@ -116,8 +124,12 @@ final class SlackAdapter implements PlatformAdapter {
 
   @Override
   public void edit(MessageRef message, String text) throws PlatformException {
-    call("chat.update", JSON.createObjectNode().put("channel", message.chat().chatId())
-        .put("ts", message.messageId()).put("text", text));
+    call(
+        "chat.update",
+        JSON.createObjectNode()
+            .put("channel", message.chat().chatId())
+            .put("ts", message.messageId())
+            .put("text", text));
   }
 
   private JsonNode call(String method, ObjectNode body) throws PlatformException {
@@ -125,8 +137,7 @@ final class SlackAdapter implements PlatformAdapter {
       return api.call(method, settings.botToken(), body, CALL_DEADLINE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null,
-          e);
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
     }
   }
 }

@@ -44,18 +44,23 @@ public final class SlackAdapterFactory implements PlatformAdapterFactory {
   @Override
   public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     SlackSettings settings = SlackSettings.from(config);
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .build()) {
+    try (HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
       var me = new SlackWebApi(http, settings.apiBaseUrl(), Sleeper.SYSTEM)
           .call("auth.test", settings.botToken(), null, Duration.ofSeconds(10));
-      return List.of(Finding.ok(name(), "the bot token works: " + me.path("user").asString()
-          + " (" + me.path("user_id").asString() + ") in " + me.path("team").asString()));
+      return List.of(Finding.ok(
+          name(),
+          "the bot token works: " + me.path("user").asString() + " ("
+              + me.path("user_id").asString() + ") in " + me.path("team").asString()));
     } catch (PlatformException e) {
       String why = String.valueOf(e.getMessage());
-      return List.of(Finding.fail(name(), why, (why.contains("invalid_auth")
-          || why.contains("not_authed")) ? "set " + SlackSettings.BOT_TOKEN.where()
-          + " to the Bot User OAuth Token (OAuth & Permissions)" : "check this machine's"
-          + " network, DNS and proxy"));
+      return List.of(Finding.fail(
+          name(),
+          why,
+          (why.contains("invalid_auth") || why.contains("not_authed"))
+              ? "set " + SlackSettings.BOT_TOKEN.where()
+                  + " to the Bot User OAuth Token (OAuth & Permissions)"
+              : "check this machine's" + " network, DNS and proxy"));
     }
   }
 

@@ -11,44 +11,69 @@ import java.util.List;
 
 /** The Slack adapter's settings, under {@code platforms.slack.}. */
 record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration editInterval) {
-  static final ConfigKey<Boolean> ENABLED = ConfigKey.optional("platforms.slack.enabled",
-      "SLACK_ENABLED", ValueType.bool(), null,
+  static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
+      "platforms.slack.enabled",
+      "SLACK_ENABLED",
+      ValueType.bool(),
+      null,
       "Turn the Slack adapter on or off; by default it is on when both tokens are set.");
-  static final ConfigKey<String> BOT_TOKEN = ConfigKey.secret("platforms.slack.bot_token",
-      "SLACK_BOT_TOKEN", false, "The bot token (xoxb-...) from OAuth & Permissions.");
-  static final ConfigKey<String> APP_TOKEN = ConfigKey.secret("platforms.slack.app_token",
-      "SLACK_APP_TOKEN", false, "The app-level token (xapp-...) with connections:write, for"
-          + " Socket Mode.");
+  static final ConfigKey<String> BOT_TOKEN = ConfigKey.secret(
+      "platforms.slack.bot_token",
+      "SLACK_BOT_TOKEN",
+      false,
+      "The bot token (xoxb-...) from OAuth & Permissions.");
+  static final ConfigKey<String> APP_TOKEN = ConfigKey.secret(
+      "platforms.slack.app_token",
+      "SLACK_APP_TOKEN",
+      false,
+      "The app-level token (xapp-...) with connections:write, for" + " Socket Mode.");
   static final ConfigKey<String> API_BASE_URL = ConfigKey.optional(
-      "platforms.slack.api_base_url", "SLACK_API_BASE_URL", ValueType.string(),
-      "https://slack.com/api", "Slack's Web API base URL.");
+      "platforms.slack.api_base_url",
+      "SLACK_API_BASE_URL",
+      ValueType.string(),
+      "https://slack.com/api",
+      "Slack's Web API base URL.");
   static final ConfigKey<Duration> EDIT_INTERVAL = ConfigKey.optional(
-      "platforms.slack.edit_interval", "SLACK_EDIT_INTERVAL",
-      ValueType.duration(Duration.ofMillis(500), Duration.ofMinutes(1)), Duration.ofSeconds(1),
+      "platforms.slack.edit_interval",
+      "SLACK_EDIT_INTERVAL",
+      ValueType.duration(Duration.ofMillis(500), Duration.ofMinutes(1)),
+      Duration.ofSeconds(1),
       "Shortest time between two edits of a streamed reply (Slack allows about one per second).");
   static final ConfigKey<List<String>> ALLOWED_USERS = ConfigKey.optional(
-      "platforms.slack.allowed_users", "SLACK_ALLOWED_USERS", ValueType.stringList(),
-      List.of(), "Slack user ids (U...) allowed to talk to the agent.");
+      "platforms.slack.allowed_users",
+      "SLACK_ALLOWED_USERS",
+      ValueType.stringList(),
+      List.of(),
+      "Slack user ids (U...) allowed to talk to the agent.");
   static final ConfigKey<List<String>> ADMIN_USERS = ConfigKey.optional(
-      "platforms.slack.admin_users", "SLACK_ADMIN_USERS", ValueType.stringList(),
-      List.of(), "Slack user ids who may also run admin commands such as /restart.");
+      "platforms.slack.admin_users",
+      "SLACK_ADMIN_USERS",
+      ValueType.stringList(),
+      List.of(),
+      "Slack user ids who may also run admin commands such as /restart.");
 
   static List<ConfigKey<?>> keys() {
-    return List.of(ENABLED, BOT_TOKEN, APP_TOKEN, API_BASE_URL, EDIT_INTERVAL, ALLOWED_USERS,
-        ADMIN_USERS);
+    return List.of(
+        ENABLED, BOT_TOKEN, APP_TOKEN, API_BASE_URL, EDIT_INTERVAL, ALLOWED_USERS, ADMIN_USERS);
   }
 
   static SlackSettings from(Config c) {
     String bot = c.get(BOT_TOKEN);
     String app = c.get(APP_TOKEN);
     if (bot == null || !bot.matches("xoxb-[A-Za-z0-9-]+")) {
-      throw new ConfigException(BOT_TOKEN.path(), bot == null ? "Slack is enabled but has no"
-          + " bot token; set " + BOT_TOKEN.env() : "expected a bot token starting with xoxb-");
+      throw new ConfigException(
+          BOT_TOKEN.path(),
+          bot == null
+              ? "Slack is enabled but has no" + " bot token; set " + BOT_TOKEN.env()
+              : "expected a bot token starting with xoxb-");
     }
     if (app == null || !app.matches("xapp-[A-Za-z0-9-]+")) {
-      throw new ConfigException(APP_TOKEN.path(), app == null ? "Slack is enabled but has no"
-          + " app-level token; set " + APP_TOKEN.env() + " (Socket Mode needs it)"
-          : "expected an app-level token starting with xapp-");
+      throw new ConfigException(
+          APP_TOKEN.path(),
+          app == null
+              ? "Slack is enabled but has no" + " app-level token; set " + APP_TOKEN.env()
+                  + " (Socket Mode needs it)"
+              : "expected an app-level token starting with xapp-");
     }
     URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     return new SlackSettings(bot, app, base, c.get(EDIT_INTERVAL));
@@ -57,6 +82,7 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
   /** Without the tokens: a record's own toString would print them. */
   @Override
   public String toString() {
-    return "SlackSettings[botToken=<secret>, appToken=<secret>, apiBaseUrl=" + apiBaseUrl + ", editInterval=" + editInterval + "]";
+    return "SlackSettings[botToken=<secret>, appToken=<secret>, apiBaseUrl=" + apiBaseUrl
+        + ", editInterval=" + editInterval + "]";
   }
 }

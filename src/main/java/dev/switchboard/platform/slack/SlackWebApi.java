@@ -27,8 +27,8 @@ final class SlackWebApi {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_429_RETRIES = 5;
   /** Errors a retry cannot fix: the token, the scopes, the channel. */
-  private static final Set<String> TRANSIENT = Set.of("internal_error", "fatal_error",
-      "service_unavailable", "request_timeout", "ratelimited");
+  private static final Set<String> TRANSIENT = Set.of(
+      "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited");
 
   private final HttpClient http;
   private final URI base;
@@ -45,13 +45,16 @@ final class SlackWebApi {
       throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> response = send(method, token, body,
-          Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+      HttpResponse<String> response =
+          send(method, token, body, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
       if (response.statusCode() == 429) {
         Duration wait = retryAfter(response);
         if (attempt >= MAX_429_RETRIES || System.nanoTime() + wait.toNanos() > end) {
-          throw new PlatformException(method + ": rate limited (429, Retry-After "
-              + wait.toSeconds() + " s)", PlatformException.Kind.RATE_LIMITED, wait, null);
+          throw new PlatformException(
+              method + ": rate limited (429, Retry-After " + wait.toSeconds() + " s)",
+              PlatformException.Kind.RATE_LIMITED,
+              wait,
+              null);
         }
         sleeper.sleep(wait);
         continue;
@@ -63,43 +66,56 @@ final class SlackWebApi {
         answer = null;
       }
       if (answer == null || !answer.has("ok")) {
-        throw new PlatformException(method + ": unreadable answer (HTTP "
-            + response.statusCode() + ")", response.statusCode() >= 500
-            ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.UNKNOWN_OUTCOME, null,
+        throw new PlatformException(
+            method + ": unreadable answer (HTTP " + response.statusCode() + ")",
+            response.statusCode() >= 500
+                ? PlatformException.Kind.TRANSIENT
+                : PlatformException.Kind.UNKNOWN_OUTCOME,
+            null,
             null);
       }
       if (answer.path("ok").asBoolean(false)) {
         return answer;
       }
       String error = answer.path("error").asString("unknown_error");
-      throw new PlatformException(method + ": " + error, TRANSIENT.contains(error)
-          ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL, null, null);
+      throw new PlatformException(
+          method + ": " + error,
+          TRANSIENT.contains(error)
+              ? PlatformException.Kind.TRANSIENT
+              : PlatformException.Kind.FATAL,
+          null,
+          null);
     }
   }
 
-  private HttpResponse<String> send(String method, String token, @Nullable JsonNode body,
-      Duration timeout) throws PlatformException, InterruptedException {
+  private HttpResponse<String> send(
+      String method, String token, @Nullable JsonNode body, Duration timeout)
+      throws PlatformException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + method))
         .timeout(timeout)
         .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json; charset=utf-8")
-        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString(),
-            StandardCharsets.UTF_8))
+        .POST(HttpRequest.BodyPublishers.ofString(
+            body == null ? "{}" : body.toString(), StandardCharsets.UTF_8))
         .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      boolean notSent = e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+      boolean notSent = e instanceof ConnectException
+          || e instanceof HttpConnectTimeoutException
           || e.getCause() instanceof ConnectException;
-      throw new PlatformException(method + ": " + e.getClass().getSimpleName(), notSent
-          ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
+      throw new PlatformException(
+          method + ": " + e.getClass().getSimpleName(),
+          notSent ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.UNKNOWN_OUTCOME,
+          null,
+          e);
     }
   }
 
   private static Duration retryAfter(HttpResponse<String> response) {
     try {
-      return Duration.ofSeconds(Long.parseLong(response.headers().firstValue("Retry-After")
-          .orElse("1").strip()));
+      return Duration.ofSeconds(Long.parseLong(
+          response.headers().firstValue("Retry-After").orElse("1").strip()));
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(1);
     }

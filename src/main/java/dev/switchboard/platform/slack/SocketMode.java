@@ -53,8 +53,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
   private final SlackWebApi api;
   private final String appToken;
   private final Listener listener;
-  private final Set<String> seen = Collections.newSetFromMap(
-      Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
+  private final Set<String> seen =
+      Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
           return size() > 2000;
@@ -76,19 +76,19 @@ final class SocketMode implements ReconnectingLoop.Connection {
   public ReconnectingLoop.End run(ReconnectingLoop.Link link) throws InterruptedException {
     URI url;
     try {
-      url = URI.create(api.call("apps.connections.open", appToken, null,
-          Duration.ofSeconds(30)).path("url").asString());
+      url = URI.create(api.call("apps.connections.open", appToken, null, Duration.ofSeconds(30))
+          .path("url")
+          .asString());
     } catch (PlatformException e) {
       if (e.kind() == PlatformException.Kind.FATAL) {
-        return ReconnectingLoop.End.fatal("Slack refused the app-level token ("
-            + e.getMessage() + ")");
+        return ReconnectingLoop.End.fatal(
+            "Slack refused the app-level token (" + e.getMessage() + ")");
       }
-      return ReconnectingLoop.End.retry("cannot open a Socket Mode connection: "
-          + e.getMessage());
+      return ReconnectingLoop.End.retry("cannot open a Socket Mode connection: " + e.getMessage());
     }
     Connection c = new Connection(link);
-    CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
-        .connectTimeout(HELLO_TIMEOUT).buildAsync(url, c);
+    CompletableFuture<WebSocket> opening =
+        http.newWebSocketBuilder().connectTimeout(HELLO_TIMEOUT).buildAsync(url, c);
     try {
       c.socket = opening.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       c.hello.get(HELLO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -99,8 +99,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
     } catch (ExecutionException | TimeoutException e) {
       abandon(opening);
       c.close(1000, "no hello");
-      return ReconnectingLoop.End.retry("Socket Mode connection failed: "
-          + e.getClass().getSimpleName());
+      return ReconnectingLoop.End.retry(
+          "Socket Mode connection failed: " + e.getClass().getSimpleName());
     }
     current = c;
     closeLeaving();
@@ -172,6 +172,7 @@ final class SocketMode implements ReconnectingLoop.Connection {
     final CompletableFuture<Void> hello = new CompletableFuture<>();
     /** Completes with "refresh ..." when Slack asks for a new connection, else why it ended. */
     final CompletableFuture<String> ended = new CompletableFuture<>();
+
     private final StringBuilder partial = new StringBuilder();
     private final SerialSends sends = new SerialSends();
     volatile @Nullable WebSocket socket;
@@ -213,7 +214,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
     void close(int code, String reason) {
       WebSocket ws = socket;
       if (ws != null && !ws.isOutputClosed()) {
-        ws.sendClose(code, reason).orTimeout(2, TimeUnit.SECONDS)
+        ws.sendClose(code, reason)
+            .orTimeout(2, TimeUnit.SECONDS)
             .whenComplete((x, e) -> ws.abort());
       }
     }
@@ -232,8 +234,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data,
-        boolean last) {
+    public @Nullable CompletionStage<?> onText(
+        WebSocket webSocket, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
         String text = partial.toString();
@@ -247,8 +249,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
           ended.complete("stopping");
           return null;
         } catch (RuntimeException e) {
-          log.warn("slack: unreadable Socket Mode message skipped: {}", e.getClass()
-              .getSimpleName());
+          log.warn(
+              "slack: unreadable Socket Mode message skipped: {}", e.getClass().getSimpleName());
         }
       }
       webSocket.request(1);
@@ -260,7 +262,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
       switch (type) {
         case "hello" -> {
           // Slack says how long it keeps a connection; move on at 90% of that, before it ends.
-          long seconds = m.path("debug_info").path("approximate_connection_time").asLong(0);
+          long seconds =
+              m.path("debug_info").path("approximate_connection_time").asLong(0);
           if (seconds > 0) {
             refreshAt = System.nanoTime() + seconds * 900_000_000L;
           }
@@ -292,8 +295,8 @@ final class SocketMode implements ReconnectingLoop.Connection {
     }
 
     @Override
-    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode,
-        String reason) {
+    public @Nullable CompletionStage<?> onClose(
+        WebSocket webSocket, int statusCode, String reason) {
       hello.completeExceptionally(new IOException("closed before hello"));
       ended.complete("the Socket Mode connection closed (" + statusCode + ")");
       return null;

@@ -32,11 +32,13 @@ final class LongPoller implements ReconnectingLoop.Connection {
   static final String CURSOR = "offset";
   /** The first window of the loop's backoff, for failures other than those below. */
   static final Duration FAILURE_BACKOFF = Duration.ofSeconds(2);
+
   private static final Duration CONFLICT_BACKOFF = Duration.ofSeconds(5);
   /** After a 429: up to this much on top of retry_after, so told gateways do not return as one. */
   private static final Duration RATE_LIMIT_JITTER = Duration.ofSeconds(1);
   /** After the journal could not take an update: it is fetched again within this. */
   private static final Duration TAKE_RETRY = Duration.ofSeconds(4);
+
   static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   private static final int FAILURES_BEFORE_DEGRADED = 3;
 
@@ -51,10 +53,16 @@ final class LongPoller implements ReconnectingLoop.Connection {
   private long offset;
   /** Connected, and not degraded since: what a third failure in a row changes. */
   private boolean healthy;
+
   private int failures;
 
-  LongPoller(TelegramApi api, UpdateParser parser, InboundHandler inbound,
-      PlatformContext context, Duration pollTimeout, RandomGenerator random) {
+  LongPoller(
+      TelegramApi api,
+      UpdateParser parser,
+      InboundHandler inbound,
+      PlatformContext context,
+      Duration pollTimeout,
+      RandomGenerator random) {
     this.api = api;
     this.parser = parser;
     this.inbound = inbound;
@@ -72,8 +80,7 @@ final class LongPoller implements ReconnectingLoop.Connection {
     try {
       JsonNode updates = poll(offset);
       if (link.connected()) {
-        log.info("telegram: polling works{}", conflicts.failures() + failures > 0 ? " again"
-            : "");
+        log.info("telegram: polling works{}", conflicts.failures() + failures > 0 ? " again" : "");
       }
       healthy = true;
       failures = 0;
@@ -89,8 +96,7 @@ final class LongPoller implements ReconnectingLoop.Connection {
     } catch (RuntimeException e) {
       // The journal could not take an update (disk full?): it was not confirmed, so Telegram
       // keeps it and the next poll fetches it again.
-      log.error("telegram: could not take an update; it will be fetched again: {}",
-          e.toString());
+      log.error("telegram: could not take an update; it will be fetched again: {}", e.toString());
       return ReconnectingLoop.End.quietly("could not take an update").drawingFrom(takeRetries);
     }
   }
@@ -98,20 +104,24 @@ final class LongPoller implements ReconnectingLoop.Connection {
   private ReconnectingLoop.End failed(TelegramApiException e) {
     if (e.isConflict()) {
       if (healthy || conflicts.failures() == 0) {
-        log.error("telegram: {} Another process is polling this bot token, or a webhook"
-            + " is set. Stop the other gateway (or run 'switchboard stop' there); retrying"
-            + " with backoff.", e.getMessage());
+        log.error(
+            "telegram: {} Another process is polling this bot token, or a webhook"
+                + " is set. Stop the other gateway (or run 'switchboard stop' there); retrying"
+                + " with backoff.",
+            e.getMessage());
       }
       healthy = false;
       return ReconnectingLoop.End.degraded("409 Conflict: another process polls this bot token"
-          + " (or a webhook is set); retrying").drawingFrom(conflicts);
+              + " (or a webhook is set); retrying")
+          .drawingFrom(conflicts);
     }
     if (e.errorCode() == 401 || e.errorCode() == 404) {
-      return ReconnectingLoop.End.fatal("bot token rejected (" + e.errorCode()
-          + "); check TELEGRAM_BOT_TOKEN");
+      return ReconnectingLoop.End.fatal(
+          "bot token rejected (" + e.errorCode() + "); check TELEGRAM_BOT_TOKEN");
     }
     if (e.errorCode() == 429) {
-      return ReconnectingLoop.End.quietly("rate-limited").plus(e.retryAfter())
+      return ReconnectingLoop.End.quietly("rate-limited")
+          .plus(e.retryAfter())
           .drawingFrom(rateLimited);
     }
     failures++;

@@ -52,15 +52,23 @@ final class TelegramAdapter implements PlatformAdapter {
 
   @Override
   public PlatformLimits limits() {
-    return new PlatformLimits(TelegramHtml.MAX_MESSAGE, true, settings.editInterval(),
-        settings.chatMessagesPerMinute() / 60.0, 3, settings.globalMessagesPerSecond());
+    return new PlatformLimits(
+        TelegramHtml.MAX_MESSAGE,
+        true,
+        settings.editInterval(),
+        settings.chatMessagesPerMinute() / 60.0,
+        3,
+        settings.globalMessagesPerSecond());
   }
 
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     context.claimCredential(settings.token());
     BotIdentity bot = getMe();
-    log.info("telegram: connected as @{} (id {}), {} mode", bot.username(), bot.id(),
+    log.info(
+        "telegram: connected as @{} (id {}), {} mode",
+        bot.username(),
+        bot.id(),
         settings.mode().name().toLowerCase(Locale.ROOT));
     setCommands(context.commands());
     UpdateParser parser = new UpdateParser(bot, settings.groupTrigger());
@@ -70,7 +78,8 @@ final class TelegramAdapter implements PlatformAdapter {
       webhook.start();
       ObjectNode params = api.params();
       // TelegramSettings.from requires it in webhook mode.
-      params.put("url", Objects.requireNonNull(settings.webhookUrl(), "webhookUrl").toString());
+      params.put(
+          "url", Objects.requireNonNull(settings.webhookUrl(), "webhookUrl").toString());
       params.put("secret_token", settings.webhookSecret());
       params.putArray("allowed_updates").add("message");
       call("setWebhook", params);
@@ -80,11 +89,15 @@ final class TelegramAdapter implements PlatformAdapter {
     delete.put("drop_pending_updates", false);
     call("deleteWebhook", delete); // polling fails with 409 while a webhook is set
     // Connected means "a poll succeeded", not "getMe worked": the poll loop says so.
-    LongPoller poller = new LongPoller(api, parser, inbound, context, settings.pollTimeout(),
-        ThreadLocalRandom.current());
-    poll = context.keepConnected("poll", settings.pollTimeout().plus(LongPoller.MAX_BACKOFF)
-        .plusSeconds(30), Backoff.fullJitter(LongPoller.FAILURE_BACKOFF, LongPoller.MAX_BACKOFF,
-        ThreadLocalRandom.current()), poller, "waiting for the first getUpdates");
+    LongPoller poller = new LongPoller(
+        api, parser, inbound, context, settings.pollTimeout(), ThreadLocalRandom.current());
+    poll = context.keepConnected(
+        "poll",
+        settings.pollTimeout().plus(LongPoller.MAX_BACKOFF).plusSeconds(30),
+        Backoff.fullJitter(
+            LongPoller.FAILURE_BACKOFF, LongPoller.MAX_BACKOFF, ThreadLocalRandom.current()),
+        poller,
+        "waiting for the first getUpdates");
   }
 
   private BotIdentity getMe() throws PlatformException, InterruptedException {
@@ -130,8 +143,8 @@ final class TelegramAdapter implements PlatformAdapter {
       if (!isEntityError(e)) {
         throw e;
       }
-      log.warn("telegram: {} rejected the formatting ({}); sending plain text", chat,
-          e.getMessage());
+      log.warn(
+          "telegram: {} rejected the formatting ({}); sending plain text", chat, e.getMessage());
       ObjectNode plain = target(chat);
       plain.put("text", HtmlText.visible(html));
       plain.putObject("link_preview_options").put("is_disabled", true);
@@ -212,8 +225,8 @@ final class TelegramAdapter implements PlatformAdapter {
       return call(method, params);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PlatformException(method + " interrupted", PlatformException.Kind.TRANSIENT,
-          null, e);
+      throw new PlatformException(
+          method + " interrupted", PlatformException.Kind.TRANSIENT, null, e);
     }
   }
 
@@ -225,8 +238,8 @@ final class TelegramAdapter implements PlatformAdapter {
       throw classify(e, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw PlatformException.unknownOutcome("sendMessage interrupted while waiting for an"
-          + " answer", e);
+      throw PlatformException.unknownOutcome(
+          "sendMessage interrupted while waiting for an" + " answer", e);
     }
   }
 
@@ -234,8 +247,10 @@ final class TelegramAdapter implements PlatformAdapter {
     String msg = e.getMessage();
     return switch (e.kind()) {
       case NOT_SENT -> new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
-      case NO_ANSWER -> sending ? PlatformException.unknownOutcome(msg, e)
-          : new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
+      case NO_ANSWER ->
+        sending
+            ? PlatformException.unknownOutcome(msg, e)
+            : new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
       case API_ERROR -> {
         if (e.errorCode() == 429) {
           yield PlatformException.rateLimited(msg, e.retryAfter());

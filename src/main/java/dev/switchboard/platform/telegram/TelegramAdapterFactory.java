@@ -1,10 +1,10 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
-import dev.switchboard.common.Finding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,20 +45,27 @@ public final class TelegramAdapterFactory implements PlatformAdapterFactory {
     String where = settings.apiBaseUrl().getHost();
     try (TelegramApi api = new TelegramApi(settings.apiBaseUrl(), settings.token())) {
       JsonNode me = api.call("getMe", api.params(), Duration.ofSeconds(10));
-      return List.of(Finding.ok(name(), "the token works: bot @"
-          + me.path("username").asString() + " (id " + me.path("id").asLong() + "), "
-          + settings.mode().name().toLowerCase(Locale.ROOT) + " mode, via " + where));
+      return List.of(Finding.ok(
+          name(),
+          "the token works: bot @"
+              + me.path("username").asString() + " (id " + me.path("id").asLong() + "), "
+              + settings.mode().name().toLowerCase(Locale.ROOT) + " mode, via " + where));
     } catch (TelegramApiException e) {
       if (e.kind() == TelegramApiException.Kind.API_ERROR
           && (e.errorCode() == 401 || e.errorCode() == 404)) {
-        return List.of(Finding.fail(name(), "the Bot API refused the token (" + e.errorCode()
-            + ": " + e.getMessage() + ")", "set " + TelegramSettings.TOKEN.where()
-            + " to the token @BotFather gave you (/mybots there shows it again)"));
+        return List.of(Finding.fail(
+            name(),
+            "the Bot API refused the token (" + e.errorCode() + ": " + e.getMessage() + ")",
+            "set " + TelegramSettings.TOKEN.where()
+                + " to the token @BotFather gave you (/mybots there shows it again)"));
       }
-      return List.of(Finding.fail(name(), "getMe via " + where + " failed: " + e.getMessage(),
-          e.kind() == TelegramApiException.Kind.API_ERROR ? "try again later; if it persists,"
-              + " check Telegram's status" : "check this machine's network, DNS and proxy, or "
-              + TelegramSettings.API_BASE_URL.path() + " if you use a local Bot API server"));
+      return List.of(Finding.fail(
+          name(),
+          "getMe via " + where + " failed: " + e.getMessage(),
+          e.kind() == TelegramApiException.Kind.API_ERROR
+              ? "try again later; if it persists," + " check Telegram's status"
+              : "check this machine's network, DNS and proxy, or "
+                  + TelegramSettings.API_BASE_URL.path() + " if you use a local Bot API server"));
     }
   }
 

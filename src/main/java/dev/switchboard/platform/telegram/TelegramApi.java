@@ -53,8 +53,8 @@ final class TelegramApi implements AutoCloseable {
   /** Calls {@code method}; the whole exchange must end within {@code deadline}. */
   JsonNode call(String method, ObjectNode params, Duration deadline)
       throws TelegramApiException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(base.getPath() + "/bot" + token
-            + "/" + method))
+    HttpRequest request = HttpRequest.newBuilder(
+            base.resolve(base.getPath() + "/bot" + token + "/" + method))
         .timeout(deadline)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(params.toString(), StandardCharsets.UTF_8))
@@ -63,12 +63,16 @@ final class TelegramApi implements AutoCloseable {
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     HttpResponse<String> response;
     try {
-      response = future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(),
-          TimeUnit.NANOSECONDS);
+      response =
+          future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new TelegramApiException(TelegramApiException.Kind.NO_ANSWER, 0, method
-          + ": no complete answer within " + deadline.toSeconds() + " s", null, e);
+      throw new TelegramApiException(
+          TelegramApiException.Kind.NO_ANSWER,
+          0,
+          method + ": no complete answer within " + deadline.toSeconds() + " s",
+          null,
+          e);
     } catch (InterruptedException e) {
       future.cancel(true);
       throw e;
@@ -83,12 +87,15 @@ final class TelegramApi implements AutoCloseable {
         || cause instanceof HttpConnectTimeoutException
         || cause instanceof UnresolvedAddressException
         || (cause != null && cause.getCause() instanceof ConnectException);
-    return new TelegramApiException(notSent ? TelegramApiException.Kind.NOT_SENT
-        : TelegramApiException.Kind.NO_ANSWER, 0, method + ": " + describe(cause), null, cause);
+    return new TelegramApiException(
+        notSent ? TelegramApiException.Kind.NOT_SENT : TelegramApiException.Kind.NO_ANSWER,
+        0,
+        method + ": " + describe(cause),
+        null,
+        cause);
   }
 
-  private JsonNode parse(String method, HttpResponse<String> response)
-      throws TelegramApiException {
+  private JsonNode parse(String method, HttpResponse<String> response) throws TelegramApiException {
     JsonNode body;
     try {
       body = json.readTree(response.body());
@@ -98,8 +105,12 @@ final class TelegramApi implements AutoCloseable {
     if (body == null || !body.isObject() || !body.has("ok")) {
       // Not the Bot API's shape (a proxy's error page, a cut-off body): for a send we cannot
       // tell whether Telegram acted on it.
-      throw new TelegramApiException(TelegramApiException.Kind.NO_ANSWER, response.statusCode(),
-          method + ": unreadable answer (HTTP " + response.statusCode() + ")", null, null);
+      throw new TelegramApiException(
+          TelegramApiException.Kind.NO_ANSWER,
+          response.statusCode(),
+          method + ": unreadable answer (HTTP " + response.statusCode() + ")",
+          null,
+          null);
     }
     if (body.path("ok").asBoolean(false)) {
       return body.path("result");
@@ -107,9 +118,14 @@ final class TelegramApi implements AutoCloseable {
     int code = body.path("error_code").asInt(response.statusCode());
     String description = body.path("description").asString("HTTP " + response.statusCode());
     Duration retryAfter = body.path("parameters").has("retry_after")
-        ? Duration.ofSeconds(body.path("parameters").path("retry_after").asLong()) : null;
-    throw new TelegramApiException(TelegramApiException.Kind.API_ERROR, code,
-        method + ": " + redact(description), retryAfter, null);
+        ? Duration.ofSeconds(body.path("parameters").path("retry_after").asLong())
+        : null;
+    throw new TelegramApiException(
+        TelegramApiException.Kind.API_ERROR,
+        code,
+        method + ": " + redact(description),
+        retryAfter,
+        null);
   }
 
   /** An exception's description without the bot token, which request URLs contain. */

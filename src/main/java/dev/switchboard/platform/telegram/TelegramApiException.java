@@ -25,8 +25,12 @@ final class TelegramApiException extends Exception {
   private final Duration retryAfter;
   private final String description;
 
-  TelegramApiException(Kind kind, int errorCode, String description,
-      @Nullable Duration retryAfter, @Nullable Throwable cause) {
+  TelegramApiException(
+      Kind kind,
+      int errorCode,
+      String description,
+      @Nullable Duration retryAfter,
+      @Nullable Throwable cause) {
     super(description, cause);
     this.kind = kind;
     this.errorCode = errorCode;

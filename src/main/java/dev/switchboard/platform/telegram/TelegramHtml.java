@@ -22,8 +22,8 @@ import java.util.List;
  */
 public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
   static final int MAX_MESSAGE = 4096;
-  public static final ReplyFormat REPLIES = new ReplyFormat(new TelegramHtml(), MAX_MESSAGE,
-      LengthUnit.UTF16, WhitespaceAtCuts.KEEP);
+  public static final ReplyFormat REPLIES =
+      new ReplyFormat(new TelegramHtml(), MAX_MESSAGE, LengthUnit.UTF16, WhitespaceAtCuts.KEEP);
 
   private static final Tag QUOTE = new Tag("<blockquote>", "</blockquote>");
   private static final Tag PRE = new Tag("<pre>", "</pre>");
@@ -48,8 +48,11 @@ public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabula
     List<Tag> tags = new ArrayList<>(5);
     if (f.pre() != null) {
       // One unit, so that two neighbouring blocks in different languages never share a pre.
-      tags.add(f.pre().isEmpty() ? PRE : new Tag(
-          "<pre><code class=\"language-" + attribute(f.pre()) + "\">", "</code></pre>"));
+      tags.add(
+          f.pre().isEmpty()
+              ? PRE
+              : new Tag(
+                  "<pre><code class=\"language-" + attribute(f.pre()) + "\">", "</code></pre>"));
       return tags;
     }
     if (f.quote()) {

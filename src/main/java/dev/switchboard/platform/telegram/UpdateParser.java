@@ -29,43 +29,57 @@ final class UpdateParser {
     if (!message.isObject()) {
       return Optional.empty(); // edits, channel posts, callbacks: not asked for, not handled
     }
-    String text = message.has("text") ? message.path("text").asString()
+    String text = message.has("text")
+        ? message.path("text").asString()
         : message.path("caption").asString(null);
-    JsonNode entities = message.has("text") ? message.path("entities")
-        : message.path("caption_entities");
+    JsonNode entities =
+        message.has("text") ? message.path("entities") : message.path("caption_entities");
     JsonNode from = message.path("from");
     JsonNode chat = message.path("chat");
-    if (text == null || text.isBlank() || !from.isObject() || from.path("is_bot").asBoolean()) {
+    if (text == null
+        || text.isBlank()
+        || !from.isObject()
+        || from.path("is_bot").asBoolean()) {
       return Optional.empty();
     }
     boolean group = !"private".equals(chat.path("type").asString());
     String username = bot.username().toLowerCase(Locale.ROOT);
     Optional<String> command = commandOf(text, entities);
-    if (command.isPresent() && command.get().contains("@")
+    if (command.isPresent()
+        && command.get().contains("@")
         && !command.get().toLowerCase(Locale.ROOT).endsWith("@" + username)) {
       return Optional.empty(); // "/status@otherbot"
     }
-    if (group && trigger == TelegramSettings.GroupTrigger.MENTION && command.isEmpty()
-        && !mentionsBot(text, entities) && !repliesToBot(message)) {
+    if (group
+        && trigger == TelegramSettings.GroupTrigger.MENTION
+        && command.isEmpty()
+        && !mentionsBot(text, entities)
+        && !repliesToBot(message)) {
       return Optional.empty();
     }
-    String cleaned = text.replaceAll("(?i)@" + Pattern.quote(bot.username())
-        + "\\b", "").strip();
+    String cleaned =
+        text.replaceAll("(?i)@" + Pattern.quote(bot.username()) + "\\b", "").strip();
     if (cleaned.isEmpty()) {
       return Optional.empty();
     }
     String thread = message.path("is_topic_message").asBoolean(false)
-        ? message.path("message_thread_id").asString() : null;
+        ? message.path("message_thread_id").asString()
+        : null;
     ChatRef ref = new ChatRef("telegram", chat.path("id").asString(), thread);
-    return Optional.of(new InboundMessage(ref, message.path("message_id").asString(),
-        new Sender(from.path("id").asString(), displayName(from)), cleaned, group,
+    return Optional.of(new InboundMessage(
+        ref,
+        message.path("message_id").asString(),
+        new Sender(from.path("id").asString(), displayName(from)),
+        cleaned,
+        group,
         Instant.ofEpochSecond(message.path("date").asLong())));
   }
 
   private static Optional<String> commandOf(String text, JsonNode entities) {
     for (JsonNode e : entities) {
       if ("bot_command".equals(e.path("type").asString()) && e.path("offset").asInt() == 0) {
-        return Optional.of(text.substring(0, Math.min(text.length(), e.path("length").asInt())));
+        return Optional.of(
+            text.substring(0, Math.min(text.length(), e.path("length").asInt())));
       }
     }
     return Optional.empty();

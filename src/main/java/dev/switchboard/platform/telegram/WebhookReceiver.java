@@ -39,8 +39,8 @@ final class WebhookReceiver implements AutoCloseable {
 
   private final Server server;
 
-  WebhookReceiver(TelegramSettings settings, UpdateParser parser, InboundHandler inbound,
-      Heartbeat heartbeat) {
+  WebhookReceiver(
+      TelegramSettings settings, UpdateParser parser, InboundHandler inbound, Heartbeat heartbeat) {
     QueuedThreadPool pool = new QueuedThreadPool(64);
     pool.setName("telegram-webhook");
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -64,14 +64,16 @@ final class WebhookReceiver implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         heartbeat.beat();
-        if (!"POST".equals(request.getMethod()) || !path.equals(request.getHttpURI().getPath())) {
+        if (!"POST".equals(request.getMethod())
+            || !path.equals(request.getHttpURI().getPath())) {
           Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
           return true;
         }
         String given = request.getHeaders().get(SECRET_HEADER);
-        if (given == null || !MessageDigest.isEqual(secret,
-            given.getBytes(StandardCharsets.UTF_8))) {
-          log.warn("telegram webhook: rejected a request without the right secret from {}",
+        if (given == null
+            || !MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8))) {
+          log.warn(
+              "telegram webhook: rejected a request without the right secret from {}",
               Request.getRemoteAddr(request));
           Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
           return true;
@@ -92,8 +94,9 @@ final class WebhookReceiver implements AutoCloseable {
           Thread.currentThread().interrupt();
           status = HttpStatus.SERVICE_UNAVAILABLE_503;
         } catch (Exception e) {
-          log.error("telegram webhook: could not take an update; Telegram will send it again:"
-              + " {}", e.toString());
+          log.error(
+              "telegram webhook: could not take an update; Telegram will send it again:" + " {}",
+              e.toString());
           status = HttpStatus.SERVICE_UNAVAILABLE_503;
         }
         response.setStatus(status);

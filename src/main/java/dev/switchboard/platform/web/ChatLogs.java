@@ -48,6 +48,7 @@ final class ChatLogs {
 
   private final Path dir;
   private final Clock clock;
+
   @GuardedBy("this")
   private final Map<String, Chat> chats = new HashMap<>();
 
@@ -56,6 +57,7 @@ final class ChatLogs {
     final LinkedHashMap<String, WebMessage> messages = new LinkedHashMap<>();
     /** Messages whose latest text is not on disk yet. */
     final Set<String> unwritten = new LinkedHashSet<>();
+
     Instant updatedAt;
 
     Chat(Path file, Instant createdAt) {
@@ -98,8 +100,8 @@ final class ChatLogs {
     // A line cut in the middle of a character (a crash, a full disk) must not make the whole
     // file unreadable: this reader replaces what it cannot decode instead of failing.
     List<String> lines;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        Files.newInputStream(file), StandardCharsets.UTF_8))) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
       lines = in.lines().toList();
     }
     Chat chat = new Chat(file, Files.getLastModifiedTime(file).toInstant());
@@ -113,8 +115,8 @@ final class ChatLogs {
         Instant at = Instant.parse(n.path("at").asString());
         if ("message".equals(n.path("type").asString())) {
           String id = n.path("id").asString();
-          chat.messages.put(id, new WebMessage(id, n.path("role").asString(),
-              n.path("text").asString(), at));
+          chat.messages.put(
+              id, new WebMessage(id, n.path("role").asString(), n.path("text").asString(), at));
         }
         chat.updatedAt = at;
       } catch (RuntimeException e) { // JacksonException, a bad instant
@@ -141,8 +143,8 @@ final class ChatLogs {
   synchronized List<ChatSummary> list() {
     List<ChatSummary> out = new ArrayList<>();
     chats.forEach((id, c) -> out.add(new ChatSummary(id, c.title(), c.updatedAt)));
-    out.sort(Comparator.comparing(ChatSummary::updatedAt).reversed()
-        .thenComparing(ChatSummary::id));
+    out.sort(
+        Comparator.comparing(ChatSummary::updatedAt).reversed().thenComparing(ChatSummary::id));
     return out;
   }
 
@@ -183,7 +185,8 @@ final class ChatLogs {
     }
     String before = chat.title();
     WebMessage previous = chat.messages.get(message.id());
-    WebMessage stored = previous == null ? message
+    WebMessage stored = previous == null
+        ? message
         : new WebMessage(message.id(), previous.role(), message.text(), previous.at());
     chat.messages.put(message.id(), stored);
     chat.updatedAt = message.at();
@@ -194,7 +197,8 @@ final class ChatLogs {
       append(chat, messageLine(stored));
     }
     String after = chat.title();
-    return before.equals(after) ? Optional.empty()
+    return before.equals(after)
+        ? Optional.empty()
         : Optional.of(new ChatSummary(chatId, after, chat.updatedAt));
   }
 
@@ -206,8 +210,8 @@ final class ChatLogs {
     }
     StringBuilder lines = new StringBuilder();
     // put() records a message before it marks it unwritten, and messages are never removed.
-    chat.unwritten.forEach(id -> lines.append(line(messageLine(
-        Objects.requireNonNull(chat.messages.get(id), id)))));
+    chat.unwritten.forEach(
+        id -> lines.append(line(messageLine(Objects.requireNonNull(chat.messages.get(id), id)))));
     chat.unwritten.clear();
     append(chat, lines.toString());
   }
@@ -249,7 +253,11 @@ final class ChatLogs {
 
   private static void append(Chat chat, String lines) {
     try {
-      Files.writeString(chat.file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(
+          chat.file,
+          lines,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + chat.file, e);

@@ -37,8 +37,11 @@ final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
   public List<Tag> tags(Format f) {
     List<Tag> tags = new ArrayList<>(5);
     if (f.pre() != null) {
-      tags.add(new Tag(f.pre().isEmpty() ? "<pre><code>"
-          : "<pre><code class=\"language-" + escape(f.pre()) + "\">", "</code></pre>"));
+      tags.add(new Tag(
+          f.pre().isEmpty()
+              ? "<pre><code>"
+              : "<pre><code class=\"language-" + escape(f.pre()) + "\">",
+          "</code></pre>"));
       return tags;
     }
     if (f.quote()) {
@@ -49,8 +52,8 @@ final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
       return tags;
     }
     if (f.href() != null && isSafeLink(f.href())) {
-      tags.add(new Tag("<a href=\"" + escape(f.href()) + "\" rel=\"noopener noreferrer\">",
-          "</a>"));
+      tags.add(
+          new Tag("<a href=\"" + escape(f.href()) + "\" rel=\"noopener noreferrer\">", "</a>"));
     }
     EMPHASIS.addTo(tags, f);
     return tags;
@@ -64,7 +67,8 @@ final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
 
   static boolean isSafeLink(String url) {
     String lower = url.strip().toLowerCase(Locale.ROOT);
-    return lower.startsWith("https://") || lower.startsWith("http://")
+    return lower.startsWith("https://")
+        || lower.startsWith("http://")
         || lower.startsWith("mailto:");
   }
 

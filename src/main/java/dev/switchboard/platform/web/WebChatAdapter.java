@@ -40,6 +40,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   static final String PLATFORM = "web";
   /** The one person the web chat serves: whoever holds the login token. */
   static final String OWNER = "owner";
+
   static final int MAX_TEXT_CHARS = 16_000;
   // No platform limit on length or rate: the page renders whatever comes, at once.
   private static final PlatformLimits LIMITS =
@@ -53,6 +54,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private final Set<String> streaming = ConcurrentHashMap.newKeySet();
   /** Null until connected and again once disconnected: the page's messages are refused then. */
   private volatile @Nullable InboundHandler inbound;
+
   private volatile @Nullable PlatformContext context;
 
   WebChatAdapter(ChatLogs logs, @Nullable LoginToken token, Clock clock) {
@@ -76,8 +78,11 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     WebChatApi api = new WebChatApi(this, logs, events, new LoginGate(token));
     server.route("/api/web/*", api);
     // "/" is also the server's default route: any unknown path gets this handler's 404.
-    new StaticFiles(WebChatAdapter.class).file("/", "index.html").file("/app.js", "app.js")
-        .file("/app.css", "app.css").mountOn(server);
+    new StaticFiles(WebChatAdapter.class)
+        .file("/", "index.html")
+        .file("/app.js", "app.js")
+        .file("/app.css", "app.css")
+        .mountOn(server);
   }
 
   @Override
@@ -117,7 +122,12 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   }
 
   /** What became of a message posted from the page. */
-  enum Posted { TAKEN, ALREADY_TAKEN, NOT_CONNECTED, UNKNOWN_CHAT }
+  enum Posted {
+    TAKEN,
+    ALREADY_TAKEN,
+    NOT_CONNECTED,
+    UNKNOWN_CHAT
+  }
 
   /**
    * Hands a message from the page to the gateway, then shows it. Under the chat's lock, so a
@@ -138,8 +148,13 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
       if (to == null) {
         return Posted.NOT_CONNECTED;
       }
-      to.accept(new InboundMessage(ChatRef.of(PLATFORM, chatId), clientId,
-          new Sender(OWNER, "You"), text, false, clock.instant()));
+      to.accept(new InboundMessage(
+          ChatRef.of(PLATFORM, chatId),
+          clientId,
+          new Sender(OWNER, "You"),
+          text,
+          false,
+          clock.instant()));
       show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()), false);
       return Posted.TAKEN;
     } finally {
@@ -150,8 +165,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
     String id = "a-" + UUID.randomUUID();
-    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()),
-        false);
+    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()), false);
     return new MessageRef(chat, id);
   }
 
@@ -159,15 +173,16 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   public void edit(MessageRef message, String text) throws PlatformException {
     String chatId = message.chat().chatId();
     if (logs.find(chatId, message.messageId()).isEmpty()) {
-      throw new PlatformException("web chat: no message " + message.messageId() + " in "
-          + chatId, true);
+      throw new PlatformException(
+          "web chat: no message " + message.messageId() + " in " + chatId, true);
     }
-    showLocked(chatId, new WebMessage(message.messageId(), WebMessage.AGENT, text,
-        clock.instant()), streaming.contains(chatId));
+    showLocked(
+        chatId,
+        new WebMessage(message.messageId(), WebMessage.AGENT, text, clock.instant()),
+        streaming.contains(chatId));
   }
 
-  private void showLocked(String chatId, WebMessage m, boolean inMemory)
-      throws PlatformException {
+  private void showLocked(String chatId, WebMessage m, boolean inMemory) throws PlatformException {
     ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
     lock.lock();
     try {
@@ -182,8 +197,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private void show(String chatId, WebMessage m, boolean inMemory) {
     Optional<ChatSummary> retitled = logs.put(chatId, m, inMemory);
     events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
-    retitled.ifPresent(s -> events.toAll(new ChatEvents.Event("chat",
-        JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));
+    retitled.ifPresent(s -> events.toAll(
+        new ChatEvents.Event("chat", JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));
   }
 
   static ObjectNode object() {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -55,7 +54,8 @@ final class WebChatApi extends Handler.Abstract {
       }
       Optional<LoginGate.Refusal> refused = gate.check(request);
       if (refused.isPresent()) {
-        JsonExchange.error(response, callback, refused.get().status(), refused.get().message());
+        JsonExchange.error(
+            response, callback, refused.get().status(), refused.get().message());
         return true;
       }
       Matcher chat = CHAT_PATH.matcher(path);
@@ -68,8 +68,11 @@ final class WebChatApi extends Handler.Abstract {
         JsonExchange.send(response, callback, 200, body);
       } else if (!adapter.connected()) {
         // Until the conversations are loaded, "no such chat" would be a lie the page acts on.
-        JsonExchange.error(response, callback, 503, "Switchboard is starting or stopping;"
-            + " try again in a moment");
+        JsonExchange.error(
+            response,
+            callback,
+            503,
+            "Switchboard is starting or stopping;" + " try again in a moment");
       } else if (path.equals("/api/web/chats") && method.equals("GET")) {
         listChats(response, callback);
       } else if (path.equals("/api/web/chats") && method.equals("POST")) {
@@ -111,12 +114,17 @@ final class WebChatApi extends Handler.Abstract {
       throw new BadRequest(400, "\"text\" must be a non-empty string");
     }
     if (text.asString().length() > WebChatAdapter.MAX_TEXT_CHARS) {
-      throw new BadRequest(413, "the message has " + text.asString().length()
-          + " characters; at most " + WebChatAdapter.MAX_TEXT_CHARS + " fit in one message");
+      throw new BadRequest(
+          413,
+          "the message has " + text.asString().length() + " characters; at most "
+              + WebChatAdapter.MAX_TEXT_CHARS + " fit in one message");
     }
     if (!adapter.accepting()) {
-      JsonExchange.error(response, callback, 503, "Switchboard is restarting or stopping;"
-          + " send this again when it is back.");
+      JsonExchange.error(
+          response,
+          callback,
+          503,
+          "Switchboard is restarting or stopping;" + " send this again when it is back.");
       return;
     }
     switch (adapter.post(chatId, id.asString(), text.asString())) {
@@ -125,10 +133,13 @@ final class WebChatApi extends Handler.Abstract {
         ok.put("id", "u-" + id.asString());
         JsonExchange.send(response, callback, 202, ok);
       }
-      case UNKNOWN_CHAT -> JsonExchange.error(response, callback, 404,
-          "no conversation " + chatId);
-      case NOT_CONNECTED -> JsonExchange.error(response, callback, 503,
-          "Switchboard is not running; send this again when it is back.");
+      case UNKNOWN_CHAT -> JsonExchange.error(response, callback, 404, "no conversation " + chatId);
+      case NOT_CONNECTED ->
+        JsonExchange.error(
+            response,
+            callback,
+            503,
+            "Switchboard is not running; send this again when it is back.");
     }
   }
 

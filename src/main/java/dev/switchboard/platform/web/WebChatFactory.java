@@ -19,8 +19,11 @@ import java.util.List;
  * configuration at all is something a person can talk to in a browser.
  */
 public final class WebChatFactory implements PlatformAdapterFactory {
-  static final ConfigKey<Boolean> ENABLED = ConfigKey.optional("platforms.web.enabled",
-      "SWITCHBOARD_WEB_ENABLED", ValueType.bool(), true,
+  static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
+      "platforms.web.enabled",
+      "SWITCHBOARD_WEB_ENABLED",
+      ValueType.bool(),
+      true,
       "Serve the web chat at / on the HTTP server (login with the token in web_token).");
 
   @Override
@@ -45,12 +48,13 @@ public final class WebChatFactory implements PlatformAdapterFactory {
       try {
         token = LoginToken.loadOrCreate(home);
       } catch (IOException e) {
-        throw new ConfigException(CoreKeys.HTTP_AUTH.path(), "cannot read or create the login"
-            + " token: " + e.getMessage());
+        throw new ConfigException(
+            CoreKeys.HTTP_AUTH.path(),
+            "cannot read or create the login" + " token: " + e.getMessage());
       }
     }
-    return new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
-        Clock.systemUTC());
+    return new WebChatAdapter(
+        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
   }
 
   @Override
@@ -58,9 +62,12 @@ public final class WebChatFactory implements PlatformAdapterFactory {
     int port = config.get(CoreKeys.HTTP_PORT);
     String url = "http://" + config.get(CoreKeys.HTTP_HOST) + ":"
         + (port == 0 ? "<any free port>" : Integer.toString(port)) + "/";
-    return List.of(Finding.ok(name(), "web chat at " + url
-        + (config.get(CoreKeys.HTTP_AUTH) ? " (log in with the token in "
-            + home.resolve("web_token") + ")" : " (no login: http.auth is false)")));
+    return List.of(Finding.ok(
+        name(),
+        "web chat at " + url
+            + (config.get(CoreKeys.HTTP_AUTH)
+                ? " (log in with the token in " + home.resolve("web_token") + ")"
+                : " (no login: http.auth is false)")));
   }
 
   /** The holder of the login token is the web chat's one user, and its admin. */

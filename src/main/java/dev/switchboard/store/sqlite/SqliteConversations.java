@@ -30,8 +30,8 @@ final class SqliteConversations implements Conversations {
   }
 
   private static int current(Connection c, String sessionKey) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT generation FROM sessions WHERE session_key = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT generation FROM sessions WHERE session_key = ?")) {
       ps.setString(1, sessionKey);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getInt(1) : 0;
@@ -57,9 +57,14 @@ final class SqliteConversations implements Conversations {
 
   @Override
   public void append(String sessionKey, int generation, String role, String text) {
-    db.update("append to a transcript",
+    db.update(
+        "append to a transcript",
         "INSERT INTO transcript (session_key, generation, role, text, at) VALUES (?, ?, ?, ?, ?)",
-        sessionKey, generation, role, text, clock.millis());
+        sessionKey,
+        generation,
+        role,
+        text,
+        clock.millis());
   }
 
   @Override
@@ -72,8 +77,8 @@ final class SqliteConversations implements Conversations {
         SqliteDb.bind(ps, sessionKey, generation, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Line(rs.getString(1), rs.getString(2),
-                Instant.ofEpochMilli(rs.getLong(3))));
+            out.add(
+                new Line(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
           }
         }
       }
@@ -112,8 +117,8 @@ final class SqliteConversations implements Conversations {
     });
   }
 
-  private static List<Line> linesUndoneBy(Connection c, String sessionKey, int generation,
-      String byKey) throws SQLException {
+  private static List<Line> linesUndoneBy(
+      Connection c, String sessionKey, int generation, String byKey) throws SQLException {
     List<Line> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
@@ -121,8 +126,7 @@ final class SqliteConversations implements Conversations {
       SqliteDb.bind(ps, sessionKey, generation, byKey);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Line(rs.getString(1), rs.getString(2),
-              Instant.ofEpochMilli(rs.getLong(3))));
+          out.add(new Line(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
         }
       }
     }
@@ -162,15 +166,22 @@ final class SqliteConversations implements Conversations {
   @Override
   public void setSetting(String sessionKey, String name, @Nullable String value) {
     if (value == null) {
-      db.update("remove a session setting",
-          "DELETE FROM session_settings WHERE session_key = ? AND name = ?", sessionKey, name);
+      db.update(
+          "remove a session setting",
+          "DELETE FROM session_settings WHERE session_key = ? AND name = ?",
+          sessionKey,
+          name);
       return;
     }
-    db.update("save a session setting",
+    db.update(
+        "save a session setting",
         "INSERT INTO session_settings (session_key, name, value, updated_at) VALUES (?, ?, ?, ?)"
             + " ON CONFLICT (session_key, name) DO UPDATE SET value = excluded.value,"
             + " updated_at = excluded.updated_at",
-        sessionKey, name, value, clock.millis());
+        sessionKey,
+        name,
+        value,
+        clock.millis());
   }
 
   @Override
@@ -192,24 +203,33 @@ final class SqliteConversations implements Conversations {
 
   @Override
   public void addUsage(String sessionKey, int generation, long tokensIn, long tokensOut) {
-    db.update("count tokens",
+    db.update(
+        "count tokens",
         "INSERT INTO token_usage (session_key, generation, turns, tokens_in, tokens_out)"
             + " VALUES (?, ?, 1, ?, ?) ON CONFLICT (session_key, generation) DO UPDATE SET"
             + " turns = turns + 1, tokens_in = tokens_in + excluded.tokens_in,"
             + " tokens_out = tokens_out + excluded.tokens_out",
-        sessionKey, generation, tokensIn, tokensOut);
+        sessionKey,
+        generation,
+        tokensIn,
+        tokensOut);
   }
 
   @Override
   public Usage usage(String sessionKey, int generation) {
-    return sumUsage("SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
-        + " WHERE session_key = ? AND generation = ?", sessionKey, generation);
+    return sumUsage(
+        "SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
+            + " WHERE session_key = ? AND generation = ?",
+        sessionKey,
+        generation);
   }
 
   @Override
   public Usage totalUsage(String sessionKey) {
-    return sumUsage("SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
-        + " WHERE session_key = ?", sessionKey);
+    return sumUsage(
+        "SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
+            + " WHERE session_key = ?",
+        sessionKey);
   }
 
   private Usage sumUsage(String sql, @Nullable Object... args) {

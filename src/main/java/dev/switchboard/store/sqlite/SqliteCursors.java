@@ -15,8 +15,8 @@ final class SqliteCursors implements Cursors {
   @Override
   public Optional<String> get(String platform, String name) {
     return db.transaction("read a cursor", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT value FROM cursors WHERE platform = ? AND name = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT value FROM cursors WHERE platform = ? AND name = ?")) {
         SqliteDb.bind(ps, platform, name);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -27,9 +27,12 @@ final class SqliteCursors implements Cursors {
 
   @Override
   public void put(String platform, String name, String value) {
-    db.update("write a cursor",
+    db.update(
+        "write a cursor",
         "INSERT INTO cursors (platform, name, value) VALUES (?, ?, ?)"
             + " ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value",
-        platform, name, value);
+        platform,
+        name,
+        value);
   }
 }

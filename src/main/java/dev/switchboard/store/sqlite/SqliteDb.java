@@ -73,8 +73,8 @@ final class SqliteDb implements AutoCloseable {
         connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new StoreException("database error while trying to " + what + " (" + file + "): "
-          + e.getMessage(), e);
+      throw new StoreException(
+          "database error while trying to " + what + " (" + file + "): " + e.getMessage(), e);
     } finally {
       lock.unlock();
     }

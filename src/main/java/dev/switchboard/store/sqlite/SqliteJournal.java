@@ -24,13 +24,22 @@ final class SqliteJournal implements InboundJournal {
   @Override
   public boolean record(InboundMessage m) {
     long now = clock.millis();
-    return db.update("record an inbound message",
-        "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
-            + " user_name, text, is_group, received_at, status, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)",
-        m.chat().platform(), m.chat().chatId(), m.chat().threadId(), m.messageId(),
-        m.sender().userId(), m.sender().displayName(), m.text(), m.group() ? 1 : 0,
-        m.receivedAt().toEpochMilli(), now) == 1;
+    return db.update(
+            "record an inbound message",
+            "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+                + " user_name, text, is_group, received_at, status, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)",
+            m.chat().platform(),
+            m.chat().chatId(),
+            m.chat().threadId(),
+            m.messageId(),
+            m.sender().userId(),
+            m.sender().displayName(),
+            m.text(),
+            m.group() ? 1 : 0,
+            m.receivedAt().toEpochMilli(),
+            now)
+        == 1;
   }
 
   @Override
@@ -39,8 +48,7 @@ final class SqliteJournal implements InboundJournal {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE inbound SET status = 'RUNNING', attempts = attempts + 1, updated_at = ?"
               + " WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
-        SqliteDb.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(),
-            m.messageId());
+        SqliteDb.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(), m.messageId());
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
@@ -64,10 +72,15 @@ final class SqliteJournal implements InboundJournal {
   }
 
   private void setStatus(InboundMessage m, Status status, @Nullable String outcome) {
-    db.update("update an inbound message",
+    db.update(
+        "update an inbound message",
         "UPDATE inbound SET status = ?, outcome = ?, updated_at = ?"
             + " WHERE platform = ? AND chat_id = ? AND message_id = ?",
-        status.name(), outcome, clock.millis(), m.chat().platform(), m.chat().chatId(),
+        status.name(),
+        outcome,
+        clock.millis(),
+        m.chat().platform(),
+        m.chat().chatId(),
         m.messageId());
   }
 
@@ -76,20 +89,25 @@ final class SqliteJournal implements InboundJournal {
     return db.transaction("list unfinished inbound messages", c -> {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
-              + " is_group, received_at, status, outcome, attempts FROM inbound"
-              + " WHERE status <> 'DONE' ORDER BY id");
+              "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
+                  + " is_group, received_at, status, outcome, attempts FROM inbound"
+                  + " WHERE status <> 'DONE' ORDER BY id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           InboundMessage m = new InboundMessage(
-              new ChatRef(rs.getString("platform"), rs.getString("chat_id"),
-                  rs.getString("thread_id")),
+              new ChatRef(
+                  rs.getString("platform"), rs.getString("chat_id"), rs.getString("thread_id")),
               rs.getString("message_id"),
               new Sender(rs.getString("user_id"), rs.getString("user_name")),
-              rs.getString("text"), rs.getInt("is_group") == 1,
+              rs.getString("text"),
+              rs.getInt("is_group") == 1,
               Instant.ofEpochMilli(rs.getLong("received_at")));
-          out.add(new Entry(rs.getLong("id"), m, Status.valueOf(rs.getString("status")),
-              rs.getString("outcome"), rs.getInt("attempts")));
+          out.add(new Entry(
+              rs.getLong("id"),
+              m,
+              Status.valueOf(rs.getString("status")),
+              rs.getString("outcome"),
+              rs.getInt("attempts")));
         }
       }
       return out;

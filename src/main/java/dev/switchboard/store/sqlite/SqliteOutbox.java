@@ -31,8 +31,8 @@ final class SqliteOutbox implements Outbox {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT OR IGNORE INTO outbox (key, platform, chat_id, thread_id, text, status,"
               + " inbound_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)")) {
-        SqliteDb.bind(ps, key, chat.platform(), chat.chatId(), chat.threadId(), text,
-            inboundKey, now, now);
+        SqliteDb.bind(
+            ps, key, chat.platform(), chat.chatId(), chat.threadId(), text, inboundKey, now, now);
         ps.executeUpdate();
       }
       return select(c, "WHERE key = ?", key).getFirst();
@@ -41,58 +41,77 @@ final class SqliteOutbox implements Outbox {
 
   @Override
   public Optional<Entry> find(String key) {
-    return db.transaction("look up an outgoing message", c ->
-        select(c, "WHERE key = ?", key).stream().findFirst());
+    return db.transaction(
+        "look up an outgoing message",
+        c -> select(c, "WHERE key = ?", key).stream().findFirst());
   }
 
   @Override
   public void markSending(long id, String text) {
-    db.update("mark a message as being sent",
+    db.update(
+        "mark a message as being sent",
         "UPDATE outbox SET status = 'SENDING', text = ?, updated_at = ? WHERE id = ?",
-        text, clock.millis(), id);
+        text,
+        clock.millis(),
+        id);
   }
 
   @Override
   public void markSent(long id, String platformMessageId, String text, boolean complete) {
-    db.update("mark a message as sent",
+    db.update(
+        "mark a message as sent",
         "UPDATE outbox SET status = 'SENT', platform_message_id = ?, text = ?, complete = ?,"
             + " reason = NULL, updated_at = ? WHERE id = ?",
-        platformMessageId, text, complete ? 1 : 0, clock.millis(), id);
+        platformMessageId,
+        text,
+        complete ? 1 : 0,
+        clock.millis(),
+        id);
   }
 
   @Override
   public void markFailed(long id, String reason) {
-    db.update("mark a message as failed",
+    db.update(
+        "mark a message as failed",
         "UPDATE outbox SET status = 'FAILED', reason = ?, updated_at = ? WHERE id = ?",
-        reason, clock.millis(), id);
+        reason,
+        clock.millis(),
+        id);
   }
 
   @Override
   public void markUnknown(long id, String reason) {
-    db.update("mark a message's outcome as unknown",
+    db.update(
+        "mark a message's outcome as unknown",
         "UPDATE outbox SET status = 'UNKNOWN', reason = ?, updated_at = ? WHERE id = ?",
-        reason, clock.millis(), id);
+        reason,
+        clock.millis(),
+        id);
   }
 
   @Override
   public List<Entry> forInbound(String inboundKey) {
-    return db.transaction("list the replies to a message", c ->
-        select(c, "WHERE inbound_key = ? ORDER BY key", inboundKey));
+    return db.transaction(
+        "list the replies to a message",
+        c -> select(c, "WHERE inbound_key = ? ORDER BY key", inboundKey));
   }
 
   private static List<Entry> select(Connection c, String where, @Nullable Object... args)
       throws SQLException {
     List<Entry> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox "
-        + where)) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox " + where)) {
       SqliteDb.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Entry(rs.getLong("id"), rs.getString("key"),
-              new ChatRef(rs.getString("platform"), rs.getString("chat_id"),
-                  rs.getString("thread_id")),
-              rs.getString("text"), Status.valueOf(rs.getString("status")),
-              rs.getString("platform_message_id"), rs.getInt("complete") == 1,
+          out.add(new Entry(
+              rs.getLong("id"),
+              rs.getString("key"),
+              new ChatRef(
+                  rs.getString("platform"), rs.getString("chat_id"), rs.getString("thread_id")),
+              rs.getString("text"),
+              Status.valueOf(rs.getString("status")),
+              rs.getString("platform_message_id"),
+              rs.getInt("complete") == 1,
               rs.getString("inbound_key")));
         }
       }

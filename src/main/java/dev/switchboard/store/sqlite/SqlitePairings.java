@@ -23,30 +23,42 @@ final class SqlitePairings implements Pairings {
 
   @Override
   public void addCode(Code code) {
-    db.update("store a pairing code",
+    db.update(
+        "store a pairing code",
         "INSERT INTO pairing_codes (" + CODE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-        code.platform(), code.code(), code.userId(), code.chatId(), code.displayName(),
-        code.createdAt().toEpochMilli(), code.expiresAt().toEpochMilli());
+        code.platform(),
+        code.code(),
+        code.userId(),
+        code.chatId(),
+        code.displayName(),
+        code.createdAt().toEpochMilli(),
+        code.expiresAt().toEpochMilli());
   }
 
   @Override
   public Optional<Code> findCode(String platform, String code) {
-    return db.transaction("look up a pairing code", c ->
-        codes(c, "WHERE platform = ? AND code = ?", platform, code).stream().findFirst());
+    return db.transaction(
+        "look up a pairing code",
+        c ->
+            codes(c, "WHERE platform = ? AND code = ?", platform, code).stream().findFirst());
   }
 
   @Override
   public List<Code> pending(String platform, Instant now) {
-    return db.transaction("list pairing codes", c -> codes(c,
-        "WHERE platform = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at",
-        platform, now.toEpochMilli()));
+    return db.transaction(
+        "list pairing codes",
+        c -> codes(
+            c,
+            "WHERE platform = ? AND used_at IS NULL AND expires_at > ? ORDER BY created_at",
+            platform,
+            now.toEpochMilli()));
   }
 
   @Override
   public Approval redeem(Code code, Instant now) {
     return db.transaction("approve a pairing code", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE pairing_codes SET used_at = ? WHERE platform = ? AND code = ?"
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE pairing_codes SET used_at = ? WHERE platform = ? AND code = ?"
               + " AND used_at IS NULL")) {
         SqliteDb.bind(ps, now.toEpochMilli(), code.platform(), code.code());
         if (ps.executeUpdate() != 1) {
@@ -67,8 +79,8 @@ final class SqlitePairings implements Pairings {
   @Override
   public boolean approved(String platform, String userId) {
     return db.transaction("check an approval", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT 1 FROM approved_users WHERE platform = ? AND user_id = ?")) {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM approved_users WHERE platform = ? AND user_id = ?")) {
         SqliteDb.bind(ps, platform, userId);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
@@ -87,7 +99,10 @@ final class SqlitePairings implements Pairings {
         ps.setString(1, platform);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(new Approval(rs.getString(1), rs.getString(2), rs.getString(3),
+            out.add(new Approval(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
                 Instant.ofEpochMilli(rs.getLong(4))));
           }
         }
@@ -98,13 +113,18 @@ final class SqlitePairings implements Pairings {
 
   @Override
   public boolean revoke(String platform, String userId) {
-    return db.update("revoke an approval",
-        "DELETE FROM approved_users WHERE platform = ? AND user_id = ?", platform, userId) == 1;
+    return db.update(
+            "revoke an approval",
+            "DELETE FROM approved_users WHERE platform = ? AND user_id = ?",
+            platform,
+            userId)
+        == 1;
   }
 
   @Override
   public int deleteExpired(Instant now) {
-    return db.update("forget expired pairing codes",
+    return db.update(
+        "forget expired pairing codes",
         "DELETE FROM pairing_codes WHERE used_at IS NULL AND expires_at <= ?",
         now.toEpochMilli());
   }
@@ -112,15 +132,19 @@ final class SqlitePairings implements Pairings {
   private static List<Code> codes(Connection c, String where, @Nullable Object... args)
       throws SQLException {
     List<Code> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + CODE_COLUMNS
-        + " FROM pairing_codes " + where)) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + CODE_COLUMNS + " FROM pairing_codes " + where)) {
       SqliteDb.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long used = rs.getLong("used_at");
           boolean unused = rs.wasNull();
-          out.add(new Code(rs.getString("platform"), rs.getString("code"),
-              rs.getString("user_id"), rs.getString("chat_id"), rs.getString("display_name"),
+          out.add(new Code(
+              rs.getString("platform"),
+              rs.getString("code"),
+              rs.getString("user_id"),
+              rs.getString("chat_id"),
+              rs.getString("display_name"),
               Instant.ofEpochMilli(rs.getLong("created_at")),
               Instant.ofEpochMilli(rs.getLong("expires_at")),
               unused ? null : Instant.ofEpochMilli(used)));

@@ -11,8 +11,11 @@ import java.util.List;
 
 /** The {@code sqlite} store, the default: one file in the state directory. */
 public final class SqliteStoreFactory implements StoreFactory {
-  public static final ConfigKey<String> FILE = ConfigKey.optional("store.sqlite.file",
-      "SWITCHBOARD_SQLITE_FILE", ValueType.string(), "switchboard.db",
+  public static final ConfigKey<String> FILE = ConfigKey.optional(
+      "store.sqlite.file",
+      "SWITCHBOARD_SQLITE_FILE",
+      ValueType.string(),
+      "switchboard.db",
       "The SQLite database file, relative to the state directory unless absolute.");
 
   @Override

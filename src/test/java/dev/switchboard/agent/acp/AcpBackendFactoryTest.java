@@ -45,54 +45,56 @@ class AcpBackendFactoryTest {
   @Test
   void aMissingCommandIsAConfigurationErrorNamingTheKey() throws Exception {
     assertThatThrownBy(() -> FACTORY.create(load(null, Map.of())))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.key()).isEqualTo("agent.acp.command"))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("agent.acp.command"))
         .hasMessageContaining("SWITCHBOARD_ACP_COMMAND");
   }
 
   @Test
   void aProgramThatIsNotThereIsAConfigurationError() throws Exception {
-    assertThatThrownBy(() -> FACTORY.create(load(null,
-        Map.of("SWITCHBOARD_ACP_COMMAND", "no-such-acp-agent-xyz --flag"))))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.key()).isEqualTo("agent.acp.command"))
+    assertThatThrownBy(() -> FACTORY.create(
+            load(null, Map.of("SWITCHBOARD_ACP_COMMAND", "no-such-acp-agent-xyz --flag"))))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("agent.acp.command"))
         .hasMessageContaining("'no-such-acp-agent-xyz' not found on PATH");
-    assertThatThrownBy(() -> FACTORY.create(load(null,
-        Map.of("SWITCHBOARD_ACP_COMMAND", "/nonexistent/agent"))))
+    assertThatThrownBy(() ->
+            FACTORY.create(load(null, Map.of("SWITCHBOARD_ACP_COMMAND", "/nonexistent/agent"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not found or not executable");
   }
 
   @Test
   void theCommandLineIsSplitLikeAShellDoesForSimpleQuoting() throws Exception {
-    Config c = load(null, Map.of("SWITCHBOARD_ACP_COMMAND",
-        "npx -y '@zed-industries/claude-code-acp' --name \"my agent\" a\\ b"));
+    Config c = load(
+        null,
+        Map.of(
+            "SWITCHBOARD_ACP_COMMAND",
+            "npx -y '@zed-industries/claude-code-acp' --name \"my agent\" a\\ b"));
     assertThat(c.get(AcpBackendFactory.COMMAND))
-        .containsExactly("npx", "-y", "@zed-industries/claude-code-acp", "--name", "my agent",
-            "a b");
-    assertThat(CommandLineType.split("  gemini   --experimental-acp ")).containsExactly("gemini",
-        "--experimental-acp");
-    assertThat(CommandLineType.split("x \"a \\\"q\\\" b\" ''")).containsExactly("x", "a \"q\" b",
-        "");
+        .containsExactly(
+            "npx", "-y", "@zed-industries/claude-code-acp", "--name", "my agent", "a b");
+    assertThat(CommandLineType.split("  gemini   --experimental-acp "))
+        .containsExactly("gemini", "--experimental-acp");
+    assertThat(CommandLineType.split("x \"a \\\"q\\\" b\" ''"))
+        .containsExactly("x", "a \"q\" b", "");
   }
 
   @Test
   void aYamlListIsTakenWordForWord() throws Exception {
-    Config c = load("agent:\n  acp:\n    command: [gemini, --experimental-acp, 'a b']\n",
-        Map.of());
-    assertThat(c.get(AcpBackendFactory.COMMAND)).containsExactly("gemini", "--experimental-acp",
-        "a b");
+    Config c = load("agent:\n  acp:\n    command: [gemini, --experimental-acp, 'a b']\n", Map.of());
+    assertThat(c.get(AcpBackendFactory.COMMAND))
+        .containsExactly("gemini", "--experimental-acp", "a b");
   }
 
   @Test
   void badCommandLinesAreConfigurationErrors() {
     assertThatThrownBy(() -> load(null, Map.of("SWITCHBOARD_ACP_COMMAND", "node 'oops")))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.key()).isEqualTo("SWITCHBOARD_ACP_COMMAND"))
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("SWITCHBOARD_ACP_COMMAND"))
         .hasMessageContaining("unclosed");
     assertThatThrownBy(() -> load("agent:\n  acp:\n    command: \"node 'oops\"\n", Map.of()))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.key()).isEqualTo("agent.acp.command"));
+        .isInstanceOfSatisfying(
+            ConfigException.class, e -> assertThat(e.key()).isEqualTo("agent.acp.command"));
     assertThatThrownBy(() -> CommandLineType.split("a \"b")).hasMessageContaining("unclosed");
     assertThatThrownBy(() -> CommandLineType.split("a \\")).hasMessageContaining("backslash");
     assertThatThrownBy(() -> CommandLineType.INSTANCE.parse(List.of()))
@@ -102,9 +104,15 @@ class AcpBackendFactoryTest {
   @Test
   void createsTheBackendWithItsSettings() throws Exception {
     Path sh = Path.of("/bin/sh");
-    Config c = load(null, Map.of("SWITCHBOARD_ACP_COMMAND", sh + " -c true",
-        "SWITCHBOARD_ACP_CWD_ROOT", home.resolve("cwds").toString(),
-        "SWITCHBOARD_ACP_MAX_PROCESSES", "3"));
+    Config c = load(
+        null,
+        Map.of(
+            "SWITCHBOARD_ACP_COMMAND",
+            sh + " -c true",
+            "SWITCHBOARD_ACP_CWD_ROOT",
+            home.resolve("cwds").toString(),
+            "SWITCHBOARD_ACP_MAX_PROCESSES",
+            "3"));
     try (AgentBackend b = FACTORY.create(c)) {
       assertThat(b.describe()).isEqualTo("acp (sh)");
     }
@@ -120,23 +128,26 @@ class AcpBackendFactoryTest {
 
   @Test
   void aCommandThatCannotBeRunFailsTheTurnClearly() {
-    AcpBackend b = new AcpBackend(new AcpBackend.Settings(List.of("/nonexistent/acp-agent"),
-        home, 2, Duration.ofSeconds(5), Set.of()));
+    AcpBackend b = new AcpBackend(new AcpBackend.Settings(
+        List.of("/nonexistent/acp-agent"), home, 2, Duration.ofSeconds(5), Set.of()));
     TurnRequest req = new TurnRequest("c1", ChatRef.of("test", "1"), new Sender("u", "U"), "hi");
     assertThatThrownBy(() -> b.run(req, d -> {}, new TurnControl()))
-        .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.userMessage())
-            .contains("program 'acp-agent' cannot be run").contains("agent.acp.command"));
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> assertThat(e.userMessage())
+                .contains("program 'acp-agent' cannot be run")
+                .contains("agent.acp.command"));
     b.close();
   }
 
   @Test
   void anAgentThatExitsAtStartFailsTheTurnWithItsExitCode() {
-    AcpBackend b = new AcpBackend(new AcpBackend.Settings(List.of("/bin/sh", "-c", "exit 7"),
-        home, 2, Duration.ofSeconds(5), Set.of()));
+    AcpBackend b = new AcpBackend(new AcpBackend.Settings(
+        List.of("/bin/sh", "-c", "exit 7"), home, 2, Duration.ofSeconds(5), Set.of()));
     TurnRequest req = new TurnRequest("c1", ChatRef.of("test", "1"), new Sender("u", "U"), "hi");
     assertThatThrownBy(() -> b.run(req, d -> {}, new TurnControl()))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.userMessage()).contains("exited with code 7"));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.userMessage()).contains("exited with code 7"));
     b.close();
   }
 

@@ -35,8 +35,8 @@ class AcpBackendTest {
   private AcpBackend backend;
 
   private AcpBackend backend(int maxProcesses) {
-    backend = new AcpBackend(new AcpBackend.Settings(TestAgent.command(), root, maxProcesses,
-        Duration.ofSeconds(30), java.util.Set.of()));
+    backend = new AcpBackend(new AcpBackend.Settings(
+        TestAgent.command(), root, maxProcesses, Duration.ofSeconds(30), java.util.Set.of()));
     return backend;
   }
 
@@ -69,14 +69,22 @@ class AcpBackendTest {
     return req(conversation, text, List.of(), Approver.DENY_ALL);
   }
 
-  private static TurnRequest req(String conversation, String text, List<ChatMessage> history,
-      Approver approver) {
-    return new TurnRequest(conversation, ChatRef.of("test", conversation), new Sender("u", "U"),
-        text, history, null, approver);
+  private static TurnRequest req(
+      String conversation, String text, List<ChatMessage> history, Approver approver) {
+    return new TurnRequest(
+        conversation,
+        ChatRef.of("test", conversation),
+        new Sender("u", "U"),
+        text,
+        history,
+        null,
+        approver);
   }
 
   private String say(String conversation, String text) throws Exception {
-    return backend.run(req(conversation, text), new Collector(), new TurnControl()).text();
+    return backend
+        .run(req(conversation, text), new Collector(), new TurnControl())
+        .text();
   }
 
   private long pid(String conversation) throws Exception {
@@ -96,8 +104,9 @@ class AcpBackendTest {
     t0 = System.nanoTime();
     assertThat(say("c1", "echo again")).isEqualTo("again");
     long secondMs = (System.nanoTime() - t0) / 1_000_000;
-    System.out.printf("ACP first turn (process start + initialize + session/new) %d ms,"
-        + " next turn %d ms%n", firstMs, secondMs);
+    System.out.printf(
+        "ACP first turn (process start + initialize + session/new) %d ms," + " next turn %d ms%n",
+        firstMs, secondMs);
     assertThat(backend.describe()).isEqualTo("acp (node)");
   }
 
@@ -107,8 +116,9 @@ class AcpBackendTest {
     Collector out = new Collector();
     TurnResult r = backend.run(req("c1", "tool"), out, new TurnControl());
     assertThat(r.text()).isEqualTo("tool done");
-    assertThat(out.tools).containsExactly("🔧 Read file /src/App.java (pending)",
-        "🔧 Read file /src/App.java (completed)");
+    assertThat(out.tools)
+        .containsExactly(
+            "🔧 Read file /src/App.java (pending)", "🔧 Read file /src/App.java (completed)");
   }
 
   private String ask(String prompt, Approver.Decision decision, List<String> asked)
@@ -117,8 +127,9 @@ class AcpBackendTest {
       asked.add(title + "|" + details);
       return decision;
     };
-    return backend.run(req("c1", prompt, List.of(), approver), new Collector(),
-        new TurnControl()).text();
+    return backend
+        .run(req("c1", prompt, List.of(), approver), new Collector(), new TurnControl())
+        .text();
   }
 
   @Test
@@ -126,15 +137,18 @@ class AcpBackendTest {
     backend(4);
     List<String> asked = new CopyOnWriteArrayList<>();
     assertThat(ask("ask", Approver.Decision.APPROVED, asked)).isEqualTo("chosen: yes");
-    assertThat(asked).singleElement().asString().startsWith("Run `rm -rf build`|")
-        .contains("Kind: execute").contains("rm -rf build");
+    assertThat(asked)
+        .singleElement()
+        .asString()
+        .startsWith("Run `rm -rf build`|")
+        .contains("Kind: execute")
+        .contains("rm -rf build");
     assertThat(ask("ask", Approver.Decision.DENIED, asked)).isEqualTo("chosen: no");
     assertThat(ask("ask", Approver.Decision.TIMED_OUT, asked)).isEqualTo("chosen: no");
     assertThat(ask("ask", Approver.Decision.CANCELLED, asked)).isEqualTo("chosen: cancelled");
     assertThat(ask("ask-always", Approver.Decision.APPROVED, asked))
         .isEqualTo("chosen: yes-forever");
-    assertThat(ask("ask-always", Approver.Decision.DENIED, asked))
-        .isEqualTo("chosen: no-forever");
+    assertThat(ask("ask-always", Approver.Decision.DENIED, asked)).isEqualTo("chosen: no-forever");
   }
 
   @Test
@@ -142,13 +156,15 @@ class AcpBackendTest {
     backend(4);
     Collector out = new Collector();
     TurnControl control = new TurnControl();
-    CompletableFuture<TurnResult> turn = CompletableFuture.supplyAsync(() -> {
-      try {
-        return backend.run(req("c1", "slow 50"), out, control);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    }, r -> Thread.ofVirtual().start(r));
+    CompletableFuture<TurnResult> turn = CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(req("c1", "slow 50"), out, control);
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        },
+        r -> Thread.ofVirtual().start(r));
     assertThat(out.firstDelta.await(20, TimeUnit.SECONDS)).isTrue();
     long t0 = System.nanoTime();
     control.cancel(TurnControl.Reason.USER_STOP);
@@ -168,13 +184,15 @@ class AcpBackendTest {
     };
     TurnControl c2 = new TurnControl();
     Collector out2 = new Collector();
-    CompletableFuture<TurnResult> t2 = CompletableFuture.supplyAsync(() -> {
-      try {
-        return backend.run(req("c1", "ask", List.of(), waitsForever), out2, c2);
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    }, r2 -> Thread.ofVirtual().start(r2));
+    CompletableFuture<TurnResult> t2 = CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(req("c1", "ask", List.of(), waitsForever), out2, c2);
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        },
+        r2 -> Thread.ofVirtual().start(r2));
     assertThat(asking.await(20, TimeUnit.SECONDS)).isTrue();
     t0 = System.nanoTime();
     c2.cancel(TurnControl.Reason.USER_STOP);
@@ -188,8 +206,9 @@ class AcpBackendTest {
     long before = pid("c1");
     ProcessHandle old = backend.processOf("c1");
     assertThatThrownBy(() -> say("c1", "crash"))
-        .isInstanceOfSatisfying(AgentException.class, e -> assertThat(e.userMessage())
-            .startsWith("The agent process exited (code 3)"));
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> assertThat(e.userMessage()).startsWith("The agent process exited (code 3)"));
     await().atMost(Duration.ofSeconds(5)).until(() -> !old.isAlive());
     long after = pid("c1");
     assertThat(after).isNotEqualTo(before);
@@ -208,14 +227,18 @@ class AcpBackendTest {
   @Test
   void aNewProcessIsToldTheConversationSoFarOnce() throws Exception {
     backend(4);
-    List<ChatMessage> history = List.of(new ChatMessage(ChatMessage.USER, "my name is Ada"),
+    List<ChatMessage> history = List.of(
+        new ChatMessage(ChatMessage.USER, "my name is Ada"),
         new ChatMessage(ChatMessage.ASSISTANT, "hello Ada"));
-    String first = backend.run(req("c1", "blocks", history, Approver.DENY_ALL), new Collector(),
-        new TurnControl()).text();
-    assertThat(first).startsWith("blocks: 2; first: (Context: the conversation so far")
+    String first = backend
+        .run(req("c1", "blocks", history, Approver.DENY_ALL), new Collector(), new TurnControl())
+        .text();
+    assertThat(first)
+        .startsWith("blocks: 2; first: (Context: the conversation so far")
         .contains("User: my name is Ada\n\nAssistant: hello Ada");
-    String second = backend.run(req("c1", "blocks", history, Approver.DENY_ALL),
-        new Collector(), new TurnControl()).text();
+    String second = backend
+        .run(req("c1", "blocks", history, Approver.DENY_ALL), new Collector(), new TurnControl())
+        .text();
     assertThat(second).startsWith("blocks: 1; first: blocks");
   }
 
@@ -228,8 +251,7 @@ class AcpBackendTest {
     assertThat(agent.isAlive()).isTrue();
     assertThat(grandchild.isAlive()).isTrue();
     backend.conversationEnded("c1");
-    await().atMost(Duration.ofSeconds(5))
-        .until(() -> !agent.isAlive() && !grandchild.isAlive());
+    await().atMost(Duration.ofSeconds(5)).until(() -> !agent.isAlive() && !grandchild.isAlive());
     assertThat(backend.liveCount()).isZero();
     assertThat(say("c1", "history")).isEqualTo("prompts seen: 1");
   }
@@ -281,8 +303,8 @@ class AcpBackendTest {
     });
     assertThat(out.firstDelta.await(20, TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(() -> say("b", "echo x"))
-        .isInstanceOfSatisfying(AgentException.class,
-            e -> assertThat(e.userMessage()).contains("busy"));
+        .isInstanceOfSatisfying(
+            AgentException.class, e -> assertThat(e.userMessage()).contains("busy"));
     control.cancel(TurnControl.Reason.USER_STOP);
     t.join(Duration.ofSeconds(5));
     assertThat(failed.get()).isNull();

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AcpGatewayProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private Path home;
   private LoopbackServer chat;
   private ChildGateway gateway;
@@ -35,10 +37,12 @@ class AcpGatewayProcessIT {
     Files.createDirectories(home);
     chat = new LoopbackServer();
     List<String> command = TestAgent.command();
-    Files.writeString(home.resolve("switchboard.yaml"), "auth:\n  allow_all_users: true\n"
-        + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
-        + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    command: ["
-        + String.join(", ", command.stream().map(c -> "'" + c + "'").toList()) + "]\n");
+    Files.writeString(
+        home.resolve("switchboard.yaml"),
+        "auth:\n  allow_all_users: true\n"
+            + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
+            + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    command: ["
+            + String.join(", ", command.stream().map(c -> "'" + c + "'").toList()) + "]\n");
   }
 
   @AfterEach
@@ -51,9 +55,14 @@ class AcpGatewayProcessIT {
 
   private long agentPid() throws Exception {
     String id = chat.send("ada", "pid");
-    String answer = await().atMost(WAIT).until(() -> chat.texts("ada").stream()
-        .filter(t -> t.matches("\\d+")).reduce((a, b) -> b).orElse(null),
-        pid -> pid != null && !pid.equals(lastPid));
+    String answer = await()
+        .atMost(WAIT)
+        .until(
+            () -> chat.texts("ada").stream()
+                .filter(t -> t.matches("\\d+"))
+                .reduce((a, b) -> b)
+                .orElse(null),
+            pid -> pid != null && !pid.equals(lastPid));
     lastPid = answer;
     chat.awaitAck(id, WAIT);
     return Long.parseLong(answer);
@@ -75,8 +84,7 @@ class AcpGatewayProcessIT {
         .hasValue(gateway.pid());
 
     chat.send("ada", "ask");
-    chat.awaitText("ada", "\ud83d\udd10 The agent asks for permission: Run `rm -rf build`",
-        WAIT);
+    chat.awaitText("ada", "\ud83d\udd10 The agent asks for permission: Run `rm -rf build`", WAIT);
     chat.send("ada", "/approve");
     chat.awaitText("ada", "chosen: yes", WAIT);
 
@@ -89,13 +97,15 @@ class AcpGatewayProcessIT {
 
     chat.send("ada", "/new");
     chat.awaitText("ada", "Started a new conversation.", WAIT);
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false) == false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false) == false);
 
     long second = agentPid();
     assertThat(second).isNotEqualTo(first);
     gateway.signal("TERM");
     assertThat(gateway.awaitExit(WAIT)).isZero();
-    assertThat(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
   }
 }

@@ -14,17 +14,21 @@ final class TestAgent {
   static Path dir() {
     String configured = System.getProperty("switchboard.acpAgent");
     return (configured != null ? Path.of(configured) : Path.of("src/test/acp-agent"))
-        .toAbsolutePath().normalize();
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** {@code node .../agent.mjs}; fails (does not skip) with what to do when it is not set up. */
   static List<String> command() {
     Path node = AcpBackendFactory.findProgram("node", System.getenv("PATH"));
-    assertThat(node).as("node is not on PATH; the ACP backend tests need Node.js 20+ and npm")
+    assertThat(node)
+        .as("node is not on PATH; the ACP backend tests need Node.js 20+ and npm")
         .isNotNull();
     assertThat(dir().resolve("node_modules/@agentclientprotocol/sdk/package.json"))
-        .as("the ACP test agent is not installed in %s: run scripts/node-test-deps.sh"
-            + " (./run-tests does it)", dir())
+        .as(
+            "the ACP test agent is not installed in %s: run scripts/node-test-deps.sh"
+                + " (./run-tests does it)",
+            dir())
         .satisfies(p -> assertThat(Files.isRegularFile(p)).isTrue());
     return List.of(node.toString(), dir().resolve("agent.mjs").toString());
   }

@@ -7,8 +7,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class FailuresTest {
-  private final Failures failures = new Failures(new TestSettings("http://localhost:1/v1")
-      .build());
+  private final Failures failures = new Failures(new TestSettings("http://localhost:1/v1").build());
 
   @Test
   void retryAfterTakesSecondsOrAnHttpDate() {
@@ -33,7 +32,7 @@ class FailuresTest {
   @Test
   void errorBodiesOfSeveralShapesAreRead() {
     assertThat(Failures.ServerError.parse(
-        "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":\"c\"}}"))
+            "{\"error\":{\"message\":\"m\",\"type\":\"t\",\"param\":null,\"code\":\"c\"}}"))
         .isEqualTo(new Failures.ServerError("m", "t", "c"));
     assertThat(Failures.ServerError.parse("{\"error\":\"model not found\"}").message())
         .isEqualTo("model not found");

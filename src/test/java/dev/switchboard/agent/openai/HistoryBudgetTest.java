@@ -39,6 +39,7 @@ class HistoryBudgetTest {
 
   @Test
   void nothingOfTheHistoryIsSentWhenTheCurrentMessageFillsTheBudget() {
-    assertThat(HistoryBudget.fit(null, List.of(user("a")), "y".repeat(4000), 256)).isEmpty();
+    assertThat(HistoryBudget.fit(null, List.of(user("a")), "y".repeat(4000), 256))
+        .isEmpty();
   }
 }

@@ -30,11 +30,12 @@ class OpenAiBackendFactoryTest {
 
   @Test
   void theBaseUrlAloneSelectsThisBackend() {
-    assertThat(CATALOG.backendName(load(Map.of("OPENAI_BASE_URL",
-        "http://localhost:11434/v1")))).isEqualTo("openai");
+    assertThat(CATALOG.backendName(load(Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1"))))
+        .isEqualTo("openai");
     assertThat(CATALOG.backendName(load(Map.of()))).isEqualTo("echo");
-    assertThat(CATALOG.backendName(load(Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1",
-        "SWITCHBOARD_BACKEND", "echo")))).isEqualTo("echo");
+    assertThat(CATALOG.backendName(load(
+            Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1", "SWITCHBOARD_BACKEND", "echo"))))
+        .isEqualTo("echo");
   }
 
   @Test
@@ -49,8 +50,15 @@ class OpenAiBackendFactoryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost:11434/v1", "ftp://host/v1", "http://", "not a url",
-      "http://host/v1?x=1", "http://user:hunter2@host/v1"})
+  @ValueSource(
+      strings = {
+        "localhost:11434/v1",
+        "ftp://host/v1",
+        "http://",
+        "not a url",
+        "http://host/v1?x=1",
+        "http://user:hunter2@host/v1"
+      })
   void aBadBaseUrlIsAConfigErrorNamingTheKeyWithoutEchoingCredentials(String url) {
     Config config = load(Map.of("OPENAI_BASE_URL", url, "SWITCHBOARD_MODEL", "m"));
 
@@ -64,9 +72,10 @@ class OpenAiBackendFactoryTest {
   @Test
   void aBadTemperatureIsRefusedByTheLoader() {
     assertThatThrownBy(() -> load(Map.of("SWITCHBOARD_OPENAI_TEMPERATURE", "hot")))
-        .isInstanceOfSatisfying(ConfigException.class,
-            e -> assertThat(e.key()).isIn("agent.openai.temperature",
-                "SWITCHBOARD_OPENAI_TEMPERATURE"));
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.key())
+                .isIn("agent.openai.temperature", "SWITCHBOARD_OPENAI_TEMPERATURE"));
   }
 
   @Test
@@ -98,8 +107,13 @@ class OpenAiBackendFactoryTest {
 
   @Test
   void theBackendIsCreatedAndDescribesItself() {
-    Config config = load(Map.of("OPENAI_BASE_URL", "https://api.openai.com/v1",
-        "SWITCHBOARD_MODEL", "gpt-4o-mini", "OPENAI_API_KEY", "sk-secretvalue123"));
+    Config config = load(Map.of(
+        "OPENAI_BASE_URL",
+        "https://api.openai.com/v1",
+        "SWITCHBOARD_MODEL",
+        "gpt-4o-mini",
+        "OPENAI_API_KEY",
+        "sk-secretvalue123"));
 
     try (AgentBackend backend = CATALOG.createBackend(config, home)) {
       assertThat(backend.describe())

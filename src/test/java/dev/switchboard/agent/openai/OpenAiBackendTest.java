@@ -58,8 +58,14 @@ class OpenAiBackendTest {
   }
 
   private static TurnRequest turn(String text, List<ChatMessage> history, String model) {
-    return new TurnRequest("s#1", ChatRef.of("telegram", "42"), new Sender("42", "Ann"), text,
-        history, model, Approver.DENY_ALL);
+    return new TurnRequest(
+        "s#1",
+        ChatRef.of("telegram", "42"),
+        new Sender("42", "Ann"),
+        text,
+        history,
+        model,
+        Approver.DENY_ALL);
   }
 
   private TurnResult run(TurnRequest request) throws Exception {
@@ -68,8 +74,8 @@ class OpenAiBackendTest {
 
   private AgentException failure(TurnRequest request) {
     AtomicReference<AgentException> caught = new AtomicReference<>();
-    assertThatThrownBy(() -> run(request)).isInstanceOfSatisfying(AgentException.class,
-        caught::set);
+    assertThatThrownBy(() -> run(request))
+        .isInstanceOfSatisfying(AgentException.class, caught::set);
     return caught.get();
   }
 
@@ -78,7 +84,7 @@ class OpenAiBackendTest {
   @Test
   void streamedDeltasArriveInOrderAndMakeTheResult() throws Exception {
     server.then(Reply.text("One", " two", " three", ".").usage(21, 4));
-    backend(s -> { });
+    backend(s -> {});
 
     TurnResult result = run(turn("count"));
 
@@ -88,7 +94,8 @@ class OpenAiBackendTest {
     FakeOpenAiServer.Recorded sent = server.lastRequest();
     assertThat(sent.path()).isEqualTo("/v1/chat/completions");
     assertThat(sent.stream()).isTrue();
-    assertThat(sent.body().path("stream_options").path("include_usage").asBoolean()).isTrue();
+    assertThat(sent.body().path("stream_options").path("include_usage").asBoolean())
+        .isTrue();
     assertThat(sent.accept()).isEqualTo("text/event-stream");
     assertThat(sent.model()).isEqualTo("llama3.2");
     assertThat(sent.authorization()).isEqualTo("Bearer " + TestSettings.KEY);
@@ -98,7 +105,7 @@ class OpenAiBackendTest {
   @Test
   void keepAliveCommentsAndEventsSpreadOverSeveralDataLinesAreRead() throws Exception {
     server.then(Reply.text("a", "b", "c").keepAlives().splitData());
-    backend(s -> { });
+    backend(s -> {});
 
     assertThat(run(turn("hi")).text()).isEqualTo("abc");
     assertThat(deltas).containsExactly("a", "b", "c");
@@ -129,17 +136,23 @@ class OpenAiBackendTest {
   void systemPromptHistoryAndTheCurrentMessageAreSentInOrder() throws Exception {
     backend(s -> s.systemPrompt = "Be brief.");
 
-    run(turn("and now?", List.of(new ChatMessage(ChatMessage.USER, "first"),
-        new ChatMessage(ChatMessage.ASSISTANT, "reply one")), null));
+    run(turn(
+        "and now?",
+        List.of(
+            new ChatMessage(ChatMessage.USER, "first"),
+            new ChatMessage(ChatMessage.ASSISTANT, "reply one")),
+        null));
 
-    assertThat(server.lastRequest().messages()).containsExactly("system: Be brief.",
-        "user: first", "assistant: reply one", "user: and now?");
+    assertThat(server.lastRequest().messages())
+        .containsExactly(
+            "system: Be brief.", "user: first", "assistant: reply one", "user: and now?");
   }
 
   @Test
   void historyOverTheBudgetLosesItsOldestMessagesButKeepsSystemAndCurrent() throws Exception {
     String hundredTokens = "x".repeat(384); // 96 + 4 per message
-    List<ChatMessage> history = List.of(new ChatMessage(ChatMessage.USER, "old " + hundredTokens),
+    List<ChatMessage> history = List.of(
+        new ChatMessage(ChatMessage.USER, "old " + hundredTokens),
         new ChatMessage(ChatMessage.ASSISTANT, "mid " + hundredTokens),
         new ChatMessage(ChatMessage.USER, "new " + hundredTokens));
     backend(s -> {
@@ -149,13 +162,14 @@ class OpenAiBackendTest {
 
     run(turn("now", history, null));
 
-    assertThat(server.lastRequest().messages()).extracting(m -> m.substring(0, 9))
+    assertThat(server.lastRequest().messages())
+        .extracting(m -> m.substring(0, 9))
         .containsExactly("system: s", "assistant", "user: new", "user: now");
   }
 
   @Test
   void aSessionsModelChoiceOverridesTheConfiguredModel() throws Exception {
-    backend(s -> { });
+    backend(s -> {});
 
     run(turn("hi", List.of(), "qwen2.5"));
 
@@ -173,10 +187,11 @@ class OpenAiBackendTest {
 
   @Test
   void describeNamesModelAndServerButNeverTheKey() {
-    backend(s -> { });
+    backend(s -> {});
 
-    assertThat(backend.describe()).isEqualTo("openai-compatible (llama3.2 at "
-        + server.baseUrl() + ")").doesNotContain(TestSettings.KEY);
+    assertThat(backend.describe())
+        .isEqualTo("openai-compatible (llama3.2 at " + server.baseUrl() + ")")
+        .doesNotContain(TestSettings.KEY);
     assertThat(backend.defaultModel()).isEqualTo("llama3.2");
   }
 
@@ -186,7 +201,7 @@ class OpenAiBackendTest {
   void aRateLimitIsRetriedAfterRetryAfter() throws Exception {
     server.then(Reply.error(429, "requests", "rate_limit_exceeded", "Rate limit reached")
         .retryAfter("1"));
-    backend(s -> { });
+    backend(s -> {});
 
     long start = System.nanoTime();
     TurnResult result = run(turn("hi"));
@@ -199,9 +214,10 @@ class OpenAiBackendTest {
 
   @Test
   void serverErrorsAreRetriedWithBackoffUntilOneSucceeds() throws Exception {
-    server.then(Reply.error(500, "server_error", null, "The server had an error"),
+    server.then(
+        Reply.error(500, "server_error", null, "The server had an error"),
         Reply.error(503, "server_error", null, "Overloaded"));
-    backend(s -> { });
+    backend(s -> {});
 
     assertThat(run(turn("hi")).text()).isEqualTo("Hello there!");
     assertThat(server.requests()).hasSize(3);
@@ -220,9 +236,9 @@ class OpenAiBackendTest {
 
   @Test
   void aRetryAfterBeyondTheTurnTimeoutFailsAtOnce() {
-    server.then(Reply.error(429, "requests", "rate_limit_exceeded", "slow down")
-        .retryAfter("3600"));
-    backend(s -> { });
+    server.then(
+        Reply.error(429, "requests", "rate_limit_exceeded", "slow down").retryAfter("3600"));
+    backend(s -> {});
 
     long start = System.nanoTime();
     AgentException e = failure(turn("hi"));
@@ -234,9 +250,9 @@ class OpenAiBackendTest {
 
   @Test
   void anExhaustedQuotaIsNotRetried() {
-    server.then(Reply.error(429, "insufficient_quota", "insufficient_quota",
-        "You exceeded your current quota"));
-    backend(s -> { });
+    server.then(Reply.error(
+        429, "insufficient_quota", "insufficient_quota", "You exceeded your current quota"));
+    backend(s -> {});
 
     AgentException e = failure(turn("hi"));
 
@@ -250,7 +266,7 @@ class OpenAiBackendTest {
   @Test
   void aStreamCutOffAfterSomeTextIsNotRetriedAndSaysTheReplyIsIncomplete() {
     server.then(Reply.text("Part", " one", " never").disconnectAfter(2));
-    backend(s -> { });
+    backend(s -> {});
 
     AgentException e = failure(turn("hi"));
 
@@ -262,7 +278,7 @@ class OpenAiBackendTest {
   @Test
   void anErrorEventInTheStreamFailsTheTurnWithItsMessage() {
     server.then(Reply.text("Hi").streamError("The model is overloaded", null));
-    backend(s -> { });
+    backend(s -> {});
 
     AgentException e = failure(turn("hi"));
 
@@ -274,13 +290,18 @@ class OpenAiBackendTest {
 
   @Test
   void aRefusedKeyPointsAtOpenaiApiKeyAndNeverShowsIt() {
-    server.then(Reply.error(401, "invalid_request_error", "invalid_api_key",
+    server.then(Reply.error(
+        401,
+        "invalid_request_error",
+        "invalid_api_key",
         "Incorrect API key provided: " + TestSettings.KEY + ". Find your key at ..."));
-    backend(s -> { });
+    backend(s -> {});
 
     AgentException e = failure(turn("hi"));
 
-    assertThat(e.userMessage()).contains("OPENAI_API_KEY").doesNotContain(TestSettings.KEY)
+    assertThat(e.userMessage())
+        .contains("OPENAI_API_KEY")
+        .doesNotContain(TestSettings.KEY)
         .doesNotContain("9f8e7d");
     assertThat(e.getMessage()).doesNotContain(TestSettings.KEY).doesNotContain("9f8e7d");
     assertThat(server.requests()).hasSize(1);
@@ -288,7 +309,10 @@ class OpenAiBackendTest {
 
   @Test
   void anUnknownModelIsNamedWithTheConfiguredChoices() {
-    server.then(Reply.error(404, "invalid_request_error", "model_not_found",
+    server.then(Reply.error(
+        404,
+        "invalid_request_error",
+        "model_not_found",
         "The model `gpt-9` does not exist or you do not have access to it."));
     backend(s -> s.models = List.of("llama3.2", "qwen2.5"));
 
@@ -308,9 +332,13 @@ class OpenAiBackendTest {
 
   @Test
   void aConversationTooLongForTheModelSuggestsNew() {
-    server.then(Reply.error(400, "invalid_request_error", "context_length_exceeded",
-        "This model's maximum context length is 8192 tokens.").param("messages"));
-    backend(s -> { });
+    server.then(Reply.error(
+            400,
+            "invalid_request_error",
+            "context_length_exceeded",
+            "This model's maximum context length is 8192 tokens.")
+        .param("messages"));
+    backend(s -> {});
 
     AgentException e = failure(turn("hi"));
 
@@ -347,7 +375,8 @@ class OpenAiBackendTest {
 
   @Test
   void keepAlivesBetweenSlowChunksCountAsActivity() throws Exception {
-    server.then(Reply.text("a", "b").chunkDelay(Duration.ofMillis(900))
+    server.then(Reply.text("a", "b")
+        .chunkDelay(Duration.ofMillis(900))
         .keepAliveEvery(Duration.ofMillis(100)));
     backend(s -> s.idleTimeout = Duration.ofMillis(400));
 
@@ -368,16 +397,18 @@ class OpenAiBackendTest {
   void cancelDuringASlowStreamReturnsThePartialTextWithinASecond() throws Exception {
     server.then(Reply.text("one", " two", " three", " four", " five", " six", " seven")
         .chunkDelay(Duration.ofMillis(300)));
-    backend(s -> { });
+    backend(s -> {});
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        return backend.run(turn("hi"), output, control);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(turn("hi"), output, control);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     await().atMost(Duration.ofSeconds(5)).until(() -> deltas.size() >= 2);
     long start = System.nanoTime();
     control.cancel(TurnControl.Reason.USER_STOP);
@@ -396,13 +427,15 @@ class OpenAiBackendTest {
     backend(s -> s.stream = false);
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        return backend.run(turn("hi"), output, control);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(turn("hi"), output, control);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     await().atMost(Duration.ofSeconds(5)).until(() -> server.requests().size() == 1);
     long start = System.nanoTime();
     control.cancel(TurnControl.Reason.USER_STOP);
@@ -415,16 +448,18 @@ class OpenAiBackendTest {
   @Test
   void cancelDuringARetryWaitEndsTheTurn() throws Exception {
     server.then(Reply.error(429, "requests", null, "slow down").retryAfter("10"));
-    backend(s -> { });
+    backend(s -> {});
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        return backend.run(turn("hi"), output, control);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(turn("hi"), output, control);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     await().atMost(Duration.ofSeconds(5)).until(() -> server.requests().size() == 1);
     control.cancel(TurnControl.Reason.USER_STOP);
 
@@ -435,7 +470,7 @@ class OpenAiBackendTest {
   @Test
   void anInterruptWithoutACancelThrowsInterruptedException() throws Exception {
     server.then(Reply.text("a", "b", "c").chunkDelay(Duration.ofSeconds(2)));
-    backend(s -> { });
+    backend(s -> {});
     AtomicReference<Throwable> thrown = new AtomicReference<>();
 
     Thread t = Thread.ofVirtual().start(() -> {

@@ -25,7 +25,9 @@ class OpenAiGatewayProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String KEY = "sk-test-0123456789abcdef";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private Path home;
   private LoopbackServer chat;
   private FakeOpenAiServer openai;
@@ -37,9 +39,11 @@ class OpenAiGatewayProcessIT {
     Files.createDirectories(home);
     chat = new LoopbackServer();
     openai = new FakeOpenAiServer();
-    Files.writeString(home.resolve("switchboard.yaml"), "auth:\n  allow_all_users: true\n"
-        + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
-        + "agent:\n  openai:\n    models: [small-model, big-model]\n");
+    Files.writeString(
+        home.resolve("switchboard.yaml"),
+        "auth:\n  allow_all_users: true\n"
+            + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
+            + "agent:\n  openai:\n    models: [small-model, big-model]\n");
   }
 
   @AfterEach
@@ -61,10 +65,16 @@ class OpenAiGatewayProcessIT {
   }
 
   @Test
-  void aUserPointsTheGatewayAtAnOpenAiCompatibleServerFromTheEnvironmentAlone()
-      throws Exception {
-    gateway = ChildGateway.run(home, Map.of("OPENAI_BASE_URL", openai.baseUrl(),
-        "OPENAI_API_KEY", KEY, "SWITCHBOARD_MODEL", "small-model"));
+  void aUserPointsTheGatewayAtAnOpenAiCompatibleServerFromTheEnvironmentAlone() throws Exception {
+    gateway = ChildGateway.run(
+        home,
+        Map.of(
+            "OPENAI_BASE_URL",
+            openai.baseUrl(),
+            "OPENAI_API_KEY",
+            KEY,
+            "SWITCHBOARD_MODEL",
+            "small-model"));
     gateway.awaitRunning();
     chat.awaitConnection(-1, WAIT);
 
@@ -81,8 +91,8 @@ class OpenAiGatewayProcessIT {
     chat.send("ada", "and again?");
     says("Sure.");
     assertThat(openai.lastRequest().model()).isEqualTo("big-model");
-    assertThat(openai.lastRequest().messages()).containsExactly("user: hi there",
-        "assistant: Hello, Ada!", "user: and again?");
+    assertThat(openai.lastRequest().messages())
+        .containsExactly("user: hi there", "assistant: Hello, Ada!", "user: and again?");
 
     openai.then(Reply.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ")
         .chunkDelay(Duration.ofMillis(400)));
@@ -99,8 +109,12 @@ class OpenAiGatewayProcessIT {
     // the two answered turns reported usage (the fake counts tokens when not told); the
     // stopped one reported none
     says("This conversation: ");
-    assertThat(chat.texts("ada")).filteredOn(t -> t.startsWith("This conversation: "))
-        .singleElement().asString().contains("(2 turns)").contains("This session in all: ");
+    assertThat(chat.texts("ada"))
+        .filteredOn(t -> t.startsWith("This conversation: "))
+        .singleElement()
+        .asString()
+        .contains("(2 turns)")
+        .contains("This session in all: ");
 
     chat.send("ada", "/new");
     says("Started a new conversation.");

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class SseReaderTest {
   private static SseReader reader(String text) {
-    return new SseReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-        () -> { });
+    return new SseReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), () -> {});
   }
 
   @Test
@@ -38,9 +37,10 @@ class SseReaderTest {
   @Test
   void commentsOtherFieldsAndEmptyEventsAreSkippedButCountAsActivity() throws IOException {
     AtomicInteger lines = new AtomicInteger();
-    SseReader r = new SseReader(new ByteArrayInputStream(
-        ": keep-alive\n\nevent: message\nid: 7\nretry: 10\ndata: x\n\n"
-            .getBytes(StandardCharsets.UTF_8)), lines::incrementAndGet);
+    SseReader r = new SseReader(
+        new ByteArrayInputStream(": keep-alive\n\nevent: message\nid: 7\nretry: 10\ndata: x\n\n"
+            .getBytes(StandardCharsets.UTF_8)),
+        lines::incrementAndGet);
 
     assertThat(r.next()).isEqualTo("x");
     assertThat(lines).hasValue(7); // the blank line ending the event too
@@ -56,7 +56,8 @@ class SseReaderTest {
 
   @Test
   void multiByteCharactersSurviveAnySplit() throws IOException {
-    assertThat(reader("data: h\u00e9llo \ud83d\udc4b\n\n").next()).isEqualTo("h\u00e9llo \ud83d\udc4b");
+    assertThat(reader("data: h\u00e9llo \ud83d\udc4b\n\n").next())
+        .isEqualTo("h\u00e9llo \ud83d\udc4b");
   }
 
   /** Each event is returned as soon as its blank line arrives, without waiting for more. */
@@ -89,7 +90,7 @@ class SseReaderTest {
         return n;
       }
     };
-    SseReader r = new SseReader(trickle, () -> { });
+    SseReader r = new SseReader(trickle, () -> {});
 
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
       chunks.add("data: one\n".getBytes(StandardCharsets.UTF_8));

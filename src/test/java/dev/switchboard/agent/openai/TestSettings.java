@@ -28,8 +28,20 @@ final class TestSettings {
   }
 
   OpenAiSettings build() {
-    return new OpenAiSettings(URI.create(baseUrl), apiKey, model, models, temperature, maxTokens,
-        systemPrompt, contextTokens, maxRetries, stream, connectTimeout, idleTimeout,
-        turnTimeout, backoffBase);
+    return new OpenAiSettings(
+        URI.create(baseUrl),
+        apiKey,
+        model,
+        models,
+        temperature,
+        maxTokens,
+        systemPrompt,
+        contextTokens,
+        maxRetries,
+        stream,
+        connectTimeout,
+        idleTimeout,
+        turnTimeout,
+        backoffBase);
   }
 }

@@ -46,8 +46,8 @@ class ApiServerAdapterTest {
   }
 
   private void start(int perMinute, Duration turnTimeout) throws Exception {
-    adapter = new ApiServerAdapter(new ApiSettings(KEY, perMinute, "switchboard",
-        turnTimeout), Clock.systemUTC(), ticker);
+    adapter = new ApiServerAdapter(
+        new ApiSettings(KEY, perMinute, "switchboard", turnTimeout), Clock.systemUTC(), ticker);
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
@@ -65,25 +65,30 @@ class ApiServerAdapterTest {
   }
 
   private HttpRequest.Builder request(String path, String key) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     return key == null ? b : b.header("Authorization", "Bearer " + key);
   }
 
   private CompletableFuture<HttpResponse<String>> post(String body, String key) {
-    return client.sendAsync(request("/v1/chat/completions", key)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    return client.sendAsync(
+        request("/v1/chat/completions", key)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static String body(boolean stream, String... userMessages) {
-    StringBuilder sb = new StringBuilder("{\"model\":\"switchboard\",\"stream\":" + stream
-        + ",\"messages\":[");
+    StringBuilder sb =
+        new StringBuilder("{\"model\":\"switchboard\",\"stream\":" + stream + ",\"messages\":[");
     for (int i = 0; i < userMessages.length; i++) {
-      sb.append(i == 0 ? "" : ",").append("{\"role\":\"")
-          .append(i % 2 == 0 ? "user" : "assistant").append("\",\"content\":\"")
-          .append(userMessages[i]).append("\"}");
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"role\":\"")
+          .append(i % 2 == 0 ? "user" : "assistant")
+          .append("\",\"content\":\"")
+          .append(userMessages[i])
+          .append("\"}");
     }
     return sb.append("]}").toString();
   }
@@ -106,8 +111,8 @@ class ApiServerAdapterTest {
   @Test
   void modelsListsTheConfiguredName() throws Exception {
     start(60);
-    HttpResponse<String> r = client.send(request("/v1/models", KEY).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client.send(request("/v1/models", KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode root = JSON.readTree(r.body());
     assertThat(root.path("object").asString()).isEqualTo("list");
@@ -123,7 +128,10 @@ class ApiServerAdapterTest {
     assertThat(m.text()).isEqualTo("hello");
     assertThat(m.chat().platform()).isEqualTo("api");
     adapter.replyStarted(m.chat(), m.messageId());
-    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.INFO,
+    adapter.noticeAbout(
+        m.chat(),
+        m.messageId(),
+        NoticeKind.INFO,
         "Finishing your current reply first."); // a drain notice is not the answer
     adapter.noticeAbout(m.chat(), "some-other-message", NoticeKind.ANSWER, "not for you");
     adapter.send(m.chat(), "the preview or the final text, as sent to chats");
@@ -145,9 +153,11 @@ class ApiServerAdapterTest {
     start(60);
     CompletableFuture<SseClient> stream = CompletableFuture.supplyAsync(() -> {
       try {
-        return SseClient.open(client, request("/v1/chat/completions", KEY)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body(true, "count"))));
+        return SseClient.open(
+            client,
+            request("/v1/chat/completions", KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(true, "count"))));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -174,8 +184,13 @@ class ApiServerAdapterTest {
           finish = choice.path("finish_reason").asString();
         }
       }
-      assertThat(JSON.readTree(data.getFirst()).path("choices").get(0).path("delta")
-          .path("role").asString()).isEqualTo("assistant");
+      assertThat(JSON.readTree(data.getFirst())
+              .path("choices")
+              .get(0)
+              .path("delta")
+              .path("role")
+              .asString())
+          .isEqualTo("assistant");
       assertThat(text.toString()).isEqualTo("one two\n\n(stopped)");
       assertThat(finish).isEqualTo("stop");
     }
@@ -190,7 +205,8 @@ class ApiServerAdapterTest {
     JsonNode root = JSON.readTree(response.get(10, TimeUnit.SECONDS).body());
     assertThat(root.path("choices").get(0).path("message").path("content").asString())
         .isEqualTo("Switchboard is running.");
-    assertThat(inbound.poll(300, TimeUnit.MILLISECONDS)).as("no /stop for an answered request")
+    assertThat(inbound.poll(300, TimeUnit.MILLISECONDS))
+        .as("no /stop for an answered request")
         .isNull();
   }
 
@@ -199,7 +215,10 @@ class ApiServerAdapterTest {
     start(60);
     CompletableFuture<HttpResponse<String>> response = post(body(false, "hello"), KEY);
     InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
-    adapter.noticeAbout(m.chat(), m.messageId(), NoticeKind.RETRY_LATER,
+    adapter.noticeAbout(
+        m.chat(),
+        m.messageId(),
+        NoticeKind.RETRY_LATER,
         "Switchboard is overloaded; send it again in a minute.");
     HttpResponse<String> r = response.get(10, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(503);
@@ -241,19 +260,27 @@ class ApiServerAdapterTest {
     start(60);
     post(body(false, "my name is Ada", "Hello Ada", "what is my name?"), KEY);
     InboundMessage oneOff = inbound.poll(5, TimeUnit.SECONDS);
-    assertThat(oneOff.text()).contains("[user] my name is Ada").contains("[assistant] Hello Ada")
+    assertThat(oneOff.text())
+        .contains("[user] my name is Ada")
+        .contains("[assistant] Hello Ada")
         .endsWith("Reply to this message:\nwhat is my name?");
-    client.sendAsync(request("/v1/chat/completions", KEY)
-        .header("Content-Type", "application/json").header("X-Switchboard-Session", "ada-1")
-        .POST(HttpRequest.BodyPublishers.ofString(body(false, "earlier", "ok", "now")))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    client.sendAsync(
+        request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .header("X-Switchboard-Session", "ada-1")
+            .POST(HttpRequest.BodyPublishers.ofString(body(false, "earlier", "ok", "now")))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
     InboundMessage kept = inbound.poll(5, TimeUnit.SECONDS);
     assertThat(kept.text()).isEqualTo("now");
     assertThat(kept.chat().chatId()).isEqualTo("session:ada-1");
     // a second request in the same session while the first waits
-    HttpResponse<String> busy = client.send(request("/v1/chat/completions", KEY)
-        .header("Content-Type", "application/json").header("X-Switchboard-Session", "ada-1")
-        .POST(HttpRequest.BodyPublishers.ofString(body(false, "again"))).build(),
+    HttpResponse<String> busy = client.send(
+        request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .header("X-Switchboard-Session", "ada-1")
+            .POST(HttpRequest.BodyPublishers.ofString(body(false, "again")))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(busy.statusCode()).isEqualTo(409);
   }
@@ -262,21 +289,27 @@ class ApiServerAdapterTest {
   void badRequestsName400sParameter() throws Exception {
     start(60);
     String[][] cases = {
-        {"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "model"},
-        {"{\"model\":\"m\",\"messages\":[]}", "messages"},
-        {"{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}",
-            "messages[0].role"},
-        {"{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}",
-            "messages"},
-        {"{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
-            "stream"},
-        {"{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
-            "messages[0].content"},
+      {"{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "model"},
+      {"{\"model\":\"m\",\"messages\":[]}", "messages"},
+      {
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}",
+        "messages[0].role"
+      },
+      {"{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}", "messages"},
+      {
+        "{\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+        "stream"
+      },
+      {
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
+        "messages[0].content"
+      },
     };
     for (String[] c : cases) {
       HttpResponse<String> r = post(c[0], KEY).get(10, TimeUnit.SECONDS);
       assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
-      assertThat(JSON.readTree(r.body()).path("error").path("param").asString()).as(c[0])
+      assertThat(JSON.readTree(r.body()).path("error").path("param").asString())
+          .as(c[0])
           .isEqualTo(c[1]);
     }
     assertThat(inbound).isEmpty();

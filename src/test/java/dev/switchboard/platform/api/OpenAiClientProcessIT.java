@@ -21,16 +21,19 @@ import tools.jackson.databind.json.JsonMapper;
 class OpenAiClientProcessIT {
   private static final String KEY = "sk-process-it-0123456789abcdef0123456789abcdef";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void theOfficialClientTalksToTheApiServer() throws Exception {
     Path home = dir.resolve("home");
     try (ChildGateway gateway = ChildGateway.run(home, Map.of("API_SERVER_KEY", KEY))) {
       String address = gateway.awaitRunning().http();
-      try (NodeScript client = NodeScript.start("openai-client-test.mjs", Map.of(
-          "BASE_URL", "http://" + address, "API_KEY", KEY), dir)) {
-        assertThat(client.awaitExit(Duration.ofSeconds(90))).as(client.describe()).isZero();
+      try (NodeScript client = NodeScript.start(
+          "openai-client-test.mjs", Map.of("BASE_URL", "http://" + address, "API_KEY", KEY), dir)) {
+        assertThat(client.awaitExit(Duration.ofSeconds(90)))
+            .as(client.describe())
+            .isZero();
         JsonNode seen = JsonMapper.builder().build().readTree(client.stdout().getLast());
         assertThat(seen.path("completion").asString())
             .isEqualTo("hello from the official openai client");
@@ -40,9 +43,14 @@ class OpenAiClientProcessIT {
       }
       // what /metrics says afterwards, read by the official Prometheus parser
       JsonNode families = PrometheusParser.parse(gateway.get("/metrics").body());
-      assertThat(families.path("switchboard_messages_received").path("samples").valueStream()
-          .filter(x -> x.path("labels").path("platform").asString().equals("api"))
-          .mapToDouble(x -> x.path("value").asDouble()).sum()).isEqualTo(2.0);
+      assertThat(families
+              .path("switchboard_messages_received")
+              .path("samples")
+              .valueStream()
+              .filter(x -> x.path("labels").path("platform").asString().equals("api"))
+              .mapToDouble(x -> x.path("value").asDouble())
+              .sum())
+          .isEqualTo(2.0);
       // the key never reaches the log, even though every request carried it
       assertThat(gateway.output()).doesNotContain(KEY);
       gateway.signal("TERM");

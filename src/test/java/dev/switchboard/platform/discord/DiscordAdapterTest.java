@@ -45,8 +45,10 @@ class DiscordAdapterTest {
   }
 
   private void connect(String token, Set<String> channels) throws Exception {
-    adapter = new DiscordAdapter(new DiscordSettings(token, discord.apiBase(), channels,
-        Duration.ofSeconds(1)), "test", Clock.systemUTC());
+    adapter = new DiscordAdapter(
+        new DiscordSettings(token, discord.apiBase(), channels, Duration.ofSeconds(1)),
+        "test",
+        Clock.systemUTC());
     adapter.connect(inbound::add, context);
   }
 
@@ -60,8 +62,9 @@ class DiscordAdapterTest {
     discord.messageCreate("c-open", "g1", "u2", "bob", "no mention needed here");
     discord.messageCreate("c-guild", "g1", BOT, "switchboard", "<@" + BOT + "> my own echo");
     await().atMost(WAIT).until(() -> inbound.size() >= 3);
-    assertThat(inbound).extracting(InboundMessage::text).containsExactly("hello in a DM",
-        "what is 2+2?", "no mention needed here");
+    assertThat(inbound)
+        .extracting(InboundMessage::text)
+        .containsExactly("hello in a DM", "what is 2+2?", "no mention needed here");
     InboundMessage dm = inbound.getFirst();
     assertThat(dm.chat()).isEqualTo(ChatRef.of("discord", "dm-1"));
     assertThat(dm.group()).isFalse();
@@ -95,8 +98,9 @@ class DiscordAdapterTest {
     discord.dropConnection();
     discord.messageCreate("dm-1", null, "u1", "ada", "during the outage");
     await().atMost(WAIT).until(() -> inbound.size() == 2);
-    assertThat(inbound).extracting(InboundMessage::text).containsExactly("before",
-        "during the outage");
+    assertThat(inbound)
+        .extracting(InboundMessage::text)
+        .containsExactly("before", "during the outage");
     assertThat(discord.resumes()).isEqualTo(1);
     assertThat(discord.identifies()).isEqualTo(1);
   }

@@ -37,7 +37,9 @@ class DiscordGatewayTest {
   void setUp() throws Exception {
     discord = new FakeDiscordServer(TOKEN);
     discord.heartbeatInterval(150);
-    http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    http = HttpClient.newBuilder()
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
   }
 
   @AfterEach
@@ -50,9 +52,16 @@ class DiscordGatewayTest {
   }
 
   private void start(String token) {
-    GatewayProtocol protocol = new GatewayProtocol(token, DiscordIntents.DEFAULT,
-        ThreadLocalRandom.current(), Duration.ofMillis(10), Duration.ofMillis(50));
-    DiscordGateway gateway = new DiscordGateway(http, protocol, link -> discord.gatewayUrl(),
+    GatewayProtocol protocol = new GatewayProtocol(
+        token,
+        DiscordIntents.DEFAULT,
+        ThreadLocalRandom.current(),
+        Duration.ofMillis(10),
+        Duration.ofMillis(50));
+    DiscordGateway gateway = new DiscordGateway(
+        http,
+        protocol,
+        link -> discord.gatewayUrl(),
         new DiscordGateway.Listener() {
           @Override
           public void ready(String botUserId, String botName) {
@@ -66,16 +75,21 @@ class DiscordGatewayTest {
             }
             return true;
           }
-        }, Sleeper.SYSTEM);
-    loop = new ReconnectingLoop(gateway, Backoff.equalJitter(Duration.ofMillis(50),
-        DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
-        new Heartbeat("gateway", Duration.ofMinutes(3), Ticker.system()), (state, why) -> {
+        },
+        Sleeper.SYSTEM);
+    loop = new ReconnectingLoop(
+        gateway,
+        Backoff.equalJitter(
+            Duration.ofMillis(50), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
+        new Heartbeat("gateway", Duration.ofMinutes(3), Ticker.system()),
+        (state, why) -> {
           if (state == PlatformState.CONNECTING) {
             events.add("reconnecting: " + why);
           } else if (state == PlatformState.FAILED) {
             failures.add(why);
           }
-        }, Sleeper.SYSTEM);
+        },
+        Sleeper.SYSTEM);
     Thread.ofVirtual().name("discord-gateway").start(loop::run);
   }
 
@@ -103,8 +117,10 @@ class DiscordGatewayTest {
     discord.messageCreate("c1", null, "u1", "ada", "one");
     await().atMost(WAIT).until(() -> contents.contains("one"));
     discord.zombifyCurrentConnection();
-    await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
-        .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
+    await()
+        .atMost(WAIT)
+        .until(() -> discord.closesFromClient().stream()
+            .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
     await().atMost(WAIT).until(() -> events.contains("resumed"));
     discord.messageCreate("c1", null, "u1", "ada", "two");
     await().atMost(WAIT).until(() -> contents.contains("two"));
@@ -143,8 +159,9 @@ class DiscordGatewayTest {
     awaitReady();
     discord.invalidateSession(false);
     await().atMost(WAIT).until(() -> discord.identifies() == 2);
-    await().atMost(WAIT).until(() -> events.stream().filter(e -> e.startsWith("ready"))
-        .count() == 2);
+    await()
+        .atMost(WAIT)
+        .until(() -> events.stream().filter(e -> e.startsWith("ready")).count() == 2);
     assertThat(discord.resumes()).isZero();
   }
 
@@ -152,7 +169,9 @@ class DiscordGatewayTest {
   void aWrongTokenStopsForGoodWithoutShowingTheToken() {
     start("MTA5.wrong-token.xyz");
     await().atMost(WAIT).until(() -> !failures.isEmpty());
-    assertThat(failures.getFirst()).contains("4004").contains("the bot token is wrong")
+    assertThat(failures.getFirst())
+        .contains("4004")
+        .contains("the bot token is wrong")
         .doesNotContain("wrong-token");
     assertThat(discord.connections()).isEqualTo(1);
     assertThat(discord.identifies()).isEqualTo(1);
@@ -165,8 +184,10 @@ class DiscordGatewayTest {
     long t0 = System.nanoTime();
     loop.stop();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
-    await().atMost(WAIT).until(() -> discord.closesFromClient().stream()
-        .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
+    await()
+        .atMost(WAIT)
+        .until(() -> discord.closesFromClient().stream()
+            .anyMatch(c -> c.startsWith(Integer.toString(GatewayProtocol.CLOSE_KEEP_SESSION))));
     assertThat(discord.connections()).isEqualTo(1);
     loop = null;
   }
@@ -182,8 +203,9 @@ class DiscordGatewayTest {
     assertThat(Duration.ofNanos(fourth)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
     assertThat(Duration.ofNanos(fifth)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     discord.refuseConnections(false);
-    await().atMost(Duration.ofSeconds(30)).until(() -> !events.isEmpty()
-        && events.stream().anyMatch(e -> e.startsWith("ready")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !events.isEmpty() && events.stream().anyMatch(e -> e.startsWith("ready")));
     assertThat(discord.identifies()).isEqualTo(1);
   }
 }

@@ -47,20 +47,21 @@ class DiscordMarkdownPropertiesTest {
   }
 
   private static List<String> messages(String markdown, int limit) {
-    return new ReplyFormat(new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS,
-        WhitespaceAtCuts.TRIM).messages(markdown);
+    return new ReplyFormat(
+            new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+        .messages(markdown);
   }
 
   @Property(tries = 500)
-  void noMessageIsOverTheLimitInCharacters(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
-    assertThat(messages(md, limit)).allSatisfy(m ->
-        assertThat(m.codePointCount(0, m.length())).as(m).isLessThanOrEqualTo(limit));
+  void noMessageIsOverTheLimitInCharacters(
+      @ForAll("replies") String md, @ForAll("limits") int limit) {
+    assertThat(messages(md, limit))
+        .allSatisfy(
+            m -> assertThat(m.codePointCount(0, m.length())).as(m).isLessThanOrEqualTo(limit));
   }
 
   @Property(tries = 500)
-  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md, @ForAll("limits") int limit) {
     StringBuilder shown = new StringBuilder();
     messages(md, limit).forEach(m -> shown.append(MarkdownParser.parse(m).text()));
 
@@ -69,8 +70,7 @@ class DiscordMarkdownPropertiesTest {
   }
 
   @Property(tries = 500)
-  void noMessageSplitsASurrogatePair(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void noMessageSplitsASurrogatePair(@ForAll("replies") String md, @ForAll("limits") int limit) {
     assertThat(messages(md, limit)).allSatisfy(m -> {
       if (!m.isEmpty()) {
         assertThat(Character.isLowSurrogate(m.charAt(0))).as(m).isFalse();
@@ -88,8 +88,9 @@ class DiscordMarkdownPropertiesTest {
       long fences = m.lines().filter(line -> line.startsWith("```")).count();
       assertThat(fences % 2).as("an open fence in: %s", m).isZero();
       StyledText read = MarkdownParser.parse(m);
-      read.spans().stream().filter(s -> s.format().pre() != null).forEach(s ->
-          assertThat(s.format().pre()).as(m).isEqualTo("js"));
+      read.spans().stream()
+          .filter(s -> s.format().pre() != null)
+          .forEach(s -> assertThat(s.format().pre()).as(m).isEqualTo("js"));
       shownCode.append(codeOf(read));
     }
 
@@ -99,7 +100,8 @@ class DiscordMarkdownPropertiesTest {
 
   private static String codeOf(StyledText doc) {
     StringBuilder code = new StringBuilder();
-    doc.spans().stream().filter(s -> s.format().pre() != null)
+    doc.spans().stream()
+        .filter(s -> s.format().pre() != null)
         .forEach(s -> code.append(s.of(doc.text())));
     return code.toString();
   }

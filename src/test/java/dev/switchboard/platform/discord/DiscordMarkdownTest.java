@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DiscordMarkdownTest {
   private static List<String> messages(String markdown, int limit) {
-    return new ReplyFormat(new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS,
-        WhitespaceAtCuts.TRIM).messages(markdown);
+    return new ReplyFormat(
+            new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+        .messages(markdown);
   }
 
   private static String whole(String markdown) {
@@ -24,14 +25,16 @@ class DiscordMarkdownTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "**bold** *italic* ~~gone~~ `code` [site](https://x.test/a_b)",
-      "- one\n- two\n\n1. first\n2. second",
-      "| a | b |\n|---|---|\n| 1 | 2 |",
-      "> quoted **words**\n> and more",
-      "Run:\n```python\nif a < b:\n    print(\"**\")\n```\nDone.",
-      "snake_case_name and 2 * 3 * 4, a <b> & c, @everyone",
-      "***both*** and ``a ` b``"})
+  @ValueSource(
+      strings = {
+        "**bold** *italic* ~~gone~~ `code` [site](https://x.test/a_b)",
+        "- one\n- two\n\n1. first\n2. second",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "> quoted **words**\n> and more",
+        "Run:\n```python\nif a < b:\n    print(\"**\")\n```\nDone.",
+        "snake_case_name and 2 * 3 * 4, a <b> & c, @everyone",
+        "***both*** and ``a ` b``"
+      })
   void markdownDiscordShowsAsTheAgentMeantPassesThrough(String markdown) {
     assertThat(whole(markdown)).isEqualTo(markdown);
   }
@@ -60,21 +63,25 @@ class DiscordMarkdownTest {
 
     assertThat(parts).hasSizeGreaterThanOrEqualTo(3);
     assertThat(parts.getFirst()).startsWith("Here:\n```js\nlet v0 = a * b_c;\n");
-    assertThat(parts.subList(1, parts.size())).allSatisfy(p -> assertThat(p)
-        .startsWith("```js\nlet v"));
-    assertThat(parts.subList(0, parts.size() - 1)).allSatisfy(p -> assertThat(p)
-        .endsWith(" = a * b_c;\n```"));
+    assertThat(parts.subList(1, parts.size()))
+        .allSatisfy(p -> assertThat(p).startsWith("```js\nlet v"));
+    assertThat(parts.subList(0, parts.size() - 1))
+        .allSatisfy(p -> assertThat(p).endsWith(" = a * b_c;\n```"));
     assertThat(parts.getLast()).endsWith(" = a * b_c;\n```\nThat is all.");
-    assertThat(String.join("\n", parts).replaceAll("```js|```|Here:|That is all.", "")
-        .replaceAll("\\s", "")).isEqualTo(body.replaceAll("\\s", ""));
+    assertThat(String.join("\n", parts)
+            .replaceAll("```js|```|Here:|That is all.", "")
+            .replaceAll("\\s", ""))
+        .isEqualTo(body.replaceAll("\\s", ""));
   }
 
   @Test
   void aStyleCutAcrossTwoMessagesIsClosedAndReopened() {
     List<String> parts = messages("**" + "word ".repeat(10) + "end**", 24);
 
-    assertThat(parts).hasSizeGreaterThan(2).allSatisfy(p ->
-        assertThat(p).startsWith("**").endsWith("**").hasSizeLessThanOrEqualTo(24));
+    assertThat(parts)
+        .hasSizeGreaterThan(2)
+        .allSatisfy(
+            p -> assertThat(p).startsWith("**").endsWith("**").hasSizeLessThanOrEqualTo(24));
   }
 
   @Test

@@ -21,7 +21,9 @@ class DiscordProcessIT {
   private static final String TOKEN = "MTA5.process-test-token.abcdef";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
+
   private Path home;
   private FakeDiscordServer discord;
   private StandInSupervisor supervisor;
@@ -57,15 +59,22 @@ class DiscordProcessIT {
 
   private void awaitConnected() throws Exception {
     try {
-      await().atMost(WAIT).until(() -> discord.connected() && StateFile.read(home)
-          .map(s -> s.platforms().containsKey("discord")
-              && "connected".equals(s.platforms().get("discord").state())).orElse(false));
+      await()
+          .atMost(WAIT)
+          .until(() -> discord.connected()
+              && StateFile.read(home)
+                  .map(s -> s.platforms().containsKey("discord")
+                      && "connected".equals(s.platforms().get("discord").state()))
+                  .orElse(false));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("discord not connected: fake connected=" + discord.connected()
-          + ", connections " + discord.connections() + ", identifies " + discord.identifies()
-          + ", resumes " + discord.resumes() + ", closes " + discord.closesFromClient()
-          + ", state " + StateFile.read(home).map(s -> s.platforms().toString()).orElse("-")
-          + "\n" + supervisor.current().output(), e);
+      throw new AssertionError(
+          "discord not connected: fake connected=" + discord.connected()
+              + ", connections " + discord.connections() + ", identifies " + discord.identifies()
+              + ", resumes " + discord.resumes() + ", closes " + discord.closesFromClient()
+              + ", state "
+              + StateFile.read(home).map(s -> s.platforms().toString()).orElse("-")
+              + "\n" + supervisor.current().output(),
+          e);
     }
   }
 
@@ -86,35 +95,36 @@ class DiscordProcessIT {
     discord.messageCreate("dm-eve", null, "u-eve", "eve", "let me in");
     await().atMost(WAIT).until(() -> said("dm-eve", "switchboard pairing approve discord "));
     java.util.regex.Matcher code = java.util.regex.Pattern.compile(
-        "switchboard pairing approve discord (\\S+)").matcher(discord.sent("dm-eve").getFirst()
-        .content());
+            "switchboard pairing approve discord (\\S+)")
+        .matcher(discord.sent("dm-eve").getFirst().content());
     assertThat(code.find()).isTrue();
-    dev.switchboard.testing.ChildGateway.Result approved = dev.switchboard.testing.ChildGateway
-        .cli(Map.of(), "pairing", "approve", "discord", code.group(1), "--home",
-            home.toString());
+    dev.switchboard.testing.ChildGateway.Result approved = dev.switchboard.testing.ChildGateway.cli(
+        Map.of(), "pairing", "approve", "discord", code.group(1), "--home", home.toString());
     assertThat(approved.exitCode()).as(approved.output()).isZero();
     discord.messageCreate("dm-eve", null, "u-eve", "eve", "thanks for letting me in");
     await().atMost(WAIT).until(() -> said("dm-eve", "thanks for letting me in"));
 
     // The gateway connection drops while a reply is streaming: the reply (sent over REST)
     // completes once, and a message written during the outage is replayed and answered once.
-    discord.messageCreate("dm-bob", null, "u-bob", "bob",
-        "one two three four five six seven eight nine ten");
+    discord.messageCreate(
+        "dm-bob", null, "u-bob", "bob", "one two three four five six seven eight nine ten");
     await().atMost(WAIT).until(() -> said("dm-bob", "one two"));
     discord.dropConnection();
     discord.messageCreate("dm-bob", null, "u-bob", "bob", "written during the outage");
-    await().atMost(WAIT).until(() -> said("dm-bob", "nine ten")
-        && said("dm-bob", "written during the outage"));
+    await()
+        .atMost(WAIT)
+        .until(() -> said("dm-bob", "nine ten") && said("dm-bob", "written during the outage"));
     assertThat(discord.resumes()).isEqualTo(1);
     assertThat(discord.sent("dm-bob").stream()
-        .filter(m -> m.content().contains("written during the outage"))).hasSize(1);
-    assertThat(discord.sent("dm-bob").stream()
-        .filter(m -> m.content().contains("one two three"))).hasSize(1);
+            .filter(m -> m.content().contains("written during the outage")))
+        .hasSize(1);
+    assertThat(discord.sent("dm-bob").stream().filter(m -> m.content().contains("one two three")))
+        .hasSize(1);
 
     // /restart from a guild channel by the admin (mentioning the bot): exit 75, a new process,
     // "restarted" said in that same channel, once.
-    discord.messageCreate("c-ops", "g1", "u-ada", "ada", "<@" + FakeDiscordServer.BOT_ID
-        + "> /restart");
+    discord.messageCreate(
+        "c-ops", "g1", "u-ada", "ada", "<@" + FakeDiscordServer.BOT_ID + "> /restart");
     await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75));
     // Written while no process is connected: the next one resumes the session it saved, and
     // Discord replays this to it.
@@ -122,19 +132,20 @@ class DiscordProcessIT {
     await().atMost(WAIT).until(() -> supervisor.children().size() == 2);
     supervisor.children().getLast().awaitRunning();
     await().atMost(WAIT).until(() -> said("c-ops", "Gateway restarted"));
-    assertThat(discord.sent("c-ops").stream()
-        .filter(m -> m.content().contains("Gateway restarted"))).hasSize(1);
+    assertThat(
+            discord.sent("c-ops").stream().filter(m -> m.content().contains("Gateway restarted")))
+        .hasSize(1);
     await().atMost(WAIT).until(() -> said("dm-bob", "written between two processes"));
     assertThat(discord.sent("dm-bob").stream()
-        .filter(m -> m.content().contains("written between two processes"))).hasSize(1);
+            .filter(m -> m.content().contains("written between two processes")))
+        .hasSize(1);
     assertThat(discord.identifies()).as("the new process resumed").isEqualTo(1);
     assertThat(discord.resumes()).isGreaterThanOrEqualTo(2);
     assertThat(supervisor.current().output()).doesNotContain(TOKEN);
   }
 
   @Test
-  void aReconnectStormIsThrottledAndAWrongTokenIsAFailedPlatformWithTheReason()
-      throws Exception {
+  void aReconnectStormIsThrottledAndAWrongTokenIsAFailedPlatformWithTheReason() throws Exception {
     // The gateway closes every connection right after Hello: the reconnects back off.
     discord.refuseConnections(true);
     supervisor = new StandInSupervisor(home, env(), Duration.ofSeconds(1));
@@ -155,13 +166,17 @@ class DiscordProcessIT {
     int before = discord.connections();
     supervisor = new StandInSupervisor(home, wrong, Duration.ofSeconds(1));
     supervisor.current().awaitRunning();
-    await().atMost(WAIT).until(() -> StateFile.read(home).map(s -> s.platforms()
-        .containsKey("discord") && "failed".equals(s.platforms().get("discord").state()))
-        .orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(() -> StateFile.read(home)
+            .map(s -> s.platforms().containsKey("discord")
+                && "failed".equals(s.platforms().get("discord").state()))
+            .orElse(false));
     String error = StateFile.read(home).orElseThrow().platforms().get("discord").lastError();
     assertThat(error).contains("401").doesNotContain("refused-token");
     assertThat(supervisor.current().get("/health").status()).isEqualTo(503);
-    assertThat(discord.connections()).as("no gateway connection with a refused token")
+    assertThat(discord.connections())
+        .as("no gateway connection with a refused token")
         .isEqualTo(before);
     assertThat(supervisor.current().output()).doesNotContain("refused-token");
   }

@@ -32,7 +32,9 @@ class DiscordRestTest {
   @BeforeEach
   void setUp() throws Exception {
     discord = new FakeDiscordServer(TOKEN);
-    http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    http = HttpClient.newBuilder()
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
   }
 
   @AfterEach
@@ -42,8 +44,8 @@ class DiscordRestTest {
   }
 
   private DiscordRest rest(String token) {
-    return new DiscordRest(http, discord.apiBase(), token, "test",
-        new RateLimits(Ticker.system()), Sleeper.SYSTEM);
+    return new DiscordRest(
+        http, discord.apiBase(), token, "test", new RateLimits(Ticker.system()), Sleeper.SYSTEM);
   }
 
   private static ObjectNode content(String text) {
@@ -51,8 +53,8 @@ class DiscordRestTest {
   }
 
   private static JsonNode post(DiscordRest rest, String channel, String text) throws Exception {
-    return rest.call("POST", CREATE, channel, "/channels/" + channel + "/messages",
-        content(text), DEADLINE);
+    return rest.call(
+        "POST", CREATE, channel, "/channels/" + channel + "/messages", content(text), DEADLINE);
   }
 
   @Test
@@ -64,7 +66,8 @@ class DiscordRestTest {
       assertThat(post(rest, "c1", "m" + i).path("content").asString()).isEqualTo("m" + i);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    assertThat(discord.sent("c1")).extracting(FakeDiscordServer.SentMessage::content)
+    assertThat(discord.sent("c1"))
+        .extracting(FakeDiscordServer.SentMessage::content)
         .containsExactly("m1", "m2", "m3", "m4", "m5");
     // the first answer taught us the bucket; at most that first window could be overshot
     assertThat(discord.rateLimitedAnswers()).isLessThanOrEqualTo(1);
@@ -90,7 +93,8 @@ class DiscordRestTest {
     DiscordRest unaware = rest(TOKEN);
     post(unaware, "c1", "second");
     List<FakeDiscordServer.SentMessage> sent = discord.sent("c1");
-    assertThat(sent).extracting(FakeDiscordServer.SentMessage::content)
+    assertThat(sent)
+        .extracting(FakeDiscordServer.SentMessage::content)
         .containsExactly("first", "second");
     assertThat(discord.rateLimitedAnswers()).isEqualTo(1);
     assertThat(Duration.ofNanos(sent.get(1).sentAtNanos() - sent.get(0).sentAtNanos()))
@@ -103,8 +107,8 @@ class DiscordRestTest {
     discord.globalRateLimit(1, 0.3);
     long t0 = System.nanoTime();
     post(rest, "c1", "after the global limit");
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(
-        Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300));
     assertThat(discord.rateLimitedAnswers()).isEqualTo(1);
     assertThat(discord.sent("c1")).hasSize(1);
   }
@@ -114,8 +118,8 @@ class DiscordRestTest {
     discord.messageBucket(1, 60_000);
     DiscordRest rest = rest(TOKEN);
     post(rest, "c1", "one");
-    assertThatThrownBy(() -> rest.call("POST", CREATE, "c1", "/channels/c1/messages",
-        content("two"), Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> rest.call(
+            "POST", CREATE, "c1", "/channels/c1/messages", content("two"), Duration.ofSeconds(1)))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.RATE_LIMITED);
           assertThat(e.retryAfter()).isGreaterThan(Duration.ofSeconds(50));
@@ -127,11 +131,18 @@ class DiscordRestTest {
   void editsTypingAndErrorsFollowDiscordsShapes() throws Exception {
     DiscordRest rest = rest(TOKEN);
     String id = post(rest, "c1", "draft").path("id").asString();
-    rest.call("PATCH", "PATCH /channels/{id}/messages/{id}", "c1", "/channels/c1/messages/"
-        + id, content("final"), DEADLINE);
+    rest.call(
+        "PATCH",
+        "PATCH /channels/{id}/messages/{id}",
+        "c1",
+        "/channels/c1/messages/" + id,
+        content("final"),
+        DEADLINE);
     assertThat(discord.sent("c1").getFirst().content()).isEqualTo("final");
-    assertThat(rest.call("POST", "POST /channels/{id}/typing", "c1", "/channels/c1/typing",
-        null, DEADLINE).isMissingNode()).isTrue();
+    assertThat(rest.call(
+                "POST", "POST /channels/{id}/typing", "c1", "/channels/c1/typing", null, DEADLINE)
+            .isMissingNode())
+        .isTrue();
     assertThat(discord.typingCalls()).isEqualTo(1);
 
     assertThatThrownBy(() -> post(rest, "c1", "x".repeat(2001)))
@@ -139,8 +150,13 @@ class DiscordRestTest {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
           assertThat(e.getMessage()).contains("HTTP 400 (50035 Invalid Form Body)");
         });
-    assertThatThrownBy(() -> rest.call("PATCH", "PATCH /channels/{id}/messages/{id}", "c1",
-        "/channels/c1/messages/404", content("y"), DEADLINE))
+    assertThatThrownBy(() -> rest.call(
+            "PATCH",
+            "PATCH /channels/{id}/messages/{id}",
+            "c1",
+            "/channels/c1/messages/404",
+            content("y"),
+            DEADLINE))
         .hasMessageContaining("HTTP 404 (10008 Unknown Message)");
   }
 
@@ -150,15 +166,21 @@ class DiscordRestTest {
     assertThatThrownBy(() -> post(rest, "c1", "hi"))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
-          assertThat(e.getMessage()).contains("HTTP 401 (0 401: Unauthorized)")
+          assertThat(e.getMessage())
+              .contains("HTTP 401 (0 401: Unauthorized)")
               .doesNotContain("wrong-token");
         });
   }
 
   @Test
   void aRefusedConnectionIsTransientAndNamesNoToken() throws Exception {
-    DiscordRest rest = new DiscordRest(http, URI.create("http://127.0.0.1:9/api/v10"), TOKEN,
-        "test", new RateLimits(Ticker.system()), Sleeper.SYSTEM);
+    DiscordRest rest = new DiscordRest(
+        http,
+        URI.create("http://127.0.0.1:9/api/v10"),
+        TOKEN,
+        "test",
+        new RateLimits(Ticker.system()),
+        Sleeper.SYSTEM);
     assertThatThrownBy(() -> post(rest, "c1", "hi"))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.TRANSIENT);

@@ -32,8 +32,8 @@ class GatewayProtocolTest {
     }
   };
 
-  private final GatewayProtocol protocol = new GatewayProtocol(TOKEN, 37377, HALF,
-      Duration.ofSeconds(1), Duration.ofSeconds(5));
+  private final GatewayProtocol protocol =
+      new GatewayProtocol(TOKEN, 37377, HALF, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
   private static JsonNode sent(List<Action> actions, int index) {
     return JSON.readTree(((Action.Send) actions.get(index)).payload());
@@ -51,8 +51,9 @@ class GatewayProtocolTest {
   void helloStartsJitteredHeartbeatsAndIdentifiesWithTheIntents() {
     protocol.opened();
     List<Action> a = protocol.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":41250}}");
-    assertThat(a.getFirst()).isEqualTo(new Action.StartHeartbeats(Duration.ofMillis(20_625),
-        Duration.ofMillis(41_250)));
+    assertThat(a.getFirst())
+        .isEqualTo(
+            new Action.StartHeartbeats(Duration.ofMillis(20_625), Duration.ofMillis(41_250)));
     JsonNode identify = sent(a, 1);
     assertThat(identify.path("op").asInt()).isEqualTo(2);
     assertThat(identify.path("d").path("token").asString()).isEqualTo(TOKEN);
@@ -68,7 +69,8 @@ class GatewayProtocolTest {
     assertThat(protocol.resumeUrl()).hasToString("wss://resume.example");
     protocol.onPayload("{\"op\":0,\"s\":7,\"t\":\"MESSAGE_CREATE\",\"d\":{\"id\":\"1\"}}");
     assertThat(sent(protocol.heartbeatDue(), 0).path("d").asLong())
-        .as("not delivered yet: still READY's number").isEqualTo(1);
+        .as("not delivered yet: still READY's number")
+        .isEqualTo(1);
     protocol.onPayload("{\"op\":11}");
     protocol.delivered(7);
     JsonNode beat = sent(protocol.heartbeatDue(), 0);
@@ -109,11 +111,12 @@ class GatewayProtocolTest {
     protocol.onPayload("{\"op\":0,\"s\":5,\"t\":\"MESSAGE_CREATE\",\"d\":{}}");
     protocol.delivered(5);
     Action r = protocol.onPayload("{\"op\":7,\"d\":null}").getFirst();
-    assertThat(r).isInstanceOfSatisfying(Action.Reconnect.class,
-        x -> assertThat(x.resume()).isTrue());
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, x -> assertThat(x.resume()).isTrue());
     protocol.opened();
-    JsonNode resume = sent(protocol.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"),
-        1);
+    JsonNode resume =
+        sent(protocol.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"), 1);
     assertThat(resume.path("op").asInt()).isEqualTo(6);
     assertThat(resume.path("d").path("session_id").asString()).isEqualTo("abc");
     assertThat(resume.path("d").path("seq").asLong()).isEqualTo(5);
@@ -133,15 +136,18 @@ class GatewayProtocolTest {
     assertThat(protocol.canResume()).isFalse();
     protocol.opened();
     assertThat(sent(protocol.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"), 1)
-        .path("op").asInt()).isEqualTo(2);
+            .path("op")
+            .asInt())
+        .isEqualTo(2);
   }
 
   @Test
   void aResumableInvalidSessionResumes() {
     connectAndBeReady();
     Action r = protocol.onPayload("{\"op\":9,\"d\":true}").getFirst();
-    assertThat(r).isInstanceOfSatisfying(Action.Reconnect.class,
-        x -> assertThat(x.resume()).isTrue());
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, x -> assertThat(x.resume()).isTrue());
   }
 
   @Test
@@ -150,26 +156,36 @@ class GatewayProtocolTest {
     for (int code : List.of(4004, 4010, 4011, 4012, 4013, 4014)) {
       assertThat(protocol.closed(code, "x")).as("code " + code).isInstanceOf(Action.Fail.class);
     }
-    assertThat(protocol.closed(4004, "Authentication failed.")).isInstanceOfSatisfying(
-        Action.Fail.class, f -> assertThat(f.why()).contains("4004")
-            .contains("the bot token is wrong").doesNotContain(TOKEN));
-    assertThat(protocol.closed(4014, "")).isInstanceOfSatisfying(Action.Fail.class,
-        f -> assertThat(f.why()).contains("Message Content intent"));
+    assertThat(protocol.closed(4004, "Authentication failed."))
+        .isInstanceOfSatisfying(
+            Action.Fail.class,
+            f -> assertThat(f.why())
+                .contains("4004")
+                .contains("the bot token is wrong")
+                .doesNotContain(TOKEN));
+    assertThat(protocol.closed(4014, ""))
+        .isInstanceOfSatisfying(
+            Action.Fail.class, f -> assertThat(f.why()).contains("Message Content intent"));
   }
 
   @Test
   void otherClosesResumeAndALostSessionIdentifiesAgain() {
     connectAndBeReady();
-    assertThat(protocol.closed(1006, "")).isInstanceOfSatisfying(Action.Reconnect.class,
-        r -> assertThat(r.resume()).isTrue());
-    assertThat(protocol.closed(4000, "Unknown error")).isInstanceOfSatisfying(
-        Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
-    assertThat(protocol.closed(4008, "Rate limited.")).isInstanceOfSatisfying(
-        Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
+    assertThat(protocol.closed(1006, ""))
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
+    assertThat(protocol.closed(4000, "Unknown error"))
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
+    assertThat(protocol.closed(4008, "Rate limited."))
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
     for (int code : List.of(4001, 4003, 4005, 4007, 4009)) {
       connectAndBeReady();
-      assertThat(protocol.closed(code, "")).as("code " + code).isInstanceOfSatisfying(
-          Action.Reconnect.class, r -> assertThat(r.resume()).isFalse());
+      assertThat(protocol.closed(code, ""))
+          .as("code " + code)
+          .isInstanceOfSatisfying(
+              Action.Reconnect.class, r -> assertThat(r.resume()).isFalse());
       assertThat(protocol.canResume()).isFalse();
     }
   }
@@ -177,8 +193,8 @@ class GatewayProtocolTest {
   @Test
   void dispatchesOtherThanReadyAndResumedGoToTheAdapter() {
     connectAndBeReady();
-    List<Action> a = protocol.onPayload("{\"op\":0,\"s\":2,\"t\":\"MESSAGE_CREATE\","
-        + "\"d\":{\"content\":\"hi\"}}");
+    List<Action> a = protocol.onPayload(
+        "{\"op\":0,\"s\":2,\"t\":\"MESSAGE_CREATE\"," + "\"d\":{\"content\":\"hi\"}}");
     assertThat(a).singleElement().isInstanceOfSatisfying(Action.Deliver.class, d -> {
       assertThat(d.seq()).isEqualTo(2);
       assertThat(d.type()).isEqualTo("MESSAGE_CREATE");
@@ -196,13 +212,12 @@ class GatewayProtocolTest {
     protocol.delivered(9);
     String saved = protocol.saved().orElseThrow();
     assertThat(saved).doesNotContain(TOKEN);
-    GatewayProtocol next = new GatewayProtocol(TOKEN, 37377, HALF, Duration.ofSeconds(1),
-        Duration.ofSeconds(5));
+    GatewayProtocol next =
+        new GatewayProtocol(TOKEN, 37377, HALF, Duration.ofSeconds(1), Duration.ofSeconds(5));
     next.restore(saved);
     assertThat(next.canResume()).isTrue();
     next.opened();
-    JsonNode resume = sent(next.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"),
-        1);
+    JsonNode resume = sent(next.onPayload("{\"op\":10,\"d\":{\"heartbeat_interval\":1000}}"), 1);
     assertThat(resume.path("op").asInt()).isEqualTo(6);
     assertThat(resume.path("d").path("seq").asLong()).isEqualTo(9);
     next.restore("{garbage");
@@ -212,7 +227,8 @@ class GatewayProtocolTest {
   @Test
   void anUnreadablePayloadDropsTheConnectionButKeepsTheSession() {
     connectAndBeReady();
-    assertThat(protocol.onPayload("{not json").getFirst()).isInstanceOfSatisfying(
-        Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
+    assertThat(protocol.onPayload("{not json").getFirst())
+        .isInstanceOfSatisfying(
+            Action.Reconnect.class, r -> assertThat(r.resume()).isTrue());
   }
 }

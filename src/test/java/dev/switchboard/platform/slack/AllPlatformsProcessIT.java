@@ -29,14 +29,15 @@ class AllPlatformsProcessIT {
   private static final long TELEGRAM_USER = 5551234L;
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void answersOnTelegramDiscordAndSlackAndRestartsFromASlackThread() throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     try (FakeTelegramServer telegram = FakeTelegramServer.start(TELEGRAM_TOKEN, "all_bot");
-         FakeDiscordServer discord = new FakeDiscordServer(DISCORD_TOKEN);
-         FakeSlackServer slack = new FakeSlackServer(SLACK_BOT, SLACK_APP)) {
+        FakeDiscordServer discord = new FakeDiscordServer(DISCORD_TOKEN);
+        FakeSlackServer slack = new FakeSlackServer(SLACK_BOT, SLACK_APP)) {
       telegram.registerUser(TELEGRAM_USER, "Tom", null, "tom");
       discord.heartbeatInterval(5000);
       Map<String, String> env = new HashMap<>();
@@ -52,40 +53,54 @@ class AllPlatformsProcessIT {
       env.put("SLACK_API_BASE_URL", slack.apiBase());
       env.put("SLACK_ALLOWED_USERS", "U-SAM");
       env.put("SLACK_ADMIN_USERS", "U-ADA");
-      try (StandInSupervisor supervisor = new StandInSupervisor(home, env,
-          Duration.ofSeconds(1))) {
+      try (StandInSupervisor supervisor = new StandInSupervisor(home, env, Duration.ofSeconds(1))) {
         supervisor.current().awaitRunning();
         try {
-          await().atMost(WAIT).until(() -> StateFile.read(home).map(s ->
-              connected(s, "telegram") && connected(s, "discord") && connected(s, "slack"))
-              .orElse(false));
+          await()
+              .atMost(WAIT)
+              .until(() -> StateFile.read(home)
+                  .map(s ->
+                      connected(s, "telegram") && connected(s, "discord") && connected(s, "slack"))
+                  .orElse(false));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-          throw new AssertionError("not all connected: " + StateFile.read(home)
-              .map(s -> s.platforms().toString()).orElse("-") + "\n"
-              + supervisor.current().output(), e);
+          throw new AssertionError(
+              "not all connected: "
+                  + StateFile.read(home).map(s -> s.platforms().toString()).orElse("-") + "\n"
+                  + supervisor.current().output(),
+              e);
         }
 
         telegram.privateMessage(TELEGRAM_USER, "hello from telegram");
         discord.messageCreate("dm-dan", null, "u-dan", "dan", "hello from discord");
         slack.directMessage("U-SAM", "D-SAM", "hello from slack");
-        telegram.awaitMessage(TELEGRAM_USER, m -> m.text().contains("hello from telegram"),
-            WAIT);
-        await().atMost(WAIT).until(() -> discord.sent("dm-dan").stream()
-            .anyMatch(m -> m.content().contains("hello from discord")));
-        await().atMost(WAIT).until(() -> slack.posted("D-SAM").stream()
-            .anyMatch(p -> p.text().contains("hello from slack")));
+        telegram.awaitMessage(TELEGRAM_USER, m -> m.text().contains("hello from telegram"), WAIT);
+        await()
+            .atMost(WAIT)
+            .until(() -> discord.sent("dm-dan").stream()
+                .anyMatch(m -> m.content().contains("hello from discord")));
+        await()
+            .atMost(WAIT)
+            .until(() -> slack.posted("D-SAM").stream()
+                .anyMatch(p -> p.text().contains("hello from slack")));
 
         slack.mention("U-ADA", "C-OPS", "/restart", "1764300000.000001");
-        await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75)
-            && supervisor.children().size() == 2);
+        await()
+            .atMost(WAIT)
+            .until(() ->
+                supervisor.exitCodes().contains(75) && supervisor.children().size() == 2);
         supervisor.children().getLast().awaitRunning();
-        await().atMost(WAIT).until(() -> slack.posted("C-OPS").stream()
-            .anyMatch(p -> p.text().contains("Gateway restarted")));
-        assertThat(slack.posted("C-OPS")).filteredOn(p -> p.text().contains("Gateway restarted"))
-            .singleElement().satisfies(p -> assertThat(p.threadTs())
-                .isEqualTo("1764300000.000001"));
-        assertThat(supervisor.current().output()).doesNotContain(SLACK_BOT)
-            .doesNotContain(SLACK_APP).doesNotContain(DISCORD_TOKEN)
+        await()
+            .atMost(WAIT)
+            .until(() -> slack.posted("C-OPS").stream()
+                .anyMatch(p -> p.text().contains("Gateway restarted")));
+        assertThat(slack.posted("C-OPS"))
+            .filteredOn(p -> p.text().contains("Gateway restarted"))
+            .singleElement()
+            .satisfies(p -> assertThat(p.threadTs()).isEqualTo("1764300000.000001"));
+        assertThat(supervisor.current().output())
+            .doesNotContain(SLACK_BOT)
+            .doesNotContain(SLACK_APP)
+            .doesNotContain(DISCORD_TOKEN)
             .doesNotContain(TELEGRAM_TOKEN);
       }
     }

@@ -17,32 +17,50 @@ class InboundEventsAndMrkdwnTest {
   }
 
   private static JsonNode callback(String event) {
-    return JSON.readTree("{\"type\":\"event_callback\",\"event_id\":\"Ev1\",\"event\":" + event
-        + "}");
+    return JSON.readTree(
+        "{\"type\":\"event_callback\",\"event_id\":\"Ev1\",\"event\":" + event + "}");
   }
 
   @Test
   void botsEditsAndChannelMessagesWithoutAMentionAreNotForTheBot() {
     Instant now = Instant.now();
-    assertThat(events.from(callback("{\"type\":\"message\",\"channel_type\":\"im\","
-        + "\"channel\":\"D1\",\"user\":\"U1\",\"bot_id\":\"B2\",\"text\":\"x\",\"ts\":\"1.1\"}"),
-        "UBOT", now)).isEmpty();
-    assertThat(events.from(callback("{\"type\":\"message\",\"subtype\":\"message_changed\","
-        + "\"channel_type\":\"im\",\"channel\":\"D1\",\"user\":\"U1\",\"text\":\"x\","
-        + "\"ts\":\"1.1\"}"), "UBOT", now)).isEmpty();
-    assertThat(events.from(callback("{\"type\":\"message\",\"channel_type\":\"channel\","
-        + "\"channel\":\"C1\",\"user\":\"U1\",\"text\":\"x\",\"ts\":\"1.1\"}"), "UBOT", now))
+    assertThat(events.from(
+            callback(
+                "{\"type\":\"message\",\"channel_type\":\"im\","
+                    + "\"channel\":\"D1\",\"user\":\"U1\",\"bot_id\":\"B2\",\"text\":\"x\",\"ts\":\"1.1\"}"),
+            "UBOT",
+            now))
         .isEmpty();
-    assertThat(events.from(callback("{\"type\":\"message\",\"channel_type\":\"im\","
-        + "\"channel\":\"D1\",\"user\":\"UBOT\",\"text\":\"x\",\"ts\":\"1.1\"}"), "UBOT", now))
+    assertThat(events.from(
+            callback("{\"type\":\"message\",\"subtype\":\"message_changed\","
+                + "\"channel_type\":\"im\",\"channel\":\"D1\",\"user\":\"U1\",\"text\":\"x\","
+                + "\"ts\":\"1.1\"}"),
+            "UBOT",
+            now))
+        .isEmpty();
+    assertThat(events.from(
+            callback("{\"type\":\"message\",\"channel_type\":\"channel\","
+                + "\"channel\":\"C1\",\"user\":\"U1\",\"text\":\"x\",\"ts\":\"1.1\"}"),
+            "UBOT",
+            now))
+        .isEmpty();
+    assertThat(events.from(
+            callback("{\"type\":\"message\",\"channel_type\":\"im\","
+                + "\"channel\":\"D1\",\"user\":\"UBOT\",\"text\":\"x\",\"ts\":\"1.1\"}"),
+            "UBOT",
+            now))
         .isEmpty();
   }
 
   @Test
   void aMentionInAThreadIsAnsweredInThatThread() {
-    var m = events.from(callback("{\"type\":\"app_mention\",\"channel\":\"C1\",\"user\":\"U1\","
-        + "\"text\":\"<@UBOT> status please\",\"ts\":\"2.2\",\"thread_ts\":\"1.1\"}"), "UBOT",
-        Instant.now()).orElseThrow();
+    var m = events
+        .from(
+            callback("{\"type\":\"app_mention\",\"channel\":\"C1\",\"user\":\"U1\","
+                + "\"text\":\"<@UBOT> status please\",\"ts\":\"2.2\",\"thread_ts\":\"1.1\"}"),
+            "UBOT",
+            Instant.now())
+        .orElseThrow();
     assertThat(m.chat().threadId()).isEqualTo("1.1");
     assertThat(m.text()).isEqualTo("status please");
     assertThat(m.messageId()).isEqualTo("2.2");
@@ -60,15 +78,15 @@ class InboundEventsAndMrkdwnTest {
   @Test
   void aLongReplyIsSplitBetweenParagraphsAndEveryPartIsEscaped() {
     String paragraph = "**" + "a".repeat(900) + "** <!channel> & more";
-    java.util.List<String> parts = SlackAdapter.REPLIES.messages(String.join("\n\n",
-        java.util.Collections.nCopies(10, paragraph)));
+    java.util.List<String> parts = SlackAdapter.REPLIES.messages(
+        String.join("\n\n", java.util.Collections.nCopies(10, paragraph)));
     assertThat(parts.size()).isGreaterThan(1);
     assertThat(parts).allSatisfy(p -> {
       assertThat(p.length()).isLessThanOrEqualTo(4000);
       assertThat(p).doesNotContain("<!channel>").doesNotContain("**");
     });
-    assertThat(String.join("", parts).replaceAll("\\s", "")).isEqualTo(
-        mrkdwn(String.join("\n\n", java.util.Collections.nCopies(10, paragraph)))
+    assertThat(String.join("", parts).replaceAll("\\s", ""))
+        .isEqualTo(mrkdwn(String.join("\n\n", java.util.Collections.nCopies(10, paragraph)))
             .replaceAll("\\s", ""));
   }
 }

@@ -60,15 +60,15 @@ class MrkdwnPropertiesTest {
   }
 
   @Property(tries = 500)
-  void noMessageIsOverTheLimitInCharacters(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
-    assertThat(messages(md, limit)).allSatisfy(m ->
-        assertThat(m.codePointCount(0, m.length())).as(m).isLessThanOrEqualTo(limit));
+  void noMessageIsOverTheLimitInCharacters(
+      @ForAll("replies") String md, @ForAll("limits") int limit) {
+    assertThat(messages(md, limit))
+        .allSatisfy(
+            m -> assertThat(m.codePointCount(0, m.length())).as(m).isLessThanOrEqualTo(limit));
   }
 
   @Property(tries = 500)
-  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md, @ForAll("limits") int limit) {
     StringBuilder shown = new StringBuilder();
     messages(md, limit).forEach(m -> shown.append(shown(m)));
 
@@ -77,8 +77,8 @@ class MrkdwnPropertiesTest {
   }
 
   @Property(tries = 500)
-  void nothingTheAgentWritesBecomesSlackMarkup(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void nothingTheAgentWritesBecomesSlackMarkup(
+      @ForAll("replies") String md, @ForAll("limits") int limit) {
     for (String m : messages(md, limit)) {
       String quoteMarksGone = m.replaceAll("(?m)^> ", "");
       assertThat(LINK.matcher(quoteMarksGone).replaceAll("")).as(m).doesNotContain("<", ">");
@@ -86,8 +86,8 @@ class MrkdwnPropertiesTest {
   }
 
   @Property(tries = 300)
-  void aCodeBlockIsClosedInEveryMessageAndReopenedInTheNext(@ForAll("codeReplies") String md,
-      @ForAll("limits") int limit) {
+  void aCodeBlockIsClosedInEveryMessageAndReopenedInTheNext(
+      @ForAll("codeReplies") String md, @ForAll("limits") int limit) {
     String code = codeOf(MarkdownParser.parse(md));
     StringBuilder shownCode = new StringBuilder();
     for (String m : messages(md, limit)) {
@@ -101,7 +101,8 @@ class MrkdwnPropertiesTest {
 
   private static String codeOf(StyledText doc) {
     StringBuilder code = new StringBuilder();
-    doc.spans().stream().filter(s -> s.format().pre() != null)
+    doc.spans().stream()
+        .filter(s -> s.format().pre() != null)
         .forEach(s -> code.append(s.of(doc.text())));
     return code.toString();
   }

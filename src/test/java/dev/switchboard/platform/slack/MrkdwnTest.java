@@ -35,8 +35,7 @@ class MrkdwnTest {
 
   @Test
   void quoteLinesKeepTheirMarkerAndOnlyTextIsEscaped() {
-    assertThat(mrkdwn("> 1 < 2 **b**\n> more\nafter")).isEqualTo(
-        "> 1 &lt; 2 *b*\n> more\nafter");
+    assertThat(mrkdwn("> 1 < 2 **b**\n> more\nafter")).isEqualTo("> 1 &lt; 2 *b*\n> more\nafter");
   }
 
   @Test
@@ -56,15 +55,16 @@ class MrkdwnTest {
 
     List<String> parts = messages("Then:\n```js\n" + code + "\n```\nok", 30);
 
-    assertThat(parts).containsExactly("Then:\n```\nalpha();\n```",
-        "```\nbeta();\ngamma();\n```", "```\ndelta();\n```\nok");
+    assertThat(parts)
+        .containsExactly(
+            "Then:\n```\nalpha();\n```", "```\nbeta();\ngamma();\n```", "```\ndelta();\n```\nok");
   }
 
   @Test
   void theLimitCountsTheEscapesSlackReceives() {
     List<String> parts = messages("<".repeat(20), 25);
 
-    assertThat(parts).containsExactly("&lt;".repeat(6), "&lt;".repeat(6), "&lt;".repeat(6),
-        "&lt;".repeat(2));
+    assertThat(parts)
+        .containsExactly("&lt;".repeat(6), "&lt;".repeat(6), "&lt;".repeat(6), "&lt;".repeat(2));
   }
 }

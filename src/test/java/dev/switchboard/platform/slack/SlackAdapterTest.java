@@ -46,12 +46,15 @@ class SlackAdapterTest {
   }
 
   private void connect(String botToken, String appToken) throws Exception {
-    adapter = new SlackAdapter(new SlackSettings(botToken, appToken,
-        URI.create(slack.apiBase()), Duration.ofSeconds(1)), Clock.systemUTC());
-    adapter.connect(m -> {
-      holdInbound.await();
-      inbound.add(m);
-    }, new StubPlatformContext());
+    adapter = new SlackAdapter(
+        new SlackSettings(botToken, appToken, URI.create(slack.apiBase()), Duration.ofSeconds(1)),
+        Clock.systemUTC());
+    adapter.connect(
+        m -> {
+          holdInbound.await();
+          inbound.add(m);
+        },
+        new StubPlatformContext());
   }
 
   @Test
@@ -96,8 +99,9 @@ class SlackAdapterTest {
   void aRefreshOpensTheNextConnectionBeforeClosingTheOldOneAndLosesNothing() throws Exception {
     connect(BOT, APP);
     slack.requestRefresh();
-    await().atMost(WAIT).until(() -> slack.connectionsOpened() == 2
-        && slack.openConnections() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> slack.connectionsOpened() == 2 && slack.openConnections() == 1);
     assertThat(slack.mostConnectionsOpenAtOnce()).isEqualTo(2);
     String env = slack.directMessage("U1", "D1", "after the refresh");
     await().atMost(WAIT).until(() -> slack.acked(env));
@@ -118,8 +122,8 @@ class SlackAdapterTest {
   void repliesArePostedInTheThreadAndUpdatedAndA429IsWaitedOut() throws Exception {
     connect(BOT, APP);
     ChatRef thread = new ChatRef("slack", "C1", "1764300000.000100");
-    MessageRef sent = adapter.send(thread, adapter.render("**bold** and [a link](https://x.io)")
-        .getFirst());
+    MessageRef sent = adapter.send(
+        thread, adapter.render("**bold** and [a link](https://x.io)").getFirst());
     slack.rateLimitNext(1);
     adapter.edit(sent, "final");
     assertThat(slack.posted("C1")).singleElement().satisfies(p -> {
@@ -135,12 +139,14 @@ class SlackAdapterTest {
     assertThatThrownBy(() -> connect("xoxb-9999-wrong", APP))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
-          assertThat(e.getMessage()).contains("auth.test: invalid_auth")
-              .doesNotContain("wrong");
+          assertThat(e.getMessage()).contains("auth.test: invalid_auth").doesNotContain("wrong");
         });
     assertThatThrownBy(() -> connect(BOT, "xapp-1-A1-9999-wrong"))
-        .isInstanceOfSatisfying(PlatformException.class, e -> assertThat(e.getMessage())
-            .contains("refused the app-level token").doesNotContain("wrong"));
+        .isInstanceOfSatisfying(
+            PlatformException.class,
+            e -> assertThat(e.getMessage())
+                .contains("refused the app-level token")
+                .doesNotContain("wrong"));
   }
 
   @Test
@@ -148,8 +154,9 @@ class SlackAdapterTest {
     slack.connectionLifetime(2); // refreshed at 90%: after 1.8 s, with no disconnect envelope
     connect(BOT, APP);
     long t0 = System.nanoTime();
-    await().atMost(WAIT).until(() -> slack.connectionsOpened() == 2
-        && slack.openConnections() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> slack.connectionsOpened() == 2 && slack.openConnections() == 1);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
     slack.connectionLifetime(18060);
     String env = slack.directMessage("U1", "D1", "still here");

@@ -78,13 +78,15 @@ final class HtmlCheck {
         }
       }
     }
-    require(stack.isEmpty(), "unclosed " + (stack.isEmpty() ? "" : stack.peek().name), html,
+    require(
+        stack.isEmpty(),
+        "unclosed " + (stack.isEmpty() ? "" : stack.peek().name),
+        html,
         html.length());
     return new Result(text.toString(), List.copyOf(entities));
   }
 
-  private static void open(String tag, Deque<Open> stack, StringBuilder text, String html,
-      int at) {
+  private static void open(String tag, Deque<Open> stack, StringBuilder text, String html, int at) {
     Open parent = stack.peek();
     require(parent == null || !parent.name.equals("code"), "tag inside code", html, at);
     require(parent == null || !parent.childClosed, "tag after pre's code", html, at);
@@ -98,30 +100,46 @@ final class HtmlCheck {
     } else if (language.matches()) {
       name = "code";
       attribute = decodeAttribute(language.group(1), html, at);
-      require(parent != null && parent.name.equals("pre") && text.length() == parent.start,
-          "language code outside or after the start of pre", html, at);
+      require(
+          parent != null && parent.name.equals("pre") && text.length() == parent.start,
+          "language code outside or after the start of pre",
+          html,
+          at);
     } else {
       name = tag;
-      require(Set.of("b", "i", "s", "code", "pre", "blockquote").contains(name),
-          "unsupported tag <" + tag + ">", html, at);
+      require(
+          Set.of("b", "i", "s", "code", "pre", "blockquote").contains(name),
+          "unsupported tag <" + tag + ">",
+          html,
+          at);
     }
     for (Open o : stack) {
       require(!o.name.equals(name), "<" + name + "> inside <" + name + ">", html, at);
-      require(!o.name.equals("pre") || attribute != null, "<" + name + "> inside pre", html,
+      require(!o.name.equals("pre") || attribute != null, "<" + name + "> inside pre", html, at);
+      require(
+          !(name.equals("code") || name.equals("pre")) || !STYLES.contains(o.name),
+          "<" + name + "> inside <" + o.name + ">",
+          html,
           at);
-      require(!(name.equals("code") || name.equals("pre")) || !STYLES.contains(o.name),
-          "<" + name + "> inside <" + o.name + ">", html, at);
     }
     require(!name.equals("pre") || stack.isEmpty(), "pre inside another tag", html, at);
     require(!name.equals("blockquote") || stack.isEmpty(), "blockquote inside a tag", html, at);
     stack.push(new Open(name, attribute, text.length()));
   }
 
-  private static void close(String name, Deque<Open> stack, StringBuilder text,
-      List<Entity> entities, String html, int at) {
+  private static void close(
+      String name,
+      Deque<Open> stack,
+      StringBuilder text,
+      List<Entity> entities,
+      String html,
+      int at) {
     Open top = stack.peek();
-    require(top != null && top.name.equals(name), "</" + name + "> does not close "
-        + (top == null ? "anything" : "<" + top.name + ">"), html, at);
+    require(
+        top != null && top.name.equals(name),
+        "</" + name + "> does not close " + (top == null ? "anything" : "<" + top.name + ">"),
+        html,
+        at);
     stack.pop();
     require(text.length() > top.start, "empty <" + name + ">", html, at);
     if (!stack.isEmpty() && stack.peek().name.equals("pre")) {

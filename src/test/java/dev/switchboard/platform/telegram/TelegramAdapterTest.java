@@ -76,8 +76,7 @@ class TelegramAdapterTest {
   void connectRegistersTheCommandMenuAndStopsAnyWebhook() throws Exception {
     connect(Map.of());
     assertThat(context.claimed).as("one gateway per bot token").containsExactly(TOKEN);
-    assertThat(telegram.commands()).extracting(c -> c.command()).containsExactly("status",
-        "help");
+    assertThat(telegram.commands()).extracting(c -> c.command()).containsExactly("status", "help");
     assertThat(telegram.calls("deleteWebhook")).hasSize(1);
   }
 
@@ -132,8 +131,8 @@ class TelegramAdapterTest {
     InboundMessage m = next();
     assertThat(m.chat().threadId()).isEqualTo("42");
     adapter.send(m.chat(), "answer in the topic");
-    BotMessage reply = telegram.awaitMessage(forum, b -> b.text().equals("answer in the topic"),
-        Duration.ofSeconds(5));
+    BotMessage reply = telegram.awaitMessage(
+        forum, b -> b.text().equals("answer in the topic"), Duration.ofSeconds(5));
     assertThat(reply.threadId()).isEqualTo(42);
   }
 
@@ -169,23 +168,26 @@ class TelegramAdapterTest {
     ChatRef chat = ChatRef.of("telegram", Long.toString(ALICE));
 
     telegram.failNext("sendMessage", 1, 429, "Too Many Requests: retry after 3", 3);
-    assertThatThrownBy(() -> adapter.send(chat, "x")).isInstanceOfSatisfying(
-        PlatformException.class, e -> {
+    assertThatThrownBy(() -> adapter.send(chat, "x"))
+        .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.RATE_LIMITED);
           assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
         });
     telegram.failNext("sendMessage", 1, 502, "Bad Gateway", null);
-    assertThatThrownBy(() -> adapter.send(chat, "x")).isInstanceOfSatisfying(
-        PlatformException.class, e -> assertThat(e.kind())
-            .isEqualTo(PlatformException.Kind.TRANSIENT));
+    assertThatThrownBy(() -> adapter.send(chat, "x"))
+        .isInstanceOfSatisfying(
+            PlatformException.class,
+            e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.TRANSIENT));
     telegram.dropConnections("sendMessage", 1);
-    assertThatThrownBy(() -> adapter.send(chat, "x")).isInstanceOfSatisfying(
-        PlatformException.class, e -> assertThat(e.kind())
-            .isEqualTo(PlatformException.Kind.UNKNOWN_OUTCOME));
+    assertThatThrownBy(() -> adapter.send(chat, "x"))
+        .isInstanceOfSatisfying(
+            PlatformException.class,
+            e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.UNKNOWN_OUTCOME));
     telegram.malformedJson("sendMessage", 1);
-    assertThatThrownBy(() -> adapter.send(chat, "x")).isInstanceOfSatisfying(
-        PlatformException.class, e -> assertThat(e.kind())
-            .isEqualTo(PlatformException.Kind.UNKNOWN_OUTCOME));
+    assertThatThrownBy(() -> adapter.send(chat, "x"))
+        .isInstanceOfSatisfying(
+            PlatformException.class,
+            e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.UNKNOWN_OUTCOME));
     assertThatThrownBy(() -> adapter.send(ChatRef.of("telegram", "777"), "x"))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
           assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
@@ -197,15 +199,17 @@ class TelegramAdapterTest {
   void aConflictMarksThePlatformDegradedUntilPollingWorksAgain() throws Exception {
     connect(Map.of());
     telegram.conflictFlood(true);
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        context.states.contains(PlatformState.DEGRADED));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> context.states.contains(PlatformState.DEGRADED));
     assertThat(context.lastError).contains("409 Conflict");
     telegram.conflictFlood(false);
     telegram.registerUser(ALICE, "Alice", null, "alice");
     telegram.privateMessage(ALICE, "still there?");
     assertThat(next().text()).isEqualTo("still there?");
-    await().atMost(Duration.ofSeconds(15)).until(() ->
-        context.states.getLast() == PlatformState.CONNECTED);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> context.states.getLast() == PlatformState.CONNECTED);
   }
 
   @Test
@@ -213,21 +217,24 @@ class TelegramAdapterTest {
     telegram.conflictFlood(true); // another instance polls from the start
     connect(Map.of());
     assertThat(context.states).startsWith(PlatformState.CONNECTING);
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        context.states.contains(PlatformState.DEGRADED));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> context.states.contains(PlatformState.DEGRADED));
     assertThat(context.states).doesNotContain(PlatformState.CONNECTED);
     telegram.conflictFlood(false);
-    await().atMost(Duration.ofSeconds(15)).until(() ->
-        context.states.getLast() == PlatformState.CONNECTED);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> context.states.getLast() == PlatformState.CONNECTED);
   }
 
   @Test
   void aRejectedTokenFailsTheConnect() {
-    FakeTelegramServer other = FakeTelegramServer.start("999:ZZZZZZZZZZZZZZZZZZZZZZZZZZ",
-        "other_bot");
+    FakeTelegramServer other =
+        FakeTelegramServer.start("999:ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "other_bot");
     try {
-      Config config = Config.defaults(ConfigSchema.of(TelegramSettings.keys())).with(Map.of(
-          TelegramSettings.TOKEN, TOKEN, TelegramSettings.API_BASE_URL, other.baseUrl()));
+      Config config = Config.defaults(ConfigSchema.of(TelegramSettings.keys()))
+          .with(Map.of(
+              TelegramSettings.TOKEN, TOKEN, TelegramSettings.API_BASE_URL, other.baseUrl()));
       TelegramAdapter wrong = new TelegramAdapter(TelegramSettings.from(config));
       assertThatThrownBy(() -> wrong.connect(received::put, context))
           .isInstanceOfSatisfying(PlatformException.class, e -> {
@@ -242,27 +249,36 @@ class TelegramAdapterTest {
   @Test
   void webhookModeTakesUpdatesWithTheSecretAndRefusesOthers() throws Exception {
     int port = freePort();
-    connect(Map.of(TelegramSettings.MODE, TelegramSettings.Mode.WEBHOOK,
-        TelegramSettings.WEBHOOK_URL, "http://127.0.0.1:" + port + "/tg/hook",
-        TelegramSettings.WEBHOOK_SECRET, "s3cret_value",
-        TelegramSettings.WEBHOOK_LISTEN, "127.0.0.1:" + port));
+    connect(Map.of(
+        TelegramSettings.MODE,
+        TelegramSettings.Mode.WEBHOOK,
+        TelegramSettings.WEBHOOK_URL,
+        "http://127.0.0.1:" + port + "/tg/hook",
+        TelegramSettings.WEBHOOK_SECRET,
+        "s3cret_value",
+        TelegramSettings.WEBHOOK_LISTEN,
+        "127.0.0.1:" + port));
     telegram.registerUser(ALICE, "Alice", null, "alice");
     telegram.privateMessage(ALICE, "via webhook");
     assertThat(next().text()).isEqualTo("via webhook");
 
-    HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/tg/hook"))
-        .header(WebhookReceiver.SECRET_HEADER, "guess")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"update_id\":1,\"message\":{}}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> forged = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tg/hook"))
+                .header(WebhookReceiver.SECRET_HEADER, "guess")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"update_id\":1,\"message\":{}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(forged.statusCode()).isEqualTo(401);
 
     String huge = "{\"update_id\":2,\"message\":{\"text\":\"" + "x".repeat(1 << 20) + "\"}}";
-    HttpResponse<String> oversized = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/tg/hook"))
-        .header(WebhookReceiver.SECRET_HEADER, "s3cret_value")
-        .POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> oversized = HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tg/hook"))
+                .header(WebhookReceiver.SECRET_HEADER, "s3cret_value")
+                .POST(HttpRequest.BodyPublishers.ofString(huge))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(oversized.statusCode()).isEqualTo(413);
     assertThat(received.poll(300, TimeUnit.MILLISECONDS)).isNull();
   }
@@ -304,7 +320,8 @@ class TelegramAdapterTest {
 
     @Override
     public List<CommandInfo> commands() {
-      return List.of(new CommandInfo("status", "Show the state"),
+      return List.of(
+          new CommandInfo("status", "Show the state"),
           new CommandInfo("help", "List the commands"));
     }
 

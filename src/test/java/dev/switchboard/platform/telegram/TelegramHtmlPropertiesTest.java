@@ -81,30 +81,31 @@ class TelegramHtmlPropertiesTest {
 
   /** Independent of the renderer's own notion: something a reader would see. */
   private static boolean showsSomething(String text) {
-    return text.codePoints().anyMatch(cp -> !Character.isWhitespace(cp)
-        && !Character.isSpaceChar(cp) && Character.getType(cp) != Character.CONTROL
-        && Character.getType(cp) != Character.FORMAT);
+    return text.codePoints()
+        .anyMatch(cp -> !Character.isWhitespace(cp)
+            && !Character.isSpaceChar(cp)
+            && Character.getType(cp) != Character.CONTROL
+            && Character.getType(cp) != Character.FORMAT);
   }
 
   @Property(tries = 1000)
   void everyChunkFitsTheLimit(@ForAll("replies") String md, @ForAll("limits") int max) {
-    assertThat(htmlChunks(md, max)).allSatisfy(chunk ->
-        assertThat(shown(chunk).length()).as(chunk).isLessThanOrEqualTo(max));
-    assertThat(plainChunks(md, max)).allSatisfy(chunk ->
-        assertThat(chunk.length()).as(chunk).isLessThanOrEqualTo(max));
+    assertThat(htmlChunks(md, max))
+        .allSatisfy(chunk -> assertThat(shown(chunk).length()).as(chunk).isLessThanOrEqualTo(max));
+    assertThat(plainChunks(md, max))
+        .allSatisfy(chunk -> assertThat(chunk.length()).as(chunk).isLessThanOrEqualTo(max));
   }
 
   @Property(tries = 1000)
-  void chunksJoinToTheVisibleTextOfTheWholeReply(@ForAll("replies") String md,
-      @ForAll("limits") int max) {
+  void chunksJoinToTheVisibleTextOfTheWholeReply(
+      @ForAll("replies") String md, @ForAll("limits") int max) {
     String whole = shown(wholeHtml(md));
 
     assertThat(shown(htmlChunks(md, max))).isEqualTo(sendable(whole, max));
   }
 
   @Property(tries = 1000)
-  void everyChunkIsWellFormedTelegramHtml(@ForAll("replies") String md,
-      @ForAll("limits") int max) {
+  void everyChunkIsWellFormedTelegramHtml(@ForAll("replies") String md, @ForAll("limits") int max) {
     for (String chunk : htmlChunks(md, max)) {
       HtmlCheck.parse(chunk);
       TelegramHtmlParser.parse(chunk);
@@ -115,10 +116,10 @@ class TelegramHtmlPropertiesTest {
 
   @Property(tries = 1000)
   void noChunkIsBlank(@ForAll("replies") String md, @ForAll("limits") int max) {
-    assertThat(htmlChunks(md, max)).allSatisfy(chunk ->
-        assertThat(showsSomething(shown(chunk))).as(chunk).isTrue());
-    assertThat(plainChunks(md, max)).allSatisfy(chunk ->
-        assertThat(showsSomething(chunk)).as(chunk).isTrue());
+    assertThat(htmlChunks(md, max))
+        .allSatisfy(chunk -> assertThat(showsSomething(shown(chunk))).as(chunk).isTrue());
+    assertThat(plainChunks(md, max))
+        .allSatisfy(chunk -> assertThat(showsSomething(chunk)).as(chunk).isTrue());
   }
 
   @Property(tries = 1000)
@@ -127,10 +128,12 @@ class TelegramHtmlPropertiesTest {
     htmlChunks(md, max).forEach(chunk -> texts.add(shown(chunk)));
 
     assertThat(texts).allSatisfy(text -> {
-      assertThat(Character.isLowSurrogate(text.charAt(0))).as("starts with low: %s", text)
+      assertThat(Character.isLowSurrogate(text.charAt(0)))
+          .as("starts with low: %s", text)
           .isFalse();
       assertThat(Character.isHighSurrogate(text.charAt(text.length() - 1)))
-          .as("ends with high: %s", text).isFalse();
+          .as("ends with high: %s", text)
+          .isFalse();
     });
   }
 
@@ -140,8 +143,8 @@ class TelegramHtmlPropertiesTest {
   }
 
   @Property(tries = 1000)
-  void plainChunksJoinToExactlyTheInputWhenNothingNeedsDropping(@ForAll("replies") String body,
-      @ForAll @IntRange(min = 16, max = 4096) int max) {
+  void plainChunksJoinToExactlyTheInputWhenNothingNeedsDropping(
+      @ForAll("replies") String body, @ForAll @IntRange(min = 16, max = 4096) int max) {
     String md = "[" + body + "]";
     Assume.that(sendable(md, max).equals(md));
 
@@ -159,19 +162,41 @@ class TelegramHtmlPropertiesTest {
   @Provide
   Arbitrary<String> literalText() {
     return Arbitraries.frequencyOf(
-            Tuple.of(6, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1)
-                .ofMaxLength(10)),
-            Tuple.of(3, Arbitraries.of(" ", "\n", "\n\n", "<", "1>0", "&", "\"", "'", "&amp;",
-                "<b>x</b>", "&lt;", "\uD83D\uDE00", "\u4e2d", "=", "/", ";", "{", "}")))
-        .list().ofMinSize(1).ofMaxSize(100).map(parts -> String.join("", parts));
+            Tuple.of(
+                6, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10)),
+            Tuple.of(
+                3,
+                Arbitraries.of(
+                    " ",
+                    "\n",
+                    "\n\n",
+                    "<",
+                    "1>0",
+                    "&",
+                    "\"",
+                    "'",
+                    "&amp;",
+                    "<b>x</b>",
+                    "&lt;",
+                    "\uD83D\uDE00",
+                    "\u4e2d",
+                    "=",
+                    "/",
+                    ";",
+                    "{",
+                    "}")))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(100)
+        .map(parts -> String.join("", parts));
   }
 
   @Property(tries = 1000)
-  void textWithoutMarkdownIsShownExactlyAsWritten(@ForAll("literalText") String text,
-      @ForAll("limits") int max) {
+  void textWithoutMarkdownIsShownExactlyAsWritten(
+      @ForAll("literalText") String text, @ForAll("limits") int max) {
     assertThat(shown(htmlChunks(text, max))).isEqualTo(sendable(text, max));
-    assertThat(htmlChunks(text, max)).allSatisfy(chunk ->
-        assertThat(HtmlCheck.parse(chunk).entities()).isEmpty());
+    assertThat(htmlChunks(text, max))
+        .allSatisfy(chunk -> assertThat(HtmlCheck.parse(chunk).entities()).isEmpty());
   }
 
   @Provide
@@ -188,14 +213,16 @@ class TelegramHtmlPropertiesTest {
       HtmlCheck.Result read = HtmlCheck.parse(chunk); // throws on a pre left open
       for (HtmlCheck.Entity pre : read.entities()) {
         if (pre.type().equals("pre")) {
-          assertThat(read.entities()).as(chunk).contains(new HtmlCheck.Entity("code", "js",
-              pre.offset(), pre.length()));
+          assertThat(read.entities())
+              .as(chunk)
+              .contains(new HtmlCheck.Entity("code", "js", pre.offset(), pre.length()));
           shownCode.append(read.text(), pre.offset(), pre.offset() + pre.length());
         }
       }
     }
     StringBuilder code = new StringBuilder();
-    whole.entities().stream().filter(e -> e.type().equals("pre"))
+    whole.entities().stream()
+        .filter(e -> e.type().equals("pre"))
         .forEach(e -> code.append(whole.text(), e.offset(), e.offset() + e.length()));
 
     assertThat(shownCode.toString().replaceAll("\\s", ""))

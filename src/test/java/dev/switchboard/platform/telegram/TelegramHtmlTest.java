@@ -60,10 +60,24 @@ class TelegramHtmlTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "**bold", "bold**", "a * b * c", "~~one", "~single~", "`open", "[text](no-scheme)",
-      "[text](ftp://x.test)", "[](https://x.test)", "[text] (https://x.test)", "**** x",
-      "** spaced **", "_ spaced _", "2 * 3 * 4", ">no space"})
+  @ValueSource(
+      strings = {
+        "**bold",
+        "bold**",
+        "a * b * c",
+        "~~one",
+        "~single~",
+        "`open",
+        "[text](no-scheme)",
+        "[text](ftp://x.test)",
+        "[](https://x.test)",
+        "[text] (https://x.test)",
+        "**** x",
+        "** spaced **",
+        "_ spaced _",
+        "2 * 3 * 4",
+        ">no space"
+      })
   void unmatchedOrUnsupportedMarkersAreShownAsTyped(String markdown) {
     String html = html(markdown);
 
@@ -78,8 +92,8 @@ class TelegramHtmlTest {
     String html = html(md);
 
     // CommonMark reads __init__ as bold; code belongs in backticks
-    assertThat(html).isEqualTo(
-        "call snake_case_name and <b>init</b> or my_var_ and _private_thing");
+    assertThat(html)
+        .isEqualTo("call snake_case_name and <b>init</b> or my_var_ and _private_thing");
   }
 
   @Test
@@ -101,8 +115,7 @@ class TelegramHtmlTest {
   void quotesAndAmpersandsInAUrlAreEscapedInTheAttribute() {
     String html = html("[x](https://x.test/?q=\"a\"&b=<c>)");
 
-    assertThat(html).isEqualTo(
-        "<a href=\"https://x.test/?q=&quot;a&quot;&amp;b=&lt;c&gt;\">x</a>");
+    assertThat(html).isEqualTo("<a href=\"https://x.test/?q=&quot;a&quot;&amp;b=&lt;c&gt;\">x</a>");
     assertThat(HtmlCheck.parse(html).entities().getFirst().attribute())
         .isEqualTo("https://x.test/?q=\"a\"&b=<c>");
   }
@@ -123,35 +136,36 @@ class TelegramHtmlTest {
   void nothingInsideCodeIsInterpreted() {
     assertThat(html("`**a** <b> [l](https://x.test) &amp;`"))
         .isEqualTo("<code>**a** &lt;b&gt; [l](https://x.test) &amp;amp;</code>");
-    assertThat(html("```\n**a** _b_ > c\n# d\n```"))
-        .isEqualTo("<pre>**a** _b_ &gt; c\n# d</pre>");
+    assertThat(html("```\n**a** _b_ > c\n# d\n```")).isEqualTo("<pre>**a** _b_ &gt; c\n# d</pre>");
   }
 
   @Test
   void fencedCodeBlocksKeepTheirLanguageAndTheLinesAroundThem() {
     String md = "Run:\n```python\nif a < b and c > d:\n    print(\"&\")\n```\nDone.";
 
-    assertThat(html(md)).isEqualTo("Run:\n<pre><code class=\"language-python\">"
-        + "if a &lt; b and c &gt; d:\n    print(\"&amp;\")</code></pre>\nDone.");
+    assertThat(html(md))
+        .isEqualTo("Run:\n<pre><code class=\"language-python\">"
+            + "if a &lt; b and c &gt; d:\n    print(\"&amp;\")</code></pre>\nDone.");
   }
 
   @Test
   void oddLanguagesGiveAnUnlabelledBlockAndIndentedFencesAreDedented() {
     assertThat(html("```\"><script>\nx\n```")).isEqualTo("<pre>x</pre>");
-    assertThat(html("  ```sh\n  ls -l\n    two\n  ```")).isEqualTo(
-        "<pre><code class=\"language-sh\">ls -l\n  two</code></pre>");
+    assertThat(html("  ```sh\n  ls -l\n    two\n  ```"))
+        .isEqualTo("<pre><code class=\"language-sh\">ls -l\n  two</code></pre>");
   }
 
   @Test
   void anUnclosedFenceRunsToTheEnd() {
-    assertThat(html("a\n```js\nlet x;\n\nmore")).isEqualTo(
-        "a\n<pre><code class=\"language-js\">let x;\n\nmore</code></pre>");
+    assertThat(html("a\n```js\nlet x;\n\nmore"))
+        .isEqualTo("a\n<pre><code class=\"language-js\">let x;\n\nmore</code></pre>");
   }
 
   @Test
   void consecutiveQuoteLinesAreOneQuote() {
-    assertThat(html("> one **b**\n> two\n>\nafter\n> again")).isEqualTo(
-        "<blockquote>one <b>b</b>\ntwo\n</blockquote>\nafter\n<blockquote>again</blockquote>");
+    assertThat(html("> one **b**\n> two\n>\nafter\n> again"))
+        .isEqualTo(
+            "<blockquote>one <b>b</b>\ntwo\n</blockquote>\nafter\n<blockquote>again</blockquote>");
   }
 
   @Test
@@ -164,9 +178,12 @@ class TelegramHtmlTest {
 
     List<String> chunks = chunks("```java\n" + body + "\n```", 4096);
 
-    assertThat(chunks).hasSizeGreaterThanOrEqualTo(3).allSatisfy(chunk -> assertThat(chunk)
-        .startsWith("<pre><code class=\"language-java\">").endsWith("</code></pre>")
-        .containsOnlyOnce("<pre>"));
+    assertThat(chunks)
+        .hasSizeGreaterThanOrEqualTo(3)
+        .allSatisfy(chunk -> assertThat(chunk)
+            .startsWith("<pre><code class=\"language-java\">")
+            .endsWith("</code></pre>")
+            .containsOnlyOnce("<pre>"));
     assertThat(chunks.stream().map(HtmlCheck::visible).reduce("", String::concat))
         .isEqualTo(body);
     // cut at line ends: every chunk but the last ends with its line's newline
@@ -178,15 +195,16 @@ class TelegramHtmlTest {
   void formattingThatSpansACutIsClosedAndReopened() {
     List<String> chunks = chunks("**" + "word ".repeat(10) + "end** tail", 20);
 
-    assertThat(chunks).hasSizeGreaterThan(2)
+    assertThat(chunks)
+        .hasSizeGreaterThan(2)
         .allSatisfy(chunk -> assertThat(chunk).startsWith("<b>"));
     assertThat(chunks.getLast()).endsWith("</b> tail");
   }
 
   @Test
   void textExactlyAtTheLimitIsOneChunkAndOneMoreIsTwo() {
-    assertThat(chunks("**" + "a".repeat(16) + "**", 16)).containsExactly(
-        "<b>" + "a".repeat(16) + "</b>");
+    assertThat(chunks("**" + "a".repeat(16) + "**", 16))
+        .containsExactly("<b>" + "a".repeat(16) + "</b>");
     assertThat(chunks("a&".repeat(8), 16)).containsExactly("a&amp;".repeat(8));
     assertThat(chunks("a".repeat(17), 16)).containsExactly("a".repeat(16), "a");
   }
@@ -202,8 +220,7 @@ class TelegramHtmlTest {
   void aFlagAtTheBoundaryStaysWhole() {
     String flag = "\uD83C\uDDE9\uD83C\uDDEA";
 
-    assertThat(chunks("a".repeat(14) + flag + "b", 16))
-        .containsExactly("a".repeat(14), flag + "b");
+    assertThat(chunks("a".repeat(14) + flag + "b", 16)).containsExactly("a".repeat(14), flag + "b");
   }
 
   @Test
@@ -212,8 +229,7 @@ class TelegramHtmlTest {
         .containsExactly("aaaa aaaa\naaaa\n\n", "bb bb\nbb");
     assertThat(chunks("aaaa aaaa\naaaa aaaa bb", 18))
         .containsExactly("aaaa aaaa\n", "aaaa aaaa bb");
-    assertThat(chunks("aaaa aaaa aaaa aaaa bb", 18))
-        .containsExactly("aaaa aaaa aaaa ", "aaaa bb");
+    assertThat(chunks("aaaa aaaa aaaa aaaa bb", 18)).containsExactly("aaaa aaaa aaaa ", "aaaa bb");
   }
 
   @Test
@@ -274,7 +290,6 @@ class TelegramHtmlTest {
     assertThatThrownBy(() -> htmlChunks("x", max))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("limit must be at least 3: " + max);
-    assertThatThrownBy(() -> plainChunks("x", max))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> plainChunks("x", max)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -88,7 +88,8 @@ class TelegramProcessIT {
     telegram.registerTopic(forum, 7, "Gateway");
     // queue: each of bob's messages is answered in turn (interrupt would cancel one for the
     // next, which is right, but not what this test is about).
-    StandInSupervisor supervisor = new StandInSupervisor(home,
+    StandInSupervisor supervisor = new StandInSupervisor(
+        home,
         env(Map.of("SWITCHBOARD_ECHO_WORD_DELAY", "100ms", "SWITCHBOARD_BUSY_POLICY", "queue")),
         Duration.ofSeconds(2));
     closeAfter.add(supervisor);
@@ -103,12 +104,11 @@ class TelegramProcessIT {
     telegram.privateMessage(BOB, longOne);
     telegram.awaitMessage(BOB, m -> m.text().contains("one"), WAIT);
     long restartUpdate = telegram.topicMessage(forum, 7, ADMIN, "/restart");
-    BotMessage restarting = telegram.awaitMessage(forum,
-        m -> m.text().startsWith("\u267b Restarting"), WAIT);
+    BotMessage restarting =
+        telegram.awaitMessage(forum, m -> m.text().startsWith("\u267b Restarting"), WAIT);
     assertThat(restarting.threadId()).isEqualTo(7);
     telegram.privateMessage(BOB, "sent during the drain");
-    telegram.awaitMessage(BOB, m -> m.text().contains("I will answer this when it is back"),
-        WAIT);
+    telegram.awaitMessage(BOB, m -> m.text().contains("I will answer this when it is back"), WAIT);
     await().atMost(WAIT).until(() -> supervisor.exitCodes().contains(75));
 
     // While nothing polls, Telegram keeps what users send.
@@ -117,8 +117,8 @@ class TelegramProcessIT {
     ChildGateway second = supervisor.current();
     second.awaitRunning();
 
-    BotMessage back = telegram.awaitMessage(forum, m -> m.text().contains("Gateway restarted"),
-        WAIT);
+    BotMessage back =
+        telegram.awaitMessage(forum, m -> m.text().contains("Gateway restarted"), WAIT);
     assertThat(back.threadId()).isEqualTo(7);
     telegram.awaitMessage(BOB, m -> m.text().equals("sent during the drain"), WAIT);
     telegram.awaitMessage(BOB, m -> m.text().equals("sent while down"), WAIT);
@@ -135,7 +135,8 @@ class TelegramProcessIT {
     assertThat(count(topic, "Restarting")).isEqualTo(1);
     List<BotMessage> bob = telegram.messages(BOB);
     assertThat(count(bob, longOne)).isEqualTo(1);
-    assertThat(bob.stream().filter(m -> m.text().equals("sent during the drain"))).hasSize(1);
+    assertThat(bob.stream().filter(m -> m.text().equals("sent during the drain")))
+        .hasSize(1);
     assertThat(bob.stream().filter(m -> m.text().equals("sent while down"))).hasSize(1);
   }
 
@@ -148,8 +149,10 @@ class TelegramProcessIT {
     // A preview is on screen and was edited once: the edit comes only after the gateway
     // recorded the preview as sent, so the kill cannot land between Telegram taking it and
     // the outbox knowing (a kill there is the other, tell-the-user path, not this test's).
-    telegram.awaitMessage(BOB, m -> m.text().startsWith("alpha") && m.text().endsWith("\u2026")
-        && m.editCount() >= 1, WAIT);
+    telegram.awaitMessage(
+        BOB,
+        m -> m.text().startsWith("alpha") && m.text().endsWith("\u2026") && m.editCount() >= 1,
+        WAIT);
     first.signal("KILL");
     first.awaitExit(Duration.ofSeconds(10));
     telegram.privateMessage(BOB, "written while it was dead");
@@ -168,18 +171,19 @@ class TelegramProcessIT {
   void aConflictFloodShowsAsDegradedAndClearsWhenItStops() throws Exception {
     ChildGateway gw = start(Map.of());
     telegram.conflictFlood(true);
-    await().atMost(WAIT).until(() -> platformState().filter(s -> s.state().equals("degraded"))
-        .isPresent());
+    await()
+        .atMost(WAIT)
+        .until(() -> platformState().filter(s -> s.state().equals("degraded")).isPresent());
     assertThat(platformState().orElseThrow().lastError()).contains("409 Conflict");
-    ChildGateway.Result status = ChildGateway.cli(Map.of(), "status", "--home",
-        home.toString());
+    ChildGateway.Result status = ChildGateway.cli(Map.of(), "status", "--home", home.toString());
     assertThat(status.output()).contains("telegram:").contains("degraded").contains("409");
     ChildGateway.HttpResult health = gw.get("/health");
     assertThat(health.status()).isEqualTo(503);
     assertThat(health.body()).contains("telegram is degraded: 409 Conflict");
     telegram.conflictFlood(false);
-    await().atMost(Duration.ofSeconds(90)).until(() -> platformState()
-        .filter(s -> s.state().equals("connected")).isPresent());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> platformState().filter(s -> s.state().equals("connected")).isPresent());
     assertThat(gw.get("/health").status()).isEqualTo(200);
     telegram.privateMessage(BOB, "back?");
     telegram.awaitMessage(BOB, m -> m.text().equals("back?"), WAIT);
@@ -193,9 +197,15 @@ class TelegramProcessIT {
   @Test
   void aRateLimitStormDeliversEveryReplyOnceAndHonoursRetryAfter() throws Exception {
     telegram.floodControl(1, 20, 5);
-    start(Map.of("TELEGRAM_CHAT_MESSAGES_PER_MINUTE", "6000",
-        "TELEGRAM_GLOBAL_MESSAGES_PER_SECOND", "1000", "SWITCHBOARD_BUSY_POLICY", "queue",
-        "TELEGRAM_ALLOWED_USERS", "2001,2002,2003,2004,2005"));
+    start(Map.of(
+        "TELEGRAM_CHAT_MESSAGES_PER_MINUTE",
+        "6000",
+        "TELEGRAM_GLOBAL_MESSAGES_PER_SECOND",
+        "1000",
+        "SWITCHBOARD_BUSY_POLICY",
+        "queue",
+        "TELEGRAM_ALLOWED_USERS",
+        "2001,2002,2003,2004,2005"));
     telegram.awaitLongPoll(WAIT);
     List<Long> users = new ArrayList<>();
     for (long u = 2001; u <= 2005; u++) {
@@ -218,12 +228,15 @@ class TelegramProcessIT {
     assertThat(sends.stream().filter(c -> c.httpStatus() == 429)).isNotEmpty();
     for (long u : users) {
       // the four replies, once each, besides the "⏳ Queued" acknowledgements of the queue
-      assertThat(telegram.messages(u)).filteredOn(m -> !m.text().startsWith("\u23f3"))
-          .extracting(m -> m.text()).containsExactlyInAnyOrder("msg 1 from " + u,
-              "msg 2 from " + u, "msg 3 from " + u, "msg 4 from " + u);
+      assertThat(telegram.messages(u))
+          .filteredOn(m -> !m.text().startsWith("\u23f3"))
+          .extracting(m -> m.text())
+          .containsExactlyInAnyOrder(
+              "msg 1 from " + u, "msg 2 from " + u, "msg 3 from " + u, "msg 4 from " + u);
       // at most one acknowledgement per message that had to wait (the first never waits);
       // two may read the same ("2 messages are ahead") when the queue moved in between
-      assertThat(telegram.messages(u)).filteredOn(m -> m.text().startsWith("\u23f3"))
+      assertThat(telegram.messages(u))
+          .filteredOn(m -> m.text().startsWith("\u23f3"))
           .hasSizeLessThanOrEqualTo(3);
       assertRetryAfterHonoured(sends, u);
     }
@@ -236,7 +249,8 @@ class TelegramProcessIT {
       if (c.params().path("chat_id").asLong() != chat) {
         continue;
       }
-      assertThat(c.arrivedAt()).as("send to %d at %s", chat, c.arrivedAt())
+      assertThat(c.arrivedAt())
+          .as("send to %d at %s", chat, c.arrivedAt())
           .isAfterOrEqualTo(blockedUntil.minusMillis(50));
       if (c.httpStatus() == 429) {
         blockedUntil = c.arrivedAt().plusSeconds(1); // the fake answers retry_after >= 1
@@ -254,14 +268,14 @@ class TelegramProcessIT {
     long stranger = 3001;
     telegram.registerUser(stranger, "Stranger", null, null);
     telegram.privateMessage(stranger, "hello agent");
-    BotMessage code = telegram.awaitMessage(stranger,
-        m -> m.text().contains("switchboard pairing approve telegram"), WAIT);
+    BotMessage code = telegram.awaitMessage(
+        stranger, m -> m.text().contains("switchboard pairing approve telegram"), WAIT);
     String pairing = code.text().replaceAll("(?s).*approve telegram ([A-Z0-9]{8}).*", "$1");
-    ChildGateway.Result approve = ChildGateway.cli(Map.of(), "pairing", "approve", "--home",
-        home.toString(), "telegram", pairing);
+    ChildGateway.Result approve = ChildGateway.cli(
+        Map.of(), "pairing", "approve", "--home", home.toString(), "telegram", pairing);
     assertThat(approve.exitCode()).as(approve.output()).isZero();
-    ChildGateway.Result again = ChildGateway.cli(Map.of(), "pairing", "approve", "--home",
-        home.toString(), "telegram", pairing);
+    ChildGateway.Result again = ChildGateway.cli(
+        Map.of(), "pairing", "approve", "--home", home.toString(), "telegram", pairing);
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.output()).contains("already used");
     telegram.privateMessage(stranger, "now?");
@@ -269,13 +283,22 @@ class TelegramProcessIT {
     assertThat(telegram.messages(stranger).stream().noneMatch(m -> m.text().equals("hello agent")))
         .isTrue();
 
-    ChildGateway.Result revoke = ChildGateway.cli(Map.of(), "pairing", "revoke", "--home",
-        home.toString(), "telegram", Long.toString(stranger));
+    ChildGateway.Result revoke = ChildGateway.cli(
+        Map.of(),
+        "pairing",
+        "revoke",
+        "--home",
+        home.toString(),
+        "telegram",
+        Long.toString(stranger));
     assertThat(revoke.exitCode()).isZero();
     telegram.privateMessage(stranger, "still there?");
     await().atMost(WAIT).until(() -> telegram.calls("sendMessage").size() > 0);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
-        telegram.messages(stranger).stream().noneMatch(m -> m.text().equals("still there?")));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() ->
+            telegram.messages(stranger).stream().noneMatch(m -> m.text().equals("still there?")));
   }
 
   @Test
@@ -284,22 +307,29 @@ class TelegramProcessIT {
     ChildGateway first = start(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString()));
     telegram.awaitLongPoll(WAIT);
     Path otherHome = Files.createDirectories(dir.resolve("other-home"));
-    ChildGateway second = ChildGateway.run(otherHome,
-        env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
+    ChildGateway second =
+        ChildGateway.run(otherHome, env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
     closeAfter.add(second);
     second.awaitRunning();
-    GatewayState.PlatformStatus refused = await().atMost(WAIT).until(
-        () -> StateFile.read(otherHome).map(s -> s.platforms().get("telegram")).orElse(null),
-        s -> s != null && s.state().equals("failed"));
+    GatewayState.PlatformStatus refused = await()
+        .atMost(WAIT)
+        .until(
+            () -> StateFile.read(otherHome)
+                .map(s -> s.platforms().get("telegram"))
+                .orElse(null),
+            s -> s != null && s.state().equals("failed"));
     assertThat(refused.lastError())
         .contains("already connected with this telegram credential")
         .contains("pid " + first.pid())
-        .doesNotContain(TOKEN).doesNotContain(TOKEN.substring(TOKEN.indexOf(':') + 1));
+        .doesNotContain(TOKEN)
+        .doesNotContain(TOKEN.substring(TOKEN.indexOf(':') + 1));
     assertThat(second.output()).doesNotContain(TOKEN.substring(TOKEN.indexOf(':') + 1));
     // The first gateway kept the bot: its updates are still answered, once.
     telegram.privateMessage(BOB, "who answers?");
     telegram.awaitMessage(BOB, m -> m.text().equals("who answers?"), WAIT);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
         .until(() -> telegram.messages(BOB).size() == 1);
 
     // Once the first has stopped, the bot is free again.
@@ -307,12 +337,15 @@ class TelegramProcessIT {
     assertThat(first.awaitExit(WAIT)).isZero();
     second.signal("TERM");
     assertThat(second.awaitExit(WAIT)).isZero();
-    ChildGateway third = ChildGateway.run(otherHome,
-        env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
+    ChildGateway third =
+        ChildGateway.run(otherHome, env(Map.of("XDG_RUNTIME_DIR", runtimeDir.toString())));
     closeAfter.add(third);
     third.awaitRunning();
-    await().atMost(WAIT).until(() -> StateFile.read(otherHome)
-        .map(s -> s.platforms().get("telegram")).filter(s -> s.state().equals("connected"))
-        .isPresent());
+    await()
+        .atMost(WAIT)
+        .until(() -> StateFile.read(otherHome)
+            .map(s -> s.platforms().get("telegram"))
+            .filter(s -> s.state().equals("connected"))
+            .isPresent());
   }
 }

@@ -27,8 +27,7 @@ class TelegramSettingsTest {
   }
 
   private static ConfigException fails(Map<ConfigKey<?>, Object> values) {
-    return catchThrowableOfType(ConfigException.class,
-        () -> TelegramSettings.from(config(values)));
+    return catchThrowableOfType(ConfigException.class, () -> TelegramSettings.from(config(values)));
   }
 
   @Test
@@ -45,8 +44,11 @@ class TelegramSettingsTest {
 
   @Test
   void webhookModeRefusesToStartWithoutASecret() {
-    ConfigException e = fails(Map.of(TelegramSettings.MODE, TelegramSettings.Mode.WEBHOOK,
-        TelegramSettings.WEBHOOK_URL, "https://bot.example.org/tg"));
+    ConfigException e = fails(Map.of(
+        TelegramSettings.MODE,
+        TelegramSettings.Mode.WEBHOOK,
+        TelegramSettings.WEBHOOK_URL,
+        "https://bot.example.org/tg"));
     assertThat(e.key()).isEqualTo("platforms.telegram.webhook_secret");
     assertThat(e.getMessage()).contains("required in webhook mode");
   }
@@ -54,24 +56,33 @@ class TelegramSettingsTest {
   @Test
   void badValuesAreNamedAndTheTokenNeverShows() {
     assertThat(fails(Map.of(TelegramSettings.TOKEN, "not-a-token")).getMessage())
-        .contains("platforms.telegram.bot_token").doesNotContain("not-a-token");
+        .contains("platforms.telegram.bot_token")
+        .doesNotContain("not-a-token");
     assertThat(fails(Map.of(TelegramSettings.API_BASE_URL, "ftp://x")).key())
         .isEqualTo("platforms.telegram.api_base_url");
     assertThat(fails(Map.of(TelegramSettings.WEBHOOK_LISTEN, "8443")).key())
         .isEqualTo("platforms.telegram.webhook_listen");
-    assertThat(fails(Map.of(TelegramSettings.MODE, TelegramSettings.Mode.WEBHOOK,
-        TelegramSettings.WEBHOOK_URL, "https://x.org/h", TelegramSettings.WEBHOOK_SECRET,
-        "has spaces")).key()).isEqualTo("platforms.telegram.webhook_secret");
+    assertThat(fails(Map.of(
+                TelegramSettings.MODE,
+                TelegramSettings.Mode.WEBHOOK,
+                TelegramSettings.WEBHOOK_URL,
+                "https://x.org/h",
+                TelegramSettings.WEBHOOK_SECRET,
+                "has spaces"))
+            .key())
+        .isEqualTo("platforms.telegram.webhook_secret");
   }
 
   @Test
   void aWrongTypeFromTheEnvironmentNeverEchoesTheToken() {
     ConfigLoader loader = new ConfigLoader(ConfigSchema.of(TelegramSettings.keys()));
-    Config c = loader.load(home, Map.of("TELEGRAM_BOT_TOKEN", TOKEN,
-        "TELEGRAM_ALLOWED_USERS", "1, 2 ,3"));
+    Config c =
+        loader.load(home, Map.of("TELEGRAM_BOT_TOKEN", TOKEN, "TELEGRAM_ALLOWED_USERS", "1, 2 ,3"));
     assertThat(c.get(TelegramSettings.ALLOWED_USERS)).containsExactly("1", "2", "3");
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.load(home,
-        Map.of("TELEGRAM_BOT_TOKEN", TOKEN, "TELEGRAM_POLL_TIMEOUT", "forever")));
+    ConfigException e = catchThrowableOfType(
+        ConfigException.class,
+        () -> loader.load(
+            home, Map.of("TELEGRAM_BOT_TOKEN", TOKEN, "TELEGRAM_POLL_TIMEOUT", "forever")));
     assertThat(e.getMessage()).contains("TELEGRAM_POLL_TIMEOUT").doesNotContain(TOKEN);
   }
 }

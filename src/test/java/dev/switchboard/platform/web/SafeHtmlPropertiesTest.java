@@ -50,14 +50,18 @@ class SafeHtmlPropertiesTest {
   }
 
   static String shown(String html) {
-    return TAG.matcher(html.replace("<br>", "\n")).replaceAll("").replace("&lt;", "<")
-        .replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    return TAG.matcher(html.replace("<br>", "\n"))
+        .replaceAll("")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
         .replace("&amp;", "&");
   }
 
   @Property(tries = 500)
-  void onlyAllowedElementsEachClosedInItsMessage(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void onlyAllowedElementsEachClosedInItsMessage(
+      @ForAll("replies") String md, @ForAll("limits") int limit) {
     for (String m : messages(md, limit)) {
       assertThat(m.length()).isLessThanOrEqualTo(limit);
       Deque<String> open = new ArrayDeque<>();
@@ -80,8 +84,7 @@ class SafeHtmlPropertiesTest {
   }
 
   @Property(tries = 500)
-  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md,
-      @ForAll("limits") int limit) {
+  void theMessagesShowTheTextOfTheReply(@ForAll("replies") String md, @ForAll("limits") int limit) {
     StringBuilder shown = new StringBuilder();
     messages(md, limit).forEach(m -> shown.append(shown(m)));
 

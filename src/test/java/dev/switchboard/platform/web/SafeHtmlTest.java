@@ -14,8 +14,11 @@ class SafeHtmlTest {
   }
 
   private static String link(String href) {
-    return new SafeHtml().render(new StyledText("here", List.of(new StyledText.Span(0, 4,
-        new Format(false, false, false, false, false, href, null)))));
+    return new SafeHtml()
+        .render(new StyledText(
+            "here",
+            List.of(new StyledText.Span(
+                0, 4, new Format(false, false, false, false, false, href, null)))));
   }
 
   @Test
@@ -32,8 +35,9 @@ class SafeHtmlTest {
   void aScriptIsTextNeverAnElement() {
     String out = html("hi <script>alert('x')</script> & <b onclick=\"y()\">b</b>");
 
-    assertThat(out).doesNotContain("<script", "<b ").isEqualTo(
-        "hi &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
+    assertThat(out)
+        .doesNotContain("<script", "<b ")
+        .isEqualTo("hi &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
             + "&lt;b onclick=&quot;y()&quot;&gt;b&lt;/b&gt;");
   }
 
@@ -50,8 +54,8 @@ class SafeHtmlTest {
     assertThat(link("javascript:alert(1)")).isEqualTo("here");
     assertThat(link(" JavaScript:alert(1)")).isEqualTo("here");
     assertThat(link("data:text/html,<script>")).isEqualTo("here");
-    assertThat(link("mailto:a@b.test")).isEqualTo(
-        "<a href=\"mailto:a@b.test\" rel=\"noopener noreferrer\">here</a>");
+    assertThat(link("mailto:a@b.test"))
+        .isEqualTo("<a href=\"mailto:a@b.test\" rel=\"noopener noreferrer\">here</a>");
   }
 
   @Test

@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 class WebChatAdapterTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @TempDir Path home;
+  @TempDir
+  Path home;
+
   private final HttpClient client = HttpClient.newHttpClient();
   private final BlockingQueue<InboundMessage> inbound = new LinkedBlockingQueue<>();
   private final StubPlatformContext context = new StubPlatformContext();
@@ -41,8 +43,8 @@ class WebChatAdapterTest {
 
   private void start(boolean auth) throws Exception {
     token = auth ? LoginToken.loadOrCreate(home) : null;
-    adapter = new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
-        Clock.systemUTC());
+    adapter = new WebChatAdapter(
+        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
@@ -63,8 +65,11 @@ class WebChatAdapterTest {
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(10))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
+        .method(
+            method,
+            json == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) {
       b.header("Content-Type", "application/json");
     }
@@ -75,12 +80,15 @@ class WebChatAdapterTest {
   }
 
   private String login() throws Exception {
-    HttpResponse<String> r = call("POST", "/api/web/login",
-        "{\"token\":\"" + token.reveal() + "\"}", null);
+    HttpResponse<String> r =
+        call("POST", "/api/web/login", "{\"token\":\"" + token.reveal() + "\"}", null);
     assertThat(r.statusCode()).isEqualTo(204);
     String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-    assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict")
-        .contains("Max-Age=2592000").doesNotContain(token.reveal());
+    assertThat(setCookie)
+        .contains("HttpOnly")
+        .contains("SameSite=Strict")
+        .contains("Max-Age=2592000")
+        .doesNotContain(token.reveal());
     return setCookie.substring(0, setCookie.indexOf(';'));
   }
 
@@ -124,13 +132,16 @@ class WebChatAdapterTest {
     start(true);
     String cookie = login();
     String chat = newChat(cookie);
-    try (SseClient events = SseClient.open(client,
-        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+    try (SseClient events =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
       SseClient.Event snapshot = events.next("snapshot", 5);
       assertThat(JSON.readTree(snapshot.data()).path("messages").size()).isZero();
 
-      HttpResponse<String> posted = call("POST", "/api/web/chats/" + chat + "/messages",
-          "{\"id\":\"c1\",\"text\":\"hello\"}", cookie);
+      HttpResponse<String> posted = call(
+          "POST",
+          "/api/web/chats/" + chat + "/messages",
+          "{\"id\":\"c1\",\"text\":\"hello\"}",
+          cookie);
       assertThat(posted.statusCode()).isEqualTo(202);
       InboundMessage m = inbound.poll(5, TimeUnit.SECONDS);
       assertThat(m).isNotNull();
@@ -146,7 +157,8 @@ class WebChatAdapterTest {
       adapter.edit(reply, "hello back");
       JsonNode first = JSON.readTree(events.next("message", 5).data());
       JsonNode second = JSON.readTree(events.next("message", 5).data());
-      assertThat(first.path("id").asString()).isEqualTo(reply.messageId())
+      assertThat(first.path("id").asString())
+          .isEqualTo(reply.messageId())
           .isEqualTo(second.path("id").asString());
       assertThat(first.path("role").asString()).isEqualTo("agent");
       assertThat(second.path("text").asString()).isEqualTo("hello back");
@@ -161,9 +173,11 @@ class WebChatAdapterTest {
     String cookie = login();
     String chat = newChat(cookie);
     String body = "{\"id\":\"same-1\",\"text\":\"once\"}";
-    assertThat(call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
+    assertThat(
+            call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
         .isEqualTo(202);
-    assertThat(call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
+    assertThat(
+            call("POST", "/api/web/chats/" + chat + "/messages", body, cookie).statusCode())
         .isEqualTo(202);
     assertThat(inbound.poll(5, TimeUnit.SECONDS)).isNotNull();
     assertThat(inbound.poll(200, TimeUnit.MILLISECONDS)).isNull();
@@ -175,7 +189,9 @@ class WebChatAdapterTest {
     String cookie = login();
     String chat = newChat(cookie);
     String path = "/api/web/chats/" + chat + "/messages";
-    HttpResponse<String> tooLong = call("POST", path,
+    HttpResponse<String> tooLong = call(
+        "POST",
+        path,
         "{\"id\":\"c2\",\"text\":\"" + "x".repeat(WebChatAdapter.MAX_TEXT_CHARS + 1) + "\"}",
         cookie);
     assertThat(tooLong.statusCode()).isEqualTo(413);
@@ -186,16 +202,20 @@ class WebChatAdapterTest {
         .contains("must be 1 to 64 letters");
     assertThat(call("POST", path, "{oops", cookie).statusCode()).isEqualTo(400);
     HttpRequest plain = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Cookie", cookie).header("Content-Type", "text/plain")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"c5\",\"text\":\"x\"}")).build();
+        .header("Cookie", cookie)
+        .header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"c5\",\"text\":\"x\"}"))
+        .build();
     assertThat(client.send(plain, HttpResponse.BodyHandlers.ofString()).statusCode())
         .isEqualTo(415);
-    assertThat(call("POST", "/api/web/chats/nochat/messages",
-        "{\"id\":\"c4\",\"text\":\"x\"}", cookie).statusCode()).isEqualTo(404);
+    assertThat(
+            call("POST", "/api/web/chats/nochat/messages", "{\"id\":\"c4\",\"text\":\"x\"}", cookie)
+                .statusCode())
+        .isEqualTo(404);
     assertThat(inbound).isEmpty();
     assertThat(adapter.post(chat, "c9", "x")).isEqualTo(WebChatAdapter.Posted.TAKEN);
-    assertThat(JSON.readTree(call("GET", "/api/web/chats", null, cookie).body())
-        .path("chats")).hasSize(1);
+    assertThat(JSON.readTree(call("GET", "/api/web/chats", null, cookie).body()).path("chats"))
+        .hasSize(1);
   }
 
   @Test
@@ -204,8 +224,11 @@ class WebChatAdapterTest {
     String cookie = login();
     String chat = newChat(cookie);
     context.draining = true;
-    HttpResponse<String> r = call("POST", "/api/web/chats/" + chat + "/messages",
-        "{\"id\":\"c5\",\"text\":\"late\"}", cookie);
+    HttpResponse<String> r = call(
+        "POST",
+        "/api/web/chats/" + chat + "/messages",
+        "{\"id\":\"c5\",\"text\":\"late\"}",
+        cookie);
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.body()).contains("restarting or stopping");
     assertThat(inbound).isEmpty();
@@ -221,16 +244,16 @@ class WebChatAdapterTest {
     for (int i = 0; i < 20; i++) {
       adapter.edit(reply, "streamed " + i);
     }
-    SseClient events = SseClient.open(client,
-        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie);
+    SseClient events =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie);
     events.next("snapshot", 5);
     adapter.disconnect();
     assertThat(events.next("(end)", 5)).isEqualTo(SseClient.END);
     events.close();
     stop();
     start(true);
-    try (SseClient again = SseClient.open(client,
-        URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+    try (SseClient again =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
       JsonNode messages = JSON.readTree(again.next("snapshot", 5).data()).path("messages");
       assertThat(messages).hasSize(2);
       assertThat(messages.get(0).path("text").asString()).isEqualTo("remember me");
@@ -275,21 +298,26 @@ class WebChatAdapterTest {
     assertThat(Files.readAllLines(file)).hasSize(afterFirstSend);
     adapter.edit(reply, "the whole answer");
     adapter.replyFinished(ref, "m1", "the whole answer");
-    assertThat(Files.readAllLines(file)).hasSize(afterFirstSend + 1)
-        .last().asString().contains("the whole answer");
+    assertThat(Files.readAllLines(file))
+        .hasSize(afterFirstSend + 1)
+        .last()
+        .asString()
+        .contains("the whole answer");
   }
 
   @Test
   void withAuthOffOnlyLoopbackNamesAreServed() throws Exception {
     start(false);
     // A page whose domain was re-pointed at 127.0.0.1 (DNS rebinding) still sends its name.
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1",
-        URI.create(base).getPort())) {
-      socket.getOutputStream().write(("GET /api/web/chats HTTP/1.1\r\nHost: evil.example:"
-          + URI.create(base).getPort() + "\r\nConnection: close\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(),
-          java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket socket =
+        new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+      socket
+          .getOutputStream()
+          .write(("GET /api/web/chats HTTP/1.1\r\nHost: evil.example:"
+                  + URI.create(base).getPort() + "\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertThat(answer).startsWith("HTTP/1.1 403").contains("localhost");
     }
     assertThat(call("GET", "/api/web/chats", null, null).statusCode()).isEqualTo(200);
@@ -298,8 +326,8 @@ class WebChatAdapterTest {
   @Test
   void beforeTheConversationsAreLoadedTheApiSaysWaitNotGone() throws Exception {
     token = LoginToken.loadOrCreate(home);
-    adapter = new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), token,
-        Clock.systemUTC());
+    adapter = new WebChatAdapter(
+        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WebChatBrowserProcessIT {
   private static final Pattern PRINTED = Pattern.compile("#token=([A-Za-z0-9_-]{20,})");
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void aPersonChatsInTheBrowserAcrossARestart() throws Exception {
@@ -36,8 +37,8 @@ class WebChatBrowserProcessIT {
       port = free.getLocalPort(); // the page reconnects to the same address after the restart
     }
     // Slow enough that the page shows the reply growing word by word before it is complete.
-    Map<String, String> env = Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port),
-        "SWITCHBOARD_ECHO_WORD_DELAY", "250ms");
+    Map<String, String> env = Map.of(
+        "SWITCHBOARD_HTTP_PORT", Integer.toString(port), "SWITCHBOARD_ECHO_WORD_DELAY", "250ms");
     Path shots = Path.of("target", "browser").toAbsolutePath();
     Files.createDirectories(shots);
 
@@ -49,17 +50,27 @@ class WebChatBrowserProcessIT {
       assertThat(running.platforms()).containsKey("web");
       String printed = first.output();
       Matcher m = PRINTED.matcher(printed);
-      assertThat(m.find()).as("the first start prints the login URL:\n" + printed).isTrue();
+      assertThat(m.find())
+          .as("the first start prints the login URL:\n" + printed)
+          .isTrue();
       token = m.group(1);
-      assertThat(Files.readString(home.resolve(LoginToken.FILE), StandardCharsets.UTF_8).strip())
+      assertThat(Files.readString(home.resolve(LoginToken.FILE), StandardCharsets.UTF_8)
+              .strip())
           .isEqualTo(token);
       assertThat(printed).contains("http://127.0.0.1:" + port + "/#token=");
 
-      browser = NodeScript.start("browser-test.mjs", Map.of(
-          "BASE_URL", "http://127.0.0.1:" + port,
-          "LOGIN_TOKEN", token,
-          "EXPECT_STREAMING", "1",
-          "SCREENSHOT", shots.resolve("webchat.png").toString()), dir);
+      browser = NodeScript.start(
+          "browser-test.mjs",
+          Map.of(
+              "BASE_URL",
+              "http://127.0.0.1:" + port,
+              "LOGIN_TOKEN",
+              token,
+              "EXPECT_STREAMING",
+              "1",
+              "SCREENSHOT",
+              shots.resolve("webchat.png").toString()),
+          dir);
       browser.awaitLine("READY_FOR_RESTART", Duration.ofSeconds(90));
     } catch (Throwable t) {
       if (browser != null) {
@@ -76,7 +87,9 @@ class WebChatBrowserProcessIT {
         // the token is shown once only: a restart does not print it again
         assertThat(second.output()).doesNotContain(token);
         script.writeLine("RESTARTED");
-        assertThat(script.awaitExit(Duration.ofSeconds(120))).as(script.describe()).isZero();
+        assertThat(script.awaitExit(Duration.ofSeconds(120)))
+            .as(script.describe())
+            .isZero();
         assertThat(script.stdout()).anyMatch(l -> l.startsWith("streamed: "));
         second.signal("TERM");
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isZero();
@@ -102,28 +115,42 @@ class WebChatBrowserProcessIT {
     }
     Path shots = Path.of("target", "browser").toAbsolutePath();
     Files.createDirectories(shots);
-    try (ChildGateway first = ChildGateway.run(home,
-        Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port)))) {
+    try (ChildGateway first =
+        ChildGateway.run(home, Map.of("SWITCHBOARD_HTTP_PORT", Integer.toString(port)))) {
       first.awaitRunning();
       Matcher m = PRINTED.matcher(first.output());
       assertThat(m.find()).isTrue();
-      try (NodeScript script = NodeScript.start("browser-test.mjs", Map.of(
-          "BASE_URL", "http://127.0.0.1:" + port,
-          "LOGIN_TOKEN", m.group(1),
-          "RESTART_VIA", "admin",
-          "SCREENSHOT", shots.resolve("webchat-admin-restart.png").toString()), dir)) {
+      try (NodeScript script = NodeScript.start(
+          "browser-test.mjs",
+          Map.of(
+              "BASE_URL",
+              "http://127.0.0.1:" + port,
+              "LOGIN_TOKEN",
+              m.group(1),
+              "RESTART_VIA",
+              "admin",
+              "SCREENSHOT",
+              shots.resolve("webchat-admin-restart.png").toString()),
+          dir)) {
         script.awaitLine("RESTART_CLICKED", Duration.ofSeconds(90));
         assertThat(first.awaitExit(Duration.ofSeconds(30))).isZero();
-        long successor = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-            .until(() -> dev.switchboard.lifecycle.StateFile.read(home)
-                .filter(s -> s.pid() != first.pid() && GatewayState.RUNNING.equals(s.state()))
-                .map(GatewayState::pid).orElse(0L), pid -> pid > 0);
+        long successor = org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> dev.switchboard.lifecycle.StateFile.read(home)
+                    .filter(s -> s.pid() != first.pid() && GatewayState.RUNNING.equals(s.state()))
+                    .map(GatewayState::pid)
+                    .orElse(0L),
+                pid -> pid > 0);
         try {
-          assertThat(script.awaitExit(Duration.ofSeconds(120))).as(script.describe()).isZero();
+          assertThat(script.awaitExit(Duration.ofSeconds(120)))
+              .as(script.describe())
+              .isZero();
           assertThat(script.stdout()).anyMatch(l -> l.startsWith("admin page: Restarted"));
         } finally {
           ChildGateway.signal(successor, "TERM");
-          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
               .until(() -> ProcessHandle.of(successor).map(p -> !p.isAlive()).orElse(true));
         }
       }

@@ -49,8 +49,13 @@ class SqliteStoreTest {
   }
 
   private static InboundMessage message(String chat, String id, String text) {
-    return new InboundMessage(new ChatRef("telegram", chat, "7"), id,
-        new Sender("u" + chat, "User " + chat), text, false, Instant.ofEpochMilli(1234));
+    return new InboundMessage(
+        new ChatRef("telegram", chat, "7"),
+        id,
+        new Sender("u" + chat, "User " + chat),
+        text,
+        false,
+        Instant.ofEpochMilli(1234));
   }
 
   @Test
@@ -67,7 +72,8 @@ class SqliteStoreTest {
     assertThat(unfinished.getFirst().message()).isEqualTo(m);
     assertThat(store.journal().record(m)).as("a redelivery after the restart").isFalse();
     assertThat(store.journal().markRunning(m)).isEqualTo(2);
-    assertThat(store.journal().unfinished()).extracting(InboundJournal.Entry::status)
+    assertThat(store.journal().unfinished())
+        .extracting(InboundJournal.Entry::status)
         .containsExactly(Status.RUNNING, Status.PENDING);
   }
 
@@ -99,16 +105,20 @@ class SqliteStoreTest {
     c.append("s", 0, "assistant", "done one");
     c.append("s", 0, "user", "two");
     c.append("s", 0, "assistant", "done two");
-    assertThat(c.hideLastExchange("s", 0, "undo-1")).extracting(l -> l.text())
+    assertThat(c.hideLastExchange("s", 0, "undo-1"))
+        .extracting(l -> l.text())
         .containsExactly("two", "done two");
     reopen();
-    assertThat(store.conversations().lines("s", 0, 10)).extracting(l -> l.text())
+    assertThat(store.conversations().lines("s", 0, 10))
+        .extracting(l -> l.text())
         .containsExactly("one", "done one");
     // the same command replayed by the next process (it crashed before answering)
     assertThat(store.conversations().hideLastExchange("s", 0, "undo-1"))
-        .extracting(l -> l.text()).containsExactly("two", "done two");
+        .extracting(l -> l.text())
+        .containsExactly("two", "done two");
     assertThat(store.conversations().hideLastExchange("s", 0, "undo-2"))
-        .extracting(l -> l.text()).containsExactly("one", "done one");
+        .extracting(l -> l.text())
+        .containsExactly("one", "done one");
     assertThat(store.conversations().lines("s", 0, 10)).isEmpty();
   }
 
@@ -125,10 +135,10 @@ class SqliteStoreTest {
     reopen();
     c = store.conversations();
     assertThat(c.setting("s", "model")).hasValue("qwen2.5");
-    assertThat(c.settings("s")).containsExactly(
-        entry("busy_policy", "queue"), entry("model", "qwen2.5"));
-    assertThat(c.settingsNamed("busy_policy")).containsExactly(
-        entry("s", "queue"), entry("t", "interrupt"));
+    assertThat(c.settings("s"))
+        .containsExactly(entry("busy_policy", "queue"), entry("model", "qwen2.5"));
+    assertThat(c.settingsNamed("busy_policy"))
+        .containsExactly(entry("s", "queue"), entry("t", "interrupt"));
     assertThat(c.usage("s", 0)).isEqualTo(new Conversations.Usage(2, 150, 15));
     assertThat(c.totalUsage("s")).isEqualTo(new Conversations.Usage(3, 157, 18));
   }
@@ -145,9 +155,11 @@ class SqliteStoreTest {
     assertThat(store.cursors().get("telegram", "offset")).hasValue("42");
     assertThat(store.cursors().get("telegram", "missing")).isEmpty();
     assertThat(store.conversations().generation("s")).isEqualTo(1);
-    assertThat(store.conversations().lines("s", 1, 10)).extracting(l -> l.role() + ":" + l.text())
+    assertThat(store.conversations().lines("s", 1, 10))
+        .extracting(l -> l.role() + ":" + l.text())
         .containsExactly("user:hi", "assistant:hello");
-    assertThat(store.conversations().lines("s", 0, 10)).extracting(l -> l.text())
+    assertThat(store.conversations().lines("s", 0, 10))
+        .extracting(l -> l.text())
         .containsExactly("old");
     assertThat(store.conversations().startNew("s")).isEqualTo(2);
   }
@@ -155,19 +167,23 @@ class SqliteStoreTest {
   @Test
   void aUsedCodeAndItsApprovalSurviveAReopen() {
     Instant now = Instant.parse("2026-11-27T10:00:00Z");
-    Pairings.Code code = new Pairings.Code("telegram", "ABCD2345", "99", "99", "Ann", now,
-        now.plus(Duration.ofHours(1)), null);
+    Pairings.Code code = new Pairings.Code(
+        "telegram", "ABCD2345", "99", "99", "Ann", now, now.plus(Duration.ofHours(1)), null);
     store.pairings().addCode(code);
-    store.pairings().addCode(new Pairings.Code("telegram", "WXYZ2345", "98", "98", "Bob", now,
-        now.plus(Duration.ofHours(1)), null));
+    store
+        .pairings()
+        .addCode(new Pairings.Code(
+            "telegram", "WXYZ2345", "98", "98", "Bob", now, now.plus(Duration.ofHours(1)), null));
     store.pairings().redeem(code, now);
 
     assertThat(reopen().pairings().approved("telegram", "99")).isTrue();
-    assertThat(store.pairings().approvals("telegram")).extracting(Pairings.Approval::displayName)
+    assertThat(store.pairings().approvals("telegram"))
+        .extracting(Pairings.Approval::displayName)
         .containsExactly("Ann");
     assertThat(store.pairings().findCode("telegram", "ABCD2345").orElseThrow().usedAt())
         .isEqualTo(now);
-    assertThat(store.pairings().pending("telegram", now)).extracting(Pairings.Code::code)
+    assertThat(store.pairings().pending("telegram", now))
+        .extracting(Pairings.Code::code)
         .containsExactly("WXYZ2345");
   }
 
@@ -176,8 +192,9 @@ class SqliteStoreTest {
     // The CLI (pairing approve) opens the same file while the gateway runs.
     try (SqliteStore cli = SqliteStore.open(dir.resolve("switchboard.db"), clock)) {
       Instant now = Instant.now();
-      cli.pairings().addCode(new Pairings.Code("telegram", "QWER2345", "5", "5", "x", now,
-          now.plusSeconds(60), null));
+      cli.pairings()
+          .addCode(new Pairings.Code(
+              "telegram", "QWER2345", "5", "5", "x", now, now.plusSeconds(60), null));
       cli.pairings().redeem(cli.pairings().findCode("telegram", "QWER2345").orElseThrow(), now);
     }
     assertThat(store.pairings().approved("telegram", "5")).isTrue();

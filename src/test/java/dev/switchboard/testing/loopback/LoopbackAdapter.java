@@ -67,20 +67,22 @@ final class LoopbackAdapter implements PlatformAdapter {
     out = s.getOutputStream();
     write(Map.of("type", "hello", "pid", ProcessHandle.current().pid()));
     Heartbeat heartbeat = context.heartbeat("receive", Duration.ofSeconds(10));
-    BufferedReader in = new BufferedReader(
-        new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
     context.spawn("receive", () -> receive(in, inbound, heartbeat));
     if (nonDaemonThread) {
-      Thread t = new Thread(() -> {
-        CountDownLatch never = new CountDownLatch(1);
-        while (true) {
-          try {
-            never.await();
-          } catch (InterruptedException ignored) {
-            // a careless library thread that will not stop
-          }
-        }
-      }, "careless-library-thread");
+      Thread t = new Thread(
+          () -> {
+            CountDownLatch never = new CountDownLatch(1);
+            while (true) {
+              try {
+                never.await();
+              } catch (InterruptedException ignored) {
+                // a careless library thread that will not stop
+              }
+            }
+          },
+          "careless-library-thread");
       t.setDaemon(false);
       t.start();
     }
@@ -108,9 +110,13 @@ final class LoopbackAdapter implements PlatformAdapter {
           continue;
         }
         String chat = n.path("chat").asString();
-        InboundMessage m = new InboundMessage(ChatRef.of("loopback", chat),
-            n.path("id").asString(), new Sender(n.path("user").asString(chat), null),
-            n.path("text").asString(), false, Instant.now());
+        InboundMessage m = new InboundMessage(
+            ChatRef.of("loopback", chat),
+            n.path("id").asString(),
+            new Sender(n.path("user").asString(chat), null),
+            n.path("text").asString(),
+            false,
+            Instant.now());
         inbound.accept(m);
         write(Map.of("type", "ack", "id", m.messageId()));
       }
@@ -170,8 +176,15 @@ final class LoopbackAdapter implements PlatformAdapter {
   @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     try {
-      write(Map.of("type", "edit", "chat", message.chat().chatId(), "ref", message.messageId(),
-          "text", text));
+      write(Map.of(
+          "type",
+          "edit",
+          "chat",
+          message.chat().chatId(),
+          "ref",
+          message.messageId(),
+          "text",
+          text));
     } catch (IOException e) {
       throw new PlatformException("loopback edit failed: " + e.getMessage(), false, e);
     }

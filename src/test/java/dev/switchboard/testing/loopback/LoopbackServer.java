@@ -64,8 +64,9 @@ public final class LoopbackServer implements AutoCloseable {
 
   private void serve(Socket s) {
     boolean greeted = false;
-    try (s; BufferedReader in = new BufferedReader(
-        new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+    try (s;
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         JsonNode n = JSON.readTree(line);
@@ -84,8 +85,9 @@ public final class LoopbackServer implements AutoCloseable {
               textByRef.put(n.path("ref").asString(), n.path("text").asString());
               chatByRef.put(n.path("ref").asString(), n.path("chat").asString());
             }
-            case "edit" -> textByRef.put(n.path("ref").asString(), n.path("text").asString());
-            default -> { }
+            case "edit" ->
+              textByRef.put(n.path("ref").asString(), n.path("text").asString());
+            default -> {}
           }
           changed.signalAll();
         } finally {
@@ -122,8 +124,10 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** Sends a message with a given id: the same id again is a redelivery. */
   public void sendWithId(String chat, String id, String text) throws IOException {
-    byte[] line = (JSON.writeValueAsString(Map.of("type", "message", "chat", chat, "id", id,
-        "user", chat, "text", text)) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line = (JSON.writeValueAsString(
+                Map.of("type", "message", "chat", chat, "id", id, "user", chat, "text", text))
+            + "\n")
+        .getBytes(StandardCharsets.UTF_8);
     lock.lock();
     try {
       if (current == null) {
@@ -141,8 +145,8 @@ public final class LoopbackServer implements AutoCloseable {
    * as a deaf adapter would, so the gateway must withhold its watchdog pings.
    */
   public void wedge() throws IOException {
-    byte[] line = (JSON.writeValueAsString(Map.of("type", "wedge")) + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] line =
+        (JSON.writeValueAsString(Map.of("type", "wedge")) + "\n").getBytes(StandardCharsets.UTF_8);
     lock.lock();
     try {
       if (current == null) {
@@ -157,7 +161,9 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** Waits until a gateway process other than {@code notPid} has connected; returns its pid. */
   public long awaitConnection(long notPid, Duration timeout) throws InterruptedException {
-    return await(timeout, () -> current != null && currentPid != notPid ? currentPid : null,
+    return await(
+        timeout,
+        () -> current != null && currentPid != notPid ? currentPid : null,
         "a gateway connection");
   }
 
@@ -167,10 +173,11 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   /** Waits until some message in {@code chat} contains {@code text}; returns that message. */
-  public String awaitText(String chat, String text, Duration timeout)
-      throws InterruptedException {
-    return await(timeout, () -> texts(chat).stream().filter(t -> t.contains(text)).findFirst()
-        .orElse(null), "'" + text + "' in chat " + chat + " (have " + texts(chat) + ")");
+  public String awaitText(String chat, String text, Duration timeout) throws InterruptedException {
+    return await(
+        timeout,
+        () -> texts(chat).stream().filter(t -> t.contains(text)).findFirst().orElse(null),
+        "'" + text + "' in chat " + chat + " (have " + texts(chat) + ")");
   }
 
   /** Current text of every message sent to {@code chat}, in order of sending. */

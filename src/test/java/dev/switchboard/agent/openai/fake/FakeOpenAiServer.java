@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -50,8 +49,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** "role: content" per message, in order. */
     public List<String> messages() {
       List<String> out = new ArrayList<>();
-      body.path("messages").forEach(m -> out.add(m.path("role").stringValue() + ": "
-          + m.path("content").stringValue()));
+      body.path("messages")
+          .forEach(m ->
+              out.add(m.path("role").stringValue() + ": " + m.path("content").stringValue()));
       return out;
     }
   }
@@ -194,20 +194,27 @@ public final class FakeOpenAiServer implements AutoCloseable {
   /** OpenAI's GET /v1/models: {"object":"list","data":[{"id","object":"model",...}]}. */
   private void listModels(HttpExchange ex) throws IOException {
     try (ex) {
-      requests.add(new Recorded(ex.getRequestURI().getPath(),
+      requests.add(new Recorded(
+          ex.getRequestURI().getPath(),
           ex.getRequestHeaders().getFirst("Authorization"),
-          ex.getRequestHeaders().getFirst("Accept"), JSON.createObjectNode()));
+          ex.getRequestHeaders().getFirst("Accept"),
+          JSON.createObjectNode()));
       String key = requiredKey;
-      if (key != null && !("Bearer " + key).equals(ex.getRequestHeaders()
-          .getFirst("Authorization"))) {
-        sendError(ex, Reply.error(401, "invalid_request_error", "invalid_api_key",
-            "Incorrect API key provided."));
+      if (key != null
+          && !("Bearer " + key).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        sendError(
+            ex,
+            Reply.error(
+                401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided."));
         return;
       }
       ObjectNode root = JSON.createObjectNode().put("object", "list");
       var data = root.putArray("data");
       for (String id : models) {
-        data.addObject().put("id", id).put("object", "model").put("created", 1_700_000_000L)
+        data.addObject()
+            .put("id", id)
+            .put("object", "model")
+            .put("created", 1_700_000_000L)
             .put("owned_by", "system");
       }
       send(ex, 200, "application/json", JSON.writeValueAsBytes(root));
@@ -252,9 +259,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
-      requests.add(new Recorded(ex.getRequestURI().getPath(),
+      requests.add(new Recorded(
+          ex.getRequestURI().getPath(),
           ex.getRequestHeaders().getFirst("Authorization"),
-          ex.getRequestHeaders().getFirst("Accept"), body));
+          ex.getRequestHeaders().getFirst("Accept"),
+          body));
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback;
@@ -292,13 +301,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   private void sendWhole(HttpExchange ex, Reply reply, String model) throws IOException {
     ObjectNode root = JSON.createObjectNode();
-    root.put("id", "chatcmpl-" + ids.incrementAndGet()).put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000).put("model", model)
+    root.put("id", "chatcmpl-" + ids.incrementAndGet())
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", model)
         .putNull("system_fingerprint");
     ObjectNode choice = root.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.putObject("message").put("role", "assistant")
-        .put("content", String.join("", reply.deltas)).putNull("refusal");
+    choice
+        .putObject("message")
+        .put("role", "assistant")
+        .put("content", String.join("", reply.deltas))
+        .putNull("refusal");
     choice.putNull("logprobs");
     choice.put("finish_reason", "stop");
     usage(root, reply);
@@ -316,7 +330,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
     String id = "chatcmpl-" + ids.incrementAndGet();
     long created = System.currentTimeMillis() / 1000;
     ObjectNode first = chunk(id, created, model, includeUsage);
-    ((ObjectNode) first.path("choices").path(0)).putObject("delta").put("role", "assistant")
+    ((ObjectNode) first.path("choices").path(0))
+        .putObject("delta")
+        .put("role", "assistant")
         .put("content", "");
     event(out, reply, first);
     int sent = 0;
@@ -370,8 +386,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   private static ObjectNode chunk(String id, long created, String model, boolean nullUsage) {
     ObjectNode c = JSON.createObjectNode();
-    c.put("id", id).put("object", "chat.completion.chunk").put("created", created)
-        .put("model", model).putNull("system_fingerprint");
+    c.put("id", id)
+        .put("object", "chat.completion.chunk")
+        .put("created", created)
+        .put("model", model)
+        .putNull("system_fingerprint");
     ObjectNode choice = c.putArray("choices").addObject();
     choice.put("index", 0);
     choice.putNull("logprobs");
@@ -383,7 +402,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
   }
 
   private static void usage(ObjectNode node, Reply reply) {
-    node.putObject("usage").put("prompt_tokens", reply.promptTokens)
+    node.putObject("usage")
+        .put("prompt_tokens", reply.promptTokens)
         .put("completion_tokens", reply.completionTokens)
         .put("total_tokens", reply.promptTokens + reply.completionTokens);
   }
@@ -396,8 +416,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     String text = JSON.writeValueAsString(json);
     int comma = text.indexOf(',');
     if (reply.splitData && comma > 0) {
-      sb.append("data: ").append(text, 0, comma + 1).append("\r\n")
-          .append("data: ").append(text.substring(comma + 1)).append("\r\n\r\n");
+      sb.append("data: ")
+          .append(text, 0, comma + 1)
+          .append("\r\n")
+          .append("data: ")
+          .append(text.substring(comma + 1))
+          .append("\r\n\r\n");
     } else {
       sb.append("data: ").append(text).append("\n\n");
     }

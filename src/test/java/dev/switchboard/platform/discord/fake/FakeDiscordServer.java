@@ -148,16 +148,23 @@ public final class FakeDiscordServer implements AutoCloseable {
    * A MESSAGE_CREATE in the current session: sent now if the bot is connected, else kept for
    * the replay after a resume. Returns the message id.
    */
-  public String messageCreate(String channelId, String guildId, String authorId,
-      String username, String content) {
+  public String messageCreate(
+      String channelId, String guildId, String authorId, String username, String content) {
     String id = Long.toString(System.nanoTime());
-    ObjectNode d = JSON.createObjectNode().put("id", id).put("channel_id", channelId)
-        .put("content", content).put("type", 0).put("timestamp", "2026-11-28T10:00:00+00:00");
+    ObjectNode d = JSON.createObjectNode()
+        .put("id", id)
+        .put("channel_id", channelId)
+        .put("content", content)
+        .put("type", 0)
+        .put("timestamp", "2026-11-28T10:00:00+00:00");
     if (guildId != null) {
       d.put("guild_id", guildId);
     }
-    d.putObject("author").put("id", authorId).put("username", username)
-        .put("global_name", username).put("bot", false);
+    d.putObject("author")
+        .put("id", authorId)
+        .put("username", username)
+        .put("global_name", username)
+        .put("bot", false);
     d.putArray("mentions");
     dispatch("MESSAGE_CREATE", d);
     return id;
@@ -172,7 +179,8 @@ public final class FakeDiscordServer implements AutoCloseable {
     }
     // Under the log's lock: a resume's replay and this send cannot miss each other.
     synchronized (log) {
-      ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", type);
+      ObjectNode event =
+          JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", type);
       event.set("d", d);
       log.events.add(event);
       if (c != null && c.ready) {
@@ -264,16 +272,16 @@ public final class FakeDiscordServer implements AutoCloseable {
         }
         case 2 -> identify(p.path("d"));
         case 6 -> resume(p.path("d"));
-        default -> session.close(4001, "Unknown opcode.",
-            org.eclipse.jetty.websocket.api.Callback.NOOP);
+        default ->
+          session.close(4001, "Unknown opcode.", org.eclipse.jetty.websocket.api.Callback.NOOP);
       }
     }
 
     private void identify(JsonNode d) {
       identifies.incrementAndGet();
       if (!token.equals(d.path("token").asString())) {
-        session.close(4004, "Authentication failed.",
-            org.eclipse.jetty.websocket.api.Callback.NOOP);
+        session.close(
+            4004, "Authentication failed.", org.eclipse.jetty.websocket.api.Callback.NOOP);
         return;
       }
       identifyIntents.add(d.path("intents").asInt());
@@ -281,16 +289,21 @@ public final class FakeDiscordServer implements AutoCloseable {
       sessionId = String.format("session-%04d", nextSession.getAndIncrement());
       SessionLog log = new SessionLog();
       sessions.put(sessionId, log);
-      ObjectNode ready = JSON.createObjectNode().put("v", 10).put("session_id", sessionId)
+      ObjectNode ready = JSON.createObjectNode()
+          .put("v", 10)
+          .put("session_id", sessionId)
           .put("resume_gateway_url", resumeUrl().toString());
-      ready.putObject("user").put("id", Long.toString(BOT_ID)).put("username", "switchboard")
+      ready
+          .putObject("user")
+          .put("id", Long.toString(BOT_ID))
+          .put("username", "switchboard")
           .put("bot", true);
       ready.putArray("guilds");
       ready.putArray("shard").add(0).add(1);
       ready.putObject("application").put("id", Long.toString(BOT_ID));
       synchronized (log) {
-        ObjectNode event = JSON.createObjectNode().put("op", 0).put("s", ++log.seq)
-            .put("t", "READY");
+        ObjectNode event =
+            JSON.createObjectNode().put("op", 0).put("s", ++log.seq).put("t", "READY");
         event.set("d", ready);
         send(event.toString());
         this.ready = true; // before anyone can dispatch in this session
@@ -307,7 +320,8 @@ public final class FakeDiscordServer implements AutoCloseable {
       sessionId = d.path("session_id").asString();
       long after = d.path("seq").asLong(0);
       synchronized (log) {
-        log.events.stream().filter(e -> e.path("s").asLong() > after)
+        log.events.stream()
+            .filter(e -> e.path("s").asLong() > after)
             .forEach(e -> send(e.toString()));
         send("{\"op\":0,\"s\":" + (++log.seq) + ",\"t\":\"RESUMED\",\"d\":{}}");
         ready = true;
@@ -324,8 +338,8 @@ public final class FakeDiscordServer implements AutoCloseable {
   }
 
   /** A message the bot sent, with its edits applied. */
-  public record SentMessage(String id, String channelId, String content, int edits,
-      String replyTo, long sentAtNanos) {}
+  public record SentMessage(
+      String id, String channelId, String content, int edits, String replyTo, long sentAtNanos) {}
 
   private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
   private final AtomicInteger rateLimited = new AtomicInteger();
@@ -333,7 +347,8 @@ public final class FakeDiscordServer implements AutoCloseable {
   private volatile double forcedRetryAfter = 0.2;
   private volatile int bucketLimit = 5;
   private volatile long bucketWindowMs = 5000;
-  private final Map<String, long[]> windows = new ConcurrentHashMap<>(); // channel -> {start, count}
+  private final Map<String, long[]> windows =
+      new ConcurrentHashMap<>(); // channel -> {start, count}
   private final AtomicInteger typing = new AtomicInteger();
   private volatile JsonNode lastCreateBody;
 
@@ -341,6 +356,7 @@ public final class FakeDiscordServer implements AutoCloseable {
   public JsonNode lastCreateBody() {
     return lastCreateBody;
   }
+
   private final AtomicLong ids = new AtomicLong(1_200_000_000_000_000_000L);
 
   /** Messages per channel per window in the create-message bucket. */
@@ -370,26 +386,32 @@ public final class FakeDiscordServer implements AutoCloseable {
   /** The REST API: GET /gateway/bot and the channel routes, with Discord's rate limits. */
   private final class Rest extends Handler.Abstract {
     @Override
-    public boolean handle(Request request, Response response, Callback callback)
-        throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
       String method = request.getMethod();
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       if (!("Bot " + token).equals(auth)) {
-        return answer(response, callback, 401, "{\"message\": \"401: Unauthorized\","
-            + " \"code\": 0}");
+        return answer(
+            response, callback, 401, "{\"message\": \"401: Unauthorized\"," + " \"code\": 0}");
       }
       if (path.equals("/api/v10/gateway/bot") && method.equals("GET")) {
         gatewayBotCalls.incrementAndGet();
         int remaining = Math.max(0, sessionStartsRemaining.get());
-        return answer(response, callback, 200, "{\"url\": \"" + gatewayUrl() + "\","
-            + " \"shards\": 1, \"session_start_limit\": {\"total\": 1000, \"remaining\": "
-            + remaining + ", \"reset_after\": 3600000, \"max_concurrency\": 1}}");
+        return answer(
+            response,
+            callback,
+            200,
+            "{\"url\": \"" + gatewayUrl() + "\","
+                + " \"shards\": 1, \"session_start_limit\": {\"total\": 1000, \"remaining\": "
+                + remaining + ", \"reset_after\": 3600000, \"max_concurrency\": 1}}");
       }
       if (path.equals("/api/v10/users/@me") && method.equals("GET")) {
-        return answer(response, callback, 200, "{\"id\": \"" + BOT_ID + "\", \"username\":"
-            + " \"switchboard\", \"bot\": true}");
+        return answer(
+            response,
+            callback,
+            200,
+            "{\"id\": \"" + BOT_ID + "\", \"username\":" + " \"switchboard\", \"bot\": true}");
       }
       String[] parts = path.split("/"); // "", api, v10, channels, {id}, messages|typing, {mid}
       if (parts.length >= 6 && parts[3].equals("channels")) {
@@ -397,10 +419,14 @@ public final class FakeDiscordServer implements AutoCloseable {
           rateLimited.incrementAndGet();
           response.getHeaders().put("X-RateLimit-Global", "true");
           response.getHeaders().put("X-RateLimit-Scope", "global");
-          response.getHeaders().put("Retry-After",
-              Long.toString((long) Math.ceil(forcedRetryAfter)));
-          return answer(response, callback, 429, "{\"message\": \"You are being rate"
-              + " limited.\", \"retry_after\": " + forcedRetryAfter + ", \"global\": true}");
+          response.getHeaders().put("Retry-After", Long.toString((long)
+              Math.ceil(forcedRetryAfter)));
+          return answer(
+              response,
+              callback,
+              429,
+              "{\"message\": \"You are being rate" + " limited.\", \"retry_after\": "
+                  + forcedRetryAfter + ", \"global\": true}");
         }
         String channel = parts[4];
         if (parts[5].equals("typing") && method.equals("POST")) {
@@ -419,8 +445,8 @@ public final class FakeDiscordServer implements AutoCloseable {
       return answer(response, callback, 404, "{\"message\": \"404: Not Found\", \"code\": 0}");
     }
 
-    private boolean create(Request request, Response response, Callback callback,
-        String channel) throws Exception {
+    private boolean create(Request request, Response response, Callback callback, String channel)
+        throws Exception {
       long now = System.nanoTime();
       long[] w = windows.computeIfAbsent(channel, k -> new long[] {now, 0});
       long resetAfterNanos;
@@ -437,21 +463,31 @@ public final class FakeDiscordServer implements AutoCloseable {
           limitHeaders(response, 0, retry);
           response.getHeaders().put("Retry-After", Long.toString((long) Math.ceil(retry)));
           response.getHeaders().put("X-RateLimit-Scope", "user");
-          return answer(response, callback, 429, String.format(java.util.Locale.ROOT,
-              "{\"message\": \"You are being rate limited.\", \"retry_after\": %.3f,"
-                  + " \"global\": false}", retry));
+          return answer(
+              response,
+              callback,
+              429,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "{\"message\": \"You are being rate limited.\", \"retry_after\": %.3f,"
+                      + " \"global\": false}",
+                  retry));
         }
         w[1]++;
         remaining = (int) (bucketLimit - w[1]);
       }
-      JsonNode body = JSON.readTree(org.eclipse.jetty.io.Content.Source.asString(request,
-          StandardCharsets.UTF_8));
+      JsonNode body = JSON.readTree(
+          org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8));
       String content = body.path("content").asString("");
       limitHeaders(response, remaining, resetAfterNanos / 1e9);
       if (content.isEmpty() || content.codePointCount(0, content.length()) > 2000) {
-        return answer(response, callback, 400, "{\"code\": 50035, \"message\": \"Invalid Form"
-            + " Body\", \"errors\": {\"content\": {\"_errors\": [{\"code\": \"BASE_TYPE_MAX_LENGTH\","
-            + " \"message\": \"Must be 2000 or fewer in length.\"}]}}}");
+        return answer(
+            response,
+            callback,
+            400,
+            "{\"code\": 50035, \"message\": \"Invalid Form"
+                + " Body\", \"errors\": {\"content\": {\"_errors\": [{\"code\": \"BASE_TYPE_MAX_LENGTH\","
+                + " \"message\": \"Must be 2000 or fewer in length.\"}]}}}");
       }
       String id = Long.toString(ids.incrementAndGet());
       String replyTo = body.path("message_reference").path("message_id").asString(null);
@@ -461,29 +497,36 @@ public final class FakeDiscordServer implements AutoCloseable {
       return answer(response, callback, 200, message(id, channel, content).toString());
     }
 
-    private boolean edit(Request request, Response response, Callback callback, String channel,
-        String id) throws Exception {
+    private boolean edit(
+        Request request, Response response, Callback callback, String channel, String id)
+        throws Exception {
       List<SentMessage> list = sent.getOrDefault(channel, List.of());
       for (int i = 0; i < list.size(); i++) {
         SentMessage m = list.get(i);
         if (m.id().equals(id)) {
-          JsonNode body = JSON.readTree(org.eclipse.jetty.io.Content.Source.asString(request,
-              StandardCharsets.UTF_8));
+          JsonNode body = JSON.readTree(
+              org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8));
           String content = body.path("content").asString(m.content());
-          list.set(i, new SentMessage(id, channel, content, m.edits() + 1, m.replyTo(),
-              m.sentAtNanos()));
+          list.set(
+              i,
+              new SentMessage(id, channel, content, m.edits() + 1, m.replyTo(), m.sentAtNanos()));
           limitHeaders(response, 4, 5.0);
           return answer(response, callback, 200, message(id, channel, content).toString());
         }
       }
-      return answer(response, callback, 404, "{\"code\": 10008, \"message\": \"Unknown"
-          + " Message\"}");
+      return answer(
+          response, callback, 404, "{\"code\": 10008, \"message\": \"Unknown" + " Message\"}");
     }
 
     private ObjectNode message(String id, String channel, String content) {
-      ObjectNode m = JSON.createObjectNode().put("id", id).put("channel_id", channel)
-          .put("content", content).put("type", 0);
-      m.putObject("author").put("id", Long.toString(BOT_ID)).put("username", "switchboard")
+      ObjectNode m = JSON.createObjectNode()
+          .put("id", id)
+          .put("channel_id", channel)
+          .put("content", content)
+          .put("type", 0);
+      m.putObject("author")
+          .put("id", Long.toString(BOT_ID))
+          .put("username", "switchboard")
           .put("bot", true);
       return m;
     }
@@ -491,8 +534,9 @@ public final class FakeDiscordServer implements AutoCloseable {
     private void limitHeaders(Response response, int remaining, double resetAfter) {
       response.getHeaders().put("X-RateLimit-Limit", Integer.toString(bucketLimit));
       response.getHeaders().put("X-RateLimit-Remaining", Integer.toString(remaining));
-      response.getHeaders().put("X-RateLimit-Reset-After",
-          String.format(java.util.Locale.ROOT, "%.3f", resetAfter));
+      response
+          .getHeaders()
+          .put("X-RateLimit-Reset-After", String.format(java.util.Locale.ROOT, "%.3f", resetAfter));
       response.getHeaders().put("X-RateLimit-Bucket", "8a3f2b1cd0e94f57");
     }
 

@@ -61,8 +61,8 @@ public final class FakeSlackServer implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container ->
-        container.addMapping("/link/*", (rq, rs, cb) -> new Socket()));
+    WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(
+        server, container -> container.addMapping("/link/*", (rq, rs, cb) -> new Socket()));
     ws.setHandler(new WebApi());
     server.setHandler(ws);
     server.start();
@@ -116,8 +116,13 @@ public final class FakeSlackServer implements AutoCloseable {
   /** A direct message from {@code user}; returns the envelope id. */
   public String directMessage(String user, String channel, String text) {
     String ts = ts();
-    ObjectNode event = JSON.createObjectNode().put("type", "message").put("channel", channel)
-        .put("user", user).put("text", text).put("ts", ts).put("channel_type", "im")
+    ObjectNode event = JSON.createObjectNode()
+        .put("type", "message")
+        .put("channel", channel)
+        .put("user", user)
+        .put("text", text)
+        .put("ts", ts)
+        .put("channel_type", "im")
         .put("event_ts", ts);
     return deliver(event);
   }
@@ -125,8 +130,12 @@ public final class FakeSlackServer implements AutoCloseable {
   /** An app_mention in a channel, in a thread when {@code threadTs} is set. */
   public String mention(String user, String channel, String text, String threadTs) {
     String ts = ts();
-    ObjectNode event = JSON.createObjectNode().put("type", "app_mention").put("channel", channel)
-        .put("user", user).put("text", "<@" + BOT_USER + "> " + text).put("ts", ts)
+    ObjectNode event = JSON.createObjectNode()
+        .put("type", "app_mention")
+        .put("channel", channel)
+        .put("user", user)
+        .put("text", "<@" + BOT_USER + "> " + text)
+        .put("ts", ts)
         .put("event_ts", ts);
     if (threadTs != null) {
       event.put("thread_ts", threadTs);
@@ -141,13 +150,20 @@ public final class FakeSlackServer implements AutoCloseable {
 
   private String deliver(ObjectNode event) {
     String envelopeId = "env-" + envelopes.incrementAndGet();
-    ObjectNode payload = JSON.createObjectNode().put("token", "verification").put("team_id", "T1")
-        .put("api_app_id", "A1").put("type", "event_callback")
-        .put("event_id", "Ev" + envelopeId).put("event_time", 1_764_300_000L);
+    ObjectNode payload = JSON.createObjectNode()
+        .put("token", "verification")
+        .put("team_id", "T1")
+        .put("api_app_id", "A1")
+        .put("type", "event_callback")
+        .put("event_id", "Ev" + envelopeId)
+        .put("event_time", 1_764_300_000L);
     payload.set("event", event);
-    ObjectNode envelope = JSON.createObjectNode().put("envelope_id", envelopeId)
-        .put("type", "events_api").put("accepts_response_payload", false)
-        .put("retry_attempt", 0).put("retry_reason", "");
+    ObjectNode envelope = JSON.createObjectNode()
+        .put("envelope_id", envelopeId)
+        .put("type", "events_api")
+        .put("accepts_response_payload", false)
+        .put("retry_attempt", 0)
+        .put("retry_reason", "");
     envelope.set("payload", payload);
     unacked.put(envelopeId, envelope);
     Socket s = newest();
@@ -163,15 +179,17 @@ public final class FakeSlackServer implements AutoCloseable {
     if (envelope == null) {
       throw new IllegalStateException(envelopeId + " was acknowledged");
     }
-    envelope.put("retry_attempt", envelope.path("retry_attempt").asInt() + 1)
+    envelope
+        .put("retry_attempt", envelope.path("retry_attempt").asInt() + 1)
         .put("retry_reason", "timeout");
     newest().send(envelope.toString());
   }
 
   /** "disconnect" with reason refresh_requested on the newest connection. */
   public void requestRefresh() {
-    newest().send("{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
-        + "\"debug_info\":{\"host\":\"fake-slack\"}}");
+    newest()
+        .send("{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
+            + "\"debug_info\":{\"host\":\"fake-slack\"}}");
   }
 
   public void dropConnection() {
@@ -233,8 +251,7 @@ public final class FakeSlackServer implements AutoCloseable {
   /** The Web API methods the adapter uses. */
   private final class WebApi extends Handler.Abstract {
     @Override
-    public boolean handle(Request request, Response response, Callback callback)
-        throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
       String method = Request.getPathInContext(request).replaceFirst("^/api/", "");
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -248,9 +265,13 @@ public final class FakeSlackServer implements AutoCloseable {
         if (!token.equals(appToken)) {
           return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
         }
-        return answer(response, callback, 200, "{\"ok\":true,\"url\":\"ws://127.0.0.1:"
-            + connector.getLocalPort() + "/link/?ticket=t" + connectionsOpened.get()
-            + "&app_id=A1\"}");
+        return answer(
+            response,
+            callback,
+            200,
+            "{\"ok\":true,\"url\":\"ws://127.0.0.1:"
+                + connector.getLocalPort() + "/link/?ticket=t" + connectionsOpened.get()
+                + "&app_id=A1\"}");
       }
       if (!token.equals(botToken)) {
         return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
@@ -258,24 +279,37 @@ public final class FakeSlackServer implements AutoCloseable {
       JsonNode body = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
       switch (method) {
         case "auth.test" -> {
-          return answer(response, callback, 200, "{\"ok\":true,\"url\":\"https://fake.slack.com/"
-              + "\",\"team\":\"Fake Team\",\"user\":\"switchboard\",\"team_id\":\"T1\","
-              + "\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B1\"}");
+          return answer(
+              response,
+              callback,
+              200,
+              "{\"ok\":true,\"url\":\"https://fake.slack.com/"
+                  + "\",\"team\":\"Fake Team\",\"user\":\"switchboard\",\"team_id\":\"T1\","
+                  + "\"user_id\":\"" + BOT_USER + "\",\"bot_id\":\"B1\"}");
         }
         case "chat.postMessage" -> {
           String channel = body.path("channel").asString("");
           String text = body.path("text").asString("");
           if (channel.isEmpty() || text.isEmpty()) {
-            return answer(response, callback, 200, "{\"ok\":false,\"error\":\""
-                + (channel.isEmpty() ? "channel_not_found" : "no_text") + "\"}");
+            return answer(
+                response,
+                callback,
+                200,
+                "{\"ok\":false,\"error\":\"" + (channel.isEmpty() ? "channel_not_found" : "no_text")
+                    + "\"}");
           }
           String ts = ts();
-          posted.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(new Posted(
-              channel, ts, body.path("thread_ts").asString(null), text, 0));
-          return answer(response, callback, 200, "{\"ok\":true,\"channel\":\"" + channel
-              + "\",\"ts\":\"" + ts + "\",\"message\":{\"type\":\"message\",\"text\":"
-              + JSON.writeValueAsString(text) + ",\"user\":\"" + BOT_USER + "\",\"ts\":\"" + ts
-              + "\"}}");
+          posted
+              .computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
+              .add(new Posted(channel, ts, body.path("thread_ts").asString(null), text, 0));
+          return answer(
+              response,
+              callback,
+              200,
+              "{\"ok\":true,\"channel\":\"" + channel
+                  + "\",\"ts\":\"" + ts + "\",\"message\":{\"type\":\"message\",\"text\":"
+                  + JSON.writeValueAsString(text) + ",\"user\":\"" + BOT_USER + "\",\"ts\":\"" + ts
+                  + "\"}}");
         }
         case "chat.update" -> {
           String channel = body.path("channel").asString("");
@@ -284,11 +318,17 @@ public final class FakeSlackServer implements AutoCloseable {
           for (int i = 0; i < list.size(); i++) {
             Posted p = list.get(i);
             if (p.ts().equals(ts)) {
-              list.set(i, new Posted(channel, ts, p.threadTs(), body.path("text").asString(),
-                  p.updates() + 1));
-              return answer(response, callback, 200, "{\"ok\":true,\"channel\":\"" + channel
-                  + "\",\"ts\":\"" + ts + "\",\"text\":" + JSON.writeValueAsString(
-                      body.path("text").asString()) + "}");
+              list.set(
+                  i,
+                  new Posted(
+                      channel, ts, p.threadTs(), body.path("text").asString(), p.updates() + 1));
+              return answer(
+                  response,
+                  callback,
+                  200,
+                  "{\"ok\":true,\"channel\":\"" + channel
+                      + "\",\"ts\":\"" + ts + "\",\"text\":"
+                      + JSON.writeValueAsString(body.path("text").asString()) + "}");
             }
           }
           return answer(response, callback, 200, "{\"ok\":false,\"error\":\"message_not_found\"}");

@@ -25,8 +25,8 @@ final class ApiException extends RuntimeException {
   }
 
   static ApiException tooManyRequests(int retryAfterSeconds) {
-    return new ApiException(429, "Too Many Requests: retry after " + retryAfterSeconds,
-        retryAfterSeconds);
+    return new ApiException(
+        429, "Too Many Requests: retry after " + retryAfterSeconds, retryAfterSeconds);
   }
 
   static ApiException unauthorized() {

@@ -68,7 +68,8 @@ final class ApiRequest {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
+      params.put(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
           URLDecoder.decode(value, StandardCharsets.UTF_8));
     }
   }
@@ -80,7 +81,9 @@ final class ApiRequest {
 
   boolean has(String name) {
     JsonNode node = params.get(name);
-    return node != null && !node.isNull() && !(node.isString() && node.stringValue().isEmpty());
+    return node != null
+        && !node.isNull()
+        && !(node.isString() && node.stringValue().isEmpty());
   }
 
   /** The parameter as text: strings as they are, numbers and booleans as written. */

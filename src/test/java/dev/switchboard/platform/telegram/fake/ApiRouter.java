@@ -38,8 +38,13 @@ final class ApiRouter implements HttpHandler {
   private final CountDownLatch closing;
 
   /** {@code methods} is keyed by the method name as Telegram spells it. */
-  ApiRouter(String token, Map<String, ApiMethod> methods, JsonMapper json, CallLog calls,
-      Faults faults, CountDownLatch closing) {
+  ApiRouter(
+      String token,
+      Map<String, ApiMethod> methods,
+      JsonMapper json,
+      CallLog calls,
+      Faults faults,
+      CountDownLatch closing) {
     this.token = token;
     this.methods = new HashMap<>();
     this.spelling = new HashMap<>();
@@ -67,7 +72,9 @@ final class ApiRouter implements HttpHandler {
       boolean authorized = path.substring(4, slash).equals(token);
       ApiRequest request;
       try {
-        request = ApiRequest.parse(json, exchange.getRequestURI().getRawQuery(),
+        request = ApiRequest.parse(
+            json,
+            exchange.getRequestURI().getRawQuery(),
             exchange.getRequestHeaders().getFirst("Content-Type"),
             exchange.getRequestBody().readAllBytes());
       } catch (ApiException e) {
@@ -89,7 +96,8 @@ final class ApiRouter implements HttpHandler {
         call.finish(0);
         return; // closing the exchange without a response closes the connection
       }
-      Reply reply = faults.takeMalformed(method) ? new Reply(200, MALFORMED)
+      Reply reply = faults.takeMalformed(method)
+          ? new Reply(200, MALFORMED)
           : answer(method, target, request);
       hold(faults.delay(method));
       respond(call, exchange, reply);

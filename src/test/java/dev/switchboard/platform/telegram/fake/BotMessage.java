@@ -15,9 +15,17 @@ import java.util.List;
  * @param rawTexts the text parameter of the send and of each successful edit, in order
  * @param replyToMessageId the message it replies to, null for none
  */
-public record BotMessage(long chatId, int messageId, Integer threadId, String text,
-    List<Entity> entities, String parseMode, int editCount, List<String> rawTexts,
-    Integer replyToMessageId, Instant sentAt) {
+public record BotMessage(
+    long chatId,
+    int messageId,
+    Integer threadId,
+    String text,
+    List<Entity> entities,
+    String parseMode,
+    int editCount,
+    List<String> rawTexts,
+    Integer replyToMessageId,
+    Instant sentAt) {
 
   public BotMessage {
     entities = List.copyOf(entities);

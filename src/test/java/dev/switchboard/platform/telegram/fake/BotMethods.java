@@ -47,7 +47,8 @@ final class BotMethods {
     }
     List<BotCommand> parsed = new ArrayList<>();
     for (JsonNode item : list) {
-      parsed.add(validated(field(item, "command").strip(), field(item, "description").strip()));
+      parsed.add(
+          validated(field(item, "command").strip(), field(item, "description").strip()));
     }
     for (BotCommand c : parsed) {
       // Telegram's server, not the Bot API, rejects the characters, so this comes last
@@ -132,8 +133,9 @@ final class BotMethods {
   private static String key(ApiRequest r) {
     JsonNode scope = r.nested("scope").orElse(null);
     String type = scope == null ? "default" : scope.path("type").asString("default");
-    String target = scope == null ? "" : scope.path("chat_id").asString("")
-        + scope.path("user_id").asString("");
+    String target = scope == null
+        ? ""
+        : scope.path("chat_id").asString("") + scope.path("user_id").asString("");
     return type + "|" + target + "|" + r.string("language_code").orElse("");
   }
 }

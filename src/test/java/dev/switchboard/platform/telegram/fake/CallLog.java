@@ -72,8 +72,7 @@ final class CallLog {
   }
 
   /** Waits until {@code count} calls of {@code method} have been answered or dropped. */
-  List<Call> awaitFinished(String method, int count, Duration timeout)
-      throws InterruptedException {
+  List<Call> awaitFinished(String method, int count, Duration timeout) throws InterruptedException {
     lock.lock();
     try {
       long remaining = timeout.toNanos();

@@ -1,12 +1,18 @@
 package dev.switchboard.platform.telegram.fake;
 
 /** A Telegram chat (Bot API Chat); null fields are left out of the JSON. */
-record ChatInfo(long id, String type, String title, String username, String firstName,
-    String lastName, boolean isForum) {
+record ChatInfo(
+    long id,
+    String type,
+    String title,
+    String username,
+    String firstName,
+    String lastName,
+    boolean isForum) {
 
   static ChatInfo privateWith(UserInfo user) {
-    return new ChatInfo(user.id(), "private", null, user.username(), user.firstName(),
-        user.lastName(), false);
+    return new ChatInfo(
+        user.id(), "private", null, user.username(), user.firstName(), user.lastName(), false);
   }
 
   /** Ids from -1000000000000 down are supergroups, as Telegram numbers them; others groups. */

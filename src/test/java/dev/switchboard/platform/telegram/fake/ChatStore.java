@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,8 +28,15 @@ final class ChatStore {
   private static final int TOPIC_ICON_COLOR = 7322096;
 
   /** A sendMessage that passed parameter validation. */
-  record Outgoing(long chatId, Parsed text, String rawText, String parseMode, Integer threadId,
-      Integer replyTo, boolean allowWithoutReply, JsonNode linkPreview) {}
+  record Outgoing(
+      long chatId,
+      Parsed text,
+      String rawText,
+      String parseMode,
+      Integer threadId,
+      Integer replyTo,
+      boolean allowWithoutReply,
+      JsonNode linkPreview) {}
 
   private static final class ChatState {
     ChatInfo info;
@@ -65,8 +72,17 @@ final class ChatStore {
     }
 
     BotMessage snapshot(long chatId) {
-      return new BotMessage(chatId, id, threadId, text.text(), text.entities(), parseMode, edits,
-          rawTexts, replyTo, sentAt);
+      return new BotMessage(
+          chatId,
+          id,
+          threadId,
+          text.text(),
+          text.entities(),
+          parseMode,
+          edits,
+          rawTexts,
+          replyTo,
+          sentAt);
     }
   }
 
@@ -131,8 +147,8 @@ final class ChatStore {
   ChatInfo privateChat(long userId) {
     lock.lock();
     try {
-      return chats.computeIfAbsent(userId,
-          id -> new ChatState(ChatInfo.privateWith(user(id)))).info;
+      return chats.computeIfAbsent(userId, id -> new ChatState(ChatInfo.privateWith(user(id))))
+          .info;
     } finally {
       lock.unlock();
     }
@@ -142,8 +158,8 @@ final class ChatStore {
   ChatInfo group(long chatId) {
     lock.lock();
     try {
-      return chats.computeIfAbsent(chatId,
-          id -> new ChatState(ChatInfo.group(id, "Group " + id))).info;
+      return chats.computeIfAbsent(chatId, id -> new ChatState(ChatInfo.group(id, "Group " + id)))
+          .info;
     } finally {
       lock.unlock();
     }
@@ -156,25 +172,27 @@ final class ChatStore {
   void topic(long chatId, int threadId, String name, UserInfo creator) {
     lock.lock();
     try {
-      ChatState state = chats.computeIfAbsent(chatId,
-          id -> new ChatState(ChatInfo.forum(id, "Forum " + id)));
+      ChatState state =
+          chats.computeIfAbsent(chatId, id -> new ChatState(ChatInfo.forum(id, "Forum " + id)));
       if (!state.info.isForum()) {
         ChatInfo old = state.info;
-        state.info = ChatInfo.forum(old.id(), old.title() == null ? "Forum " + old.id()
-            : old.title());
+        state.info =
+            ChatInfo.forum(old.id(), old.title() == null ? "Forum " + old.id() : old.title());
       }
       if (state.topics.containsKey(threadId)) {
         return;
       }
       if (state.messages.containsKey(threadId)) {
-        throw new IllegalArgumentException("message " + threadId + " in chat " + chatId
-            + " exists and is not a topic");
+        throw new IllegalArgumentException(
+            "message " + threadId + " in chat " + chatId + " exists and is not a topic");
       }
       state.topics.put(threadId, name);
       state.lastMessageId = Math.max(state.lastMessageId, threadId);
       ObjectNode created = header(threadId, threadId, creator, state.info, Instant.now());
       created.put("is_topic_message", true);
-      created.putObject("forum_topic_created").put("name", name)
+      created
+          .putObject("forum_topic_created")
+          .put("name", name)
           .put("icon_color", TOPIC_ICON_COLOR);
       state.messages.put(threadId, created);
     } finally {
@@ -186,8 +204,7 @@ final class ChatStore {
    * Stores a message from a user and returns its JSON; {@code threadId} is set for forum
    * topics, {@code replyTo} names an existing message in the chat.
    */
-  ObjectNode userMessage(long chatId, long userId, String text, Integer threadId,
-      Integer replyTo) {
+  ObjectNode userMessage(long chatId, long userId, String text, Integer threadId, Integer replyTo) {
     lock.lock();
     try {
       ChatState state = chats.get(chatId);
@@ -257,8 +274,8 @@ final class ChatStore {
       if (thread == null && replyTo != null) {
         thread = topicOf(state, replyTo); // a reply goes to the topic of what it replies to
       }
-      Sent sent = new Sent(++state.lastMessageId, thread, replyTo, Instant.now(),
-          out.linkPreview());
+      Sent sent =
+          new Sent(++state.lastMessageId, thread, replyTo, Instant.now(), out.linkPreview());
       sent.text = out.text();
       sent.parseMode = out.parseMode();
       sent.rawTexts.add(out.rawText());
@@ -285,8 +302,10 @@ final class ChatStore {
   private static Sent editable(ChatState state, int messageId, Parsed text) {
     Sent sent = state.sent.get(messageId);
     if (sent == null) {
-      throw ApiException.badRequest(state.messages.containsKey(messageId)
-          ? "message can't be edited" : "message to edit not found");
+      throw ApiException.badRequest(
+          state.messages.containsKey(messageId)
+              ? "message can't be edited"
+              : "message to edit not found");
     }
     if (sent.text.equals(text)) {
       throw ApiException.badRequest(NOT_MODIFIED);
@@ -318,7 +337,8 @@ final class ChatStore {
   private static Integer topicOf(ChatState state, int messageId) {
     ObjectNode m = state.messages.get(messageId);
     return m != null && m.path("is_topic_message").asBoolean(false)
-        ? m.get("message_thread_id").intValue() : null;
+        ? m.get("message_thread_id").intValue()
+        : null;
   }
 
   private ChatState known(long chatId) {
@@ -360,8 +380,8 @@ final class ChatStore {
           }
         }
         if (remaining <= 0 || closed) {
-          throw new AssertionError("no bot message in chat " + chatId + " matched within "
-              + timeout + (closed ? " (server closed)" : "") + "; messages: " + now);
+          throw new AssertionError("no bot message in chat " + chatId + " matched within " + timeout
+              + (closed ? " (server closed)" : "") + "; messages: " + now);
         }
         remaining = changed.awaitNanos(remaining);
       }
@@ -402,8 +422,7 @@ final class ChatStore {
     return m;
   }
 
-  private ObjectNode header(int id, Integer threadId, UserInfo from, ChatInfo chat,
-      Instant date) {
+  private ObjectNode header(int id, Integer threadId, UserInfo from, ChatInfo chat, Instant date) {
     ObjectNode m = objects.object();
     m.put("message_id", id);
     if (threadId != null) {

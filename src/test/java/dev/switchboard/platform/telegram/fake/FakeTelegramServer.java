@@ -76,8 +76,8 @@ public final class FakeTelegramServer implements AutoCloseable {
     methods.put("editMessageText", messageMethods::editMessageText);
     methods.put("sendChatAction", messageMethods::sendChatAction);
 
-    this.server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/", new ApiRouter(token, methods, json, calls, faults, closing));
@@ -199,8 +199,8 @@ public final class FakeTelegramServer implements AutoCloseable {
    * {@code description} (given in full, e.g. "Bad Gateway") and, if not null,
    * parameters.retry_after; the method does not run.
    */
-  public void failNext(String method, int times, int httpStatus, String description,
-      Integer retryAfter) {
+  public void failNext(
+      String method, int times, int httpStatus, String description, Integer retryAfter) {
     if (times < 1 || httpStatus < 300 || httpStatus > 599) {
       throw new IllegalArgumentException("times >= 1 and an error status are required");
     }
@@ -233,8 +233,7 @@ public final class FakeTelegramServer implements AutoCloseable {
 
   /** Flood control with an explicit per-group limit; 0 or less disables a window. */
   public void floodControl(int perChatPerSecond, int perGroupPerMinute, int globalPerSecond) {
-    flood.configure(new FloodControl.Limits(perChatPerSecond, perGroupPerMinute,
-        globalPerSecond));
+    flood.configure(new FloodControl.Limits(perChatPerSecond, perGroupPerMinute, globalPerSecond));
   }
 
   public void disableFloodControl() {

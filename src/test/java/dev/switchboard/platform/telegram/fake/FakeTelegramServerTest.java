@@ -67,9 +67,11 @@ class FakeTelegramServerTest {
   }
 
   private HttpRequest jsonRequest(String method, Map<String, ?> params) {
-    return HttpRequest.newBuilder(uri(method)).timeout(Duration.ofSeconds(70))
+    return HttpRequest.newBuilder(uri(method))
+        .timeout(Duration.ofSeconds(70))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(params))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(params)))
+        .build();
   }
 
   private Reply call(String method, Map<String, ?> params) throws Exception {
@@ -92,7 +94,8 @@ class FakeTelegramServerTest {
         .collect(Collectors.joining("&"));
     HttpRequest request = HttpRequest.newBuilder(uri(method))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
     return reply(http.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
@@ -101,7 +104,8 @@ class FakeTelegramServerTest {
   }
 
   private Reply send(long chatId, String text, String parseMode) throws Exception {
-    return parseMode == null ? call("sendMessage", Map.of("chat_id", chatId, "text", text))
+    return parseMode == null
+        ? call("sendMessage", Map.of("chat_id", chatId, "text", text))
         : call("sendMessage", Map.of("chat_id", chatId, "text", text, "parse_mode", parseMode));
   }
 
@@ -122,49 +126,69 @@ class FakeTelegramServerTest {
     assertThat(me.get("first_name").asString()).isEqualTo(BOT);
     assertThat(me.get("username").asString()).isEqualTo(BOT);
 
-    HttpResponse<String> get = http.send(HttpRequest.newBuilder(
-        URI.create(tg.baseUrl() + "/bot" + TOKEN + "/GETME")).GET().build(),
+    HttpResponse<String> get = http.send(
+        HttpRequest.newBuilder(URI.create(tg.baseUrl() + "/bot" + TOKEN + "/GETME"))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(reply(get).result()).isEqualTo(me);
   }
 
   @Test
   void wrongTokenIsUnauthorizedAndUnknownMethodNotFound() throws Exception {
-    HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(
-        URI.create(tg.baseUrl() + "/bot999:nope/getMe")).GET().build(),
+    HttpResponse<String> wrong = http.send(
+        HttpRequest.newBuilder(URI.create(tg.baseUrl() + "/bot999:nope/getMe"))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(JSON.readTree(wrong.body())).isEqualTo(
-        JSON.readTree("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}"));
+    assertThat(JSON.readTree(wrong.body()))
+        .isEqualTo(
+            JSON.readTree("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}"));
 
     Reply unknown = call("sendTelepathy");
     assertThat(unknown.status()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo(
-        JSON.readTree("{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}"));
-    assertThat(tg.calls("sendTelepathy")).singleElement()
+    assertThat(unknown.body())
+        .isEqualTo(
+            JSON.readTree("{\"ok\":false,\"error_code\":404,\"description\":\"Not Found\"}"));
+    assertThat(tg.calls("sendTelepathy"))
+        .singleElement()
         .satisfies(c -> assertThat(c.httpStatus()).isEqualTo(404));
   }
 
   @Test
   void queryStringFormAndJsonParametersAllWork() throws Exception {
     tg.registerPrivateChat(5);
-    HttpResponse<String> viaQuery = http.send(HttpRequest.newBuilder(
-        URI.create(uri("sendMessage") + "?chat_id=5&text=" + URLEncoder.encode("hi there",
-            StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> viaQuery = http.send(
+        HttpRequest.newBuilder(URI.create(uri("sendMessage") + "?chat_id=5&text="
+                + URLEncoder.encode("hi there", StandardCharsets.UTF_8)))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(reply(viaQuery).result().get("text").asString()).isEqualTo("hi there");
 
     int first = reply(viaQuery).result().get("message_id").intValue();
-    Reply viaForm = form("sendMessage", Map.of("chat_id", "5", "text", "re",
-        "reply_parameters", "{\"message_id\":" + first + "}",
-        "link_preview_options", "{\"is_disabled\":true}"));
+    Reply viaForm = form(
+        "sendMessage",
+        Map.of(
+            "chat_id",
+            "5",
+            "text",
+            "re",
+            "reply_parameters",
+            "{\"message_id\":" + first + "}",
+            "link_preview_options",
+            "{\"is_disabled\":true}"));
     assertThat(viaForm.status()).isEqualTo(200);
     assertThat(viaForm.result().get("reply_to_message").get("message_id").intValue())
         .isEqualTo(first);
     assertThat(viaForm.result().get("link_preview_options").get("is_disabled").booleanValue())
         .isTrue();
-    assertThat(tg.messages(5)).extracting(BotMessage::replyToMessageId)
+    assertThat(tg.messages(5))
+        .extracting(BotMessage::replyToMessageId)
         .containsExactly(null, first);
-    assertThat(tg.calls("sendMessage").get(1).params().get("chat_id").asString()).isEqualTo("5");
+    assertThat(tg.calls("sendMessage").get(1).params().get("chat_id").asString())
+        .isEqualTo("5");
   }
 
   // ---- getUpdates ----
@@ -177,7 +201,8 @@ class FakeTelegramServerTest {
     assertThat(List.of(b, c)).containsExactly(a + 1, a + 2);
 
     assertThat(updateIds(call("getUpdates"))).containsExactly(a, b, c);
-    assertThat(updateIds(call("getUpdates"))).as("unconfirmed updates come again")
+    assertThat(updateIds(call("getUpdates")))
+        .as("unconfirmed updates come again")
         .containsExactly(a, b, c);
     assertThat(tg.confirmedUpToUpdateId()).isZero();
 
@@ -194,9 +219,11 @@ class FakeTelegramServerTest {
     long e = tg.privateMessage(1, "e");
     long f = tg.privateMessage(1, "f");
     assertThat(updateIds(call("getUpdates", Map.of("limit", 2)))).containsExactly(d, e);
-    assertThat(updateIds(call("getUpdates", Map.of("limit", 0)))).as("limit is clamped to 1")
+    assertThat(updateIds(call("getUpdates", Map.of("limit", 0))))
+        .as("limit is clamped to 1")
         .containsExactly(d);
-    assertThat(updateIds(call("getUpdates", Map.of("offset", -1)))).as("-1: the last one only")
+    assertThat(updateIds(call("getUpdates", Map.of("offset", -1))))
+        .as("-1: the last one only")
         .containsExactly(f);
     assertThat(tg.pendingUpdates()).as("the ones before it are forgotten").isEqualTo(1);
     assertThat(tg.confirmedUpToUpdateId()).isEqualTo(e);
@@ -211,15 +238,18 @@ class FakeTelegramServerTest {
     JsonNode m = update.get("message");
     assertThat(m.get("message_id").intValue()).isEqualTo(1);
     assertThat(m.get("date").longValue()).isPositive();
-    assertThat(m.get("from")).isEqualTo(JSON.readTree("{\"id\":77,\"is_bot\":false,"
-        + "\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"username\":\"ada\","
-        + "\"language_code\":\"en\"}"));
-    assertThat(m.get("chat")).isEqualTo(JSON.readTree("{\"id\":77,\"type\":\"private\","
-        + "\"username\":\"ada\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\"}"));
+    assertThat(m.get("from"))
+        .isEqualTo(JSON.readTree("{\"id\":77,\"is_bot\":false,"
+            + "\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"username\":\"ada\","
+            + "\"language_code\":\"en\"}"));
+    assertThat(m.get("chat"))
+        .isEqualTo(JSON.readTree("{\"id\":77,\"type\":\"private\","
+            + "\"username\":\"ada\",\"first_name\":\"Ada\",\"last_name\":\"Lovelace\"}"));
     int commandLength = ("/start@" + BOT).length();
-    assertThat(m.get("entities")).isEqualTo(JSON.readTree("[{\"offset\":0,\"length\":"
-        + commandLength + ",\"type\":\"bot_command\"},{\"offset\":" + (commandLength + 7)
-        + ",\"length\":10,\"type\":\"mention\"}]"));
+    assertThat(m.get("entities"))
+        .isEqualTo(JSON.readTree("[{\"offset\":0,\"length\":"
+            + commandLength + ",\"type\":\"bot_command\"},{\"offset\":" + (commandLength + 7)
+            + ",\"length\":10,\"type\":\"mention\"}]"));
     assertThat(m.has("message_thread_id")).isFalse();
   }
 
@@ -254,9 +284,10 @@ class FakeTelegramServerTest {
 
     Reply ended = older.get(10, TimeUnit.SECONDS);
     assertThat(ended.status()).isEqualTo(409);
-    assertThat(ended.body()).isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":409,"
-        + "\"description\":\"Conflict: terminated by other getUpdates request; make sure that"
-        + " only one bot instance is running\"}"));
+    assertThat(ended.body())
+        .isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":409,"
+            + "\"description\":\"Conflict: terminated by other getUpdates request; make sure that"
+            + " only one bot instance is running\"}"));
     assertThat(newer.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
   }
 
@@ -288,13 +319,14 @@ class FakeTelegramServerTest {
   void webhookReceivesUpdatesWithTheSecretAndRetriesUntil2xx() throws Exception {
     BlockingQueue<String[]> received = new LinkedBlockingQueue<>();
     BlockingQueue<Integer> statuses = new LinkedBlockingQueue<>(List.of(500));
-    HttpServer receiver = HttpServer.create(
-        new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 8);
+    HttpServer receiver =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 8);
     receiver.createContext("/hook", exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       received.add(new String[] {
-          exchange.getRequestHeaders().getFirst("X-Telegram-Bot-Api-Secret-Token"),
-          new String(body, StandardCharsets.UTF_8)});
+        exchange.getRequestHeaders().getFirst("X-Telegram-Bot-Api-Secret-Token"),
+        new String(body, StandardCharsets.UTF_8)
+      });
       Integer status = statuses.poll();
       exchange.sendResponseHeaders(status == null ? 200 : status, -1);
       exchange.close();
@@ -327,8 +359,9 @@ class FakeTelegramServerTest {
 
       Reply poll = call("getUpdates");
       assertThat(poll.status()).isEqualTo(409);
-      assertThat(poll.description()).isEqualTo("Conflict: can't use getUpdates method while"
-          + " webhook is active; use deleteWebhook to delete the webhook first");
+      assertThat(poll.description())
+          .isEqualTo("Conflict: can't use getUpdates method while"
+              + " webhook is active; use deleteWebhook to delete the webhook first");
 
       assertThat(call("deleteWebhook").description()).isEqualTo("Webhook was deleted");
       assertThat(call("deleteWebhook").description()).isEqualTo("Webhook is already deleted");
@@ -361,8 +394,8 @@ class FakeTelegramServerTest {
     assertThat(tg.pendingUpdates()).isZero();
 
     Reply bad = call("setWebhook", Map.of("url", url, "secret_token", "no spaces"));
-    assertThat(bad.description()).isEqualTo(
-        "Bad Request: secret token contains unallowed characters");
+    assertThat(bad.description())
+        .isEqualTo("Bad Request: secret token contains unallowed characters");
   }
 
   // ---- sending and editing ----
@@ -377,15 +410,16 @@ class FakeTelegramServerTest {
     assertThat(m.get("message_id").intValue()).isEqualTo(1);
     assertThat(m.get("from").get("id").longValue()).isEqualTo(123456L);
     assertThat(m.get("from").get("is_bot").booleanValue()).isTrue();
-    assertThat(m.get("chat")).isEqualTo(
-        JSON.readTree("{\"id\":5,\"type\":\"private\",\"first_name\":\"Bo\"}"));
+    assertThat(m.get("chat"))
+        .isEqualTo(JSON.readTree("{\"id\":5,\"type\":\"private\",\"first_name\":\"Bo\"}"));
     assertThat(m.get("date").longValue()).isPositive();
     assertThat(m.get("text").asString()).isEqualTo("hello");
     assertThat(m.has("entities")).isFalse();
     assertThat(send(5, "again", null).result().get("message_id").intValue()).isEqualTo(2);
     tg.privateMessage(5, "user says");
     assertThat(send(5, "third", null).result().get("message_id").intValue())
-        .as("users and the bot share one message id sequence per chat").isEqualTo(4);
+        .as("users and the bot share one message id sequence per chat")
+        .isEqualTo(4);
   }
 
   @Test
@@ -410,15 +444,19 @@ class FakeTelegramServerTest {
     tg.registerPrivateChat(5);
     Reply unclosed = send(5, "<b>bold", "HTML");
     assertThat(unclosed.status()).isEqualTo(400);
-    assertThat(unclosed.body()).isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":400,"
-        + "\"description\":\"Bad Request: can't parse entities: Can't find end tag corresponding"
-        + " to start tag \\\"b\\\"\"}"));
-    assertThat(send(5, "<div>x</div>", "HTML").description()).isEqualTo(
-        "Bad Request: can't parse entities: Unsupported start tag \"div\" at byte offset 0");
-    assertThat(send(5, "5 < 6", "html").description()).isEqualTo(
-        "Bad Request: can't parse entities: Unsupported start tag \"\" at byte offset 2");
+    assertThat(unclosed.body())
+        .isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":400,"
+            + "\"description\":\"Bad Request: can't parse entities: Can't find end tag corresponding"
+            + " to start tag \\\"b\\\"\"}"));
+    assertThat(send(5, "<div>x</div>", "HTML").description())
+        .isEqualTo(
+            "Bad Request: can't parse entities: Unsupported start tag \"div\" at byte offset 0");
+    assertThat(send(5, "5 < 6", "html").description())
+        .isEqualTo(
+            "Bad Request: can't parse entities: Unsupported start tag \"\" at byte offset 2");
     assertThat(send(5, "<b>x</b>", null).result().get("text").asString())
-        .as("without parse_mode the markup is text").isEqualTo("<b>x</b>");
+        .as("without parse_mode the markup is text")
+        .isEqualTo("<b>x</b>");
     assertThat(tg.messages(5)).hasSize(1);
   }
 
@@ -427,13 +465,14 @@ class FakeTelegramServerTest {
     tg.registerPrivateChat(5);
     Reply r = send(5, "😀 <b>hi</b> 👍🏽 <a href=\"https://example.org/x\">link</a>", "HTML");
     assertThat(r.result().get("text").asString()).isEqualTo("😀 hi 👍🏽 link");
-    assertThat(r.result().get("entities")).isEqualTo(JSON.readTree("[{\"offset\":3,"
-        + "\"length\":2,\"type\":\"bold\"},{\"offset\":11,\"length\":4,\"type\":\"text_link\","
-        + "\"url\":\"https://example.org/x\"}]"));
+    assertThat(r.result().get("entities"))
+        .isEqualTo(JSON.readTree("[{\"offset\":3,"
+            + "\"length\":2,\"type\":\"bold\"},{\"offset\":11,\"length\":4,\"type\":\"text_link\","
+            + "\"url\":\"https://example.org/x\"}]"));
     BotMessage stored = tg.messages(5).getFirst();
     assertThat(stored.parseMode()).isEqualTo("HTML");
-    assertThat(stored.rawTexts()).containsExactly(
-        "😀 <b>hi</b> 👍🏽 <a href=\"https://example.org/x\">link</a>");
+    assertThat(stored.rawTexts())
+        .containsExactly("😀 <b>hi</b> 👍🏽 <a href=\"https://example.org/x\">link</a>");
   }
 
   @Test
@@ -444,7 +483,8 @@ class FakeTelegramServerTest {
     assertThat(tooLong.status()).isEqualTo(400);
     assertThat(tooLong.description()).isEqualTo("Bad Request: message is too long");
     assertThat(send(5, "<b>" + "a".repeat(4096) + "</b>", "HTML").status())
-        .as("markup does not count").isEqualTo(200);
+        .as("markup does not count")
+        .isEqualTo(200);
     assertThat(send(5, "😀".repeat(2048), null).status()).isEqualTo(200);
     assertThat(send(5, "😀".repeat(2049), null).description())
         .isEqualTo("Bad Request: message is too long");
@@ -455,21 +495,29 @@ class FakeTelegramServerTest {
     tg.registerPrivateChat(5);
     int id = send(5, "<b>draft</b>", "HTML").result().get("message_id").intValue();
 
-    Reply same = call("editMessageText", Map.of("chat_id", 5, "message_id", id,
-        "text", "<strong>draft</strong>", "parse_mode", "HTML"));
+    Reply same = call(
+        "editMessageText",
+        Map.of(
+            "chat_id",
+            5,
+            "message_id",
+            id,
+            "text",
+            "<strong>draft</strong>",
+            "parse_mode",
+            "HTML"));
     assertThat(same.status()).isEqualTo(400);
-    assertThat(same.description()).isEqualTo("Bad Request: message is not modified: specified"
-        + " new message content and reply markup are exactly the same as a current content and"
-        + " reply markup of the message");
+    assertThat(same.description())
+        .isEqualTo("Bad Request: message is not modified: specified"
+            + " new message content and reply markup are exactly the same as a current content and"
+            + " reply markup of the message");
 
-    Reply plain = call("editMessageText", Map.of("chat_id", 5, "message_id", id,
-        "text", "draft"));
+    Reply plain = call("editMessageText", Map.of("chat_id", 5, "message_id", id, "text", "draft"));
     assertThat(plain.status()).as("same text without bold is a change").isEqualTo(200);
     assertThat(plain.result().get("edit_date").longValue()).isPositive();
     assertThat(plain.result().has("entities")).isFalse();
 
-    Reply missing = call("editMessageText", Map.of("chat_id", 5, "message_id", 999,
-        "text", "x"));
+    Reply missing = call("editMessageText", Map.of("chat_id", 5, "message_id", 999, "text", "x"));
     assertThat(missing.description()).isEqualTo("Bad Request: message to edit not found");
 
     BotMessage m = tg.messages(5).getFirst();
@@ -483,36 +531,45 @@ class FakeTelegramServerTest {
   @Test
   void chatActionsAndCommands() throws Exception {
     tg.registerPrivateChat(5);
-    assertThat(call("sendChatAction", Map.of("chat_id", 5, "action", "typing")).result()
-        .booleanValue()).isTrue();
+    assertThat(call("sendChatAction", Map.of("chat_id", 5, "action", "typing"))
+            .result()
+            .booleanValue())
+        .isTrue();
     assertThat(call("sendChatAction", Map.of("chat_id", 5, "action", "dancing")).description())
         .isEqualTo("Bad Request: wrong parameter action in request");
     assertThat(call("sendChatAction", Map.of("chat_id", 6, "action", "typing")).description())
         .isEqualTo("Bad Request: chat not found");
 
-    Reply set = form("setMyCommands", Map.of("commands",
-        "[{\"command\":\"/new\",\"description\":\" Start over \"},"
-            + "{\"command\":\"status\",\"description\":\"What is going on\"}]"));
+    Reply set = form(
+        "setMyCommands",
+        Map.of(
+            "commands",
+            "[{\"command\":\"/new\",\"description\":\" Start over \"},"
+                + "{\"command\":\"status\",\"description\":\"What is going on\"}]"));
     assertThat(set.result().booleanValue()).isTrue();
-    assertThat(tg.commands()).containsExactly(new BotCommand("new", "Start over"),
-        new BotCommand("status", "What is going on"));
-    assertThat(call("getMyCommands").result()).isEqualTo(JSON.readTree("[{\"command\":\"new\","
-        + "\"description\":\"Start over\"},{\"command\":\"status\","
-        + "\"description\":\"What is going on\"}]"));
+    assertThat(tg.commands())
+        .containsExactly(
+            new BotCommand("new", "Start over"), new BotCommand("status", "What is going on"));
+    assertThat(call("getMyCommands").result())
+        .isEqualTo(JSON.readTree("[{\"command\":\"new\","
+            + "\"description\":\"Start over\"},{\"command\":\"status\","
+            + "\"description\":\"What is going on\"}]"));
 
     assertThat(setCommand("Status", "x")).isEqualTo("Bad Request: BOT_COMMAND_INVALID");
     assertThat(setCommand("a".repeat(33), "x"))
         .isEqualTo("Bad Request: command length must not exceed 32");
-    assertThat(setCommand("ok", "  ")).isEqualTo("Bad Request: command description must be"
-        + " non-empty");
+    assertThat(setCommand("ok", "  "))
+        .isEqualTo("Bad Request: command description must be" + " non-empty");
     assertThat(setCommand("ok", "d".repeat(257)))
         .isEqualTo("Bad Request: command description length must not exceed 256");
     assertThat(setCommand("a".repeat(32), "d".repeat(256))).isEmpty();
   }
 
   private String setCommand(String command, String description) throws Exception {
-    return call("setMyCommands", Map.of("commands",
-        List.of(Map.of("command", command, "description", description)))).description();
+    return call(
+            "setMyCommands",
+            Map.of("commands", List.of(Map.of("command", command, "description", description))))
+        .description();
   }
 
   // ---- groups, topics and replies ----
@@ -531,13 +588,14 @@ class FakeTelegramServerTest {
         .isEqualTo("Topic 42");
     assertThat(m.get("entities").get(0).get("type").asString()).isEqualTo("bot_command");
 
-    Reply inTopic = call("sendMessage", Map.of("chat_id", forum, "message_thread_id", 42,
-        "text", "on it"));
+    Reply inTopic =
+        call("sendMessage", Map.of("chat_id", forum, "message_thread_id", 42, "text", "on it"));
     assertThat(inTopic.result().get("message_thread_id").intValue()).isEqualTo(42);
     assertThat(inTopic.result().get("is_topic_message").booleanValue()).isTrue();
     assertThat(tg.messages(forum).getFirst().threadId()).isEqualTo(42);
-    assertThat(call("sendMessage", Map.of("chat_id", forum, "message_thread_id", 99,
-        "text", "x")).description()).isEqualTo("Bad Request: message thread not found");
+    assertThat(call("sendMessage", Map.of("chat_id", forum, "message_thread_id", 99, "text", "x"))
+            .description())
+        .isEqualTo("Bad Request: message thread not found");
 
     int botMessage = inTopic.result().get("message_id").intValue();
     long reply = tg.replyToBot(forum, 7, botMessage, "thanks");
@@ -545,13 +603,17 @@ class FakeTelegramServerTest {
     assertThat(r.get("update_id").longValue()).isEqualTo(reply);
     assertThat(r.get("message").get("reply_to_message").get("message_id").intValue())
         .isEqualTo(botMessage);
-    assertThat(r.get("message").get("reply_to_message").get("from").get("is_bot")
-        .booleanValue()).isTrue();
+    assertThat(
+            r.get("message").get("reply_to_message").get("from").get("is_bot").booleanValue())
+        .isTrue();
     assertThat(r.get("message").get("message_thread_id").intValue())
-        .as("a reply stays in the topic of the message it answers").isEqualTo(42);
+        .as("a reply stays in the topic of the message it answers")
+        .isEqualTo(42);
     int userReply = r.get("message").get("message_id").intValue();
-    Reply answer = call("sendMessage", Map.of("chat_id", forum, "text", "np",
-        "reply_parameters", Map.of("message_id", userReply)));
+    Reply answer = call(
+        "sendMessage",
+        Map.of(
+            "chat_id", forum, "text", "np", "reply_parameters", Map.of("message_id", userReply)));
     assertThat(answer.result().get("message_thread_id").intValue()).isEqualTo(42);
   }
 
@@ -560,18 +622,33 @@ class FakeTelegramServerTest {
     tg.registerGroup(-500, "Team");
     tg.groupMessage(-500, 8, "hi @" + BOT);
     JsonNode m = call("getUpdates").result().get(0).get("message");
-    assertThat(m.get("chat")).isEqualTo(
-        JSON.readTree("{\"id\":-500,\"type\":\"group\",\"title\":\"Team\"}"));
+    assertThat(m.get("chat"))
+        .isEqualTo(JSON.readTree("{\"id\":-500,\"type\":\"group\",\"title\":\"Team\"}"));
     assertThat(m.get("entities").get(0).get("type").asString()).isEqualTo("mention");
 
-    Reply noSuch = call("sendMessage", Map.of("chat_id", -500, "text", "x",
-        "reply_parameters", Map.of("message_id", 77)));
+    Reply noSuch = call(
+        "sendMessage",
+        Map.of("chat_id", -500, "text", "x", "reply_parameters", Map.of("message_id", 77)));
     assertThat(noSuch.description()).isEqualTo("Bad Request: message to be replied not found");
-    Reply anyway = call("sendMessage", Map.of("chat_id", -500, "text", "x",
-        "reply_parameters", Map.of("message_id", 77, "allow_sending_without_reply", true)));
+    Reply anyway = call(
+        "sendMessage",
+        Map.of(
+            "chat_id",
+            -500,
+            "text",
+            "x",
+            "reply_parameters",
+            Map.of("message_id", 77, "allow_sending_without_reply", true)));
     assertThat(anyway.result().has("reply_to_message")).isFalse();
-    Reply legacy = call("sendMessage", Map.of("chat_id", -500, "text", "y",
-        "reply_to_message_id", m.get("message_id").intValue()));
+    Reply legacy = call(
+        "sendMessage",
+        Map.of(
+            "chat_id",
+            -500,
+            "text",
+            "y",
+            "reply_to_message_id",
+            m.get("message_id").intValue()));
     assertThat(legacy.result().get("reply_to_message").get("text").asString())
         .isEqualTo("hi @" + BOT);
   }
@@ -585,9 +662,10 @@ class FakeTelegramServerTest {
     assertThat(send(5, "one", null).status()).isEqualTo(200);
     Reply flooded = send(5, "two", null);
     assertThat(flooded.status()).isEqualTo(429);
-    assertThat(flooded.body()).isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":429,"
-        + "\"description\":\"Too Many Requests: retry after 1\","
-        + "\"parameters\":{\"retry_after\":1}}"));
+    assertThat(flooded.body())
+        .isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":429,"
+            + "\"description\":\"Too Many Requests: retry after 1\","
+            + "\"parameters\":{\"retry_after\":1}}"));
     assertThat(tg.messages(5)).hasSize(1);
 
     tg.registerGroup(-600, "Busy");
@@ -608,13 +686,15 @@ class FakeTelegramServerTest {
     tg.failNext("getMe", 2, 429, "Too Many Requests: retry after 7", 7);
     tg.failNext("*", 1, 502, "Bad Gateway", null);
     Reply first = call("getMe");
-    assertThat(first.body()).isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":429,"
-        + "\"description\":\"Too Many Requests: retry after 7\","
-        + "\"parameters\":{\"retry_after\":7}}"));
+    assertThat(first.body())
+        .isEqualTo(JSON.readTree("{\"ok\":false,\"error_code\":429,"
+            + "\"description\":\"Too Many Requests: retry after 7\","
+            + "\"parameters\":{\"retry_after\":7}}"));
     assertThat(call("getMe").status()).isEqualTo(429);
     assertThat(call("getMe").status()).isEqualTo(502);
     assertThat(call("getMe").status()).isEqualTo(200);
-    assertThat(tg.awaitCalls("getMe", 4, WAIT)).extracting(Call::httpStatus)
+    assertThat(tg.awaitCalls("getMe", 4, WAIT))
+        .extracting(Call::httpStatus)
         .containsExactly(429, 429, 502, 200);
   }
 
@@ -625,15 +705,16 @@ class FakeTelegramServerTest {
     assertThatThrownBy(() -> send(5, "lost", null)).isInstanceOf(IOException.class);
     assertThat(tg.messages(5)).isEmpty();
     assertThat(send(5, "kept", null).status()).isEqualTo(200);
-    assertThat(tg.awaitCalls("sendMessage", 2, WAIT)).extracting(Call::httpStatus)
+    assertThat(tg.awaitCalls("sendMessage", 2, WAIT))
+        .extracting(Call::httpStatus)
         .containsExactly(0, 200);
   }
 
   @Test
   void malformedJsonIsNotJson() throws Exception {
     tg.malformedJson("getMe", 1);
-    HttpResponse<String> raw = http.send(jsonRequest("getMe", Map.of()),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> raw =
+        http.send(jsonRequest("getMe", Map.of()), HttpResponse.BodyHandlers.ofString());
     assertThat(raw.statusCode()).isEqualTo(200);
     assertThatThrownBy(() -> JSON.readTree(raw.body())).isInstanceOf(JacksonException.class);
     assertThat(call("getMe").result().get("username").asString()).isEqualTo(BOT);
@@ -667,7 +748,8 @@ class FakeTelegramServerTest {
     assertThat(m.entities()).containsExactly(TelegramHtmlParser.Entity.of("italic", 0, 4));
     assertThat(later.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThatThrownBy(() -> tg.awaitMessage(5, msg -> false, Duration.ofMillis(100)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("no bot message in chat 5");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("no bot message in chat 5");
   }
 
   @Test
@@ -681,7 +763,8 @@ class FakeTelegramServerTest {
     other.close();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     await().atMost(WAIT).until(poll::isDone);
-    assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(getUpdates).build(),
-        HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> http.send(
+            HttpRequest.newBuilder(getUpdates).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
   }
 }

@@ -50,9 +50,10 @@ final class FloodControl {
       }
       long now = System.nanoTime();
       Deque<Long> chat = perChat.computeIfAbsent(chatId, id -> new ArrayDeque<>());
-      Deque<Long> group = isGroup ? perGroup.computeIfAbsent(chatId, id -> new ArrayDeque<>())
-          : null;
-      long wait = Math.max(waitFor(chat, limits.perChatPerSecond(), SECOND, now),
+      Deque<Long> group =
+          isGroup ? perGroup.computeIfAbsent(chatId, id -> new ArrayDeque<>()) : null;
+      long wait = Math.max(
+          waitFor(chat, limits.perChatPerSecond(), SECOND, now),
           waitFor(global, limits.globalPerSecond(), SECOND, now));
       if (group != null) {
         wait = Math.max(wait, waitFor(group, limits.perGroupPerMinute(), MINUTE, now));
@@ -78,8 +79,8 @@ final class FloodControl {
     if (limit <= 0 || window.size() < limit) {
       return 0;
     }
-    long oldestThatMustLeave = window.stream().skip(window.size() - limit).findFirst()
-        .orElseThrow();
+    long oldestThatMustLeave =
+        window.stream().skip(window.size() - limit).findFirst().orElseThrow();
     return oldestThatMustLeave + span - now;
   }
 }

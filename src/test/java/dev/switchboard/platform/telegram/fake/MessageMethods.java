@@ -7,9 +7,18 @@ import tools.jackson.databind.node.BooleanNode;
 
 /** sendMessage, editMessageText and sendChatAction. */
 final class MessageMethods {
-  private static final Set<String> ACTIONS = Set.of("typing", "upload_photo", "record_video",
-      "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker",
-      "find_location", "record_video_note", "upload_video_note");
+  private static final Set<String> ACTIONS = Set.of(
+      "typing",
+      "upload_photo",
+      "record_video",
+      "upload_video",
+      "record_voice",
+      "upload_voice",
+      "upload_document",
+      "choose_sticker",
+      "find_location",
+      "record_video_note",
+      "upload_video_note");
 
   private final ChatStore store;
   private final FloodControl flood;
@@ -38,7 +47,8 @@ final class MessageMethods {
 
   private static Integer optionalInt(ApiRequest r, String name) {
     return r.longValue(name).isPresent() && r.longValue(name).getAsLong() != 0
-        ? (int) r.longValue(name).getAsLong() : null;
+        ? (int) r.longValue(name).getAsLong()
+        : null;
   }
 
   ApiResult sendMessage(ApiRequest r) {
@@ -60,14 +70,23 @@ final class MessageMethods {
         // replies across chats exist in Telegram; the fake does not model them
         throw ApiException.badRequest("message to be replied not found");
       }
-      replyTo = reply.path("message_id").asInt(0) == 0 ? null : reply.path("message_id").asInt();
+      replyTo = reply.path("message_id").asInt(0) == 0
+          ? null
+          : reply.path("message_id").asInt();
       allowWithoutReply = reply.path("allow_sending_without_reply").asBoolean(false);
     }
     JsonNode linkPreview = r.nested("link_preview_options").orElse(null);
 
     flood.acquire(chatId, chat.isGroup());
-    return ApiResult.of(store.send(new ChatStore.Outgoing(chatId, text, raw, parseMode,
-        optionalInt(r, "message_thread_id"), replyTo, allowWithoutReply, linkPreview)));
+    return ApiResult.of(store.send(new ChatStore.Outgoing(
+        chatId,
+        text,
+        raw,
+        parseMode,
+        optionalInt(r, "message_thread_id"),
+        replyTo,
+        allowWithoutReply,
+        linkPreview)));
   }
 
   ApiResult editMessageText(ApiRequest r) {

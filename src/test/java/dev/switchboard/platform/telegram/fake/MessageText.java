@@ -40,8 +40,8 @@ final class MessageText {
         }
       }
       // real Telegram supports these; the fake does not, and says so rather than guess
-      case "markdown", "markdownv2" -> throw ApiException.badRequest(
-          "unsupported parse_mode (the fake implements only HTML)");
+      case "markdown", "markdownv2" ->
+        throw ApiException.badRequest("unsupported parse_mode (the fake implements only HTML)");
       default -> throw ApiException.badRequest("unsupported parse_mode");
     }
     Parsed trimmed = trim(parsed);

@@ -40,8 +40,14 @@ public final class TelegramHtmlParser {
    * One Bot API MessageEntity. {@code url} for text_link, {@code language} for pre,
    * {@code customEmojiId} for custom_emoji, {@code userId} for text_mention; null otherwise.
    */
-  public record Entity(String type, int offset, int length, String url, String language,
-      String customEmojiId, Long userId) {
+  public record Entity(
+      String type,
+      int offset,
+      int length,
+      String url,
+      String language,
+      String customEmojiId,
+      Long userId) {
 
     public static Entity of(String type, int offset, int length) {
       return new Entity(type, offset, length, null, null, null, null);
@@ -77,18 +83,45 @@ public final class TelegramHtmlParser {
     }
   }
 
-  private static final Set<String> TAGS = Set.of("a", "b", "strong", "i", "em", "s", "strike",
-      "del", "u", "ins", "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote");
+  private static final Set<String> TAGS = Set.of(
+      "a",
+      "b",
+      "strong",
+      "i",
+      "em",
+      "s",
+      "strike",
+      "del",
+      "u",
+      "ins",
+      "tg-spoiler",
+      "tg-emoji",
+      "span",
+      "pre",
+      "code",
+      "blockquote");
 
   /** TDLib's entity priorities: with equal offset and length, lower sorts first. */
   private static final Map<String, Integer> PRIORITY = Map.ofEntries(
-      Map.entry("mention", 50), Map.entry("hashtag", 50), Map.entry("bot_command", 50),
-      Map.entry("url", 50), Map.entry("email", 50), Map.entry("bold", 90),
-      Map.entry("italic", 91), Map.entry("code", 20), Map.entry("pre", 11),
-      Map.entry("text_link", 49), Map.entry("text_mention", 49), Map.entry("cashtag", 50),
-      Map.entry("phone_number", 50), Map.entry("underline", 92),
-      Map.entry("strikethrough", 93), Map.entry("blockquote", 0), Map.entry("spoiler", 94),
-      Map.entry("custom_emoji", 99), Map.entry("expandable_blockquote", 0));
+      Map.entry("mention", 50),
+      Map.entry("hashtag", 50),
+      Map.entry("bot_command", 50),
+      Map.entry("url", 50),
+      Map.entry("email", 50),
+      Map.entry("bold", 90),
+      Map.entry("italic", 91),
+      Map.entry("code", 20),
+      Map.entry("pre", 11),
+      Map.entry("text_link", 49),
+      Map.entry("text_mention", 49),
+      Map.entry("cashtag", 50),
+      Map.entry("phone_number", 50),
+      Map.entry("underline", 92),
+      Map.entry("strikethrough", 93),
+      Map.entry("blockquote", 0),
+      Map.entry("spoiler", 94),
+      Map.entry("custom_emoji", 99),
+      Map.entry("expandable_blockquote", 0));
 
   static final Comparator<Entity> TELEGRAM_ORDER = Comparator.comparingInt(Entity::offset)
       .thenComparing(Comparator.comparingInt(Entity::length).reversed())
@@ -191,7 +224,8 @@ public final class TelegramHtmlParser {
         }
       }
       if (!open.isEmpty()) {
-        throw error("Can't find end tag corresponding to start tag \"" + open.peek().tag() + "\"");
+        throw error(
+            "Can't find end tag corresponding to start tag \"" + open.peek().tag() + "\"");
       }
       if (decodedSurrogate) {
         throw error("Text contains invalid Unicode characters after decoding HTML entities, "
@@ -199,15 +233,17 @@ public final class TelegramHtmlParser {
       }
       List<Entity> result = new ArrayList<>();
       for (Draft d : entities) {
-        result.add(switch (d.type) {
-          case "pre" -> Entity.pre(d.offset, d.length, d.argument.isEmpty() ? null : d.argument);
-          case "text_link" -> Entity.textLink(d.offset, d.length, d.argument);
-          case "custom_emoji" -> new Entity(d.type, d.offset, d.length, null, null, d.argument,
-              null);
-          case "text_mention" -> new Entity(d.type, d.offset, d.length, null, null, null,
-              d.userId);
-          default -> Entity.of(d.type, d.offset, d.length);
-        });
+        result.add(
+            switch (d.type) {
+              case "pre" ->
+                Entity.pre(d.offset, d.length, d.argument.isEmpty() ? null : d.argument);
+              case "text_link" -> Entity.textLink(d.offset, d.length, d.argument);
+              case "custom_emoji" ->
+                new Entity(d.type, d.offset, d.length, null, null, d.argument, null);
+              case "text_mention" ->
+                new Entity(d.type, d.offset, d.length, null, null, null, d.userId);
+              default -> Entity.of(d.type, d.offset, d.length);
+            });
       }
       result.sort(TELEGRAM_ORDER);
       return new Parsed(out.toString(), result);
@@ -234,7 +270,11 @@ public final class TelegramHtmlParser {
           break;
         }
         int nameBegin = i;
-        while (!isSpace(at(i)) && at(i) != '=' && at(i) != '>' && at(i) != '/' && at(i) != '"'
+        while (!isSpace(at(i))
+            && at(i) != '='
+            && at(i) != '>'
+            && at(i) != '/'
+            && at(i) != '"'
             && at(i) != '\'') {
           i++;
         }
@@ -308,8 +348,8 @@ public final class TelegramHtmlParser {
         }
       }
       if (tag.equals("span") && !argument.equals("spoiler")) {
-        throw error("Tag \"span\" must have class \"tg-spoiler\" at byte offset "
-            + byteOffset(begin));
+        throw error(
+            "Tag \"span\" must have class \"tg-spoiler\" at byte offset " + byteOffset(begin));
       }
       open.push(new Open(tag, argument, out.length()));
       return i;
@@ -373,23 +413,30 @@ public final class TelegramHtmlParser {
           }
         }
         case "pre" -> {
-          if (last != null && last.type.equals("code") && last.offset == offset
-              && last.length == length && !last.argument.isEmpty()) {
+          if (last != null
+              && last.type.equals("code")
+              && last.offset == offset
+              && last.length == length
+              && !last.argument.isEmpty()) {
             last.type = "pre";
           } else {
             entities.add(new Draft("pre", offset, length, ""));
           }
         }
         case "code" -> {
-          if (last != null && last.type.equals("pre") && last.offset == offset
-              && last.length == length && !o.argument().isEmpty()) {
+          if (last != null
+              && last.type.equals("pre")
+              && last.offset == offset
+              && last.length == length
+              && !o.argument().isEmpty()) {
             last.argument = o.argument();
           } else {
             entities.add(new Draft("code", offset, length, o.argument()));
           }
         }
-        case "blockquote" -> entities.add(new Draft(
-            o.argument().isEmpty() ? "blockquote" : "expandable_blockquote", offset, length, ""));
+        case "blockquote" ->
+          entities.add(new Draft(
+              o.argument().isEmpty() ? "blockquote" : "expandable_blockquote", offset, length, ""));
         default -> throw new IllegalStateException(o.tag());
       }
     }
@@ -411,8 +458,8 @@ public final class TelegramHtmlParser {
       if (decoded >= 0) {
         int end = (int) decoded;
         if (strict && at(end - 1) != ';') {
-          throw error("Unterminated HTML entity \"" + s.substring(i, end)
-              + "\" at byte offset " + byteOffset(i) + "; a ';' must end it");
+          throw error("Unterminated HTML entity \"" + s.substring(i, end) + "\" at byte offset "
+              + byteOffset(i) + "; a ';' must end it");
         }
         int code = (int) (decoded >>> 32);
         if (code >= 0xD800 && code <= 0xDFFF) {

@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * LinkManager: schemes http, https, tg and ton only; a host needs a dot, or is localhost.
  */
 final class TelegramLinks {
-  private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$",
-      Pattern.DOTALL);
-  private static final Pattern USER_LINK = Pattern.compile(
-      "^tg:(?://)?user\\?id=(\\d{1,19})$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SCHEME =
+      Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$", Pattern.DOTALL);
+  private static final Pattern USER_LINK =
+      Pattern.compile("^tg:(?://)?user\\?id=(\\d{1,19})$", Pattern.CASE_INSENSITIVE);
   private static final Pattern HOST = Pattern.compile("^[\\p{L}\\p{N}.-]+(:\\d{1,5})?$");
 
   private TelegramLinks() {}
@@ -73,7 +73,8 @@ final class TelegramLinks {
     String hostOnly = host.replaceFirst(":\\d+$", "");
     if (!HOST.matcher(host).matches()
         || !(hostOnly.contains(".") || hostOnly.equalsIgnoreCase("localhost"))
-        || hostOnly.startsWith(".") || hostOnly.endsWith(".")) {
+        || hostOnly.startsWith(".")
+        || hostOnly.endsWith(".")) {
       return null;
     }
     String tail = afterSlashes.substring(end);

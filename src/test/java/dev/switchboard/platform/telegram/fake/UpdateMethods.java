@@ -73,8 +73,10 @@ final class UpdateMethods implements AutoCloseable {
       if (r.bool("drop_pending_updates")) {
         queue.dropPending();
       }
-      if (webhook != null && webhook.url().equals(uri)
-          && Objects.equals(webhook.secret(), secret) && maxConnections == connections) {
+      if (webhook != null
+          && webhook.url().equals(uri)
+          && Objects.equals(webhook.secret(), secret)
+          && maxConnections == connections) {
         return new ApiResult(BooleanNode.TRUE, "Webhook is already set");
       }
       stopWebhook();
@@ -111,8 +113,8 @@ final class UpdateMethods implements AutoCloseable {
       if (r.bool("drop_pending_updates")) {
         queue.dropPending();
       }
-      return new ApiResult(BooleanNode.TRUE,
-          was ? "Webhook was deleted" : "Webhook is already deleted");
+      return new ApiResult(
+          BooleanNode.TRUE, was ? "Webhook was deleted" : "Webhook is already deleted");
     } finally {
       lock.unlock();
     }

@@ -83,7 +83,8 @@ final class UpdateQueue {
   }
 
   private boolean allowed(String type) {
-    return allowedUpdates.isEmpty() ? !OFF_BY_DEFAULT.contains(type)
+    return allowedUpdates.isEmpty()
+        ? !OFF_BY_DEFAULT.contains(type)
         : allowedUpdates.contains(type);
   }
 

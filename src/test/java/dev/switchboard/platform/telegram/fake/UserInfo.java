@@ -1,7 +1,12 @@
 package dev.switchboard.platform.telegram.fake;
 
 /** A Telegram user (Bot API User); null fields are left out of the JSON. */
-record UserInfo(long id, boolean isBot, String firstName, String lastName, String username,
+record UserInfo(
+    long id,
+    boolean isBot,
+    String firstName,
+    String lastName,
+    String username,
     String languageCode) {
 
   /** The user a test did not describe: "User 42", @user42, English. */

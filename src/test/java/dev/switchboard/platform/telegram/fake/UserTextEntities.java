@@ -21,9 +21,11 @@ final class UserTextEntities {
   }
 
   private static boolean isWordCharacter(int cp) {
-    return Character.isLetter(cp) || Character.isDigit(cp)
+    return Character.isLetter(cp)
+        || Character.isDigit(cp)
         || Character.getType(cp) == Character.LETTER_NUMBER
-        || Character.getType(cp) == Character.OTHER_NUMBER || cp == '_';
+        || Character.getType(cp) == Character.OTHER_NUMBER
+        || cp == '_';
   }
 
   private static boolean isNameChar(char c) {
@@ -51,8 +53,8 @@ final class UserTextEntities {
     List<Entity> found = new ArrayList<>();
     for (int at = s.indexOf('/'); at >= 0; at = s.indexOf('/', at + 1)) {
       int before = previous(s, at);
-      if (before >= 0 && (isWordCharacter(before) || before == '/' || before == '<'
-          || before == '>')) {
+      if (before >= 0
+          && (isWordCharacter(before) || before == '/' || before == '<' || before == '>')) {
         continue;
       }
       int end = nameEnd(s, at + 1);
@@ -69,8 +71,7 @@ final class UserTextEntities {
         end = botEnd;
       }
       int after = next(s, end);
-      if (after >= 0 && (isWordCharacter(after) || after == '/' || after == '<'
-          || after == '>')) {
+      if (after >= 0 && (isWordCharacter(after) || after == '/' || after == '<' || after == '>')) {
         continue;
       }
       found.add(Entity.of("bot_command", at, end - at));

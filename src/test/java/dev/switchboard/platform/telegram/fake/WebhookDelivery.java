@@ -34,8 +34,8 @@ final class WebhookDelivery {
   private final Thread worker;
   private volatile LastError lastError;
 
-  private WebhookDelivery(UpdateQueue queue, JsonMapper json, URI url, String secret,
-      long generation) {
+  private WebhookDelivery(
+      UpdateQueue queue, JsonMapper json, URI url, String secret, long generation) {
     this.queue = queue;
     this.json = json;
     this.url = url;
@@ -46,8 +46,8 @@ final class WebhookDelivery {
   }
 
   /** Starts delivering for {@code generation} (from {@link UpdateQueue#activateWebhook}). */
-  static WebhookDelivery start(UpdateQueue queue, JsonMapper json, URI url, String secret,
-      long generation) {
+  static WebhookDelivery start(
+      UpdateQueue queue, JsonMapper json, URI url, String secret, long generation) {
     WebhookDelivery d = new WebhookDelivery(queue, json, url, secret, generation);
     d.worker.start();
     return d;
@@ -82,7 +82,8 @@ final class WebhookDelivery {
         if (!queue.pauseWebhook(generation, backoff)) {
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+            ? MAX_BACKOFF
             : backoff.multipliedBy(2);
       }
     } catch (InterruptedException e) {
@@ -105,11 +106,11 @@ final class WebhookDelivery {
       if (response.statusCode() / 100 == 2) {
         return true;
       }
-      lastError = new LastError(Instant.now(),
-          "Wrong response from the webhook: " + statusLine(response.statusCode()));
+      lastError = new LastError(
+          Instant.now(), "Wrong response from the webhook: " + statusLine(response.statusCode()));
     } catch (IOException e) {
-      lastError = new LastError(Instant.now(), e.getMessage() == null
-          ? "Connection refused" : e.getMessage());
+      lastError = new LastError(
+          Instant.now(), e.getMessage() == null ? "Connection refused" : e.getMessage());
     }
     return false;
   }
