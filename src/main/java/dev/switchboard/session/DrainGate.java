@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * it when done. Once the drain has begun, its future completes when nothing is inside; the
  * condition is written once, in {@link #completeIfEmpty}.
  *
- * <p>A leaf lock: nothing under it calls out, so it may be taken while the dispatcher's lock is
+ * <p>A leaf lock: nothing under it calls out, so it may be taken while the lane scheduler's lock is
  * held.
  */
 final class DrainGate {

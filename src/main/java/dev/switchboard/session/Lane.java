@@ -7,7 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One session's queue and turn. Every field is guarded by the {@link Dispatcher}'s lock, and
+ * One session's queue and turn. Every field is guarded by the {@link LaneScheduler}'s lock, and
  * every method is called with it held.
  */
 final class Lane {

@@ -289,8 +289,11 @@ final class LaneScheduler implements SessionLanes {
       lock.unlock();
     }
     Thread.interrupted(); // never carry an interrupt into the next turn
-    listener.activeTurnsChanged(count);
-    gate.leave();
+    try {
+      listener.activeTurnsChanged(count);
+    } finally {
+      gate.leave(); // a failing listener must not hold the drain open for ever
+    }
   }
 
   @GuardedBy("lock")

@@ -9,7 +9,7 @@ final class RunningTurn {
   final InboundMessage message;
   final Thread thread;
   final TurnControl control = new TurnControl();
-  /** Until the backend returns, a cancel interrupts the thread. Guarded by the dispatcher's lock. */
+  /** Until the backend returns, a cancel interrupts the thread. Guarded by the lane scheduler's lock. */
   boolean interruptible = true;
   /** Left by the previous process: newer messages queue behind it. Guarded by the lock. */
   boolean resumed;

@@ -84,7 +84,7 @@ final class SlackAdapter implements PlatformAdapter {
     });
     // The open, the handshake and the hello take 30 s each at most; waits beat all along.
     loop = context.keepConnected(
-        "socket-mode",
+        "socket",
         Duration.ofMinutes(3),
         Backoff.equalJitter(
             Duration.ofSeconds(1), SocketMode.MAX_BACKOFF, ThreadLocalRandom.current()),

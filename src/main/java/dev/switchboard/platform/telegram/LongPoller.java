@@ -21,8 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * come back).
  *
  * <p>Failures: 409 Conflict means another process polls this token (or a webhook is set); the
- * platform is marked degraded with the remedy, and polling backs off with jitter in windows from
- * 5 s doubling to 60 s and keeps trying (Telegram also answers 409 for about 30 s after a
+ * platform is marked degraded with the remedy, and polling waits between half and all of a
+ * window that starts at 5 s and doubles to 60 s, and keeps trying (Telegram also answers 409 for about 30 s after a
  * restart, while it holds the old process's poll). 401 means the token is revoked: failed, and
  * polling stops. 429 waits as told. Other failures back off with the loop's backoff; after three
  * in a row the platform is degraded. It is reported connected only after a poll has succeeded.
@@ -68,9 +68,11 @@ final class LongPoller implements ReconnectingLoop.Connection {
     this.inbound = inbound;
     this.context = context;
     this.pollTimeout = pollTimeout;
-    this.conflicts = Backoff.fullJitter(CONFLICT_BACKOFF, MAX_BACKOFF, random);
+    // Half the window at least: Telegram answers 409 for a while after a restart, and a wait
+    // drawn near zero would only ask again to be told the same.
+    this.conflicts = Backoff.equalJitter(CONFLICT_BACKOFF, MAX_BACKOFF, random);
     this.rateLimited = Backoff.fullJitter(RATE_LIMIT_JITTER, RATE_LIMIT_JITTER, random);
-    this.takeRetries = Backoff.fullJitter(TAKE_RETRY, TAKE_RETRY, random);
+    this.takeRetries = Backoff.equalJitter(TAKE_RETRY, TAKE_RETRY, random);
     this.offset = context.loadCursor(CURSOR).map(Long::parseLong).orElse(0L);
   }
 

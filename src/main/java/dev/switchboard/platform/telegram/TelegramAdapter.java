@@ -94,7 +94,7 @@ final class TelegramAdapter implements PlatformAdapter {
     poll = context.keepConnected(
         "poll",
         settings.pollTimeout().plus(LongPoller.MAX_BACKOFF).plusSeconds(30),
-        Backoff.fullJitter(
+        Backoff.equalJitter(
             LongPoller.FAILURE_BACKOFF, LongPoller.MAX_BACKOFF, ThreadLocalRandom.current()),
         poller,
         "waiting for the first getUpdates");
