@@ -24,8 +24,14 @@ public final class MarkupWriter {
     }
   }
 
-  /** One markup's words. */
-  public interface Vocabulary {
+  /** One markup's words; a markup written this way is its renderer too. */
+  public interface Vocabulary extends MarkupRenderer {
+    /** The piece written in this markup. */
+    @Override
+    default String render(StyledText piece) {
+      return write(piece, this);
+    }
+
     /** The tags around text in this format, outermost first. */
     List<Tag> tags(Format format);
 

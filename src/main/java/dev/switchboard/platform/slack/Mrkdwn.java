@@ -2,10 +2,8 @@ package dev.switchboard.platform.slack;
 
 import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
-import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
-import dev.switchboard.text.StyledText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,16 +15,11 @@ import java.util.List;
  * become a mention or a link ({@code <!channel>}). Slack takes a style only when no whitespace
  * touches its markers inside, so whitespace at the edges of styled text goes outside them.
  */
-final class Mrkdwn implements MarkupRenderer, MarkupWriter.Vocabulary {
+final class Mrkdwn implements MarkupWriter.Vocabulary {
   private static final Tag BOLD = new Tag("*", "*", true);
   private static final Tag ITALIC = new Tag("_", "_", true);
   private static final Tag STRIKE = new Tag("~", "~", true);
   private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
-
-  @Override
-  public String render(StyledText piece) {
-    return MarkupWriter.write(piece, this);
-  }
 
   @Override
   public List<Tag> tags(Format f) {

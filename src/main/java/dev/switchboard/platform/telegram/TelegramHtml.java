@@ -3,11 +3,9 @@ package dev.switchboard.platform.telegram;
 import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.LengthUnit;
-import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
 import dev.switchboard.text.ReplyFormat;
-import dev.switchboard.text.StyledText;
 import dev.switchboard.text.WhitespaceAtCuts;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +18,7 @@ import java.util.List;
  * the HTML shows, in UTF-16 code units, and strips a message's edges and refuses a blank one,
  * hence {@link WhitespaceAtCuts#KEEP}.
  */
-public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
+public final class TelegramHtml implements MarkupWriter.Vocabulary {
   static final int MAX_MESSAGE = 4096;
   public static final ReplyFormat REPLIES =
       new ReplyFormat(new TelegramHtml(), MAX_MESSAGE, LengthUnit.UTF16, WhitespaceAtCuts.KEEP);
@@ -32,11 +30,6 @@ public final class TelegramHtml implements MarkupRenderer, MarkupWriter.Vocabula
   private static final Tag ITALIC = new Tag("<i>", "</i>");
   private static final Tag STRIKE = new Tag("<s>", "</s>");
   private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
-
-  @Override
-  public String render(StyledText piece) {
-    return MarkupWriter.write(piece, this);
-  }
 
   @Override
   public String counted(String html) {

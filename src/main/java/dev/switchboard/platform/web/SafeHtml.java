@@ -2,10 +2,8 @@ package dev.switchboard.platform.web;
 
 import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
-import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
-import dev.switchboard.text.StyledText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,18 +18,13 @@ import java.util.Locale;
  *
  * <p>The page still shows replies as plain text; this is the renderer it will use.
  */
-final class SafeHtml implements MarkupRenderer, MarkupWriter.Vocabulary {
+final class SafeHtml implements MarkupWriter.Vocabulary {
   private static final Tag QUOTE = new Tag("<blockquote>", "</blockquote>");
   private static final Tag CODE = new Tag("<code>", "</code>");
   private static final Tag BOLD = new Tag("<strong>", "</strong>");
   private static final Tag ITALIC = new Tag("<em>", "</em>");
   private static final Tag STRIKE = new Tag("<del>", "</del>");
   private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
-
-  @Override
-  public String render(StyledText piece) {
-    return MarkupWriter.write(piece, this);
-  }
 
   @Override
   public List<Tag> tags(Format f) {
