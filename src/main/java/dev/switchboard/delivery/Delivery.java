@@ -62,9 +62,40 @@ public final class Delivery {
    */
   public ReplyStream openReply(InboundMessage message, int attempt) {
     ReplyStream stream = new ReplyStream(
-        parts, outbound, message, attempt, outbound.limits(message.chat().platform()), ticker);
+        parts,
+        outbound,
+        message,
+        attempt,
+        outbound.limits(message.chat().platform()),
+        ticker,
+        false);
     stream.started();
     return stream;
+  }
+
+  /**
+   * Delivers {@code reply}, attempt {@code attempt}'s answer to {@code message}, again after a
+   * crash cut its delivery off: what reached the chat is not sent again, a message whose outcome
+   * the crash made unknown is sent again (marked as resent where the platform cannot drop a
+   * repeat), what was never sent is sent, and a preview left on screen is edited into the final
+   * part 0. Returns false when the reply could not be delivered completely.
+   */
+  public boolean redeliver(InboundMessage message, int attempt, String reply) {
+    ReplyStream stream = new ReplyStream(
+        parts,
+        outbound,
+        message,
+        attempt,
+        outbound.limits(message.chat().platform()),
+        ticker,
+        true);
+    parts
+        .recorded(OutboxKeys.firstReplyPart(message.dedupeKey(), attempt))
+        .filter(e -> e.status() == Outbox.Status.SENT && !e.complete())
+        .ifPresent(e -> stream.continuePreview(
+            new PartSender.Sent(e.id(), new MessageRef(message.chat(), e.platformMessageId())),
+            e.text()));
+    return stream.finish(reply);
   }
 
   /**

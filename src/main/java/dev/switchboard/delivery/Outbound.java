@@ -13,6 +13,17 @@ public interface Outbound {
 
   MessageRef send(ChatRef chat, String text) throws PlatformException;
 
+  /** See {@link dev.switchboard.platform.PlatformAdapter#send(ChatRef, String, String)}. */
+  default MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    return send(chat, text);
+  }
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#idempotentSends}. */
+  default boolean idempotentSends(String platform) {
+    return false;
+  }
+
   void edit(MessageRef message, String text) throws PlatformException;
 
   /** Shows "typing"; best effort. */

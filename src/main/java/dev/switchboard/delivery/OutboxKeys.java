@@ -14,6 +14,7 @@ import java.util.UUID;
  * &lt;inbound&gt;:command:&lt;n&gt;:&lt;part&gt;         the n-th reply of a slash command (from 0)
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:&lt;part&gt;  the n-th permission question of a turn
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:timeout:&lt;part&gt;  its "no answer" note
+ * &lt;key&gt;:resent                      the resend mark of a message that had no room for it
  * &lt;inbound&gt;:&lt;topic&gt;:&lt;part&gt;             a notice about the message ({@link Topic})
  * restart:&lt;platform&gt;:&lt;chat&gt;:&lt;message&gt;:&lt;part&gt;  "restarted", to whoever asked
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
@@ -29,8 +30,7 @@ public final class OutboxKeys {
     QUEUED_OR_SUPERSEDING("busy"),
     DEFERRED("deferred"),
     FINISHING("finishing"),
-    PAIRING("pairing"),
-    CUT_BY_RESTART("cut");
+    PAIRING("pairing");
 
     private final String label;
 
@@ -86,6 +86,14 @@ public final class OutboxKeys {
 
   static String replyPart(String prefix, int part) {
     return prefix + part;
+  }
+
+  /**
+   * The "resent after a restart" line sent on its own before a resent message, when the message
+   * has no room for it.
+   */
+  static String resendMark(String key) {
+    return key + ":resent";
   }
 
   /** Part 0 sent as a new message because the streamed preview could not be edited into it. */

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PartSender {
   private static final Logger log = LoggerFactory.getLogger(PartSender.class);
+  /** What a message sent again after a restart starts with. */
+  static final String RESENT = "\u21bb Resent after a restart";
 
   /** A message that reached its chat, and the outbox row that records it. */
   record Sent(long entryId, MessageRef message) {}
@@ -49,20 +51,45 @@ final class PartSender {
    * returned) or its outcome is unknown (then nothing is sent). Empty when not delivered.
    */
   Optional<Sent> send(String key, ChatRef chat, String text, @Nullable String inboundKey) {
+    return send(key, chat, text, inboundKey, false);
+  }
+
+  /**
+   * As {@link #send(String, ChatRef, String, String)}, for a reply that a crash cut off: a
+   * message whose outcome the crash made unknown is sent again. Where the platform makes sends
+   * idempotent it goes as it was, under the same key; elsewhere it starts with {@link
+   * #RESENT}, so a user who sees it twice knows why.
+   */
+  Optional<Sent> sendAfterRestart(String key, ChatRef chat, String text, String inboundKey) {
+    return send(key, chat, text, inboundKey, true);
+  }
+
+  private Optional<Sent> send(
+      String key, ChatRef chat, String text, @Nullable String inboundKey, boolean afterRestart) {
     Outbox.Entry entry = outbox.claim(key, chat, text, inboundKey);
+    String toSend = text;
     switch (entry.status()) {
       case SENT -> {
         return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
       }
       case SENDING, UNKNOWN -> {
-        log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
-        return Optional.empty();
+        if (!afterRestart) {
+          log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
+          return Optional.empty();
+        }
+        if (outbound.idempotentSends(chat.platform())) {
+          log.info(
+              "sending {} to {} again under the same key: the platform drops a repeat", key, chat);
+        } else {
+          log.info("sending {} to {} again, marked as resent: a restart cut it off", key, chat);
+          toSend = marked(key, chat, text, inboundKey);
+        }
       }
       default -> {}
     }
     outbox.markSending(entry.id(), text);
     try {
-      MessageRef ref = calls.send(chat, text);
+      MessageRef ref = calls.send(chat, toSend, key);
       outbox.markSent(entry.id(), ref.messageId(), text, false);
       return Optional.of(new Sent(entry.id(), ref));
     } catch (PlatformException e) {
@@ -73,6 +100,24 @@ final class PartSender {
       outbox.markFailed(entry.id(), "interrupted before sending");
       return Optional.empty();
     }
+  }
+
+  /**
+   * {@code text} with the resend mark in front, or {@code text} alone after the mark was sent as
+   * a message of its own, when the two would not fit in one message.
+   */
+  private String marked(String key, ChatRef chat, String text, @Nullable String inboundKey) {
+    String marked = RESENT + "\n" + text;
+    if (marked.length() <= outbound.limits(chat.platform()).maxMessageLength()) {
+      return marked;
+    }
+    send(OutboxKeys.resendMark(key), chat, RESENT + ":", inboundKey, false);
+    return text;
+  }
+
+  /** What the outbox holds under {@code key}, if anything. */
+  Optional<Outbox.Entry> recorded(String key) {
+    return outbox.find(key);
   }
 
   /**

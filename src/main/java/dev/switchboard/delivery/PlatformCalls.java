@@ -71,17 +71,23 @@ final class PlatformCalls {
     this.random = random;
   }
 
-  MessageRef send(ChatRef chat, String text) throws PlatformException, InterruptedException {
-    MessageRef sent = withRetries(chat, () -> outbound.send(chat, text));
+  /** @param key the outbox key, which a platform with idempotent sends uses as such */
+  MessageRef send(ChatRef chat, String text, String key)
+      throws PlatformException, InterruptedException {
+    MessageRef sent = withRetries(chat, () -> outbound.send(chat, text, key), false);
     events.sent(chat.platform());
     return sent;
   }
 
+  /** An edit whose outcome is unknown is made again: the same edit twice shows the same text. */
   void edit(MessageRef message, String text) throws PlatformException, InterruptedException {
-    withRetries(message.chat(), () -> {
-      outbound.edit(message, text);
-      return null;
-    });
+    withRetries(
+        message.chat(),
+        () -> {
+          outbound.edit(message, text);
+          return null;
+        },
+        true);
   }
 
   /** An edit that is skipped rather than delayed when the chat has no token (previews). */
@@ -121,14 +127,15 @@ final class PlatformCalls {
     inFlight.computeIfPresent(key, (k, t) -> --t.users == 0 ? null : t);
   }
 
-  private <T extends @Nullable Object> T withRetries(ChatRef chat, Call<T> call)
+  /** @param idempotent the call may be made again when its outcome is unknown */
+  private <T extends @Nullable Object> T withRetries(ChatRef chat, Call<T> call, boolean idempotent)
       throws PlatformException, InterruptedException {
     String key = chat.platform() + ":" + chatKey(chat);
     ChatTurn turn = join(key);
     try {
       turn.lock.lockInterruptibly();
       try {
-        return callWithRetries(chat, call);
+        return callWithRetries(chat, call, idempotent);
       } finally {
         turn.lock.unlock();
       }
@@ -137,7 +144,8 @@ final class PlatformCalls {
     }
   }
 
-  private <T extends @Nullable Object> T callWithRetries(ChatRef chat, Call<T> call)
+  private <T extends @Nullable Object> T callWithRetries(
+      ChatRef chat, Call<T> call, boolean idempotent)
       throws PlatformException, InterruptedException {
     Backoff backoff = Backoff.fullJitter(FIRST_BACKOFF, MAX_BACKOFF, random);
     int rateLimited = 0;
@@ -158,7 +166,10 @@ final class PlatformCalls {
             }
             honourRateLimit(chat, e);
           }
-          case TRANSIENT -> {
+          case TRANSIENT, UNKNOWN_OUTCOME -> {
+            if (e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME && !idempotent) {
+              throw e; // the message may be in the chat already: never sent twice blindly
+            }
             if (backoff.failures() >= MAX_TRANSIENT_RETRIES) {
               throw e;
             }

@@ -42,6 +42,18 @@ public final class PlatformRouter implements Outbound {
   }
 
   @Override
+  public MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    return adapter(chat.platform()).send(chat, text, idempotencyKey);
+  }
+
+  @Override
+  public boolean idempotentSends(String platform) {
+    PlatformAdapter a = byName.get(platform);
+    return a != null && a.idempotentSends();
+  }
+
+  @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     adapter(message.chat().platform()).edit(message, text);
   }

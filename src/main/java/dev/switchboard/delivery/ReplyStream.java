@@ -61,6 +61,9 @@ public final class ReplyStream {
   @GuardedBy("lock")
   private boolean finished;
 
+  /** Delivering again what a crash cut off: parts whose outcome is unknown are sent again. */
+  private final boolean afterRestart;
+
   /**
    * @param observer told how the reply grows, for platforms that follow replies rather than
    *     show them (the API)
@@ -71,7 +74,9 @@ public final class ReplyStream {
       InboundMessage message,
       int attempt,
       PlatformLimits limits,
-      Ticker ticker) {
+      Ticker ticker,
+      boolean afterRestart) {
+    this.afterRestart = afterRestart;
     this.parts = parts;
     this.observer = observer;
     this.chat = message.chat();
@@ -162,10 +167,7 @@ public final class ReplyStream {
         return true;
       }
       finished = true;
-      String body = finalText == null || finalText.isBlank() ? text.toString() : finalText;
-      if (body.isBlank()) {
-        body = "(no reply)";
-      }
+      String body = bodyFor(finalText);
       try {
         List<String> texts = parts.render(chat, body);
         PartSender.Sent preview = live;
@@ -182,9 +184,43 @@ public final class ReplyStream {
     }
   }
 
+  /**
+   * The text {@link #finish} delivers for {@code finalText}: it, or what was streamed when it is
+   * blank, or a word that nothing came.
+   */
+  public String bodyFor(@Nullable String finalText) {
+    lock.lock();
+    try {
+      String body = finalText == null || finalText.isBlank() ? text.toString() : finalText;
+      return body.isBlank() ? "(no reply)" : body;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * After a restart: {@code preview} is part 0 of this reply, left on screen showing {@code
+   * shown} by the process that died; the final text goes into it.
+   */
+  void continuePreview(PartSender.Sent preview, String shown) {
+    lock.lock();
+    try {
+      live = preview;
+      liveText = shown;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Optional<PartSender.Sent> sendPart(String key, String partText) {
+    return afterRestart
+        ? parts.sendAfterRestart(key, chat, partText, inboundKey)
+        : parts.send(key, chat, partText, inboundKey);
+  }
+
   private boolean finishFresh(List<String> texts) {
     Optional<PartSender.Sent> first =
-        parts.send(OutboxKeys.replyPart(keyPrefix, 0), chat, texts.getFirst(), inboundKey);
+        sendPart(OutboxKeys.replyPart(keyPrefix, 0), texts.getFirst());
     if (first.isEmpty()) {
       return false;
     }
@@ -216,7 +252,7 @@ public final class ReplyStream {
           chat,
           e.getMessage());
       Optional<PartSender.Sent> replacement =
-          parts.send(OutboxKeys.replacementOfFirstPart(keyPrefix), chat, firstPart, inboundKey);
+          sendPart(OutboxKeys.replacementOfFirstPart(keyPrefix), firstPart);
       String previewText = liveText;
       replacement.ifPresent(r -> parts.markWholeReply(preview, previewText));
       return replacement.isPresent();
@@ -228,9 +264,7 @@ public final class ReplyStream {
 
   private boolean sendRest(List<String> texts) {
     for (int i = 1; i < texts.size(); i++) {
-      if (parts
-          .send(OutboxKeys.replyPart(keyPrefix, i), chat, texts.get(i), inboundKey)
-          .isEmpty()) {
+      if (sendPart(OutboxKeys.replyPart(keyPrefix, i), texts.get(i)).isEmpty()) {
         return false;
       }
     }

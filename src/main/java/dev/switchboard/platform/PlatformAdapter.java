@@ -28,6 +28,25 @@ public interface PlatformAdapter {
   /** Sends a new message and returns its reference. */
   MessageRef send(ChatRef chat, String text) throws PlatformException;
 
+  /**
+   * Sends a new message that {@code idempotencyKey} identifies: a platform whose sends can be
+   * made idempotent ({@link #idempotentSends}) makes no second message for a key it has seen.
+   * Others send as {@link #send(ChatRef, String)} does.
+   */
+  default MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    return send(chat, text);
+  }
+
+  /**
+   * True when {@link #send(ChatRef, String, String)} with a key sent before cannot make a second
+   * message (Discord's enforced nonce): a send whose outcome a crash made unknown is then sent
+   * again as it was, instead of marked as a resend.
+   */
+  default boolean idempotentSends() {
+    return false;
+  }
+
   /** Replaces the text of a message this adapter sent. */
   void edit(MessageRef message, String text) throws PlatformException;
 

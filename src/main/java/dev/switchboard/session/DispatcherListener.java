@@ -14,6 +14,12 @@ public interface DispatcherListener {
   int started(InboundMessage message);
 
   /**
+   * The agent has finished answering {@code message}: {@code reply} is the text about to be
+   * delivered. Called before the delivery, so that it can be delivered again after a crash.
+   */
+  default void replied(InboundMessage message, String reply) {}
+
+  /**
    * The dispatcher is done with {@code message}.
    *
    * @param outcome answered, command, failed, stopped, superseded, refused

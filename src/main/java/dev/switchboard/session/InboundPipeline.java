@@ -12,9 +12,11 @@ import dev.switchboard.store.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * to the dispatcher.
  *
  * <p>At start, {@link #resume} hands the dispatcher what the previous process left unfinished,
- * before any new message: a message that was waiting is answered; a turn that was running when
- * the process died is run again, unless the outbox shows its reply already arrived (then it is
- * done) or may have arrived in part (then the user is told plainly, not answered twice).
+ * before any new message: a message that was waiting is answered. For a turn that was running
+ * when the process died: if the outbox shows its whole reply arrived, it is done; if the agent
+ * had finished (the journal holds its answer), that answer is delivered again under the same
+ * keys, so the user ends up with all of it and nothing twice unmarked; otherwise the agent is
+ * asked again.
  */
 public final class InboundPipeline implements InboundHandler {
   private static final Logger log = LoggerFactory.getLogger(InboundPipeline.class);
@@ -170,6 +174,7 @@ public final class InboundPipeline implements InboundHandler {
       throws InterruptedException {
     int queued = 0;
     int closed = 0;
+    List<InboundJournal.Entry> toDeliverAgain = new ArrayList<>();
     try {
       for (InboundJournal.Entry e : leftovers) {
         InboundMessage m = e.message();
@@ -185,8 +190,14 @@ public final class InboundPipeline implements InboundHandler {
               m.chat().platform());
           continue;
         }
-        if (e.status() == InboundJournal.Status.RUNNING && !shouldRunAgain(e)) {
-          continue;
+        if (e.status() == InboundJournal.Status.RUNNING) {
+          AfterCrash next = afterCrash(e);
+          if (next == AfterCrash.DELIVER_AGAIN) {
+            toDeliverAgain.add(e);
+          }
+          if (next != AfterCrash.RUN_AGAIN) {
+            continue;
+          }
         }
         admit(m, true);
         queued++;
@@ -203,40 +214,52 @@ public final class InboundPipeline implements InboundHandler {
               + " clients were disconnected when it ended",
           closed);
     }
+    // After the gate opened: a platform slow to take them must not hold up new messages.
+    toDeliverAgain.forEach(this::deliverAgain);
   }
 
-  /** A turn was running when its process died: what does the outbox say reached the chat? */
-  private boolean shouldRunAgain(InboundJournal.Entry e) {
+  /** What becomes of a message whose turn was running when its process died. */
+  private enum AfterCrash {
+    /** Its whole answer reached the chat. */
+    DONE,
+    /** The agent had answered; the answer's delivery was cut off. */
+    DELIVER_AGAIN,
+    /** The agent had not finished: ask it again. */
+    RUN_AGAIN
+  }
+
+  /** A turn was running when its process died: what does the journal say, and the outbox? */
+  private AfterCrash afterCrash(InboundJournal.Entry e) {
     InboundMessage m = e.message();
-    String prefix = OutboxKeys.replyPrefix(m.dedupeKey(), e.attempts());
-    List<Outbox.Entry> sent = outbox.forInbound(m.dedupeKey()).stream()
-        .filter(o -> o.key().startsWith(prefix))
-        .toList();
-    if (sent.stream()
-        .anyMatch(
-            o -> o.status() == Outbox.Status.SENDING || o.status() == Outbox.Status.UNKNOWN)) {
-      delivery.notice(
-          m.chat(),
-          "\u26a0\ufe0f Switchboard restarted while sending my answer to"
-              + " your message, so part of it may be missing. Send it again if you need all of it.",
-          OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.CUT_BY_RESTART));
-      journal.markDone(m, "interrupted");
-      return false;
-    }
-    String firstKey = OutboxKeys.firstReplyPart(m.dedupeKey(), e.attempts());
     Optional<Outbox.Entry> first =
-        sent.stream().filter(o -> o.key().equals(firstKey)).findFirst();
-    if (first.isPresent() && first.get().status() == Outbox.Status.SENT) {
-      if (first.get().complete()) {
-        journal.markDone(m, "answered");
-        return false;
-      }
-      // A preview was on screen: replace it with a word that it was cut off, then answer
-      // again below it.
+        outbox.find(OutboxKeys.firstReplyPart(m.dedupeKey(), e.attempts()));
+    boolean previewShown = first.isPresent() && first.get().status() == Outbox.Status.SENT;
+    if (previewShown && first.get().complete()) {
+      journal.markDone(m, "answered");
+      return AfterCrash.DONE;
+    }
+    if (e.reply() != null) {
+      return AfterCrash.DELIVER_AGAIN;
+    }
+    if (previewShown) {
+      // A preview of an answer the agent never finished was on screen: replace it with a word
+      // that it was cut off, then answer again below it.
       delivery.amend(
           new MessageRef(m.chat(), first.get().platformMessageId()),
           "\u26a0\ufe0f This answer was cut off by a restart; the full answer follows.");
     }
-    return true;
+    return AfterCrash.RUN_AGAIN;
+  }
+
+  /**
+   * Delivers the answer the agent gave before the crash, under the same outbox keys: what
+   * reached the chat is not sent again, what may have is sent again marked as resent.
+   */
+  private void deliverAgain(InboundJournal.Entry e) {
+    InboundMessage m = e.message();
+    String reply = Objects.requireNonNull(e.reply(), "reply");
+    log.info("delivering again the answer to {} that a restart cut off", m.dedupeKey());
+    boolean delivered = delivery.redeliver(m, e.attempts(), reply);
+    journal.markDone(m, delivered ? "answered" : "undelivered");
   }
 }

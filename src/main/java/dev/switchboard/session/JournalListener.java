@@ -29,6 +29,11 @@ public final class JournalListener implements DispatcherListener {
   }
 
   @Override
+  public void replied(InboundMessage message, String reply) {
+    journal.recordReply(message, reply);
+  }
+
+  @Override
   public void finished(InboundMessage message, String outcome) {
     journal.markDone(message, outcome);
     observer.messageDone(message, outcome);

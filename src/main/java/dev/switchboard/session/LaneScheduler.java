@@ -233,7 +233,10 @@ final class LaneScheduler implements SessionLanes {
     try {
       int attempt = listener.started(turn.message);
       outcome = new TurnExecution(turnKit, turn.message, attempt, turn.lane.key, turn.control)
-          .run(() -> closeInterruptWindow(turn), this::drainReason);
+          .run(
+              () -> closeInterruptWindow(turn),
+              this::drainReason,
+              reply -> listener.replied(turn.message, reply));
     } catch (RuntimeException e) {
       // A bug or a platform failure while delivering ends this turn, not the session.
       log.error("the turn for {} failed", turn.lane.key, e);

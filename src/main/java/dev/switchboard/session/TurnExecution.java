@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,10 @@ final class TurnExecution {
    * @param closeInterruptWindow called once the backend has returned: from then on a cancel no
    *     longer interrupts this thread, so the final delivery cannot be cut short
    */
-  String run(Runnable closeInterruptWindow, Supplier<DrainReason> drainReason) {
+  String run(
+      Runnable closeInterruptWindow,
+      Supplier<DrainReason> drainReason,
+      Consumer<String> recordReply) {
     int generation = conversations.generation(sessionKey);
     List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
     Map<String, String> own = conversations.settings(sessionKey);
@@ -143,10 +147,13 @@ final class TurnExecution {
       reply = text;
       outcome = "answered";
     }
-    boolean delivered = stream.finish(reply);
     if (outcome.equals("answered")) {
+      // Before the delivery: whatever happens to it, the next turn's history has this answer,
+      // and a process that dies while delivering it is followed by one that delivers it again.
       conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
+      recordReply.accept(stream.bodyFor(reply));
     }
+    boolean delivered = stream.finish(reply);
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.platform.InboundMessage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every inbound message, recorded before its platform is told it was received, and followed
@@ -24,8 +25,22 @@ public interface InboundJournal {
    * One recorded message.
    *
    * @param attempts how many turns were started for it (a turn re-run after a restart counts)
+   * @param reply the agent's final answer of the latest attempt, recorded before delivery; null
+   *     until the agent has finished answering
    */
-  record Entry(long id, InboundMessage message, Status status, String outcome, int attempts) {}
+  record Entry(
+      long id,
+      InboundMessage message,
+      Status status,
+      @Nullable String outcome,
+      int attempts,
+      @Nullable String reply) {
+
+    public Entry(
+        long id, InboundMessage message, Status status, @Nullable String outcome, int attempts) {
+      this(id, message, status, outcome, attempts, null);
+    }
+  }
 
   /**
    * Records {@code message} as pending. Returns false, recording nothing, when the same message
@@ -33,8 +48,18 @@ public interface InboundJournal {
    */
   boolean record(InboundMessage message);
 
-  /** A turn starts for it; returns the number of this attempt, 1 for the first. */
+  /**
+   * A turn starts for it; returns the number of this attempt, 1 for the first. A reply recorded
+   * for an earlier attempt is forgotten: the new attempt answers anew.
+   */
   int markRunning(InboundMessage message);
+
+  /**
+   * The agent has finished answering: its final text, recorded before the reply is delivered,
+   * so that a process that dies while delivering it is followed by one that delivers the same
+   * answer instead of asking the agent again.
+   */
+  void recordReply(InboundMessage message, String reply);
 
   /** Back to pending: the next process answers it (a turn cut short by a stop). */
   void markPending(InboundMessage message);

@@ -81,7 +81,7 @@ class PlatformCallsOrderTest {
 
   private static void send(PlatformCalls calls, ChatRef chat, String text) {
     try {
-      calls.send(chat, text);
+      calls.send(chat, text, "key:" + text);
     } catch (PlatformException | InterruptedException e) {
       throw new AssertionError(e);
     }

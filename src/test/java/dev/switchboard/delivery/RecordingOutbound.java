@@ -31,6 +31,13 @@ final class RecordingOutbound implements Outbound {
   Predicate<Integer> editFails = n -> false;
 
   RuntimeException sendThrowsUnchecked;
+  /** Whether this platform drops a repeated send of the same key (as Discord's nonce does). */
+  boolean idempotent;
+  /** The idempotency key of each send that carried one, in order. */
+  final List<String> sendKeys = new ArrayList<>();
+  /** The kind of failure editFails throws. */
+  PlatformException.Kind editFailure = PlatformException.Kind.FATAL;
+
   private int sendAttempts;
   private int editAttempts;
 
@@ -59,10 +66,22 @@ final class RecordingOutbound implements Outbound {
   }
 
   @Override
+  public MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    sendKeys.add(idempotencyKey);
+    return send(chat, text);
+  }
+
+  @Override
+  public boolean idempotentSends(String platform) {
+    return idempotent;
+  }
+
+  @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     editAttempts++;
     if (editFails.test(editAttempts)) {
-      throw new PlatformException("edit " + editAttempts + " failed", true);
+      throw new PlatformException("edit " + editAttempts + " failed", editFailure, null, null);
     }
     calls.add(new Call("edit", message.chat(), message.messageId(), text));
   }

@@ -22,6 +22,8 @@ import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.StyledText;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,25 +179,83 @@ class InboundPipelineTest {
     assertThat(backend.awaitStart(5).text()).isEqualTo("second, new");
   }
 
-  @Test
-  void aTurnCutOffWhileSendingIsNotAnsweredTwiceButTheUserIsTold() throws Exception {
-    InboundMessage m = left("alice", "was answering");
-    int attempt = store.journal().markRunning(m);
-    Outbox.Entry e = store
+  /** What the process that died had recorded: a running turn of attempt 1 and, maybe, its reply. */
+  private InboundMessage runningWhenItDied(String text, String reply) {
+    InboundMessage m = left("alice", text);
+    store.journal().markRunning(m);
+    if (reply != null) {
+      store.journal().recordReply(m, reply);
+    }
+    return m;
+  }
+
+  private Outbox.Entry part(InboundMessage m, int part, String text) {
+    return store
         .outbox()
-        .claim(
-            OutboxKeys.replyPrefix(m.dedupeKey(), attempt) + "0",
-            m.chat(),
-            "partial",
-            m.dedupeKey());
-    store.outbox().markSending(e.id(), "partial"); // then the process died
-    build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
+        .claim(OutboxKeys.replyPrefix(m.dedupeKey(), 1) + part, m.chat(), text, m.dedupeKey());
+  }
+
+  @Test
+  void anAnswerWhosePartWasCutOffMidSendIsDeliveredAgainMarkedAndNotAskedAgain() throws Exception {
+    String answer = "y".repeat(4090) + "\n\nlast paragraph";
+    InboundMessage m = runningWhenItDied("was answering", answer);
+    build(everyone());
+    // split as delivery splits for a platform that renders nothing itself
+    List<String> parts = ReplyFormat.plainText(4096).messages(StyledText.plain(answer));
+    assertThat(parts).hasSizeGreaterThanOrEqualTo(2);
+    var shown = chat.send(m.chat(), parts.get(0)); // part 0 reached the chat
+    Outbox.Entry p0 = part(m, 0, parts.get(0));
+    store.outbox().markSent(p0.id(), shown.messageId(), parts.get(0), false);
+    Outbox.Entry p1 = part(m, 1, parts.get(1));
+    store.outbox().markSending(p1.id(), parts.get(1)); // then the process died
+
+    pipeline.resume(store.journal().unfinished(), Set.of("mem"));
+
     await()
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () -> assertThat(chat.transcript("alice")).contains("part of it may be missing"));
+        .until(() -> store.journal().unfinished().isEmpty());
+    assertThat(chat.texts("alice"))
+        .containsExactly(parts.get(0), "\u21bb Resent after a restart\n" + parts.get(1));
+    assertThat(chat.transcript("alice")).doesNotContain("may be missing");
+    assertThat(listener.started).isEmpty(); // the agent is not asked again
+    assertThat(store
+            .outbox()
+            .find(OutboxKeys.firstReplyPart(m.dedupeKey(), 1))
+            .orElseThrow()
+            .complete())
+        .isTrue();
+  }
+
+  @Test
+  void anAnswerNotYetSentIsDeliveredUnmarkedIntoThePreviewLeftOnScreen() throws Exception {
+    InboundMessage m = runningWhenItDied("long question", "the whole answer");
+    build(everyone());
+    var preview = chat.send(m.chat(), "the whole \u2026"); // the stream's preview
+    Outbox.Entry p0 = part(m, 0, "the whole \u2026");
+    store.outbox().markSent(p0.id(), preview.messageId(), "the whole \u2026", false);
+
+    pipeline.resume(store.journal().unfinished(), Set.of("mem"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.journal().unfinished().isEmpty());
+    assertThat(chat.texts("alice")).containsExactly("the whole answer"); // edited in place
     assertThat(listener.started).isEmpty();
-    assertThat(store.journal().unfinished()).isEmpty();
+  }
+
+  @Test
+  void aTurnCutOffWhileSendingItsFirstPreviewBeforeTheAgentFinishedIsAskedAgain() throws Exception {
+    InboundMessage m = runningWhenItDied("was answering", null);
+    Outbox.Entry e = part(m, 0, "partial");
+    store.outbox().markSending(e.id(), "partial"); // then the process died
+    backend.finishAll();
+
+    build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(listener.started).containsExactly("was answering"));
+    assertThat(chat.transcript("alice")).doesNotContain("may be missing");
   }
 
   @Test

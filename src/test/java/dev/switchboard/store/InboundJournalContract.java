@@ -173,6 +173,36 @@ abstract class InboundJournalContract extends StorePartContract {
   }
 
   @Test
+  void theAgentsReplyIsKeptWithItsAttemptUntilTheNextAttemptStarts() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+    assertThat(only().reply()).isNull();
+    journal().markRunning(m);
+
+    journal().recordReply(m, "the whole answer\nwith two lines \u2603");
+
+    assertThat(only().reply()).isEqualTo("the whole answer\nwith two lines \u2603");
+    assertThat(only().status()).isEqualTo(Status.RUNNING);
+    assertThat(only().attempts()).isEqualTo(1);
+    journal().markRunning(m); // a new attempt answers anew
+    assertThat(only().reply()).isNull();
+    assertThat(only().attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aReplyOutlivesADeferralButNotTheMessage() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+    journal().markRunning(m);
+    journal().recordReply(m, "answer");
+
+    journal().markPending(m);
+    assertThat(only().reply()).isEqualTo("answer");
+    journal().markDone(m, "answered");
+    assertThat(journal().unfinished()).isEmpty();
+  }
+
+  @Test
   void aMessageNeverRecordedIsAFirstAttemptAndLeavesNoTrace() {
     InboundMessage m = message("1", "10", "hello");
 

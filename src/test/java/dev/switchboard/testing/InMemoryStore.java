@@ -331,9 +331,19 @@ public final class InMemoryStore implements Store {
       if (e == null) {
         return 1;
       }
-      Entry next = new Entry(e.id(), e.message(), Status.RUNNING, null, e.attempts() + 1);
+      Entry next = new Entry(e.id(), e.message(), Status.RUNNING, null, e.attempts() + 1, null);
       entries.put(m.dedupeKey(), next);
       return next.attempts();
+    }
+
+    @Override
+    public synchronized void recordReply(InboundMessage m, String reply) {
+      Entry e = entries.get(m.dedupeKey());
+      if (e != null) {
+        entries.put(
+            m.dedupeKey(),
+            new Entry(e.id(), e.message(), e.status(), e.outcome(), e.attempts(), reply));
+      }
     }
 
     @Override
@@ -349,7 +359,9 @@ public final class InMemoryStore implements Store {
     private void set(InboundMessage m, Status status, String outcome) {
       Entry e = entries.get(m.dedupeKey());
       if (e != null) {
-        entries.put(m.dedupeKey(), new Entry(e.id(), e.message(), status, outcome, e.attempts()));
+        entries.put(
+            m.dedupeKey(),
+            new Entry(e.id(), e.message(), status, outcome, e.attempts(), e.reply()));
       }
     }
 

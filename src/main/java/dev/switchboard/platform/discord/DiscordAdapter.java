@@ -188,7 +188,31 @@ final class DiscordAdapter implements PlatformAdapter {
 
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
-    ObjectNode body = JSON.createObjectNode().put("content", text);
+    return create(chat, JSON.createObjectNode().put("content", text));
+  }
+
+  /**
+   * With Discord's enforced nonce: a second create with the same nonce within a few minutes
+   * returns the first message instead of making another, so a send repeated after a crash
+   * cannot appear twice. The nonce (25 characters at most) is derived from the outbox key.
+   */
+  @Override
+  public MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    return create(
+        chat,
+        JSON.createObjectNode()
+            .put("content", text)
+            .put("nonce", Nonces.of(idempotencyKey))
+            .put("enforce_nonce", true));
+  }
+
+  @Override
+  public boolean idempotentSends() {
+    return true;
+  }
+
+  private MessageRef create(ChatRef chat, ObjectNode body) throws PlatformException {
     body.putObject("allowed_mentions").putArray("parse"); // an agent's text pings nobody
     try {
       JsonNode sent = rest.call(

@@ -46,7 +46,8 @@ final class SqliteJournal implements InboundJournal {
   public int markRunning(InboundMessage m) {
     return db.transaction("start a turn", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE inbound SET status = 'RUNNING', attempts = attempts + 1, updated_at = ?"
+          "UPDATE inbound SET status = 'RUNNING', attempts = attempts + 1, reply = NULL,"
+              + " updated_at = ?"
               + " WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
         SqliteDb.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(), m.messageId());
         ps.executeUpdate();
@@ -59,6 +60,19 @@ final class SqliteJournal implements InboundJournal {
         }
       }
     });
+  }
+
+  @Override
+  public void recordReply(InboundMessage m, String reply) {
+    db.update(
+        "record the agent's reply",
+        "UPDATE inbound SET reply = ?, updated_at = ?"
+            + " WHERE platform = ? AND chat_id = ? AND message_id = ?",
+        reply,
+        clock.millis(),
+        m.chat().platform(),
+        m.chat().chatId(),
+        m.messageId());
   }
 
   @Override
@@ -90,7 +104,7 @@ final class SqliteJournal implements InboundJournal {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
               "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
-                  + " is_group, received_at, status, outcome, attempts FROM inbound"
+                  + " is_group, received_at, status, outcome, attempts, reply FROM inbound"
                   + " WHERE status <> 'DONE' ORDER BY id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -107,7 +121,8 @@ final class SqliteJournal implements InboundJournal {
               m,
               Status.valueOf(rs.getString("status")),
               rs.getString("outcome"),
-              rs.getInt("attempts")));
+              rs.getInt("attempts"),
+              rs.getString("reply")));
         }
       }
       return out;

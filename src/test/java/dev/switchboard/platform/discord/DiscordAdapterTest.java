@@ -91,6 +91,24 @@ class DiscordAdapterTest {
   }
 
   @Test
+  void aSendRepeatedUnderTheSameKeyMakesOneMessage() throws Exception {
+    connect(TOKEN, Set.of());
+    ChatRef chat = ChatRef.of("discord", "dm-1");
+    String key = "discord:dm-1:4711:reply:1:0";
+    assertThat(adapter.idempotentSends()).isTrue();
+
+    MessageRef first = adapter.send(chat, "the answer", key);
+    MessageRef again = adapter.send(chat, "the answer", key); // after a crash cut the first off
+    MessageRef other = adapter.send(chat, "the answer", "discord:dm-1:4711:reply:1:1");
+
+    assertThat(again.messageId()).isEqualTo(first.messageId());
+    assertThat(other.messageId()).isNotEqualTo(first.messageId());
+    assertThat(discord.sent("dm-1")).hasSize(2);
+    assertThat(discord.lastCreateBody().path("enforce_nonce").asBoolean()).isTrue();
+    assertThat(discord.lastCreateBody().path("nonce").asString()).hasSizeLessThanOrEqualTo(25);
+  }
+
+  @Test
   void aDroppedGatewayResumesAndWhatWasSaidMeanwhileArrivesOnce() throws Exception {
     connect(TOKEN, Set.of());
     discord.messageCreate("dm-1", null, "u1", "ada", "before");

@@ -168,6 +168,31 @@ class TelegramProcessIT {
   }
 
   @Test
+  void anAnswerWhoseSendAKillCutOffIsSentAgainMarkedNotAskedForAgain() throws Exception {
+    // No preview (a minute between edits): the answer goes out as one sendMessage, which
+    // Telegram takes while its answer is held, so the kill leaves the send's outcome unknown.
+    ChildGateway first = start(Map.of("TELEGRAM_EDIT_INTERVAL", "60s"));
+    telegram.awaitLongPoll(WAIT);
+    telegram.delay("sendMessage", Duration.ofMinutes(1));
+    telegram.privateMessage(BOB, "the question that must be answered");
+    telegram.awaitMessage(BOB, m -> m.text().equals("the question that must be answered"), WAIT);
+    first.signal("KILL");
+    first.awaitExit(Duration.ofSeconds(10));
+    telegram.delay("sendMessage", Duration.ZERO);
+
+    start(Map.of("TELEGRAM_EDIT_INTERVAL", "60s"));
+
+    String resent = "\u21bb Resent after a restart\nthe question that must be answered";
+    telegram.awaitMessage(BOB, m -> m.text().equals(resent), WAIT);
+    List<BotMessage> bob = telegram.messages(BOB);
+    assertThat(bob)
+        .extracting(BotMessage::text)
+        .containsExactly("the question that must be answered", resent);
+    assertThat(Files.readString(home.resolve("logs").resolve("gateway.log")))
+        .contains("delivering again the answer to");
+  }
+
+  @Test
   void aConflictFloodShowsAsDegradedAndClearsWhenItStops() throws Exception {
     ChildGateway gw = start(Map.of());
     telegram.conflictFlood(true);

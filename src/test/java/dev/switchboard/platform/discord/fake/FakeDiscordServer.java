@@ -351,6 +351,8 @@ public final class FakeDiscordServer implements AutoCloseable {
       new ConcurrentHashMap<>(); // channel -> {start, count}
   private final AtomicInteger typing = new AtomicInteger();
   private volatile JsonNode lastCreateBody;
+  /** Enforced nonces seen, by author (the one bot) and nonce: the message each created. */
+  private final Map<String, SentMessage> byNonce = new ConcurrentHashMap<>();
 
   /** The JSON body of the last create-message request. */
   public JsonNode lastCreateBody() {
@@ -489,11 +491,38 @@ public final class FakeDiscordServer implements AutoCloseable {
                 + " Body\", \"errors\": {\"content\": {\"_errors\": [{\"code\": \"BASE_TYPE_MAX_LENGTH\","
                 + " \"message\": \"Must be 2000 or fewer in length.\"}]}}}");
       }
+      JsonNode nonce = body.path("nonce");
+      if (nonce.isString() && nonce.asString().length() > 25) {
+        return answer(
+            response,
+            callback,
+            400,
+            "{\"code\": 50035, \"message\": \"Invalid Form Body\", \"errors\": {\"nonce\":"
+                + " {\"_errors\": [{\"code\": \"BASE_TYPE_BAD_LENGTH\", \"message\": \"Must be"
+                + " between 1 and 25 in length.\"}]}}}");
+      }
+      lastCreateBody = body;
+      // enforce_nonce: a nonce the author used in the past few minutes returns that message
+      // and creates none (this fake remembers nonces for its whole life).
+      boolean enforced =
+          body.path("enforce_nonce").asBoolean(false) && !nonce.isMissingNode() && !nonce.isNull();
+      if (enforced) {
+        SentMessage earlier = byNonce.get(nonce.asString());
+        if (earlier != null) {
+          return answer(
+              response,
+              callback,
+              200,
+              message(earlier.id(), earlier.channelId(), earlier.content()).toString());
+        }
+      }
       String id = Long.toString(ids.incrementAndGet());
       String replyTo = body.path("message_reference").path("message_id").asString(null);
-      lastCreateBody = body;
-      sent.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
-          .add(new SentMessage(id, channel, content, 0, replyTo, now));
+      SentMessage created = new SentMessage(id, channel, content, 0, replyTo, now);
+      sent.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(created);
+      if (enforced) {
+        byNonce.put(nonce.asString(), created);
+      }
       return answer(response, callback, 200, message(id, channel, content).toString());
     }
 

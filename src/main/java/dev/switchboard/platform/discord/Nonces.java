@@ -1,0 +1,30 @@
+package dev.switchboard.platform.discord;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Discord message nonces from idempotency keys. A nonce is at most 25 characters; the outbox's
+ * keys are longer, so the nonce is the first 25 characters of the key's SHA-256 in URL-safe
+ * base64 (150 bits: two keys never share one in practice).
+ */
+final class Nonces {
+  static final int MAX_LENGTH = 25;
+
+  private Nonces() {}
+
+  static String of(String key) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(digest)
+          .substring(0, MAX_LENGTH);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}
