@@ -221,12 +221,14 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
             // it was and the connection is dropped, so a resume replays this dispatch.
             if (!listener.dispatch(type, data)) {
               log.warn("discord: a {} was not taken; resuming to have it again", type);
-              closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "redeliver");
-              end.complete(new GatewayProtocol.Action.Reconnect(
-                  true,
-                  Duration.ZERO,
+              endWith(
+                  new GatewayProtocol.Action.Reconnect(
+                      true,
+                      Duration.ZERO,
+                      GatewayProtocol.CLOSE_KEEP_SESSION,
+                      "a dispatch was not taken"),
                   GatewayProtocol.CLOSE_KEEP_SESSION,
-                  "a dispatch was not taken"));
+                  "redeliver");
               return;
             }
             lock.lock();
@@ -237,16 +239,20 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
             }
             listener.sequence(protocol.saved());
           }
-          case GatewayProtocol.Action.Reconnect r -> {
-            closeSocket(r.closeCode(), "reconnecting");
-            end.complete(r);
-          }
-          case GatewayProtocol.Action.Fail f -> {
-            closeSocket(1000, "giving up");
-            end.complete(f);
-          }
+          case GatewayProtocol.Action.Reconnect r -> endWith(r, r.closeCode(), "reconnecting");
+          case GatewayProtocol.Action.Fail f -> endWith(f, 1000, "giving up");
         }
       }
+    }
+
+    /**
+     * Ends the connection for our own reason. The reason is recorded before the close goes out:
+     * the gateway's echo of our close arrives on another thread and would otherwise win with
+     * "the gateway connection closed", hiding why we closed.
+     */
+    private void endWith(GatewayProtocol.Action why, int code, String reason) {
+      end.complete(closing ? new GatewayProtocol.Action.Fail("closed") : why);
+      closeSocket(code, reason);
     }
 
     private void send(String payload) {
@@ -331,12 +337,14 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
           // Thrown into the JDK it would end the connection silently; resume instead, which
           // replays whatever was not delivered.
           log.warn("discord: handling a gateway payload failed: {}", e.toString());
-          closeSocket(GatewayProtocol.CLOSE_KEEP_SESSION, "error");
-          end.complete(new GatewayProtocol.Action.Reconnect(
-              true,
-              Duration.ZERO,
+          endWith(
+              new GatewayProtocol.Action.Reconnect(
+                  true,
+                  Duration.ZERO,
+                  GatewayProtocol.CLOSE_KEEP_SESSION,
+                  "handling a payload failed"),
               GatewayProtocol.CLOSE_KEEP_SESSION,
-              "handling a payload failed"));
+              "error");
         }
       }
       webSocket.request(1);
