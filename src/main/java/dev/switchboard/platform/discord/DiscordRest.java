@@ -29,6 +29,7 @@ final class DiscordRest {
   static final URI DEFAULT_BASE = URI.create("https://discord.com/api/v10");
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_429_RETRIES = 5;
+  private static final double MAX_RETRY_AFTER_S = 86_400;
 
   private final HttpClient http;
   private final URI base;
@@ -165,23 +166,33 @@ final class DiscordRest {
     if (!answer.has("message")) {
       return "";
     }
-    return " (" + (answer.has("code") ? answer.path("code").asInt() + " " : "")
-        + answer.path("message").asString() + ")";
+    // Defaulting accessors only: an error body of odd types still describes the failure.
+    return " (" + (answer.has("code") ? answer.path("code").asString("?") + " " : "")
+        + answer.path("message").asString("?") + ")";
   }
 
-  /** retry_after (float seconds) from the body, else the Retry-After header, else 1 s. */
+  /**
+   * retry_after (float seconds) from the body, else the Retry-After header, else 1 s; a value
+   * that is not a number of seconds from 0 to a day is not read (one beyond that would only
+   * overflow the rate limiter's clock).
+   */
   private static Duration retryAfter(HttpResponse<String> response, JsonNode answer) {
-    if (answer.has("retry_after")) {
-      return Duration.ofMillis((long) Math.ceil(answer.path("retry_after").asDouble() * 1000));
+    JsonNode inBody = answer.path("retry_after");
+    Duration fromBody = inBody.isNumber() ? seconds(inBody.asDouble(-1)) : null;
+    if (fromBody != null) {
+      return fromBody;
     }
     String header = header(response, "Retry-After");
     try {
-      return header == null
-          ? Duration.ofSeconds(1)
-          : Duration.ofMillis((long) Math.ceil(Double.parseDouble(header) * 1000));
+      Duration d = header == null ? null : seconds(Double.parseDouble(header));
+      return d == null ? Duration.ofSeconds(1) : d;
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(1);
     }
+  }
+
+  private static @Nullable Duration seconds(double s) {
+    return s >= 0 && s <= MAX_RETRY_AFTER_S ? Duration.ofMillis((long) Math.ceil(s * 1000)) : null;
   }
 
   private static @Nullable String header(HttpResponse<String> response, String name) {

@@ -142,7 +142,9 @@ final class GatewayProtocol {
     }
     // A dispatch's number is committed by delivered(), after the adapter took it; READY's
     // and RESUMED's here, as nothing else has to happen to them.
-    Long number = p.hasNonNull("s") ? p.get("s").asLong() : null;
+    // Only the defaulting accessors below: a field of the wrong type reads as absent.
+    JsonNode s = p.path("s");
+    Long number = s.isIntegralNumber() && s.canConvertToLong() ? s.longValue() : null;
     String t = p.path("t").asString("");
     if (number != null && (t.equals("READY") || t.equals("RESUMED"))) {
       seq = number;
@@ -193,15 +195,23 @@ final class GatewayProtocol {
     return switch (type) {
       case "READY" -> {
         sessionId = d.path("session_id").asString(null);
-        String url = d.path("resume_gateway_url").asString(null);
-        resumeUrl = url == null ? null : URI.create(url);
+        resumeUrl = uri(d.path("resume_gateway_url").asString(null));
         JsonNode user = d.path("user");
         yield List.of(
-            new Action.Ready(user.path("id").asString(), user.path("username").asString()));
+            new Action.Ready(user.path("id").asString(""), user.path("username").asString("")));
       }
       case "RESUMED" -> List.of(new Action.Resumed());
       default -> List.of(new Action.Deliver(type, d, number));
     };
+  }
+
+  /** A resume URL as Discord gave it; null (identify anew next time) when it is not one. */
+  private static @Nullable URI uri(@Nullable String url) {
+    try {
+      return url == null ? null : URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The adapter took dispatch {@code number}: heartbeats and resumes now count from it. */
@@ -235,10 +245,12 @@ final class GatewayProtocol {
       JsonNode n = JSON.readTree(saved);
       String id = n.path("session_id").asString(null);
       String url = n.path("resume_gateway_url").asString(null);
-      if (id != null && url != null) {
+      URI resume = uri(url);
+      if (id != null && resume != null) {
         sessionId = id;
-        resumeUrl = URI.create(url);
-        seq = n.hasNonNull("seq") ? n.get("seq").asLong() : null;
+        resumeUrl = resume;
+        JsonNode s = n.path("seq");
+        seq = s.isIntegralNumber() && s.canConvertToLong() ? s.longValue() : null;
       }
     } catch (RuntimeException e) {
       // an unreadable cursor: identify anew

@@ -67,7 +67,7 @@ final class InboundMessages {
 
   private static boolean mentions(JsonNode d, String botUserId) {
     for (JsonNode m : d.path("mentions")) {
-      if (botUserId.equals(m.path("id").asString())) {
+      if (botUserId.equals(m.path("id").asString(null))) {
         return true;
       }
     }

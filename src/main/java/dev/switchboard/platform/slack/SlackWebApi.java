@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class SlackWebApi {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_429_RETRIES = 5;
+  private static final long MAX_RETRY_AFTER_S = 86_400;
   /** Errors a retry cannot fix: the token, the scopes, the channel. */
   private static final Set<String> TRANSIENT = Set.of(
       "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited");
@@ -112,10 +113,15 @@ final class SlackWebApi {
     }
   }
 
+  /**
+   * Retry-After in seconds, held to 0 s .. a day: one beyond that (Long.MAX_VALUE, say) would
+   * overflow the deadline arithmetic; it is beyond any call's deadline either way.
+   */
   private static Duration retryAfter(HttpResponse<String> response) {
     try {
-      return Duration.ofSeconds(Long.parseLong(
-          response.headers().firstValue("Retry-After").orElse("1").strip()));
+      long seconds = Long.parseLong(
+          response.headers().firstValue("Retry-After").orElse("1").strip());
+      return Duration.ofSeconds(Math.clamp(seconds, 0, MAX_RETRY_AFTER_S));
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(1);
     }

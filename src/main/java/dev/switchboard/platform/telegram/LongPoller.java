@@ -145,9 +145,9 @@ final class LongPoller implements ReconnectingLoop.Connection {
   private long deliver(JsonNode updates, long offset) throws InterruptedException {
     long next = offset;
     for (JsonNode update : updates) {
-      long id = update.path("update_id").asLong();
+      long id = update.path("update_id").asLong(-1);
       if (id < next) {
-        continue; // confirmed before: Telegram sent it again
+        continue; // confirmed before: Telegram sent it again (or no id we can confirm)
       }
       Optional<InboundMessage> message = parser.parse(update);
       if (message.isPresent()) {

@@ -31,6 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class TelegramApi implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest retry_after taken as given, in seconds. */
+  private static final long MAX_RETRY_AFTER_S = 86_400;
 
   private final HttpClient http;
   private final URI base;
@@ -117,9 +119,11 @@ final class TelegramApi implements AutoCloseable {
     }
     int code = body.path("error_code").asInt(response.statusCode());
     String description = body.path("description").asString("HTTP " + response.statusCode());
-    Duration retryAfter = body.path("parameters").has("retry_after")
-        ? Duration.ofSeconds(body.path("parameters").path("retry_after").asLong())
-        : null;
+    // A retry_after that is not a number of seconds up to a day is not read: the defaulting
+    // accessor cannot throw, and the clamp keeps the wait's arithmetic from overflowing.
+    long retrySeconds = body.path("parameters").path("retry_after").asLong(-1);
+    Duration retryAfter =
+        retrySeconds < 0 ? null : Duration.ofSeconds(Math.min(retrySeconds, MAX_RETRY_AFTER_S));
     throw new TelegramApiException(
         TelegramApiException.Kind.API_ERROR,
         code,

@@ -14,8 +14,16 @@ import tools.jackson.databind.JsonNode;
  * the agent: not a text message, a group message that neither mentions nor replies to the bot
  * (with group_trigger mention), or a command addressed to another bot. "@ourbot" is removed
  * from commands and mentions, so "/status@ourbot" reads as "/status".
+ *
+ * <p>Never throws, whatever the update holds: a field of the wrong type reads as absent (only
+ * the defaulting {@code as...(default)} accessors are used, which cannot fail), and an update
+ * without a chat, a sender or a message id is nothing. An exception here would leave the
+ * update unconfirmed, so every later poll would fetch it again and stall the bot behind it.
  */
 final class UpdateParser {
+  /** The last second of the year 9999: a date beyond it is not one Telegram sent. */
+  private static final long LAST_DATE = 253_402_300_799L;
+
   private final BotIdentity bot;
   private final TelegramSettings.GroupTrigger trigger;
 
@@ -30,7 +38,7 @@ final class UpdateParser {
       return Optional.empty(); // edits, channel posts, callbacks: not asked for, not handled
     }
     String text = message.has("text")
-        ? message.path("text").asString()
+        ? message.path("text").asString(null)
         : message.path("caption").asString(null);
     JsonNode entities =
         message.has("text") ? message.path("entities") : message.path("caption_entities");
@@ -39,10 +47,16 @@ final class UpdateParser {
     if (text == null
         || text.isBlank()
         || !from.isObject()
-        || from.path("is_bot").asBoolean()) {
+        || from.path("is_bot").asBoolean(false)) {
       return Optional.empty();
     }
-    boolean group = !"private".equals(chat.path("type").asString());
+    String chatId = chat.path("id").asString("");
+    String messageId = message.path("message_id").asString("");
+    String senderId = from.path("id").asString("");
+    if (chatId.isEmpty() || messageId.isEmpty() || senderId.isEmpty()) {
+      return Optional.empty(); // nowhere to answer, or no one to answer
+    }
+    boolean group = !"private".equals(chat.path("type").asString(""));
     String username = bot.username().toLowerCase(Locale.ROOT);
     Optional<String> command = commandOf(text, entities);
     if (command.isPresent()
@@ -63,23 +77,24 @@ final class UpdateParser {
       return Optional.empty();
     }
     String thread = message.path("is_topic_message").asBoolean(false)
-        ? message.path("message_thread_id").asString()
+        ? message.path("message_thread_id").asString(null)
         : null;
-    ChatRef ref = new ChatRef("telegram", chat.path("id").asString(), thread);
+    ChatRef ref = new ChatRef("telegram", chatId, thread);
+    long date = message.path("date").asLong(0);
     return Optional.of(new InboundMessage(
         ref,
-        message.path("message_id").asString(),
-        new Sender(from.path("id").asString(), displayName(from)),
+        messageId,
+        new Sender(senderId, displayName(from, senderId)),
         cleaned,
         group,
-        Instant.ofEpochSecond(message.path("date").asLong())));
+        Instant.ofEpochSecond(date < 0 || date > LAST_DATE ? 0 : date)));
   }
 
   private static Optional<String> commandOf(String text, JsonNode entities) {
     for (JsonNode e : entities) {
-      if ("bot_command".equals(e.path("type").asString()) && e.path("offset").asInt() == 0) {
-        return Optional.of(
-            text.substring(0, Math.min(text.length(), e.path("length").asInt())));
+      if ("bot_command".equals(e.path("type").asString("")) && e.path("offset").asInt(-1) == 0) {
+        int length = e.path("length").asInt(0);
+        return Optional.of(text.substring(0, Math.clamp(length, 0, text.length())));
       }
     }
     return Optional.empty();
@@ -87,14 +102,16 @@ final class UpdateParser {
 
   private boolean mentionsBot(String text, JsonNode entities) {
     for (JsonNode e : entities) {
-      String type = e.path("type").asString();
+      String type = e.path("type").asString("");
       if ("mention".equals(type)) {
-        int offset = e.path("offset").asInt();
-        int end = Math.min(text.length(), offset + e.path("length").asInt());
-        if (offset < end && text.substring(offset, end).equalsIgnoreCase("@" + bot.username())) {
+        int offset = e.path("offset").asInt(-1);
+        long end = Math.min(text.length(), (long) offset + e.path("length").asInt(0));
+        if (offset >= 0
+            && offset < end
+            && text.substring(offset, (int) end).equalsIgnoreCase("@" + bot.username())) {
           return true;
         }
-      } else if ("text_mention".equals(type) && e.path("user").path("id").asLong() == bot.id()) {
+      } else if ("text_mention".equals(type) && e.path("user").path("id").asLong(-1) == bot.id()) {
         return true;
       }
     }
@@ -105,13 +122,13 @@ final class UpdateParser {
     return message.path("reply_to_message").path("from").path("id").asLong(-1) == bot.id();
   }
 
-  private static String displayName(JsonNode from) {
+  private static String displayName(JsonNode from, String id) {
     String first = from.path("first_name").asString("");
     String last = from.path("last_name").asString("");
     String name = (first + " " + last).strip();
     if (!name.isEmpty()) {
       return name;
     }
-    return from.path("username").asString(from.path("id").asString());
+    return from.path("username").asString(id);
   }
 }

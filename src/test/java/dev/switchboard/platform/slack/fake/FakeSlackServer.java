@@ -185,6 +185,14 @@ public final class FakeSlackServer implements AutoCloseable {
     newest().send(envelope.toString());
   }
 
+  /** Any text at all on the newest connection, as a broken or hostile Slack might send. */
+  public void sendRaw(String text) {
+    Socket s = newest();
+    if (s != null) {
+      s.send(text);
+    }
+  }
+
   /** "disconnect" with reason refresh_requested on the newest connection. */
   public void requestRefresh() {
     newest()
