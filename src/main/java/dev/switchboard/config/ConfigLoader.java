@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -79,6 +81,9 @@ public final class ConfigLoader {
       return constructors;
     }
   }
+
+  /** Far beyond what any setting needs (a section, a key, a list), far below a deep stack. */
+  static final int MAX_DEPTH = 50;
 
   private final ConfigSchema schema;
   private final List<String> warnings = new ArrayList<>();
@@ -151,6 +156,7 @@ public final class ConfigLoader {
     }
     Object root;
     try {
+      requireShallow(text);
       root = new Load(YAML_SETTINGS).loadFromString(text);
     } catch (MarkedYamlEngineException e) {
       // Problem, context and marks only: the full message quotes the line, maybe a secret.
@@ -176,6 +182,31 @@ public final class ConfigLoader {
               + describe(root));
     }
     walk("", map, out);
+  }
+
+  /**
+   * Refuses a file nested deeper than {@value #MAX_DEPTH} levels before it is composed: the
+   * composer recurses once per level, so a file of a few thousand {@code [} would otherwise end
+   * the start with a StackOverflowError instead of a configuration error. The parser that
+   * counts the levels does not recurse.
+   */
+  private static void requireShallow(String text) {
+    int depth = 0;
+    for (Event e : new Parse(YAML_SETTINGS).parseString(text)) {
+      switch (e.getEventId()) {
+        case MappingStart, SequenceStart -> {
+          if (++depth > MAX_DEPTH) {
+            throw new ConfigException(
+                null,
+                YAML_FILE + " is nested more than " + MAX_DEPTH + " levels deep"
+                    + e.getStartMark().map(ConfigLoader::position).orElse("")
+                    + "; settings need at most a few");
+          }
+        }
+        case MappingEnd, SequenceEnd -> depth--;
+        default -> {}
+      }
+    }
   }
 
   private void walk(String prefix, Map<?, ?> node, Map<String, Raw> out) {

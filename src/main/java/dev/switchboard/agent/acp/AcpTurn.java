@@ -157,8 +157,9 @@ final class AcpTurn {
     if (path == null) {
       return null;
     }
+    // As written: asInt() would throw for a line number beyond int, and lose the update.
     return first.path("line").isIntegralNumber()
-        ? path + ":" + first.path("line").asInt()
+        ? path + ":" + first.path("line").asString()
         : path;
   }
 

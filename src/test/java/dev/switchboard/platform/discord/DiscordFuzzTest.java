@@ -102,7 +102,7 @@ class DiscordFuzzTest {
    * Any run of odd payloads gives actions, never an exception; and the session still works
    * after it: a valid Hello is answered, a valid dispatch is delivered.
    */
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void anyPayloadGivesActionsAndTheSessionStillWorksAfter(@ForAll("payloadRuns") List<String> run)
       throws Exception {
     GatewayProtocol p = protocol();
@@ -136,7 +136,7 @@ class DiscordFuzzTest {
     return payloads().list().ofMinSize(1).ofMaxSize(5);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void aSavedSessionThatIsGarbageIsIgnored(@ForAll("savedSessions") String saved) throws Exception {
     GatewayProtocol p = protocol();
 
@@ -156,7 +156,7 @@ class DiscordFuzzTest {
     return Arbitraries.oneOf(Fuzz.mutated(MESSAGE.path("d")), Fuzz.oddValues());
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void aMessageCreateIsAMessageOrNothingNeverAnException(@ForAll("messageData") JsonNode d)
       throws Exception {
     InboundMessages messages = new InboundMessages(Set.of("55"));
@@ -167,7 +167,7 @@ class DiscordFuzzTest {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void aValidMessageStillParsesWhateverItSays(@ForAll("visibleTexts") String text) {
     JsonNode d = MESSAGE.path("d").deepCopy();
     ((tools.jackson.databind.node.ObjectNode) d).put("content", "<@900> " + text);
@@ -221,7 +221,7 @@ class DiscordFuzzTest {
   }
 
   /** Any answer is a JSON value or a {@link PlatformException}, within the call's deadline. */
-  @Property(tries = 200)
+  @Property(tries = 60)
   void anyRestAnswerIsAValueOrAPlatformException(
       @ForAll("restAnswers") CannedHttpServer.Answer answer) throws Exception {
     assertThat(server).isNotNull();

@@ -103,7 +103,7 @@ class SlackFuzzTest {
         Fuzz.oddValues());
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void anEventIsAMessageOrNothingNeverAnException(@ForAll("eventPayloads") JsonNode payload)
       throws Exception {
     InboundEvents events = new InboundEvents();
@@ -129,7 +129,7 @@ class SlackFuzzTest {
    * Odd Socket Mode messages are skipped and the connection lives on: the direct message sent
    * after them arrives and is acknowledged.
    */
-  @Property(tries = 25)
+  @Property(tries = 15)
   void oddSocketModeMessagesLeaveTheConnectionWorking(
       @ForAll("socketMessages") List<String> messages) {
     assertThat(slack).isNotNull();
@@ -159,7 +159,7 @@ class SlackFuzzTest {
             status, Map.of("Retry-After", retryAfter), body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  @Property(tries = 150)
+  @Property(tries = 60)
   void anyWebApiAnswerIsAValueOrAPlatformException(
       @ForAll("webApiAnswers") CannedHttpServer.Answer answer) throws Exception {
     assertThat(webApi).isNotNull();

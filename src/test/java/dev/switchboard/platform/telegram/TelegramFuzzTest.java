@@ -98,7 +98,7 @@ class TelegramFuzzTest {
         Fuzz.mutated(PRIVATE), Fuzz.mutated(GROUP), Fuzz.mutated(CAPTION), Fuzz.oddValues());
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 500)
   void anUpdateIsAMessageOrNothingNeverAnException(@ForAll("updates") JsonNode update)
       throws Exception {
     for (UpdateParser parser : List.of(MENTIONS, ALL)) {
@@ -118,7 +118,7 @@ class TelegramFuzzTest {
    * A webhook body, as {@link WebhookReceiver} reads it: unreadable JSON is the documented
    * "malformed update" (answered 200 and dropped); anything readable is a message or nothing.
    */
-  @Property(tries = 500)
+  @Property(tries = 300)
   void aWebhookBodyIsMalformedOrAMessageOrNothing(@ForAll("webhookBodies") String body)
       throws Exception {
     JsonNode update;
@@ -135,7 +135,7 @@ class TelegramFuzzTest {
     return Fuzz.oddStrings().filter(s -> !s.isBlank() && !s.contains("@"));
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void aValidPrivateMessageStillParsesWhateverItSays(@ForAll("visibleTexts") String text)
       throws Exception {
     ObjectNode update = (ObjectNode) PRIVATE.deepCopy();
@@ -166,7 +166,7 @@ class TelegramFuzzTest {
   }
 
   /** Whatever getUpdates answers, a poll ends the way the loop expects: an End, no exception. */
-  @Property(tries = 200)
+  @Property(tries = 60)
   void anyGetUpdatesAnswerEndsThePollCleanly(
       @ForAll("getUpdatesAnswers") CannedHttpServer.Answer answer) throws Exception {
     server().answer(answer);
@@ -191,7 +191,7 @@ class TelegramFuzzTest {
    * An odd update is passed over, not retried forever: the valid update after it is taken and
    * the offset confirms both.
    */
-  @Property(tries = 200)
+  @Property(tries = 60)
   void anOddUpdateDoesNotHoldBackTheOnesAfterIt(@ForAll("oddMessages") JsonNode message)
       throws Exception {
     ObjectNode odd = JSON.createObjectNode().put("update_id", 5);
