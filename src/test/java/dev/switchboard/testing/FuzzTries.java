@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -27,6 +28,11 @@ public final class FuzzTries implements AroundPropertyHook {
       context.attributes().setSeed(seed.strip());
     }
     return property.execute();
+  }
+
+  @Override
+  public PropagationMode propagateTo() {
+    return PropagationMode.ALL_DESCENDANTS; // from the class to each of its properties
   }
 
   @Override
