@@ -105,7 +105,7 @@ class ConfigFuzzTest {
         Fuzz.garbage());
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void anySwitchboardYamlIsAConfigOrAConfigException(@ForAll("yamlTexts") String yaml)
       throws Exception {
     write(ConfigLoader.YAML_FILE, yaml.getBytes(StandardCharsets.UTF_8));
@@ -138,7 +138,7 @@ class ConfigFuzzTest {
     return line.list().ofMaxSize(8);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void anyDotEnvIsAConfigOrAConfigException(@ForAll("dotenvLines") List<String> lines)
       throws Exception {
     write(ConfigLoader.YAML_FILE, new byte[0]);

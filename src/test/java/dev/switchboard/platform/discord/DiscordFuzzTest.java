@@ -102,7 +102,7 @@ class DiscordFuzzTest {
    * Any run of odd payloads gives actions, never an exception; and the session still works
    * after it: a valid Hello is answered, a valid dispatch is delivered.
    */
-  @Property(tries = 500)
+  @Property(tries = 250)
   void anyPayloadGivesActionsAndTheSessionStillWorksAfter(@ForAll("payloadRuns") List<String> run)
       throws Exception {
     GatewayProtocol p = protocol();

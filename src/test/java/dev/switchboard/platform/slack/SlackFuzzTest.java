@@ -103,7 +103,7 @@ class SlackFuzzTest {
         Fuzz.oddValues());
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void anEventIsAMessageOrNothingNeverAnException(@ForAll("eventPayloads") JsonNode payload)
       throws Exception {
     InboundEvents events = new InboundEvents();
