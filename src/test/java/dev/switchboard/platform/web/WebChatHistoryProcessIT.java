@@ -117,7 +117,7 @@ class WebChatHistoryProcessIT {
       String messages = base + "/api/web/chats/" + history.bigChat() + "/messages";
       JsonNode page = get(messages);
       assertThat(page.path("messages")).hasSize(ChatLogs.PAGE_MESSAGES);
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 3; i++) {
         page = get(messages + "?limit=" + ChatLogs.MAX_PAGE_MESSAGES + "&before="
             + page.path("before").asString());
         assertThat(page.path("messages")).hasSize(ChatLogs.MAX_PAGE_MESSAGES);
