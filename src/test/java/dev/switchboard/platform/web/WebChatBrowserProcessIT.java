@@ -113,7 +113,9 @@ class WebChatBrowserProcessIT {
     Path shots = Path.of("target", "browser").toAbsolutePath();
     Files.createDirectories(shots);
     try (ChildGateway gateway = ChildGateway.run(home, Map.of("SWITCHBOARD_HTTP_AUTH", "false"))) {
-      GatewayState running = gateway.awaitRunning();
+      // More time than awaitRunning gives: on a machine shared with other builds a cold JVM
+      // has taken over 30 s to start, with or without history.
+      GatewayState running = gateway.awaitState(GatewayState.RUNNING, Duration.ofSeconds(90));
       try (NodeScript script = NodeScript.start(
           "browser-history-test.mjs",
           Map.of(
