@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 class WebChatLargeHistoryTest {
   private static final Logger log = LoggerFactory.getLogger(WebChatLargeHistoryTest.class);
   private static final long MB = 1024 * 1024;
-  /** The launcher's -Xmx is 112 MB; the start's share of it must be small and fixed. */
-  private static final long MOST_ALLOCATED_BY_THE_START = 24 * MB;
+  /**
+   * The launcher's -Xmx is 112 MB; the start's share of it must be small and fixed. Measured:
+   * about 19 MB in a fresh JVM (most of it the classes' first use), 4.5 MB once warm.
+   */
+  private static final long MOST_ALLOCATED_BY_THE_START = 32 * MB;
 
   private static final long MOST_ALLOCATED_BY_A_PAGE = 4 * MB;
 
