@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +88,14 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
+    long started = System.nanoTime();
     logs.load();
     this.context = context;
     this.inbound = inbound;
-    log.info("web chat: {} conversation(s) on record", logs.list().size());
+    log.info(
+        "web chat: {} conversation(s) on record (listed in {} ms)",
+        logs.list().size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   @Override
@@ -155,7 +160,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
           text,
           false,
           clock.instant()));
-      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()), false);
+      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()));
       return Posted.TAKEN;
     } finally {
       lock.unlock();
@@ -165,28 +170,40 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
     String id = "a-" + UUID.randomUUID();
-    showLocked(chat.chatId(), new WebMessage(id, WebMessage.AGENT, text, clock.instant()), false);
+    WebMessage m = new WebMessage(id, WebMessage.AGENT, text, clock.instant());
+    locked(chat.chatId(), () -> {
+      show(chat.chatId(), m);
+      return true;
+    });
     return new MessageRef(chat, id);
   }
 
   @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     String chatId = message.chat().chatId();
-    if (logs.find(chatId, message.messageId()).isEmpty()) {
+    WebMessage m = new WebMessage(message.messageId(), WebMessage.AGENT, text, clock.instant());
+    boolean known = locked(chatId, () -> {
+      if (logs.edit(chatId, m.id(), text, m.at(), streaming.contains(chatId)).isEmpty()) {
+        return false;
+      }
+      events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
+      return true;
+    });
+    if (!known) {
       throw new PlatformException(
           "web chat: no message " + message.messageId() + " in " + chatId, true);
     }
-    showLocked(
-        chatId,
-        new WebMessage(message.messageId(), WebMessage.AGENT, text, clock.instant()),
-        streaming.contains(chatId));
   }
 
-  private void showLocked(String chatId, WebMessage m, boolean inMemory) throws PlatformException {
+  /**
+   * Runs {@code change} under the chat's lock and returns what it says; a failed write is a
+   * failed platform call.
+   */
+  private boolean locked(String chatId, BooleanSupplier change) throws PlatformException {
     ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
     lock.lock();
     try {
-      show(chatId, m, inMemory);
+      return change.getAsBoolean();
     } catch (UncheckedIOException e) {
       throw new PlatformException("web chat: " + e.getMessage(), false, e);
     } finally {
@@ -194,8 +211,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     }
   }
 
-  private void show(String chatId, WebMessage m, boolean inMemory) {
-    Optional<ChatSummary> retitled = logs.put(chatId, m, inMemory);
+  private void show(String chatId, WebMessage m) {
+    Optional<ChatSummary> retitled = logs.add(chatId, m);
     events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
     retitled.ifPresent(s -> events.toAll(
         new ChatEvents.Event("chat", JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));

@@ -5,6 +5,8 @@ import dev.switchboard.http.JsonExchange;
 import dev.switchboard.http.JsonExchange.BadRequest;
 import dev.switchboard.http.LoginGate;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,6 +15,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The web page's API under {@code /api/web/}: log in and out, list and create conversations,
- * post a message, and follow a conversation as server-sent events (a snapshot, then every new
- * or edited message). Everything but logging in needs the login cookie, unless auth is off.
+ * post a message, read a conversation's older messages a page at a time, and follow a
+ * conversation as server-sent events (its newest page, then every new or edited message). Everything but logging in needs the login cookie, unless auth is off.
  * Runs on the request's virtual thread, so the event stream simply blocks between events.
  */
 final class WebChatApi extends Handler.Abstract {
@@ -79,6 +83,8 @@ final class WebChatApi extends Handler.Abstract {
         JsonExchange.send(response, callback, 201, json(logs.create()));
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
         post(chat.group(1), request, response, callback);
+      } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("GET")) {
+        page(chat.group(1), request, response, callback);
       } else if (chat.matches() && chat.group(2).equals("events") && method.equals("GET")) {
         follow(chat.group(1), response, callback);
       } else {
@@ -89,8 +95,67 @@ final class WebChatApi extends Handler.Abstract {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       JsonExchange.error(response, callback, 503, "Switchboard is stopping");
+    } catch (UncheckedIOException e) {
+      log.warn("web chat: {} {}: {}", method, path, e.getMessage());
+      JsonExchange.error(
+          response, callback, 500, "Switchboard could not read or write this conversation");
     }
     return true;
+  }
+
+  /**
+   * {@code GET /api/web/chats/<id>/messages?before=<cursor>&limit=<n>}: a page of messages,
+   * oldest first, and the cursor for the page before it ({@code null} at the start).
+   */
+  private void page(String chatId, Request request, Response response, Callback callback)
+      throws BadRequest {
+    Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    Long cursor = cursor(query.getValue("before"));
+    int limit = limit(query.getValue("limit"));
+    Optional<MessagePage> page;
+    try {
+      page = logs.page(chatId, cursor, limit);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(
+          400, "\"before\" is not a cursor of this conversation: " + e.getMessage());
+    }
+    if (page.isEmpty()) {
+      JsonExchange.error(response, callback, 404, "no conversation " + chatId);
+      return;
+    }
+    JsonExchange.send(response, callback, 200, json(page.get()));
+  }
+
+  private static @Nullable Long cursor(@Nullable String before) throws BadRequest {
+    if (before == null) {
+      return null;
+    }
+    if (!before.matches("[0-9]{1,18}")) {
+      throw new BadRequest(
+          400,
+          "\"before\" must be the \"before\" of an earlier page, not \"" + clip(before) + "\"");
+    }
+    return Long.parseLong(before);
+  }
+
+  private static int limit(@Nullable String limit) throws BadRequest {
+    if (limit == null) {
+      return ChatLogs.PAGE_MESSAGES;
+    }
+    if (limit.matches("[0-9]{1,4}")) {
+      int n = Integer.parseInt(limit);
+      if (n >= 1 && n <= ChatLogs.MAX_PAGE_MESSAGES) {
+        return n;
+      }
+    }
+    throw new BadRequest(
+        400,
+        "\"limit\" must be a whole number from 1 to " + ChatLogs.MAX_PAGE_MESSAGES + ", not \""
+            + clip(limit) + "\"");
+  }
+
+  private static String clip(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "\u2026";
   }
 
   private void listChats(Response response, Callback callback) {
@@ -144,8 +209,7 @@ final class WebChatApi extends Handler.Abstract {
   }
 
   private void follow(String chatId, Response response, Callback callback) {
-    Optional<List<WebMessage>> known = logs.messages(chatId);
-    if (known.isEmpty()) {
+    if (!logs.exists(chatId)) {
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
       return;
     }
@@ -156,10 +220,11 @@ final class WebChatApi extends Handler.Abstract {
     try {
       stream = EventStream.open(response, callback);
       stream.retry(RETRY_MILLIS);
-      ObjectNode snapshot = WebChatAdapter.object();
-      ArrayNode messages = snapshot.putArray("messages");
-      logs.messages(chatId).orElse(List.of()).forEach(m -> messages.add(tree(m)));
-      stream.event("snapshot", JsonExchange.json().writeValueAsString(snapshot));
+      // The newest page only: the page asks for older ones (GET .../messages?before=) when the
+      // reader scrolls up to them.
+      MessagePage newest =
+          logs.page(chatId, null, ChatLogs.PAGE_MESSAGES).orElse(new MessagePage(List.of(), null));
+      stream.event("snapshot", JsonExchange.json().writeValueAsString(json(newest)));
       while (true) {
         Optional<ChatEvents.Event> next = watcher.next(EventStream.KEEPALIVE_SECONDS);
         if (next.isEmpty()) {
@@ -194,6 +259,20 @@ final class WebChatApi extends Handler.Abstract {
     n.put("role", m.role());
     n.put("text", m.text());
     n.put("at", m.at().toString());
+    return n;
+  }
+
+  /** {@code {"messages": [...], "before": "<cursor>" or null}}. */
+  static ObjectNode json(MessagePage page) {
+    ObjectNode n = WebChatAdapter.object();
+    ArrayNode messages = n.putArray("messages");
+    page.messages().forEach(m -> messages.add(tree(m)));
+    Long before = page.before();
+    if (before == null) {
+      n.putNull("before");
+    } else {
+      n.put("before", before.toString());
+    }
     return n;
   }
 

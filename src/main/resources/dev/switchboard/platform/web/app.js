@@ -2,6 +2,12 @@
 // Plain ES module with no build step and no dependencies, served by the gateway itself.
 
 const MAX_LEN = 16000;
+const PAGE_SIZE = 50;
+// Older messages are fetched when the reader scrolls this close to the top.
+const LOAD_OLDER_MARGIN_PX = 300;
+const LOAD_OLDER = 'Load earlier messages';
+const LOADING_OLDER = 'Loading earlier messages…';
+const OLDER_FAILED = 'Could not load earlier messages. Try again';
 const LAST_CHAT_KEY = 'switchboard.lastChat';
 const STREAMING_SUFFIX = ' …';
 const RECONNECTING = 'Reconnecting to Switchboard…';
@@ -16,6 +22,7 @@ const ui = {
   appView: $('app-view'), sidebar: $('sidebar'), backdrop: $('backdrop'), menuToggle: $('menu-toggle'),
   chatList: $('chat-list'), newChat: $('new-chat'), logout: $('logout'), chatTitle: $('chat-title'),
   messages: $('messages'), messageList: $('message-list'), emptyState: $('empty-state'),
+  loadOlder: $('load-older'),
   composer: $('composer'), input: $('composer-input'), sendError: $('send-error'),
   announcer: $('announcer'),
 };
@@ -32,6 +39,13 @@ const state = {
   readyTimer: null,
   readySeq: 0,
   rendered: new Map(),    // message id -> {li, text, final}
+  // The open chat shows its newest page first; `before` asks for the page before the oldest
+  // shown (null: the start of the conversation is shown). A new snapshot starts a new
+  // generation, and an older page that arrives for an earlier one is dropped.
+  before: null,
+  olderLoading: false,
+  olderFailed: false,
+  generation: 0,
   pending: new Map(),     // optimistic user messages whose POST is in flight, by message id
 };
 
@@ -371,7 +385,7 @@ function connectStream() {
     const data = parse(event);
     if (!current() || !data) return;
     const recovered = state.stream === 'broken';
-    renderSnapshot(data.messages || []);
+    renderSnapshot(data.messages || [], data.before ?? null);
     setStream('open');
     // Titles may have changed while the stream was down.
     if (recovered) refreshChats();
@@ -437,18 +451,24 @@ function scrollToBottom() {
 function renderUpdates(fn, forceScroll = false) {
   const follow = forceScroll || isAtBottom();
   fn();
-  ui.emptyState.hidden = state.rendered.size > 0;
+  updateEmptyState();
   if (follow) scrollToBottom();
+}
+
+function updateEmptyState() {
+  ui.emptyState.hidden = state.rendered.size > 0 || state.before != null;
 }
 
 function clearMessages() {
   state.rendered.clear();
   ui.messageList.replaceChildren();
   ui.emptyState.hidden = true;
+  resetOlder(null);
 }
 
-function renderSnapshot(messages) {
+function renderSnapshot(messages, before) {
   const first = state.rendered.size === 0;
+  resetOlder(before);
   renderUpdates(() => {
     state.rendered.clear();
     ui.messageList.replaceChildren();
@@ -458,6 +478,95 @@ function renderSnapshot(messages) {
       if (p.chatId === state.chatId && !state.rendered.has(id)) upsertMessage(p.message, { live: false, pending: true });
     }
   }, first);
+  fillWithOlder();
+}
+
+// ---- older messages, a page at a time ---------------------------------------------------
+
+function resetOlder(before) {
+  state.generation++;
+  state.before = before;
+  state.olderLoading = false;
+  state.olderFailed = false;
+  renderOlderControl();
+}
+
+function renderOlderControl() {
+  const button = ui.loadOlder;
+  const more = state.before != null;
+  if (!more && document.activeElement === button) ui.messages.focus({ preventScroll: true });
+  button.hidden = !more;
+  button.disabled = state.olderLoading;
+  button.textContent = state.olderLoading ? LOADING_OLDER : state.olderFailed ? OLDER_FAILED : LOAD_OLDER;
+  ui.messageList.setAttribute('aria-busy', String(state.olderLoading));
+}
+
+// `announce`: the reader asked (button or scrolling), so a screen reader says what came.
+async function loadOlder({ announce = false } = {}) {
+  const chatId = state.chatId;
+  const before = state.before;
+  if (!chatId || before == null || state.olderLoading) return;
+  const generation = state.generation;
+  const current = () => chatId === state.chatId && generation === state.generation;
+  state.olderLoading = true;
+  state.olderFailed = false;
+  renderOlderControl();
+  let page = null;
+  try {
+    page = await api('GET', `/api/web/chats/${encodeURIComponent(chatId)}/messages`
+      + `?before=${encodeURIComponent(before)}&limit=${PAGE_SIZE}`);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 401) return unauthorized();
+    if (current()) state.olderFailed = true;
+  }
+  if (!current()) return;
+  state.olderLoading = false;
+  if (page) {
+    prependMessages(page.messages || []);
+    state.before = page.before ?? null;
+    const added = (page.messages || []).length;
+    if (announce) {
+      const loaded = `Loaded ${added} earlier message${added === 1 ? '' : 's'}`;
+      ui.announcer.textContent = state.before == null ? `${loaded}; this is the start of the conversation.` : `${loaded}.`;
+    }
+  }
+  renderOlderControl();
+  updateEmptyState();
+  if (page) fillWithOlder();
+}
+
+// Older messages go above the ones shown, and the view stays where the reader is. A message
+// already shown came from a newer page or a live update, so its text is the newer one; the
+// older page knows its earlier place, which is where it belongs.
+function prependMessages(messages) {
+  const view = ui.messages;
+  const fromBottom = view.scrollHeight - view.scrollTop;
+  const older = document.createDocumentFragment();
+  for (const message of messages) {
+    if (!message || message.id == null) continue;
+    const known = state.rendered.get(String(message.id));
+    if (known) {
+      older.append(known.li);
+    } else {
+      const entry = createEntry(String(message.id));
+      fillEntry(entry, message, { live: false });
+      older.append(entry.li);
+    }
+  }
+  ui.messageList.prepend(older);
+  view.scrollTop = view.scrollHeight - fromBottom;
+}
+
+// Until the messages fill the view there is nothing to scroll, so more are loaded at once.
+function fillWithOlder() {
+  const view = ui.messages;
+  if (state.before != null && !state.olderFailed && view.scrollHeight <= view.clientHeight + LOAD_OLDER_MARGIN_PX) {
+    loadOlder();
+  }
+}
+
+function onMessagesScroll() {
+  if (ui.messages.scrollTop < LOAD_OLDER_MARGIN_PX && !state.olderFailed) loadOlder({ announce: true });
 }
 
 function formatTime(iso) {
@@ -468,27 +577,37 @@ function formatTime(iso) {
 function upsertMessage(message, { live, pending = false }) {
   if (!message || message.id == null) return;
   const id = String(message.id);
+  let entry = state.rendered.get(id);
+  if (!entry) {
+    entry = createEntry(id);
+    ui.messageList.append(entry.li);
+  }
+  fillEntry(entry, message, { live, pending });
+}
+
+// A message's element, known by id but not placed in the list yet.
+function createEntry(id) {
+  const li = document.createElement('li');
+  li.className = 'message';
+  li.dataset.testid = 'message';
+  li.dataset.id = id;
+  const who = document.createElement('span');
+  who.className = 'sr-only';
+  const body = document.createElement('p');
+  body.className = 'message-text';
+  body.dataset.testid = 'message-text';
+  const time = document.createElement('time');
+  time.className = 'message-time';
+  li.append(who, body, time);
+  const entry = { li, who, body, time, final: false };
+  state.rendered.set(id, entry);
+  return entry;
+}
+
+function fillEntry(entry, message, { live, pending = false }) {
   const text = String(message.text ?? '');
   const role = message.role === 'user' ? 'user' : 'agent';
   const final = !text.endsWith(STREAMING_SUFFIX);
-  let entry = state.rendered.get(id);
-  if (!entry) {
-    const li = document.createElement('li');
-    li.className = 'message';
-    li.dataset.testid = 'message';
-    li.dataset.id = id;
-    const who = document.createElement('span');
-    who.className = 'sr-only';
-    const body = document.createElement('p');
-    body.className = 'message-text';
-    body.dataset.testid = 'message-text';
-    const time = document.createElement('time');
-    time.className = 'message-time';
-    li.append(who, body, time);
-    ui.messageList.append(li);
-    entry = { li, who, body, time, final: false };
-    state.rendered.set(id, entry);
-  }
   entry.li.dataset.role = role;
   entry.who.textContent = role === 'user' ? 'You: ' : 'Switchboard: ';
   if (entry.body.textContent !== text) entry.body.textContent = text;
@@ -566,7 +685,7 @@ async function send() {
     if (entry && chatId === state.chatId) {
       entry.li.remove();
       state.rendered.delete(message.id);
-      ui.emptyState.hidden = state.rendered.size > 0;
+      updateEmptyState();
     }
     // Nothing the user typed is lost: the text goes back into the input, ahead of anything
     // typed since.
@@ -614,5 +733,7 @@ ui.input.addEventListener('keydown', (e) => {
   }
 });
 ui.input.addEventListener('input', autosize);
+ui.loadOlder.addEventListener('click', () => loadOlder({ announce: true }));
+ui.messages.addEventListener('scroll', onMessagesScroll, { passive: true });
 
 boot();

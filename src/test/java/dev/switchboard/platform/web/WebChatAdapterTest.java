@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -261,6 +263,71 @@ class WebChatAdapterTest {
     }
     // compacted at load: one line per message plus the header
     assertThat(Files.readAllLines(home.resolve("web").resolve(chat + ".jsonl"))).hasSize(3);
+  }
+
+  @Test
+  void theStreamStartsWithTheNewestPageAndOlderPagesComeOnRequest() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    for (int i = 1; i <= 120; i++) {
+      adapter.post(chat, "c" + i, "message " + i);
+    }
+    stop();
+    start(true); // read back from disk, not from what the first process held
+    JsonNode snapshot;
+    try (SseClient events =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+      snapshot = JSON.readTree(events.next("snapshot", 5).data());
+    }
+    assertThat(texts(snapshot)).hasSize(ChatLogs.PAGE_MESSAGES).last().isEqualTo("message 120");
+    assertThat(texts(snapshot).getFirst()).isEqualTo("message 71");
+    String path = "/api/web/chats/" + chat + "/messages";
+    JsonNode newest = JSON.readTree(call("GET", path, null, cookie).body());
+    assertThat(newest).isEqualTo(snapshot);
+
+    HttpResponse<String> olderAnswer =
+        call("GET", path + "?before=" + snapshot.path("before").asString(), null, cookie);
+    assertThat(olderAnswer.statusCode()).isEqualTo(200);
+    assertThat(olderAnswer.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
+    JsonNode older = JSON.readTree(olderAnswer.body());
+    assertThat(texts(older)).hasSize(50).first().isEqualTo("message 21");
+    JsonNode oldest = JSON.readTree(
+        call("GET", path + "?limit=200&before=" + older.path("before").asString(), null, cookie)
+            .body());
+    assertThat(texts(oldest)).hasSize(20).first().isEqualTo("message 1");
+    assertThat(oldest.path("before").isNull()).isTrue();
+    JsonNode two = JSON.readTree(call("GET", path + "?limit=2", null, cookie).body());
+    assertThat(texts(two)).containsExactly("message 119", "message 120");
+  }
+
+  @Test
+  void aBadCursorOrLimitIsRefusedNamingIt() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    String path = "/api/web/chats/" + chat + "/messages";
+    HttpResponse<String> word = call("GET", path + "?before=abc", null, cookie);
+    assertThat(word.statusCode()).isEqualTo(400);
+    assertThat(word.body()).contains("\\\"before\\\"").contains("abc");
+    HttpResponse<String> beyond = call("GET", path + "?before=99999999", null, cookie);
+    assertThat(beyond.statusCode()).isEqualTo(400);
+    assertThat(beyond.body()).contains("before");
+    for (String limit : List.of("0", "201", "-1", "ten")) {
+      HttpResponse<String> bad = call("GET", path + "?limit=" + limit, null, cookie);
+      assertThat(bad.statusCode()).as(limit).isEqualTo(400);
+      assertThat(bad.body()).contains("\\\"limit\\\"").contains("1 to 200");
+    }
+    assertThat(call("GET", "/api/web/chats/nochat/messages", null, cookie).statusCode())
+        .isEqualTo(404);
+    assertThat(call("GET", path, null, null).statusCode()).isEqualTo(401);
+  }
+
+  private static List<String> texts(JsonNode page) {
+    List<String> out = new ArrayList<>();
+    page.path("messages").forEach(m -> out.add(m.path("text").asString()));
+    return out;
   }
 
   @Test

@@ -102,6 +102,44 @@ class WebChatBrowserProcessIT {
   }
 
   /**
+   * A long conversation written by an earlier run: the page opens on its newest messages, and
+   * scrolling up loads the older ones a page at a time, in order, back to the first.
+   */
+  @Test
+  void scrollingUpALongConversationLoadsTheOlderMessages() throws Exception {
+    Path home = dir.resolve("home");
+    HistoryFiles.Written history = HistoryFiles.write(home.resolve("web"), 120 * 1024, 0, 0);
+    assertThat(history.bigChatMessages()).isGreaterThan(3 * ChatLogs.PAGE_MESSAGES);
+    Path shots = Path.of("target", "browser").toAbsolutePath();
+    Files.createDirectories(shots);
+    try (ChildGateway gateway = ChildGateway.run(home, Map.of("SWITCHBOARD_HTTP_AUTH", "false"))) {
+      // More time than awaitRunning gives: on a machine shared with other builds a cold JVM
+      // has taken over 30 s to start, with or without history.
+      GatewayState running = gateway.awaitState(GatewayState.RUNNING, Duration.ofSeconds(90));
+      try (NodeScript script = NodeScript.start(
+          "browser-history-test.mjs",
+          Map.of(
+              "BASE_URL",
+              "http://" + running.http(),
+              "EXPECT_MESSAGES",
+              Integer.toString(history.bigChatMessages()),
+              "PAGE_SIZE",
+              Integer.toString(ChatLogs.PAGE_MESSAGES),
+              "SCREENSHOT",
+              shots.resolve("webchat-history.png").toString()),
+          dir)) {
+        assertThat(script.awaitExit(Duration.ofSeconds(120)))
+            .as(script.describe())
+            .isZero();
+        assertThat(script.stdout()).anyMatch(l -> l.startsWith("step 2 ok"));
+      }
+      gateway.signal("TERM");
+      assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+    assertThat(shots.resolve("webchat-history.png")).isNotEmptyFile();
+  }
+
+  /**
    * The same chat, restarted with the admin page's button in a second tab: with no service
    * manager the gateway relaunches itself detached, and the page and the admin page both see
    * the new process.
