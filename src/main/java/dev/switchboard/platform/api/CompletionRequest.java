@@ -1,5 +1,6 @@
 package dev.switchboard.platform.api;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +38,10 @@ record CompletionRequest(
       throw ApiError.invalid("stream", "'stream' must be true or false");
     }
     JsonNode n = body.path("n");
-    if (!n.isMissingNode() && !n.isNull() && !(n.isIntegralNumber() && n.asInt() == 1)) {
+    // Compared as the number it is: asInt() throws for one beyond int, such as 4294967297.
+    if (!n.isMissingNode()
+        && !n.isNull()
+        && !(n.isIntegralNumber() && BigInteger.ONE.equals(n.bigIntegerValue()))) {
       throw ApiError.invalid("n", "only n = 1 is supported: the agent gives one answer");
     }
     if (sessionHeader != null && !SESSION.matcher(sessionHeader).matches()) {
