@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Who may use the web chat and the admin page: the holder of the login token (by its cookie, or
- * a program sending the token as {@code Authorization: Bearer}), or, with login turned off
+ * Who may use the web chat and the admin page: the holder of the login token (by its cookie), or, with login turned off
  * (loopback only), requests addressed to a loopback name. The second check stops DNS
  * rebinding: a web page whose own domain was re-pointed at 127.0.0.1 would otherwise count as
  * same-origin, but its requests still carry its own name in Host.
@@ -24,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * page ({@link #checkChange}): a form on another site can send neither JSON nor our Origin,
  * and a script there cannot send JSON here without a CORS preflight we never grant. Browsers
  * send Origin with every POST, so a request without one comes from a program; it is taken only
- * with the login itself (the cookie or the bearer token), or when login is off and only this
+ * with the login cookie itself, or when login is off and only this
  * machine can reach the server anyway.
  */
 public final class LoginGate {

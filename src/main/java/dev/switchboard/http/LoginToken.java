@@ -15,7 +15,6 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpCookie;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 
 /**
@@ -29,8 +28,7 @@ import org.eclipse.jetty.server.Request;
  * browser out. All comparisons take constant time.
  *
  * <p>Logging out revokes the cookie it carried ({@link RevokedCookies}, kept across restarts),
- * so a copy the client kept no longer logs in. A program may send the token itself instead of
- * a cookie, as {@code Authorization: Bearer <token>}.
+ * so a copy the client kept no longer logs in.
  */
 public final class LoginToken {
   public static final String FILE = "web_token";
@@ -129,17 +127,8 @@ public final class LoginToken {
     return ours ? issued : NOT_OURS;
   }
 
-  /**
-   * Whether the request carries a valid login: the cookie, or the token itself as {@code
-   * Authorization: Bearer}.
-   */
+  /** Whether the request carries a valid login cookie. */
   public boolean authenticates(Request request) {
-    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-    if (authorization != null
-        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        && matches(authorization.substring(7))) {
-      return true;
-    }
     Instant now = Instant.now();
     for (HttpCookie c : Request.getCookies(request)) {
       if (COOKIE.equals(c.getName()) && accepts(c.getValue(), now)) {

@@ -259,7 +259,6 @@ class HttpServerTest {
       return body;
     });
     address = server.start();
-    long t0 = System.nanoTime();
     HttpResponse<String> tooBig = send(to("/v1/x")
         .header("Content-Type", "application/json")
         .expectContinue(true)
