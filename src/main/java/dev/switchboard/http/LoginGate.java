@@ -14,17 +14,17 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Who may use the web chat and the admin page: the holder of the login token (by its cookie), or, with login turned off
- * (loopback only), requests addressed to a loopback name. The second check stops DNS
- * rebinding: a web page whose own domain was re-pointed at 127.0.0.1 would otherwise count as
- * same-origin, but its requests still carry its own name in Host.
+ * Who may use the web chat and the admin page: the holder of the login token (by its cookie),
+ * or, with login turned off (loopback only), requests addressed to a loopback name. The second
+ * check stops DNS rebinding: a web page whose own domain was re-pointed at 127.0.0.1 would
+ * otherwise count as same-origin, but its requests still carry its own name in Host.
  *
  * <p>A request that changes something (every POST) must also be JSON and come from our own
  * page ({@link #checkChange}): a form on another site can send neither JSON nor our Origin,
  * and a script there cannot send JSON here without a CORS preflight we never grant. Browsers
  * send Origin with every POST, so a request without one comes from a program; it is taken only
- * with the login cookie itself, or when login is off and only this
- * machine can reach the server anyway.
+ * with the login cookie itself, or when login is off and only this machine can reach the
+ * server anyway.
  */
 public final class LoginGate {
   private static final Logger log = LoggerFactory.getLogger(LoginGate.class);
