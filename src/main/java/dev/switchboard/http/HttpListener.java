@@ -24,8 +24,4 @@ public record HttpListener(
         trustedProxies,
         ConnectionLimits.DEFAULT);
   }
-
-  public HttpListener withLimits(ConnectionLimits other) {
-    return new HttpListener(name, host, port, portHint, trustedProxies, other);
-  }
 }

@@ -396,12 +396,12 @@ class GatewayProcessIT {
         "https://bot.example.org/telegram",
         "TELEGRAM_WEBHOOK_SECRET",
         shortSecret));
-    assertThat(webhook.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(webhook.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
     assertThat(webhook.output())
         .contains("platforms.telegram.webhook_secret: has 20 characters; expected 32 to 256")
         .doesNotContain(shortSecret);
     ChildGateway proxy = start(Map.of("SWITCHBOARD_HTTP_TRUSTED_PROXIES", "proxy.example.org"));
-    assertThat(proxy.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);
+    assertThat(proxy.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
     assertThat(proxy.output())
         .contains("http.trusted_proxies: 'proxy.example.org' is not an IP address");
   }
