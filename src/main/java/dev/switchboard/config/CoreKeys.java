@@ -176,6 +176,15 @@ public final class CoreKeys {
       "Require the login token (file web_token in the state directory) for the web chat and"
           + " the admin page; false is accepted only while http.host is a loopback address.");
 
+  public static final ConfigKey<List<String>> HTTP_TRUSTED_PROXIES = ConfigKey.optional(
+      "http.trusted_proxies",
+      "SWITCHBOARD_HTTP_TRUSTED_PROXIES",
+      ValueType.stringList(),
+      List.of(),
+      "Reverse proxies in front of the HTTP server and the Telegram webhook (IP addresses or"
+          + " CIDR ranges): only from them are X-Forwarded-Proto, -Host and -For believed, and"
+          + " they have no per-address connection limit.");
+
   public static final ConfigKey<Duration> WATCHDOG = ConfigKey.optional(
       "service.watchdog",
       "SWITCHBOARD_WATCHDOG",
@@ -235,6 +244,7 @@ public final class CoreKeys {
         HTTP_HOST,
         HTTP_PORT,
         HTTP_AUTH,
+        HTTP_TRUSTED_PROXIES,
         WATCHDOG,
         RESPAWN_LIMIT,
         RESPAWN_WINDOW,

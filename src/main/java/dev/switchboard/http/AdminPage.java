@@ -1,6 +1,5 @@
 package dev.switchboard.http;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -58,17 +57,15 @@ public final class AdminPage extends Handler.Abstract {
       }
       return true;
     }
-    Optional<LoginGate.Refusal> refused = gate.check(request);
+    boolean change = !method.equals("GET") && !method.equals("HEAD");
+    Optional<LoginGate.Refusal> refused = change ? gate.checkChange(request) : gate.check(request);
     if (refused.isPresent()) {
       JsonExchange.error(
           response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {
       JsonExchange.send(response, callback, 200, status.get());
     } else if (path.equals("/api/admin/restart") && method.equals("POST")) {
-      if (!isJson(request)) {
-        // a form on another site cannot send JSON without a preflight we never grant
-        JsonExchange.error(response, callback, 415, "send Content-Type: application/json");
-      } else if (restart.getAsBoolean()) {
+      if (restart.getAsBoolean()) {
         JsonExchange.empty(response, callback, 202);
       } else {
         JsonExchange.error(
@@ -78,10 +75,5 @@ public final class AdminPage extends Handler.Abstract {
       JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
     }
     return true;
-  }
-
-  private static boolean isJson(Request request) {
-    String type = request.getHeaders().get("Content-Type");
-    return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 }

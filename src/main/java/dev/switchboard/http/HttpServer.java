@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.common.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -7,42 +8,51 @@ import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The gateway's one HTTP server (web chat, API, admin page, health, metrics), on Jetty with
- * limits a server facing a browser or a script needs: bounded threads (requests run on virtual
- * threads), bounded connections, request bodies and headers, idle connections closed, and no
- * version or stack trace in any answer. Bound to loopback unless configured otherwise.
+ * A hardened HTTP server on Jetty: the gateway's one server (web chat, API, admin page, health,
+ * metrics) and the Telegram webhook's listener are both one of these, so both get the same
+ * limits a server facing a browser, a script or the internet needs: bounded threads (requests
+ * run on virtual threads); connections bounded in all and per client address, where a new one
+ * pushes out the one that has waited longest without a request rather than waiting behind it
+ * ({@link ConnectionGuard}); a deadline for a request's headers, an idle timeout and a minimum
+ * data rate for bodies; bounded request bodies and headers; {@code X-Forwarded-*} believed
+ * only from trusted proxies; no Server header, and no version, exception or stack trace in any
+ * answer (errors are JSON, {@link JsonErrors}). Bound to loopback unless configured otherwise.
  */
 // "try": close() passes on Jetty's stop(), which declares Exception (InterruptedException too).
 @SuppressWarnings("try")
 public final class HttpServer implements AutoCloseable {
   public static final long MAX_REQUEST_BYTES = 1 << 20;
   static final int MAX_HEADER_BYTES = 16 * 1024;
-  static final int MAX_CONNECTIONS = 512;
   static final int MAX_THREADS = 64;
-  static final long IDLE_TIMEOUT_MS = 30_000;
+  static final long IDLE_TIMEOUT_MS = ConnectionLimits.DEFAULT.idleTimeout().toMillis();
   private static final long STOP_TIMEOUT_MS = 2_000;
   static final long SHUTDOWN_IDLE_TIMEOUT_MS = 100;
 
   private final Server server;
   private final ServerConnector connector;
+  private final ConnectionGuard guard;
   private final PathMappingsHandler routes = new PathMappingsHandler();
-  private final String host;
-  private final int port;
+  private final JsonErrors errors = new JsonErrors();
+  private final HttpListener listener;
 
+  /** The gateway's server with the default limits and no trusted proxy. */
   public HttpServer(String host, int port) {
-    this.host = host;
-    this.port = port;
+    this(HttpListener.gateway(host, port, TrustedProxies.none()));
+  }
+
+  public HttpServer(HttpListener listener) {
+    this.listener = listener;
+    ConnectionLimits limits = listener.limits();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS);
-    pool.setName("http");
+    pool.setName(listener.name());
     pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server = new Server(pool);
     HttpConfiguration config = new HttpConfiguration();
@@ -50,23 +60,35 @@ public final class HttpServer implements AutoCloseable {
     config.setSendXPoweredBy(false);
     config.setRequestHeaderSize(MAX_HEADER_BYTES);
     config.setResponseHeaderSize(MAX_HEADER_BYTES);
+    if (!listener.trustedProxies().isEmpty()) {
+      config.addCustomizer(new TrustedForwarding(listener.trustedProxies()));
+    }
     connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
-    connector.setHost(host);
-    connector.setPort(port);
-    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    connector.setHost(listener.host());
+    connector.setPort(listener.port());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    // Room for a burst of connects while the one acceptor catches up: a probe that arrives
+    // in a flood is queued by the kernel, not dropped.
+    connector.setAcceptQueueSize(limits.total());
     // At stop, a browser's idle keep-alive connection is closed at once instead of holding
     // the graceful stop for its whole timeout (every stop and restart would take 2 s more).
     connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+    guard = new ConnectionGuard(
+        listener.name(),
+        limits,
+        listener.trustedProxies(),
+        connector.getScheduler(),
+        Ticker.system());
+    connector.addEventListener(guard);
     server.addConnector(connector);
-    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
     server.setStopTimeout(STOP_TIMEOUT_MS);
-    ErrorHandler errors = new ErrorHandler();
-    errors.setShowStacks(false);
-    errors.setShowMessageInTitle(false);
     server.setErrorHandler(errors);
-    SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
-    limit.setHandler(routes);
-    server.setHandler(limit);
+    SizeLimitHandler size = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
+    size.setHandler(routes);
+    // Write rate 0: event streams bound their own writes (EventStream.WRITE_TIMEOUT_SECONDS).
+    MinimumDataRateHandler rate =
+        new MinimumDataRateHandler(size, limits.minRequestBytesPerSecond(), 0);
+    server.setHandler(guard.tracking(rate));
   }
 
   /** Serves {@code path} (exact, or a prefix written {@code /api/*}) with {@code handler}. */
@@ -78,6 +100,15 @@ public final class HttpServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Errors the server answers itself (no such path, a body over the limit) for paths starting
+   * with {@code pathPrefix} take {@code body}'s shape instead of {@code {"error": "..."}}.
+   */
+  public HttpServer errorsUnder(String pathPrefix, ErrorBody body) {
+    errors.under(pathPrefix, body);
+    return this;
+  }
+
   /** Listens; the address tells the port chosen when 0 was configured. */
   public InetSocketAddress start() throws IOException {
     try {
@@ -85,14 +116,19 @@ public final class HttpServer implements AutoCloseable {
     } catch (IOException e) {
       stopQuietly();
       throw new IOException(
-          "cannot listen on " + host + ":" + port + ": " + reason(e)
-              + "; set http.port (SWITCHBOARD_HTTP_PORT) to a free port, or 0 for any",
+          "cannot listen on " + listener.host() + ":" + listener.port() + ": " + reason(e) + "; "
+              + listener.portHint(),
           e);
     } catch (Exception e) {
       stopQuietly();
-      throw new IOException("the HTTP server did not start: " + e, e);
+      throw new IOException(listener.name() + ": the HTTP server did not start: " + e, e);
     }
-    return new InetSocketAddress(host, connector.getLocalPort());
+    return new InetSocketAddress(listener.host(), connector.getLocalPort());
+  }
+
+  /** Connections open now, for tests of the limits. */
+  int openConnections() {
+    return guard.size();
   }
 
   @SuppressWarnings("ReferenceEquality") // a cause that is its own cause ends the walk

@@ -1,15 +1,21 @@
 package dev.switchboard.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,28 +52,40 @@ public final class JsonExchange {
     }
   }
 
+  /** Whether the request says its body is JSON. */
+  public static boolean isJson(Request request) {
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
+  }
+
   /**
    * The body as a JSON object. Needs {@code Content-Type: application/json}, which also keeps
-   * other sites' pages from posting here without a CORS preflight we never grant. The server's
-   * size limit has already refused bodies over {@link HttpServer#MAX_REQUEST_BYTES}.
+   * other sites' pages from posting here without a CORS preflight we never grant, and UTF-8
+   * (RFC 8259 allows nothing else).
    */
   public static ObjectNode readObject(Request request) throws BadRequest {
-    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (!isJson(request)) {
       throw new BadRequest(415, "send the body as JSON with Content-Type: application/json");
     }
     String body;
     try {
-      body = Content.Source.asString(request, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      throw new BadRequest(
-          413,
-          "the request body could not be read (at most " + HttpServer.MAX_REQUEST_BYTES
-              + " bytes)");
+      body = StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(readBody(request)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new BadRequest(400, "the body is not valid UTF-8");
     }
     JsonNode node;
     try {
       node = JSON.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw new BadRequest(
+          400,
+          "the body is not acceptable JSON: it nests too deeply, or holds too long a number"
+              + " or string");
     } catch (JacksonException e) {
       throw new BadRequest(400, "the body is not valid JSON: " + e.getOriginalMessage());
     }
@@ -75,6 +93,40 @@ public final class JsonExchange {
       throw new BadRequest(400, "the body must be a JSON object");
     }
     return object;
+  }
+
+  /**
+   * The whole body, at most {@link HttpServer#MAX_REQUEST_BYTES}: 413 beyond, 408 when it
+   * arrives too slowly, 400 when it ends early.
+   */
+  public static byte[] readBody(Request request) throws BadRequest {
+    byte[] bytes;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      bytes = in.readNBytes((int) HttpServer.MAX_REQUEST_BYTES + 1);
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e);
+    }
+    if (bytes.length > HttpServer.MAX_REQUEST_BYTES) {
+      throw new BadRequest(413, JsonErrors.message(413));
+    }
+    return bytes;
+  }
+
+  /** Why a body could not be read, from what the server's limits failed it with. */
+  @SuppressWarnings("ReferenceEquality") // a cause that is its own cause ends the walk
+  private static BadRequest unreadable(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+        return new BadRequest(http.getCode(), JsonErrors.message(http.getCode()));
+      }
+      if (cause instanceof TimeoutException) {
+        return new BadRequest(408, "the request body arrived too slowly");
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return new BadRequest(400, "the request body could not be read in full");
   }
 
   public static void send(Response response, Callback callback, int status, JsonNode body) {

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -17,10 +18,23 @@ import tools.jackson.databind.JsonNode;
  * or, with login turned off (loopback only), requests addressed to a loopback name. The second
  * check stops DNS rebinding: a web page whose own domain was re-pointed at 127.0.0.1 would
  * otherwise count as same-origin, but its requests still carry its own name in Host.
+ *
+ * <p>A request that changes something (every POST) must also be JSON and come from our own
+ * page ({@link #checkChange}): a form on another site can send neither JSON nor our Origin,
+ * and a script there cannot send JSON here without a CORS preflight we never grant. Browsers
+ * send Origin with every POST, so a request without one comes from a program; it is taken only
+ * with the login cookie itself, or when login is off and only this machine can reach the
+ * server anyway.
  */
 public final class LoginGate {
   private static final Logger log = LoggerFactory.getLogger(LoginGate.class);
   private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+  private static final Refusal NOT_JSON =
+      new Refusal(415, "send Content-Type: application/json (with a JSON body, {} if none)");
+  private static final Refusal FOREIGN_ORIGIN = new Refusal(
+      403,
+      "refused: this request comes from a page of another site (its Origin is not the address"
+          + " it was sent to)");
 
   private final @Nullable LoginToken token;
 
@@ -48,6 +62,24 @@ public final class LoginGate {
                 + " addresses are served"));
   }
 
+  /**
+   * {@link #check} for a request that changes something: also JSON, and from our own page or
+   * from a program that logs in by itself.
+   */
+  public Optional<Refusal> checkChange(Request request) {
+    Optional<Refusal> refused = check(request);
+    if (refused.isPresent()) {
+      return refused;
+    }
+    if (!JsonExchange.isJson(request)) {
+      return Optional.of(NOT_JSON);
+    }
+    // Logged in (or login off) by now: an absent Origin is a program with the login itself.
+    return SameOrigin.of(request) == SameOrigin.Verdict.OTHER
+        ? Optional.of(FOREIGN_ORIGIN)
+        : Optional.empty();
+  }
+
   /** Why a request was refused. */
   public record Refusal(int status, String message) {}
 
@@ -61,14 +93,21 @@ public final class LoginGate {
     return LOOPBACK_NAMES.contains(colon > 0 ? host.substring(0, colon) : host);
   }
 
-  /** {@code POST {"token": ...}}: sets the login cookie, or 401 naming where the token is. */
+  /**
+   * {@code POST {"token": ...}}: sets the login cookie (Secure when the page came over HTTPS),
+   * or 401 naming where the token is. The token in the body is the credential, so a program
+   * without Origin may log in; another site's page may not.
+   */
   public void login(Request request, Response response, Callback callback)
       throws JsonExchange.BadRequest {
+    if (SameOrigin.of(request) == SameOrigin.Verdict.OTHER) {
+      throw new JsonExchange.BadRequest(FOREIGN_ORIGIN.status(), FOREIGN_ORIGIN.message());
+    }
+    JsonNode given = JsonExchange.readObject(request).path("token");
     if (token == null) {
       JsonExchange.empty(response, callback, 204);
       return;
     }
-    JsonNode given = JsonExchange.readObject(request).path("token");
     if (!given.isString() || !token.matches(given.asString())) {
       log.warn("a log-in with a wrong token from {}", Request.getRemoteAddr(request));
       JsonExchange.error(
@@ -79,14 +118,31 @@ public final class LoginGate {
               + " in Switchboard's state directory.");
       return;
     }
-    response.getHeaders().add(HttpHeader.SET_COOKIE, token.loginCookieHeader());
+    response.getHeaders().add(HttpHeader.SET_COOKIE, token.loginCookieHeader(request.isSecure()));
     JsonExchange.empty(response, callback, 204);
   }
 
-  /** Clears this browser's cookie. */
-  public void logout(Response response, Callback callback) {
+  /**
+   * Logs this browser out: the cookie it carried is revoked for good (a copy kept elsewhere no
+   * longer logs in, also after a restart), and the browser is told to forget it.
+   */
+  public void logout(Request request, Response response, Callback callback) {
     if (token != null) {
-      response.getHeaders().add(HttpHeader.SET_COOKIE, LoginToken.logoutCookieHeader());
+      try {
+        token.revokeCookies(request);
+      } catch (IOException e) {
+        log.warn("a logout could not be recorded: {}", e.getMessage());
+        JsonExchange.error(
+            response,
+            callback,
+            500,
+            "the logout could not be recorded in the state directory (" + e.getMessage()
+                + "); the login stays valid, try again");
+        return;
+      }
+      response
+          .getHeaders()
+          .add(HttpHeader.SET_COOKIE, LoginToken.logoutCookieHeader(request.isSecure()));
     }
     JsonExchange.empty(response, callback, 204);
   }

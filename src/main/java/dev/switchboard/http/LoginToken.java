@@ -26,6 +26,9 @@ import org.eclipse.jetty.server.Request;
  * accepts the same cookie (no log-in after every restart), the cookie is refused after
  * {@link #COOKIE_LIFETIME} whatever the browser does with it, and replacing the file logs every
  * browser out. All comparisons take constant time.
+ *
+ * <p>Logging out revokes the cookie it carried ({@link RevokedCookies}, kept across restarts),
+ * so a copy the client kept no longer logs in.
  */
 public final class LoginToken {
   public static final String FILE = "web_token";
@@ -34,15 +37,22 @@ public final class LoginToken {
   private static final String COOKIE_PURPOSE = "switchboard web login cookie v2 issued ";
   /** Clocks of two processes may differ a little; a cookie from "the future" beyond is forged. */
   private static final long SKEW_SECONDS = 300;
+  /** What {@link #issuedSecond} says of a value that is not a valid cookie of this token. */
+  private static final long NOT_OURS = Long.MIN_VALUE;
 
   private final String token;
   private final boolean createdNow;
   private final Path file;
+  private final RevokedCookies revoked;
 
   private LoginToken(String token, boolean createdNow, Path file) {
     this.token = token;
     this.createdNow = createdNow;
     this.file = file;
+    this.revoked = new RevokedCookies(
+        file.resolveSibling(RevokedCookies.FILE),
+        COOKIE_LIFETIME.plusSeconds(SKEW_SECONDS),
+        RevokedCookies.MAX_ENTRIES);
   }
 
   /** Reads the token, or creates it when the state directory has none yet. */
@@ -94,20 +104,27 @@ public final class LoginToken {
 
   /** Whether {@code value} is a cookie of this token, still valid at {@code now}. */
   public boolean accepts(String value, Instant now) {
+    long issued = issuedSecond(value, now);
+    return issued != NOT_OURS && !revoked.revoked(issued, value);
+  }
+
+  /** When the cookie {@code value} was issued, if it is ours and unexpired, else NOT_OURS. */
+  private long issuedSecond(String value, Instant now) {
     int dot = value == null ? -1 : value.indexOf('.');
     if (dot < 1 || dot > 19) {
-      return false;
+      return NOT_OURS;
     }
     long issued;
     try {
       issued = Long.parseLong(value.substring(0, dot));
     } catch (NumberFormatException e) {
-      return false;
+      return NOT_OURS;
     }
     long age = now.getEpochSecond() - issued;
-    return age >= -SKEW_SECONDS
+    boolean ours = age >= -SKEW_SECONDS
         && age <= COOKIE_LIFETIME.toSeconds()
         && constantTimeEquals(hmac(token, COOKIE_PURPOSE + issued), value.substring(dot + 1));
+    return ours ? issued : NOT_OURS;
   }
 
   /** Whether the request carries a valid login cookie. */
@@ -121,15 +138,37 @@ public final class LoginToken {
     return false;
   }
 
-  /** The Set-Cookie header that logs a browser in now. */
-  public String loginCookieHeader() {
-    return COOKIE + "=" + cookieValue(Instant.now()) + "; Path=/; HttpOnly;"
-        + " SameSite=Strict; Max-Age=" + COOKIE_LIFETIME.toSeconds();
+  /** Logs out the cookie {@code value} for good; nothing happens if it is not a valid one. */
+  public void revoke(String value, Instant now) throws IOException {
+    long issued = issuedSecond(value, now);
+    if (issued != NOT_OURS) {
+      revoked.revoke(issued, value, now);
+    }
   }
 
-  /** The Set-Cookie header that logs a browser out (the cookie stays valid elsewhere). */
-  public static String logoutCookieHeader() {
-    return COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+  /** Logs out every login cookie the request carries. */
+  public void revokeCookies(Request request) throws IOException {
+    Instant now = Instant.now();
+    for (HttpCookie c : Request.getCookies(request)) {
+      if (COOKIE.equals(c.getName())) {
+        revoke(c.getValue(), now);
+      }
+    }
+  }
+
+  /**
+   * The Set-Cookie header that logs a browser in now; {@code secure} (the page came over HTTPS)
+   * keeps the browser from ever sending it over plain HTTP.
+   */
+  public String loginCookieHeader(boolean secure) {
+    return COOKIE + "=" + cookieValue(Instant.now()) + "; Path=/; HttpOnly;"
+        + (secure ? " Secure;" : "") + " SameSite=Strict; Max-Age=" + COOKIE_LIFETIME.toSeconds();
+  }
+
+  /** The Set-Cookie header that makes a browser forget its cookie. */
+  public static String logoutCookieHeader(boolean secure) {
+    return COOKIE + "=; Path=/; HttpOnly;" + (secure ? " Secure;" : "")
+        + " SameSite=Strict; Max-Age=0";
   }
 
   private static boolean constantTimeEquals(String expected, String candidate) {

@@ -5,8 +5,10 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.http.HttpListener;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
+import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
@@ -186,7 +188,10 @@ public final class Gateway {
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))
         .serviceManager(serviceManager)
         .relauncher(new DetachedRelauncher(launch.relaunchCommand(), home.resolve("logs")))
-        .httpServer(new HttpServer(config.get(CoreKeys.HTTP_HOST), config.get(CoreKeys.HTTP_PORT)))
+        .httpServer(new HttpServer(HttpListener.gateway(
+            config.get(CoreKeys.HTTP_HOST),
+            config.get(CoreKeys.HTTP_PORT),
+            TrustedProxies.from(config))))
         .loginToken(loginToken)
         .crashLoop(crashLoop.orElse(null))
         .version(launch.version())

@@ -169,6 +169,146 @@ class HttpServerTest {
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
   }
 
+  /** Reads the body as a JSON object and answers its size, or the refusal. */
+  private static Handler jsonObject() {
+    return new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        try {
+          int size = JsonExchange.readObject(request).size();
+          JsonExchange.send(
+              response, callback, 200, JsonExchange.json().createObjectNode().put("size", size));
+        } catch (JsonExchange.BadRequest e) {
+          JsonExchange.error(response, callback, e.status(), e.getMessage());
+        }
+        return true;
+      }
+    };
+  }
+
+  /** What a raw request gets: the whole answer, headers and body. */
+  private String raw(byte[] request) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request);
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static byte[] post(String path, String type, byte[] body) {
+    byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + "Content-Type: " + type + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[head.length + body.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  @Test
+  void everyErrorIsJsonWithoutAServerHeaderAnExceptionOrAStack() throws Exception {
+    start(Map.of(
+        "/boom",
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            throw new IllegalStateException("internal detail 42");
+          }
+        },
+        "/echo",
+        bodyLength()));
+    HttpResponse<String> failed = send(to("/boom"));
+    HttpResponse<String> missing = send(to("/nothing"));
+    HttpResponse<String> tooBig = send(to("/echo")
+        .expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(
+            new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1])));
+    HttpResponse<String> headers =
+        send(to("/echo").header("X-Padding", "x".repeat(HttpServer.MAX_HEADER_BYTES + 1)));
+    assertThat(List.of(
+            failed.statusCode(), missing.statusCode(), tooBig.statusCode(), headers.statusCode()))
+        .containsExactly(500, 404, 413, 431);
+    for (HttpResponse<String> r : List.of(failed, missing, tooBig, headers)) {
+      assertThat(r.headers().firstValue("Server")).isEmpty();
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(JsonExchange.json().readTree(r.body()).path("error").isString())
+          .as(r.body())
+          .isTrue();
+      assertThat(r.body())
+          .doesNotContain("Exception")
+          .doesNotContain("internal detail")
+          .doesNotContain("at dev.")
+          .doesNotContainIgnoringCase("jetty");
+    }
+    assertThat(tooBig.body()).contains(Long.toString(HttpServer.MAX_REQUEST_BYTES));
+    // A malformed request line never reaches a handler; its answer is JSON all the same.
+    assertThat(raw(
+            "GET /echo\u0000 HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)))
+        .startsWith("HTTP/1.1 400")
+        .doesNotContainIgnoringCase("server:")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void aMountCanShapeTheErrorsUnderItsPaths() throws Exception {
+    server = new HttpServer("127.0.0.1", 0);
+    server.route("/v1/*", jsonObject());
+    server.errorsUnder("/v1/", (status, message) -> {
+      var body = JsonExchange.json().createObjectNode();
+      body.putObject("error").put("message", message).put("status", status);
+      return body;
+    });
+    address = server.start();
+    HttpResponse<String> tooBig = send(to("/v1/x")
+        .header("Content-Type", "application/json")
+        .expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(
+            new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1])));
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+    assertThat(JsonExchange.json()
+            .readTree(tooBig.body())
+            .path("error")
+            .path("status")
+            .asInt())
+        .isEqualTo(413);
+    assertThat(JsonExchange.json()
+            .readTree(send(to("/other")).body())
+            .path("error")
+            .isString())
+        .isTrue();
+  }
+
+  @Test
+  void aJsonBodyMustBeUtf8WithinTheLimitAndOfReasonableDepth() throws Exception {
+    start(Map.of("/json", jsonObject()));
+    assertThat(raw(post("/json", "application/json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8))))
+        .startsWith("HTTP/1.1 200")
+        .contains("{\"size\":1}");
+
+    byte[] latin1 = "{\"text\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(raw(post("/json", "application/json", latin1)))
+        .startsWith("HTTP/1.1 400")
+        .contains("not valid UTF-8");
+
+    String deep = "{\"a\":" + "[".repeat(2_000) + "]".repeat(2_000) + "}";
+    assertThat(raw(post("/json", "application/json", deep.getBytes(StandardCharsets.UTF_8))))
+        .startsWith("HTTP/1.1 400")
+        .contains("nests too deeply")
+        .doesNotContain("Constraints");
+
+    assertThat(raw(post("/json", "text/plain", "{}".getBytes(StandardCharsets.UTF_8))))
+        .startsWith("HTTP/1.1 415");
+
+    // Chunked, so no Content-Length tells the size up front: refused as it goes over.
+    HttpResponse<String> chunked = send(to("/json")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+            ("{\"a\":\"" + "x".repeat((int) HttpServer.MAX_REQUEST_BYTES) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)))));
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(chunked.body()).contains("larger than " + HttpServer.MAX_REQUEST_BYTES);
+  }
+
   @Test
   void anIdleKeepAliveConnectionDoesNotHoldTheStop() throws Exception {
     start(Map.of("/echo", bodyLength()));

@@ -385,6 +385,28 @@ class GatewayProcessIT {
   }
 
   @Test
+  void aShortWebhookSecretOrAProxyGivenByNameExits78NamingTheKey() throws Exception {
+    String shortSecret = "only-20-characters-x";
+    ChildGateway webhook = start(Map.of(
+        "TELEGRAM_BOT_TOKEN",
+        "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefgh",
+        "TELEGRAM_MODE",
+        "webhook",
+        "TELEGRAM_WEBHOOK_URL",
+        "https://bot.example.org/telegram",
+        "TELEGRAM_WEBHOOK_SECRET",
+        shortSecret));
+    assertThat(webhook.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(webhook.output())
+        .contains("platforms.telegram.webhook_secret: has 20 characters; expected 32 to 256")
+        .doesNotContain(shortSecret);
+    ChildGateway proxy = start(Map.of("SWITCHBOARD_HTTP_TRUSTED_PROXIES", "proxy.example.org"));
+    assertThat(proxy.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(proxy.output())
+        .contains("http.trusted_proxies: 'proxy.example.org' is not an IP address");
+  }
+
+  @Test
   void aBadEnvironmentValueExits78NamingTheVariable() throws Exception {
     ChildGateway gw = start(Map.of("SWITCHBOARD_DRAIN_TIMEOUT", "-5"));
     assertThat(gw.awaitExit(Duration.ofSeconds(15))).isEqualTo(78);

@@ -27,6 +27,12 @@ final class ApiError extends Exception {
     return new ApiError(400, "invalid_request_error", param, null, message);
   }
 
+  /** An error the HTTP server answered by itself (a body over its limit, no such path). */
+  static ObjectNode fromServer(int status, String message) {
+    String type = status >= 500 ? "server_error" : "invalid_request_error";
+    return new ApiError(status, type, null, null, message).body();
+  }
+
   int status() {
     return status;
   }

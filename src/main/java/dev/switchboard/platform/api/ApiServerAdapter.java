@@ -76,6 +76,8 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   @Override
   public void mount(HttpServer server) {
     server.route("/v1/*", new CompletionsHandler(this, settings, bucket, createdEpochSeconds));
+    // What the server refuses before the handler runs (a body over its limit) is an API error.
+    server.errorsUnder("/v1/", ApiError::fromServer);
   }
 
   @Override

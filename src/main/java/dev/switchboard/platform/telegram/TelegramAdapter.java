@@ -2,6 +2,8 @@ package dev.switchboard.platform.telegram;
 
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
@@ -36,12 +38,19 @@ final class TelegramAdapter implements PlatformAdapter {
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
   private final TelegramSettings settings;
+  private final TrustedProxies proxies;
   private final TelegramApi api;
   private volatile @Nullable ReconnectingLoop poll;
   private volatile @Nullable WebhookReceiver webhook;
 
   TelegramAdapter(TelegramSettings settings) {
+    this(settings, TrustedProxies.none());
+  }
+
+  /** @param proxies the reverse proxies in front of the webhook listener (http.trusted_proxies) */
+  TelegramAdapter(TelegramSettings settings, TrustedProxies proxies) {
     this.settings = settings;
+    this.proxies = proxies;
     this.api = new TelegramApi(settings.apiBaseUrl(), settings.token());
   }
 
@@ -74,7 +83,7 @@ final class TelegramAdapter implements PlatformAdapter {
     UpdateParser parser = new UpdateParser(bot, settings.groupTrigger());
     if (settings.mode() == TelegramSettings.Mode.WEBHOOK) {
       Heartbeat beat = context.heartbeat("webhook", Duration.ofDays(3650)); // no loop to watch
-      webhook = new WebhookReceiver(settings, parser, inbound, beat);
+      webhook = new WebhookReceiver(settings, proxies, parser, inbound, beat, Ticker.system());
       webhook.start();
       ObjectNode params = api.params();
       // TelegramSettings.from requires it in webhook mode.

@@ -3,6 +3,7 @@ package dev.switchboard.platform.telegram;
 import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class TelegramAdapterFactory implements PlatformAdapterFactory {
 
   @Override
   public PlatformAdapter create(Config config, Path home) {
-    return new TelegramAdapter(TelegramSettings.from(config));
+    return new TelegramAdapter(TelegramSettings.from(config), TrustedProxies.from(config));
   }
 
   /** getMe with the configured token: the cheapest call that proves the token and the route. */

@@ -42,6 +42,9 @@ record TelegramSettings(
     ALL
   }
 
+  /** The shortest webhook secret accepted, though Telegram would take one character. */
+  static final int MIN_SECRET_CHARS = 32;
+
   static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
       "platforms.telegram.enabled",
       "TELEGRAM_ENABLED",
@@ -75,8 +78,8 @@ record TelegramSettings(
       "platforms.telegram.webhook_secret",
       "TELEGRAM_WEBHOOK_SECRET",
       false,
-      "Webhook mode: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (1-256 of"
-          + " A-Z a-z 0-9 _ -); required in webhook mode.");
+      "Webhook mode: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token, "
+          + MIN_SECRET_CHARS + " to 256 of A-Z a-z 0-9 _ -; required in webhook mode.");
   static final ConfigKey<String> WEBHOOK_LISTEN = ConfigKey.optional(
       "platforms.telegram.webhook_listen",
       "TELEGRAM_WEBHOOK_LISTEN",
@@ -177,9 +180,12 @@ record TelegramSettings(
             "required in webhook mode: without it"
                 + " anyone who finds the URL can post fake updates");
       }
-      if (!secret.matches("[A-Za-z0-9_-]{1,256}")) {
+      // Telegram takes 1 to 256 characters; a short one could be guessed by trying.
+      if (!secret.matches("[A-Za-z0-9_-]{" + MIN_SECRET_CHARS + ",256}")) {
         throw new ConfigException(
-            WEBHOOK_SECRET.path(), "expected 1-256 characters from" + " A-Z a-z 0-9 _ -");
+            WEBHOOK_SECRET.path(),
+            "has " + secret.length() + " characters; expected " + MIN_SECRET_CHARS
+                + " to 256 characters, each one of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 32)");
       }
     }
     return new TelegramSettings(

@@ -26,7 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The web page's API under {@code /api/web/}: log in and out, list and create conversations,
  * post a message, read a conversation's older messages a page at a time, and follow a
- * conversation as server-sent events (its newest page, then every new or edited message). Everything but logging in needs the login cookie, unless auth is off.
+ * conversation as server-sent events (its newest page, then every new or edited message).
+ * Everything but logging in needs the login cookie, unless auth is off, and every POST must be
+ * JSON from the page itself ({@link LoginGate#checkChange}).
  * Runs on the request's virtual thread, so the event stream simply blocks between events.
  */
 final class WebChatApi extends Handler.Abstract {
@@ -56,7 +58,9 @@ final class WebChatApi extends Handler.Abstract {
         gate.login(request, response, callback);
         return true;
       }
-      Optional<LoginGate.Refusal> refused = gate.check(request);
+      boolean change = !method.equals("GET") && !method.equals("HEAD");
+      Optional<LoginGate.Refusal> refused =
+          change ? gate.checkChange(request) : gate.check(request);
       if (refused.isPresent()) {
         JsonExchange.error(
             response, callback, refused.get().status(), refused.get().message());
@@ -64,7 +68,7 @@ final class WebChatApi extends Handler.Abstract {
       }
       Matcher chat = CHAT_PATH.matcher(path);
       if (path.equals("/api/web/logout") && method.equals("POST")) {
-        gate.logout(response, callback);
+        gate.logout(request, response, callback);
       } else if (path.equals("/api/web/session") && method.equals("GET")) {
         ObjectNode body = WebChatAdapter.object();
         body.put("user", WebChatAdapter.OWNER);

@@ -226,7 +226,8 @@ async function onLogin(event) {
 }
 
 async function onLogout() {
-  try { await api('POST', '/api/web/logout'); } catch { /* the cookie is cleared or expires anyway */ }
+  // Unreachable server: the page logs out anyway; the cookie then lasts until it expires.
+  try { await api('POST', '/api/web/logout', {}); } catch { /* nothing more to do */ }
   state.chats = [];
   showLogin('');
 }

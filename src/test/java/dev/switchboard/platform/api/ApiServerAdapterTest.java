@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -312,6 +313,71 @@ class ApiServerAdapterTest {
           .as(c[0])
           .isEqualTo(c[1]);
     }
+    assertThat(inbound).isEmpty();
+  }
+
+  /** Asserts OpenAI's error shape: exactly message, type, param and code under "error". */
+  private static JsonNode openAiError(HttpResponse<String> r) {
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(r.headers().firstValue("Server")).isEmpty();
+    JsonNode error = JSON.readTree(r.body()).path("error");
+    assertThat(error.isObject()).as(r.body()).isTrue();
+    assertThat(error.propertyNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
+    assertThat(error.path("message").asString())
+        .isNotBlank()
+        .doesNotContain("Exception")
+        .doesNotContainIgnoringCase("jetty");
+    return error;
+  }
+
+  @Test
+  void aNumberOutOfRangeInvalidUtf8AndABodyOverTheLimitAreOpenAiErrors() throws Exception {
+    start(60);
+    HttpResponse<String> huge = post(
+            "{\"model\":\"m\",\"n\":4294967297,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+            KEY)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(openAiError(huge).path("param").asString()).isEqualTo("n");
+
+    byte[] latin1 = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9\"}]}"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    HttpResponse<String> notUtf8 = client.send(
+        request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(latin1))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notUtf8.statusCode()).isEqualTo(400);
+    JsonNode utf8Error = openAiError(notUtf8);
+    assertThat(utf8Error.path("type").asString()).isEqualTo("invalid_request_error");
+    assertThat(utf8Error.path("message").asString()).contains("UTF-8");
+
+    // Over the limit with a Content-Length: refused by the server before the API sees it.
+    byte[] big = new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) ' ');
+    HttpResponse<String> tooBig = client.send(
+        request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .expectContinue(true)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(tooBig.statusCode()).isEqualTo(413);
+    assertThat(openAiError(tooBig).path("type").asString()).isEqualTo("invalid_request_error");
+
+    // Chunked, so only reading finds it too big: the API's own refusal, in the same shape.
+    HttpResponse<String> chunked = client.send(
+        request("/v1/chat/completions", KEY)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(big)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(openAiError(chunked).path("message").asString())
+        .contains(Long.toString(HttpServer.MAX_REQUEST_BYTES));
     assertThat(inbound).isEmpty();
   }
 

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class TelegramAdapterTest {
   private static final String TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefgh";
   private static final long ALICE = 1001;
+  private static final String WEBHOOK_SECRET = "s3cret_value_0123456789abcdefghij";
 
   private final FakeTelegramServer telegram = FakeTelegramServer.start(TOKEN, "switchboard_bot");
   private final TestContext context = new TestContext();
@@ -255,7 +256,7 @@ class TelegramAdapterTest {
         TelegramSettings.WEBHOOK_URL,
         "http://127.0.0.1:" + port + "/tg/hook",
         TelegramSettings.WEBHOOK_SECRET,
-        "s3cret_value",
+        WEBHOOK_SECRET,
         TelegramSettings.WEBHOOK_LISTEN,
         "127.0.0.1:" + port));
     telegram.registerUser(ALICE, "Alice", null, "alice");
@@ -275,7 +276,7 @@ class TelegramAdapterTest {
     HttpResponse<String> oversized = HttpClient.newHttpClient()
         .send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tg/hook"))
-                .header(WebhookReceiver.SECRET_HEADER, "s3cret_value")
+                .header(WebhookReceiver.SECRET_HEADER, WEBHOOK_SECRET)
                 .POST(HttpRequest.BodyPublishers.ofString(huge))
                 .build(),
             HttpResponse.BodyHandlers.ofString());

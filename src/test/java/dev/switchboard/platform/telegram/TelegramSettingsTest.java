@@ -54,6 +54,26 @@ class TelegramSettingsTest {
   }
 
   @Test
+  void aWebhookSecretShorterThan32CharactersIsRefusedNamingTheKey() {
+    Map<ConfigKey<?>, Object> webhook = new HashMap<>(Map.of(
+        TelegramSettings.MODE,
+        TelegramSettings.Mode.WEBHOOK,
+        TelegramSettings.WEBHOOK_URL,
+        "https://bot.example.org/tg"));
+    String shortSecret = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d"; // 31
+    webhook.put(TelegramSettings.WEBHOOK_SECRET, shortSecret);
+    ConfigException e = fails(webhook);
+    assertThat(e.key()).isEqualTo("platforms.telegram.webhook_secret");
+    assertThat(e.getMessage())
+        .contains("platforms.telegram.webhook_secret")
+        .contains("31 characters")
+        .contains("32 to 256")
+        .doesNotContain(shortSecret);
+    webhook.put(TelegramSettings.WEBHOOK_SECRET, shortSecret + "e");
+    assertThat(TelegramSettings.from(config(webhook)).webhookSecret()).hasSize(32);
+  }
+
+  @Test
   void badValuesAreNamedAndTheTokenNeverShows() {
     assertThat(fails(Map.of(TelegramSettings.TOKEN, "not-a-token")).getMessage())
         .contains("platforms.telegram.bot_token")
