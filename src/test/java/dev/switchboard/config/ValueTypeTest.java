@@ -100,8 +100,8 @@ class ValueTypeTest {
     void expectedDescribesFormsAndRange() {
       assertThat(
               ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)).expected())
-          .isEqualTo("a duration such as 60s, 2m or 500ms (a bare number means seconds) between"
-              + " 100ms and 5m");
+          .isEqualTo("a duration such as 60s, 2m or 500ms (a whole number of at most 9 digits"
+              + " and a unit: ms, s, m or h; a bare number means seconds) between 100ms and 5m");
     }
 
     @Test

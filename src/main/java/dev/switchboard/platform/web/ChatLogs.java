@@ -2,13 +2,17 @@ package dev.switchboard.platform.web;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
+import dev.switchboard.common.OwnerOnly;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -45,6 +49,8 @@ final class ChatLogs {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
   private static final int TITLE_CHARS = 60;
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Set<OpenOption> APPEND =
+      Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
   private final Path dir;
   private final Clock clock;
@@ -83,7 +89,7 @@ final class ChatLogs {
 
   /** Reads every conversation on disk; a damaged line is skipped with a warning. */
   synchronized void load() throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
     chats.clear();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsonl")) {
       for (Path file : files) {
@@ -252,13 +258,13 @@ final class ChatLogs {
   }
 
   private static void append(Chat chat, String lines) {
-    try {
-      Files.writeString(
-          chat.file,
-          lines,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+    // Created owner-only: a conversation is as private as the login token that guards it.
+    try (SeekableByteChannel out =
+        Files.newByteChannel(chat.file, APPEND, OwnerOnly.fileAttributes(chat.file))) {
+      ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + chat.file, e);
     }
