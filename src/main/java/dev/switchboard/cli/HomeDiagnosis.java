@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +26,7 @@ final class HomeDiagnosis {
   private static final String DIR = "state directory";
   private static final String GATEWAY = "gateway";
   private static final String FILES = "permissions";
+  private static final String OWNER = "owner";
   private static final String NEXT_START = " (the gateway's next start does it too)";
   /** Findings beyond these many loose files are summed up in one. */
   private static final int MAX_LISTED = 20;
@@ -31,6 +34,11 @@ final class HomeDiagnosis {
   private HomeDiagnosis() {}
 
   static List<Finding> check(Path home) throws IOException {
+    return check(home, OwnerOnly.currentUser());
+  }
+
+  /** @param me the user the gateway would run as, when known */
+  static List<Finding> check(Path home, Optional<UserPrincipal> me) throws IOException {
     List<Finding> out = new ArrayList<>();
     if (!Files.exists(home)) {
       out.add(Finding.ok(
@@ -49,6 +57,9 @@ final class HomeDiagnosis {
           "run as its owner, or chown it to this" + " user"));
     } else {
       out.addAll(permissions(home));
+      if (me.isPresent()) {
+        ownership(home, me.get()).ifPresent(out::add);
+      }
     }
     out.addAll(gateway(home));
     return out;
@@ -102,6 +113,27 @@ final class HomeDiagnosis {
       out.add(Finding.ok(FILES, "everything the gateway keeps in " + home + " is owner-only"));
     }
     return out;
+  }
+
+  /**
+   * A failure when another user owns part of the state directory (a gateway once run with
+   * sudo): the gateway may be unable to write it, and its start cannot make it owner-only.
+   */
+  private static Optional<Finding> ownership(Path home, UserPrincipal me) throws IOException {
+    List<PrivateHome.Foreign> foreign = PrivateHome.ownedByOthers(home, me);
+    if (foreign.isEmpty()) {
+      return Optional.empty();
+    }
+    PrivateHome.Foreign first = foreign.getFirst();
+    String which = foreign.size() == 1
+        ? first.path() + " belongs to " + first.owner()
+        : foreign.size() + " paths under " + home + " belong to other users (" + first.path()
+            + " to " + first.owner() + ")";
+    return Optional.of(Finding.fail(
+        OWNER,
+        which + ", not to " + me.getName() + ": the gateway may be unable to write there, and"
+            + " its start cannot make it owner-only",
+        "chown -R " + me.getName() + " " + home + " (as root), or run the gateway as that user"));
   }
 
   private static List<Finding> gateway(Path home) throws IOException {

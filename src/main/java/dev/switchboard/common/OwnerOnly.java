@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -112,6 +113,25 @@ public final class OwnerOnly {
       Files.setPosixFilePermissions(path, kept);
     }
     return loose;
+  }
+
+  /**
+   * The user this process runs as, as the file system names owners; empty when it cannot tell.
+   * On Linux that is the owner of {@code /proc/self} (the effective user, also when it has no
+   * name, as in many containers); elsewhere the user named by {@code user.name}.
+   */
+  public static Optional<UserPrincipal> currentUser() {
+    try {
+      Path self = Path.of("/proc/self");
+      if (Files.isDirectory(self)) {
+        return Optional.of(Files.getOwner(self));
+      }
+      return Optional.of(self.getFileSystem()
+          .getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name")));
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean posix(Path path) {

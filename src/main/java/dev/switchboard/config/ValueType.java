@@ -176,8 +176,9 @@ public interface ValueType<T> {
 
     @Override
     public String expected() {
-      return "a number such as 0.7 (digits and at most one decimal point, at most 9 digits on"
-          + " either side, no exponent) between " + min + " and " + max;
+      return "a number such as 0.7 (as text, as the environment writes it: at most 9 digits on"
+          + " either side of one optional decimal point, no exponent) between " + min + " and "
+          + max;
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +41,9 @@ public final class PrivateHome {
       return String.join(", ", parts);
     }
   }
+
+  /** A path of the state directory that another user owns. */
+  public record Foreign(Path path, String owner) {}
 
   private PrivateHome() {}
 
@@ -77,6 +81,22 @@ public final class PrivateHome {
     List<OwnerOnly.Loose> out = new ArrayList<>();
     for (Path p : paths(home)) {
       OwnerOnly.loose(p).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * What another user than {@code me} owns, for {@code switchboard doctor}: typically left by a
+   * gateway once run with sudo. Such a path may not be writable by the gateway, and only its
+   * owner or root can make it owner-only, so the start cannot fix it. Changes nothing.
+   */
+  public static List<Foreign> ownedByOthers(Path home, UserPrincipal me) throws IOException {
+    List<Foreign> out = new ArrayList<>();
+    for (Path p : paths(home)) {
+      UserPrincipal owner = Files.getOwner(p, LinkOption.NOFOLLOW_LINKS);
+      if (!owner.equals(me)) {
+        out.add(new Foreign(p, owner.getName()));
+      }
     }
     return out;
   }

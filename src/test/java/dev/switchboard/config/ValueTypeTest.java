@@ -376,6 +376,18 @@ class ValueTypeTest {
       assertThat(type.parse("2")).isEqualTo(2.0);
     }
 
+    @Test
+    void expectedStatesTheRangeAndWhatTextMayLookLike() {
+      assertThat(type.expected())
+          .isEqualTo("a number such as 0.7 (as text, as the environment writes it: at most 9"
+              + " digits on either side of one optional decimal point, no exponent) between 0.0"
+              + " and 2.0");
+      assertThat(type.parse(1e-1)).as("a YAML number may have an exponent").isEqualTo(0.1);
+      assertThatThrownBy(() -> type.parse("0." + "1".repeat(10)))
+          .as("ten digits after the point, as text")
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "warm", "1e3", "NaN", "0.5.1", "2.01", "-0.1"})
     void badOrOutOfRangeValuesAreRejected(String raw) {
