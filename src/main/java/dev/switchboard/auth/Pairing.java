@@ -12,13 +12,22 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * DM pairing: an unknown user in a private chat gets a one-time code that the operator approves
- * with {@code switchboard pairing approve <platform> <code>}. Codes expire after an hour; a user
- * keeps the same code while it is valid; at most {@link #MAX_PENDING} codes per platform wait
- * at once, so strangers cannot flood the operator or the store.
+ * with {@code switchboard pairing approve <platform> <code>}. Codes expire after an hour. A user
+ * has at most one pending code: writing again while it is valid gets the same code back, so
+ * one stranger holds one place whatever they send. At most {@link #MAX_PENDING} codes per
+ * platform wait at once, so strangers cannot grow the store without bound.
  */
 public final class Pairing {
   public static final Duration EXPIRY = Duration.ofHours(1);
-  public static final int MAX_PENDING = 5;
+
+  /**
+   * Codes that may wait per platform. Each stranger holds one, so blocking pairing for others
+   * takes this many distinct accounts writing within the hour (and again every hour): a farm,
+   * not a handful of strangers (with 5, five accounts renewing their codes blocked it for
+   * good). The cap still bounds what strangers can cost: 1,000 rows of about 200 bytes, and
+   * 1,000 log lines an hour, per platform.
+   */
+  public static final int MAX_PENDING = 1_000;
 
   /** What to tell an unknown user. */
   public sealed interface Reply {

@@ -8,17 +8,16 @@ import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.util.FileSize;
+import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.config.CoreKeys;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logging for the gateway process: the console appender from {@code logback.xml}, plus a
- * rolling file {@code <home>/logs/gateway.log} (10 MB, 5 old files kept), which is where
+ * rolling file {@code <home>/logs/gateway.log} (10 MB, 5 old files kept, owner-only), which is where
  * {@code switchboard restart} looks for the last lines when something goes wrong.
  */
 final class Logging {
@@ -44,7 +43,7 @@ final class Logging {
     encoder.setLayout(layout);
     encoder.start();
 
-    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    RollingFileAppender<ILoggingEvent> file = new OwnerOnlyFileAppender();
     file.setContext(ctx);
     file.setName("file");
     file.setFile(logFile(home).toString());
@@ -73,11 +72,8 @@ final class Logging {
   // Logs name chats and users; only the owner should read them.
   private static void createPrivateDirectory(Path dir) {
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      }
-    } catch (IOException | UnsupportedOperationException e) {
+      OwnerOnly.createDirectories(dir);
+    } catch (IOException e) {
       // the file appender reports a directory it cannot use; nothing more to do here
     }
   }

@@ -82,6 +82,9 @@ final class StartSubcommand implements Callable<Integer> {
     Duration timeout =
         timeoutSeconds != null ? Duration.ofSeconds(timeoutSeconds) : DEFAULT_TIMEOUT;
     Optional<InstalledUnit> unit = root.installedUnit(home);
+    // The wait watches the directory, so it must exist first: a first start may be the command
+    // that creates it.
+    Gateway.prepareHome(home);
     NewGatewayWait wait = NewGatewayWait.watching(home);
     if (unit.isPresent()) {
       List<String> command = unit.get().systemctl("start");
@@ -110,7 +113,6 @@ final class StartSubcommand implements Callable<Integer> {
                 + r.output().strip());
       }
     } else {
-      Gateway.prepareHome(home);
       out.println("Starting Switchboard in the background (home " + home + "), waiting up to "
           + timeout.toSeconds() + " s...");
       out.flush();

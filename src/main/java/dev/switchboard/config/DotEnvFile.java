@@ -62,7 +62,9 @@ public final class DotEnvFile {
         throw new ConfigException(
             null,
             fileName + " line " + lineNo
-                + ": expected NAME=value (the line is not shown because it may hold a secret)");
+                + ": expected NAME=value, NAME being letters, digits and _ not starting with a"
+                + " digit, optionally after 'export ' (the line is not shown because it may"
+                + " hold a secret)");
       }
       String name = m.group(1);
       String value = unquote(m.group(2), fileName, lineNo, name);

@@ -15,7 +15,10 @@ public final class HttpUrl {
       }
       return u;
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key.path(), "expected an http(s) URL, got '" + value + "'");
+      throw new ConfigException(
+          key.path(),
+          "expected an http:// or https:// URL with a host, such as https://example.com, got '"
+              + value + "'");
     }
   }
 }

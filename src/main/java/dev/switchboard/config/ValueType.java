@@ -108,8 +108,9 @@ public interface ValueType<T> {
 
     @Override
     public String expected() {
-      return "a duration such as 60s, 2m or 500ms (a bare number means seconds) between "
-          + Durations.format(min) + " and " + Durations.format(max);
+      return "a duration such as 60s, 2m or 500ms (a whole number of at most 9 digits and a unit:"
+          + " ms, s, m or h; a bare number means seconds) between " + Durations.format(min)
+          + " and " + Durations.format(max);
     }
   }
 
@@ -175,7 +176,9 @@ public interface ValueType<T> {
 
     @Override
     public String expected() {
-      return "a number such as 0.7 between " + min + " and " + max;
+      return "a number such as 0.7 (as text, as the environment writes it: at most 9 digits on"
+          + " either side of one optional decimal point, no exponent) between " + min + " and "
+          + max;
     }
   }
 
@@ -292,7 +295,8 @@ public interface ValueType<T> {
 
     @Override
     public String expected() {
-      return "a list (in YAML) or a comma-separated text (in the environment)";
+      return "a list of single values (in YAML) or a comma-separated text (in the"
+          + " environment)";
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.switchboard.lifecycle;
 
+import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.platform.PlatformException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -50,14 +50,8 @@ final class CredentialLocks {
   GatewayLock claim(String platform, String credential) throws PlatformException {
     Path file = dir.resolve(platform + "-" + hash(platform + "\n" + credential) + ".lock");
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
-        try {
-          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
-      }
+      OwnerOnly.createDirectories(dir);
+      tighten(dir);
       return GatewayLock.acquireFile(file, Duration.ZERO);
     } catch (GatewayLock.HeldException e) {
       throw new PlatformException(
@@ -67,6 +61,16 @@ final class CredentialLocks {
           true);
     } catch (IOException e) {
       throw new PlatformException("cannot lock " + file + ": " + e.getMessage(), true, e);
+    }
+  }
+
+  // systemd makes a RuntimeDirectory 0755 unless told otherwise. Best effort: a directory we
+  // cannot change (another user's) still takes our lock files, as it always did.
+  private static void tighten(Path dir) {
+    try {
+      OwnerOnly.tighten(dir);
+    } catch (IOException ignored) {
+      // see above
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.lifecycle;
 
+import dev.switchboard.common.OwnerOnly;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * process group's signals and a closed terminal. Used by a restart without a service manager
  * and by {@code switchboard start}.
  *
- * <p>The process's output goes to {@code console.log} in the given directory; its log file is
- * the usual one.
+ * <p>The process's output goes to {@code console.log} in the given directory (owner-only); its
+ * log file is the usual one.
  */
 public final class DetachedLauncher {
   /** Variables that describe this process's supervisor, which the new one does not have. */
@@ -49,8 +49,10 @@ public final class DetachedLauncher {
       argv.addAll(List.of("/bin/sh", "-c", "\"$@\" &", "switchboard-detach"));
       argv.addAll(command);
     }
-    Files.createDirectories(logDir);
+    OwnerOnly.createDirectories(logDir);
     Path console = logDir.resolve("console.log");
+    // A redirect would create it with the umask's mode; what the process prints is private.
+    OwnerOnly.createFileIfMissing(console);
     ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))

@@ -1,6 +1,7 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.agent.AgentBackend;
+import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
@@ -18,7 +19,6 @@ import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,14 +63,7 @@ public final class Gateway {
 
   /** Creates the state directory (owner-only) if needed. */
   public static void prepareHome(Path home) throws IOException {
-    if (!Files.isDirectory(home)) {
-      Files.createDirectories(home);
-      try {
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
-    }
+    OwnerOnly.createDirectories(home);
   }
 
   /**
@@ -102,6 +95,7 @@ public final class Gateway {
       return ExitCodes.CRASHED;
     }
     removeStaleTemporaryFiles(home);
+    makePrivate(home);
     Clock clock = Clock.systemUTC();
     Optional<GatewayState> previous = StateFile.read(home); // how the last process ended
     StateFile state = new StateFile(
@@ -230,6 +224,23 @@ public final class Gateway {
       return InetAddress.ofLiteral(host).isLoopbackAddress();
     } catch (IllegalArgumentException e) {
       return false; // a name other than localhost: we do not trust what it resolves to
+    }
+  }
+
+  /**
+   * Every start leaves the state directory owner-only, also one the user made or an older
+   * version left readable by others: it holds the tokens, the chats and the journal.
+   */
+  private static void makePrivate(Path home) {
+    PrivateHome.Report report = PrivateHome.tighten(home);
+    if (!report.tightened().isEmpty()) {
+      log.info(
+          "made the state directory {} owner-only; the group and others had access to: {}",
+          report.home(),
+          report.describeTightened());
+    }
+    for (String failure : report.failed()) {
+      log.warn("could not make this owner-only (other users may read it): {}", failure);
     }
   }
 

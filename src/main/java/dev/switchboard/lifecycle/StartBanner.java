@@ -1,8 +1,11 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.http.LoginToken;
+import java.io.Console;
+import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,20 @@ final class StartBanner {
 
   /** Where the pages are, and the login token the first time it exists. */
   static void listening(InetSocketAddress at, boolean webChat, @Nullable LoginToken loginToken) {
+    listening(at, webChat, loginToken, System.out, outputIsATerminal());
+  }
+
+  /**
+   * @param out where a new login token is shown, only when it is a {@code terminal}: anything
+   *     else (the console.log of a detached start, the journal under systemd, a container's
+   *     log) keeps what it is given, and the token is a secret
+   */
+  static void listening(
+      InetSocketAddress at,
+      boolean webChat,
+      @Nullable LoginToken loginToken,
+      PrintStream out,
+      boolean terminal) {
     String address = address(at);
     String base = "http://" + address + "/";
     if (loginToken == null) {
@@ -46,14 +63,29 @@ final class StartBanner {
         base,
         base,
         loginToken.file());
-    if (loginToken.createdNow()) {
+    if (!loginToken.createdNow()) {
+      return;
+    }
+    if (terminal) {
       // Printed once, to the terminal and not through the log: it is a secret.
-      System.out.println("\nSwitchboard " + (webChat ? "web chat" : "admin page") + ": "
+      out.println("\nSwitchboard " + (webChat ? "web chat" : "admin page") + ": "
           + base + (webChat ? "" : "admin") + "#token=" + loginToken.reveal()
           + "\nLogin token (shown only this once; kept in " + loginToken.file() + "): "
           + loginToken.reveal() + "\n");
-      System.out.flush();
+      out.flush();
+    } else {
+      log.info(
+          "a new login token was made; it is not printed because this output is not a"
+              + " terminal and may be kept: read it with 'cat {}', then open {}{}#token=<the token>",
+          loginToken.file(),
+          base,
+          webChat ? "" : "admin");
     }
+  }
+
+  // Since JDK 22 there is a Console whatever the output is; isTerminal() tells a real one.
+  private static boolean outputIsATerminal() {
+    return Optional.ofNullable(System.console()).map(Console::isTerminal).orElse(false);
   }
 
   /** host:port as a URL needs it: an IPv6 literal in brackets. */

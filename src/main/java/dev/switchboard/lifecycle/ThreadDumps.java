@@ -1,9 +1,9 @@
 package dev.switchboard.lifecycle;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.switchboard.common.OwnerOnly;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -46,10 +46,11 @@ public final class ThreadDumps {
       return null;
     }
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.createDirectories(dir);
       Path file = dir.resolve("threads-" + Instant.now().toString().replace(':', '-') + ".txt");
       ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
           .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+      OwnerOnly.tighten(file); // dumpThreads makes the file itself, with the umask's mode
       log.warn("full thread dump, virtual threads included: {}", file);
       return file;
     } catch (IOException | RuntimeException e) {

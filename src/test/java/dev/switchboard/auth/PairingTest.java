@@ -10,8 +10,14 @@ import dev.switchboard.testing.ManualClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class PairingTest {
@@ -57,11 +63,75 @@ class PairingTest {
   }
 
   @Test
+  void aStrangerWhoWritesAgainFromAnyChatKeepsTheirOneCode() {
+    String first = codeOf(dm("1"));
+    for (int i = 0; i < 20; i++) {
+      clock.advance(Duration.ofMinutes(2));
+      InboundMessage again = new InboundMessage(
+          ChatRef.of("telegram", "chat-" + i),
+          "again-" + i,
+          new Sender("1", "U1"),
+          "let me in",
+          false,
+          Instant.EPOCH);
+      assertThat(codeOf(again)).isEqualTo(first);
+    }
+    assertThat(store.pairings().pending("telegram", clock.instant()))
+        .extracting(c -> c.userId())
+        .containsExactly("1");
+  }
+
+  @Test
+  void aStrangerWritingFromManyThreadsAtOnceGetsOneCode() throws Exception {
+    int threads = 16;
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String>> codes = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < threads; i++) {
+        codes.add(pool.submit(() -> {
+          go.await();
+          return codeOf(dm("1"));
+        }));
+      }
+      go.countDown();
+      Set<String> distinct = new HashSet<>();
+      for (Future<String> c : codes) {
+        distinct.add(c.get());
+      }
+      assertThat(distinct).hasSize(1);
+    }
+    assertThat(store.pairings().pending("telegram", clock.instant())).hasSize(1);
+  }
+
+  @Test
+  void aHandfulOfStrangersRenewingTheirCodesCannotBlockANewcomer() {
+    for (int hour = 0; hour < 5; hour++) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(pairing.codeFor(dm("stranger-" + i))).isInstanceOf(Pairing.Reply.Code.class);
+      }
+      clock.advance(Pairing.EXPIRY.plusSeconds(1));
+    }
+    for (int i = 0; i < 50; i++) {
+      pairing.codeFor(dm("stranger-" + i));
+    }
+    assertThat(store.pairings().pending("telegram", clock.instant())).hasSize(50);
+    assertThat(pairing.codeFor(dm("newcomer"))).isInstanceOf(Pairing.Reply.Code.class);
+  }
+
+  @Test
   void atMostAFewCodesWaitAtOnce() {
     for (int i = 0; i < Pairing.MAX_PENDING; i++) {
       assertThat(pairing.codeFor(dm("u" + i))).isInstanceOf(Pairing.Reply.Code.class);
     }
     assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Busy.class);
+    assertThat(pairing.codeFor(dm("u0")))
+        .as("a stranger who has a code still gets it back")
+        .isInstanceOf(Pairing.Reply.Code.class);
+    InboundMessage elsewhere = new InboundMessage(
+        ChatRef.of("discord", "d1"), "d1", new Sender("d1", "D"), "hi", false, Instant.EPOCH);
+    assertThat(pairing.codeFor(elsewhere))
+        .as("the cap is per platform")
+        .isInstanceOf(Pairing.Reply.Code.class);
     clock.advance(Pairing.EXPIRY.plusSeconds(1));
     assertThat(pairing.codeFor(dm("one-too-many"))).isInstanceOf(Pairing.Reply.Code.class);
   }

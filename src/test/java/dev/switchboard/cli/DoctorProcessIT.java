@@ -134,14 +134,19 @@ class DoctorProcessIT {
 
   @Test
   void openPermissionsAndAKilledGatewayAreWarnings() throws Exception {
-    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (ChildGateway gw = ChildGateway.run(home, Map.of())) {
       gw.awaitRunning();
       Result running = doctor(env(Map.of()));
       assertThat(running.output())
-          .contains("ok    gateway          running (pid " + gw.pid() + ", running)");
-      Files.setPosixFilePermissions(
-          home.resolve("web_token"), PosixFilePermissions.fromString("rw-r--r--"));
+          .contains("ok    gateway          running (pid " + gw.pid() + ", running)")
+          .contains(
+              "ok    permissions      everything the gateway keeps in " + home + " is owner-only");
+      // What an older version left behind, or a careless chmod: the next start would fix it.
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+      for (String file : new String[] {"web_token", "switchboard.db", "logs/gateway.log"}) {
+        Files.setPosixFilePermissions(
+            home.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+      }
       gw.signal("KILL");
       gw.awaitExit(Duration.ofSeconds(5));
     }
@@ -152,7 +157,16 @@ class DoctorProcessIT {
         .contains("fix: chmod 700 " + home)
         .contains("warn  login token      " + home.resolve("web_token") + " is rw-r--r--")
         .contains("fix: chmod 600 " + home.resolve("web_token"))
+        .contains("warn  permissions      " + home.resolve("switchboard.db")
+            + " is rw-r--r--, not owner-only (rw-------)")
+        .contains("fix: chmod 600 " + home.resolve("switchboard.db"))
+        .contains("warn  permissions      " + home.resolve("logs/gateway.log")
+            + " is rw-r--r--, not owner-only (rw-------)")
+        .contains("fix: chmod 600 " + home.resolve("logs/gateway.log"))
         .contains("warn  gateway          The state file is stale");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home)))
+        .as("doctor changes nothing")
+        .isEqualTo("rwxr-xr-x");
   }
 
   @Test

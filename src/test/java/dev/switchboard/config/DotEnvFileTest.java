@@ -173,8 +173,9 @@ class DotEnvFileTest {
 
     assertThat(e.key()).isNull();
     assertThat(e.getMessage())
-        .isEqualTo(".env line 3: expected NAME=value (the line is not shown because it may hold"
-            + " a secret)");
+        .isEqualTo(".env line 3: expected NAME=value, NAME being letters, digits and _ not"
+            + " starting with a digit, optionally after 'export ' (the line is not shown because"
+            + " it may hold a secret)");
   }
 
   @Test

@@ -100,8 +100,8 @@ class ValueTypeTest {
     void expectedDescribesFormsAndRange() {
       assertThat(
               ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(5)).expected())
-          .isEqualTo("a duration such as 60s, 2m or 500ms (a bare number means seconds) between"
-              + " 100ms and 5m");
+          .isEqualTo("a duration such as 60s, 2m or 500ms (a whole number of at most 9 digits"
+              + " and a unit: ms, s, m or h; a bare number means seconds) between 100ms and 5m");
     }
 
     @Test
@@ -374,6 +374,18 @@ class ValueTypeTest {
       assertThat(type.parse(1L)).isEqualTo(1.0);
       assertThat(type.parse(" 1.25 ")).isEqualTo(1.25);
       assertThat(type.parse("2")).isEqualTo(2.0);
+    }
+
+    @Test
+    void expectedStatesTheRangeAndWhatTextMayLookLike() {
+      assertThat(type.expected())
+          .isEqualTo("a number such as 0.7 (as text, as the environment writes it: at most 9"
+              + " digits on either side of one optional decimal point, no exponent) between 0.0"
+              + " and 2.0");
+      assertThat(type.parse(1e-1)).as("a YAML number may have an exponent").isEqualTo(0.1);
+      assertThatThrownBy(() -> type.parse("0." + "1".repeat(10)))
+          .as("ten digits after the point, as text")
+          .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

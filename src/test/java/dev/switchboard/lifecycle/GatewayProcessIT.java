@@ -8,11 +8,14 @@ import dev.switchboard.testing.ChildGateway.Result;
 import dev.switchboard.testing.loopback.LoopbackServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,106 @@ class GatewayProcessIT {
     assertThat(stop.exitCode()).as(stop.output()).isZero();
     assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false))
         .isFalse();
+  }
+
+  @Test
+  void startOnAHomeThatDoesNotExistYetMakesItOwnerOnlyAndKeepsTheTokenOutOfTheLogs()
+      throws Exception {
+    Path fresh = dir.resolve("not/there/yet");
+    Result started = ChildGateway.cli(Map.of(), "start", "--home", fresh.toString());
+    try {
+      assertThat(started.exitCode()).as(started.output()).isZero();
+      assertThat(started.output()).containsPattern("Started: pid \\d+ is running");
+      Map<String, String> modes = modes(fresh);
+      assertThat(modes)
+          .containsKeys(
+              ".",
+              "gateway.lock",
+              "gateway_state.json",
+              "web_token",
+              "switchboard.db",
+              "switchboard.db-wal",
+              "switchboard.db-shm",
+              "logs",
+              "logs/gateway.log",
+              "logs/console.log");
+      modes.forEach((name, mode) -> assertThat(mode)
+          .as(name)
+          .isEqualTo(Files.isDirectory(fresh.resolve(name)) ? "rwx------" : "rw-------"));
+
+      // A detached start's output is a file: the token is not printed there, nor logged.
+      String token = Files.readString(fresh.resolve("web_token")).strip();
+      assertThat(started.output()).doesNotContain(token);
+      assertThat(Files.readString(fresh.resolve("logs/console.log"))).doesNotContain(token);
+      assertThat(Files.readString(fresh.resolve("logs/gateway.log")))
+          .doesNotContain(token)
+          .contains("read it with 'cat " + fresh.resolve("web_token") + "'");
+    } finally {
+      Result stop = ChildGateway.cli(Map.of(), "stop", "--home", fresh.toString());
+      assertThat(stop.exitCode()).as(stop.output()).isZero();
+    }
+  }
+
+  @Test
+  void aHomeAnOlderVersionLeftOpenIsMadeOwnerOnlyAtEveryStartAndTheLogSaysWhat() throws Exception {
+    Path env = Files.writeString(home.resolve(".env"), "SWITCHBOARD_LOG_LEVEL=info\n");
+    Path logs = Files.createDirectories(home.resolve("logs"));
+    Path log = Files.writeString(logs.resolve("gateway.log"), "an older version's line\n");
+    Path console = Files.writeString(logs.resolve("console.log"), "");
+    for (Path p : List.of(home, env, logs, log, console)) {
+      Files.setPosixFilePermissions(
+          p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+    }
+    ChildGateway first = start(Map.of());
+    first.awaitRunning();
+    modes(home)
+        .forEach((name, mode) -> assertThat(mode)
+            .as(name)
+            .isEqualTo(Files.isDirectory(home.resolve(name)) ? "rwx------" : "rw-------"));
+    List<String> told = tightenedLines(log);
+    assertThat(told).hasSize(1);
+    assertThat(told.getFirst())
+        .contains(" INFO ")
+        .contains("made the state directory " + home.toRealPath() + " owner-only")
+        .contains(
+            "the directory (was rwxr-xr-x)",
+            ".env (was rw-r--r--)",
+            "logs (was rwxr-xr-x)",
+            "logs/console.log (was rw-r--r--)",
+            "logs/gateway.log (was rw-r--r--)");
+
+    // Something (a backup restore, a careless chmod) opens it again: the next start fixes it.
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r--r--"));
+    first.signal("TERM");
+    assertThat(first.awaitExit(Duration.ofSeconds(10))).isZero();
+    ChildGateway second = start(Map.of());
+    second.awaitRunning();
+    assertThat(mode(env)).isEqualTo("rw-------");
+    assertThat(tightenedLines(log)).hasSize(2);
+    assertThat(tightenedLines(log).getLast())
+        .endsWith("the group and others had access to: .env (was rw-r--r--)");
+  }
+
+  private static List<String> tightenedLines(Path log) throws Exception {
+    return Files.readAllLines(log).stream()
+        .filter(l -> l.contains("made the state directory"))
+        .toList();
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  /** The mode of the home (".") and of everything in it, two levels down, by relative path. */
+  private static Map<String, String> modes(Path home) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> paths = Files.walk(home, 2)) {
+      for (Path p : paths.toList()) {
+        String name = p.equals(home) ? "." : home.relativize(p).toString();
+        out.put(name, mode(p));
+      }
+    }
+    return out;
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
 /**
@@ -36,11 +37,13 @@ public final class ChildGateway implements AutoCloseable {
       "SWITCHBOARD_RELAUNCHED_FROM");
 
   private final Process process;
+  private final long pid;
   private final Path output;
   private final Path home;
 
-  private ChildGateway(Process process, Path output, Path home) {
+  private ChildGateway(Process process, long pid, Path output, Path home) {
     this.process = process;
+    this.pid = pid;
     this.output = output;
     this.home = home;
   }
@@ -79,7 +82,37 @@ public final class ChildGateway implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(out.toFile());
     environment(pb, env);
-    return new ChildGateway(pb.start(), out, home);
+    Process p = pb.start();
+    return new ChildGateway(p, p.pid(), out, home);
+  }
+
+  /**
+   * {@code switchboard run --home home} as a person starts it in a terminal: under script(1),
+   * which gives it a pseudo-terminal and copies what the terminal shows to {@link #output()}.
+   * {@link #pid()} is the gateway's (script's child, which execs Java), and the exit code is
+   * the gateway's.
+   */
+  public static ChildGateway runInTerminal(Path home, Map<String, String> env) throws IOException {
+    Path out = Files.createTempFile(home.getParent(), "child-", ".out");
+    String line = "exec "
+        + command("run", "--home", home.toString()).stream()
+            .map(ChildGateway::shellQuoted)
+            .collect(Collectors.joining(" "));
+    ProcessBuilder pb = new ProcessBuilder(
+            "script", "--quiet", "--flush", "--return", "--command", line, "/dev/null")
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile());
+    environment(pb, env);
+    Process p = pb.start();
+    ProcessHandle gateway = Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> p.children().findFirst(), Optional::isPresent)
+        .orElseThrow();
+    return new ChildGateway(p, gateway.pid(), out, home);
+  }
+
+  private static String shellQuoted(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
   }
 
   private static void environment(ProcessBuilder pb, Map<String, String> env) {
@@ -107,7 +140,7 @@ public final class ChildGateway implements AutoCloseable {
   public record Result(int exitCode, String output) {}
 
   public long pid() {
-    return process.pid();
+    return pid;
   }
 
   public Process process() {
@@ -115,7 +148,7 @@ public final class ChildGateway implements AutoCloseable {
   }
 
   public void signal(String name) throws Exception {
-    signal(process.pid(), name);
+    signal(pid, name);
   }
 
   public static void signal(long pid, String name) throws Exception {
@@ -176,6 +209,7 @@ public final class ChildGateway implements AutoCloseable {
 
   @Override
   public void close() {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     if (process.isAlive()) {
       process.destroyForcibly();
     }

@@ -42,7 +42,9 @@ final class CommandLineType implements ValueType<List<String>> {
 
   @Override
   public String expected() {
-    return "a command line such as 'npx @zed-industries/claude-code-acp' or a YAML list of words";
+    return "a command line such as 'npx @zed-industries/claude-code-acp' (blanks separate words;"
+        + " quotes must be closed and a backslash must not be last) or a YAML list of single"
+        + " words, the first not blank";
   }
 
   /** Splits one line into words; an unclosed quote or a trailing backslash is an error. */

@@ -1,9 +1,11 @@
 package dev.switchboard.agent.openai;
 
+import dev.switchboard.common.RedactedRecord;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,5 +63,11 @@ record OpenAiSettings(
 
   URI completionsUri() {
     return URI.create(baseUrl + "/chat/completions");
+  }
+
+  /** Without the API key. */
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, Set.of("apiKey"));
   }
 }

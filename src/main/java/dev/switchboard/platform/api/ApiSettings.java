@@ -1,11 +1,13 @@
 package dev.switchboard.platform.api;
 
+import dev.switchboard.common.RedactedRecord;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** Settings of the OpenAI-compatible API server, all under {@code platforms.api.}. */
 record ApiSettings(String key, int requestsPerMinute, String modelName, Duration turnTimeout) {
@@ -64,5 +66,11 @@ record ApiSettings(String key, int requestsPerMinute, String modelName, Duration
               + " (e.g. openssl rand -hex 32)");
     }
     return new ApiSettings(key.strip(), config.get(RATE), config.get(MODEL), config.get(TIMEOUT));
+  }
+
+  /** Without the key clients authenticate with. */
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, Set.of("key"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.discord;
 
+import dev.switchboard.common.RedactedRecord;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -78,10 +79,9 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
     return new DiscordSettings(token, base, Set.copyOf(c.get(CHANNELS)), c.get(EDIT_INTERVAL));
   }
 
-  /** Without the tokens: a record's own toString would print them. */
+  /** Without the bot token. */
   @Override
   public String toString() {
-    return "DiscordSettings[token=<secret>, apiBaseUrl=" + apiBaseUrl + ", channels=" + channels
-        + ", editInterval=" + editInterval + "]";
+    return RedactedRecord.toString(this, Set.of("token"));
   }
 }

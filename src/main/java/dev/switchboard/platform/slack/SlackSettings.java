@@ -1,5 +1,6 @@
 package dev.switchboard.platform.slack;
 
+import dev.switchboard.common.RedactedRecord;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -8,6 +9,7 @@ import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The Slack adapter's settings, under {@code platforms.slack.}. */
 record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration editInterval) {
@@ -65,7 +67,7 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
           BOT_TOKEN.path(),
           bot == null
               ? "Slack is enabled but has no" + " bot token; set " + BOT_TOKEN.env()
-              : "expected a bot token starting with xoxb-");
+              : "expected a bot token: xoxb- followed by letters, digits and -");
     }
     if (app == null || !app.matches("xapp-[A-Za-z0-9-]+")) {
       throw new ConfigException(
@@ -73,16 +75,15 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
           app == null
               ? "Slack is enabled but has no" + " app-level token; set " + APP_TOKEN.env()
                   + " (Socket Mode needs it)"
-              : "expected an app-level token starting with xapp-");
+              : "expected an app-level token: xapp- followed by letters, digits and -");
     }
     URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     return new SlackSettings(bot, app, base, c.get(EDIT_INTERVAL));
   }
 
-  /** Without the tokens: a record's own toString would print them. */
+  /** Without the bot and app-level tokens. */
   @Override
   public String toString() {
-    return "SlackSettings[botToken=<secret>, appToken=<secret>, apiBaseUrl=" + apiBaseUrl
-        + ", editInterval=" + editInterval + "]";
+    return RedactedRecord.toString(this, Set.of("botToken", "appToken"));
   }
 }

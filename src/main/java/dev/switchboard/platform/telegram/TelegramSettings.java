@@ -1,5 +1,6 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.RedactedRecord;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
@@ -8,6 +9,7 @@ import dev.switchboard.config.ValueType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -157,7 +159,7 @@ record TelegramSettings(
       throw new ConfigException(
           TOKEN.path(),
           "does not look like a bot token from @BotFather"
-              + " (digits, a colon, then letters, digits, _ and -)");
+              + " (digits, a colon, then at least 20 letters, digits, _ and -)");
     }
     URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
     Mode mode = c.get(MODE);
@@ -165,10 +167,15 @@ record TelegramSettings(
     String secret = c.get(WEBHOOK_SECRET);
     String listen = c.get(WEBHOOK_LISTEN);
     int colon = listen.lastIndexOf(':');
+    String listenRule = "expected host:port, a host before the last colon and a port from 1 to"
+        + " 65535 after it, got '" + listen + "'";
     if (colon <= 0 || !listen.substring(colon + 1).matches("\\d{1,5}")) {
-      throw new ConfigException(WEBHOOK_LISTEN.path(), "expected host:port, got '" + listen + "'");
+      throw new ConfigException(WEBHOOK_LISTEN.path(), listenRule);
     }
     int port = Integer.parseInt(listen.substring(colon + 1));
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(WEBHOOK_LISTEN.path(), listenRule);
+    }
     if (mode == Mode.WEBHOOK) {
       if (c.get(WEBHOOK_URL) == null) {
         throw new ConfigException(WEBHOOK_URL.path(), "required in webhook mode");
@@ -201,5 +208,11 @@ record TelegramSettings(
         c.get(EDIT_INTERVAL),
         c.get(CHAT_RATE),
         c.get(GLOBAL_RATE));
+  }
+
+  /** Without the bot token and the webhook secret. */
+  @Override
+  public String toString() {
+    return RedactedRecord.toString(this, Set.of("token", "webhookSecret"));
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.platform.web;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
+import dev.switchboard.common.OwnerOnly;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -292,8 +293,11 @@ final class ChatLog {
     }
     // A FileOutputStream, not a channel: a channel is closed by an interrupt of the writing
     // thread, and replies are written from turn threads the stop interrupts.
-    try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
-      out.write(all.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      if (length == 0) { // a conversation is as private as the login token that guards it
+        OwnerOnly.createFileIfMissing(file);
+      }
+      writeAppending(all);
     } catch (IOException e) {
       resync();
       throw new UncheckedIOException("cannot write " + file, e);
@@ -301,6 +305,12 @@ final class ChatLog {
     length = position;
     endsWithNewline = true;
     return offsets;
+  }
+
+  private void writeAppending(CharSequence text) throws IOException {
+    try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+      out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** After a failed write, what is on disk decides where the next line goes. */

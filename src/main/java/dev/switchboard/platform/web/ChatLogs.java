@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import dev.switchboard.common.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class ChatLogs {
 
   /** Reads the list of conversations: the two ends of each file, not the messages. */
   void load() throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
     Map<String, ChatLog> found = new HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsonl")) {
       for (Path file : files) {

@@ -1,14 +1,19 @@
 package dev.switchboard.store.sqlite;
 
+import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.store.StoreException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -19,6 +24,7 @@ import org.sqlite.SQLiteConfig;
  * milliseconds of commits, and in exchange a commit costs microseconds instead of an fsync.
  */
 final class SqliteDb implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
   private final Path file;
@@ -29,6 +35,7 @@ final class SqliteDb implements AutoCloseable {
   }
 
   static SqliteDb open(Path file) {
+    makePrivate(file);
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     try {
       Flyway.configure()
@@ -48,6 +55,25 @@ final class SqliteDb implements AutoCloseable {
       return new SqliteDb(file, DriverManager.getConnection(url, config.toProperties()));
     } catch (SQLException e) {
       throw new StoreException("cannot open the database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The database holds every chat: it is created owner-only before SQLite opens it, and SQLite
+   * gives its {@code -wal} and {@code -shm} files the database's mode. Files an older version
+   * left readable by others are tightened (the state directory's are already, at the start;
+   * this covers a database configured elsewhere).
+   */
+  private static void makePrivate(Path file) {
+    try {
+      OwnerOnly.createFileIfMissing(file);
+      for (String suffix : List.of("", "-wal", "-shm")) {
+        Path part = file.resolveSibling(file.getFileName() + suffix);
+        OwnerOnly.tighten(part)
+            .ifPresent(was -> log.info("made {} owner-only (was {})", part, was.mode()));
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot create the database " + file + " owner-only: " + e, e);
     }
   }
 

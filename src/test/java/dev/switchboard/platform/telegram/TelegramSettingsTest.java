@@ -94,6 +94,33 @@ class TelegramSettingsTest {
   }
 
   @Test
+  void theTokenCheckNamesEachRuleItEnforces() {
+    String nineteen = "123456:" + "A".repeat(19);
+    ConfigException shortTail = fails(Map.of(TelegramSettings.TOKEN, nineteen));
+    assertThat(shortTail.getMessage())
+        .contains("digits, a colon, then at least 20 letters, digits, _ and -")
+        .doesNotContain(nineteen);
+    assertThat(TelegramSettings.from(config(Map.of(TelegramSettings.TOKEN, nineteen + "A")))
+            .token())
+        .isEqualTo(nineteen + "A");
+  }
+
+  @Test
+  void theWebhookListenAddressNeedsAHostAndAPortThatExists() {
+    for (String bad : new String[] {"8443", ":8443", "host:", "host:0", "host:65536", "h:99999"}) {
+      ConfigException e = fails(Map.of(TelegramSettings.WEBHOOK_LISTEN, bad));
+      assertThat(e.key()).as(bad).isEqualTo("platforms.telegram.webhook_listen");
+      assertThat(e.getMessage())
+          .as(bad)
+          .contains("a host before the last colon and a port from 1 to 65535 after it");
+    }
+    TelegramSettings s =
+        TelegramSettings.from(config(Map.of(TelegramSettings.WEBHOOK_LISTEN, "[::1]:65535")));
+    assertThat(s.webhookHost()).isEqualTo("[::1]");
+    assertThat(s.webhookPort()).isEqualTo(65535);
+  }
+
+  @Test
   void aWrongTypeFromTheEnvironmentNeverEchoesTheToken() {
     ConfigLoader loader = new ConfigLoader(ConfigSchema.of(TelegramSettings.keys()));
     Config c =

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -328,6 +329,18 @@ class WebChatAdapterTest {
     List<String> out = new ArrayList<>();
     page.path("messages").forEach(m -> out.add(m.path("text").asString()));
     return out;
+  }
+
+  @Test
+  void aConversationIsKeptOwnerOnly() throws Exception {
+    start(true);
+    String chat = newChat(login());
+    adapter.post(chat, "k1", "private");
+    assertThat(PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(home.resolve("web").resolve(chat + ".jsonl"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("web"))))
+        .isEqualTo("rwx------");
   }
 
   @Test

@@ -11,10 +11,13 @@ import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.InboundJournal.Status;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,35 @@ class SqliteStoreTest {
     store.close();
     store = SqliteStore.open(dir.resolve("switchboard.db"), clock);
     return store;
+  }
+
+  @Test
+  void theDatabaseAndItsWalAndSharedMemoryFilesAreOwnerOnly() throws Exception {
+    store.journal().record(message("1", "m1", "hello"));
+    for (String name : List.of("switchboard.db", "switchboard.db-wal", "switchboard.db-shm")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name)
+          .isEqualTo("rw-------");
+    }
+  }
+
+  @Test
+  void aDatabaseAnOlderVersionLeftOpenIsTightenedAtOpen() throws Exception {
+    store.journal().record(message("1", "m1", "hello"));
+    store.close();
+    for (String name : List.of("switchboard.db", "switchboard.db-wal", "switchboard.db-shm")) {
+      Path p = dir.resolve(name);
+      if (Files.exists(p)) {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    store = SqliteStore.open(dir.resolve("switchboard.db"), clock);
+    store.journal().record(message("1", "m2", "again"));
+    for (String name : List.of("switchboard.db", "switchboard.db-wal", "switchboard.db-shm")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+          .as(name)
+          .isEqualTo("rw-------");
+    }
   }
 
   private static InboundMessage message(String chat, String id, String text) {
