@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * journaled before is lost, and once space returns every refused message is answered, once.
  */
 class DiskFullProcessIT {
-  private static final String TOKEN = "424242:TESTTOKENabcdefghijklmnopqrstuvwxyz";
+  /** A bot token of its own: the credential lock is machine-wide, other tests may run. */
+  private static final String TOKEN = "424201:FAULTSdiskfullabcdefghijklmnopqrstuv";
+
   private static final long BOB = 1002;
   private static final Duration WAIT = Duration.ofSeconds(30);
   /** A gateway's start, slow on a loaded 2-core machine. */

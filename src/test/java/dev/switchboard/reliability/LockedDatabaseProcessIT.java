@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * answered once after the lock is released. Nothing is lost, nothing answered twice.
  */
 class LockedDatabaseProcessIT {
-  private static final String TOKEN = "424242:TESTTOKENabcdefghijklmnopqrstuvwxyz";
+  /** A bot token of its own: the credential lock is machine-wide, other tests may run. */
+  private static final String TOKEN = "424202:FAULTSlockedabcdefghijklmnopqrstuv";
+
   private static final long BOB = 1002;
   private static final Duration WAIT = Duration.ofSeconds(30);
   /** A gateway's start, slow on a loaded 2-core machine. */

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and the log holds at most one line per failed call.
  */
 class PlatformErrorStormProcessIT {
-  private static final String TOKEN = "424242:TESTTOKENabcdefghijklmnopqrstuvwxyz";
+  /** A bot token of its own: the credential lock is machine-wide, other tests may run. */
+  private static final String TOKEN = "424203:FAULTSstormabcdefghijklmnopqrstuvw";
+
   private static final Duration WAIT = Duration.ofSeconds(60);
   /** A gateway's start, slow on a loaded 2-core machine. */
   private static final Duration START = Duration.ofSeconds(90);
