@@ -134,7 +134,7 @@ final class GatewayAssembly {
         new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), clock),
         dispatcher,
         delivery,
-        clock);
+        ticker);
 
     SlotServices shared = new SlotServices(
         tasks,

@@ -65,7 +65,18 @@ final class RespawnBreaker {
     List<Instant> starts = new ArrayList<>();
     if (unplanned.isPresent()) {
       Instant since = now.minus(settings.window());
-      load(file).unplannedStarts().stream().filter(t -> t.isAfter(since)).forEach(starts::add);
+      List<Instant> recorded = load(file).unplannedStarts();
+      // A start recorded after now means the wall clock was set back since: how long ago it
+      // was is unknown, and kept it would count as recent for as long as the clock was moved.
+      long ahead = recorded.stream().filter(t -> t.isAfter(now)).count();
+      if (ahead > 0) {
+        log.warn(
+            "the wall clock was set back: {} recorded start(s) lie after now ({}) and no longer"
+                + " count towards the crash-loop limit",
+            ahead,
+            now);
+      }
+      recorded.stream().filter(t -> t.isAfter(since) && !t.isAfter(now)).forEach(starts::add);
       starts.add(now);
     }
     try {

@@ -2,6 +2,7 @@ package dev.switchboard.session;
 
 import dev.switchboard.auth.Authorizer;
 import dev.switchboard.auth.Pairing;
+import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundHandler;
@@ -9,9 +10,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +49,14 @@ public final class InboundPipeline implements InboundHandler {
   private final Pairing pairing;
   private final Dispatcher dispatcher;
   private final Delivery delivery;
-  private final Clock clock;
+  /** Monotonic: a step of the wall clock must neither silence nor repeat the pairing reply. */
+  private final Ticker ticker;
+
   private final CountDownLatch resumed = new CountDownLatch(1);
-  private final Map<String, Instant> lastPairingReply = new LinkedHashMap<>(16, 0.75f, true) {
+  /** When each unknown user last heard about pairing, in {@link #ticker} nanoseconds. */
+  private final Map<String, Long> lastPairingReply = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
       return size() > PAIRING_MEMORY;
     }
   };
@@ -66,14 +68,14 @@ public final class InboundPipeline implements InboundHandler {
       Pairing pairing,
       Dispatcher dispatcher,
       Delivery delivery,
-      Clock clock) {
+      Ticker ticker) {
     this.journal = journal;
     this.outbox = outbox;
     this.authorizer = authorizer;
     this.pairing = pairing;
     this.dispatcher = dispatcher;
     this.delivery = delivery;
-    this.clock = clock;
+    this.ticker = ticker;
   }
 
   @Override
@@ -110,10 +112,10 @@ public final class InboundPipeline implements InboundHandler {
 
   private void offerPairing(InboundMessage m) {
     String who = m.chat().platform() + ":" + m.sender().userId();
-    Instant now = clock.instant();
+    long now = ticker.nanos();
     synchronized (lastPairingReply) {
-      Instant last = lastPairingReply.get(who);
-      if (last != null && Duration.between(last, now).compareTo(PAIRING_REPLY_EVERY) < 0) {
+      Long last = lastPairingReply.get(who);
+      if (last != null && now - last < PAIRING_REPLY_EVERY.toNanos()) {
         log.info("unknown user {} wrote again; not repeating the pairing code yet", who);
         return;
       }

@@ -70,7 +70,7 @@ class InboundPipelineTest {
         new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), Clock.systemUTC()),
         dispatcher,
         delivery,
-        Clock.systemUTC());
+        Ticker.system());
     chat.connect(pipeline, null);
     return pipeline;
   }

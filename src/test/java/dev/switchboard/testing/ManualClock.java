@@ -26,6 +26,9 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
 
   private final Instant start;
   private final AtomicLong elapsedNanos;
+  /** How far the wall clock was set away from the timeline ({@link #jumpWallClock}). */
+  private final AtomicLong wallOffsetNanos;
+
   private final List<Duration> sleeps;
   private final ZoneId zone;
 
@@ -34,12 +37,18 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
   }
 
   public ManualClock(Instant start) {
-    this(start, new AtomicLong(), new CopyOnWriteArrayList<>(), ZoneOffset.UTC);
+    this(start, new AtomicLong(), new AtomicLong(), new CopyOnWriteArrayList<>(), ZoneOffset.UTC);
   }
 
-  private ManualClock(Instant start, AtomicLong elapsedNanos, List<Duration> sleeps, ZoneId zone) {
+  private ManualClock(
+      Instant start,
+      AtomicLong elapsedNanos,
+      AtomicLong wallOffsetNanos,
+      List<Duration> sleeps,
+      ZoneId zone) {
     this.start = start;
     this.elapsedNanos = elapsedNanos;
+    this.wallOffsetNanos = wallOffsetNanos;
     this.sleeps = sleeps;
     this.zone = zone;
   }
@@ -56,6 +65,15 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
     advance(Duration.ofMillis(millis));
   }
 
+  /**
+   * Sets the wall clock forward (positive) or back (negative) by {@code d}, as an operator or
+   * NTP stepping the system clock would; the ticker, monotonic, does not move, and neither does
+   * time go by.
+   */
+  public void jumpWallClock(Duration d) {
+    wallOffsetNanos.addAndGet(d.toNanos());
+  }
+
   /** Moves the wall clock on to {@code later}, and the ticker with it. */
   public void advanceTo(Instant later) {
     advance(Duration.between(instant(), later));
@@ -68,7 +86,7 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
 
   @Override
   public Instant instant() {
-    return start.plusNanos(elapsedNanos.get());
+    return start.plusNanos(elapsedNanos.get() + wallOffsetNanos.get());
   }
 
   @Override
@@ -79,7 +97,9 @@ public final class ManualClock extends Clock implements Ticker, Sleeper {
   /** The same timeline, shown in another zone. */
   @Override
   public Clock withZone(ZoneId other) {
-    return other.equals(zone) ? this : new ManualClock(start, elapsedNanos, sleeps, other);
+    return other.equals(zone)
+        ? this
+        : new ManualClock(start, elapsedNanos, wallOffsetNanos, sleeps, other);
   }
 
   @Override

@@ -29,6 +29,21 @@ class ManualClockTest {
   }
 
   @Test
+  void aWallClockJumpMovesOnlyTheWallClockEitherWay() {
+    long nanos = clock.nanos();
+    clock.jumpWallClock(Duration.ofHours(-3));
+    assertThat(clock.instant()).isEqualTo(START.minusSeconds(3 * 3600));
+    assertThat(clock.withZone(ZoneId.of("Europe/Paris")).instant())
+        .isEqualTo(START.minusSeconds(3 * 3600));
+    assertThat(clock.nanos()).isEqualTo(nanos);
+
+    clock.advance(Duration.ofSeconds(10));
+    clock.jumpWallClock(Duration.ofDays(1));
+    assertThat(clock.instant()).isEqualTo(START.plusSeconds(10 - 3 * 3600 + 86_400));
+    assertThat(clock.nanos() - nanos).isEqualTo(Duration.ofSeconds(10).toNanos());
+  }
+
+  @Test
   void theTickerDoesNotStartAtZero() {
     assertThat(clock.nanos()).isNotZero();
   }

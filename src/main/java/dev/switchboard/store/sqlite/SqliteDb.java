@@ -9,12 +9,16 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * One SQLite connection for the whole gateway, used under a lock. SQLite has a single writer
@@ -25,6 +29,9 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteDb implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
+  /** How long a write waits for another process's lock before it fails with SQLITE_BUSY. */
+  static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
   private final Path file;
@@ -49,7 +56,8 @@ final class SqliteDb implements AutoCloseable {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.setBusyTimeout(10_000); // another process (the CLI) may hold the write lock briefly
+    // another process (the CLI) may hold the write lock briefly
+    config.setBusyTimeout((int) BUSY_TIMEOUT.toMillis());
     config.enforceForeignKeys(true);
     try {
       return new SqliteDb(file, DriverManager.getConnection(url, config.toProperties()));
@@ -83,27 +91,65 @@ final class SqliteDb implements AutoCloseable {
     T run(Connection c) throws SQLException;
   }
 
-  /** Runs {@code work} in one transaction; rolled back if it throws. */
+  /**
+   * Runs {@code work} in one transaction; rolled back if it throws.
+   *
+   * <p>The transaction is begun and ended with SQL, the connection staying in JDBC's autocommit
+   * mode: on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite rolls the transaction
+   * back by itself, and the driver's commit/rollback/setAutoCommit then fail with "no
+   * transaction is active" and leave the driver believing a transaction is open, so that every
+   * later write committed at once but reported failure (a disk that was full once broke the
+   * store until a restart). A ROLLBACK that finds nothing to roll back changes nothing here.
+   */
   <T> T transaction(String what, Work<T> work) {
     lock.lock();
     try {
-      connection.setAutoCommit(false);
+      execute("BEGIN");
       try {
         T result = work.run(connection);
-        connection.commit();
+        execute("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        rollbackAfter(e);
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new StoreException(
-          "database error while trying to " + what + " (" + file + "): " + e.getMessage(), e);
+          "database error while trying to " + what + " (" + file + "): " + explain(e), e);
     } finally {
       lock.unlock();
     }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private void rollbackAfter(Exception cause) {
+    try {
+      execute("ROLLBACK");
+    } catch (SQLException alreadyRolledBack) {
+      cause.addSuppressed(alreadyRolledBack); // SQLite rolled it back itself
+    }
+  }
+
+  /** The driver's message, with what to do first for the errors an operator can fix. */
+  private String explain(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof SQLiteException se) {
+      SQLiteErrorCode code = se.getResultCode();
+      if (code == SQLiteErrorCode.SQLITE_FULL) {
+        return "the disk holding " + file.toAbsolutePath().getParent()
+            + " is full; nothing was written, free space there (" + message + ")";
+      }
+      if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED) {
+        return "another process held the database locked for over " + BUSY_TIMEOUT.toSeconds()
+            + " s; nothing was written (" + message + ")";
+      }
+    }
+    return message;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private Duration keepAliveEvery;
     private boolean splitData;
     private int disconnectAfter = -1;
+    private int stallAfter = -1;
     private JsonNode streamError;
     private long promptTokens = 11;
     private long completionTokens = 7;
@@ -140,6 +142,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Stops sending after this many content deltas and holds the connection open, silent, until
+     * the client goes away or the server is closed: a model that hangs in the middle of a reply.
+     */
+    public Reply stallAfter(int deltas) {
+      this.stallAfter = deltas;
+      return this;
+    }
+
     /** After the deltas, sends an error object as a stream event (as OpenAI does mid-stream). */
     public Reply streamError(String message, String code) {
       ObjectNode e = JSON.createObjectNode();
@@ -166,6 +177,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger clientDisconnects = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
+  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile Reply fallback = Reply.text("Hello", " there", "!");
 
   public FakeOpenAiServer() throws IOException {
@@ -252,6 +264,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -339,6 +352,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
     for (String delta : reply.deltas) {
       if (sent == reply.disconnectAfter) {
         return; // try-with-resources closes the exchange: connection dropped
+      }
+      if (sent == reply.stallAfter) {
+        closed.await(); // silent until the server closes (a client that gives up just leaves)
+        return;
       }
       waitForChunk(out, reply);
       ObjectNode c = chunk(id, created, model, includeUsage);
