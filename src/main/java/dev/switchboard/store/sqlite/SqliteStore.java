@@ -58,6 +58,16 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public long bytesOnDisk() {
+    return db.bytesOnDisk();
+  }
+
+  @Override
+  public void compact() {
+    db.compact();
+  }
+
+  @Override
   public void close() {
     db.close();
   }
