@@ -183,6 +183,11 @@ class InboundPipelineTest {
     }
 
     @Override
+    public void recordReply(InboundMessage message, String reply) {
+      real.recordReply(message, reply);
+    }
+
+    @Override
     public void markPending(InboundMessage message) {
       real.markPending(message);
     }

@@ -405,7 +405,7 @@ public final class InMemoryStore implements Store {
     public synchronized void recordReply(InboundMessage m, String reply) {
       Entry e = entries.get(m.dedupeKey());
       if (e != null) {
-        entries.put(
+        put(
             m.dedupeKey(),
             new Entry(e.id(), e.message(), e.status(), e.outcome(), e.attempts(), reply));
       }
