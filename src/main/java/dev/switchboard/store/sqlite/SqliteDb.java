@@ -159,11 +159,12 @@ final class SqliteDb implements AutoCloseable {
 
   /**
    * Hands free pages back to the file system, {@value #VACUUM_STEP} at a time with the lock
-   * released in between, then truncates the WAL.
+   * released in between, then truncates the WAL. An interrupt (the gateway's stop) ends it
+   * after the current step: what is left is given back by the next pass.
    */
   void compact() {
     boolean more = true;
-    while (more) {
+    while (more && !Thread.currentThread().isInterrupted()) {
       more = locked("give free space back", c -> {
         try (Statement s = c.createStatement()) {
           long free = pragma(s, "freelist_count");
