@@ -32,12 +32,21 @@ import org.sqlite.SQLiteConfig;
  * truncates the WAL. A database made before that setting existed is switched at open, once,
  * with a full {@code VACUUM} (which rewrites the file, so it takes a moment and as much free
  * disk space as the file's size); if that fails the gateway runs on, and the next open tries
- * again.
+ * again. A database too large to rewrite during a start ({@link #SWITCH_AT_OPEN_UP_TO}) is left
+ * as it is, with a warning that says how to switch it by hand: its pruned rows still make room
+ * for new ones, so it stops growing, but it does not shrink.
  */
 final class SqliteDb implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
   /** Pages (4 KiB) given back per hold of the lock: about a millisecond of work. */
   private static final int VACUUM_STEP = 256;
+
+  /**
+   * The one-time switch of an older database rewrites the whole file, at 10 to 100 MB a second
+   * depending on the disk; above this size it could outlast a supervisor's start timeout
+   * (systemd's is 90 s) and turn every start into a kill, so a larger file is left as it is.
+   */
+  static final long SWITCH_AT_OPEN_UP_TO = 256L * 1024 * 1024;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
@@ -49,6 +58,14 @@ final class SqliteDb implements AutoCloseable {
   }
 
   static SqliteDb open(Path file) {
+    return open(file, SWITCH_AT_OPEN_UP_TO);
+  }
+
+  /**
+   * @param switchUpTo the largest database switched to incremental vacuum at open; a larger
+   *     one is left as it is
+   */
+  static SqliteDb open(Path file, long switchUpTo) {
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -63,7 +80,7 @@ final class SqliteDb implements AutoCloseable {
     }
     try {
       // before the migrations: a new database takes the setting before its first table
-      useIncrementalVacuum(connection, file);
+      useIncrementalVacuum(connection, file, switchUpTo);
       Flyway.configure()
           .dataSource(url, "", "")
           .locations("classpath:db/migration")
@@ -84,19 +101,31 @@ final class SqliteDb implements AutoCloseable {
     }
   }
 
-  private static void useIncrementalVacuum(Connection c, Path file) {
+  private static void useIncrementalVacuum(Connection c, Path file, long switchUpTo) {
     try (Statement s = c.createStatement()) {
       if (pragma(s, "auto_vacuum") == 2) {
         return;
       }
-      boolean fresh = count(s, "SELECT COUNT(*) FROM sqlite_master") == 0;
-      s.executeUpdate("PRAGMA auto_vacuum = INCREMENTAL");
-      if (fresh) {
+      if (count(s, "SELECT COUNT(*) FROM sqlite_master") == 0) {
+        s.executeUpdate("PRAGMA auto_vacuum = INCREMENTAL");
         // WAL mode wrote the header already, so even a new file needs a VACUUM: of nothing
         s.executeUpdate("VACUUM");
         return;
       }
       long bytes = bytesOnDisk(file);
+      if (bytes > switchUpTo) {
+        log.warn(
+            "the database {} ({} MB) does not use incremental vacuum: pruned rows make room for"
+                + " new ones, but the file does not shrink. Switching it rewrites the file, too"
+                + " slow for a start above {} MB; to switch it, stop the gateway and run: sqlite3"
+                + " {} 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;'",
+            file,
+            bytes / 1_000_000,
+            switchUpTo / 1_000_000,
+            file);
+        return;
+      }
+      s.executeUpdate("PRAGMA auto_vacuum = INCREMENTAL");
       long t0 = System.nanoTime();
       log.info(
           "switching the database {} ({} MB) to incremental vacuum, once, so that it shrinks"

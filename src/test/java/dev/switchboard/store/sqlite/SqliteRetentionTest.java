@@ -107,6 +107,33 @@ class SqliteRetentionTest {
   }
 
   @Test
+  void aDatabaseTooLargeToRewriteAtStartIsLeftAsItIsAndStillWorks() throws Exception {
+    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+      store.journal().record(message(1, "from before the upgrade"));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement()) {
+      s.executeUpdate("PRAGMA auto_vacuum = NONE");
+      s.executeUpdate("VACUUM");
+    }
+    long bytes = SqliteDb.bytesOnDisk(file());
+
+    try (SqliteStore store = SqliteStore.open(file(), clock, bytes - 1)) {
+      assertThat(pragma(file(), "auto_vacuum")).as("not rewritten").isZero();
+      store.journal().record(message(2, "after the upgrade"));
+      store.compact();
+      assertThat(store.journal().unfinished())
+          .extracting(e -> e.message().text())
+          .containsExactly("from before the upgrade", "after the upgrade");
+    }
+
+    SqliteStore.open(file(), clock).close();
+    assertThat(pragma(file(), "auto_vacuum"))
+        .as("switched once under the limit")
+        .isEqualTo(2);
+  }
+
+  @Test
   void aStrangersWordsNeverReachTheFile() throws Exception {
     String words = "a long message from someone nobody let in ".repeat(400); // 17 KB
     List<Long> sizes = new ArrayList<>();
