@@ -265,9 +265,10 @@ class ArchitectureTest {
         .resideOutsideOfPackages("dev.switchboard.session..", "dev.switchboard.store..")
         .should()
         .callMethodWhere(target(owner(assignableTo(InboundJournal.class)))
-            .and(target(nameMatching("record|mark.*"))))
+            .and(target(nameMatching("record.*|mark.*|prune.*"))))
         .because("one owner per state: InboundPipeline records a message, JournalListener"
-            + " follows its turn (docs/architecture.md, \"How a message flows\")")
+            + " follows its turn, the store's Pruner forgets it (docs/architecture.md, \"How a"
+            + " message flows\")")
         .check(classes);
   }
 

@@ -20,14 +20,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard doctor}: checks the configuration, the state directory, the gateway's
- * record, the installed service, each enabled platform's credentials and the agent backend,
- * and prints ok / warn / fail for each, with the fix. Changes nothing.
+ * record, the store's size, the installed service, each enabled platform's credentials and the
+ * agent backend, and prints ok / warn / fail for each, with the fix. Changes nothing.
  */
 @Command(
     name = "doctor",
     description = {
-      "Checks the configuration, the state directory, the service unit, the platforms'"
-          + " credentials and the agent backend; prints ok, warn or fail with the fix for each.",
+      "Checks the configuration, the state directory, the store's size, the service unit, the"
+          + " platforms' credentials and the agent backend; prints ok, warn or fail with the fix"
+          + " for each.",
       "Exit code 0 when nothing failed (warnings allowed), 1 otherwise."
     })
 final class DoctorSubcommand implements Callable<Integer> {
@@ -68,6 +69,7 @@ final class DoctorSubcommand implements Callable<Integer> {
     print(out, findings);
     print(out, collect(findings, HomeDiagnosis.check(home)));
     if (config != null) {
+      print(out, collect(findings, List.of(StoreDiagnosis.check(catalog, home, config))));
       print(out, collect(findings, UnitDiagnosis.check(root, home, config)));
       print(out, collect(findings, catalog.diagnose(config, home)));
     } else {

@@ -1,11 +1,16 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.common.Json;
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.lifecycle.GatewayState;
+import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,9 +56,11 @@ final class StatusSubcommand implements Callable<Integer> {
     Path home = homeOption.resolve(root.env());
     GatewayProcess gw = GatewayProcess.look(home);
     Optional<InstalledUnit> unit = root.installedUnit(home);
+    StoreSize store = StoreSize.read(home, root.env());
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("home", home.toString());
+      doc.put("store_bytes", store.bytes());
       doc.put("running", gw.running());
       doc.put(
           "pid", gw.running() && gw.lock().pid().isPresent() ? gw.lock().pid().getAsLong() : null);
@@ -61,13 +69,13 @@ final class StatusSubcommand implements Callable<Integer> {
       doc.put("service", unit.map(StatusSubcommand::serviceJson).orElse(null));
       out.println(Json.mapper().writeValueAsString(doc));
     } else {
-      printHuman(out, home, gw);
+      printHuman(out, home, gw, store);
       unit.ifPresent(u -> printService(out, u, gw));
     }
     return gw.running() ? 0 : NOT_RUNNING;
   }
 
-  private static void printHuman(PrintWriter out, Path home, GatewayProcess gw) {
+  private static void printHuman(PrintWriter out, Path home, GatewayProcess gw, StoreSize store) {
     GatewayState s = gw.state().orElse(null);
     if (gw.running()) {
       String pid = gw.lock().pid().isPresent() ? Long.toString(gw.lock().pid().getAsLong()) : "?";
@@ -76,6 +84,7 @@ final class StatusSubcommand implements Callable<Integer> {
       out.println("Switchboard is not running.");
     }
     out.println("  home:             " + home);
+    out.println("  store:            " + store.describe());
     if (s == null) {
       out.println("  state file:       none (it has never run with this home)");
       return;
@@ -118,6 +127,27 @@ final class StatusSubcommand implements Callable<Integer> {
     if (gw.stale()) {
       out.println();
       out.println(gw.staleExplanation());
+    }
+  }
+
+  /** The store's size on disk, or why it is not known. */
+  private record StoreSize(@Nullable Long bytes, String unknownBecause) {
+    static StoreSize read(Path home, Map<String, String> env) {
+      PluginCatalog catalog = PluginCatalog.discover();
+      try {
+        Config config = new ConfigLoader(catalog.schema()).load(home, env);
+        return new StoreSize(catalog.storeBytes(home, config), "");
+      } catch (ConfigException e) {
+        return new StoreSize(null, "the configuration is invalid (switchboard doctor says why)");
+      } catch (UncheckedIOException e) {
+        return new StoreSize(null, String.valueOf(e.getMessage()));
+      }
+    }
+
+    String describe() {
+      return bytes == null
+          ? "size unknown: " + unknownBecause
+          : StoreDiagnosis.human(bytes) + " on disk";
     }
   }
 

@@ -11,6 +11,7 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import java.io.IOException;
@@ -177,6 +178,7 @@ public final class Gateway {
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
         .store(store)
+        .retention(Retention.from(config))
         .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))

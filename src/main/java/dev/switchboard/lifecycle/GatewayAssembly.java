@@ -23,6 +23,7 @@ import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.InboundPipeline;
 import dev.switchboard.session.JournalListener;
 import dev.switchboard.session.SessionServices;
+import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,6 +63,7 @@ final class GatewayAssembly {
   final Delivery delivery;
   final Dispatcher dispatcher;
   final InboundPipeline pipeline;
+  final Pruner pruner;
   final List<PlatformSlot> slots = new ArrayList<>();
   final RestartLedger restartLedger;
   final HardDeadline hardDeadline;
@@ -151,6 +153,8 @@ final class GatewayAssembly {
     b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size, () ->
         (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
+    metrics.watchStore(store::bytesOnDisk);
+    this.pruner = new Pruner(store, b.retention, clock, ticker, sleeper);
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
       MetricsEndpoint.install(http, metrics::scrape);

@@ -15,15 +15,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * The gateway's meters, scraped in Prometheus text format at {@code /metrics}: messages received
  * and sent per platform, delivery retries and 429s per platform, turn durations by outcome,
- * active turns, queued messages, connected platforms, and the JVM's memory, GC, threads
- * (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does the work;
- * this class only names the meters.
+ * active turns, queued messages, connected platforms, the store's size, and the JVM's memory,
+ * GC, threads (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does
+ * the work; this class only names the meters.
  */
 final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
   /** Buckets of the turn-duration histogram: agent turns take from milliseconds to minutes. */
@@ -102,6 +103,15 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
         connectedPlatforms,
         IntSupplier::getAsInt,
         "Chat platforms connected now");
+  }
+
+  /** The store's size on disk, read at each scrape (a file-size lookup, no database call). */
+  void watchStore(LongSupplier bytesOnDisk) {
+    Gauge.builder("switchboard.store.bytes", bytesOnDisk, LongSupplier::getAsLong)
+        .description("Bytes the store takes on disk (SQLite: the database and its WAL)")
+        .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
   }
 
   /** A platform delivered a message (redeliveries included; the journal drops them after). */

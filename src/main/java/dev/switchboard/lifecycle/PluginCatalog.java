@@ -11,6 +11,7 @@ import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
+import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
 import java.nio.file.Path;
@@ -84,6 +85,7 @@ public final class PluginCatalog {
 
   public ConfigSchema schema() {
     List<ConfigKey<?>> keys = new ArrayList<>(CoreKeys.all());
+    keys.addAll(Retention.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));
@@ -125,6 +127,15 @@ public final class PluginCatalog {
 
   /** Opens the store named by {@code store.backend}. */
   public Store openStore(Path home, Config config, Clock clock) {
+    return storeFactory(config).open(home, config, clock);
+  }
+
+  /** Bytes the configured store takes on disk, without opening it; 0 before the first start. */
+  public long storeBytes(Path home, Config config) {
+    return storeFactory(config).bytesOnDisk(home, config);
+  }
+
+  private StoreFactory storeFactory(Config config) {
     String name = config.get(CoreKeys.STORE);
     StoreFactory f = stores.get(name);
     if (f == null) {
@@ -132,7 +143,7 @@ public final class PluginCatalog {
           CoreKeys.STORE.path(),
           "unknown store '" + name + "'; available: " + String.join(", ", stores.keySet()));
     }
-    return f.open(home, config, clock);
+    return f;
   }
 
   /** Who may use the gateway, from the core settings and each enabled platform's own. */

@@ -7,6 +7,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.platform.PlatformAdapter;
+import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public final class RuntimeBuilder {
   Store store;
 
   AccessPolicy accessPolicy = AccessPolicy.denyAll();
+  Retention retention = Retention.DEFAULTS;
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
   ServiceManager serviceManager = ServiceManager.NONE;
@@ -80,6 +82,12 @@ public final class RuntimeBuilder {
 
   public RuntimeBuilder store(Store s) {
     this.store = s;
+    return this;
+  }
+
+  /** What the store forgets, and when; the defaults of the settings unless told. */
+  public RuntimeBuilder retention(Retention r) {
+    this.retention = r;
     return this;
   }
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The phases of a start, the {@link StopSequence}'s in reverse: the dispatch loop, the HTTP
  * server (so a probe sees "starting" rather than nothing), the crash-loop wait, the platforms
  * (connected in parallel, each bounded), what the last process left unanswered, the watchdog,
- * READY, and the notices owed since the last process (a requested restart is done).
+ * READY, the notices owed since the last process (a requested restart is done), and the
+ * store's retention, which runs from then on in the background.
  *
  * <p>Each phase that holds an outside resource is marked in {@link StartPhases} before it acts,
  * so when a phase fails the stop undoes exactly what was begun. A stop requested during the
@@ -67,6 +68,7 @@ final class StartSequence {
     }
     ready();
     parts.tasks.spawn("notices after start", this::sendNoticesAfterStart);
+    parts.tasks.spawn("store upkeep", new StoreUpkeep(parts.pruner, parts.sleeper));
   }
 
   private void startHttp() {

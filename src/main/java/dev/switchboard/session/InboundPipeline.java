@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to an inbound message between the adapter and the dispatcher: it is journaled
- * (so the adapter may acknowledge it to its platform once {@link #accept} returns, and a
- * redelivery is recognised and dropped), then authorized (unknown users get a pairing code in
- * private chats and are ignored in groups; nothing of theirs reaches the agent), then handed
- * to the dispatcher.
+ * What happens to an inbound message between the adapter and the dispatcher: it is authorized,
+ * then journaled (so the adapter may acknowledge it to its platform once {@link #accept}
+ * returns, and a redelivery is recognised and dropped), then handed to the dispatcher. Unknown
+ * users get a pairing code in private chats and are ignored in groups; nothing of theirs
+ * reaches the agent, and their words are not stored: the journal keeps only what recognises a
+ * redelivery and the sender's id, which pairing needs.
  *
  * <p>At start, {@link #resume} hands the dispatcher what the previous process left unfinished,
  * before any new message: a message that was waiting is answered. For a turn that was running
@@ -42,6 +43,8 @@ public final class InboundPipeline implements InboundHandler {
   static final Duration PAIRING_REPLY_EVERY = Duration.ofMinutes(10);
 
   private static final int PAIRING_MEMORY = 1024;
+  private static final String PAIRING = "pairing";
+  private static final String IGNORED = "ignored";
 
   private final InboundJournal journal;
   private final Outbox outbox;
@@ -80,17 +83,32 @@ public final class InboundPipeline implements InboundHandler {
 
   @Override
   public void accept(InboundMessage message) throws InterruptedException {
-    if (!journal.record(message)) {
+    Authorizer.Decision decision = authorizer.decide(message);
+    if (!record(message, decision)) {
       log.debug("ignoring {}: received before (a redelivery)", message.dedupeKey());
       return;
     }
     // New messages wait until what the last process left is queued, so order is kept.
     resumed.await();
-    admit(message, false);
+    admit(message, decision, false);
   }
 
-  private void admit(InboundMessage m, boolean resumed) throws InterruptedException {
-    switch (authorizer.decide(m)) {
+  /** A refused message is recorded as done at once, so no crash can leave it to a restart. */
+  private boolean record(InboundMessage m, Authorizer.Decision decision) {
+    return switch (decision) {
+      case ALLOWED -> journal.record(m);
+      case PAIR -> journal.recordRefused(m.ref(), m.sender().userId(), PAIRING);
+      case IGNORE -> journal.recordRefused(m.ref(), m.sender().userId(), IGNORED);
+    };
+  }
+
+  /**
+   * @param resumed the message was recorded by an earlier process, which may have let it in;
+   *     a refusal now must close its entry
+   */
+  private void admit(InboundMessage m, Authorizer.Decision decision, boolean resumed)
+      throws InterruptedException {
+    switch (decision) {
       case ALLOWED -> {
         if (resumed) {
           dispatcher.submitResumed(m);
@@ -100,12 +118,16 @@ public final class InboundPipeline implements InboundHandler {
       }
       case PAIR -> {
         offerPairing(m);
-        journal.markDone(m, "pairing");
+        if (resumed) {
+          journal.markDone(m, PAIRING);
+        }
       }
       case IGNORE -> {
         log.info(
             "ignoring a message from unknown user {} in group {}", m.sender().userId(), m.chat());
-        journal.markDone(m, "ignored");
+        if (resumed) {
+          journal.markDone(m, IGNORED);
+        }
       }
     }
   }
@@ -201,7 +223,7 @@ public final class InboundPipeline implements InboundHandler {
             continue;
           }
         }
-        admit(m, true);
+        admit(m, authorizer.decide(m), true);
         queued++;
       }
     } finally {

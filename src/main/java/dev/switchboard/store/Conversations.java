@@ -59,4 +59,20 @@ public interface Conversations {
 
   /** Tokens of all of a session's conversations. */
   Usage totalUsage(String sessionKey);
+
+  /**
+   * Forgets at most {@code limit} transcript lines appended before {@code before}, in every
+   * conversation, the oldest first (hidden lines too).
+   *
+   * @return how many were forgotten; fewer than {@code limit} means none is left to forget
+   */
+  int pruneLinesBefore(Instant before, int limit);
+
+  /**
+   * Forgets at most {@code limit} transcript lines that are not among the {@code keep} newest
+   * of their conversation (hidden lines count), each conversation's oldest first.
+   *
+   * @return how many were forgotten; fewer than {@code limit} means none is left to forget
+   */
+  int pruneLinesBeyond(int keep, int limit);
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.store;
 
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -49,6 +51,15 @@ public interface InboundJournal {
   boolean record(InboundMessage message);
 
   /**
+   * Records a message whose sender is not let in, as {@link Status#DONE} with {@code outcome}:
+   * only what recognises a redelivery (the chat and the message id) and who sent it (pairing
+   * needs the id). Its text is never given to the store, so a stranger cannot fill the disk
+   * with words nobody will read. Returns false, recording nothing, when the same message was
+   * recorded before.
+   */
+  boolean recordRefused(MessageRef message, String senderId, String outcome);
+
+  /**
    * A turn starts for it; returns the number of this attempt, 1 for the first. A reply recorded
    * for an earlier attempt is forgotten: the new attempt answers anew.
    */
@@ -73,4 +84,13 @@ public interface InboundJournal {
 
   /** Messages not yet done, oldest first: in the order they were recorded. */
   List<Entry> unfinished();
+
+  /**
+   * Forgets at most {@code limit} messages that were done before {@code before}, those done
+   * longest ago first; a message not done is kept whatever its age. A redelivery of a forgotten
+   * message would be recorded again, so retention must outlast every platform's redelivery.
+   *
+   * @return how many were forgotten; fewer than {@code limit} means none is left to forget
+   */
+  int pruneDone(Instant before, int limit);
 }

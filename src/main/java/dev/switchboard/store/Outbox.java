@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import dev.switchboard.platform.ChatRef;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -57,4 +58,14 @@ public interface Outbox {
 
   /** All parts of the replies to one inbound message, in key order. */
   List<Entry> forInbound(String inboundKey);
+
+  /**
+   * Forgets at most {@code limit} entries whose outcome is settled ({@link Status#SENT} or
+   * {@link Status#FAILED}) and that last changed before {@code before}, the oldest first. An
+   * entry still pending, sending or unknown is kept whatever its age, and so is every entry
+   * replying to a message the journal has not finished with (a restart reads them).
+   *
+   * @return how many were forgotten; fewer than {@code limit} means none is left to forget
+   */
+  int pruneSettled(Instant before, int limit);
 }

@@ -16,6 +16,16 @@ public interface Store extends AutoCloseable {
 
   Pairings pairings();
 
+  /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
+  long bytesOnDisk();
+
+  /**
+   * Gives the space that pruning freed back to the file system, in steps short enough not to
+   * hold up the messages being handled meanwhile. A store that keeps nothing on disk has
+   * nothing to give back.
+   */
+  void compact();
+
   @Override
   void close();
 }

@@ -15,4 +15,10 @@ public interface StoreFactory {
   List<ConfigKey<?>> configKeys();
 
   Store open(Path home, Config config, Clock clock);
+
+  /**
+   * Bytes the store configured by {@code config} takes on disk, read without opening it (the
+   * command line asks while the gateway runs, or when it never ran: then 0).
+   */
+  long bytesOnDisk(Path home, Config config);
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
+import dev.switchboard.store.sqlite.SqliteStore;
 import dev.switchboard.testing.ChildGateway;
 import dev.switchboard.testing.ChildGateway.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -118,6 +120,32 @@ class DoctorProcessIT {
         .contains("fix: check this machine's network, DNS and proxy")
         .contains("fail  agent            openai backend: cannot reach http://127.0.0.1:")
         .contains("fix: start the server (for Ollama: ollama serve)");
+  }
+
+  @Test
+  void theStoresSizeIsShownWithItsRetentionAndWarnedAboutAboveTheThreshold() throws Exception {
+    try (SqliteStore store = SqliteStore.open(home.resolve("switchboard.db"), Clock.systemUTC())) {
+      for (int i = 0; i < 300; i++) {
+        store.conversations().append("telegram:1", 0, "user", "words ".repeat(1000));
+      }
+    }
+
+    Result ok = doctor(env(Map.of()));
+    assertThat(ok.exitCode()).as(ok.output()).isZero();
+    assertThat(ok.output())
+        .containsPattern("ok    store            \\d\\.\\d MiB on disk; retention: delivered"
+            + " messages 7 days, transcripts 90 days, any number of lines per conversation");
+
+    Result big = doctor(env(Map.of(
+        "SWITCHBOARD_STORE_SIZE_WARNING_MB", "1", "SWITCHBOARD_RETENTION_TRANSCRIPTS", "720h")));
+    assertThat(big.exitCode()).as("a warning, not a failure").isZero();
+    assertThat(big.output())
+        .containsPattern("warn  store            \\d\\.\\d MiB on disk, more than"
+            + " store.size_warning_mb \\(1.0 MiB\\); retention: delivered messages 7 days,"
+            + " transcripts 30 days, any number of lines per conversation")
+        .contains("fix: keep less: lower store.retention.transcripts or"
+            + " store.retention.delivered, or set store.retention.transcript_lines")
+        .contains("1 warning(s), 0 failure(s).");
   }
 
   @Test

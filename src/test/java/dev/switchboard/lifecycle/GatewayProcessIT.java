@@ -652,6 +652,30 @@ class GatewayProcessIT {
   }
 
   @Test
+  void statusShowsWhatTheStoreTakesOnDisk() throws Exception {
+    Map<String, String> env = Map.of("SWITCHBOARD_HOME", home.toString());
+    assertThat(ChildGateway.cli(env, "status").output())
+        .contains("store:            0 bytes on disk");
+    assertThat(ChildGateway.cli(env, "status", "--json").output()).contains("\"store_bytes\" : 0");
+
+    ChildGateway gw = start(Map.of());
+    gw.awaitRunning();
+    assertThat(ChildGateway.cli(env, "status").output())
+        .containsPattern("store:            \\d+(\\.\\d)? (KiB|MiB) on disk");
+    assertThat(ChildGateway.cli(env, "status", "--json").output())
+        .containsPattern("\"store_bytes\" : [1-9]\\d{3,}");
+    gw.signal("TERM");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+
+    config("store:\n  retention:\n    delivered: 1h\n");
+    Result broken = ChildGateway.cli(env, "status", "--json");
+    assertThat(broken.output()).contains("\"store_bytes\" : null");
+    assertThat(ChildGateway.cli(env, "status").output())
+        .contains("store:            size unknown: the configuration is invalid"
+            + " (switchboard doctor says why)");
+  }
+
+  @Test
   void restartReportsASuccessorThatFailedToStart() throws Exception {
     ChildGateway gw = start(Map.of());
     gw.awaitRunning();

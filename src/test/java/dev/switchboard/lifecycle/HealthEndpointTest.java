@@ -168,6 +168,16 @@ class HealthEndpointTest {
     }
 
     @Override
+    public long bytesOnDisk() {
+      return store.bytesOnDisk();
+    }
+
+    @Override
+    public void compact() {
+      store.compact();
+    }
+
+    @Override
     public void close() {
       store.close();
     }

@@ -106,6 +106,9 @@ class MetricsEndpointTest {
     assertThat(value(body, "switchboard_messages_queued")).isZero();
     assertThat(value(body, "switchboard_platforms_connected")).isEqualTo(1.0);
     assertThat(value(body, "switchboard_platforms_enabled")).isEqualTo(1.0);
+    assertThat(value(body, "switchboard_store_bytes"))
+        .as("the SQLite file and its WAL")
+        .isGreaterThanOrEqualTo(4096.0);
     assertThat(body)
         .contains(
             "jvm_memory_used_bytes{",
@@ -139,6 +142,7 @@ class MetricsEndpointTest {
     assertThat(families.path("switchboard_turns_active").path("type").asString())
         .isEqualTo("gauge");
     assertThat(families.path("jvm_memory_used_bytes").path("type").asString()).isEqualTo("gauge");
+    assertThat(families.path("switchboard_store_bytes").path("type").asString()).isEqualTo("gauge");
     assertThat(families.path("jvm_threads_virtual_mounted").path("type").asString())
         .isEqualTo("gauge");
     // and the parser is strict: a broken line is refused, so passing above means something

@@ -13,6 +13,7 @@ import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +58,10 @@ class InboundPipelineTest {
   private InboundPipeline pipeline;
 
   private InboundPipeline build(AccessPolicy policy) {
+    return build(policy, store.journal());
+  }
+
+  private InboundPipeline build(AccessPolicy policy, InboundJournal journal) {
     Delivery delivery = new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system());
     dispatcher = new Dispatcher(
         DispatcherSettings.defaults(),
@@ -64,7 +70,7 @@ class InboundPipelineTest {
         listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     pipeline = new InboundPipeline(
-        store.journal(),
+        journal,
         store.outbox(),
         new Authorizer(policy, store.pairings()),
         new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), Clock.systemUTC()),
@@ -103,6 +109,103 @@ class InboundPipelineTest {
     assertThat(chat.texts("stranger")).hasSize(1); // no second code, no status, no turn
     assertThat(listener.started).isEmpty();
     assertThat(store.journal().unfinished()).isEmpty();
+  }
+
+  @Test
+  void aStrangersWordsAreNotStoredOnlyWhoSentThemAndWhichMessageItWas() throws Exception {
+    RecordingJournal journal = new RecordingJournal(store.journal());
+    build(AccessPolicy.denyAll(), journal).resume(List.of(), Set.of("mem"));
+    InboundMessage inPrivate = chat.deliver("stranger", "my card number is 4111 1111");
+    assertThat(journal.refused).as("journaled before deliver returned").hasSize(1);
+    InboundMessage inGroup = new InboundMessage(
+        ChatRef.of("mem", "group"),
+        "g1",
+        new Sender("lurker", "L"),
+        "the group's plans",
+        true,
+        Instant.now());
+    chat.deliver(inGroup);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(chat.transcript("stranger")).contains("pairing approve mem "));
+
+    assertThat(journal.recordedTexts).isEmpty();
+    assertThat(journal.refused).containsExactly("stranger:pairing", "lurker:ignored");
+    assertThat(store.journal().unfinished()).isEmpty();
+    chat.deliver(inGroup);
+    chat.deliver(inPrivate);
+    assertThat(journal.refused).as("redeliveries are recognised").hasSize(2);
+    assertThat(store.journal().record(inPrivate)).isFalse();
+  }
+
+  @Test
+  void anAllowedUsersMessageIsJournaledWhole() throws Exception {
+    RecordingJournal journal = new RecordingJournal(store.journal());
+    build(everyone(), journal).resume(List.of(), Set.of("mem"));
+    chat.deliver("alice", "please keep this");
+
+    assertThat(journal.recordedTexts).containsExactly("please keep this");
+    assertThat(journal.refused).isEmpty();
+  }
+
+  /** The journal as the pipeline uses it, with what was given to it to keep. */
+  private static final class RecordingJournal implements InboundJournal {
+    private final InboundJournal real;
+    final List<String> recordedTexts = new CopyOnWriteArrayList<>();
+    final List<String> refused = new CopyOnWriteArrayList<>();
+
+    RecordingJournal(InboundJournal real) {
+      this.real = real;
+    }
+
+    @Override
+    public boolean record(InboundMessage message) {
+      boolean first = real.record(message);
+      if (first) {
+        recordedTexts.add(message.text());
+      }
+      return first;
+    }
+
+    @Override
+    public boolean recordRefused(MessageRef message, String senderId, String outcome) {
+      boolean first = real.recordRefused(message, senderId, outcome);
+      if (first) {
+        refused.add(senderId + ":" + outcome);
+      }
+      return first;
+    }
+
+    @Override
+    public int markRunning(InboundMessage message) {
+      return real.markRunning(message);
+    }
+
+    @Override
+    public void recordReply(InboundMessage message, String reply) {
+      real.recordReply(message, reply);
+    }
+
+    @Override
+    public void markPending(InboundMessage message) {
+      real.markPending(message);
+    }
+
+    @Override
+    public void markDone(InboundMessage message, String outcome) {
+      real.markDone(message, outcome);
+    }
+
+    @Override
+    public List<Entry> unfinished() {
+      return real.unfinished();
+    }
+
+    @Override
+    public int pruneDone(Instant before, int limit) {
+      return real.pruneDone(before, limit);
+    }
   }
 
   @Test

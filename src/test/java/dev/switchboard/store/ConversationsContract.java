@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.switchboard.store.Conversations.Line;
 import dev.switchboard.store.Conversations.Usage;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** {@link Conversations}: numbered conversations, their transcripts, settings and tokens. */
@@ -232,5 +233,73 @@ abstract class ConversationsContract extends StorePartContract {
     assertThat(conversations().totalUsage("s")).isEqualTo(new Usage(1, 1, 1));
     assertThat(conversations().settings("s")).containsExactly(entry("model", "a"));
     assertThat(conversations().lines("s", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void pruningByAgeForgetsOldLinesInEveryConversationAndKeepsTheRest() {
+    appendAll("s", 0, "user:old s0", "assistant:old answer");
+    appendAll("t", 1, "user:old t1");
+    conversations().hideLastExchange("t", 1, "undo");
+    clock.advance(Duration.ofDays(91));
+    appendAll("s", 0, "user:new s0");
+    appendAll("s", 1, "user:new s1");
+    Instant cutOff = clock.instant().minus(Duration.ofDays(90));
+
+    assertThat(conversations().pruneLinesBefore(cutOff, 100))
+        .as("hidden lines go too")
+        .isEqualTo(3);
+
+    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text).containsExactly("new s0");
+    assertThat(conversations().lines("s", 1, 10)).extracting(Line::text).containsExactly("new s1");
+    assertThat(conversations().lines("t", 1, 10)).isEmpty();
+    assertThat(conversations().hideLastExchange("t", 1, "undo"))
+        .as("what the undo hid is gone")
+        .isEmpty();
+    assertThat(conversations().pruneLinesBefore(cutOff, 100)).isZero();
+  }
+
+  @Test
+  void pruningByAgeTakesAtMostTheLimitTheOldestFirst() {
+    for (int i = 0; i < 5; i++) {
+      conversations().append(i % 2 == 0 ? "s" : "t", 0, "user", "line " + i);
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    assertThat(conversations().pruneLinesBefore(clock.instant(), 3)).isEqualTo(3);
+    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text).containsExactly("line 4");
+    assertThat(conversations().lines("t", 0, 10)).extracting(Line::text).containsExactly("line 3");
+    assertThat(conversations().pruneLinesBefore(clock.instant(), 3)).isEqualTo(2);
+  }
+
+  @Test
+  void pruningByCountKeepsTheNewestLinesOfEachConversation() {
+    appendAll("s", 0, "user:1", "assistant:2", "user:3", "assistant:4", "user:5");
+    appendAll("s", 1, "user:a", "assistant:b", "user:c");
+    appendAll("t", 0, "user:only", "assistant:two");
+
+    assertThat(conversations().pruneLinesBeyond(2, 100)).isEqualTo(4);
+
+    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text).containsExactly("4", "5");
+    assertThat(conversations().lines("s", 1, 10)).extracting(Line::text).containsExactly("b", "c");
+    assertThat(conversations().lines("t", 0, 10))
+        .extracting(Line::text)
+        .containsExactly("only", "two");
+    assertThat(conversations().pruneLinesBeyond(2, 100)).isZero();
+  }
+
+  @Test
+  void pruningByCountCountsHiddenLinesAndTakesAtMostTheLimit() {
+    appendAll("s", 0, "user:1", "assistant:2", "user:3", "assistant:4");
+    conversations().hideLastExchange("s", 0, "undo");
+
+    assertThat(conversations().pruneLinesBeyond(2, 1)).isOne();
+    assertThat(conversations().lines("s", 0, 10)).extracting(Line::text).containsExactly("2");
+    assertThat(conversations().pruneLinesBeyond(2, 1)).isOne();
+    assertThat(conversations().lines("s", 0, 10)).isEmpty();
+    assertThat(conversations().hideLastExchange("s", 0, "undo"))
+        .as("the newest two, hidden, are kept")
+        .extracting(Line::text)
+        .containsExactly("3", "4");
+    assertThat(conversations().pruneLinesBeyond(2, 1)).isZero();
   }
 }

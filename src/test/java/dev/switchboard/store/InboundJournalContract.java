@@ -7,6 +7,8 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal.Entry;
 import dev.switchboard.store.InboundJournal.Status;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -239,5 +241,101 @@ abstract class InboundJournalContract extends StorePartContract {
     });
     assertThat(recorded).hasValue(1);
     assertThat(journal().unfinished()).hasSize(1);
+  }
+
+  @Test
+  void aRefusedMessageIsDoneAtOnceAndARedeliveryOfItIsRecognised() {
+    InboundMessage m = message("1", "10", "let me in");
+
+    assertThat(journal().recordRefused(m.ref(), "u1", "pairing")).isTrue();
+
+    assertThat(journal().unfinished()).isEmpty();
+    assertThat(journal().recordRefused(m.ref(), "u1", "pairing"))
+        .as("redelivered")
+        .isFalse();
+    assertThat(journal().record(m)).as("redelivered after an approval").isFalse();
+    assertThat(journal().unfinished()).isEmpty();
+  }
+
+  @Test
+  void aMessageRecordedBeforeCannotBeRecordedAgainAsRefused() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+
+    assertThat(journal().recordRefused(m.ref(), "u1", "ignored")).isFalse();
+    assertThat(only().message()).isEqualTo(m);
+    assertThat(only().status()).isEqualTo(Status.PENDING);
+  }
+
+  /** Records {@code m} and finishes it {@code ago} before now. */
+  private void doneAgo(InboundMessage m, Duration ago) {
+    journal().record(m);
+    journal().markDone(m, "answered");
+    clock.advance(ago);
+  }
+
+  @Test
+  void pruningForgetsMessagesDoneBeforeTheCutOffAndNothingUnfinished() {
+    InboundMessage oldDone = message("1", "10", "answered long ago");
+    journal().record(oldDone);
+    journal().markDone(oldDone, "answered");
+    InboundMessage oldPending = message("1", "11", "waiting since long ago");
+    journal().record(oldPending);
+    InboundMessage oldRunning = message("1", "12", "running since long ago");
+    journal().record(oldRunning);
+    journal().markRunning(oldRunning);
+    journal().recordRefused(message("2", "13", "a stranger").ref(), "u2", "pairing");
+    clock.advance(Duration.ofDays(8));
+    InboundMessage recent = message("1", "14", "answered just now");
+    journal().record(recent);
+    journal().markDone(recent, "answered");
+
+    assertThat(journal().pruneDone(clock.instant().minus(Duration.ofDays(7)), 100))
+        .isEqualTo(2);
+
+    assertThat(journal().unfinished())
+        .extracting(e -> e.message().messageId())
+        .containsExactly("11", "12");
+    assertThat(journal().record(recent))
+        .as("a recent message is still recognised")
+        .isFalse();
+    assertThat(journal().record(oldDone)).as("a forgotten message is new again").isTrue();
+    assertThat(journal().pruneDone(clock.instant().minus(Duration.ofDays(7)), 100))
+        .isZero();
+  }
+
+  @Test
+  void theCutOffIsExclusiveAndCountsFromTheLastChange() {
+    InboundMessage m = message("1", "10", "hello");
+    journal().record(m);
+    clock.advance(Duration.ofDays(30)); // recorded long ago, answered only now
+    journal().markDone(m, "answered");
+    Instant doneAt = clock.instant();
+
+    assertThat(journal().pruneDone(doneAt, 10)).as("done at the cut-off itself").isZero();
+    assertThat(journal().pruneDone(doneAt.plusMillis(1), 10)).isEqualTo(1);
+  }
+
+  @Test
+  void pruningTakesAtMostTheLimitTheLongestDoneFirst() {
+    for (int i = 0; i < 5; i++) {
+      doneAgo(message("1", "m" + i, "x"), Duration.ofMinutes(1));
+    }
+
+    assertThat(journal().pruneDone(clock.instant(), 2)).isEqualTo(2);
+    assertThat(journal().record(message("1", "m0", "x")))
+        .as("the first done went")
+        .isTrue();
+    assertThat(journal().record(message("1", "m1", "x"))).isTrue();
+    assertThat(journal().record(message("1", "m2", "x"))).as("the third stayed").isFalse();
+    assertThat(journal().pruneDone(clock.instant(), 2)).isEqualTo(2);
+    assertThat(journal().pruneDone(clock.instant(), 2))
+        .as("fewer than asked: the end")
+        .isOne();
+    assertThat(journal().pruneDone(clock.instant(), 2)).isZero();
+    assertThat(journal().unfinished())
+        .as("the two recorded again are new, not done")
+        .extracting(e -> e.message().messageId())
+        .containsExactly("m0", "m1");
   }
 }

@@ -3,8 +3,12 @@ package dev.switchboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Outbox.Entry;
 import dev.switchboard.store.Outbox.Status;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -185,5 +189,90 @@ abstract class OutboxContract extends StorePartContract {
     assertThat(ids).hasSize(1);
     assertThat(texts).hasSize(1);
     assertThat(find(KEY).text()).isEqualTo(texts.iterator().next());
+  }
+
+  private static final Duration WEEK = Duration.ofDays(7);
+
+  private Entry sent(String key, String inboundKey) {
+    Entry e = outbox().claim(key, CHAT, key, inboundKey);
+    outbox().markSending(e.id(), key);
+    outbox().markSent(e.id(), "p-" + key, key, true);
+    return e;
+  }
+
+  private Instant aWeekAgo() {
+    return clock.instant().minus(WEEK);
+  }
+
+  @Test
+  void pruningForgetsOldSettledSendsAndKeepsEveryUnsettledOne() {
+    sent("sent", null);
+    Entry failed = outbox().claim("failed", CHAT, "x", null);
+    outbox().markFailed(failed.id(), "400 chat not found");
+    outbox().claim("pending", CHAT, "x", null);
+    Entry sending = outbox().claim("sending", CHAT, "x", null);
+    outbox().markSending(sending.id(), "x");
+    Entry unknown = outbox().claim("unknown", CHAT, "x", null);
+    outbox().markSending(unknown.id(), "x");
+    outbox().markUnknown(unknown.id(), "read timed out");
+    clock.advance(WEEK.plusDays(1));
+    sent("recent", null);
+
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100)).isEqualTo(2);
+
+    assertThat(outbox().find("sent")).isEmpty();
+    assertThat(outbox().find("failed")).isEmpty();
+    assertThat(find("pending").status()).isEqualTo(Status.PENDING);
+    assertThat(find("sending").status()).isEqualTo(Status.SENDING);
+    assertThat(find("unknown").status()).isEqualTo(Status.UNKNOWN);
+    assertThat(find("recent").status()).isEqualTo(Status.SENT);
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100)).isZero();
+  }
+
+  @Test
+  void anEntrysAgeCountsFromItsLastChange() {
+    Entry e = outbox().claim(KEY, CHAT, "hi", INBOUND);
+    clock.advance(WEEK.plusDays(1)); // claimed long ago, settled only now
+    outbox().markSending(e.id(), "hi");
+    outbox().markSent(e.id(), "555", "hi", true);
+
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100)).isZero();
+    clock.advance(WEEK.plusDays(1));
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100)).isOne();
+  }
+
+  @Test
+  void repliesToAMessageTheJournalHasNotFinishedWithStay() {
+    InboundMessage waiting = new InboundMessage(
+        new ChatRef("telegram", "1", "7"), "10", new Sender("u1", "U"), "hi", false, T0);
+    store.journal().record(waiting);
+    store.journal().markRunning(waiting);
+    sent(waiting.dedupeKey() + ":reply:1:0", waiting.dedupeKey());
+    sent("telegram:1:11:reply:1:0", "telegram:1:11");
+    clock.advance(WEEK.plusDays(1));
+
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100)).isOne();
+    assertThat(outbox().forInbound(waiting.dedupeKey())).hasSize(1);
+    assertThat(outbox().forInbound("telegram:1:11")).isEmpty();
+
+    store.journal().markDone(waiting, "answered");
+    assertThat(outbox().pruneSettled(aWeekAgo(), 100))
+        .as("once the message is done, its replies may go")
+        .isOne();
+  }
+
+  @Test
+  void pruningTakesAtMostTheLimitTheOldestFirst() {
+    for (int i = 0; i < 5; i++) {
+      sent("k" + i, null);
+      clock.advance(Duration.ofMinutes(1));
+    }
+
+    assertThat(outbox().pruneSettled(clock.instant(), 2)).isEqualTo(2);
+    assertThat(outbox().find("k0")).isEmpty();
+    assertThat(outbox().find("k1")).isEmpty();
+    assertThat(outbox().find("k2")).isPresent();
+    assertThat(outbox().pruneSettled(clock.instant(), 2)).isEqualTo(2);
+    assertThat(outbox().pruneSettled(clock.instant(), 2)).isOne();
   }
 }

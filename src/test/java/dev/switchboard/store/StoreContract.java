@@ -52,4 +52,12 @@ public abstract class StoreContract {
       return StoreContract.this.newStore(clock);
     }
   }
+
+  @Nested
+  class PrunerPart extends PrunerContract {
+    @Override
+    Store newStore(Clock clock) {
+      return StoreContract.this.newStore(clock);
+    }
+  }
 }

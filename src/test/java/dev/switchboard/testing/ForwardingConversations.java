@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.store.Conversations;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,5 +72,15 @@ public class ForwardingConversations implements Conversations {
   @Override
   public Usage totalUsage(String sessionKey) {
     return real.totalUsage(sessionKey);
+  }
+
+  @Override
+  public int pruneLinesBefore(Instant before, int limit) {
+    return real.pruneLinesBefore(before, limit);
+  }
+
+  @Override
+  public int pruneLinesBeyond(int keep, int limit) {
+    return real.pruneLinesBeyond(keep, limit);
   }
 }

@@ -2,6 +2,8 @@ package dev.switchboard.testing;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
 import dev.switchboard.store.InboundJournal;
@@ -18,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * The store's contracts in memory, for unit tests of the layers above it; {@code
@@ -27,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * process-level tests use the real SQLite store.
  */
 public final class InMemoryStore implements Store {
-  private final Journal journal = new Journal();
-  private final MemoryOutbox outbox = new MemoryOutbox();
+  private final Journal journal;
+  private final MemoryOutbox outbox;
   private final MemoryCursors cursors = new MemoryCursors();
   private final MemoryConversations conversations;
   private final MemoryPairings pairings = new MemoryPairings();
@@ -37,8 +41,10 @@ public final class InMemoryStore implements Store {
     this(Clock.systemUTC());
   }
 
-  /** @param clock stamps transcript lines, as a real store's clock does */
+  /** @param clock stamps rows (transcript lines, changes of state), as a real store's does */
   public InMemoryStore(Clock clock) {
+    this.journal = new Journal(clock);
+    this.outbox = new MemoryOutbox(clock, journal);
     this.conversations = new MemoryConversations(clock);
   }
 
@@ -66,6 +72,16 @@ public final class InMemoryStore implements Store {
   public Pairings pairings() {
     return pairings;
   }
+
+  /** Nothing is on disk. */
+  @Override
+  public long bytesOnDisk() {
+    return 0;
+  }
+
+  /** What is deleted from a map is already given back (to the garbage collector). */
+  @Override
+  public void compact() {}
 
   @Override
   public void close() {}
@@ -227,6 +243,30 @@ public final class InMemoryStore implements Store {
           .reduce(Usage.NONE, MemoryConversations::sum);
     }
 
+    @Override
+    public synchronized int pruneLinesBefore(Instant before, int limit) {
+      List<Entry> all = new ArrayList<>();
+      transcripts.values().forEach(all::addAll);
+      Set<Entry> old = all.stream()
+          .filter(e -> e.line.at().isBefore(before))
+          .sorted(Comparator.comparing(e -> e.line.at()))
+          .limit(limit)
+          .collect(Collectors.toSet());
+      transcripts.values().forEach(lines -> lines.removeAll(old));
+      return old.size();
+    }
+
+    @Override
+    public synchronized int pruneLinesBeyond(int keep, int limit) {
+      int left = limit;
+      for (List<Entry> lines : transcripts.values()) {
+        int drop = Math.min(left, Math.max(0, lines.size() - keep));
+        lines.subList(0, drop).clear();
+        left -= drop;
+      }
+      return limit - left;
+    }
+
     private static Usage sum(Usage a, Usage b) {
       return new Usage(
           a.turns() + b.turns(), a.tokensIn() + b.tokensIn(), a.tokensOut() + b.tokensOut());
@@ -313,16 +353,41 @@ public final class InMemoryStore implements Store {
   }
 
   private static final class Journal implements InboundJournal {
+    private final Clock clock;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** When each entry last changed, by dedupe key. */
+    private final Map<String, Instant> changed = new HashMap<>();
+
     private final AtomicLong ids = new AtomicLong();
+
+    Journal(Clock clock) {
+      this.clock = clock;
+    }
 
     @Override
     public synchronized boolean record(InboundMessage m) {
       if (entries.containsKey(m.dedupeKey())) {
         return false;
       }
-      entries.put(m.dedupeKey(), new Entry(ids.incrementAndGet(), m, Status.PENDING, null, 0));
+      put(m.dedupeKey(), new Entry(ids.incrementAndGet(), m, Status.PENDING, null, 0));
       return true;
+    }
+
+    @Override
+    public synchronized boolean recordRefused(MessageRef m, String senderId, String outcome) {
+      String key = m.chat().platform() + ":" + m.chat().chatId() + ":" + m.messageId();
+      if (entries.containsKey(key)) {
+        return false;
+      }
+      InboundMessage withoutText = new InboundMessage(
+          m.chat(), m.messageId(), new Sender(senderId, null), "", false, clock.instant());
+      put(key, new Entry(ids.incrementAndGet(), withoutText, Status.DONE, outcome, 0));
+      return true;
+    }
+
+    private void put(String key, Entry e) {
+      entries.put(key, e);
+      changed.put(key, clock.instant());
     }
 
     @Override
@@ -332,7 +397,7 @@ public final class InMemoryStore implements Store {
         return 1;
       }
       Entry next = new Entry(e.id(), e.message(), Status.RUNNING, null, e.attempts() + 1, null);
-      entries.put(m.dedupeKey(), next);
+      put(m.dedupeKey(), next);
       return next.attempts();
     }
 
@@ -340,7 +405,7 @@ public final class InMemoryStore implements Store {
     public synchronized void recordReply(InboundMessage m, String reply) {
       Entry e = entries.get(m.dedupeKey());
       if (e != null) {
-        entries.put(
+        put(
             m.dedupeKey(),
             new Entry(e.id(), e.message(), e.status(), e.outcome(), e.attempts(), reply));
       }
@@ -359,7 +424,7 @@ public final class InMemoryStore implements Store {
     private void set(InboundMessage m, Status status, String outcome) {
       Entry e = entries.get(m.dedupeKey());
       if (e != null) {
-        entries.put(
+        put(
             m.dedupeKey(),
             new Entry(e.id(), e.message(), status, outcome, e.attempts(), e.reply()));
       }
@@ -369,18 +434,49 @@ public final class InMemoryStore implements Store {
     public synchronized List<Entry> unfinished() {
       return entries.values().stream().filter(e -> e.status() != Status.DONE).toList();
     }
+
+    synchronized Set<String> unfinishedKeys() {
+      return unfinished().stream().map(e -> e.message().dedupeKey()).collect(Collectors.toSet());
+    }
+
+    @Override
+    public synchronized int pruneDone(Instant before, int limit) {
+      List<String> old = entries.entrySet().stream()
+          .filter(e ->
+              e.getValue().status() == Status.DONE && changed.get(e.getKey()).isBefore(before))
+          .map(Map.Entry::getKey)
+          .sorted(Comparator.comparing(changed::get))
+          .limit(limit)
+          .toList();
+      old.forEach(k -> {
+        entries.remove(k);
+        changed.remove(k);
+      });
+      return old.size();
+    }
   }
 
   private static final class MemoryOutbox implements Outbox {
+    private final Clock clock;
+    private final Journal journal;
     private final Map<String, Entry> byKey = new LinkedHashMap<>();
+    /** When each entry last changed, by key. */
+    private final Map<String, Instant> changed = new HashMap<>();
+
     private final AtomicLong ids = new AtomicLong();
+
+    MemoryOutbox(Clock clock, Journal journal) {
+      this.clock = clock;
+      this.journal = journal;
+    }
 
     @Override
     public synchronized Entry claim(String key, ChatRef chat, String text, String inboundKey) {
-      return byKey.computeIfAbsent(
-          key,
-          k -> new Entry(
-              ids.incrementAndGet(), k, chat, text, Status.PENDING, null, false, inboundKey));
+      return byKey.computeIfAbsent(key, k -> {
+        changed.put(k, clock.instant());
+        return new Entry(
+            ids.incrementAndGet(), k, chat, text, Status.PENDING, null, false, inboundKey);
+      });
     }
 
     @Override
@@ -401,6 +497,7 @@ public final class InMemoryStore implements Store {
               messageId == null ? o.platformMessageId() : messageId,
               complete == null ? o.complete() : complete,
               o.inboundKey()));
+          changed.put(o.key(), clock.instant());
           return;
         }
       }
@@ -433,6 +530,24 @@ public final class InMemoryStore implements Store {
           .filter(e -> inboundKey.equals(e.inboundKey()))
           .sorted(Comparator.comparing(Entry::key))
           .toList();
+    }
+
+    @Override
+    public synchronized int pruneSettled(Instant before, int limit) {
+      Set<String> awaited = journal.unfinishedKeys();
+      List<String> old = byKey.values().stream()
+          .filter(e -> (e.status() == Status.SENT || e.status() == Status.FAILED)
+              && changed.get(e.key()).isBefore(before)
+              && (e.inboundKey() == null || !awaited.contains(e.inboundKey())))
+          .map(Entry::key)
+          .sorted(Comparator.comparing(changed::get))
+          .limit(limit)
+          .toList();
+      old.forEach(k -> {
+        byKey.remove(k);
+        changed.remove(k);
+      });
+      return old.size();
     }
   }
 }

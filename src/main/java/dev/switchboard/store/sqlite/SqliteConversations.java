@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 final class SqliteConversations implements Conversations {
+  private record Conversation(String sessionKey, int generation) {}
+
   private final SqliteDb db;
   private final Clock clock;
 
@@ -230,6 +232,57 @@ final class SqliteConversations implements Conversations {
         "SELECT SUM(turns), SUM(tokens_in), SUM(tokens_out) FROM token_usage"
             + " WHERE session_key = ?",
         sessionKey);
+  }
+
+  @Override
+  public int pruneLinesBefore(Instant before, int limit) {
+    return db.update(
+        "prune transcripts",
+        "DELETE FROM transcript WHERE id IN (SELECT id FROM transcript WHERE at < ?"
+            + " ORDER BY at LIMIT ?)",
+        before.toEpochMilli(),
+        limit);
+  }
+
+  @Override
+  public int pruneLinesBeyond(int keep, int limit) {
+    return db.transaction("prune long transcripts", c -> {
+      List<Conversation> longOnes = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT session_key, generation FROM transcript GROUP BY session_key, generation"
+              + " HAVING COUNT(*) > ?")) {
+        SqliteDb.bind(ps, keep);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            longOnes.add(new Conversation(rs.getString(1), rs.getInt(2)));
+          }
+        }
+      }
+      int left = limit;
+      for (Conversation conversation : longOnes) {
+        if (left == 0) {
+          break;
+        }
+        long newestDropped;
+        try (PreparedStatement ps =
+            c.prepareStatement("SELECT id FROM transcript WHERE session_key = ? AND generation = ?"
+                + " ORDER BY id DESC LIMIT 1 OFFSET ?")) {
+          SqliteDb.bind(ps, conversation.sessionKey(), conversation.generation(), keep);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            newestDropped = rs.getLong(1);
+          }
+        }
+        try (PreparedStatement ps =
+            c.prepareStatement("DELETE FROM transcript WHERE id IN (SELECT id FROM transcript WHERE"
+                + " session_key = ? AND generation = ? AND id <= ? ORDER BY id LIMIT ?)")) {
+          SqliteDb.bind(
+              ps, conversation.sessionKey(), conversation.generation(), newestDropped, left);
+          left -= ps.executeUpdate();
+        }
+      }
+      return limit - left;
+    });
   }
 
   private Usage sumUsage(String sql, @Nullable Object... args) {

@@ -2,6 +2,7 @@ package dev.switchboard.store.sqlite;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal;
 import java.sql.PreparedStatement;
@@ -38,6 +39,26 @@ final class SqliteJournal implements InboundJournal {
             m.text(),
             m.group() ? 1 : 0,
             m.receivedAt().toEpochMilli(),
+            now)
+        == 1;
+  }
+
+  @Override
+  public boolean recordRefused(MessageRef m, String senderId, String outcome) {
+    long now = clock.millis();
+    return db.update(
+            "record a refused message",
+            "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+                + " user_name, text, is_group, received_at, status, outcome, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, 'DONE', ?, ?)",
+            m.chat().platform(),
+            m.chat().chatId(),
+            m.chat().threadId(),
+            m.messageId(),
+            senderId,
+            senderId,
+            now,
+            outcome,
             now)
         == 1;
   }
@@ -127,5 +148,15 @@ final class SqliteJournal implements InboundJournal {
       }
       return out;
     });
+  }
+
+  @Override
+  public int pruneDone(Instant before, int limit) {
+    return db.update(
+        "prune the journal",
+        "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound WHERE status = 'DONE'"
+            + " AND updated_at < ? ORDER BY updated_at LIMIT ?)",
+        before.toEpochMilli(),
+        limit);
   }
 }

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,6 +95,20 @@ final class SqliteOutbox implements Outbox {
     return db.transaction(
         "list the replies to a message",
         c -> select(c, "WHERE inbound_key = ? ORDER BY key", inboundKey));
+  }
+
+  @Override
+  public int pruneSettled(Instant before, int limit) {
+    // an inbound key is InboundMessage.dedupeKey(): platform, chat and message id joined by ':'
+    return db.update(
+        "prune the outbox",
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+            + " WHERE status IN ('SENT', 'FAILED') AND updated_at < ?"
+            + " AND (inbound_key IS NULL OR inbound_key NOT IN (SELECT platform || ':' || chat_id"
+            + " || ':' || message_id FROM inbound WHERE status <> 'DONE'))"
+            + " ORDER BY updated_at LIMIT ?)",
+        before.toEpochMilli(),
+        limit);
   }
 
   private static List<Entry> select(Connection c, String where, @Nullable Object... args)

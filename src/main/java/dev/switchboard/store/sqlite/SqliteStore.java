@@ -32,6 +32,11 @@ public final class SqliteStore implements Store {
     return new SqliteStore(SqliteDb.open(file), clock);
   }
 
+  /** As {@link #open(Path, Clock)}, switching an older database only up to {@code switchUpTo}. */
+  static SqliteStore open(Path file, Clock clock, long switchUpTo) {
+    return new SqliteStore(SqliteDb.open(file, switchUpTo), clock);
+  }
+
   @Override
   public InboundJournal journal() {
     return journal;
@@ -55,6 +60,16 @@ public final class SqliteStore implements Store {
   @Override
   public Pairings pairings() {
     return pairings;
+  }
+
+  @Override
+  public long bytesOnDisk() {
+    return db.bytesOnDisk();
+  }
+
+  @Override
+  public void compact() {
+    db.compact();
   }
 
   @Override

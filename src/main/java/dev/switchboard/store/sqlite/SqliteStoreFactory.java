@@ -32,4 +32,9 @@ public final class SqliteStoreFactory implements StoreFactory {
   public Store open(Path home, Config config, Clock clock) {
     return SqliteStore.open(home.resolve(config.get(FILE)), clock);
   }
+
+  @Override
+  public long bytesOnDisk(Path home, Config config) {
+    return SqliteDb.bytesOnDisk(home.resolve(config.get(FILE)));
+  }
 }

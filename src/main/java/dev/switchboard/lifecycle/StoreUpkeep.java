@@ -1,0 +1,67 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.common.Sleeper;
+import dev.switchboard.store.Pruner;
+import dev.switchboard.store.StoreException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's retention, run as one of the gateway's supervised tasks: a pass at start, then
+ * one every hour, each bounded in time. A pass that runs out of time (the first start after an
+ * upgrade, with months of rows to delete) is followed by the next one a minute later, so a
+ * backlog clears within the hour without any pass holding the database for long. The stop
+ * interrupts it between batches.
+ */
+final class StoreUpkeep implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(StoreUpkeep.class);
+
+  static final Duration EVERY = Duration.ofHours(1);
+  static final Duration WHEN_BEHIND = Duration.ofMinutes(1);
+  static final Duration BUDGET = Duration.ofSeconds(30);
+
+  private final Pruner pruner;
+  private final Sleeper sleeper;
+
+  StoreUpkeep(Pruner pruner, Sleeper sleeper) {
+    this.pruner = pruner;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        sleeper.sleep(passOnce());
+      }
+    } catch (InterruptedException e) {
+      log.debug("store upkeep stopped");
+    }
+  }
+
+  /** One pass; returns how long to wait for the next. */
+  Duration passOnce() throws InterruptedException {
+    Pruner.Pass pass;
+    try {
+      pass = pruner.run(BUDGET);
+    } catch (StoreException | UncheckedIOException e) {
+      log.warn(
+          "store upkeep failed, trying again in {} min: {}", EVERY.toMinutes(), e.getMessage());
+      return EVERY;
+    }
+    if (pass.rows() > 0 || !pass.complete()) {
+      log.info(
+          "store upkeep: forgot {} journal entries, {} outbox entries and {} transcript lines;"
+              + " store {} -> {} KB{}",
+          pass.journal(),
+          pass.outbox(),
+          pass.transcriptLines(),
+          pass.bytesBefore() / 1024,
+          pass.bytesAfter() / 1024,
+          pass.complete() ? "" : "; more is due, the next pass follows in a minute");
+    }
+    return pass.complete() ? EVERY : WHEN_BEHIND;
+  }
+}
