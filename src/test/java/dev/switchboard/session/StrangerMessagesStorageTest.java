@@ -73,7 +73,7 @@ class StrangerMessagesStorageTest {
           new Pairing(store.pairings(), new PairingCodes(new SecureRandom()), Clock.systemUTC()),
           dispatcher,
           delivery,
-          Clock.systemUTC());
+          Ticker.system());
       chat.connect(pipeline, null);
       pipeline.resume(List.of(), Set.of("mem"));
       store.compact(); // the WAL into the file, so both sizes are the data's

@@ -13,6 +13,8 @@ import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.testing.ManualClock;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +57,7 @@ class WebhookReceiverTest {
         TelegramSettings.WEBHOOK_SECRET,
         SECRET,
         TelegramSettings.WEBHOOK_LISTEN,
-        "127.0.0.1:0");
+        "127.0.0.1:" + freePort()); // a configured port is 1 to 65535, so not 0
     TelegramSettings settings = TelegramSettings.from(
         Config.defaults(ConfigSchema.of(TelegramSettings.keys())).with(values));
     receiver = new WebhookReceiver(
@@ -66,6 +68,12 @@ class WebhookReceiverTest {
         new Heartbeat("webhook", Duration.ofDays(1), clock),
         clock);
     url = "http://127.0.0.1:" + receiver.start().getPort();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   @AfterEach
