@@ -38,6 +38,23 @@ public interface AgentBackendFactory {
   }
 
   /**
+   * Directories outside the state directory this backend keeps its work in (agents' working
+   * directories): {@code switchboard install} creates them and leaves them writable in a unit
+   * that makes the rest of the file system read-only.
+   */
+  default List<Path> workDirectories(Config config, Path home) {
+    return List.of();
+  }
+
+  /**
+   * Other paths the backend's programs write to (an agent's login or cache): left writable in
+   * such a unit, not created.
+   */
+  default List<Path> otherWritablePaths(Config config, Path home) {
+    return List.of();
+  }
+
+  /**
    * {@code switchboard doctor}'s look at this backend with a valid configuration: can the agent
    * be reached (a server answers, a program exists), bounded in time, without running a turn.
    */

@@ -12,9 +12,11 @@ import dev.switchboard.service.LaunchdPlist;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -91,6 +93,7 @@ final class InstallSubcommand implements Callable<Integer> {
       return CliExit.FAILED;
     }
     Gateway.prepareHome(home);
+    prepareWorkDirectories(home, config, unit.user());
     ServiceInstaller installer = installer();
     try {
       installer
@@ -193,6 +196,28 @@ final class InstallSubcommand implements Callable<Integer> {
         account,
         config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),
-        List.of("MALLOC_ARENA_MAX=2"));
+        List.of("MALLOC_ARENA_MAX=2"),
+        PluginCatalog.discover().writablePaths(config, home));
+  }
+
+  /**
+   * The agent backend's directories outside the state directory, made now: under the unit's
+   * ProtectSystem=strict the gateway could not create them (owner-only, and owned by a system
+   * unit's account).
+   */
+  private static void prepareWorkDirectories(Path home, Config config, @Nullable String account)
+      throws IOException {
+    for (Path dir : PluginCatalog.discover().workDirectories(config, home)) {
+      if (Files.isDirectory(dir)) {
+        continue;
+      }
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      if (account != null) {
+        Files.setOwner(
+            dir,
+            dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account));
+      }
+    }
   }
 }

@@ -37,11 +37,14 @@ class AcpGatewayProcessIT {
     Files.createDirectories(home);
     chat = new LoopbackServer();
     List<String> command = TestAgent.command();
+    // Unsandboxed: the test follows the agents by the pids they report, which a sandbox's PID
+    // namespace would renumber (AcpSandboxProcessIT runs them sandboxed).
     Files.writeString(
         home.resolve("switchboard.yaml"),
         "auth:\n  allow_all_users: true\n"
             + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
-            + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    command: ["
+            + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    sandbox: off\n"
+            + "    command: ["
             + String.join(", ", command.stream().map(c -> "'" + c + "'").toList()) + "]\n");
   }
 
