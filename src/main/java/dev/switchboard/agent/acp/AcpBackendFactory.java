@@ -47,8 +47,8 @@ public final class AcpBackendFactory implements AgentBackendFactory {
       ValueType.string(),
       null,
       "Directory under which each conversation's agent gets its own working directory"
-          + " (default: switchboard-agents/<state directory> under $XDG_STATE_HOME,"
-          + " ~/.local/state, outside the state directory).");
+          + " (default: ~/.local/state/switchboard-agents/<state directory>, outside the state"
+          + " directory).");
 
   public static final ConfigKey<Integer> MAX_PROCESSES = ConfigKey.optional(
       "agent.acp.max_processes",
@@ -123,8 +123,18 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (why != null && config.get(SANDBOX) == SandboxSetting.AUTO) {
       log.warn(
           "ACP agents run unsandboxed, able to read this user's files (the state directory"
-              + " included): {}; install bubblewrap or set agent.acp.sandbox: off",
+              + " included): {}. To sandbox them, install bubblewrap (Debian: apt-get install"
+              + " bubblewrap) where user namespaces are allowed; to accept this and silence the"
+              + " warning, set agent.acp.sandbox: off",
           why);
+    }
+    Bubblewrap sandbox = plan.sandbox().bubblewrap();
+    if (sandbox != null) {
+      log.info(
+          "ACP agents run sandboxed by bubblewrap ({}) in {}, without the state directory, your"
+              + " ~/.switchboard and runtime directory (agent.acp.sandbox)",
+          sandbox.program(),
+          plan.settings().cwdRoot());
     }
     Path legacy = home.resolve(LEGACY_CWD_ROOT);
     if (!config.isSet(CWD_ROOT) && Files.isDirectory(legacy)) {
@@ -190,14 +200,14 @@ public final class AcpBackendFactory implements AgentBackendFactory {
 
   /** The root of the conversations' directories. */
   @Override
-  public List<Path> workDirectories(Config config, Path home) {
-    return List.of(cwdRoot(config, home, System.getenv()));
+  public List<Path> workDirectories(Config config, Path home, Map<String, String> env) {
+    return List.of(cwdRoot(config, home, env));
   }
 
   /** {@code agent.acp.writable_paths}. */
   @Override
-  public List<Path> otherWritablePaths(Config config, Path home) {
-    return writable(config, System.getenv(), List.of());
+  public List<Path> otherWritablePaths(Config config, Path home, Map<String, String> env) {
+    return writable(config, env, List.of());
   }
 
   /** Everything create() and diagnose() need, checked; nothing logged, nothing started. */
@@ -286,18 +296,17 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   }
 
   /**
-   * {@code $XDG_STATE_HOME/switchboard-agents/<state directory as a name>}, XDG_STATE_HOME
-   * defaulting to ~/.local/state: outside the state directory, so that an agent walking up from
-   * its directory never meets the gateway's files, and one directory per state directory, so
-   * that two gateways of the user never share one.
+   * {@code ~/.local/state/switchboard-agents/<state directory as a name>}: outside the state
+   * directory, so that an agent walking up from its directory never meets the gateway's files,
+   * and one directory per state directory, so that two gateways of the user never share one.
+   * Not {@code $XDG_STATE_HOME}: a systemd unit's gateway rarely has the variable its installer's
+   * shell had, and would then look for a directory the unit does not leave writable.
    */
   static Path defaultCwdRoot(Path home, Map<String, String> env) {
-    String state = env.get("XDG_STATE_HOME");
-    // The XDG spec says a relative value is invalid and is to be ignored.
-    Path base = state != null && !state.isBlank() && Path.of(state).isAbsolute()
-        ? Path.of(state)
-        : userHome(env).resolve(".local").resolve("state");
-    return base.resolve("switchboard-agents")
+    return userHome(env)
+        .resolve(".local")
+        .resolve("state")
+        .resolve("switchboard-agents")
         .resolve(AcpBackend.safeName(home.toAbsolutePath().normalize().toString()))
         .toAbsolutePath()
         .normalize();

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The environment an agent starts with: a short list of variables that carry no secret (where
- * programs are, who and where the user is, language, time zone, certificates) plus the names
- * {@code agent.acp.env} asks for, each with its value in the gateway's environment. Nothing
+ * programs are, who and where the user is, language, time zone, certificates, the proxy) plus
+ * the names {@code agent.acp.env} asks for, each with its value in the gateway's environment. Nothing
  * else: the gateway's environment holds its tokens (and whatever else the service manager or
  * the shell put there), and an allowlist cannot forget one the way a denylist can.
  */
@@ -32,7 +32,16 @@ final class AgentEnvironment {
       "XDG_STATE_HOME",
       "SSL_CERT_FILE",
       "SSL_CERT_DIR",
-      "NODE_EXTRA_CA_CERTS");
+      "NODE_EXTRA_CA_CERTS",
+      // An agent behind a proxy cannot reach its model without these.
+      "HTTP_PROXY",
+      "HTTPS_PROXY",
+      "NO_PROXY",
+      "ALL_PROXY",
+      "http_proxy",
+      "https_proxy",
+      "no_proxy",
+      "all_proxy");
 
   /** Locale categories: LC_ALL, LC_CTYPE, LC_MESSAGES, ... */
   private static final String LOCALE_PREFIX = "LC_";

@@ -242,6 +242,5 @@ class AcpSandboxProcessIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
-    System.out.println("DEBUGOUT\n" + gateway.output());
   }
 }
