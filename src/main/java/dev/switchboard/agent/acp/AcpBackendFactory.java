@@ -132,9 +132,23 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (sandbox != null) {
       log.info(
           "ACP agents run sandboxed by bubblewrap ({}) in {}, without the state directory, your"
-              + " ~/.switchboard and runtime directory (agent.acp.sandbox)",
+              + " ~/.switchboard, credentials (~/.ssh, ~/.aws, ...) and runtime directory"
+              + " (agent.acp.sandbox)",
           sandbox.program(),
           plan.settings().cwdRoot());
+    }
+    try {
+      Files.createDirectories(plan.settings().cwdRoot());
+    } catch (IOException e) {
+      // Not fatal: the agents' turns fail with their own message, and a fixed file system
+      // (a remount, the unit installed again) needs no restart.
+      log.warn(
+          "ACP agents' directory {} cannot be created ({}): their turns will fail. Under a"
+              + " systemd unit written before this version, run 'switchboard install' again so"
+              + " that the unit leaves it writable; else set agent.acp.cwd_root to a writable"
+              + " directory",
+          plan.settings().cwdRoot(),
+          e.toString());
     }
     Path legacy = home.resolve(LEGACY_CWD_ROOT);
     if (!config.isSet(CWD_ROOT) && Files.isDirectory(legacy)) {
@@ -146,8 +160,8 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     }
     if (why != null && plan.cwdRootInsideHome()) {
       log.warn(
-          "agent.acp.cwd_root {} is inside the state directory {}: unsandboxed agents can"
-              + " read its .env and web_token",
+          "the ACP agents' directory {} (agent.acp.cwd_root) is inside the state directory {}:"
+              + " unsandboxed agents can read its .env and web_token",
           plan.settings().cwdRoot(),
           home);
     }
@@ -191,9 +205,9 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (sandbox == null && plan.cwdRootInsideHome()) {
       out.add(Finding.warn(
           "agent sandbox",
-          "agent.acp.cwd_root " + plan.settings().cwdRoot() + " is inside the state directory:"
-              + " unsandboxed agents can read its .env and web_token",
-          "unset agent.acp.cwd_root, or point it outside " + home));
+          "the agents' directory " + plan.settings().cwdRoot() + " (agent.acp.cwd_root) is"
+              + " inside the state directory: unsandboxed agents can read its .env and web_token",
+          "point agent.acp.cwd_root outside " + home));
     }
     return out;
   }
@@ -325,9 +339,31 @@ public final class AcpBackendFactory implements AgentBackendFactory {
   }
 
   /**
+   * Where common tools keep the user's credentials, relative to the home directory: hidden from
+   * agents with the state directory, since an agent that can read them can act as the user
+   * elsewhere (a host, a cloud account, a registry).
+   */
+  static final List<String> USER_SECRETS = List.of(
+      ".ssh",
+      ".gnupg",
+      ".password-store",
+      ".local/share/keyrings",
+      ".aws",
+      ".azure",
+      ".config/gcloud",
+      ".kube",
+      ".docker",
+      ".config/gh",
+      ".netrc",
+      ".git-credentials",
+      ".npmrc",
+      ".pypirc");
+
+  /**
    * What the sandbox hides: the state directory, ~/.switchboard (another gateway's, or this
-   * one's under another name), and the runtime directory, whose systemd and D-Bus sockets would
-   * let the agent start a process outside the sandbox.
+   * one's under another name), the user's credentials ({@link #USER_SECRETS}), and the runtime
+   * directory, whose systemd and D-Bus sockets would let the agent start a process outside the
+   * sandbox.
    */
   static List<Path> hidden(Path home, Map<String, String> env) {
     Set<Path> out = new LinkedHashSet<>();
@@ -342,6 +378,7 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (switchboardHome != null && !switchboardHome.isBlank()) {
       out.add(Path.of(switchboardHome).toAbsolutePath().normalize());
     }
+    USER_SECRETS.forEach(secret -> out.add(userHome(env).resolve(secret)));
     String runtime = env.get("XDG_RUNTIME_DIR");
     if (runtime != null && !runtime.isBlank() && Path.of(runtime).isAbsolute()) {
       out.add(Path.of(runtime).normalize());

@@ -36,6 +36,10 @@ class AcpBackendFactoryTest {
   @TempDir
   Path home;
 
+  /** The user's home directory, outside the state directory as ~/.switchboard is. */
+  @TempDir
+  Path ada;
+
   private Config load(String yaml, Map<String, String> env) throws Exception {
     if (yaml != null) {
       Files.writeString(home.resolve("switchboard.yaml"), yaml);
@@ -197,6 +201,7 @@ class AcpBackendFactoryTest {
     for (String[] bad : new String[][] {
       {"cache", "not an absolute path"},
       {"~/.switchboard/x", "which the sandbox hides"},
+      {"~/.ssh", "which the sandbox hides"},
       {home.toString(), "which the sandbox hides"},
       {home.getParent().toString(), "which the sandbox hides"}
     }) {
@@ -234,7 +239,8 @@ class AcpBackendFactoryTest {
         "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace, likely because the"
             + " kernel does not allow non-privileged user namespaces' >&2\nexit 1\n");
     Files.setPosixFilePermissions(bwrap, PosixFilePermissions.fromString("rwx------"));
-    Map<String, String> env = Map.of("PATH", bin.toString());
+    // A HOME of the test's: the agents' directory is made under it.
+    Map<String, String> env = Map.of("PATH", bin.toString(), "HOME", ada.toString());
 
     Config on =
         load(null, Map.of("SWITCHBOARD_ACP_COMMAND", "/bin/sh", "SWITCHBOARD_ACP_SANDBOX", "on"));
@@ -269,16 +275,56 @@ class AcpBackendFactoryTest {
         .as("bubblewrap is not installed: run scripts/test-packages.sh (./run-tests does it)")
         .isNotNull();
     Config c = load(null, Map.of("SWITCHBOARD_ACP_COMMAND", "/bin/sh"));
-    try (AcpBackend b = FACTORY.create(c, home, Map.of("PATH", path, "HOME", "/home/ada"))) {
+    try (AcpBackend b = FACTORY.create(c, home, Map.of("PATH", path, "HOME", ada.toString()))) {
       assertThat(b.settings().sandbox()).isNotNull();
       assertThat(b.settings().sandbox().hidden())
-          .contains(home.toAbsolutePath().normalize(), Path.of("/home/ada/.switchboard"));
+          .contains(
+              home.toAbsolutePath().normalize(),
+              ada.resolve(".switchboard"),
+              ada.resolve(".ssh"),
+              ada.resolve(".aws"),
+              ada.resolve(".netrc"));
       assertThat(b.settings().environment()).containsOnlyKeys("PATH", "HOME");
     }
   }
 
   private Path emptyDir() throws Exception {
     return Files.createDirectories(home.resolve("empty-bin"));
+  }
+
+  @Test
+  void anAgentsDirectoryThatCannotBeMadeIsWarnedAboutAtStartWithWhatToDo() throws Exception {
+    Path file = Files.writeString(home.resolve("a-file"), "");
+    Path root = file.resolve("agents");
+    Config c = load(
+        null,
+        Map.of(
+            "SWITCHBOARD_ACP_COMMAND", "/bin/sh",
+            "SWITCHBOARD_ACP_SANDBOX", "off",
+            "SWITCHBOARD_ACP_CWD_ROOT", root.toString()));
+    Logger logger = (Logger) LoggerFactory.getLogger(AcpBackendFactory.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try (AcpBackend b = FACTORY.create(c, home, Map.of("HOME", home.toString()))) {
+      assertThat(b.settings().cwdRoot()).isEqualTo(root);
+    } finally {
+      logger.detachAppender(appender);
+    }
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN
+            && e.getFormattedMessage().startsWith("ACP agents' directory"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage())
+            .startsWith("ACP agents' directory " + root + " cannot be created")
+            .contains("run 'switchboard install' again"));
+    // Inside the state directory, with agents unsandboxed: .env is within their reach.
+    assertThat(appender.list)
+        .filteredOn(e -> e.getLevel() == Level.WARN)
+        .anySatisfy(e -> assertThat(e.getFormattedMessage())
+            .startsWith("the ACP agents' directory " + root + " (agent.acp.cwd_root) is inside"
+                + " the state directory")
+            .endsWith("unsandboxed agents can read its .env and web_token"));
   }
 
   @Test

@@ -75,7 +75,8 @@ class AcpGatewayProcessIT {
 
   @Test
   void anAcpAgentAnswersAsksStopsAndIsReaped() throws Exception {
-    gateway = ChildGateway.run(home, Map.of());
+    // The agents' directories go under HOME: the test's, not the machine's.
+    gateway = ChildGateway.run(home, Map.of("HOME", dir.resolve("user").toString()));
     gateway.awaitRunning();
     chat.awaitConnection(-1, WAIT);
 

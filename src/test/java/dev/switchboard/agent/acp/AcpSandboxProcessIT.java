@@ -33,18 +33,19 @@ import tools.jackson.databind.node.ObjectNode;
  * The built gateway running the ACP test agent, which tries every way an attacker's agent would
  * to get at the gateway's secrets (the {@code probe} command of src/test/acp-agent/agent.mjs):
  * the gateway's /proc files through its parent pid and its real pid, walking up from its
- * directory, the state directory by its absolute path, ~/.switchboard, its own environment, the
- * gateway JVM's attach socket, a signal to the gateway. The secrets: a Switchboard secret and a
- * foreign token in the gateway's environment, a key in {@code .env}, the login token in
- * {@code web_token}, a line of {@code switchboard.yaml}.
+ * directory, the state directory by its absolute path, ~/.switchboard, the user's credentials
+ * (~/.ssh, ~/.aws, ~/.netrc), its own environment, the gateway JVM's attach socket, a signal to
+ * the gateway. The secrets: a Switchboard secret and a foreign token in the gateway's
+ * environment, a key in {@code .env}, the login token in {@code web_token}, a line of
+ * {@code switchboard.yaml}, a canary in each credentials file.
  *
  * <p>Without the sandbox the gateway runs as an unprivileged user (dropped to with setpriv when
  * the test runs as root), since root's CAP_SYS_PTRACE reads any /proc file whatever the
  * dumpable flag says: what must hold there is that the gateway's /proc files and the agent's
  * environment give nothing away (the non-dumpable gateway, the environment allowlist) and that
  * walking up from its directory finds nothing (the directory outside the state directory). The
- * state directory read by its absolute path does give the secrets away, which the test checks
- * too, so that it is known to see a secret when there is one to see.
+ * state directory and the credentials read by their absolute paths do give the secrets away,
+ * which the test checks too, so that it is known to see a secret when there is one to see.
  */
 class AcpSandboxProcessIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -75,6 +76,11 @@ class AcpSandboxProcessIT {
     secrets.put(".env", "apikey-dotenv-" + UUID.randomUUID());
     secrets.put("switchboard.yaml", "canary-yaml-" + UUID.randomUUID());
     Files.writeString(home.resolve(".env"), "API_SERVER_KEY=" + secrets.get(".env") + "\n");
+    for (String file : List.of(".ssh/id_ed25519", ".aws/credentials", ".netrc")) {
+      secrets.put(file, "user-secret-" + UUID.randomUUID());
+      Files.createDirectories(user.resolve(file).getParent());
+      Files.writeString(user.resolve(file), secrets.get(file) + "\n");
+    }
   }
 
   @AfterEach
@@ -97,7 +103,7 @@ class AcpSandboxProcessIT {
     assertNothingLeaks(found);
     assertThat(found)
         .allSatisfy((what, result) -> {
-          if (what.startsWith("state-dir ") || what.startsWith("home ")) {
+          if (reachableUnsandboxed(what)) {
             assertThat(result).as(what).startsWith("closed");
           }
         })
@@ -114,7 +120,7 @@ class AcpSandboxProcessIT {
     assertNothingLeaks(found);
     assertThat(found)
         .allSatisfy((what, result) -> {
-          if (what.startsWith("state-dir ") || what.startsWith("home ")) {
+          if (reachableUnsandboxed(what)) {
             assertThat(result).as(what).startsWith("closed");
           }
         })
@@ -134,7 +140,8 @@ class AcpSandboxProcessIT {
         .containsEntry("gateway-environ /proc/" + gateway.pid() + "/environ", "closed EACCES")
         .containsEntry("gateway-maps /proc/" + gateway.pid() + "/maps", "closed EACCES")
         .containsEntry("gateway-mem /proc/" + gateway.pid() + "/mem", "closed EACCES")
-        .containsEntry("state-dir " + home.resolve(".env"), "SECRET");
+        .containsEntry("state-dir " + home.resolve(".env"), "SECRET")
+        .containsEntry("user-secret " + user.resolve(".ssh/id_ed25519"), "SECRET");
     // Non-dumpable does not take jcmd from the gateway's own user.
     List<String> jcmd = new ArrayList<>(prefix);
     jcmd.addAll(List.of(
@@ -149,11 +156,21 @@ class AcpSandboxProcessIT {
     assertTheAgentsAreReapedAtTheStop();
   }
 
+  /**
+   * The files an unsandboxed agent of the gateway's user can read by their absolute paths: the
+   * state directory and the user's credentials, which only the sandbox hides.
+   */
+  private static boolean reachableUnsandboxed(String what) {
+    return what.startsWith("state-dir ")
+        || what.startsWith("home ")
+        || what.startsWith("user-secret ");
+  }
+
   /** Nothing that should stay hidden whatever the sandbox says gave a secret away. */
   private void assertNothingLeaks(Map<String, String> found) {
     assertThat(found)
         .allSatisfy((what, result) -> {
-          if (!what.startsWith("state-dir ") && !what.startsWith("home ")) {
+          if (!reachableUnsandboxed(what)) {
             assertThat(result).as(what).isNotEqualTo("SECRET");
           }
         })
