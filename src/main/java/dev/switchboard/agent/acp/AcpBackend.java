@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -96,6 +97,14 @@ public final class AcpBackend implements AgentBackend {
     Settings {
       command = List.copyOf(command);
       environment = Map.copyOf(environment);
+    }
+
+    /** The environment by its names only: its values include the agent's own API key. */
+    @Override
+    public String toString() {
+      return "Settings[command=" + command + ", cwdRoot=" + cwdRoot + ", maxProcesses="
+          + maxProcesses + ", startTimeout=" + startTimeout + ", environment="
+          + new TreeSet<>(environment.keySet()) + ", sandbox=" + sandbox + "]";
     }
   }
 

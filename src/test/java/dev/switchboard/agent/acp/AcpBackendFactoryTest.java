@@ -171,6 +171,20 @@ class AcpBackendFactoryTest {
   }
 
   @Test
+  void theSettingsShowTheAgentsVariablesByNameOnly() {
+    AcpBackend.Settings settings = new AcpBackend.Settings(
+        List.of("agent"),
+        home,
+        2,
+        Duration.ofSeconds(5),
+        Map.of("ANTHROPIC_API_KEY", "sk-ant-agents-own", "PATH", "/usr/bin"),
+        null);
+    assertThat(settings.toString())
+        .contains("environment=[ANTHROPIC_API_KEY, PATH]")
+        .doesNotContain("sk-ant-agents-own");
+  }
+
+  @Test
   void switchboardsOwnSecretsAndBadNamesCannotBePassedToTheAgent() throws Exception {
     List<ConfigKey<?>> keys = new ArrayList<>(FACTORY.configKeys());
     keys.add(ConfigKey.secret("platforms.telegram.bot_token", "TELEGRAM_BOT_TOKEN", false, "t"));
