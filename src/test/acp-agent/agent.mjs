@@ -15,8 +15,12 @@
 //   call-unknown  sends an unknown request to the client and says what came back
 //   junk          writes a line that is not JSON, a session/update of an unknown kind, then "ok"
 //   refuse, long  end the turn with stopReason refusal, max_tokens
+//   probe JSON    tries what an attacker would to find the gateway's secrets (see probe())
 //   anything else is echoed in one chunk
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
 
@@ -35,6 +39,57 @@ function sleep(ms, signal) {
     const t = setTimeout(resolve, ms);
     signal.addEventListener("abort", () => { clearTimeout(t); resolve(); }, { once: true });
   });
+}
+
+// Tries each way an agent could get at the gateway's secrets and says, one line each, what it
+// found: "SECRET <what> <path>" when the text held one of spec.secrets, "clean <what> <path>"
+// when it was read and held none, "closed <errno> <what> <path>" when it could not be read. The
+// secrets themselves are never repeated. spec: {gateway: pid, stateDir: path, secrets: [...]}.
+function probe(spec) {
+  const lines = [];
+  const judge = (text) => (spec.secrets.some((s) => text.includes(s)) ? "SECRET" : "clean");
+  const read = (what, file) => {
+    try {
+      lines.push(`${judge(fs.readFileSync(file, "latin1"))} ${what} ${file}`);
+    } catch (e) {
+      lines.push(`closed ${e.code} ${what} ${file}`);
+    }
+  };
+  const open = (what, file) => {
+    try {
+      fs.closeSync(fs.openSync(file, "r"));
+      lines.push(`open ${what} ${file}`);
+    } catch (e) {
+      lines.push(`closed ${e.code} ${what} ${file}`);
+    }
+  };
+  read("parent-environ", `/proc/${process.ppid}/environ`);
+  read("gateway-environ", `/proc/${spec.gateway}/environ`);
+  read("gateway-maps", `/proc/${spec.gateway}/maps`);
+  open("gateway-mem", `/proc/${spec.gateway}/mem`);
+  const files = [".env", "web_token", "switchboard.yaml"];
+  read("relative", "../../.env");
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    files.forEach((f) => read("above-cwd", path.join(dir, f)));
+    if (path.dirname(dir) === dir) {
+      break;
+    }
+  }
+  files.forEach((f) => read("state-dir", path.join(spec.stateDir, f)));
+  files.forEach((f) => read("home", path.join(os.homedir(), ".switchboard", f)));
+  [".ssh/id_ed25519", ".aws/credentials", ".netrc"]
+    .forEach((f) => read("user-secret", path.join(os.homedir(), f)));
+  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`).join("\n");
+  lines.push(`${judge(env)} own-environment -`);
+  lines.push(`${fs.existsSync(`/tmp/.java_pid${spec.gateway}`) ? "open" : "closed ENOENT"}`
+    + ` attach-socket /tmp/.java_pid${spec.gateway}`);
+  try {
+    process.kill(spec.gateway, 0);
+    lines.push(`open signal ${spec.gateway}`);
+  } catch (e) {
+    lines.push(`closed ${e.code} signal ${spec.gateway}`);
+  }
+  return lines.join("\n") + "\nprobe done";
 }
 
 async function prompt({ params, client }) {
@@ -155,6 +210,9 @@ async function prompt({ params, client }) {
       await say(client, sid, "ok");
       break;
     }
+    case "probe":
+      await say(client, sid, probe(JSON.parse(arg)));
+      break;
     case "refuse":
       return { stopReason: "refusal" };
     case "long":

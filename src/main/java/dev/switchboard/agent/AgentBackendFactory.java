@@ -5,6 +5,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Creates one kind of agent backend; found with {@link java.util.ServiceLoader}. */
 public interface AgentBackendFactory {
@@ -35,6 +36,28 @@ public interface AgentBackendFactory {
    */
   default AgentBackend create(Config config, Path home) {
     return create(config);
+  }
+
+  /**
+   * Directories outside the state directory this backend keeps its work in (agents' working
+   * directories): {@code switchboard install} creates them and leaves them writable in a unit
+   * that makes the rest of the file system read-only.
+   *
+   * @param env the environment the gateway will run with (its {@code HOME} is the service
+   *     account's, which may not be the installer's)
+   */
+  default List<Path> workDirectories(Config config, Path home, Map<String, String> env) {
+    return List.of();
+  }
+
+  /**
+   * Other paths the backend's programs write to (an agent's login or cache): left writable in
+   * such a unit, not created.
+   *
+   * @param env as for {@link #workDirectories}
+   */
+  default List<Path> otherWritablePaths(Config config, Path home, Map<String, String> env) {
+    return List.of();
   }
 
   /**

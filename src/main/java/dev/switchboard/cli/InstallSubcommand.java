@@ -12,11 +12,14 @@ import dev.switchboard.service.LaunchdPlist;
 import dev.switchboard.service.ServiceInstaller;
 import dev.switchboard.service.SystemctlRunner;
 import dev.switchboard.service.SystemdUnit;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -91,6 +94,7 @@ final class InstallSubcommand implements Callable<Integer> {
       return CliExit.FAILED;
     }
     Gateway.prepareHome(home);
+    prepareWorkDirectories(home, config, unit.user(), serviceEnvironment(root, unit.user()));
     ServiceInstaller installer = installer();
     try {
       installer
@@ -170,7 +174,7 @@ final class InstallSubcommand implements Callable<Integer> {
         SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home")));
   }
 
-  private SystemdUnit unit(Path home, Config config) {
+  private SystemdUnit unit(Path home, Config config) throws InterruptedException {
     String account = null;
     if (system) {
       account = user != null
@@ -185,7 +189,8 @@ final class InstallSubcommand implements Callable<Integer> {
    * {@code User=}, null for a user unit. Also what {@code doctor} compares the installed one to.
    */
   static SystemdUnit unitFor(
-      SwitchboardCommand root, Path home, Config config, @Nullable String account) {
+      SwitchboardCommand root, Path home, Config config, @Nullable String account)
+      throws InterruptedException {
     List<String> command = RunSubcommand.commandFor(root, home);
     return new SystemdUnit(
         command,
@@ -193,6 +198,41 @@ final class InstallSubcommand implements Callable<Integer> {
         account,
         config.get(CoreKeys.WATCHDOG),
         config.get(CoreKeys.DRAIN_TIMEOUT).plus(config.get(CoreKeys.SHUTDOWN_GRACE)),
-        List.of("MALLOC_ARENA_MAX=2"));
+        List.of("MALLOC_ARENA_MAX=2"),
+        PluginCatalog.discover().writablePaths(config, home, serviceEnvironment(root, account)));
+  }
+
+  /**
+   * What the gateway's paths are worked out from under the unit: systemd sets a system unit's
+   * HOME to its account's home directory, and a user unit runs as the installer.
+   */
+  static Map<String, String> serviceEnvironment(SwitchboardCommand root, @Nullable String account)
+      throws InterruptedException {
+    if (account == null || account.equals(System.getProperty("user.name"))) {
+      return root.env();
+    }
+    return AccountHome.of(account).map(h -> Map.of("HOME", h.toString())).orElse(root.env());
+  }
+
+  /**
+   * The agent backend's directories outside the state directory, made now: under the unit's
+   * ProtectSystem=strict the gateway could not create them (owner-only, and owned by a system
+   * unit's account).
+   */
+  private static void prepareWorkDirectories(
+      Path home, Config config, @Nullable String account, Map<String, String> env)
+      throws IOException {
+    for (Path dir : PluginCatalog.discover().workDirectories(config, home, env)) {
+      if (Files.isDirectory(dir)) {
+        continue;
+      }
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      if (account != null) {
+        Files.setOwner(
+            dir,
+            dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account));
+      }
+    }
   }
 }

@@ -77,6 +77,8 @@ public final class Gateway {
   private static volatile @Nullable GatewayLock heldUntilExit;
 
   public static int run(Launch launch) {
+    // Before any agent can start: its /proc files would show the tokens in our environment.
+    DumpableFlag.clear();
     Path home = launch.home();
     Map<String, String> env = launch.environment();
     String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);

@@ -112,6 +112,29 @@ public final class PluginCatalog {
     return f.create(config, home);
   }
 
+  /**
+   * Directories outside {@code home} the selected backend works in, to be created before a
+   * service manager makes everything else read-only; none for an unknown backend (the start
+   * reports that).
+   *
+   * @param env the environment the gateway will run with
+   */
+  public List<Path> workDirectories(Config config, Path home, Map<String, String> env) {
+    AgentBackendFactory f = backends.get(backendName(config));
+    return f == null ? List.of() : f.workDirectories(config, home, env);
+  }
+
+  /** {@link #workDirectories} and the other paths the selected backend's programs write to. */
+  public List<Path> writablePaths(Config config, Path home, Map<String, String> env) {
+    AgentBackendFactory f = backends.get(backendName(config));
+    if (f == null) {
+      return List.of();
+    }
+    List<Path> out = new ArrayList<>(f.workDirectories(config, home, env));
+    out.addAll(f.otherWritablePaths(config, home, env));
+    return List.copyOf(out);
+  }
+
   /** {@code agent.backend} if set, else the first backend that its own settings select. */
   public String backendName(Config config) {
     if (config.isSet(CoreKeys.BACKEND)) {

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param user the account of a system unit; null for a user unit
  * @param watchdog WatchdogSec; zero for none
  * @param hardDeadline the gateway's own stop budget (drain timeout + shutdown grace)
+ * @param writablePaths paths outside the state directory the gateway's agents write to (their
+ *     working directories), left writable under ProtectSystem=strict
  */
 public record SystemdUnit(
     List<String> command,
@@ -31,7 +33,8 @@ public record SystemdUnit(
     @Nullable String user,
     Duration watchdog,
     Duration hardDeadline,
-    List<String> environment) {
+    List<String> environment,
+    List<Path> writablePaths) {
   /** Added to the gateway's own stop budget: the JVM's exit and systemd's own bookkeeping. */
   static final Duration STOP_MARGIN = Duration.ofSeconds(15);
   /** Starting connects every platform (30 s each at most, in parallel) after the JVM starts. */
@@ -42,6 +45,18 @@ public record SystemdUnit(
   public SystemdUnit {
     command = List.copyOf(command);
     environment = List.copyOf(environment);
+    writablePaths = List.copyOf(writablePaths);
+  }
+
+  /** A unit whose gateway writes nothing outside its state directory. */
+  public SystemdUnit(
+      List<String> command,
+      Path home,
+      @Nullable String user,
+      Duration watchdog,
+      Duration hardDeadline,
+      List<String> environment) {
+    this(command, home, user, watchdog, hardDeadline, environment, List.of());
   }
 
   public boolean systemScope() {
@@ -53,12 +68,16 @@ public record SystemdUnit(
   }
 
   /**
-   * PrivateTmp gives the service an empty /tmp of its own: right, unless the state directory or
-   * the program itself lives under /tmp, which it would then not find (systemd fails the start
+   * PrivateTmp gives the service an empty /tmp of its own: right, unless the state directory,
+   * a path its agents write to or the program itself lives under /tmp, which it would then not find (systemd fails the start
    * with status 226/NAMESPACE).
    */
   public boolean privateTmp() {
-    return Stream.concat(command.stream(), Stream.of(home.toString()))
+    return Stream.of(
+            command.stream(),
+            Stream.of(home.toString()),
+            writablePaths.stream().map(Path::toString))
+        .flatMap(s -> s)
         .flatMap(word -> Arrays.stream(word.split(File.pathSeparator)))
         .noneMatch(p -> p.equals("/tmp")
             || p.startsWith("/tmp/")
@@ -110,6 +129,12 @@ public record SystemdUnit(
       // The JVM and SQLite's native library need a writable temporary directory.
       u.append("# No PrivateTmp=: the state directory or the program is under /tmp.\n");
       u.append("ReadWritePaths=").append(quote(home.toString())).append(" /tmp /var/tmp\n");
+    }
+    if (!writablePaths.isEmpty()) {
+      // "-": a path that does not exist (yet) must not fail the start with 226/NAMESPACE.
+      u.append("ReadWritePaths=")
+          .append(writablePaths.stream().map(p -> quote("-" + p)).collect(Collectors.joining(" ")))
+          .append('\n');
     }
     // The per-bot-token locks (one gateway per token on this machine) live here; Preserve
     // keeps the directory, and the locks other gateways hold in it, when the service stops.

@@ -91,6 +91,46 @@ class SystemdUnitTest {
   }
 
   @Test
+  void theAgentsDirectoriesStayWritableAndNeedNotExistYet() throws Exception {
+    SystemdUnit acp = new SystemdUnit(
+        List.of(JAVA, "-jar", "/opt/s.jar", "run", "--home", "/srv/sb"),
+        Path.of("/srv/sb"),
+        null,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(75),
+        List.of(),
+        List.of(Path.of("/home/ada/.local/state/switchboard-agents/x"), Path.of("/home/a b/.npm")));
+    String text = acp.render("v");
+    assertThat(text.lines())
+        .contains(
+            "ReadWritePaths=/srv/sb",
+            "PrivateTmp=yes",
+            "ReadWritePaths=-/home/ada/.local/state/switchboard-agents/x \"-/home/a b/.npm\"");
+    Path file = dir.resolve(ServiceInstaller.UNIT_NAME);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    Process p = new ProcessBuilder("systemd-analyze", "verify", file.toString())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).as("systemd-analyze verify printed warnings").isBlank();
+
+    // An agents' directory under /tmp could not be seen through a private /tmp.
+    SystemdUnit inTmp = new SystemdUnit(
+        List.of(JAVA),
+        Path.of("/srv/sb"),
+        null,
+        Duration.ZERO,
+        Duration.ofSeconds(1),
+        List.of(),
+        List.of(Path.of("/tmp/agents")));
+    assertThat(inTmp.privateTmp()).isFalse();
+    assertThat(unit(null).render("v").lines().filter(l -> l.startsWith("ReadWritePaths=")))
+        .as("no agents' directories, no second line")
+        .hasSize(1);
+  }
+
+  @Test
   void noWatchdogMeansNoWatchdogLine() {
     SystemdUnit none = new SystemdUnit(
         List.of(JAVA), Path.of("/h"), null, Duration.ZERO, Duration.ofSeconds(1), List.of());

@@ -77,10 +77,20 @@ public final class ChildGateway implements AutoCloseable {
 
   /** {@code switchboard run --home home} with the given extra environment. */
   public static ChildGateway run(Path home, Map<String, String> env) throws IOException {
+    return run(home, env, List.of());
+  }
+
+  /**
+   * The same, started through {@code prefix}: a program that runs the rest of its command line,
+   * such as {@code setpriv} to run the gateway as another user.
+   */
+  public static ChildGateway run(Path home, Map<String, String> env, List<String> prefix)
+      throws IOException {
     Path out = Files.createTempFile(home.getParent(), "child-", ".out");
-    ProcessBuilder pb = new ProcessBuilder(command("run", "--home", home.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(out.toFile());
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(command("run", "--home", home.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
     environment(pb, env);
     Process p = pb.start();
     return new ChildGateway(p, p.pid(), out, home);

@@ -20,7 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -66,8 +66,12 @@ import tools.jackson.databind.node.ObjectNode;
  * session: its first prompt then carries the gateway's record of the conversation, the most
  * recent {@link #MAX_REPLAYED_HISTORY} characters, as a text block before the new message.
  *
- * <p>The agent inherits the gateway's environment minus Switchboard's own secret settings
- * (bot tokens and the like); neither the environment nor the command's arguments are logged.
+ * <p><b>What the agent can see.</b> Its environment is an allowlist ({@link AgentEnvironment}),
+ * never the gateway's, which holds the tokens; its directory is outside the state directory by
+ * default; with {@code agent.acp.sandbox} it runs under bubblewrap ({@link Bubblewrap}), which
+ * hides the state directory and the user's secret files and gives it a PID namespace of its
+ * own. The gateway itself is not dumpable, so its /proc files are closed to an unsandboxed
+ * agent of the same user. Neither the environment nor the command's arguments are logged.
  */
 public final class AcpBackend implements AgentBackend {
   private static final Logger log = LoggerFactory.getLogger(AcpBackend.class);
@@ -77,16 +81,30 @@ public final class AcpBackend implements AgentBackend {
   static final int MAX_REPLAYED_HISTORY = 32_000;
   private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
 
-  /** The backend's settings, from {@link AcpBackendFactory}. */
+  /**
+   * The backend's settings, from {@link AcpBackendFactory}.
+   *
+   * @param environment the agent's whole environment ({@link AgentEnvironment})
+   * @param sandbox the sandbox agents run in; null for none
+   */
   record Settings(
       List<String> command,
       Path cwdRoot,
       int maxProcesses,
       Duration startTimeout,
-      Set<String> hiddenEnv) {
+      Map<String, String> environment,
+      @Nullable Bubblewrap sandbox) {
     Settings {
       command = List.copyOf(command);
-      hiddenEnv = Set.copyOf(hiddenEnv);
+      environment = Map.copyOf(environment);
+    }
+
+    /** The environment by its names only: its values include the agent's own API key. */
+    @Override
+    public String toString() {
+      return "Settings[command=" + command + ", cwdRoot=" + cwdRoot + ", maxProcesses="
+          + maxProcesses + ", startTimeout=" + startTimeout + ", environment="
+          + new TreeSet<>(environment.keySet()) + ", sandbox=" + sandbox + "]";
     }
   }
 
@@ -250,7 +268,10 @@ public final class AcpBackend implements AgentBackend {
     long t0 = System.nanoTime();
     AgentProcess p;
     try {
-      p = AgentProcess.launch(settings.command(), cwd, settings.hiddenEnv(), conversationId);
+      Bubblewrap sandbox = settings.sandbox();
+      List<String> argv =
+          sandbox == null ? settings.command() : sandbox.wrap(settings.command(), cwd);
+      p = AgentProcess.launch(argv, cwd, settings.environment(), sandbox != null, conversationId);
     } catch (IOException e) {
       throw new AgentException(
           "The agent could not be started: program '" + program
@@ -507,6 +528,11 @@ public final class AcpBackend implements AgentBackend {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Test hook: what the factory made of the configuration. */
+  Settings settings() {
+    return settings;
   }
 
   /** Test hook: the live process of a conversation, if any. */

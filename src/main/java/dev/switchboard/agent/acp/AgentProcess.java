@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,21 +47,35 @@ final class AgentProcess implements JsonRpcConnection.Handler {
   /** Retired by the backend (conversation ended, evicted, closed): not an agent crash. */
   volatile boolean retired;
 
-  private AgentProcess(String conversationId, Path cwd, Process process) {
+  /** The process is bubblewrap and the agent its descendant (see {@link #stop}). */
+  private final boolean sandboxed;
+
+  private AgentProcess(String conversationId, Path cwd, Process process, boolean sandboxed) {
     this.conversationId = conversationId;
     this.cwd = cwd;
     this.process = process;
+    this.sandboxed = sandboxed;
     this.rpc = new JsonRpcConnection(
         process.getInputStream(), process.getOutputStream(), this, String.valueOf(process.pid()));
   }
 
-  /** Starts the process and its readers; the session is opened by {@link #open}. */
+  /**
+   * Starts the process and its readers; the session is opened by {@link #open}.
+   *
+   * @param environment the process's whole environment: nothing of the gateway's is inherited
+   * @param sandboxed {@code command} runs the agent under bubblewrap
+   */
   static AgentProcess launch(
-      List<String> command, Path cwd, Set<String> hiddenEnv, String conversationId)
+      List<String> command,
+      Path cwd,
+      Map<String, String> environment,
+      boolean sandboxed,
+      String conversationId)
       throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-    pb.environment().keySet().removeAll(hiddenEnv);
-    AgentProcess p = new AgentProcess(conversationId, cwd, pb.start());
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    AgentProcess p = new AgentProcess(conversationId, cwd, pb.start(), sandboxed);
     p.rpc.start();
     Thread.ofVirtual().name("acp-stderr-" + p.pid()).start(p::drainStderr);
     return p;
@@ -178,6 +193,11 @@ final class AgentProcess implements JsonRpcConnection.Handler {
    * Stops the process and its descendants: close its stdin (an ACP agent exits on end of
    * input), then SIGTERM, then SIGKILL; about three seconds at most. Idempotent; a second
    * caller waits for the first (bounded by the same time).
+   *
+   * <p>A sandboxed agent is signalled itself, not bubblewrap, which forwards no signal: killed
+   * first, bubblewrap would leave the sandbox's init orphaned (and a zombie where PID 1 reaps
+   * slowly). Once the agent is gone the sandbox's init exits and bubblewrap with it; SIGKILL to
+   * that init, when it comes to that, ends everything in the sandbox at once.
    */
   void stop() {
     if (!stopping.compareAndSet(false, true)) {
@@ -197,8 +217,16 @@ final class AgentProcess implements JsonRpcConnection.Handler {
       }
       if (!exited(Duration.ofMillis(500))) {
         tree.addAll(process.descendants().toList());
-        process.destroy();
+        if (sandboxed) {
+          process.descendants().forEach(ProcessHandle::destroy);
+        } else {
+          process.destroy();
+        }
         if (!exited(Duration.ofMillis(500))) {
+          if (sandboxed) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            exited(Duration.ofMillis(500));
+          }
           process.destroyForcibly();
           exited(Duration.ofSeconds(1));
         }

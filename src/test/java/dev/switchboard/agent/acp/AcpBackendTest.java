@@ -36,7 +36,12 @@ class AcpBackendTest {
 
   private AcpBackend backend(int maxProcesses) {
     backend = new AcpBackend(new AcpBackend.Settings(
-        TestAgent.command(), root, maxProcesses, Duration.ofSeconds(30), java.util.Set.of()));
+        TestAgent.command(),
+        root,
+        maxProcesses,
+        Duration.ofSeconds(30),
+        AgentEnvironment.of(System.getenv(), List.of()),
+        null));
     return backend;
   }
 

@@ -37,11 +37,14 @@ class AcpGatewayProcessIT {
     Files.createDirectories(home);
     chat = new LoopbackServer();
     List<String> command = TestAgent.command();
+    // Unsandboxed: the test follows the agents by the pids they report, which a sandbox's PID
+    // namespace would renumber (AcpSandboxProcessIT runs them sandboxed).
     Files.writeString(
         home.resolve("switchboard.yaml"),
         "auth:\n  allow_all_users: true\n"
             + "platforms:\n  loopback:\n    enabled: true\n    port: " + chat.port() + "\n"
-            + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    command: ["
+            + "agent:\n  backend: acp\n  tool_progress: true\n  acp:\n    sandbox: off\n"
+            + "    command: ["
             + String.join(", ", command.stream().map(c -> "'" + c + "'").toList()) + "]\n");
   }
 
@@ -72,7 +75,8 @@ class AcpGatewayProcessIT {
 
   @Test
   void anAcpAgentAnswersAsksStopsAndIsReaped() throws Exception {
-    gateway = ChildGateway.run(home, Map.of());
+    // The agents' directories go under HOME: the test's, not the machine's.
+    gateway = ChildGateway.run(home, Map.of("HOME", dir.resolve("user").toString()));
     gateway.awaitRunning();
     chat.awaitConnection(-1, WAIT);
 
