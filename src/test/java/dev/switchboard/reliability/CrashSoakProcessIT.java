@@ -1,0 +1,43 @@
+package dev.switchboard.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash soak of reliability/ in short, as CI runs it: the built gateway under a supervisor
+ * that restarts it on every exit, killed with SIGKILL five times at random moments while four
+ * chats ask questions of a streaming model; every answer arrives whole, none is shown twice
+ * without the resend mark.
+ */
+class CrashSoakProcessIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void fiveKillsUnderLoadLoseNoAnswerAndDuplicateNoneUnmarked() throws Exception {
+    String jar = System.getProperty("switchboard.jar");
+    assertThat(jar).as("run through Maven's verify phase").isNotNull();
+    CrashSoakSettings settings = CrashSoakSettings.defaults(Path.of(jar), dir)
+        .withKills(5)
+        .withChats(4)
+        .withMaxUptime(Duration.ofSeconds(3))
+        .withSettle(Duration.ofSeconds(60));
+
+    CrashSoakReport report = CrashSoak.run(settings, line -> {});
+
+    String text = report.text();
+    System.out.println(text);
+    assertThat(report.abortedBecause()).as(text).isNull();
+    assertThat(report.kills()).as(text).isEqualTo(5);
+    assertThat(report.restarts()).as(text).isGreaterThanOrEqualTo(5);
+    assertThat(report.questions()).as(text).isGreaterThan(0);
+    assertThat(report.lost()).as(text).isZero();
+    assertThat(report.unmarkedDuplicates()).as(text).isZero();
+    assertThat(report.answeredCompletely()).as(text).isEqualTo(report.questions());
+    assertThat(report.exitCodeAfterSigterm()).as(text).isZero();
+  }
+}
