@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash soak of reliability/ in short, as CI runs it: the built gateway under a supervisor
- * that restarts it on every exit, killed with SIGKILL five times at random moments while four
+ * that restarts it on every exit, killed with SIGKILL four times at random moments while four
  * chats ask questions of a streaming model; every answer arrives whole, none is shown twice
  * without the resend mark.
  */
@@ -18,11 +18,11 @@ class CrashSoakProcessIT {
   Path dir;
 
   @Test
-  void fiveKillsUnderLoadLoseNoAnswerAndDuplicateNoneUnmarked() throws Exception {
+  void fourKillsUnderLoadLoseNoAnswerAndDuplicateNoneUnmarked() throws Exception {
     String jar = System.getProperty("switchboard.jar");
     assertThat(jar).as("run through Maven's verify phase").isNotNull();
     CrashSoakSettings settings = CrashSoakSettings.defaults(Path.of(jar), dir)
-        .withKills(5)
+        .withKills(4)
         .withChats(4)
         .withMaxUptime(Duration.ofSeconds(3))
         .withSettle(Duration.ofSeconds(60));
@@ -32,12 +32,18 @@ class CrashSoakProcessIT {
     String text = report.text();
     System.out.println(text);
     assertThat(report.abortedBecause()).as(text).isNull();
-    assertThat(report.kills()).as(text).isEqualTo(5);
-    assertThat(report.restarts()).as(text).isGreaterThanOrEqualTo(5);
+    assertThat(report.kills()).as(text).isEqualTo(4);
+    assertThat(report.restarts()).as(text).isGreaterThanOrEqualTo(4);
     assertThat(report.questions()).as(text).isGreaterThan(0);
     assertThat(report.lost()).as(text).isZero();
     assertThat(report.unmarkedDuplicates()).as(text).isZero();
     assertThat(report.answeredCompletely()).as(text).isEqualTo(report.questions());
+    // the answer is in the transcript before it is delivered, so no kill leaves a question
+    // unanswered or answered twice in the history the next turn sends the model
+    assertThat(report.historyFaults()).as(text).isEmpty();
+    assertThat(report.unexpectedExits())
+        .as("exits the soak did not cause\n" + text)
+        .isEmpty();
     assertThat(report.exitCodeAfterSigterm()).as(text).isZero();
   }
 }
