@@ -35,12 +35,17 @@ final class RestartAlwaysSupervisor implements AutoCloseable {
   private IOException startFailure;
 
   private final Thread watcher;
+  private final Thread killOnExit;
 
   RestartAlwaysSupervisor(GatewayLaunch launch) throws IOException {
     this.launch = launch;
     children.add(new Child(1, launch.start(1), System.nanoTime()));
     this.watcher =
         Thread.ofPlatform().daemon().name("restart-always supervisor").start(this::watch);
+    // A soak stopped with Ctrl-C, or a test JVM ended by its timeout, must not leave a gateway
+    // running on its own: the child is in our process group but outlives us.
+    this.killOnExit = Thread.ofPlatform().unstarted(this::close);
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   private void watch() {
@@ -156,5 +161,12 @@ final class RestartAlwaysSupervisor implements AutoCloseable {
     }
     watcher.interrupt();
     current().process().destroyForcibly();
+    if (Thread.currentThread() != killOnExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down, and the hook is this very call
+      }
+    }
   }
 }
