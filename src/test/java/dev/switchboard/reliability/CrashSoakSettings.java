@@ -133,22 +133,4 @@ public record CrashSoakSettings(
         jvmOptions,
         label);
   }
-
-  public CrashSoakSettings withSettle(Duration d) {
-    return new CrashSoakSettings(
-        jar,
-        workDir,
-        kills,
-        chats,
-        modelLatency,
-        editInterval,
-        maxUptime,
-        startKillFraction,
-        answerWait,
-        d,
-        startTimeout,
-        seed,
-        jvmOptions,
-        label);
-  }
 }
