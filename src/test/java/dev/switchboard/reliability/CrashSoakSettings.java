@@ -19,7 +19,9 @@ import java.util.List;
  *     gateway said it was running
  * @param startKillFraction the share of kills aimed at the start instead (a random moment
  *     before the previous start's time to running had passed)
- * @param answerWait how long a chat waits for an answer before it asks its next question
+ * @param answerWait how long a chat waits for an answer before it asks its next question: long
+ *     (10 min), since a gateway killed every few seconds answers slower than impatient chats
+ *     ask, and their questions would pile up in its queue faster than it works them off
  * @param settle after the last restart, how long the unanswered questions get; an answer not
  *     complete by then is lost
  * @param startTimeout the longest a start may take to reach "running" before the soak gives up
@@ -72,7 +74,7 @@ public record CrashSoakSettings(
         Duration.ofMillis(300),
         Duration.ofSeconds(4),
         0.1,
-        Duration.ofSeconds(60),
+        Duration.ofSeconds(600),
         Duration.ofSeconds(120),
         Duration.ofSeconds(120),
         System.nanoTime(),

@@ -41,7 +41,7 @@ public final class Reliability {
     o.put("edit-interval", "300ms");
     o.put("max-uptime", "4s");
     o.put("start-kill-fraction", "0.1");
-    o.put("answer-wait", "60s");
+    o.put("answer-wait", "600s");
     o.put("settle", "120s");
     o.put("start-timeout", "120s");
     o.put("seed", "");
