@@ -80,7 +80,7 @@ final class TurnExecution {
     int generation = conversations.generation(sessionKey);
     List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
     Map<String, String> own = conversations.settings(sessionKey);
-    if (attempt == 1) {
+    if (attempt == 1 || !questionRecorded(generation)) {
       conversations.append(sessionKey, generation, "user", message.text());
     }
     ReplyStream stream = delivery.openReply(message, attempt);
@@ -155,6 +155,18 @@ final class TurnExecution {
     }
     boolean delivered = stream.finish(reply);
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";
+  }
+
+  /**
+   * Whether an earlier attempt at this turn put its message in the transcript: a process killed
+   * after the journal counted attempt 1 but before that append left the transcript without it,
+   * and the answer must not go in without its question.
+   */
+  private boolean questionRecorded(int generation) {
+    List<Conversations.Line> last = conversations.lines(sessionKey, generation, 1);
+    return !last.isEmpty()
+        && last.getFirst().role().equals(ChatMessage.USER)
+        && last.getFirst().text().equals(message.text());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.switchboard.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.auth.AccessPolicy;
@@ -15,6 +16,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
+import dev.switchboard.store.Conversations;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.testing.AdapterOutbound;
@@ -377,6 +379,25 @@ class InboundPipelineTest {
     assertThat(store.journal().unfinished()).isEmpty();
     assertThat(listener.started).isEmpty();
     assertThat(chat.sent()).isEmpty();
+  }
+
+  @Test
+  void aTurnKilledBeforeItsMessageReachedTheTranscriptPutsItThereWhenRunAgain() throws Exception {
+    InboundMessage m = left("alice", "asked just before the crash");
+    store.journal().markRunning(m); // attempt 1 counted, then the process died
+    backend.finishAll();
+
+    build(everyone()).resume(store.journal().unfinished(), Set.of("mem"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.journal().unfinished().isEmpty());
+    String session = SessionKey.of(m, true).id();
+    assertThat(store.conversations().lines(session, 0, 10))
+        .extracting(Conversations.Line::role, Conversations.Line::text)
+        .containsExactly(
+            tuple("user", "asked just before the crash"),
+            tuple("assistant", "done: asked just before the crash"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"error":{"message","type","param","code"}}}.
  *
  * <p>Each request takes the next scripted {@link Reply}, or the default one when the script is
- * empty, and is recorded so tests can check what was sent.
+ * empty (a fixed reply, or one made from the request), and is recorded so tests can check what
+ * was sent.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -178,7 +180,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private final AtomicInteger clientDisconnects = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
   private final CountDownLatch closed = new CountDownLatch(1);
-  private volatile Reply fallback = Reply.text("Hello", " there", "!");
+  private volatile Function<Recorded, Reply> fallback = r -> Reply.text("Hello", " there", "!");
 
   public FakeOpenAiServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -190,6 +192,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   private volatile List<String> models = List.of("test-model");
   private volatile String requiredKey;
+  private volatile boolean recording = true;
 
   /** The ids GET /v1/models lists. */
   public FakeOpenAiServer models(String... ids) {
@@ -246,7 +249,24 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
   /** The reply when nothing is queued. */
   public void byDefault(Reply reply) {
-    this.fallback = reply;
+    this.fallback = r -> reply;
+  }
+
+  /**
+   * The reply when nothing is queued, made from the request (an answer that names the question,
+   * say). Called on the request's own thread, so it may be called concurrently.
+   */
+  public void byDefault(Function<Recorded, Reply> replyTo) {
+    this.fallback = replyTo;
+  }
+
+  /**
+   * From now on requests are not kept for {@link #requests}: a long run would keep every body,
+   * and the history in each grows with the conversation.
+   */
+  public FakeOpenAiServer keepNoRequests() {
+    this.recording = false;
+    return this;
   }
 
   public List<Recorded> requests() {
@@ -272,14 +292,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
-      requests.add(new Recorded(
+      Recorded recorded = new Recorded(
           ex.getRequestURI().getPath(),
           ex.getRequestHeaders().getFirst("Authorization"),
           ex.getRequestHeaders().getFirst("Accept"),
-          body));
+          body);
+      if (recording) {
+        requests.add(recorded);
+      }
       Reply reply = script.poll();
       if (reply == null) {
-        reply = fallback;
+        reply = fallback.apply(recorded);
       }
       sleep(reply.headerDelay);
       String model = body.path("model").stringValue();

@@ -390,6 +390,46 @@ final class ChatStore {
     }
   }
 
+  /**
+   * The bot messages in {@code chatId} newer than {@code afterMessageId}, once {@code p} accepts
+   * them, waiting up to timeout; empty on timeout or close. Only those are snapshotted, so a
+   * long chat costs a waiter little.
+   */
+  Optional<List<BotMessage>> awaitBotMessagesAfter(
+      long chatId, int afterMessageId, Predicate<List<BotMessage>> p, Duration timeout)
+      throws InterruptedException {
+    lock.lock();
+    try {
+      long remaining = timeout.toNanos();
+      while (true) {
+        List<BotMessage> now = snapshotsAfter(chatId, afterMessageId);
+        if (p.test(now)) {
+          return Optional.of(now);
+        }
+        if (remaining <= 0 || closed) {
+          return Optional.empty();
+        }
+        remaining = changed.awaitNanos(remaining);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<BotMessage> snapshotsAfter(long chatId, int afterMessageId) {
+    ChatState state = chats.get(chatId);
+    if (state == null) {
+      return List.of();
+    }
+    List<BotMessage> out = new ArrayList<>();
+    for (Sent s : state.sent.values()) {
+      if (s.id > afterMessageId) {
+        out.add(s.snapshot(chatId));
+      }
+    }
+    return out;
+  }
+
   void close() {
     lock.lock();
     try {

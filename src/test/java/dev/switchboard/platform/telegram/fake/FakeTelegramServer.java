@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,6 +152,18 @@ public final class FakeTelegramServer implements AutoCloseable {
     });
   }
 
+  /**
+   * {@code userId} writes to the bot in private, as {@link #privateMessage}; returns the
+   * message_id of what the user wrote, which the bot's answers come after.
+   */
+  public int privateMessageReturningId(long userId, String text) {
+    return injectMessage(() -> {
+          store.privateChat(userId);
+          return store.userMessage(userId, userId, text, null, null);
+        })
+        .messageId();
+  }
+
   /** {@code userId} writes in group {@code chatId}. */
   public long groupMessage(long chatId, long userId, String text) {
     return inject(() -> {
@@ -179,9 +192,18 @@ public final class FakeTelegramServer implements AutoCloseable {
   }
 
   private long inject(Supplier<ObjectNode> m) {
+    return injectMessage(m).updateId();
+  }
+
+  /** An update the fake queued, and the id of the message it carries. */
+  private record Injected(long updateId, int messageId) {}
+
+  private Injected injectMessage(Supplier<ObjectNode> m) {
     injecting.lock();
     try {
-      return queue.add("message", m.get());
+      ObjectNode message = m.get();
+      int messageId = message.get("message_id").intValue();
+      return new Injected(queue.add("message", message), messageId);
     } finally {
       injecting.unlock();
     }
@@ -278,6 +300,20 @@ public final class FakeTelegramServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /**
+   * The bot's messages in {@code chatId} newer than {@code afterMessageId}, as they stand once
+   * {@code p} accepts them; empty when it did not within {@code timeout} (or the fake closed).
+   */
+  public Optional<List<BotMessage>> awaitMessagesAfter(
+      long chatId, int afterMessageId, Predicate<List<BotMessage>> p, Duration timeout) {
+    try {
+      return store.awaitBotMessagesAfter(chatId, afterMessageId, p, timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 
