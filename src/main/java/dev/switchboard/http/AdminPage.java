@@ -53,6 +53,7 @@ public final class AdminPage extends Handler.Abstract {
       try {
         gate.login(request, response, callback);
       } catch (JsonExchange.BadRequest e) {
+        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
         JsonExchange.error(response, callback, e.status(), e.getMessage());
       }
       return true;
@@ -60,6 +61,7 @@ public final class AdminPage extends Handler.Abstract {
     boolean change = !method.equals("GET") && !method.equals("HEAD");
     Optional<LoginGate.Refusal> refused = change ? gate.checkChange(request) : gate.check(request);
     if (refused.isPresent()) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
       JsonExchange.error(
           response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {

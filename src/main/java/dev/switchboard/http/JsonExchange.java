@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -136,6 +137,20 @@ public final class JsonExchange {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
     response.write(true, ByteBuffer.wrap(bytes), callback);
+  }
+
+  /**
+   * Marks the answer to a refused request as the last on its connection when the request came
+   * with a body. The refusal may be written before that body was read, or even arrived; Jetty
+   * then closes the connection after the answer, and a client that was not told so may send its
+   * next request on a connection that is closing (it gets no answer at all).
+   */
+  public static void lastOnConnectionIfBodyUnread(Request request, Response response) {
+    HttpFields headers = request.getHeaders();
+    if (headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0
+        || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
   }
 
   /** {@code {"error": message}}. */

@@ -62,6 +62,7 @@ final class WebChatApi extends Handler.Abstract {
       Optional<LoginGate.Refusal> refused =
           change ? gate.checkChange(request) : gate.check(request);
       if (refused.isPresent()) {
+        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
         JsonExchange.error(
             response, callback, refused.get().status(), refused.get().message());
         return true;
@@ -95,6 +96,7 @@ final class WebChatApi extends Handler.Abstract {
         JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
       }
     } catch (BadRequest e) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
       JsonExchange.error(response, callback, e.status(), e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
