@@ -1,6 +1,7 @@
 package dev.switchboard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer.Reply;
@@ -93,9 +94,13 @@ class HungModelProcessIT {
 
     // Bob's reply hangs after two pieces.
     model.then(Reply.text("Once upon", " a time", " there was").stallAfter(2));
+    int asked = model.requests().size();
     telegram.privateMessage(BOB, "tell me a story");
-    telegram.awaitMessage(BOB, m -> m.text().startsWith("Once upon a time"), WAIT);
+    // The hang begins as the model takes the request: it sends its two pieces at once. (The
+    // chat's first sight of them is no clock: it may be the final message, after the hang.)
+    await().atMost(WAIT).until(() -> model.requests().size() > asked);
     long hungAt = System.nanoTime();
+    telegram.awaitMessage(BOB, m -> m.text().startsWith("Once upon a time"), WAIT);
 
     // While it hangs: the gateway is healthy and Ada is answered.
     assertThat(gateway.get("/health").status()).isEqualTo(200);
