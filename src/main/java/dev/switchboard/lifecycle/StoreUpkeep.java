@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store's retention, run as one of the gateway's supervised tasks: a pass at start, then
- * one every hour, each bounded in time. A pass that runs out of time (the first start after an
+ * one every {@link dev.switchboard.store.Retention#passInterval()} (an hour with the defaults),
+ * each bounded in time. A pass that runs out of time (the first start after an
  * upgrade, with months of rows to delete) is followed by the next one a minute later, so a
  * backlog clears within the hour without any pass holding the database for long. The stop
  * interrupts it between batches.
@@ -18,16 +19,17 @@ import org.slf4j.LoggerFactory;
 final class StoreUpkeep implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(StoreUpkeep.class);
 
-  static final Duration EVERY = Duration.ofHours(1);
   static final Duration WHEN_BEHIND = Duration.ofMinutes(1);
   static final Duration BUDGET = Duration.ofSeconds(30);
 
   private final Pruner pruner;
   private final Sleeper sleeper;
+  private final Duration every;
 
   StoreUpkeep(Pruner pruner, Sleeper sleeper) {
     this.pruner = pruner;
     this.sleeper = sleeper;
+    this.every = pruner.interval();
   }
 
   @Override
@@ -48,8 +50,8 @@ final class StoreUpkeep implements Runnable {
       pass = pruner.run(BUDGET);
     } catch (StoreException | UncheckedIOException e) {
       log.warn(
-          "store upkeep failed, trying again in {} min: {}", EVERY.toMinutes(), e.getMessage());
-      return EVERY;
+          "store upkeep failed, trying again in {} min: {}", every.toMinutes(), e.getMessage());
+      return every;
     }
     if (pass.rows() > 0 || !pass.complete()) {
       log.info(
@@ -62,6 +64,6 @@ final class StoreUpkeep implements Runnable {
           pass.bytesAfter() / 1024,
           pass.complete() ? "" : "; more is due, the next pass follows in a minute");
     }
-    return pass.complete() ? EVERY : WHEN_BEHIND;
+    return pass.complete() ? every : WHEN_BEHIND;
   }
 }

@@ -59,6 +59,11 @@ public final class Pruner {
     this.batch = batch;
   }
 
+  /** How often {@link #run} should be called: {@link Retention#passInterval()}. */
+  public Duration interval() {
+    return retention.passInterval();
+  }
+
   /** Runs one pass of at most {@code budget} (compaction included, which is short). */
   public Pass run(Duration budget) throws InterruptedException {
     Instant now = clock.instant();

@@ -21,10 +21,18 @@ public record Retention(
     Duration delivered, Duration transcripts, int transcriptLines, long warnAboveBytes) {
 
   /**
-   * Telegram keeps an update for 24 hours and Slack retries for minutes: the journal must
-   * remember a message at least that long to recognise its redelivery.
+   * The journal must remember a message as long as a platform may deliver it again. Telegram's
+   * long polling never does once our saved offset is past it (saved after the journal), a
+   * Telegram webhook or Slack's Events API retries a delivery we did not acknowledge within
+   * minutes (Slack: after 1 and 5 minutes), and Discord replays missed events on a resume
+   * within its session. A quarter of an hour is three times the longest of those.
    */
-  private static final Duration AT_LEAST = Duration.ofHours(24);
+  private static final Duration AT_LEAST = Duration.ofMinutes(15);
+
+  /** Passes come at least this often, and more often when what is kept is kept briefly. */
+  private static final Duration PASS_AT_MOST_EVERY = Duration.ofHours(1);
+
+  private static final Duration PASS_AT_LEAST_EVERY = Duration.ofMinutes(1);
 
   private static final Duration AT_MOST = Duration.ofDays(365);
 
@@ -75,6 +83,21 @@ public record Retention(
 
   private static long mebibytes(int n) {
     return n * 1024L * 1024L;
+  }
+
+  /**
+   * How often a retention pass runs: a quarter of the shortest age kept, so the store holds at
+   * most about 1.25 times that age's worth of rows; an hour at most (the defaults), a minute at
+   * least.
+   */
+  public Duration passInterval() {
+    Duration shortest =
+        transcripts.isZero() || delivered.compareTo(transcripts) <= 0 ? delivered : transcripts;
+    Duration quarter = shortest.dividedBy(4);
+    if (quarter.compareTo(PASS_AT_LEAST_EVERY) < 0) {
+      return PASS_AT_LEAST_EVERY;
+    }
+    return quarter.compareTo(PASS_AT_MOST_EVERY) > 0 ? PASS_AT_MOST_EVERY : quarter;
   }
 
   /**

@@ -77,7 +77,7 @@ class StoreUpkeepTest {
 
     new StoreUpkeep(new Pruner(store, Retention.DEFAULTS, clock, clock, clock), sleeper).run();
 
-    assertThat(waits).containsExactly(StoreUpkeep.EVERY, StoreUpkeep.EVERY);
+    assertThat(waits).containsExactly(Duration.ofHours(1), Duration.ofHours(1));
     assertThat(store.journal().record(message(1)))
         .as("gone after the second pass")
         .isTrue();
@@ -101,8 +101,34 @@ class StoreUpkeepTest {
 
     assertThat(upkeep.passOnce()).isEqualTo(StoreUpkeep.WHEN_BEHIND);
     assertThat(upkeep.passOnce()).isEqualTo(StoreUpkeep.WHEN_BEHIND);
-    assertThat(upkeep.passOnce()).as("the rest fits in a pass").isEqualTo(StoreUpkeep.EVERY);
+    assertThat(upkeep.passOnce()).as("the rest fits in a pass").isEqualTo(Duration.ofHours(1));
     assertThat(store.journal().record(message(1999))).isTrue();
+  }
+
+  @Test
+  void passesComeAQuarterOfTheShortestKeptAgeApartBetweenAMinuteAndAnHour() {
+    assertThat(new Retention(Duration.ofMinutes(20), Duration.ofDays(90), 0, 1).passInterval())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(new Retention(Duration.ofDays(7), Duration.ofMinutes(2), 0, 1).passInterval())
+        .as("transcripts kept briefly")
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(new Retention(Duration.ofHours(2), Duration.ZERO, 0, 1).passInterval())
+        .as("transcripts kept forever count for nothing")
+        .isEqualTo(Duration.ofMinutes(30));
+    assertThat(Retention.DEFAULTS.passInterval()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void aStoreKeepingRowsBrieflyIsPrunedAsOften() throws Exception {
+    Store store = new InMemoryStore(clock);
+    Retention brief = new Retention(Duration.ofMinutes(20), Duration.ZERO, 0, Long.MAX_VALUE);
+    StoreUpkeep upkeep =
+        new StoreUpkeep(new Pruner(store, brief, clock, clock, clock), Sleeper.SYSTEM);
+    answer(store, message(1));
+    clock.advance(Duration.ofMinutes(21));
+
+    assertThat(upkeep.passOnce()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(store.journal().record(message(1))).as("forgotten, so new again").isTrue();
   }
 
   @Test
@@ -113,7 +139,7 @@ class StoreUpkeepTest {
     StoreUpkeep upkeep =
         new StoreUpkeep(new Pruner(store, Retention.DEFAULTS, clock, clock, clock), Sleeper.SYSTEM);
 
-    assertThat(upkeep.passOnce()).isEqualTo(StoreUpkeep.EVERY);
+    assertThat(upkeep.passOnce()).isEqualTo(Duration.ofHours(1));
   }
 
   @Test
