@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class LauncherProcessIT {
 
   private ProcessBuilder launcher(String... args) {
     ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString());
-    pb.command().addAll(java.util.List.of(args));
+    pb.command().addAll(List.of(args));
     pb.environment().put("SWITCHBOARD_SKIP_BUILD", "1"); // the build already made the jar
     pb.environment().put("SWITCHBOARD_HTTP_PORT", "0");
     pb.environment().remove("INVOCATION_ID");
@@ -72,5 +74,56 @@ class LauncherProcessIT {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  /**
+   * The start-up cache the launcher makes once per build: a training start writes it, and the
+   * launcher's JVM options can use it. AOTMode=on makes a cache that does not fit an error
+   * instead of a silent slow start.
+   */
+  @Test
+  void theStartUpCacheComesFromATrainingStartAndFitsTheLaunchersJvm() throws Exception {
+    String jar = System.getProperty("switchboard.jar");
+    String java = ChildGateway.java();
+    List<String> options = launcherDefaultOptions();
+    Path cache = dir.resolve("switchboard.aot");
+    List<String> train = new ArrayList<>(List.of(
+        Path.of("scripts", "aot-cache.sh").toAbsolutePath().toString(),
+        java,
+        jar,
+        cache.toString()));
+    train.addAll(options);
+    // a token in the caller's environment must not reach the training start
+    ProcessBuilder training = new ProcessBuilder(train).redirectErrorStream(true);
+    training.environment().put("TELEGRAM_BOT_TOKEN", "1:not-a-token-the-training-may-use");
+    Process t = training.start();
+    String trained = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(t.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(t.exitValue()).as(trained).isZero();
+    assertThat(Files.size(cache)).isGreaterThan(1_000_000);
+
+    List<String> use = new ArrayList<>(List.of(java));
+    use.addAll(options);
+    use.addAll(List.of(
+        "-XX:AOTMode=on",
+        "-XX:AOTCache=" + cache,
+        "--enable-native-access=ALL-UNNAMED",
+        "-jar",
+        jar,
+        "version"));
+    Process v = new ProcessBuilder(use).redirectErrorStream(true).start();
+    String out = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(v.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(v.exitValue()).as(out).isZero();
+    assertThat(out).startsWith("switchboard ");
+  }
+
+  /** The JVM options ./switchboard starts Java with when SWITCHBOARD_JAVA_OPTS is not set. */
+  private static List<String> launcherDefaultOptions() throws Exception {
+    String line = Files.readAllLines(LAUNCHER).stream()
+        .filter(l -> l.startsWith("default_opts=\""))
+        .findFirst()
+        .orElseThrow();
+    return List.of(line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')).split(" "));
   }
 }

@@ -24,11 +24,17 @@ public final class Reliability {
   private Reliability() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !args[0].equals("crash-soak")) {
-      System.err.println("usage: reliability/run crash-soak [--option value]...  (--help)");
-      System.exit(2);
+    String program = args.length == 0 ? "" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (program) {
+      case "crash-soak" -> System.exit(crashSoak(rest));
+      case "restart-cycles" -> System.exit(restartCycles(rest));
+      default -> {
+        System.err.println("usage: reliability/run crash-soak|restart-cycles [--option value]..."
+            + "  (--help)");
+        System.exit(2);
+      }
     }
-    System.exit(crashSoak(Arrays.copyOfRange(args, 1, args.length)));
   }
 
   private static int crashSoak(String[] args) throws Exception {
@@ -48,36 +54,10 @@ public final class Reliability {
     o.put("gateway-jvm-opts", String.join(" ", GatewayLaunch.LAUNCHER_JVM_OPTIONS));
     o.put("label", "");
     o.put("out", "");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        usage(o);
-        return 0;
-      }
-      if (!a.startsWith("--")) {
-        usage(o);
-        throw new IllegalArgumentException("unexpected argument: " + a);
-      }
-      String key = a.substring(2);
-      String value;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("missing value for --" + key);
-      }
-      if (!o.containsKey(key)) {
-        usage(o);
-        throw new IllegalArgumentException("unknown option --" + key);
-      }
-      o.put(key, value);
+    if (!parse("crash-soak", o, args)) {
+      return 0;
     }
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-        .withZone(ZoneOffset.UTC)
-        .format(Instant.now());
+    String stamp = stamp();
     Path work = o.get("work").isEmpty()
         ? Path.of("target", "crash-soak-" + stamp)
         : Path.of(o.get("work"));
@@ -97,39 +77,131 @@ public final class Reliability {
         duration("settle", o.get("settle")),
         duration("start-timeout", o.get("start-timeout")),
         o.get("seed").isEmpty() ? System.nanoTime() : Long.parseLong(o.get("seed")),
-        o.get("gateway-jvm-opts").isBlank()
-            ? List.of()
-            : List.of(o.get("gateway-jvm-opts").trim().split("\\s+")),
+        jvmOptions(o.get("gateway-jvm-opts")),
         o.get("label"));
     if (!Files.isRegularFile(settings.jar())) {
       throw new IllegalArgumentException("--jar: no such file: " + settings.jar());
     }
     System.out.println("crash soak: working in " + work + "; seed " + settings.seed());
-    CrashSoakReport report = CrashSoak.run(settings, line -> {
-      System.out.println(line);
-      System.out.flush();
-    });
-    String text = report.text();
+    CrashSoakReport report = CrashSoak.run(settings, Reliability::progress);
+    write(out, report.text(), report.json());
+    System.out.println("the gateway's home and console output are in " + work);
+    return report.targetsMet() ? 0 : 1;
+  }
+
+  private static int restartCycles(String[] args) throws Exception {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("jar", "../target/switchboard.jar");
+    o.put("aot-cache", "../target/switchboard.aot");
+    o.put("work", "");
+    o.put("cycles", "1000");
+    o.put("cycle-timeout", "60s");
+    o.put("gateway-jvm-opts", String.join(" ", GatewayLaunch.LAUNCHER_JVM_OPTIONS));
+    o.put("label", "");
+    o.put("out", "");
+    if (!parse("restart-cycles", o, args)) {
+      return 0;
+    }
+    String stamp = stamp();
+    Path work = o.get("work").isEmpty()
+        ? Path.of("target", "restart-cycles-" + stamp)
+        : Path.of(o.get("work"));
+    Path out = o.get("out").isEmpty()
+        ? Path.of("results", "restart-cycles-" + stamp)
+        : Path.of(o.get("out"));
+    Path aot = o.get("aot-cache").isEmpty() ? null : Path.of(o.get("aot-cache")).toAbsolutePath();
+    if (aot != null && !Files.isRegularFile(aot)) {
+      throw new IllegalArgumentException("--aot-cache: no such file: " + aot
+          + " (./switchboard makes it; '' starts without one)");
+    }
+    RestartCyclesSettings settings = new RestartCyclesSettings(
+        Path.of(o.get("jar")).toAbsolutePath(),
+        work.toAbsolutePath(),
+        Integer.parseInt(o.get("cycles")),
+        duration("cycle-timeout", o.get("cycle-timeout")),
+        jvmOptions(o.get("gateway-jvm-opts")),
+        aot,
+        o.get("label"));
+    if (!Files.isRegularFile(settings.jar())) {
+      throw new IllegalArgumentException("--jar: no such file: " + settings.jar());
+    }
+    System.out.println("restart cycles: working in " + work);
+    RestartCyclesReport report = RestartCycles.run(settings, Reliability::progress);
+    write(out, report.text(), report.json());
+    return report.targetsMet() ? 0 : 1;
+  }
+
+  private static void progress(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  private static List<String> jvmOptions(String words) {
+    return words.isBlank() ? List.of() : List.of(words.trim().split("\\s+"));
+  }
+
+  private static String stamp() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC)
+        .format(Instant.now());
+  }
+
+  /** Prints the report and writes it to {@code out}.txt and .json. */
+  private static void write(Path out, String text, Object json) throws Exception {
     System.out.println();
     System.out.print(text);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(Path.of(out + ".txt"), text, StandardCharsets.UTF_8);
-    JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     Files.writeString(
-        Path.of(out + ".json"), json.writeValueAsString(report.json()), StandardCharsets.UTF_8);
-    System.out.println("written: " + out + ".txt and .json; the gateway's home and console"
-        + " output are in " + work);
-    return report.targetsMet() ? 0 : 1;
+        Path.of(out + ".json"), mapper.writeValueAsString(json), StandardCharsets.UTF_8);
+    System.out.println("written: " + out + ".txt and .json");
   }
 
-  private static void usage(Map<String, String> defaults) {
-    System.err.println("usage: reliability/run crash-soak [--option value]...  (defaults shown)");
+  /**
+   * Reads {@code --key value} and {@code --key=value} into {@code o}, whose keys are the only
+   * options and whose values are the defaults; false after printing the usage for --help.
+   */
+  private static boolean parse(String program, Map<String, String> o, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        usage(program, o);
+        return false;
+      }
+      if (!a.startsWith("--")) {
+        usage(program, o);
+        throw new IllegalArgumentException("unexpected argument: " + a);
+      }
+      String key = a.substring(2);
+      String value;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("missing value for --" + key);
+      }
+      if (!o.containsKey(key)) {
+        usage(program, o);
+        throw new IllegalArgumentException("unknown option --" + key);
+      }
+      o.put(key, value);
+    }
+    return true;
+  }
+
+  private static void usage(String program, Map<String, String> defaults) {
+    System.err.println(
+        "usage: reliability/run " + program + " [--option value]...  (defaults shown)");
     defaults.forEach((k, v) -> System.err.println("  --" + k + " " + (v.isEmpty() ? "''" : v)));
-    System.err.println("  durations: 30ms, 4s, 2m; --seed repeats a run's kill moments");
+    System.err.println("  durations: 30ms, 4s, 2m; --seed repeats a crash soak's kill moments");
     System.err.println("  --work: where the gateway's home and console output go"
-        + " (default target/crash-soak-<time>)");
+        + " (default target/" + program + "-<time>)");
     System.err.println("  --out: the report's path without .txt/.json"
-        + " (default results/crash-soak-<time>)");
+        + " (default results/" + program + "-<time>)");
   }
 
   static Duration duration(String option, String s) {
