@@ -49,6 +49,7 @@ public final class Dispatcher {
   private final LaneScheduler lanes;
   private final CommandRunner commands;
   private final DispatchLoop loop;
+  private final RecoveredAnswers recoveredAnswers;
 
   public Dispatcher(
       DispatcherSettings settings,
@@ -79,6 +80,20 @@ public final class Dispatcher {
         gate,
         settings.sessionPerUserInGroups());
     this.loop = new DispatchLoop(settings, services.ticker(), listener, lanes::drainReason);
+    this.recoveredAnswers =
+        new RecoveredAnswers(services.conversations(), settings.sessionPerUserInGroups());
+  }
+
+  /**
+   * After a crash: {@code answer}, which the journal kept for {@code message}, goes into the
+   * conversation's transcript unless it got there before the crash.
+   */
+  public void completeTranscript(InboundMessage message, String answer) {
+    if (recoveredAnswers.complete(message, answer)) {
+      log.info(
+          "put the answer to {} into its transcript, which a restart left without it",
+          message.dedupeKey());
+    }
   }
 
   public Heartbeat heartbeat() {

@@ -283,6 +283,7 @@ public final class InboundPipeline implements InboundHandler {
     InboundMessage m = e.message();
     String reply = Objects.requireNonNull(e.reply(), "reply");
     log.info("delivering again the answer to {} that a restart cut off", m.dedupeKey());
+    dispatcher.completeTranscript(m, reply);
     boolean delivered = delivery.redeliver(m, e.attempts(), reply);
     journal.markDone(m, delivered ? "answered" : "undelivered");
   }

@@ -150,8 +150,12 @@ final class TurnExecution {
     if (outcome.equals("answered")) {
       // Before the delivery: whatever happens to it, the next turn's history has this answer,
       // and a process that dies while delivering it is followed by one that delivers it again.
-      conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
+      // The journal first: its copy is what the next process goes by (RecoveredAnswers puts
+      // it in a transcript the crash left without it). The other order let a crash between
+      // the two leave the answer in the transcript but not the journal, and the turn, run
+      // again, then answered the question a second time.
       recordReply.accept(stream.bodyFor(reply));
+      conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
     }
     boolean delivered = stream.finish(reply);
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";

@@ -401,6 +401,43 @@ class InboundPipelineTest {
   }
 
   @Test
+  void anAnswerTheJournalKeptButTheTranscriptMissedGoesIntoTheTranscriptOnce() throws Exception {
+    // the turn put its question in the transcript and its answer in the journal, then died
+    InboundMessage m = runningWhenItDied("killed between the two", "the kept answer");
+    String session = SessionKey.of(m, true).id();
+    store.conversations().append(session, 0, "user", "killed between the two");
+    build(everyone());
+
+    pipeline.resume(store.journal().unfinished(), Set.of("mem"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.journal().unfinished().isEmpty());
+    assertThat(store.conversations().lines(session, 0, 10))
+        .extracting(Conversations.Line::role, Conversations.Line::text)
+        .containsExactly(
+            tuple("user", "killed between the two"), tuple("assistant", "the kept answer"));
+    assertThat(listener.started).as("the agent is not asked again").isEmpty();
+    assertThat(chat.transcript("alice")).contains("the kept answer");
+  }
+
+  @Test
+  void anAnswerAlreadyInTheTranscriptIsNotPutThereAgainWhenDeliveredAgain() throws Exception {
+    InboundMessage m = runningWhenItDied("killed after both", "the kept answer");
+    String session = SessionKey.of(m, true).id();
+    store.conversations().append(session, 0, "user", "killed after both");
+    store.conversations().append(session, 0, "assistant", "the kept answer");
+    build(everyone());
+
+    pipeline.resume(store.journal().unfinished(), Set.of("mem"));
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.journal().unfinished().isEmpty());
+    assertThat(store.conversations().lines(session, 0, 10)).hasSize(2);
+  }
+
+  @Test
   void aTurnCutOffMidStreamIsRunAgainAndItsPreviewMarked() throws Exception {
     InboundMessage m = left("alice", "long answer");
     int attempt = store.journal().markRunning(m);
