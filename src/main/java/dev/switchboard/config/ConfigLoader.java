@@ -44,6 +44,7 @@ public final class ConfigLoader {
       "SWITCHBOARD_JAVA_OPTS",
       "SWITCHBOARD_JAVA_HOME",
       "SWITCHBOARD_SKIP_BUILD",
+      "SWITCHBOARD_AOT",
       "SWITCHBOARD_RELAUNCHED_FROM");
 
   /**
