@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logging for the gateway process: the console appender from {@code logback.xml}, plus a
+ * Logging for the gateway process: the console appender of {@link ConsoleLogConfigurator}, plus a
  * rolling file {@code <home>/logs/gateway.log} (10 MB, 5 old files kept, owner-only), which is where
  * {@code switchboard restart} looks for the last lines when something goes wrong.
  */
