@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * enough to take two Telegram messages.
  */
 final class Answers {
-  private static final Pattern ID = Pattern.compile("\\bc\\d{2}-m\\d{5}\\b");
+  private static final Pattern ID = Pattern.compile("\\bc\\d{2,3}-m\\d{5}\\b");
   /** A line of an answer as it shows in a chat: its question, its number, how many. */
-  private static final Pattern LINE = Pattern.compile("^(c\\d{2}-m\\d{5}) (\\d+)/(\\d+): .*$");
+  private static final Pattern LINE = Pattern.compile("^(c\\d{2,3}-m\\d{5}) (\\d+)/(\\d+): .*$");
 
   private static final String[] WORDS = {
     "alpha",

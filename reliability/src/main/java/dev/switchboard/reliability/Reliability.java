@@ -29,9 +29,10 @@ public final class Reliability {
     switch (program) {
       case "crash-soak" -> System.exit(crashSoak(rest));
       case "restart-cycles" -> System.exit(restartCycles(rest));
+      case "soak" -> System.exit(soak(rest));
       default -> {
-        System.err.println("usage: reliability/run crash-soak|restart-cycles [--option value]..."
-            + "  (--help)");
+        System.err.println("usage: reliability/run crash-soak|restart-cycles|soak"
+            + " [--option value]...  (--help)");
         System.exit(2);
       }
     }
@@ -128,6 +129,68 @@ public final class Reliability {
     System.out.println("restart cycles: working in " + work);
     RestartCyclesReport report = RestartCycles.run(settings, Reliability::progress);
     write(out, report.text(), report.json());
+    return report.targetsMet() ? 0 : 1;
+  }
+
+  private static int soak(String[] args) throws Exception {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("jar", "../target/switchboard.jar");
+    o.put("work", "");
+    o.put("duration", "60m");
+    o.put("rate", "50");
+    o.put("chats", "200");
+    o.put("model-latency", "30ms");
+    o.put("edit-interval", "1000ms");
+    o.put("sample-every", "10s");
+    o.put("late-after", "60s");
+    o.put("drain", "120s");
+    o.put("retention-delivered", "15m");
+    o.put("transcript-lines", "100");
+    o.put("start-timeout", "120s");
+    o.put("rss-tolerance", "0.10");
+    o.put("fd-band", "10");
+    o.put("store-tolerance", "0.10");
+    o.put("min-rate-fraction", "0.95");
+    o.put("gateway-jvm-opts", String.join(" ", GatewayLaunch.LAUNCHER_JVM_OPTIONS));
+    o.put("label", "");
+    o.put("out", "");
+    if (!parse("soak", o, args)) {
+      return 0;
+    }
+    String stamp = stamp();
+    Path work =
+        o.get("work").isEmpty() ? Path.of("target", "soak-" + stamp) : Path.of(o.get("work"));
+    Path out =
+        o.get("out").isEmpty() ? Path.of("results", "soak-" + stamp) : Path.of(o.get("out"));
+    SoakSettings settings = new SoakSettings(
+        Path.of(o.get("jar")).toAbsolutePath(),
+        work.toAbsolutePath(),
+        duration("duration", o.get("duration")),
+        Double.parseDouble(o.get("rate")),
+        Integer.parseInt(o.get("chats")),
+        duration("model-latency", o.get("model-latency")),
+        duration("edit-interval", o.get("edit-interval")),
+        duration("sample-every", o.get("sample-every")),
+        duration("late-after", o.get("late-after")),
+        duration("drain", o.get("drain")),
+        duration("retention-delivered", o.get("retention-delivered")),
+        Integer.parseInt(o.get("transcript-lines")),
+        duration("start-timeout", o.get("start-timeout")),
+        Double.parseDouble(o.get("rss-tolerance")),
+        Integer.parseInt(o.get("fd-band")),
+        Double.parseDouble(o.get("store-tolerance")),
+        Double.parseDouble(o.get("min-rate-fraction")),
+        jvmOptions(o.get("gateway-jvm-opts")),
+        o.get("label"));
+    if (!Files.isRegularFile(settings.jar())) {
+      throw new IllegalArgumentException("--jar: no such file: " + settings.jar());
+    }
+    System.out.println("soak: working in " + work);
+    SoakReport report = Soak.run(settings, Reliability::progress);
+    write(out, report.text(), report.json());
+    Files.writeString(Path.of(out + ".csv"), report.csv(), StandardCharsets.UTF_8);
+    System.out.println("the samples are in " + out + ".csv; the gateway's home and console"
+        + " output in " + work);
     return report.targetsMet() ? 0 : 1;
   }
 

@@ -20,6 +20,9 @@ final class CallLog {
 
     /** Records the HTTP status answered (0: the connection was dropped). */
     void finish(int status) {
+      if (index < 0) {
+        return; // not recorded
+      }
       lock.lock();
       try {
         Call c = calls.get(index);
@@ -37,10 +40,27 @@ final class CallLog {
   // guarded by lock:
   private final List<Call> calls = new ArrayList<>();
   private final List<Boolean> finished = new ArrayList<>();
+  private boolean recording = true;
+
+  /**
+   * Stops recording calls (a soak of hours makes millions, each with its text): from now on
+   * {@link #calls} and {@link #awaitFinished} see only what came before.
+   */
+  void stopRecording() {
+    lock.lock();
+    try {
+      recording = false;
+    } finally {
+      lock.unlock();
+    }
+  }
 
   Pending arrived(String method, JsonNode params) {
     lock.lock();
     try {
+      if (!recording) {
+        return new Pending(-1);
+      }
       calls.add(new Call(method, params, Instant.now(), 0));
       finished.add(false);
       changed.signalAll();

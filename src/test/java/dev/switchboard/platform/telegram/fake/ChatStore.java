@@ -94,6 +94,34 @@ final class ChatStore {
   private final Map<Long, UserInfo> users = new HashMap<>();
   private final Map<Long, ChatState> chats = new HashMap<>();
   private boolean closed;
+  private BotMessageListener listener = (chatId, messageId, text) -> {};
+
+  void listen(BotMessageListener l) {
+    lock.lock();
+    try {
+      listener = l;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Forgets the messages of {@code chatId} older than {@code messageId} (users' and bot's), so
+   * that a chat of hours keeps only what is still being answered; editing or replying to a
+   * forgotten message then fails as for one that never was.
+   */
+  void forgetBefore(long chatId, int messageId) {
+    lock.lock();
+    try {
+      ChatState state = chats.get(chatId);
+      if (state != null) {
+        state.messages.keySet().removeIf(id -> id < messageId);
+        state.sent.keySet().removeIf(id -> id < messageId);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
 
   ChatStore(TelegramObjects objects, UserInfo bot) {
     this.objects = objects;
@@ -282,6 +310,7 @@ final class ChatStore {
       state.sent.put(sent.id, sent);
       ObjectNode m = botMessageJson(state, sent);
       state.messages.put(sent.id, m);
+      listener.changed(out.chatId(), sent.id, sent.text.text());
       changed.signalAll();
       return m.deepCopy();
     } finally {
@@ -326,6 +355,7 @@ final class ChatStore {
       sent.rawTexts.add(rawText);
       ObjectNode m = botMessageJson(state, sent);
       state.messages.put(sent.id, m);
+      listener.changed(chatId, sent.id, sent.text.text());
       changed.signalAll();
       return m.deepCopy();
     } finally {

@@ -267,6 +267,34 @@ public final class FakeTelegramServer implements AutoCloseable {
     faults.conflictFlood(on);
   }
 
+  // ---- long runs ----
+
+  /**
+   * For runs of hours (the soak): stops recording calls and keeping every update for {@link
+   * #redeliver}, so that the fake's memory does not grow with the messages; {@link #calls} and
+   * {@link #awaitCalls} then see only the calls before, and only updates created before can be
+   * redelivered.
+   */
+  public FakeTelegramServer keepLittle() {
+    calls.stopRecording();
+    queue.stopKeepingCreated();
+    return this;
+  }
+
+  /**
+   * {@code listener} hears every message the bot sends and every edit, with the text as it
+   * then stands, in each chat's order; it runs under the fake's lock, so it must be quick. One
+   * listener at a time.
+   */
+  public void onBotMessage(BotMessageListener listener) {
+    store.listen(listener);
+  }
+
+  /** Forgets the messages of {@code chatId} older than {@code messageId} (see ChatStore). */
+  public void forgetMessagesBefore(long chatId, int messageId) {
+    store.forgetBefore(chatId, messageId);
+  }
+
   // ---- observation ----
 
   /** The bot's messages in {@code chatId}, oldest first, as they stand now. */

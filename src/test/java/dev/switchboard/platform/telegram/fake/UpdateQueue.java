@@ -58,6 +58,7 @@ final class UpdateQueue {
   private boolean webhookActive;
   private List<String> allowedUpdates = List.of();
   private boolean closed;
+  private boolean keepCreated = true;
 
   UpdateQueue(JsonMapper json) {
     this.json = json;
@@ -71,7 +72,9 @@ final class UpdateQueue {
       ObjectNode update = json.createObjectNode();
       update.put("update_id", id);
       update.set(type, payload);
-      created.put(id, update);
+      if (keepCreated) {
+        created.put(id, update);
+      }
       if (allowed(type)) {
         pending.add(new Entry(id, update, false));
         changed.signalAll();
@@ -86,6 +89,19 @@ final class UpdateQueue {
     return allowedUpdates.isEmpty()
         ? !OFF_BY_DEFAULT.contains(type)
         : allowedUpdates.contains(type);
+  }
+
+  /**
+   * Stops keeping every update created for {@link #redeliver} (a soak of hours creates hundreds
+   * of thousands); those created from now on cannot be redelivered.
+   */
+  void stopKeepingCreated() {
+    lock.lock();
+    try {
+      keepCreated = false;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Queues an update that was already created once again, with the same update_id. */
