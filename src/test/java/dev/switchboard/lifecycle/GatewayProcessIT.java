@@ -667,7 +667,7 @@ class GatewayProcessIT {
     gw.signal("TERM");
     assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
 
-    config("store:\n  retention:\n    delivered: 1h\n");
+    config("store:\n  retention:\n    delivered: 10m\n");
     Result broken = ChildGateway.cli(env, "status", "--json");
     assertThat(broken.output()).contains("\"store_bytes\" : null");
     assertThat(ChildGateway.cli(env, "status").output())
