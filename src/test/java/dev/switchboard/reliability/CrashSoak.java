@@ -168,23 +168,10 @@ public final class CrashSoak {
 
   /** The gateway's configuration, all from the environment as a service manager would set it. */
   private Map<String, String> environment(FakeTelegramServer telegram, SoakModel model) {
-    Map<String, String> env = new HashMap<>();
-    env.put("INVOCATION_ID", "crash-soak"); // under a service manager, as systemd would say
-    env.put("TELEGRAM_BOT_TOKEN", telegram.token());
-    env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
-    env.put("TELEGRAM_EDIT_INTERVAL", settings.editInterval().toMillis() + "ms");
-    // Out of the way: the fake does not limit, and previews should follow the edit interval.
-    env.put("TELEGRAM_CHAT_MESSAGES_PER_MINUTE", "100000");
-    env.put("TELEGRAM_GLOBAL_MESSAGES_PER_SECOND", "100000");
-    env.put("OPENAI_BASE_URL", model.baseUrl());
-    env.put("OPENAI_API_KEY", "sk-crash-soak-0123456789abcdef");
-    env.put("SWITCHBOARD_MODEL", "soak-model");
-    env.put("SWITCHBOARD_ALLOW_ALL_USERS", "true");
-    // A chat that gave up waiting asks again; its question waits behind the last, not over it.
-    env.put("SWITCHBOARD_BUSY_POLICY", "queue");
+    Map<String, String> env =
+        SoakGatewayEnvironment.of("crash-soak", telegram, model, settings.editInterval());
     // Hundreds of kills in minutes are a crash loop the breaker would slow down on purpose.
     env.put("SWITCHBOARD_RESPAWN_DELAY", "0s");
-    env.put("SWITCHBOARD_HTTP_PORT", "0");
     return env;
   }
 

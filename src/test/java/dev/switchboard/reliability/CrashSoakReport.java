@@ -3,7 +3,6 @@ package dev.switchboard.reliability;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -168,14 +167,8 @@ public record CrashSoakReport(
   }
 
   public ObjectNode json() {
-    JsonMapper json = JsonMapper.builder().build();
-    ObjectNode root = json.createObjectNode();
-    root.put("program", "crash soak");
-    root.put("label", settings.label());
-    root.put("started_at", startedAt);
-    root.put("seconds", Math.round(seconds));
-    ObjectNode m = root.putObject("machine");
-    machine.forEach(m::put);
+    ObjectNode root =
+        ReportJson.header("crash soak", settings.label(), startedAt, seconds, machine);
     ObjectNode s = root.putObject("settings");
     s.put("kills", settings.kills());
     s.put("chats", settings.chats());

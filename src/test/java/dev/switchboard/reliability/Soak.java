@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -271,24 +270,10 @@ public final class Soak {
 
   /** The gateway's configuration, all from the environment as a service manager would set it. */
   private Map<String, String> environment(FakeTelegramServer telegram, SoakModel model) {
-    Map<String, String> env = new HashMap<>();
-    env.put("INVOCATION_ID", "soak"); // under a service manager, as systemd would say
-    env.put("TELEGRAM_BOT_TOKEN", telegram.token());
-    env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
-    env.put("TELEGRAM_EDIT_INTERVAL", settings.editInterval().toMillis() + "ms");
-    // Out of the way: the fake does not limit, and 50 chats a second would exceed Telegram's 30.
-    env.put("TELEGRAM_CHAT_MESSAGES_PER_MINUTE", "100000");
-    env.put("TELEGRAM_GLOBAL_MESSAGES_PER_SECOND", "100000");
-    env.put("OPENAI_BASE_URL", model.baseUrl());
-    env.put("OPENAI_API_KEY", "sk-soak-0123456789abcdef");
-    env.put("SWITCHBOARD_MODEL", "soak-model");
-    env.put("SWITCHBOARD_ALLOW_ALL_USERS", "true");
-    // A chat asking before its last answer is done waits behind it: interrupt would cut the
-    // last answer off, and the soak would count it lost.
-    env.put("SWITCHBOARD_BUSY_POLICY", "queue");
+    Map<String, String> env =
+        SoakGatewayEnvironment.of("soak", telegram, model, settings.editInterval());
     env.put("SWITCHBOARD_RETENTION_DELIVERED", settings.retentionDelivered().toSeconds() + "s");
     env.put("SWITCHBOARD_RETENTION_TRANSCRIPT_LINES", Integer.toString(settings.transcriptLines()));
-    env.put("SWITCHBOARD_HTTP_PORT", "0");
     return env;
   }
 }
