@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * working directory and the {@code writable} paths writable. The network is shared: agents talk
  * to their model over it.
  *
+ * <p>A program the command names by a path under /tmp (an agent unpacked or checked out there)
+ * keeps its directory, read-only: the sandbox's own /tmp would otherwise hide the very file it is
+ * asked to run, and the files beside it that it loads (a script's modules). The rest of /tmp stays
+ * out of sight.
+ *
  * <p>Not {@code --die-with-parent}: its PR_SET_PDEATHSIG fires when the thread that started the
  * process ends, and in a JVM that is any pool or carrier thread, which would kill idle agents at
  * random. The agent ends when the gateway closes its stdin or stops it, as it does unsandboxed.
@@ -39,6 +44,10 @@ record Bubblewrap(Path program, List<Path> hidden, List<Path> writable) {
   /** The command line that runs {@code command} sandboxed in {@code cwd}. */
   List<String> wrap(List<String> command, Path cwd) {
     List<String> argv = new ArrayList<>(isolation());
+    for (Path keep : programPathsUnderTmp(command)) {
+      argv.addAll(List.of("--ro-bind", keep.toString(), keep.toString()));
+    }
+    // After those: a hidden path inside such a directory must stay hidden.
     for (Path p : hidden) {
       // A path that does not exist hides nothing, and the read-only root cannot hold a new one.
       if (Files.isDirectory(p)) {
@@ -55,6 +64,30 @@ record Bubblewrap(Path program, List<Path> hidden, List<Path> writable) {
     argv.add("--");
     argv.addAll(command);
     return List.copyOf(argv);
+  }
+
+  /**
+   * The directories of the command's words that are files under /tmp, each once; a file right in
+   * /tmp alone, since binding /tmp itself would undo the sandbox's own.
+   */
+  private static List<Path> programPathsUnderTmp(List<String> command) {
+    Path tmp = Path.of("/tmp");
+    List<Path> paths = new ArrayList<>();
+    for (String word : command) {
+      if (!word.startsWith("/")) {
+        continue;
+      }
+      Path p = Path.of(word).normalize();
+      Path parent = p.getParent();
+      if (parent == null || !p.startsWith(tmp) || !Files.isRegularFile(p)) {
+        continue;
+      }
+      Path visible = parent.equals(tmp) ? p : parent;
+      if (!paths.contains(visible)) {
+        paths.add(visible);
+      }
+    }
+    return paths;
   }
 
   /** Everything but the paths: the same for the probe as for an agent. */

@@ -101,6 +101,47 @@ class BubblewrapTest {
   }
 
   @Test
+  void aProgramUnderTmpKeepsItsDirectoryReadOnlyAndTheRestOfTmpStaysHidden() throws Exception {
+    Path agentDir = Files.createTempDirectory(Path.of("/tmp"), "bwrap-agent-");
+    Path other = Files.createTempDirectory(Path.of("/tmp"), "bwrap-other-");
+    try {
+      Files.writeString(agentDir.resolve("module.txt"), "module loaded\n");
+      Files.writeString(other.resolve("secret.txt"), "secret\n");
+      Path script = Files.writeString(
+          agentDir.resolve("agent.sh"),
+          String.join(
+              "\n",
+              "cat " + agentDir + "/module.txt",
+              "cat " + other + "/secret.txt 2>/dev/null || echo other hidden",
+              "touch " + agentDir + "/made 2>/dev/null || echo read-only",
+              ""));
+      Path work = Files.createDirectories(dir.resolve("work"));
+      List<String> argv = new Bubblewrap(bwrap, List.of(), List.of())
+          .wrap(List.of("/bin/sh", script.toString()), work);
+      Process p = new ProcessBuilder(argv)
+          .directory(work.toFile())
+          .redirectErrorStream(true)
+          .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out)
+          .doesNotContain("secret")
+          .contains("module loaded", "other hidden", "read-only");
+      assertThat(agentDir.resolve("made")).doesNotExist();
+    } finally {
+      for (Path d : List.of(agentDir, other)) {
+        try (Stream<Path> all = Files.walk(d)) {
+          for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void theProbeSaysItWorksHereAndWhyNotWhereItDoesNot() throws Exception {
     assertThat(new Bubblewrap(bwrap, List.of(), List.of()).probe()).isEmpty();
     Path fake = dir.resolve("bwrap");
