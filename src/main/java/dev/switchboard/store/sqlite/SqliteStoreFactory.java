@@ -28,8 +28,12 @@ public final class SqliteStoreFactory implements StoreFactory {
     return List.of(FILE);
   }
 
+  /** Where the SQLite driver's native library is kept between starts (NativeLibraryCopy). */
+  public static final String NATIVE_LIBRARY_DIR = "cache";
+
   @Override
   public Store open(Path home, Config config, Clock clock) {
+    NativeLibraryCopy.useCopyIn(home.resolve(NATIVE_LIBRARY_DIR));
     return SqliteStore.open(home.resolve(config.get(FILE)), clock);
   }
 
