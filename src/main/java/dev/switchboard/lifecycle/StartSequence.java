@@ -67,6 +67,7 @@ final class StartSequence {
       throw new InterruptedException("stop requested during start");
     }
     ready();
+    parts.metrics.bindJvmMeters();
     parts.tasks.spawn("notices after start", this::sendNoticesAfterStart);
     parts.tasks.spawn("store upkeep", new StoreUpkeep(parts.pruner, parts.sleeper));
   }

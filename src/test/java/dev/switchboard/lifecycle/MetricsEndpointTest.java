@@ -70,6 +70,20 @@ class MetricsEndpointTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(chat.transcript("alice")).contains("hello"));
+    // The JVM's meters are bound just after READY (GatewayMetrics.bindJvmMeters).
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(get("/metrics").body()).contains("jvm_memory_used_bytes{"));
+  }
+
+  @Test
+  void theJvmsMetersAreBoundWhenTheStartAsksNotBefore() {
+    try (GatewayMetrics metrics = new GatewayMetrics()) {
+      assertThat(metrics.scrape()).doesNotContain("jvm_memory_used_bytes");
+      metrics.bindJvmMeters();
+      assertThat(metrics.scrape())
+          .contains("jvm_memory_used_bytes{", "jvm_threads_live_threads", "process_uptime_seconds");
+    }
   }
 
   @Test
