@@ -28,6 +28,7 @@ record GatewayLaunch(
   /** What ./switchboard starts the JVM with unless SWITCHBOARD_JAVA_OPTS says otherwise. */
   static final List<String> LAUNCHER_JVM_OPTIONS = List.of(
       "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
       "-Xms16m",
       "-Xmx112m",
       "-XX:TrimNativeHeapInterval=5000",

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BotProcess implements AutoCloseable {
   /** What ./switchboard starts the JVM with unless SWITCHBOARD_JAVA_OPTS says otherwise. */
-  static final List<String> LAUNCHER_JVM_OPTS = List.of("-XX:+UseSerialGC", "-Xms16m",
+  static final List<String> LAUNCHER_JVM_OPTS = List.of("-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-Xms16m",
       "-Xmx112m", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
   /** What ./switchboard exports unless set already. */
   static final Map<String, String> LAUNCHER_ENV = Map.of("MALLOC_ARENA_MAX", "2");
