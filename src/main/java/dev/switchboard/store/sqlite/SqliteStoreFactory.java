@@ -29,7 +29,7 @@ public final class SqliteStoreFactory implements StoreFactory {
   }
 
   /** Where the SQLite driver's native library is kept between starts (NativeLibraryCopy). */
-  public static final String NATIVE_LIBRARY_DIR = "cache";
+  private static final String NATIVE_LIBRARY_DIR = "cache";
 
   @Override
   public Store open(Path home, Config config, Clock clock) {

@@ -70,16 +70,13 @@ class BubblewrapTest {
         "echo pwd $(pwd)",
         "echo pid $$",
         "grep CapEff /proc/self/status");
-    List<String> argv = sandbox.wrap(List.of("/bin/sh", "-c", script), work);
-    Process p = new ProcessBuilder(argv)
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    Files.delete(Path.of("/tmp", "bwrap-test-" + ProcessHandle.current().pid()));
+    String out;
+    try {
+      out = runSucceeding(sandbox.wrap(List.of("/bin/sh", "-c", script), work), work);
+    } finally {
+      Files.delete(Path.of("/tmp", "bwrap-test-" + ProcessHandle.current().pid()));
+    }
 
-    assertThat(p.exitValue()).as(out).isZero();
     assertThat(out)
         .doesNotContain("secret")
         .contains(
@@ -116,16 +113,10 @@ class BubblewrapTest {
               "touch " + agentDir + "/made 2>/dev/null || echo read-only",
               ""));
       Path work = Files.createDirectories(dir.resolve("work"));
-      List<String> argv = new Bubblewrap(bwrap, List.of(), List.of())
-          .wrap(List.of("/bin/sh", script.toString()), work);
-      Process p = new ProcessBuilder(argv)
-          .directory(work.toFile())
-          .redirectErrorStream(true)
-          .start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-      assertThat(p.exitValue()).as(out).isZero();
+      String out = runSucceeding(
+          new Bubblewrap(bwrap, List.of(), List.of())
+              .wrap(List.of("/bin/sh", script.toString()), work),
+          work);
       assertThat(out)
           .doesNotContain("secret")
           .contains("module loaded", "other hidden", "read-only");
@@ -139,6 +130,18 @@ class BubblewrapTest {
         }
       }
     }
+  }
+
+  /** Runs {@code argv} in {@code work}; it must end within 30 s with exit 0. Its output. */
+  private static String runSucceeding(List<String> argv, Path work) throws Exception {
+    Process p = new ProcessBuilder(argv)
+        .directory(work.toFile())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
   }
 
   @Test
