@@ -8,6 +8,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Signals signals = Signals.install(); // before anything slow: the JVM's SIGTERM default is 143
+    var _ = LocaleDataWarmUp.startIfRunning(args); // the thread is for tests to join
     ExitGuard.exit(SwitchboardCommand.execute(args, System.getenv(), signals));
   }
 }
