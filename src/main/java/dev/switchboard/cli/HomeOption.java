@@ -15,9 +15,14 @@ final class HomeOption {
   Path home;
 
   Path resolve(Map<String, String> env) {
+    return resolve(home, env);
+  }
+
+  /** The state directory: {@code given} if there is one, else as the option's help says. */
+  static Path resolve(@Nullable Path given, Map<String, String> env) {
     Path p;
-    if (home != null) {
-      p = home;
+    if (given != null) {
+      p = given;
     } else if (env.get("SWITCHBOARD_HOME") != null
         && !env.get("SWITCHBOARD_HOME").isBlank()) {
       p = Path.of(env.get("SWITCHBOARD_HOME"));

@@ -3,11 +3,13 @@ package dev.switchboard.cli;
 import dev.switchboard.common.Version;
 import dev.switchboard.lifecycle.ExitCodes;
 import dev.switchboard.lifecycle.Gateway;
+import dev.switchboard.lifecycle.Signals;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,7 +27,12 @@ final class RunSubcommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path home = homeOption.resolve(root.env());
+    return runGateway(homeOption.resolve(root.env()), root.env(), root.arguments(), root.signals());
+  }
+
+  /** The gateway in this process, until it stops; also {@link PlainRun}'s way in. */
+  static int runGateway(
+      Path home, Map<String, String> env, List<String> arguments, Signals signals) {
     try {
       Gateway.prepareHome(home);
     } catch (IOException e) {
@@ -39,10 +46,10 @@ final class RunSubcommand implements Callable<Integer> {
             .error("uncaught exception in thread {}", thread.getName(), error));
     return Gateway.run(new Gateway.Launch(
         home,
-        root.env(),
-        relaunchCommand(root.arguments()),
+        env,
+        relaunchCommand(arguments),
         Version.current(),
-        root.signals(),
+        signals,
         Logging::setLevel,
         SecretMask::set));
   }

@@ -91,18 +91,24 @@ final class SwitchboardCommand implements Runnable {
         cl.addSubcommand(name, type);
       }
     });
-    cl.setExitCodeExceptionMapper(
-        e -> e instanceof ConfigException ? CliExit.CONFIG_ERROR : CliExit.FAILED);
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      if (e instanceof ConfigException) {
-        err.println("switchboard: configuration error: " + e.getMessage());
-      } else {
-        err.println("switchboard: " + e);
-      }
-      return commandLine.getExitCodeExceptionMapper().getExitCode(e);
-    });
+    cl.setExitCodeExceptionMapper(SwitchboardCommand::exitCode);
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> failed(e, commandLine.getErr()));
     return cl;
+  }
+
+  /** What a subcommand that threw says, and the exit code it ends with. */
+  static int failed(Exception e, PrintWriter err) {
+    if (e instanceof ConfigException) {
+      err.println("switchboard: configuration error: " + e.getMessage());
+    } else {
+      err.println("switchboard: " + e);
+    }
+    return exitCode(e);
+  }
+
+  private static int exitCode(Throwable e) {
+    return e instanceof ConfigException ? CliExit.CONFIG_ERROR : CliExit.FAILED;
   }
 
   private static Map<String, Class<?>> subcommands(Class<?>... types) {

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,6 +213,40 @@ class SystemdProcessIT {
       assertThat(Files.readString(home.resolve("logs").resolve("gateway.log")))
           .contains("withholding the watchdog ping: no progress in [loopback receive");
       assertThat(ChildGateway.cli(systemd.env(), "uninstall").exitCode()).isZero();
+    }
+  }
+
+  /**
+   * RestartSec=0 restarts a crash at once; a program that dies before it gets going (here a
+   * shell that exits 1 in place of the JVM) must end failed at the start limit, not spin.
+   */
+  @Test
+  void aProgramThatDiesAtOnceEndsFailedAtTheStartLimitInsteadOfSpinning() throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home);
+    try (SystemdUserManager systemd = SystemdUserManager.start(dir)) {
+      String unit = "switchboard-dies.service";
+      SystemdUnit dying = new SystemdUnit(
+          List.of("/bin/sh", "-c", "exit 1"),
+          home,
+          null,
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10),
+          List.of());
+      Path unitDir = Path.of(systemd.env().get("XDG_CONFIG_HOME"), "systemd", "user");
+      Files.writeString(unitDir.resolve(unit), dying.render("test"));
+      assertThat(systemd.systemctl("daemon-reload").exitCode()).isZero();
+      assertThat(systemd.systemctl("start", unit).exitCode()).isNotZero();
+      Map<String, String> s = await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> systemd.show(unit, "ActiveState", "NRestarts"),
+              // with Restart=on-failure a crash shows "activating" (auto-restart); "failed" is
+              // the end, with no restart to come (systemd 252 says Result=exit-code here)
+              now -> now.get("ActiveState").equals("failed"));
+      // the first start, then restarts up to the burst: 50 starts in all, then no more
+      assertThat(Integer.parseInt(s.get("NRestarts"))).isBetween(1, SystemdUnit.START_LIMIT_BURST);
     }
   }
 
