@@ -42,7 +42,12 @@ public record RestartCyclesSettings(
   List<String> launcherOptions() {
     List<String> all = new ArrayList<>(jvmOptions);
     if (aotCache != null) {
-      all.addAll(List.of("-XX:AOTCache=" + aotCache, "-Xlog:aot=off", "-Xlog:cds=off"));
+      all.addAll(List.of(
+          "-XX:AOTCache=" + aotCache,
+          "-Xlog:aot=off",
+          "-Xlog:cds=off",
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:-AOTReplayTraining"));
     }
     return all;
   }
