@@ -43,8 +43,9 @@ public record SystemdUnit(
   /**
    * None: a planned restart's time to ready is the old process's stop plus this plus the new
    * one's start, and a delay only adds to it (2 s of 4.2 s when it was 2 s; at systemd's default
-   * of 100 ms the stop plus the delay took 0.33 s, and 0.07 s without). A crash loop that reaches the gateway is slowed by the respawn
-   * breaker before the platforms are contacted; one that does not is bounded by the start limit.
+   * of 100 ms the stop plus the delay took 0.33 s, and 0.07 s without). A crash loop that
+   * reaches the gateway is slowed by the respawn breaker before the platforms are contacted;
+   * one that does not is bounded by the start limit.
    */
   static final Duration RESTART_DELAY = Duration.ZERO;
 
