@@ -28,7 +28,6 @@ rm -f "$cache" "$cache.part"
 # would otherwise log in to a real platform with them.
 env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 MALLOC_ARENA_MAX=2 \
   "$java" "$@" -XX:AOTCacheOutput="$cache.part" --enable-native-access=ALL-UNNAMED \
-  -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining \
   -jar "$jar" run --home "$work/home" >"$work/training.log" 2>&1 &
 pid=$!
 
