@@ -2,14 +2,14 @@ package dev.switchboard.agent.acp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,14 +134,8 @@ class BubblewrapTest {
 
   /** Runs {@code argv} in {@code work}; it must end within 30 s with exit 0. Its output. */
   private static String runSucceeding(List<String> argv, Path work) throws Exception {
-    Process p = new ProcessBuilder(argv)
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
+    return Processes.outputOfSuccess(
+        new ProcessBuilder(argv).directory(work.toFile()), Duration.ofSeconds(30));
   }
 
   @Test

@@ -2,9 +2,9 @@ package dev.switchboard.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.testing.Processes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,8 +12,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -120,7 +120,8 @@ class NativeLibraryCopyTest {
   }
 
   private static String runInFreshJvm(Path tmp, Path cache) throws Exception {
-    Process p = new ProcessBuilder(
+    return Processes.outputOfSuccess(
+        new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Djava.io.tmpdir=" + tmp,
             "--enable-native-access=ALL-UNNAMED",
@@ -128,13 +129,8 @@ class NativeLibraryCopyTest {
             System.getProperty("java.class.path"),
             FreshJvm.class.getName(),
             cache.toString(),
-            tmp.toString())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
+            tmp.toString()),
+        Duration.ofSeconds(60));
   }
 
   private static byte[] driversLibrary() throws IOException {
