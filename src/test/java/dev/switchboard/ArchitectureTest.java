@@ -48,6 +48,7 @@ class ArchitectureTest {
             "dev.switchboard.lifecycle..",
             "dev.switchboard.cli..",
             "dev.switchboard.auth..",
+            "dev.switchboard.media..",
             "dev.switchboard.platform",
             "dev.switchboard.agent",
             "dev.switchboard.store")
@@ -303,6 +304,26 @@ class ArchitectureTest {
             "dev.switchboard.delivery..",
             "dev.switchboard.lifecycle..",
             "dev.switchboard.command..")
+        .check(classes);
+  }
+
+  @Test
+  void attachmentsKnowOnlyTheSharedBasicsAndThePlatformSpi() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.media..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.switchboard.session..",
+            "dev.switchboard.command..",
+            "dev.switchboard.delivery..",
+            "dev.switchboard.lifecycle..",
+            "dev.switchboard.cli..",
+            "dev.switchboard.agent..",
+            "dev.switchboard.store..",
+            "dev.switchboard.http..")
+        .allowEmptyShould(true)
         .check(classes);
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,10 +9,18 @@ import java.util.Objects;
  *
  * @param messageId the platform's id of this message, unique within the chat; with the chat it
  *     identifies a redelivery
+ * @param text what the user wrote; a file's caption, empty for a file without one
  * @param group true when the chat has more than one human, so sessions are kept per user
+ * @param attachments the files that came with it, in the order the platform gave them
  */
 public record InboundMessage(
-    ChatRef chat, String messageId, Sender sender, String text, boolean group, Instant receivedAt) {
+    ChatRef chat,
+    String messageId,
+    Sender sender,
+    String text,
+    boolean group,
+    Instant receivedAt,
+    List<Attachment> attachments) {
 
   public InboundMessage {
     Objects.requireNonNull(chat, "chat");
@@ -19,6 +28,18 @@ public record InboundMessage(
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(receivedAt, "receivedAt");
+    attachments = List.copyOf(attachments);
+  }
+
+  /** A message of text alone. */
+  public InboundMessage(
+      ChatRef chat, String messageId, Sender sender, String text, boolean group, Instant at) {
+    this(chat, messageId, sender, text, group, at, List.of());
+  }
+
+  /** The same message with {@code replaced} as its attachments (once they are stored). */
+  public InboundMessage withAttachments(List<Attachment> replaced) {
+    return new InboundMessage(chat, messageId, sender, text, group, receivedAt, replaced);
   }
 
   /** The same message delivered twice has the same key. */

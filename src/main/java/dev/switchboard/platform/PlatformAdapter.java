@@ -1,5 +1,6 @@
 package dev.switchboard.platform;
 
+import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -45,6 +46,28 @@ public interface PlatformAdapter {
    */
   default boolean idempotentSends() {
     return false;
+  }
+
+  /**
+   * The bytes of an attachment this adapter described in an inbound message, as a stream the
+   * caller reads and closes. A file the platform will not hand out (too big for its API, gone)
+   * is a {@link PlatformException} whose message says why in words a user understands.
+   */
+  default InputStream download(Attachment attachment) throws PlatformException {
+    throw new PlatformException(name() + " does not pass files on", true);
+  }
+
+  /** What files this platform takes and hands out; {@link FileLimits#NONE} for text only. */
+  default FileLimits fileLimits() {
+    return FileLimits.NONE;
+  }
+
+  /**
+   * Sends a file (with its caption) as the platform's own kind of attachment and returns the
+   * message it made. Only called for a file within {@link #fileLimits()}.
+   */
+  default MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    throw new PlatformException(name() + " does not take files", true);
   }
 
   /** Replaces the text of a message this adapter sent. */
