@@ -4,6 +4,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,6 +72,18 @@ public interface InboundJournal {
    * answer instead of asking the agent again.
    */
   void recordReply(InboundMessage message, String reply);
+
+  /**
+   * Replaces the attachments recorded with {@code message} by its own (the same files, now with
+   * their place in the attachment store), so that the next process finds them fetched.
+   */
+  void recordAttachments(InboundMessage message);
+
+  /**
+   * The attachment-store hashes of every message the journal still holds, finished or not: the
+   * files a sweep of the attachment store must keep.
+   */
+  Set<String> storedAttachments();
 
   /** Back to pending: the next process answers it (a turn cut short by a stop). */
   void markPending(InboundMessage message);

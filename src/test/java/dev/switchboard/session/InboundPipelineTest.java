@@ -190,6 +190,16 @@ class InboundPipelineTest {
     }
 
     @Override
+    public void recordAttachments(InboundMessage message) {
+      real.recordAttachments(message);
+    }
+
+    @Override
+    public Set<String> storedAttachments() {
+      return real.storedAttachments();
+    }
+
+    @Override
     public void markPending(InboundMessage message) {
       real.markPending(message);
     }

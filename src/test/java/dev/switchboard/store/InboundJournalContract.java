@@ -2,6 +2,8 @@ package dev.switchboard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.platform.Attachment;
+import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
@@ -65,6 +67,32 @@ abstract class InboundJournalContract extends StorePartContract {
     assertThat(journal().unfinished())
         .extracting(Entry::message)
         .containsExactly(inGroup, inThread);
+  }
+
+  @Test
+  void attachmentsComeBackWithTheMessageAndTheirStoredHashesAfterRecordAttachments() {
+    Attachment photo = new Attachment(AttachmentKind.IMAGE, "image/jpeg", 52_311, null, "AgAD-1");
+    Attachment pdf =
+        new Attachment(AttachmentKind.DOCUMENT, "application/pdf", -1, "Bericht ü.pdf", "BQAD-2");
+    InboundMessage m = message("1", "10", "").withAttachments(List.of(photo, pdf));
+    InboundMessage other = message("1", "11", "text alone");
+
+    journal().record(m);
+    journal().record(other);
+    assertThat(journal().unfinished()).extracting(Entry::message).containsExactly(m, other);
+    assertThat(journal().storedAttachments()).isEmpty();
+
+    String sha = "ab".repeat(32);
+    InboundMessage fetched = m.withAttachments(List.of(photo.stored(sha, 52_000), pdf));
+    journal().recordAttachments(fetched);
+
+    assertThat(journal().unfinished()).extracting(Entry::message).containsExactly(fetched, other);
+    assertThat(journal().storedAttachments()).containsExactly(sha);
+    journal().markRunning(fetched);
+    journal().markDone(fetched, "answered");
+    assertThat(journal().storedAttachments())
+        .as("a finished message keeps its files until it is forgotten")
+        .containsExactly(sha);
   }
 
   @Test
@@ -302,6 +330,24 @@ abstract class InboundJournalContract extends StorePartContract {
     assertThat(journal().record(oldDone)).as("a forgotten message is new again").isTrue();
     assertThat(journal().pruneDone(clock.instant().minus(Duration.ofDays(7)), 100))
         .isZero();
+  }
+
+  @Test
+  void aForgottenMessageNoLongerClaimsItsFiles() {
+    Attachment kept = new Attachment(AttachmentKind.VOICE, "audio/ogg", 10, null, "v1")
+        .stored("cd".repeat(32), 10);
+    Attachment forgotten = new Attachment(AttachmentKind.IMAGE, "image/png", 10, null, "i1")
+        .stored("ef".repeat(32), 10);
+    InboundMessage old = message("1", "10", "").withAttachments(List.of(forgotten));
+    journal().record(old);
+    journal().markDone(old, "answered");
+    clock.advance(Duration.ofDays(8));
+    InboundMessage pending = message("1", "11", "").withAttachments(List.of(kept));
+    journal().record(pending);
+
+    journal().pruneDone(clock.instant().minus(Duration.ofDays(7)), 100);
+
+    assertThat(journal().storedAttachments()).containsExactly(kept.sha256());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -409,6 +411,31 @@ public final class InMemoryStore implements Store {
             m.dedupeKey(),
             new Entry(e.id(), e.message(), e.status(), e.outcome(), e.attempts(), reply));
       }
+    }
+
+    @Override
+    public synchronized void recordAttachments(InboundMessage m) {
+      Entry e = entries.get(m.dedupeKey());
+      if (e != null) {
+        put(
+            m.dedupeKey(),
+            new Entry(
+                e.id(),
+                e.message().withAttachments(m.attachments()),
+                e.status(),
+                e.outcome(),
+                e.attempts(),
+                e.reply()));
+      }
+    }
+
+    @Override
+    public synchronized Set<String> storedAttachments() {
+      return entries.values().stream()
+          .flatMap(e -> e.message().attachments().stream())
+          .map(Attachment::sha256)
+          .filter(Objects::nonNull)
+          .collect(Collectors.toSet());
     }
 
     @Override

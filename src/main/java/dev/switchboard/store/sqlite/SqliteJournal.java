@@ -4,13 +4,16 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
+import dev.switchboard.store.AttachmentColumn;
 import dev.switchboard.store.InboundJournal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 final class SqliteJournal implements InboundJournal {
@@ -28,8 +31,8 @@ final class SqliteJournal implements InboundJournal {
     return db.update(
             "record an inbound message",
             "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
-                + " user_name, text, is_group, received_at, status, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)",
+                + " user_name, text, is_group, received_at, status, updated_at, attachments)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)",
             m.chat().platform(),
             m.chat().chatId(),
             m.chat().threadId(),
@@ -39,7 +42,8 @@ final class SqliteJournal implements InboundJournal {
             m.text(),
             m.group() ? 1 : 0,
             m.receivedAt().toEpochMilli(),
-            now)
+            now,
+            AttachmentColumn.write(m.attachments()))
         == 1;
   }
 
@@ -97,6 +101,38 @@ final class SqliteJournal implements InboundJournal {
   }
 
   @Override
+  public void recordAttachments(InboundMessage m) {
+    db.update(
+        "record a message's attachments",
+        "UPDATE inbound SET attachments = ?, updated_at = ?"
+            + " WHERE platform = ? AND chat_id = ? AND message_id = ?",
+        AttachmentColumn.write(m.attachments()),
+        clock.millis(),
+        m.chat().platform(),
+        m.chat().chatId(),
+        m.messageId());
+  }
+
+  @Override
+  public Set<String> storedAttachments() {
+    return db.transaction("list the journal's stored attachments", c -> {
+      Set<String> out = new HashSet<>();
+      try (PreparedStatement ps =
+              c.prepareStatement("SELECT DISTINCT json_extract(a.value, '$.sha256') FROM inbound,"
+                  + " json_each(inbound.attachments) AS a WHERE inbound.attachments IS NOT NULL");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String sha = rs.getString(1);
+          if (sha != null) {
+            out.add(sha);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public void markPending(InboundMessage m) {
     setStatus(m, Status.PENDING, null);
   }
@@ -125,7 +161,7 @@ final class SqliteJournal implements InboundJournal {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(
               "SELECT id, platform, chat_id, thread_id, message_id, user_id, user_name, text,"
-                  + " is_group, received_at, status, outcome, attempts, reply FROM inbound"
+                  + " is_group, received_at, status, outcome, attempts, reply, attachments FROM inbound"
                   + " WHERE status <> 'DONE' ORDER BY id");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -136,7 +172,8 @@ final class SqliteJournal implements InboundJournal {
               new Sender(rs.getString("user_id"), rs.getString("user_name")),
               rs.getString("text"),
               rs.getInt("is_group") == 1,
-              Instant.ofEpochMilli(rs.getLong("received_at")));
+              Instant.ofEpochMilli(rs.getLong("received_at")),
+              AttachmentColumn.read(rs.getString("attachments")));
           out.add(new Entry(
               rs.getLong("id"),
               m,

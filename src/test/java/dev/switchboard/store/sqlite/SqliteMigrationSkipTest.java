@@ -58,18 +58,17 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V4's indexes and its history row absent
-      s.executeUpdate("DROP INDEX inbound_done_by_age");
-      s.executeUpdate("DROP INDEX outbox_settled_by_age");
-      s.executeUpdate("DROP INDEX transcript_by_age");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '4'");
+      // as a database of the previous version: V5's column and its history row absent
+      s.executeUpdate("ALTER TABLE inbound DROP COLUMN attachments");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '5'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
     SqliteDb.open(file).close();
 
     try (Connection c = connect(file)) {
-      assertThat(count(c, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'transcript_by_age'"))
+      assertThat(count(
+              c, "SELECT COUNT(*) FROM pragma_table_info('inbound') WHERE name = 'attachments'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }
