@@ -30,7 +30,8 @@ public final class OutboxKeys {
     QUEUED_OR_SUPERSEDING("busy"),
     DEFERRED("deferred"),
     FINISHING("finishing"),
-    PAIRING("pairing");
+    PAIRING("pairing"),
+    ATTACHMENTS("attachments");
 
     private final String label;
 

@@ -10,6 +10,7 @@ import dev.switchboard.http.HttpListener;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.TrustedProxies;
+import dev.switchboard.media.MediaSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
@@ -181,6 +182,7 @@ public final class Gateway {
         .backend(backend)
         .store(store)
         .retention(Retention.from(config))
+        .media(MediaSettings.from(config))
         .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))

@@ -15,9 +15,11 @@ import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.session.AttachmentIntake;
 import dev.switchboard.session.CommandSetup;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.InboundPipeline;
@@ -64,6 +66,7 @@ final class GatewayAssembly {
   final Dispatcher dispatcher;
   final InboundPipeline pipeline;
   final Pruner pruner;
+  final AttachmentStore attachments;
   final List<PlatformSlot> slots = new ArrayList<>();
   final RestartLedger restartLedger;
   final HardDeadline hardDeadline;
@@ -109,6 +112,7 @@ final class GatewayAssembly {
         },
         home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
+    this.attachments = AttachmentStore.in(home);
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker, metrics);
 
@@ -123,7 +127,14 @@ final class GatewayAssembly {
     CommandTable commands = CommandTable.standard(List.of());
     this.dispatcher = new Dispatcher(
         settings.dispatcher(),
-        new SessionServices(backend, delivery, store.conversations(), tasks, ticker),
+        new SessionServices(
+            backend,
+            delivery,
+            store.conversations(),
+            tasks,
+            ticker,
+            new AttachmentIntake(
+                new AdapterAttachments(b.adapters), attachments, b.media, store.journal())),
         new CommandSetup(commands, control, authorizer::isAdmin),
         new JournalListener(
             store.journal(),

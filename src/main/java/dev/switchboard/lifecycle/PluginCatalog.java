@@ -9,6 +9,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.media.MediaSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.store.Retention;
@@ -86,6 +87,7 @@ public final class PluginCatalog {
   public ConfigSchema schema() {
     List<ConfigKey<?>> keys = new ArrayList<>(CoreKeys.all());
     keys.addAll(Retention.configKeys());
+    keys.addAll(MediaSettings.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));

@@ -6,6 +6,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
+import dev.switchboard.media.MediaSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
@@ -29,6 +30,7 @@ public final class RuntimeBuilder {
 
   AccessPolicy accessPolicy = AccessPolicy.denyAll();
   Retention retention = Retention.DEFAULTS;
+  MediaSettings media = MediaSettings.DEFAULTS;
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
   ServiceManager serviceManager = ServiceManager.NONE;
@@ -88,6 +90,12 @@ public final class RuntimeBuilder {
   /** What the store forgets, and when; the defaults of the settings unless told. */
   public RuntimeBuilder retention(Retention r) {
     this.retention = r;
+    return this;
+  }
+
+  /** How much attachment data the gateway takes in; the settings' defaults unless told. */
+  public RuntimeBuilder media(MediaSettings m) {
+    this.media = m;
     return this;
   }
 

@@ -69,7 +69,12 @@ final class StartSequence {
     ready();
     parts.metrics.bindJvmMeters();
     parts.tasks.spawn("notices after start", this::sendNoticesAfterStart);
-    parts.tasks.spawn("store upkeep", new StoreUpkeep(parts.pruner, parts.sleeper));
+    parts.tasks.spawn(
+        "store upkeep",
+        new StoreUpkeep(
+            parts.pruner,
+            parts.sleeper,
+            new AttachmentSweep(parts.attachments, parts.store.journal(), parts.clock)));
   }
 
   private void startHttp() {

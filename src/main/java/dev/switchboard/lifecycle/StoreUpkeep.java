@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.StoreException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -25,11 +26,24 @@ final class StoreUpkeep implements Runnable {
   private final Pruner pruner;
   private final Sleeper sleeper;
   private final Duration every;
+  private final FileSweep files;
+
+  /** Deletes files the store's rows no longer claim; returns how many. */
+  @FunctionalInterface
+  interface FileSweep {
+    int run() throws IOException;
+  }
 
   StoreUpkeep(Pruner pruner, Sleeper sleeper) {
+    this(pruner, sleeper, () -> 0);
+  }
+
+  /** @param files run after each pass, once the rows that claimed files are forgotten */
+  StoreUpkeep(Pruner pruner, Sleeper sleeper, FileSweep files) {
     this.pruner = pruner;
     this.sleeper = sleeper;
     this.every = pruner.interval();
+    this.files = files;
   }
 
   @Override
@@ -64,6 +78,18 @@ final class StoreUpkeep implements Runnable {
           pass.bytesAfter() / 1024,
           pass.complete() ? "" : "; more is due, the next pass follows in a minute");
     }
+    sweepFiles();
     return pass.complete() ? every : WHEN_BEHIND;
+  }
+
+  private void sweepFiles() {
+    try {
+      int deleted = files.run();
+      if (deleted > 0) {
+        log.info("store upkeep: deleted {} attachment files no kept message refers to", deleted);
+      }
+    } catch (IOException | StoreException | UncheckedIOException e) {
+      log.warn("store upkeep could not sweep the attachment files: {}", e.toString());
+    }
   }
 }

@@ -48,7 +48,13 @@ public record Attachment(
     if (fileName != null && !fileName.isBlank()) {
       return fileName;
     }
-    String word = kind.word();
-    return (word.charAt(0) == 'a' || word.charAt(0) == 'i' ? "an " : "a ") + word;
+    return switch (kind) {
+      case IMAGE -> "an image";
+      case VOICE -> "a voice note";
+      case AUDIO -> "an audio file";
+      case VIDEO -> "a video";
+      case DOCUMENT -> "a file";
+      case STICKER -> "a sticker";
+    };
   }
 }

@@ -32,7 +32,7 @@ final class RecoveredAnswers {
     List<Conversations.Line> last = conversations.lines(key, generation, 1);
     boolean endsWithQuestion = !last.isEmpty()
         && last.getFirst().role().equals(ChatMessage.USER)
-        && last.getFirst().text().equals(message.text());
+        && last.getFirst().text().equals(UserText.of(message));
     if (endsWithQuestion) {
       conversations.append(key, generation, ChatMessage.ASSISTANT, answer);
     }

@@ -12,10 +12,23 @@ import dev.switchboard.store.Conversations;
  * @param conversations where each session's conversation number (changed by /new), settings
  *     and transcript are kept
  * @param spawner runs turns, notices and cancel actions as supervised tasks
+ * @param attachments fetches a message's files for its turn
  */
 public record SessionServices(
     AgentBackend backend,
     Delivery delivery,
     Conversations conversations,
     TaskSpawner spawner,
-    Ticker ticker) {}
+    Ticker ticker,
+    AttachmentIntake attachments) {
+
+  /** Services for messages of text alone: a file that comes anyway is left out, with a word. */
+  public SessionServices(
+      AgentBackend backend,
+      Delivery delivery,
+      Conversations conversations,
+      TaskSpawner spawner,
+      Ticker ticker) {
+    this(backend, delivery, conversations, spawner, ticker, AttachmentIntake.none());
+  }
+}

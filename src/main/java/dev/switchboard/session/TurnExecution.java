@@ -10,8 +10,10 @@ import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.delivery.ReplyStream;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +53,9 @@ final class TurnExecution {
   private final TaskSpawner spawner;
   private final TurnSettings settings;
   private final PendingApprovals approvals;
+  private final AttachmentIntake attachments;
+  /** The message as the transcript has it: its text and a line per file. */
+  private final String transcriptText;
 
   TurnExecution(
       TurnKit kit, InboundMessage message, int attempt, SessionKey session, TurnControl control) {
@@ -64,6 +69,8 @@ final class TurnExecution {
     this.spawner = kit.services().spawner();
     this.settings = kit.settings();
     this.approvals = kit.approvals();
+    this.attachments = kit.services().attachments();
+    this.transcriptText = UserText.of(message);
   }
 
   /**
@@ -81,24 +88,28 @@ final class TurnExecution {
     List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
     Map<String, String> own = conversations.settings(sessionKey);
     if (attempt == 1 || !questionRecorded(generation)) {
-      conversations.append(sessionKey, generation, "user", message.text());
+      conversations.append(sessionKey, generation, "user", transcriptText);
+    }
+    AttachmentIntake.Prepared files = attachments.prepare(message);
+    List<String> refusals = files.refusals();
+    if (!refusals.isEmpty()) {
+      delivery.noticeAbout(
+          message,
+          NoticeKind.INFO,
+          String.join("\n", refusals),
+          OutboxKeys.about(message.dedupeKey(), OutboxKeys.Topic.ATTACHMENTS));
     }
     ReplyStream stream = delivery.openReply(message, attempt);
     TurnRequest request = new TurnRequest(
         sessionKey + "#" + generation,
         message.chat(),
         message.sender(),
-        message.text(),
+        UserText.forAgent(files.message(), files.leftOut()),
         history,
         own.get(SessionSettings.MODEL),
         new ChatApprover(
-            sessionKey,
-            message,
-            attempt,
-            delivery,
-            approvals,
-            control,
-            settings.approvalTimeout()));
+            sessionKey, message, attempt, delivery, approvals, control, settings.approvalTimeout()),
+        files.attachments());
     AgentText agentText = new AgentText(
         stream,
         SessionSettings.toolProgress(own.get(SessionSettings.TOOLS), settings.toolProgress()));
@@ -170,7 +181,7 @@ final class TurnExecution {
     List<Conversations.Line> last = conversations.lines(sessionKey, generation, 1);
     return !last.isEmpty()
         && last.getFirst().role().equals(ChatMessage.USER)
-        && last.getFirst().text().equals(message.text());
+        && last.getFirst().text().equals(transcriptText);
   }
 
   /**
@@ -189,7 +200,7 @@ final class TurnExecution {
     if (attempt > 1
         && !out.isEmpty()
         && out.getLast().role().equals(ChatMessage.USER)
-        && out.getLast().text().equals(message.text())) {
+        && out.getLast().text().equals(transcriptText)) {
       out.removeLast();
     }
     while (out.size() > settings.historyMessages()) {

@@ -1,6 +1,8 @@
 package dev.switchboard.testing;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
@@ -9,10 +11,14 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +53,8 @@ public class InMemoryAdapter implements PlatformAdapter {
   private volatile boolean hungInDisconnect;
 
   private volatile PlatformContext context;
+  private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+  private final AtomicInteger downloads = new AtomicInteger();
 
   /** What a real adapter reports when its service misbehaves (a 409, failing polls). */
   public void reportState(dev.switchboard.platform.PlatformState state, String error) {
@@ -173,6 +181,32 @@ public class InMemoryAdapter implements PlatformAdapter {
         }
       }
     }
+  }
+
+  /** Makes {@code bytes} downloadable as the attachment whose ref is {@code ref}. */
+  public void offerFile(String ref, byte[] bytes) {
+    files.put(ref, bytes);
+  }
+
+  /** How many attachment downloads the gateway made. */
+  public int downloads() {
+    return downloads.get();
+  }
+
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    downloads.incrementAndGet();
+    byte[] bytes = files.get(attachment.ref());
+    if (bytes == null) {
+      throw new PlatformException("the file is gone from " + name, true);
+    }
+    return new ByteArrayInputStream(bytes);
+  }
+
+  /** Telegram's: 20 MB down, 50 MB up, 1,024-character captions. */
+  @Override
+  public FileLimits fileLimits() {
+    return FileLimits.megabytes(20, 50, 1024);
   }
 
   @Override
