@@ -3,7 +3,9 @@ package dev.switchboard.media;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ValueType;
+import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How much attachment data the gateway takes in.
@@ -12,8 +14,16 @@ import java.util.List;
  *     to the user, whatever the platform would allow
  * @param maxTotalBytes what the attachment store may hold in all; a file that would go past it
  *     is refused until retention frees room
+ * @param outboundDir the folder whose files a reply may send with a {@code MEDIA:} line; null
+ *     when replies may send no local file
+ * @param fetchPrivateAddresses whether an image address in a reply may lead to this machine or
+ *     a private network
  */
-public record MediaSettings(long maxFileBytes, long maxTotalBytes) {
+public record MediaSettings(
+    long maxFileBytes,
+    long maxTotalBytes,
+    @Nullable Path outboundDir,
+    boolean fetchPrivateAddresses) {
   private static final long MB = 1024L * 1024;
   private static final int DEFAULT_FILE_MB = 25;
   private static final int DEFAULT_TOTAL_MB = 2048;
@@ -35,14 +45,40 @@ public record MediaSettings(long maxFileBytes, long maxTotalBytes) {
       "What the attachment store in the state directory may hold in all (MiB); files are"
           + " deleted with the retention of their messages (store.retention.delivered).");
 
+  public static final ConfigKey<String> OUTBOUND_DIR = ConfigKey.optional(
+      "media.outbound_dir",
+      "SWITCHBOARD_MEDIA_OUTBOUND_DIR",
+      ValueType.string(),
+      "",
+      "A folder whose files the agent may send by writing a line 'MEDIA: <path>' in a reply"
+          + " (a path inside it, or relative to it); empty: no local file is ever sent. A path"
+          + " outside it, also through a link, is refused and logged.");
+
+  public static final ConfigKey<Boolean> FETCH_PRIVATE_ADDRESSES = ConfigKey.optional(
+      "media.fetch_private_addresses",
+      "SWITCHBOARD_MEDIA_FETCH_PRIVATE_ADDRESSES",
+      ValueType.bool(),
+      false,
+      "Whether an image address (https:) in a reply may lead to this machine or a private"
+          + " network; off, so a reply cannot make the gateway fetch from inside it.");
+
   public static final MediaSettings DEFAULTS =
-      new MediaSettings(DEFAULT_FILE_MB * MB, DEFAULT_TOTAL_MB * MB);
+      new MediaSettings(DEFAULT_FILE_MB * MB, DEFAULT_TOTAL_MB * MB, null, false);
+
+  public MediaSettings(long maxFileBytes, long maxTotalBytes) {
+    this(maxFileBytes, maxTotalBytes, null, false);
+  }
 
   public static List<ConfigKey<?>> configKeys() {
-    return List.of(MAX_FILE_MB, MAX_TOTAL_MB);
+    return List.of(MAX_FILE_MB, MAX_TOTAL_MB, OUTBOUND_DIR, FETCH_PRIVATE_ADDRESSES);
   }
 
   public static MediaSettings from(Config config) {
-    return new MediaSettings(config.get(MAX_FILE_MB) * MB, config.get(MAX_TOTAL_MB) * MB);
+    String dir = config.get(OUTBOUND_DIR).strip();
+    return new MediaSettings(
+        config.get(MAX_FILE_MB) * MB,
+        config.get(MAX_TOTAL_MB) * MB,
+        dir.isEmpty() ? null : Path.of(dir),
+        config.get(FETCH_PRIVATE_ADDRESSES));
   }
 }
