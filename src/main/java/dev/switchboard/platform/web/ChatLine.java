@@ -11,6 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
  * One line of a conversation's file: {@code {"type":"created","at":…}} first, then one {@code
  * {"type":"message","id":…,"role":…,"text":…,"at":…}} per new message or new text of one. The
  * last line of an id holds its text; every line of an id carries the role and time of its first.
+ * A line whose text is a reply rendered as HTML says so with {@code "format":"html"}; a line
+ * without it (every line written before replies were rendered) is text.
  */
 final class ChatLine {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,7 +44,13 @@ final class ChatLine {
       }
       String id = n.path("id").asString();
       return new Parsed(
-          at, new WebMessage(id, n.path("role").asString(), n.path("text").asString(), at));
+          at,
+          new WebMessage(
+              id,
+              n.path("role").asString(),
+              n.path("text").asString(),
+              WebMessage.Markup.of(n.path("format").asString()),
+              at));
     } catch (RuntimeException e) { // JacksonException, a bad instant
       return null;
     }
@@ -61,6 +69,9 @@ final class ChatLine {
     n.put("id", m.id());
     n.put("role", m.role());
     n.put("text", m.text());
+    if (m.markup() == WebMessage.Markup.HTML) {
+      n.put("format", m.markup().wire);
+    }
     n.put("at", m.at().toString());
     return JSON.writeValueAsString(n) + "\n";
   }

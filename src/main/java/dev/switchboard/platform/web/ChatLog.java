@@ -121,16 +121,17 @@ final class ChatLog {
   /**
    * Records the new text of message {@code messageId}, on disk at once unless {@code inMemory}
    * (a reply's growing text, written by {@link #flush}). Returns the message as stored (its
-   * role and time are those it was first shown with), or empty when there is no such message.
+   * role and time are those it was first shown with, its text and markup the new ones), or
+   * empty when there is no such message.
    */
   synchronized Optional<WebMessage> edit(
-      String messageId, String text, Instant at, boolean inMemory) {
+      String messageId, String text, WebMessage.Markup markup, Instant at, boolean inMemory) {
     Optional<WebMessage> previous = find(messageId);
     if (previous.isEmpty()) {
       return Optional.empty();
     }
-    WebMessage stored =
-        new WebMessage(messageId, previous.get().role(), text, previous.get().at());
+    WebMessage stored = new WebMessage(
+        messageId, previous.get().role(), text, markup, previous.get().at());
     long offset = length;
     if (inMemory) {
       unwritten.put(messageId, stored);

@@ -113,9 +113,14 @@ final class ChatLogs {
 
   /** See {@link ChatLog#edit}; empty when there is no such conversation or message. */
   Optional<WebMessage> edit(
-      String chatId, String messageId, String text, Instant at, boolean inMemory) {
+      String chatId,
+      String messageId,
+      String text,
+      WebMessage.Markup markup,
+      Instant at,
+      boolean inMemory) {
     ChatLog chat = chats.get(chatId);
-    return chat == null ? Optional.empty() : chat.edit(messageId, text, at, inMemory);
+    return chat == null ? Optional.empty() : chat.edit(messageId, text, markup, at, inMemory);
   }
 
   /**

@@ -14,9 +14,8 @@ import java.util.Locale;
  * alone) and {@code rel}, and a code block's language class. Everything the agent wrote is
  * text: {@code <}, {@code >}, {@code &} and quotes are escaped, so a {@code <script>} or any
  * other HTML in a reply shows as typed and never becomes markup. Line breaks outside code
- * blocks are {@code <br>}.
- *
- * <p>The page still shows replies as plain text; this is the renderer it will use.
+ * blocks are {@code <br>}. The web chat's replies are written with it ({@link ReplyHtml}); the
+ * page builds its elements from this vocabulary only, so it is also what the page accepts.
  */
 final class SafeHtml implements MarkupWriter.Vocabulary {
   private static final Tag QUOTE = new Tag("<blockquote>", "</blockquote>");

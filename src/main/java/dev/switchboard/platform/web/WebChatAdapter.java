@@ -18,6 +18,8 @@ import dev.switchboard.platform.Sender;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +48,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   // No platform limit on length or rate: the page renders whatever comes, at once.
   private static final PlatformLimits LIMITS =
       new PlatformLimits(64_000, true, Duration.ofMillis(150));
+  private static final ReplyHtml REPLIES = new ReplyHtml(LIMITS.maxMessageLength());
 
   private final ChatLogs logs;
   private final ChatEvents events = new ChatEvents();
@@ -167,10 +170,22 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     }
   }
 
+  /**
+   * The agent's Markdown as sanitized HTML. The gateway renders every text it sends here (a
+   * reply, each streamed update of one, a notice) with this before calling {@link #send} or
+   * {@link #edit}, so what those receive is HTML that {@link SafeHtml} wrote, stored and shown
+   * as such.
+   */
+  @Override
+  public List<String> render(String markdown) {
+    return REPLIES.messages(markdown);
+  }
+
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
     String id = "a-" + UUID.randomUUID();
-    WebMessage m = new WebMessage(id, WebMessage.AGENT, text, clock.instant());
+    WebMessage m =
+        new WebMessage(id, WebMessage.AGENT, text, WebMessage.Markup.HTML, clock.instant());
     locked(chat.chatId(), () -> {
       show(chat.chatId(), m);
       return true;
@@ -181,13 +196,22 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     String chatId = message.chat().chatId();
-    WebMessage m = new WebMessage(message.messageId(), WebMessage.AGENT, text, clock.instant());
+    Instant at = clock.instant();
     boolean known = locked(chatId, () -> {
-      if (logs.edit(chatId, m.id(), text, m.at(), streaming.contains(chatId)).isEmpty()) {
-        return false;
-      }
-      events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
-      return true;
+      Optional<WebMessage> stored = logs.edit(
+          chatId,
+          message.messageId(),
+          text,
+          WebMessage.Markup.HTML,
+          at,
+          streaming.contains(chatId));
+      // Sent with the time of this edit, which moves the conversation up the page's list.
+      stored.ifPresent(m -> events.toChat(
+          chatId,
+          new ChatEvents.Event(
+              "message",
+              WebChatApi.json(new WebMessage(m.id(), m.role(), m.text(), m.markup(), at)))));
+      return stored.isPresent();
     });
     if (!known) {
       throw new PlatformException(

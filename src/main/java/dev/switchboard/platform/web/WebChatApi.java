@@ -264,6 +264,7 @@ final class WebChatApi extends Handler.Abstract {
     n.put("id", m.id());
     n.put("role", m.role());
     n.put("text", m.text());
+    n.put("format", m.markup().wire);
     n.put("at", m.at().toString());
     return n;
   }

@@ -10,6 +10,8 @@ const LOADING_OLDER = 'Loading earlier messages…';
 const OLDER_FAILED = 'Could not load earlier messages. Try again';
 const LAST_CHAT_KEY = 'switchboard.lastChat';
 const STREAMING_SUFFIX = ' …';
+const COPY_CODE = 'Copy code';
+const COPY_FEEDBACK_MS = 2000;
 const RECONNECTING = 'Reconnecting to Switchboard…';
 const DRAINING = 'Switchboard is restarting or stopping — replies already started will finish; '
   + 'new messages are answered when it is back.';
@@ -38,7 +40,7 @@ const state = {
   ready: null,            // last /ready result: {reachable, ready, state}
   readyTimer: null,
   readySeq: 0,
-  rendered: new Map(),    // message id -> {li, text, final}
+  rendered: new Map(),    // message id -> {li, who, body, time, shown, final}
   // The open chat shows its newest page first; `before` asks for the page before the oldest
   // shown (null: the start of the conversation is shown). A new snapshot starts a new
   // generation, and an older page that arrives for an earlier one is dropped.
@@ -594,13 +596,14 @@ function createEntry(id) {
   li.dataset.id = id;
   const who = document.createElement('span');
   who.className = 'sr-only';
-  const body = document.createElement('p');
+  // A div, not a p: a reply may hold code blocks and quotes, which a paragraph cannot.
+  const body = document.createElement('div');
   body.className = 'message-text';
   body.dataset.testid = 'message-text';
   const time = document.createElement('time');
   time.className = 'message-time';
   li.append(who, body, time);
-  const entry = { li, who, body, time, final: false };
+  const entry = { li, who, body, time, shown: null, final: false };
   state.rendered.set(id, entry);
   return entry;
 }
@@ -608,18 +611,129 @@ function createEntry(id) {
 function fillEntry(entry, message, { live, pending = false }) {
   const text = String(message.text ?? '');
   const role = message.role === 'user' ? 'user' : 'agent';
+  // Only a reply the server marked as HTML (written by its SafeHtml) is HTML. Everything else is
+  // text: the user's messages, and replies stored before replies were rendered, which carry no
+  // mark. The suffix is outside the HTML's elements, at its very end, as in text.
+  const html = role === 'agent' && message.format === 'html';
   const final = !text.endsWith(STREAMING_SUFFIX);
   entry.li.dataset.role = role;
   entry.who.textContent = role === 'user' ? 'You: ' : 'Switchboard: ';
-  if (entry.body.textContent !== text) entry.body.textContent = text;
+  const shown = `${html ? 'html' : 'text'}:${text}`;
+  if (entry.shown !== shown) {
+    // A streamed reply comes whole at every update, so it is rendered afresh each time.
+    if (html) entry.body.replaceChildren(replyFragment(text));
+    else entry.body.textContent = text;
+    entry.shown = shown;
+  }
   entry.li.toggleAttribute('data-streaming', !final);
   entry.li.classList.toggle('pending', pending);
   if (message.at) {
     entry.time.dateTime = message.at;
     entry.time.textContent = formatTime(message.at);
   }
-  if (live && role === 'agent' && final && !entry.final) announce(text);
+  // innerText, not textContent: a reply's line breaks are <br> elements, which only it reads.
+  if (live && role === 'agent' && final && !entry.final) announce(entry.body.innerText);
   entry.final = final;
+}
+
+// ---- replies as HTML ----------------------------------------------------------------------
+
+// What the server's SafeHtml writes, and all the page makes of a reply: these elements with
+// these attributes. The reply is parsed into a separate, inert document (nothing runs or loads
+// there) and only this vocabulary is copied into the page, rebuilt by the page itself; anything
+// else becomes its text. So even a message that did not come from SafeHtml could add no other
+// element, attribute or kind of link to the page.
+const REPLY_ELEMENTS = new Map([
+  ['STRONG', []], ['EM', []], ['DEL', []], ['BLOCKQUOTE', []], ['BR', []], ['PRE', []],
+  ['CODE', ['class']], ['A', ['href']],
+]);
+const BLOCKS = new Set(['PRE', 'BLOCKQUOTE']);
+const SAFE_LINK = /^(?:https?:|mailto:)/i;
+const CODE_LANGUAGE = /^language-[A-Za-z0-9_+#.-]{1,32}$/;
+
+function replyFragment(html) {
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  const fragment = document.createDocumentFragment();
+  copyReplyNodes(parsed.body, fragment);
+  return fragment;
+}
+
+function copyReplyNodes(from, to) {
+  for (const node of from.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      to.append(node.data);
+      continue;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) continue;
+    // A code block or quote ends its line itself: the line break written after it would show
+    // as an empty line the agent did not type.
+    if (node.tagName === 'BR' && BLOCKS.has(node.previousSibling?.nodeName)) continue;
+    const attributes = REPLY_ELEMENTS.get(node.tagName);
+    if (!attributes) {
+      to.append(node.textContent);
+      continue;
+    }
+    const element = document.createElement(node.tagName.toLowerCase());
+    for (const name of attributes) {
+      const value = node.getAttribute(name);
+      if (value !== null) element.setAttribute(name, value);
+    }
+    if (element.localName === 'code' && !CODE_LANGUAGE.test(element.className)) element.removeAttribute('class');
+    if (element.localName === 'a') {
+      if (!SAFE_LINK.test((element.getAttribute('href') || '').trim())) element.removeAttribute('href');
+      // A link opens beside the conversation, not in its place.
+      element.target = '_blank';
+      element.rel = 'noopener noreferrer';
+    }
+    copyReplyNodes(node, element);
+    to.append(element.localName === 'pre' ? codeBlock(element) : element);
+  }
+}
+
+function codeBlock(pre) {
+  const block = document.createElement('div');
+  block.className = 'code-block';
+  const copy = document.createElement('button');
+  copy.type = 'button';
+  copy.className = 'code-copy';
+  copy.dataset.testid = 'code-copy';
+  copy.setAttribute('aria-label', COPY_CODE);
+  block.append(pre, copy);
+  return block;
+}
+
+async function copyCode(button) {
+  const code = button.parentElement.querySelector('pre');
+  let outcome = 'copied';
+  try {
+    await writeClipboard(code.textContent, code);
+  } catch {
+    outcome = 'failed';
+  }
+  button.dataset.state = outcome;
+  button.setAttribute('aria-label', outcome === 'copied' ? 'Copied' : 'Copy failed');
+  clearTimeout(button.resetTimer);
+  button.resetTimer = setTimeout(() => {
+    delete button.dataset.state;
+    button.setAttribute('aria-label', COPY_CODE);
+  }, COPY_FEEDBACK_MS);
+}
+
+// The Clipboard API exists only in secure contexts (https, localhost); a phone on the LAN often
+// reaches the gateway over plain http, where copying the selected code still works.
+async function writeClipboard(text, node) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const selection = window.getSelection();
+  const range = document.createRange();
+  range.selectNodeContents(node);
+  selection.removeAllRanges();
+  selection.addRange(range);
+  const copied = document.execCommand('copy');
+  selection.removeAllRanges();
+  if (!copied) throw new Error('the browser refused to copy');
 }
 
 function announce(text) {
@@ -735,6 +849,10 @@ ui.input.addEventListener('keydown', (e) => {
 });
 ui.input.addEventListener('input', autosize);
 ui.loadOlder.addEventListener('click', () => loadOlder({ announce: true }));
+ui.messageList.addEventListener('click', (e) => {
+  const copy = e.target.closest('.code-copy');
+  if (copy) copyCode(copy);
+});
 ui.messages.addEventListener('scroll', onMessagesScroll, { passive: true });
 
 boot();

@@ -121,7 +121,8 @@ class ChatLogsPagingPropertiesTest {
             String id = ids.get(e.target() % ids.size());
             WebMessage before = model.shown.get(id);
             WebMessage after = new WebMessage(id, before.role(), text(n, e.length()), before.at());
-            assertThat(logs.edit(CHAT, id, after.text(), T0.plusSeconds(n), e.inMemory()))
+            assertThat(logs.edit(
+                    CHAT, id, after.text(), after.markup(), T0.plusSeconds(n), e.inMemory()))
                 .hasValue(after);
             model.shown.put(id, after);
             if (!e.inMemory()) {

@@ -1,5 +1,7 @@
 package dev.switchboard.platform.web;
 
+import static dev.switchboard.platform.web.WebMessage.Markup.HTML;
+import static dev.switchboard.platform.web.WebMessage.Markup.TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -135,18 +137,20 @@ class ChatLogsTest {
       logs.add(chat, user(i, "message " + i));
     }
     ChatLogs restarted = open();
-    assertThat(restarted.edit(chat, "a-1", "an old answer, corrected", T0.plusSeconds(500), false))
+    assertThat(restarted.edit(
+            chat, "a-1", "an old answer, corrected", TEXT, T0.plusSeconds(500), false))
         .hasValue(
             new WebMessage("a-1", WebMessage.AGENT, "an old answer, corrected", T0.plusSeconds(1)));
-    assertThat(restarted.edit(chat, "a-404", "nothing", T0.plusSeconds(500), false))
+    assertThat(restarted.edit(chat, "a-404", "nothing", TEXT, T0.plusSeconds(500), false))
         .isEmpty();
-    assertThat(restarted.edit("nochat", "a-1", "nothing", T0.plusSeconds(500), false))
+    assertThat(restarted.edit("nochat", "a-1", "nothing", TEXT, T0.plusSeconds(500), false))
         .isEmpty();
     assertThat(restarted.list().getFirst().updatedAt()).isEqualTo(T0.plusSeconds(500));
     // Its new line is the newest: the newest page shows it with its new text.
     assertThat(texts(restarted.page(chat, null, 1).orElseThrow()))
         .containsExactly("an old answer, corrected");
-    assertThat(open().edit(chat, "a-1", "again", T0.plusSeconds(501), false)).isPresent();
+    assertThat(open().edit(chat, "a-1", "again", TEXT, T0.plusSeconds(501), false))
+        .isPresent();
   }
 
   @Test
@@ -168,10 +172,10 @@ class ChatLogsTest {
     logs.add(chat, agent(1, "a \u2026"));
     long before = Files.size(file);
     for (int i = 0; i < 30; i++) {
-      logs.edit(chat, "a-1", "a b c ".repeat(i) + "\u2026", T0.plusSeconds(2), true);
+      logs.edit(chat, "a-1", "a b c ".repeat(i) + "\u2026", TEXT, T0.plusSeconds(2), true);
     }
     assertThat(Files.size(file)).isEqualTo(before);
-    logs.edit(chat, "a-1", "done", T0.plusSeconds(3), true);
+    logs.edit(chat, "a-1", "done", TEXT, T0.plusSeconds(3), true);
     assertThat(texts(logs.page(chat, null, 10).orElseThrow())).containsExactly("done");
     logs.flush(chat);
     assertThat(Files.readAllLines(file)).hasSize(3).last().asString().contains("\"done\"");
@@ -186,7 +190,7 @@ class ChatLogsTest {
     String chat = logs.create().id();
     for (int i = 1; i <= 40; i++) {
       logs.add(chat, agent(i, "draft " + i + " \u2026"));
-      logs.edit(chat, "a-" + i, "answer " + i, T0.plusSeconds(i), false);
+      logs.edit(chat, "a-" + i, "answer " + i, TEXT, T0.plusSeconds(i), false);
     }
     Path file = dir().resolve(chat + ".jsonl");
     byte[] written = Files.readAllBytes(file);
@@ -237,5 +241,50 @@ class ChatLogsTest {
     Files.writeString(
         dir().resolve("old-1.jsonl"), "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     assertThat(open().page("old-1", null, 50).orElseThrow().messages()).hasSize(2);
+  }
+
+  @Test
+  void aReplyStoredBeforeRepliesWereRenderedIsTextWhateverItHolds() throws IOException {
+    // An agent's line of the earlier format, with no mark: what it holds is shown as typed.
+    writeChat(
+        "old-2",
+        "{\"type\":\"created\",\"at\":\"2026-01-01T00:00:00Z\"}\n",
+        "{\"type\":\"message\",\"id\":\"a-1\",\"role\":\"agent\","
+            + "\"text\":\"**raw** <img src=x onerror=alert(1)>\","
+            + "\"at\":\"2026-01-01T00:00:02Z\"}\n",
+        "{\"type\":\"message\",\"id\":\"a-2\",\"role\":\"agent\",\"text\":\"<b>x</b>\","
+            + "\"format\":\"markdown\",\"at\":\"2026-01-01T00:00:03Z\"}\n");
+
+    assertThat(open().page("old-2", null, 50).orElseThrow().messages())
+        .extracting(WebMessage::markup)
+        .containsExactly(TEXT, TEXT);
+  }
+
+  @Test
+  void aRenderedReplyIsMarkedAsHtmlOnDiskAndReadBackSo() throws IOException {
+    ChatLogs logs = open();
+    String chat = logs.create().id();
+    logs.add(chat, user(1, "**hi**"));
+    logs.add(chat, new WebMessage("a-2", WebMessage.AGENT, "<strong>h", HTML, T0.plusSeconds(2)));
+    logs.edit(chat, "a-2", "<strong>hi</strong> \u2026", HTML, T0.plusSeconds(3), true);
+    logs.edit(chat, "a-2", "<strong>hi</strong>", HTML, T0.plusSeconds(4), true);
+    logs.flush(chat);
+
+    List<String> lines = Files.readAllLines(dir().resolve(chat + ".jsonl"));
+    assertThat(lines.get(1)).contains("\"text\":\"**hi**\"").doesNotContain("format");
+    assertThat(lines.get(2)).contains("\"format\":\"html\"");
+    assertThat(lines.getLast()).contains("\"text\":\"<strong>hi</strong>\"", "\"format\":\"html\"");
+    // Read afresh, and compacted on the way (the first text of the reply is superseded).
+    ChatLogs restarted = open();
+    assertThat(restarted.page(chat, null, 50).orElseThrow().messages())
+        .containsExactly(
+            new WebMessage("u-1", WebMessage.USER, "**hi**", TEXT, T0.plusSeconds(1)),
+            new WebMessage(
+                "a-2", WebMessage.AGENT, "<strong>hi</strong>", HTML, T0.plusSeconds(2)));
+    assertThat(Files.readAllLines(dir().resolve(chat + ".jsonl")))
+        .hasSize(3)
+        .last()
+        .asString()
+        .contains("\"format\":\"html\"");
   }
 }

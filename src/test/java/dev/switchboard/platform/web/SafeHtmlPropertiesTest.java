@@ -19,6 +19,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * The web chat's HTML for any reply, cut at any limit: only the allowed elements, each closed
@@ -64,23 +65,43 @@ class SafeHtmlPropertiesTest {
       @ForAll("replies") String md, @ForAll("limits") int limit) {
     for (String m : messages(md, limit)) {
       assertThat(m.length()).isLessThanOrEqualTo(limit);
-      Deque<String> open = new ArrayDeque<>();
-      Matcher tag = TAG.matcher(m);
-      while (tag.find()) {
-        String t = tag.group();
-        assertThat(ALLOWED.matcher(t).matches()).as("%s in %s", t, m).isTrue();
-        String name = t.replaceAll("[</>]", " ").strip().split(" ")[0];
-        if (t.equals("<br>")) {
-          continue;
-        }
-        if (t.startsWith("</")) {
-          assertThat(open.pop()).as(m).isEqualTo(name);
-        } else {
-          open.push(name);
-        }
-      }
-      assertThat(open).as(m).isEmpty();
+      assertWellFormed(m);
     }
+  }
+
+  /**
+   * A reply cut anywhere while it is written, as the page receives it at each update: still
+   * only the allowed elements, all closed, with the mark that it is growing at the very end.
+   */
+  @Property(tries = 500)
+  void anyPartOfAReplyBeingWrittenIsCompleteHtml(
+      @ForAll("replies") String md, @ForAll @IntRange(max = 2_000) int cut) {
+    String partial = md.substring(0, Math.min(cut, md.length())) + ReplyHtml.STREAMING_MARK;
+
+    List<String> messages = new ReplyHtml(64_000).messages(partial);
+
+    messages.forEach(SafeHtmlPropertiesTest::assertWellFormed);
+    assertThat(messages.getLast()).endsWith(ReplyHtml.STREAMING_MARK);
+  }
+
+  private static void assertWellFormed(String m) {
+    Deque<String> open = new ArrayDeque<>();
+    Matcher tag = TAG.matcher(m);
+    while (tag.find()) {
+      String t = tag.group();
+      assertThat(ALLOWED.matcher(t).matches()).as("%s in %s", t, m).isTrue();
+      String name = t.replaceAll("[</>]", " ").strip().split(" ")[0];
+      if (t.equals("<br>")) {
+        continue;
+      }
+      if (t.startsWith("</")) {
+        assertThat(open.pop()).as(m).isEqualTo(name);
+      } else {
+        open.push(name);
+      }
+    }
+    assertThat(open).as(m).isEmpty();
+    assertThat(TAG.matcher(m).replaceAll("")).as(m).doesNotContain("<", ">");
   }
 
   @Property(tries = 500)

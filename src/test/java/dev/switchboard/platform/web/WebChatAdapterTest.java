@@ -171,6 +171,65 @@ class WebChatAdapterTest {
   }
 
   @Test
+  void aReplyReachesThePageAsSanitizedHtmlAndTheUsersTextAsText() throws Exception {
+    start(true);
+    String cookie = login();
+    String chat = newChat(cookie);
+    ChatRef ref = ChatRef.of("web", chat);
+    try (SseClient events =
+        SseClient.open(client, URI.create(base + "/api/web/chats/" + chat + "/events"), cookie)) {
+      events.next("snapshot", 5);
+      adapter.post(chat, "c1", "**bold** <b>");
+      JsonNode user = JSON.readTree(events.next("message", 5).data());
+      assertThat(user.path("text").asString()).isEqualTo("**bold** <b>");
+      assertThat(user.path("format").asString()).isEqualTo("text");
+
+      // As the gateway delivers: each text rendered by the adapter, then sent or edited.
+      List<String> growing =
+          adapter.render("**Sure** <img src=x onerror=alert(1)>\n```sh\nls \u2026");
+      MessageRef reply = adapter.send(ref, growing.getFirst());
+      adapter.edit(
+          reply,
+          adapter
+              .render("**Sure** <img src=x onerror=alert(1)>\n```sh\nls\n```")
+              .getFirst());
+
+      JsonNode first = JSON.readTree(events.next("message", 5).data());
+      assertThat(first.path("format").asString()).isEqualTo("html");
+      assertThat(first.path("text").asString())
+          .isEqualTo("<strong>Sure</strong> &lt;img src=x onerror=alert(1)&gt;<br>"
+              + "<pre><code class=\"language-sh\">ls</code></pre> \u2026");
+      JsonNode last = JSON.readTree(events.next("message", 5).data());
+      assertThat(last.path("format").asString()).isEqualTo("html");
+      assertThat(last.path("text").asString())
+          .isEqualTo("<strong>Sure</strong> &lt;img src=x onerror=alert(1)&gt;<br>"
+              + "<pre><code class=\"language-sh\">ls</code></pre>");
+    }
+    assertThat(Files.readAllLines(home.resolve("web").resolve(chat + ".jsonl")))
+        .last()
+        .asString()
+        .contains("\"role\":\"agent\"", "\"format\":\"html\"");
+  }
+
+  @Test
+  void aConversationWrittenBeforeRepliesWereRenderedReachesThePageAsText() throws Exception {
+    Path web = Files.createDirectories(home.resolve("web"));
+    Files.writeString(
+        web.resolve("old.jsonl"),
+        "{\"type\":\"created\",\"at\":\"2026-01-01T00:00:00Z\"}\n"
+            + "{\"type\":\"message\",\"id\":\"a-1\",\"role\":\"agent\","
+            + "\"text\":\"**raw** <img src=x onerror=alert(1)>\","
+            + "\"at\":\"2026-01-01T00:00:01Z\"}\n");
+    start(true);
+    String cookie = login();
+    JsonNode page =
+        JSON.readTree(call("GET", "/api/web/chats/old/messages", null, cookie).body());
+    JsonNode message = page.path("messages").get(0);
+    assertThat(message.path("text").asString()).isEqualTo("**raw** <img src=x onerror=alert(1)>");
+    assertThat(message.path("format").asString()).isEqualTo("text");
+  }
+
+  @Test
   void aRetriedSendIsTakenOnce() throws Exception {
     start(true);
     String cookie = login();

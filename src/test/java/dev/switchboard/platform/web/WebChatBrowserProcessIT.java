@@ -141,6 +141,58 @@ class WebChatBrowserProcessIT {
   }
 
   /**
+   * The agent's Markdown in the page: a reply streamed word by word shows bold, a safe link, the
+   * list as typed and a code block whose copy button puts the code on the clipboard; HTML in a
+   * reply is shown as typed and makes no element; and a conversation stored before replies were
+   * rendered shows its reply as the text it holds.
+   */
+  @Test
+  void aReplysMarkdownIsShownAsSafeHtmlWithCopyableCode() throws Exception {
+    Path home = dir.resolve("home");
+    String oldReply = "**raw** <img src=x onerror=alert(1)>";
+    Files.createDirectories(home.resolve("web"));
+    Files.writeString(
+        home.resolve("web").resolve("old.jsonl"),
+        ChatLine.created(HistoryFiles.T0)
+            + ChatLine.message(
+                new WebMessage("u-1", WebMessage.USER, "an old question", HistoryFiles.T0))
+            // The earlier format: no mark, so what it holds is text.
+            + "{\"type\":\"message\",\"id\":\"a-2\",\"role\":\"agent\",\"text\":\""
+            + oldReply + "\",\"at\":\"" + HistoryFiles.T0.plusSeconds(1) + "\"}\n");
+    Path shots = Path.of("target", "browser").toAbsolutePath();
+    Files.createDirectories(shots);
+    // Slow enough that the page shows the reply half-written, its code block still open.
+    Map<String, String> env =
+        Map.of("SWITCHBOARD_HTTP_AUTH", "false", "SWITCHBOARD_ECHO_WORD_DELAY", "200ms");
+    try (ChildGateway gateway = ChildGateway.run(home, env)) {
+      GatewayState running = gateway.awaitState(GatewayState.RUNNING, Duration.ofSeconds(90));
+      try (NodeScript script = NodeScript.start(
+          "browser-markdown-test.mjs",
+          Map.of(
+              "BASE_URL",
+              "http://" + running.http(),
+              "OLD_CHAT",
+              "old",
+              "OLD_TEXT",
+              oldReply,
+              "SCREENSHOT",
+              shots.resolve("webchat-markdown.png").toString()),
+          dir)) {
+        assertThat(script.awaitExit(Duration.ofSeconds(150)))
+            .as(script.describe())
+            .isZero();
+        assertThat(script.stdout())
+            .anyMatch(l -> l.startsWith("step 3 ok"))
+            .anyMatch(l -> l.startsWith("step 4 ok"))
+            .anyMatch(l -> l.startsWith("step 6 ok"));
+      }
+      gateway.signal("TERM");
+      assertThat(gateway.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+    assertThat(shots.resolve("webchat-markdown.png")).isNotEmptyFile();
+  }
+
+  /**
    * The same chat, restarted with the admin page's button in a second tab: with no service
    * manager the gateway relaunches itself detached, and the page and the admin page both see
    * the new process.
