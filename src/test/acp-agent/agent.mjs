@@ -16,16 +16,34 @@
 //   junk          writes a line that is not JSON, a session/update of an unknown kind, then "ok"
 //   refuse, long  end the turn with stopReason refusal, max_tokens
 //   probe JSON    tries what an attacker would to find the gateway's secrets (see probe())
+//   prompt        the prompt's content blocks, as JSON (also the answer to a prompt without text)
+//   read-links    reads the file of each resource_link and resource block: "read URI: TEXT"
+//                 or "closed ERRNO URI", one line each
+//   read PATH     the same for one file path
 //   anything else is echoed in one chunk
+// Options: --image and --embedded-context set those prompt capabilities in initialize.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
 
 const sessions = new Map();
 let nextId = 1;
+const promptCapabilities = {
+  image: process.argv.includes("--image"),
+  embeddedContext: process.argv.includes("--embedded-context"),
+};
+
+function readFile(what, file) {
+  try {
+    return `read ${what}: ${fs.readFileSync(file, "utf8")}`;
+  } catch (e) {
+    return `closed ${e.code} ${what}`;
+  }
+}
 
 function say(client, sessionId, text) {
   return client.notify(acp.methods.client.session.update, {
@@ -102,6 +120,10 @@ async function prompt({ params, client }) {
   const abort = new AbortController();
   session.abort = abort;
   const blocks = params.prompt.filter((b) => b.type === "text").map((b) => b.text);
+  if (blocks.length === 0) {
+    await say(client, params.sessionId, JSON.stringify(params.prompt));
+    return { stopReason: "end_turn" };
+  }
   const text = blocks.at(-1) ?? "";
   const [command, ...rest] = text.trim().split(/\s+/);
   const arg = text.trim().slice(command.length).trim();
@@ -213,6 +235,19 @@ async function prompt({ params, client }) {
     case "probe":
       await say(client, sid, probe(JSON.parse(arg)));
       break;
+    case "prompt":
+      await say(client, sid, JSON.stringify(params.prompt));
+      break;
+    case "read-links": {
+      const uris = params.prompt
+        .map((b) => (b.type === "resource_link" ? b.uri : b.resource?.uri))
+        .filter((uri) => uri);
+      await say(client, sid, uris.map((uri) => readFile(uri, fileURLToPath(uri))).join("\n"));
+      break;
+    }
+    case "read":
+      await say(client, sid, readFile(arg, arg));
+      break;
     case "refuse":
       return { stopReason: "refusal" };
     case "long":
@@ -229,7 +264,7 @@ process.stderr.write(`test agent ${process.pid} starting\n`);
 acp.agent({ name: "switchboard-test-agent" })
   .onRequest(acp.methods.agent.initialize, ({ params }) => ({
     protocolVersion: acp.PROTOCOL_VERSION,
-    agentCapabilities: { loadSession: false },
+    agentCapabilities: { loadSession: false, promptCapabilities },
     agentInfo: { name: "switchboard-test-agent", version: "0.0.0" },
     authMethods: [],
     _meta: { clientCapabilities: params.clientCapabilities },

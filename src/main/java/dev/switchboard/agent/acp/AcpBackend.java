@@ -66,6 +66,11 @@ import tools.jackson.databind.node.ObjectNode;
  * session: its first prompt then carries the gateway's record of the conversation, the most
  * recent {@link #MAX_REPLAYED_HISTORY} characters, as a text block before the new message.
  *
+ * <p><b>Attachments.</b> The files the user sent go before the message's text, as the agent's
+ * {@code initialize} answer allows: images as image blocks, documents' text as embedded
+ * resources, else links to copies in the agent's own directory ({@link AttachmentBlocks},
+ * {@link AgentFiles}).
+ *
  * <p><b>What the agent can see.</b> Its environment is an allowlist ({@link AgentEnvironment}),
  * never the gateway's, which holds the tokens; its directory is outside the state directory by
  * default; with {@code agent.acp.sandbox} it runs under bubblewrap ({@link Bubblewrap}), which
@@ -142,7 +147,11 @@ public final class AcpBackend implements AgentBackend {
       if (takeFresh(p) && !request.history().isEmpty()) {
         prompt.addObject().put("type", "text").put("text", transcript(request.history()));
       }
-      prompt.addObject().put("type", "text").put("text", request.text());
+      // The files before the words about them, the new message last, as with the history.
+      prompt.addAll(AttachmentBlocks.of(request.attachments(), p.promptCapabilities(), p.cwd));
+      if (request.attachments().isEmpty() || !request.text().isBlank()) {
+        prompt.addObject().put("type", "text").put("text", request.text());
+      }
       CompletableFuture<JsonNode> response = p.rpc().request("session/prompt", params);
       CompletableFuture<Void> cancelled = new CompletableFuture<>();
       control.onCancel(() -> {

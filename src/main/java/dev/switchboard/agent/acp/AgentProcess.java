@@ -38,6 +38,7 @@ final class AgentProcess implements JsonRpcConnection.Handler {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile @Nullable String sessionId;
   private volatile @Nullable AcpTurn turn;
+  private volatile PromptCapabilities promptCapabilities = PromptCapabilities.BASELINE;
 
   // Guarded by the backend's lock.
   boolean busy;
@@ -110,6 +111,7 @@ final class AgentProcess implements JsonRpcConnection.Handler {
         .put("version", String.valueOf(AgentProcess.class.getPackage().getImplementationVersion()));
     return rpc.request("initialize", init)
         .thenCompose(r -> {
+          promptCapabilities = PromptCapabilities.of(r);
           int version = r.path("protocolVersion").asInt(-1);
           if (version != PROTOCOL_VERSION) {
             log.warn(
@@ -130,6 +132,11 @@ final class AgentProcess implements JsonRpcConnection.Handler {
           sessionId = id;
           return id;
         });
+  }
+
+  /** What the agent takes in a prompt besides text and resource links; known once open. */
+  PromptCapabilities promptCapabilities() {
+    return promptCapabilities;
   }
 
   void setTurn(@Nullable AcpTurn t) {

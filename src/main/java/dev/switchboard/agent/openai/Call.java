@@ -37,6 +37,7 @@ final class Call {
   private final CountDownLatch aborted = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
   private final StringBuilder text = new StringBuilder(); // the turn's thread only
+  private final StringBuilder notices = new StringBuilder(); // the turn's thread only
   private @Nullable TokenUsage usage; // the turn's thread only
   private volatile long lastActivity;
   private volatile boolean idleWatched;
@@ -190,6 +191,16 @@ final class Call {
     checkAborted(failures);
   }
 
+  /**
+   * A line of the gateway's own before the reply (the model cannot see images): shown at once,
+   * and first in the result. Not the model's text: {@link #hasText} does not count it.
+   */
+  void notice(String line, TurnOutput output) {
+    String shown = line + "\n\n";
+    notices.append(shown);
+    output.append(shown);
+  }
+
   void append(String delta, TurnOutput output) {
     text.append(delta);
     output.append(delta);
@@ -207,7 +218,7 @@ final class Call {
   }
 
   TurnResult result() {
-    return new TurnResult(text.toString(), usage);
+    return new TurnResult(notices.toString() + text, usage);
   }
 
   private void schedule(long nanos) {

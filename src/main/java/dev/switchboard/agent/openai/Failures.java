@@ -90,11 +90,28 @@ final class Failures {
     return status >= 500 && status <= 599;
   }
 
-  AgentException forStatus(int status, ServerError error, String model, int retries) {
+  private String detail(int status, ServerError error) {
     String server = mask(error.message());
-    String detail = "POST " + settings.shownBaseUrl() + "/chat/completions: HTTP " + status
+    return "POST " + settings.shownBaseUrl() + "/chat/completions: HTTP " + status
         + (error.code() == null ? "" : " (" + mask(error.code()) + ")")
         + (server == null ? "" : ": " + server);
+  }
+
+  /** The model takes no images and {@code agent.openai.vision} is on, so none is left out. */
+  AgentException imagesRefused(int status, ServerError error, String model) {
+    String server = mask(error.message());
+    return new AgentException(
+        "The model \"" + model + "\" does not take images (HTTP " + status
+            + (server == null ? "" : ": " + server)
+            + "). Use a model that can see, or set agent.openai.vision"
+            + " (SWITCHBOARD_OPENAI_VISION) to auto or off.",
+        detail(status, error),
+        null);
+  }
+
+  AgentException forStatus(int status, ServerError error, String model, int retries) {
+    String server = mask(error.message());
+    String detail = detail(status, error);
     String lower = (error.message() == null ? "" : error.message()).toLowerCase(Locale.ROOT);
     String user;
     if (status == 401 || status == 403) {

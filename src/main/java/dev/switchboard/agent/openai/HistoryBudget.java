@@ -34,8 +34,13 @@ final class HistoryBudget {
    */
   static List<ChatMessage> fit(
       @Nullable String systemPrompt, List<ChatMessage> history, String current, int budget) {
-    long left =
-        (long) budget - estimate(current) - (systemPrompt == null ? 0 : estimate(systemPrompt));
+    return fit(systemPrompt, history, estimate(current), budget);
+  }
+
+  /** As {@link #fit(String, List, String, int)}, for a current message of estimated tokens. */
+  static List<ChatMessage> fit(
+      @Nullable String systemPrompt, List<ChatMessage> history, int currentTokens, int budget) {
+    long left = (long) budget - currentTokens - (systemPrompt == null ? 0 : estimate(systemPrompt));
     int from = history.size();
     while (from > 0) {
       int cost = estimate(history.get(from - 1).text());

@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,13 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>A watchdog enforces the idle timeout (silence between stream chunks; the HTTP client's
  *       own timeout only covers the response headers) and the turn timeout.
  * </ul>
+ *
+ * <p>Images the user sends go as {@code image_url} parts (see {@link UserMessage}) as
+ * {@code agent.openai.vision} says. With {@code auto}, a server that answers that the model
+ * takes no images ({@link ImageRefusal}) gets the same turn once more with a note in place of
+ * each image, and the model is remembered as blind for as long as this backend lives: its later
+ * turns send the notes at once. The user is told once per model, in a line before the reply,
+ * since a backend has no other way to speak to the chat.
  */
 public final class OpenAiBackend implements AgentBackend {
   private static final Logger log = LoggerFactory.getLogger(OpenAiBackend.class);
@@ -64,6 +73,8 @@ public final class OpenAiBackend implements AgentBackend {
   private final Failures failures;
   private final ExecutorService executor;
   private final HttpClient http;
+  /** Models that answered that they take no images (vision auto). */
+  private final Set<String> blind = ConcurrentHashMap.newKeySet();
 
   OpenAiBackend(OpenAiSettings settings) {
     this.settings = settings;
@@ -104,26 +115,50 @@ public final class OpenAiBackend implements AgentBackend {
   public TurnResult run(TurnRequest request, TurnOutput output, TurnControl control)
       throws AgentException, InterruptedException {
     String model = request.model() != null ? request.model() : settings.model();
-    byte[] body = requestBody(model, request);
+    boolean images = switch (settings.vision()) {
+      case ON -> true;
+      case OFF -> false;
+      case AUTO -> !blind.contains(model);
+    };
+    UserMessage message = UserMessage.of(request, images, messageBudget());
+    byte[] body = requestBody(model, request, message);
     Call call = new Call(settings, control, executor);
     control.onCancel(call::cancel);
     try {
-      for (int attempt = 0; ; attempt++) {
+      int retries = 0;
+      while (true) {
         call.checkAborted(failures);
         try {
-          return exchange(call, body, model, output);
+          return exchange(call, body, model, output, message.hasImages());
         } catch (Retry retry) {
-          Duration wait = retry.after != null ? retry.after : jitter(attempt);
-          if (attempt >= settings.maxRetries() || wait.compareTo(call.remaining()) >= 0) {
-            throw failures.forStatus(retry.status, retry.error, model, attempt);
+          Duration wait = retry.after != null ? retry.after : jitter(retries);
+          if (retries >= settings.maxRetries() || wait.compareTo(call.remaining()) >= 0) {
+            throw failures.forStatus(retry.status, retry.error, model, retries);
           }
           log.info(
               "model server answered HTTP {}; retry {} of {} in {} ms",
               retry.status,
-              attempt + 1,
+              retries + 1,
               settings.maxRetries(),
               wait.toMillis());
           call.pause(wait, failures);
+          retries++;
+        } catch (ImagesRefused refused) {
+          if (blind.add(model)) {
+            log.info(
+                "model {} at {} takes no images (HTTP {}: {}); its turns send a note in place of"
+                    + " each image from now on (agent.openai.vision: auto)",
+                model,
+                settings.shownBaseUrl(),
+                refused.status,
+                failures.mask(refused.error.message()));
+            call.notice(
+                "(The model " + model + " cannot see images, so it got your message with a note"
+                    + " in place of each image.)",
+                output);
+          }
+          message = UserMessage.of(request, false, messageBudget());
+          body = requestBody(model, request, message);
         }
       }
     } catch (Stopped s) {
@@ -140,7 +175,13 @@ public final class OpenAiBackend implements AgentBackend {
     return Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound + 1));
   }
 
-  byte[] requestBody(String model, TurnRequest request) {
+  /** The tokens the new message may use: the context budget less the system prompt. */
+  private long messageBudget() {
+    String system = settings.systemPrompt();
+    return (long) settings.contextTokens() - (system == null ? 0 : HistoryBudget.estimate(system));
+  }
+
+  byte[] requestBody(String model, TurnRequest request, UserMessage message) {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", model);
     ArrayNode messages = root.putArray("messages");
@@ -149,11 +190,11 @@ public final class OpenAiBackend implements AgentBackend {
       messages.addObject().put("role", "system").put("content", system);
     }
     for (ChatMessage m :
-        HistoryBudget.fit(system, request.history(), request.text(), settings.contextTokens())) {
+        HistoryBudget.fit(system, request.history(), message.tokens(), settings.contextTokens())) {
       String role = ChatMessage.ASSISTANT.equals(m.role()) ? "assistant" : "user";
       messages.addObject().put("role", role).put("content", m.text());
     }
-    messages.addObject().put("role", "user").put("content", request.text());
+    messages.addObject().put("role", "user").set("content", message.content());
     root.put("stream", settings.stream());
     if (settings.stream()) {
       root.putObject("stream_options").put("include_usage", true);
@@ -167,8 +208,9 @@ public final class OpenAiBackend implements AgentBackend {
     return JSON.writeValueAsBytes(root);
   }
 
-  private TurnResult exchange(Call call, byte[] body, String model, TurnOutput output)
-      throws AgentException, InterruptedException, Retry, Stopped {
+  private TurnResult exchange(
+      Call call, byte[] body, String model, TurnOutput output, boolean imagesSent)
+      throws AgentException, InterruptedException, Retry, ImagesRefused, Stopped {
     HttpRequest.Builder req = HttpRequest.newBuilder(settings.completionsUri())
         .header("Content-Type", "application/json")
         .header("Accept", settings.stream() ? "text/event-stream" : "application/json")
@@ -197,6 +239,12 @@ public final class OpenAiBackend implements AgentBackend {
       if (status != 200) {
         String text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         Failures.ServerError error = Failures.ServerError.parse(text);
+        if (imagesSent && ImageRefusal.isRefusal(status, error)) {
+          if (settings.vision() == OpenAiBackendFactory.Vision.AUTO) {
+            throw new ImagesRefused(status, error);
+          }
+          throw failures.imagesRefused(status, error, model);
+        }
         if (Failures.retryable(status, error)) {
           throw new Retry(
               status,
@@ -285,6 +333,19 @@ public final class OpenAiBackend implements AgentBackend {
       this.status = status;
       this.error = error;
       this.after = after;
+    }
+  }
+
+  /** The server said the model takes no images: send the turn again without them. */
+  static final class ImagesRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final transient Failures.ServerError error;
+
+    ImagesRefused(int status, Failures.ServerError error) {
+      super(null, null, false, false);
+      this.status = status;
+      this.error = error;
     }
   }
 

@@ -113,6 +113,22 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
       Duration.ofMinutes(10),
       "Longest a whole turn may take, retries included.");
 
+  /** Whether images the user sends reach the model as image parts. */
+  public enum Vision {
+    /** Send them; if the server says the model takes no images, send that turn again without. */
+    AUTO,
+    ON,
+    OFF
+  }
+
+  public static final ConfigKey<Vision> VISION = ConfigKey.optional(
+      "agent.openai.vision",
+      "SWITCHBOARD_OPENAI_VISION",
+      ValueType.choice(Vision.class),
+      Vision.AUTO,
+      "Send the user's images to the model: auto (send them; if the model refuses images, say"
+          + " so once and send text alone from then on), on (always) or off (never).");
+
   @Override
   public String name() {
     return "openai";
@@ -131,6 +147,7 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
         CONTEXT_TOKENS,
         MAX_RETRIES,
         STREAM,
+        VISION,
         CONNECT_TIMEOUT,
         IDLE_TIMEOUT,
         TURN_TIMEOUT);
@@ -176,6 +193,7 @@ public final class OpenAiBackendFactory implements AgentBackendFactory {
         config.get(CONTEXT_TOKENS),
         config.get(MAX_RETRIES),
         config.get(STREAM),
+        config.get(VISION),
         config.get(CONNECT_TIMEOUT),
         config.get(IDLE_TIMEOUT),
         config.get(TURN_TIMEOUT),

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param systemPrompt null for none
  * @param contextTokens the estimated tokens a request may use (see {@link HistoryBudget})
  * @param maxRetries retries of a 429 or 5xx answer
+ * @param vision whether the user's images are sent as image parts
  * @param idleTimeout the longest silence between two pieces of a streamed answer
  * @param turnTimeout the longest a whole turn may take, retries and waits included
  * @param backoffBase the first retry's delay bound when the server gives no Retry-After
@@ -34,6 +35,7 @@ record OpenAiSettings(
     int contextTokens,
     int maxRetries,
     boolean stream,
+    OpenAiBackendFactory.Vision vision,
     Duration connectTimeout,
     Duration idleTimeout,
     Duration turnTimeout,
@@ -42,6 +44,7 @@ record OpenAiSettings(
   OpenAiSettings {
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(vision, "vision");
     models = List.copyOf(models);
   }
 

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.agent.AgentException;
+import dev.switchboard.agent.Approver;
+import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.agent.TurnRequest;
+import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.Sender;
 import java.io.IOException;
@@ -74,6 +77,32 @@ class SandboxedAcpBackendTest {
     assertThat(say("c1", "cwd")).isEqualTo("session " + cwd + " process " + cwd);
     // A PID namespace of its own: the agent is the child of the sandbox's init.
     assertThat(say("c1", "pid")).isEqualTo("2");
+  }
+
+  // The attachment store is in the state directory, which the sandbox hides: the agent gets a
+  // link to a copy in its own directory, the one place it can read and write.
+  @Test
+  void aFileFromTheHiddenStateDirectoryReachesTheAgentAsACopyItCanRead() throws Exception {
+    Path stored = Files.writeString(
+        Files.createDirectories(dir.resolve("state/attachments")).resolve("c0ffee"),
+        "minutes of the meeting");
+    TurnRequest req = new TurnRequest(
+        "c1",
+        ChatRef.of("test", "c1"),
+        new Sender("u", "U"),
+        "read-links",
+        List.of(),
+        null,
+        Approver.DENY_ALL,
+        List.of(new TurnAttachment(
+            AttachmentKind.DOCUMENT, "text/plain", "minutes.txt", 22, stored, null)));
+
+    String read = backend.run(req, d -> {}, new TurnControl()).text();
+
+    Path copy =
+        dir.resolve("work").resolve(AcpBackend.safeName("c1")).resolve("attachments/minutes.txt");
+    assertThat(read).isEqualTo("read " + copy.toUri() + ": minutes of the meeting");
+    assertThat(say("c1", "read " + stored)).isEqualTo("closed ENOENT " + stored);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.switchboard.lifecycle.PluginCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,25 @@ class OpenAiBackendFactoryTest {
             ConfigException.class,
             e -> assertThat(e.key())
                 .isIn("agent.openai.temperature", "SWITCHBOARD_OPENAI_TEMPERATURE"));
+  }
+
+  @Test
+  void visionIsAutoUnlessSetAndABadValueIsAConfigErrorNamingTheKey() {
+    Map<String, String> env =
+        Map.of("OPENAI_BASE_URL", "http://localhost:11434/v1", "SWITCHBOARD_MODEL", "m");
+    assertThat(OpenAiBackendFactory.settings(load(env)).vision())
+        .isEqualTo(OpenAiBackendFactory.Vision.AUTO);
+    Map<String, String> off = new HashMap<>(env);
+    off.put("SWITCHBOARD_OPENAI_VISION", "off");
+    assertThat(OpenAiBackendFactory.settings(load(off)).vision())
+        .isEqualTo(OpenAiBackendFactory.Vision.OFF);
+
+    Map<String, String> bad = new HashMap<>(env);
+    bad.put("SWITCHBOARD_OPENAI_VISION", "sometimes");
+    assertThatThrownBy(() -> load(bad)).isInstanceOfSatisfying(ConfigException.class, e -> {
+      assertThat(e.key()).isIn("agent.openai.vision", "SWITCHBOARD_OPENAI_VISION");
+      assertThat(e.getMessage()).contains("auto, on, off");
+    });
   }
 
   @Test

@@ -18,6 +18,7 @@ final class TestSettings {
   int contextTokens = 8000;
   int maxRetries = 3;
   boolean stream = true;
+  OpenAiBackendFactory.Vision vision = OpenAiBackendFactory.Vision.AUTO;
   Duration connectTimeout = Duration.ofSeconds(2);
   Duration idleTimeout = Duration.ofSeconds(5);
   Duration turnTimeout = Duration.ofSeconds(20);
@@ -39,6 +40,7 @@ final class TestSettings {
         contextTokens,
         maxRetries,
         stream,
+        vision,
         connectTimeout,
         idleTimeout,
         turnTimeout,

@@ -49,13 +49,33 @@ public final class FakeOpenAiServer implements AutoCloseable {
       return body.path("stream").asBoolean(false);
     }
 
-    /** "role: content" per message, in order. */
+    /**
+     * "role: content" per message, in order; content given as parts shows their texts, and
+     * "[image_url]" for an image, one per line.
+     */
     public List<String> messages() {
       List<String> out = new ArrayList<>();
       body.path("messages")
-          .forEach(m ->
-              out.add(m.path("role").stringValue() + ": " + m.path("content").stringValue()));
+          .forEach(m -> out.add(m.path("role").stringValue() + ": " + text(m.path("content"))));
       return out;
+    }
+
+    /** The content of the last message: a string, or the array of parts. */
+    public JsonNode lastContent() {
+      JsonNode messages = body.path("messages");
+      return messages.path(messages.size() - 1).path("content");
+    }
+
+    private static String text(JsonNode content) {
+      if (!content.isArray()) {
+        return content.stringValue();
+      }
+      List<String> parts = new ArrayList<>();
+      content.forEach(p -> parts.add(
+          "image_url".equals(p.path("type").stringValue())
+              ? "[image_url]"
+              : p.path("text").stringValue()));
+      return String.join("\n", parts);
     }
   }
 
@@ -193,6 +213,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private volatile List<String> models = List.of("test-model");
   private volatile String requiredKey;
   private volatile boolean recording = true;
+  private volatile boolean rejectImages;
+
+  /**
+   * From now on a request with an {@code image_url} part is answered as OpenAI answers it for a
+   * model without vision: 400 invalid_request_error "Invalid content type. image_url is only
+   * supported by certain models.", {@code param} naming the part's type.
+   */
+  public FakeOpenAiServer rejectImages() {
+    this.rejectImages = true;
+    return this;
+  }
 
   /** The ids GET /v1/models lists. */
   public FakeOpenAiServer models(String... ids) {
@@ -300,7 +331,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
       if (recording) {
         requests.add(recorded);
       }
-      Reply reply = script.poll();
+      String imagePart = rejectImages ? imagePart(body) : null;
+      Reply reply = imagePart != null
+          ? Reply.error(
+                  400,
+                  "invalid_request_error",
+                  null,
+                  "Invalid content type. image_url is only supported by certain models.")
+              .param(imagePart)
+          : script.poll();
       if (reply == null) {
         reply = fallback.apply(recorded);
       }
@@ -321,6 +360,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** "messages.[i].content.[j].type" of the first image part, or null. */
+  private static String imagePart(JsonNode body) {
+    JsonNode messages = body.path("messages");
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode content = messages.get(i).path("content");
+      for (int j = 0; j < content.size(); j++) {
+        if ("image_url".equals(content.get(j).path("type").stringValue())) {
+          return "messages.[" + i + "].content.[" + j + "].type";
+        }
+      }
+    }
+    return null;
   }
 
   private void sendError(HttpExchange ex, Reply reply) throws IOException {
