@@ -2,6 +2,7 @@ package dev.switchboard.delivery;
 
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.media.OutgoingFiles;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
@@ -11,6 +12,7 @@ import dev.switchboard.store.Outbox;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ public final class Delivery {
   private final Outbound outbound;
   private final Ticker ticker;
   private final PartSender parts;
+  private volatile @Nullable OutgoingFiles outgoing;
 
   public Delivery(Outbound outbound, Outbox outbox, Ticker ticker) {
     this(outbound, outbox, ticker, Sleeper.SYSTEM, ThreadLocalRandom.current());
@@ -55,6 +58,15 @@ public final class Delivery {
   }
 
   /**
+   * Lets replies send files: the images and {@code MEDIA:} lines they name are made ready here
+   * and sent after the text. Without it a reply is sent as the text it is.
+   */
+  public Delivery withFiles(OutgoingFiles files) {
+    this.outgoing = files;
+    return this;
+  }
+
+  /**
    * A reply to {@code message}, streamed as it is produced.
    *
    * @param attempt which attempt at answering this message (a turn re-run after a restart is
@@ -68,7 +80,8 @@ public final class Delivery {
         attempt,
         outbound.limits(message.chat().platform()),
         ticker,
-        false);
+        false,
+        outgoing);
     stream.started();
     return stream;
   }
@@ -88,7 +101,8 @@ public final class Delivery {
         attempt,
         outbound.limits(message.chat().platform()),
         ticker,
-        true);
+        true,
+        outgoing);
     parts
         .recorded(OutboxKeys.firstReplyPart(message.dedupeKey(), attempt))
         .filter(e -> e.status() == Outbox.Status.SENT && !e.complete())

@@ -1,8 +1,10 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import java.util.List;
@@ -25,6 +27,16 @@ public interface Outbound {
   }
 
   void edit(MessageRef message, String text) throws PlatformException;
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#fileLimits}. */
+  default FileLimits fileLimits(String platform) {
+    return FileLimits.NONE;
+  }
+
+  /** See {@link dev.switchboard.platform.PlatformAdapter#sendFile}. */
+  default MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    throw new PlatformException(chat.platform() + " does not take files", true);
+  }
 
   /** Shows "typing"; best effort. */
   default void typing(ChatRef chat) throws PlatformException {}

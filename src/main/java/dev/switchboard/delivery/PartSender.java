@@ -1,7 +1,9 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.text.ReplyFormat;
@@ -100,6 +102,53 @@ final class PartSender {
       outbox.markFailed(entry.id(), "interrupted before sending");
       return Optional.empty();
     }
+  }
+
+  /**
+   * Sends a file under {@code key}, by the same rules as a message of text: recorded before it
+   * is sent, never sent twice, and after a restart sent again when a crash made its outcome
+   * unknown, then with the resend mark as its caption's first line where the caption has room.
+   */
+  Optional<Sent> sendFile(
+      String key, ChatRef chat, OutboundFile file, String inboundKey, boolean afterRestart) {
+    String label = file.caption().isEmpty() ? "[" + file.fileName() + "]" : file.caption();
+    Outbox.Entry entry = outbox.claim(key, chat, label, inboundKey);
+    OutboundFile toSend = file;
+    switch (entry.status()) {
+      case SENT -> {
+        return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
+      }
+      case SENDING, UNKNOWN -> {
+        if (!afterRestart) {
+          log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
+          return Optional.empty();
+        }
+        log.info("sending {} to {} again: a restart cut it off", key, chat);
+        String marked = file.caption().isEmpty() ? RESENT : RESENT + "\n" + file.caption();
+        if (marked.length() <= outbound.fileLimits(chat.platform()).maxCaptionLength()) {
+          toSend = file.withCaption(marked);
+        }
+      }
+      default -> {}
+    }
+    outbox.markSending(entry.id(), label);
+    try {
+      MessageRef ref = calls.sendFile(chat, toSend);
+      outbox.markSent(entry.id(), ref.messageId(), label, true);
+      return Optional.of(new Sent(entry.id(), ref));
+    } catch (PlatformException e) {
+      settleFailure(entry.id(), key, chat, e);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outbox.markFailed(entry.id(), "interrupted before sending");
+      return Optional.empty();
+    }
+  }
+
+  /** What files this chat's platform takes. */
+  FileLimits fileLimits(ChatRef chat) {
+    return outbound.fileLimits(chat.platform());
   }
 
   /**

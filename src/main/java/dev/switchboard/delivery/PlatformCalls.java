@@ -5,6 +5,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,14 @@ final class PlatformCalls {
   MessageRef send(ChatRef chat, String text, String key)
       throws PlatformException, InterruptedException {
     MessageRef sent = withRetries(chat, () -> outbound.send(chat, text, key), false);
+    events.sent(chat.platform());
+    return sent;
+  }
+
+  /** A file, within the same limits and retries as a message of text. */
+  MessageRef sendFile(ChatRef chat, OutboundFile file)
+      throws PlatformException, InterruptedException {
+    MessageRef sent = withRetries(chat, () -> outbound.sendFile(chat, file), false);
     events.sent(chat.platform());
     return sent;
   }

@@ -1,8 +1,10 @@
 package dev.switchboard.delivery;
 
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
@@ -51,6 +53,17 @@ public final class PlatformRouter implements Outbound {
   public boolean idempotentSends(String platform) {
     PlatformAdapter a = byName.get(platform);
     return a != null && a.idempotentSends();
+  }
+
+  @Override
+  public FileLimits fileLimits(String platform) {
+    PlatformAdapter a = byName.get(platform);
+    return a == null ? FileLimits.NONE : a.fileLimits();
+  }
+
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    return adapter(chat.platform()).sendFile(chat, file);
   }
 
   @Override

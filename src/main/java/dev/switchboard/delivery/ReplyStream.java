@@ -2,8 +2,11 @@ package dev.switchboard.delivery;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.media.OutgoingFiles;
+import dev.switchboard.media.ReplyFiles;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import java.util.List;
@@ -64,6 +67,8 @@ public final class ReplyStream {
   /** Delivering again what a crash cut off: parts whose outcome is unknown are sent again. */
   private final boolean afterRestart;
 
+  private final ReplyFileSender files;
+
   /**
    * @param observer told how the reply grows, for platforms that follow replies rather than
    *     show them (the API)
@@ -75,7 +80,8 @@ public final class ReplyStream {
       int attempt,
       PlatformLimits limits,
       Ticker ticker,
-      boolean afterRestart) {
+      boolean afterRestart,
+      @Nullable OutgoingFiles outgoing) {
     this.afterRestart = afterRestart;
     this.parts = parts;
     this.observer = observer;
@@ -86,6 +92,7 @@ public final class ReplyStream {
     this.limits = limits;
     this.ticker = ticker;
     this.openedAt = ticker.nanos();
+    this.files = new ReplyFileSender(parts, outgoing, chat, keyPrefix, inboundKey);
   }
 
   void started() {
@@ -130,7 +137,7 @@ public final class ReplyStream {
     if (since < limits.minEditInterval().toNanos()) {
       return;
     }
-    List<String> texts = parts.render(chat, text + TYPING_MARK);
+    List<String> texts = parts.render(chat, ReplyFiles.forPreview(text.toString()) + TYPING_MARK);
     if (texts.size() != 1) {
       return; // the final split happens in finish(); a cut-off preview helps no one
     }
@@ -169,9 +176,15 @@ public final class ReplyStream {
       finished = true;
       String body = bodyFor(finalText);
       try {
-        List<String> texts = parts.render(chat, body);
+        ReplyFileSender.Prepared prepared = files.prepare(body);
+        List<String> texts = parts.render(chat, prepared.text());
         PartSender.Sent preview = live;
-        return preview != null ? finishOverPreview(preview, texts) : finishFresh(texts);
+        return preview != null
+            ? finishOverPreview(preview, texts, prepared.files())
+            : finishFresh(texts, prepared.files());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       } finally {
         String complete = body;
         observe(o -> o.replyFinished(chat, inReplyTo, complete));
@@ -218,13 +231,13 @@ public final class ReplyStream {
         : parts.send(key, chat, partText, inboundKey);
   }
 
-  private boolean finishFresh(List<String> texts) {
+  private boolean finishFresh(List<String> texts, List<OutboundFile> attached) {
     Optional<PartSender.Sent> first =
         sendPart(OutboxKeys.replyPart(keyPrefix, 0), texts.getFirst());
     if (first.isEmpty()) {
       return false;
     }
-    if (!sendRest(texts)) {
+    if (!sendRest(texts) || !files.send(attached, afterRestart)) {
       return false;
     }
     parts.markWholeReply(first.get(), texts.getFirst());
@@ -232,8 +245,9 @@ public final class ReplyStream {
   }
 
   @GuardedBy("lock")
-  private boolean finishOverPreview(PartSender.Sent preview, List<String> texts) {
-    if (!sendRest(texts)) {
+  private boolean finishOverPreview(
+      PartSender.Sent preview, List<String> texts, List<OutboundFile> attached) {
+    if (!sendRest(texts) || !files.send(attached, afterRestart)) {
       return false;
     }
     String firstPart = texts.getFirst();

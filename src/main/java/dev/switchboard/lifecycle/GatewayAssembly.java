@@ -16,6 +16,7 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.media.AttachmentStore;
+import dev.switchboard.media.OutgoingFiles;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
@@ -114,7 +115,8 @@ final class GatewayAssembly {
     this.relaunch = new Relaunch(b.relauncher);
     this.attachments = AttachmentStore.in(home);
     this.router = new PlatformRouter(b.adapters);
-    this.delivery = new Delivery(router, store.outbox(), ticker, metrics);
+    this.delivery = new Delivery(router, store.outbox(), ticker, metrics)
+        .withFiles(new OutgoingFiles(attachments, b.media));
 
     // The control and the turn tracker report the dispatcher's count of running turns, and the
     // dispatcher is built with both: the one reference that is filled in after the fact.

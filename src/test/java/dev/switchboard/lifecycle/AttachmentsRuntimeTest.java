@@ -5,14 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.agent.TurnRequest;
+import dev.switchboard.agent.echo.EchoBackend;
+import dev.switchboard.media.MediaSettings;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,5 +117,56 @@ class AttachmentsRuntimeTest {
                     + " from mem",
                 "done: " + asked.text()));
     assertThat(home.resolve("attachments")).as("nothing was kept").doesNotExist();
+  }
+
+  @Test
+  void anImageInTheAgentsReplyGoesBackAsAFileAfterTheTextAndOnlyOnce() throws Exception {
+    byte[] png = "\u0089PNG the reply's picture".getBytes(StandardCharsets.ISO_8859_1);
+    String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(png);
+    first = new RuntimeHarness(home);
+    first.backend = new EchoBackend(Duration.ZERO);
+    InMemoryAdapter chat = new InMemoryAdapter("mem");
+    first.adapters.add(chat);
+    first.start();
+
+    // the echo backend answers with the user's words: here, a picture
+    chat.deliver("alice", "Here you go: ![a red square](" + dataUrl + ")");
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.sentFiles()).hasSize(1));
+    InMemoryAdapter.SentFile sent = chat.sentFiles().getFirst();
+    assertThat(sent.bytes()).isEqualTo(png);
+    assertThat(sent.file().kind()).isEqualTo(AttachmentKind.IMAGE);
+    assertThat(sent.file().mimeType()).isEqualTo("image/png");
+    assertThat(sent.file().fileName()).isEqualTo("file.png");
+    assertThat(sent.file().caption()).isEqualTo("a red square");
+    assertThat(chat.texts("alice")).last().asString().isEqualTo("Here you go:");
+    assertThat(chat.texts("alice")).noneMatch(t -> t.contains("base64"));
+  }
+
+  @Test
+  void aLocalFileOutsideTheAllowedFolderIsRefusedWithTheReasonInTheReply() throws Exception {
+    Path allowed = Files.createDirectories(home.resolve("outbox-files"));
+    Files.writeString(allowed.resolve("report.txt"), "numbers");
+    first = new RuntimeHarness(home);
+    first.media = new MediaSettings(1 << 20, 1 << 24, allowed, false);
+    first.backend = new EchoBackend(Duration.ZERO);
+    InMemoryAdapter chat = new InMemoryAdapter("mem");
+    first.adapters.add(chat);
+    first.start();
+
+    chat.deliver("alice", "MEDIA: report.txt\nMEDIA: ../switchboard.db");
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(chat.texts("alice"))
+            .contains("\u26a0\ufe0f Could not send ../switchboard.db: it is outside the folder"
+                + " replies may send from."));
+    assertThat(chat.sentFiles()).singleElement().satisfies(f -> {
+      assertThat(f.file().fileName()).isEqualTo("report.txt");
+      assertThat(f.file().kind()).isEqualTo(AttachmentKind.DOCUMENT);
+      assertThat(f.bytes()).isEqualTo("numbers".getBytes(StandardCharsets.UTF_8));
+    });
   }
 }

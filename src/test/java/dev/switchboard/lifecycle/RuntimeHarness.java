@@ -54,6 +54,9 @@ final class RuntimeHarness {
   /** Asked for by the web chat and admin page when set. */
   dev.switchboard.http.LoginToken loginToken;
 
+  /** How much attachment data it takes in and which files replies may send. */
+  dev.switchboard.media.MediaSettings media = dev.switchboard.media.MediaSettings.DEFAULTS;
+
   GatewayRuntime runtime;
   private Thread main;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -101,6 +104,7 @@ final class RuntimeHarness {
         .loginToken(loginToken)
         .credentialLockDir(home.resolve("credential-locks"))
         .accessPolicy(accessPolicy)
+        .media(media)
         .adapters(adapters)
         .notifier(notifier)
         .serviceManager(serviceManager)

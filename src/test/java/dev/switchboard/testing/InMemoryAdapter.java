@@ -6,13 +6,16 @@ import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class InMemoryAdapter implements PlatformAdapter {
   /** A message the gateway sent or edited. */
   public record Sent(ChatRef chat, String messageId, String text, boolean edit) {}
+
+  /** A file the gateway sent, with its bytes as they were when it was sent. */
+  public record SentFile(ChatRef chat, String messageId, OutboundFile file, byte[] bytes) {}
 
   /** What disconnect does. */
   public enum DisconnectBehaviour {
@@ -55,6 +61,7 @@ public class InMemoryAdapter implements PlatformAdapter {
   private volatile PlatformContext context;
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final AtomicInteger downloads = new AtomicInteger();
+  private final List<SentFile> sentFiles = new CopyOnWriteArrayList<>();
 
   /** What a real adapter reports when its service misbehaves (a 409, failing polls). */
   public void reportState(dev.switchboard.platform.PlatformState state, String error) {
@@ -207,6 +214,25 @@ public class InMemoryAdapter implements PlatformAdapter {
   @Override
   public FileLimits fileLimits() {
     return FileLimits.megabytes(20, 50, 1024);
+  }
+
+  /** The files the gateway sent, in order. */
+  public List<SentFile> sentFiles() {
+    return List.copyOf(sentFiles);
+  }
+
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    if (!connected) {
+      throw new PlatformException(name + " is disconnected", false);
+    }
+    String id = "f" + ids.incrementAndGet();
+    try {
+      sentFiles.add(new SentFile(chat, id, file, Files.readAllBytes(file.path())));
+    } catch (IOException e) {
+      throw new PlatformException("cannot read " + file.path() + ": " + e, true);
+    }
+    return new MessageRef(chat, id);
   }
 
   @Override
