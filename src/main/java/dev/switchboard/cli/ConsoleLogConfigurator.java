@@ -8,6 +8,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
  */
 public final class ConsoleLogConfigurator extends ContextAwareBase implements Configurator {
   static final String APPENDER = "console";
+  static final List<String> PDF_LIBRARIES = List.of("org.apache.pdfbox", "org.apache.fontbox");
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
@@ -40,6 +42,12 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     console.setEncoder(encoder);
     console.start();
     context.getLogger("dev.switchboard").setLevel(Level.WARN);
+    // PDFBox warns about every font it substitutes and every flaw of a broken file, per page;
+    // a user's PDF reaches them as one line (media.DocumentText), which the caller logs. Its
+    // commons-logging finds SLF4J on its own, so these levels reach it.
+    for (String pdf : PDF_LIBRARIES) {
+      context.getLogger(pdf).setLevel(Level.OFF);
+    }
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(console);

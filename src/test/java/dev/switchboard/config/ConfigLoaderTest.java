@@ -346,7 +346,7 @@ class ConfigLoaderTest {
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
           .contains(
-              "known sections: agent, auth, gateway, http, logging, service, store, telegram");
+              "known sections: agent, auth, gateway, http, logging, media, service, store, telegram");
     }
 
     @Test
@@ -443,6 +443,18 @@ class ConfigLoaderTest {
       ConfigException e = loadFails();
       assertThat(e.key()).isEqualTo("gateway.max_queued_messages");
       assertThat(e.getMessage()).contains("a whole number between 1 and 1000").contains("5000");
+    }
+
+    @Test
+    void documentBudgetOutOfRangeNamesTheKey() throws IOException {
+      assertThat(load().get(CoreKeys.DOCUMENT_CHARS)).isEqualTo(20_000);
+      yaml("media:\n  document_chars: 50\n");
+
+      ConfigException e = loadFails();
+      assertThat(e.key()).isEqualTo("media.document_chars");
+      assertThat(e.getMessage())
+          .startsWith("media.document_chars: expected a whole number between 1000 and 1000000")
+          .contains("50");
     }
 
     @Test
