@@ -124,14 +124,6 @@ public final class CoreKeys {
       "Show the agent's tool calls while a turn runs, one short line each; a session can"
           + " change it with /tools on|off.");
 
-  public static final ConfigKey<Integer> DOCUMENT_CHARS = ConfigKey.optional(
-      "media.document_chars",
-      "SWITCHBOARD_DOCUMENT_CHARS",
-      ValueType.integer(1000, 1_000_000),
-      20_000,
-      "Most characters of a document's text (text files, PDFs) given to a model that takes only"
-          + " text; a longer one is cut with a note saying how much was shown.");
-
   public static final ConfigKey<String> STORE = ConfigKey.optional(
       "store.backend",
       "SWITCHBOARD_STORE",
@@ -245,7 +237,6 @@ public final class CoreKeys {
         HISTORY_MESSAGES,
         APPROVAL_TIMEOUT,
         TOOL_PROGRESS,
-        DOCUMENT_CHARS,
         STORE,
         ALLOW_ALL_USERS,
         ALLOWED_USERS,

@@ -5,6 +5,7 @@ import dev.switchboard.auth.Authorizer;
 import dev.switchboard.auth.Pairing;
 import dev.switchboard.auth.PairingCodes;
 import dev.switchboard.command.CommandTable;
+import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
@@ -16,6 +17,7 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.media.AttachmentStore;
+import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
@@ -28,6 +30,7 @@ import dev.switchboard.session.JournalListener;
 import dev.switchboard.session.SessionServices;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -114,6 +117,7 @@ final class GatewayAssembly {
         home.resolve("logs"));
     this.relaunch = new Relaunch(b.relauncher);
     this.attachments = AttachmentStore.in(home);
+    keepPdfFontCache(home);
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker, metrics)
         .withFiles(new OutgoingFiles(attachments, b.media));
@@ -181,6 +185,17 @@ final class GatewayAssembly {
           mount.mount(http);
         }
       }
+    }
+  }
+
+  /** PDFBox's cache of the system's fonts in the state directory, made on the first PDF. */
+  private static void keepPdfFontCache(Path home) {
+    Path dir = home.resolve("cache");
+    try {
+      OwnerOnly.createDirectories(dir);
+      DocumentText.keepPdfFontCacheIn(dir);
+    } catch (IOException e) {
+      log.warn("cannot make {} ({}); PDFBox keeps its font cache in its default place", dir, e);
     }
   }
 

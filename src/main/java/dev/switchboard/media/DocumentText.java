@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Meant for the session layer, once a {@code DOCUMENT} attachment is in the {@link
  * AttachmentStore}: {@code read(stored.path(), attachment.mimeType(), attachment.fileName(),
- * config.get(CoreKeys.DOCUMENT_CHARS))}; a {@link Text}'s text becomes the turn attachment's
+ * config.get(MediaSettings.DOCUMENT_CHARS))}; a {@link Text}'s text becomes the turn attachment's
  * {@code text}, a {@link NoText}'s reason the user's one-line reply. Pass the platform's file
  * name (null when it had none), not a made-up one such as "an image": the extension is
  * evidence.

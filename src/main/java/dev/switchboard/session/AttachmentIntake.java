@@ -2,8 +2,10 @@ package dev.switchboard.session;
 
 import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.media.AttachmentStore;
+import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.MediaSettings;
 import dev.switchboard.platform.Attachment;
+import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformException;
@@ -40,16 +42,25 @@ public final class AttachmentIntake {
 
   /**
    * What the turn gets: the message (its attachments now with their place in the store), the
-   * files ready for the agent, and why each file left out was.
+   * files ready for the agent, why each file left out was, and why the text of each document
+   * passed on without it could not be read.
    */
   record Prepared(
-      InboundMessage message, List<TurnAttachment> attachments, Map<Attachment, String> leftOut) {
-    /** One line per file left out, for the user. */
+      InboundMessage message,
+      List<TurnAttachment> attachments,
+      Map<Attachment, String> leftOut,
+      Map<Attachment, String> unread) {
+    /** One line per file left out or not read, for the user. */
     List<String> refusals() {
-      return message.attachments().stream()
-          .filter(leftOut::containsKey)
-          .map(a -> "\u26a0\ufe0f I could not take " + a.describe() + ": " + leftOut.get(a))
-          .toList();
+      List<String> lines = new ArrayList<>();
+      for (Attachment a : message.attachments()) {
+        if (leftOut.containsKey(a)) {
+          lines.add("\u26a0\ufe0f I could not take " + a.describe() + ": " + leftOut.get(a));
+        } else if (unread.containsKey(a)) {
+          lines.add("\u26a0\ufe0f I could not read " + a.describe() + ": " + unread.get(a));
+        }
+      }
+      return lines;
     }
   }
 
@@ -79,11 +90,12 @@ public final class AttachmentIntake {
 
   Prepared prepare(InboundMessage m) {
     if (m.attachments().isEmpty()) {
-      return new Prepared(m, List.of(), Map.of());
+      return new Prepared(m, List.of(), Map.of(), Map.of());
     }
     List<Attachment> recorded = new ArrayList<>();
     List<TurnAttachment> ready = new ArrayList<>();
     Map<Attachment, String> leftOut = new LinkedHashMap<>();
+    Map<Attachment, String> unread = new LinkedHashMap<>();
     boolean fetched = false;
     for (Attachment a : m.attachments()) {
       Optional<AttachmentStore.StoredFile> kept = kept(a);
@@ -101,14 +113,30 @@ public final class AttachmentIntake {
       AttachmentStore.StoredFile file = kept.get();
       Attachment stored = a.stored(file.sha256(), file.size());
       recorded.add(stored);
+      String text = null;
+      if (a.kind() == AttachmentKind.DOCUMENT) {
+        switch (documentText(a, file)) {
+          case DocumentText.Text t -> text = t.text();
+          case DocumentText.NoText n -> unread.put(stored, n.reason());
+        }
+      }
       ready.add(
-          new TurnAttachment(a.kind(), a.mimeType(), a.describe(), file.size(), file.path(), null));
+          new TurnAttachment(a.kind(), a.mimeType(), a.describe(), file.size(), file.path(), text));
     }
     InboundMessage updated = m.withAttachments(recorded);
     if (fetched) {
       recordFetched.accept(updated);
     }
-    return new Prepared(updated, ready, leftOut);
+    return new Prepared(updated, ready, leftOut, unread);
+  }
+
+  private DocumentText.Outcome documentText(Attachment a, AttachmentStore.StoredFile file) {
+    try {
+      return DocumentText.read(file.path(), a.mimeType(), a.fileName(), limits.documentChars());
+    } catch (IOException e) {
+      log.warn("could not read the stored {}: {}", file.path(), e.toString());
+      return new DocumentText.NoText("it could not be read from the gateway's store");
+    }
   }
 
   private Optional<AttachmentStore.StoredFile> kept(Attachment a) {

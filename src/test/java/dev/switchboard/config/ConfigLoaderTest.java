@@ -8,6 +8,7 @@ import dev.switchboard.config.Config.Origin;
 import dev.switchboard.config.CoreKeys.BusyPolicySetting;
 import dev.switchboard.config.CoreKeys.LogLevel;
 import dev.switchboard.config.CoreKeys.ServiceManagerSetting;
+import dev.switchboard.media.MediaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -346,7 +347,7 @@ class ConfigLoaderTest {
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
           .contains(
-              "known sections: agent, auth, gateway, http, logging, media, service, store, telegram");
+              "known sections: agent, auth, gateway, http, logging, service, store, telegram");
     }
 
     @Test
@@ -447,10 +448,12 @@ class ConfigLoaderTest {
 
     @Test
     void documentBudgetOutOfRangeNamesTheKey() throws IOException {
-      assertThat(load().get(CoreKeys.DOCUMENT_CHARS)).isEqualTo(20_000);
+      ConfigLoader media = new ConfigLoader(TestKeys.schemaWith(MediaSettings.configKeys()));
+      assertThat(media.load(home, Map.of()).get(MediaSettings.DOCUMENT_CHARS)).isEqualTo(20_000);
       yaml("media:\n  document_chars: 50\n");
 
-      ConfigException e = loadFails();
+      ConfigException e =
+          catchThrowableOfType(ConfigException.class, () -> media.load(home, Map.of()));
       assertThat(e.key()).isEqualTo("media.document_chars");
       assertThat(e.getMessage())
           .startsWith("media.document_chars: expected a whole number between 1000 and 1000000")

@@ -169,6 +169,29 @@ class AttachmentIntakeTest {
   }
 
   @Test
+  void aDocumentsTextGoesWithItAndOneNobodyCanReadIsPassedOnWithAWordToTheUser() throws Exception {
+    platform.files.put("notes", "first line\nsecond line".getBytes(StandardCharsets.UTF_8));
+    platform.files.put("zip", new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0});
+    InboundMessage m = message(
+        new Attachment(
+            AttachmentKind.DOCUMENT, "application/octet-stream", 22, "notes.md", "notes"),
+        new Attachment(AttachmentKind.DOCUMENT, "application/zip", 8, "code.zip", "zip"));
+
+    AttachmentIntake.Prepared p = intake(MediaSettings.DEFAULTS).prepare(m);
+
+    assertThat(p.attachments())
+        .extracting(TurnAttachment::name, TurnAttachment::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("notes.md", "first line\nsecond line"),
+            org.assertj.core.groups.Tuple.tuple("code.zip", null));
+    assertThat(p.refusals())
+        .singleElement()
+        .asString()
+        .startsWith("\u26a0\ufe0f I could not read code.zip: this is a ZIP");
+    assertThat(p.leftOut()).isEmpty();
+  }
+
+  @Test
   void withoutAStoreEveryFileIsLeftOutWithAWord() {
     AttachmentIntake.Prepared p = AttachmentIntake.none().prepare(message(photo("p", 1)));
     assertThat(p.refusals())
