@@ -4,15 +4,19 @@ import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.http.TrustedProxies;
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.CommandInfo;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * goes out plain. Failures are classified for the delivery layer: 429 is rate-limited with
  * Telegram's retry_after, 5xx and refused connections are transient, and a send whose answer
  * never came has an unknown outcome (it is never resent); edits are idempotent, so theirs are
- * transient.
+ * transient. Files go both ways through {@link TelegramFiles}.
  */
 final class TelegramAdapter implements PlatformAdapter {
   private static final Logger log = LoggerFactory.getLogger(TelegramAdapter.class);
@@ -40,6 +44,7 @@ final class TelegramAdapter implements PlatformAdapter {
   private final TelegramSettings settings;
   private final TrustedProxies proxies;
   private final TelegramApi api;
+  private final TelegramFiles files;
   private volatile @Nullable ReconnectingLoop poll;
   private volatile @Nullable WebhookReceiver webhook;
 
@@ -52,6 +57,7 @@ final class TelegramAdapter implements PlatformAdapter {
     this.settings = settings;
     this.proxies = proxies;
     this.api = new TelegramApi(settings.apiBaseUrl(), settings.token());
+    this.files = new TelegramFiles(api);
   }
 
   @Override
@@ -185,6 +191,21 @@ final class TelegramAdapter implements PlatformAdapter {
   }
 
   @Override
+  public FileLimits fileLimits() {
+    return TelegramFiles.LIMITS;
+  }
+
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    return files.download(attachment);
+  }
+
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    return files.send(chat, target(chat), file);
+  }
+
+  @Override
   public void typing(ChatRef chat) throws PlatformException {
     ObjectNode params = target(chat);
     params.put("action", "typing");
@@ -225,7 +246,7 @@ final class TelegramAdapter implements PlatformAdapter {
     try {
       return api.call(method, params, CALL_DEADLINE);
     } catch (TelegramApiException e) {
-      throw classify(e, false);
+      throw e.classified(false);
     }
   }
 
@@ -244,31 +265,11 @@ final class TelegramAdapter implements PlatformAdapter {
     try {
       return api.call("sendMessage", params, CALL_DEADLINE);
     } catch (TelegramApiException e) {
-      throw classify(e, true);
+      throw e.classified(true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw PlatformException.unknownOutcome(
           "sendMessage interrupted while waiting for an" + " answer", e);
     }
-  }
-
-  private static PlatformException classify(TelegramApiException e, boolean sending) {
-    String msg = e.getMessage();
-    return switch (e.kind()) {
-      case NOT_SENT -> new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
-      case NO_ANSWER ->
-        sending
-            ? PlatformException.unknownOutcome(msg, e)
-            : new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
-      case API_ERROR -> {
-        if (e.errorCode() == 429) {
-          yield PlatformException.rateLimited(msg, e.retryAfter());
-        }
-        if (e.errorCode() >= 500) {
-          yield new PlatformException(msg, PlatformException.Kind.TRANSIENT, null, e);
-        }
-        yield new PlatformException(msg, PlatformException.Kind.FATAL, null, e);
-      }
-    };
   }
 }

@@ -1,7 +1,10 @@
 package dev.switchboard.platform.telegram;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -9,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -21,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The Bot API over plain HTTPS: {@code POST <base>/bot<token>/<method>} with a JSON body,
- * answered by {@code {ok, result}} or {@code {ok:false, error_code, description, parameters}}.
+ * The Bot API over plain HTTPS: {@code POST <base>/bot<token>/<method>} with a JSON body (a
+ * multipart one for uploads), answered by {@code {ok, result}} or {@code {ok:false, error_code,
+ * description, parameters}}; files are fetched from {@code <base>/file/bot<token>/<file_path>}.
  * Written on the JDK's HTTP client rather than a Telegram SDK because the gateway must decide
  * exactly when an update counts as received and how each failure is retried.
  *
@@ -55,33 +60,117 @@ final class TelegramApi implements AutoCloseable {
   /** Calls {@code method}; the whole exchange must end within {@code deadline}. */
   JsonNode call(String method, ObjectNode params, Duration deadline)
       throws TelegramApiException, InterruptedException {
+    return exchange(
+        method,
+        HttpRequest.BodyPublishers.ofString(params.toString(), StandardCharsets.UTF_8),
+        "application/json",
+        deadline);
+  }
+
+  /** Calls {@code method} with a multipart body, as uploads are sent; see {@link #call}. */
+  JsonNode upload(String method, MultipartForm form, Duration deadline)
+      throws TelegramApiException, InterruptedException {
+    return exchange(method, form.body(), form.contentType(), deadline);
+  }
+
+  private JsonNode exchange(
+      String method, HttpRequest.BodyPublisher body, String contentType, Duration deadline)
+      throws TelegramApiException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(
             base.resolve(base.getPath() + "/bot" + token + "/" + method))
         .timeout(deadline)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(params.toString(), StandardCharsets.UTF_8))
+        .header("Content-Type", contentType)
+        .POST(body)
         .build();
     CompletableFuture<HttpResponse<String>> future =
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    HttpResponse<String> response;
+    return parse(method, await(method, future, deadline));
+  }
+
+  /**
+   * Fetches a file that getFile described: {@code GET <base>/file/bot<token>/<file_path>}. The
+   * answer's headers must come within {@code deadline}, and the returned body fails a read once
+   * {@code deadline} has passed since then or when it ends short of its Content-Length.
+   */
+  InputStream download(String filePath, Duration deadline)
+      throws TelegramApiException, InterruptedException {
+    String what = "file download";
+    URI uri = fileUri(filePath);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).GET().build();
+    CompletableFuture<HttpResponse<InputStream>> future =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response = await(what, future, deadline);
+    if (response.statusCode() != 200) {
+      String text;
+      try (InputStream body = response.body()) {
+        text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        text = "";
+      }
+      throw new TelegramApiException(
+          TelegramApiException.Kind.API_ERROR,
+          response.statusCode(),
+          what + ": " + redact(errorDescription(text, response.statusCode())),
+          null,
+          null);
+    }
+    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    return new DownloadStream(response.body(), length, deadline);
+  }
+
+  /**
+   * The file's address under the configured base. Telegram's file paths are relative
+   * ("photos/file_0.jpg"); one that climbs out of the file directory is not one Telegram sent.
+   */
+  private URI fileUri(String filePath) throws TelegramApiException {
+    if (filePath.isEmpty()
+        || filePath.startsWith("/")
+        || Arrays.asList(filePath.split("/")).contains("..")) {
+      throw new TelegramApiException(
+          TelegramApiException.Kind.API_ERROR,
+          0,
+          "getFile gave an unusable file_path: " + redact(filePath),
+          null,
+          null);
+    }
     try {
-      response =
-          future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
+      // The multi-argument constructor quotes what a path may not hold (spaces, non-ASCII).
+      return new URI(
+          base.getScheme(),
+          base.getRawAuthority(),
+          base.getPath() + "/file/bot" + token + "/" + filePath,
+          null,
+          null);
+    } catch (URISyntaxException e) {
+      throw new TelegramApiException(
+          TelegramApiException.Kind.API_ERROR,
+          0,
+          "getFile gave an unusable file_path: " + redact(filePath),
+          null,
+          null);
+    }
+  }
+
+  /** Waits for the answer's headers, at most {@code deadline} and a second. */
+  private <T> HttpResponse<T> await(
+      String what, CompletableFuture<HttpResponse<T>> future, Duration deadline)
+      throws TelegramApiException, InterruptedException {
+    try {
+      return future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new TelegramApiException(
           TelegramApiException.Kind.NO_ANSWER,
           0,
-          method + ": no complete answer within " + deadline.toSeconds() + " s",
+          what + ": no complete answer within " + deadline.toSeconds() + " s",
           null,
           e);
     } catch (InterruptedException e) {
       future.cancel(true);
       throw e;
     } catch (ExecutionException e) {
-      throw networkFailure(method, e.getCause());
+      throw networkFailure(what, e.getCause());
     }
-    return parse(method, response);
   }
 
   private TelegramApiException networkFailure(String method, @Nullable Throwable cause) {
@@ -103,6 +192,15 @@ final class TelegramApi implements AutoCloseable {
       body = json.readTree(response.body());
     } catch (JacksonException e) {
       body = null;
+    }
+    if ((body == null || !body.isObject() || !body.has("ok")) && response.statusCode() == 413) {
+      // nginx in front of the Bot API refuses an upload over its limit with an HTML page
+      throw new TelegramApiException(
+          TelegramApiException.Kind.API_ERROR,
+          413,
+          method + ": Request Entity Too Large",
+          null,
+          null);
     }
     if (body == null || !body.isObject() || !body.has("ok")) {
       // Not the Bot API's shape (a proxy's error page, a cut-off body): for a send we cannot
@@ -130,6 +228,19 @@ final class TelegramApi implements AutoCloseable {
         method + ": " + redact(description),
         retryAfter,
         null);
+  }
+
+  /** Telegram's description in an error answer, or the HTTP status when it is not JSON. */
+  private String errorDescription(String text, int status) {
+    try {
+      JsonNode body = json.readTree(text);
+      if (body != null && body.isObject()) {
+        return body.path("description").asString("HTTP " + status);
+      }
+    } catch (JacksonException e) {
+      // an HTML error page: the status says enough
+    }
+    return "HTTP " + status;
   }
 
   /** An exception's description without the bot token, which request URLs contain. */

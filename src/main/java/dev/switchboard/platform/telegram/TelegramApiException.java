@@ -1,5 +1,6 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.platform.PlatformException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -59,5 +60,31 @@ final class TelegramApiException extends Exception {
 
   boolean isConflict() {
     return errorCode == 409;
+  }
+
+  /**
+   * What the failure means for the delivery layer: 429 is rate-limited with Telegram's
+   * retry_after, 5xx and requests that never left are transient, other errors fatal; a call that
+   * got no answer has an unknown outcome when it was {@code sending} (it may have been acted on),
+   * and is transient otherwise.
+   */
+  PlatformException classified(boolean sending) {
+    return switch (kind) {
+      case NOT_SENT ->
+        new PlatformException(description, PlatformException.Kind.TRANSIENT, null, this);
+      case NO_ANSWER ->
+        sending
+            ? PlatformException.unknownOutcome(description, this)
+            : new PlatformException(description, PlatformException.Kind.TRANSIENT, null, this);
+      case API_ERROR -> {
+        if (errorCode == 429) {
+          yield PlatformException.rateLimited(description, retryAfter);
+        }
+        if (errorCode >= 500) {
+          yield new PlatformException(description, PlatformException.Kind.TRANSIENT, null, this);
+        }
+        yield new PlatformException(description, PlatformException.Kind.FATAL, null, this);
+      }
+    };
   }
 }

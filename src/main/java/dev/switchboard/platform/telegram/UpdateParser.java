@@ -1,9 +1,11 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,9 +13,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a Bot API Update into an {@link InboundMessage}, or nothing when the update is not for
- * the agent: not a text message, a group message that neither mentions nor replies to the bot
- * (with group_trigger mention), or a command addressed to another bot. "@ourbot" is removed
- * from commands and mentions, so "/status@ourbot" reads as "/status".
+ * the agent: neither text nor a file ({@link MessageFiles}), a group message that neither
+ * mentions nor replies to the bot (with group_trigger mention), or a command addressed to another
+ * bot. A file's caption is the message's text (its entities count as the text's), and a file
+ * without one is a message with empty text. "@ourbot" is removed from commands and mentions, so
+ * "/status@ourbot" reads as "/status".
  *
  * <p>Never throws, whatever the update holds: a field of the wrong type reads as absent (only
  * the defaulting {@code as...(default)} accessors are used, which cannot fail), and an update
@@ -37,15 +41,16 @@ final class UpdateParser {
     if (!message.isObject()) {
       return Optional.empty(); // edits, channel posts, callbacks: not asked for, not handled
     }
-    String text = message.has("text")
+    String given = message.has("text")
         ? message.path("text").asString(null)
         : message.path("caption").asString(null);
+    String text = given == null ? "" : given;
     JsonNode entities =
         message.has("text") ? message.path("entities") : message.path("caption_entities");
+    List<Attachment> files = MessageFiles.of(message);
     JsonNode from = message.path("from");
     JsonNode chat = message.path("chat");
-    if (text == null
-        || text.isBlank()
+    if ((text.isBlank() && files.isEmpty())
         || !from.isObject()
         || from.path("is_bot").asBoolean(false)) {
       return Optional.empty();
@@ -73,8 +78,8 @@ final class UpdateParser {
     }
     String cleaned =
         text.replaceAll("(?i)@" + Pattern.quote(bot.username()) + "\\b", "").strip();
-    if (cleaned.isEmpty()) {
-      return Optional.empty();
+    if (cleaned.isEmpty() && files.isEmpty()) {
+      return Optional.empty(); // "@ourbot" alone says nothing; with a file, the file speaks
     }
     String thread = message.path("is_topic_message").asBoolean(false)
         ? message.path("message_thread_id").asString(null)
@@ -87,7 +92,8 @@ final class UpdateParser {
         new Sender(senderId, displayName(from, senderId)),
         cleaned,
         group,
-        Instant.ofEpochSecond(date < 0 || date > LAST_DATE ? 0 : date)));
+        Instant.ofEpochSecond(date < 0 || date > LAST_DATE ? 0 : date),
+        files));
   }
 
   private static Optional<String> commandOf(String text, JsonNode entities) {

@@ -70,6 +70,27 @@ class TelegramFuzzTest {
        "chat": {"id": -5, "type": "group"}}}
       """);
 
+  static final JsonNode FILES = JSON.readTree("""
+      {"update_id": 5, "message": {"message_id": 13, "date": 1700000000,
+       "media_group_id": "99",
+       "photo": [{"file_id": "p1", "file_unique_id": "u1", "file_size": 10, "width": 90,
+                  "height": 90},
+                 {"file_id": "p2", "file_unique_id": "u2", "file_size": 99, "width": 800,
+                  "height": 600}],
+       "document": {"file_id": "d", "file_unique_id": "ud", "file_name": "a.pdf",
+                    "mime_type": "application/pdf", "file_size": 5},
+       "animation": {"file_id": "g", "file_unique_id": "ug", "mime_type": "video/mp4"},
+       "voice": {"file_id": "v", "file_unique_id": "uv", "duration": 1, "mime_type": "audio/ogg"},
+       "audio": {"file_id": "a", "file_unique_id": "ua", "title": "t", "file_size": 7},
+       "video": {"file_id": "vi", "file_unique_id": "uvi", "file_name": "c.mp4"},
+       "video_note": {"file_id": "n", "file_unique_id": "un", "length": 240, "duration": 2},
+       "sticker": {"file_id": "s", "file_unique_id": "us", "is_animated": true,
+                   "is_video": false, "type": "regular",
+                   "thumbnail": {"file_id": "st", "file_unique_id": "ust", "width": 128}},
+       "from": {"id": 45, "is_bot": false, "first_name": "Di"},
+       "chat": {"id": 45, "type": "private"}}}
+      """);
+
   private static @Nullable CannedHttpServer server;
   private static @Nullable TelegramApi api;
 
@@ -95,7 +116,11 @@ class TelegramFuzzTest {
   @Provide
   Arbitrary<JsonNode> updates() {
     return Arbitraries.oneOf(
-        Fuzz.mutated(PRIVATE), Fuzz.mutated(GROUP), Fuzz.mutated(CAPTION), Fuzz.oddValues());
+        Fuzz.mutated(PRIVATE),
+        Fuzz.mutated(GROUP),
+        Fuzz.mutated(CAPTION),
+        Fuzz.mutated(FILES),
+        Fuzz.oddValues());
   }
 
   @Property(tries = 500)
@@ -104,14 +129,19 @@ class TelegramFuzzTest {
     for (UpdateParser parser : List.of(MENTIONS, ALL)) {
       Optional<InboundMessage> m = Fuzz.within(() -> parser.parse(update));
 
-      m.ifPresent(msg -> assertThat(msg.text()).isNotBlank());
+      m.ifPresent(msg -> assertThat(!msg.text().isBlank() || !msg.attachments().isEmpty())
+          .as("a message says something or carries a file: %s", msg)
+          .isTrue());
     }
   }
 
   @Provide
   Arbitrary<String> webhookBodies() {
     return Arbitraries.oneOf(
-        Fuzz.textInsteadOf(PRIVATE), Fuzz.textInsteadOf(GROUP), Fuzz.textInsteadOf(CAPTION));
+        Fuzz.textInsteadOf(PRIVATE),
+        Fuzz.textInsteadOf(GROUP),
+        Fuzz.textInsteadOf(CAPTION),
+        Fuzz.textInsteadOf(FILES));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.PlatformException;
 import dev.switchboard.testing.CannedHttpServer;
 import dev.switchboard.testing.StubPlatformContext;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,25 @@ class TelegramOddInputTest {
           .isInstanceOfSatisfying(
               TelegramApiException.class,
               e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofDays(1)));
+    }
+  }
+
+  @Test
+  void a413PageFromTheProxyIsAnErrorNotAnUnknownOutcome() throws Exception {
+    try (CannedHttpServer server = CannedHttpServer.start();
+        TelegramApi api = new TelegramApi(server.uri(), "1:" + "A".repeat(30))) {
+      server.answer(new CannedHttpServer.Answer(
+          413,
+          Map.of("Content-Type", "text/html"),
+          "<html><head><title>413 Request Entity Too Large</title></head></html>"
+              .getBytes(StandardCharsets.UTF_8)));
+
+      assertThatThrownBy(() -> api.call("sendDocument", api.params(), Duration.ofSeconds(10)))
+          .isInstanceOfSatisfying(TelegramApiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(TelegramApiException.Kind.API_ERROR);
+            assertThat(e.errorCode()).isEqualTo(413);
+            assertThat(e.classified(true).kind()).isEqualTo(PlatformException.Kind.FATAL);
+          });
     }
   }
 }

@@ -82,7 +82,7 @@ final class ApiRouter implements HttpHandler {
         respond(call, exchange, error(authorized ? e : ApiException.unauthorized()));
         return;
       }
-      CallLog.Pending call = calls.arrived(method, request.params());
+      CallLog.Pending call = calls.arrived(method, request.params(), request.uploads());
       if (!authorized) {
         respond(call, exchange, error(ApiException.unauthorized()));
         return;

@@ -14,6 +14,9 @@ import java.util.List;
  * @param editCount successful editMessageText calls
  * @param rawTexts the text parameter of the send and of each successful edit, in order
  * @param replyToMessageId the message it replies to, null for none
+ * @param mediaField for a file the bot sent, the Message field that describes it ("photo",
+ *     "document", "voice", "audio", "video"), and {@code text} is its caption; null for text
+ * @param upload the file as uploaded, null for text
  */
 public record BotMessage(
     long chatId,
@@ -25,10 +28,39 @@ public record BotMessage(
     int editCount,
     List<String> rawTexts,
     Integer replyToMessageId,
-    Instant sentAt) {
+    Instant sentAt,
+    String mediaField,
+    Upload upload) {
 
   public BotMessage {
     entities = List.copyOf(entities);
     rawTexts = List.copyOf(rawTexts);
+  }
+
+  /** A text message. */
+  public BotMessage(
+      long chatId,
+      int messageId,
+      Integer threadId,
+      String text,
+      List<Entity> entities,
+      String parseMode,
+      int editCount,
+      List<String> rawTexts,
+      Integer replyToMessageId,
+      Instant sentAt) {
+    this(
+        chatId,
+        messageId,
+        threadId,
+        text,
+        entities,
+        parseMode,
+        editCount,
+        rawTexts,
+        replyToMessageId,
+        sentAt,
+        null,
+        null);
   }
 }

@@ -26,7 +26,7 @@ final class CallLog {
       lock.lock();
       try {
         Call c = calls.get(index);
-        calls.set(index, new Call(c.method(), c.params(), c.arrivedAt(), status));
+        calls.set(index, new Call(c.method(), c.params(), c.arrivedAt(), status, c.uploads()));
         finished.set(index, true);
         changed.signalAll();
       } finally {
@@ -56,12 +56,16 @@ final class CallLog {
   }
 
   Pending arrived(String method, JsonNode params) {
+    return arrived(method, params, List.of());
+  }
+
+  Pending arrived(String method, JsonNode params, List<Upload> uploads) {
     lock.lock();
     try {
       if (!recording) {
         return new Pending(-1);
       }
-      calls.add(new Call(method, params, Instant.now(), 0));
+      calls.add(new Call(method, params, Instant.now(), 0, uploads));
       finished.add(false);
       changed.signalAll();
       return new Pending(calls.size() - 1);
@@ -85,7 +89,8 @@ final class CallLog {
     for (int i = 0; i < calls.size(); i++) {
       Call c = calls.get(i);
       if (c.method().equalsIgnoreCase(method) && (!finishedOnly || finished.get(i))) {
-        result.add(new Call(c.method(), c.params().deepCopy(), c.arrivedAt(), c.httpStatus()));
+        result.add(new Call(
+            c.method(), c.params().deepCopy(), c.arrivedAt(), c.httpStatus(), c.uploads()));
       }
     }
     return result;

@@ -27,7 +27,7 @@ final class ChatStore {
   /** What Telegram gives a topic it does not know the colour of: the first default colour. */
   private static final int TOPIC_ICON_COLOR = 7322096;
 
-  /** A sendMessage that passed parameter validation. */
+  /** A sendMessage, or a send of a file, that passed parameter validation. */
   record Outgoing(
       long chatId,
       Parsed text,
@@ -36,7 +36,36 @@ final class ChatStore {
       Integer threadId,
       Integer replyTo,
       boolean allowWithoutReply,
-      JsonNode linkPreview) {}
+      JsonNode linkPreview,
+      Media media) {
+    Outgoing(
+        long chatId,
+        Parsed text,
+        String rawText,
+        String parseMode,
+        Integer threadId,
+        Integer replyTo,
+        boolean allowWithoutReply,
+        JsonNode linkPreview) {
+      this(
+          chatId,
+          text,
+          rawText,
+          parseMode,
+          threadId,
+          replyTo,
+          allowWithoutReply,
+          linkPreview,
+          null);
+    }
+  }
+
+  /**
+   * The file of a media message: the Message field describing it ("photo") with its JSON (a
+   * PhotoSize array, a Document object...), and the upload it came from; {@code text} is then
+   * the caption, possibly empty.
+   */
+  record Media(String field, JsonNode json, Upload upload) {}
 
   private static final class ChatState {
     ChatInfo info;
@@ -57,6 +86,7 @@ final class ChatStore {
     final Integer replyTo;
     final Instant sentAt;
     final JsonNode linkPreview;
+    Media media;
     final List<String> rawTexts = new ArrayList<>();
     Parsed text;
     String parseMode;
@@ -82,7 +112,9 @@ final class ChatStore {
           edits,
           rawTexts,
           replyTo,
-          sentAt);
+          sentAt,
+          media == null ? null : media.field(),
+          media == null ? null : media.upload());
     }
   }
 
@@ -233,6 +265,18 @@ final class ChatStore {
    * topics, {@code replyTo} names an existing message in the chat.
    */
   ObjectNode userMessage(long chatId, long userId, String text, Integer threadId, Integer replyTo) {
+    ObjectNode content = objects.object();
+    content.put("text", text);
+    return userMessage(chatId, userId, content, threadId, replyTo);
+  }
+
+  /**
+   * Stores a message from a user with {@code content} (its "text", or a media field such as
+   * "photo" with an optional "caption") and returns its JSON; entities of the text or caption
+   * are detected as Telegram does unless given.
+   */
+  ObjectNode userMessage(
+      long chatId, long userId, ObjectNode content, Integer threadId, Integer replyTo) {
     lock.lock();
     try {
       ChatState state = chats.get(chatId);
@@ -255,10 +299,15 @@ final class ChatStore {
         }
         m.set("reply_to_message", withoutReply(original));
       }
-      m.put("text", text);
-      List<Entity> entities = UserTextEntities.detect(text);
-      if (!entities.isEmpty()) {
-        m.set("entities", objects.entities(entities, this::user));
+      m.setAll(content.deepCopy());
+      for (String[] field :
+          new String[][] {{"text", "entities"}, {"caption", "caption_entities"}}) {
+        if (m.path(field[0]).isString() && !m.has(field[1])) {
+          List<Entity> entities = UserTextEntities.detect(m.get(field[0]).stringValue());
+          if (!entities.isEmpty()) {
+            m.set(field[1], objects.entities(entities, this::user));
+          }
+        }
       }
       state.messages.put(id, m);
       changed.signalAll();
@@ -305,6 +354,7 @@ final class ChatStore {
       Sent sent =
           new Sent(++state.lastMessageId, thread, replyTo, Instant.now(), out.linkPreview());
       sent.text = out.text();
+      sent.media = out.media();
       sent.parseMode = out.parseMode();
       sent.rawTexts.add(out.rawText());
       state.sent.put(sent.id, sent);
@@ -335,6 +385,9 @@ final class ChatStore {
           state.messages.containsKey(messageId)
               ? "message can't be edited"
               : "message to edit not found");
+    }
+    if (sent.media != null) {
+      throw ApiException.badRequest("there is no text in the message to edit");
     }
     if (sent.text.equals(text)) {
       throw ApiException.badRequest(NOT_MODIFIED);
@@ -482,9 +535,18 @@ final class ChatStore {
     if (replied != null && state.messages.containsKey(replied)) {
       m.set("reply_to_message", withoutReply(state.messages.get(replied)));
     }
-    m.put("text", sent.text.text());
+    String textField = "text";
+    String entitiesField = "entities";
+    if (sent.media != null) {
+      m.set(sent.media.field(), sent.media.json().deepCopy());
+      textField = "caption";
+      entitiesField = "caption_entities";
+    }
+    if (sent.media == null || !sent.text.text().isEmpty()) {
+      m.put(textField, sent.text.text());
+    }
     if (!sent.text.entities().isEmpty()) {
-      m.set("entities", objects.entities(sent.text.entities(), this::user));
+      m.set(entitiesField, objects.entities(sent.text.entities(), this::user));
     }
     if (sent.linkPreview != null) {
       m.set("link_preview_options", sent.linkPreview.deepCopy());

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,13 +30,17 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Methods: getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, sendMessage
  * (parse_mode HTML or none), editMessageText, sendChatAction, setMyCommands, getMyCommands,
- * deleteMyCommands. Every other method answers 404 Not Found, as an unknown method does.
+ * deleteMyCommands, getFile, and the multipart uploads sendPhoto, sendDocument, sendVoice,
+ * sendAudio and sendVideo ({@link MediaMethods}). Every other method answers 404 Not Found, as
+ * an unknown method does. Files are fetched from {@code baseUrl() + "/file/bot" + token + "/" +
+ * file_path} ({@link FileDownloads}).
  *
  * <p>Thread-safe; every method may be used while a client is connected. {@link #close} stops
  * the server, long polls and webhook delivery.
  */
 public final class FakeTelegramServer implements AutoCloseable {
   private static final long DEFAULT_BOT_ID = 1_000_000L;
+  private static final JsonMapper FIELDS = JsonMapper.builder().build();
 
   private final String token;
   private final UserInfo bot;
@@ -46,6 +51,7 @@ public final class FakeTelegramServer implements AutoCloseable {
   private final UpdateQueue queue;
   private final ChatStore store;
   private final CallLog calls = new CallLog();
+  private final FileStore files = new FileStore();
   private final Faults faults = new Faults();
   private final FloodControl flood = new FloodControl();
   private final UpdateMethods updateMethods;
@@ -63,6 +69,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     this.updateMethods = new UpdateMethods(queue, json);
     this.botMethods = new BotMethods(objects, bot);
     MessageMethods messageMethods = new MessageMethods(store, flood);
+    MediaMethods mediaMethods = new MediaMethods(store, files, flood, objects);
 
     Map<String, ApiMethod> methods = new LinkedHashMap<>();
     methods.put("getMe", botMethods::getMe);
@@ -76,12 +83,19 @@ public final class FakeTelegramServer implements AutoCloseable {
     methods.put("sendMessage", messageMethods::sendMessage);
     methods.put("editMessageText", messageMethods::editMessageText);
     methods.put("sendChatAction", messageMethods::sendChatAction);
+    methods.put("getFile", mediaMethods::getFile);
+    methods.put("sendPhoto", mediaMethods::sendPhoto);
+    methods.put("sendDocument", mediaMethods::sendDocument);
+    methods.put("sendVoice", mediaMethods::sendVoice);
+    methods.put("sendAudio", mediaMethods::sendAudio);
+    methods.put("sendVideo", mediaMethods::sendVideo);
 
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
     server.createContext("/", new ApiRouter(token, methods, json, calls, faults, closing));
+    server.createContext("/file/", new FileDownloads(token, files, json, calls, faults));
     server.start();
   }
 
@@ -191,6 +205,33 @@ public final class FakeTelegramServer implements AutoCloseable {
     });
   }
 
+  /**
+   * {@code userId} sends the bot a file in private: {@code fieldsJson} holds the Message fields
+   * that carry it, as the Bot API names them, e.g. {@code "photo": [...], "caption": "look"}
+   * (entities of the caption are detected unless given).
+   */
+  public long privateMedia(long userId, String fieldsJson) {
+    ObjectNode fields = fields(fieldsJson);
+    return inject(() -> {
+      store.privateChat(userId);
+      return store.userMessage(userId, userId, fields, null, null);
+    });
+  }
+
+  /** {@code userId} sends a file in group {@code chatId}; see {@link #privateMedia}. */
+  public long groupMedia(long chatId, long userId, String fieldsJson) {
+    ObjectNode fields = fields(fieldsJson);
+    return inject(() -> {
+      store.group(chatId);
+      return store.userMessage(chatId, userId, fields, null, null);
+    });
+  }
+
+  private ObjectNode fields(String fieldsJson) {
+    JsonNode tree = FIELDS.readTree("{" + fieldsJson + "}");
+    return (ObjectNode) tree;
+  }
+
   private long inject(Supplier<ObjectNode> m) {
     return injectMessage(m).updateId();
   }
@@ -214,10 +255,37 @@ public final class FakeTelegramServer implements AutoCloseable {
     queue.redeliver(updateId);
   }
 
+  // ---- files ----
+
+  /**
+   * Keeps {@code content} as a file users sent, under {@code directory} ("photos",
+   * "documents", "voice", "music", "videos", "video_notes", "stickers") with {@code extension};
+   * returns its file_id, for the test to put in a message. getFile then gives its file_path.
+   */
+  public String addFile(String directory, String extension, byte[] content) {
+    return files.add(directory, extension, content).fileId();
+  }
+
+  /** A file of {@code size} bytes (over 20 MB) that getFile refuses with "file is too big". */
+  public String addFileTooBigToDownload(String directory, String extension, long size) {
+    return files.addTooLarge(directory, extension, size).fileId();
+  }
+
+  /** The file_paths downloaded from {@code /file/bot<token>/}, in order. */
+  public List<String> downloads() {
+    return files.downloads();
+  }
+
+  /** The next {@code times} file downloads announce their full length and send half of it. */
+  public void truncateDownloads(int times) {
+    faults.truncate(FileDownloads.METHOD, times);
+  }
+
   // ---- faults ----
 
   /**
-   * The next {@code times} calls of {@code method} ("*" for any) answer {@code httpStatus} with
+   * The next {@code times} calls of {@code method} ("*" for any; "file" for file downloads)
+   * answer {@code httpStatus} with
    * {@code description} (given in full, e.g. "Bad Gateway") and, if not null,
    * parameters.retry_after; the method does not run.
    */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -731,6 +734,199 @@ class FakeTelegramServerTest {
   }
 
   // ---- observation and lifecycle ----
+
+  // ---- files ----
+
+  /** A multipart body written out by hand, as curl -F would send it. */
+  private Reply multipart(
+      String method,
+      Map<String, String> fields,
+      String fileField,
+      String fileName,
+      String type,
+      byte[] content)
+      throws Exception {
+    String boundary = "------------------------d74496d66958873e";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
+              + "\"\r\n\r\n" + f.getValue() + "\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    if (fileField != null) {
+      body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+              + fileField + "\"; filename=\"" + fileName + "\"\r\nContent-Type: " + type
+              + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      body.writeBytes(content);
+      body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(uri(method))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .build();
+    return reply(http.send(request, HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private HttpResponse<byte[]> fetch(String token, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(tg.baseUrl() + "/file/bot" + token + "/" + path))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static byte[] png(int width, int height) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void aMultipartSendPhotoIsAPhotoMessageWhoseFileCanBeFetched() throws Exception {
+    tg.registerPrivateChat(5);
+    byte[] image = png(300, 200);
+
+    Reply r = multipart(
+        "sendPhoto",
+        Map.of("chat_id", "5", "caption", "a chart"),
+        "photo",
+        "chart.png",
+        "image/png",
+        image);
+
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode photo = r.result().get("photo").get(0);
+    assertThat(photo.get("width").intValue()).isEqualTo(300);
+    assertThat(photo.get("height").intValue()).isEqualTo(200);
+    assertThat(photo.get("file_size").longValue()).isEqualTo(image.length);
+    assertThat(r.result().get("caption").asString()).isEqualTo("a chart");
+    assertThat(r.result().has("text")).isFalse();
+    Call call = tg.calls("sendPhoto").getFirst();
+    assertThat(call.params().get("chat_id").asString()).isEqualTo("5");
+    assertThat(call.upload("photo").fileName()).isEqualTo("chart.png");
+    assertThat(tg.messages(5).getFirst().mediaField()).isEqualTo("photo");
+
+    Reply file = call("getFile", Map.of("file_id", photo.get("file_id").asString()));
+    String path = file.result().get("file_path").asString();
+    assertThat(path).startsWith("photos/").endsWith(".jpg");
+    assertThat(file.result().get("file_size").longValue()).isEqualTo(image.length);
+    HttpResponse<byte[]> fetched = fetch(TOKEN, path);
+    assertThat(fetched.statusCode()).isEqualTo(200);
+    assertThat(fetched.body()).isEqualTo(image);
+    assertThat(tg.downloads()).containsExactly(path);
+    assertThat(fetch("1:wrong", path).statusCode()).isEqualTo(401);
+    assertThat(fetch(TOKEN, "photos/nothing.jpg").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void eachSendOfAFileAnswersWithItsOwnField() throws Exception {
+    tg.registerPrivateChat(5);
+    byte[] bytes = "data".getBytes(StandardCharsets.UTF_8);
+    JsonNode document = multipart(
+            "sendDocument", Map.of("chat_id", "5"), "document", "notes.txt", "text/plain", bytes)
+        .result()
+        .get("document");
+    assertThat(document.get("file_name").asString()).isEqualTo("notes.txt");
+    assertThat(document.get("mime_type").asString()).isEqualTo("text/plain");
+    assertThat(document.get("file_size").intValue()).isEqualTo(4);
+    assertThat(multipart(
+                "sendVoice",
+                Map.of("chat_id", "5", "duration", "3"),
+                "voice",
+                "v.ogg",
+                "audio/ogg",
+                bytes)
+            .result()
+            .get("voice")
+            .get("duration")
+            .intValue())
+        .isEqualTo(3);
+    assertThat(multipart(
+                "sendAudio",
+                Map.of("chat_id", "5", "title", "Song"),
+                "audio",
+                "s.mp3",
+                "audio/mpeg",
+                bytes)
+            .result()
+            .get("audio")
+            .get("title")
+            .asString())
+        .isEqualTo("Song");
+    assertThat(multipart("sendVideo", Map.of("chat_id", "5"), "video", "c.mp4", "video/mp4", bytes)
+            .result()
+            .get("video")
+            .get("mime_type")
+            .asString())
+        .isEqualTo("video/mp4");
+  }
+
+  @Test
+  void filesAreRefusedAsTelegramRefusesThem() throws Exception {
+    tg.registerPrivateChat(5);
+    byte[] bytes = "not a picture".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(multipart("sendPhoto", Map.of("chat_id", "5"), null, null, null, null)
+            .description())
+        .isEqualTo("Bad Request: there is no photo in the request");
+    assertThat(multipart("sendPhoto", Map.of("chat_id", "5"), "photo", "x.jpg", "image/jpeg", bytes)
+            .description())
+        .isEqualTo("Bad Request: IMAGE_PROCESS_FAILED");
+    assertThat(multipart(
+                "sendPhoto", Map.of("chat_id", "5"), "photo", "tall.png", "image/png", png(10, 300))
+            .description())
+        .isEqualTo("Bad Request: PHOTO_INVALID_DIMENSIONS");
+    assertThat(multipart(
+                "sendDocument",
+                Map.of("chat_id", "5", "caption", "x".repeat(1025)),
+                "document",
+                "a.txt",
+                "text/plain",
+                bytes)
+            .description())
+        .isEqualTo("Bad Request: message caption is too long");
+    assertThat(multipart(
+                "sendDocument", Map.of("chat_id", "404"), "document", "a.txt", "text/plain", bytes)
+            .description())
+        .isEqualTo("Bad Request: chat not found");
+    int id = multipart(
+            "sendDocument", Map.of("chat_id", "5"), "document", "a.txt", "text/plain", bytes)
+        .result()
+        .get("message_id")
+        .intValue();
+    assertThat(call("editMessageText", Map.of("chat_id", 5, "message_id", id, "text", "new"))
+            .description())
+        .isEqualTo("Bad Request: there is no text in the message to edit");
+
+    String big = tg.addFileTooBigToDownload("videos", "mp4", 25L * 1024 * 1024);
+    assertThat(call("getFile", Map.of("file_id", big)).description())
+        .isEqualTo("Bad Request: file is too big");
+    assertThat(call("getFile", Map.of("file_id", "nope")).description())
+        .isEqualTo("Bad Request: invalid file_id");
+  }
+
+  @Test
+  void aUsersFileMessageHasTheApiShapeWithCaptionEntities() throws Exception {
+    tg.registerUser(77, "Ada", null, "ada");
+    String id = tg.addFile("documents", "pdf", new byte[] {1, 2, 3});
+    tg.privateMedia(77, """
+        "document": {"file_name": "a.pdf", "mime_type": "application/pdf", "file_id": "%s",
+          "file_unique_id": "AgAD", "file_size": 3},
+        "caption": "for @%s"
+        """.formatted(id, BOT));
+
+    JsonNode m = call("getUpdates").result().get(0).get("message");
+
+    assertThat(m.has("text")).isFalse();
+    assertThat(m.get("document").get("file_id").asString()).isEqualTo(id);
+    assertThat(m.get("caption_entities"))
+        .isEqualTo(JSON.readTree(
+            "[{\"offset\":4,\"length\":" + (BOT.length() + 1) + ",\"type\":\"mention\"}]"));
+    String path =
+        call("getFile", Map.of("file_id", id)).result().get("file_path").asString();
+    assertThat(fetch(TOKEN, path).body()).containsExactly(1, 2, 3);
+  }
 
   @Test
   void awaitMessageWaitsForTheBot() throws Exception {

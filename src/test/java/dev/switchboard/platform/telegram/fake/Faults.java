@@ -24,6 +24,7 @@ final class Faults {
   private final Map<String, Deque<Failure>> failures = new HashMap<>();
   private final Map<String, Integer> drops = new HashMap<>();
   private final Map<String, Integer> malformed = new HashMap<>();
+  private final Map<String, Integer> truncations = new HashMap<>();
   private final Map<String, Duration> delays = new HashMap<>();
   private boolean conflictFlood;
 
@@ -49,6 +50,10 @@ final class Faults {
 
   void malformedJson(String method, int times) {
     add(malformed, method, times);
+  }
+
+  void truncate(String method, int times) {
+    add(truncations, method, times);
   }
 
   private void add(Map<String, Integer> counts, String method, int times) {
@@ -113,6 +118,10 @@ final class Faults {
 
   boolean takeMalformed(String method) {
     return take(malformed, method);
+  }
+
+  boolean takeTruncation(String method) {
+    return take(truncations, method);
   }
 
   private boolean take(Map<String, Integer> counts, String method) {

@@ -45,7 +45,7 @@ final class MessageMethods {
     return store.chat(chatId).orElseThrow(() -> ApiException.badRequest("chat not found"));
   }
 
-  private static Integer optionalInt(ApiRequest r, String name) {
+  static Integer optionalInt(ApiRequest r, String name) {
     return r.longValue(name).isPresent() && r.longValue(name).getAsLong() != 0
         ? (int) r.longValue(name).getAsLong()
         : null;

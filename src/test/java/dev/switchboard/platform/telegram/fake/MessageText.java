@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The text parameter of sendMessage/editMessageText turned into what Telegram stores: entities
+ * The text parameter of sendMessage/editMessageText (or the caption of a file) turned into what
+ * Telegram stores: entities
  * parsed per parse_mode, leading and trailing whitespace trimmed (entities clipped), then the
  * empty and length checks. Only HTML and no parse mode are supported by the fake.
  */
 final class MessageText {
   /** Telegram's limit, counted here in UTF-16 code units after parsing and trimming. */
   static final int MAX_LENGTH = 4096;
+  /** The limit of a caption ("0-1024 characters after entities parsing"). */
+  static final int MAX_CAPTION_LENGTH = 1024;
 
   private MessageText() {}
 
@@ -28,6 +31,29 @@ final class MessageText {
     if (raw == null || raw.isEmpty()) {
       throw ApiException.badRequest("message text is empty");
     }
+    Parsed trimmed = parsedAndTrimmed(raw, parseMode);
+    if (trimmed.text().isEmpty()) {
+      throw ApiException.badRequest("message text is empty");
+    }
+    if (trimmed.text().length() > MAX_LENGTH) {
+      throw ApiException.badRequest("message is too long");
+    }
+    return trimmed;
+  }
+
+  /** The caption parameter of a send of a file: like a text, but it may be empty. */
+  static Parsed caption(String raw, String parseMode) {
+    if (raw == null || raw.isEmpty()) {
+      return new Parsed("", List.of());
+    }
+    Parsed trimmed = parsedAndTrimmed(raw, parseMode);
+    if (trimmed.text().length() > MAX_CAPTION_LENGTH) {
+      throw ApiException.badRequest("message caption is too long");
+    }
+    return trimmed;
+  }
+
+  private static Parsed parsedAndTrimmed(String raw, String parseMode) {
     Parsed parsed;
     String mode = parseMode == null ? "" : parseMode.toLowerCase(Locale.ROOT);
     switch (mode) {
@@ -44,14 +70,7 @@ final class MessageText {
         throw ApiException.badRequest("unsupported parse_mode (the fake implements only HTML)");
       default -> throw ApiException.badRequest("unsupported parse_mode");
     }
-    Parsed trimmed = trim(parsed);
-    if (trimmed.text().isEmpty()) {
-      throw ApiException.badRequest("message text is empty");
-    }
-    if (trimmed.text().length() > MAX_LENGTH) {
-      throw ApiException.badRequest("message is too long");
-    }
-    return trimmed;
+    return trim(parsed);
   }
 
   private static boolean isBlank(char c) {
