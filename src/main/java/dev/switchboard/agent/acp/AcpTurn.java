@@ -83,6 +83,8 @@ final class AcpTurn {
         JsonNode content = update.path("content");
         if ("text".equals(content.path("type").asString(""))) {
           append(content.path("text").asString(""));
+        } else {
+          OutputBlocks.markdown(content).ifPresent(this::append);
         }
       }
       case "tool_call", "tool_call_update" -> tool(update, kind.equals("tool_call"));
