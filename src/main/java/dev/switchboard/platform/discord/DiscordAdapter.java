@@ -3,10 +3,13 @@ package dev.switchboard.platform.discord;
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
@@ -16,11 +19,13 @@ import dev.switchboard.platform.ReconnectingLoop;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,6 +42,10 @@ import tools.jackson.databind.node.ObjectNode;
  * REST ({@link DiscordRest}). Direct messages, guild channels (when mentioned, or in configured
  * channels) and threads. Discord replays what a resumed session missed; the journal drops the
  * repeats by message id.
+ *
+ * <p>Files: attachments come in with their CDN URLs and are fetched from Discord's CDN only
+ * ({@link AttachmentDownloads}); files go out as multipart uploads of a new message ({@link
+ * MultipartForm}) through the same rate limits as text.
  */
 final class DiscordAdapter implements PlatformAdapter {
   static final String PLATFORM = "discord";
@@ -48,17 +57,32 @@ final class DiscordAdapter implements PlatformAdapter {
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
+  /** A 20 MiB upload on a slow uplink, and the rate limit's wait before it. */
+  private static final Duration UPLOAD_DEADLINE = Duration.ofMinutes(3);
+  /**
+   * Up: "the default limit is 20 MiB" per file (Discord's Uploading Files, since September
+   * 2026; a server's boost tier may allow more, and a refusal says so). Down: the CDN hands a
+   * bot any attachment, so the bound is the largest a user can attach (500 MB with Nitro); the
+   * gateway's own media.max_file_mb applies below that. Captions are message content.
+   */
+  private static final FileLimits FILES =
+      new FileLimits(500L * 1024 * 1024, 20L * 1024 * 1024, MAX_MESSAGE);
+
+  private static final String CREATE_ROUTE = "POST /channels/{id}/messages";
   /** The gateway ACKs a heartbeat every ~41 s; a reconnect beats while it backs off. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
 
   private static final Duration READY_WAIT = Duration.ofSeconds(10);
   static final String SESSION_CURSOR = "discord.session";
+  /** Discord's JSON error code for "Request entity too large". */
+  private static final int ENTITY_TOO_LARGE = 40005;
 
   private final DiscordSettings settings;
   private final Clock clock;
   private final HttpClient http;
   private final DiscordRest rest;
   private final InboundMessages inboundMessages;
+  private final AttachmentDownloads downloads;
   private volatile @Nullable ReconnectingLoop loop;
   private volatile @Nullable String botUserId;
 
@@ -77,6 +101,10 @@ final class DiscordAdapter implements PlatformAdapter {
         new RateLimits(Ticker.system()),
         Sleeper.SYSTEM);
     this.inboundMessages = new InboundMessages(settings.channels());
+    this.downloads = new AttachmentDownloads(
+        http,
+        new AttachmentLinks(settings.apiBaseUrl(), settings.cdnBaseUrl()),
+        DiscordRest.userAgent(version));
   }
 
   @Override
@@ -217,7 +245,7 @@ final class DiscordAdapter implements PlatformAdapter {
     try {
       JsonNode sent = rest.call(
           "POST",
-          "POST /channels/{id}/messages",
+          CREATE_ROUTE,
           chat.chatId(),
           "/channels/" + chat.chatId() + "/messages",
           body,
@@ -227,6 +255,60 @@ final class DiscordAdapter implements PlatformAdapter {
       Thread.currentThread().interrupt();
       throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
     }
+  }
+
+  @Override
+  public FileLimits fileLimits() {
+    return FILES;
+  }
+
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    return downloads.open(attachment);
+  }
+
+  /**
+   * A new message with the file as its attachment and the caption as its content, as Discord's
+   * Uploading Files describes: {@code payload_json} with an {@code attachments} entry whose id
+   * is the 0 of {@code files[0]}. A voice note goes as an audio file: Discord's own voice
+   * messages (flag IS_VOICE_MESSAGE) need a waveform and duration the gateway does not have.
+   */
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    String name = file.fileName().isBlank() ? "file" : file.fileName();
+    ObjectNode payload = JSON.createObjectNode();
+    if (!file.caption().isEmpty()) {
+      payload.put("content", file.caption());
+    }
+    payload.putArray("attachments").addObject().put("id", 0).put("filename", name);
+    payload.putObject("allowed_mentions").putArray("parse"); // a caption pings nobody
+    try {
+      JsonNode sent = rest.upload(
+          CREATE_ROUTE,
+          chat.chatId(),
+          "/channels/" + chat.chatId() + "/messages",
+          MultipartForm.message(payload, name, file.mimeType(), file.path()),
+          UPLOAD_DEADLINE);
+      return new MessageRef(chat, sent.path("id").asString());
+    } catch (DiscordApiException e) {
+      if (e.status() == 413 || e.code() == ENTITY_TOO_LARGE) {
+        throw new PlatformException(
+            "Discord refused " + name + " as too large (" + megabytes(file.size())
+                + "; bots may send files up to " + megabytes(FILES.maxUploadBytes())
+                + " unless the server's boosts allow more)",
+            PlatformException.Kind.FATAL,
+            null,
+            e);
+      }
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
+    }
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
   }
 
   @Override

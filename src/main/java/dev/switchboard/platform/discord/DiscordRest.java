@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,29 @@ final class DiscordRest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_429_RETRIES = 5;
   private static final double MAX_RETRY_AFTER_S = 86_400;
+  private static final int MAX_ERROR_DEPTH = 8;
+
+  /** What a request carries: its Content-Type, and a fresh publisher for each attempt. */
+  interface Body {
+    String contentType();
+
+    HttpRequest.BodyPublisher publisher() throws IOException;
+
+    static Body json(JsonNode node) {
+      String text = node.toString();
+      return new Body() {
+        @Override
+        public String contentType() {
+          return "application/json";
+        }
+
+        @Override
+        public HttpRequest.BodyPublisher publisher() {
+          return HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
+        }
+      };
+    }
+  }
 
   private final HttpClient http;
   private final URI base;
@@ -43,8 +67,7 @@ final class DiscordRest {
     this.http = http;
     this.base = base;
     this.token = token;
-    this.userAgent =
-        "DiscordBot (https://github.com/switchboard-gateway/switchboard, " + version + ")";
+    this.userAgent = userAgent(version);
     this.limits = limits;
     this.sleeper = sleeper;
   }
@@ -62,6 +85,27 @@ final class DiscordRest {
       String major,
       String path,
       @Nullable JsonNode body,
+      Duration deadline)
+      throws PlatformException, InterruptedException {
+    return exchange(method, route, major, path, body == null ? null : Body.json(body), deadline);
+  }
+
+  /**
+   * A POST of {@code body} (a multipart upload) to {@code path}: the same rate limits, retries
+   * and errors as a JSON call, so an upload takes its turn in the route's bucket like any other
+   * message.
+   */
+  JsonNode upload(String route, String major, String path, Body body, Duration deadline)
+      throws PlatformException, InterruptedException {
+    return exchange("POST", route, major, path, body, deadline);
+  }
+
+  private JsonNode exchange(
+      String method,
+      String route,
+      String major,
+      String path,
+      @Nullable Body body,
       Duration deadline)
       throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
@@ -109,28 +153,36 @@ final class DiscordRest {
             retryAfter,
             null);
       }
-      String what = route + ": HTTP " + status + describe(answer);
-      if (status >= 500) {
-        throw new PlatformException(what, PlatformException.Kind.TRANSIENT, null, null);
-      }
-      throw new PlatformException(what, PlatformException.Kind.FATAL, null, null);
+      throw new DiscordApiException(
+          route + ": HTTP " + status + describe(answer),
+          status >= 500 ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL,
+          status,
+          answer.path("code").asInt(0));
     }
   }
 
+  /** The User-Agent Discord asks every client for. */
+  static String userAgent(String version) {
+    return "DiscordBot (https://github.com/switchboard-gateway/switchboard, " + version + ")";
+  }
+
   private HttpResponse<String> send(
-      String method, String route, String path, @Nullable JsonNode body, Duration timeout)
+      String method, String route, String path, @Nullable Body body, Duration timeout)
       throws PlatformException, InterruptedException {
+    HttpRequest.BodyPublisher publisher;
+    try {
+      publisher = body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher();
+    } catch (IOException e) {
+      throw new PlatformException(
+          route + ": cannot read what to send: " + e, PlatformException.Kind.FATAL, null, e);
+    }
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(timeout)
         .header("Authorization", "Bot " + token)
         .header("User-Agent", userAgent)
-        .method(
-            method,
-            body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        .method(method, publisher);
     if (body != null) {
-      request.header("Content-Type", "application/json");
+      request.header("Content-Type", body.contentType());
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -161,14 +213,40 @@ final class DiscordRest {
     }
   }
 
-  /** Discord's error: {"code": 50035, "message": "Invalid Form Body"}. */
+  /**
+   * Discord's error: {"code": 50035, "message": "Invalid Form Body"}, and for a form error the
+   * first field Discord names with its reason ("content: Must be 2000 or fewer in length.").
+   */
   private static String describe(JsonNode answer) {
     if (!answer.has("message")) {
       return "";
     }
     // Defaulting accessors only: an error body of odd types still describes the failure.
+    String field = firstFieldError(answer.path("errors"), "", 0);
     return " (" + (answer.has("code") ? answer.path("code").asString("?") + " " : "")
-        + answer.path("message").asString("?") + ")";
+        + answer.path("message").asString("?") + ")" + (field.isEmpty() ? "" : " " + field);
+  }
+
+  /**
+   * The first {@code _errors} entry under {@code errors}, with the keys leading to it
+   * ("attachments.0.filename: ..."); empty when there is none.
+   */
+  private static String firstFieldError(JsonNode errors, String at, int depth) {
+    if (!errors.isObject() || depth > MAX_ERROR_DEPTH) {
+      return "";
+    }
+    String message = errors.path("_errors").path(0).path("message").asString("");
+    if (!message.isEmpty()) {
+      return (at.isEmpty() ? "" : at + ": ") + message;
+    }
+    for (Map.Entry<String, JsonNode> e : errors.properties()) {
+      String found = firstFieldError(
+          e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), depth + 1);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return "";
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /** The Discord adapter's settings, under {@code platforms.discord.}. */
-record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Duration editInterval) {
+record DiscordSettings(
+    String token, URI apiBaseUrl, URI cdnBaseUrl, Set<String> channels, Duration editInterval) {
   static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
       "platforms.discord.enabled",
       "DISCORD_ENABLED",
@@ -32,6 +33,14 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
       DiscordRest.DEFAULT_BASE.toString(),
       "Discord's REST API base URL (the gateway's address"
           + " comes from GET /gateway/bot there).");
+  static final ConfigKey<String> CDN_BASE_URL = ConfigKey.optional(
+      "platforms.discord.cdn_base_url",
+      "DISCORD_CDN_BASE_URL",
+      ValueType.string(),
+      AttachmentLinks.DISCORD_CDN.toString(),
+      "Where Discord serves the files users attach. Files are fetched only from there, from"
+          + " Discord's own CDN hosts and from the API base URL's host, never from another"
+          + " address a message names.");
   static final ConfigKey<List<String>> CHANNELS = ConfigKey.optional(
       "platforms.discord.channels",
       "DISCORD_CHANNELS",
@@ -60,7 +69,14 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
 
   static List<ConfigKey<?>> keys() {
     return List.of(
-        ENABLED, TOKEN, API_BASE_URL, CHANNELS, EDIT_INTERVAL, ALLOWED_USERS, ADMIN_USERS);
+        ENABLED,
+        TOKEN,
+        API_BASE_URL,
+        CDN_BASE_URL,
+        CHANNELS,
+        EDIT_INTERVAL,
+        ALLOWED_USERS,
+        ADMIN_USERS);
   }
 
   static DiscordSettings from(Config c) {
@@ -76,7 +92,8 @@ record DiscordSettings(String token, URI apiBaseUrl, Set<String> channels, Durat
               + " parts of letters, digits, _ and - separated by dots; without 'Bot ')");
     }
     URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
-    return new DiscordSettings(token, base, Set.copyOf(c.get(CHANNELS)), c.get(EDIT_INTERVAL));
+    URI cdn = HttpUrl.parse(CDN_BASE_URL, c.get(CDN_BASE_URL));
+    return new DiscordSettings(token, base, cdn, Set.copyOf(c.get(CHANNELS)), c.get(EDIT_INTERVAL));
   }
 
   /** Without the bot token. */

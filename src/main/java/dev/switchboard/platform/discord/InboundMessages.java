@@ -1,9 +1,11 @@
 package dev.switchboard.platform.discord;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +16,11 @@ import tools.jackson.databind.JsonNode;
  * in guild channels and threads, messages that mention the bot or are in a configured channel.
  * The bot's own messages and other bots' are never answered. A thread is a channel of its own,
  * so a reply goes back into the thread the message came from.
+ *
+ * <p>A message's files come with it ({@link InboundAttachments}); a file without words is a
+ * message too. Stickers become a line of text naming them ("[sticker: wave]"): Discord gives only
+ * their id, name and format, the image lives under a CDN path the adapter would have to build,
+ * and a Lottie sticker is no image at all, while the name says what the sender meant.
  */
 final class InboundMessages {
   private final Set<String> channels;
@@ -46,14 +53,16 @@ final class InboundMessages {
     if (!direct && !mentioned && !channels.contains(channel)) {
       return Optional.empty();
     }
-    String text = botUserId == null
+    String said = botUserId == null
         ? content.strip()
         : content
             .replace("<@" + botUserId + ">", "")
             .replace("<@!" + botUserId + ">", "")
             .strip();
-    if (text.isEmpty()) {
-      return Optional.empty(); // an attachment alone, or content hidden without the intent
+    String text = withStickers(said, d.path("sticker_items"));
+    List<Attachment> files = InboundAttachments.of(d);
+    if (text.isEmpty() && files.isEmpty()) {
+      return Optional.empty(); // nothing said, or content hidden without the intent
     }
     String name = author.path("global_name").asString(null);
     return Optional.of(new InboundMessage(
@@ -62,7 +71,19 @@ final class InboundMessages {
         new Sender(authorId, name != null ? name : author.path("username").asString(authorId)),
         text,
         !direct,
-        now));
+        now,
+        files));
+  }
+
+  private static String withStickers(String text, JsonNode stickers) {
+    StringBuilder out = new StringBuilder(text);
+    for (JsonNode s : stickers) {
+      String name = s.path("name").asString("").strip();
+      if (!name.isEmpty()) {
+        out.append(out.isEmpty() ? "" : "\n").append("[sticker: ").append(name).append(']');
+      }
+    }
+    return out.toString();
   }
 
   private static boolean mentions(JsonNode d, String botUserId) {

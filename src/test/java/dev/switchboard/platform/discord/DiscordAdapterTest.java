@@ -46,7 +46,8 @@ class DiscordAdapterTest {
 
   private void connect(String token, Set<String> channels) throws Exception {
     adapter = new DiscordAdapter(
-        new DiscordSettings(token, discord.apiBase(), channels, Duration.ofSeconds(1)),
+        new DiscordSettings(
+            token, discord.apiBase(), discord.cdnBase(), channels, Duration.ofSeconds(1)),
         "test",
         Clock.systemUTC());
     adapter.connect(inbound::add, context);

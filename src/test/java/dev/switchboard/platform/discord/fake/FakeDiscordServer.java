@@ -1,25 +1,37 @@
 package dev.switchboard.platform.discord.fake;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.MultiPart;
+import org.eclipse.jetty.http.MultiPartConfig;
+import org.eclipse.jetty.http.MultiPartFormData;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,6 +42,15 @@ import tools.jackson.databind.node.ObjectNode;
  * closes with 4004 for a wrong token. Switches: withhold heartbeat ACKs, ask for a reconnect
  * (op 7), invalidate the session (op 9), drop the connection without a close frame, close with
  * a given code.
+ *
+ * <p>Files, as Discord's Message resource and "Uploading Files" describe them: a CDN on a port
+ * of its own ({@link #cdnBase()}) serving attachments at signed URLs ({@code
+ * /attachments/{channel}/{id}/{name}?ex=&is=&hm=}, 404 once expired or with a wrong signature,
+ * no credentials asked); MESSAGE_CREATE dispatches with an {@code attachments} array of
+ * Attachment objects; and message creation as {@code multipart/form-data} with a {@code
+ * payload_json} part and {@code files[n]} parts (parsed with Jetty's multipart parser), answered
+ * with a Message object whose attachments are on the CDN, or with 413 and code 40005 for a file
+ * above the upload limit.
  */
 public final class FakeDiscordServer implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,6 +59,7 @@ public final class FakeDiscordServer implements AutoCloseable {
   private final String token;
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector cdnConnector;
   private final AtomicInteger heartbeatIntervalMs = new AtomicInteger(41_250);
   private volatile boolean ackHeartbeats = true;
   private final AtomicInteger identifies = new AtomicInteger();
@@ -65,6 +87,10 @@ public final class FakeDiscordServer implements AutoCloseable {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
+    cdnConnector = new ServerConnector(server);
+    cdnConnector.setHost("127.0.0.1");
+    cdnConnector.setPort(0);
+    server.addConnector(cdnConnector);
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.addMapping("/gateway/*", (rq, rs, cb) -> new Connection());
       container.addMapping("/resume/*", (rq, rs, cb) -> new Connection());
@@ -85,6 +111,11 @@ public final class FakeDiscordServer implements AutoCloseable {
   /** http://127.0.0.1:PORT/api/v10 */
   public URI apiBase() {
     return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/api/v10");
+  }
+
+  /** http://127.0.0.1:CDN_PORT: where the attachments are, as cdn.discordapp.com would be. */
+  public URI cdnBase() {
+    return URI.create("http://127.0.0.1:" + cdnConnector.getLocalPort());
   }
 
   public void heartbeatInterval(int millis) {
@@ -150,6 +181,20 @@ public final class FakeDiscordServer implements AutoCloseable {
    */
   public String messageCreate(
       String channelId, String guildId, String authorId, String username, String content) {
+    return messageCreate(channelId, guildId, authorId, username, content, JSON.createObjectNode());
+  }
+
+  /**
+   * A MESSAGE_CREATE with more of the Message object's fields ({@code attachments}, {@code
+   * flags}, {@code sticker_items}) taken from {@code fields}.
+   */
+  public String messageCreate(
+      String channelId,
+      String guildId,
+      String authorId,
+      String username,
+      String content,
+      ObjectNode fields) {
     String id = Long.toString(System.nanoTime());
     ObjectNode d = JSON.createObjectNode()
         .put("id", id)
@@ -166,6 +211,8 @@ public final class FakeDiscordServer implements AutoCloseable {
         .put("global_name", username)
         .put("bot", false);
     d.putArray("mentions");
+    d.putArray("attachments");
+    d.setAll(fields);
     dispatch("MESSAGE_CREATE", d);
     return id;
   }
@@ -339,7 +386,20 @@ public final class FakeDiscordServer implements AutoCloseable {
 
   /** A message the bot sent, with its edits applied. */
   public record SentMessage(
-      String id, String channelId, String content, int edits, String replyTo, long sentAtNanos) {}
+      String id,
+      String channelId,
+      String content,
+      int edits,
+      String replyTo,
+      long sentAtNanos,
+      List<StoredFile> files) {}
+
+  /** A file on the CDN, uploaded by a user (for the bot to fetch) or by the bot. */
+  public record StoredFile(
+      String id, String filename, String contentType, byte[] bytes, String url) {}
+
+  /** One part of a multipart request, as it came. */
+  public record ReceivedPart(String name, String filename, String contentType, byte[] bytes) {}
 
   private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
   private final AtomicInteger rateLimited = new AtomicInteger();
@@ -353,6 +413,116 @@ public final class FakeDiscordServer implements AutoCloseable {
   private volatile JsonNode lastCreateBody;
   /** Enforced nonces seen, by author (the one bot) and nonce: the message each created. */
   private final Map<String, SentMessage> byNonce = new ConcurrentHashMap<>();
+
+  private static final Pattern FILE_PART = Pattern.compile("files\\[(\\d+)\\]");
+  /** By path on the CDN (/attachments/{channel}/{id}/{name}). */
+  private final Map<String, StoredFile> cdnFiles = new ConcurrentHashMap<>();
+
+  private final Map<String, String> cdnSignatures = new ConcurrentHashMap<>();
+  private final Set<String> expired = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger cdnRequests = new AtomicInteger();
+  private final List<String> cdnAuthorizations = new CopyOnWriteArrayList<>();
+  private final List<List<ReceivedPart>> uploads = new CopyOnWriteArrayList<>();
+  /** Discord's default per-file limit: "20 MiB for all users". */
+  private volatile long uploadLimit = 20L * 1024 * 1024;
+
+  /**
+   * A file a user attached, kept on the CDN; returns its Attachment object (id, filename,
+   * content_type unless null, size, url, proxy_url) for a MESSAGE_CREATE's {@code attachments}.
+   */
+  public ObjectNode attachment(
+      String channelId, String filename, String contentType, byte[] bytes) {
+    return attachmentObject(store(channelId, filename, contentType, bytes));
+  }
+
+  /**
+   * A voice message's attachment as Discord's clients upload it (Ogg/Opus, {@code
+   * duration_secs} and {@code waveform}); the message itself needs flags 1 << 13.
+   */
+  public ObjectNode voiceMessageAttachment(String channelId, byte[] bytes) {
+    return attachment(channelId, "voice-message.ogg", "audio/ogg", bytes)
+        .put("duration_secs", 2.5)
+        .put("waveform", java.util.Base64.getEncoder().encodeToString(new byte[] {0, 40, 80}));
+  }
+
+  /** From now on the CDN answers 404 for this URL, as for a signed link past its {@code ex}. */
+  public void expire(String url) {
+    expired.add(URI.create(url).getRawPath());
+  }
+
+  /** Requests the CDN received, whatever they asked for. */
+  public int cdnRequests() {
+    return cdnRequests.get();
+  }
+
+  /** Authorization headers the CDN was sent (none is needed). */
+  public List<String> cdnAuthorizations() {
+    return List.copyOf(cdnAuthorizations);
+  }
+
+  /** The parts of each multipart request to create a message, in order. */
+  public List<List<ReceivedPart>> uploads() {
+    return List.copyOf(uploads);
+  }
+
+  /** Files above this many bytes are refused with 413 and code 40005. */
+  public void uploadLimit(long bytes) {
+    uploadLimit = bytes;
+  }
+
+  private StoredFile store(String channelId, String filename, String contentType, byte[] bytes) {
+    String id = Long.toString(ids.incrementAndGet());
+    String path = "/attachments/" + channelId + "/" + id + "/"
+        + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+    long issued = System.currentTimeMillis() / 1000;
+    byte[] mac = new byte[32];
+    java.util.concurrent.ThreadLocalRandom.current().nextBytes(mac);
+    String signature = HexFormat.of().formatHex(mac);
+    String url = cdnBase() + path + "?ex=" + Long.toHexString(issued + 86_400) + "&is="
+        + Long.toHexString(issued) + "&hm=" + signature + "&";
+    StoredFile file = new StoredFile(id, filename, contentType, bytes, url);
+    cdnFiles.put(path, file);
+    cdnSignatures.put(path, signature);
+    return file;
+  }
+
+  private static ObjectNode attachmentObject(StoredFile f) {
+    ObjectNode a = JSON.createObjectNode().put("id", f.id()).put("filename", f.filename());
+    if (f.contentType() != null) {
+      a.put("content_type", f.contentType());
+    }
+    return a.put("size", f.bytes().length).put("url", f.url()).put("proxy_url", f.url());
+  }
+
+  /** GET /attachments/...: the bytes, for a URL with the right signature that has not expired. */
+  private boolean cdn(Request request, Response response, Callback callback) {
+    cdnRequests.incrementAndGet();
+    String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (auth != null) {
+      cdnAuthorizations.add(auth);
+    }
+    String path = request.getHttpURI().getPath();
+    StoredFile file = cdnFiles.get(path);
+    String signature = Request.extractQueryParameters(request).getValue("hm");
+    if (!request.getMethod().equals("GET")
+        || file == null
+        || expired.contains(path)
+        || !cdnSignatures.get(path).equals(signature)) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+      response.setStatus(404);
+      response.write(
+          true, StandardCharsets.UTF_8.encode("This content is no longer available."), callback);
+      return true;
+    }
+    response
+        .getHeaders()
+        .put(
+            HttpHeader.CONTENT_TYPE,
+            file.contentType() == null ? "application/octet-stream" : file.contentType());
+    response.setStatus(200);
+    response.write(true, ByteBuffer.wrap(file.bytes()), callback);
+    return true;
+  }
 
   /** The JSON body of the last create-message request. */
   public JsonNode lastCreateBody() {
@@ -389,6 +559,9 @@ public final class FakeDiscordServer implements AutoCloseable {
   private final class Rest extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      if (Request.getLocalPort(request) == cdnConnector.getLocalPort()) {
+        return cdn(request, response, callback);
+      }
       String path = Request.getPathInContext(request);
       String method = request.getMethod();
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
@@ -478,28 +651,85 @@ public final class FakeDiscordServer implements AutoCloseable {
         w[1]++;
         remaining = (int) (bucketLimit - w[1]);
       }
-      JsonNode body = JSON.readTree(
-          org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8));
-      String content = body.path("content").asString("");
       limitHeaders(response, remaining, resetAfterNanos / 1e9);
-      if (content.isEmpty() || content.codePointCount(0, content.length()) > 2000) {
+      String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+      boolean multipart = contentType != null
+          && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+      JsonNode body;
+      List<ReceivedPart> files = new ArrayList<>();
+      if (multipart) {
+        List<ReceivedPart> form = readForm(request, contentType);
+        uploads.add(form);
+        body = JSON.createObjectNode();
+        for (ReceivedPart part : form) {
+          if (part.name().equals("payload_json")) {
+            body = JSON.readTree(new String(part.bytes(), StandardCharsets.UTF_8));
+          } else if (FILE_PART.matcher(part.name()).matches()) {
+            if (part.filename() == null) {
+              return formError(
+                  response,
+                  callback,
+                  part.name(),
+                  "BASE_TYPE_REQUIRED",
+                  "A file part needs a file name.");
+            }
+            files.add(part);
+          }
+        }
+        for (ReceivedPart file : files) {
+          if (file.bytes().length > uploadLimit) {
+            return answer(
+                response,
+                callback,
+                413,
+                "{\"message\": \"Request entity too large\", \"code\": 40005}");
+          }
+        }
+      } else {
+        body = JSON.readTree(
+            org.eclipse.jetty.io.Content.Source.asString(request, StandardCharsets.UTF_8));
+      }
+      String content = body.path("content").asString("");
+      if (content.isEmpty() && files.isEmpty()) {
         return answer(
             response,
             callback,
             400,
-            "{\"code\": 50035, \"message\": \"Invalid Form"
-                + " Body\", \"errors\": {\"content\": {\"_errors\": [{\"code\": \"BASE_TYPE_MAX_LENGTH\","
-                + " \"message\": \"Must be 2000 or fewer in length.\"}]}}}");
+            "{\"message\": \"Cannot send an empty message\", \"code\": 50006}");
+      }
+      if (content.codePointCount(0, content.length()) > 2000) {
+        return formError(
+            response,
+            callback,
+            "content",
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 2000 or fewer in length.");
+      }
+      // attachments[].id names the n of a files[n] part; the entry's filename is the name the
+      // file is shown with.
+      Map<String, String> names = new java.util.HashMap<>();
+      JsonNode listed = body.path("attachments");
+      for (int i = 0; i < listed.size(); i++) {
+        JsonNode entry = listed.get(i);
+        String n = entry.path("id").asString("");
+        if (files.stream().noneMatch(f -> f.name().equals("files[" + n + "]"))) {
+          return formError(
+              response,
+              callback,
+              "attachments." + i + ".id",
+              "ATTACHMENT_NOT_FOUND",
+              "No files[" + n + "] part in the request.");
+        }
+        names.put("files[" + n + "]", entry.path("filename").asString(null));
       }
       JsonNode nonce = body.path("nonce");
       if (nonce.isString() && nonce.asString().length() > 25) {
-        return answer(
+        return formError(
             response,
             callback,
-            400,
-            "{\"code\": 50035, \"message\": \"Invalid Form Body\", \"errors\": {\"nonce\":"
-                + " {\"_errors\": [{\"code\": \"BASE_TYPE_BAD_LENGTH\", \"message\": \"Must be"
-                + " between 1 and 25 in length.\"}]}}}");
+            "nonce",
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 25 in length.");
       }
       lastCreateBody = body;
       // enforce_nonce: a nonce the author used in the past few minutes returns that message
@@ -509,21 +739,60 @@ public final class FakeDiscordServer implements AutoCloseable {
       if (enforced) {
         SentMessage earlier = byNonce.get(nonce.asString());
         if (earlier != null) {
-          return answer(
-              response,
-              callback,
-              200,
-              message(earlier.id(), earlier.channelId(), earlier.content()).toString());
+          return answer(response, callback, 200, message(earlier).toString());
         }
       }
       String id = Long.toString(ids.incrementAndGet());
+      List<StoredFile> stored = new ArrayList<>();
+      for (ReceivedPart f : files) {
+        String shown = names.get(f.name());
+        stored.add(store(
+            channel,
+            shown != null && !shown.isBlank() ? shown : f.filename(),
+            f.contentType(),
+            f.bytes()));
+      }
       String replyTo = body.path("message_reference").path("message_id").asString(null);
-      SentMessage created = new SentMessage(id, channel, content, 0, replyTo, now);
+      SentMessage created =
+          new SentMessage(id, channel, content, 0, replyTo, now, List.copyOf(stored));
       sent.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(created);
       if (enforced) {
         byNonce.put(nonce.asString(), created);
       }
-      return answer(response, callback, 200, message(id, channel, content).toString());
+      return answer(response, callback, 200, message(created).toString());
+    }
+
+    /** Every part, read with Jetty's multipart/form-data parser. */
+    private List<ReceivedPart> readForm(Request request, String contentType) throws Exception {
+      MultiPartConfig config = new MultiPartConfig.Builder()
+          .maxMemoryPartSize(64L << 20)
+          .maxPartSize(64L << 20)
+          .maxSize(64L << 20)
+          .build();
+      List<ReceivedPart> parts = new ArrayList<>();
+      try (MultiPartFormData.Parts form =
+          MultiPartFormData.getParts(request, request, contentType, config)) {
+        for (MultiPart.Part part : form) {
+          parts.add(new ReceivedPart(
+              part.getName(),
+              part.getFileName(),
+              part.getHeaders().get(HttpHeader.CONTENT_TYPE),
+              BufferUtil.toArray(Content.Source.asByteBuffer(part.getContentSource()))));
+        }
+      }
+      return parts;
+    }
+
+    private boolean formError(
+        Response response, Callback callback, String field, String code, String message) {
+      ObjectNode error =
+          JSON.createObjectNode().put("code", 50035).put("message", "Invalid Form Body");
+      ObjectNode at = error.putObject("errors");
+      for (String key : field.split("\\.")) {
+        at = at.putObject(key);
+      }
+      at.putArray("_errors").addObject().put("code", code).put("message", message);
+      return answer(response, callback, 400, error.toString());
     }
 
     private boolean edit(
@@ -538,25 +807,29 @@ public final class FakeDiscordServer implements AutoCloseable {
           String content = body.path("content").asString(m.content());
           list.set(
               i,
-              new SentMessage(id, channel, content, m.edits() + 1, m.replyTo(), m.sentAtNanos()));
+              new SentMessage(
+                  id, channel, content, m.edits() + 1, m.replyTo(), m.sentAtNanos(), m.files()));
           limitHeaders(response, 4, 5.0);
-          return answer(response, callback, 200, message(id, channel, content).toString());
+          return answer(response, callback, 200, message(list.get(i)).toString());
         }
       }
       return answer(
           response, callback, 404, "{\"code\": 10008, \"message\": \"Unknown" + " Message\"}");
     }
 
-    private ObjectNode message(String id, String channel, String content) {
+    /** A Message object, its files as Attachment objects on the CDN. */
+    private ObjectNode message(SentMessage sentMessage) {
       ObjectNode m = JSON.createObjectNode()
-          .put("id", id)
-          .put("channel_id", channel)
-          .put("content", content)
+          .put("id", sentMessage.id())
+          .put("channel_id", sentMessage.channelId())
+          .put("content", sentMessage.content())
           .put("type", 0);
       m.putObject("author")
           .put("id", Long.toString(BOT_ID))
           .put("username", "switchboard")
           .put("bot", true);
+      ArrayNode attachments = m.putArray("attachments");
+      sentMessage.files().forEach(f -> attachments.add(attachmentObject(f)));
       return m;
     }
 
