@@ -3,15 +3,20 @@ package dev.switchboard.platform.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.testing.CannedHttpServer;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +86,54 @@ class FileDownloadTest {
     PlatformException limited = refusal(file("image/png"));
     assertThat(limited.kind()).isEqualTo(PlatformException.Kind.RATE_LIMITED);
     assertThat(limited.retryAfter()).hasSeconds(7);
+  }
+
+  @Test
+  void aRedirectIsFollowedWithTheTokenOnlyWhileItStaysOnTheFileHost() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer files =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    try (CannedHttpServer other = CannedHttpServer.start()) {
+      files.createContext("/", exchange -> {
+        try (exchange) {
+          String path = exchange.getRequestURI().getPath();
+          seen.add(path + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+          String to = path.equals("/files-pri/T1-F1/a.png")
+              ? "/files-pri/T1-F1/download/a.png"
+              : path.equals("/files-pri/T1-F2/a.png") ? other.uri() + "/?redir=x" : null;
+          if (to != null) {
+            exchange.getResponseHeaders().add("Location", to);
+            exchange.sendResponseHeaders(302, -1);
+          } else {
+            exchange.sendResponseHeaders(200, 3);
+            exchange.getResponseBody().write(new byte[] {1, 2, 3});
+          }
+        }
+      });
+      files.start();
+      URI base = URI.create("http://127.0.0.1:" + files.getAddress().getPort());
+      FileDownload d = new FileDownload(http, base);
+      Attachment near = new Attachment(
+          AttachmentKind.IMAGE, "image/png", 3, "a", base + "/files-pri/T1-F1/a.png");
+      Attachment away = new Attachment(
+          AttachmentKind.IMAGE, "image/png", 3, "a", base + "/files-pri/T1-F2/a.png");
+
+      try (InputStream in = d.open(near, TOKEN)) {
+        assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+      }
+      assertThatThrownBy(() -> d.open(away, TOKEN))
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining("away from its file host")
+          .hasMessageContaining("files:read")
+          .hasMessageNotContaining(TOKEN);
+      assertThat(seen)
+          .containsExactly(
+              "/files-pri/T1-F1/a.png Bearer " + TOKEN,
+              "/files-pri/T1-F1/download/a.png Bearer " + TOKEN,
+              "/files-pri/T1-F2/a.png Bearer " + TOKEN);
+    } finally {
+      files.stop(0);
+    }
   }
 
   @Test
