@@ -1,20 +1,26 @@
 package dev.switchboard.platform.slack;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Which Events API payloads are for the bot: direct messages ({@code message} with
- * {@code channel_type: im}) and mentions in channels ({@code app_mention}). Bots' messages,
- * edits and other subtypes are not. A mention is answered in its thread (a new one under the
- * mention when it was not in a thread), so a channel conversation stays in one place.
+ * {@code channel_type: im}) and mentions in channels ({@code app_mention}), with the files they
+ * carry ({@link InboundFiles}); a message of files alone ({@code subtype: file_share}, often
+ * without text) is one too. Bots' messages, edits and other subtypes are not. A mention is
+ * answered in its thread (a new one under the mention when it was not in a thread), so a channel
+ * conversation stays in one place.
  */
 final class InboundEvents {
+  private static final String FILE_SHARE = "file_share";
+
   /** @param botUserId the bot's own id, which is not answered; null when not known */
   Optional<InboundMessage> from(JsonNode payload, @Nullable String botUserId, Instant now) {
     if (!payload.path("type").asString("").equals("event_callback")) {
@@ -29,7 +35,7 @@ final class InboundEvents {
         || channel.isEmpty()
         || ts.isEmpty()
         || e.has("bot_id")
-        || e.has("subtype")
+        || (e.has("subtype") && !e.path("subtype").asString("").equals(FILE_SHARE))
         || user.equals(botUserId)) {
       return Optional.empty();
     }
@@ -50,9 +56,11 @@ final class InboundEvents {
       return Optional.empty();
     }
     text = text.strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-    if (text.isEmpty()) {
+    List<Attachment> files = InboundFiles.from(e.path("files"));
+    if (text.isEmpty() && files.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new InboundMessage(chat, ts, new Sender(user, null), text, !direct, now));
+    return Optional.of(
+        new InboundMessage(chat, ts, new Sender(user, null), text, !direct, now, files));
   }
 }

@@ -47,7 +47,7 @@ final class Mrkdwn implements MarkupWriter.Vocabulary {
     return format.quote() ? "> " : "";
   }
 
-  private static String escape(String text) {
+  static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

@@ -2,10 +2,13 @@ package dev.switchboard.platform.slack;
 
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
@@ -14,6 +17,7 @@ import dev.switchboard.platform.ReconnectingLoop;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A Slack app: events in through Socket Mode ({@link SocketMode}), replies out through the Web
  * API ({@code chat.postMessage}, {@code chat.update}) in mrkdwn, in the thread the message came
- * from. No public URL is needed.
+ * from. Files come in with message events ({@link InboundFiles}), are fetched from Slack's file
+ * host with the bot token ({@link FileDownload}) and go out by Slack's external upload ({@link
+ * FileUpload}). No public URL is needed.
  */
 final class SlackAdapter implements PlatformAdapter {
   static final String PLATFORM = "slack";
@@ -39,6 +45,12 @@ final class SlackAdapter implements PlatformAdapter {
   static final ReplyFormat REPLIES =
       new ReplyFormat(new Mrkdwn(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
 
+  /**
+   * Slack takes uploads of up to 1 GB; downloads are held to the same, and the gateway's own
+   * media.max_file_mb applies below that.
+   */
+  static final FileLimits FILES = FileLimits.megabytes(1024, 1024, MAX_MESSAGE);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
 
@@ -46,6 +58,8 @@ final class SlackAdapter implements PlatformAdapter {
   private final Clock clock;
   private final HttpClient http;
   private final SlackWebApi api;
+  private final FileDownload downloads;
+  private final FileUpload uploads;
   private final InboundEvents events = new InboundEvents();
   private volatile @Nullable ReconnectingLoop loop;
   private volatile @Nullable String botUserId;
@@ -58,6 +72,8 @@ final class SlackAdapter implements PlatformAdapter {
         .executor(Executors.newVirtualThreadPerTaskExecutor())
         .build();
     this.api = new SlackWebApi(http, settings.apiBaseUrl(), Sleeper.SYSTEM);
+    this.downloads = new FileDownload(http, settings.filesBaseUrl());
+    this.uploads = new FileUpload(http, api);
   }
 
   @Override
@@ -120,6 +136,26 @@ final class SlackAdapter implements PlatformAdapter {
     }
     JsonNode sent = call("chat.postMessage", body);
     return new MessageRef(chat, sent.path("ts").asString());
+  }
+
+  @Override
+  public FileLimits fileLimits() {
+    return FILES;
+  }
+
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    return downloads.open(attachment, settings.botToken());
+  }
+
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    try {
+      return uploads.send(chat, file, settings.botToken());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
+    }
   }
 
   @Override

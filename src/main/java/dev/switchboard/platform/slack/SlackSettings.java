@@ -11,8 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** The Slack adapter's settings, under {@code platforms.slack.}. */
-record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration editInterval) {
+/**
+ * The Slack adapter's settings, under {@code platforms.slack.}.
+ *
+ * @param filesBaseUrl where Slack serves files: the bot token goes with a download to this
+ *     origin only
+ */
+record SlackSettings(
+    String botToken, String appToken, URI apiBaseUrl, URI filesBaseUrl, Duration editInterval) {
   static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
       "platforms.slack.enabled",
       "SLACK_ENABLED",
@@ -35,6 +41,13 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
       ValueType.string(),
       "https://slack.com/api",
       "Slack's Web API base URL.");
+  static final ConfigKey<String> FILES_BASE_URL = ConfigKey.optional(
+      "platforms.slack.files_base_url",
+      "SLACK_FILES_BASE_URL",
+      ValueType.string(),
+      "https://files.slack.com",
+      "Where Slack serves the files users share (url_private); the bot token is sent with a"
+          + " download to this host only.");
   static final ConfigKey<Duration> EDIT_INTERVAL = ConfigKey.optional(
       "platforms.slack.edit_interval",
       "SLACK_EDIT_INTERVAL",
@@ -56,7 +69,14 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
 
   static List<ConfigKey<?>> keys() {
     return List.of(
-        ENABLED, BOT_TOKEN, APP_TOKEN, API_BASE_URL, EDIT_INTERVAL, ALLOWED_USERS, ADMIN_USERS);
+        ENABLED,
+        BOT_TOKEN,
+        APP_TOKEN,
+        API_BASE_URL,
+        FILES_BASE_URL,
+        EDIT_INTERVAL,
+        ALLOWED_USERS,
+        ADMIN_USERS);
   }
 
   static SlackSettings from(Config c) {
@@ -78,7 +98,8 @@ record SlackSettings(String botToken, String appToken, URI apiBaseUrl, Duration 
               : "expected an app-level token: xapp- followed by letters, digits and -");
     }
     URI base = HttpUrl.parse(API_BASE_URL, c.get(API_BASE_URL));
-    return new SlackSettings(bot, app, base, c.get(EDIT_INTERVAL));
+    URI files = HttpUrl.parse(FILES_BASE_URL, c.get(FILES_BASE_URL));
+    return new SlackSettings(bot, app, base, files, c.get(EDIT_INTERVAL));
   }
 
   /** Without the bot and app-level tokens. */

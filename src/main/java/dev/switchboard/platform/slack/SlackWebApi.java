@@ -5,23 +5,26 @@ import dev.switchboard.platform.PlatformException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Slack's Web API: POST {base}/{method} with a JSON body and a bearer token. Slack answers 200
- * with {"ok": false, "error": "..."} for most failures and 429 with Retry-After (seconds) when
- * a method's tier is exceeded; a 429 is waited out and retried within the call's deadline.
- * Messages never contain a token.
+ * Slack's Web API: POST {base}/{method} with a JSON or form-encoded body and a bearer token.
+ * Slack answers 200 with {"ok": false, "error": "..."} for most failures ({@link Refused}) and
+ * 429 with Retry-After (seconds) when a method's tier is exceeded; a 429 is waited out and
+ * retried within the call's deadline. Messages never contain a token.
  */
 final class SlackWebApi {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -41,13 +44,66 @@ final class SlackWebApi {
     this.sleeper = sleeper;
   }
 
+  /**
+   * Slack's own {"ok": false} answer: {@link #error} is its error code, {@link #needed} the
+   * scope it asked for with {@code missing_scope}.
+   */
+  static final class Refused extends PlatformException {
+    private static final long serialVersionUID = 1L;
+    private final String error;
+    private final String needed;
+
+    Refused(String method, String error, String needed, boolean transientError) {
+      super(
+          method + ": " + error,
+          transientError ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL,
+          null,
+          null);
+      this.error = error;
+      this.needed = needed;
+    }
+
+    String error() {
+      return error;
+    }
+
+    /** The scope Slack said the method needs; empty when it did not say. */
+    String needed() {
+      return needed;
+    }
+  }
+
   /** @param body null for none (an empty object is sent) */
   JsonNode call(String method, String token, @Nullable JsonNode body, Duration deadline)
       throws PlatformException, InterruptedException {
+    return call(
+        method,
+        token,
+        "application/json; charset=utf-8",
+        body == null ? "{}" : body.toString(),
+        deadline);
+  }
+
+  /**
+   * The method with form-encoded arguments: Slack takes them for every method, and its own SDKs
+   * send the files methods this way (older pages list only this encoding for
+   * files.getUploadURLExternal).
+   */
+  JsonNode callForm(String method, String token, Map<String, String> fields, Duration deadline)
+      throws PlatformException, InterruptedException {
+    StringJoiner form = new StringJoiner("&");
+    fields.forEach((k, v) -> form.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return call(method, token, "application/x-www-form-urlencoded", form.toString(), deadline);
+  }
+
+  private JsonNode call(
+      String method, String token, String contentType, String body, Duration deadline)
+      throws PlatformException, InterruptedException {
     long end = System.nanoTime() + deadline.toNanos();
     for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> response =
-          send(method, token, body, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+      HttpResponse<String> response = send(
+          method, token, contentType, body, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
       if (response.statusCode() == 429) {
         Duration wait = retryAfter(response);
         if (attempt >= MAX_429_RETRIES || System.nanoTime() + wait.toNanos() > end) {
@@ -79,25 +135,19 @@ final class SlackWebApi {
         return answer;
       }
       String error = answer.path("error").asString("unknown_error");
-      throw new PlatformException(
-          method + ": " + error,
-          TRANSIENT.contains(error)
-              ? PlatformException.Kind.TRANSIENT
-              : PlatformException.Kind.FATAL,
-          null,
-          null);
+      throw new Refused(
+          method, error, answer.path("needed").asString(""), TRANSIENT.contains(error));
     }
   }
 
   private HttpResponse<String> send(
-      String method, String token, @Nullable JsonNode body, Duration timeout)
+      String method, String token, String contentType, String body, Duration timeout)
       throws PlatformException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + method))
         .timeout(timeout)
         .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json; charset=utf-8")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            body == null ? "{}" : body.toString(), StandardCharsets.UTF_8))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -117,7 +167,7 @@ final class SlackWebApi {
    * Retry-After in seconds, held to 0 s .. a day: one beyond that (Long.MAX_VALUE, say) would
    * overflow the deadline arithmetic; it is beyond any call's deadline either way.
    */
-  private static Duration retryAfter(HttpResponse<String> response) {
+  static Duration retryAfter(HttpResponse<?> response) {
     try {
       long seconds = Long.parseLong(
           response.headers().firstValue("Retry-After").orElse("1").strip());

@@ -47,7 +47,12 @@ class SlackAdapterTest {
 
   private void connect(String botToken, String appToken) throws Exception {
     adapter = new SlackAdapter(
-        new SlackSettings(botToken, appToken, URI.create(slack.apiBase()), Duration.ofSeconds(1)),
+        new SlackSettings(
+            botToken,
+            appToken,
+            URI.create(slack.apiBase()),
+            URI.create(slack.filesBase()),
+            Duration.ofSeconds(1)),
         Clock.systemUTC());
     adapter.connect(
         m -> {

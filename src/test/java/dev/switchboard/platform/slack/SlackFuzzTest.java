@@ -54,6 +54,20 @@ class SlackFuzzTest {
         "event":{"type":"message","channel":"D1","user":"U1","text":"hi &amp; bye",
          "ts":"1.000001","channel_type":"im","event_ts":"1.000001"}}}
       """);
+  /** A direct message of files alone, as Slack sends one: subtype file_share, no text. */
+  static final JsonNode FILE_SHARE_PAYLOAD = JSON.readTree("""
+      {"type":"event_callback","event_id":"Ev3",
+       "event":{"type":"message","subtype":"file_share","channel":"D1","user":"U1","text":"",
+        "ts":"3.000001","channel_type":"im","upload":false,
+        "files":[{"id":"F1","name":"a.png","title":"a.png","mimetype":"image/png",
+          "filetype":"png","size":12,"mode":"hosted","is_external":false,
+          "url_private":"https://files.slack.com/files-pri/T1-F1/a.png",
+          "url_private_download":"https://files.slack.com/files-pri/T1-F1/download/a.png"},
+         {"id":"F2","name":"audio_message.mp4","mimetype":"video/mp4","subtype":"slack_audio",
+          "size":4,"mode":"hosted",
+          "url_private":"https://files.slack.com/files-pri/T1-F2/audio_message.mp4"}]}}
+      """);
+
   static final JsonNode MENTION_ENVELOPE = JSON.readTree("""
       {"envelope_id":"e2","type":"events_api",
        "payload":{"type":"event_callback","event_id":"Ev2",
@@ -77,7 +91,12 @@ class SlackFuzzTest {
     webApi = CannedHttpServer.start();
     slack = new FakeSlackServer(BOT_TOKEN, APP_TOKEN);
     adapter = new SlackAdapter(
-        new SlackSettings(BOT_TOKEN, APP_TOKEN, URI.create(slack.apiBase()), Duration.ofSeconds(1)),
+        new SlackSettings(
+            BOT_TOKEN,
+            APP_TOKEN,
+            URI.create(slack.apiBase()),
+            URI.create(slack.filesBase()),
+            Duration.ofSeconds(1)),
         Clock.systemUTC());
     adapter.connect(inbound::add, new StubPlatformContext());
   }
@@ -100,6 +119,7 @@ class SlackFuzzTest {
     return Arbitraries.oneOf(
         Fuzz.mutated(DM_ENVELOPE.path("payload")),
         Fuzz.mutated(MENTION_ENVELOPE.path("payload")),
+        Fuzz.mutated(FILE_SHARE_PAYLOAD),
         Fuzz.oddValues());
   }
 
@@ -110,7 +130,10 @@ class SlackFuzzTest {
     for (String bot : new String[] {FakeSlackServer.BOT_USER, null}) {
       Optional<InboundMessage> m = Fuzz.within(() -> events.from(payload, bot, Instant.EPOCH));
 
-      m.ifPresent(msg -> assertThat(msg.text()).isNotBlank());
+      m.ifPresent(msg -> {
+        assertThat(msg.text().isBlank() && msg.attachments().isEmpty()).isFalse();
+        assertThat(msg.attachments()).allSatisfy(a -> assertThat(a.ref()).isNotBlank());
+      });
     }
   }
 
