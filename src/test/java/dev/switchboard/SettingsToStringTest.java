@@ -114,7 +114,9 @@ class SettingsToStringTest {
             "ApiSettings",
             "OpenAiSettings",
             "DiscordSettings",
-            "SlackSettings");
+            "SlackSettings",
+            "TranscriptionSettings",
+            "SpeechSettings");
   }
 
   private Object argument(Class<?> type) {

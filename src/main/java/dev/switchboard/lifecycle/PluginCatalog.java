@@ -10,6 +10,8 @@ import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.SpeechSettings;
+import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.store.Retention;
@@ -88,6 +90,8 @@ public final class PluginCatalog {
     List<ConfigKey<?>> keys = new ArrayList<>(CoreKeys.all());
     keys.addAll(Retention.configKeys());
     keys.addAll(MediaSettings.configKeys());
+    keys.addAll(TranscriptionSettings.configKeys());
+    keys.addAll(SpeechSettings.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));
