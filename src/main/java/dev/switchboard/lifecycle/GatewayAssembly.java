@@ -19,6 +19,7 @@ import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
+import dev.switchboard.media.Transcriber;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
@@ -140,7 +141,12 @@ final class GatewayAssembly {
             tasks,
             ticker,
             new AttachmentIntake(
-                new AdapterAttachments(b.adapters), attachments, b.media, store.journal())),
+                new AdapterAttachments(b.adapters),
+                attachments,
+                b.media,
+                store.journal(),
+                b.transcription.enabled() ? new Transcriber(b.transcription) : null,
+                b.transcription)),
         new CommandSetup(commands, control, authorizer::isAdmin),
         new JournalListener(
             store.journal(),

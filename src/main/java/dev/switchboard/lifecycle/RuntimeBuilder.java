@@ -7,6 +7,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
@@ -31,6 +32,7 @@ public final class RuntimeBuilder {
   AccessPolicy accessPolicy = AccessPolicy.denyAll();
   Retention retention = Retention.DEFAULTS;
   MediaSettings media = MediaSettings.DEFAULTS;
+  TranscriptionSettings transcription = TranscriptionSettings.DISABLED;
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
   ServiceManager serviceManager = ServiceManager.NONE;
@@ -96,6 +98,12 @@ public final class RuntimeBuilder {
   /** How much attachment data the gateway takes in; the settings' defaults unless told. */
   public RuntimeBuilder media(MediaSettings m) {
     this.media = m;
+    return this;
+  }
+
+  /** Where voice notes are transcribed; off unless told. */
+  public RuntimeBuilder transcription(TranscriptionSettings t) {
+    this.transcription = t;
     return this;
   }
 

@@ -102,6 +102,28 @@ public final class ReplyFiles {
   }
 
   /**
+   * What a conversation's transcript keeps of a reply: its text, and a line for each file it
+   * sent ("[sent: chart.png]") instead of the file's address, so a picture sent inline does not
+   * go back to the model with every later turn as a page of base64.
+   */
+  public static String forTranscript(String reply) {
+    Split s = split(reply);
+    if (s.files().isEmpty()) {
+      return reply;
+    }
+    StringBuilder text = new StringBuilder(s.text());
+    for (Wanted w : s.files()) {
+      if (!text.isEmpty()) {
+        text.append('\n');
+      }
+      text.append("[sent: ")
+          .append(w.caption().isEmpty() ? w.source().label() : w.caption())
+          .append(']');
+    }
+    return text.toString();
+  }
+
+  /**
    * What a reply still being written shows: its text without the files' addresses, so a
    * picture sent inline does not stream into the chat as a page of base64.
    */

@@ -4,6 +4,9 @@ import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.Transcriber;
+import dev.switchboard.media.TranscriptionSettings;
+import dev.switchboard.media.VoiceException;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.FileLimits;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -39,63 +43,77 @@ public final class AttachmentIntake {
   private final @Nullable AttachmentStore store;
   private final MediaSettings limits;
   private final Consumer<InboundMessage> recordFetched;
+  private final @Nullable Transcriber transcriber;
+  private final TranscriptionSettings voice;
 
   /**
    * What the turn gets: the message (its attachments now with their place in the store), the
-   * files ready for the agent, why each file left out was, and why the text of each document
-   * passed on without it could not be read.
+   * files ready for the agent, why each file left out was, and the lines the user sees about
+   * them (what was left out or could not be read, what a voice note was heard to say), in the
+   * order of the files.
    */
   record Prepared(
       InboundMessage message,
       List<TurnAttachment> attachments,
       Map<Attachment, String> leftOut,
-      Map<Attachment, String> unread) {
-    /** One line per file left out or not read, for the user. */
-    List<String> refusals() {
-      List<String> lines = new ArrayList<>();
-      for (Attachment a : message.attachments()) {
-        if (leftOut.containsKey(a)) {
-          lines.add("\u26a0\ufe0f I could not take " + a.describe() + ": " + leftOut.get(a));
-        } else if (unread.containsKey(a)) {
-          lines.add("\u26a0\ufe0f I could not read " + a.describe() + ": " + unread.get(a));
-        }
-      }
-      return lines;
-    }
-  }
+      List<String> notices) {}
 
   public AttachmentIntake(
       AttachmentSource source,
       AttachmentStore store,
       MediaSettings limits,
       InboundJournal journal) {
-    this(source, store, limits, journal::recordAttachments);
+    this(source, store, limits, journal::recordAttachments, null, TranscriptionSettings.DISABLED);
+  }
+
+  /**
+   * @param transcriber turns voice notes and audio into text for the agent; null when {@code
+   *     voice} is not {@link TranscriptionSettings#enabled()}
+   */
+  public AttachmentIntake(
+      AttachmentSource source,
+      AttachmentStore store,
+      MediaSettings limits,
+      InboundJournal journal,
+      @Nullable Transcriber transcriber,
+      TranscriptionSettings voice) {
+    this(source, store, limits, journal::recordAttachments, transcriber, voice);
   }
 
   private AttachmentIntake(
       AttachmentSource source,
       @Nullable AttachmentStore store,
       MediaSettings limits,
-      Consumer<InboundMessage> recordFetched) {
+      Consumer<InboundMessage> recordFetched,
+      @Nullable Transcriber transcriber,
+      TranscriptionSettings voice) {
     this.source = source;
     this.store = store;
     this.limits = limits;
     this.recordFetched = recordFetched;
+    this.transcriber = transcriber;
+    this.voice = voice;
   }
 
   /** An intake with nowhere to keep files: every attachment is left out, with a word. */
   public static AttachmentIntake none() {
-    return new AttachmentIntake(AttachmentSource.NONE, null, MediaSettings.DEFAULTS, m -> {});
+    return new AttachmentIntake(
+        AttachmentSource.NONE,
+        null,
+        MediaSettings.DEFAULTS,
+        m -> {},
+        null,
+        TranscriptionSettings.DISABLED);
   }
 
   Prepared prepare(InboundMessage m) {
     if (m.attachments().isEmpty()) {
-      return new Prepared(m, List.of(), Map.of(), Map.of());
+      return new Prepared(m, List.of(), Map.of(), List.of());
     }
     List<Attachment> recorded = new ArrayList<>();
     List<TurnAttachment> ready = new ArrayList<>();
     Map<Attachment, String> leftOut = new LinkedHashMap<>();
-    Map<Attachment, String> unread = new LinkedHashMap<>();
+    List<String> notices = new ArrayList<>();
     boolean fetched = false;
     for (Attachment a : m.attachments()) {
       Optional<AttachmentStore.StoredFile> kept = kept(a);
@@ -106,6 +124,7 @@ public final class AttachmentIntake {
         } catch (Refused r) {
           log.info("left out {} of {}: {}", a.kind().word(), m.dedupeKey(), r.why());
           leftOut.put(a, r.why());
+          notices.add("\u26a0\ufe0f I could not take " + a.describe() + ": " + r.why());
           recorded.add(a);
           continue;
         }
@@ -117,8 +136,11 @@ public final class AttachmentIntake {
       if (a.kind() == AttachmentKind.DOCUMENT) {
         switch (documentText(a, file)) {
           case DocumentText.Text t -> text = t.text();
-          case DocumentText.NoText n -> unread.put(stored, n.reason());
+          case DocumentText.NoText n ->
+            notices.add("\u26a0\ufe0f I could not read " + a.describe() + ": " + n.reason());
         }
+      } else if (a.kind().audible() && transcriber != null) {
+        text = transcript(a, file, notices);
       }
       ready.add(
           new TurnAttachment(a.kind(), a.mimeType(), a.describe(), file.size(), file.path(), text));
@@ -127,7 +149,27 @@ public final class AttachmentIntake {
     if (fetched) {
       recordFetched.accept(updated);
     }
-    return new Prepared(updated, ready, leftOut, unread);
+    return new Prepared(updated, ready, leftOut, notices);
+  }
+
+  /** What the voice note says, or null (with a line for the user) when it cannot be heard. */
+  private @Nullable String transcript(
+      Attachment a, AttachmentStore.StoredFile file, List<String> notices) {
+    try {
+      String heard =
+          Objects.requireNonNull(transcriber).transcribe(file.path(), a.mimeType(), a.fileName());
+      if (voice.showTranscript() && !heard.isEmpty()) {
+        notices.add(voice.shownTranscript(heard));
+      }
+      return heard.isEmpty() ? null : heard;
+    } catch (VoiceException e) {
+      log.warn("transcribing {} failed: {}", a.describe(), e.getMessage());
+      notices.add("\u26a0\ufe0f I could not transcribe " + a.describe() + ": " + e.userMessage());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the turn is being stopped; it sees the flag next
+      return null;
+    }
   }
 
   private DocumentText.Outcome documentText(Attachment a, AttachmentStore.StoredFile file) {

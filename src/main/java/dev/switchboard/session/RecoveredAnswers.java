@@ -1,6 +1,7 @@
 package dev.switchboard.session;
 
 import dev.switchboard.agent.ChatMessage;
+import dev.switchboard.media.ReplyFiles;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.store.Conversations;
 import java.util.List;
@@ -34,7 +35,8 @@ final class RecoveredAnswers {
         && last.getFirst().role().equals(ChatMessage.USER)
         && last.getFirst().text().equals(UserText.of(message));
     if (endsWithQuestion) {
-      conversations.append(key, generation, ChatMessage.ASSISTANT, answer);
+      conversations.append(
+          key, generation, ChatMessage.ASSISTANT, ReplyFiles.forTranscript(answer));
     }
     return endsWithQuestion;
   }

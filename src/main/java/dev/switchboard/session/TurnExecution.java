@@ -12,6 +12,7 @@ import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.delivery.ReplyStream;
+import dev.switchboard.media.ReplyFiles;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.store.Conversations;
@@ -91,12 +92,11 @@ final class TurnExecution {
       conversations.append(sessionKey, generation, "user", transcriptText);
     }
     AttachmentIntake.Prepared files = attachments.prepare(message);
-    List<String> refusals = files.refusals();
-    if (!refusals.isEmpty()) {
+    if (!files.notices().isEmpty()) {
       delivery.noticeAbout(
           message,
           NoticeKind.INFO,
-          String.join("\n", refusals),
+          String.join("\n", files.notices()),
           OutboxKeys.about(message.dedupeKey(), OutboxKeys.Topic.ATTACHMENTS));
     }
     ReplyStream stream = delivery.openReply(message, attempt);
@@ -166,7 +166,11 @@ final class TurnExecution {
       // the two leave the answer in the transcript but not the journal, and the turn, run
       // again, then answered the question a second time.
       recordReply.accept(stream.bodyFor(reply));
-      conversations.append(sessionKey, generation, "assistant", reply == null ? "" : reply);
+      conversations.append(
+          sessionKey,
+          generation,
+          "assistant",
+          reply == null ? "" : ReplyFiles.forTranscript(reply));
     }
     boolean delivered = stream.finish(reply);
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";

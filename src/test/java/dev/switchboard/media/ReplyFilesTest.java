@@ -65,6 +65,14 @@ class ReplyFilesTest {
         .isEqualTo("Look:\n nice");
   }
 
+  @Test
+  void theTranscriptKeepsALineForEachFileInsteadOfItsAddress() {
+    assertThat(ReplyFiles.forTranscript(
+            "Here:\n![chart](data:image/png;base64,AAAA)\nMEDIA: out/a.csv\nbye"))
+        .isEqualTo("Here:\nbye\n[sent: chart]\n[sent: out/a.csv]");
+    assertThat(ReplyFiles.forTranscript("no files")).isEqualTo("no files");
+  }
+
   @Property
   void textWithoutImagesOrMediaLinesComesBackAsItWas(
       @ForAll @StringLength(max = 200) @CharRange(from = ' ', to = '~') String line) {

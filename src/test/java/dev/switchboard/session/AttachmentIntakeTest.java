@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.Transcriber;
+import dev.switchboard.media.TranscriptionSettings;
+import dev.switchboard.media.fake.FakeAudioServer;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.ChatRef;
@@ -19,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +69,7 @@ class AttachmentIntakeTest {
     AttachmentIntake.Prepared first = intake(MediaSettings.DEFAULTS).prepare(m);
 
     assertThat(first.leftOut()).isEmpty();
-    assertThat(first.refusals()).isEmpty();
+    assertThat(first.notices()).isEmpty();
     TurnAttachment ready = first.attachments().getFirst();
     assertThat(ready.kind()).isEqualTo(AttachmentKind.IMAGE);
     assertThat(ready.mimeType()).isEqualTo("image/jpeg");
@@ -91,7 +95,7 @@ class AttachmentIntakeTest {
     AttachmentIntake.Prepared p = intake(MediaSettings.DEFAULTS).prepare(m);
 
     assertThat(p.attachments()).isEmpty();
-    assertThat(p.refusals())
+    assertThat(p.notices())
         .containsExactly("\u26a0\ufe0f I could not take big.pdf: it is larger than the 20 MB tg"
             + " lets bots download");
     assertThat(platform.downloads).hasValue(0);
@@ -108,7 +112,7 @@ class AttachmentIntakeTest {
 
     AttachmentIntake.Prepared p = intake(new MediaSettings(2 * MB, 100 * MB)).prepare(m);
 
-    assertThat(p.refusals())
+    assertThat(p.notices())
         .containsExactly(
             "\u26a0\ufe0f I could not take an image: it is larger than the 2 MB this gateway"
                 + " accepts");
@@ -123,10 +127,10 @@ class AttachmentIntakeTest {
     platform.files.put("p2", new byte[600]);
     MediaSettings tiny = new MediaSettings(1000, 1000);
 
-    assertThat(intake(tiny).prepare(message(photo("p1", 600))).refusals()).isEmpty();
+    assertThat(intake(tiny).prepare(message(photo("p1", 600))).notices()).isEmpty();
     AttachmentIntake.Prepared second = intake(tiny).prepare(message(photo("p2", 600)));
 
-    assertThat(second.refusals())
+    assertThat(second.notices())
         .containsExactly("\u26a0\ufe0f I could not take an image: the gateway's space for files"
             + " is full; try again later");
   }
@@ -136,7 +140,7 @@ class AttachmentIntakeTest {
     platform.refusal = new PlatformException("the file is no longer on Telegram", true);
     AttachmentIntake.Prepared refused =
         intake(MediaSettings.DEFAULTS).prepare(message(photo("x", 5)));
-    assertThat(refused.refusals())
+    assertThat(refused.notices())
         .containsExactly(
             "\u26a0\ufe0f I could not take an image: the file is no longer on" + " Telegram");
 
@@ -144,10 +148,10 @@ class AttachmentIntakeTest {
     platform.breakWith = new IOException("GET https://api/file/bot123:SECRET/x: reset");
     AttachmentIntake.Prepared broken =
         intake(MediaSettings.DEFAULTS).prepare(message(photo("y", 5)));
-    assertThat(broken.refusals())
+    assertThat(broken.notices())
         .containsExactly("\u26a0\ufe0f I could not take an image: the download from tg broke"
             + " off; please send it again");
-    assertThat(String.join("", broken.refusals())).doesNotContain("SECRET");
+    assertThat(String.join("", broken.notices())).doesNotContain("SECRET");
   }
 
   @Test
@@ -160,7 +164,7 @@ class AttachmentIntakeTest {
     AttachmentIntake.Prepared p = intake(MediaSettings.DEFAULTS).prepare(m);
 
     assertThat(p.attachments()).extracting(TurnAttachment::name).containsExactly("notes.txt");
-    assertThat(p.refusals())
+    assertThat(p.notices())
         .hasSize(1)
         .first()
         .asString()
@@ -184,7 +188,7 @@ class AttachmentIntakeTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("notes.md", "first line\nsecond line"),
             org.assertj.core.groups.Tuple.tuple("code.zip", null));
-    assertThat(p.refusals())
+    assertThat(p.notices())
         .singleElement()
         .asString()
         .startsWith("\u26a0\ufe0f I could not read code.zip: this is a ZIP");
@@ -192,9 +196,57 @@ class AttachmentIntakeTest {
   }
 
   @Test
+  void aVoiceNoteIsTranscribedForTheAgentAndTheUserSeesWhatWasHeard() throws Exception {
+    byte[] ogg = FakeAudioServer.oggOpus();
+    platform.files.put("v1", ogg);
+    try (FakeAudioServer stt = new FakeAudioServer().transcript("remind me at nine");
+        Transcriber transcriber = new Transcriber(voice(stt.baseUrl()))) {
+      AttachmentIntake withVoice = new AttachmentIntake(
+          platform,
+          AttachmentStore.in(home),
+          MediaSettings.DEFAULTS,
+          db.journal(),
+          transcriber,
+          voice(stt.baseUrl()));
+
+      AttachmentIntake.Prepared p = withVoice.prepare(
+          message(new Attachment(AttachmentKind.VOICE, "audio/ogg", ogg.length, null, "v1")));
+
+      assertThat(p.attachments().getFirst().text()).isEqualTo("remind me at nine");
+      assertThat(p.notices()).containsExactly("\ud83c\udfa4 remind me at nine");
+      assertThat(stt.transcriptions())
+          .singleElement()
+          .satisfies(t -> assertThat(t.file().bytes()).isEqualTo(ogg));
+
+      stt.then(FakeAudioServer.Reply.error(500, "server_error", null, "boom"));
+      AttachmentIntake.Prepared failed = withVoice.prepare(
+          message(new Attachment(AttachmentKind.VOICE, "audio/ogg", ogg.length, null, "v1")));
+      assertThat(failed.attachments())
+          .singleElement()
+          .satisfies(a -> assertThat(a.text()).isNull());
+      assertThat(failed.notices())
+          .singleElement()
+          .asString()
+          .startsWith("\u26a0\ufe0f I could not transcribe a voice note: ");
+    }
+  }
+
+  private static TranscriptionSettings voice(String baseUrl) {
+    return new TranscriptionSettings(
+        java.net.URI.create(baseUrl),
+        "whisper-1",
+        "sk-stt",
+        null,
+        true,
+        "\ud83c\udfa4",
+        Duration.ofSeconds(20),
+        25 * MB);
+  }
+
+  @Test
   void withoutAStoreEveryFileIsLeftOutWithAWord() {
     AttachmentIntake.Prepared p = AttachmentIntake.none().prepare(message(photo("p", 1)));
-    assertThat(p.refusals())
+    assertThat(p.notices())
         .containsExactly("\u26a0\ufe0f I could not take an image: this gateway keeps no files");
   }
 
