@@ -48,6 +48,7 @@ public final class CommandTable {
         new QueueCommand(),
         new BusyCommand(),
         new ToolsCommand(),
+        new VoiceCommand(),
         new WhoamiCommand(),
         new UsageCommand(),
         new ApprovalCommand(true),

@@ -38,6 +38,14 @@ public interface SessionControl {
 
   void setToolProgress(boolean on);
 
+  /** Whether replies are also sent as voice notes in this session. */
+  boolean voiceReplies();
+
+  /** Whether replies can be spoken at all (a speech endpoint is set up). */
+  boolean voiceRepliesAvailable();
+
+  void setVoiceReplies(boolean on);
+
   /** Whether the agent waits for /approve or /deny in this session. */
   boolean approvalWaiting();
 

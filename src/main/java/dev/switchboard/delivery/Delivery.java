@@ -7,6 +7,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
 import java.util.List;
@@ -110,6 +111,16 @@ public final class Delivery {
             new PartSender.Sent(e.id(), new MessageRef(message.chat(), e.platformMessageId())),
             e.text()));
     return stream.finish(reply);
+  }
+
+  /**
+   * Sends {@code file} (a reply spoken as a voice note) after attempt {@code attempt}'s reply to
+   * {@code message}, once: its outbox key belongs to that attempt. Returns false when it was not
+   * delivered.
+   */
+  public boolean sendAfterReply(InboundMessage message, int attempt, OutboundFile file) {
+    String key = OutboxKeys.replyVoice(OutboxKeys.replyPrefix(message.dedupeKey(), attempt));
+    return parts.sendFile(key, message.chat(), file, message.dedupeKey(), false).isPresent();
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.UUID;
  * &lt;inbound&gt;:reply:&lt;attempt&gt;:&lt;part&gt;      a turn's reply (attempt counts from 1)
  * &lt;inbound&gt;:reply:&lt;attempt&gt;:0r          part 0 again, when the preview could not take it
  * &lt;inbound&gt;:reply:&lt;attempt&gt;:file:&lt;n&gt;    the n-th file of that reply (from 0)
+ * &lt;inbound&gt;:reply:&lt;attempt&gt;:voice      that reply spoken (/voice on)
  * &lt;inbound&gt;:command:&lt;n&gt;:&lt;part&gt;         the n-th reply of a slash command (from 0)
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:&lt;part&gt;  the n-th permission question of a turn
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:timeout:&lt;part&gt;  its "no answer" note
@@ -32,7 +33,8 @@ public final class OutboxKeys {
     DEFERRED("deferred"),
     FINISHING("finishing"),
     PAIRING("pairing"),
-    ATTACHMENTS("attachments");
+    ATTACHMENTS("attachments"),
+    VOICE("voice");
 
     private final String label;
 
@@ -92,6 +94,10 @@ public final class OutboxKeys {
 
   static String replyFile(String prefix, int n) {
     return prefix + "file:" + n;
+  }
+
+  static String replyVoice(String prefix) {
+    return prefix + "voice";
   }
 
   /**

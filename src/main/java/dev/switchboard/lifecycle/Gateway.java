@@ -11,6 +11,7 @@ import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.TrustedProxies;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
@@ -185,6 +186,7 @@ public final class Gateway {
         .retention(Retention.from(config))
         .media(MediaSettings.from(config))
         .transcription(TranscriptionSettings.from(config))
+        .speech(SpeechSettings.from(config))
         .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))

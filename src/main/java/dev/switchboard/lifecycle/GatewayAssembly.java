@@ -19,6 +19,7 @@ import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
+import dev.switchboard.media.SpeechSynthesizer;
 import dev.switchboard.media.Transcriber;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
@@ -29,6 +30,7 @@ import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.InboundPipeline;
 import dev.switchboard.session.JournalListener;
 import dev.switchboard.session.SessionServices;
+import dev.switchboard.session.VoiceReplies;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
 import java.io.IOException;
@@ -146,7 +148,10 @@ final class GatewayAssembly {
                 b.media,
                 store.journal(),
                 b.transcription.enabled() ? new Transcriber(b.transcription) : null,
-                b.transcription)),
+                b.transcription),
+            b.speech.enabled()
+                ? new VoiceReplies(new SpeechSynthesizer(b.speech), attachments)
+                : VoiceReplies.NONE),
         new CommandSetup(commands, control, authorizer::isAdmin),
         new JournalListener(
             store.journal(),

@@ -7,6 +7,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
@@ -33,6 +34,7 @@ public final class RuntimeBuilder {
   Retention retention = Retention.DEFAULTS;
   MediaSettings media = MediaSettings.DEFAULTS;
   TranscriptionSettings transcription = TranscriptionSettings.DISABLED;
+  SpeechSettings speech = SpeechSettings.DISABLED;
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
   ServiceManager serviceManager = ServiceManager.NONE;
@@ -104,6 +106,12 @@ public final class RuntimeBuilder {
   /** Where voice notes are transcribed; off unless told. */
   public RuntimeBuilder transcription(TranscriptionSettings t) {
     this.transcription = t;
+    return this;
+  }
+
+  /** Where replies are spoken for /voice on; off unless told. */
+  public RuntimeBuilder speech(SpeechSettings s) {
+    this.speech = s;
     return this;
   }
 

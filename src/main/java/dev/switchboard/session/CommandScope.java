@@ -8,6 +8,7 @@ import dev.switchboard.store.Conversations;
  * dispatcher keeps outside its lanes.
  *
  * @param defaultToolProgress whether tool calls are shown in sessions that did not choose
+ * @param voiceAvailable whether replies can be spoken (a speech endpoint is set)
  */
 record CommandScope(
     CommandSetup setup,
@@ -16,4 +17,5 @@ record CommandScope(
     Conversations conversations,
     AgentBackend backend,
     boolean defaultToolProgress,
+    boolean voiceAvailable,
     Notices notices) {}

@@ -75,6 +75,7 @@ public final class Dispatcher {
             services.conversations(),
             services.backend(),
             settings.turns().toolProgress(),
+            services.voice().available(),
             notices),
         listener,
         gate,

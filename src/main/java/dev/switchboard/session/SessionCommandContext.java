@@ -166,6 +166,23 @@ final class SessionCommandContext implements CommandContext, SessionControl {
   }
 
   @Override
+  public boolean voiceReplies() {
+    return SessionSettings.ON.equals(
+        conversations().setting(key.id(), SessionSettings.VOICE).orElse(null));
+  }
+
+  @Override
+  public boolean voiceRepliesAvailable() {
+    return scope.voiceAvailable();
+  }
+
+  @Override
+  public void setVoiceReplies(boolean on) {
+    conversations()
+        .setSetting(key.id(), SessionSettings.VOICE, on ? SessionSettings.ON : SessionSettings.OFF);
+  }
+
+  @Override
   public boolean approvalWaiting() {
     return scope.approvals().waiting(key.id());
   }

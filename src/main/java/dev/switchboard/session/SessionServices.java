@@ -13,6 +13,7 @@ import dev.switchboard.store.Conversations;
  *     and transcript are kept
  * @param spawner runs turns, notices and cancel actions as supervised tasks
  * @param attachments fetches a message's files for its turn
+ * @param voice speaks replies in sessions that chose /voice on
  */
 public record SessionServices(
     AgentBackend backend,
@@ -20,7 +21,8 @@ public record SessionServices(
     Conversations conversations,
     TaskSpawner spawner,
     Ticker ticker,
-    AttachmentIntake attachments) {
+    AttachmentIntake attachments,
+    VoiceReplies voice) {
 
   /** Services for messages of text alone: a file that comes anyway is left out, with a word. */
   public SessionServices(
@@ -29,6 +31,13 @@ public record SessionServices(
       Conversations conversations,
       TaskSpawner spawner,
       Ticker ticker) {
-    this(backend, delivery, conversations, spawner, ticker, AttachmentIntake.none());
+    this(
+        backend,
+        delivery,
+        conversations,
+        spawner,
+        ticker,
+        AttachmentIntake.none(),
+        VoiceReplies.NONE);
   }
 }

@@ -10,6 +10,8 @@ final class SessionSettings {
   static final String BUSY_POLICY = "busy_policy";
   /** {@link #ON} or {@link #OFF}, chosen with /tools. */
   static final String TOOLS = "tools";
+  /** {@link #ON} or {@link #OFF}, chosen with /voice; off unless chosen. */
+  static final String VOICE = "voice";
 
   static final String ON = "on";
   static final String OFF = "off";

@@ -55,6 +55,7 @@ final class TurnExecution {
   private final TurnSettings settings;
   private final PendingApprovals approvals;
   private final AttachmentIntake attachments;
+  private final VoiceReplies voice;
   /** The message as the transcript has it: its text and a line per file. */
   private final String transcriptText;
 
@@ -71,6 +72,7 @@ final class TurnExecution {
     this.settings = kit.settings();
     this.approvals = kit.approvals();
     this.attachments = kit.services().attachments();
+    this.voice = kit.services().voice();
     this.transcriptText = UserText.of(message);
   }
 
@@ -173,7 +175,31 @@ final class TurnExecution {
           reply == null ? "" : ReplyFiles.forTranscript(reply));
     }
     boolean delivered = stream.finish(reply);
+    if (delivered && outcome.equals("answered") && reply != null && voiceChosen(own)) {
+      sendSpoken(reply);
+    }
     return delivered || outcome.equals(DEFERRED) ? outcome : "undelivered";
+  }
+
+  private boolean voiceChosen(Map<String, String> own) {
+    return SessionSettings.ON.equals(own.get(SessionSettings.VOICE)) && voice.available();
+  }
+
+  /** The reply as a voice note too; a reply that cannot be spoken says why in one line. */
+  private void sendSpoken(String reply) {
+    try {
+      switch (voice.speak(reply)) {
+        case VoiceReplies.Spoken s -> delivery.sendAfterReply(message, attempt, s.file());
+        case VoiceReplies.Unspoken u ->
+          delivery.noticeAbout(
+              message,
+              NoticeKind.INFO,
+              "\u26a0\ufe0f No voice note for this reply: " + u.why(),
+              OutboxKeys.about(message.dedupeKey(), OutboxKeys.Topic.VOICE));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // a stop: the text is delivered, the voice note is not
+    }
   }
 
   /**

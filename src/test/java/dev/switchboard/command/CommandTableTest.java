@@ -134,7 +134,7 @@ class CommandTableTest {
         .extracting(Command::name)
         .containsExactly(
             "new", "stop", "status", "help", "restart", "model", "retry", "undo", "queue", "busy",
-            "tools", "whoami", "usage", "approve", "deny");
+            "tools", "voice", "whoami", "usage", "approve", "deny");
   }
 
   @Test

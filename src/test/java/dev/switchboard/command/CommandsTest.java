@@ -33,6 +33,7 @@ class CommandsTest {
           /queue \u2014 Send a message that waits for the current reply: /queue <text>
           /busy \u2014 What a new message does while a reply runs: /busy interrupt|queue|default
           /tools \u2014 Show the agent's tool calls while it works: /tools on|off
+          /voice \u2014 Also send replies as voice notes: /voice on|off
           /whoami \u2014 Show your user id, this chat and your role
           /usage \u2014 Show the tokens used in this session
           /approve \u2014 Allow what the agent asked to do

@@ -185,6 +185,30 @@ class ConversationCommandsUnitTest {
     }
   }
 
+  @Test
+  void voiceTurnsOnAndOffAndSaysWhenTheGatewayCannotSpeak() {
+    FakeCommandContext on = with("on");
+    new VoiceCommand().execute(on);
+    assertThat(on.session.calls).containsExactly("setVoiceReplies true");
+    assertThat(on.replies)
+        .containsExactly("Voice replies are on: each reply also comes as a voice note.");
+    FakeCommandContext show = with("");
+    show.session.voiceReplies = true;
+    new VoiceCommand().execute(show);
+    assertThat(show.replies)
+        .singleElement()
+        .asString()
+        .startsWith("Voice replies are on in this session.");
+    FakeCommandContext unset = with("on");
+    unset.session.voiceAvailable = false;
+    new VoiceCommand().execute(unset);
+    assertThat(unset.session.calls).isEmpty();
+    assertThat(unset.replies).singleElement().asString().contains("tts.base_url");
+    FakeCommandContext bad = with("loud");
+    new VoiceCommand().execute(bad);
+    assertThat(bad.replies).containsExactly("Use /voice on or /voice off.");
+  }
+
   @Nested
   class WhoamiUsageApprovals {
     @Test

@@ -108,6 +108,8 @@ final class FakeCommandContext implements CommandContext {
     String model;
     String busyPolicy = "interrupt";
     boolean toolProgress;
+    boolean voiceReplies;
+    boolean voiceAvailable = true;
     boolean approvalWaiting;
     /** The user text /undo and /retry find; null: nothing to undo. */
     String lastExchange;
@@ -147,6 +149,22 @@ final class FakeCommandContext implements CommandContext {
     public void setToolProgress(boolean on) {
       calls.add("setToolProgress " + on);
       toolProgress = on;
+    }
+
+    @Override
+    public boolean voiceReplies() {
+      return voiceReplies;
+    }
+
+    @Override
+    public boolean voiceRepliesAvailable() {
+      return voiceAvailable;
+    }
+
+    @Override
+    public void setVoiceReplies(boolean on) {
+      calls.add("setVoiceReplies " + on);
+      voiceReplies = on;
     }
 
     @Override

@@ -7,11 +7,14 @@ import dev.switchboard.agent.TurnAttachment;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.echo.EchoBackend;
 import dev.switchboard.media.MediaSettings;
+import dev.switchboard.media.SpeechSettings;
+import dev.switchboard.media.fake.FakeAudioServer;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,5 +171,45 @@ class AttachmentsRuntimeTest {
       assertThat(f.file().kind()).isEqualTo(AttachmentKind.DOCUMENT);
       assertThat(f.bytes()).isEqualTo("numbers".getBytes(StandardCharsets.UTF_8));
     });
+  }
+
+  @Test
+  void withVoiceOnEachReplyAlsoComesAsAVoiceNoteOfItsWords() throws Exception {
+    try (FakeAudioServer tts = new FakeAudioServer()) {
+      first = new RuntimeHarness(home);
+      first.speech = new SpeechSettings(
+          URI.create(tts.baseUrl()), "tts-1", "alloy", "sk-tts", 4096, Duration.ofSeconds(20));
+      first.backend = new EchoBackend(Duration.ZERO);
+      InMemoryAdapter chat = new InMemoryAdapter("mem");
+      first.adapters.add(chat);
+      first.start();
+
+      chat.deliver("alice", "/voice on");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(chat.texts("alice"))
+              .contains("Voice replies are on: each reply also comes as a voice note."));
+      chat.deliver("alice", "**Good** morning");
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(chat.sentFiles()).hasSize(1));
+      InMemoryAdapter.SentFile note = chat.sentFiles().getFirst();
+      assertThat(note.file().kind()).isEqualTo(AttachmentKind.VOICE);
+      assertThat(note.file().mimeType()).isEqualTo("audio/ogg");
+      assertThat(note.bytes()).isEqualTo(FakeAudioServer.oggOpus());
+      assertThat(tts.speeches()).singleElement().satisfies(s -> {
+        assertThat(s.body().path("input").stringValue()).isEqualTo("Good morning");
+        assertThat(s.body().path("response_format").stringValue()).isEqualTo("opus");
+      });
+      assertThat(chat.texts("alice")).contains("**Good** morning");
+
+      chat.deliver("alice", "/voice off");
+      chat.deliver("alice", "quiet now");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(chat.texts("alice")).contains("quiet now"));
+      assertThat(chat.sentFiles()).hasSize(1);
+    }
   }
 }

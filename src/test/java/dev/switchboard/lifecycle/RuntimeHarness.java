@@ -56,6 +56,8 @@ final class RuntimeHarness {
 
   /** How much attachment data it takes in and which files replies may send. */
   dev.switchboard.media.MediaSettings media = dev.switchboard.media.MediaSettings.DEFAULTS;
+  /** Where replies are spoken for /voice on; off unless a test sets it. */
+  dev.switchboard.media.SpeechSettings speech = dev.switchboard.media.SpeechSettings.DISABLED;
 
   GatewayRuntime runtime;
   private Thread main;
@@ -105,6 +107,7 @@ final class RuntimeHarness {
         .credentialLockDir(home.resolve("credential-locks"))
         .accessPolicy(accessPolicy)
         .media(media)
+        .speech(speech)
         .adapters(adapters)
         .notifier(notifier)
         .serviceManager(serviceManager)
