@@ -100,9 +100,13 @@ public final class OutgoingFiles {
     }
     byte[] bytes;
     try {
-      bytes = Base64.getMimeDecoder().decode(base64);
+      // The strict decoder, after line breaks: the MIME one skips what is not base64 at all.
+      bytes = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       return new Refused("its data: URL is not valid base64");
+    }
+    if (bytes.length == 0) {
+      return new Refused("its data: URL holds nothing");
     }
     AttachmentStore.StoredFile file =
         store.put(new ByteArrayInputStream(bytes), settings.maxFileBytes());
