@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer.Reply;
+import dev.switchboard.media.fake.FakeAudioServer;
 import dev.switchboard.platform.telegram.fake.BotMessage;
 import dev.switchboard.platform.telegram.fake.Call;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
@@ -47,6 +48,7 @@ class AttachmentsProcessIT {
   private Path home;
   private FakeTelegramServer telegram;
   private FakeOpenAiServer model;
+  private FakeAudioServer audio;
   private ChildGateway gateway;
 
   @BeforeEach
@@ -55,6 +57,7 @@ class AttachmentsProcessIT {
     telegram = FakeTelegramServer.start(TOKEN, "media_test_bot");
     telegram.registerUser(ADA, "Ada", null, "ada");
     model = new FakeOpenAiServer();
+    audio = new FakeAudioServer();
     Map<String, String> env = new HashMap<>();
     env.put("TELEGRAM_BOT_TOKEN", TOKEN);
     env.put("TELEGRAM_API_BASE_URL", telegram.baseUrl());
@@ -63,6 +66,10 @@ class AttachmentsProcessIT {
     env.put("OPENAI_BASE_URL", model.baseUrl());
     env.put("OPENAI_API_KEY", "sk-media-test");
     env.put("SWITCHBOARD_MODEL", "vision-model");
+    env.put("SWITCHBOARD_STT_BASE_URL", audio.baseUrl());
+    env.put("STT_API_KEY", "sk-stt-test");
+    env.put("SWITCHBOARD_TTS_BASE_URL", audio.baseUrl());
+    env.put("TTS_API_KEY", "sk-tts-test");
     gateway = ChildGateway.run(home, env);
     gateway.awaitRunning();
   }
@@ -74,6 +81,7 @@ class AttachmentsProcessIT {
     }
     telegram.close();
     model.close();
+    audio.close();
   }
 
   private BotMessage awaitReply(String containing) throws IOException {
@@ -153,6 +161,34 @@ class AttachmentsProcessIT {
     awaitReply("I only got your words.");
     assertThat(model.lastRequest().messages().getLast()).contains("watch this");
     assertThat(telegram.downloads()).isEmpty();
+  }
+
+  @Test
+  void aVoiceNoteIsTranscribedAndWithVoiceOnTheReplyComesBackAsAVoiceNote() throws Exception {
+    telegram.privateMessage(ADA, "/voice on");
+    awaitReply("Voice replies are on");
+    byte[] ogg = FakeAudioServer.oggOpus();
+    String fileId = telegram.addFile("voice", "oga", ogg);
+    audio.transcript("what time is it");
+    model.then(Reply.text("It is **nine**."));
+
+    telegram.privateMedia(ADA, """
+        "voice": {"file_id": "%s", "file_unique_id": "o1", "duration": 2,
+                  "mime_type": "audio/ogg", "file_size": %d}
+        """.formatted(fileId, ogg.length));
+
+    awaitReply("\ud83c\udfa4 what time is it");
+    awaitReply("It is nine.");
+    assertThat(model.lastRequest().lastContent().toString()).contains("what time is it");
+    assertThat(audio.transcriptions())
+        .singleElement()
+        .satisfies(t -> assertThat(t.file().bytes()).isEqualTo(ogg));
+    Call voice = telegram.awaitCalls("sendVoice", 1, WAIT).getFirst();
+    assertThat(voice.upload("voice").content()).isEqualTo(FakeAudioServer.oggOpus());
+    assertThat(audio.speeches())
+        .singleElement()
+        .satisfies(
+            sp -> assertThat(sp.body().path("input").stringValue()).isEqualTo("It is nine."));
   }
 
   private static byte[] png(int width, int height) throws IOException {
