@@ -711,7 +711,7 @@ function fileView(file) {
     link.download = name;
   }
   const label = document.createElement('span');
-  label.textContent = `📄 ${name}`;
+  label.textContent = name;
   const size = document.createElement('span');
   size.className = 'message-file-size';
   size.textContent = formatSize(file.size);
@@ -1062,6 +1062,10 @@ ui.chat.addEventListener('drop', (e) => {
   attachFiles(Array.from(e.dataTransfer.files || []));
   ui.input.focus();
 });
+// A file dropped beside the conversation (on the sidebar, the header) is ignored rather than
+// opened by the browser in place of the chat.
+document.addEventListener('dragover', (e) => { if (draggingFiles(e)) e.preventDefault(); });
+document.addEventListener('drop', (e) => { if (draggingFiles(e)) e.preventDefault(); });
 // A pasted picture (a screenshot, an image copied in another app) is attached; pasted text
 // stays text.
 ui.chat.addEventListener('paste', (e) => {
