@@ -98,20 +98,35 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(errors);
-    SizeLimitHandler size = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
-    size.setHandler(routes);
     // Write rate 0: event streams bound their own writes (EventStream.WRITE_TIMEOUT_SECONDS).
     MinimumDataRateHandler rate =
-        new MinimumDataRateHandler(size, limits.minRequestBytesPerSecond(), 0);
+        new MinimumDataRateHandler(routes, limits.minRequestBytesPerSecond(), 0);
     server.setHandler(guard.tracking(rate));
   }
 
-  /** Serves {@code path} (exact, or a prefix written {@code /api/*}) with {@code handler}. */
+  /**
+   * Serves {@code path} (exact, or a prefix written {@code /api/*}) with {@code handler}, whose
+   * request bodies may be at most {@link #MAX_REQUEST_BYTES}.
+   */
   public HttpServer route(String path, Handler handler) {
+    return route(path, handler, MAX_REQUEST_BYTES);
+  }
+
+  /**
+   * Serves {@code path} with a handler that takes larger bodies (file uploads): up to {@code
+   * maxRequestBytes}, beyond which the server answers 413 by itself. Such a handler bounds what
+   * each of its endpoints reads, and names its own limit in the errors it answers.
+   */
+  public HttpServer route(String path, Handler handler, long maxRequestBytes) {
     if (server.isStarted()) {
       throw new IllegalStateException("routes are added before the server starts");
     }
-    routes.addMapping(PathSpec.from(path), handler);
+    if (maxRequestBytes < MAX_REQUEST_BYTES) {
+      throw new IllegalArgumentException("a route takes at least " + MAX_REQUEST_BYTES + " bytes");
+    }
+    SizeLimitHandler size = new SizeLimitHandler(maxRequestBytes, -1);
+    size.setHandler(handler);
+    routes.addMapping(PathSpec.from(path), size);
     return this;
   }
 

@@ -24,13 +24,21 @@ import tools.jackson.databind.JsonNode;
  * and a script there cannot send JSON here without a CORS preflight we never grant. Browsers
  * send Origin with every POST, so a request without one comes from a program; it is taken only
  * with the login cookie itself, or when login is off and only this machine can reach the
- * server anyway.
+ * server anyway. A file upload cannot be JSON: it must carry a header of ours instead ({@link
+ * #checkUpload}).
  */
 public final class LoginGate {
   private static final Logger log = LoggerFactory.getLogger(LoginGate.class);
   private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
   private static final Refusal NOT_JSON =
       new Refusal(415, "send Content-Type: application/json (with a JSON body, {} if none)");
+  /** The header an upload must carry ({@link #checkUpload}); its value does not matter. */
+  public static final String UPLOAD_HEADER = "X-Switchboard-Upload";
+
+  private static final Refusal NOT_MULTIPART =
+      new Refusal(415, "send files as multipart/form-data");
+  private static final Refusal NO_UPLOAD_HEADER = new Refusal(
+      403, "refused: an upload must carry the header " + UPLOAD_HEADER + ": 1 (the page sends it)");
   private static final Refusal FOREIGN_ORIGIN = new Refusal(
       403,
       "refused: this request comes from a page of another site (its Origin is not the address"
@@ -75,6 +83,29 @@ public final class LoginGate {
       return Optional.of(NOT_JSON);
     }
     // Logged in (or login off) by now: an absent Origin is a program with the login itself.
+    return SameOrigin.of(request) == SameOrigin.Verdict.OTHER
+        ? Optional.of(FOREIGN_ORIGIN)
+        : Optional.empty();
+  }
+
+  /**
+   * {@link #check} for a file upload ({@code multipart/form-data}). A form on another site can
+   * send that encoding, so instead of being JSON the request must carry {@link #UPLOAD_HEADER},
+   * which a form cannot set and a script on another site cannot send here without a CORS
+   * preflight we never grant; and like every change it must not come from another origin.
+   */
+  public Optional<Refusal> checkUpload(Request request) {
+    Optional<Refusal> refused = check(request);
+    if (refused.isPresent()) {
+      return refused;
+    }
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      return Optional.of(NOT_MULTIPART);
+    }
+    if (request.getHeaders().get(UPLOAD_HEADER) == null) {
+      return Optional.of(NO_UPLOAD_HEADER);
+    }
     return SameOrigin.of(request) == SameOrigin.Verdict.OTHER
         ? Optional.of(FOREIGN_ORIGIN)
         : Optional.empty();

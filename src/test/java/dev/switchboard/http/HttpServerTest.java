@@ -95,6 +95,31 @@ class HttpServerTest {
   }
 
   @Test
+  void aRouteForUploadsTakesLargerBodiesUpToItsOwnLimit() throws Exception {
+    server = new HttpServer("127.0.0.1", 0);
+    long uploads = 3 * HttpServer.MAX_REQUEST_BYTES;
+    server.route("/upload", bodyLength(), uploads);
+    server.route("/echo", bodyLength());
+    address = server.start();
+    byte[] fits = new byte[(int) uploads];
+    assertThat(send(to("/upload").POST(HttpRequest.BodyPublishers.ofByteArray(fits)))
+            .body())
+        .isEqualTo(Integer.toString(fits.length));
+    assertThat(send(to("/upload")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) uploads + 1])))
+            .statusCode())
+        .isEqualTo(413);
+    // the other routes keep the server's limit
+    assertThat(send(to("/echo")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                    new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1])))
+            .statusCode())
+        .isEqualTo(413);
+  }
+
+  @Test
   void headersOverTheLimitAreRefusedWith431() throws Exception {
     start(Map.of("/echo", bodyLength()));
     HttpResponse<String> r =

@@ -2,9 +2,12 @@ package dev.switchboard.platform.web;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -12,7 +15,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {"type":"message","id":…,"role":…,"text":…,"at":…}} per new message or new text of one. The
  * last line of an id holds its text; every line of an id carries the role and time of its first.
  * A line whose text is a reply rendered as HTML says so with {@code "format":"html"}; a line
- * without it (every line written before replies were rendered) is text.
+ * without it (every line written before replies were rendered) is text. A message with files
+ * lists them as {@code "files":[{"ref":…,"name":…,"type":…,"size":…}]}; a line without the list
+ * (every line written before the web chat took files) has none, and a damaged entry is left
+ * out rather than spoiling its message.
  */
 final class ChatLine {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -50,10 +56,30 @@ final class ChatLine {
               n.path("role").asString(),
               n.path("text").asString(),
               WebMessage.Markup.of(n.path("format").asString()),
-              at));
+              at,
+              files(n.path("files"))));
     } catch (RuntimeException e) { // JacksonException, a bad instant
       return null;
     }
+  }
+
+  private static List<WebFile> files(JsonNode list) {
+    if (!list.isArray()) {
+      return List.of();
+    }
+    List<WebFile> files = new ArrayList<>();
+    for (JsonNode f : list) {
+      String ref = f.path("ref").asString("");
+      JsonNode size = f.path("size");
+      if (WebFile.REF.matcher(ref).matches() && size.canConvertToLong() && size.asLong() >= 0) {
+        files.add(new WebFile(
+            ref,
+            WebFile.cleanName(f.path("name").asString(""), "file"),
+            WebFile.recordedType(f.path("type").asString("")),
+            size.asLong()));
+      }
+    }
+    return files;
   }
 
   static String created(Instant at) {
@@ -71,6 +97,17 @@ final class ChatLine {
     n.put("text", m.text());
     if (m.markup() == WebMessage.Markup.HTML) {
       n.put("format", m.markup().wire);
+    }
+    if (!m.files().isEmpty()) {
+      ArrayNode files = n.putArray("files");
+      for (WebFile f : m.files()) {
+        files
+            .addObject()
+            .put("ref", f.ref())
+            .put("name", f.name())
+            .put("type", f.type())
+            .put("size", f.size());
+      }
     }
     n.put("at", m.at().toString());
     return JSON.writeValueAsString(n) + "\n";

@@ -130,8 +130,7 @@ final class ChatLog {
     if (previous.isEmpty()) {
       return Optional.empty();
     }
-    WebMessage stored = new WebMessage(
-        messageId, previous.get().role(), text, markup, previous.get().at());
+    WebMessage stored = previous.get().withText(text, markup);
     long offset = length;
     if (inMemory) {
       unwritten.put(messageId, stored);

@@ -58,6 +58,11 @@ final class ChatLogs {
     this.windows = new WindowCache(cacheBytes);
   }
 
+  /** The folder of the conversations' files. */
+  Path directory() {
+    return dir;
+  }
+
   /** Reads the list of conversations: the two ends of each file, not the messages. */
   void load() throws IOException {
     OwnerOnly.createDirectories(dir);

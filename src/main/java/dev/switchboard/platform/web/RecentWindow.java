@@ -18,6 +18,9 @@ final class RecentWindow {
   /** What a message costs in memory besides its text: the id, the time, the map's entry. */
   private static final long OVERHEAD_BYTES = 200;
 
+  /** What one of its files costs: the record, its hash, name and type. */
+  private static final long FILE_BYTES = 400;
+
   private static final class Entry {
     WebMessage message;
     final long first;
@@ -113,6 +116,6 @@ final class RecentWindow {
   }
 
   private static long cost(WebMessage m) {
-    return OVERHEAD_BYTES + 2L * m.text().length();
+    return OVERHEAD_BYTES + 2L * m.text().length() + FILE_BYTES * m.files().size();
   }
 }

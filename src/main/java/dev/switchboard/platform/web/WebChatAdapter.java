@@ -6,19 +6,29 @@ import dev.switchboard.http.JsonExchange;
 import dev.switchboard.http.LoginGate;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.StaticFiles;
+import dev.switchboard.platform.Attachment;
+import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,7 +60,14 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
       new PlatformLimits(64_000, true, Duration.ofMillis(150));
   private static final ReplyHtml REPLIES = new ReplyHtml(LIMITS.maxMessageLength());
 
+  /** The most files one message from the page may bring. */
+  static final int MAX_FILES = 10;
+
+  static final long DEFAULT_MAX_FILE_BYTES = 25L * 1024 * 1024;
+
   private final ChatLogs logs;
+  private final ChatFiles files;
+  private final UploadForm.Limits uploads;
   private final ChatEvents events = new ChatEvents();
   private final @Nullable LoginToken token; // null when auth is off (loopback only)
   private final Clock clock;
@@ -61,8 +78,22 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   private volatile @Nullable PlatformContext context;
 
+  /** With the files kept next to the conversations and the default file limit. */
   WebChatAdapter(ChatLogs logs, @Nullable LoginToken token, Clock clock) {
+    this(
+        logs,
+        new ChatFiles(logs.directory().resolve("files")),
+        DEFAULT_MAX_FILE_BYTES,
+        token,
+        clock);
+  }
+
+  /** @param maxFileBytes the largest file taken from the page or shown from the agent */
+  WebChatAdapter(
+      ChatLogs logs, ChatFiles files, long maxFileBytes, @Nullable LoginToken token, Clock clock) {
     this.logs = logs;
+    this.files = files;
+    this.uploads = new UploadForm.Limits(maxFileBytes, MAX_FILES);
     this.token = token;
     this.clock = clock;
   }
@@ -79,8 +110,13 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   @Override
   public void mount(HttpServer server) {
-    WebChatApi api = new WebChatApi(this, logs, events, new LoginGate(token));
-    server.route("/api/web/*", api);
+    WebChatApi api = new WebChatApi(this, logs, files, uploads, events, new LoginGate(token));
+    // Room for a message's files; each endpoint bounds what it reads itself, and the API
+    // answers a body over the upload limit with its own words before the server would.
+    server.route(
+        "/api/web/*",
+        api,
+        Math.max(HttpServer.MAX_REQUEST_BYTES, uploads.maxBodyBytes() + UploadForm.TEXT_ROOM));
     // "/" is also the server's default route: any unknown path gets this handler's 404.
     new StaticFiles(WebChatAdapter.class)
         .file("/", "index.html")
@@ -93,6 +129,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     long started = System.nanoTime();
     logs.load();
+    files.prepare();
     this.context = context;
     this.inbound = inbound;
     log.info(
@@ -138,10 +175,32 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   }
 
   /**
-   * Hands a message from the page to the gateway, then shows it. Under the chat's lock, so a
-   * reply (which takes the same lock to be shown) never appears above the message it answers.
+   * Hands a message from the page to the gateway, then shows it. Its files are kept first (with
+   * the conversation, where {@link #download} finds them when the gateway asks); then, under
+   * the chat's lock, the message goes to the gateway and is shown, so a reply (which takes the
+   * same lock to be shown) never appears above the message it answers.
    */
-  Posted post(String chatId, String clientId, String text) throws InterruptedException {
+  Posted post(String chatId, String clientId, String text, List<UploadForm.Upload> uploaded)
+      throws InterruptedException, IOException {
+    if (!logs.exists(chatId)) {
+      return Posted.UNKNOWN_CHAT;
+    }
+    List<WebFile> kept = new ArrayList<>();
+    List<Attachment> attachments = new ArrayList<>();
+    for (UploadForm.Upload u : uploaded) {
+      ChatFiles.Kept file;
+      try (InputStream in = u.open()) {
+        file = files.put(chatId, in, uploads.maxFileBytes());
+      }
+      WebFile shown = new WebFile(
+          file.sha256(),
+          u.fileName(),
+          WebFile.typeOf(ImageSniffer.typeOf(file.path()), u.declaredType()),
+          file.size());
+      kept.add(shown);
+      attachments.add(new Attachment(
+          kindOf(shown), shown.type(), shown.size(), shown.name(), chatId + "/" + shown.ref()));
+    }
     ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
     lock.lock();
     try {
@@ -162,12 +221,103 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
           new Sender(OWNER, "You"),
           text,
           false,
-          clock.instant()));
-      show(chatId, new WebMessage(id, WebMessage.USER, text, clock.instant()));
+          clock.instant(),
+          attachments));
+      show(
+          chatId,
+          new WebMessage(id, WebMessage.USER, text, WebMessage.Markup.TEXT, clock.instant(), kept));
       return Posted.TAKEN;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A message of text alone from the page. */
+  Posted post(String chatId, String clientId, String text)
+      throws InterruptedException, IOException {
+    return post(chatId, clientId, text, List.of());
+  }
+
+  private static AttachmentKind kindOf(WebFile f) {
+    if (f.inlineImage()) {
+      return AttachmentKind.IMAGE;
+    } else if (f.type().startsWith("audio/")) {
+      return AttachmentKind.AUDIO;
+    } else if (f.type().startsWith("video/")) {
+      return AttachmentKind.VIDEO;
+    }
+    return AttachmentKind.DOCUMENT;
+  }
+
+  /** The bytes of a file the page uploaded: {@code ref} is its conversation and its hash. */
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    String ref = attachment.ref();
+    int slash = ref.indexOf('/');
+    Optional<Path> file = slash < 0
+        ? Optional.empty()
+        : files.find(ref.substring(0, slash), ref.substring(slash + 1));
+    if (file.isEmpty()) {
+      throw new PlatformException("the web chat no longer has this file", true);
+    }
+    try {
+      return Files.newInputStream(file.get());
+    } catch (IOException e) {
+      throw new PlatformException(
+          "the web chat could not read this file: " + e.getMessage(), false, e);
+    }
+  }
+
+  /** Files up to the gateway's limit both ways; a caption as long as a message. */
+  @Override
+  public FileLimits fileLimits() {
+    return new FileLimits(uploads.maxFileBytes(), uploads.maxFileBytes(), MAX_TEXT_CHARS);
+  }
+
+  /**
+   * Shows a file from the agent: kept with the conversation (the gateway's own copy goes with
+   * its attachment store's retention), then a message of its caption with the file.
+   */
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    String chatId = chat.chatId();
+    if (!ChatLogs.ID.matcher(chatId).matches()) {
+      throw new PlatformException("web chat: no conversation " + chatId, true);
+    }
+    ChatFiles.Kept kept;
+    String sniffed;
+    try (InputStream in = Files.newInputStream(file.path())) {
+      kept = files.put(chatId, in, uploads.maxFileBytes());
+      sniffed = ImageSniffer.typeOf(kept.path());
+    } catch (ChatFiles.TooLarge e) {
+      throw new PlatformException(
+          "web chat: " + file.fileName() + " is larger than the "
+              + UploadForm.size(uploads.maxFileBytes()) + " it shows",
+          true);
+    } catch (NoSuchFileException e) {
+      throw new PlatformException("web chat: " + file.fileName() + " is gone", true, e);
+    } catch (IOException e) {
+      throw new PlatformException(
+          "web chat: could not keep " + file.fileName() + ": " + e.getMessage(), false, e);
+    }
+    WebFile shown = new WebFile(
+        kept.sha256(),
+        WebFile.cleanName(file.fileName(), "file"),
+        WebFile.typeOf(sniffed, file.mimeType()),
+        kept.size());
+    String id = "a-" + UUID.randomUUID();
+    WebMessage m = new WebMessage(
+        id,
+        WebMessage.AGENT,
+        file.caption(),
+        WebMessage.Markup.TEXT,
+        clock.instant(),
+        List.of(shown));
+    locked(chatId, () -> {
+      show(chatId, m);
+      return true;
+    });
+    return new MessageRef(chat, id);
   }
 
   /**
@@ -206,11 +356,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
           at,
           streaming.contains(chatId));
       // Sent with the time of this edit, which moves the conversation up the page's list.
-      stored.ifPresent(m -> events.toChat(
-          chatId,
-          new ChatEvents.Event(
-              "message",
-              WebChatApi.json(new WebMessage(m.id(), m.role(), m.text(), m.markup(), at)))));
+      stored.ifPresent(
+          m -> events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m.asOf(at)))));
       return stored.isPresent();
     });
     if (!known) {

@@ -7,10 +7,13 @@ import dev.switchboard.http.LoginGate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -25,26 +28,38 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The web page's API under {@code /api/web/}: log in and out, list and create conversations,
- * post a message, read a conversation's older messages a page at a time, and follow a
- * conversation as server-sent events (its newest page, then every new or edited message).
- * Everything but logging in needs the login cookie, unless auth is off, and every POST must be
- * JSON from the page itself ({@link LoginGate#checkChange}).
+ * post a message (JSON, or a form with files), read a conversation's older messages a page at
+ * a time, fetch a conversation's file, and follow a conversation as server-sent events (its
+ * newest page, then every new or edited message). Everything but logging in needs the login
+ * cookie, unless auth is off, and every POST must be JSON from the page itself ({@link
+ * LoginGate#checkChange}) or an upload with the header only the page sends ({@link
+ * LoginGate#checkUpload}).
  * Runs on the request's virtual thread, so the event stream simply blocks between events.
  */
 final class WebChatApi extends Handler.Abstract {
   private static final Logger log = LoggerFactory.getLogger(WebChatApi.class);
   private static final Pattern CHAT_PATH =
-      Pattern.compile("/api/web/chats/([A-Za-z0-9-]{1,64})/(messages|events)");
+      Pattern.compile("/api/web/chats/([A-Za-z0-9-]{1,64})/(messages|events|files/([0-9a-f]{64}))");
   static final long RETRY_MILLIS = 2_000;
 
   private final WebChatAdapter adapter;
   private final ChatLogs logs;
+  private final ChatFiles files;
+  private final UploadForm.Limits uploads;
   private final ChatEvents events;
   private final LoginGate gate;
 
-  WebChatApi(WebChatAdapter adapter, ChatLogs logs, ChatEvents events, LoginGate gate) {
+  WebChatApi(
+      WebChatAdapter adapter,
+      ChatLogs logs,
+      ChatFiles files,
+      UploadForm.Limits uploads,
+      ChatEvents events,
+      LoginGate gate) {
     this.adapter = adapter;
     this.logs = logs;
+    this.files = files;
+    this.uploads = uploads;
     this.events = events;
     this.gate = gate;
   }
@@ -59,8 +74,9 @@ final class WebChatApi extends Handler.Abstract {
         return true;
       }
       boolean change = !method.equals("GET") && !method.equals("HEAD");
-      Optional<LoginGate.Refusal> refused =
-          change ? gate.checkChange(request) : gate.check(request);
+      Optional<LoginGate.Refusal> refused = !change
+          ? gate.check(request)
+          : isMultipart(request) ? gate.checkUpload(request) : gate.checkChange(request);
       if (refused.isPresent()) {
         JsonExchange.lastOnConnectionIfBodyUnread(request, response);
         JsonExchange.error(
@@ -74,6 +90,8 @@ final class WebChatApi extends Handler.Abstract {
         ObjectNode body = WebChatAdapter.object();
         body.put("user", WebChatAdapter.OWNER);
         body.put("auth", gate.loginRequired());
+        body.put("max_file_bytes", uploads.maxFileBytes());
+        body.put("max_files", uploads.maxFiles());
         JsonExchange.send(response, callback, 200, body);
       } else if (!adapter.connected()) {
         // Until the conversations are loaded, "no such chat" would be a lie the page acts on.
@@ -87,7 +105,13 @@ final class WebChatApi extends Handler.Abstract {
       } else if (path.equals("/api/web/chats") && method.equals("POST")) {
         JsonExchange.send(response, callback, 201, json(logs.create()));
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
-        post(chat.group(1), request, response, callback);
+        if (isMultipart(request)) {
+          postWithFiles(chat.group(1), request, response, callback);
+        } else {
+          post(chat.group(1), request, response, callback);
+        }
+      } else if (chat.matches() && chat.group(3) != null && method.equals("GET")) {
+        file(chat.group(1), chat.group(3), request, response, callback);
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("GET")) {
         page(chat.group(1), request, response, callback);
       } else if (chat.matches() && chat.group(2).equals("events") && method.equals("GET")) {
@@ -105,8 +129,76 @@ final class WebChatApi extends Handler.Abstract {
       log.warn("web chat: {} {}: {}", method, path, e.getMessage());
       JsonExchange.error(
           response, callback, 500, "Switchboard could not read or write this conversation");
+    } catch (IOException e) {
+      log.warn("web chat: {} {}: {}", method, path, e.toString());
+      if (response.isCommitted()) {
+        callback.failed(e);
+      } else {
+        JsonExchange.error(
+            response,
+            callback,
+            500,
+            "Switchboard could not read or write this conversation's files");
+      }
     }
     return true;
+  }
+
+  private static boolean isMultipart(Request request) {
+    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
+  }
+
+  /**
+   * {@code GET /api/web/chats/<id>/files/<sha256>?name=<name>}: a file of this conversation,
+   * as {@link FileResponse} serves it; 404 for a file that is not this conversation's.
+   */
+  private void file(
+      String chatId, String sha256, Request request, Response response, Callback callback)
+      throws IOException {
+    Optional<Path> file = logs.exists(chatId) ? files.find(chatId, sha256) : Optional.empty();
+    if (file.isEmpty()) {
+      JsonExchange.error(response, callback, 404, "no such file in conversation " + chatId);
+      return;
+    }
+    Fields query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+    FileResponse.send(
+        request,
+        response,
+        callback,
+        file.get(),
+        sha256,
+        WebFile.cleanName(query.getValue("name"), "file"));
+  }
+
+  /**
+   * A message with files ({@link UploadForm}): its files are kept with the conversation and go
+   * to the gateway as the message's attachments.
+   */
+  private void postWithFiles(String chatId, Request request, Response response, Callback callback)
+      throws BadRequest, InterruptedException, IOException {
+    if (!adapter.accepting()) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.error(
+          response,
+          callback,
+          503,
+          "Switchboard is restarting or stopping;" + " send this again when it is back.");
+      return;
+    }
+    if (!logs.exists(chatId)) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.error(response, callback, 404, "no conversation " + chatId);
+      return;
+    }
+    try (UploadForm form = UploadForm.read(request, uploads, files.incoming())) {
+      answer(
+          adapter.post(chatId, form.clientId(), form.text(), form.files()),
+          chatId,
+          form.clientId(),
+          response,
+          callback);
+    }
   }
 
   /**
@@ -174,7 +266,7 @@ final class WebChatApi extends Handler.Abstract {
   }
 
   private void post(String chatId, Request request, Response response, Callback callback)
-      throws BadRequest, InterruptedException {
+      throws BadRequest, InterruptedException, IOException {
     ObjectNode body = JsonExchange.readObject(request);
     JsonNode id = body.path("id");
     JsonNode text = body.path("text");
@@ -198,10 +290,24 @@ final class WebChatApi extends Handler.Abstract {
           "Switchboard is restarting or stopping;" + " send this again when it is back.");
       return;
     }
-    switch (adapter.post(chatId, id.asString(), text.asString())) {
+    answer(
+        adapter.post(chatId, id.asString(), text.asString()),
+        chatId,
+        id.asString(),
+        response,
+        callback);
+  }
+
+  private static void answer(
+      WebChatAdapter.Posted posted,
+      String chatId,
+      String clientId,
+      Response response,
+      Callback callback) {
+    switch (posted) {
       case TAKEN, ALREADY_TAKEN -> {
         ObjectNode ok = WebChatAdapter.object();
-        ok.put("id", "u-" + id.asString());
+        ok.put("id", "u-" + clientId);
         JsonExchange.send(response, callback, 202, ok);
       }
       case UNKNOWN_CHAT -> JsonExchange.error(response, callback, 404, "no conversation " + chatId);
@@ -266,6 +372,15 @@ final class WebChatApi extends Handler.Abstract {
     n.put("text", m.text());
     n.put("format", m.markup().wire);
     n.put("at", m.at().toString());
+    ArrayNode files = n.putArray("files");
+    for (WebFile f : m.files()) {
+      files
+          .addObject()
+          .put("ref", f.ref())
+          .put("name", f.name())
+          .put("type", f.type())
+          .put("size", f.size());
+    }
     return n;
   }
 

@@ -13,12 +13,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code web} platform: the built-in web chat, on by default so that a gateway with no
  * configuration at all is something a person can talk to in a browser.
  */
 public final class WebChatFactory implements PlatformAdapterFactory {
+  static final String MAX_FILE_MB = "media.max_file_mb";
+  private static final long MB = 1024L * 1024;
+
   static final ConfigKey<Boolean> ENABLED = ConfigKey.optional(
       "platforms.web.enabled",
       "SWITCHBOARD_WEB_ENABLED",
@@ -53,8 +57,25 @@ public final class WebChatFactory implements PlatformAdapterFactory {
             "cannot read or create the login" + " token: " + e.getMessage());
       }
     }
+    Path web = home.resolve("web");
     return new WebChatAdapter(
-        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
+        new ChatLogs(web, Clock.systemUTC()),
+        new ChatFiles(web.resolve("files")),
+        maxFileBytes(config),
+        token,
+        Clock.systemUTC());
+  }
+
+  /**
+   * The gateway's limit on one file ({@code media.max_file_mb}), which uploads from the page
+   * and files shown from the agent keep to. Read by its name: the setting belongs to the
+   * gateway's attachments, which a platform does not depend on; a schema without it (a test's)
+   * has the same default.
+   */
+  static long maxFileBytes(Config config) {
+    Optional<ConfigKey<?>> key = config.schema().byPath(MAX_FILE_MB);
+    Object mb = key.isPresent() ? config.get(key.get()) : null;
+    return mb instanceof Integer n ? n * MB : WebChatAdapter.DEFAULT_MAX_FILE_BYTES;
   }
 
   @Override

@@ -1,14 +1,17 @@
 package dev.switchboard.platform.web;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A message as the web page shows it. A reply being streamed is the same id with growing text.
  *
  * @param role {@code user} or {@code agent}
  * @param markup what {@code text} is: the page puts only {@link Markup#HTML} into its markup
+ * @param files the pictures and documents that came with it; {@code text} is then their caption
  */
-record WebMessage(String id, String role, String text, Markup markup, Instant at) {
+record WebMessage(
+    String id, String role, String text, Markup markup, Instant at, List<WebFile> files) {
   static final String USER = "user";
   static final String AGENT = "agent";
 
@@ -34,8 +37,27 @@ record WebMessage(String id, String role, String text, Markup markup, Instant at
     }
   }
 
+  WebMessage {
+    files = List.copyOf(files);
+  }
+
+  /** A message without files. */
+  WebMessage(String id, String role, String text, Markup markup, Instant at) {
+    this(id, role, text, markup, at, List.of());
+  }
+
   /** A message of text. */
   WebMessage(String id, String role, String text, Instant at) {
     this(id, role, text, Markup.TEXT, at);
+  }
+
+  /** The same message with new text, as it was first shown (role, time, files). */
+  WebMessage withText(String newText, Markup newMarkup) {
+    return new WebMessage(id, role, newText, newMarkup, at, files);
+  }
+
+  /** The same message as of {@code when}. */
+  WebMessage asOf(Instant when) {
+    return new WebMessage(id, role, text, markup, when, files);
   }
 }

@@ -15,6 +15,11 @@ const COPY_FEEDBACK_MS = 2000;
 const RECONNECTING = 'Reconnecting to Switchboard…';
 const DRAINING = 'Switchboard is restarting or stopping — replies already started will finish; '
   + 'new messages are answered when it is back.';
+// Shown in the conversation as pictures; the server serves only these inline, and only when a
+// file's bytes are such an image. Everything else is a link to download.
+const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+// The header the server asks of an upload: a form on another site cannot send it.
+const UPLOAD_HEADER = 'X-Switchboard-Upload';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -26,7 +31,8 @@ const ui = {
   messages: $('messages'), messageList: $('message-list'), emptyState: $('empty-state'),
   loadOlder: $('load-older'),
   composer: $('composer'), input: $('composer-input'), sendError: $('send-error'),
-  announcer: $('announcer'),
+  announcer: $('announcer'), chat: $('chat'), attach: $('attach'), fileInput: $('file-input'),
+  attachments: $('attachments'),
 };
 
 const state = {
@@ -49,6 +55,9 @@ const state = {
   olderFailed: false,
   generation: 0,
   pending: new Map(),     // optimistic user messages whose POST is in flight, by message id
+  attached: [],           // files picked, dropped or pasted for the next message: {file, preview}
+  limits: { maxFileBytes: 25 * 1024 * 1024, maxFiles: 10 }, // the server's, from /api/web/session
+  dragDepth: 0,
 };
 
 class HttpError extends Error {
@@ -62,9 +71,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A network failure makes fetch throw a TypeError; an HTTP error becomes an HttpError
 // carrying the server's {"error": ...} text so it can be shown as is.
+// A FormData body goes as multipart/form-data (the browser writes its boundary) with the
+// header the server asks of uploads.
 async function api(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.headers[UPLOAD_HEADER] = '1';
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -235,6 +249,8 @@ async function onLogout() {
 }
 
 async function startApp(session) {
+  if (Number.isFinite(session.max_file_bytes)) state.limits.maxFileBytes = session.max_file_bytes;
+  if (Number.isFinite(session.max_files)) state.limits.maxFiles = session.max_files;
   const { chats } = await api('GET', '/api/web/chats');
   state.chats = chats || [];
   ui.logout.hidden = !session.auth;
@@ -600,10 +616,14 @@ function createEntry(id) {
   const body = document.createElement('div');
   body.className = 'message-text';
   body.dataset.testid = 'message-text';
+  const files = document.createElement('div');
+  files.className = 'message-files';
+  files.dataset.testid = 'message-files';
+  files.hidden = true;
   const time = document.createElement('time');
   time.className = 'message-time';
-  li.append(who, body, time);
-  const entry = { li, who, body, time, shown: null, final: false };
+  li.append(who, body, files, time);
+  const entry = { li, who, body, files, time, shown: null, shownFiles: null, final: false };
   state.rendered.set(id, entry);
   return entry;
 }
@@ -625,6 +645,13 @@ function fillEntry(entry, message, { live, pending = false }) {
     else entry.body.textContent = text;
     entry.shown = shown;
   }
+  const files = Array.isArray(message.files) ? message.files : [];
+  const shownFiles = JSON.stringify(files.map((f) => [f.ref, f.name, f.type, f.preview]));
+  if (entry.shownFiles !== shownFiles) {
+    entry.files.replaceChildren(...files.map(fileView));
+    entry.files.hidden = files.length === 0;
+    entry.shownFiles = shownFiles;
+  }
   entry.li.toggleAttribute('data-streaming', !final);
   entry.li.classList.toggle('pending', pending);
   if (message.at) {
@@ -632,8 +659,136 @@ function fillEntry(entry, message, { live, pending = false }) {
     entry.time.textContent = formatTime(message.at);
   }
   // innerText, not textContent: a reply's line breaks are <br> elements, which only it reads.
-  if (live && role === 'agent' && final && !entry.final) announce(entry.body.innerText);
+  if (live && role === 'agent' && final && !entry.final) {
+    announce([entry.body.innerText, ...files.map((f) => `sent ${String(f.name ?? 'a file')}`)].filter(Boolean).join('; '));
+  }
   entry.final = final;
+}
+
+// ---- files in the conversation -----------------------------------------------------------
+
+// Where the server serves a file of the open conversation. The name only labels the download;
+// what the file is, the server decides from its bytes.
+function fileUrl(file) {
+  return `/api/web/chats/${encodeURIComponent(state.chatId)}/files/${encodeURIComponent(file.ref)}`
+    + `?name=${encodeURIComponent(file.name || 'file')}`;
+}
+
+function formatSize(bytes) {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+// A picture the page can show (a known safe image type) inline, anything else as a link. A file
+// not uploaded yet (the message is still being sent) shows its local preview, if it has one.
+function fileView(file) {
+  const name = String(file.name || 'file');
+  const type = String(file.type || '');
+  const url = file.ref ? fileUrl(file) : null;
+  const src = url || file.preview || null;
+  if (INLINE_IMAGES.has(type) && src) {
+    const link = document.createElement(url ? 'a' : 'span');
+    if (url) {
+      link.href = url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+    }
+    const img = document.createElement('img');
+    img.className = 'message-image';
+    img.dataset.testid = 'message-image';
+    img.alt = name;
+    img.src = src;
+    link.append(img);
+    return link;
+  }
+  const link = document.createElement(url ? 'a' : 'span');
+  link.className = 'message-file';
+  link.dataset.testid = 'message-file';
+  if (url) {
+    link.href = url;
+    link.download = name;
+  }
+  const label = document.createElement('span');
+  label.textContent = name;
+  const size = document.createElement('span');
+  size.className = 'message-file-size';
+  size.textContent = formatSize(file.size);
+  link.append(label, size);
+  return link;
+}
+
+// ---- files to send: attach button, drop, paste ---------------------------------------------
+
+function megabytes(bytes) {
+  const mb = bytes / (1024 * 1024);
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+// Adds files to the next message, each within the server's limits (which it checks again).
+function attachFiles(list) {
+  const problems = [];
+  for (const file of list) {
+    if (state.attached.length >= state.limits.maxFiles) {
+      problems.push(`At most ${state.limits.maxFiles} files go in one message.`);
+      break;
+    }
+    if (file.size > state.limits.maxFileBytes) {
+      problems.push(`${file.name || 'The file'} is larger than the ${megabytes(state.limits.maxFileBytes)} Switchboard accepts.`);
+      continue;
+    }
+    if (file.size === 0) {
+      problems.push(`${file.name || 'The file'} is empty.`);
+      continue;
+    }
+    const item = { file, preview: null };
+    state.attached.push(item);
+    // A data: address, not a blob: one: the page's policy already allows data: images.
+    if (INLINE_IMAGES.has(file.type)) {
+      const reader = new FileReader();
+      reader.onload = () => {
+        item.preview = String(reader.result);
+        renderAttachments();
+      };
+      reader.readAsDataURL(file);
+    }
+  }
+  showError(ui.sendError, problems.join(' '));
+  renderAttachments();
+}
+
+function renderAttachments() {
+  const items = state.attached.map((item, index) => {
+    const li = document.createElement('li');
+    li.className = 'attachment';
+    li.dataset.testid = 'attachment';
+    if (item.preview) {
+      const img = document.createElement('img');
+      img.alt = '';
+      img.src = item.preview;
+      img.dataset.testid = 'attachment-thumbnail';
+      li.append(img);
+    }
+    const name = document.createElement('span');
+    name.className = 'attachment-name';
+    name.textContent = item.file.name || 'file';
+    name.title = `${item.file.name || 'file'} (${formatSize(item.file.size)})`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'icon attachment-remove';
+    remove.dataset.index = String(index);
+    remove.setAttribute('aria-label', `Remove ${item.file.name || 'file'}`);
+    remove.textContent = '×';
+    li.append(name, remove);
+    return li;
+  });
+  ui.attachments.replaceChildren(...items);
+  ui.attachments.hidden = items.length === 0;
+}
+
+function draggingFiles(event) {
+  return Array.from(event.dataTransfer?.types || []).includes('Files');
 }
 
 // ---- replies as HTML ----------------------------------------------------------------------
@@ -754,11 +909,18 @@ function describe(error) {
 
 // The client id makes the server ignore a repeated POST, so a send that failed on the
 // network can be retried safely; HTTP errors are answers and are not retried.
-async function postMessage(chatId, clientId, text) {
+async function postMessage(chatId, clientId, text, files) {
   const delays = [1000, 2000, 4000];
+  let body = { id: clientId, text };
+  if (files.length) {
+    body = new FormData();
+    body.append('id', clientId);
+    body.append('text', text);
+    for (const file of files) body.append('file', file, file.name || 'file');
+  }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await api('POST', `/api/web/chats/${encodeURIComponent(chatId)}/messages`, { id: clientId, text });
+      return await api('POST', `/api/web/chats/${encodeURIComponent(chatId)}/messages`, body);
     } catch (e) {
       if (e instanceof HttpError || attempt >= delays.length) throw e;
       await sleep(delays[attempt]);
@@ -769,7 +931,8 @@ async function postMessage(chatId, clientId, text) {
 async function send() {
   const text = ui.input.value;
   const chatId = state.chatId;
-  if (!text.trim() || !chatId) return;
+  const attached = state.attached;
+  if ((!text.trim() && !attached.length) || !chatId) return;
   if (text.length > MAX_LEN) {
     showError(ui.sendError, `This message is too long: ${text.length} characters, the limit is ${MAX_LEN}.`);
     return;
@@ -777,13 +940,18 @@ async function send() {
   showError(ui.sendError, '');
   const clientId = newClientId();
   // The server echoes the user message with this id, so the echo replaces this copy.
-  const message = { id: `u-${clientId}`, role: 'user', text, at: new Date().toISOString() };
+  const message = {
+    id: `u-${clientId}`, role: 'user', text, at: new Date().toISOString(),
+    files: attached.map((a) => ({ name: a.file.name || 'file', type: a.file.type, size: a.file.size, preview: a.preview })),
+  };
   state.pending.set(message.id, { chatId, message });
   ui.input.value = '';
+  state.attached = [];
+  renderAttachments();
   autosize();
   renderUpdates(() => upsertMessage(message, { live: false, pending: true }), true);
   try {
-    await postMessage(chatId, clientId, text);
+    await postMessage(chatId, clientId, text, attached.map((a) => a.file));
     const entry = state.rendered.get(message.id);
     if (entry) entry.li.classList.remove('pending');
   } catch (e) {
@@ -791,6 +959,8 @@ async function send() {
       state.pending.delete(message.id);
       unauthorized();
       ui.input.value = text;
+      state.attached = attached;
+      renderAttachments();
       return;
     }
     const entry = state.rendered.get(message.id);
@@ -805,6 +975,8 @@ async function send() {
     // Nothing the user typed is lost: the text goes back into the input, ahead of anything
     // typed since.
     ui.input.value = ui.input.value ? `${text}\n${ui.input.value}` : text;
+    state.attached = [...attached, ...state.attached];
+    renderAttachments();
     autosize();
     showError(ui.sendError, e instanceof HttpError
       ? `Not sent: ${e.message}`
@@ -854,5 +1026,53 @@ ui.messageList.addEventListener('click', (e) => {
   if (copy) copyCode(copy);
 });
 ui.messages.addEventListener('scroll', onMessagesScroll, { passive: true });
+ui.attach.addEventListener('click', () => ui.fileInput.click());
+ui.fileInput.addEventListener('change', () => {
+  attachFiles(Array.from(ui.fileInput.files || []));
+  ui.fileInput.value = ''; // the same file can be picked again
+});
+ui.attachments.addEventListener('click', (e) => {
+  const remove = e.target.closest('.attachment-remove');
+  if (!remove) return;
+  state.attached.splice(Number(remove.dataset.index), 1);
+  renderAttachments();
+  ui.input.focus();
+});
+// Files dropped anywhere on the conversation go with the next message.
+ui.chat.addEventListener('dragenter', (e) => {
+  if (!draggingFiles(e)) return;
+  e.preventDefault();
+  state.dragDepth++;
+  ui.chat.classList.add('dropping');
+});
+ui.chat.addEventListener('dragover', (e) => {
+  if (!draggingFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = 'copy';
+});
+ui.chat.addEventListener('dragleave', () => {
+  state.dragDepth = Math.max(0, state.dragDepth - 1);
+  if (state.dragDepth === 0) ui.chat.classList.remove('dropping');
+});
+ui.chat.addEventListener('drop', (e) => {
+  state.dragDepth = 0;
+  ui.chat.classList.remove('dropping');
+  if (!draggingFiles(e)) return;
+  e.preventDefault();
+  attachFiles(Array.from(e.dataTransfer.files || []));
+  ui.input.focus();
+});
+// A file dropped beside the conversation (on the sidebar, the header) is ignored rather than
+// opened by the browser in place of the chat.
+document.addEventListener('dragover', (e) => { if (draggingFiles(e)) e.preventDefault(); });
+document.addEventListener('drop', (e) => { if (draggingFiles(e)) e.preventDefault(); });
+// A pasted picture (a screenshot, an image copied in another app) is attached; pasted text
+// stays text.
+ui.chat.addEventListener('paste', (e) => {
+  const files = Array.from(e.clipboardData?.files || []);
+  if (!files.length) return;
+  if (!e.clipboardData.types.includes('text/plain')) e.preventDefault();
+  attachFiles(files);
+});
 
 boot();
