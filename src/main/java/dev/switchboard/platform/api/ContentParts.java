@@ -173,7 +173,8 @@ final class ContentParts {
         name.isString() && !name.asString().isBlank() ? name.asString().strip() : null;
     String param = at + ".file_data";
     if (file.path("file_data").isMissingNode()) {
-      throw ApiError.invalid(param, at + " needs file_data: the file's content in base64");
+      throw ApiError.invalid(
+          param, param + " is missing: the file's content in base64 (a data: URL or bare)");
     }
     Blob data = blob(file.path("file_data"), param);
     Base64Data.Checked checked = Base64Data.check(data, param, MAX_FILE_BYTES);
