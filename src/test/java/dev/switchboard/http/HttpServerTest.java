@@ -95,6 +95,30 @@ class HttpServerTest {
   }
 
   @Test
+  void aRouteMayTakeLargerBodiesAndItsRefusalNamesItsOwnLimit() throws Exception {
+    long limit = 3L * HttpServer.MAX_REQUEST_BYTES;
+    server = new HttpServer("127.0.0.1", 0);
+    server.route("/small", bodyLength());
+    server.route("/large", bodyLength(), limit);
+    address = server.start();
+    byte[] fits = new byte[(int) limit];
+    assertThat(send(to("/large").POST(HttpRequest.BodyPublishers.ofByteArray(fits)))
+            .body())
+        .isEqualTo(Integer.toString(fits.length));
+    HttpResponse<String> tooLarge = send(to("/large")
+        .expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) limit + 1])));
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.body()).contains("larger than " + limit + " bytes");
+    HttpResponse<String> small = send(to("/small")
+        .expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(
+            new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1])));
+    assertThat(small.statusCode()).isEqualTo(413);
+    assertThat(small.body()).contains("larger than " + HttpServer.MAX_REQUEST_BYTES + " bytes");
+  }
+
+  @Test
   void headersOverTheLimitAreRefusedWith431() throws Exception {
     start(Map.of("/echo", bodyLength()));
     HttpResponse<String> r =

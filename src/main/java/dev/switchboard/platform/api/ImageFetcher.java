@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -154,6 +155,9 @@ final class ImageFetcher {
     } catch (ExecutionException e) {
       @Nullable Throwable failure = e.getCause();
       Throwable cause = failure == null ? e : failure;
+      if (cause instanceof HttpTimeoutException) {
+        throw refused(param, at, "fetching it took longer than " + timeLimit.toSeconds() + " s");
+      }
       if (cause instanceof TooLarge) {
         throw refused(
             param,
