@@ -8,11 +8,14 @@ import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -98,6 +101,7 @@ public final class HttpServer implements AutoCloseable {
     server.addConnector(connector);
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(errors);
+    // Each route bounds its request bodies itself (route): most at MAX_REQUEST_BYTES.
     // Write rate 0: event streams bound their own writes (EventStream.WRITE_TIMEOUT_SECONDS).
     MinimumDataRateHandler rate =
         new MinimumDataRateHandler(routes, limits.minRequestBytesPerSecond(), 0);
@@ -105,28 +109,33 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code path} (exact, or a prefix written {@code /api/*}) with {@code handler}, whose
-   * request bodies may be at most {@link #MAX_REQUEST_BYTES}.
+   * Serves {@code path} (exact, or a prefix written {@code /api/*}) with {@code handler}, with
+   * request bodies of at most {@link #MAX_REQUEST_BYTES}.
    */
   public HttpServer route(String path, Handler handler) {
     return route(path, handler, MAX_REQUEST_BYTES);
   }
 
   /**
-   * Serves {@code path} with a handler that takes larger bodies (file uploads): up to {@code
-   * maxRequestBytes}, beyond which the server answers 413 by itself. Such a handler bounds what
-   * each of its endpoints reads, and names its own limit in the errors it answers.
+   * Serves {@code path} with {@code handler}, with request bodies of at most {@code
+   * maxRequestBytes}: a larger one is refused with 413 (before the handler runs when its
+   * Content-Length says so, else when the handler reads past the limit).
    */
   public HttpServer route(String path, Handler handler, long maxRequestBytes) {
     if (server.isStarted()) {
       throw new IllegalStateException("routes are added before the server starts");
     }
-    if (maxRequestBytes < MAX_REQUEST_BYTES) {
-      throw new IllegalArgumentException("a route takes at least " + MAX_REQUEST_BYTES + " bytes");
-    }
     SizeLimitHandler size = new SizeLimitHandler(maxRequestBytes, -1);
     size.setHandler(handler);
-    routes.addMapping(PathSpec.from(path), size);
+    routes.addMapping(PathSpec.from(path), new Handler.Wrapper(size) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        // The error page names the limit of the route that refused the body.
+        request.setAttribute(JsonErrors.BODY_LIMIT, maxRequestBytes);
+        return super.handle(request, response, callback);
+      }
+    });
     return this;
   }
 

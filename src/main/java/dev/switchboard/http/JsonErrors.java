@@ -27,6 +27,9 @@ final class JsonErrors extends ErrorHandler {
     return body;
   };
 
+  /** The request attribute holding the body limit (bytes) of the route a request went to. */
+  static final String BODY_LIMIT = "switchboard.bodyLimit";
+
   private final Map<String, ErrorBody> byPrefix = new ConcurrentHashMap<>();
 
   void under(String pathPrefix, ErrorBody body) {
@@ -48,7 +51,11 @@ final class JsonErrors extends ErrorHandler {
       callback.succeeded();
       return true;
     }
-    JsonNode body = shapeFor(request).of(status, message(status));
+    String message = status == HttpStatus.PAYLOAD_TOO_LARGE_413
+            && request.getAttribute(BODY_LIMIT) instanceof Long limit
+        ? tooLarge(limit)
+        : message(status);
+    JsonNode body = shapeFor(request).of(status, message);
     byte[] bytes =
         (JsonExchange.json().writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -72,14 +79,17 @@ final class JsonErrors extends ErrorHandler {
     return shape;
   }
 
+  static String tooLarge(long limit) {
+    return "the request body is larger than " + limit + " bytes";
+  }
+
   static String message(int status) {
     return switch (status) {
       case HttpStatus.BAD_REQUEST_400 -> "the request is malformed";
       case HttpStatus.NOT_FOUND_404 -> "nothing is served at this path";
       case HttpStatus.METHOD_NOT_ALLOWED_405 -> "this method is not allowed here";
       case HttpStatus.REQUEST_TIMEOUT_408 -> "the request arrived too slowly";
-      case HttpStatus.PAYLOAD_TOO_LARGE_413 ->
-        "the request body is larger than " + HttpServer.MAX_REQUEST_BYTES + " bytes";
+      case HttpStatus.PAYLOAD_TOO_LARGE_413 -> tooLarge(HttpServer.MAX_REQUEST_BYTES);
       case HttpStatus.URI_TOO_LONG_414 -> "the request's URI is too long";
       case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431 ->
         "the request's headers are larger than " + HttpServer.MAX_HEADER_BYTES + " bytes";

@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -111,6 +112,36 @@ public final class JsonExchange {
       throw new BadRequest(413, JsonErrors.message(413));
     }
     return bytes;
+  }
+
+  /**
+   * Copies the whole body to {@code sink}, at most {@code limit} bytes, for a body too large to
+   * hold in memory: 413 beyond the limit, 408 when it arrives too slowly, 400 when it ends
+   * early. A sink that fails to take it is an {@link IOException}.
+   */
+  public static long copyBody(Request request, OutputStream sink, long limit)
+      throws BadRequest, IOException {
+    long copied = 0;
+    byte[] buffer = new byte[64 * 1024];
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      while (true) {
+        int n;
+        try {
+          n = in.read(buffer);
+        } catch (IOException | RuntimeException e) {
+          BadRequest why = unreadable(e);
+          throw why.status() == 413 ? new BadRequest(413, JsonErrors.tooLarge(limit)) : why;
+        }
+        if (n < 0) {
+          return copied;
+        }
+        copied += n;
+        if (copied > limit) {
+          throw new BadRequest(413, JsonErrors.tooLarge(limit));
+        }
+        sink.write(buffer, 0, n);
+      }
+    }
   }
 
   /** Why a body could not be read, from what the server's limits failed it with. */

@@ -1,10 +1,10 @@
 package dev.switchboard.media;
 
+import dev.switchboard.common.PrivateAddresses;
 import dev.switchboard.platform.AttachmentKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLConnection;
@@ -160,26 +160,11 @@ public final class OutgoingFiles {
 
   /** Why a host may not be fetched from, if it may not. */
   private Optional<String> blockedHost(String host) throws UnknownHostException {
-    if (settings.fetchPrivateAddresses()) {
+    if (settings.fetchPrivateAddresses() || PrivateAddresses.firstPrivate(host).isEmpty()) {
       return Optional.empty();
     }
-    for (InetAddress a : InetAddress.getAllByName(host)) {
-      if (a.isLoopbackAddress()
-          || a.isAnyLocalAddress()
-          || a.isLinkLocalAddress()
-          || a.isSiteLocalAddress()
-          || a.isMulticastAddress()
-          || isUniqueLocal(a)) {
-        return Optional.of("its address is on a private network, which replies may not fetch"
-            + " from (media.fetch_private_addresses)");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static boolean isUniqueLocal(InetAddress a) {
-    byte[] b = a.getAddress();
-    return b.length == 16 && (b[0] & 0xfe) == 0xfc;
+    return Optional.of("its address is on a private network, which replies may not fetch"
+        + " from (media.fetch_private_addresses)");
   }
 
   private Outcome read(String named) throws IOException {

@@ -3,17 +3,24 @@ package dev.switchboard.platform.api;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.Sender;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,24 +42,44 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   static final String CLIENT = "api-client";
   // One reply is one response: never split, never edited (the text streams through replyGrew).
   private static final PlatformLimits LIMITS = new PlatformLimits(1 << 20, false, Duration.ZERO);
+  /**
+   * The largest request body: room for OpenAI's 20 MB image as base64 (27 MB) and more. It is
+   * kept on disk while the request is answered ({@link RequestSpool}), never in memory.
+   */
+  static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+  /**
+   * Files come in requests, each within {@link ContentParts#MAX_FILE_BYTES} (and the gateway's
+   * own limit). None go out: an API answer is text, so the files a reply names stay links in
+   * it, as an OpenAI client expects of a chat completion.
+   */
+  private static final FileLimits FILES = new FileLimits(ContentParts.MAX_FILE_BYTES, 0, 0);
 
   private final ApiSettings settings;
   private final Clock clock;
   private final RequestBucket bucket;
   private final long createdEpochSeconds;
   private final ConcurrentHashMap<String, PendingCompletion> pending = new ConcurrentHashMap<>();
+  private final HeldFiles held = new HeldFiles();
+  private final Path spool;
+  private final ImageFetcher fetcher;
   /** Null until connected and again once disconnected: no request is taken then. */
   private volatile @Nullable InboundHandler inbound;
 
   private volatile @Nullable PlatformContext context;
 
-  ApiServerAdapter(ApiSettings settings, Clock clock) {
-    this(settings, clock, Ticker.system());
+  /**
+   * @param spool the folder request bodies are kept in while answered; emptied at connect
+   */
+  ApiServerAdapter(ApiSettings settings, Clock clock, Path spool) {
+    this(settings, clock, Ticker.system(), spool, new ImageFetcher());
   }
 
-  ApiServerAdapter(ApiSettings settings, Clock clock, Ticker ticker) {
+  ApiServerAdapter(
+      ApiSettings settings, Clock clock, Ticker ticker, Path spool, ImageFetcher fetcher) {
     this.settings = settings;
     this.clock = clock;
+    this.spool = spool;
+    this.fetcher = fetcher;
     this.bucket = new RequestBucket(settings.requestsPerMinute(), ticker);
     this.createdEpochSeconds = clock.instant().getEpochSecond();
   }
@@ -74,14 +101,29 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   }
 
   @Override
+  public FileLimits fileLimits() {
+    return FILES;
+  }
+
+  /** A file of a request still being answered; gone once it is answered. */
+  @Override
+  public InputStream download(Attachment attachment) throws PlatformException {
+    return held.open(attachment.ref());
+  }
+
+  @Override
   public void mount(HttpServer server) {
-    server.route("/v1/*", new CompletionsHandler(this, settings, bucket, createdEpochSeconds));
+    server.route(
+        "/v1/*",
+        new CompletionsHandler(this, settings, bucket, createdEpochSeconds),
+        MAX_REQUEST_BYTES);
     // What the server refuses before the handler runs (a body over its limit) is an API error.
     server.errorsUnder("/v1/", ApiError::fromServer);
   }
 
   @Override
-  public void connect(InboundHandler inbound, PlatformContext context) {
+  public void connect(InboundHandler inbound, PlatformContext context) throws IOException {
+    RequestSpool.clear(spool); // what requests left before a restart is nobody's now
     this.context = context;
     this.inbound = inbound;
   }
@@ -118,8 +160,21 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
     return pending.putIfAbsent(chatId, p) == null ? Optional.of(p) : Optional.empty();
   }
 
-  /** Hands the request to the gateway as a message; false when the gateway stopped first. */
-  boolean submit(PendingCompletion p, String text) throws InterruptedException {
+  /** A new spool for a request's body and fetched images. */
+  RequestSpool spool() {
+    return new RequestSpool(spool);
+  }
+
+  ImageFetcher fetcher() {
+    return fetcher;
+  }
+
+  /**
+   * Hands the request to the gateway as a message, with its files held until it ends; false
+   * when the gateway stopped first.
+   */
+  boolean submit(PendingCompletion p, String text, List<HeldFiles.File> files)
+      throws InterruptedException {
     InboundHandler to = inbound;
     if (to == null) {
       return false;
@@ -130,12 +185,19 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
         new Sender(CLIENT, "API client"),
         text,
         false,
-        clock.instant()));
+        clock.instant(),
+        held.hold(p.id, files)));
     return true;
   }
 
   void end(PendingCompletion p) {
+    held.release(p.id);
     pending.remove(p.chatId, p);
+  }
+
+  /** How many requests hold files now, for tests. */
+  int holdingFiles() {
+    return held.requests();
   }
 
   private Optional<PendingCompletion> waiting(ChatRef chat, String inReplyTo) {

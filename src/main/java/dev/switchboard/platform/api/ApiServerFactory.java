@@ -34,7 +34,8 @@ public final class ApiServerFactory implements PlatformAdapterFactory {
 
   @Override
   public PlatformAdapter create(Config config, Path home) {
-    return new ApiServerAdapter(ApiSettings.from(config), Clock.systemUTC());
+    return new ApiServerAdapter(
+        ApiSettings.from(config), Clock.systemUTC(), home.resolve("cache").resolve("api"));
   }
 
   /** Whoever holds the key is the API's one user; not an admin (no /restart over the API). */

@@ -15,18 +15,29 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>The API is stateless, like OpenAI's: a request carries the whole conversation. The
  * gateway's agent turns take one user message plus the history the gateway keeps itself, so a
  * request without a session header becomes a one-off conversation whose text is the last user
- * message preceded by a transcript of the earlier ones. With {@code X-Switchboard-Session} the
- * gateway keeps the conversation (like a chat) and only the last user message is sent on.
+ * message preceded by a transcript of the earlier ones, and whose files are those of all its
+ * user messages (as OpenAI's models see every image of a conversation sent again). With {@code
+ * X-Switchboard-Session} the gateway keeps the conversation (like a chat) and only the last user
+ * message, with its files, is sent on.
  *
  * @param session the client's session name, or null for a one-off conversation
+ * @param files the files that go to the agent with the text, in the order they were sent
  */
 record CompletionRequest(
-    String model, boolean stream, String text, @Nullable String session) {
+    String model, boolean stream, String text, @Nullable String session, List<FilePart> files) {
   static final String SESSION_HEADER = "X-Switchboard-Session";
   static final int MAX_TEXT_CHARS = 200_000;
+  static final int MAX_FILES = 50;
   private static final Pattern SESSION = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool");
+
+  CompletionRequest {
+    files = List.copyOf(files);
+  }
+
+  /** What an earlier message is in the transcript: its role, text and files. */
+  private record Turn(String role, ContentParts.Content content) {}
 
   static CompletionRequest parse(ObjectNode body, @Nullable String sessionHeader) throws ApiError {
     JsonNode model = body.path("model");
@@ -52,7 +63,7 @@ record CompletionRequest(
     if (!messages.isArray() || messages.isEmpty()) {
       throw ApiError.invalid("messages", "'messages' must be a non-empty array");
     }
-    List<String[]> turns = new ArrayList<>();
+    List<Turn> turns = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       JsonNode m = messages.get(i);
       String role = m.path("role").asString("");
@@ -62,15 +73,18 @@ record CompletionRequest(
             "messages[" + i + "].role must be"
                 + " one of system, developer, user, assistant, tool");
       }
-      turns.add(new String[] {role, text(m.path("content"), i)});
+      turns.add(new Turn(role, ContentParts.read(m.path("content"), i, role.equals("user"))));
     }
-    String[] last = turns.getLast();
-    if (!last[0].equals("user") || last[1].isBlank()) {
-      throw ApiError.invalid("messages", "the last message must be a user message with text");
+    Turn last = turns.getLast();
+    if (!last.role().equals("user")
+        || (last.content().text().isBlank() && last.content().files().isEmpty())) {
+      throw ApiError.invalid(
+          "messages", "the last message must be a user message with text or a file");
     }
-    String text = sessionHeader != null || turns.size() == 1
-        ? last[1]
-        : withTranscript(turns.subList(0, turns.size() - 1), last[1]);
+    boolean oneOff = sessionHeader == null && turns.size() > 1;
+    String text = oneOff
+        ? withTranscript(turns.subList(0, turns.size() - 1), last.content().text())
+        : last.content().text();
     if (text.length() > MAX_TEXT_CHARS) {
       throw new ApiError(
           413,
@@ -80,45 +94,42 @@ record CompletionRequest(
           "the messages add up to " + text.length() + " characters; at most " + MAX_TEXT_CHARS
               + " are accepted");
     }
-    return new CompletionRequest(model.asString(), stream.asBoolean(false), text, sessionHeader);
+    List<FilePart> files = new ArrayList<>();
+    for (Turn t : oneOff ? turns : List.of(last)) {
+      files.addAll(t.content().files());
+    }
+    if (files.size() > MAX_FILES) {
+      throw ApiError.invalid(
+          "messages",
+          "the messages carry " + files.size() + " files; at most " + MAX_FILES
+              + " are accepted in one request");
+    }
+    return new CompletionRequest(
+        model.asString(), stream.asBoolean(false), text, sessionHeader, files);
   }
 
-  /** A string, or an array of parts of which the {@code text} ones are joined. */
-  private static String text(JsonNode content, int i) throws ApiError {
-    if (content.isString()) {
-      return content.asString();
-    }
-    if (content.isNull() || content.isMissingNode()) {
-      return "";
-    }
-    if (content.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : content) {
-        String type = part.path("type").asString("");
-        if (type.equals("text")) {
-          sb.append(part.path("text").asString(""));
-        } else {
-          throw ApiError.invalid(
-              "messages[" + i + "].content",
-              "content parts of type '" + type + "' are not supported; send text");
-        }
-      }
-      return sb.toString();
-    }
-    throw ApiError.invalid(
-        "messages[" + i + "].content",
-        "messages[" + i + "].content must be a string or an array of text parts");
-  }
-
-  private static String withTranscript(List<String[]> earlier, String last) {
+  private static String withTranscript(List<Turn> earlier, String last) {
     StringBuilder sb = new StringBuilder("Earlier in this conversation:\n");
     boolean any = false;
-    for (String[] t : earlier) {
-      if (!t[1].isBlank()) {
-        sb.append('[').append(t[0]).append("] ").append(t[1].strip()).append('\n');
+    for (Turn t : earlier) {
+      String said = t.content().text().strip();
+      for (FilePart f : t.content().files()) {
+        // the file itself goes with the request; the transcript says where it was sent
+        said = (said + " [" + kindWord(f) + "]").strip();
+      }
+      if (!said.isEmpty()) {
+        sb.append('[').append(t.role()).append("] ").append(said).append('\n');
         any = true;
       }
     }
     return any ? sb.append("\nReply to this message:\n").append(last).toString() : last;
+  }
+
+  private static String kindWord(FilePart f) {
+    return switch (f) {
+      case FilePart.Inline i ->
+        i.fileName() != null ? i.kind().word() + ": " + i.fileName() : i.kind().word();
+      case FilePart.WebImage w -> "image";
+    };
   }
 }

@@ -3,8 +3,14 @@ package dev.switchboard.platform.api;
 import dev.switchboard.common.ConstantTime;
 import dev.switchboard.http.EventStream;
 import dev.switchboard.http.JsonExchange;
+import dev.switchboard.platform.AttachmentKind;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
@@ -130,14 +136,69 @@ final class CompletionsHandler extends Handler.Abstract {
               + settings.requestsPerMinute() + " requests per minute for this key; try again in "
               + seconds + " s");
     }
-    ObjectNode body;
-    try {
-      body = JsonExchange.readObject(request);
+    if (!JsonExchange.isJson(request)) {
+      throw new ApiError(
+          415,
+          "invalid_request_error",
+          null,
+          null,
+          "send the body as JSON with Content-Type: application/json");
+    }
+    try (RequestSpool spool = adapter.spool()) {
+      CompletionRequest parsed = CompletionRequest.parse(
+          RequestBodyReader.read(spoolBody(request, spool)),
+          request.getHeaders().get(CompletionRequest.SESSION_HEADER));
+      answer(request, response, callback, parsed, spool);
+    } catch (IOException e) {
+      log.warn("api: could not keep a request's body on disk: {}", e.toString());
+      throw new ApiError(
+          500, "server_error", null, null, "the request could not be kept while answered");
+    }
+  }
+
+  /** The body, written to the spool as it arrives. */
+  private static Path spoolBody(Request request, RequestSpool spool) throws ApiError, IOException {
+    Path file = spool.newFile();
+    try (OutputStream out = Files.newOutputStream(file)) {
+      JsonExchange.copyBody(request, out, ApiServerAdapter.MAX_REQUEST_BYTES);
     } catch (JsonExchange.BadRequest e) {
       throw new ApiError(e.status(), "invalid_request_error", null, null, e.getMessage());
     }
-    CompletionRequest parsed =
-        CompletionRequest.parse(body, request.getHeaders().get(CompletionRequest.SESSION_HEADER));
+    return file;
+  }
+
+  /** The files of a request, the web images among them fetched into its spool. */
+  private List<HeldFiles.File> files(CompletionRequest parsed, RequestSpool spool)
+      throws ApiError, IOException, InterruptedException {
+    List<HeldFiles.File> files = new ArrayList<>();
+    for (FilePart part : parsed.files()) {
+      switch (part) {
+        case FilePart.Inline i ->
+          files.add(new HeldFiles.File(
+              i.kind(), i.mimeType(), i.fileName(), i.size(), () -> Base64Data.open(i.data())));
+        case FilePart.WebImage w -> {
+          ImageFetcher.Fetched f = adapter
+              .fetcher()
+              .fetch(w.uri(), spool.newFile(), w.param() + ".url", ContentParts.MAX_FILE_BYTES);
+          files.add(new HeldFiles.File(
+              AttachmentKind.IMAGE,
+              f.mimeType(),
+              null,
+              f.size(),
+              () -> Files.newInputStream(f.file())));
+        }
+      }
+    }
+    return files;
+  }
+
+  private void answer(
+      Request request,
+      Response response,
+      Callback callback,
+      CompletionRequest parsed,
+      RequestSpool spool)
+      throws ApiError, IOException, InterruptedException {
     Optional<ApiServerAdapter.Refusal> refusal = adapter.refusal();
     if (refusal.isPresent()) {
       throw new ApiError(
@@ -149,6 +210,7 @@ final class CompletionsHandler extends Handler.Abstract {
               ? "Switchboard is restarting or stopping; send the request again in a few seconds"
               : "Switchboard is not running yet; send the request again in a few seconds");
     }
+    List<HeldFiles.File> files = files(parsed, spool);
     PendingCompletion p = adapter
         .begin(parsed)
         .orElseThrow(() -> new ApiError(
@@ -164,7 +226,7 @@ final class CompletionsHandler extends Handler.Abstract {
       // Longer than the turn may take: the answer, not the connection, sets the limit.
       endPoint.setIdleTimeout(settings.turnTimeout().plusSeconds(30).toMillis());
       request.addFailureListener(failure -> p.signal(new PendingCompletion.ClientGone()));
-      if (!adapter.submit(p, parsed.text())) {
+      if (!adapter.submit(p, parsed.text(), files)) {
         throw new ApiError(
             503, "server_error", null, null, "Switchboard is stopping; send the request again");
       }

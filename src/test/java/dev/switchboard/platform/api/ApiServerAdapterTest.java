@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +41,10 @@ class ApiServerAdapterTest {
   private final StubPlatformContext context = new StubPlatformContext();
   private final ManualClock ticker = new ManualClock();
   private HttpServer server;
+
+  @TempDir
+  Path spool;
+
   private ApiServerAdapter adapter;
   private String base;
 
@@ -48,7 +54,11 @@ class ApiServerAdapterTest {
 
   private void start(int perMinute, Duration turnTimeout) throws Exception {
     adapter = new ApiServerAdapter(
-        new ApiSettings(KEY, perMinute, "switchboard", turnTimeout), Clock.systemUTC(), ticker);
+        new ApiSettings(KEY, perMinute, "switchboard", turnTimeout),
+        Clock.systemUTC(),
+        ticker,
+        spool,
+        new ImageFetcher());
     server = new HttpServer("127.0.0.1", 0);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
@@ -303,7 +313,7 @@ class ApiServerAdapterTest {
       },
       {
         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}",
-        "messages[0].content"
+        "messages[0].content[0].image_url"
       },
     };
     for (String[] c : cases) {
@@ -355,7 +365,7 @@ class ApiServerAdapterTest {
     assertThat(utf8Error.path("message").asString()).contains("UTF-8");
 
     // Over the limit with a Content-Length: refused by the server before the API sees it.
-    byte[] big = new byte[(int) HttpServer.MAX_REQUEST_BYTES + 1];
+    byte[] big = new byte[(int) ApiServerAdapter.MAX_REQUEST_BYTES + 1];
     java.util.Arrays.fill(big, (byte) ' ');
     HttpResponse<String> tooBig = client.send(
         request("/v1/chat/completions", KEY)
@@ -365,7 +375,10 @@ class ApiServerAdapterTest {
             .build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(tooBig.statusCode()).isEqualTo(413);
-    assertThat(openAiError(tooBig).path("type").asString()).isEqualTo("invalid_request_error");
+    JsonNode tooBigError = openAiError(tooBig);
+    assertThat(tooBigError.path("type").asString()).isEqualTo("invalid_request_error");
+    assertThat(tooBigError.path("message").asString())
+        .contains(Long.toString(ApiServerAdapter.MAX_REQUEST_BYTES));
 
     // Chunked, so only reading finds it too big: the API's own refusal, in the same shape.
     HttpResponse<String> chunked = client.send(
@@ -377,6 +390,15 @@ class ApiServerAdapterTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(chunked.statusCode()).isEqualTo(413);
     assertThat(openAiError(chunked).path("message").asString())
+        .contains(Long.toString(ApiServerAdapter.MAX_REQUEST_BYTES));
+
+    // Within the limit, but its JSON besides files is more than any other body may have.
+    String padded = "{\"model\":\"m\"," + " ".repeat((int) HttpServer.MAX_REQUEST_BYTES)
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+    HttpResponse<String> tooMuchJson = post(padded, KEY).get(10, TimeUnit.SECONDS);
+    assertThat(tooMuchJson.statusCode()).isEqualTo(413);
+    assertThat(openAiError(tooMuchJson).path("message").asString())
+        .contains("apart from its files")
         .contains(Long.toString(HttpServer.MAX_REQUEST_BYTES));
     assertThat(inbound).isEmpty();
   }
