@@ -36,7 +36,8 @@ final class InboundAttachments {
       found.add(new Attachment(
           kind(mime, voiceMessage),
           mime,
-          size.isIntegralNumber() && size.asLong() >= 0 ? size.asLong() : -1,
+          // asLong(-1): a size beyond a long (a fuzzed one) is unknown, not an exception
+          size.isIntegralNumber() ? Math.max(-1, size.asLong(-1)) : -1,
           fileName == null || fileName.isBlank() ? null : fileName,
           url));
     }
