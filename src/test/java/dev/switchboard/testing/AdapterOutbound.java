@@ -2,7 +2,9 @@ package dev.switchboard.testing;
 
 import dev.switchboard.delivery.Outbound;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
@@ -22,5 +24,15 @@ public record AdapterOutbound(PlatformAdapter adapter) implements Outbound {
   @Override
   public void edit(MessageRef message, String text) throws PlatformException {
     adapter.edit(message, text);
+  }
+
+  @Override
+  public FileLimits fileLimits(String platform) {
+    return adapter.fileLimits();
+  }
+
+  @Override
+  public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
+    return adapter.sendFile(chat, file);
   }
 }
