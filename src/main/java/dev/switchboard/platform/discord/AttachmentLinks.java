@@ -3,6 +3,7 @@ package dev.switchboard.platform.discord;
 import dev.switchboard.platform.PlatformException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -31,11 +32,12 @@ final class AttachmentLinks {
   }
 
   AttachmentLinks(URI apiBase, URI cdnBase) {
-    this.allowed = Set.of(
+    // copyOf, not of: the configured CDN base is Discord's own CDN by default, a duplicate.
+    this.allowed = Set.copyOf(List.of(
         Origin.of(DISCORD_CDN),
         Origin.of(DISCORD_MEDIA_PROXY),
         Origin.of(cdnBase),
-        Origin.of(apiBase));
+        Origin.of(apiBase)));
   }
 
   /** The URL in {@code ref}, if the adapter may fetch it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.platform.PlatformException;
 import java.net.URI;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,5 +50,13 @@ class AttachmentLinksTest {
             PlatformException.class,
             e -> assertThat(e.getMessage())
                 .isEqualTo("its link does not point to Discord's file servers"));
+  }
+
+  @Test
+  void theDefaultSettingsWhereTheCdnBaseIsDiscordsOwnCdnAreAccepted() throws Exception {
+    AttachmentLinks defaults = new AttachmentLinks(
+        URI.create("https://discord.com/api/v10"), URI.create("https://cdn.discordapp.com"));
+    String url = "https://cdn.discordapp.com/attachments/1/2/a.png";
+    assertThat(defaults.check(url)).isEqualTo(URI.create(url));
   }
 }
