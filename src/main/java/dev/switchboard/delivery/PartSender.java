@@ -10,6 +10,7 @@ import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.StyledText;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,40 +69,18 @@ final class PartSender {
 
   private Optional<Sent> send(
       String key, ChatRef chat, String text, @Nullable String inboundKey, boolean afterRestart) {
-    Outbox.Entry entry = outbox.claim(key, chat, text, inboundKey);
-    String toSend = text;
-    switch (entry.status()) {
-      case SENT -> {
-        return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
+    return through(key, chat, text, inboundKey, afterRestart, false, again -> {
+      String toSend = text;
+      if (again && outbound.idempotentSends(chat.platform())) {
+        log.info(
+            "sending {} to {} again under the same key: the platform drops a repeat", key, chat);
+      } else if (again) {
+        log.info("sending {} to {} again, marked as resent: a restart cut it off", key, chat);
+        toSend = marked(key, chat, text, inboundKey);
       }
-      case SENDING, UNKNOWN -> {
-        if (!afterRestart) {
-          log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
-          return Optional.empty();
-        }
-        if (outbound.idempotentSends(chat.platform())) {
-          log.info(
-              "sending {} to {} again under the same key: the platform drops a repeat", key, chat);
-        } else {
-          log.info("sending {} to {} again, marked as resent: a restart cut it off", key, chat);
-          toSend = marked(key, chat, text, inboundKey);
-        }
-      }
-      default -> {}
-    }
-    outbox.markSending(entry.id(), text);
-    try {
-      MessageRef ref = calls.send(chat, toSend, key);
-      outbox.markSent(entry.id(), ref.messageId(), text, false);
-      return Optional.of(new Sent(entry.id(), ref));
-    } catch (PlatformException e) {
-      settleFailure(entry.id(), key, chat, e);
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      outbox.markFailed(entry.id(), "interrupted before sending");
-      return Optional.empty();
-    }
+      String chosen = toSend;
+      return () -> calls.send(chat, chosen, key);
+    });
   }
 
   /**
@@ -112,8 +91,44 @@ final class PartSender {
   Optional<Sent> sendFile(
       String key, ChatRef chat, OutboundFile file, String inboundKey, boolean afterRestart) {
     String label = file.caption().isEmpty() ? "[" + file.fileName() + "]" : file.caption();
-    Outbox.Entry entry = outbox.claim(key, chat, label, inboundKey);
-    OutboundFile toSend = file;
+    return through(key, chat, label, inboundKey, afterRestart, true, again -> {
+      OutboundFile toSend = file;
+      if (again) {
+        log.info("sending {} to {} again: a restart cut it off", key, chat);
+        String marked = file.caption().isEmpty() ? RESENT : RESENT + "\n" + file.caption();
+        if (marked.length() <= outbound.fileLimits(chat.platform()).maxCaptionLength()) {
+          toSend = file.withCaption(marked);
+        }
+      }
+      OutboundFile chosen = toSend;
+      return () -> calls.sendFile(chat, chosen);
+    });
+  }
+
+  /** One platform call that sends a message and returns it. */
+  @FunctionalInterface
+  private interface PlatformSend {
+    MessageRef send() throws PlatformException, InterruptedException;
+  }
+
+  /**
+   * The outbox's rules for one message, text or file: claimed under {@code key} as {@code
+   * recorded}; a message already sent is returned, one whose outcome is unknown is sent again
+   * only after a restart ({@code prepare} is told so, to mark it), and the outcome is settled.
+   *
+   * @param prepare makes the call, before the outbox says it is being sent; its argument is
+   *     true when an earlier try was cut off
+   */
+  private Optional<Sent> through(
+      String key,
+      ChatRef chat,
+      String recorded,
+      @Nullable String inboundKey,
+      boolean afterRestart,
+      boolean complete,
+      Function<Boolean, PlatformSend> prepare) {
+    Outbox.Entry entry = outbox.claim(key, chat, recorded, inboundKey);
+    boolean again = false;
     switch (entry.status()) {
       case SENT -> {
         return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
@@ -123,18 +138,15 @@ final class PartSender {
           log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
           return Optional.empty();
         }
-        log.info("sending {} to {} again: a restart cut it off", key, chat);
-        String marked = file.caption().isEmpty() ? RESENT : RESENT + "\n" + file.caption();
-        if (marked.length() <= outbound.fileLimits(chat.platform()).maxCaptionLength()) {
-          toSend = file.withCaption(marked);
-        }
+        again = true;
       }
       default -> {}
     }
-    outbox.markSending(entry.id(), label);
+    PlatformSend call = prepare.apply(again);
+    outbox.markSending(entry.id(), recorded);
     try {
-      MessageRef ref = calls.sendFile(chat, toSend);
-      outbox.markSent(entry.id(), ref.messageId(), label, true);
+      MessageRef ref = call.send();
+      outbox.markSent(entry.id(), ref.messageId(), recorded, complete);
       return Optional.of(new Sent(entry.id(), ref));
     } catch (PlatformException e) {
       settleFailure(entry.id(), key, chat, e);
