@@ -2,6 +2,7 @@ package dev.switchboard.platform.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.platform.Attachment;
@@ -165,11 +166,15 @@ class ApiAttachmentsTest {
     assertThat(spooled()).as("the body, on disk while answered").hasSize(1);
 
     answer(m, response);
-    assertThatThrownBy(() -> adapter.download(files.get(0)))
-        .isInstanceOf(PlatformException.class)
-        .hasMessageContaining("has ended");
-    assertThat(adapter.holdingFiles()).isZero();
-    assertThat(spooled()).as("nothing is left on disk").isEmpty();
+    // The request lets go of its files just after its answer is written: a client may see the
+    // answer a moment before.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThatThrownBy(() -> adapter.download(files.get(0)))
+          .isInstanceOf(PlatformException.class)
+          .hasMessageContaining("has ended");
+      assertThat(adapter.holdingFiles()).isZero();
+      assertThat(spooled()).as("nothing is left on disk").isEmpty();
+    });
   }
 
   @Test
