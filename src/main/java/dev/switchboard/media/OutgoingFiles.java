@@ -110,7 +110,7 @@ public final class OutgoingFiles {
     }
     AttachmentStore.StoredFile file =
         store.put(new ByteArrayInputStream(bytes), settings.maxFileBytes());
-    return new Ready(file, kindOf(mime), mime, "file" + extensionFor(mime));
+    return new Ready(file, AttachmentKind.ofMimeType(mime), mime, "file" + extensionFor(mime));
   }
 
   private Outcome fetch(String url, int redirects) throws IOException, InterruptedException {
@@ -154,7 +154,7 @@ public final class OutgoingFiles {
           .filter(t -> !t.isEmpty())
           .orElseGet(() -> guessType(uri.getPath()));
       AttachmentStore.StoredFile file = store.put(body, settings.maxFileBytes());
-      return new Ready(file, kindOf(mime), mime, nameFrom(uri.getPath(), mime));
+      return new Ready(file, AttachmentKind.ofMimeType(mime), mime, nameFrom(uri.getPath(), mime));
     }
   }
 
@@ -191,22 +191,9 @@ public final class OutgoingFiles {
     String name = real.getFileName().toString();
     String mime = guessType(name);
     try (InputStream in = Files.newInputStream(real)) {
-      return new Ready(store.put(in, settings.maxFileBytes()), kindOf(mime), mime, name);
+      return new Ready(
+          store.put(in, settings.maxFileBytes()), AttachmentKind.ofMimeType(mime), mime, name);
     }
-  }
-
-  /** What a file of this type is shown as. */
-  public static AttachmentKind kindOf(String mime) {
-    if (mime.startsWith("image/")) {
-      return AttachmentKind.IMAGE;
-    }
-    if (mime.startsWith("audio/")) {
-      return AttachmentKind.AUDIO;
-    }
-    if (mime.startsWith("video/")) {
-      return AttachmentKind.VIDEO;
-    }
-    return AttachmentKind.DOCUMENT;
   }
 
   private static String guessType(String name) {

@@ -13,6 +13,24 @@ public enum AttachmentKind {
   /** Shown and passed on as an image. */
   STICKER;
 
+  /**
+   * What a file of this (lower-case) MIME type is shown as: image, audio, video by the type's
+   * first part, anything else a document. Voice notes and stickers are told by their platform,
+   * not by their type.
+   */
+  public static AttachmentKind ofMimeType(String mimeType) {
+    if (mimeType.startsWith("image/")) {
+      return IMAGE;
+    }
+    if (mimeType.startsWith("audio/")) {
+      return AUDIO;
+    }
+    if (mimeType.startsWith("video/")) {
+      return VIDEO;
+    }
+    return DOCUMENT;
+  }
+
   /** The lower-case word used in messages and settings: "image". */
   public String word() {
     return name().toLowerCase(Locale.ROOT);

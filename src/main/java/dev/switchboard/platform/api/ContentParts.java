@@ -179,7 +179,8 @@ final class ContentParts {
     Blob data = blob(file.path("file_data"), param);
     Base64Data.Checked checked = Base64Data.check(data, param, MAX_FILE_BYTES);
     String mime = checked.mimeType() != null ? checked.mimeType() : guessType(fileName);
-    return new FilePart.Inline(kindOf(mime), mime, fileName, checked.size(), data, at);
+    return new FilePart.Inline(
+        AttachmentKind.ofMimeType(mime), mime, fileName, checked.size(), data, at);
   }
 
   /** The string that carries a file: kept on disk by {@link RequestBodyReader}, or in memory. */
@@ -196,18 +197,5 @@ final class ContentParts {
   private static String guessType(@Nullable String fileName) {
     String t = fileName == null ? null : URLConnection.guessContentTypeFromName(fileName);
     return t == null ? Attachment.UNKNOWN_TYPE : t.toLowerCase(Locale.ROOT);
-  }
-
-  private static AttachmentKind kindOf(String mime) {
-    if (mime.startsWith("image/")) {
-      return AttachmentKind.IMAGE;
-    }
-    if (mime.startsWith("audio/")) {
-      return AttachmentKind.AUDIO;
-    }
-    if (mime.startsWith("video/")) {
-      return AttachmentKind.VIDEO;
-    }
-    return AttachmentKind.DOCUMENT;
   }
 }

@@ -45,17 +45,8 @@ final class InboundAttachments {
   }
 
   static AttachmentKind kind(String mimeType, boolean voiceMessage) {
-    String m = mimeType.toLowerCase(Locale.ROOT);
-    if (m.startsWith("image/")) {
-      return AttachmentKind.IMAGE;
-    }
-    if (m.startsWith("audio/")) {
-      return voiceMessage ? AttachmentKind.VOICE : AttachmentKind.AUDIO;
-    }
-    if (m.startsWith("video/")) {
-      return AttachmentKind.VIDEO;
-    }
-    return AttachmentKind.DOCUMENT;
+    AttachmentKind kind = AttachmentKind.ofMimeType(mimeType.toLowerCase(Locale.ROOT));
+    return kind == AttachmentKind.AUDIO && voiceMessage ? AttachmentKind.VOICE : kind;
   }
 
   /** Discord's {@code content_type}, else the JDK's guess from the name, else unknown. */

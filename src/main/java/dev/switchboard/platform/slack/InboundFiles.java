@@ -56,7 +56,7 @@ final class InboundFiles {
     }
     String declared = text(file, "mimetype").strip().toLowerCase(Locale.ROOT);
     boolean clip = text(file, "subtype").equals("slack_audio");
-    AttachmentKind kind = clip ? AttachmentKind.VOICE : kind(declared);
+    AttachmentKind kind = clip ? AttachmentKind.VOICE : AttachmentKind.ofMimeType(declared);
     String mime = declared.isEmpty() ? Attachment.UNKNOWN_TYPE : declared;
     if (clip && mime.startsWith("video/")) {
       mime = "audio/" + mime.substring("video/".length()); // clips come as video/mp4, sound only
@@ -73,18 +73,5 @@ final class InboundFiles {
   private static String text(JsonNode file, String field) {
     JsonNode n = file.path(field);
     return n.isString() ? n.asString() : "";
-  }
-
-  static AttachmentKind kind(String mimeType) {
-    if (mimeType.startsWith("image/")) {
-      return AttachmentKind.IMAGE;
-    }
-    if (mimeType.startsWith("audio/")) {
-      return AttachmentKind.AUDIO;
-    }
-    if (mimeType.startsWith("video/")) {
-      return AttachmentKind.VIDEO;
-    }
-    return AttachmentKind.DOCUMENT;
   }
 }

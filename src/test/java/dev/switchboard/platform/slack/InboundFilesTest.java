@@ -30,11 +30,11 @@ class InboundFilesTest {
 
   @Test
   void theKindFollowsTheMimeTypeAndAnAudioClipIsAVoiceNote() {
-    assertThat(InboundFiles.kind("image/webp")).isEqualTo(AttachmentKind.IMAGE);
-    assertThat(InboundFiles.kind("audio/ogg")).isEqualTo(AttachmentKind.AUDIO);
-    assertThat(InboundFiles.kind("video/quicktime")).isEqualTo(AttachmentKind.VIDEO);
-    assertThat(InboundFiles.kind("application/zip")).isEqualTo(AttachmentKind.DOCUMENT);
-    assertThat(InboundFiles.kind("")).isEqualTo(AttachmentKind.DOCUMENT);
+    assertThat(AttachmentKind.ofMimeType("image/webp")).isEqualTo(AttachmentKind.IMAGE);
+    assertThat(AttachmentKind.ofMimeType("audio/ogg")).isEqualTo(AttachmentKind.AUDIO);
+    assertThat(AttachmentKind.ofMimeType("video/quicktime")).isEqualTo(AttachmentKind.VIDEO);
+    assertThat(AttachmentKind.ofMimeType("application/zip")).isEqualTo(AttachmentKind.DOCUMENT);
+    assertThat(AttachmentKind.ofMimeType("")).isEqualTo(AttachmentKind.DOCUMENT);
 
     Attachment clip = attachment("{\"id\":\"F1\",\"subtype\":\"slack_audio\","
             + "\"mimetype\":\"audio/webm\",\"size\":9,\"url_private\":\"" + URL + "c.webm\"}")
