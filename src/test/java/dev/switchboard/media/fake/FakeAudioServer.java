@@ -147,7 +147,22 @@ public final class FakeAudioServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/v1/audio/transcriptions", this::transcribe);
     server.createContext("/v1/audio/speech", this::speak);
+    // Any other path: 404 after reading the request, as real servers do. The JDK server's own
+    // 404 closes the connection while an upload is still being written, and the client then
+    // saw a reset instead of the answer (flaky under load).
+    server.createContext("/", this::notFound);
     server.start();
+  }
+
+  private void notFound(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+      byte[] body = "{\"error\":{\"message\":\"Not found\",\"type\":\"invalid_request_error\"}}"
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(404, body.length);
+      exchange.getResponseBody().write(body);
+    }
   }
 
   /** {@code http://127.0.0.1:PORT/v1} */
