@@ -72,13 +72,35 @@ public final class GatewayRuntime {
     return stops.awaitExit();
   }
 
-  /** Entry point for the signal handlers: TERM, INT and HUP stop; USR1 restarts. */
+  /** Entry point for the signal handlers: TERM and INT stop, USR1 restarts, HUP depends. */
   public void onSignal(String name) {
     switch (name) {
-      case "TERM", "INT", "HUP" -> stops.request(StopRequest.signal(StopKind.STOP, "SIG" + name));
+      case "TERM", "INT" -> stops.request(StopRequest.signal(StopKind.STOP, "SIG" + name));
+      case "HUP" -> onHangUp();
       case "USR1" -> stops.request(StopRequest.signal(StopKind.RESTART, "SIGUSR1"));
       default -> log.warn("ignoring signal SIG{}", name);
     }
+  }
+
+  /**
+   * In a terminal SIGHUP means the terminal went away, so the gateway stops. To a daemon it
+   * means "reload" ({@code systemctl reload}, {@code s6-svc -h}, {@code sv hup}), and a stop
+   * there would leave it down for good: under a service manager it is a restart, and the new
+   * process reads the configuration again.
+   */
+  private void onHangUp() {
+    if (parts.serviceManager == ServiceManager.NONE) {
+      stops.request(StopRequest.signal(StopKind.STOP, "SIGHUP"));
+      return;
+    }
+    if (!stops.stopping()) {
+      log.info(
+          "SIGHUP under a service manager ({}) asks for a reload: restarting with exit code {}"
+              + " so that it starts a new process, which reads the configuration again",
+          parts.serviceManager.label(),
+          ExitCodes.RESTART);
+    }
+    stops.request(StopRequest.signal(StopKind.RESTART, "SIGHUP"));
   }
 
   /** Requests a stop or restart from code (the CLI, tests); see {@link StopCoordinator}. */

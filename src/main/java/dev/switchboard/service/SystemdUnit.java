@@ -61,6 +61,9 @@ public record SystemdUnit(
 
   static final int START_LIMIT_BURST = 50;
 
+  /** What {@code systemctl reload} runs: a SIGHUP to the gateway, which restarts under systemd. */
+  static final String RELOAD = "/bin/kill -HUP $MAINPID";
+
   public SystemdUnit {
     command = List.copyOf(command);
     environment = List.copyOf(environment);
@@ -124,6 +127,10 @@ public record SystemdUnit(
     u.append("ExecStart=")
         .append(command.stream().map(SystemdUnit::quote).collect(Collectors.joining(" ")))
         .append('\n');
+    // systemctl reload: SIGHUP, which the gateway answers under systemd with exit 75, and
+    // systemd starts a new process that reads the configuration again. Written as is: quote()
+    // would double the "$" that systemd must expand.
+    u.append("ExecReload=").append(RELOAD).append('\n');
     for (String e : environment) {
       u.append("Environment=").append(quote(e)).append('\n');
     }

@@ -116,6 +116,51 @@ class GatewayProcessIT {
     assertThat(s.state()).isEqualTo("stopped");
   }
 
+  /**
+   * The terminal went away: a stop, and nothing comes back. Started through {@code env
+   * --default-signal=HUP} because a test run under {@code nohup} hands its children SIGHUP
+   * ignored, and the JVM then leaves it ignored.
+   */
+  @Test
+  void sighupWithoutAServiceManagerStopsWithExitZero() throws Exception {
+    ChildGateway gw = ChildGateway.run(home, Map.of(), List.of("env", "--default-signal=HUP"));
+    children.add(gw);
+    assertThat(gw.awaitRunning().serviceManager()).isEqualTo("none");
+    gw.signal("HUP");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isZero();
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.pid()).as("no successor was started").isEqualTo(gw.pid());
+    assertThat(s.state()).isEqualTo("stopped");
+    assertThat(s.exitReason()).isEqualTo("SIGHUP");
+    assertThat(s.restartRequested()).isFalse();
+    assertThat(GatewayLock.probe(home).held()).isFalse();
+    assertThat(Files.readString(home.resolve("logs/gateway.log")))
+        .contains("stop requested by SIGHUP; exit code will be 0")
+        .doesNotContain("asks for a reload");
+  }
+
+  /** {@code systemctl reload}: exit 75, so that systemd starts a process with the new config. */
+  @Test
+  void sighupUnderSystemdRestartsWithExit75AndSaysWhy() throws Exception {
+    ChildGateway gw = ChildGateway.run(
+        home, Map.of("INVOCATION_ID", "0123456789abcdef"), List.of("env", "--default-signal=HUP"));
+    children.add(gw);
+    assertThat(gw.awaitRunning().serviceManager()).isEqualTo("systemd");
+    gw.signal("HUP");
+    assertThat(gw.awaitExit(Duration.ofSeconds(10))).isEqualTo(75);
+    GatewayState s = StateFile.read(home).orElseThrow();
+    assertThat(s.state()).isEqualTo("stopped");
+    assertThat(s.exitCode()).isEqualTo(75);
+    assertThat(s.exitReason()).isEqualTo("SIGHUP");
+    assertThat(s.restartRequested()).isTrue();
+    assertThat(Files.readString(home.resolve("logs/gateway.log")))
+        .contains("SIGHUP under a service manager (systemd) asks for a reload: restarting with"
+            + " exit code 75 so that it starts a new process, which reads the configuration"
+            + " again")
+        .contains("restart requested by SIGHUP; exit code will be 75")
+        .doesNotContain("detached copy");
+  }
+
   @Test
   void sigusr1WithoutAServiceManagerStartsADetachedSuccessor() throws Exception {
     ChildGateway gw = start(Map.of());

@@ -195,8 +195,38 @@ class GatewayRuntimeTest {
       h.start();
       h.runtime.onSignal("WINCH"); // ignored
       h.runtime.onSignal(sig);
-      assertThat(h.exitCode()).as(sig).isEqualTo(sig.equals("USR1") ? 75 : 0);
+      boolean restart = sig.equals("USR1") || sig.equals("HUP");
+      assertThat(h.exitCode()).as(sig).isEqualTo(restart ? 75 : 0);
       assertThat(h.state().exitReason()).isEqualTo("SIG" + sig);
+      assertThat(h.state().restartRequested()).as(sig).isEqualTo(restart);
+    }
+  }
+
+  @Test
+  void sighupWithoutAServiceManagerIsAStopAsWhenTheTerminalCloses() throws Exception {
+    RuntimeHarness h = harness();
+    h.serviceManager = ServiceManager.NONE;
+    h.start();
+    h.runtime.onSignal("HUP");
+    assertThat(h.exitCode()).isZero();
+    assertThat(h.relaunches).hasValue(0);
+    assertThat(h.state().restartRequested()).isFalse();
+    assertThat(h.state().exitReason()).isEqualTo("SIGHUP");
+  }
+
+  @Test
+  void sighupUnderEachServiceManagerIsARestart() throws Exception {
+    for (ServiceManager m : ServiceManager.values()) {
+      if (m == ServiceManager.NONE) {
+        continue;
+      }
+      RuntimeHarness h = new RuntimeHarness(Files.createTempDirectory(home, m.label()));
+      h.serviceManager = m;
+      h.start();
+      h.runtime.onSignal("HUP");
+      assertThat(h.exitCode()).as(m.label()).isEqualTo(ExitCodes.RESTART);
+      assertThat(h.state().restartRequested()).as(m.label()).isTrue();
+      assertThat(h.relaunches).as("the service manager starts the next process").hasValue(0);
     }
   }
 

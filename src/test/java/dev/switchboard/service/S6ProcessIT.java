@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway under a second real supervisor, s6 (Debian's s6-supervise), set up as
- * docs/operations.md says: a restart exits 75 and s6 starts it again, {@code s6-svc -d} stops it
+ * docs/operations.md says: a restart exits 75 and s6 starts it again, so does its reload ({@code
+ * s6-svc -h}, SIGHUP), {@code s6-svc -d} stops it
  * cleanly (exit 0, stays down), and a configuration error (78) is not restarted thanks to the
  * finish script.
  */
@@ -46,7 +47,10 @@ class S6ProcessIT {
             + command.stream().map(w -> "'" + w + "'").collect(Collectors.joining(" ")) + "\n");
     // s6 restarts whatever exits; exit 125 from finish tells it to leave the service down
     script(service.resolve("finish"), "#!/bin/sh\n[ \"$1\" = 78 ] && exit 125\nexit 0\n");
-    Process supervise = new ProcessBuilder("s6-supervise", service.toString())
+    // env: a test run under nohup would hand s6, and so the gateway, SIGHUP ignored, and the
+    // reload below would never arrive; s6 started at boot has it at its default
+    Process supervise = new ProcessBuilder(
+            "env", "--default-signal=HUP", "s6-supervise", service.toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("s6.log").toFile())
         .start();
@@ -65,11 +69,21 @@ class S6ProcessIT {
               ProcessHandle.of(second.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
           .hasValue(supervise.pid());
 
+      // s6's reload: SIGHUP, which under a supervisor is a restart, never a stop
+      assertThat(s6("s6-svc", "-h", service.toString())).isZero();
+      GatewayState third = awaitRunning(home, second.pid());
+      assertThat(
+              ProcessHandle.of(third.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+          .hasValue(supervise.pid());
+      assertThat(Files.readString(home.resolve("logs").resolve("gateway.log")))
+          .contains("SIGHUP under a service manager (s6) asks for a reload")
+          .contains("restart requested by SIGHUP; exit code will be 75");
+
       assertThat(s6("s6-svc", "-d", service.toString())).isZero();
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> StateFile.read(home)
-              .filter(s -> s.pid() == second.pid() && GatewayState.STOPPED.equals(s.state()))
+              .filter(s -> s.pid() == third.pid() && GatewayState.STOPPED.equals(s.state()))
               .isPresent());
       assertThat(StateFile.read(home).orElseThrow().exitCode()).isZero();
       await().atMost(Duration.ofSeconds(10)).until(() -> svstat(service).startsWith("down"));

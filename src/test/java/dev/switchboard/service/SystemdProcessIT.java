@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The gateway installed with {@code switchboard install} into a real systemd user manager and
  * driven the way its users drive it: {@code /restart} from a chat (the web chat, and a fake
  * Telegram), {@code
- * switchboard restart}, {@code systemctl stop}, and a configuration error. systemd's own view
+ * switchboard restart}, {@code systemctl reload}, {@code systemctl stop}, and a configuration
+ * error. systemd's own view
  * ({@code systemctl show}) must say what the lifecycle contract promises: a planned restart is
  * a new main process and never a failure, a stop ends cleanly, exit 78 is not restarted.
  */
@@ -132,7 +133,16 @@ class SystemdProcessIT {
       // switchboard restart: SIGUSR1, exit 75, a new process that reports ready
       ChildGateway.Result restarted = ChildGateway.cli(env, "restart", "--home", home.toString());
       assertThat(restarted.exitCode()).as(restarted.output()).isZero();
-      awaitNewMainPid(systemd, pid3, "3");
+      long pid4 = awaitNewMainPid(systemd, pid3, "3");
+
+      // systemctl reload: the unit's ExecReload sends SIGHUP, which under systemd is a restart
+      // (exit 75, never a stop), and the log says why
+      ChildGateway.Result reloaded = systemd.systemctl("reload", UNIT);
+      assertThat(reloaded.exitCode()).as(reloaded.output() + systemd.log()).isZero();
+      awaitNewMainPid(systemd, pid4, "4");
+      assertThat(Files.readString(home.resolve("logs").resolve("gateway.log")))
+          .contains("SIGHUP under a service manager (systemd) asks for a reload: restarting"
+              + " with exit code 75");
 
       // switchboard stop goes through systemctl when the unit runs the gateway
       ChildGateway.Result ourStop = ChildGateway.cli(env, "stop", "--home", home.toString());

@@ -56,7 +56,8 @@ class SystemdUnitTest {
             "WantedBy=default.target",
             "Environment=MALLOC_ARENA_MAX=2",
             "RuntimeDirectory=switchboard",
-            "RuntimeDirectoryPreserve=yes");
+            "RuntimeDirectoryPreserve=yes",
+            "ExecReload=/bin/kill -HUP $MAINPID");
     // the gateway's own stop budget (drain + grace = 75 s) plus a margin
     assertThat(text.lines()).contains("TimeoutStopSec=90s");
     assertThat(text).doesNotContain("ExecStop").doesNotContain("User=").contains("1.2.3");
