@@ -68,6 +68,7 @@ final class DoctorSubcommand implements Callable<Integer> {
     }
     print(out, findings);
     print(out, collect(findings, HomeDiagnosis.check(home)));
+    print(out, collect(findings, LivePlatformsDiagnosis.check(home)));
     if (config != null) {
       print(out, collect(findings, List.of(StoreDiagnosis.check(catalog, home, config))));
       print(out, collect(findings, UnitDiagnosis.check(root, home, config)));

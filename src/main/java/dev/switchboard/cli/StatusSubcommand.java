@@ -121,7 +121,10 @@ final class StatusSubcommand implements Callable<Integer> {
     } else {
       s.platforms()
           .forEach((name, p) -> out.println("  platform " + pad(name) + p.state()
-              + (p.lastError() == null ? "" : " - " + p.lastError())));
+              + (p.lastError() == null ? "" : " - " + p.lastError())
+              + (p.nextAttempt() == null || !current
+                  ? ""
+                  : "; next attempt at " + p.nextAttempt())));
     }
     out.println("  updated:          " + s.updatedAt());
     if (gw.stale()) {

@@ -54,7 +54,34 @@ public final class CoreKeys {
       "SWITCHBOARD_CONNECT_TIMEOUT",
       ValueType.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)),
       Duration.ofSeconds(30),
-      "How long one platform may take to connect at start before it is marked failed.");
+      "How long one attempt to connect a platform may take before it is abandoned and the"
+          + " platform retried (see gateway.reconnect.*).");
+
+  public static final ConfigKey<Duration> RECONNECT_FIRST_DELAY = ConfigKey.optional(
+      "gateway.reconnect.first_delay",
+      "SWITCHBOARD_RECONNECT_FIRST_DELAY",
+      ValueType.duration(Duration.ofMillis(100), Duration.ofMinutes(10)),
+      Duration.ofSeconds(1),
+      "Longest wait before the first retry of a platform that could not be reached (a refused"
+          + " or reset connection, a timeout, DNS, TLS, HTTP 5xx or 429); it doubles with each"
+          + " failure in a row, each wait drawn at random below it.");
+
+  public static final ConfigKey<Duration> RECONNECT_MAX_DELAY = ConfigKey.optional(
+      "gateway.reconnect.max_delay",
+      "SWITCHBOARD_RECONNECT_MAX_DELAY",
+      ValueType.duration(Duration.ofMillis(100), Duration.ofHours(1)),
+      Duration.ofSeconds(60),
+      "The cap on that doubling: an unreachable platform is tried at least this often, for as"
+          + " long as the gateway runs. At least gateway.reconnect.first_delay.");
+
+  public static final ConfigKey<Duration> RECONNECT_REFUSED_EVERY = ConfigKey.optional(
+      "gateway.reconnect.refused_every",
+      "SWITCHBOARD_RECONNECT_REFUSED_EVERY",
+      ValueType.duration(Duration.ofSeconds(1), Duration.ofDays(1)),
+      Duration.ofMinutes(10),
+      "How often a platform that refused the credentials (or failed for another reason a retry"
+          + " cannot fix at once) is tried again, so a token fixed in the platform's console is"
+          + " picked up without a restart.");
 
   public static final ConfigKey<Duration> DISCONNECT_TIMEOUT = ConfigKey.optional(
       "gateway.disconnect_timeout",
@@ -228,6 +255,9 @@ public final class CoreKeys {
         DRAIN_TIMEOUT,
         SHUTDOWN_GRACE,
         CONNECT_TIMEOUT,
+        RECONNECT_FIRST_DELAY,
+        RECONNECT_MAX_DELAY,
+        RECONNECT_REFUSED_EVERY,
         DISCONNECT_TIMEOUT,
         BUSY_POLICY,
         MAX_QUEUED,

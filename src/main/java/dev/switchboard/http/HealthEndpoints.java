@@ -57,6 +57,9 @@ public final class HealthEndpoints {
       } else {
         node.put("last_error", p.lastError());
       }
+      if (p.nextAttempt() != null) {
+        node.put("next_attempt", p.nextAttempt().toString());
+      }
     });
     return root;
   }

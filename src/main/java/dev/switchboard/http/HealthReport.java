@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,18 @@ public record HealthReport(
     Map<String, Platform> platforms,
     List<String> stalledLoops) {
 
-  /** One platform's line. */
-  public record Platform(String state, @Nullable String lastError) {}
+  /**
+   * One platform's line.
+   *
+   * @param nextAttempt when the gateway tries to connect it again; null when no retry waits
+   */
+  public record Platform(
+      String state, @Nullable String lastError, @Nullable Instant nextAttempt) {
+
+    public Platform(String state, @Nullable String lastError) {
+      this(state, lastError, null);
+    }
+  }
 
   public HealthReport {
     problems = List.copyOf(problems);

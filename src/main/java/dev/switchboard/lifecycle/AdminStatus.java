@@ -34,6 +34,7 @@ final class AdminStatus implements Supplier<JsonNode> {
       ObjectNode node = platforms.putObject(name);
       node.put("state", p.state());
       node.put("last_error", p.lastError());
+      node.put("next_attempt", p.nextAttempt() == null ? null : p.nextAttempt().toString());
     });
     ArrayNode sessions = root.putArray("sessions");
     for (Dispatcher.SessionActivity a : dispatcher.sessions()) {

@@ -176,6 +176,9 @@ final class GatewayAssembly {
             .toList(),
         new CredentialLocks(b.credentialLockDir),
         dispatcher::draining,
+        b.settings.reconnect(),
+        b.settings.disconnectTimeout(),
+        sleeper,
         clock,
         ticker);
     b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));

@@ -39,10 +39,11 @@ final class GatewayHealth implements Supplier<HealthReport> {
     }
     Map<String, HealthReport.Platform> platforms = new TreeMap<>();
     s.platforms().forEach((name, p) -> {
-      platforms.put(name, new HealthReport.Platform(p.state(), p.lastError()));
+      platforms.put(name, new HealthReport.Platform(p.state(), p.lastError(), p.nextAttempt()));
       if (!PlatformState.CONNECTED.label().equals(p.state())) {
-        problems.add(
-            name + " is " + p.state() + (p.lastError() == null ? "" : ": " + p.lastError()));
+        problems.add(name + " is " + p.state()
+            + (p.lastError() == null ? "" : ": " + p.lastError())
+            + (p.nextAttempt() == null ? "" : "; next attempt at " + p.nextAttempt()));
       }
     });
     return new HealthReport(

@@ -13,6 +13,7 @@ public record GatewaySettings(
     Duration shutdownGrace,
     Duration connectTimeout,
     Duration disconnectTimeout,
+    ReconnectPolicy reconnect,
     DispatcherSettings dispatcher) {
 
   public static GatewaySettings from(Config config) {
@@ -22,6 +23,7 @@ public record GatewaySettings(
         config.get(CoreKeys.SHUTDOWN_GRACE),
         config.get(CoreKeys.CONNECT_TIMEOUT),
         config.get(CoreKeys.DISCONNECT_TIMEOUT),
+        ReconnectPolicy.from(config),
         new DispatcherSettings(
             BusyPolicy.valueOf(config.get(CoreKeys.BUSY_POLICY).name()),
             config.get(CoreKeys.GROUP_SESSION_PER_USER),

@@ -53,8 +53,22 @@ public record GatewayState(
       Instant connectAt,
       String lastEnd) {}
 
-  /** One platform's line in the state file. */
-  public record PlatformStatus(String state, @Nullable String lastError, Instant updatedAt) {}
+  /**
+   * One platform's line in the state file.
+   *
+   * @param nextAttempt when the runtime tries to connect it again; null while it is not waiting
+   *     for a retry
+   */
+  public record PlatformStatus(
+      String state,
+      @Nullable String lastError,
+      Instant updatedAt,
+      @Nullable Instant nextAttempt) {
+
+    public PlatformStatus(String state, @Nullable String lastError, Instant updatedAt) {
+      this(state, lastError, updatedAt, null);
+    }
+  }
 
   public GatewayState {
     platforms = platforms == null ? Map.of() : Map.copyOf(new TreeMap<>(platforms));

@@ -13,9 +13,12 @@ import dev.switchboard.store.Cursors;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One adapter as the gateway runs it: connect and disconnect bounded by timeouts whatever the
- * adapter does, background loops run in the supervised set, heartbeats in the progress
- * monitor, state changes in the state file. Adapters stay simple; the bounds live here.
+ * adapter does, a platform that could not connect or whose loop ended connected again by its
+ * {@link PlatformReconnector}, background loops run in the supervised set, heartbeats in the
+ * progress monitor, state changes in the state file. Adapters stay simple; the bounds live here.
  */
 final class PlatformSlot implements PlatformContext {
   private static final Logger log = LoggerFactory.getLogger(PlatformSlot.class);
@@ -39,15 +43,22 @@ final class PlatformSlot implements PlatformContext {
   private final List<CommandInfo> commands;
   private final CredentialLocks credentials;
   private final BooleanSupplier draining;
+  private final ReconnectPolicy policy;
+  private final Duration disconnectTimeout;
+  private final PlatformReconnector reconnector;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
   /** Set when the adapter reports a state during connect: then it, not the slot, has the say. */
   private volatile boolean adapterReported;
 
   private volatile boolean connecting;
+  private volatile @Nullable String lastError;
   private final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   /** Held while the platform may talk to its service with the credential; null otherwise. */
   @GuardedBy("this")
   private @Nullable GatewayLock credentialLock;
+
+  private volatile @Nullable InboundHandler inbound;
+  private volatile Duration connectTimeout = Duration.ofSeconds(30);
 
   PlatformSlot(PlatformAdapter adapter, SlotServices services) {
     this.adapter = adapter;
@@ -60,6 +71,10 @@ final class PlatformSlot implements PlatformContext {
     this.commands = services.commands();
     this.credentials = services.credentials();
     this.draining = services.draining();
+    this.policy = services.reconnect();
+    this.disconnectTimeout = services.disconnectTimeout();
+    this.reconnector = new PlatformReconnector(
+        new Attempts(), tasks, policy, services.sleeper(), ThreadLocalRandom.current());
   }
 
   @Override
@@ -79,66 +94,95 @@ final class PlatformSlot implements PlatformContext {
     return state;
   }
 
+  /** The last error reported with the state; null when there was none. */
+  @Nullable
+  String lastError() {
+    return lastError;
+  }
+
   /**
-   * Connects within {@code timeout}; on failure the platform is marked failed, not fatal.
+   * Connects within {@code timeout} and returns true when connected. A platform that could not
+   * connect is not fatal: it is tried again in the background (its state says when), quickly
+   * when what failed passes (the network), every gateway.reconnect.refused_every when it lasts
+   * (credentials refused); the same happens whenever one of its loops ends.
    *
-   * <p>The bot credential's lock (lifecycle rule 9) is released when the connect failed: the
+   * <p>The bot credential's lock (lifecycle rule 9) is released when an attempt failed: the
    * adapter returned, nothing of ours talks to the platform, and another gateway may take the
-   * bot. It is kept when the connect timed out: the abandoned connect may still be talking to
-   * the platform with the credential, so a second gateway could poll the same bot; the stop's
-   * disconnect releases it.
+   * bot (the next attempt claims it again). It is kept when the connect timed out: the abandoned
+   * connect may still be talking to the platform with it, so a second gateway could poll the
+   * same bot; the teardown before the next attempt, or the stop's disconnect, releases it.
    */
   boolean connect(InboundHandler inbound, Duration timeout) throws InterruptedException {
+    this.inbound = inbound;
+    this.connectTimeout = timeout;
+    return reconnector.connect();
+  }
+
+  private Optional<ConnectFailure> attempt() throws InterruptedException {
+    InboundHandler handler = Objects.requireNonNull(inbound, "connect first");
+    adapterReported = false;
     reportState(PlatformState.CONNECTING, null);
     connecting = true;
-    BoundedCall.Outcome outcome = BoundedCall.run("connect " + name(), timeout, () -> {
-      adapter.connect(inbound, this);
+    BoundedCall.Outcome outcome = BoundedCall.run("connect " + name(), connectTimeout, () -> {
+      adapter.connect(handler, this);
       return null;
     });
+    connecting = false;
     return switch (outcome) {
       case BoundedCall.Outcome.Done d -> {
-        connecting = false;
         if (!adapterReported) {
           reportState(PlatformState.CONNECTED, null);
         }
-        log.info("{}: connected", name());
-        yield true;
+        if (state == PlatformState.CONNECTED) {
+          log.info("{}: connected", name());
+        } else {
+          log.info(
+              "{}: started, {}{}",
+              name(),
+              state.label(),
+              lastError == null ? "" : ": " + lastError);
+        }
+        yield Optional.empty();
       }
       case BoundedCall.Outcome.Failed f -> {
-        String why = describe(f.error());
-        log.error("{}: could not connect: {}", name(), why);
         retireHeartbeats();
         releaseCredential();
-        reportState(PlatformState.FAILED, "connect failed: " + why);
-        yield false;
+        yield Optional.of(ConnectFailure.of(f.error()));
       }
       case BoundedCall.Outcome.TimedOut t -> {
-        log.error(
-            "{}: did not connect within {} ms; giving up on it",
-            name(),
-            t.after().toMillis());
         retireHeartbeats();
-        reportState(
-            PlatformState.FAILED, "connect timed out after " + t.after().toSeconds() + " s");
-        yield false;
+        yield Optional.of(ConnectFailure.timedOut(t.after().toSeconds()));
       }
     };
   }
 
   /**
    * A failed or finished platform has no loop that should beat; left registered, its silent
-   * heartbeat would hold back the systemd watchdog for ever.
+   * heartbeat would hold back the systemd watchdog for ever. Forgotten too, so months of
+   * reconnects leave none behind.
    */
   private void retireHeartbeats() {
-    heartbeats.forEach(Heartbeat::retire);
+    for (Heartbeat h : heartbeats) {
+      h.retire();
+      progress.forget(h);
+    }
+    heartbeats.clear();
   }
 
-  /** Disconnects within {@code timeout}; an adapter that fails or hangs is abandoned and logged. */
+  /**
+   * Disconnects for good within {@code timeout}: no retry from now on, then the adapter's
+   * disconnect and close. An adapter that fails or hangs is abandoned and logged.
+   */
   void disconnect(Duration timeout) {
+    reconnector.close(timeout.dividedBy(2));
     retireHeartbeats();
     BoundedCall.Outcome outcome =
         BoundedCall.runIgnoringInterrupts("disconnect " + name(), timeout, () -> {
-          adapter.disconnect();
+          try {
+            adapter.disconnect();
+          } finally {
+            adapter.close();
+          }
           return null;
         });
     releaseCredential();
@@ -148,8 +192,9 @@ final class PlatformSlot implements PlatformContext {
         reportState(PlatformState.DISCONNECTED, null);
       }
       case BoundedCall.Outcome.Failed f -> {
-        log.warn("{}: disconnect failed: {}", name(), describe(f.error()));
-        reportState(PlatformState.DISCONNECTED, "disconnect failed: " + describe(f.error()));
+        log.warn("{}: disconnect failed: {}", name(), ConnectFailure.describe(f.error()));
+        reportState(
+            PlatformState.DISCONNECTED, "disconnect failed: " + ConnectFailure.describe(f.error()));
       }
       case BoundedCall.Outcome.TimedOut t -> {
         log.warn(
@@ -159,14 +204,46 @@ final class PlatformSlot implements PlatformContext {
     }
   }
 
-  private static String describe(Throwable t) {
-    String msg = t.getMessage();
-    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+  /** Before another attempt: what the last connection left is stopped, not closed for good. */
+  private void tearDown() {
+    retireHeartbeats();
+    BoundedCall.Outcome outcome =
+        BoundedCall.runIgnoringInterrupts("disconnect " + name(), disconnectTimeout, () -> {
+          adapter.disconnect();
+          return null;
+        });
+    if (outcome instanceof BoundedCall.Outcome.Done) {
+      releaseCredential();
+    } else {
+      log.warn("{}: could not tear down the last connection: {}", name(), outcome);
+    }
   }
 
   @Override
   public void spawn(String loopName, Runnable loop) {
-    tasks.spawn(name() + " " + loopName, loop);
+    int generation = reconnector.generation();
+    tasks.spawn(name() + " " + loopName, () -> {
+      try {
+        loop.run();
+      } finally {
+        loopEnded(generation, loopName);
+      }
+    });
+  }
+
+  /**
+   * A loop of the platform ended. Its heartbeats are retired at once so the watchdog goes on
+   * pinging while the platform reconnects; whether to reconnect is the reconnector's call (not
+   * at a stop, not for a connection already replaced).
+   */
+  private void loopEnded(int generation, String loopName) {
+    ConnectFailure why = state == PlatformState.FAILED && lastError != null
+        ? new ConnectFailure(lastError, true)
+        : ConnectFailure.loopEnded(loopName);
+    if (generation == reconnector.generation()) {
+      retireHeartbeats();
+    }
+    reconnector.loopEnded(generation, why);
   }
 
   @Override
@@ -215,9 +292,70 @@ final class PlatformSlot implements PlatformContext {
   public void reportState(PlatformState newState, @Nullable String error) {
     if (connecting) {
       adapterReported = true;
+    } else if (newState == PlatformState.CONNECTED && state != PlatformState.CONNECTED) {
+      log.info("{}: connected", name()); // a loop that came up after the connect returned
     }
+    report(newState, error, null);
+  }
+
+  private void report(PlatformState newState, @Nullable String error, @Nullable Instant next) {
     state = newState;
+    lastError = error;
     stateFile.update(s -> s.withPlatform(
-        name(), new GatewayState.PlatformStatus(newState.label(), error, clock.instant())));
+        name(), new GatewayState.PlatformStatus(newState.label(), error, clock.instant(), next)));
+  }
+
+  /** The reconnector's view of this slot. */
+  private final class Attempts implements PlatformReconnector.Attempts {
+    @Override
+    public String name() {
+      return PlatformSlot.this.name();
+    }
+
+    @Override
+    public Optional<ConnectFailure> attempt() throws InterruptedException {
+      return PlatformSlot.this.attempt();
+    }
+
+    @Override
+    public void tearDown() {
+      PlatformSlot.this.tearDown();
+    }
+
+    @Override
+    public void retryIn(ConnectFailure failure, Duration delay, int failuresInARow) {
+      Instant next = clock.instant().plus(delay);
+      if (failure.lasting()) {
+        log.error(
+            "{}: could not connect: {}; a quick retry cannot help, so trying again every {}"
+                + " (next at {})",
+            name(),
+            failure.why(),
+            every(policy.refusedEvery()),
+            next);
+        report(PlatformState.FAILED, failure.why(), next);
+      } else {
+        log.warn(
+            "{}: could not connect ({} in a row): {}; trying again in {} ms",
+            name(),
+            failuresInARow,
+            failure.why(),
+            delay.toMillis());
+        report(PlatformState.CONNECTING, failure.why(), next);
+      }
+    }
+
+    private static String every(Duration d) {
+      return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+    }
+
+    @Override
+    public void reconnected(int failures, Duration took) {
+      log.info(
+          "{}: connected again after {} failed attempt(s) over {} s",
+          name(),
+          failures,
+          took.toSeconds());
+    }
   }
 }

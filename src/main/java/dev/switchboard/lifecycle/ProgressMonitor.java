@@ -15,6 +15,14 @@ public final class ProgressMonitor {
     heartbeats.add(heartbeat);
   }
 
+  /**
+   * The loop is gone for good (a platform's connection torn down to be made again): without
+   * this, a platform reconnected for months would leave a retired heartbeat behind each time.
+   */
+  public void forget(Heartbeat heartbeat) {
+    heartbeats.remove(heartbeat);
+  }
+
   /** Loops that should be beating and are not; empty when the gateway is making progress. */
   public List<Heartbeat> stalled() {
     return heartbeats.stream().filter(Heartbeat::stalled).toList();

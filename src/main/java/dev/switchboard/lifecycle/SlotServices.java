@@ -1,9 +1,11 @@
 package dev.switchboard.lifecycle;
 
+import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.store.Cursors;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -12,6 +14,8 @@ import java.util.function.BooleanSupplier;
  *
  * @param commands the slash commands, for the platforms' command menus
  * @param draining true once the gateway has begun to stop or restart
+ * @param disconnectTimeout how long tearing down a connection before another attempt may take
+ * @param sleeper the waits between attempts
  */
 record SlotServices(
     TaskSupervisor tasks,
@@ -21,6 +25,9 @@ record SlotServices(
     List<CommandInfo> commands,
     CredentialLocks credentials,
     BooleanSupplier draining,
+    ReconnectPolicy reconnect,
+    Duration disconnectTimeout,
+    Sleeper sleeper,
     Clock clock,
     Ticker ticker) {
 

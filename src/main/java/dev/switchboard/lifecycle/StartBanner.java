@@ -1,11 +1,15 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.http.LoginToken;
+import dev.switchboard.platform.PlatformState;
 import java.io.Console;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +97,32 @@ final class StartBanner {
     return at.getAddress() instanceof Inet6Address
         ? "[" + at.getHostString() + "]:" + at.getPort()
         : at.getHostString() + ":" + at.getPort();
+  }
+
+  /**
+   * "2 of 3 platform(s) connected; telegram connecting (waiting for the first getUpdates)": the
+   * count is of what is connected now, and every other platform is named with its state and
+   * why, so the line never contradicts the platforms' own "connected" lines above it.
+   */
+  static String summary(Map<String, GatewayState.PlatformStatus> platforms) {
+    long connected = platforms.values().stream()
+        .filter(p -> PlatformState.CONNECTED.label().equals(p.state()))
+        .count();
+    StringBuilder line = new StringBuilder()
+        .append(connected)
+        .append(" of ")
+        .append(platforms.size())
+        .append(" platform(s) connected");
+    String others = new TreeMap<>(platforms)
+        .entrySet().stream()
+            .filter(e -> !PlatformState.CONNECTED.label().equals(e.getValue().state()))
+            .map(e -> e.getKey() + " " + e.getValue().state()
+                + (e.getValue().lastError() == null ? "" : " (" + e.getValue().lastError() + ")"))
+            .collect(Collectors.joining(", "));
+    if (!others.isEmpty()) {
+      line.append("; ").append(others);
+    }
+    return line.toString();
   }
 
   static void running(String summary, boolean noPlatform) {

@@ -2,7 +2,6 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.ChatRef;
-import dev.switchboard.platform.PlatformState;
 import dev.switchboard.store.InboundJournal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -137,9 +136,7 @@ final class StartSequence {
   }
 
   private void ready() {
-    long connected =
-        parts.slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count();
-    String summary = connected + " of " + parts.slots.size() + " platform(s) connected";
+    String summary = StartBanner.summary(parts.stateFile.current().platforms());
     // READY is sent under the state file's lock, as STOPPING is: systemd must never see READY
     // after STOPPING, and a stop recorded first leaves the state "draining", so no READY.
     parts.stateFile.update(s -> {

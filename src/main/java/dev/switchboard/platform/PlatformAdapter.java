@@ -8,7 +8,8 @@ import java.util.List;
  * events into {@link InboundMessage}s and sends or edits text on request.
  *
  * <p>The gateway bounds {@link #connect} and {@link #disconnect} with timeouts and interrupts
- * them when they overrun, so an adapter must return promptly when interrupted. {@link #send}
+ * them when they overrun, so an adapter must return promptly when interrupted. A connect that
+ * fails (or times out) is followed by a disconnect and, later, another connect. {@link #send}
  * and {@link #edit} may be called from many threads at once.
  */
 public interface PlatformAdapter {
@@ -23,8 +24,16 @@ public interface PlatformAdapter {
    */
   void connect(InboundHandler inbound, PlatformContext context) throws Exception;
 
-  /** Stops receiving and closes connections. The loops spawned in connect are also interrupted. */
+  /**
+   * Stops receiving and closes connections; the loops spawned in connect are also interrupted.
+   * Not the end of the adapter: the gateway connects it again after a connect that failed or a
+   * loop that ended (it keeps platforms connected for as long as it runs), so what lives as
+   * long as the adapter (an HTTP client that sends use too) is released in {@link #close}.
+   */
   void disconnect() throws Exception;
+
+  /** Frees what lives as long as the adapter; called once, at the stop, after the disconnect. */
+  default void close() throws Exception {}
 
   /** Sends a new message and returns its reference. */
   MessageRef send(ChatRef chat, String text) throws PlatformException;

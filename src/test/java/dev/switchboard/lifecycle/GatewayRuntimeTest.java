@@ -7,6 +7,7 @@ import dev.switchboard.command.GatewayControl.RestartOutcome;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformState;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryAdapter.DisconnectBehaviour;
@@ -653,6 +654,33 @@ class GatewayRuntimeTest {
     assertThat(h.state().state()).isEqualTo("running");
     assertThat(h.state().platforms().get("bad").state()).isEqualTo("failed");
     assertThat(h.state().platforms().get("bad").lastError()).contains("401 Unauthorized");
+    h.runtime.onSignal("TERM");
+    assertThat(h.exitCode()).isZero();
+  }
+
+  @Test
+  void theReadyStatusCountsWhatIsConnectedAndNamesTheRest() throws Exception {
+    RuntimeHarness h = harness();
+    h.adapters.add(new InMemoryAdapter("api"));
+    h.adapters.add(new InMemoryAdapter("telegram") {
+      @Override
+      public void connect(InboundHandler inbound, PlatformContext context) {
+        super.connect(inbound, context);
+        // as the Bot API adapter does: connected only once a getUpdates succeeded
+        context.reportState(PlatformState.CONNECTING, "waiting for the first getUpdates");
+      }
+    });
+    h.adapters.add(new InMemoryAdapter("bad") {
+      @Override
+      public void connect(InboundHandler inbound, PlatformContext context) {
+        throw new IllegalStateException("401 Unauthorized");
+      }
+    });
+    h.start();
+    assertThat(h.notifier.readyStatus)
+        .isEqualTo("Running: 1 of 3 platform(s) connected; bad failed"
+            + " (IllegalStateException: 401 Unauthorized), telegram connecting (waiting for the"
+            + " first getUpdates)");
     h.runtime.onSignal("TERM");
     assertThat(h.exitCode()).isZero();
   }

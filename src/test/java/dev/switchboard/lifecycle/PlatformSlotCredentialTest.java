@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformContext;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PlatformSlotCredentialTest {
   private static final String TOKEN = "123:SECRET";
+  /** The retry waits until the stop: these tests are about one attempt and the disconnect. */
+  private static final Sleeper NO_RETRY_HERE = d -> new CountDownLatch(1).await();
 
   @TempDir
   Path home;
@@ -42,6 +45,9 @@ class PlatformSlotCredentialTest {
             List.of(),
             locks(),
             () -> false,
+            ReconnectPolicy.DEFAULTS,
+            Duration.ofSeconds(1),
+            NO_RETRY_HERE,
             clock,
             Ticker.system()));
   }

@@ -59,6 +59,7 @@ final class RuntimeHarness {
   /** Where replies are spoken for /voice on; off unless a test sets it. */
   dev.switchboard.media.SpeechSettings speech = dev.switchboard.media.SpeechSettings.DISABLED;
 
+  ReconnectPolicy reconnect = ReconnectPolicy.DEFAULTS;
   GatewayRuntime runtime;
   private Thread main;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -69,7 +70,7 @@ final class RuntimeHarness {
 
   GatewaySettings settings() {
     return new GatewaySettings(
-        drainTimeout, grace, connectTimeout, disconnectTimeout, dispatcherSettings);
+        drainTimeout, grace, connectTimeout, disconnectTimeout, reconnect, dispatcherSettings);
   }
 
   /** Builds the runtime and starts it on a fresh thread; returns once it reports running. */
@@ -171,8 +172,11 @@ final class RuntimeHarness {
       }
     }
 
+    volatile String readyStatus;
+
     @Override
     public void ready(String status) {
+      readyStatus = status;
       messages.add("READY=1");
     }
 

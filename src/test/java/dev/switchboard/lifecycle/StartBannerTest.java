@@ -12,6 +12,8 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,5 +86,24 @@ class StartBannerTest {
     StartBanner.listening(at, false, again, out, true);
     assertThat(printed()).isEmpty();
     assertThat(log()).doesNotContain(again.reveal()).contains(again.file().toString());
+  }
+
+  @Test
+  void theSummaryCountsWhatIsConnectedNow() {
+    Instant t = Instant.parse("2026-12-03T09:00:00Z");
+    Map<String, GatewayState.PlatformStatus> platforms = Map.of(
+        "web",
+        new GatewayState.PlatformStatus("connected", null, t),
+        "telegram",
+        new GatewayState.PlatformStatus("connecting", "waiting for the first getUpdates", t),
+        "discord",
+        new GatewayState.PlatformStatus("connected", null, t));
+
+    assertThat(StartBanner.summary(platforms))
+        .isEqualTo("2 of 3 platform(s) connected; telegram connecting (waiting for the first"
+            + " getUpdates)");
+    assertThat(StartBanner.summary(Map.of("web", platforms.get("web"))))
+        .isEqualTo("1 of 1 platform(s) connected");
+    assertThat(StartBanner.summary(Map.of())).isEqualTo("0 of 0 platform(s) connected");
   }
 }

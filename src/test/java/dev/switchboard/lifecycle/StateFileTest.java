@@ -124,7 +124,7 @@ class StateFileTest {
 
     JsonNode slack = json.get("platforms").get("slack");
     assertThat(new ArrayList<>(slack.propertyNames()))
-        .containsExactlyInAnyOrder("state", "last_error", "updated_at");
+        .containsExactlyInAnyOrder("state", "last_error", "updated_at", "next_attempt");
     assertThat(slack.get("state").asString()).isEqualTo("failed");
     assertThat(slack.get("last_error").asString()).isEqualTo("401 from auth.test");
     assertThat(json.get("platforms").get("telegram").get("last_error").isNull()).isTrue();

@@ -203,10 +203,15 @@ final class DiscordAdapter implements PlatformAdapter {
   @Override
   public void disconnect() {
     ReconnectingLoop l = loop;
+    loop = null;
     if (l != null) {
       l.stop();
     }
-    http.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow(); // sends and downloads use it too: kept across reconnects
   }
 
   @Override

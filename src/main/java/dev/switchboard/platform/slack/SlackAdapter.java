@@ -114,10 +114,15 @@ final class SlackAdapter implements PlatformAdapter {
   @Override
   public void disconnect() {
     ReconnectingLoop l = loop;
+    loop = null;
     if (l != null) {
       l.stop();
     }
-    http.shutdownNow();
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow(); // sends and downloads use it too: kept across reconnects
   }
 
   @Override

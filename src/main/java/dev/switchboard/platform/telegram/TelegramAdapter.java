@@ -136,13 +136,19 @@ final class TelegramAdapter implements PlatformAdapter {
   @Override
   public void disconnect() throws Exception {
     ReconnectingLoop p = poll;
+    poll = null;
     if (p != null) {
       p.stop();
     }
     WebhookReceiver w = webhook;
+    webhook = null;
     if (w != null) {
       w.close(); // the webhook stays set: Telegram keeps updates until we are back
     }
+  }
+
+  @Override
+  public void close() {
     api.close();
   }
 

@@ -100,12 +100,31 @@ public final class FakeDiscordServer implements AutoCloseable {
     server.start();
   }
 
+  private volatile int advertisedPort;
+
+  /**
+   * The gateway URLs handed out (GET /gateway/bot, READY's resume_gateway_url) name {@code
+   * port} instead of this server's: a {@code TcpGate} in front of it carries the WebSocket too.
+   */
+  public void advertisePort(int port) {
+    advertisedPort = port;
+  }
+
+  /** The port this server listens on. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  private int advertised() {
+    return advertisedPort != 0 ? advertisedPort : connector.getLocalPort();
+  }
+
   public URI gatewayUrl() {
-    return URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/gateway");
+    return URI.create("ws://127.0.0.1:" + advertised() + "/gateway");
   }
 
   public URI resumeUrl() {
-    return URI.create("ws://127.0.0.1:" + connector.getLocalPort() + "/resume");
+    return URI.create("ws://127.0.0.1:" + advertised() + "/resume");
   }
 
   /** http://127.0.0.1:PORT/api/v10 */

@@ -120,6 +120,21 @@ public final class FakeSlackServer implements AutoCloseable {
     server.start();
   }
 
+  private volatile int advertisedPort;
+
+  /**
+   * The Socket Mode URLs apps.connections.open hands out name {@code port} instead of this
+   * server's: a {@code TcpGate} in front of it carries the WebSocket too.
+   */
+  public void advertisePort(int port) {
+    advertisedPort = port;
+  }
+
+  /** The port this server listens on. */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
   /** http://127.0.0.1:PORT/api */
   public String apiBase() {
     return "http://127.0.0.1:" + connector.getLocalPort() + "/api";
@@ -489,7 +504,8 @@ public final class FakeSlackServer implements AutoCloseable {
             callback,
             200,
             "{\"ok\":true,\"url\":\"ws://127.0.0.1:"
-                + connector.getLocalPort() + "/link/?ticket=t" + connectionsOpened.get()
+                + (advertisedPort != 0 ? advertisedPort : connector.getLocalPort())
+                + "/link/?ticket=t" + connectionsOpened.get()
                 + "&app_id=A1\"}");
       }
       if (!token.equals(botToken)) {
