@@ -1,6 +1,7 @@
 package dev.switchboard.lifecycle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.CommandInfo;
@@ -244,6 +245,11 @@ final class PlatformSlot implements PlatformContext {
       retireHeartbeats();
     }
     reconnector.loopEnded(generation, why);
+  }
+
+  @Override
+  public Backoff reconnectBackoff() {
+    return Backoff.equalJitter(policy.firstDelay(), policy.maxDelay(), ThreadLocalRandom.current());
   }
 
   @Override

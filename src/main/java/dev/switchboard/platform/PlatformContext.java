@@ -6,6 +6,7 @@ import dev.switchboard.common.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,17 @@ public interface PlatformContext {
    * disconnect).
    */
   void reportState(PlatformState state, @Nullable String error);
+
+  /**
+   * A fresh backoff for a loop that reconnects by itself ({@link #keepConnected}), at the pace
+   * the gateway keeps for platforms it reconnects (gateway.reconnect.first_delay doubling to
+   * max_delay), drawn from the upper half of each window: a server that closes every
+   * connection at once is then never met with a reconnect at once.
+   */
+  default Backoff reconnectBackoff() {
+    return Backoff.equalJitter(
+        Duration.ofSeconds(1), Duration.ofSeconds(60), ThreadLocalRandom.current());
+  }
 
   /**
    * Keeps a connection up on a supervised thread ({@link ReconnectingLoop}, spawned as {@code

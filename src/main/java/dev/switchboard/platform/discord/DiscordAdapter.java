@@ -1,6 +1,5 @@
 package dev.switchboard.platform.discord;
 
-import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.Attachment;
@@ -172,8 +171,7 @@ final class DiscordAdapter implements PlatformAdapter {
     loop = context.keepConnected(
         "gateway",
         MAX_SILENCE,
-        Backoff.equalJitter(
-            Duration.ofSeconds(1), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
+        context.reconnectBackoff(),
         gateway,
         "connecting to the Discord gateway");
     // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on

@@ -36,7 +36,6 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(DiscordGateway.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   /** What the gateway tells its owner. */
   interface Listener {

@@ -1,6 +1,5 @@
 package dev.switchboard.platform.slack;
 
-import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -102,8 +100,7 @@ final class SlackAdapter implements PlatformAdapter {
     loop = context.keepConnected(
         "socket",
         Duration.ofMinutes(3),
-        Backoff.equalJitter(
-            Duration.ofSeconds(1), SocketMode.MAX_BACKOFF, ThreadLocalRandom.current()),
+        context.reconnectBackoff(),
         socketMode,
         "opening a Socket Mode connection");
     // Connected in a moment as a rule; otherwise the loop goes on retrying after connect

@@ -38,7 +38,6 @@ final class SocketMode implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(SocketMode.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   static final Duration PING_EVERY = Duration.ofSeconds(20);
   private static final String REFRESH = "refresh";
 

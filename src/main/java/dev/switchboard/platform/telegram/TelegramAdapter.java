@@ -1,6 +1,5 @@
 package dev.switchboard.platform.telegram;
 
-import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.http.TrustedProxies;
@@ -109,8 +108,7 @@ final class TelegramAdapter implements PlatformAdapter {
     poll = context.keepConnected(
         "poll",
         settings.pollTimeout().plus(LongPoller.MAX_BACKOFF).plusSeconds(30),
-        Backoff.equalJitter(
-            LongPoller.FAILURE_BACKOFF, LongPoller.MAX_BACKOFF, ThreadLocalRandom.current()),
+        context.reconnectBackoff(),
         poller,
         "waiting for the first getUpdates");
   }

@@ -80,7 +80,7 @@ class DiscordGatewayTest {
     loop = new ReconnectingLoop(
         gateway,
         Backoff.equalJitter(
-            Duration.ofMillis(50), DiscordGateway.MAX_BACKOFF, ThreadLocalRandom.current()),
+            Duration.ofMillis(50), Duration.ofSeconds(60), ThreadLocalRandom.current()),
         new Heartbeat("gateway", Duration.ofMinutes(3), Ticker.system()),
         (state, why) -> {
           if (state == PlatformState.CONNECTING) {
