@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Sends replies and notices to chats. Every message goes through the outbox ({@link
  * PartSender}): recorded under a key from {@link OutboxKeys} before it is sent and settled
  * after. Texts are rendered by the platform (Telegram HTML) or split by the generic chunker,
- * and sent within the platform's rate limits, with retries.
+ * and sent within the platform's rate limits, with retries; a message the platform refuses is
+ * sent again smaller or plain, or the user is told why it could not go ({@link
+ * RefusalFallback}).
  */
 public final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
@@ -29,6 +31,7 @@ public final class Delivery {
   private final Outbound outbound;
   private final Ticker ticker;
   private final PartSender parts;
+  private final RefusalFallback refusals;
   private volatile @Nullable OutgoingFiles outgoing;
 
   public Delivery(Outbound outbound, Outbox outbox, Ticker ticker) {
@@ -56,6 +59,7 @@ public final class Delivery {
     this.ticker = ticker;
     this.parts = new PartSender(
         outbound, outbox, new PlatformCalls(outbound, ticker, sleeper, random, events));
+    this.refusals = new RefusalFallback(parts, outbound, events);
   }
 
   /**
@@ -76,6 +80,7 @@ public final class Delivery {
   public ReplyStream openReply(InboundMessage message, int attempt) {
     ReplyStream stream = new ReplyStream(
         parts,
+        refusals,
         outbound,
         message,
         attempt,
@@ -97,6 +102,7 @@ public final class Delivery {
   public boolean redeliver(InboundMessage message, int attempt, String reply) {
     ReplyStream stream = new ReplyStream(
         parts,
+        refusals,
         outbound,
         message,
         attempt,
@@ -133,7 +139,9 @@ public final class Delivery {
     try {
       List<String> texts = parts.render(chat, text);
       for (int i = 0; i < texts.size(); i++) {
-        if (parts.send(OutboxKeys.part(base, i), chat, texts.get(i), null).isEmpty()) {
+        if (refusals
+            .send(OutboxKeys.part(base, i), chat, texts.get(i), null, false)
+            .isEmpty()) {
           return false;
         }
       }

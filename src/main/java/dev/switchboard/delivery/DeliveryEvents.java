@@ -12,4 +12,10 @@ public interface DeliveryEvents {
 
   /** The platform answered 429; the chat (or everything) pauses as it asked. */
   default void rateLimited(String platform) {}
+
+  /**
+   * {@code platform} refused a message of a reply or notice as sent (too long, malformed); it is
+   * sent again in smaller pieces or as plain text, or the user is told it could not go.
+   */
+  default void refused(String platform) {}
 }

@@ -26,6 +26,11 @@ public interface Outbound {
     return false;
   }
 
+  /** See {@link dev.switchboard.platform.PlatformAdapter#sendPlain}. */
+  default MessageRef sendPlain(ChatRef chat, String text) throws PlatformException {
+    return send(chat, text);
+  }
+
   void edit(MessageRef message, String text) throws PlatformException;
 
   /** See {@link dev.switchboard.platform.PlatformAdapter#fileLimits}. */

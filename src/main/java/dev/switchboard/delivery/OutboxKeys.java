@@ -17,6 +17,10 @@ import java.util.UUID;
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:&lt;part&gt;  the n-th permission question of a turn
  * &lt;inbound&gt;:approval:&lt;attempt&gt;:&lt;n&gt;:timeout:&lt;part&gt;  its "no answer" note
  * &lt;key&gt;:resent                      the resend mark of a message that had no room for it
+ * &lt;key&gt;:refusal                     the platform refused &lt;key&gt;: why (never sent, only recorded)
+ * &lt;key&gt;:smaller:&lt;n&gt;               the n-th smaller piece of a refused &lt;key&gt; (from 0)
+ * &lt;key&gt;:plain:&lt;n&gt;                 that piece without markup, when it was refused too
+ * &lt;key&gt;:undelivered                 "could not be delivered": &lt;key&gt; was refused in every form
  * &lt;inbound&gt;:&lt;topic&gt;:&lt;part&gt;             a notice about the message ({@link Topic})
  * restart:&lt;platform&gt;:&lt;chat&gt;:&lt;message&gt;:&lt;part&gt;  "restarted", to whoever asked
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
@@ -106,6 +110,29 @@ public final class OutboxKeys {
    */
   static String resendMark(String key) {
     return key + ":resent";
+  }
+
+  /**
+   * The record that the platform refused the message under {@code key}: {@code key} is then
+   * never sent again, not even after a restart, and the record's text is the platform's reason.
+   */
+  static String refusal(String key) {
+    return key + ":refusal";
+  }
+
+  /** The {@code n}-th of the smaller pieces a refused message is sent as. */
+  static String smallerPiece(String key, int n) {
+    return key + ":smaller:" + n;
+  }
+
+  /** That piece as plain text, after the platform refused it too. */
+  static String plainPiece(String key, int n) {
+    return key + ":plain:" + n;
+  }
+
+  /** The one notice that the message under {@code key} could not be delivered in any form. */
+  static String undelivered(String key) {
+    return key + ":undelivered";
   }
 
   /** Part 0 sent as a new message because the streamed preview could not be edited into it. */

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one message of a reply or notice through the outbox: recorded under its key before it
  * is sent and settled after, so the same key is never sent twice and a message whose outcome
- * is unknown is never sent again blindly. Also renders texts for a chat and edits messages,
+ * is unknown is never sent again blindly; one the platform refused is recorded so ({@link
+ * OutboxKeys#refusal}) and never sent again. Also renders texts for a chat and edits messages,
  * within the platform's rate limits. What {@link Delivery} and {@link ReplyStream} share.
  */
 final class PartSender {
@@ -54,24 +55,29 @@ final class PartSender {
    * returned) or its outcome is unknown (then nothing is sent). Empty when not delivered.
    */
   Optional<Sent> send(String key, ChatRef chat, String text, @Nullable String inboundKey) {
-    return send(key, chat, text, inboundKey, false);
+    return attempt(key, chat, text, inboundKey, false, false).sent();
   }
 
   /**
-   * As {@link #send(String, ChatRef, String, String)}, for a reply that a crash cut off: a
-   * message whose outcome the crash made unknown is sent again. Where the platform makes sends
-   * idempotent it goes as it was, under the same key; elsewhere it starts with {@link
-   * #RESENT}, so a user who sees it twice knows why.
+   * As {@link #send(String, ChatRef, String, String)}, saying what became of it.
+   *
+   * @param afterRestart for a reply that a crash cut off: a message whose outcome the crash made
+   *     unknown is sent again. Where the platform makes sends idempotent it goes as it was, under
+   *     the same key; elsewhere it starts with {@link #RESENT}, so a user who sees it twice
+   *     knows why
+   * @param plain sent without its markup ({@link Outbound#sendPlain}), which is never idempotent
    */
-  Optional<Sent> sendAfterRestart(String key, ChatRef chat, String text, String inboundKey) {
-    return send(key, chat, text, inboundKey, true);
-  }
-
-  private Optional<Sent> send(
-      String key, ChatRef chat, String text, @Nullable String inboundKey, boolean afterRestart) {
+  PartOutcome attempt(
+      String key,
+      ChatRef chat,
+      String text,
+      @Nullable String inboundKey,
+      boolean afterRestart,
+      boolean plain) {
     return through(key, chat, text, inboundKey, afterRestart, false, again -> {
       String toSend = text;
-      if (again && outbound.idempotentSends(chat.platform())) {
+      boolean idempotent = !plain && outbound.idempotentSends(chat.platform());
+      if (again && idempotent) {
         log.info(
             "sending {} to {} again under the same key: the platform drops a repeat", key, chat);
       } else if (again) {
@@ -79,7 +85,7 @@ final class PartSender {
         toSend = marked(key, chat, text, inboundKey);
       }
       String chosen = toSend;
-      return () -> calls.send(chat, chosen, key);
+      return plain ? () -> calls.sendPlain(chat, chosen) : () -> calls.send(chat, chosen, key);
     });
   }
 
@@ -92,17 +98,18 @@ final class PartSender {
       String key, ChatRef chat, OutboundFile file, String inboundKey, boolean afterRestart) {
     String label = file.caption().isEmpty() ? "[" + file.fileName() + "]" : file.caption();
     return through(key, chat, label, inboundKey, afterRestart, true, again -> {
-      OutboundFile toSend = file;
-      if (again) {
-        log.info("sending {} to {} again: a restart cut it off", key, chat);
-        String marked = file.caption().isEmpty() ? RESENT : RESENT + "\n" + file.caption();
-        if (marked.length() <= outbound.fileLimits(chat.platform()).maxCaptionLength()) {
-          toSend = file.withCaption(marked);
-        }
-      }
-      OutboundFile chosen = toSend;
-      return () -> calls.sendFile(chat, chosen);
-    });
+          OutboundFile toSend = file;
+          if (again) {
+            log.info("sending {} to {} again: a restart cut it off", key, chat);
+            String marked = file.caption().isEmpty() ? RESENT : RESENT + "\n" + file.caption();
+            if (marked.length() <= outbound.fileLimits(chat.platform()).maxCaptionLength()) {
+              toSend = file.withCaption(marked);
+            }
+          }
+          OutboundFile chosen = toSend;
+          return () -> calls.sendFile(chat, chosen);
+        })
+        .sent();
   }
 
   /** One platform call that sends a message and returns it. */
@@ -113,13 +120,14 @@ final class PartSender {
 
   /**
    * The outbox's rules for one message, text or file: claimed under {@code key} as {@code
-   * recorded}; a message already sent is returned, one whose outcome is unknown is sent again
-   * only after a restart ({@code prepare} is told so, to mark it), and the outcome is settled.
+   * recorded}; a message already sent is returned, one the platform refused is not sent again,
+   * one whose outcome is unknown is sent again only after a restart ({@code prepare} is told
+   * so, to mark it), and the outcome is settled.
    *
    * @param prepare makes the call, before the outbox says it is being sent; its argument is
    *     true when an earlier try was cut off
    */
-  private Optional<Sent> through(
+  private PartOutcome through(
       String key,
       ChatRef chat,
       String recorded,
@@ -131,14 +139,21 @@ final class PartSender {
     boolean again = false;
     switch (entry.status()) {
       case SENT -> {
-        return Optional.of(new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
+        return new PartOutcome.Delivered(
+            new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
       }
       case SENDING, UNKNOWN -> {
         if (!afterRestart) {
           log.warn("not sending {} again: an earlier attempt may have reached {}", key, chat);
-          return Optional.empty();
+          return new PartOutcome.Undelivered();
         }
         again = true;
+      }
+      case FAILED -> {
+        Optional<Outbox.Entry> refusal = outbox.find(OutboxKeys.refusal(key));
+        if (refusal.isPresent()) {
+          return new PartOutcome.Refused(refusal.get().text(), false);
+        }
       }
       default -> {}
     }
@@ -147,14 +162,13 @@ final class PartSender {
     try {
       MessageRef ref = call.send();
       outbox.markSent(entry.id(), ref.messageId(), recorded, complete);
-      return Optional.of(new Sent(entry.id(), ref));
+      return new PartOutcome.Delivered(new Sent(entry.id(), ref));
     } catch (PlatformException e) {
-      settleFailure(entry.id(), key, chat, e);
-      return Optional.empty();
+      return settleFailure(entry, chat, inboundKey, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       outbox.markFailed(entry.id(), "interrupted before sending");
-      return Optional.empty();
+      return new PartOutcome.Undelivered();
     }
   }
 
@@ -172,7 +186,7 @@ final class PartSender {
     if (marked.length() <= outbound.limits(chat.platform()).maxMessageLength()) {
       return marked;
     }
-    send(OutboxKeys.resendMark(key), chat, RESENT + ":", inboundKey, false);
+    send(OutboxKeys.resendMark(key), chat, RESENT + ":", inboundKey);
     return text;
   }
 
@@ -198,14 +212,32 @@ final class PartSender {
     return calls.editIfAllowed(message, text);
   }
 
-  private void settleFailure(long id, String key, ChatRef chat, PlatformException e) {
-    if (e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME) {
-      outbox.markUnknown(id, String.valueOf(e.getMessage()));
-      log.warn(
-          "{} to {}: outcome unknown ({}); it will not be sent again", key, chat, e.getMessage());
-    } else {
-      outbox.markFailed(id, String.valueOf(e.getMessage()));
-      log.warn("could not deliver {} to {}: {}", key, chat, e.getMessage());
-    }
+  /**
+   * Records a failed send. A refusal is recorded under its own key before the message is marked
+   * failed, so that no restart can find the message failed and send it again.
+   */
+  private PartOutcome settleFailure(
+      Outbox.Entry entry, ChatRef chat, @Nullable String inboundKey, PlatformException e) {
+    String key = entry.key();
+    return switch (e.kind()) {
+      case UNKNOWN_OUTCOME -> {
+        outbox.markUnknown(entry.id(), String.valueOf(e.getMessage()));
+        log.warn(
+            "{} to {}: outcome unknown ({}); it will not be sent again", key, chat, e.getMessage());
+        yield new PartOutcome.Undelivered();
+      }
+      case REFUSED -> {
+        Outbox.Entry refusal = outbox.claim(OutboxKeys.refusal(key), chat, e.reason(), inboundKey);
+        outbox.markFailed(refusal.id(), e.reason());
+        outbox.markFailed(entry.id(), String.valueOf(e.getMessage()));
+        log.warn("{} refused {} to {}: {}", chat.platform(), key, chat, e.getMessage());
+        yield new PartOutcome.Refused(e.reason(), true);
+      }
+      default -> {
+        outbox.markFailed(entry.id(), String.valueOf(e.getMessage()));
+        log.warn("could not deliver {} to {}: {}", key, chat, e.getMessage());
+        yield new PartOutcome.Undelivered();
+      }
+    };
   }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Sends and edits with the platform's rate limits and retries: a 429 pauses that chat for the
  * time the platform asked plus jitter, then tries again; a transient failure (5xx, refused
  * connection) backs off exponentially with full jitter; a failure whose outcome is unknown is
- * never retried (the message may already be in the chat), and neither is a fatal one.
+ * never retried (the message may already be in the chat), and neither is a fatal one nor a
+ * refusal (the same message would be refused again: {@link RefusalFallback} sends another).
  *
  * <p>One call at a time per chat: a notice and a reply to the same chat (a "⏳ Queued" next to a
  * streamed answer) would otherwise both be in flight when the platform answers one of them with
@@ -76,6 +77,13 @@ final class PlatformCalls {
   MessageRef send(ChatRef chat, String text, String key)
       throws PlatformException, InterruptedException {
     MessageRef sent = withRetries(chat, () -> outbound.send(chat, text, key), false);
+    events.sent(chat.platform());
+    return sent;
+  }
+
+  /** A message without its markup ({@link Outbound#sendPlain}), as {@link #send} sends one. */
+  MessageRef sendPlain(ChatRef chat, String text) throws PlatformException, InterruptedException {
+    MessageRef sent = withRetries(chat, () -> outbound.sendPlain(chat, text), false);
     events.sent(chat.platform());
     return sent;
   }

@@ -50,6 +50,11 @@ public final class PlatformRouter implements Outbound {
   }
 
   @Override
+  public MessageRef sendPlain(ChatRef chat, String text) throws PlatformException {
+    return adapter(chat.platform()).sendPlain(chat, text);
+  }
+
+  @Override
   public boolean idempotentSends(String platform) {
     PlatformAdapter a = byName.get(platform);
     return a != null && a.idempotentSends();

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * the outbox (keys {@code <prefix><part>}). With a preview on screen, the later parts go out
  * first and the preview is edited into part 0 last; either way part 0 is marked complete only
  * when every part is out, so after a crash "part 0 complete" means "the whole reply arrived".
+ * A part the platform refuses goes again smaller or plain, or the user is told why it could not
+ * ({@link RefusalFallback}).
  *
  * <p>A backend may append from any thread; the methods are serialized by one lock. Pieces that
  * arrive after {@link #finish} are dropped: the final text must stay final.
@@ -36,6 +38,7 @@ public final class ReplyStream {
   static final String TYPING_MARK = " \u2026";
 
   private final PartSender parts;
+  private final RefusalFallback refusals;
   private final Outbound observer;
   private final ChatRef chat;
   private final String inboundKey;
@@ -75,6 +78,7 @@ public final class ReplyStream {
    */
   ReplyStream(
       PartSender parts,
+      RefusalFallback refusals,
       Outbound observer,
       InboundMessage message,
       int attempt,
@@ -84,6 +88,7 @@ public final class ReplyStream {
       @Nullable OutgoingFiles outgoing) {
     this.afterRestart = afterRestart;
     this.parts = parts;
+    this.refusals = refusals;
     this.observer = observer;
     this.chat = message.chat();
     this.inboundKey = message.dedupeKey();
@@ -225,10 +230,9 @@ public final class ReplyStream {
     }
   }
 
+  /** A part of the final text; one the platform refuses goes smaller or plain, or is noticed. */
   private Optional<PartSender.Sent> sendPart(String key, String partText) {
-    return afterRestart
-        ? parts.sendAfterRestart(key, chat, partText, inboundKey)
-        : parts.send(key, chat, partText, inboundKey);
+    return refusals.send(key, chat, partText, inboundKey, afterRestart);
   }
 
   private boolean finishFresh(List<String> texts, List<OutboundFile> attached) {

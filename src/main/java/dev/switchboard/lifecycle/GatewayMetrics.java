@@ -21,7 +21,8 @@ import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * The gateway's meters, scraped in Prometheus text format at {@code /metrics}: messages received
- * and sent per platform, delivery retries and 429s per platform, turn durations by outcome,
+ * and sent per platform, delivery retries, 429s and refused messages per platform, turn durations
+ * by outcome,
  * active turns, queued messages, connected platforms, the store's size, and the JVM's memory,
  * GC, threads (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does
  * the work; this class only names the meters.
@@ -140,6 +141,16 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
   @Override
   public void rateLimited(String platform) {
     counter("switchboard.delivery.rate_limited", platform, "429 answers from the platform")
+        .increment();
+  }
+
+  @Override
+  public void refused(String platform) {
+    counter(
+            "switchboard.replies.refused",
+            platform,
+            "Reply and notice messages the platform refused as sent (sent again smaller or"
+                + " plain, or the user was told)")
         .increment();
   }
 

@@ -58,6 +58,16 @@ public interface PlatformAdapter {
   }
 
   /**
+   * Sends {@code text}, one of {@link #render}'s messages or a piece of one, without its markup:
+   * the last form the gateway tries after the platform refused it as rendered (Telegram: its
+   * visible text, no parse mode; Slack: mrkdwn off). Never idempotent. A platform with no markup
+   * to switch off sends it as {@link #send(ChatRef, String)} does.
+   */
+  default MessageRef sendPlain(ChatRef chat, String text) throws PlatformException {
+    return send(chat, text);
+  }
+
+  /**
    * The bytes of an attachment this adapter described in an inbound message, as a stream the
    * caller reads and closes. A file the platform will not hand out (too big for its API, gone)
    * is a {@link PlatformException} whose message says why in words a user understands.

@@ -62,6 +62,14 @@ class OutboxKeysTest {
     }
     keys.add(OutboxKeys.part(
         OutboxKeys.restartDone(new ChatRef("telegram", chatId, null), messageId), 0));
+    for (String key : List.copyOf(keys)) {
+      keys.add(OutboxKeys.refusal(key));
+      keys.add(OutboxKeys.undelivered(key));
+      for (int n = 0; n < 3; n++) {
+        keys.add(OutboxKeys.smallerPiece(key, n));
+        keys.add(OutboxKeys.plainPiece(key, n));
+      }
+    }
     assertThat(new HashSet<>(keys)).hasSameSizeAs(keys);
   }
 }

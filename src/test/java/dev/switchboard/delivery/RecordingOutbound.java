@@ -13,7 +13,12 @@ final class RecordingOutbound implements Outbound {
   /** One platform call. {@code messageId} is the id returned by a send or the id edited. */
   record Call(String kind, ChatRef chat, String messageId, String text) {
     boolean isSend() {
-      return kind.equals("send");
+      return kind.equals("send") || isPlain();
+    }
+
+    /** A send without markup ({@link Outbound#sendPlain}). */
+    boolean isPlain() {
+      return kind.equals("plain");
     }
 
     boolean isEdit() {
@@ -38,6 +43,13 @@ final class RecordingOutbound implements Outbound {
   /** The kind of failure editFails throws. */
   PlatformException.Kind editFailure = PlatformException.Kind.FATAL;
 
+  /** Refuses ({@link PlatformException.Kind#REFUSED}) every send whose text this accepts. */
+  Predicate<String> refuses = t -> false;
+  /** Refuses every plain send whose text this accepts. */
+  Predicate<String> refusesPlain = t -> false;
+  /** What the platform says when it refuses. */
+  String refusal = "Bad Request: message is too long";
+
   private int sendAttempts;
   private int editAttempts;
 
@@ -60,8 +72,24 @@ final class RecordingOutbound implements Outbound {
     if (sendFails.test(sendAttempts)) {
       throw new PlatformException("send " + sendAttempts + " failed", true);
     }
+    if (refuses.test(text)) {
+      throw PlatformException.refused("sendMessage: " + refusal, refusal, null);
+    }
+    return record("send", chat, text);
+  }
+
+  @Override
+  public MessageRef sendPlain(ChatRef chat, String text) throws PlatformException {
+    sendAttempts++;
+    if (refusesPlain.test(text)) {
+      throw PlatformException.refused("sendMessage: " + refusal, refusal, null);
+    }
+    return record("plain", chat, text);
+  }
+
+  private MessageRef record(String kind, ChatRef chat, String text) {
     String id = "m" + nextId++;
-    calls.add(new Call("send", chat, id, text));
+    calls.add(new Call(kind, chat, id, text));
     return new MessageRef(chat, id);
   }
 

@@ -87,6 +87,21 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void repliesAPlatformRefusedAreCountedPerPlatform() {
+    try (GatewayMetrics metrics = new GatewayMetrics()) {
+      metrics.refused("telegram");
+      metrics.refused("telegram");
+      metrics.refused("slack");
+
+      String body = metrics.scrape();
+      assertThat(value(body, "switchboard_replies_refused_total{platform=\"telegram\"}"))
+          .isEqualTo(2.0);
+      assertThat(value(body, "switchboard_replies_refused_total{platform=\"slack\"}"))
+          .isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
     startAndSayHello();
     chat.deliver("bob", "/status");

@@ -1,6 +1,7 @@
 package dev.switchboard.platform.discord;
 
 import dev.switchboard.platform.PlatformException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An error answer from Discord's REST API, with its HTTP status and Discord's JSON error code
@@ -13,8 +14,9 @@ final class DiscordApiException extends PlatformException {
   private final int status;
   private final int code;
 
-  DiscordApiException(String message, Kind kind, int status, int code) {
-    super(message, kind, null, null);
+  /** @param reason Discord's words for a refusal ({@link Kind#REFUSED}), null for others */
+  DiscordApiException(String message, Kind kind, int status, int code, @Nullable String reason) {
+    super(message, kind, null, null, reason);
     this.status = status;
     this.code = code;
   }

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Discord's REST API v10 for one bot: {@code Authorization: Bot TOKEN}, the User-Agent Discord
  * asks for, JSON bodies, and the rate limits ({@link RateLimits}) honoured before each request
  * and after each 429 (waiting {@code retry_after}, then trying again, within the call's
- * deadline). Failures become {@link PlatformException}s that say what a retry may do: a 4xx is
+ * deadline). Failures become {@link PlatformException}s that say what a retry may do: a 400
+ * (50035 Invalid Form Body, 50006 empty message) is a refusal of what was sent, another 4xx
  * fatal, a 5xx or a refused connection transient, a request whose answer never came an unknown
  * outcome. Messages never contain the token.
  */
@@ -155,9 +156,10 @@ final class DiscordRest {
       }
       throw new DiscordApiException(
           route + ": HTTP " + status + describe(answer),
-          status >= 500 ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL,
+          kindOf(status),
           status,
-          answer.path("code").asInt(0));
+          answer.path("code").asInt(0),
+          status == 400 ? refusal(answer) : null);
     }
   }
 
@@ -211,6 +213,23 @@ final class DiscordRest {
     } catch (JacksonException e) {
       return JSON.missingNode();
     }
+  }
+
+  private static PlatformException.Kind kindOf(int status) {
+    if (status == 400) {
+      return PlatformException.Kind.REFUSED;
+    }
+    return status >= 500 ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL;
+  }
+
+  /**
+   * Why Discord refused a request, for the user whose message it was: "Invalid Form Body:
+   * content: Must be 2000 or fewer in length."
+   */
+  private static String refusal(JsonNode answer) {
+    String field = firstFieldError(answer.path("errors"), "", 0);
+    String message = answer.path("message").asString("Bad Request");
+    return field.isEmpty() ? message : message + ": " + field;
   }
 
   /**

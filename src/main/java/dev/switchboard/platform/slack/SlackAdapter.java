@@ -129,6 +129,16 @@ final class SlackAdapter implements PlatformAdapter {
 
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
+    return post(chat, message(chat, text));
+  }
+
+  /** With {@code mrkdwn: false}: Slack shows the text as it is, marks and all. */
+  @Override
+  public MessageRef sendPlain(ChatRef chat, String text) throws PlatformException {
+    return post(chat, message(chat, text).put("mrkdwn", false));
+  }
+
+  private static ObjectNode message(ChatRef chat, String text) {
     ObjectNode body = JSON.createObjectNode()
         .put("channel", chat.chatId())
         .put("text", text)
@@ -136,6 +146,10 @@ final class SlackAdapter implements PlatformAdapter {
     if (chat.threadId() != null) {
       body.put("thread_ts", chat.threadId());
     }
+    return body;
+  }
+
+  private MessageRef post(ChatRef chat, ObjectNode body) throws PlatformException {
     JsonNode sent = call("chat.postMessage", body);
     return new MessageRef(chat, sent.path("ts").asString());
   }

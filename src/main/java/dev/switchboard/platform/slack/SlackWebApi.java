@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Slack's Web API: POST {base}/{method} with a JSON or form-encoded body and a bearer token.
- * Slack answers 200 with {"ok": false, "error": "..."} for most failures ({@link Refused}) and
+ * Slack answers 200 with {"ok": false, "error": "..."} for most failures ({@link Refused}: a
+ * refusal of the message itself, such as {@code msg_too_long}, is {@link
+ * PlatformException.Kind#REFUSED}) and
  * 429 with Retry-After (seconds) when a method's tier is exceeded; a 429 is waited out and
  * retried within the call's deadline. Messages never contain a token.
  */
@@ -30,9 +32,23 @@ final class SlackWebApi {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_429_RETRIES = 5;
   private static final long MAX_RETRY_AFTER_S = 86_400;
-  /** Errors a retry cannot fix: the token, the scopes, the channel. */
+  /** Errors worth another try; the others (the token, the scopes, the channel) are fatal. */
   private static final Set<String> TRANSIENT = Set.of(
       "internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited");
+
+  /**
+   * chat.postMessage's and chat.update's refusals of the message itself: too long, or content
+   * Slack cannot take as it is. A smaller or plainer message may go.
+   */
+  private static final Set<String> MESSAGE_REFUSED = Set.of(
+      "msg_too_long",
+      "msg_blocks_too_long",
+      "no_text",
+      "invalid_blocks",
+      "invalid_blocks_format",
+      "invalid_attachments",
+      "too_many_attachments",
+      "markdown_text_conflict");
 
   private final HttpClient http;
   private final URI base;
@@ -53,12 +69,8 @@ final class SlackWebApi {
     private final String error;
     private final String needed;
 
-    Refused(String method, String error, String needed, boolean transientError) {
-      super(
-          method + ": " + error,
-          transientError ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.FATAL,
-          null,
-          null);
+    Refused(String method, String error, String needed) {
+      super(method + ": " + error, kindOf(error), null, null, error);
       this.error = error;
       this.needed = needed;
     }
@@ -71,6 +83,15 @@ final class SlackWebApi {
     String needed() {
       return needed;
     }
+  }
+
+  private static PlatformException.Kind kindOf(String error) {
+    if (TRANSIENT.contains(error)) {
+      return PlatformException.Kind.TRANSIENT;
+    }
+    return MESSAGE_REFUSED.contains(error)
+        ? PlatformException.Kind.REFUSED
+        : PlatformException.Kind.FATAL;
   }
 
   /** @param body null for none (an empty object is sent) */
@@ -135,8 +156,7 @@ final class SlackWebApi {
         return answer;
       }
       String error = answer.path("error").asString("unknown_error");
-      throw new Refused(
-          method, error, answer.path("needed").asString(""), TRANSIENT.contains(error));
+      throw new Refused(method, error, answer.path("needed").asString(""));
     }
   }
 

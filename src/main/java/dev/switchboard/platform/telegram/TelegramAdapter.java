@@ -32,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Telegram over the Bot API. Replies are rendered to Telegram HTML and split at 4096 visible
  * characters ({@link TelegramHtml}); if Telegram rejects the markup anyway, the same text
  * goes out plain. Failures are classified for the delivery layer: 429 is rate-limited with
- * Telegram's retry_after, 5xx and refused connections are transient, and a send whose answer
+ * Telegram's retry_after, 5xx and refused connections are transient, any other 400 to a send is
+ * a refusal of that message (the delivery layer sends it smaller), and a send whose answer
  * never came has an unknown outcome (it is never resent); edits are idempotent, so theirs are
  * transient. Files go both ways through {@link TelegramFiles}.
  */
@@ -164,11 +165,17 @@ final class TelegramAdapter implements PlatformAdapter {
       }
       log.warn(
           "telegram: {} rejected the formatting ({}); sending plain text", chat, e.getMessage());
-      ObjectNode plain = target(chat);
-      plain.put("text", HtmlText.visible(html));
-      plain.putObject("link_preview_options").put("is_disabled", true);
-      return ref(chat, callSending(plain));
+      return sendPlain(chat, html);
     }
+  }
+
+  /** The visible text of {@code html}, with no parse mode: nothing in it can be refused as markup. */
+  @Override
+  public MessageRef sendPlain(ChatRef chat, String html) throws PlatformException {
+    ObjectNode plain = target(chat);
+    plain.put("text", HtmlText.visible(html));
+    plain.putObject("link_preview_options").put("is_disabled", true);
+    return ref(chat, callSending(plain));
   }
 
   @Override

@@ -331,7 +331,7 @@ class DiscordAttachmentsTest {
   }
 
   @Test
-  void aFormErrorIsFatalWithDiscordsReason() throws Exception {
+  void aFormErrorIsARefusalWithDiscordsReason() throws Exception {
     Path file = Files.write(dir.resolve("cat.png"), PNG);
 
     assertThatThrownBy(() -> adapter.sendFile(
@@ -339,7 +339,9 @@ class DiscordAttachmentsTest {
             new OutboundFile(
                 AttachmentKind.IMAGE, "image/png", "cat.png", file, PNG.length, "x".repeat(2001))))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
-          assertThat(e.fatal()).isTrue();
+          assertThat(e.kind()).isEqualTo(PlatformException.Kind.REFUSED);
+          assertThat(e.reason())
+              .isEqualTo("Invalid Form Body: content: Must be 2000 or fewer in length.");
           assertThat(e.getMessage())
               .contains("HTTP 400 (50035 Invalid Form Body) content: Must be 2000 or fewer")
               .doesNotContain(TOKEN);

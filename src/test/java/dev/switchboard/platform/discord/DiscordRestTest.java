@@ -147,8 +147,10 @@ class DiscordRestTest {
 
     assertThatThrownBy(() -> post(rest, "c1", "x".repeat(2001)))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
-          assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
+          assertThat(e.kind()).isEqualTo(PlatformException.Kind.REFUSED);
           assertThat(e.getMessage()).contains("HTTP 400 (50035 Invalid Form Body)");
+          assertThat(e.reason())
+              .isEqualTo("Invalid Form Body: content: Must be 2000 or fewer in length.");
         });
     assertThatThrownBy(() -> rest.call(
             "PATCH",

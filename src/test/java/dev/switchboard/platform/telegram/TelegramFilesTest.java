@@ -390,7 +390,8 @@ class TelegramFilesTest {
     OutboundFile longCaption = pdf.withCaption("x".repeat(1025));
     assertThatThrownBy(() -> adapter.sendFile(alice, longCaption))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
-          assertThat(e.kind()).isEqualTo(PlatformException.Kind.FATAL);
+          assertThat(e.kind()).isEqualTo(PlatformException.Kind.REFUSED);
+          assertThat(e.reason()).isEqualTo("Bad Request: message caption is too long");
           assertThat(e.getMessage()).contains("message caption is too long");
         });
     assertThat(telegram.messages(ALICE)).isEmpty();

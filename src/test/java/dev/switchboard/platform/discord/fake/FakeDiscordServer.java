@@ -484,6 +484,26 @@ public final class FakeDiscordServer implements AutoCloseable {
     return List.copyOf(uploads);
   }
 
+  /**
+   * Message content longer than this many characters is refused as Discord refuses more than
+   * 2000: 400, code 50035 Invalid Form Body, {@code content: BASE_TYPE_MAX_LENGTH}. 2000 unless
+   * a test lowers it.
+   */
+  public void contentLimit(int characters) {
+    contentLimit = characters;
+  }
+
+  /**
+   * The next {@code times} message creates are refused with that same 400 whatever their
+   * length, as a form error Discord would give for content it will not take.
+   */
+  public void refuseNextMessages(int times) {
+    refuseMessages.set(times);
+  }
+
+  private volatile int contentLimit = 2000;
+  private final AtomicInteger refuseMessages = new AtomicInteger();
+
   /** Files above this many bytes are refused with 413 and code 40005. */
   public void uploadLimit(long bytes) {
     uploadLimit = bytes;
@@ -716,13 +736,14 @@ public final class FakeDiscordServer implements AutoCloseable {
             400,
             "{\"message\": \"Cannot send an empty message\", \"code\": 50006}");
       }
-      if (content.codePointCount(0, content.length()) > 2000) {
+      if (content.codePointCount(0, content.length()) > contentLimit
+          || refuseMessages.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         return formError(
             response,
             callback,
             "content",
             "BASE_TYPE_MAX_LENGTH",
-            "Must be 2000 or fewer in length.");
+            "Must be " + contentLimit + " or fewer in length.");
       }
       // attachments[].id names the n of a files[n] part; the entry's filename is the name the
       // file is shown with.

@@ -180,6 +180,30 @@ public final class FakeSlackServer implements AutoCloseable {
     channelsWithoutBot.add(channel);
   }
 
+  /**
+   * chat.postMessage with a text longer than this many characters answers {"ok": false,
+   * "error": "msg_too_long"}, as Slack does for text beyond its limit; no limit unless set.
+   */
+  public void textLimit(int characters) {
+    textLimit = characters;
+  }
+
+  /** The next {@code times} chat.postMessage calls answer {"ok": false, "error": error}. */
+  public void refuseNextPosts(int times, String error) {
+    postRefusal = error;
+    refusePosts.set(times);
+  }
+
+  /** The arguments of every chat.postMessage that was taken, in order. */
+  public List<JsonNode> postArguments() {
+    return List.copyOf(postArguments);
+  }
+
+  private volatile int textLimit = Integer.MAX_VALUE;
+  private volatile String postRefusal = "msg_too_long";
+  private final AtomicInteger refusePosts = new AtomicInteger();
+  private final List<JsonNode> postArguments = new CopyOnWriteArrayList<>();
+
   /** The next files.getUploadURLExternal answers {"ok": false, "error": error}. */
   public void refuseNextUpload(String error) {
     nextUploadError = error;
@@ -541,6 +565,13 @@ public final class FakeSlackServer implements AutoCloseable {
                 "{\"ok\":false,\"error\":\"" + (channel.isEmpty() ? "channel_not_found" : "no_text")
                     + "\"}");
           }
+          if (refusePosts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return answer(response, callback, 200, error(postRefusal).toString());
+          }
+          if (text.codePointCount(0, text.length()) > textLimit) {
+            return answer(response, callback, 200, error("msg_too_long").toString());
+          }
+          postArguments.add(body);
           String ts = ts();
           posted
               .computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>())
