@@ -16,12 +16,16 @@ record ConnectFailure(String why, boolean lasting) {
 
   /**
    * Adapters say what passes: their {@link PlatformException}s carry the kind (a 5xx, a 429
-   * and a failed request are not fatal, a 401 is); an {@link IOException} is the network.
+   * and a request that got no answer pass; a 401, or a 400 refusing what was asked, last); an {@link IOException} is the network.
    * Anything else is a bug or a refusal a quick retry will not cure.
    */
   static ConnectFailure of(Throwable error) {
     boolean passing = switch (error) {
-      case PlatformException p -> p.kind() != PlatformException.Kind.FATAL;
+      case PlatformException p ->
+        switch (p.kind()) {
+          case TRANSIENT, RATE_LIMITED, UNKNOWN_OUTCOME -> true;
+          case FATAL, REFUSED -> false;
+        };
       case IOException _ -> true;
       case UncheckedIOException _ -> true;
       default -> false;
