@@ -180,6 +180,17 @@ public final class FakeSlackServer implements AutoCloseable {
     channelsWithoutBot.add(channel);
   }
 
+  /**
+   * While on, both tokens are refused, as after the app was reinstalled or its tokens revoked:
+   * every Web API method (auth.test, apps.connections.open, ...) answers {@code {"ok": false,
+   * "error": "invalid_auth"}}. Off again, they work.
+   */
+  public void refuseTokens(boolean on) {
+    tokensRefused = on;
+  }
+
+  private volatile boolean tokensRefused;
+
   /** The next files.getUploadURLExternal answers {"ok": false, "error": error}. */
   public void refuseNextUpload(String error) {
     nextUploadError = error;
@@ -496,7 +507,7 @@ public final class FakeSlackServer implements AutoCloseable {
       }
       String token = auth == null ? "" : auth.replaceFirst("^Bearer ", "");
       if (method.equals("apps.connections.open")) {
-        if (!token.equals(appToken)) {
+        if (tokensRefused || !token.equals(appToken)) {
           return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
         }
         return answer(
@@ -508,7 +519,7 @@ public final class FakeSlackServer implements AutoCloseable {
                 + "/link/?ticket=t" + connectionsOpened.get()
                 + "&app_id=A1\"}");
       }
-      if (!token.equals(botToken)) {
+      if (tokensRefused || !token.equals(botToken)) {
         return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
       }
       JsonNode body = arguments(request);
