@@ -39,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * /api/v10/gateway/bot (with session_start_limit), a WebSocket gateway at /gateway that says
  * Hello, answers Identify with READY (session_id, resume_gateway_url pointing at /resume),
  * acknowledges heartbeats, replays missed dispatches on Resume and then says RESUMED, and
- * closes with 4004 for a wrong token. Switches: withhold heartbeat ACKs, ask for a reconnect
+ * closes with 4004 for a wrong token. Switches: refuse the token (401 and 4004), withhold heartbeat ACKs, ask for a reconnect
  * (op 7), invalidate the session (op 9), drop the connection without a close frame, close with
  * a given code.
  *
@@ -238,7 +238,9 @@ public final class FakeDiscordServer implements AutoCloseable {
 
   private void dispatch(String type, ObjectNode d) {
     Connection c = current;
-    String sessionId = c == null ? lastSessionId() : c.sessionId;
+    // A connection that never got a session (refused, not yet identified) leaves the last
+    // session in place: Discord keeps its events for a resume.
+    String sessionId = c == null || c.sessionId == null ? lastSessionId() : c.sessionId;
     SessionLog log = sessionId == null ? null : sessions.get(sessionId);
     if (log == null) {
       throw new IllegalStateException("no session to dispatch in");
@@ -277,6 +279,17 @@ public final class FakeDiscordServer implements AutoCloseable {
   public void dropConnection() {
     current.session.disconnect();
   }
+
+  /**
+   * While on, the bot's token is refused everywhere, as after it was reset in the Developer
+   * Portal: every REST call gets 401 {@code {"message": "401: Unauthorized", "code": 0}} and an
+   * Identify or Resume is closed with 4004 "Authentication failed.". Off again, the token works.
+   */
+  public void refuseToken(boolean on) {
+    tokenRefused = on;
+  }
+
+  private volatile boolean tokenRefused;
 
   /** While on, every new connection is closed with 4000 right after Hello (a flapping edge). */
   public void refuseConnections(boolean on) {
@@ -345,7 +358,7 @@ public final class FakeDiscordServer implements AutoCloseable {
 
     private void identify(JsonNode d) {
       identifies.incrementAndGet();
-      if (!token.equals(d.path("token").asString())) {
+      if (tokenRefused || !token.equals(d.path("token").asString())) {
         session.close(
             4004, "Authentication failed.", org.eclipse.jetty.websocket.api.Callback.NOOP);
         return;
@@ -378,6 +391,11 @@ public final class FakeDiscordServer implements AutoCloseable {
 
     private void resume(JsonNode d) {
       resumes.incrementAndGet();
+      if (tokenRefused) {
+        session.close(
+            4004, "Authentication failed.", org.eclipse.jetty.websocket.api.Callback.NOOP);
+        return;
+      }
       SessionLog log = sessions.get(d.path("session_id").asString(""));
       if (!token.equals(d.path("token").asString()) || log == null) {
         send("{\"op\":9,\"d\":false}");
@@ -605,7 +623,7 @@ public final class FakeDiscordServer implements AutoCloseable {
       String method = request.getMethod();
       String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      if (!("Bot " + token).equals(auth)) {
+      if (tokenRefused || !("Bot " + token).equals(auth)) {
         return answer(
             response, callback, 401, "{\"message\": \"401: Unauthorized\"," + " \"code\": 0}");
       }

@@ -204,6 +204,17 @@ public final class FakeSlackServer implements AutoCloseable {
   private final AtomicInteger refusePosts = new AtomicInteger();
   private final List<JsonNode> postArguments = new CopyOnWriteArrayList<>();
 
+  /**
+   * While on, both tokens are refused, as after the app was reinstalled or its tokens revoked:
+   * every Web API method (auth.test, apps.connections.open, ...) answers {@code {"ok": false,
+   * "error": "invalid_auth"}}. Off again, they work.
+   */
+  public void refuseTokens(boolean on) {
+    tokensRefused = on;
+  }
+
+  private volatile boolean tokensRefused;
+
   /** The next files.getUploadURLExternal answers {"ok": false, "error": error}. */
   public void refuseNextUpload(String error) {
     nextUploadError = error;
@@ -520,7 +531,7 @@ public final class FakeSlackServer implements AutoCloseable {
       }
       String token = auth == null ? "" : auth.replaceFirst("^Bearer ", "");
       if (method.equals("apps.connections.open")) {
-        if (!token.equals(appToken)) {
+        if (tokensRefused || !token.equals(appToken)) {
           return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
         }
         return answer(
@@ -532,7 +543,7 @@ public final class FakeSlackServer implements AutoCloseable {
                 + "/link/?ticket=t" + connectionsOpened.get()
                 + "&app_id=A1\"}");
       }
-      if (!token.equals(botToken)) {
+      if (tokensRefused || !token.equals(botToken)) {
         return answer(response, callback, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
       }
       JsonNode body = arguments(request);
