@@ -42,6 +42,7 @@ public final class CommandTable {
         new StatusCommand(),
         new HelpCommand(),
         new RestartCommand(),
+        new SetHomeCommand(),
         new ModelCommand(),
         new RetryCommand(),
         new UndoCommand(),

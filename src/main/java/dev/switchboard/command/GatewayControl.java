@@ -1,5 +1,6 @@
 package dev.switchboard.command;
 
+import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import java.time.Duration;
 import java.util.List;
@@ -37,4 +38,10 @@ public interface GatewayControl {
   List<String> models();
 
   String version();
+
+  /**
+   * Makes {@code chat} (with its thread) the home of its platform: where the gateway's own
+   * notices go from now on (starts, restarts, crash recoveries, platforms that fail).
+   */
+  void setHome(ChatRef chat);
 }

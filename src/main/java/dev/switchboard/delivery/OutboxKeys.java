@@ -23,6 +23,7 @@ import java.util.UUID;
  * &lt;key&gt;:undelivered                 "could not be delivered": &lt;key&gt; was refused in every form
  * &lt;inbound&gt;:&lt;topic&gt;:&lt;part&gt;             a notice about the message ({@link Topic})
  * restart:&lt;platform&gt;:&lt;chat&gt;:&lt;message&gt;:&lt;part&gt;  "restarted", to whoever asked
+ * home:&lt;pid&gt;:&lt;started&gt;:&lt;event&gt;:&lt;platform&gt;:&lt;part&gt;  a notice of one process to a home channel
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
  * </pre>
  */
@@ -82,6 +83,15 @@ public final class OutboxKeys {
   /** The base key of the "restarted" notice for the /restart message {@code messageId}. */
   public static String restartDone(ChatRef chat, String messageId) {
     return "restart:" + chat.platform() + ":" + chat.chatId() + ":" + messageId;
+  }
+
+  /**
+   * A notice of the process {@code pid} started at {@code startedMillis} to {@code home}'s
+   * platform's home channel; {@code event} names it within the process ("start",
+   * "failed:discord:3").
+   */
+  public static String home(long pid, long startedMillis, String event, ChatRef home) {
+    return "home:" + pid + ":" + startedMillis + ":" + event + ":" + home.platform();
   }
 
   static String oneOff() {

@@ -198,6 +198,7 @@ public final class Gateway {
             TrustedProxies.from(config))))
         .loginToken(loginToken)
         .crashLoop(crashLoop.orElse(null))
+        .previousEnd(PreviousEnd.of(previous))
         .version(launch.version())
         .build();
   }

@@ -87,6 +87,9 @@ final class GatewayAssembly {
   /** Null unless the respawn breaker tripped: then the start waits before connecting. */
   final GatewayState.@Nullable CrashLoop crashLoop;
 
+  final PreviousEnd previousEnd;
+  final HomeNotices homeNotices;
+
   GatewayAssembly(RuntimeBuilder b, StopHandle stops) {
     this.home = b.home;
     this.settings = b.settings;
@@ -102,6 +105,7 @@ final class GatewayAssembly {
     this.http = b.httpServer;
     this.loginToken = b.loginToken;
     this.crashLoop = b.crashLoop;
+    this.previousEnd = b.previousEnd;
     this.restartLedger = new RestartLedger(home);
     this.authorizer = new Authorizer(b.accessPolicy, store.pairings());
     this.tasks = new TaskSupervisor(ticker, reason -> {
@@ -132,7 +136,13 @@ final class GatewayAssembly {
         stops,
         restartLedger,
         new RuntimeControl.Sources(
-            stateFile, backend, () -> built.get().activeTurns(), clock, ticker, version));
+            stateFile,
+            backend,
+            () -> built.get().activeTurns(),
+            clock,
+            ticker,
+            version,
+            store.homeChannels()));
     CommandTable commands = CommandTable.standard(List.of());
     this.dispatcher = new Dispatcher(
         settings.dispatcher(),
@@ -166,6 +176,12 @@ final class GatewayAssembly {
         delivery,
         ticker);
 
+    this.homeNotices = new HomeNotices(
+        store.homeChannels(),
+        delivery,
+        tasks,
+        new HomeNotices.Sender(version, ProcessHandle.current().pid(), clock.millis()),
+        () -> b.settings.reconnect().refusedEvery());
     SlotServices shared = new SlotServices(
         tasks,
         progress,
@@ -177,6 +193,7 @@ final class GatewayAssembly {
         new CredentialLocks(b.credentialLockDir),
         dispatcher::draining,
         b.settings.reconnect(),
+        homeNotices,
         b.settings.disconnectTimeout(),
         sleeper,
         clock,

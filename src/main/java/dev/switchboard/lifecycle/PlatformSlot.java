@@ -45,6 +45,7 @@ final class PlatformSlot implements PlatformContext {
   private final CredentialLocks credentials;
   private final BooleanSupplier draining;
   private final ReconnectPolicy policy;
+  private final PlatformEvents events;
   private final Duration disconnectTimeout;
   private final PlatformReconnector reconnector;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
@@ -73,6 +74,7 @@ final class PlatformSlot implements PlatformContext {
     this.credentials = services.credentials();
     this.draining = services.draining();
     this.policy = services.reconnect();
+    this.events = services.events();
     this.disconnectTimeout = services.disconnectTimeout();
     this.reconnector = new PlatformReconnector(
         new Attempts(), tasks, policy, services.sleeper(), ThreadLocalRandom.current());
@@ -340,6 +342,7 @@ final class PlatformSlot implements PlatformContext {
             every(policy.refusedEvery()),
             next);
         report(PlatformState.FAILED, failure.why(), next);
+        events.failed(name(), failure.why());
       } else {
         log.warn(
             "{}: could not connect ({} in a row): {}; trying again in {} ms",
@@ -357,6 +360,7 @@ final class PlatformSlot implements PlatformContext {
 
     @Override
     public void reconnected(int failures, Duration took) {
+      events.back(name());
       log.info(
           "{}: connected again after {} failed attempt(s) over {} s",
           name(),

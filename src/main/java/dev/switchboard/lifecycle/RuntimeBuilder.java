@@ -55,6 +55,7 @@ public final class RuntimeBuilder {
   LoginToken loginToken;
 
   GatewayState.@Nullable CrashLoop crashLoop;
+  PreviousEnd previousEnd = PreviousEnd.NONE;
   Runnable afterDrain = () -> {};
   Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -67,6 +68,12 @@ public final class RuntimeBuilder {
   /** Runs between the drain and the teardown; tests gate the stop there. */
   RuntimeBuilder afterDrain(Runnable hook) {
     this.afterDrain = hook;
+    return this;
+  }
+
+  /** How the previous process ended, for the home channels' start notice. */
+  RuntimeBuilder previousEnd(PreviousEnd end) {
+    this.previousEnd = end;
     return this;
   }
 

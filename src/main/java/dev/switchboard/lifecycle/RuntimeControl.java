@@ -3,7 +3,9 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.store.HomeChannels;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,7 @@ final class RuntimeControl implements GatewayControl {
   private final Ticker ticker;
   private final long startedNanos;
   private final String version;
+  private final HomeChannels homes;
 
   /** The parts this control reads; {@code activeTurns} is the dispatcher's count. */
   record Sources(
@@ -34,7 +37,8 @@ final class RuntimeControl implements GatewayControl {
       IntSupplier activeTurns,
       Clock clock,
       Ticker ticker,
-      String version) {}
+      String version,
+      HomeChannels homes) {}
 
   RuntimeControl(StopHandle stops, RestartLedger restartLedger, Sources sources) {
     this.stops = stops;
@@ -46,6 +50,13 @@ final class RuntimeControl implements GatewayControl {
     this.ticker = sources.ticker();
     this.startedNanos = ticker.nanos();
     this.version = sources.version();
+    this.homes = sources.homes();
+  }
+
+  @Override
+  public void setHome(ChatRef chat) {
+    homes.set(chat);
+    log.info("{} is now the home of {}: the gateway's own notices go there", chat, chat.platform());
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param commands the slash commands, for the platforms' command menus
  * @param draining true once the gateway has begun to stop or restart
+ * @param events told when a platform fails for good and when it is back
  * @param disconnectTimeout how long tearing down a connection before another attempt may take
  * @param sleeper the waits between attempts
  */
@@ -26,6 +27,7 @@ record SlotServices(
     CredentialLocks credentials,
     BooleanSupplier draining,
     ReconnectPolicy reconnect,
+    PlatformEvents events,
     Duration disconnectTimeout,
     Sleeper sleeper,
     Clock clock,

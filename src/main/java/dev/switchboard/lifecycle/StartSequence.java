@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -149,21 +150,33 @@ final class StartSequence {
     StartBanner.running(summary, parts.slots.isEmpty());
   }
 
-  /** Lifecycle rule 6: the requester of a restart hears that it is done, once. */
+  /**
+   * Lifecycle rule 6: the requester of a restart hears that it is done, once; then the home
+   * channels hear how this process started (the requester's chat not twice).
+   */
   private void sendNoticesAfterStart() {
-    parts.restartLedger.claimPending().ifPresent(requester -> {
-      ChatRef chat = requester.chat();
-      if (!parts.router.has(chat.platform())) {
-        log.warn(
-            "the restart was requested from {}, which is not enabled now; cannot say"
-                + " 'restarted' there",
-            chat);
-      } else if (parts.delivery.notice(
-          chat,
-          "\u2705 Gateway restarted (Switchboard " + parts.version + ").",
-          OutboxKeys.restartDone(chat, requester.messageId()))) {
-        log.info("told {} that the restart it asked for is done", chat);
-      }
-    });
+    Optional<RestartLedger.Requester> requester = parts.restartLedger.claimPending();
+    requester.ifPresent(this::tellRequester);
+    // Counted again now: a platform still connecting at READY may have connected since.
+    parts.homeNotices.started(
+        parts.previousEnd,
+        StartBanner.summary(parts.stateFile.current().platforms()),
+        parts.crashLoop,
+        requester.map(RestartLedger.Requester::chat).orElse(null));
+  }
+
+  private void tellRequester(RestartLedger.Requester requester) {
+    ChatRef chat = requester.chat();
+    if (!parts.router.has(chat.platform())) {
+      log.warn(
+          "the restart was requested from {}, which is not enabled now; cannot say"
+              + " 'restarted' there",
+          chat);
+    } else if (parts.delivery.notice(
+        chat,
+        "\u2705 Gateway restarted (Switchboard " + parts.version + ").",
+        OutboxKeys.restartDone(chat, requester.messageId()))) {
+      log.info("told {} that the restart it asked for is done", chat);
+    }
   }
 }

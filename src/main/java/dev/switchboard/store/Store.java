@@ -16,6 +16,8 @@ public interface Store extends AutoCloseable {
 
   Pairings pairings();
 
+  HomeChannels homeChannels();
+
   /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
   long bytesOnDisk();
 

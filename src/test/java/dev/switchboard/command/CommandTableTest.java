@@ -133,8 +133,8 @@ class CommandTableTest {
     assertThat(CommandTable.standard(List.of()).all())
         .extracting(Command::name)
         .containsExactly(
-            "new", "stop", "status", "help", "restart", "model", "retry", "undo", "queue", "busy",
-            "tools", "voice", "whoami", "usage", "approve", "deny");
+            "new", "stop", "status", "help", "restart", "sethome", "model", "retry", "undo",
+            "queue", "busy", "tools", "voice", "whoami", "usage", "approve", "deny");
   }
 
   @Test

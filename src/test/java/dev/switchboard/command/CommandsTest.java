@@ -27,6 +27,7 @@ class CommandsTest {
           /status \u2014 Show this session and the gateway's state
           /help \u2014 List the commands
           /restart \u2014 Restart the gateway (replies here when it is back)
+          /sethome \u2014 Make this chat the home for the gateway's own notices
           /model \u2014 Show or choose this session's model: /model [name|default]
           /retry \u2014 Answer your last message again
           /undo \u2014 Make the agent forget your last message and its reply
@@ -218,6 +219,35 @@ class CommandsTest {
     @Test
     void humanUptimeIgnoresFractionsOfASecond() {
       assertThat(StatusCommand.human(Duration.ofMillis(59_999))).isEqualTo("59s");
+    }
+  }
+
+  @Nested
+  class SetHome {
+    @Test
+    void makesThisChatTheHomeOfItsPlatform() {
+      new SetHomeCommand().execute(ctx);
+
+      assertThat(ctx.gateway.homes).containsExactly(ctx.message.chat());
+      assertThat(ctx.replies.getFirst())
+          .contains("This chat is now the home of Switchboard on "
+              + ctx.message.chat().platform());
+    }
+
+    @Test
+    void takesNoArguments() {
+      FakeCommandContext c = new FakeCommandContext(
+          "/sethome elsewhere", "elsewhere", CommandTable.standard(List.of()));
+
+      new SetHomeCommand().execute(c);
+
+      assertThat(c.gateway.homes).isEmpty();
+      assertThat(c.replies.getFirst()).startsWith("/sethome takes no arguments");
+    }
+
+    @Test
+    void isForAdminsOnly() {
+      assertThat(new SetHomeCommand().adminOnly()).isTrue();
     }
   }
 

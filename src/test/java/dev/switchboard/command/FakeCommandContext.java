@@ -257,5 +257,12 @@ final class FakeCommandContext implements CommandContext {
     public String version() {
       return version;
     }
+
+    final List<ChatRef> homes = new ArrayList<>();
+
+    @Override
+    public void setHome(ChatRef chat) {
+      homes.add(chat);
+    }
   }
 }

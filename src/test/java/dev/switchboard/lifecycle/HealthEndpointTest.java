@@ -8,6 +8,7 @@ import dev.switchboard.platform.PlatformState;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
+import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
@@ -160,6 +161,11 @@ class HealthEndpointTest {
     @Override
     public Cursors cursors() {
       return store.cursors();
+    }
+
+    @Override
+    public HomeChannels homeChannels() {
+      return store.homeChannels();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -46,6 +47,18 @@ class PlatformReconnectTest {
   private final ProgressMonitor progress = new ProgressMonitor();
   private final TaskSupervisor tasks = new TaskSupervisor(Ticker.system(), reason -> {});
   private StateFile stateFile;
+  private final List<String> told = new CopyOnWriteArrayList<>();
+  private final PlatformEvents events = new PlatformEvents() {
+    @Override
+    public void failed(String platform, String why) {
+      told.add("failed " + platform + ": " + why);
+    }
+
+    @Override
+    public void back(String platform) {
+      told.add("back " + platform);
+    }
+  };
 
   @AfterEach
   void stopTasks() {
@@ -89,6 +102,7 @@ class PlatformReconnectTest {
             new CredentialLocks(home.resolve("locks")),
             () -> false,
             POLICY,
+            events,
             Duration.ofSeconds(1),
             sleeper,
             clock,
@@ -197,6 +211,11 @@ class PlatformReconnectTest {
     sleeper.pass(); // the token was fixed in the platform's console meanwhile
     await().atMost(Duration.ofSeconds(5)).until(() -> slot.state() == PlatformState.CONNECTED);
     assertThat(attempts).hasValue(3);
+    assertThat(told)
+        .containsExactly(
+            "failed mem: PlatformException: getMe: Unauthorized",
+            "failed mem: PlatformException: getMe: Unauthorized",
+            "back mem");
   }
 
   @Test

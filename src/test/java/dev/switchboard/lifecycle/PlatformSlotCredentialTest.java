@@ -46,6 +46,7 @@ class PlatformSlotCredentialTest {
             locks(),
             () -> false,
             ReconnectPolicy.DEFAULTS,
+            PlatformEvents.NONE,
             Duration.ofSeconds(1),
             NO_RETRY_HERE,
             clock,

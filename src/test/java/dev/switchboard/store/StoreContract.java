@@ -46,6 +46,14 @@ public abstract class StoreContract {
   }
 
   @Nested
+  class HomeChannelsPart extends HomeChannelsContract {
+    @Override
+    Store newStore(Clock clock) {
+      return StoreContract.this.newStore(clock);
+    }
+  }
+
+  @Nested
   class CursorsPart extends CursorsContract {
     @Override
     Store newStore(Clock clock) {

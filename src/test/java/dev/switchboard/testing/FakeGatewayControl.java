@@ -1,6 +1,7 @@
 package dev.switchboard.testing;
 
 import dev.switchboard.command.GatewayControl;
+import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import java.time.Duration;
 import java.util.List;
@@ -50,5 +51,12 @@ public class FakeGatewayControl implements GatewayControl {
   @Override
   public String version() {
     return "test";
+  }
+
+  public final List<ChatRef> homes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void setHome(ChatRef chat) {
+    homes.add(chat);
   }
 }

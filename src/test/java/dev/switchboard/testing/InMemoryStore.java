@@ -7,6 +7,7 @@ import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
+import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
@@ -36,6 +37,7 @@ public final class InMemoryStore implements Store {
   private final Journal journal;
   private final MemoryOutbox outbox;
   private final MemoryCursors cursors = new MemoryCursors();
+  private final MemoryHomeChannels homeChannels = new MemoryHomeChannels();
   private final MemoryConversations conversations;
   private final MemoryPairings pairings = new MemoryPairings();
 
@@ -66,6 +68,11 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public HomeChannels homeChannels() {
+    return homeChannels;
+  }
+
+  @Override
   public Conversations conversations() {
     return conversations;
   }
@@ -87,6 +94,25 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void close() {}
+
+  private static final class MemoryHomeChannels implements HomeChannels {
+    private final Map<String, ChatRef> homes = new TreeMap<>();
+
+    @Override
+    public synchronized Optional<ChatRef> get(String platform) {
+      return Optional.ofNullable(homes.get(platform));
+    }
+
+    @Override
+    public synchronized void set(ChatRef chat) {
+      homes.put(chat.platform(), chat);
+    }
+
+    @Override
+    public synchronized Map<String, ChatRef> all() {
+      return new TreeMap<>(homes);
+    }
+  }
 
   private static final class MemoryCursors implements Cursors {
     private record Key(String platform, String name) {}

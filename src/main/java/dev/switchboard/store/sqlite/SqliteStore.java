@@ -2,6 +2,7 @@ package dev.switchboard.store.sqlite;
 
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
+import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
@@ -17,6 +18,7 @@ public final class SqliteStore implements Store {
   private final Cursors cursors;
   private final Conversations conversations;
   private final Pairings pairings;
+  private final HomeChannels homeChannels;
 
   private SqliteStore(SqliteDb db, Clock clock) {
     this.db = db;
@@ -25,6 +27,7 @@ public final class SqliteStore implements Store {
     this.cursors = new SqliteCursors(db);
     this.conversations = new SqliteConversations(db, clock);
     this.pairings = new SqlitePairings(db);
+    this.homeChannels = new SqliteHomeChannels(db, clock);
   }
 
   /** Opens (creating or migrating as needed) the database in {@code file}. */
@@ -50,6 +53,11 @@ public final class SqliteStore implements Store {
   @Override
   public Cursors cursors() {
     return cursors;
+  }
+
+  @Override
+  public HomeChannels homeChannels() {
+    return homeChannels;
   }
 
   @Override

@@ -141,6 +141,41 @@ class TelegramProcessIT {
   }
 
   @Test
+  void theHomeChannelHearsHowEachStartWentOnce() throws Exception {
+    long forum = -1005550002222L;
+    telegram.registerGroup(forum, "Ops");
+    telegram.registerTopic(forum, 9, "Gateway");
+    ChildGateway first = start(Map.of());
+    telegram.awaitLongPoll(WAIT);
+    telegram.topicMessage(forum, 9, ADMIN, "/sethome");
+    BotMessage set = telegram.awaitMessage(
+        forum,
+        m -> m.text().contains("This chat is now the home of Switchboard on telegram"),
+        WAIT);
+    assertThat(set.threadId()).isEqualTo(9);
+
+    first.signal("KILL"); // an unplanned end
+    first.awaitExit(Duration.ofSeconds(10));
+    ChildGateway second = start(Map.of());
+    BotMessage back = telegram.awaitMessage(
+        forum, m -> m.text().contains("is back after an unplanned end"), WAIT);
+    assertThat(back.threadId()).isEqualTo(9);
+    assertThat(back.text())
+        .contains("pid " + first.pid() + " died while running")
+        .contains(" platform(s) connected");
+
+    second.signal("TERM"); // a planned stop
+    assertThat(second.awaitExit(WAIT)).isZero();
+    start(Map.of());
+    telegram.awaitMessage(forum, m -> m.text().startsWith("\u2705 Switchboard"), WAIT);
+
+    List<BotMessage> topic = telegram.messages(forum);
+    assertThat(count(topic, "is back after an unplanned end")).isEqualTo(1);
+    assertThat(topic.stream().filter(m -> m.text().startsWith("\u2705 Switchboard")))
+        .hasSize(1);
+  }
+
+  @Test
   void killDashNineDuringATurnThenRestartAnswersEveryMessageExactlyOnce() throws Exception {
     ChildGateway first = start(Map.of("SWITCHBOARD_ECHO_WORD_DELAY", "300ms"));
     telegram.awaitLongPoll(WAIT);

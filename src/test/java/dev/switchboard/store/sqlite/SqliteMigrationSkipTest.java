@@ -58,9 +58,9 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V5's column and its history row absent
-      s.executeUpdate("ALTER TABLE inbound DROP COLUMN attachments");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '5'");
+      // as a database of the previous version: V6's table and its history row absent
+      s.executeUpdate("DROP TABLE home_channels");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '6'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
@@ -68,7 +68,8 @@ class SqliteMigrationSkipTest {
 
     try (Connection c = connect(file)) {
       assertThat(count(
-              c, "SELECT COUNT(*) FROM pragma_table_info('inbound') WHERE name = 'attachments'"))
+              c,
+              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'home_channels'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }
