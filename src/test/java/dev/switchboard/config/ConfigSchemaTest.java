@@ -34,6 +34,7 @@ class ConfigSchemaTest {
             "drain_timeout",
             "group_sessions_per_user",
             "max_queued_messages",
+            "reconnect",
             "service_manager",
             "shutdown_grace");
     assertThat(schema.childrenOf("telegram")).containsExactly("allowed_users", "pin", "token");
