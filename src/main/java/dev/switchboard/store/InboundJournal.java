@@ -60,6 +60,16 @@ public interface InboundJournal {
    */
   boolean recordRefused(MessageRef message, String senderId, String outcome);
 
+  /** The outcomes {@link #recordRefused} is given: the pipeline's refusals of strangers. */
+  Set<String> REFUSALS = Set.of("pairing", "ignored");
+
+  /**
+   * True when the journal still holds a message from {@code chatId} on {@code platform} that
+   * was let in (not a stranger's refused one): the gateway has talked with this chat, within
+   * the journal's retention.
+   */
+  boolean knowsChat(String platform, String chatId);
+
   /**
    * A turn starts for it; returns the number of this attempt, 1 for the first. A reply recorded
    * for an earlier attempt is forgotten: the new attempt answers anew.

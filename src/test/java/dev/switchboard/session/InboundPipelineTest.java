@@ -180,6 +180,11 @@ class InboundPipelineTest {
     }
 
     @Override
+    public boolean knowsChat(String platform, String chatId) {
+      return real.knowsChat(platform, chatId);
+    }
+
+    @Override
     public int markRunning(InboundMessage message) {
       return real.markRunning(message);
     }

@@ -6,6 +6,7 @@ import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal.Entry;
 import dev.switchboard.store.InboundJournal.Status;
@@ -383,5 +384,20 @@ abstract class InboundJournalContract extends StorePartContract {
         .as("the two recorded again are new, not done")
         .extracting(e -> e.message().messageId())
         .containsExactly("m0", "m1");
+  }
+
+  @Test
+  void aChatIsKnownOnceAMessageFromItWasLetIn() {
+    assertThat(journal().knowsChat("telegram", "c1")).isFalse();
+    journal()
+        .recordRefused(
+            new MessageRef(new ChatRef("telegram", "c1", null), "m1"), "stranger", "pairing");
+    assertThat(journal().knowsChat("telegram", "c1")).as("a stranger's chat").isFalse();
+
+    journal().record(message("c1", "m2", "hello"));
+
+    assertThat(journal().knowsChat("telegram", "c1")).isTrue();
+    assertThat(journal().knowsChat("discord", "c1")).isFalse();
+    assertThat(journal().knowsChat("telegram", "c2")).isFalse();
   }
 }

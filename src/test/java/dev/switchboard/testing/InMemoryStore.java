@@ -413,6 +413,14 @@ public final class InMemoryStore implements Store {
       return true;
     }
 
+    @Override
+    public synchronized boolean knowsChat(String platform, String chatId) {
+      return entries.values().stream()
+          .anyMatch(e -> e.message().chat().platform().equals(platform)
+              && e.message().chat().chatId().equals(chatId)
+              && (e.outcome() == null || !REFUSALS.contains(e.outcome())));
+    }
+
     private void put(String key, Entry e) {
       entries.put(key, e);
       changed.put(key, clock.instant());

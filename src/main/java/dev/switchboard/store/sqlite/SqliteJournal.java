@@ -68,6 +68,21 @@ final class SqliteJournal implements InboundJournal {
   }
 
   @Override
+  public boolean knowsChat(String platform, String chatId) {
+    return db.transaction("look up a chat", c -> {
+      // The UNIQUE (platform, chat_id, message_id) index serves the lookup.
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT 1 FROM inbound WHERE platform = ? AND chat_id = ?"
+              + " AND (outcome IS NULL OR outcome NOT IN ('pairing', 'ignored')) LIMIT 1")) {
+        SqliteDb.bind(ps, platform, chatId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
   public int markRunning(InboundMessage m) {
     return db.transaction("start a turn", c -> {
       try (PreparedStatement ps = c.prepareStatement(
