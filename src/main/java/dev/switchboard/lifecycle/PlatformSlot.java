@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformAdapter;
@@ -44,6 +45,7 @@ final class PlatformSlot implements PlatformContext {
   private final List<CommandInfo> commands;
   private final CredentialLocks credentials;
   private final BooleanSupplier draining;
+  private final GatewayEvents events;
   private final ReconnectPolicy policy;
   private final Duration disconnectTimeout;
   private final PlatformReconnector reconnector;
@@ -72,6 +74,7 @@ final class PlatformSlot implements PlatformContext {
     this.commands = services.commands();
     this.credentials = services.credentials();
     this.draining = services.draining();
+    this.events = services.events();
     this.policy = services.reconnect();
     this.disconnectTimeout = services.disconnectTimeout();
     this.reconnector = new PlatformReconnector(
@@ -309,6 +312,7 @@ final class PlatformSlot implements PlatformContext {
     lastError = error;
     stateFile.update(s -> s.withPlatform(
         name(), new GatewayState.PlatformStatus(newState.label(), error, clock.instant(), next)));
+    events.platformState(name(), newState.label(), error);
   }
 
   /** The reconnector's view of this slot. */

@@ -147,6 +147,10 @@ final class StartSequence {
       return s.withState(GatewayState.RUNNING);
     });
     StartBanner.running(summary, parts.slots.isEmpty());
+    if (GatewayState.RUNNING.equals(parts.stateFile.current().state())) {
+      parts.events.gatewayStarted(
+          parts.version, parts.slots.stream().map(PlatformSlot::name).toList());
+    }
   }
 
   /** Lifecycle rule 6: the requester of a restart hears that it is done, once. */
