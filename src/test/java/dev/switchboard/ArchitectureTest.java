@@ -1,7 +1,11 @@
 package dev.switchboard;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -11,6 +15,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.switchboard.delivery.Outbound;
+import dev.switchboard.hooks.EventChat;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.InboundJournal;
 import org.junit.jupiter.api.BeforeAll;
@@ -324,6 +330,39 @@ class ArchitectureTest {
             "dev.switchboard.store..",
             "dev.switchboard.http..")
         .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void hooksKnowOnlyTheSharedBasics() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.hooks..")
+        .should()
+        .dependOnClassesThat(resideInAPackage("dev.switchboard..")
+            .and(resideOutsideOfPackages(
+                "dev.switchboard.hooks..", "dev.switchboard.common..", "dev.switchboard.config..")))
+        .because("the events reach hooks as plain values; hooks know nothing of the gateway")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheSessionsAndTheRuntimeReportEventsAndTheSessionsThroughTheSpiAlone() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "dev.switchboard.hooks..", "dev.switchboard.session..", "dev.switchboard.lifecycle..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.hooks..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.session..")
+        .should()
+        .dependOnClassesThat(resideInAPackage("dev.switchboard.hooks..")
+            .and(not(belongToAnyOf(GatewayEvents.class, EventChat.class))))
+        .because("a turn reports through GatewayEvents; how hooks are run is the runtime's wiring")
         .check(classes);
   }
 }

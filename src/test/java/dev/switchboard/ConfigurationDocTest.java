@@ -31,8 +31,12 @@ class ConfigurationDocTest {
   /** Backticked names that look like settings but are files: {@code gateway.lock}. */
   private static final Set<String> FILE_ENDINGS =
       Set.of("lock", "log", "json", "jsonl", "db", "yaml", "md", "txt", "plist", "service");
-  /** Other names in a setting's shape: Slack's Web API method {@code auth.test}. */
-  private static final Set<String> NOT_SETTINGS = Set.of("auth.test");
+  /**
+   * Other names in a setting's shape: Slack's Web API method {@code auth.test}, the hooks'
+   * events {@code gateway.started} and {@code gateway.stopping}.
+   */
+  private static final Set<String> NOT_SETTINGS =
+      Set.of("auth.test", "gateway.started", "gateway.stopping");
 
   private static final ConfigSchema SCHEMA = PluginCatalog.discover().schema();
 

@@ -6,6 +6,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.hooks.HookSettings;
 import dev.switchboard.http.HttpListener;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
@@ -187,6 +188,7 @@ public final class Gateway {
         .media(MediaSettings.from(config))
         .transcription(TranscriptionSettings.from(config))
         .speech(SpeechSettings.from(config))
+        .hooks(HookSettings.from(config), launch.environment())
         .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))

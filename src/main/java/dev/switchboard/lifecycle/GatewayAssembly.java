@@ -10,6 +10,8 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.PlatformRouter;
+import dev.switchboard.hooks.GatewayEvents;
+import dev.switchboard.hooks.HookEvents;
 import dev.switchboard.http.AdminPage;
 import dev.switchboard.http.HealthEndpoints;
 import dev.switchboard.http.HttpMount;
@@ -80,6 +82,10 @@ final class GatewayAssembly {
   final Relaunch relaunch;
   final StartPhases phases = new StartPhases();
   private final RuntimeControl control;
+  /** Null when this runtime runs no hooks. */
+  final @Nullable HookEvents hooks;
+  /** What happens, for the hooks: the sessions, the platforms, the start and the stop report it. */
+  final GatewayEvents events;
   /** Null when nothing is served over HTTP. */
   final @Nullable HttpServer http;
   /** Null when the HTTP pages need no login. */
@@ -107,6 +113,10 @@ final class GatewayAssembly {
     this.crashLoop = b.crashLoop;
     this.previousEnd = b.previousEnd;
     this.restartLedger = new RestartLedger(home);
+    this.hooks = b.hooks == null
+        ? null
+        : HookEvents.start(home, b.hooks, b.environment, metrics, clock, ticker);
+    this.events = hooks == null ? GatewayEvents.NONE : hooks;
     this.authorizer = new Authorizer(b.accessPolicy, store.pairings());
     this.tasks = new TaskSupervisor(ticker, reason -> {
       if (stops.stopping()) {
@@ -147,21 +157,22 @@ final class GatewayAssembly {
     this.dispatcher = new Dispatcher(
         settings.dispatcher(),
         new SessionServices(
-            backend,
-            delivery,
-            store.conversations(),
-            tasks,
-            ticker,
-            new AttachmentIntake(
-                new AdapterAttachments(b.adapters),
-                attachments,
-                b.media,
-                store.journal(),
-                b.transcription.enabled() ? new Transcriber(b.transcription) : null,
-                b.transcription),
-            b.speech.enabled()
-                ? new VoiceReplies(new SpeechSynthesizer(b.speech), attachments)
-                : VoiceReplies.NONE),
+                backend,
+                delivery,
+                store.conversations(),
+                tasks,
+                ticker,
+                new AttachmentIntake(
+                    new AdapterAttachments(b.adapters),
+                    attachments,
+                    b.media,
+                    store.journal(),
+                    b.transcription.enabled() ? new Transcriber(b.transcription) : null,
+                    b.transcription),
+                b.speech.enabled()
+                    ? new VoiceReplies(new SpeechSynthesizer(b.speech), attachments)
+                    : VoiceReplies.NONE)
+            .withEvents(events),
         new CommandSetup(commands, control, authorizer::isAdmin),
         new JournalListener(
             store.journal(),
@@ -192,6 +203,7 @@ final class GatewayAssembly {
             .toList(),
         new CredentialLocks(b.credentialLockDir),
         dispatcher::draining,
+        events,
         b.settings.reconnect(),
         homeNotices,
         b.settings.disconnectTimeout(),

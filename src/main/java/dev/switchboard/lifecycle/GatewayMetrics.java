@@ -1,6 +1,7 @@
 package dev.switchboard.lifecycle;
 
 import dev.switchboard.delivery.DeliveryEvents;
+import dev.switchboard.hooks.HookMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -22,12 +23,12 @@ import jdk.management.VirtualThreadSchedulerMXBean;
 /**
  * The gateway's meters, scraped in Prometheus text format at {@code /metrics}: messages received
  * and sent per platform, delivery retries, 429s and refused messages per platform, turn durations
- * by outcome,
+ * by outcome, hook runs by event and result and hook events dropped,
  * active turns, queued messages, connected platforms, the store's size, and the JVM's memory,
  * GC, threads (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does
  * the work; this class only names the meters.
  */
-final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
+final class GatewayMetrics implements DeliveryEvents, HookMetrics, AutoCloseable {
   /** Buckets of the turn-duration histogram: agent turns take from milliseconds to minutes. */
   private static final Duration[] TURN_BUCKETS = {
     Duration.ofMillis(100),
@@ -162,6 +163,25 @@ final class GatewayMetrics implements DeliveryEvents, AutoCloseable {
         .serviceLevelObjectives(TURN_BUCKETS)
         .register(registry)
         .record(took);
+  }
+
+  @Override
+  public void hookRan(String event, String result) {
+    Counter.builder("switchboard.hooks.runs")
+        .description("Hook runs, by event and result")
+        .tag("event", event)
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void hookEventDropped(String event) {
+    Counter.builder("switchboard.hooks.dropped")
+        .description("Events whose hooks never ran: the queue of waiting events was full")
+        .tag("event", event)
+        .register(registry)
+        .increment();
   }
 
   /** A restart was asked for (/restart, SIGUSR1, the CLI); the process then exits. */

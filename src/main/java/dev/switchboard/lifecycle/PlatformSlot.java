@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformAdapter;
@@ -44,6 +45,7 @@ final class PlatformSlot implements PlatformContext {
   private final List<CommandInfo> commands;
   private final CredentialLocks credentials;
   private final BooleanSupplier draining;
+  private final GatewayEvents hooks;
   private final ReconnectPolicy policy;
   private final PlatformEvents events;
   private final Duration disconnectTimeout;
@@ -73,6 +75,7 @@ final class PlatformSlot implements PlatformContext {
     this.commands = services.commands();
     this.credentials = services.credentials();
     this.draining = services.draining();
+    this.hooks = services.hooks();
     this.policy = services.reconnect();
     this.events = services.events();
     this.disconnectTimeout = services.disconnectTimeout();
@@ -311,6 +314,7 @@ final class PlatformSlot implements PlatformContext {
     lastError = error;
     stateFile.update(s -> s.withPlatform(
         name(), new GatewayState.PlatformStatus(newState.label(), error, clock.instant(), next)));
+    hooks.platformState(name(), newState.label(), error);
   }
 
   /** The reconnector's view of this slot. */

@@ -9,6 +9,7 @@ import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.hooks.HookSettings;
 import dev.switchboard.media.MediaSettings;
 import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
@@ -92,6 +93,7 @@ public final class PluginCatalog {
     keys.addAll(MediaSettings.configKeys());
     keys.addAll(TranscriptionSettings.configKeys());
     keys.addAll(SpeechSettings.configKeys());
+    keys.addAll(HookSettings.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));

@@ -4,6 +4,7 @@ import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.auth.AccessPolicy;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.HookSettings;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.media.MediaSettings;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Assembles a runtime; everything but home, settings, state file and backend has a default. */
@@ -35,6 +37,11 @@ public final class RuntimeBuilder {
   MediaSettings media = MediaSettings.DEFAULTS;
   TranscriptionSettings transcription = TranscriptionSettings.DISABLED;
   SpeechSettings speech = SpeechSettings.DISABLED;
+  /** Null: no hooks are run (tests of the runtime). */
+  @Nullable
+  HookSettings hooks;
+
+  Map<String, String> environment = Map.of();
   List<PlatformAdapter> adapters = List.of();
   SupervisorNotifier notifier = SupervisorNotifier.NONE;
   ServiceManager serviceManager = ServiceManager.NONE;
@@ -119,6 +126,18 @@ public final class RuntimeBuilder {
   /** Where replies are spoken for /voice on; off unless told. */
   public RuntimeBuilder speech(SpeechSettings s) {
     this.speech = s;
+    return this;
+  }
+
+  /**
+   * Runs the hooks in the state directory's {@code hooks/} and the configured ones; none unless
+   * told.
+   *
+   * @param environment the gateway's, of which hooks get only a few harmless variables
+   */
+  public RuntimeBuilder hooks(HookSettings h, Map<String, String> environment) {
+    this.hooks = h;
+    this.environment = Map.copyOf(environment);
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.store.Cursors;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param commands the slash commands, for the platforms' command menus
  * @param draining true once the gateway has begun to stop or restart
+ * @param hooks told of each platform's state, for the hooks
  * @param events told when a platform fails for good and when it is back
  * @param disconnectTimeout how long tearing down a connection before another attempt may take
  * @param sleeper the waits between attempts
@@ -26,6 +28,7 @@ record SlotServices(
     List<CommandInfo> commands,
     CredentialLocks credentials,
     BooleanSupplier draining,
+    GatewayEvents hooks,
     ReconnectPolicy reconnect,
     PlatformEvents events,
     Duration disconnectTimeout,

@@ -148,6 +148,10 @@ final class StartSequence {
       return s.withState(GatewayState.RUNNING);
     });
     StartBanner.running(summary, parts.slots.isEmpty());
+    if (GatewayState.RUNNING.equals(parts.stateFile.current().state())) {
+      parts.events.gatewayStarted(
+          parts.version, parts.slots.stream().map(PlatformSlot::name).toList());
+    }
   }
 
   /**

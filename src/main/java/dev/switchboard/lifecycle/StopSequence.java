@@ -7,6 +7,7 @@ import dev.switchboard.session.DrainReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +32,8 @@ final class StopSequence implements StopCoordinator.Teardown {
   private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
   private static final Duration MAX_CLOSE = Duration.ofSeconds(5);
   private static final Duration MAX_RELAUNCH = Duration.ofSeconds(15);
+  /** What hooks still queued or running at the stop get before their groups are killed. */
+  static final Duration HOOK_GRACE = Duration.ofSeconds(2);
 
   /** What the stop knows when its teardown begins. */
   record Context(
@@ -81,6 +84,8 @@ final class StopSequence implements StopCoordinator.Teardown {
 
   int run(Context c) {
     long began = ticker.nanos();
+    parts.events.gatewayStopping(
+        c.first().kind().name().toLowerCase(Locale.ROOT), c.first().source());
     DrainReason reason =
         c.first().kind() == StopKind.RESTART ? DrainReason.RESTART : DrainReason.STOP;
     CompletableFuture<Void> drained = drain(reason, c);
@@ -95,6 +100,9 @@ final class StopSequence implements StopCoordinator.Teardown {
     }
     dispatcher.close();
     closeQuietly("close agent backend", parts.backend, rest);
+    if (parts.hooks != null) {
+      parts.hooks.close(rest.remainingAtMost(HOOK_GRACE));
+    }
 
     // Relaunch before sweeping the tasks, so a task that refuses to die cannot starve it; the
     // successor waits for our lock, so it still cannot start before we are gone.

@@ -79,7 +79,8 @@ public final class Dispatcher {
             notices),
         listener,
         gate,
-        settings.sessionPerUserInGroups());
+        settings.sessionPerUserInGroups(),
+        services.events());
     this.loop = new DispatchLoop(settings, services.ticker(), listener, lanes::drainReason);
     this.recoveredAnswers =
         new RecoveredAnswers(services.conversations(), settings.sessionPerUserInGroups());

@@ -3,8 +3,11 @@ package dev.switchboard.session;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.agent.TurnControl;
 import dev.switchboard.delivery.OutboxKeys;
+import dev.switchboard.hooks.EventChat;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -230,13 +234,19 @@ final class LaneScheduler implements SessionLanes {
 
   private void runTurn(RunningTurn turn) {
     String outcome = "failed";
+    GatewayEvents events = turnKit.services().events();
+    EventChat chat = EventChats.of(turn.message, turn.lane.key);
+    String text = UserText.of(turn.message);
+    AtomicReference<@Nullable String> answer = new AtomicReference<>();
+    long began = turnKit.services().ticker().nanos();
+    int attempt = 0;
     try {
-      int attempt = listener.started(turn.message);
+      attempt = listener.started(turn.message);
       outcome = new TurnExecution(turnKit, turn.message, attempt, turn.lane.key, turn.control)
-          .run(
-              () -> closeInterruptWindow(turn),
-              this::drainReason,
-              reply -> listener.replied(turn.message, reply));
+          .run(() -> closeInterruptWindow(turn), this::drainReason, reply -> {
+            listener.replied(turn.message, reply);
+            answer.set(reply);
+          });
     } catch (RuntimeException e) {
       // A bug or a platform failure while delivering ends this turn, not the session.
       log.error("the turn for {} failed", turn.lane.key, e);
@@ -247,6 +257,8 @@ final class LaneScheduler implements SessionLanes {
       } else {
         listener.finished(turn.message, outcome);
       }
+      Duration took = Duration.ofNanos(turnKit.services().ticker().nanos() - began);
+      events.turnFinished(chat, attempt, outcome, took, text, answer.get());
     }
   }
 

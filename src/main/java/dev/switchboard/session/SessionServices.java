@@ -4,6 +4,7 @@ import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.store.Conversations;
 
 /**
@@ -14,6 +15,7 @@ import dev.switchboard.store.Conversations;
  * @param spawner runs turns, notices and cancel actions as supervised tasks
  * @param attachments fetches a message's files for its turn
  * @param voice speaks replies in sessions that chose /voice on
+ * @param events told of new conversations, turns and commands, for the hooks
  */
 public record SessionServices(
     AgentBackend backend,
@@ -22,7 +24,26 @@ public record SessionServices(
     TaskSpawner spawner,
     Ticker ticker,
     AttachmentIntake attachments,
-    VoiceReplies voice) {
+    VoiceReplies voice,
+    GatewayEvents events) {
+
+  /** Services that tell no hooks. */
+  public SessionServices(
+      AgentBackend backend,
+      Delivery delivery,
+      Conversations conversations,
+      TaskSpawner spawner,
+      Ticker ticker,
+      AttachmentIntake attachments,
+      VoiceReplies voice) {
+    this(backend, delivery, conversations, spawner, ticker, attachments, voice, GatewayEvents.NONE);
+  }
+
+  /** The same services, reporting to {@code to}. */
+  public SessionServices withEvents(GatewayEvents to) {
+    return new SessionServices(
+        backend, delivery, conversations, spawner, ticker, attachments, voice, to);
+  }
 
   /** Services for messages of text alone: a file that comes anyway is left out, with a word. */
   public SessionServices(

@@ -12,6 +12,8 @@ import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.delivery.ReplyStream;
+import dev.switchboard.hooks.EventChat;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.media.ReplyFiles;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.NoticeKind;
@@ -56,6 +58,8 @@ final class TurnExecution {
   private final PendingApprovals approvals;
   private final AttachmentIntake attachments;
   private final VoiceReplies voice;
+  private final GatewayEvents events;
+  private final EventChat chat;
   /** The message as the transcript has it: its text and a line per file. */
   private final String transcriptText;
 
@@ -73,6 +77,8 @@ final class TurnExecution {
     this.approvals = kit.approvals();
     this.attachments = kit.services().attachments();
     this.voice = kit.services().voice();
+    this.events = kit.services().events();
+    this.chat = EventChats.of(message, session);
     this.transcriptText = UserText.of(message);
   }
 
@@ -88,6 +94,11 @@ final class TurnExecution {
       Supplier<DrainReason> drainReason,
       Consumer<String> recordReply) {
     int generation = conversations.generation(sessionKey);
+    // The agent starts from nothing: a new session, /new, or /undo took back all there was.
+    if (attempt == 1 && conversations.lines(sessionKey, generation, 1).isEmpty()) {
+      events.sessionNew(chat, generation);
+    }
+    events.turnStarted(chat, attempt, transcriptText);
     List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
     Map<String, String> own = conversations.settings(sessionKey);
     if (attempt == 1 || !questionRecorded(generation)) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
@@ -101,6 +102,7 @@ class PlatformReconnectTest {
             List.of(),
             new CredentialLocks(home.resolve("locks")),
             () -> false,
+            GatewayEvents.NONE,
             POLICY,
             events,
             Duration.ofSeconds(1),

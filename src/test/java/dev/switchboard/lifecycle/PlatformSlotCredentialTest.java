@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
@@ -45,6 +46,7 @@ class PlatformSlotCredentialTest {
             List.of(),
             locks(),
             () -> false,
+            GatewayEvents.NONE,
             ReconnectPolicy.DEFAULTS,
             PlatformEvents.NONE,
             Duration.ofSeconds(1),

@@ -60,6 +60,10 @@ final class RuntimeHarness {
   dev.switchboard.media.SpeechSettings speech = dev.switchboard.media.SpeechSettings.DISABLED;
 
   ReconnectPolicy reconnect = ReconnectPolicy.DEFAULTS;
+  /** Runs hooks when set, with {@link #environment} as the gateway's environment. */
+  dev.switchboard.hooks.HookSettings hooks;
+
+  Map<String, String> environment = Map.of("PATH", "/usr/bin:/bin");
   GatewayRuntime runtime;
   private Thread main;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -99,7 +103,11 @@ final class RuntimeHarness {
         exit.completeExceptionally(t);
       }
     });
-    runtime = GatewayRuntime.builder(home, settings(), state)
+    RuntimeBuilder builder = GatewayRuntime.builder(home, settings(), state);
+    if (hooks != null) {
+      builder.hooks(hooks, environment);
+    }
+    runtime = builder
         .backend(backend)
         .store(storeWrapper.apply(SqliteStore.open(home.resolve("switchboard.db"), clock)))
         .ticker(ticker)

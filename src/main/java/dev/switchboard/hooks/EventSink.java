@@ -1,0 +1,15 @@
+package dev.switchboard.hooks;
+
+import java.time.Duration;
+
+/** Where {@link HookEvents} puts each event: the {@link HookQueue}, or a test's list. */
+interface EventSink {
+  /** An event for the hooks: its kind and its JSON, one line. */
+  record Pending(EventKind kind, String json) {}
+
+  /** Takes {@code event} without waiting; false when it was dropped. */
+  boolean offer(Pending event);
+
+  /** Takes no more events; bounded by {@code grace} and a little more. */
+  void close(Duration grace);
+}
