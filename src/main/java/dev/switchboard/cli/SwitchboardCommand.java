@@ -33,6 +33,7 @@ final class SwitchboardCommand implements Runnable {
       StatusSubcommand.class,
       DoctorSubcommand.class,
       PairingSubcommand.class,
+      SendSubcommand.class,
       InstallSubcommand.class,
       UninstallSubcommand.class,
       VersionSubcommand.class);

@@ -90,6 +90,14 @@ public final class CoreKeys {
       Duration.ofSeconds(5),
       "How long one platform may take to disconnect at stop before it is abandoned.");
 
+  public static final ConfigKey<Boolean> SEND_ALLOW_UNKNOWN_TARGETS = ConfigKey.optional(
+      "send.allow_unknown_targets",
+      "SWITCHBOARD_SEND_ALLOW_UNKNOWN_TARGETS",
+      ValueType.bool(),
+      false,
+      "Whether switchboard send and POST /v1/send may send to a chat the gateway has not talked"
+          + " with (no message from it in the journal, no home channel).");
+
   public static final ConfigKey<BusyPolicySetting> BUSY_POLICY = ConfigKey.optional(
       "gateway.busy_policy",
       "SWITCHBOARD_BUSY_POLICY",
@@ -259,6 +267,7 @@ public final class CoreKeys {
         RECONNECT_MAX_DELAY,
         RECONNECT_REFUSED_EVERY,
         DISCONNECT_TIMEOUT,
+        SEND_ALLOW_UNKNOWN_TARGETS,
         BUSY_POLICY,
         MAX_QUEUED,
         GROUP_SESSION_PER_USER,

@@ -10,7 +10,9 @@ import dev.switchboard.platform.NoticeKind;
 import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.store.Outbox;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -150,6 +152,32 @@ public final class Delivery {
       log.warn("could not send a notice to {}: {}", chat, e.toString());
       return false;
     }
+  }
+
+  /** What {@link #post} sent: the messages, in order, and whether they carry all of the text. */
+  public record Posted(List<MessageRef> messages, boolean complete) {
+    public Posted {
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /**
+   * Sends {@code markdown} to {@code chat} under {@code key}, in as many messages as the
+   * platform needs. Sent again under the same key, the messages sent the first time are
+   * returned and nothing is sent twice. Stops at the first part that could not be delivered.
+   */
+  public Posted post(ChatRef chat, String markdown, String key) {
+    List<MessageRef> sent = new ArrayList<>();
+    List<String> texts = parts.render(chat, markdown);
+    for (int i = 0; i < texts.size(); i++) {
+      Optional<PartSender.Sent> part =
+          refusals.send(OutboxKeys.part(key, i), chat, texts.get(i), null, false);
+      if (part.isEmpty()) {
+        return new Posted(sent, false);
+      }
+      sent.add(part.get().message());
+    }
+    return new Posted(sent, true);
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.UUID;
  * restart:&lt;platform&gt;:&lt;chat&gt;:&lt;message&gt;:&lt;part&gt;  "restarted", to whoever asked
  * home:&lt;pid&gt;:&lt;started&gt;:&lt;event&gt;:&lt;platform&gt;:&lt;part&gt;  a notice of one process to a home channel
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
+ * send:&lt;idempotency key&gt;:&lt;part&gt;       a message sent on request (switchboard send, /v1/send)
  * </pre>
  */
 public final class OutboxKeys {
@@ -92,6 +93,11 @@ public final class OutboxKeys {
    */
   public static String home(long pid, long startedMillis, String event, ChatRef home) {
     return "home:" + pid + ":" + startedMillis + ":" + event + ":" + home.platform();
+  }
+
+  /** A message sent on request under the requester's idempotency key (or a random one). */
+  static String send(String idempotencyKey) {
+    return "send:" + idempotencyKey;
   }
 
   static String oneOff() {

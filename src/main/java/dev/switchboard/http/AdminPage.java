@@ -20,29 +20,35 @@ public final class AdminPage extends Handler.Abstract {
   private final LoginGate gate;
   private final Supplier<JsonNode> status;
   private final BooleanSupplier restart;
+  private final AdminSend send;
 
   /**
    * @param token null when auth is off
    * @param restart requests a restart; false when the gateway is already stopping
    */
   private AdminPage(
-      @Nullable LoginToken token, Supplier<JsonNode> status, BooleanSupplier restart) {
+      @Nullable LoginToken token,
+      Supplier<JsonNode> status,
+      BooleanSupplier restart,
+      AdminSend send) {
     this.gate = new LoginGate(token);
     this.status = status;
     this.restart = restart;
+    this.send = send;
   }
 
   public static void install(
       HttpServer server,
       @Nullable LoginToken token,
       Supplier<JsonNode> status,
-      BooleanSupplier restart) {
+      BooleanSupplier restart,
+      AdminSend send) {
     new StaticFiles(AdminPage.class)
         .file("/admin", "admin.html")
         .file("/admin.js", "admin.js")
         .file("/admin.css", "admin.css")
         .mountOn(server);
-    server.route("/api/admin/*", new AdminPage(token, status, restart));
+    server.route("/api/admin/*", new AdminPage(token, status, restart, send));
   }
 
   @Override
@@ -73,9 +79,38 @@ public final class AdminPage extends Handler.Abstract {
         JsonExchange.error(
             response, callback, 409, "Switchboard is already stopping or" + " restarting");
       }
+    } else if (path.equals("/api/admin/send") && method.equals("POST")) {
+      send(request, response, callback);
     } else {
       JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
     }
     return true;
+  }
+
+  /** {"target": "telegram:123", "text": "...", "idempotency_key": "..."} */
+  private void send(Request request, Response response, Callback callback) {
+    JsonNode body;
+    try {
+      body = JsonExchange.readObject(request);
+    } catch (JsonExchange.BadRequest e) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.error(response, callback, e.status(), e.getMessage());
+      return;
+    }
+    JsonNode target = body.path("target");
+    JsonNode text = body.path("text");
+    JsonNode key = body.path("idempotency_key");
+    if (!target.isString() || !text.isString() || !(key.isMissingNode() || key.isString())) {
+      JsonExchange.error(
+          response,
+          callback,
+          400,
+          "send {\"target\": \"platform:chat[:thread]\", \"text\": \"...\"} (and optionally"
+              + " \"idempotency_key\") as strings");
+      return;
+    }
+    AdminSend.Answer answer =
+        send.send(target.asString(), text.asString(), key.isString() ? key.asString() : null);
+    JsonExchange.send(response, callback, answer.status(), answer.body());
   }
 }

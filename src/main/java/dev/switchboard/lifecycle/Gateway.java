@@ -201,6 +201,7 @@ public final class Gateway {
         .loginToken(loginToken)
         .crashLoop(crashLoop.orElse(null))
         .previousEnd(PreviousEnd.of(previous))
+        .allowUnknownSendTargets(config.get(CoreKeys.SEND_ALLOW_UNKNOWN_TARGETS))
         .version(launch.version())
         .build();
   }

@@ -10,6 +10,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.PlatformRouter;
+import dev.switchboard.delivery.ProactiveSend;
 import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.hooks.HookEvents;
 import dev.switchboard.http.AdminPage;
@@ -138,6 +139,8 @@ final class GatewayAssembly {
     this.router = new PlatformRouter(b.adapters);
     this.delivery = new Delivery(router, store.outbox(), ticker, metrics)
         .withFiles(new OutgoingFiles(attachments, b.media));
+    ProactiveSend sends = new ProactiveSend(
+        delivery, router::has, store.journal(), store.homeChannels(), b.allowUnknownSendTargets);
 
     // The control and the turn tracker report the dispatcher's count of running turns, and the
     // dispatcher is built with both: the one reference that is filled in after the fact.
@@ -206,6 +209,7 @@ final class GatewayAssembly {
         events,
         b.settings.reconnect(),
         homeNotices,
+        sends,
         b.settings.disconnectTimeout(),
         sleeper,
         clock,
@@ -222,7 +226,8 @@ final class GatewayAssembly {
           http,
           loginToken,
           new AdminStatus(stateFile, dispatcher),
-          () -> stops.request(StopRequest.restart("the admin page")));
+          () -> stops.request(StopRequest.restart("the admin page")),
+          new SendAnswers(sends));
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {
           mount.mount(http);

@@ -11,6 +11,7 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.store.Cursors;
 import java.io.IOException;
 import java.time.Clock;
@@ -48,6 +49,7 @@ final class PlatformSlot implements PlatformContext {
   private final GatewayEvents hooks;
   private final ReconnectPolicy policy;
   private final PlatformEvents events;
+  private final ProactiveSender sends;
   private final Duration disconnectTimeout;
   private final PlatformReconnector reconnector;
   private volatile PlatformState state = PlatformState.DISCONNECTED;
@@ -78,6 +80,7 @@ final class PlatformSlot implements PlatformContext {
     this.hooks = services.hooks();
     this.policy = services.reconnect();
     this.events = services.events();
+    this.sends = services.sends();
     this.disconnectTimeout = services.disconnectTimeout();
     this.reconnector = new PlatformReconnector(
         new Attempts(), tasks, policy, services.sleeper(), ThreadLocalRandom.current());
@@ -250,6 +253,11 @@ final class PlatformSlot implements PlatformContext {
       retireHeartbeats();
     }
     reconnector.loopEnded(generation, why);
+  }
+
+  @Override
+  public Optional<ProactiveSender> proactiveSender() {
+    return Optional.of(sends);
   }
 
   @Override

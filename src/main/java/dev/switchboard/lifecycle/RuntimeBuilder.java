@@ -63,6 +63,7 @@ public final class RuntimeBuilder {
 
   GatewayState.@Nullable CrashLoop crashLoop;
   PreviousEnd previousEnd = PreviousEnd.NONE;
+  boolean allowUnknownSendTargets;
   Runnable afterDrain = () -> {};
   Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -75,6 +76,12 @@ public final class RuntimeBuilder {
   /** Runs between the drain and the teardown; tests gate the stop there. */
   RuntimeBuilder afterDrain(Runnable hook) {
     this.afterDrain = hook;
+    return this;
+  }
+
+  /** send.allow_unknown_targets: sends on request may go to chats the gateway never saw. */
+  public RuntimeBuilder allowUnknownSendTargets(boolean allow) {
+    this.allowUnknownSendTargets = allow;
     return this;
   }
 

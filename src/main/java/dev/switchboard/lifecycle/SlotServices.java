@@ -4,6 +4,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.CommandInfo;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.store.Cursors;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
  * @param draining true once the gateway has begun to stop or restart
  * @param hooks told of each platform's state, for the hooks
  * @param events told when a platform fails for good and when it is back
+ * @param sends the gateway's sends on request, for a platform that takes such requests
  * @param disconnectTimeout how long tearing down a connection before another attempt may take
  * @param sleeper the waits between attempts
  */
@@ -31,6 +33,7 @@ record SlotServices(
     GatewayEvents hooks,
     ReconnectPolicy reconnect,
     PlatformEvents events,
+    ProactiveSender sends,
     Duration disconnectTimeout,
     Sleeper sleeper,
     Clock clock,

@@ -67,6 +67,14 @@ public interface PlatformContext {
   /** The gateway's slash commands, for the platform's command menu. */
   List<CommandInfo> commands();
 
+  /**
+   * The gateway's sends on request, for a platform that takes such requests (the API server's
+   * {@code POST /v1/send}); empty where the gateway offers none.
+   */
+  default Optional<ProactiveSender> proactiveSender() {
+    return Optional.empty();
+  }
+
   /** A position kept across restarts (Telegram's update offset), if one was saved. */
   Optional<String> loadCursor(String name);
 

@@ -23,6 +23,7 @@ class SwitchboardCommandTest {
       "status",
       "doctor",
       "pairing",
+      "send",
       "install",
       "uninstall",
       "version");

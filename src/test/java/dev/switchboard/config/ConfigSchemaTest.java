@@ -21,7 +21,7 @@ class ConfigSchemaTest {
   void childrenOfRootAreTheSortedTopLevelSections() {
     assertThat(schema.childrenOf(""))
         .containsExactly(
-            "agent", "auth", "gateway", "http", "logging", "service", "store", "telegram");
+            "agent", "auth", "gateway", "http", "logging", "send", "service", "store", "telegram");
   }
 
   @Test

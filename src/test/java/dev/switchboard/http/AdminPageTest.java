@@ -7,6 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,7 @@ class AdminPageTest {
   private HttpServer server;
   private LoginToken token;
   private String base;
+  private final List<String> sends = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -32,7 +35,12 @@ class AdminPageTest {
         server,
         token,
         () -> JsonExchange.json().createObjectNode().put("state", "running"),
-        () -> restarts.incrementAndGet() > 0);
+        () -> restarts.incrementAndGet() > 0,
+        (target, text, key) -> {
+          sends.add(target + "|" + text + "|" + key);
+          return new AdminSend.Answer(
+              200, JsonExchange.json().createObjectNode().put("target", target));
+        });
     base = "http://127.0.0.1:" + server.start().getPort();
   }
 
@@ -95,5 +103,25 @@ class AdminPageTest {
                 .statusCode())
         .isEqualTo(202);
     assertThat(restarts).hasValue(1);
+  }
+
+  @Test
+  void aSendNeedsTheLoginAndStringsForTargetAndText() throws Exception {
+    String body = "{\"target\":\"telegram:42\",\"text\":\"hi\",\"idempotency_key\":\"k1\"}";
+    assertThat(post("/api/admin/send", "application/json", body).statusCode()).isEqualTo(401);
+    HttpResponse<String> login =
+        post("/api/admin/login", "application/json", "{\"token\":\"" + token.reveal() + "\"}");
+    String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+    HttpResponse<String> sent = post("/api/admin/send", "application/json", body, "Cookie", cookie);
+    HttpResponse<String> noText = post(
+        "/api/admin/send", "application/json", "{\"target\":\"telegram:42\"}", "Cookie", cookie);
+
+    assertThat(sent.statusCode()).isEqualTo(200);
+    assertThat(sent.body()).contains("\"target\":\"telegram:42\"");
+    assertThat(noText.statusCode()).isEqualTo(400);
+    assertThat(noText.body()).contains("target").contains("text");
+    assertThat(sends).containsExactly("telegram:42|hi|k1");
   }
 }

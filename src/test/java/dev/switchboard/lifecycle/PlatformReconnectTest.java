@@ -11,6 +11,7 @@ import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import java.nio.file.Path;
@@ -105,6 +106,7 @@ class PlatformReconnectTest {
             GatewayEvents.NONE,
             POLICY,
             events,
+            (target, text, key) -> new ProactiveSender.Outcome.Refused(503, "not in this test"),
             Duration.ofSeconds(1),
             sleeper,
             clock,

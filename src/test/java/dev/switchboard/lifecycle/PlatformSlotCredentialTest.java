@@ -9,6 +9,7 @@ import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ class PlatformSlotCredentialTest {
             GatewayEvents.NONE,
             ReconnectPolicy.DEFAULTS,
             PlatformEvents.NONE,
+            (target, text, key) -> new ProactiveSender.Outcome.Refused(503, "not in this test"),
             Duration.ofSeconds(1),
             NO_RETRY_HERE,
             clock,

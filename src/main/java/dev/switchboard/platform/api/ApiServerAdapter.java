@@ -14,6 +14,7 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.platform.Sender;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,6 +110,12 @@ final class ApiServerAdapter implements PlatformAdapter, HttpMount {
   @Override
   public InputStream download(Attachment attachment) throws PlatformException {
     return held.open(attachment.ref());
+  }
+
+  /** The gateway's sends on request, once connected. */
+  Optional<ProactiveSender> sender() {
+    PlatformContext c = context;
+    return c == null ? Optional.empty() : c.proactiveSender();
   }
 
   @Override

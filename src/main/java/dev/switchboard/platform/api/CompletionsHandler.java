@@ -61,6 +61,8 @@ final class CompletionsHandler extends Handler.Abstract {
         JsonExchange.send(response, callback, 200, models());
       } else if (path.equals("/v1/chat/completions") && method.equals("POST")) {
         complete(request, response, callback);
+      } else if (path.equals("/v1/send") && method.equals("POST")) {
+        JsonExchange.send(response, callback, 200, SendRequest.handle(request, adapter.sender()));
       } else {
         throw new ApiError(
             404,

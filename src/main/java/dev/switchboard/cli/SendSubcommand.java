@@ -1,0 +1,160 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.http.LoginToken;
+import dev.switchboard.lifecycle.GatewayState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code switchboard send <platform>:<chat>[:<thread>] "text"}: the running gateway sends the
+ * text through its outbox. Asked over the gateway's own HTTP server on loopback, logged in with
+ * the state directory's login token (only its owner can read it), so this works whatever
+ * platforms are enabled.
+ */
+@Command(
+    name = "send",
+    description = {
+      "Send a message to a chat through the running gateway (its outbox and rate limits).",
+      "TARGET is platform:chat or platform:chat:thread, for example telegram:123456789,"
+          + " telegram:-1001234567890:7 (a forum topic), discord:112233445566778899,"
+          + " slack:C0123ABCD:1712345678.000100 (a thread). Only chats the gateway has talked"
+          + " with, or home channels, unless send.allow_unknown_targets is true. Exit 0 when"
+          + " sent, 1 otherwise."
+    })
+final class SendSubcommand implements Callable<Integer> {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @ParentCommand
+  SwitchboardCommand root;
+
+  @Mixin
+  HomeOption homeOption;
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TARGET", description = "platform:chat[:thread]")
+  String target;
+
+  @Parameters(index = "1", paramLabel = "TEXT", description = "The message (Markdown).")
+  String text;
+
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      description = "An idempotency key: sent again with the same key, nothing is sent twice.")
+  @Nullable
+  String key;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path home = homeOption.resolve(root.env());
+    GatewayProcess gw = GatewayProcess.look(home);
+    GatewayState state = gw.state().orElse(null);
+    if (!gw.running() || state == null) {
+      err.println("switchboard: the gateway is not running with " + home
+          + "; start it first (nothing was sent)");
+      return CliExit.FAILED;
+    }
+    String address = state.http();
+    if (address == null) {
+      err.println("switchboard: the running gateway serves no HTTP (see http.port), which"
+          + " switchboard send asks it through; nothing was sent");
+      return CliExit.FAILED;
+    }
+    URI base = URI.create("http://" + loopback(address));
+    try (HttpClient http = HttpClient.newBuilder()
+        .cookieHandler(new CookieManager())
+        .connectTimeout(Duration.ofSeconds(10))
+        .build()) {
+      Path tokenFile = home.resolve(LoginToken.FILE);
+      if (Files.exists(tokenFile)) {
+        ObjectNode login = JSON.createObjectNode()
+            .put("token", Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
+        HttpResponse<String> in = post(http, base.resolve("/api/admin/login"), login);
+        if (in.statusCode() / 100 != 2) {
+          err.println("switchboard: the gateway refused the login token in " + tokenFile + " (HTTP "
+              + in.statusCode() + "); nothing was sent");
+          return CliExit.FAILED;
+        }
+      }
+      ObjectNode request = JSON.createObjectNode().put("target", target).put("text", text);
+      if (key != null) {
+        request.put("idempotency_key", key);
+      }
+      HttpResponse<String> answer = post(http, base.resolve("/api/admin/send"), request);
+      JsonNode body = parse(answer.body());
+      if (answer.statusCode() != 200) {
+        err.println(
+            "switchboard: not sent: " + body.path("error").asString("HTTP " + answer.statusCode()));
+        return CliExit.FAILED;
+      }
+      out.println("sent to " + body.path("target").asString() + ": message(s) "
+          + String.join(
+              ", ",
+              body.path("message_ids").valueStream().map(JsonNode::asString).toList()));
+      return CliExit.OK;
+    } catch (IOException e) {
+      err.println("switchboard: could not reach the gateway at " + base + ": " + e
+          + " (nothing was sent, or the gateway's log says it was)");
+      return CliExit.FAILED;
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI uri, JsonNode body)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (RuntimeException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  /**
+   * host:port as the URL needs it (state files write an IPv6 host bare): a gateway listening
+   * on every address is asked on loopback, as a login-free gateway requires.
+   */
+  static String loopback(String address) {
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    String port = address.substring(colon + 1);
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+      return "127.0.0.1:" + port;
+    }
+    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
+}
