@@ -261,8 +261,10 @@ final class PlatformSlot implements PlatformContext {
   }
 
   @Override
-  public Backoff reconnectBackoff() {
-    return Backoff.equalJitter(policy.firstDelay(), policy.maxDelay(), ThreadLocalRandom.current());
+  public Backoff reconnectBackoff(Duration first) {
+    Duration cap = policy.maxDelay();
+    return Backoff.equalJitter(
+        first.compareTo(cap) < 0 ? first : cap, cap, ThreadLocalRandom.current());
   }
 
   @Override

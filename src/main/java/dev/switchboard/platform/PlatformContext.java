@@ -28,14 +28,16 @@ public interface PlatformContext {
   void reportState(PlatformState state, @Nullable String error);
 
   /**
-   * A fresh backoff for a loop that reconnects by itself ({@link #keepConnected}), at the pace
-   * the gateway keeps for platforms it reconnects (gateway.reconnect.first_delay doubling to
-   * max_delay), drawn from the upper half of each window: a server that closes every
-   * connection at once is then never met with a reconnect at once.
+   * A fresh backoff for a loop that reconnects by itself ({@link #keepConnected}): from {@code
+   * first} (the platform's own first window), doubling up to the cap the gateway keeps for the
+   * platforms it reconnects (gateway.reconnect.max_delay), each wait drawn from the upper half
+   * of its window, so a server that closes every connection at once is never met with a
+   * reconnect at once.
    */
-  default Backoff reconnectBackoff() {
+  default Backoff reconnectBackoff(Duration first) {
+    Duration cap = Duration.ofSeconds(60);
     return Backoff.equalJitter(
-        Duration.ofSeconds(1), Duration.ofSeconds(60), ThreadLocalRandom.current());
+        first.compareTo(cap) < 0 ? first : cap, cap, ThreadLocalRandom.current());
   }
 
   /**

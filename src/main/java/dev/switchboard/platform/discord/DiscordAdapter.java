@@ -171,7 +171,7 @@ final class DiscordAdapter implements PlatformAdapter {
     loop = context.keepConnected(
         "gateway",
         MAX_SILENCE,
-        context.reconnectBackoff(),
+        context.reconnectBackoff(Duration.ofSeconds(1)),
         gateway,
         "connecting to the Discord gateway");
     // Connected in a moment as a rule; if the gateway keeps closing on us, the loop goes on

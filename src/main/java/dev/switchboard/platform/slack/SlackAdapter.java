@@ -100,7 +100,7 @@ final class SlackAdapter implements PlatformAdapter {
     loop = context.keepConnected(
         "socket",
         Duration.ofMinutes(3),
-        context.reconnectBackoff(),
+        context.reconnectBackoff(Duration.ofSeconds(1)),
         socketMode,
         "opening a Socket Mode connection");
     // Connected in a moment as a rule; otherwise the loop goes on retrying after connect

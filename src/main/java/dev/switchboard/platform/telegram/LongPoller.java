@@ -30,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class LongPoller implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(LongPoller.class);
   static final String CURSOR = "offset";
+  /** The first window of the poll loop's backoff, for failures other than those below. */
+  static final Duration FAILURE_BACKOFF = Duration.ofSeconds(2);
+
   private static final Duration CONFLICT_BACKOFF = Duration.ofSeconds(5);
   /** After a 429: up to this much on top of retry_after, so told gateways do not return as one. */
   private static final Duration RATE_LIMIT_JITTER = Duration.ofSeconds(1);

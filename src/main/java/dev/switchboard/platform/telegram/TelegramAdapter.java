@@ -109,7 +109,7 @@ final class TelegramAdapter implements PlatformAdapter {
     poll = context.keepConnected(
         "poll",
         settings.pollTimeout().plus(LongPoller.MAX_BACKOFF).plusSeconds(30),
-        context.reconnectBackoff(),
+        context.reconnectBackoff(LongPoller.FAILURE_BACKOFF),
         poller,
         "waiting for the first getUpdates");
   }
