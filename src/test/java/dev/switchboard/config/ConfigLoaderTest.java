@@ -347,7 +347,7 @@ class ConfigLoaderTest {
       assertThat(e.key()).isEqualTo("platforms");
       assertThat(e.getMessage())
           .contains(
-              "known sections: agent, auth, gateway, http, logging, service, store, telegram");
+              "known sections: agent, auth, gateway, http, logging, send, service, store, telegram");
     }
 
     @Test
