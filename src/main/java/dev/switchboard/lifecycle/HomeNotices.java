@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import dev.switchboard.common.SpokenDuration;
 import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
@@ -88,8 +89,7 @@ final class HomeNotices implements PlatformEvents {
     }
     Duration every = retryEvery.get();
     String text = "\u26a0\ufe0f " + platform + " failed: " + why + ". Switchboard tries it again"
-        + " every "
-        + (every.toSeconds() % 60 == 0 ? every.toMinutes() + " min" : every.toSeconds() + " s")
+        + " every " + SpokenDuration.of(every)
         + "; if the platform refused the token, fix it there (or in .env, then"
         + " switchboard restart).";
     toHomesBesides(platform, "failed:" + platform + ":" + events.incrementAndGet(), text);

@@ -1,8 +1,8 @@
 package dev.switchboard.lifecycle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.switchboard.common.Backoff;
 import dev.switchboard.common.Heartbeat;
+import dev.switchboard.common.SpokenDuration;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.platform.CommandInfo;
@@ -101,12 +101,6 @@ final class PlatformSlot implements PlatformContext {
 
   PlatformState state() {
     return state;
-  }
-
-  /** The last error reported with the state; null when there was none. */
-  @Nullable
-  String lastError() {
-    return lastError;
   }
 
   /**
@@ -261,10 +255,8 @@ final class PlatformSlot implements PlatformContext {
   }
 
   @Override
-  public Backoff reconnectBackoff(Duration first) {
-    Duration cap = policy.maxDelay();
-    return Backoff.equalJitter(
-        first.compareTo(cap) < 0 ? first : cap, cap, ThreadLocalRandom.current());
+  public Duration reconnectCap() {
+    return policy.maxDelay();
   }
 
   @Override
@@ -353,7 +345,7 @@ final class PlatformSlot implements PlatformContext {
                 + " (next at {})",
             name(),
             failure.why(),
-            every(policy.refusedEvery()),
+            SpokenDuration.of(policy.refusedEvery()),
             next);
         report(PlatformState.FAILED, failure.why(), next);
         events.failed(name(), failure.why());
@@ -366,10 +358,6 @@ final class PlatformSlot implements PlatformContext {
             delay.toMillis());
         report(PlatformState.CONNECTING, failure.why(), next);
       }
-    }
-
-    private static String every(Duration d) {
-      return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 
     @Override

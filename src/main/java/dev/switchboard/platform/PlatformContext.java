@@ -35,9 +35,14 @@ public interface PlatformContext {
    * reconnect at once.
    */
   default Backoff reconnectBackoff(Duration first) {
-    Duration cap = Duration.ofSeconds(60);
+    Duration cap = reconnectCap();
     return Backoff.equalJitter(
         first.compareTo(cap) < 0 ? first : cap, cap, ThreadLocalRandom.current());
+  }
+
+  /** The longest wait between two reconnects (gateway.reconnect.max_delay). */
+  default Duration reconnectCap() {
+    return Duration.ofSeconds(60);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.switchboard.session;
 
 import dev.switchboard.agent.Approver;
 import dev.switchboard.agent.TurnControl;
+import dev.switchboard.common.SpokenDuration;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.InboundMessage;
@@ -68,7 +69,7 @@ final class ChatApprover implements Approver {
         decision = Decision.TIMED_OUT;
         delivery.notice(
             message.chat(),
-            "\u231b No answer within " + human(timeout) + ": denied.",
+            "\u231b No answer within " + SpokenDuration.of(timeout) + ": denied.",
             OutboxKeys.approvalTimedOut(message.dedupeKey(), attempt, n));
       } catch (ExecutionException e) {
         throw new IllegalStateException("an approval cannot fail", e);
@@ -95,19 +96,8 @@ final class ChatApprover implements Approver {
       text.append("\n").append(details.strip());
     }
     return text.append("\n\nReply /approve or /deny (no answer within ")
-        .append(human(timeout))
+        .append(SpokenDuration.of(timeout))
         .append(" denies it).")
         .toString();
-  }
-
-  static String human(Duration d) {
-    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-      return d.toMillis() + " ms";
-    }
-    long s = d.toSeconds();
-    if (s % 60 == 0 && s >= 60) {
-      return s / 60 + " min";
-    }
-    return s + " s";
   }
 }
