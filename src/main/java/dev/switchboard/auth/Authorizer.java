@@ -24,6 +24,10 @@ public final class Authorizer {
   }
 
   public Decision decide(InboundMessage m) {
+    if (m.synthetic()) {
+      // Authorized when it was made: a job by an admin, a webhook by its checked signature.
+      return Decision.ALLOWED;
+    }
     String platform = m.chat().platform();
     String user = m.sender().userId();
     if (policy.allowed(platform, user) || approvals.approved(platform, user)) {

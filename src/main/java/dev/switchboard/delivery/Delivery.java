@@ -74,7 +74,8 @@ public final class Delivery {
   }
 
   /**
-   * A reply to {@code message}, streamed as it is produced.
+   * A reply to {@code message}, streamed as it is produced; a synthetic turn's (a job's) has
+   * no live preview and goes out once, final.
    *
    * @param attempt which attempt at answering this message (a turn re-run after a restart is
    *     a new attempt, with its own messages)
@@ -90,6 +91,9 @@ public final class Delivery {
         ticker,
         false,
         outgoing);
+    if (message.synthetic()) {
+      stream.withoutPreview();
+    }
     stream.started();
     return stream;
   }

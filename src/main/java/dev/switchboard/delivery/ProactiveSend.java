@@ -110,7 +110,7 @@ public final class ProactiveSend implements ProactiveSender {
   }
 
   /** platform:chat or platform:chat:thread; a Telegram chat id may start with a minus. */
-  static Optional<ChatRef> parse(String target) {
+  public static Optional<ChatRef> parse(String target) {
     String[] parts = target.strip().split(":", -1);
     if (parts.length < 2 || parts.length > 3) {
       return Optional.empty();

@@ -104,6 +104,35 @@ public final class ReplyStream {
     observe(o -> o.replyStarted(chat, inReplyTo));
   }
 
+  /**
+   * No live preview: the reply goes out once, when it is final. For turns nobody is watching
+   * being written (a scheduled job's), whose answer may turn out to be nothing to send.
+   */
+  void withoutPreview() {
+    lock.lock();
+    try {
+      streamingBroken = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the reply without sending anything (the agent answered that there is nothing to say).
+   * Only for a stream {@link #withoutPreview() without a preview}, so nothing is on screen.
+   */
+  public void discard() {
+    lock.lock();
+    try {
+      if (live != null) {
+        throw new IllegalStateException("a preview of this reply is on screen");
+      }
+      finished = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** More of the agent's text. */
   public void append(String delta) {
     appendText(delta, true);

@@ -14,7 +14,8 @@ public enum EventKind {
   SESSION_NEW,
   TURN_STARTED,
   TURN_FINISHED,
-  COMMAND_RUN;
+  COMMAND_RUN,
+  JOB_RUN;
 
   /** "turn.finished". */
   public String label() {

@@ -1,6 +1,7 @@
 package dev.switchboard.hooks;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -57,6 +58,12 @@ public interface GatewayEvents {
    */
   void commandRun(EventChat chat, String command, String outcome, String arguments);
 
+  /**
+   * The scheduler reached a job's run due at {@code due}: {@code outcome} says whether it
+   * started it ("started", "run_now") or skipped it ("skipped_late", "skipped_overlap").
+   */
+  void jobRun(EventChat chat, long job, String schedule, Instant due, String outcome);
+
   /** Reports nothing: the gateway without hooks, and tests. */
   GatewayEvents NONE = new GatewayEvents() {
     @Override
@@ -85,5 +92,8 @@ public interface GatewayEvents {
 
     @Override
     public void commandRun(EventChat chat, String command, String outcome, String arguments) {}
+
+    @Override
+    public void jobRun(EventChat chat, long job, String schedule, Instant due, String outcome) {}
   };
 }

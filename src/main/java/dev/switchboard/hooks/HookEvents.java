@@ -4,6 +4,7 @@ import dev.switchboard.common.Ticker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,16 @@ public final class HookEvents implements GatewayEvents {
       e.put("arguments", arguments);
     }
     offer(EventKind.COMMAND_RUN, e);
+  }
+
+  @Override
+  public void jobRun(EventChat chat, long job, String schedule, Instant due, String outcome) {
+    ObjectNode e = event(EventKind.JOB_RUN, chat);
+    e.put("job", job);
+    e.put("schedule", schedule);
+    e.put("due", due.toString());
+    e.put("outcome", outcome);
+    offer(EventKind.JOB_RUN, e);
   }
 
   private ObjectNode event(EventKind kind) {

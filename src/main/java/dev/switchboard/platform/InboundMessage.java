@@ -42,6 +42,22 @@ public record InboundMessage(
     return new InboundMessage(chat, messageId, sender, text, group, receivedAt, replaced);
   }
 
+  /**
+   * Message ids of turns the gateway starts on its own (a scheduled job's run, a webhook's
+   * delivery) begin with this. No platform gives ids like it (Telegram's are numbers, Discord's
+   * snowflakes, Slack's timestamps; the web chat takes only letters, digits and dashes, the API
+   * makes UUIDs), so a user cannot pass for one.
+   */
+  public static final String SYNTHETIC_PREFIX = "switchboard:";
+
+  /**
+   * True for a turn the gateway started on its own rather than a user's message: it was
+   * authorized when it was made (an admin's job, a webhook's checked signature).
+   */
+  public boolean synthetic() {
+    return messageId.startsWith(SYNTHETIC_PREFIX);
+  }
+
   /** The same message delivered twice has the same key. */
   public String dedupeKey() {
     return chat.platform() + ":" + chat.chatId() + ":" + messageId;

@@ -113,6 +113,16 @@ public final class Dispatcher {
   }
 
   /**
+   * Takes a turn the gateway starts on its own ({@link InboundMessage#synthetic()}), already in
+   * the journal. Like a resumed message, nothing newer interrupts it: a job's answer is what
+   * its chat waits for, and what the chat writes meanwhile queues behind it.
+   */
+  void submitSynthetic(InboundMessage message) throws InterruptedException {
+    lanes.markResumed(message);
+    submit(message);
+  }
+
+  /**
    * Takes responsibility for one message. Waits for room in the intake when it is full; if none
    * comes in time, the chat is told the gateway is overloaded. After {@link #close} the message
    * is deferred to the next process.
@@ -138,6 +148,12 @@ public final class Dispatcher {
   }
 
   private void route(InboundMessage m) {
+    if (m.synthetic()) {
+      // A prompt is never a command (a job's "/new" is text for the agent), and it waits for
+      // a running turn instead of interrupting it.
+      lanes.enqueueTurn(m, true);
+      return;
+    }
     Optional<CommandTable.Invocation> invocation = CommandTable.parse(m.text());
     if (invocation.isPresent()) {
       lanes.forgetResumed(m);

@@ -169,6 +169,11 @@ public final class InboundPipeline implements InboundHandler {
     delivery.notice(m.chat(), text, OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.PAIRING));
   }
 
+  /** Waits until what the last process left is queued (new messages wait for it too). */
+  public void awaitResumed() throws InterruptedException {
+    resumed.await();
+  }
+
   /**
    * What earlier processes left unfinished, oldest first. Taken before any platform connects,
    * so nothing new can be in it twice.

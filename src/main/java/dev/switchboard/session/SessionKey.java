@@ -21,8 +21,13 @@ public record SessionKey(
     Objects.requireNonNull(chatId, "chatId");
   }
 
+  /**
+   * The session {@code m} belongs to. A synthetic turn marked as a group message has a
+   * conversation of its own (keyed by its origin, such as {@code switchboard:job:7}) whatever
+   * {@code perUserInGroups} says; one that is not shares the chat's.
+   */
   public static SessionKey of(InboundMessage m, boolean perUserInGroups) {
-    String user = m.group() && perUserInGroups ? m.sender().userId() : null;
+    String user = m.group() && (perUserInGroups || m.synthetic()) ? m.sender().userId() : null;
     return new SessionKey(m.chat().platform(), m.chat().chatId(), m.chat().threadId(), user);
   }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +171,13 @@ final class TurnExecution {
     } else {
       reply = text;
       outcome = "answered";
+    }
+    if (outcome.equals("answered") && message.synthetic() && settings.silent(reply)) {
+      // Nothing to send, and nothing for a crash to deliver again: the journal keeps no reply.
+      conversations.append(sessionKey, generation, "assistant", Objects.requireNonNull(reply));
+      stream.discard();
+      log.info("{} answered {}: nothing sent", message.dedupeKey(), settings.silentReply());
+      return "silent";
     }
     if (outcome.equals("answered")) {
       // Before the delivery: whatever happens to it, the next turn's history has this answer,

@@ -18,6 +18,29 @@ public interface TurnObserver {
    */
   void messageDone(InboundMessage message, String outcome);
 
+  /** Tells {@code first}, then {@code second}. */
+  static TurnObserver both(TurnObserver first, TurnObserver second) {
+    return new TurnObserver() {
+      @Override
+      public void activeTurnsChanged(int activeTurns) {
+        first.activeTurnsChanged(activeTurns);
+        second.activeTurnsChanged(activeTurns);
+      }
+
+      @Override
+      public void turnStarted(InboundMessage message) {
+        first.turnStarted(message);
+        second.turnStarted(message);
+      }
+
+      @Override
+      public void messageDone(InboundMessage message, String outcome) {
+        first.messageDone(message, outcome);
+        second.messageDone(message, outcome);
+      }
+    };
+  }
+
   TurnObserver NONE = new TurnObserver() {
     @Override
     public void activeTurnsChanged(int activeTurns) {}

@@ -70,6 +70,9 @@ public interface InboundJournal {
    */
   boolean knowsChat(String platform, String chatId);
 
+  /** True when {@code message} is recorded and not {@link Status#DONE}. */
+  boolean unfinished(MessageRef message);
+
   /**
    * A turn starts for it; returns the number of this attempt, 1 for the first. A reply recorded
    * for an earlier attempt is forgotten: the new attempt answers anew.

@@ -18,6 +18,8 @@ public interface Store extends AutoCloseable {
 
   HomeChannels homeChannels();
 
+  Jobs jobs();
+
   /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
   long bytesOnDisk();
 

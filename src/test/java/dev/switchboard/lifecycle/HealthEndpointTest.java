@@ -10,6 +10,7 @@ import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
+import dev.switchboard.store.Jobs;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
@@ -166,6 +167,11 @@ class HealthEndpointTest {
     @Override
     public HomeChannels homeChannels() {
       return store.homeChannels();
+    }
+
+    @Override
+    public Jobs jobs() {
+      return store.jobs();
     }
 
     @Override

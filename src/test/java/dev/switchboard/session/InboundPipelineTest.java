@@ -180,6 +180,11 @@ class InboundPipelineTest {
     }
 
     @Override
+    public boolean unfinished(MessageRef message) {
+      return real.unfinished(message);
+    }
+
+    @Override
     public boolean knowsChat(String platform, String chatId) {
       return real.knowsChat(platform, chatId);
     }

@@ -15,6 +15,7 @@ import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,11 @@ class SessionEventsTest {
     public void commandRun(EventChat at, String command, String outcome, String arguments) {
       assertThat(at).isEqualTo(ALICE);
       events.add("command.run " + command + " " + outcome + " [" + arguments + "]");
+    }
+
+    @Override
+    public void jobRun(EventChat at, long job, String schedule, Instant due, String outcome) {
+      events.add("job.run " + job);
     }
   };
 

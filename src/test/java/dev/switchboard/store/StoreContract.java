@@ -54,6 +54,14 @@ public abstract class StoreContract {
   }
 
   @Nested
+  class JobsPart extends JobsContract {
+    @Override
+    Store newStore(Clock clock) {
+      return StoreContract.this.newStore(clock);
+    }
+  }
+
+  @Nested
   class CursorsPart extends CursorsContract {
     @Override
     Store newStore(Clock clock) {

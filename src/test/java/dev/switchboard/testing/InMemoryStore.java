@@ -9,12 +9,14 @@ import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
+import dev.switchboard.store.Jobs;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store's contracts in memory, for unit tests of the layers above it; {@code
@@ -38,6 +41,7 @@ public final class InMemoryStore implements Store {
   private final MemoryOutbox outbox;
   private final MemoryCursors cursors = new MemoryCursors();
   private final MemoryHomeChannels homeChannels = new MemoryHomeChannels();
+  private final MemoryJobs jobs;
   private final MemoryConversations conversations;
   private final MemoryPairings pairings = new MemoryPairings();
 
@@ -50,6 +54,7 @@ public final class InMemoryStore implements Store {
     this.journal = new Journal(clock);
     this.outbox = new MemoryOutbox(clock, journal);
     this.conversations = new MemoryConversations(clock);
+    this.jobs = new MemoryJobs(clock);
   }
 
   @Override
@@ -70,6 +75,11 @@ public final class InMemoryStore implements Store {
   @Override
   public HomeChannels homeChannels() {
     return homeChannels;
+  }
+
+  @Override
+  public Jobs jobs() {
+    return jobs;
   }
 
   @Override
@@ -111,6 +121,119 @@ public final class InMemoryStore implements Store {
     @Override
     public synchronized Map<String, ChatRef> all() {
       return new TreeMap<>(homes);
+    }
+  }
+
+  private static final class MemoryJobs implements Jobs {
+    private final Map<Long, Job> jobs = new TreeMap<>();
+    private final Clock clock;
+    private long lastId;
+
+    MemoryJobs(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized Job add(NewJob n) {
+      Job job = new Job(
+          ++lastId,
+          n.chat(),
+          n.schedule(),
+          n.zone(),
+          n.prompt(),
+          n.sharedConversation(),
+          false,
+          n.nextRun(),
+          n.createdBy(),
+          clock.instant().truncatedTo(ChronoUnit.MILLIS),
+          null,
+          null);
+      jobs.put(job.id(), job);
+      return job;
+    }
+
+    @Override
+    public synchronized Optional<Job> get(long id) {
+      return Optional.ofNullable(jobs.get(id));
+    }
+
+    @Override
+    public synchronized List<Job> all() {
+      return List.copyOf(jobs.values());
+    }
+
+    @Override
+    public synchronized boolean setPaused(long id, boolean paused, @Nullable Instant nextRun) {
+      Job j = jobs.get(id);
+      if (j == null) {
+        return false;
+      }
+      jobs.put(
+          id,
+          new Job(
+              id,
+              j.chat(),
+              j.schedule(),
+              j.zone(),
+              j.prompt(),
+              j.sharedConversation(),
+              paused,
+              nextRun,
+              j.createdBy(),
+              j.createdAt(),
+              j.lastRun(),
+              j.lastOutcome()));
+      return true;
+    }
+
+    @Override
+    public synchronized boolean remove(long id) {
+      return jobs.remove(id) != null;
+    }
+
+    @Override
+    public synchronized void advance(
+        long id, Instant due, @Nullable Instant nextRun, String outcome) {
+      Job j = jobs.get(id);
+      if (j != null) {
+        jobs.put(
+            id,
+            new Job(
+                id,
+                j.chat(),
+                j.schedule(),
+                j.zone(),
+                j.prompt(),
+                j.sharedConversation(),
+                j.paused(),
+                nextRun,
+                j.createdBy(),
+                j.createdAt(),
+                due,
+                outcome));
+      }
+    }
+
+    @Override
+    public synchronized void recordOutcome(long id, Instant due, String outcome) {
+      Job j = jobs.get(id);
+      if (j != null && due.equals(j.lastRun())) {
+        jobs.put(
+            id,
+            new Job(
+                id,
+                j.chat(),
+                j.schedule(),
+                j.zone(),
+                j.prompt(),
+                j.sharedConversation(),
+                j.paused(),
+                j.nextRun(),
+                j.createdBy(),
+                j.createdAt(),
+                j.lastRun(),
+                outcome));
+      }
     }
   }
 
@@ -411,6 +534,12 @@ public final class InMemoryStore implements Store {
           m.chat(), m.messageId(), new Sender(senderId, null), "", false, clock.instant());
       put(key, new Entry(ids.incrementAndGet(), withoutText, Status.DONE, outcome, 0));
       return true;
+    }
+
+    @Override
+    public synchronized boolean unfinished(MessageRef m) {
+      Entry e = entries.get(m.chat().platform() + ":" + m.chat().chatId() + ":" + m.messageId());
+      return e != null && e.status() != Status.DONE;
     }
 
     @Override

@@ -83,6 +83,19 @@ final class SqliteJournal implements InboundJournal {
   }
 
   @Override
+  public boolean unfinished(MessageRef m) {
+    return db.transaction("look up an inbound message", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbound WHERE platform = ?"
+          + " AND chat_id = ? AND message_id = ? AND status <> 'DONE'")) {
+        SqliteDb.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
   public int markRunning(InboundMessage m) {
     return db.transaction("start a turn", c -> {
       try (PreparedStatement ps = c.prepareStatement(

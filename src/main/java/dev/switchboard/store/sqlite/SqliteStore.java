@@ -4,6 +4,7 @@ import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
+import dev.switchboard.store.Jobs;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
@@ -19,6 +20,7 @@ public final class SqliteStore implements Store {
   private final Conversations conversations;
   private final Pairings pairings;
   private final HomeChannels homeChannels;
+  private final Jobs jobs;
 
   private SqliteStore(SqliteDb db, Clock clock) {
     this.db = db;
@@ -28,6 +30,7 @@ public final class SqliteStore implements Store {
     this.conversations = new SqliteConversations(db, clock);
     this.pairings = new SqlitePairings(db);
     this.homeChannels = new SqliteHomeChannels(db, clock);
+    this.jobs = new SqliteJobs(db, clock);
   }
 
   /** Opens (creating or migrating as needed) the database in {@code file}. */
@@ -58,6 +61,11 @@ public final class SqliteStore implements Store {
   @Override
   public HomeChannels homeChannels() {
     return homeChannels;
+  }
+
+  @Override
+  public Jobs jobs() {
+    return jobs;
   }
 
   @Override

@@ -58,18 +58,17 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V6's table and its history row absent
-      s.executeUpdate("DROP TABLE home_channels");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '6'");
+      // as a database of the previous version: V7's table and its history row absent
+      s.executeUpdate("DROP TABLE jobs");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '7'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
     SqliteDb.open(file).close();
 
     try (Connection c = connect(file)) {
-      assertThat(count(
-              c,
-              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'home_channels'"))
+      assertThat(
+              count(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }
