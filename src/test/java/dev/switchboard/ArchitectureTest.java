@@ -351,14 +351,17 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideOutsideOfPackages(
-            "dev.switchboard.hooks..", "dev.switchboard.session..", "dev.switchboard.lifecycle..")
+            "dev.switchboard.hooks..",
+            "dev.switchboard.session..",
+            "dev.switchboard.job..",
+            "dev.switchboard.lifecycle..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("dev.switchboard.hooks..")
         .check(classes);
     noClasses()
         .that()
-        .resideInAPackage("dev.switchboard.session..")
+        .resideInAnyPackage("dev.switchboard.session..", "dev.switchboard.job..")
         .should()
         .dependOnClassesThat(resideInAPackage("dev.switchboard.hooks..")
             .and(not(belongToAnyOf(GatewayEvents.class, EventChat.class))))

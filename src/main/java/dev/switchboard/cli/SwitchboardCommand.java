@@ -34,6 +34,7 @@ final class SwitchboardCommand implements Runnable {
       DoctorSubcommand.class,
       PairingSubcommand.class,
       SendSubcommand.class,
+      CronSubcommand.class,
       InstallSubcommand.class,
       UninstallSubcommand.class,
       VersionSubcommand.class);

@@ -43,6 +43,7 @@ public final class CommandTable {
         new HelpCommand(),
         new RestartCommand(),
         new SetHomeCommand(),
+        new CronCommand(),
         new ModelCommand(),
         new RetryCommand(),
         new UndoCommand(),

@@ -44,4 +44,10 @@ public interface GatewayControl {
    * notices go from now on (starts, restarts, crash recoveries, platforms that fail).
    */
   void setHome(ChatRef chat);
+
+  /**
+   * Answers a {@code /cron} request ({@code arguments} are the words after it) from {@code
+   * from}; {@code admin} says whether its sender is an admin.
+   */
+  String cron(InboundMessage from, boolean admin, String arguments) throws InterruptedException;
 }

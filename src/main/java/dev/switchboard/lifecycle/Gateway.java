@@ -11,6 +11,7 @@ import dev.switchboard.http.HttpListener;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.TrustedProxies;
+import dev.switchboard.job.JobSettings;
 import dev.switchboard.media.MediaSettings;
 import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
@@ -189,6 +190,7 @@ public final class Gateway {
         .transcription(TranscriptionSettings.from(config))
         .speech(SpeechSettings.from(config))
         .hooks(HookSettings.from(config), launch.environment())
+        .jobs(JobSettings.from(config))
         .accessPolicy(catalog.accessPolicy(config))
         .adapters(adapters)
         .notifier(SupervisorNotifier.fromEnvironment(launch.environment()))

@@ -13,12 +13,16 @@ import dev.switchboard.delivery.PlatformRouter;
 import dev.switchboard.delivery.ProactiveSend;
 import dev.switchboard.hooks.GatewayEvents;
 import dev.switchboard.hooks.HookEvents;
+import dev.switchboard.http.AdminCron;
 import dev.switchboard.http.AdminPage;
 import dev.switchboard.http.HealthEndpoints;
 import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.job.JobDesk;
+import dev.switchboard.job.JobOutcomes;
+import dev.switchboard.job.JobScheduler;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
@@ -33,6 +37,8 @@ import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.InboundPipeline;
 import dev.switchboard.session.JournalListener;
 import dev.switchboard.session.SessionServices;
+import dev.switchboard.session.SyntheticTurns;
+import dev.switchboard.session.TurnObserver;
 import dev.switchboard.session.VoiceReplies;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
@@ -96,6 +102,7 @@ final class GatewayAssembly {
 
   final PreviousEnd previousEnd;
   final HomeNotices homeNotices;
+  final JobScheduler jobScheduler;
 
   GatewayAssembly(RuntimeBuilder b, StopHandle stops) {
     this.home = b.home;
@@ -142,6 +149,12 @@ final class GatewayAssembly {
     ProactiveSend sends = new ProactiveSend(
         delivery, router::has, store.journal(), store.homeChannels(), b.allowUnknownSendTargets);
 
+    this.homeNotices = new HomeNotices(
+        store.homeChannels(),
+        delivery,
+        tasks,
+        new HomeNotices.Sender(version, ProcessHandle.current().pid(), clock.millis()),
+        () -> b.settings.reconnect().refusedEvery());
     // The control and the turn tracker report the dispatcher's count of running turns, and the
     // dispatcher is built with both: the one reference that is filled in after the fact.
     AtomicReference<Dispatcher> built = new AtomicReference<>();
@@ -179,7 +192,11 @@ final class GatewayAssembly {
         new CommandSetup(commands, control, authorizer::isAdmin),
         new JournalListener(
             store.journal(),
-            new TurnTracker(stateFile, metrics, ticker, () -> built.get().activeTurns())));
+            TurnObserver.both(
+                new TurnTracker(stateFile, metrics, ticker, () -> built.get().activeTurns()),
+                new JobOutcomes(
+                    store.jobs(),
+                    (job, run, outcome) -> this.homeNotices.jobFailed(job, run, outcome)))));
     built.set(dispatcher);
     this.pipeline = new InboundPipeline(
         store.journal(),
@@ -190,12 +207,15 @@ final class GatewayAssembly {
         delivery,
         ticker);
 
-    this.homeNotices = new HomeNotices(
-        store.homeChannels(),
+    this.jobScheduler = new JobScheduler(
+        store.jobs(),
+        new SyntheticTurns(store.journal(), dispatcher, clock),
         delivery,
-        tasks,
-        new HomeNotices.Sender(version, ProcessHandle.current().pid(), clock.millis()),
-        () -> b.settings.reconnect().refusedEvery());
+        events,
+        clock,
+        b.jobs);
+    JobDesk jobDesk = new JobDesk(store.jobs(), jobScheduler, b.jobs, clock, router::has);
+    control.jobs(jobDesk);
     SlotServices shared = new SlotServices(
         tasks,
         progress,
@@ -228,6 +248,11 @@ final class GatewayAssembly {
           new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")),
           new SendAnswers(sends));
+      AdminCron.install(http, loginToken, arguments -> {
+        JobDesk.Answer answer =
+            jobDesk.handle(new JobDesk.Asker(null, "the command line", true), arguments);
+        return new AdminCron.Answer(answer.done(), answer.text());
+      });
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {
           mount.mount(http);

@@ -2,6 +2,7 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.config.Config;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.job.JobSettings;
 import dev.switchboard.session.BusyPolicy;
 import dev.switchboard.session.DispatcherSettings;
 import dev.switchboard.session.TurnSettings;
@@ -33,7 +34,8 @@ public record GatewaySettings(
             new TurnSettings(
                 config.get(CoreKeys.HISTORY_MESSAGES),
                 config.get(CoreKeys.APPROVAL_TIMEOUT),
-                config.get(CoreKeys.TOOL_PROGRESS))));
+                config.get(CoreKeys.TOOL_PROGRESS),
+                config.get(JobSettings.SILENT_REPLY))));
   }
 
   /** The whole stop's budget: after this the hard deadline ends the process. */

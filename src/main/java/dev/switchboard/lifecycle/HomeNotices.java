@@ -5,6 +5,7 @@ import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.OutboxKeys;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.store.HomeChannels;
 import java.time.Duration;
 import java.util.Set;
@@ -104,6 +105,19 @@ final class HomeNotices implements PlatformEvents {
         platform,
         "back:" + platform + ":" + events.incrementAndGet(),
         "\u2705 " + platform + " is connected again.");
+  }
+
+  /**
+   * A scheduled job's run failed ({@code outcome}); its own chat saw the error if it could be
+   * delivered, the home channels hear of it in any case (but the job's own chat not twice).
+   */
+  public void jobFailed(long job, InboundMessage run, String outcome) {
+    String text = "\u26a0\ufe0f Scheduled job " + job + " in " + run.chat() + " "
+        + (outcome.equals("undelivered") ? "could not deliver its answer" : "failed")
+        + " (" + outcome + "); the gateway log has the details. /cron list shows the job.";
+    homes.all().values().stream()
+        .filter(home -> !home.equals(run.chat()))
+        .forEach(home -> send(home, "job:" + job + ":" + run.messageId(), text));
   }
 
   private void toHomesBesides(String platform, String event, String text) {

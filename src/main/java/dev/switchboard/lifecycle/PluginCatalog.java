@@ -10,6 +10,7 @@ import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.hooks.HookSettings;
+import dev.switchboard.job.JobSettings;
 import dev.switchboard.media.MediaSettings;
 import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
@@ -94,6 +95,7 @@ public final class PluginCatalog {
     keys.addAll(TranscriptionSettings.configKeys());
     keys.addAll(SpeechSettings.configKeys());
     keys.addAll(HookSettings.configKeys());
+    keys.addAll(JobSettings.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));

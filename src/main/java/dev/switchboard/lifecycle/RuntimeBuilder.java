@@ -7,6 +7,7 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.hooks.HookSettings;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
+import dev.switchboard.job.JobSettings;
 import dev.switchboard.media.MediaSettings;
 import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
@@ -40,6 +41,8 @@ public final class RuntimeBuilder {
   /** Null: no hooks are run (tests of the runtime). */
   @Nullable
   HookSettings hooks;
+
+  JobSettings jobs = JobSettings.defaults();
 
   Map<String, String> environment = Map.of();
   List<PlatformAdapter> adapters = List.of();
@@ -145,6 +148,12 @@ public final class RuntimeBuilder {
   public RuntimeBuilder hooks(HookSettings h, Map<String, String> environment) {
     this.hooks = h;
     this.environment = Map.copyOf(environment);
+    return this;
+  }
+
+  /** How scheduled jobs run; by default in the system's time zone. */
+  public RuntimeBuilder jobs(JobSettings j) {
+    this.jobs = j;
     return this;
   }
 

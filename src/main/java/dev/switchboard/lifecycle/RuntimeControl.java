@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.agent.AgentBackend;
 import dev.switchboard.command.GatewayControl;
 import dev.switchboard.common.Ticker;
+import dev.switchboard.job.JobDesk;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.store.HomeChannels;
@@ -29,6 +30,7 @@ final class RuntimeControl implements GatewayControl {
   private final long startedNanos;
   private final String version;
   private final HomeChannels homes;
+  private volatile @Nullable JobDesk jobs;
 
   /** The parts this control reads; {@code activeTurns} is the dispatcher's count. */
   record Sources(
@@ -51,6 +53,27 @@ final class RuntimeControl implements GatewayControl {
     this.startedNanos = ticker.nanos();
     this.version = sources.version();
     this.homes = sources.homes();
+  }
+
+  /** Set once the scheduler is built, which needs the dispatcher, which needs this control. */
+  void jobs(JobDesk desk) {
+    this.jobs = desk;
+  }
+
+  @Override
+  public String cron(InboundMessage from, boolean admin, String arguments)
+      throws InterruptedException {
+    JobDesk desk = jobs;
+    if (desk == null) {
+      return "Scheduled jobs are not ready yet; try again in a moment.";
+    }
+    boolean mayChange =
+        admin || desk.maker(from.chat().platform(), from.sender().userId());
+    return desk.handle(
+            new JobDesk.Asker(
+                from.chat(), from.chat().platform() + ":" + from.sender().userId(), mayChange),
+            arguments)
+        .text();
   }
 
   @Override

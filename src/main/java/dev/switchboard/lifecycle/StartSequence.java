@@ -69,6 +69,14 @@ final class StartSequence {
     ready();
     parts.metrics.bindJvmMeters();
     parts.tasks.spawn("notices after start", this::sendNoticesAfterStart);
+    parts.tasks.spawn("job scheduler", () -> {
+      try {
+        parts.pipeline.awaitResumed(); // what the last process left goes before new runs
+      } catch (InterruptedException e) {
+        return;
+      }
+      parts.jobScheduler.run();
+    });
     parts.tasks.spawn(
         "store upkeep",
         new StoreUpkeep(

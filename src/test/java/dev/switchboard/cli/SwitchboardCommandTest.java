@@ -24,6 +24,7 @@ class SwitchboardCommandTest {
       "doctor",
       "pairing",
       "send",
+      "cron",
       "install",
       "uninstall",
       "version");

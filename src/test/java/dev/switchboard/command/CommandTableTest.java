@@ -133,7 +133,7 @@ class CommandTableTest {
     assertThat(CommandTable.standard(List.of()).all())
         .extracting(Command::name)
         .containsExactly(
-            "new", "stop", "status", "help", "restart", "sethome", "model", "retry", "undo",
+            "new", "stop", "status", "help", "restart", "sethome", "cron", "model", "retry", "undo",
             "queue", "busy", "tools", "voice", "whoami", "usage", "approve", "deny");
   }
 

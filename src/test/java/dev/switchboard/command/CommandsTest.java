@@ -28,6 +28,7 @@ class CommandsTest {
           /help \u2014 List the commands
           /restart \u2014 Restart the gateway (replies here when it is back)
           /sethome \u2014 Make this chat the home for the gateway's own notices
+          /cron \u2014 Scheduled jobs: /cron add <schedule> <prompt>, list, pause, resume, remove, run
           /model \u2014 Show or choose this session's model: /model [name|default]
           /retry \u2014 Answer your last message again
           /undo \u2014 Make the agent forget your last message and its reply

@@ -264,5 +264,14 @@ final class FakeCommandContext implements CommandContext {
     public void setHome(ChatRef chat) {
       homes.add(chat);
     }
+
+    /** The /cron requests asked, as "admin? arguments". */
+    final List<String> cronRequests = new ArrayList<>();
+
+    @Override
+    public String cron(InboundMessage from, boolean admin, String arguments) {
+      cronRequests.add(admin + " " + arguments);
+      return "cron answer";
+    }
   }
 }

@@ -7,6 +7,8 @@ import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.delivery.PlatformRouter;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.session.SyntheticTurn;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import java.time.Duration;
@@ -89,6 +91,31 @@ class HomeNoticesTest {
                 + " tries it again every 10 min; if the platform refused the token, fix it"
                 + " there (or in .env, then switchboard restart).",
             "\u2705 telegram is connected again.");
+  }
+
+  @Test
+  void aFailedJobRunIsReportedToEveryHomeButTheJobsOwnChatOnce() {
+    InboundMessage run = new SyntheticTurn(
+            TELEGRAM_HOME, "job:3", "1764576000", "Scheduled job 3", "Briefing", true)
+        .message(Instant.EPOCH);
+    InboundMessage elsewhere = new SyntheticTurn(
+            ChatRef.of("telegram", "77"), "job:4", "1764576000", "Scheduled job 4", "X", true)
+        .message(Instant.EPOCH);
+
+    notices.jobFailed(3, run, "failed");
+    notices.jobFailed(3, run, "failed"); // the same run reported again: one outbox key
+    notices.jobFailed(4, elsewhere, "undelivered");
+
+    assertThat(discord.texts("998877"))
+        .containsExactly(
+            "\u26a0\ufe0f Scheduled job 3 in telegram:-100555/7 failed (failed); the gateway log"
+                + " has the details. /cron list shows the job.",
+            "\u26a0\ufe0f Scheduled job 4 in telegram:77 could not deliver its answer"
+                + " (undelivered); the gateway log has the details. /cron list shows the job.");
+    assertThat(telegram.texts("-100555"))
+        .as("the job's own chat saw its failure already")
+        .containsExactly("\u26a0\ufe0f Scheduled job 4 in telegram:77 could not deliver its answer"
+            + " (undelivered); the gateway log has the details. /cron list shows the job.");
   }
 
   @Test

@@ -59,4 +59,13 @@ public class FakeGatewayControl implements GatewayControl {
   public void setHome(ChatRef chat) {
     homes.add(chat);
   }
+
+  /** The /cron requests asked, as "admin? arguments". */
+  public final List<String> cronRequests = new CopyOnWriteArrayList<>();
+
+  @Override
+  public String cron(InboundMessage from, boolean admin, String arguments) {
+    cronRequests.add(admin + " " + arguments);
+    return "cron: " + arguments;
+  }
 }
