@@ -19,6 +19,7 @@ import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.http.SendUploads;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
@@ -27,6 +28,7 @@ import dev.switchboard.media.Transcriber;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.session.AttachmentIntake;
 import dev.switchboard.session.CommandSetup;
 import dev.switchboard.session.Dispatcher;
@@ -137,10 +139,15 @@ final class GatewayAssembly {
     this.attachments = AttachmentStore.in(home);
     keepPdfFontCache(home);
     this.router = new PlatformRouter(b.adapters);
-    this.delivery = new Delivery(router, store.outbox(), ticker, metrics)
-        .withFiles(new OutgoingFiles(attachments, b.media));
+    OutgoingFiles outgoing = new OutgoingFiles(attachments, b.media);
+    this.delivery = new Delivery(router, store.outbox(), ticker, metrics).withFiles(outgoing);
     ProactiveSend sends = new ProactiveSend(
-        delivery, router::has, store.journal(), store.homeChannels(), b.allowUnknownSendTargets);
+        delivery,
+        router::has,
+        store.journal(),
+        store.homeChannels(),
+        b.allowUnknownSendTargets,
+        outgoing);
 
     // The control and the turn tracker report the dispatcher's count of running turns, and the
     // dispatcher is built with both: the one reference that is filled in after the fact.
@@ -227,7 +234,9 @@ final class GatewayAssembly {
           loginToken,
           new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")),
-          new SendAnswers(sends));
+          new SendAnswers(sends),
+          new SendUploads(
+              b.media.maxFileBytes(), ProactiveSender.MAX_FILES, attachments.incoming()));
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {
           mount.mount(http);
