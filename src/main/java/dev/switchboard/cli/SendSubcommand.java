@@ -1,7 +1,9 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.http.LoginGate;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.lifecycle.GatewayState;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.CookieManager;
@@ -13,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -27,10 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code switchboard send <platform>:<chat>[:<thread>] "text"}: the running gateway sends the
- * text through its outbox. Asked over the gateway's own HTTP server on loopback, logged in with
- * the state directory's login token (only its owner can read it), so this works whatever
- * platforms are enabled.
+ * {@code switchboard send <platform>:<chat>[:<thread>] "text" [--file PATH]...}: the running
+ * gateway sends the text, and the files, through its outbox. Asked over the gateway's own HTTP
+ * server on loopback, logged in with the state directory's login token (only its owner can
+ * read it), so this works whatever platforms are enabled. The files are checked here first
+ * ({@link SendFiles}), so a missing or too large file sends nothing.
  */
 @Command(
     name = "send",
@@ -39,12 +44,17 @@ import tools.jackson.databind.node.ObjectNode;
       "TARGET is platform:chat or platform:chat:thread, for example telegram:123456789,"
           + " telegram:-1001234567890:7 (a forum topic), discord:112233445566778899,"
           + " slack:C0123ABCD:1712345678.000100 (a thread). Only chats the gateway has talked"
-          + " with, or home channels, unless send.allow_unknown_targets is true. Exit 0 when"
-          + " sent, 1 otherwise."
+          + " with, or home channels, unless send.allow_unknown_targets is true.",
+      "--file PATH (up to 10) sends files after the text, or with it as the first file's"
+          + " caption where it fits; TEXT may then be left out. Each file is checked first:"
+          + " it must exist, be readable and be within media.max_file_mb. Exit 0 when sent, 1"
+          + " otherwise."
     })
 final class SendSubcommand implements Callable<Integer> {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** Files take longer: uploaded here, then to the platform, within its rate limits. */
+  private static final Duration FILE_TIMEOUT = Duration.ofMinutes(10);
 
   @ParentCommand
   SwitchboardCommand root;
@@ -58,8 +68,20 @@ final class SendSubcommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TARGET", description = "platform:chat[:thread]")
   String target;
 
-  @Parameters(index = "1", paramLabel = "TEXT", description = "The message (Markdown).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "TEXT",
+      description = "The message (Markdown); may be left out when --file is given.")
+  @Nullable
   String text;
+
+  @Option(
+      names = "--file",
+      paramLabel = "PATH",
+      description = "A file to send (repeatable, up to 10), as a photo or a document as the"
+          + " platform shows it.")
+  List<Path> files = new ArrayList<>();
 
   @Option(
       names = "--key",
@@ -73,6 +95,19 @@ final class SendSubcommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path home = homeOption.resolve(root.env());
+    if ((text == null || text.isBlank()) && files.isEmpty()) {
+      err.println("switchboard: give the TEXT to send, a --file PATH, or both; nothing was sent");
+      return CliExit.FAILED;
+    }
+    List<SendFiles.Checked> checked;
+    try {
+      checked = files.isEmpty()
+          ? List.of()
+          : SendFiles.check(files, SendFiles.maxFileBytes(home, root.env()));
+    } catch (SendFiles.Refused e) {
+      err.println("switchboard: cannot send " + e.getMessage() + "; nothing was sent");
+      return CliExit.FAILED;
+    }
     GatewayProcess gw = GatewayProcess.look(home);
     GatewayState state = gw.state().orElse(null);
     if (!gw.running() || state == null) {
@@ -102,11 +137,22 @@ final class SendSubcommand implements Callable<Integer> {
           return CliExit.FAILED;
         }
       }
-      ObjectNode request = JSON.createObjectNode().put("target", target).put("text", text);
-      if (key != null) {
-        request.put("idempotency_key", key);
+      AdminSendBody request;
+      try {
+        request = AdminSendBody.of(target, text, key, checked);
+      } catch (FileNotFoundException e) {
+        err.println("switchboard: cannot send " + e.getMessage() + "; nothing was sent");
+        return CliExit.FAILED;
       }
-      HttpResponse<String> answer = post(http, base.resolve("/api/admin/send"), request);
+      HttpRequest.Builder send = HttpRequest.newBuilder(base.resolve("/api/admin/send"))
+          .timeout(checked.isEmpty() ? TIMEOUT : FILE_TIMEOUT)
+          .header("Content-Type", request.contentType())
+          .POST(request.publisher());
+      if (request.upload()) {
+        send.header(LoginGate.UPLOAD_HEADER, "1");
+      }
+      HttpResponse<String> answer =
+          http.send(send.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       JsonNode body = parse(answer.body());
       if (answer.statusCode() != 200) {
         err.println(

@@ -4,6 +4,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.media.OutgoingFiles;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.NoticeKind;
@@ -182,6 +183,19 @@ public final class Delivery {
       sent.add(part.get().message());
     }
     return new Posted(sent, true);
+  }
+
+  /**
+   * Sends {@code file} to {@code chat} under {@code key}, once: sent again under the same key,
+   * the message sent the first time is returned. Empty when it was not delivered.
+   */
+  public Optional<MessageRef> postFile(ChatRef chat, OutboundFile file, String key) {
+    return parts.sendFile(key, chat, file, null, false).map(PartSender.Sent::message);
+  }
+
+  /** What files {@code chat}'s platform takes. */
+  public FileLimits fileLimits(ChatRef chat) {
+    return parts.fileLimits(chat);
   }
 
   /**

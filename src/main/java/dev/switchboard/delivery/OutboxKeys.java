@@ -26,6 +26,7 @@ import java.util.UUID;
  * home:&lt;pid&gt;:&lt;started&gt;:&lt;event&gt;:&lt;platform&gt;:&lt;part&gt;  a notice of one process to a home channel
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
  * send:&lt;idempotency key&gt;:&lt;part&gt;       a message sent on request (switchboard send, /v1/send)
+ * send:&lt;idempotency key&gt;:file:&lt;n&gt;     the n-th file of that send (from 0)
  * </pre>
  */
 public final class OutboxKeys {
@@ -98,6 +99,11 @@ public final class OutboxKeys {
   /** A message sent on request under the requester's idempotency key (or a random one). */
   static String send(String idempotencyKey) {
     return "send:" + idempotencyKey;
+  }
+
+  /** The {@code n}-th file (from 0) of the send whose base key is {@code send}. */
+  static String sendFile(String send, int n) {
+    return send + ":file:" + n;
   }
 
   static String oneOff() {

@@ -95,7 +95,11 @@ final class PartSender {
    * unknown, then with the resend mark as its caption's first line where the caption has room.
    */
   Optional<Sent> sendFile(
-      String key, ChatRef chat, OutboundFile file, String inboundKey, boolean afterRestart) {
+      String key,
+      ChatRef chat,
+      OutboundFile file,
+      @Nullable String inboundKey,
+      boolean afterRestart) {
     String label = file.caption().isEmpty() ? "[" + file.fileName() + "]" : file.caption();
     return through(key, chat, label, inboundKey, afterRestart, true, again -> {
           OutboundFile toSend = file;

@@ -1,10 +1,16 @@
 package dev.switchboard.delivery;
 
+import dev.switchboard.media.OutgoingFiles;
 import dev.switchboard.platform.ChatRef;
+import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
+import dev.switchboard.text.PlainText;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -16,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Messages sent on request: the target is checked (an enabled platform, and a chat the gateway
  * has talked with, or a home channel, unless send.allow_unknown_targets), then the text goes
- * through the outbox like any notice, under a key made of the requester's idempotency key.
+ * through the outbox like any notice, under a key made of the requester's idempotency key, and
+ * the files after it under keys of their own ({@link OutboxKeys#sendFile}), so a request sent
+ * again with the same key sends nothing twice.
  */
 public final class ProactiveSend implements ProactiveSender {
   private static final Logger log = LoggerFactory.getLogger(ProactiveSend.class);
@@ -31,23 +39,41 @@ public final class ProactiveSend implements ProactiveSender {
   private final InboundJournal journal;
   private final HomeChannels homes;
   private final boolean allowUnknownTargets;
+  private final @Nullable OutgoingFiles outgoing;
 
-  /** @param enabled whether a platform of that name is enabled */
+  /** Sends text only: a request with files is refused. */
   public ProactiveSend(
       Delivery delivery,
       Predicate<String> enabled,
       InboundJournal journal,
       HomeChannels homes,
       boolean allowUnknownTargets) {
+    this(delivery, enabled, journal, homes, allowUnknownTargets, null);
+  }
+
+  /**
+   * @param enabled whether a platform of that name is enabled
+   * @param outgoing keeps the files a request brings in the attachment store while they are
+   *     sent; null to refuse files
+   */
+  public ProactiveSend(
+      Delivery delivery,
+      Predicate<String> enabled,
+      InboundJournal journal,
+      HomeChannels homes,
+      boolean allowUnknownTargets,
+      @Nullable OutgoingFiles outgoing) {
     this.delivery = delivery;
     this.enabled = enabled;
     this.journal = journal;
     this.homes = homes;
     this.allowUnknownTargets = allowUnknownTargets;
+    this.outgoing = outgoing;
   }
 
   @Override
-  public Outcome send(String target, String text, @Nullable String idempotencyKey) {
+  public Outcome send(
+      String target, String text, List<Upload> files, @Nullable String idempotencyKey) {
     Optional<ChatRef> parsed = parse(target);
     if (parsed.isEmpty()) {
       return new Outcome.Refused(
@@ -57,12 +83,16 @@ public final class ProactiveSend implements ProactiveSender {
               + " slack:C0123ABCD:1712345678.000100)");
     }
     ChatRef chat = parsed.get();
-    if (text.isBlank()) {
+    if (text.isBlank() && files.isEmpty()) {
       return new Outcome.Refused(400, "text is empty");
     }
     if (text.length() > MAX_TEXT) {
       return new Outcome.Refused(
           413, "text is " + text.length() + " characters; at most " + MAX_TEXT + " are sent");
+    }
+    if (files.size() > MAX_FILES) {
+      return new Outcome.Refused(
+          413, "at most " + MAX_FILES + " files go in one send, not " + files.size());
     }
     if (idempotencyKey != null && !KEY.matcher(idempotencyKey).matches()) {
       return new Outcome.Refused(
@@ -81,7 +111,54 @@ public final class ProactiveSend implements ProactiveSender {
     }
     String key = OutboxKeys.send(
         idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
-    Delivery.Posted posted = delivery.post(chat, text, key);
+    if (files.isEmpty()) {
+      return answer(chat, text, delivery.post(chat, text, key), 0);
+    }
+    if (outgoing == null) {
+      return new Outcome.Refused(400, "this gateway keeps no files to send");
+    }
+    FileLimits limits = delivery.fileLimits(chat);
+    try (HeldUploads held = HeldUploads.keep(outgoing, chat, limits, files)) {
+      return sendWithFiles(chat, text, held.files(), limits, key);
+    } catch (HeldUploads.Refusal r) {
+      return r.outcome();
+    }
+  }
+
+  /**
+   * The text as the first file's caption when the platform shows captions and it fits there
+   * (as plain text: captions take no markup); else the text first, as messages of its own, as
+   * a reply's text goes before its files. Then the files, each under its own key.
+   */
+  private Outcome sendWithFiles(
+      ChatRef chat, String text, List<OutboundFile> files, FileLimits limits, String key) {
+    List<OutboundFile> toSend = new ArrayList<>(files);
+    Delivery.Posted posted = new Delivery.Posted(List.of(), true);
+    String caption = text.isBlank() ? "" : PlainText.ofMarkdown(text);
+    if (!caption.isEmpty()
+        && limits.maxCaptionLength() > 0
+        && caption.length() <= limits.maxCaptionLength()) {
+      toSend.set(0, toSend.getFirst().withCaption(caption));
+    } else if (!text.isBlank()) {
+      posted = delivery.post(chat, text, key);
+      if (!posted.complete()) {
+        return answer(chat, text, posted, files.size());
+      }
+    }
+    List<MessageRef> sent = new ArrayList<>(posted.messages());
+    for (int i = 0; i < toSend.size(); i++) {
+      Optional<MessageRef> file =
+          delivery.postFile(chat, toSend.get(i), OutboxKeys.sendFile(key, i));
+      if (file.isEmpty()) {
+        return answer(chat, text, new Delivery.Posted(sent, false), files.size());
+      }
+      sent.add(file.get());
+    }
+    return answer(chat, text, new Delivery.Posted(sent, true), files.size());
+  }
+
+  /** What became of the send: the messages' ids, or what did not arrive and what to do. */
+  private static Outcome answer(ChatRef chat, String text, Delivery.Posted posted, int files) {
     if (!posted.complete()) {
       log.warn(
           "a message sent on request reached {} only in part ({} message(s))",
@@ -90,13 +167,17 @@ public final class ProactiveSend implements ProactiveSender {
       return new Outcome.Refused(
           502,
           posted.messages().isEmpty()
-              ? chat.platform() + " did not take the message; the gateway log says why"
-              : "only the first " + posted.messages().size() + " part(s) reached "
+              ? chat.platform() + " did not take the " + (text.isBlank() ? "file" : "message")
+                  + "; the gateway log says why"
+              : "only the first " + posted.messages().size() + " message(s) reached "
                   + chat.platform() + "; send the same request again with the same"
                   + " idempotency key to send the rest");
     }
     log.info(
-        "sent a message to {} on request ({} part(s))", chat, posted.messages().size());
+        "sent a message to {} on request ({} message(s), {} of them file(s))",
+        chat,
+        posted.messages().size(),
+        files);
     return new Outcome.Sent(
         chat, posted.messages().stream().map(MessageRef::messageId).toList());
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -14,13 +15,17 @@ import tools.jackson.databind.JsonNode;
  * The admin status page at {@code /admin}: platforms, active sessions and turns, and a restart
  * button. The page itself is public (it holds no data); its API calls need the login cookie
  * (the web chat's; the page has its own log-in for when the web chat is off), unless auth is
- * off.
+ * off. {@code POST /api/admin/send} ({@code switchboard send}) takes JSON, or, with files, a
+ * form ({@link SendForm}) that proves itself with the upload header as a form cannot be JSON.
  */
 public final class AdminPage extends Handler.Abstract {
+  private static final String SEND = "/api/admin/send";
+
   private final LoginGate gate;
   private final Supplier<JsonNode> status;
   private final BooleanSupplier restart;
   private final AdminSend send;
+  private final SendUploads uploads;
 
   /**
    * @param token null when auth is off
@@ -30,11 +35,13 @@ public final class AdminPage extends Handler.Abstract {
       @Nullable LoginToken token,
       Supplier<JsonNode> status,
       BooleanSupplier restart,
-      AdminSend send) {
+      AdminSend send,
+      SendUploads uploads) {
     this.gate = new LoginGate(token);
     this.status = status;
     this.restart = restart;
     this.send = send;
+    this.uploads = uploads;
   }
 
   public static void install(
@@ -42,13 +49,20 @@ public final class AdminPage extends Handler.Abstract {
       @Nullable LoginToken token,
       Supplier<JsonNode> status,
       BooleanSupplier restart,
-      AdminSend send) {
+      AdminSend send,
+      SendUploads uploads) {
     new StaticFiles(AdminPage.class)
         .file("/admin", "admin.html")
         .file("/admin.js", "admin.js")
         .file("/admin.css", "admin.css")
         .mountOn(server);
-    server.route("/api/admin/*", new AdminPage(token, status, restart, send));
+    server.route("/api/admin/*", new AdminPage(token, status, restart, send, uploads));
+    // Only a send may bring files, so only its route takes bodies that large; the form reader
+    // bounds each file by the gateway's file limit.
+    server.route(
+        SEND,
+        new AdminPage(token, status, restart, send, uploads),
+        Math.max(HttpServer.MAX_REQUEST_BYTES, uploads.maxBodyBytes()));
   }
 
   @Override
@@ -65,7 +79,11 @@ public final class AdminPage extends Handler.Abstract {
       return true;
     }
     boolean change = !method.equals("GET") && !method.equals("HEAD");
-    Optional<LoginGate.Refusal> refused = change ? gate.checkChange(request) : gate.check(request);
+    // A send with files cannot be JSON: it proves itself with the upload header instead.
+    boolean upload = path.equals(SEND) && method.equals("POST") && !JsonExchange.isJson(request);
+    Optional<LoginGate.Refusal> refused = upload
+        ? gate.checkUpload(request)
+        : change ? gate.checkChange(request) : gate.check(request);
     if (refused.isPresent()) {
       JsonExchange.lastOnConnectionIfBodyUnread(request, response);
       JsonExchange.error(
@@ -79,8 +97,12 @@ public final class AdminPage extends Handler.Abstract {
         JsonExchange.error(
             response, callback, 409, "Switchboard is already stopping or" + " restarting");
       }
-    } else if (path.equals("/api/admin/send") && method.equals("POST")) {
-      send(request, response, callback);
+    } else if (path.equals(SEND) && method.equals("POST")) {
+      if (upload) {
+        sendWithFiles(request, response, callback);
+      } else {
+        send(request, response, callback);
+      }
     } else {
       JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
     }
@@ -109,8 +131,25 @@ public final class AdminPage extends Handler.Abstract {
               + " \"idempotency_key\") as strings");
       return;
     }
-    AdminSend.Answer answer =
-        send.send(target.asString(), text.asString(), key.isString() ? key.asString() : null);
+    AdminSend.Answer answer = send.send(
+        target.asString(), text.asString(), key.isString() ? key.asString() : null, List.of());
+    JsonExchange.send(response, callback, answer.status(), answer.body());
+  }
+
+  /**
+   * The same with files ({@link SendForm}, {@code multipart/form-data} with the upload header):
+   * the files are read while the send lasts and deleted from the incoming folder after it.
+   */
+  private void sendWithFiles(Request request, Response response, Callback callback) {
+    AdminSend.Answer answer;
+    // Answered once the form is closed: its files on disk are gone by then.
+    try (SendForm form = SendForm.read(request, uploads)) {
+      answer = send.send(form.target(), form.text(), form.key(), form.files());
+    } catch (JsonExchange.BadRequest e) {
+      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.error(response, callback, e.status(), e.getMessage());
+      return;
+    }
     JsonExchange.send(response, callback, answer.status(), answer.body());
   }
 }

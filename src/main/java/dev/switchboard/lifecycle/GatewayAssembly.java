@@ -23,6 +23,7 @@ import dev.switchboard.http.MetricsEndpoint;
 import dev.switchboard.job.JobDesk;
 import dev.switchboard.job.JobOutcomes;
 import dev.switchboard.job.JobScheduler;
+import dev.switchboard.http.SendUploads;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
@@ -31,6 +32,7 @@ import dev.switchboard.media.Transcriber;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.session.AttachmentIntake;
 import dev.switchboard.session.CommandSetup;
 import dev.switchboard.session.Dispatcher;
@@ -144,10 +146,15 @@ final class GatewayAssembly {
     this.attachments = AttachmentStore.in(home);
     keepPdfFontCache(home);
     this.router = new PlatformRouter(b.adapters);
-    this.delivery = new Delivery(router, store.outbox(), ticker, metrics)
-        .withFiles(new OutgoingFiles(attachments, b.media));
+    OutgoingFiles outgoing = new OutgoingFiles(attachments, b.media);
+    this.delivery = new Delivery(router, store.outbox(), ticker, metrics).withFiles(outgoing);
     ProactiveSend sends = new ProactiveSend(
-        delivery, router::has, store.journal(), store.homeChannels(), b.allowUnknownSendTargets);
+        delivery,
+        router::has,
+        store.journal(),
+        store.homeChannels(),
+        b.allowUnknownSendTargets,
+        outgoing);
 
     this.homeNotices = new HomeNotices(
         store.homeChannels(),
@@ -247,7 +254,9 @@ final class GatewayAssembly {
           loginToken,
           new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")),
-          new SendAnswers(sends));
+          new SendAnswers(sends),
+          new SendUploads(
+              b.media.maxFileBytes(), ProactiveSender.MAX_FILES, attachments.incoming()));
       AdminCron.install(http, loginToken, arguments -> {
         JobDesk.Answer answer =
             jobDesk.handle(new JobDesk.Asker(null, "the command line", true), arguments);

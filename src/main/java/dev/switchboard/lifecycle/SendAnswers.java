@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.http.AdminSend;
 import dev.switchboard.http.JsonExchange;
 import dev.switchboard.platform.ProactiveSender;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,9 +21,13 @@ final class SendAnswers implements AdminSend {
   }
 
   @Override
-  public Answer send(String target, String text, @Nullable String idempotencyKey) {
+  public Answer send(
+      String target, String text, @Nullable String idempotencyKey, List<Upload> files) {
+    List<ProactiveSender.Upload> uploads = files.stream()
+        .map(f -> new ProactiveSender.Upload(f.fileName(), f.contentType(), f.bytes()::open))
+        .toList();
     ObjectNode body = JsonExchange.json().createObjectNode();
-    return switch (sender.send(target, text, idempotencyKey)) {
+    return switch (sender.send(target, text, uploads, idempotencyKey)) {
       case ProactiveSender.Outcome.Sent s -> {
         body.put("target", s.chat().toString());
         body.put("platform", s.chat().platform());

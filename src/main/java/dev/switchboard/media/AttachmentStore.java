@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -32,15 +33,39 @@ import java.util.regex.Pattern;
  * <p>A file is written under a temporary name and renamed into place when complete, so a name
  * that exists always has all its bytes; a crash mid-copy leaves only a {@code .part} file,
  * which {@link #sweep} removes.
+ *
+ * <p>A file being sent on request ({@code switchboard send --file}) belongs to no message the
+ * journal keeps; it is {@linkplain #hold held} while its send lasts, and the sweep leaves it.
  */
 public final class AttachmentStore {
   private static final Pattern NAME = Pattern.compile("[0-9a-f]{64}");
   private static final String PART = ".part";
+  private static final String INCOMING = ".incoming";
 
   private final Path dir;
+  /** How many holds each file has: held files are never swept. */
+  private final ConcurrentHashMap<String, Integer> holds = new ConcurrentHashMap<>();
 
   /** A file in the store: its content's SHA-256 (lower-case hex), size and where it is. */
   public record StoredFile(String sha256, long size, Path path) {}
+
+  /** Keeps a file from the sweep until closed; closing it twice is harmless. */
+  public final class Hold implements AutoCloseable {
+    private final String sha256;
+    private boolean closed;
+
+    private Hold(String sha256) {
+      this.sha256 = sha256;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        holds.computeIfPresent(sha256, (name, n) -> n == 1 ? null : n - 1);
+      }
+    }
+  }
 
   /** More bytes came than the limit allows; nothing was kept. */
   public static final class TooLargeException extends IOException {
@@ -101,6 +126,25 @@ public final class AttachmentStore {
     }
   }
 
+  /**
+   * Keeps {@code file} from the sweep until the hold is closed, whatever the journal says: for
+   * a file whose send is under way. Taken right after {@link #put}, while the file is younger
+   * than any sweep's {@code notAfter}.
+   */
+  public Hold hold(StoredFile file) {
+    holds.merge(file.sha256(), 1, Integer::sum);
+    return new Hold(file.sha256());
+  }
+
+  /**
+   * Where uploads wait while the request that brings them is read (files too large for
+   * memory); made, owner-only, by whoever writes there first. The sweep deletes what a request
+   * left there (a process that died while reading it).
+   */
+  public Path incoming() {
+    return dir.resolve(INCOMING);
+  }
+
   /** Keeps {@code bytes}; see {@link #put(InputStream, long)}. */
   public StoredFile put(byte[] bytes) throws IOException {
     return put(new ByteArrayInputStream(bytes), bytes.length);
@@ -133,9 +177,10 @@ public final class AttachmentStore {
   }
 
   /**
-   * Deletes every file that {@code inUse} does not claim and that was last written before
-   * {@code notAfter} (a file fetched a moment ago may belong to a message not yet recorded),
-   * and every leftover {@code .part} file from before it. Returns how many were deleted.
+   * Deletes every file that {@code inUse} does not claim, nobody {@linkplain #hold holds} and
+   * that was last written before {@code notAfter} (a file fetched a moment ago may belong to a
+   * message not yet recorded), and every leftover {@code .part} file and {@linkplain #incoming
+   * upload} from before it. Returns how many were deleted.
    */
   public int sweep(Predicate<String> inUse, Instant notAfter) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -146,21 +191,36 @@ public final class AttachmentStore {
       for (Path p : entries) {
         String name = p.getFileName().toString();
         boolean leftover = name.endsWith(PART);
-        if (!leftover && (!NAME.matcher(name).matches() || inUse.test(name))) {
+        if (!leftover
+            && (!NAME.matcher(name).matches() || inUse.test(name) || holds.containsKey(name))) {
           continue;
         }
-        FileTime written;
-        try {
-          written = Files.getLastModifiedTime(p);
-        } catch (NoSuchFileException e) {
-          continue;
-        }
-        if (written.toInstant().isBefore(notAfter) && Files.deleteIfExists(p)) {
+        if (deleteIfBefore(p, notAfter)) {
           deleted++;
         }
       }
     }
+    Path in = dir.resolve(INCOMING);
+    if (Files.isDirectory(in)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(in)) {
+        for (Path p : entries) {
+          if (deleteIfBefore(p, notAfter)) {
+            deleted++;
+          }
+        }
+      }
+    }
     return deleted;
+  }
+
+  private static boolean deleteIfBefore(Path p, Instant notAfter) throws IOException {
+    FileTime written;
+    try {
+      written = Files.getLastModifiedTime(p);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    return written.toInstant().isBefore(notAfter) && Files.deleteIfExists(p);
   }
 
   private Iterable<Path> files() throws IOException {

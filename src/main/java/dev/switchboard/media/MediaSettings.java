@@ -36,8 +36,9 @@ public record MediaSettings(
       "SWITCHBOARD_MEDIA_MAX_FILE_MB",
       ValueType.integer(1, 2048),
       DEFAULT_FILE_MB,
-      "The largest file (MiB) the gateway fetches from a chat; larger ones are refused with a"
-          + " word to the user. Platforms have their own limits too (Telegram lets bots download"
+      "The largest file (MiB) the gateway fetches from a chat or sends (in a reply, or on"
+          + " request with switchboard send --file); larger ones are refused with a word to the"
+          + " user. Platforms have their own limits too (Telegram lets bots download"
           + " 20 MB).");
 
   public static final ConfigKey<Integer> MAX_TOTAL_MB = ConfigKey.optional(

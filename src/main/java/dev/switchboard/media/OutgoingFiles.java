@@ -1,6 +1,7 @@
 package dev.switchboard.media;
 
 import dev.switchboard.common.PrivateAddresses;
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -85,6 +86,33 @@ public final class OutgoingFiles {
       log.warn("could not make {} ready to send: {}", source.label(), e.toString());
       return new Refused("it could not be read (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /**
+   * Keeps a file brought to the gateway to send ({@code switchboard send --file}, {@code POST
+   * /v1/send}) in the store: at most {@code media.max_file_mb} ({@link
+   * AttachmentStore.TooLargeException} beyond), its type as declared, or guessed from its name
+   * when the sender did not know it.
+   */
+  public Ready keep(String fileName, @Nullable String mimeType, InputStream in) throws IOException {
+    String declared =
+        mimeType == null ? "" : mimeType.replaceFirst(";.*$", "").strip().toLowerCase(Locale.ROOT);
+    String mime =
+        declared.isEmpty() || declared.equals(Attachment.UNKNOWN_TYPE) || !declared.contains("/")
+            ? guessType(fileName)
+            : declared;
+    AttachmentStore.StoredFile file = store.put(in, settings.maxFileBytes());
+    return new Ready(file, AttachmentKind.ofMimeType(mime), mime, fileName);
+  }
+
+  /** Keeps {@code ready}'s file from the attachment sweep until the hold is closed. */
+  public AttachmentStore.Hold hold(Ready ready) {
+    return store.hold(ready.file());
+  }
+
+  /** The largest file the gateway sends (media.max_file_mb), in bytes. */
+  public long maxFileBytes() {
+    return settings.maxFileBytes();
   }
 
   private Outcome decode(String url) throws IOException {
@@ -198,7 +226,7 @@ public final class OutgoingFiles {
 
   private static String guessType(String name) {
     String t = URLConnection.guessContentTypeFromName(name);
-    return t == null ? "application/octet-stream" : t;
+    return t == null ? Attachment.UNKNOWN_TYPE : t.toLowerCase(Locale.ROOT);
   }
 
   private static String nameFrom(String path, String mime) {

@@ -2,10 +2,15 @@ package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.MultipartForm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +31,7 @@ class AdminPageTest {
   private LoginToken token;
   private String base;
   private final List<String> sends = new CopyOnWriteArrayList<>();
+  private static final int MAX_FILE = 512 * 1024;
 
   @BeforeEach
   void start() throws Exception {
@@ -36,11 +42,25 @@ class AdminPageTest {
         token,
         () -> JsonExchange.json().createObjectNode().put("state", "running"),
         () -> restarts.incrementAndGet() > 0,
-        (target, text, key) -> {
-          sends.add(target + "|" + text + "|" + key);
+        (target, text, key, files) -> {
+          StringBuilder line = new StringBuilder(target + "|" + text + "|" + key);
+          for (AdminSend.Upload f : files) {
+            try (InputStream in = f.bytes().open()) {
+              line.append("|")
+                  .append(f.fileName())
+                  .append(" ")
+                  .append(f.contentType())
+                  .append(" ")
+                  .append(in.readAllBytes().length);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+          sends.add(line.toString());
           return new AdminSend.Answer(
               200, JsonExchange.json().createObjectNode().put("target", target));
-        });
+        },
+        new SendUploads(MAX_FILE, 2, home.resolve("incoming")));
     base = "http://127.0.0.1:" + server.start().getPort();
   }
 
@@ -123,5 +143,86 @@ class AdminPageTest {
     assertThat(noText.statusCode()).isEqualTo(400);
     assertThat(noText.body()).contains("target").contains("text");
     assertThat(sends).containsExactly("telegram:42|hi|k1");
+  }
+
+  @Test
+  void aSendWithFilesIsAnUploadWithinTheFileLimit() throws Exception {
+    String cookie = loginCookie();
+    Path small = Files.write(home.resolve("chart.png"), new byte[200 * 1024]); // on disk
+    MultipartForm form = new MultipartForm()
+        .field("target", "telegram:42")
+        .field("text", "the chart")
+        .field("idempotency_key", "k2")
+        .file("file", "chart.png", "image/png", small)
+        .file("file", "notes.txt", "text/plain", Files.writeString(home.resolve("n"), "abc"));
+
+    HttpResponse<String> withoutHeader = upload(form, cookie, false);
+    assertThat(withoutHeader.statusCode()).isEqualTo(403);
+    assertThat(withoutHeader.body()).contains(LoginGate.UPLOAD_HEADER);
+    assertThat(upload(form, null, true).statusCode()).isEqualTo(401);
+    assertThat(sends).isEmpty();
+
+    HttpResponse<String> sent = upload(form, cookie, true);
+
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+    assertThat(sends)
+        .containsExactly(
+            "telegram:42|the chart|k2|chart.png image/png 204800|notes.txt text/plain 3");
+    try (var left = Files.list(home.resolve("incoming"))) {
+      assertThat(left).as("parts written to disk are deleted after the send").isEmpty();
+    }
+  }
+
+  @Test
+  void tooLargeOrTooManyFilesAreRefusedAndNothingIsSent() throws Exception {
+    String cookie = loginCookie();
+    Path big = Files.write(home.resolve("big.bin"), new byte[MAX_FILE + 1]);
+    Path one = Files.writeString(home.resolve("one.txt"), "1");
+
+    HttpResponse<String> tooLarge = upload(
+        new MultipartForm()
+            .field("target", "telegram:42")
+            .file("file", "big.bin", "application/octet-stream", big),
+        cookie,
+        true);
+    HttpResponse<String> tooMany = upload(
+        new MultipartForm()
+            .field("target", "telegram:42")
+            .file("file", "1.txt", "text/plain", one)
+            .file("file", "2.txt", "text/plain", one)
+            .file("file", "3.txt", "text/plain", one),
+        cookie,
+        true);
+    HttpResponse<String> noTarget =
+        upload(new MultipartForm().file("file", "1.txt", "text/plain", one), cookie, true);
+
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.body()).contains("512 KB").contains("media.max_file_mb");
+    assertThat(tooMany.statusCode()).isEqualTo(413);
+    assertThat(tooMany.body()).contains("at most 2 files");
+    assertThat(noTarget.statusCode()).isEqualTo(400);
+    assertThat(noTarget.body()).contains("target");
+    assertThat(sends).isEmpty();
+  }
+
+  private String loginCookie() throws Exception {
+    HttpResponse<String> login =
+        post("/api/admin/login", "application/json", "{\"token\":\"" + token.reveal() + "\"}");
+    String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  private HttpResponse<String> upload(MultipartForm form, String cookie, boolean header)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/admin/send"))
+        .header("Content-Type", form.contentType())
+        .POST(form.body());
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    if (header) {
+      b.header(LoginGate.UPLOAD_HEADER, "1");
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

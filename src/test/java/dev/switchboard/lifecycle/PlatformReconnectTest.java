@@ -106,7 +106,8 @@ class PlatformReconnectTest {
             GatewayEvents.NONE,
             POLICY,
             events,
-            (target, text, key) -> new ProactiveSender.Outcome.Refused(503, "not in this test"),
+            (target, text, files, key) ->
+                new ProactiveSender.Outcome.Refused(503, "not in this test"),
             Duration.ofSeconds(1),
             sleeper,
             clock,

@@ -50,7 +50,8 @@ class PlatformSlotCredentialTest {
             GatewayEvents.NONE,
             ReconnectPolicy.DEFAULTS,
             PlatformEvents.NONE,
-            (target, text, key) -> new ProactiveSender.Outcome.Refused(503, "not in this test"),
+            (target, text, files, key) ->
+                new ProactiveSender.Outcome.Refused(503, "not in this test"),
             Duration.ofSeconds(1),
             NO_RETRY_HERE,
             clock,

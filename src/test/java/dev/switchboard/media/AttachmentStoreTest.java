@@ -85,6 +85,39 @@ class AttachmentStoreTest {
   }
 
   @Test
+  void aHeldFileIsNotSweptUntilEveryHoldIsClosed() throws Exception {
+    AttachmentStore store = AttachmentStore.in(home);
+    AttachmentStore.StoredFile file = store.put("to send".getBytes(StandardCharsets.UTF_8));
+    Instant later = Instant.now().plusSeconds(3600);
+    AttachmentStore.Hold first = store.hold(file);
+    AttachmentStore.Hold second = store.hold(file);
+
+    assertThat(store.sweep(s -> false, later)).isZero();
+    first.close();
+    first.close(); // twice: still one hold left
+    assertThat(store.sweep(s -> false, later)).isZero();
+    assertThat(file.path()).exists();
+    second.close();
+    assertThat(store.sweep(s -> false, later)).isEqualTo(1);
+    assertThat(file.path()).doesNotExist();
+  }
+
+  @Test
+  void theSweepDeletesOldUploadsLeftInTheIncomingFolder() throws Exception {
+    AttachmentStore store = AttachmentStore.in(home);
+    Path incoming = Files.createDirectories(store.incoming());
+    Path old = Files.writeString(incoming.resolve("MultiPart123"), "cut off");
+    Path fresh = Files.writeString(incoming.resolve("MultiPart456"), "being read");
+    Instant now = Instant.now();
+    Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(7200)));
+
+    assertThat(store.sweep(s -> false, now.minusSeconds(3600))).isEqualTo(1);
+    assertThat(old).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(incoming).isDirectory();
+  }
+
+  @Test
   void aStoreThatWasNeverWrittenIsEmpty() throws Exception {
     AttachmentStore store = AttachmentStore.in(home);
     assertThat(store.totalBytes()).isZero();

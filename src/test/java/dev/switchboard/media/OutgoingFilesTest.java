@@ -1,8 +1,10 @@
 package dev.switchboard.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.platform.AttachmentKind;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,28 @@ class OutgoingFilesTest {
       assertThat(r.fileName()).isEqualTo("file.png");
       assertThat(r.file().path()).hasBinaryContent(png);
     });
+  }
+
+  @Test
+  void aFileBroughtToSendKeepsItsDeclaredTypeOrOneGuessedFromItsName() throws Exception {
+    OutgoingFiles f = files(withDir(outside));
+    byte[] bytes = "%PDF-1.7".getBytes(StandardCharsets.US_ASCII);
+
+    OutgoingFiles.Ready declared =
+        f.keep("report", "application/pdf; charset=binary", new ByteArrayInputStream(bytes));
+    OutgoingFiles.Ready unknown =
+        f.keep("chart.PNG", "application/octet-stream", new ByteArrayInputStream(bytes));
+    OutgoingFiles.Ready none = f.keep("notes.bin", null, new ByteArrayInputStream(bytes));
+
+    assertThat(declared.mimeType()).isEqualTo("application/pdf");
+    assertThat(declared.kind()).isEqualTo(AttachmentKind.DOCUMENT);
+    assertThat(declared.fileName()).isEqualTo("report");
+    assertThat(declared.file().path()).hasBinaryContent(bytes);
+    assertThat(unknown.mimeType()).isEqualTo("image/png");
+    assertThat(unknown.kind()).isEqualTo(AttachmentKind.IMAGE);
+    assertThat(none.mimeType()).isEqualTo("application/octet-stream");
+    assertThatThrownBy(() -> f.keep("big", null, new ByteArrayInputStream(new byte[1025])))
+        .isInstanceOf(AttachmentStore.TooLargeException.class);
   }
 
   @Test

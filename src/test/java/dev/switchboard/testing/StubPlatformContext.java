@@ -4,16 +4,22 @@ import dev.switchboard.common.Heartbeat;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.ProactiveSender;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
-/** A gateway for adapters that need little of it (the web chat, the API): a drain switch. */
+/**
+ * A gateway for adapters that need little of it (the web chat, the API): a drain switch, and
+ * the sends on request a test plugs in.
+ */
 public final class StubPlatformContext implements PlatformContext {
   public volatile boolean draining;
+  public volatile @Nullable ProactiveSender sender;
   public final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final Map<String, String> cursors = new ConcurrentHashMap<>();
 
@@ -51,5 +57,10 @@ public final class StubPlatformContext implements PlatformContext {
   @Override
   public boolean draining() {
     return draining;
+  }
+
+  @Override
+  public Optional<ProactiveSender> proactiveSender() {
+    return Optional.ofNullable(sender);
   }
 }

@@ -5,9 +5,7 @@ import dev.switchboard.http.EventStream;
 import dev.switchboard.http.JsonExchange;
 import dev.switchboard.platform.AttachmentKind;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +60,7 @@ final class CompletionsHandler extends Handler.Abstract {
       } else if (path.equals("/v1/chat/completions") && method.equals("POST")) {
         complete(request, response, callback);
       } else if (path.equals("/v1/send") && method.equals("POST")) {
-        JsonExchange.send(response, callback, 200, SendRequest.handle(request, adapter.sender()));
+        send(request, response, callback);
       } else {
         throw new ApiError(
             404,
@@ -148,7 +146,7 @@ final class CompletionsHandler extends Handler.Abstract {
     }
     try (RequestSpool spool = adapter.spool()) {
       CompletionRequest parsed = CompletionRequest.parse(
-          RequestBodyReader.read(spoolBody(request, spool)),
+          RequestBodyReader.read(spool.body(request)),
           request.getHeaders().get(CompletionRequest.SESSION_HEADER));
       answer(request, response, callback, parsed, spool);
     } catch (IOException e) {
@@ -158,15 +156,16 @@ final class CompletionsHandler extends Handler.Abstract {
     }
   }
 
-  /** The body, written to the spool as it arrives. */
-  private static Path spoolBody(Request request, RequestSpool spool) throws ApiError, IOException {
-    Path file = spool.newFile();
-    try (OutputStream out = Files.newOutputStream(file)) {
-      JsonExchange.copyBody(request, out, ApiServerAdapter.MAX_REQUEST_BYTES);
-    } catch (JsonExchange.BadRequest e) {
-      throw new ApiError(e.status(), "invalid_request_error", null, null, e.getMessage());
+  /** {@code POST /v1/send} ({@link SendRequest}), its body kept in a spool while it is sent. */
+  private void send(Request request, Response response, Callback callback) throws ApiError {
+    try (RequestSpool spool = adapter.spool()) {
+      JsonExchange.send(
+          response, callback, 200, SendRequest.handle(request, adapter.sender(), spool));
+    } catch (IOException e) {
+      log.warn("api: could not keep a send's body on disk: {}", e.toString());
+      throw new ApiError(
+          500, "server_error", null, null, "the request could not be kept while answered");
     }
-    return file;
   }
 
   /** The files of a request, the web images among them fetched into its spool. */

@@ -88,6 +88,19 @@ final class ContentParts {
     }
   }
 
+  /**
+   * A file of a send ({@code POST /v1/send}'s {@code files[i]}), in the shape of a {@code file}
+   * part's {@code file}: {@code {"filename": ..., "file_data": "data:...;base64,..."}}.
+   */
+  static FilePart.Inline sentFile(JsonNode file, String at) throws ApiError {
+    try {
+      return document(file, at);
+    } catch (IOException e) {
+      throw new ApiError(
+          500, "server_error", null, null, "the request's body could not be read back");
+    }
+  }
+
   private static FilePart image(JsonNode image, String at) throws ApiError, IOException {
     if (!image.isObject()) {
       throw ApiError.invalid(at, at + " must be an object with a 'url'");
@@ -153,7 +166,7 @@ final class ContentParts {
     return new FilePart.Inline(AttachmentKind.AUDIO, mime, null, checked.size(), data, at);
   }
 
-  private static FilePart document(JsonNode file, String at) throws ApiError, IOException {
+  private static FilePart.Inline document(JsonNode file, String at) throws ApiError, IOException {
     if (!file.isObject()) {
       throw ApiError.invalid(at, at + " must be an object with 'file_data'");
     }

@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * its files in memory: the strings that carry a file's bytes (an {@code image_url}'s {@code
  * url}, an {@code input_audio}'s {@code data}, a {@code file}'s {@code file_data}) are left
  * where they are and stand in the tree as a {@link BodySlice} (a POJO node) to be read as a
- * stream. Everything else is read as usual, and may add up to {@link #MAX_JSON_BYTES}: the
+ * stream ({@code files[*].file_data} of a send too). Everything else is read as usual, and may add up to {@link #MAX_JSON_BYTES}: the
  * limit every other body of the server has.
  */
 final class RequestBodyReader {
@@ -38,11 +38,15 @@ final class RequestBodyReader {
           .build())
       .build();
 
-  /** Where a file's bytes are: messages[*].content[*].{image_url.url, input_audio.data, ...}. */
+  /**
+   * Where a file's bytes are: messages[*].content[*].{image_url.url, input_audio.data, ...}, and
+   * a send's files[*].file_data ({@code POST /v1/send}).
+   */
   private static final List<List<String>> FILE_STRINGS = List.of(
       List.of("messages", "*", "content", "*", "image_url", "url"),
       List.of("messages", "*", "content", "*", "input_audio", "data"),
-      List.of("messages", "*", "content", "*", "file", "file_data"));
+      List.of("messages", "*", "content", "*", "file", "file_data"),
+      List.of("files", "*", "file_data"));
 
   private final Path body;
   private final JsonParser parser;

@@ -1,12 +1,15 @@
 package dev.switchboard.platform.api;
 
 import dev.switchboard.common.OwnerOnly;
+import dev.switchboard.http.JsonExchange;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,17 @@ final class RequestSpool implements AutoCloseable {
     Path f = Files.createTempFile(dir, "request-", ".part");
     files.add(f);
     return f;
+  }
+
+  /** The request's body, written to a new file of this spool as it arrives. */
+  Path body(Request request) throws ApiError, IOException {
+    Path file = newFile();
+    try (OutputStream out = Files.newOutputStream(file)) {
+      JsonExchange.copyBody(request, out, ApiServerAdapter.MAX_REQUEST_BYTES);
+    } catch (JsonExchange.BadRequest e) {
+      throw new ApiError(e.status(), "invalid_request_error", null, null, e.getMessage());
+    }
+    return file;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.MultipartForm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;

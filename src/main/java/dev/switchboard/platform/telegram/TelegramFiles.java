@@ -1,5 +1,6 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.MultipartForm;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.FileLimits;

@@ -1,4 +1,4 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.common;
 
 import java.io.FileNotFoundException;
 import java.net.http.HttpRequest.BodyPublisher;
@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code multipart/form-data} body (RFC 7578) of text fields and files, as the Bot API takes
- * uploads: the file is streamed from disk and the body has an exact Content-Length.
+ * uploads and {@code switchboard send --file} sends them to the gateway: the files are
+ * streamed from disk and the body has an exact Content-Length.
  *
  * <p>Written here rather than taken from Jetty, the one library in the project that generates
  * such bodies: Jetty's {@code MultiPartFormData.ContentSource} reports no length (the JDK client
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * BodyPublishers#ofFile} is the same body with its length. The tests' fake Bot API reads these
  * bodies with Jetty's parser.
  */
-final class MultipartForm {
+public final class MultipartForm {
   /** A media type as a header may carry it: visible ASCII only, nothing that ends the line. */
   private static final Pattern HEADER_SAFE = Pattern.compile("[\\x21-\\x7e][\\x20-\\x7e]*");
 
@@ -31,7 +32,7 @@ final class MultipartForm {
   private final List<BodyPublisher> parts = new ArrayList<>();
 
   /** Adds a text field; {@code value} may hold any text, line breaks included. */
-  MultipartForm field(String name, String value) {
+  public MultipartForm field(String name, String value) {
     parts.add(bytes(head(name, null, null) + value + "\r\n"));
     return this;
   }
@@ -41,7 +42,7 @@ final class MultipartForm {
    * recipient; a {@code mimeType} that could not stand in a header is sent as
    * application/octet-stream.
    */
-  MultipartForm file(String name, String fileName, String mimeType, Path path)
+  public MultipartForm file(String name, String fileName, String mimeType, Path path)
       throws FileNotFoundException {
     String type = HEADER_SAFE.matcher(mimeType).matches() ? mimeType : "application/octet-stream";
     parts.add(bytes(head(name, fileName, type)));
@@ -51,12 +52,12 @@ final class MultipartForm {
   }
 
   /** The Content-Type header, with the boundary. */
-  String contentType() {
+  public String contentType() {
     return "multipart/form-data; boundary=" + boundary;
   }
 
   /** The whole body; its length is known as long as the files' sizes do not change. */
-  BodyPublisher body() {
+  public BodyPublisher body() {
     List<BodyPublisher> all = new ArrayList<>(parts);
     all.add(bytes("--" + boundary + "--\r\n"));
     return BodyPublishers.concat(all.toArray(BodyPublisher[]::new));

@@ -1,4 +1,4 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
