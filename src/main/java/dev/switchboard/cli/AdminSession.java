@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -85,18 +86,30 @@ final class AdminSession implements AutoCloseable {
     }
   }
 
-  URI base() {
-    return base;
+  Answer post(String path, JsonNode body) throws IOException, InterruptedException {
+    return send(
+        path,
+        TIMEOUT,
+        "application/json",
+        HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)),
+        Map.of());
   }
 
-  Answer post(String path, JsonNode body) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  /** POSTs {@code body} to {@code path}, with {@code headers} besides its type. */
+  Answer send(
+      String path,
+      Duration timeout,
+      String contentType,
+      HttpRequest.BodyPublisher body,
+      Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(timeout)
+        .header("Content-Type", contentType)
+        .POST(body);
+    headers.forEach(request::header);
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     return new Answer(response.statusCode(), parse(response.body()));
   }
 

@@ -1,22 +1,14 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.http.LoginGate;
-import dev.switchboard.http.LoginToken;
-import dev.switchboard.lifecycle.GatewayState;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.CookieManager;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -27,8 +19,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code switchboard send <platform>:<chat>[:<thread>] "text" [--file PATH]...}: the running
@@ -51,7 +41,6 @@ import tools.jackson.databind.node.ObjectNode;
           + " otherwise."
     })
 final class SendSubcommand implements Callable<Integer> {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   /** Files take longer: uploaded here, then to the platform, within its rate limits. */
   private static final Duration FILE_TIMEOUT = Duration.ofMinutes(10);
@@ -108,35 +97,7 @@ final class SendSubcommand implements Callable<Integer> {
       err.println("switchboard: cannot send " + e.getMessage() + "; nothing was sent");
       return CliExit.FAILED;
     }
-    GatewayProcess gw = GatewayProcess.look(home);
-    GatewayState state = gw.state().orElse(null);
-    if (!gw.running() || state == null) {
-      err.println("switchboard: the gateway is not running with " + home
-          + "; start it first (nothing was sent)");
-      return CliExit.FAILED;
-    }
-    String address = state.http();
-    if (address == null) {
-      err.println("switchboard: the running gateway serves no HTTP (see http.port), which"
-          + " switchboard send asks it through; nothing was sent");
-      return CliExit.FAILED;
-    }
-    URI base = URI.create("http://" + loopback(address));
-    try (HttpClient http = HttpClient.newBuilder()
-        .cookieHandler(new CookieManager())
-        .connectTimeout(Duration.ofSeconds(10))
-        .build()) {
-      Path tokenFile = home.resolve(LoginToken.FILE);
-      if (Files.exists(tokenFile)) {
-        ObjectNode login = JSON.createObjectNode()
-            .put("token", Files.readString(tokenFile, StandardCharsets.UTF_8).strip());
-        HttpResponse<String> in = post(http, base.resolve("/api/admin/login"), login);
-        if (in.statusCode() / 100 != 2) {
-          err.println("switchboard: the gateway refused the login token in " + tokenFile + " (HTTP "
-              + in.statusCode() + "); nothing was sent");
-          return CliExit.FAILED;
-        }
-      }
+    try (AdminSession session = AdminSession.open(home, "nothing was sent")) {
       AdminSendBody request;
       try {
         request = AdminSendBody.of(target, text, key, checked);
@@ -144,49 +105,34 @@ final class SendSubcommand implements Callable<Integer> {
         err.println("switchboard: cannot send " + e.getMessage() + "; nothing was sent");
         return CliExit.FAILED;
       }
-      HttpRequest.Builder send = HttpRequest.newBuilder(base.resolve("/api/admin/send"))
-          .timeout(checked.isEmpty() ? TIMEOUT : FILE_TIMEOUT)
-          .header("Content-Type", request.contentType())
-          .POST(request.publisher());
-      if (request.upload()) {
-        send.header(LoginGate.UPLOAD_HEADER, "1");
-      }
-      HttpResponse<String> answer =
-          http.send(send.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      JsonNode body = parse(answer.body());
-      if (answer.statusCode() != 200) {
-        err.println(
-            "switchboard: not sent: " + body.path("error").asString("HTTP " + answer.statusCode()));
+      AdminSession.Answer answer = session.send(
+          "/api/admin/send",
+          checked.isEmpty() ? TIMEOUT : FILE_TIMEOUT,
+          request.contentType(),
+          request.publisher(),
+          request.upload() ? Map.of(LoginGate.UPLOAD_HEADER, "1") : Map.of());
+      if (answer.status() != 200) {
+        err.println("switchboard: not sent: "
+            + answer.body().path("error").asString("HTTP " + answer.status()));
         return CliExit.FAILED;
       }
-      out.println("sent to " + body.path("target").asString() + ": message(s) "
+      out.println("sent to " + answer.body().path("target").asString() + ": message(s) "
           + String.join(
               ", ",
-              body.path("message_ids").valueStream().map(JsonNode::asString).toList()));
+              answer
+                  .body()
+                  .path("message_ids")
+                  .valueStream()
+                  .map(JsonNode::asString)
+                  .toList()));
       return CliExit.OK;
+    } catch (AdminSession.Unavailable e) {
+      err.println("switchboard: " + e.getMessage());
+      return CliExit.FAILED;
     } catch (IOException e) {
-      err.println("switchboard: could not reach the gateway at " + base + ": " + e
+      err.println("switchboard: could not reach the gateway: " + e
           + " (nothing was sent, or the gateway's log says it was)");
       return CliExit.FAILED;
-    }
-  }
-
-  private static HttpResponse<String> post(HttpClient http, URI uri, JsonNode body)
-      throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(uri)
-            .timeout(TIMEOUT)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-            .build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static JsonNode parse(String body) {
-    try {
-      return JSON.readTree(body);
-    } catch (RuntimeException e) {
-      return JSON.createObjectNode();
     }
   }
 

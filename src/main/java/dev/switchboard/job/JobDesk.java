@@ -64,7 +64,12 @@ public final class JobDesk {
   private final Clock clock;
   private final Predicate<String> enabledPlatform;
 
-  /** @param enabledPlatform whether a platform of that name is enabled */
+  /**
+   * The desk over {@code jobs}.
+   *
+   * @param enabledPlatform whether a platform of that name is enabled and can take a job's
+   *     answers
+   */
   public JobDesk(
       Jobs jobs,
       JobScheduler scheduler,
@@ -184,7 +189,8 @@ public final class JobDesk {
     }
     if (!enabledPlatform.test(request.chat().platform())) {
       return Answer.refused("\u26a0\ufe0f No platform named '" + request.chat().platform()
-          + "' is enabled on this gateway.");
+          + "' that can take a job's answers is enabled on this gateway (the API server"
+          + " answers only its requests).");
     }
     if (request.prompt().length() > MAX_PROMPT_CHARS) {
       return Answer.refused("\u26a0\ufe0f The prompt has " + request.prompt().length()

@@ -20,10 +20,10 @@ import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.http.SendUploads;
 import dev.switchboard.job.JobDesk;
 import dev.switchboard.job.JobOutcomes;
 import dev.switchboard.job.JobScheduler;
-import dev.switchboard.http.SendUploads;
 import dev.switchboard.media.AttachmentStore;
 import dev.switchboard.media.DocumentText;
 import dev.switchboard.media.OutgoingFiles;
@@ -51,7 +51,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,7 +223,13 @@ final class GatewayAssembly {
         events,
         clock,
         b.jobs);
-    JobDesk jobDesk = new JobDesk(store.jobs(), jobScheduler, b.jobs, clock, router::has);
+    // A job's answer needs a chat that outlives a request: not the API server's.
+    Set<String> jobPlatforms = b.adapters.stream()
+        .filter(PlatformAdapter::answersAfterRestart)
+        .map(PlatformAdapter::name)
+        .collect(Collectors.toSet());
+    JobDesk jobDesk =
+        new JobDesk(store.jobs(), jobScheduler, b.jobs, clock, jobPlatforms::contains);
     control.jobs(jobDesk);
     SlotServices shared = new SlotServices(
         tasks,

@@ -134,6 +134,14 @@ class HookEventsTest {
     JsonNode session = only(EventKind.SESSION_NEW);
     assertChat(session);
     assertThat(session.path("conversation").asInt()).isEqualTo(3);
+    sent.clear();
+    events.jobRun(CHAT, 7, "every day at 09:00", Instant.parse("2026-01-02T08:00:00Z"), "started");
+    JsonNode job = only(EventKind.JOB_RUN);
+    assertChat(job);
+    assertThat(job.path("job").asLong()).isEqualTo(7);
+    assertThat(job.path("schedule").asString()).isEqualTo("every day at 09:00");
+    assertThat(job.path("due").asString()).isEqualTo("2026-01-02T08:00:00Z");
+    assertThat(job.path("outcome").asString()).isEqualTo("started");
   }
 
   @Test
@@ -157,6 +165,7 @@ class HookEventsTest {
             "session.new",
             "turn.started",
             "turn.finished",
-            "command.run");
+            "command.run",
+            "job.run");
   }
 }
