@@ -168,21 +168,7 @@ public final class InMemoryStore implements Store {
       if (j == null) {
         return false;
       }
-      jobs.put(
-          id,
-          new Job(
-              id,
-              j.chat(),
-              j.schedule(),
-              j.zone(),
-              j.prompt(),
-              j.sharedConversation(),
-              paused,
-              nextRun,
-              j.createdBy(),
-              j.createdAt(),
-              j.lastRun(),
-              j.lastOutcome()));
+      jobs.put(id, changed(j, paused, nextRun, j.lastRun(), j.lastOutcome()));
       return true;
     }
 
@@ -196,21 +182,7 @@ public final class InMemoryStore implements Store {
         long id, Instant due, @Nullable Instant nextRun, String outcome) {
       Job j = jobs.get(id);
       if (j != null) {
-        jobs.put(
-            id,
-            new Job(
-                id,
-                j.chat(),
-                j.schedule(),
-                j.zone(),
-                j.prompt(),
-                j.sharedConversation(),
-                j.paused(),
-                nextRun,
-                j.createdBy(),
-                j.createdAt(),
-                due,
-                outcome));
+        jobs.put(id, changed(j, j.paused(), nextRun, due, outcome));
       }
     }
 
@@ -218,22 +190,30 @@ public final class InMemoryStore implements Store {
     public synchronized void recordOutcome(long id, Instant due, String outcome) {
       Job j = jobs.get(id);
       if (j != null && due.equals(j.lastRun())) {
-        jobs.put(
-            id,
-            new Job(
-                id,
-                j.chat(),
-                j.schedule(),
-                j.zone(),
-                j.prompt(),
-                j.sharedConversation(),
-                j.paused(),
-                j.nextRun(),
-                j.createdBy(),
-                j.createdAt(),
-                j.lastRun(),
-                outcome));
+        jobs.put(id, changed(j, j.paused(), j.nextRun(), j.lastRun(), outcome));
       }
+    }
+
+    /** {@code j} with the fields the scheduler and /cron change. */
+    private static Job changed(
+        Job j,
+        boolean paused,
+        @Nullable Instant nextRun,
+        @Nullable Instant lastRun,
+        @Nullable String lastOutcome) {
+      return new Job(
+          j.id(),
+          j.chat(),
+          j.schedule(),
+          j.zone(),
+          j.prompt(),
+          j.sharedConversation(),
+          paused,
+          nextRun,
+          j.createdBy(),
+          j.createdAt(),
+          lastRun,
+          lastOutcome);
     }
   }
 
