@@ -347,6 +347,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheRuntimeWiresTheScheduledJobs() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.switchboard.job..", "dev.switchboard.lifecycle..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.job..")
+        .because("/cron reaches the jobs through command.GatewayControl, the admin API through"
+            + " http.AdminCron's interface; only the runtime knows the job package")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheSessionsAndTheRuntimeReportEventsAndTheSessionsThroughTheSpiAlone() {
     noClasses()
         .that()
