@@ -26,6 +26,7 @@ import java.util.UUID;
  * home:&lt;pid&gt;:&lt;started&gt;:&lt;event&gt;:&lt;platform&gt;:&lt;part&gt;  a notice of one process to a home channel
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
  * send:&lt;idempotency key&gt;:&lt;part&gt;       a message sent on request (switchboard send, /v1/send)
+ * webhook:&lt;route&gt;:&lt;delivery&gt;:&lt;part&gt;  a webhook's text sent directly (mode direct)
  * </pre>
  */
 public final class OutboxKeys {
@@ -98,6 +99,14 @@ public final class OutboxKeys {
   /** A message sent on request under the requester's idempotency key (or a random one). */
   static String send(String idempotencyKey) {
     return "send:" + idempotencyKey;
+  }
+
+  /**
+   * A webhook's text sent without the agent: one key per route and delivery id, so a delivery
+   * offered again (the sender's retry) is never sent twice.
+   */
+  public static String webhook(String route, String deliveryId) {
+    return "webhook:" + route + ":" + deliveryId;
   }
 
   static String oneOff() {

@@ -33,9 +33,11 @@ import dev.switchboard.session.Dispatcher;
 import dev.switchboard.session.InboundPipeline;
 import dev.switchboard.session.JournalListener;
 import dev.switchboard.session.SessionServices;
+import dev.switchboard.session.SyntheticTurns;
 import dev.switchboard.session.VoiceReplies;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
+import dev.switchboard.webhook.Webhooks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -228,6 +230,15 @@ final class GatewayAssembly {
           new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")),
           new SendAnswers(sends));
+      // Webhooks: each route's deliveries become synthetic turns (or direct sends).
+      Webhooks.install(
+          http,
+          b.webhooks,
+          b.webhookMaxBodyBytes,
+          new SyntheticTurns(store.journal(), dispatcher, clock),
+          delivery,
+          dispatcher::draining,
+          ticker);
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {
           mount.mount(http);
