@@ -238,6 +238,7 @@ final class GatewayAssembly {
           new SyntheticTurns(store.journal(), dispatcher, clock),
           delivery,
           dispatcher::draining,
+          metrics,
           ticker);
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {

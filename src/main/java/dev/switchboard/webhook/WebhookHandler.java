@@ -48,14 +48,21 @@ final class WebhookHandler extends Handler.Abstract {
   private final Map<String, WarningThrottle> refusals = new LinkedHashMap<>();
   private final long maxBodyBytes;
   private final WebhookRuns runs;
+  private final WebhookMetrics metrics;
 
-  WebhookHandler(List<WebhookRoute> routes, long maxBodyBytes, WebhookRuns runs, Ticker ticker) {
+  WebhookHandler(
+      List<WebhookRoute> routes,
+      long maxBodyBytes,
+      WebhookRuns runs,
+      WebhookMetrics metrics,
+      Ticker ticker) {
     for (WebhookRoute r : routes) {
       this.routes.put(r.name(), r);
       this.refusals.put(r.name(), new WarningThrottle(Duration.ofMinutes(1), ticker));
     }
     this.maxBodyBytes = maxBodyBytes;
     this.runs = runs;
+    this.metrics = metrics;
   }
 
   @Override
@@ -78,13 +85,16 @@ final class WebhookHandler extends Handler.Abstract {
       JsonExchange.copyBody(request, sink, maxBodyBytes);
       body = sink.toByteArray();
     } catch (JsonExchange.BadRequest e) {
+      metrics.delivery(route.name(), e.status() == 413 ? "too_large" : "bad_request");
       refuse(request, response, callback, e.status(), e.getMessage());
       return true;
     } catch (IOException e) {
+      metrics.delivery(route.name(), "bad_request");
       refuse(request, response, callback, 400, "the request body could not be read");
       return true;
     }
     if (!authentic(route, request, body)) {
+      metrics.delivery(route.name(), "unauthorized");
       OptionalLong count = Objects.requireNonNull(refusals.get(route.name())).occurred();
       if (count.isPresent()) {
         log.info(
@@ -101,12 +111,14 @@ final class WebhookHandler extends Handler.Abstract {
     try {
       payload = parse(body);
     } catch (JsonExchange.BadRequest e) {
+      metrics.delivery(route.name(), "bad_request");
       JsonExchange.error(response, callback, e.status(), e.getMessage());
       return true;
     }
     String deliveryId = deliveryId(request.getHeaders().get(route.deliveryHeader()), body);
     String text = route.prompt().render(payload);
     if (text.isBlank()) {
+      metrics.delivery(route.name(), "empty");
       JsonExchange.error(
           response, callback, 422, "the route's prompt filled from this payload is empty");
       return true;
@@ -114,6 +126,7 @@ final class WebhookHandler extends Handler.Abstract {
     WebhookRuns.Outcome outcome = route.mode() == WebhookRoute.Mode.AGENT
         ? runs.agent(route, deliveryId, text)
         : runs.direct(route, deliveryId, text);
+    metrics.delivery(route.name(), label(outcome));
     answer(response, callback, deliveryId, outcome);
     return true;
   }
@@ -173,6 +186,15 @@ final class WebhookHandler extends Handler.Abstract {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
+  }
+
+  private static String label(WebhookRuns.Outcome outcome) {
+    return switch (outcome) {
+      case WebhookRuns.Accepted a -> a.messageIds().isEmpty() ? "accepted" : "sent";
+      case WebhookRuns.Duplicate d -> "duplicate";
+      case WebhookRuns.Unavailable u -> "unavailable";
+      case WebhookRuns.Undelivered u -> "undelivered";
+    };
   }
 
   private static void answer(

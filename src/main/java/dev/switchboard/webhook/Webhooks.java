@@ -29,12 +29,13 @@ public final class Webhooks {
       SyntheticTurns turns,
       Delivery delivery,
       BooleanSupplier draining,
+      WebhookMetrics metrics,
       Ticker ticker) {
     if (routes.isEmpty()) {
       return;
     }
     WebhookHandler handler = new WebhookHandler(
-        routes, maxBodyBytes, new GatewayRuns(turns, delivery, draining), ticker);
+        routes, maxBodyBytes, new GatewayRuns(turns, delivery, draining), metrics, ticker);
     http.route(WebhookHandler.PREFIX + "*", handler, maxBodyBytes);
     for (WebhookRoute r : routes) {
       log.info(

@@ -64,7 +64,8 @@ class WebhookHandlerTest {
     server = new HttpServer("127.0.0.1", 0);
     server.route(
         WebhookHandler.PREFIX + "*",
-        new WebhookHandler(List.of(push, blank), 4096, recorder, System::nanoTime),
+        new WebhookHandler(
+            List.of(push, blank), 4096, recorder, WebhookMetrics.NONE, System::nanoTime),
         4096);
     base = "http://127.0.0.1:" + server.start().getPort();
   }

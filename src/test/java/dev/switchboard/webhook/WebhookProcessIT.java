@@ -172,6 +172,15 @@ class WebhookProcessIT {
         assertThat(telegram.messages(GROUP))
             .filteredOn(m -> m.text().equals("Ada fixes the drain."))
             .hasSize(1);
+        assertThat(gw.get("/metrics").body())
+            .contains(
+                "switchboard_webhooks_requests_total{outcome=\"accepted\",route=\"github\"} 1.0")
+            .contains(
+                "switchboard_webhooks_requests_total{outcome=\"duplicate\",route=\"github\"} 1.0")
+            .contains(
+                "switchboard_webhooks_requests_total{outcome=\"unauthorized\",route=\"github\"}"
+                    + " 2.0")
+            .contains("switchboard_webhooks_requests_total{outcome=\"sent\",route=\"notes\"} 1.0");
         assertThat(gw.output())
             .contains("webhook github: refused")
             .doesNotContain(GITHUB_SECRET)
