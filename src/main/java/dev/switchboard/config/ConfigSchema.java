@@ -80,6 +80,17 @@ public final class ConfigSchema {
     return Optional.empty();
   }
 
+  /**
+   * Whether {@code variable} sets a secret setting, a named one's too ({@code
+   * SWITCHBOARD_WEBHOOKS_GITHUB_SECRET}): such a variable is never handed to another program.
+   */
+  public boolean secretVariable(String variable) {
+    return byEnv(variable)
+        .or(() -> namedByEnv(variable).map(NamedVariable::key))
+        .map(ConfigKey::secret)
+        .orElse(false);
+  }
+
   /** The sections that hold named sections, such as {@code webhooks.routes}. */
   Set<String> namedSections() {
     Set<String> sections = new TreeSet<>();
