@@ -43,6 +43,8 @@ final class WebhookHandler extends Handler.Abstract {
   private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   /** Seconds a sender is asked to wait when the gateway is stopping or restarting. */
   static final String RETRY_AFTER = "30";
+  /** The header GitHub names its event in. */
+  static final String GITHUB_EVENT = "X-GitHub-Event";
 
   private final Map<String, WebhookRoute> routes = new LinkedHashMap<>();
   private final Map<String, WarningThrottle> refusals = new LinkedHashMap<>();
@@ -113,6 +115,14 @@ final class WebhookHandler extends Handler.Abstract {
     } catch (JsonExchange.BadRequest e) {
       metrics.delivery(route.name(), "bad_request");
       JsonExchange.error(response, callback, e.status(), e.getMessage());
+      return true;
+    }
+    if ("ping".equals(request.getHeaders().get(GITHUB_EVENT))) {
+      // GitHub's test delivery when a webhook is made or its settings saved: it proves the URL
+      // and the secret, and is no event the prompt is written for.
+      metrics.delivery(route.name(), "ping");
+      JsonExchange.send(
+          response, callback, 200, JsonExchange.json().createObjectNode().put("status", "pong"));
       return true;
     }
     String deliveryId = deliveryId(request.getHeaders().get(route.deliveryHeader()), body);

@@ -147,6 +147,17 @@ class WebhookHandlerTest {
   }
 
   @Test
+  void githubsPingIsAnsweredWithoutATurnOnceItsSignatureIsChecked() throws Exception {
+    String ping = "{\"zen\": \"Keep it logically awesome.\", \"hook_id\": 1}";
+    HttpResponse<String> r =
+        post("push", ping, "X-Hub-Signature-256", sign(ping), "X-GitHub-Event", "ping");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"status\":\"pong\"");
+    assertThat(post("push", ping, "X-GitHub-Event", "ping").statusCode()).isEqualTo(401);
+    assertThat(runs).isEmpty();
+  }
+
+  @Test
   void aStoppingGatewayAsksTheSenderToComeBack() throws Exception {
     next = new WebhookRuns.Unavailable();
     HttpResponse<String> r = post("push", PAYLOAD, "X-Hub-Signature-256", sign(PAYLOAD));
