@@ -381,4 +381,31 @@ class ArchitectureTest {
         .because("a turn reports through GatewayEvents; how hooks are run is the runtime's wiring")
         .check(classes);
   }
+
+  @Test
+  void webhooksReachTheGatewayOnlyThroughSyntheticTurnsAndDelivery() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.switchboard.webhook..")
+        .should()
+        .dependOnClassesThat(resideInAPackage("dev.switchboard..")
+            .and(resideOutsideOfPackages(
+                "dev.switchboard.webhook..",
+                "dev.switchboard.common..",
+                "dev.switchboard.config..",
+                "dev.switchboard.http..",
+                "dev.switchboard.session..",
+                "dev.switchboard.delivery..",
+                "dev.switchboard.platform")))
+        .because("a delivery becomes a synthetic turn or a send through the outbox, nothing else")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.switchboard.webhook..", "dev.switchboard.lifecycle..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.switchboard.webhook..")
+        .because("only the runtime's wiring mounts the routes")
+        .check(classes);
+  }
 }

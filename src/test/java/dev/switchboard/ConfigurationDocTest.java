@@ -24,8 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationDocTest {
   private static final MarkdownDoc DOC = MarkdownDoc.read(Path.of("docs/configuration.md"));
+  /** A row's key; {@code *} stands for the name of a named section (webhooks.routes.*.secret). */
   private static final Pattern KEY_CELL =
+      Pattern.compile("`([a-z][a-z0-9_]*(?:\\.(?:[a-z][a-z0-9_]*|\\*))+)`");
+  /** A setting named in prose; a {@code *} there is a wildcard ({@code tts.*}), not a name. */
+  private static final Pattern PROSE_KEY =
       Pattern.compile("`([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)+)`");
+
   private static final Pattern CODE = Pattern.compile("`([^`]+)`");
   private static final Pattern RANGE = Pattern.compile("between (\\S+) and (\\S+)$");
   /** Backticked names that look like settings but are files: {@code gateway.lock}. */
@@ -111,7 +116,7 @@ class ConfigurationDocTest {
     Set<String> sections = Set.copyOf(SCHEMA.childrenOf(""));
     for (MarkdownDoc doc : MarkdownDoc.all()) {
       for (String line : doc.prose()) {
-        Matcher m = KEY_CELL.matcher(line);
+        Matcher m = PROSE_KEY.matcher(line);
         while (m.find()) {
           String name = m.group(1);
           String first = name.substring(0, name.indexOf('.'));

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Resolved settings: each key's typed value and where it came from. Immutable; read it with
@@ -55,13 +56,54 @@ public final class Config {
   // a default, and a ValueType to match.
   @SuppressWarnings({"unchecked", "NullAway", "ReferenceEquality"})
   public <T> T get(ConfigKey<T> key) {
+    requireOwn(key);
+    if (key.named()) {
+      throw new IllegalArgumentException(key.path() + " is read for a name: get(key, name)");
+    }
+    Value v = values.get(key.path());
+    return v == null ? key.defaultValue() : (T) v.value();
+  }
+
+  /**
+   * The value of a named setting ({@code webhooks.routes.*.secret}) in the section named {@code
+   * name}, else its default; null as {@link #get(ConfigKey)}.
+   */
+  @SuppressWarnings({"unchecked", "NullAway"})
+  public <T> T get(ConfigKey<T> key, String name) {
+    requireOwn(key);
+    Value v = values.get(key.pathFor(name));
+    return v == null ? key.defaultValue() : (T) v.value();
+  }
+
+  /** Whether the named setting has a value in the section named {@code name}. */
+  public boolean isSet(ConfigKey<?> key, String name) {
+    requireOwn(key);
+    return values.containsKey(key.pathFor(name));
+  }
+
+  /**
+   * The names of the named sections under {@code section} ({@code webhooks.routes}) that have a
+   * setting, sorted.
+   */
+  public List<String> names(String section) {
+    TreeSet<String> names = new TreeSet<>();
+    for (String path : values.keySet()) {
+      schema
+          .byPath(path)
+          .filter(k -> k.named() && k.namedSection().equals(section))
+          .flatMap(k -> k.nameIn(path))
+          .ifPresent(names::add);
+    }
+    return List.copyOf(names);
+  }
+
+  @SuppressWarnings("ReferenceEquality") // the very key object, as in get
+  private void requireOwn(ConfigKey<?> key) {
     Objects.requireNonNull(key, "key");
     // The very key object: an equal key from another schema is not this schema's.
     if (schema.byPath(key.path()).orElse(null) != key) {
       throw new IllegalArgumentException("key not in this configuration's schema: " + key.path());
     }
-    Value v = values.get(key.path());
-    return v == null ? key.defaultValue() : (T) v.value();
   }
 
   public boolean isSet(ConfigKey<?> key) {
@@ -75,11 +117,10 @@ public final class Config {
 
   /** The values of the secret keys that are set, so that logging can mask them. */
   public List<String> secretValues() {
-    return schema.keys().stream()
-        .filter(ConfigKey::secret)
-        .map(k -> values.get(k.path()))
-        .filter(Objects::nonNull)
-        .map(v -> String.valueOf(v.value()))
+    // By the values' paths: a named secret has one value per name.
+    return values.entrySet().stream()
+        .filter(e -> schema.byPath(e.getKey()).map(ConfigKey::secret).orElse(false))
+        .map(e -> String.valueOf(e.getValue().value()))
         .toList();
   }
 

@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.ConstructNode;
@@ -88,6 +90,8 @@ public final class ConfigLoader {
 
   private final ConfigSchema schema;
   private final List<String> warnings = new ArrayList<>();
+  /** The named sections found, by the section that holds them: webhooks.routes → github. */
+  private final Map<String, Set<String>> names = new HashMap<>();
 
   public ConfigLoader(ConfigSchema schema) {
     this.schema = schema;
@@ -100,6 +104,7 @@ public final class ConfigLoader {
 
   public Config load(Path home, Map<String, String> environment) {
     warnings.clear();
+    names.clear();
     Map<String, Raw> raw = new LinkedHashMap<>();
     readYaml(home.resolve(YAML_FILE), raw);
     readEnvironment(DotEnvFile.read(home.resolve(DOTENV_FILE)), Origin.DOTENV, raw);
@@ -110,10 +115,22 @@ public final class ConfigLoader {
     Map<String, Value> values = new LinkedHashMap<>();
     for (Map.Entry<String, Raw> e : raw.entrySet()) {
       ConfigKey<?> key = schema.byPath(e.getKey()).orElseThrow();
-      values.put(key.path(), new Value(parse(key, e.getValue()), e.getValue().origin()));
+      values.put(e.getKey(), new Value(parse(key, e.getValue()), e.getValue().origin()));
     }
     for (ConfigKey<?> key : schema.keys()) {
-      if (key.required() && !values.containsKey(key.path()) && key.defaultValue() == null) {
+      if (key.named()) {
+        for (String name : names.getOrDefault(key.namedSection(), Set.of())) {
+          if (key.required()
+              && !values.containsKey(key.pathFor(name))
+              && key.defaultValue() == null) {
+            String variable = key.envFor(name);
+            throw new ConfigException(
+                key.pathFor(name),
+                "missing required setting; set it in " + YAML_FILE
+                    + (variable == null ? "" : " or as " + variable));
+          }
+        }
+      } else if (key.required() && !values.containsKey(key.path()) && key.defaultValue() == null) {
         throw new ConfigException(
             key.path(),
             "missing required setting; set it in " + YAML_FILE
@@ -221,11 +238,19 @@ public final class ConfigLoader {
           throw new ConfigException(
               path, "expected " + key.get().type().expected() + ", got a mapping");
         }
+        key.get()
+            .nameIn(path)
+            .ifPresent(n -> names
+                .computeIfAbsent(key.get().namedSection(), k -> new TreeSet<>())
+                .add(n));
         if (out.put(path, new Raw(value, Origin.YAML, path, "")) != null) {
           throw new ConfigException(
               path, "set twice in " + YAML_FILE + " (nested and as a dotted key?)");
         }
       } else if (schema.isSection(path)) {
+        if (schema.namedSections().contains(prefix)) {
+          names.computeIfAbsent(prefix, k -> new TreeSet<>()).add(name);
+        }
         if (value == null) {
           continue; // an empty section, such as "gateway:" with nothing under it
         }
@@ -249,6 +274,10 @@ public final class ConfigLoader {
           path, "unknown setting in " + YAML_FILE + "; did you mean '" + close.get() + "'?");
     }
     List<String> known = schema.childrenOf(section);
+    if (known.contains(ConfigSchema.NAME_PLACEHOLDER)) {
+      return new ConfigException(
+          path, "the names under '" + section + "' are 1 to 64 characters of a-z, 0-9, _ and -");
+    }
     String leaf = path.substring(path.lastIndexOf('.') + 1);
     Optional<String> closeSibling = known.stream()
         .filter(k -> ConfigSchema.editDistance(leaf, k) <= Math.max(2, leaf.length() / 4))
@@ -276,8 +305,20 @@ public final class ConfigLoader {
       String where = origin == Origin.DOTENV
           ? " (in " + DOTENV_FILE + " line " + e.getValue().line() + ")"
           : "";
+      Optional<ConfigSchema.NamedVariable> named = schema.namedByEnv(name);
       if (key.isPresent()) {
         out.put(key.get().path(), new Raw(e.getValue().value(), origin, name, where));
+      } else if (named.isPresent()) {
+        ConfigKey<?> namedKey = named.get().key();
+        String section = namedKey.namedSection();
+        Set<String> known = names.computeIfAbsent(section, k -> new TreeSet<>());
+        // The section the YAML named so (my-hook for MY_HOOK), else the name in lower case.
+        String sectionName = known.stream()
+            .filter(n -> ConfigKey.envName(n).equals(named.get().envName()))
+            .findFirst()
+            .orElse(named.get().envName().toLowerCase(Locale.ROOT));
+        known.add(sectionName);
+        out.put(namedKey.pathFor(sectionName), new Raw(e.getValue().value(), origin, name, where));
       } else if (name.startsWith(ENV_PREFIX) && !NOT_SETTINGS.contains(name)) {
         String hint =
             schema.closestEnv(name).map(n -> "; did you mean " + n + "?").orElse("");

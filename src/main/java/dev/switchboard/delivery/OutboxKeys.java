@@ -27,6 +27,7 @@ import java.util.UUID;
  * notice:&lt;random&gt;:&lt;part&gt;              a notice that needs no deduplication
  * send:&lt;idempotency key&gt;:&lt;part&gt;       a message sent on request (switchboard send, /v1/send)
  * send:&lt;idempotency key&gt;:file:&lt;n&gt;     the n-th file of that send (from 0)
+ * webhook:&lt;route&gt;:&lt;delivery&gt;:&lt;part&gt;  a webhook's text sent directly (mode direct)
  * </pre>
  */
 public final class OutboxKeys {
@@ -104,6 +105,14 @@ public final class OutboxKeys {
   /** The {@code n}-th file (from 0) of the send whose base key is {@code send}. */
   static String sendFile(String send, int n) {
     return send + ":file:" + n;
+  }
+
+  /**
+   * A webhook's text sent without the agent: one key per route and delivery id, so a delivery
+   * offered again (the sender's retry) is never sent twice.
+   */
+  public static String webhook(String route, String deliveryId) {
+    return "webhook:" + route + ":" + deliveryId;
   }
 
   static String oneOff() {

@@ -19,6 +19,8 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.webhook.WebhookConfig;
+import dev.switchboard.webhook.WebhookRoute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -181,6 +183,8 @@ public final class Gateway {
     LoginToken loginToken = loginToken(config, home);
     AgentBackend backend = catalog.createBackend(config, home);
     List<PlatformAdapter> adapters = catalog.createEnabledPlatforms(config, home);
+    List<WebhookRoute> webhooks = WebhookConfig.routes(
+        config, name -> adapters.stream().anyMatch(a -> a.name().equals(name)));
     Store store = catalog.openStore(home, config, clock);
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
@@ -204,6 +208,7 @@ public final class Gateway {
         .crashLoop(crashLoop.orElse(null))
         .previousEnd(PreviousEnd.of(previous))
         .allowUnknownSendTargets(config.get(CoreKeys.SEND_ALLOW_UNKNOWN_TARGETS))
+        .webhooks(webhooks, WebhookConfig.maxBodyBytes(config))
         .version(launch.version())
         .build();
   }

@@ -44,6 +44,7 @@ import dev.switchboard.session.TurnObserver;
 import dev.switchboard.session.VoiceReplies;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
+import dev.switchboard.webhook.Webhooks;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -107,6 +108,7 @@ final class GatewayAssembly {
   final PreviousEnd previousEnd;
   final HomeNotices homeNotices;
   final JobScheduler jobScheduler;
+  private final SyntheticTurns synthetic;
 
   GatewayAssembly(RuntimeBuilder b, StopHandle stops) {
     this.home = b.home;
@@ -216,13 +218,9 @@ final class GatewayAssembly {
         delivery,
         ticker);
 
-    this.jobScheduler = new JobScheduler(
-        store.jobs(),
-        new SyntheticTurns(store.journal(), dispatcher, clock),
-        delivery,
-        events,
-        clock,
-        b.jobs);
+    // Jobs and webhooks start their turns through the one journal and dispatcher.
+    this.synthetic = new SyntheticTurns(store.journal(), dispatcher, clock);
+    this.jobScheduler = new JobScheduler(store.jobs(), synthetic, delivery, events, clock, b.jobs);
     // A job's answer needs a chat that outlives a request: not the API server's.
     Set<String> jobPlatforms = b.adapters.stream()
         .filter(PlatformAdapter::answersAfterRestart)
@@ -270,6 +268,16 @@ final class GatewayAssembly {
             jobDesk.handle(new JobDesk.Asker(null, "the command line", true), arguments);
         return new AdminCron.Answer(answer.done(), answer.text());
       });
+      // Webhooks: each route's deliveries become synthetic turns (or direct sends).
+      Webhooks.install(
+          http,
+          b.webhooks,
+          b.webhookMaxBodyBytes,
+          synthetic,
+          delivery,
+          dispatcher::draining,
+          metrics,
+          ticker);
       for (PlatformAdapter adapter : b.adapters) {
         if (adapter instanceof HttpMount mount) {
           mount.mount(http);

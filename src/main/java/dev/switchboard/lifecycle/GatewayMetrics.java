@@ -2,6 +2,7 @@ package dev.switchboard.lifecycle;
 
 import dev.switchboard.delivery.DeliveryEvents;
 import dev.switchboard.hooks.HookMetrics;
+import dev.switchboard.webhook.WebhookMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +29,7 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  * GC, threads (virtual threads' scheduler included), classes, CPU and uptime. Micrometer does
  * the work; this class only names the meters.
  */
-final class GatewayMetrics implements DeliveryEvents, HookMetrics, AutoCloseable {
+final class GatewayMetrics implements DeliveryEvents, HookMetrics, WebhookMetrics, AutoCloseable {
   /** Buckets of the turn-duration histogram: agent turns take from milliseconds to minutes. */
   private static final Duration[] TURN_BUCKETS = {
     Duration.ofMillis(100),
@@ -180,6 +181,16 @@ final class GatewayMetrics implements DeliveryEvents, HookMetrics, AutoCloseable
     Counter.builder("switchboard.hooks.dropped")
         .description("Events whose hooks never ran: the queue of waiting events was full")
         .tag("event", event)
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void delivery(String route, String outcome) {
+    Counter.builder("switchboard.webhooks.requests")
+        .description("Requests to the webhook routes, by route and outcome")
+        .tag("route", route)
+        .tag("outcome", outcome)
         .register(registry)
         .increment();
   }

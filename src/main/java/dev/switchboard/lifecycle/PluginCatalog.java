@@ -19,6 +19,7 @@ import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
+import dev.switchboard.webhook.WebhookConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -96,6 +97,7 @@ public final class PluginCatalog {
     keys.addAll(SpeechSettings.configKeys());
     keys.addAll(HookSettings.configKeys());
     keys.addAll(JobSettings.configKeys());
+    keys.addAll(WebhookConfig.configKeys());
     platforms.values().forEach(f -> keys.addAll(f.configKeys()));
     backends.values().forEach(f -> keys.addAll(f.configKeys()));
     stores.values().forEach(f -> keys.addAll(f.configKeys()));

@@ -14,6 +14,7 @@ import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
+import dev.switchboard.webhook.WebhookRoute;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,6 +68,8 @@ public final class RuntimeBuilder {
   GatewayState.@Nullable CrashLoop crashLoop;
   PreviousEnd previousEnd = PreviousEnd.NONE;
   boolean allowUnknownSendTargets;
+  List<WebhookRoute> webhooks = List.of();
+  long webhookMaxBodyBytes = 1 << 20;
   Runnable afterDrain = () -> {};
   Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -85,6 +88,13 @@ public final class RuntimeBuilder {
   /** send.allow_unknown_targets: sends on request may go to chats the gateway never saw. */
   public RuntimeBuilder allowUnknownSendTargets(boolean allow) {
     this.allowUnknownSendTargets = allow;
+    return this;
+  }
+
+  /** The webhook routes to serve at /webhooks/<name>, and their body limit. */
+  public RuntimeBuilder webhooks(List<WebhookRoute> routes, long maxBodyBytes) {
+    this.webhooks = List.copyOf(routes);
+    this.webhookMaxBodyBytes = maxBodyBytes;
     return this;
   }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,10 +252,13 @@ public final class AcpBackendFactory implements AgentBackendFactory {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw new ConfigException(CWD_ROOT.path(), root + " exists and is not a directory");
     }
-    Set<String> secretVariables = config.schema().keys().stream()
-        .filter(ConfigKey::secret)
-        .map(ConfigKey::env)
-        .filter(Objects::nonNull)
+    Set<String> secretVariables = Stream.concat(
+            config.schema().keys().stream()
+                .filter(ConfigKey::secret)
+                .map(ConfigKey::env)
+                .filter(Objects::nonNull),
+            // a named secret's variable, such as SWITCHBOARD_WEBHOOKS_GITHUB_SECRET
+            config.get(ENV).stream().filter(config.schema()::secretVariable))
         .collect(Collectors.toUnmodifiableSet());
     List<String> extra = AgentEnvironment.checkExtra(config.get(ENV), secretVariables);
     List<Path> hidden = hidden(home, env);

@@ -198,6 +198,20 @@ class AcpBackendFactoryTest {
         .isInstanceOfSatisfying(
             ConfigException.class, e -> assertThat(e.key()).isEqualTo("agent.acp.env"))
         .hasMessageContaining("TELEGRAM_BOT_TOKEN holds a secret setting of Switchboard's own");
+
+    // A named secret's variable too: the webhook route's secret, by its route's name.
+    keys.add(
+        ConfigKey.secret("webhooks.routes.*.secret", "SWITCHBOARD_WEBHOOKS_*_SECRET", false, "w"));
+    Config named = new ConfigLoader(ConfigSchema.of(keys))
+        .load(
+            home,
+            Map.of(
+                "SWITCHBOARD_ACP_COMMAND", "/bin/sh",
+                "SWITCHBOARD_ACP_SANDBOX", "off",
+                "SWITCHBOARD_ACP_ENV", "SWITCHBOARD_WEBHOOKS_GITHUB_SECRET"));
+    assertThatThrownBy(() -> FACTORY.create(named, home, Map.of()))
+        .hasMessageContaining(
+            "SWITCHBOARD_WEBHOOKS_GITHUB_SECRET holds a secret setting of Switchboard's own");
     Config badName = load(
         null,
         Map.of(
