@@ -131,6 +131,8 @@ public final class ReplyStream {
     } finally {
       lock.unlock();
     }
+    // Platforms that follow replies (the web chat writes its log when one ends) hear it ended.
+    observe(o -> o.replyFinished(chat, inReplyTo, ""));
   }
 
   /** More of the agent's text. */

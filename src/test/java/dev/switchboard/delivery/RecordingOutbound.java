@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Records every send and edit; sends and edits can be made to fail. */
-final class RecordingOutbound implements Outbound {
+class RecordingOutbound implements Outbound {
   /** One platform call. {@code messageId} is the id returned by a send or the id edited. */
   record Call(String kind, ChatRef chat, String messageId, String text) {
     boolean isSend() {

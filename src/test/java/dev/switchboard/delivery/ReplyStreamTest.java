@@ -12,6 +12,7 @@ import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.StyledText;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,36 @@ class ReplyStreamTest {
     stream.append("world");
 
     assertThat(stream.textSoFar()).isEqualTo("Hello, world");
+  }
+
+  @Test
+  void aSyntheticTurnsReplyShowsNoPreviewAndADiscardedOneSendsNothingButEndsForObservers() {
+    List<String> finished = new ArrayList<>();
+    RecordingOutbound out = new RecordingOutbound(new PlatformLimits(MAX, true, INTERVAL)) {
+      @Override
+      public void replyFinished(ChatRef chat, String inReplyTo, String text) {
+        finished.add(inReplyTo + "=" + text);
+      }
+    };
+    ReplyStream stream = new Delivery(
+            out, new InMemoryStore().outbox(), ticker, d -> {}, new java.util.Random(1))
+        .openReply(
+            new InboundMessage(
+                CHAT,
+                InboundMessage.SYNTHETIC_PREFIX + "job:7:1",
+                new Sender(InboundMessage.SYNTHETIC_PREFIX + "job:7", "Scheduled job 7"),
+                "briefing",
+                true,
+                Instant.EPOCH),
+            1);
+
+    stream.append("[SIL");
+    ticker.advance(INTERVAL.multipliedBy(3));
+    stream.append("ENT]");
+    stream.discard();
+
+    assertThat(out.calls).isEmpty();
+    assertThat(finished).containsExactly("switchboard:job:7:1=");
   }
 
   @Nested
