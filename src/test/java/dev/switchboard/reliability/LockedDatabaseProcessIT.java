@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -85,6 +86,9 @@ class LockedDatabaseProcessIT {
     telegram.privateMessage(BOB, "before any lock");
     telegram.awaitMessage(BOB, m -> m.text().equals("before any lock"), WAIT);
     String db = home.resolve("switchboard.db").toString();
+    // The answer shows before its turn has written its last row (the journal's "done"): a lock
+    // taken in between held that turn open, and the next message then interrupted it.
+    await().atMost(WAIT).until(() -> unfinishedMessages(db) == 0);
 
     // A short lock: the gateway waits inside busy_timeout and goes on, no error.
     long shortLock;
@@ -101,6 +105,7 @@ class LockedDatabaseProcessIT {
       shortLock = Duration.ofNanos(System.nanoTime() - lockedAt).toMillis();
     }
     assertThat(gateway.output()).doesNotContain("SQLITE_BUSY");
+    await().atMost(WAIT).until(() -> unfinishedMessages(db) == 0);
 
     // A lock held past busy_timeout: refused, unconfirmed, fetched again and answered after.
     long longLock;
@@ -159,6 +164,14 @@ class LockedDatabaseProcessIT {
   private static void commit(Connection c) throws Exception {
     try (Statement s = c.createStatement()) {
       s.execute("COMMIT");
+    }
+  }
+
+  private static int unfinishedMessages(String db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM inbound WHERE status <> 'DONE'")) {
+      return rs.getInt(1);
     }
   }
 }
