@@ -200,7 +200,7 @@ public final class JobDesk {
     if (first.isEmpty()) {
       return Answer.refused("\u26a0\ufe0f That schedule never falls due after now.");
     }
-    Jobs.Job job = scheduler.whileHeld(() -> {
+    Jobs.Job job = scheduler.change(() -> {
       if (jobs.all().size() >= settings.maxJobs()) {
         return null;
       }
@@ -217,7 +217,6 @@ public final class JobDesk {
       return Answer.refused("\u26a0\ufe0f There are " + settings.maxJobs()
           + " jobs already (jobs.max_jobs);" + " remove one first.");
     }
-    scheduler.wake();
     log.info(
         "job {} added by {} for {}: {} ({})",
         job.id(),
@@ -241,8 +240,7 @@ public final class JobDesk {
     if (job.paused()) {
       return Answer.done("Job " + job.id() + " is already paused.");
     }
-    scheduler.whileHeld(() -> jobs.setPaused(job.id(), true, null));
-    scheduler.wake();
+    scheduler.change(() -> jobs.setPaused(job.id(), true, null));
     log.info("job {} paused", job.id());
     return Answer.done("\u23f8\ufe0f Job " + job.id() + " paused. /cron resume " + job.id()
         + " starts it again (what falls due meanwhile does not run).");
@@ -264,16 +262,14 @@ public final class JobDesk {
       return Answer.refused(
           "Job " + job.id() + " would never run again (a one-shot that is past); remove it.");
     }
-    scheduler.whileHeld(() -> jobs.setPaused(job.id(), false, next));
-    scheduler.wake();
+    scheduler.change(() -> jobs.setPaused(job.id(), false, next));
     log.info("job {} resumed; next run {}", job.id(), next);
     return Answer.done("\u25b6\ufe0f Job " + job.id() + " resumed. Next run: "
         + When.of(next, schedule.zone()) + ".");
   }
 
   private Answer remove(Jobs.Job job) {
-    scheduler.whileHeld(() -> jobs.remove(job.id()));
-    scheduler.wake();
+    scheduler.change(() -> jobs.remove(job.id()));
     log.info("job {} removed", job.id());
     return Answer.done("\ud83d\uddd1\ufe0f Job " + job.id() + " removed.");
   }

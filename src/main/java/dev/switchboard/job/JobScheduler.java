@@ -103,22 +103,17 @@ public final class JobScheduler {
     }
   }
 
-  /** A job was added or changed: pass again now. */
-  void wake() {
+  /**
+   * Runs {@code change} to the jobs while no pass runs, then has the scheduler pass again at
+   * once, so a job added or resumed is seen without waiting out the current sleep.
+   */
+  <T> T change(Supplier<T> change) {
     lock.lock();
     try {
+      T result = change.get();
       wokenUp = true;
       changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Runs {@code change} while no pass runs. */
-  <T> T whileHeld(Supplier<T> change) {
-    lock.lock();
-    try {
-      return change.get();
+      return result;
     } finally {
       lock.unlock();
     }
