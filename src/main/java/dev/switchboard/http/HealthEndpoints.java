@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code GET /health}: 200 while the gateway makes progress (every loop beats, every platform
  * connected), otherwise 503 with the reasons. {@code GET /ready}: 200 while it takes new turns.
+ * {@code GET /live}: 200 while its loops make progress, whatever the platforms' state.
  * Both answer JSON with the same details, so a person reading a failed probe sees why.
  */
 public final class HealthEndpoints {
@@ -22,6 +23,7 @@ public final class HealthEndpoints {
   public static void install(HttpServer server, Supplier<HealthReport> reports) {
     server.route("/health", handler(reports, HealthReport::healthy));
     server.route("/ready", handler(reports, HealthReport::ready));
+    server.route("/live", handler(reports, HealthReport::live));
   }
 
   private static Handler handler(Supplier<HealthReport> reports, Predicate<HealthReport> passes) {
@@ -44,6 +46,7 @@ public final class HealthEndpoints {
     root.put("state", report.state());
     root.put("healthy", report.healthy());
     root.put("ready", report.ready());
+    root.put("live", report.live());
     var problems = root.putArray("problems");
     report.problems().forEach(problems::add);
     var stalled = root.putArray("stalled_loops");

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param state the gateway's state: starting, running, draining
  * @param problems why it is not healthy, one readable line each; empty when healthy
  * @param ready running and taking new turns (not starting, not draining)
+ * @param live starting, running or draining with every loop making progress: what a liveness
+ *     probe should restart on. A platform that is away does not count, because the gateway
+ *     reconnects it itself and a restart would only drop the turns in flight
  * @param platforms each platform's state and last error
  * @param stalledLoops loops that should make progress and have not
  */
@@ -18,6 +21,7 @@ public record HealthReport(
     String state,
     List<String> problems,
     boolean ready,
+    boolean live,
     Map<String, Platform> platforms,
     List<String> stalledLoops) {
 

@@ -47,6 +47,11 @@ final class GatewayHealth implements Supplier<HealthReport> {
       }
     });
     return new HealthReport(
-        s.state(), problems, GatewayState.RUNNING.equals(s.state()), platforms, stalled);
+        s.state(),
+        problems,
+        GatewayState.RUNNING.equals(s.state()),
+        s.claimsAlive() && stalled.isEmpty(),
+        platforms,
+        stalled);
   }
 }

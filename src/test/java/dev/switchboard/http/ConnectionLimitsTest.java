@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionLimitsTest {
   private static final HealthReport HEALTHY =
-      new HealthReport("running", List.of(), true, Map.of(), List.of());
+      new HealthReport("running", List.of(), true, true, Map.of(), List.of());
 
   private final List<Socket> sockets = new ArrayList<>();
   private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();

@@ -164,6 +164,7 @@ class HttpServerTest {
         "running",
         List.of(),
         true,
+        true,
         Map.of("telegram", new HealthReport.Platform("connected", null)),
         List.of()));
     server = new HttpServer("127.0.0.1", 0);
@@ -178,11 +179,12 @@ class HttpServerTest {
         .contains("\"telegram\":{\"state\":\"connected\",\"last_error\":null}");
 
     report.set(new HealthReport(
-        "starting", List.of("the gateway is starting"), false, Map.of(), List.of()));
+        "starting", List.of("the gateway is starting"), false, true, Map.of(), List.of()));
     HttpResponse<String> starting = send(to("/health"));
     assertThat(starting.statusCode()).isEqualTo(503);
     assertThat(starting.body()).contains("\"problems\":[\"the gateway is starting\"]");
     assertThat(send(to("/ready")).statusCode()).isEqualTo(503);
+    assertThat(send(to("/live")).statusCode()).as("starting is alive").isEqualTo(200);
 
     HttpResponse<String> head =
         send(to("/health").method("HEAD", HttpRequest.BodyPublishers.noBody()));

@@ -105,9 +105,13 @@ class HealthEndpointTest {
     // The socket is open and the platform is connected: neither makes it healthy.
     assertThat(wedged.body().path("platforms").path("chat").path("state").asString())
         .isEqualTo("connected");
+    assertThat(get("/live").status())
+        .as("a wedged loop is what liveness restarts on")
+        .isEqualTo(503);
 
     release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> get("/health").status() == 200);
+    assertThat(get("/live").status()).isEqualTo(200);
     assertThat(chat.transcript("alice")).contains("Started a new conversation.");
   }
 
@@ -122,6 +126,10 @@ class HealthEndpointTest {
     assertThat(degraded.body().path("platforms").path("chat").path("last_error").asString())
         .contains("409 Conflict");
     assertThat(get("/ready").status()).as("still takes turns").isEqualTo(200);
+    Answer live = get("/live");
+    assertThat(live.status()).as("a restart would not bring the platform back").isEqualTo(200);
+    assertThat(live.body().path("live").asBoolean()).isTrue();
+    assertThat(live.body().path("healthy").asBoolean()).isFalse();
 
     chat.reportState(PlatformState.CONNECTED, null);
     assertThat(get("/health").status()).isEqualTo(200);
@@ -142,6 +150,7 @@ class HealthEndpointTest {
     assertThat(ready.status()).isEqualTo(503);
     assertThat(ready.body().path("state").asString()).isEqualTo("draining");
     assertThat(get("/health").status()).isEqualTo(200);
+    assertThat(get("/live").status()).isEqualTo(200);
     agent.finishAll();
     assertThat(h.exitCode()).isZero();
   }

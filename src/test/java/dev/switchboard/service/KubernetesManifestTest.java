@@ -24,7 +24,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * deploy/kubernetes: valid against the Kubernetes schemas (checked by kubernetes-models, run
  * with Node.js), and saying what the lifecycle contract needs: one gateway at a time, a grace
- * period above its stop budget, probes on /health and /ready, state on the volume, secrets only
+ * period above its stop budget, probes on /live and /ready, state on the volume, secrets only
  * from a Secret, and a configuration our own loader accepts.
  */
 class KubernetesManifestTest {
@@ -117,8 +117,9 @@ class KubernetesManifestTest {
   @Test
   void probesStateAndSecretsAreWiredToTheGateway() throws Exception {
     Map<String, Object> container = container();
-    assertThat(map(map(container, "livenessProbe"), "httpGet").get("path")).isEqualTo("/health");
-    assertThat(map(map(container, "startupProbe"), "httpGet").get("path")).isEqualTo("/health");
+    // Liveness on progress only: a platform that is away is reconnected by the gateway itself.
+    assertThat(map(map(container, "livenessProbe"), "httpGet").get("path")).isEqualTo("/live");
+    assertThat(map(map(container, "startupProbe"), "httpGet").get("path")).isEqualTo("/live");
     assertThat(map(map(container, "readinessProbe"), "httpGet").get("path")).isEqualTo("/ready");
     // The startup probe outlasts the respawn breaker's longest hold-back plus the connects.
     Map<String, Object> startup = map(container, "startupProbe");
