@@ -62,7 +62,7 @@ public final class AdminPage extends Handler.Abstract {
     server.route(
         SEND,
         new AdminPage(token, status, restart, send, uploads),
-        Math.max(HttpServer.MAX_REQUEST_BYTES, uploads.maxBodyBytes()));
+        Math.max(HttpServer.MAX_REQUEST_BYTES, uploads.rules().maxBodyBytes()));
   }
 
   @Override

@@ -8,11 +8,14 @@ import java.nio.file.Path;
  * read when too large for memory.
  */
 public record SendUploads(long maxFileBytes, int maxFiles, Path incoming) {
-  /** What the text fields and the multipart framing may add to the files. */
-  static final long TEXT_ROOM = 256 * 1024;
-
-  /** The largest body a send with files can have. */
-  long maxBodyBytes() {
-    return maxFiles * maxFileBytes + TEXT_ROOM;
+  /** The form's three text fields are target, text and idempotency_key. */
+  MultipartUpload.Rules rules() {
+    return new MultipartUpload.Rules(
+        maxFileBytes,
+        maxFiles,
+        3,
+        "send",
+        "sends",
+        "the \"target\", \"text\" or \"idempotency_key\"");
   }
 }

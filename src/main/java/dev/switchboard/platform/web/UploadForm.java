@@ -1,18 +1,14 @@
 package dev.switchboard.platform.web;
 
 import dev.switchboard.http.JsonExchange.BadRequest;
+import dev.switchboard.http.MultipartUpload;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
-import org.eclipse.jetty.http.MultiPartConfig;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -31,17 +27,19 @@ final class UploadForm implements AutoCloseable {
   static final String FILE = "file";
 
   /** What a message's text and the multipart framing may add to its files. */
-  static final long TEXT_ROOM = 256 * 1024;
-
-  private static final long KB = 1024;
-  private static final long MB = KB * KB;
-  private static final long MEMORY_PART_BYTES = 128 * 1024;
+  static final long TEXT_ROOM = MultipartUpload.TEXT_ROOM;
 
   /** How many files of what size one message may bring. */
   record Limits(long maxFileBytes, int maxFiles) {
     /** The largest body a message with files can have. */
     long maxBodyBytes() {
-      return maxFiles * maxFileBytes + TEXT_ROOM;
+      return rules().maxBodyBytes();
+    }
+
+    /** The form's two text fields are id and text. */
+    MultipartUpload.Rules rules() {
+      return new MultipartUpload.Rules(
+          maxFileBytes, maxFiles, 2, "message", "accepts", "the \"id\" or \"text\" field");
     }
   }
 
@@ -84,24 +82,7 @@ final class UploadForm implements AutoCloseable {
    * @param incoming where parts too large for memory are written while they are read
    */
   static UploadForm read(Request request, Limits limits, Path incoming) throws BadRequest {
-    long declared = request.getLength();
-    if (declared > limits.maxBodyBytes()) {
-      throw tooMuch(limits);
-    }
-    MultiPartConfig config = new MultiPartConfig.Builder()
-        .location(incoming)
-        .maxPartSize(limits.maxFileBytes())
-        .maxSize(limits.maxBodyBytes())
-        .maxMemoryPartSize(MEMORY_PART_BYTES)
-        .maxParts(limits.maxFiles() + 2)
-        .build();
-    MultiPartFormData.Parts parts;
-    try {
-      parts = MultiPartFormData.getParts(
-          request, request, request.getHeaders().get(HttpHeader.CONTENT_TYPE), config);
-    } catch (RuntimeException e) {
-      throw unreadable(e, limits);
-    }
+    MultiPartFormData.Parts parts = MultipartUpload.read(request, limits.rules(), incoming);
     try {
       return of(parts, limits);
     } catch (BadRequest | RuntimeException e) {
@@ -129,8 +110,8 @@ final class UploadForm implements AutoCloseable {
         default ->
           throw new BadRequest(
               400,
-              "unknown field \"" + clip(name) + "\": a message takes \"id\", \"text\" and one"
-                  + " \"file\" per file");
+              "unknown field \"" + MultipartUpload.clip(name)
+                  + "\": a message takes \"id\", \"text\" and one" + " \"file\" per file");
       }
     }
     if (id == null || !ChatLogs.ID.matcher(id).matches()) {
@@ -150,67 +131,6 @@ final class UploadForm implements AutoCloseable {
               + WebChatAdapter.MAX_TEXT_CHARS + " fit in one message");
     }
     return new UploadForm(parts, id, text, files);
-  }
-
-  /**
-   * What the parser failed with, in words for the page. Its limits fail it with these
-   * messages; anything else is a body that is not a well-formed form, or one that arrived too
-   * slowly or not at all.
-   */
-  @SuppressWarnings("ReferenceEquality") // a cause that is its own cause ends the walk
-  private static BadRequest unreadable(RuntimeException e, Limits limits) {
-    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
-        return http.getCode() == 413
-            ? tooMuch(limits)
-            : new BadRequest(
-                http.getCode(), "the upload could not be read (HTTP " + http.getCode() + ")");
-      }
-      if (c instanceof TimeoutException) {
-        return new BadRequest(408, "the upload arrived too slowly");
-      }
-    }
-    String why = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
-    if (why.startsWith("max file size exceeded")) {
-      return new BadRequest(
-          413,
-          "a file is larger than the " + size(limits.maxFileBytes())
-              + " this gateway accepts (media.max_file_mb)");
-    }
-    if (why.startsWith("max length exceeded")) {
-      return tooMuch(limits);
-    }
-    if (why.contains("too many keys")) {
-      return new BadRequest(413, "at most " + limits.maxFiles() + " files go in one message");
-    }
-    if (why.contains("max memory file size exceeded")) {
-      return new BadRequest(413, "the \"id\" or \"text\" field is too long");
-    }
-    return new BadRequest(
-        400, "the upload is not a valid multipart/form-data body with its boundary");
-  }
-
-  private static BadRequest tooMuch(Limits limits) {
-    return new BadRequest(
-        413,
-        "these files are too large together: a message takes at most " + limits.maxFiles()
-            + " files of at most " + size(limits.maxFileBytes()) + " each");
-  }
-
-  /** A size as people say it: "25 MB", "1.5 MB", "300 KB", "20 bytes". */
-  static String size(long bytes) {
-    if (bytes < KB) {
-      return bytes + " bytes";
-    }
-    boolean mega = bytes >= MB;
-    double n = (double) bytes / (mega ? MB : KB);
-    return (n == Math.rint(n) ? String.valueOf((long) n) : String.format(Locale.ROOT, "%.1f", n))
-        + (mega ? " MB" : " KB");
-  }
-
-  private static String clip(String value) {
-    return value.length() <= 40 ? value : value.substring(0, 40) + "\u2026";
   }
 
   /** Deletes the parts written to disk. */

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import dev.switchboard.common.SpokenSize;
 import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.JsonExchange;
@@ -292,7 +293,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     } catch (ChatFiles.TooLarge e) {
       throw new PlatformException(
           "web chat: " + file.fileName() + " is larger than the "
-              + UploadForm.size(uploads.maxFileBytes()) + " it shows",
+              + SpokenSize.of(uploads.maxFileBytes()) + " it shows",
           true);
     } catch (NoSuchFileException e) {
       throw new PlatformException("web chat: " + file.fileName() + " is gone", true, e);
