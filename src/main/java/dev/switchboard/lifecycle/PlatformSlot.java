@@ -134,7 +134,9 @@ final class PlatformSlot implements PlatformContext {
     return switch (outcome) {
       case BoundedCall.Outcome.Done d -> {
         if (!adapterReported) {
-          reportState(PlatformState.CONNECTED, null);
+          // Not reportState: that logs "connected" for a loop that comes up later, and the
+          // line below says it once.
+          report(PlatformState.CONNECTED, null, null);
         }
         if (state == PlatformState.CONNECTED) {
           log.info("{}: connected", name());

@@ -34,6 +34,11 @@ class PlatformSlotCredentialTest {
   Path home;
 
   private PlatformSlot slot(InMemoryAdapter adapter) {
+    return slot(adapter, home);
+  }
+
+  /** A slot for {@code adapter} whose retries wait until the stop. */
+  static PlatformSlot slot(InMemoryAdapter adapter, Path home) {
     Clock clock = Clock.systemUTC();
     StateFile state = new StateFile(
         home, GatewayState.starting(1, "test", home.toString(), clock.instant()), clock);
@@ -45,7 +50,7 @@ class PlatformSlotCredentialTest {
             state,
             new InMemoryStore().cursors(),
             List.of(),
-            locks(),
+            new CredentialLocks(home.resolve("locks")),
             () -> false,
             GatewayEvents.NONE,
             ReconnectPolicy.DEFAULTS,
