@@ -69,6 +69,22 @@ public final class Gateway {
       Consumer<CoreKeys.LogLevel> applyLogLevel,
       Consumer<List<String>> maskInLogs) {}
 
+  /** Waits for {@code thread} to end; an interrupt meanwhile is kept for later. */
+  private static void awaitUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Creates the state directory (owner-only) if needed. */
   public static void prepareHome(Path home) throws IOException {
     OwnerOnly.createDirectories(home);
@@ -84,8 +100,11 @@ public final class Gateway {
   private static volatile @Nullable GatewayLock heldUntilExit;
 
   public static int run(Launch launch) {
-    // Before any agent can start: its /proc files would show the tokens in our environment.
-    DumpableFlag.clear();
+    // Before any agent can start (joined before the gateway is assembled): its /proc files would
+    // show the tokens in our environment. On its own thread because the first FFM call links
+    // the native call, a twentieth of a start's work, which the lock and the state file's
+    // reading on this thread can overlap.
+    Thread undumpable = Thread.ofVirtual().name("dumpable-flag").start(DumpableFlag::clear);
     Path home = launch.home();
     Map<String, String> env = launch.environment();
     String relaunchedFrom = env.get(DetachedRelauncher.RELAUNCHED_FROM);
@@ -117,6 +136,7 @@ public final class Gateway {
     if (relaunchedFrom != null) {
       log.info("relaunched by a restart of process {}", relaunchedFrom);
     }
+    awaitUninterruptibly(undumpable);
     GatewayRuntime runtime;
     try {
       runtime = assemble(launch, state, previous, clock);
