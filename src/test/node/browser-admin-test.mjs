@@ -15,6 +15,7 @@
 // Exit 0 on success; otherwise "FAIL: <reason>" on stderr, a "-failure" screenshot, exit 1.
 
 import { chromium } from 'playwright-core';
+import { browserRun, Failure } from './browser-run.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const TOKEN = process.env.LOGIN_TOKEN || '';
@@ -23,30 +24,20 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const OVERALL_MS = 120_000;
 const STEP_MS = 20_000;
 
-class Failure extends Error {}
-
 let browser = null;
 let page = null;
 let step = 'setup';
-let finished = false;
 const pageErrors = [];
 
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-function screenshotPath(suffix) {
-  return SCREENSHOT.endsWith('.png') ? `${SCREENSHOT.slice(0, -4)}${suffix}.png` : `${SCREENSHOT}${suffix}.png`;
-}
-
-async function expectThat(what, promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    if (e instanceof Failure) throw e;
-    throw new Failure(`step ${step}: ${what} (${e.message.split('\n')[0]})`);
-  }
-}
+const run = browserRun({
+  screenshot: SCREENSHOT,
+  overallMs: OVERALL_MS,
+  stepMs: STEP_MS,
+  fullPageFailure: true,
+  current: () => ({ browser, page, step }),
+  pageErrors,
+});
+const { log, screenshotPath, expectThat } = run;
 
 function visible(testId, what) {
   return expectThat(what, page.getByTestId(testId).waitFor({ state: 'visible', timeout: STEP_MS }));
@@ -110,7 +101,7 @@ async function dataWithoutForm(what) {
   return now;
 }
 
-async function run() {
+async function steps() {
   if (!BASE_URL) throw new Failure('BASE_URL is not set');
   if (!TOKEN) throw new Failure('LOGIN_TOKEN is not set');
 
@@ -178,30 +169,4 @@ async function run() {
   if (pageErrors.length) throw new Failure(`uncaught exception in the page: ${pageErrors[0]}`);
 }
 
-async function fail(reason) {
-  if (finished) return;
-  finished = true;
-  process.stderr.write(`FAIL: ${reason}\n`);
-  for (const e of pageErrors) process.stderr.write(`  page error: ${e}\n`);
-  if (page) {
-    try {
-      await page.screenshot({ path: screenshotPath('-failure'), timeout: 5000, fullPage: true });
-      process.stderr.write(`  screenshot: ${screenshotPath('-failure')}\n`);
-    } catch { /* the page may be gone */ }
-  }
-  try { await browser?.close(); } catch { /* exiting anyway */ }
-  process.exit(1);
-}
-
-const overall = setTimeout(() => fail(`overall timeout of ${OVERALL_MS / 1000} s exceeded in step ${step}`), OVERALL_MS);
-
-try {
-  await run();
-  finished = true;
-  clearTimeout(overall);
-  await browser.close();
-  log('PASS');
-  process.exit(0);
-} catch (e) {
-  await fail(e instanceof Failure ? e.message : `step ${step}: ${e.stack || e}`);
-}
+await run.main(steps);

@@ -16,6 +16,7 @@
 // Exit 0 on success; otherwise "FAIL: <reason>" on stderr, a "-failure" screenshot, exit 1.
 
 import { chromium } from 'playwright-core';
+import { browserRun, Failure } from './browser-run.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const DROP_FILE = process.env.DROP_FILE || '';
@@ -28,39 +29,21 @@ const STEP_MS = 30_000;
 const RED_PNG = 'iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR4nGO4IydHFcQwatCoQaMGjRo0atCoQQNvEAD4u3Yf+O/62QAAAABJRU5ErkJggg==';
 const GREEN_PNG = 'iVBORw0KGgoAAAANSUhEUgAAABgAAAAYCAIAAABvFaqvAAAAH0lEQVR4nGOQW2BDFcQwatCoQaMGjRo0atCoQQNvEAACIzKfxZFxpQAAAABJRU5ErkJggg==';
 
-class Failure extends Error {}
-
 let browser = null;
 let page = null;
 let step = 'setup';
-let finished = false;
 const pageErrors = [];
 const refused = [];
 
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-function screenshotPath(suffix) {
-  return SCREENSHOT.endsWith('.png') ? `${SCREENSHOT.slice(0, -4)}${suffix}.png` : `${SCREENSHOT}${suffix}.png`;
-}
-
-async function expectThat(what, promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    if (e instanceof Failure) throw e;
-    throw new Failure(`step ${step}: ${what} (${e.message.split('\n')[0]})`);
-  }
-}
-
-function until(what, fn, arg, timeout = STEP_MS) {
-  return expectThat(what, page.waitForFunction(fn, arg, { timeout, polling: 100 }).then((h) => h.jsonValue()));
-}
-
-function check(condition, what) {
-  if (!condition) throw new Failure(`step ${step}: ${what}`);
-}
+const run = browserRun({
+  screenshot: SCREENSHOT,
+  overallMs: OVERALL_MS,
+  stepMs: STEP_MS,
+  fullPageFailure: true,
+  current: () => ({ browser, page, step }),
+  pageErrors,
+});
+const { log, expectThat, until, check } = run;
 
 async function sendMessage(text) {
   const input = page.getByTestId('composer-input');
@@ -109,7 +92,7 @@ async function served(src) {
   }, src);
 }
 
-async function run() {
+async function steps() {
   if (!BASE_URL || !DROP_FILE) throw new Failure('BASE_URL and DROP_FILE must be set');
 
   browser = await expectThat(`could not launch Chromium at ${CHROMIUM}`, chromium.launch({
@@ -260,30 +243,4 @@ async function run() {
   if (pageErrors.length) throw new Failure(`uncaught exception in the page: ${pageErrors[0]}`);
 }
 
-async function fail(reason) {
-  if (finished) return;
-  finished = true;
-  process.stderr.write(`FAIL: ${reason}\n`);
-  for (const e of pageErrors) process.stderr.write(`  page error: ${e}\n`);
-  if (page) {
-    try {
-      await page.screenshot({ path: screenshotPath('-failure'), fullPage: true, timeout: 5000 });
-      process.stderr.write(`  screenshot: ${screenshotPath('-failure')}\n`);
-    } catch { /* the page may be gone */ }
-  }
-  try { await browser?.close(); } catch { /* exiting anyway */ }
-  process.exit(1);
-}
-
-const overall = setTimeout(() => fail(`overall timeout of ${OVERALL_MS / 1000} s exceeded in step ${step}`), OVERALL_MS);
-
-try {
-  await run();
-  finished = true;
-  clearTimeout(overall);
-  await browser.close();
-  log('PASS');
-  process.exit(0);
-} catch (e) {
-  await fail(e instanceof Failure ? e.message : `step ${step}: ${e.stack || e}`);
-}
+await run.main(steps);

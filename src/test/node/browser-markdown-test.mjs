@@ -14,6 +14,7 @@
 // Exit 0 on success; otherwise "FAIL: <reason>" on stderr, a "-failure" screenshot, exit 1.
 
 import { chromium } from 'playwright-core';
+import { browserRun, Failure } from './browser-run.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const OLD_CHAT = process.env.OLD_CHAT || '';
@@ -35,39 +36,21 @@ const MARKDOWN = [
 const CODE = 'echo "copied <ok>" && ls';
 const ATTACK = '<img src=x onerror=alert(1)>';
 
-class Failure extends Error {}
-
 let browser = null;
 let page = null;
 let step = 'setup';
-let finished = false;
 const pageErrors = [];
+
+const run = browserRun({
+  screenshot: SCREENSHOT,
+  overallMs: OVERALL_MS,
+  stepMs: STEP_MS,
+  fullPageFailure: true,
+  current: () => ({ browser, page, step }),
+  pageErrors,
+});
+const { log, expectThat, until, check } = run;
 const dialogs = [];
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-function screenshotPath(suffix) {
-  return SCREENSHOT.endsWith('.png') ? `${SCREENSHOT.slice(0, -4)}${suffix}.png` : `${SCREENSHOT}${suffix}.png`;
-}
-
-async function expectThat(what, promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    if (e instanceof Failure) throw e;
-    throw new Failure(`step ${step}: ${what} (${e.message.split('\n')[0]})`);
-  }
-}
-
-function until(what, fn, arg, timeout = STEP_MS) {
-  return expectThat(what, page.waitForFunction(fn, arg, { timeout, polling: 100 }).then((h) => h.jsonValue()));
-}
-
-function check(condition, what) {
-  if (!condition) throw new Failure(`step ${step}: ${what}`);
-}
 
 // Installed before the app's scripts: watches every element the page ever puts into the
 // message list, so an element that should not exist is caught even if it is gone again, and
@@ -115,7 +98,7 @@ function finalReplyTo(text, what) {
   }, text);
 }
 
-async function run() {
+async function steps() {
   if (!BASE_URL) throw new Failure('BASE_URL is not set');
   if (!OLD_CHAT || !OLD_TEXT) throw new Failure('OLD_CHAT and OLD_TEXT must be set');
 
@@ -246,30 +229,4 @@ async function run() {
   if (pageErrors.length) throw new Failure(`uncaught exception in the page: ${pageErrors[0]}`);
 }
 
-async function fail(reason) {
-  if (finished) return;
-  finished = true;
-  process.stderr.write(`FAIL: ${reason}\n`);
-  for (const e of pageErrors) process.stderr.write(`  page error: ${e}\n`);
-  if (page) {
-    try {
-      await page.screenshot({ path: screenshotPath('-failure'), fullPage: true, timeout: 5000 });
-      process.stderr.write(`  screenshot: ${screenshotPath('-failure')}\n`);
-    } catch { /* the page may be gone */ }
-  }
-  try { await browser?.close(); } catch { /* exiting anyway */ }
-  process.exit(1);
-}
-
-const overall = setTimeout(() => fail(`overall timeout of ${OVERALL_MS / 1000} s exceeded in step ${step}`), OVERALL_MS);
-
-try {
-  await run();
-  finished = true;
-  clearTimeout(overall);
-  await browser.close();
-  log('PASS');
-  process.exit(0);
-} catch (e) {
-  await fail(e instanceof Failure ? e.message : `step ${step}: ${e.stack || e}`);
-}
+await run.main(steps);

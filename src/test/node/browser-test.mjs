@@ -15,6 +15,7 @@
 
 import readline from 'node:readline';
 import { chromium } from 'playwright-core';
+import { browserRun, Failure } from './browser-run.mjs';
 
 const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '');
 const TOKEN = process.env.LOGIN_TOKEN || '';
@@ -27,37 +28,25 @@ const OVERALL_MS = 120_000;
 const STEP_MS = 20_000;
 const RECOVERY_MS = 60_000;
 
-class Failure extends Error {}
-
 let browser = null;
 let page = null;
 let step = 'setup';
-let finished = false;
 const pageErrors = [];
 const consoleErrors = [];
 
-function screenshotPath(suffix) {
-  return SCREENSHOT.endsWith('.png') ? `${SCREENSHOT.slice(0, -4)}${suffix}.png` : `${SCREENSHOT}${suffix}.png`;
-}
-
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
+const run = browserRun({
+  screenshot: SCREENSHOT,
+  overallMs: OVERALL_MS,
+  stepMs: STEP_MS,
+  fullPageFailure: true,
+  current: () => ({ browser, page, step }),
+  pageErrors,
+  moreErrors: () => consoleErrors.slice(-10).map((e) => `console error: ${e}`),
+});
+const { log, screenshotPath, expectThat, until } = run;
 
 // Every wait is bounded; on timeout the failure names the step and what was expected,
 // which is what the Java test shows when it fails.
-async function expectThat(what, promise) {
-  try {
-    return await promise;
-  } catch (e) {
-    if (e instanceof Failure) throw e;
-    throw new Failure(`step ${step}: ${what} (${e.message.split('\n')[0]})`);
-  }
-}
-
-function until(what, fn, arg, timeout = STEP_MS) {
-  return expectThat(what, page.waitForFunction(fn, arg, { timeout, polling: 100 }).then((h) => h.jsonValue()));
-}
 
 function visible(testId, what, timeout = STEP_MS) {
   return expectThat(what, page.getByTestId(testId).waitFor({ state: 'visible', timeout }));
@@ -163,7 +152,7 @@ async function restartFromTheAdminPage() {
   await admin.close();
 }
 
-async function run() {
+async function steps() {
   if (!BASE_URL) throw new Failure('BASE_URL is not set');
   if (!TOKEN) throw new Failure('LOGIN_TOKEN is not set');
   const started = Date.now();
@@ -306,31 +295,4 @@ async function run() {
   if (pageErrors.length) throw new Failure(`uncaught exception in the page: ${pageErrors[0]}`);
 }
 
-async function fail(reason) {
-  if (finished) return;
-  finished = true;
-  process.stderr.write(`FAIL: ${reason}\n`);
-  for (const e of pageErrors) process.stderr.write(`  page error: ${e}\n`);
-  for (const e of consoleErrors.slice(-10)) process.stderr.write(`  console error: ${e}\n`);
-  if (page) {
-    try {
-      await page.screenshot({ path: screenshotPath('-failure'), fullPage: true, timeout: 5000 });
-      process.stderr.write(`  screenshot: ${screenshotPath('-failure')}\n`);
-    } catch { /* the page may be gone */ }
-  }
-  try { await browser?.close(); } catch { /* exiting anyway */ }
-  process.exit(1);
-}
-
-const overall = setTimeout(() => fail(`overall timeout of ${OVERALL_MS / 1000} s exceeded in step ${step}`), OVERALL_MS);
-
-try {
-  await run();
-  finished = true;
-  clearTimeout(overall);
-  await browser.close();
-  log('PASS');
-  process.exit(0);
-} catch (e) {
-  await fail(e instanceof Failure ? e.message : `step ${step}: ${e.stack || e}`);
-}
+await run.main(steps);
