@@ -73,7 +73,8 @@ record RpcError(int code, String message, JsonNode data) {
   /**
    * As a platform failure of {@code method}: rate limits and proof required back off, I/O and
    * internal errors are retried, an untrusted identity is refused with the reason, an
-   * unregistered recipient, a group we are not in and every other user error are final.
+   * unregistered recipient, a group we are not in and every other user error are final, except
+   * the message itself refused (a text style signal-cli cannot read), which a plainer one fixes.
    */
   PlatformException toPlatformException(String method) {
     String said = "signal-cli " + method + " failed (" + code + "): " + message;
@@ -93,12 +94,26 @@ record RpcError(int code, String message, JsonNode data) {
           "the recipient's safety number changed and is not trusted yet (signal-cli trust)",
           null);
     }
+    if (code == USER_ERROR && refusesTheMessage()) {
+      return PlatformException.refused(said, message, null);
+    }
     if (code == IO_ERROR
         || code == INTERNAL_ERROR
         || (code == USER_ERROR && onlyNetworkFailures())) {
       return new PlatformException(said, PlatformException.Kind.TRANSIENT, null, null);
     }
     return new PlatformException(said, true);
+  }
+
+  /**
+   * signal-cli's words for a message it will not take as it is (SendCommand): a text style or
+   * mention it cannot read, an empty message. A plainer message may go.
+   */
+  private boolean refusesTheMessage() {
+    return message.startsWith("Invalid textStyle")
+        || message.startsWith("Invalid style")
+        || message.startsWith("Invalid mention")
+        || message.startsWith("Sending empty message");
   }
 
   private boolean onlyNetworkFailures() {

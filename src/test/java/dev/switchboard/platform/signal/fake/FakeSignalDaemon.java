@@ -92,6 +92,7 @@ public final class FakeSignalDaemon implements AutoCloseable {
   private final AtomicInteger streamsOpened = new AtomicInteger();
   private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
   private volatile int eventsStatus = 200;
+  private volatile @Nullable ObjectNode sendFault;
 
   private FakeSignalDaemon(List<String> accounts, boolean multiAccount, Duration keepAliveEvery)
       throws IOException {
@@ -284,6 +285,17 @@ public final class FakeSignalDaemon implements AutoCloseable {
     faults.add(error);
   }
 
+  /** Every send fails with this error object until {@link #failSends} is given null. */
+  public void failSends(@Nullable Integer code, String message) {
+    if (code == null) {
+      sendFault = null;
+      return;
+    }
+    ObjectNode error = JSON.createObjectNode().put("code", code).put("message", message);
+    error.putNull("data");
+    sendFault = error;
+  }
+
   /** A send's {@code data} as signal-cli makes it: {"response":{"timestamp","results":[…]}}. */
   public static ObjectNode sendFailure(String recipient, String type, @Nullable Long retryAfter) {
     ObjectNode data = JSON.createObjectNode();
@@ -361,6 +373,9 @@ public final class FakeSignalDaemon implements AutoCloseable {
           request.path("params").isObject() ? request.path("params") : JSON.createObjectNode();
       calls.computeIfAbsent(method, k -> new CopyOnWriteArrayList<>()).add(params);
       ObjectNode fault = faults.poll();
+      if (fault == null && method.equals("send")) {
+        fault = sendFault;
+      }
       if (fault != null) {
         respond(
             x, withId(JSON.createObjectNode().put("jsonrpc", "2.0").set("error", fault), idOrNull));
