@@ -56,6 +56,8 @@ final class SignalAdapter implements PlatformAdapter {
   private static final Duration FILE_CALL = Duration.ofMinutes(3);
   /** Receipts, reactions, typing: small, and not worth holding the event stream for. */
   private static final Duration SIDE_CALL = Duration.ofSeconds(5);
+  /** On the turn's thread, which must not wait long: the indicator ends by itself anyway. */
+  private static final Duration STOP_TYPING_CALL = Duration.ofSeconds(2);
 
   private final SignalSettings settings;
   private final URI daemon;
@@ -64,6 +66,8 @@ final class SignalAdapter implements PlatformAdapter {
   private final SignalRpc rpc;
   private final SignalText text = new SignalText();
   private final InboundEvents events;
+  /** Numbers and UUIDs the settings allow: a sender named by either is known by that id. */
+  private final Set<String> known;
   /** Per group chat, the message the reply being written answers; quoted by its first part. */
   private final Map<String, String> answering = new ConcurrentHashMap<>();
 
@@ -74,6 +78,14 @@ final class SignalAdapter implements PlatformAdapter {
    *     the gateway runs itself listens on
    */
   SignalAdapter(SignalSettings settings, URI daemon, Clock clock) {
+    this(settings, daemon, Set.of(), clock);
+  }
+
+  /**
+   * @param alsoKnown numbers and UUIDs the gateway-wide lists allow on Signal, beside the
+   *     platform's own
+   */
+  SignalAdapter(SignalSettings settings, URI daemon, Set<String> alsoKnown, Clock clock) {
     this.settings = settings;
     this.daemon = daemon;
     this.clock = clock;
@@ -82,8 +94,10 @@ final class SignalAdapter implements PlatformAdapter {
         .executor(Executors.newVirtualThreadPerTaskExecutor())
         .build();
     this.rpc = new SignalRpc(http, daemon, settings.account());
-    Set<String> known = new HashSet<>(settings.allowedUsers());
-    known.addAll(settings.adminUsers());
+    Set<String> named = new HashSet<>(settings.allowedUsers());
+    named.addAll(settings.adminUsers());
+    named.addAll(alsoKnown);
+    this.known = Set.copyOf(named);
     this.events = new InboundEvents(PLATFORM, settings.account(), known);
   }
 
@@ -167,9 +181,7 @@ final class SignalAdapter implements PlatformAdapter {
   /** The read receipt and the reaction for a message the gateway took; failures only logged. */
   private void acknowledge(InboundEvents.Received r) throws InterruptedException {
     // In a group only for senders the settings name: a stranger there is ignored, not taken.
-    boolean ours = r.groupId() == null
-        || settings.allowedUsers().contains(r.message().sender().userId())
-        || settings.adminUsers().contains(r.message().sender().userId());
+    boolean ours = r.groupId() == null || known.contains(r.message().sender().userId());
     if (!ours) {
       return;
     }
@@ -308,7 +320,7 @@ final class SignalAdapter implements PlatformAdapter {
   public void replyFinished(ChatRef chat, String inReplyTo, String finished) {
     answering.remove(chat.chatId(), inReplyTo);
     try {
-      call("sendTyping", to(chat).put("stop", true), SIDE_CALL, false);
+      call("sendTyping", to(chat).put("stop", true), STOP_TYPING_CALL, false);
     } catch (PlatformException e) {
       log.debug("signal: stopping the typing indicator failed: {}", e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.switchboard.platform.signal;
 import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.CoreKeys;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.platform.PlatformException;
@@ -15,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /** The {@code signal} platform: on when an account is set, unless turned off explicitly. */
@@ -46,7 +49,31 @@ public final class SignalAdapterFactory implements PlatformAdapterFactory {
   @Override
   public PlatformAdapter create(Config config, Path home) {
     SignalSettings settings = SignalSettings.from(config);
-    return new SignalAdapter(settings, daemonUrl(settings), Clock.systemUTC());
+    return new SignalAdapter(settings, daemonUrl(settings), gatewayWide(config), Clock.systemUTC());
+  }
+
+  /**
+   * Numbers and UUIDs that auth.allowed_users and auth.admin_users allow on Signal ({@code
+   * signal:+14155550123}, or a bare entry for any platform), so that a sender they name by
+   * number is known by the number.
+   */
+  static Set<String> gatewayWide(Config config) {
+    Set<String> out = new HashSet<>();
+    List<String> entries = new ArrayList<>(config.get(CoreKeys.ALLOWED_USERS));
+    entries.addAll(config.get(CoreKeys.ADMIN_USERS));
+    for (String raw : entries) {
+      String e = raw.strip();
+      String prefix = SignalAdapter.PLATFORM + ":";
+      if (e.startsWith(prefix)) {
+        e = e.substring(prefix.length()).strip();
+      }
+      if (SignalSettings.E164.matcher(e).matches()) {
+        out.add(e);
+      } else if (SignalSettings.UUID.matcher(e).matches()) {
+        out.add(e.toLowerCase(Locale.ROOT));
+      }
+    }
+    return out;
   }
 
   /**

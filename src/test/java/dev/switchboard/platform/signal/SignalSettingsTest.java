@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSchema;
+import dev.switchboard.config.CoreKeys;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,5 +99,22 @@ class SignalSettingsTest {
     String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67"; // ZWJ sequence
     assertThat(settings(Map.of("SIGNAL_ACK_REACTION", family)).ackReaction()).isEqualTo(family);
     assertThat(settings(Map.of("SIGNAL_ACK_REACTION", "\u2705")).ackReaction()).isEqualTo("\u2705");
+  }
+
+  @Test
+  void theGatewayWideListsAddTheirSignalNumbersAndUuids() {
+    List<ConfigKey<?>> keys = new ArrayList<>(SignalSettings.keys());
+    keys.add(CoreKeys.ALLOWED_USERS);
+    keys.add(CoreKeys.ADMIN_USERS);
+    Config c = new ConfigLoader(ConfigSchema.of(keys))
+        .load(
+            home,
+            Map.of(
+                "SIGNAL_ACCOUNT", "+4915112345678",
+                "SWITCHBOARD_ALLOWED_USERS",
+                    "signal:+14155550123, telegram:+14155550999, +14155550777, 42",
+                "SWITCHBOARD_ADMIN_USERS", "signal:" + UUID));
+    assertThat(SignalAdapterFactory.gatewayWide(c))
+        .containsExactlyInAnyOrder("+14155550123", "+14155550777", UUID.toLowerCase());
   }
 }
