@@ -114,7 +114,7 @@ final class InboundEvents {
     if (timestamp <= 0) {
       return Optional.empty();
     }
-    String text = data.path("message").asString("");
+    String text = withMentions(data.path("message").asString(""), data.path("mentions"));
     boolean group = !groupId.isEmpty();
     String chatId = group ? GROUP_PREFIX + groupId : author;
     List<Attachment> files = attachments(data.path("attachments"), chatId);
@@ -131,6 +131,33 @@ final class InboundEvents {
         now,
         files);
     return Optional.of(new Received(message, author, timestamp, group ? groupId : null));
+  }
+
+  /**
+   * The text with each mention written out: Signal puts U+FFFC where a member is mentioned and
+   * names them in {@code mentions} ({@code start}, {@code length} in UTF-16 code units).
+   */
+  static String withMentions(String text, JsonNode mentions) {
+    List<JsonNode> sorted = new ArrayList<>();
+    mentions.forEach(sorted::add);
+    sorted.sort(
+        (a, b) -> Integer.compare(b.path("start").asInt(-1), a.path("start").asInt(-1)));
+    StringBuilder out = new StringBuilder(text);
+    int before = text.length() + 1; // mentions must not overlap; an odd one is left out
+    for (JsonNode m : sorted) {
+      int start = m.path("start").asInt(-1);
+      int end = start + m.path("length").asInt(-1);
+      String who = m.path("number").asString("");
+      if (who.isBlank()) {
+        who = m.path("uuid").asString("");
+      }
+      if (start < 0 || end <= start || end > before || who.isBlank()) {
+        continue;
+      }
+      out.replace(start, end, "@" + who);
+      before = start;
+    }
+    return out.toString();
   }
 
   /** The sender's ACI UUID, else number, else null (a sealed sender signal-cli could not open). */

@@ -15,7 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -262,17 +264,24 @@ final class SignalAdapter implements PlatformAdapter {
       throw new PlatformException(
           "cannot read " + file.fileName() + ": " + e.getMessage(), true, e);
     }
-    String uri = "data:" + file.mimeType() + ";filename=" + safeName(file.fileName()) + ";base64,"
-        + Base64.getEncoder().encodeToString(bytes);
+    String uri = dataUri(file.mimeType(), file.fileName(), bytes);
     ObjectNode p = to(chat).put("message", file.caption());
     p.putArray("attachments").add(uri);
     return post(chat, p, FILE_CALL);
   }
 
-  /** No separators of the data URI's parameters in the name. */
-  static String safeName(String name) {
-    String s = name.replaceAll("[;,/\\\\\\s]+", "_");
-    return s.isBlank() ? "file" : s;
+  /**
+   * {@code data:<type>;filename=<name>;base64,<data>}: the type without its parameters and the
+   * name URL-encoded, as signal-cli's DataURI reads them (it URL-decodes parameter values).
+   */
+  static String dataUri(String mimeType, String fileName, byte[] bytes) {
+    String type = mimeType.split(";", 2)[0].strip();
+    if (!type.matches("[\\w.+-]+/[\\w.+-]+")) {
+      type = Attachment.UNKNOWN_TYPE;
+    }
+    String name = fileName.isBlank() ? "file" : fileName;
+    return "data:" + type + ";filename=" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+        + ";base64," + Base64.getEncoder().encodeToString(bytes);
   }
 
   @Override

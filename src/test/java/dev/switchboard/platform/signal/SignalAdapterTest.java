@@ -114,6 +114,21 @@ class SignalAdapterTest {
   }
 
   @Test
+  void mentionsAreWrittenOutWhereSignalPutsItsPlaceholder() throws Exception {
+    connect();
+    daemon.rawEvent("{\"account\":\"" + BOT + "\",\"envelope\":{\"sourceUuid\":\"" + BOB.uuid()
+        + "\",\"timestamp\":9,\"dataMessage\":{\"timestamp\":9,"
+        + "\"message\":\"\uFFFC ask \uFFFC\",\"mentions\":["
+        + "{\"name\":\"" + BOT + "\",\"number\":\"" + BOT
+        + "\",\"uuid\":\"u1\",\"start\":0,\"length\":1},"
+        + "{\"name\":\"x\",\"number\":null,\"uuid\":\"" + ANN.uuid()
+        + "\",\"start\":6,\"length\":1}],"
+        + "\"groupInfo\":{\"groupId\":\"" + GROUP + "\",\"type\":\"DELIVER\",\"revision\":1}}}}");
+    await().atMost(WAIT).until(() -> inbound.size() == 1);
+    assertThat(inbound.getFirst().text()).isEqualTo("@" + BOT + " ask @" + ANN.uuid());
+  }
+
+  @Test
   void aRedeliveredEnvelopeHasTheSameIdSoTheJournalDropsIt() throws Exception {
     connect();
     long t = daemon.directMessage(ANN, "once");
@@ -269,11 +284,16 @@ class SignalAdapterTest {
     adapter.sendFile(
         ChatRef.of("signal", "group." + GROUP),
         new OutboundFile(
-            AttachmentKind.DOCUMENT, "text/plain", "my report;v2.txt", report, 10, "here"));
+            AttachmentKind.DOCUMENT,
+            "text/plain; charset=utf-8",
+            "my report;v2.txt",
+            report,
+            10,
+            "here"));
     FakeSignalDaemon.Sent sent = daemon.sent().getFirst();
     assertThat(sent.text()).isEqualTo("here");
     assertThat(sent.attachments())
-        .containsExactly("data:text/plain;filename=my_report_v2.txt;base64,"
+        .containsExactly("data:text/plain;filename=my+report%3Bv2.txt;base64,"
             + Base64.getEncoder().encodeToString("the report".getBytes(StandardCharsets.UTF_8)));
   }
 
