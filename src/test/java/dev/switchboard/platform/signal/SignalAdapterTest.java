@@ -205,6 +205,17 @@ class SignalAdapterTest {
     String para = "word ".repeat(300).strip();
     List<String> texts = adapter.render(para + "\n\n" + para + "\n\n" + para);
     assertThat(texts).hasSizeGreaterThan(1).allMatch(t -> t.length() <= 2000);
+
+    String styled = "**bold** " + "word ".repeat(300).strip();
+    List<String> parts = adapter.render(styled + "\n\n" + styled + "\n\n" + styled);
+    assertThat(parts).hasSizeGreaterThan(1);
+    ChatRef chat = ChatRef.of("signal", ANN.uuid());
+    for (String part : parts) {
+      adapter.send(chat, part);
+    }
+    assertThat(daemon.sent())
+        .hasSize(parts.size())
+        .allSatisfy(s -> assertThat(s.textStyles()).contains("0:4:BOLD"));
   }
 
   @Test
