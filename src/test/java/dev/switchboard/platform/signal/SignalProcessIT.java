@@ -170,4 +170,23 @@ class SignalProcessIT {
     assertThat(count("also while away")).isEqualTo(1);
     assertThat(count("after the drop")).isEqualTo(1);
   }
+
+  @Test
+  void anAccountTheDaemonDoesNotHaveMarksSignalFailedWithTheReason() throws Exception {
+    signal.close();
+    signal = FakeSignalDaemon.multiAccount("+4915199999999");
+    ChildGateway gw = ChildGateway.run(home, env());
+    closeAfter.add(gw);
+    gw.awaitRunning();
+    await()
+        .atMost(WAIT)
+        .until(() -> StateFile.read(home)
+            .map(GatewayState::platforms)
+            .map(p -> p.containsKey("signal") && p.get("signal").state().equals("failed"))
+            .orElse(false));
+    GatewayState.PlatformStatus status =
+        StateFile.read(home).orElseThrow().platforms().get("signal");
+    assertThat(status.lastError()).contains(BOT).contains("not registered");
+    assertThat(signal.streamsOpened()).isZero();
+  }
 }
