@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * Turns the data of one {@code receive} event from signal-cli ({@code {"account":…,
  * "envelope":{…}}}, the JSON of its MessageEnvelope) into a message, or nothing for what is not
  * one: typing, receipts, sync messages from our other devices, calls, stories, edits, reactions,
- * deletions, group updates, and anything for another account. Never throws on odd input.
+ * deletions, group updates, and anything for another account (an event that names none is for
+ * the daemon's only account). Never throws on odd input.
  *
  * <p>A direct chat is the sender ({@link #authorOf}: the ACI UUID, which stays when a number
  * changes or is hidden, else the number); a group chat is {@code group.} and the base64 group
@@ -71,8 +72,10 @@ final class InboundEvents {
     }
   }
 
-  private Optional<Received> parse(JsonNode event, Instant now) {
-    String forAccount = event.path("account").asString("");
+  private Optional<Received> parse(JsonNode raw, Instant now) {
+    JsonNode event = unwrapped(raw);
+    // signal-cli names the account in every event; one without a name is the daemon's only one.
+    String forAccount = event.path("account").asString(account);
     if (!account.equals(forAccount)) {
       if (!forAccount.equals(otherAccountSeen)) {
         otherAccountSeen = forAccount;
@@ -131,6 +134,19 @@ final class InboundEvents {
         now,
         files);
     return Optional.of(new Received(message, author, timestamp, group ? groupId : null));
+  }
+
+  /**
+   * The event itself: what the HTTP daemon sends is {@code {"account","envelope"}}; the same in
+   * the JSON-RPC notification form of its socket and stdin interfaces ({@code {"method":
+   * "receive","params":{…}}}, or {@code params.result} with a subscription) is read as well.
+   */
+  private static JsonNode unwrapped(JsonNode raw) {
+    if (!raw.has("envelope") && "receive".equals(raw.path("method").asString(""))) {
+      JsonNode params = raw.path("params");
+      return params.has("result") ? params.path("result") : params;
+    }
+    return raw;
   }
 
   /**

@@ -152,10 +152,8 @@ final class SignalAdapter implements PlatformAdapter {
   private Optional<ReconnectingLoop.End> checkAccount() throws InterruptedException {
     try {
       JsonNode accounts = rpc.call("listAccounts", rpc.params(), CALL, false);
-      for (JsonNode a : accounts) {
-        if (settings.account().equals(a.path("number").asString(""))) {
-          return Optional.empty();
-        }
+      if (SignalAdapterFactory.lists(accounts, settings.account())) {
+        return Optional.empty();
       }
       return Optional.of(ReconnectingLoop.End.fatal(notRegistered()));
     } catch (SignalRpc.Failed e) {
@@ -367,7 +365,10 @@ final class SignalAdapter implements PlatformAdapter {
     JsonNode result = call("send", params, timeout, true);
     long timestamp = result.path("timestamp").asLong(0);
     if (timestamp <= 0) {
-      throw PlatformException.unknownOutcome("signal-cli send answered without a timestamp", null);
+      // Sent (there was no error), but the daemon did not say as what: nothing refers to a
+      // sent message's id here but the outbox, for which the time of the send is as good.
+      log.debug("signal: send answered without a timestamp");
+      timestamp = clock.millis();
     }
     return new MessageRef(chat, Long.toString(timestamp));
   }

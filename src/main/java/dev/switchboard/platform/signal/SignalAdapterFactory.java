@@ -137,10 +137,8 @@ public final class SignalAdapterFactory implements PlatformAdapterFactory {
         + " in signal-cli (docs/platforms/signal.md), or fix " + SignalSettings.ACCOUNT.where();
     try {
       JsonNode accounts = rpc.call("listAccounts", rpc.params(), DOCTOR_CALL, false);
-      for (JsonNode a : accounts) {
-        if (settings.account().equals(a.path("number").asString(""))) {
-          return Finding.ok(name(), "the account " + settings.account() + " is registered");
-        }
+      if (lists(accounts, settings.account())) {
+        return Finding.ok(name(), "the account " + settings.account() + " is registered");
       }
       return Finding.fail(name(), "signal-cli has no account " + settings.account(), fix);
     } catch (SignalRpc.Failed e) {
@@ -156,6 +154,17 @@ public final class SignalAdapterFactory implements PlatformAdapterFactory {
     } catch (PlatformException e) {
       return Finding.fail(name(), String.valueOf(e.getMessage()), fix);
     }
+  }
+
+  /** Whether listAccounts' result ({@code [{"number":"+…"}]}) has {@code account}. */
+  static boolean lists(JsonNode accounts, String account) {
+    for (JsonNode a : accounts) {
+      String number = a.isString() ? a.asString() : a.path("number").asString("");
+      if (account.equals(number)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

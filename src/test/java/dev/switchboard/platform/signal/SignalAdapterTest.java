@@ -129,6 +129,24 @@ class SignalAdapterTest {
   }
 
   @Test
+  void anEventNamingNoAccountAndTheJsonRpcNotificationFormAreReadToo() throws Exception {
+    connect();
+    String envelope = "{\"sourceUuid\":\"" + ANN.uuid() + "\",\"sourceNumber\":\""
+        + ANN.number() + "\",\"timestamp\":11,\"dataMessage\":{\"timestamp\":11,"
+        + "\"message\":\"%s\"}}";
+    daemon.rawEvent("{\"envelope\":" + envelope.formatted("no account named") + "}");
+    daemon.rawEvent("{\"jsonrpc\":\"2.0\",\"method\":\"receive\",\"params\":{\"envelope\":"
+        + envelope.formatted("as a notification") + "}}");
+    daemon.rawEvent("{\"jsonrpc\":\"2.0\",\"method\":\"receive\",\"params\":{\"subscription\":0,"
+        + "\"result\":{\"envelope\":" + envelope.formatted("subscribed") + ",\"account\":\"" + BOT
+        + "\"}}}");
+    await().atMost(WAIT).until(() -> inbound.size() == 3);
+    assertThat(inbound)
+        .extracting(InboundMessage::text)
+        .containsExactly("no account named", "as a notification", "subscribed");
+  }
+
+  @Test
   void aRedeliveredEnvelopeHasTheSameIdSoTheJournalDropsIt() throws Exception {
     connect();
     long t = daemon.directMessage(ANN, "once");
