@@ -70,6 +70,7 @@ class SettingsToStringTest {
     assertThat(cores).as("secret settings in the schema").hasSizeGreaterThanOrEqualTo(7);
     // What a backend needs besides its secrets to build its settings at all.
     values.put(schema.byPath("agent.openai.model").orElseThrow(), "some-model");
+    values.put(schema.byPath("platforms.signal.account").orElseThrow(), "+4915112345678");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
