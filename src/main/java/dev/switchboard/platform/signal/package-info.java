@@ -1,0 +1,2 @@
+/** Signal through signal-cli. */
+package dev.switchboard.platform.signal;
