@@ -73,6 +73,9 @@ final class SignalAdapter implements PlatformAdapter {
   /** Per group chat, the message the reply being written answers; quoted by its first part. */
   private final Map<String, String> answering = new ConcurrentHashMap<>();
 
+  /** signal-cli as the gateway's child, when cli_path is set; started by the event loop. */
+  private final @Nullable SignalCliProcess child;
+
   private volatile @Nullable ReconnectingLoop loop;
 
   /**
@@ -80,16 +83,24 @@ final class SignalAdapter implements PlatformAdapter {
    *     the gateway runs itself listens on
    */
   SignalAdapter(SignalSettings settings, URI daemon, Clock clock) {
-    this(settings, daemon, Set.of(), clock);
+    this(settings, daemon, Set.of(), clock, null);
   }
 
   /**
    * @param alsoKnown numbers and UUIDs the gateway-wide lists allow on Signal, beside the
    *     platform's own
+   * @param child signal-cli for the gateway to run at {@code daemon}; null for a daemon the
+   *     operator runs
    */
-  SignalAdapter(SignalSettings settings, URI daemon, Set<String> alsoKnown, Clock clock) {
+  SignalAdapter(
+      SignalSettings settings,
+      URI daemon,
+      Set<String> alsoKnown,
+      Clock clock,
+      @Nullable SignalCliProcess child) {
     this.settings = settings;
     this.daemon = daemon;
+    this.child = child;
     this.clock = clock;
     this.http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
@@ -122,7 +133,8 @@ final class SignalAdapter implements PlatformAdapter {
         new EventStream(http, daemon, settings.account(), new EventStream.Events() {
           @Override
           public Optional<ReconnectingLoop.End> preflight() throws InterruptedException {
-            return checkAccount();
+            Optional<ReconnectingLoop.End> notRunning = startChild();
+            return notRunning.isPresent() ? notRunning : checkAccount();
           }
 
           @Override
@@ -143,6 +155,29 @@ final class SignalAdapter implements PlatformAdapter {
         "opening signal-cli's event stream at " + daemon);
     loop = l;
     l.awaitFirstConnection(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Starts signal-cli when the gateway runs it and it does not run yet (it is watched and
+   * restarted from then on): on the event loop rather than in connect, since a start may take
+   * longer than a connect may, and a start that fails is retried as a failed stream is, or ends
+   * the platform with signal-cli's own reason when no retry can help (an unregistered account).
+   */
+  private Optional<ReconnectingLoop.End> startChild() throws InterruptedException {
+    SignalCliProcess c = child;
+    if (c == null) {
+      return Optional.empty();
+    }
+    try {
+      c.start();
+      return Optional.empty();
+    } catch (PlatformException e) {
+      String why = String.valueOf(e.getMessage());
+      return Optional.of(
+          e.fatal() ? ReconnectingLoop.End.fatal(why) : ReconnectingLoop.End.retry(why));
+    } catch (IllegalStateException e) {
+      return Optional.of(ReconnectingLoop.End.retry("signal-cli is stopping: " + e.getMessage()));
+    }
   }
 
   /**
@@ -217,8 +252,12 @@ final class SignalAdapter implements PlatformAdapter {
     }
   }
 
+  /** After disconnect, which ended the event stream: signal-cli waits for open streams. */
   @Override
   public void close() {
+    if (child != null) {
+      child.close();
+    }
     http.shutdownNow();
   }
 

@@ -43,13 +43,26 @@ public final class SignalAdapterFactory implements PlatformAdapterFactory {
 
   @Override
   public List<ConfigKey<?>> configKeys() {
-    return SignalSettings.keys();
+    List<ConfigKey<?>> keys = new ArrayList<>(SignalSettings.keys());
+    keys.addAll(SignalCliSettings.keys());
+    return List.copyOf(keys);
   }
 
+  /**
+   * With {@code cli_path} set, the adapter starts signal-cli as its child and talks to it on
+   * the child's own address; otherwise to the daemon at {@code url}.
+   */
   @Override
   public PlatformAdapter create(Config config, Path home) {
     SignalSettings settings = SignalSettings.from(config);
-    return new SignalAdapter(settings, daemonUrl(settings), gatewayWide(config), Clock.systemUTC());
+    SignalCliSettings cli = SignalCliSettings.from(config);
+    if (!cli.startsChild()) {
+      return new SignalAdapter(
+          settings, settings.url(), gatewayWide(config), Clock.systemUTC(), null);
+    }
+    SignalCliProcess child = new SignalCliProcess(cli, config.schema()::secretVariable);
+    return new SignalAdapter(
+        settings, child.baseUrl(), gatewayWide(config), Clock.systemUTC(), child);
   }
 
   /**
@@ -77,22 +90,17 @@ public final class SignalAdapterFactory implements PlatformAdapterFactory {
   }
 
   /**
-   * Where signal-cli's HTTP interface is. Today the url setting: a daemon the operator runs.
-   * A daemon the gateway starts and supervises itself would be chosen here, its own listen
-   * address instead of the url.
-   */
-  static URI daemonUrl(SignalSettings settings) {
-    return settings.url();
-  }
-
-  /**
    * GET /api/v1/check (the daemon runs), version (it speaks JSON-RPC), and listAccounts (the
    * account is registered in it): read-only calls, 10 s each at most.
    */
   @Override
   public List<Finding> diagnose(Config config, Path home) throws InterruptedException {
     SignalSettings settings = SignalSettings.from(config);
-    URI daemon = daemonUrl(settings);
+    SignalCliSettings cli = SignalCliSettings.from(config);
+    if (cli.startsChild()) {
+      return List.of(SignalCliCheck.run(cli, config.schema()::secretVariable));
+    }
+    URI daemon = settings.url();
     List<Finding> findings = new ArrayList<>();
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(DOCTOR_CALL).build()) {
       try {

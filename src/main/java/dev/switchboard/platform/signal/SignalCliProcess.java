@@ -6,6 +6,7 @@ import dev.switchboard.common.Sleeper;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.platform.PlatformException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -114,11 +115,10 @@ final class SignalCliProcess implements AutoCloseable {
   @GuardedBy("lock")
   private @Nullable Thread watcher;
 
-  /** host:port given to the child; chosen at the first start and kept, so baseUrl stays. */
-  @GuardedBy("lock")
-  private @Nullable String listen;
+  /** Where the child listens: cli_listen, or a loopback port chosen free when this was made. */
+  private final String listen;
 
-  private volatile @Nullable URI baseUrl;
+  private final URI baseUrl;
 
   /**
    * @param secretVariable names of environment variables that hold the gateway's secrets
@@ -151,6 +151,12 @@ final class SignalCliProcess implements AutoCloseable {
         .proxy(HttpClient.Builder.NO_PROXY)
         .build();
     this.probe = new ReadinessProbe(http, timing.checkInterval());
+    // Known before the first start, so the adapter is made with its address; kept across
+    // restarts, so its event stream reconnects to the same place.
+    String host = settings.listenHost();
+    int port = settings.listenPort() == 0 ? freePort(host) : settings.listenPort();
+    this.listen = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    this.baseUrl = URI.create("http://" + listen);
   }
 
   /**
@@ -176,7 +182,10 @@ final class SignalCliProcess implements AutoCloseable {
         case STARTING -> throw new IllegalStateException("signal-cli is already starting");
         case NEW -> {}
       }
-      base = chooseListen();
+      if (settings.listenPort() != 0) {
+        refuseIfTaken(settings.listenHost(), settings.listenPort());
+      }
+      base = baseUrl;
       try {
         started = launch();
       } catch (IOException e) {
@@ -214,13 +223,9 @@ final class SignalCliProcess implements AutoCloseable {
     throw failure(outcome, base, started.output());
   }
 
-  /** Where the child's HTTP API is; set by the first {@link #start}, the same after restarts. */
+  /** Where the child's HTTP API is, from before the first {@link #start}, after restarts too. */
   URI baseUrl() {
-    URI base = baseUrl;
-    if (base == null) {
-      throw new IllegalStateException("signal-cli has not been started");
-    }
-    return base;
+    return baseUrl;
   }
 
   /** How many times the watcher launched signal-cli again after it died. */
@@ -294,35 +299,15 @@ final class SignalCliProcess implements AutoCloseable {
     stop(DEFAULT_STOP_BUDGET);
   }
 
-  /** The child's address: cli_listen, or a free loopback port chosen once. Lock held. */
-  @GuardedBy("lock")
-  private URI chooseListen() throws PlatformException {
-    String host = settings.listenHost();
-    String urlHost = host.contains(":") ? "[" + host + "]" : host;
-    if (listen == null) {
-      int port = settings.listenPort();
-      if (port == 0) {
-        port = freePort(host);
-      }
-      listen = urlHost + ":" + port;
-      baseUrl = URI.create("http://" + listen);
-    }
-    if (settings.listenPort() != 0) {
-      refuseIfTaken(host, settings.listenPort());
-    }
-    return baseUrl();
-  }
-
   /**
    * A port free on {@code host} now. Another program could take it before signal-cli binds it;
    * then signal-cli exits and the start says why.
    */
-  private static int freePort(String host) throws PlatformException {
+  private static int freePort(String host) {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
     } catch (IOException e) {
-      throw new PlatformException(
-          "found no free port on " + host + " for signal-cli: " + e.getMessage(), false, e);
+      throw new UncheckedIOException("found no free port on " + host + " for signal-cli", e);
     }
   }
 
@@ -345,8 +330,7 @@ final class SignalCliProcess implements AutoCloseable {
 
   @GuardedBy("lock")
   private Child launch() throws IOException {
-    String address = Objects.requireNonNull(listen, "listen");
-    ProcessBuilder builder = new ProcessBuilder(settings.command(address));
+    ProcessBuilder builder = new ProcessBuilder(settings.command(listen));
     builder.environment().keySet().removeIf(secretVariable);
     Process p = builder.start();
     p.getOutputStream().close(); // signal-cli reads nothing from us
@@ -354,7 +338,7 @@ final class SignalCliProcess implements AutoCloseable {
     output.start(p.getInputStream(), p.getErrorStream());
     Child launched = new Child(p, output, uptime.nanos());
     child = launched;
-    log.info("signal-cli: started, pid {}, HTTP on {}", p.pid(), address);
+    log.info("signal-cli: started, pid {}, HTTP on {}", p.pid(), listen);
     return launched;
   }
 

@@ -36,13 +36,6 @@ record SignalCliSettings(
   /** Where the child listens when cli_listen is not set: a free port there, chosen at start. */
   static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
 
-  // The same path, variable and type as the adapter's own account key; one of the two goes.
-  static final ConfigKey<String> ACCOUNT = ConfigKey.optional(
-      "platforms.signal.account",
-      "SIGNAL_ACCOUNT",
-      ValueType.string(),
-      null,
-      "The Signal account's phone number in E.164 form (+15551234567).");
   static final ConfigKey<String> CLI_PATH = ConfigKey.optional(
       "platforms.signal.cli_path",
       "SIGNAL_CLI_PATH",
@@ -62,10 +55,9 @@ record SignalCliSettings(
       null,
       "The loopback host:port of the started signal-cli's HTTP API; unset, a free port.");
 
-  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
-  /** The keys read here; ACCOUNT is also the adapter's, so a factory lists it once. */
+  /** The keys read here besides the adapter's account ({@link SignalSettings#ACCOUNT}). */
   static List<ConfigKey<?>> keys() {
     return List.of(CLI_PATH, CONFIG_DIR, CLI_LISTEN);
   }
@@ -97,7 +89,7 @@ record SignalCliSettings(
     }
     String cli = c.get(CLI_PATH);
     if (cli == null) {
-      return new SignalCliSettings(null, null, c.get(ACCOUNT), host, port);
+      return new SignalCliSettings(null, null, c.get(SignalSettings.ACCOUNT), host, port);
     }
     Path cliPath = executable(cli);
     Path configDir = null;
@@ -111,16 +103,16 @@ record SignalCliSettings(
                 + " --config " + dir + " first");
       }
     }
-    String account = c.get(ACCOUNT);
+    String account = c.get(SignalSettings.ACCOUNT);
     if (account == null) {
       throw new ConfigException(
-          ACCOUNT.path(),
+          SignalSettings.ACCOUNT.path(),
           "required when " + CLI_PATH.path() + " is set: the number signal-cli serves; set "
-              + ACCOUNT.env());
+              + SignalSettings.ACCOUNT.env());
     }
-    if (!E164.matcher(account).matches()) {
+    if (!SignalSettings.E164.matcher(account).matches()) {
       throw new ConfigException(
-          ACCOUNT.path(),
+          SignalSettings.ACCOUNT.path(),
           "expected a phone number in E.164 form: +, the country code, then the number, 7 to 15"
               + " digits in all with no spaces (+15551234567)");
     }

@@ -35,14 +35,14 @@ class SignalCliSettingsTest {
 
   private static Config config(Map<ConfigKey<?>, Object> values) {
     List<ConfigKey<?>> keys = new ArrayList<>(SignalCliSettings.keys());
-    keys.add(SignalCliSettings.ACCOUNT);
+    keys.add(SignalSettings.ACCOUNT);
     return Config.defaults(ConfigSchema.of(keys)).with(values);
   }
 
   private Map<ConfigKey<?>, Object> withCli() {
     Map<ConfigKey<?>, Object> values = new HashMap<>();
     values.put(SignalCliSettings.CLI_PATH, cli.toString());
-    values.put(SignalCliSettings.ACCOUNT, ACCOUNT);
+    values.put(SignalSettings.ACCOUNT, ACCOUNT);
     return values;
   }
 
@@ -149,13 +149,13 @@ class SignalCliSettingsTest {
   @Test
   void theAccountIsRequiredWithACliPathAndMustBeE164() {
     Map<ConfigKey<?>, Object> values = withCli();
-    values.remove(SignalCliSettings.ACCOUNT);
+    values.remove(SignalSettings.ACCOUNT);
     ConfigException missing = fails(values);
     assertThat(missing.key()).isEqualTo("platforms.signal.account");
     assertThat(missing.getMessage()).contains("required when platforms.signal.cli_path is set");
 
     for (String bad : List.of("15551234567", "+1 555 123 4567", "+0123456789", "+1234")) {
-      values.put(SignalCliSettings.ACCOUNT, bad);
+      values.put(SignalSettings.ACCOUNT, bad);
       ConfigException e = fails(values);
       assertThat(e.key()).as(bad).isEqualTo("platforms.signal.account");
       assertThat(e.getMessage()).contains("E.164");

@@ -7,7 +7,9 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.ConfigSchema;
 import dev.switchboard.platform.signal.fake.FakeSignalDaemon;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,9 +23,42 @@ class SignalDoctorTest {
   Path home;
 
   private List<Finding> diagnose(String url) throws Exception {
-    Config c = new ConfigLoader(ConfigSchema.of(SignalSettings.keys()))
-        .load(home, Map.of("SIGNAL_ACCOUNT", BOT, "SIGNAL_URL", url));
-    return new SignalAdapterFactory().diagnose(c, home);
+    return diagnose(Map.of("SIGNAL_ACCOUNT", BOT, "SIGNAL_URL", url));
+  }
+
+  private List<Finding> diagnose(Map<String, String> env) throws Exception {
+    SignalAdapterFactory factory = new SignalAdapterFactory();
+    Config c = new ConfigLoader(ConfigSchema.of(factory.configKeys())).load(home, env);
+    return factory.diagnose(c, home);
+  }
+
+  /** A signal-cli stand-in that answers --version with {@code body}'s output and exit code. */
+  private Path cli(String body) throws Exception {
+    Path cli = home.resolve("signal-cli");
+    Files.writeString(cli, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwx------"));
+    return cli;
+  }
+
+  @Test
+  void aSignalCliTheGatewayStartsIsCheckedByItsVersion() throws Exception {
+    Path cli = cli("[ \"$1\" = --version ] && echo 'signal-cli 0.13.22' && exit 0\nexit 3");
+    List<Finding> f = diagnose(Map.of("SIGNAL_ACCOUNT", BOT, "SIGNAL_CLI_PATH", cli.toString()));
+    assertThat(f).extracting(Finding::level).containsExactly(Finding.Level.OK);
+    assertThat(f.getFirst().message())
+        .contains("signal-cli 0.13.22")
+        .contains(cli.toString())
+        .contains(BOT);
+  }
+
+  @Test
+  void aSignalCliThatDoesNotRunFailsWithItsLastWords() throws Exception {
+    Path cli = cli("echo 'Error: could not find java' >&2\nexit 1");
+    Finding f = diagnose(Map.of("SIGNAL_ACCOUNT", BOT, "SIGNAL_CLI_PATH", cli.toString()))
+        .getFirst();
+    assertThat(f.level()).isEqualTo(Finding.Level.FAIL);
+    assertThat(f.message()).contains("exited 1").contains("could not find java");
+    assertThat(f.fix()).contains("platforms.signal.cli_path");
   }
 
   @Test

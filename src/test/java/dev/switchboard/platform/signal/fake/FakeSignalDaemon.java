@@ -92,6 +92,9 @@ public final class FakeSignalDaemon implements AutoCloseable {
   private final AtomicInteger streamsOpened = new AtomicInteger();
   private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
   private volatile int eventsStatus = 200;
+  /** A port a forwarder in front of this daemon listens on: its Host header names that port. */
+  private volatile int forwardedFrom = -1;
+
   private volatile @Nullable ObjectNode sendFault;
 
   private FakeSignalDaemon(List<String> accounts, boolean multiAccount, Duration keepAliveEvery)
@@ -261,6 +264,14 @@ public final class FakeSignalDaemon implements AutoCloseable {
 
   // ---- what the test controls ----
 
+  /**
+   * Serves requests a forwarder on loopback {@code port} passes on, as the signal-cli the gateway
+   * starts (a forwarder in the process-level test) would have answered them itself.
+   */
+  public void alsoServeFrom(int port) {
+    forwardedFrom = port;
+  }
+
   /** Ends every open event stream, as a daemon restart or a broken connection does. */
   public void dropStreams() {
     for (Stream s : streams) {
@@ -333,7 +344,10 @@ public final class FakeSignalDaemon implements AutoCloseable {
       return false;
     }
     String port = ":" + server.getAddress().getPort();
-    return h.equals(host + port) || h.equals("localhost" + port) || h.equals(host);
+    return h.equals(host + port)
+        || h.equals("localhost" + port)
+        || h.equals(host)
+        || h.equals(host + ":" + forwardedFrom);
   }
 
   private void rpc(HttpExchange x) throws IOException {
