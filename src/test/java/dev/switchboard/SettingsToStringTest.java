@@ -70,6 +70,8 @@ class SettingsToStringTest {
     assertThat(cores).as("secret settings in the schema").hasSizeGreaterThanOrEqualTo(7);
     // What a backend needs besides its secrets to build its settings at all.
     values.put(schema.byPath("agent.openai.model").orElseThrow(), "some-model");
+    values.put(
+        schema.byPath("platforms.whatsapp.phone_number_id").orElseThrow(), "106540352242922");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -116,7 +118,8 @@ class SettingsToStringTest {
             "DiscordSettings",
             "SlackSettings",
             "TranscriptionSettings",
-            "SpeechSettings");
+            "SpeechSettings",
+            "WhatsAppSettings");
   }
 
   private Object argument(Class<?> type) {
