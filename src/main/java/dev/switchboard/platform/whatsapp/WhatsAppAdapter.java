@@ -207,7 +207,9 @@ final class WhatsAppAdapter implements PlatformAdapter {
 
   @Override
   public List<String> render(String markdown) {
-    List<String> parts = WhatsAppMarkup.REPLIES.messages(markdown);
+    List<String> parts = WhatsAppMarkup.REPLIES.messages(markdown).stream()
+        .filter(p -> !p.isBlank())
+        .toList();
     // WhatsApp refuses an empty message; a blank reply still says that nothing came.
     return parts.isEmpty() ? List.of("\u2026") : parts;
   }
