@@ -209,6 +209,7 @@ class WhatsAppAdapterTest {
     connect(Map.of());
     String wamid = meta.textMessage(ADA, "Ada", "again please");
     assertThat(next().messageId()).isEqualTo(wamid);
+    await().atMost(WAIT).until(() -> meta.webhook().idle());
     List<WebhookSender.Attempt> attempts = meta.webhook().attempts();
     assertThat(attempts).extracting(WebhookSender.Attempt::status).containsExactly(503, 200);
     assertThat(attempts.get(0).delivery()).isEqualTo(attempts.get(1).delivery());
