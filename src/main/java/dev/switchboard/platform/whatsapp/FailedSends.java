@@ -14,13 +14,21 @@ import org.slf4j.LoggerFactory;
  * sent}, {@code delivered} and {@code read} are only logged at debug; {@code failed} is a
  * warning with Meta's error codes and titles (never the text), counted, and, when the failure is
  * the closed 24-hour window (131047) and a template is configured, answered with that template,
- * at most once an hour per number (a reply in several parts fails several times). The outbox
- * recorded the send as delivered when Meta took it; the gateway has no way yet to mark it
- * failed after the fact, so this warning is where the failure shows.
+ * at most once an hour per number (a reply in several parts fails several times). Failures
+ * are counted for {@code /metrics} by Meta's code ({@link
+ * dev.switchboard.platform.PlatformContext#sendFailed}). The outbox recorded the send as
+ * delivered when Meta took it and has no way to mark it failed after the fact, so this warning
+ * and the counter are where the failure shows; the message is not sent again.
  */
 final class FailedSends {
   private static final Logger log = LoggerFactory.getLogger(FailedSends.class);
   static final Duration TEMPLATE_EVERY = Duration.ofHours(1);
+
+  /** Where a failure is counted for {@code /metrics}, by Meta's error code. */
+  @FunctionalInterface
+  interface Counter {
+    void failed(String code);
+  }
 
   /** Sends the configured template to a wa_id; runs in the background. */
   @FunctionalInterface
@@ -30,13 +38,19 @@ final class FailedSends {
 
   private final boolean templateConfigured;
   private final TemplateSender templates;
+  private final Counter counter;
   private final Supplier<Instant> clock;
   private final AtomicLong failed = new AtomicLong();
   private final Map<String, Instant> templated = new ConcurrentHashMap<>();
 
-  FailedSends(boolean templateConfigured, TemplateSender templates, Supplier<Instant> clock) {
+  FailedSends(
+      boolean templateConfigured,
+      TemplateSender templates,
+      Counter counter,
+      Supplier<Instant> clock) {
     this.templateConfigured = templateConfigured;
     this.templates = templates;
+    this.counter = counter;
     this.clock = clock;
   }
 
@@ -50,6 +64,10 @@ final class FailedSends {
       return;
     }
     failed.incrementAndGet();
+    counter.failed(
+        status.errors().isEmpty()
+            ? "unknown"
+            : Integer.toString(status.errors().getFirst().code()));
     log.warn(
         "whatsapp: Meta could not deliver message {} to {}: {}",
         status.messageId(),

@@ -65,8 +65,8 @@ final class WhatsAppAdapter implements PlatformAdapter {
     this.proxies = proxies;
     this.api = new GraphApi(settings.apiUrl(), settings.apiVersion(), settings.accessToken());
     this.media = new WhatsAppMedia(api, settings.phoneNumberId());
-    this.failures =
-        new FailedSends(settings.templateName() != null, this::templateLater, Instant::now);
+    this.failures = new FailedSends(
+        settings.templateName() != null, this::templateLater, this::countFailure, Instant::now);
   }
 
   @Override
@@ -295,6 +295,13 @@ final class WhatsAppAdapter implements PlatformAdapter {
         .putObject("language")
         .put("code", settings.templateLanguage());
     return body;
+  }
+
+  private void countFailure(String code) {
+    PlatformContext c = context;
+    if (c != null) {
+      c.sendFailed(code);
+    }
   }
 
   /** A failed status said the window was closed: the template goes in the background. */

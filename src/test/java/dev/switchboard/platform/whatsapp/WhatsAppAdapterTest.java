@@ -69,6 +69,12 @@ class WhatsAppAdapterTest {
   static final class RecordingContext implements PlatformContext {
     private final StubPlatformContext stub = new StubPlatformContext();
     final List<String> states = new CopyOnWriteArrayList<>();
+    final List<String> failedSends = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void sendFailed(String code) {
+      failedSends.add(code);
+    }
 
     @Override
     public void spawn(String name, Runnable loop) {
@@ -320,6 +326,7 @@ class WhatsAppAdapterTest {
         .until(() -> meta.messages(ADA).stream().anyMatch(m -> m.type().equals("template")));
     assertThat(meta.messages(ADA).stream().filter(m -> m.type().equals("template")))
         .hasSize(1);
+    assertThat(context.failedSends).containsExactly("131047", "131047");
     assertThat(logs.list)
         .anyMatch(l -> l.getLevel() == Level.WARN
             && l.getFormattedMessage().contains("could not deliver message")
