@@ -64,7 +64,7 @@ final class WhatsAppAdapter implements PlatformAdapter {
     this.settings = settings;
     this.proxies = proxies;
     this.api = new GraphApi(settings.apiUrl(), settings.apiVersion(), settings.accessToken());
-    this.media = new WhatsAppMedia(api, settings.phoneNumberId());
+    this.media = new WhatsAppMedia(api, settings.phoneNumberId(), settings.apiUrl());
     this.failures = new FailedSends(
         settings.templateName() != null, this::templateLater, this::countFailure, Instant::now);
   }

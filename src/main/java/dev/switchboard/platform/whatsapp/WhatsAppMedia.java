@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -37,12 +38,27 @@ final class WhatsAppMedia {
   /** 100 MB at 350 KB/s; a transfer still running by then is stalled, not slow. */
   private static final Duration TRANSFER_DEADLINE = Duration.ofMinutes(5);
 
+  /** Meta's media hosts (lookaside.fbsbx.com today), by their domains. */
+  private static final List<String> META_DOMAINS =
+      List.of(".fbsbx.com", ".facebook.com", ".fbcdn.net", ".whatsapp.net");
+
   private final GraphApi api;
   private final String phoneNumberId;
+  private final URI apiUrl;
 
-  WhatsAppMedia(GraphApi api, String phoneNumberId) {
+  WhatsAppMedia(GraphApi api, String phoneNumberId, URI apiUrl) {
     this.api = api;
     this.phoneNumberId = phoneNumberId;
+    this.apiUrl = apiUrl;
+  }
+
+  /** A media URL on one of Meta's domains over HTTPS, or on the configured api_url's host. */
+  boolean trusted(URI url) {
+    String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+    if (host.equalsIgnoreCase(apiUrl.getHost()) && url.getScheme().equals(apiUrl.getScheme())) {
+      return true;
+    }
+    return url.getScheme().equals("https") && META_DOMAINS.stream().anyMatch(host::endsWith);
   }
 
   /** The bytes of a file a message carried; {@code attachment.ref()} is its media id. */
@@ -61,6 +77,12 @@ final class WhatsAppMedia {
       }
       if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
         throw new PlatformException("WhatsApp did not say where to fetch the file", true);
+      }
+      if (!trusted(uri)) {
+        // The token goes with the download: never to a host that is not Meta's (or api_url's).
+        throw new PlatformException(
+            "WhatsApp named a media URL on a host that is not Meta's (" + uri.getHost() + ")",
+            true);
       }
       return api.download(uri, TRANSFER_DEADLINE);
     } catch (GraphApiException e) {
