@@ -151,6 +151,19 @@ class WhatsAppProcessIT {
   }
 
   @Test
+  void aMissingAppSecretExits78NamingTheKeyWithoutShowingTheToken() throws Exception {
+    Map<String, String> noSecret = env(Map.of());
+    noSecret.remove("WHATSAPP_APP_SECRET");
+    ChildGateway gw = ChildGateway.run(home, noSecret);
+    closeAfter.add(gw);
+    assertThat(gw.awaitExit(WAIT)).isEqualTo(78);
+    assertThat(gw.output())
+        .contains("platforms.whatsapp.app_secret")
+        .contains("WHATSAPP_APP_SECRET")
+        .doesNotContain(WhatsAppTesting.TOKEN);
+  }
+
+  @Test
   void aStrangerGetsAPairingCodeAndIsAnsweredOnceApproved() throws Exception {
     Map<String, String> onlyAdmin = env(Map.of());
     onlyAdmin.remove("WHATSAPP_ALLOWED_USERS");
