@@ -59,6 +59,8 @@ final class WhatsAppAdapter implements PlatformAdapter {
   private final FailedSends failures;
   private volatile @Nullable WebhookReceiver webhook;
   private volatile @Nullable PlatformContext context;
+  /** Set while the platform is reported failed for a refused token, until a call works again. */
+  private volatile boolean tokenRefused;
 
   WhatsAppAdapter(WhatsAppSettings settings, TrustedProxies proxies) {
     this.settings = settings;
@@ -253,6 +255,7 @@ final class WhatsAppAdapter implements PlatformAdapter {
     try {
       JsonNode answer = api.post(settings.phoneNumberId() + "/messages", body, CALL_DEADLINE);
       String id = answer.path("messages").path(0).path("id").asString("");
+      tokenWorks();
       if (id.isEmpty()) {
         throw PlatformException.unknownOutcome("WhatsApp took the message but gave no id", null);
       }
@@ -323,10 +326,20 @@ final class WhatsAppAdapter implements PlatformAdapter {
     });
   }
 
+  /** A call went through after the token was refused: the platform is connected again. */
+  private void tokenWorks() {
+    PlatformContext c = context;
+    if (tokenRefused && c != null) {
+      tokenRefused = false;
+      c.reportState(PlatformState.CONNECTED, null);
+    }
+  }
+
   /** The failure classified; a refused token also marks the platform failed, with the reason. */
   private PlatformException failed(GraphApiException e, boolean sending) {
     if (e.tokenRefused()) {
       PlatformContext c = context;
+      tokenRefused = true;
       if (c != null) {
         c.reportState(
             PlatformState.FAILED,

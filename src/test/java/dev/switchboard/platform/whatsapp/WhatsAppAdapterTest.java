@@ -276,6 +276,10 @@ class WhatsAppAdapterTest {
             .startsWith("failed: Meta refused the access token (190)")
             .contains("Session has expired")
             .doesNotContain(WhatsAppTesting.TOKEN));
+
+    meta.revokeToken(false); // a new token in Meta's eyes: the next send works again
+    adapter.send(ada(), "back");
+    assertThat(context.states).hasSize(2).last().isEqualTo("connected: null");
   }
 
   @Test
