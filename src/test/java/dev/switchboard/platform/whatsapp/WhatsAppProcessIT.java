@@ -222,16 +222,20 @@ class WhatsAppProcessIT {
   void killDashNineMidTurnThenMetasRetryIsAnsweredExactlyOnce() throws Exception {
     ChildGateway first = start(env(Map.of("SWITCHBOARD_ECHO_WORD_DELAY", "300ms")));
     String words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu";
+    // Meta never sees the gateway's 200s (lost on the way back), so the delivery stays in
+    // flight: Meta sends it again and again while the turn runs, and through the kill.
+    meta.webhook().loseAnswers(true);
     String wamid = meta.textMessage(BOB, "Bob", words);
-    // The turn is running (the message was journaled and answered 200, the typing indicator is
-    // up); the kill lands before the answer went out.
     await().atMost(WAIT).until(() -> meta.reads().contains(wamid));
+    await().atMost(WAIT).until(() -> meta.webhook().attempts().size() >= 2);
     first.signal("KILL");
     first.awaitExit(Duration.ofSeconds(10));
-    // Meta did not see the answer to a delivery as it went (a lost 200): it sends it again, and
-    // a message written while the gateway is down waits in Meta's retries.
-    meta.redeliver(wamid);
     meta.textMessage(BOB, "Bob", "written while it was dead");
+    // While the gateway is down Meta's retries find nothing listening; then answers get through.
+    await()
+        .atMost(WAIT)
+        .until(() -> meta.webhook().attempts().stream().anyMatch(a -> a.status() == 0));
+    meta.webhook().loseAnswers(false);
 
     ChildGateway second = start(env(Map.of("SWITCHBOARD_ECHO_WORD_DELAY", "10ms")));
     awaitText(second, BOB, "written while it was dead");

@@ -24,7 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * sha256=<hex HMAC-SHA256 of the body with the app secret>}, one at a time and in order, until
  * the webhook answers 200. An unanswered or refused delivery is sent again, the same bytes, after
  * a backoff of 50 ms doubling to 1 s (Meta retries for up to seven days, with growing delays;
- * the fake never gives up, so tests see every retry). Every attempt is kept.
+ * the fake never gives up, so tests see every retry). Every attempt is kept; {@link
+ * #loseAnswers} makes even a 200 count as unanswered.
  */
 public final class WebhookSender implements AutoCloseable {
   public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
@@ -47,6 +48,7 @@ public final class WebhookSender implements AutoCloseable {
   private volatile URI url;
   private long nextId = 1;
   private boolean paused;
+  private volatile boolean loseAnswers;
 
   WebhookSender(String appSecret) {
     this.appSecret = appSecret;
@@ -73,6 +75,14 @@ public final class WebhookSender implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Answers the webhook gives are lost on the way back (true): Meta, having seen none, sends
+   * each delivery again and again, as after a timeout, until this is turned off.
+   */
+  public void loseAnswers(boolean lose) {
+    loseAnswers = lose;
   }
 
   /** Queues a delivery; returns its id. */
@@ -132,7 +142,7 @@ public final class WebhookSender implements AutoCloseable {
         }
         int status = post(target, head.body());
         attempts.add(new Attempt(head.id(), status));
-        if (status == 200) {
+        if (status == 200 && !loseAnswers) {
           lock.lock();
           try {
             pending.removeFirst();
