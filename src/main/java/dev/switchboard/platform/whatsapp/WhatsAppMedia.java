@@ -63,6 +63,10 @@ final class WhatsAppMedia {
 
   /** The bytes of a file a message carried; {@code attachment.ref()} is its media id. */
   InputStream download(Attachment attachment) throws PlatformException {
+    if (!attachment.ref().matches("\\d{1,40}")) {
+      // Media ids are numbers; anything else would be a path of its own in the Graph API.
+      throw new PlatformException("not a WhatsApp media id: " + attachment.ref(), true);
+    }
     try {
       JsonNode media = api.get(attachment.ref(), LOOKUP_DEADLINE);
       if (media.path("file_size").asLong(-1) > LIMITS.maxDownloadBytes()) {

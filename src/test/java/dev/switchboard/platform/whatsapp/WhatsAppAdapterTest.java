@@ -22,6 +22,7 @@ import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformState;
+import dev.switchboard.platform.Sender;
 import dev.switchboard.platform.whatsapp.fake.FakeGraphApi;
 import dev.switchboard.platform.whatsapp.fake.GraphCall;
 import dev.switchboard.platform.whatsapp.fake.SentMessage;
@@ -169,7 +170,7 @@ class WhatsAppAdapterTest {
     InboundMessage in = next();
     assertThat(in.messageId()).isEqualTo(wamid);
     assertThat(in.text()).isEqualTo("hello there");
-    assertThat(in.sender()).isEqualTo(new dev.switchboard.platform.Sender(ADA, "Ada"));
+    assertThat(in.sender()).isEqualTo(new Sender(ADA, "Ada"));
 
     adapter.replyStarted(ada(), wamid);
     adapter.typing(ada());

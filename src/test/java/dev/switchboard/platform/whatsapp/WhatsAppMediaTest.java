@@ -1,9 +1,12 @@
 package dev.switchboard.platform.whatsapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
 import dev.switchboard.platform.OutboundFile;
+import dev.switchboard.platform.PlatformException;
 import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,14 @@ class WhatsAppMediaTest {
     assertThat(media.trusted(URI.create("https://evil.example/fbsbx.com"))).isFalse();
     assertThat(media.trusted(URI.create("https://fbsbx.com.evil.example/x"))).isFalse();
     assertThat(media.trusted(URI.create("https://notfbsbx.com/x"))).isFalse();
+  }
+
+  @Test
+  void onlyANumericMediaIdIsLookedUp() {
+    assertThatThrownBy(() -> media.download(new Attachment(
+            AttachmentKind.IMAGE, "image/jpeg", -1, null, "../106540352242922/messages")))
+        .isInstanceOf(PlatformException.class)
+        .hasMessageContaining("not a WhatsApp media id");
   }
 
   @Test
