@@ -71,6 +71,8 @@ class SettingsToStringTest {
     // What a backend needs besides its secrets to build its settings at all.
     values.put(schema.byPath("agent.openai.model").orElseThrow(), "some-model");
     values.put(schema.byPath("platforms.signal.account").orElseThrow(), "+4915112345678");
+    values.put(
+        schema.byPath("platforms.whatsapp.phone_number_id").orElseThrow(), "106540352242922");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -117,7 +119,8 @@ class SettingsToStringTest {
             "DiscordSettings",
             "SlackSettings",
             "TranscriptionSettings",
-            "SpeechSettings");
+            "SpeechSettings",
+            "WhatsAppSettings");
   }
 
   private Object argument(Class<?> type) {

@@ -246,7 +246,8 @@ final class GatewayAssembly {
         b.settings.disconnectTimeout(),
         sleeper,
         clock,
-        ticker);
+        ticker,
+        metrics::sendFailed);
     b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size, () ->
         (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());

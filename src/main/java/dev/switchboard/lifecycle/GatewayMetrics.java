@@ -156,6 +156,16 @@ final class GatewayMetrics implements DeliveryEvents, HookMetrics, WebhookMetric
         .increment();
   }
 
+  /** A platform said a message it had taken was not delivered (WhatsApp's failed status). */
+  void sendFailed(String platform, String code) {
+    Counter.builder("switchboard.platform.sends.failed")
+        .description("Messages a platform took, then reported as not delivered")
+        .tag("platform", platform)
+        .tag("code", code)
+        .register(registry)
+        .increment();
+  }
+
   /** A turn ended: answered, failed, stopped, superseded, deferred or undelivered. */
   void turnEnded(Duration took, String outcome) {
     Timer.builder("switchboard.turn.duration")

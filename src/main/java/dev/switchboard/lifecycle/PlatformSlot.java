@@ -49,6 +49,7 @@ final class PlatformSlot implements PlatformContext {
   private final GatewayEvents hooks;
   private final ReconnectPolicy policy;
   private final PlatformEvents events;
+  private final SlotServices.SendFailures sendFailures;
   private final ProactiveSender sends;
   private final Duration disconnectTimeout;
   private final PlatformReconnector reconnector;
@@ -80,10 +81,16 @@ final class PlatformSlot implements PlatformContext {
     this.hooks = services.hooks();
     this.policy = services.reconnect();
     this.events = services.events();
+    this.sendFailures = services.sendFailures();
     this.sends = services.sends();
     this.disconnectTimeout = services.disconnectTimeout();
     this.reconnector = new PlatformReconnector(
         new Attempts(), tasks, policy, services.sleeper(), ThreadLocalRandom.current());
+  }
+
+  @Override
+  public void sendFailed(String code) {
+    sendFailures.failed(name(), code);
   }
 
   @Override

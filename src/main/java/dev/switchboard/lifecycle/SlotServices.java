@@ -37,9 +37,52 @@ record SlotServices(
     Duration disconnectTimeout,
     Sleeper sleeper,
     Clock clock,
-    Ticker ticker) {
+    Ticker ticker,
+    SendFailures sendFailures) {
+
+  /** Where a platform's report of a send that failed after the fact is counted. */
+  @FunctionalInterface
+  interface SendFailures {
+    void failed(String platform, String code);
+  }
 
   SlotServices {
     commands = List.copyOf(commands);
+  }
+
+  /** Services that count no failed sends. */
+  SlotServices(
+      TaskSupervisor tasks,
+      ProgressMonitor progress,
+      StateFile stateFile,
+      Cursors cursors,
+      List<CommandInfo> commands,
+      CredentialLocks credentials,
+      BooleanSupplier draining,
+      GatewayEvents hooks,
+      ReconnectPolicy reconnect,
+      PlatformEvents events,
+      ProactiveSender sends,
+      Duration disconnectTimeout,
+      Sleeper sleeper,
+      Clock clock,
+      Ticker ticker) {
+    this(
+        tasks,
+        progress,
+        stateFile,
+        cursors,
+        commands,
+        credentials,
+        draining,
+        hooks,
+        reconnect,
+        events,
+        sends,
+        disconnectTimeout,
+        sleeper,
+        clock,
+        ticker,
+        (platform, code) -> {});
   }
 }

@@ -82,6 +82,14 @@ public interface PlatformContext {
     return Optional.empty();
   }
 
+  /**
+   * The platform reported after the fact that a message it had taken was not delivered
+   * (WhatsApp's {@code failed} status), for {@code /metrics}: counted as {@code
+   * switchboard_platform_sends_failed_total} by platform and {@code code}, the platform's error
+   * code. The message itself stays recorded as sent.
+   */
+  default void sendFailed(String code) {}
+
   /** A position kept across restarts (Telegram's update offset), if one was saved. */
   Optional<String> loadCursor(String name);
 

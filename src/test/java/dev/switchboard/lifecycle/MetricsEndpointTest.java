@@ -102,6 +102,25 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void sendsAPlatformReportedFailedAreCountedByPlatformAndCode() {
+    try (GatewayMetrics metrics = new GatewayMetrics()) {
+      metrics.sendFailed("whatsapp", "131047");
+      metrics.sendFailed("whatsapp", "131047");
+      metrics.sendFailed("whatsapp", "131026");
+
+      String body = metrics.scrape();
+      assertThat(value(
+              body,
+              "switchboard_platform_sends_failed_total{code=\"131047\",platform=\"whatsapp\"}"))
+          .isEqualTo(2.0);
+      assertThat(value(
+              body,
+              "switchboard_platform_sends_failed_total{code=\"131026\",platform=\"whatsapp\"}"))
+          .isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void metricsAreValidTextFormatAndCountWhatHappened() throws Exception {
     startAndSayHello();
     chat.deliver("bob", "/status");
