@@ -2,7 +2,6 @@ package dev.switchboard.platform.whatsapp;
 
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
-import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import java.time.Instant;
@@ -124,12 +123,13 @@ final class NotificationParser {
       return null;
     }
     long seconds = parseLong(message.path("timestamp").asString(""));
+    String groupId = message.path("group_id").asString("");
     return new InboundMessage(
-        ChatRef.of(WhatsAppAdapter.NAME, from),
+        Recipients.chat(from, groupId),
         id,
         new Sender(from, names.get(from)),
         text,
-        false, // the Cloud API has one-to-one chats only
+        !groupId.isEmpty(),
         Instant.ofEpochSecond(seconds < 0 || seconds > LAST_DATE ? 0 : seconds),
         files);
   }

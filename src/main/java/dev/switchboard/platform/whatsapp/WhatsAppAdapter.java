@@ -219,8 +219,7 @@ final class WhatsAppAdapter implements PlatformAdapter {
   private ObjectNode message(ChatRef chat, String type) {
     ObjectNode body = api.object();
     body.put("messaging_product", "whatsapp");
-    body.put("recipient_type", "individual");
-    body.put("to", chat.chatId());
+    Recipients.address(body, chat.chatId());
     String quoted = quoting.remove(chat.chatId());
     if (quoted != null) {
       body.putObject("context").put("message_id", quoted);
@@ -287,11 +286,10 @@ final class WhatsAppAdapter implements PlatformAdapter {
     }
   }
 
-  ObjectNode templateMessage(String waId) {
+  ObjectNode templateMessage(String chatId) {
     ObjectNode body = api.object();
     body.put("messaging_product", "whatsapp");
-    body.put("recipient_type", "individual");
-    body.put("to", waId);
+    Recipients.address(body, chatId);
     body.put("type", "template");
     body.putObject("template")
         .put("name", settings.templateName())

@@ -54,6 +54,18 @@ class NotificationParserTest {
   }
 
   @Test
+  void aMessageInAGroupIsInTheGroupsChat() {
+    InboundMessage m = only(payload("""
+        "messages": [{"from": "16505551234", "group_id": "120363025246125486",
+          "id": "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU6", "timestamp": "1739321024",
+          "type": "text", "text": {"body": "hello group"}}]"""));
+    assertThat(m.chat().chatId()).isEqualTo("group.120363025246125486");
+    assertThat(m.group()).isTrue();
+    assertThat(m.sender().userId()).isEqualTo("16505551234");
+    assertThat(m.text()).isEqualTo("hello group");
+  }
+
+  @Test
   void mediaIsAnAttachmentNamedByItsMediaIdWithTheCaptionAsText() {
     InboundMessage image = only(message("image", """
         {"caption": "Look", "mime_type": "image/jpeg",

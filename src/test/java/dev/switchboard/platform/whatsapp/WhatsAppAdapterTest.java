@@ -200,6 +200,21 @@ class WhatsAppAdapterTest {
   }
 
   @Test
+  void aGroupsMessageIsAnsweredInTheGroup() throws Exception {
+    connect(Map.of());
+    String wamid = meta.groupTextMessage("120363025246125486", ADA, "Ada", "hello group");
+    InboundMessage in = next();
+    assertThat(in.group()).isTrue();
+    adapter.replyStarted(in.chat(), wamid);
+    adapter.send(in.chat(), "hello all");
+    SentMessage sent = meta.messages("120363025246125486").getFirst();
+    assertThat(sent.request().path("recipient_type").asString()).isEqualTo("group");
+    assertThat(sent.text()).isEqualTo("hello all");
+    assertThat(sent.quoted()).isEqualTo(wamid);
+    assertThat(meta.messages(ADA)).as("not to the person alone").isEmpty();
+  }
+
+  @Test
   void aRedeliveryCarriesTheSameWamidSoTheJournalRefusesIt() throws Exception {
     connect(Map.of());
     String wamid = meta.textMessage(ADA, "Ada", "once");

@@ -236,9 +236,22 @@ public final class FakeGraphApi implements AutoCloseable {
    * ({@code {"type": "location", "location": {...}}}); returns its wamid.
    */
   public String message(String waId, String name, String type, ObjectNode content) {
+    return message(waId, name, null, type, content);
+  }
+
+  /** A text from {@code waId} in the group {@code groupId} (Meta's Groups API); its wamid. */
+  public String groupTextMessage(String groupId, String waId, String name, String text) {
+    return message(waId, name, groupId, "text", JSON.createObjectNode().put("body", text));
+  }
+
+  private String message(
+      String waId, String name, @Nullable String groupId, String type, ObjectNode content) {
     String wamid = wamid();
     ObjectNode message = JSON.createObjectNode();
     message.put("from", waId);
+    if (groupId != null) {
+      message.put("group_id", groupId);
+    }
     message.put("id", wamid);
     message.put("timestamp", Long.toString(Instant.now().getEpochSecond()));
     message.put("type", type);
@@ -540,7 +553,12 @@ public final class FakeGraphApi implements AutoCloseable {
     }
     String to = body.path("to").asString("");
     String type = body.path("type").asString("text");
-    if (!to.matches("\\+?\\d{5,20}")) {
+    String recipientType = body.path("recipient_type").asString("individual");
+    boolean toGroup = "group".equals(recipientType);
+    if (!toGroup && !"individual".equals(recipientType)) {
+      return invalid("(#100) Invalid parameter", "recipient_type must be individual or group");
+    }
+    if (toGroup ? to.isBlank() : !to.matches("\\+?\\d{5,20}")) {
       return invalid("(#100) Invalid parameter", "Invalid 'to' parameter");
     }
     String quoted = body.path("context").path("message_id").asString(null);
