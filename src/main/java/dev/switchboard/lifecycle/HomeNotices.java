@@ -108,6 +108,19 @@ final class HomeNotices implements PlatformEvents {
   }
 
   /**
+   * What a platform's adapter tells the operator, to every home: the platform's own home too,
+   * since the condition is about some chats of it, not the platform as a whole.
+   */
+  @Override
+  public void operatorNotice(String platform, String text) {
+    String event = "operator:" + platform + ":" + events.incrementAndGet();
+    homes
+        .all()
+        .values()
+        .forEach(home -> send(home, event, "\u26a0\ufe0f " + platform + ": " + text));
+  }
+
+  /**
    * A scheduled job's run failed ({@code outcome}); its own chat saw the error if it could be
    * delivered, the home channels hear of it in any case (but the job's own chat not twice).
    */

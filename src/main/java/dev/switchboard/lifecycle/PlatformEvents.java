@@ -8,6 +8,9 @@ interface PlatformEvents {
 
     @Override
     public void back(String platform) {}
+
+    @Override
+    public void operatorNotice(String platform, String text) {}
   };
 
   /** The platform refused us for good (the credentials): it is tried again only now and then. */
@@ -15,4 +18,7 @@ interface PlatformEvents {
 
   /** The platform connected again after failed attempts. */
   void back(String platform);
+
+  /** The platform's adapter has something for the operator ({@code tellOperator}). */
+  void operatorNotice(String platform, String text);
 }

@@ -94,6 +94,11 @@ final class PlatformSlot implements PlatformContext {
   }
 
   @Override
+  public void tellOperator(String text) {
+    events.operatorNotice(name(), text);
+  }
+
+  @Override
   public boolean draining() {
     return draining.getAsBoolean();
   }

@@ -90,6 +90,13 @@ public interface PlatformContext {
    */
   default void sendFailed(String code) {}
 
+  /**
+   * Something the people who run the gateway must act on, and no user of the platform can (a
+   * chat WhatsApp no longer lets the gateway write to freely): posted to every home channel
+   * ({@code /sethome}). The adapter logs it too, and says it once, not at every message.
+   */
+  default void tellOperator(String text) {}
+
   /** A position kept across restarts (Telegram's update offset), if one was saved. */
   Optional<String> loadCursor(String name);
 

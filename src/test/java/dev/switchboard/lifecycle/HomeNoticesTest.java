@@ -94,6 +94,15 @@ class HomeNoticesTest {
   }
 
   @Test
+  void whatAnAdapterTellsTheOperatorGoesToEveryHomeItsOwnPlatformsToo() {
+    notices.operatorNotice("telegram", "chat 42 needs a template");
+
+    String expected = "\u26a0\ufe0f telegram: chat 42 needs a template";
+    assertThat(telegram.texts("-100555")).containsExactly(expected);
+    assertThat(discord.texts("998877")).containsExactly(expected);
+  }
+
+  @Test
   void aFailedJobRunIsReportedToEveryHomeButTheJobsOwnChatOnce() {
     InboundMessage run = new SyntheticTurn(
             TELEGRAM_HOME, "job:3", "1764576000", "Scheduled job 3", "Briefing", true)

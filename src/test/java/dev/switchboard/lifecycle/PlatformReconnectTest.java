@@ -60,6 +60,11 @@ class PlatformReconnectTest {
     public void back(String platform) {
       told.add("back " + platform);
     }
+
+    @Override
+    public void operatorNotice(String platform, String text) {
+      told.add("notice " + platform + ": " + text);
+    }
   };
 
   @AfterEach

@@ -56,6 +56,7 @@ final class WhatsAppAdapter implements PlatformAdapter {
   /** Chats whose next message quotes the message a reply answers. */
   private final Map<String, String> quoting = new ConcurrentHashMap<>();
 
+  private final ClosedWindows windows;
   private final FailedSends failures;
   private volatile @Nullable WebhookReceiver webhook;
   private volatile @Nullable PlatformContext context;
@@ -67,8 +68,8 @@ final class WhatsAppAdapter implements PlatformAdapter {
     this.proxies = proxies;
     this.api = new GraphApi(settings.apiUrl(), settings.apiVersion(), settings.accessToken());
     this.media = new WhatsAppMedia(api, settings.phoneNumberId(), settings.apiUrl());
-    this.failures = new FailedSends(
-        settings.templateName() != null, this::templateLater, this::countFailure, Instant::now);
+    this.windows = new ClosedWindows(settings.templateName(), this::tellOperator, Instant::now);
+    this.failures = new FailedSends(windows, this::templateLater, this::countFailure);
   }
 
   @Override
@@ -265,20 +266,11 @@ final class WhatsAppAdapter implements PlatformAdapter {
     }
   }
 
+  /** The part is not sent again; the template goes in its place once an hour at most. */
   private MessageRef outsideWindow(ChatRef chat, GraphApiException e) throws PlatformException {
-    String template = settings.templateName();
-    if (template == null) {
-      log.warn(
-          "whatsapp: {} has not written for 24 hours, so WhatsApp takes only a template message"
-              + " there; set {} to an approved template to reach them",
-          chat,
-          WhatsAppSettings.TEMPLATE_NAME.where());
+    if (!windows.closed(chat.chatId())) {
       throw failed(e, true);
     }
-    log.warn(
-        "whatsapp: {} has not written for 24 hours (131047); sending the template '{}' instead",
-        chat,
-        template);
     try {
       return sendNow(chat, templateMessage(chat.chatId()));
     } catch (GraphApiException again) {
@@ -296,6 +288,13 @@ final class WhatsAppAdapter implements PlatformAdapter {
         .putObject("language")
         .put("code", settings.templateLanguage());
     return body;
+  }
+
+  private void tellOperator(String text) {
+    PlatformContext c = context;
+    if (c != null) {
+      c.tellOperator(text);
+    }
   }
 
   private void countFailure(String code) {

@@ -71,10 +71,16 @@ class WhatsAppAdapterTest {
     private final StubPlatformContext stub = new StubPlatformContext();
     final List<String> states = new CopyOnWriteArrayList<>();
     final List<String> failedSends = new CopyOnWriteArrayList<>();
+    final List<String> toldOperator = new CopyOnWriteArrayList<>();
 
     @Override
     public void sendFailed(String code) {
       failedSends.add(code);
+    }
+
+    @Override
+    public void tellOperator(String text) {
+      toldOperator.add(text);
     }
 
     @Override
@@ -321,6 +327,14 @@ class WhatsAppAdapterTest {
         .anyMatch(l -> l.getLevel() == Level.WARN
             && l.getFormattedMessage().contains("has not written for 24 hours")
             && l.getFormattedMessage().contains("platforms.whatsapp.template_name"));
+    assertThat(context.toldOperator)
+        .singleElement()
+        .asString()
+        .contains(ADA)
+        .contains("platforms.whatsapp.template_name");
+    meta.failNext("messages", 400, 131047, 2494010, "(#131047) Re-engagement message", "");
+    assertThat(sendFails().kind()).isEqualTo(PlatformException.Kind.FATAL);
+    assertThat(context.toldOperator).as("once an hour, not at every part").hasSize(1);
     adapter.disconnect();
     adapter.close();
 
@@ -347,6 +361,10 @@ class WhatsAppAdapterTest {
     assertThat(meta.messages(ADA).stream().filter(m -> m.type().equals("template")))
         .hasSize(1);
     assertThat(context.failedSends).containsExactly("131047", "131047");
+    assertThat(context.toldOperator)
+        .singleElement()
+        .asString()
+        .contains("sending the template 'reopen_chat' instead");
     assertThat(logs.list)
         .anyMatch(l -> l.getLevel() == Level.WARN
             && l.getFormattedMessage().contains("could not deliver message")
