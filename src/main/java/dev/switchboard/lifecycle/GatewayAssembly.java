@@ -247,7 +247,7 @@ final class GatewayAssembly {
         sleeper,
         clock,
         ticker,
-        metrics::sendFailed);
+        new LateSendFailures(metrics, store.outbox()));
     b.adapters.forEach(adapter -> slots.add(new PlatformSlot(adapter, shared)));
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size, () ->
         (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());

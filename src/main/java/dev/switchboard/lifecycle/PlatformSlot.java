@@ -89,8 +89,8 @@ final class PlatformSlot implements PlatformContext {
   }
 
   @Override
-  public void sendFailed(String code) {
-    sendFailures.failed(name(), code);
+  public void sendFailed(String platformMessageId, String code, String reason) {
+    sendFailures.failed(name(), platformMessageId, code, reason);
   }
 
   @Override

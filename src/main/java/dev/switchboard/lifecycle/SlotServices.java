@@ -40,10 +40,10 @@ record SlotServices(
     Ticker ticker,
     SendFailures sendFailures) {
 
-  /** Where a platform's report of a send that failed after the fact is counted. */
+  /** Where a platform's report of a send that failed after the fact goes. */
   @FunctionalInterface
   interface SendFailures {
-    void failed(String platform, String code);
+    void failed(String platform, String platformMessageId, String code, String reason);
   }
 
   SlotServices {
@@ -83,6 +83,6 @@ record SlotServices(
         sleeper,
         clock,
         ticker,
-        (platform, code) -> {});
+        (platform, messageId, code, reason) -> {});
   }
 }

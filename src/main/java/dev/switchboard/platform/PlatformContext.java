@@ -83,12 +83,12 @@ public interface PlatformContext {
   }
 
   /**
-   * The platform reported after the fact that a message it had taken was not delivered
-   * (WhatsApp's {@code failed} status), for {@code /metrics}: counted as {@code
+   * The platform reported after the fact that the message it had taken as {@code
+   * platformMessageId} was not delivered (WhatsApp's {@code failed} status): counted as {@code
    * switchboard_platform_sends_failed_total} by platform and {@code code}, the platform's error
-   * code. The message itself stays recorded as sent.
+   * code, and its outbox entry marked failed with {@code reason}.
    */
-  default void sendFailed(String code) {}
+  default void sendFailed(String platformMessageId, String code, String reason) {}
 
   /**
    * Something the people who run the gateway must act on, and no user of the platform can (a

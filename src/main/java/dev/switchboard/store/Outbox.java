@@ -56,6 +56,14 @@ public interface Outbox {
 
   void markUnknown(long id, String reason);
 
+  /**
+   * The platform reported, after it took the message it named {@code platformMessageId} on
+   * {@code platform}, that it could not deliver it (WhatsApp's {@code failed} status): that
+   * entry becomes {@link Status#FAILED} with the reason, so nothing counts it as delivered and
+   * no restart sends it again. False when no sent entry has that id (pruned, or not ours).
+   */
+  boolean markUndelivered(String platform, String platformMessageId, String reason);
+
   /** All parts of the replies to one inbound message, in key order. */
   List<Entry> forInbound(String inboundKey);
 

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.agent.echo.EchoBackend;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.MetricsEndpoint;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.store.Outbox;
 import dev.switchboard.testing.InMemoryAdapter;
+import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.PrometheusParser;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,6 +101,26 @@ class MetricsEndpointTest {
           .isEqualTo(2.0);
       assertThat(value(body, "switchboard_replies_refused_total{platform=\"slack\"}"))
           .isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  void aSendAPlatformReportedFailedIsCountedAndItsOutboxEntryMarkedFailed() {
+    InMemoryStore store = new InMemoryStore();
+    Outbox outbox = store.outbox();
+    Outbox.Entry sent = outbox.claim("r1", ChatRef.of("whatsapp", "4915112345678"), "hi", null);
+    outbox.markSending(sent.id(), "hi");
+    outbox.markSent(sent.id(), "wamid.A", "hi", true);
+    try (GatewayMetrics metrics = new GatewayMetrics()) {
+      LateSendFailures failures = new LateSendFailures(metrics, outbox);
+      failures.failed("whatsapp", "wamid.A", "131026", "Meta reported it undelivered");
+      failures.failed("whatsapp", "wamid.gone", "131026", "pruned long ago");
+
+      assertThat(outbox.find("r1").orElseThrow().status()).isEqualTo(Outbox.Status.FAILED);
+      assertThat(value(
+              metrics.scrape(),
+              "switchboard_platform_sends_failed_total{code=\"131026\",platform=\"whatsapp\"}"))
+          .isEqualTo(2.0);
     }
   }
 

@@ -143,6 +143,29 @@ abstract class OutboxContract extends StorePartContract {
   }
 
   @Test
+  void aSentMessageThePlatformCouldNotDeliverIsFailedByItsPlatformsId() {
+    Entry sent = outbox().claim("w1", CHAT, "hello", null);
+    outbox().markSending(sent.id(), "hello");
+    outbox().markSent(sent.id(), "wamid.A", "hello", true);
+    Entry other = outbox().claim("w2", CHAT, "more", null);
+    outbox().markSending(other.id(), "more");
+    outbox().markSent(other.id(), "wamid.B", "more", true);
+
+    assertThat(outbox().markUndelivered(CHAT.platform(), "wamid.A", "131026 undeliverable"))
+        .isTrue();
+    assertThat(find("w1").status()).isEqualTo(Status.FAILED);
+    assertThat(find("w1").text()).isEqualTo("hello");
+    assertThat(find("w2").status()).isEqualTo(Status.SENT);
+    assertThat(outbox().markUndelivered(CHAT.platform(), "wamid.A", "again"))
+        .as("only a sent entry")
+        .isFalse();
+    assertThat(outbox().markUndelivered("elsewhere", "wamid.B", "x"))
+        .as("the id on another platform")
+        .isFalse();
+    assertThat(outbox().markUndelivered(CHAT.platform(), "wamid.unknown", "x")).isFalse();
+  }
+
+  @Test
   void settlingOneEntryLeavesTheOthersAlone() {
     Entry a = outbox().claim("a", CHAT, "a", null);
     Entry b = outbox().claim("b", CHAT, "b", null);

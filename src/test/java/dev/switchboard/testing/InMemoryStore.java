@@ -690,6 +690,20 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public synchronized boolean markUndelivered(
+        String platform, String platformMessageId, String reason) {
+      for (Entry e : byKey.values()) {
+        if (e.status() == Status.SENT
+            && e.chat().platform().equals(platform)
+            && platformMessageId.equals(e.platformMessageId())) {
+          update(e.id(), Status.FAILED, null, null, null);
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
     public synchronized void markUnknown(long id, String reason) {
       update(id, Status.UNKNOWN, null, null, null);
     }

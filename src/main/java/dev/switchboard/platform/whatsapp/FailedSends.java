@@ -9,19 +9,17 @@ import org.slf4j.LoggerFactory;
  * sent}, {@code delivered} and {@code read} are only logged at debug; {@code failed} is a
  * warning with Meta's error codes and titles (never the text), counted, and, when the failure is
  * the closed 24-hour window (131047), said and answered with the template as {@link
- * ClosedWindows} decides. Failures
- * are counted for {@code /metrics} by Meta's code ({@link
- * dev.switchboard.platform.PlatformContext#sendFailed}). The outbox recorded the send as
- * delivered when Meta took it and has no way to mark it failed after the fact, so this warning
- * and the counter are where the failure shows; the message is not sent again.
+ * ClosedWindows} decides. Failures are counted for {@code /metrics} by Meta's code, and the
+ * outbox entry, recorded as sent when Meta took it, is marked failed with Meta's errors ({@link
+ * dev.switchboard.platform.PlatformContext#sendFailed}); the message is not sent again.
  */
 final class FailedSends {
   private static final Logger log = LoggerFactory.getLogger(FailedSends.class);
 
-  /** Where a failure is counted for {@code /metrics}, by Meta's error code. */
+  /** Where a failure goes: counted by Meta's error code, its outbox entry marked failed. */
   @FunctionalInterface
   interface Counter {
-    void failed(String code);
+    void failed(String messageId, String code, String reason);
   }
 
   /** Sends the configured template to a wa_id; runs in the background. */
@@ -52,9 +50,11 @@ final class FailedSends {
     }
     failed.incrementAndGet();
     counter.failed(
+        status.messageId(),
         status.errors().isEmpty()
             ? "unknown"
-            : Integer.toString(status.errors().getFirst().code()));
+            : Integer.toString(status.errors().getFirst().code()),
+        status.errors().isEmpty() ? "failed, no reason given" : status.errors().toString());
     log.warn(
         "whatsapp: Meta could not deliver message {} to {}: {}",
         status.messageId(),

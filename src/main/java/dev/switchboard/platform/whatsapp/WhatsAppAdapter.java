@@ -297,10 +297,10 @@ final class WhatsAppAdapter implements PlatformAdapter {
     }
   }
 
-  private void countFailure(String code) {
+  private void countFailure(String messageId, String code, String reason) {
     PlatformContext c = context;
     if (c != null) {
-      c.sendFailed(code);
+      c.sendFailed(messageId, code, "Meta reported it undelivered: " + reason);
     }
   }
 

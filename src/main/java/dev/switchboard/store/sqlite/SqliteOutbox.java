@@ -81,6 +81,19 @@ final class SqliteOutbox implements Outbox {
   }
 
   @Override
+  public boolean markUndelivered(String platform, String platformMessageId, String reason) {
+    return db.update(
+            "mark a sent message as undelivered",
+            "UPDATE outbox SET status = 'FAILED', reason = ?, updated_at = ?"
+                + " WHERE platform = ? AND platform_message_id = ? AND status = 'SENT'",
+            reason,
+            clock.millis(),
+            platform,
+            platformMessageId)
+        > 0;
+  }
+
+  @Override
   public void markUnknown(long id, String reason) {
     db.update(
         "mark a message's outcome as unknown",

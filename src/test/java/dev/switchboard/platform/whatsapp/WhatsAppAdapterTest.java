@@ -74,7 +74,7 @@ class WhatsAppAdapterTest {
     final List<String> toldOperator = new CopyOnWriteArrayList<>();
 
     @Override
-    public void sendFailed(String code) {
+    public void sendFailed(String platformMessageId, String code, String reason) {
       failedSends.add(code);
     }
 
