@@ -49,40 +49,4 @@ record SlotServices(
   SlotServices {
     commands = List.copyOf(commands);
   }
-
-  /** Services that count no failed sends. */
-  SlotServices(
-      TaskSupervisor tasks,
-      ProgressMonitor progress,
-      StateFile stateFile,
-      Cursors cursors,
-      List<CommandInfo> commands,
-      CredentialLocks credentials,
-      BooleanSupplier draining,
-      GatewayEvents hooks,
-      ReconnectPolicy reconnect,
-      PlatformEvents events,
-      ProactiveSender sends,
-      Duration disconnectTimeout,
-      Sleeper sleeper,
-      Clock clock,
-      Ticker ticker) {
-    this(
-        tasks,
-        progress,
-        stateFile,
-        cursors,
-        commands,
-        credentials,
-        draining,
-        hooks,
-        reconnect,
-        events,
-        sends,
-        disconnectTimeout,
-        sleeper,
-        clock,
-        ticker,
-        (platform, messageId, code, reason) -> {});
-  }
 }

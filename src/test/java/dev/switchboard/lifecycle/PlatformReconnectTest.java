@@ -116,7 +116,8 @@ class PlatformReconnectTest {
             Duration.ofSeconds(1),
             sleeper,
             clock,
-            Ticker.system()));
+            Ticker.system(),
+            (platform, messageId, code, reason) -> {}));
   }
 
   private GatewayState.PlatformStatus status(String name) {

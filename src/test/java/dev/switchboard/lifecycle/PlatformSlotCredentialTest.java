@@ -60,7 +60,8 @@ class PlatformSlotCredentialTest {
             Duration.ofSeconds(1),
             NO_RETRY_HERE,
             clock,
-            Ticker.system()));
+            Ticker.system(),
+            (platform, messageId, code, reason) -> {}));
   }
 
   private CredentialLocks locks() {
