@@ -1,15 +1,13 @@
 package dev.switchboard.platform.discord;
 
+import dev.switchboard.common.HttpCalls;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -189,10 +187,7 @@ final class DiscordRest {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      boolean notSent = e instanceof ConnectException
-          || e instanceof HttpConnectTimeoutException
-          || e.getCause() instanceof ConnectException
-          || e.getCause() instanceof UnresolvedAddressException;
+      boolean notSent = HttpCalls.notSent(e);
       String what = route + ": " + e.getClass().getSimpleName() + redact(e.getMessage());
       throw new PlatformException(
           what,

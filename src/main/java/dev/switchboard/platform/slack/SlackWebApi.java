@@ -1,13 +1,12 @@
 package dev.switchboard.platform.slack;
 
+import dev.switchboard.common.HttpCalls;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.PlatformException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -172,9 +171,7 @@ final class SlackWebApi {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      boolean notSent = e instanceof ConnectException
-          || e instanceof HttpConnectTimeoutException
-          || e.getCause() instanceof ConnectException;
+      boolean notSent = HttpCalls.notSent(e);
       throw new PlatformException(
           method + ": " + e.getClass().getSimpleName(),
           notSent ? PlatformException.Kind.TRANSIENT : PlatformException.Kind.UNKNOWN_OUTCOME,

@@ -1,24 +1,19 @@
 package dev.switchboard.platform.telegram;
 
+import dev.switchboard.common.HttpCalls;
 import dev.switchboard.common.MultipartForm;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -157,28 +152,22 @@ final class TelegramApi implements AutoCloseable {
       String what, CompletableFuture<HttpResponse<T>> future, Duration deadline)
       throws TelegramApiException, InterruptedException {
     try {
-      return future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new TelegramApiException(
-          TelegramApiException.Kind.NO_ANSWER,
-          0,
-          what + ": no complete answer within " + deadline.toSeconds() + " s",
-          null,
-          e);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
+      return HttpCalls.await(future, deadline);
+    } catch (HttpCalls.Unanswered e) {
+      if (e.timedOut()) {
+        throw new TelegramApiException(
+            TelegramApiException.Kind.NO_ANSWER,
+            0,
+            what + ": no complete answer within " + deadline.toSeconds() + " s",
+            null,
+            e.getCause());
+      }
       throw networkFailure(what, e.getCause());
     }
   }
 
   private TelegramApiException networkFailure(String method, @Nullable Throwable cause) {
-    boolean notSent = cause instanceof ConnectException
-        || cause instanceof HttpConnectTimeoutException
-        || cause instanceof UnresolvedAddressException
-        || (cause != null && cause.getCause() instanceof ConnectException);
+    boolean notSent = HttpCalls.notSent(cause);
     return new TelegramApiException(
         notSent ? TelegramApiException.Kind.NOT_SENT : TelegramApiException.Kind.NO_ANSWER,
         0,

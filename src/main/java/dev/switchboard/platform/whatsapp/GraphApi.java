@@ -1,22 +1,17 @@
 package dev.switchboard.platform.whatsapp;
 
+import dev.switchboard.common.HttpCalls;
 import dev.switchboard.common.MultipartForm;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -203,26 +198,15 @@ final class GraphApi implements AutoCloseable {
       String what, CompletableFuture<HttpResponse<T>> future, Duration deadline)
       throws GraphApiException, InterruptedException {
     try {
-      return future.get(deadline.toNanos() + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
+      return HttpCalls.await(future, deadline);
+    } catch (HttpCalls.Unanswered e) {
       throw GraphApiException.network(
-          GraphApiException.Kind.NO_ANSWER,
-          what + ": no complete answer within " + deadline.toSeconds() + " s",
-          e);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      boolean notSent = cause instanceof ConnectException
-          || cause instanceof HttpConnectTimeoutException
-          || cause instanceof UnresolvedAddressException
-          || (cause != null && cause.getCause() instanceof ConnectException);
-      throw GraphApiException.network(
-          notSent ? GraphApiException.Kind.NOT_SENT : GraphApiException.Kind.NO_ANSWER,
-          what + ": " + describe(cause),
-          cause);
+          e.notSent() ? GraphApiException.Kind.NOT_SENT : GraphApiException.Kind.NO_ANSWER,
+          what + ": "
+              + (e.timedOut()
+                  ? "no complete answer within " + deadline.toSeconds() + " s"
+                  : describe(e.getCause())),
+          e.getCause());
     }
   }
 
