@@ -7,7 +7,6 @@ import dev.switchboard.text.MarkupRenderer;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
 import dev.switchboard.text.StyledText;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -51,15 +50,7 @@ final class DiscordMarkdown implements MarkupRenderer {
   private record Words(Literal literal) implements MarkupWriter.Vocabulary {
     @Override
     public List<Tag> tags(Format f) {
-      List<Tag> tags = new ArrayList<>(4);
-      if (f.pre() != null || f.code()) {
-        return tags; // written whole by text()
-      }
-      if (f.href() != null) {
-        tags.add(new Tag("[", "](" + f.href() + ")"));
-      }
-      EMPHASIS.addTo(tags, f);
-      return tags;
+      return EMPHASIS.around(f, href -> new Tag("[", "](" + href + ")"));
     }
 
     @Override

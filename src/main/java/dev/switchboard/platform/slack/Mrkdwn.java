@@ -4,7 +4,6 @@ import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,15 +22,7 @@ final class Mrkdwn implements MarkupWriter.Vocabulary {
 
   @Override
   public List<Tag> tags(Format f) {
-    List<Tag> tags = new ArrayList<>(4);
-    if (f.pre() != null || f.code()) {
-      return tags; // written whole by text()
-    }
-    if (f.href() != null) {
-      tags.add(new Tag("<" + escape(f.href()).replace("|", "%7C") + "|", ">"));
-    }
-    EMPHASIS.addTo(tags, f);
-    return tags;
+    return EMPHASIS.around(f, href -> new Tag("<" + escape(href).replace("|", "%7C") + "|", ">"));
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,15 +30,7 @@ final class WhatsAppMarkup implements MarkupWriter.Vocabulary {
 
   @Override
   public List<Tag> tags(Format f) {
-    List<Tag> tags = new ArrayList<>(4);
-    if (f.pre() != null || f.code()) {
-      return tags; // written whole by text()
-    }
-    if (f.href() != null) {
-      tags.add(new Tag("", " (" + f.href() + ")"));
-    }
-    EMPHASIS.addTo(tags, f);
-    return tags;
+    return EMPHASIS.around(f, href -> new Tag("", " (" + href + ")"));
   }
 
   @Override
