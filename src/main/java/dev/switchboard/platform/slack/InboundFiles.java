@@ -39,9 +39,9 @@ final class InboundFiles {
       return Optional.empty();
     }
     String mode = text(file, "mode");
-    String url = text(file, "url_private_download");
+    String url = text(file, "url_private_download").strip();
     if (url.isEmpty()) {
-      url = text(file, "url_private");
+      url = text(file, "url_private").strip();
     }
     if (mode.equals("tombstone")
         || mode.equals("hidden_by_limit")

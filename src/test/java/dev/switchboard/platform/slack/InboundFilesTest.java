@@ -67,6 +67,10 @@ class InboundFilesTest {
     assertThat(attachment(
             "{\"id\":\"F1\",\"mode\":\"file_access\"," + "\"file_access\":\"check_file_info\"}"))
         .isEmpty();
+    assertThat(attachment("{\"id\":\"F1\",\"url_private_download\":\" \"}")).isEmpty();
+    assertThat(attachment(
+            "{\"id\":\"F1\",\"url_private_download\":\" \",\"url_private\":\"" + URL + "y\"}"))
+        .hasValueSatisfying(a -> assertThat(a.ref()).isEqualTo(URL + "y"));
   }
 
   @Test
