@@ -207,7 +207,7 @@ final class InboundEvents {
     for (JsonNode a : list) {
       String id = a.path("id").asString("");
       String type = a.path("contentType").asString("").toLowerCase(Locale.ROOT).strip();
-      if (id.isEmpty() || id.contains("/") || LONG_TEXT.equals(type)) {
+      if (id.isBlank() || id.contains("/") || LONG_TEXT.equals(type)) {
         continue; // not downloaded (--ignore-attachments) or not a file of its own
       }
       if (type.isEmpty()) {

@@ -98,7 +98,7 @@ final class NotificationParser {
       case "image", "video", "audio", "document", "sticker" -> {
         JsonNode media = message.path(type);
         String mediaId = media.path("id").asString("");
-        if (mediaId.isEmpty()) {
+        if (mediaId.isBlank()) {
           return null;
         }
         text = media.path("caption").asString("");

@@ -132,6 +132,8 @@ class NotificationParserTest {
     assertThat(parser.parse(message("unsupported", """
         {"type": "poll"}""")).messages()).isEmpty();
     assertThat(parser.parse(message("contacts", "[]")).messages()).isEmpty();
+    assertThat(parser.parse(message("image", """
+        {"mime_type": "image/jpeg", "id": " "}""")).messages()).isEmpty();
     assertThat(parser.parse(message("interactive", """
         {"type": "nfm_reply", "nfm_reply": {}}""")).messages()).isEmpty();
     NotificationParser other = new NotificationParser("999");
