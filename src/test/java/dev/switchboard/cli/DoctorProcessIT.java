@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
+import dev.switchboard.store.Store;
 import dev.switchboard.store.sqlite.SqliteStore;
 import dev.switchboard.testing.ChildGateway;
 import dev.switchboard.testing.ChildGateway.Result;
@@ -124,7 +125,7 @@ class DoctorProcessIT {
 
   @Test
   void theStoresSizeIsShownWithItsRetentionAndWarnedAboutAboveTheThreshold() throws Exception {
-    try (SqliteStore store = SqliteStore.open(home.resolve("switchboard.db"), Clock.systemUTC())) {
+    try (Store store = SqliteStore.open(home.resolve("switchboard.db"), Clock.systemUTC())) {
       for (int i = 0; i < 300; i++) {
         store.conversations().append("telegram:1", 0, "user", "words ".repeat(1000));
       }

@@ -133,7 +133,7 @@ class StoreUpkeepTest {
 
   @Test
   void aStoreThatFailsIsTriedAgainAnHourLater() throws Exception {
-    SqliteStore store = SqliteStore.open(home.resolve("switchboard.db"), clock);
+    Store store = SqliteStore.open(home.resolve("switchboard.db"), clock);
     store.close(); // every query now fails
 
     StoreUpkeep upkeep =
@@ -145,7 +145,7 @@ class StoreUpkeepTest {
   @Test
   void theRunningGatewayPrunesWhatAnEarlierOneLeftAtStart() throws Exception {
     ManualClock longAgo = new ManualClock(Instant.now().minus(Duration.ofDays(30)));
-    try (SqliteStore earlier = SqliteStore.open(home.resolve("switchboard.db"), longAgo)) {
+    try (Store earlier = SqliteStore.open(home.resolve("switchboard.db"), longAgo)) {
       for (int i = 0; i < 10; i++) {
         answer(earlier, message(i));
       }

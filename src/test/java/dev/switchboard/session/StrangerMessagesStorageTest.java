@@ -10,6 +10,7 @@ import dev.switchboard.auth.PairingCodes;
 import dev.switchboard.command.CommandTable;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
+import dev.switchboard.store.Store;
 import dev.switchboard.store.sqlite.SqliteStore;
 import dev.switchboard.testing.AdapterOutbound;
 import dev.switchboard.testing.FakeGatewayControl;
@@ -58,7 +59,7 @@ class StrangerMessagesStorageTest {
 
   @Test
   void threeHundredStrangersAddNoneOfTheirWordsToTheDatabase() throws Exception {
-    try (SqliteStore store = SqliteStore.open(dir.resolve("switchboard.db"), Clock.systemUTC())) {
+    try (Store store = SqliteStore.open(dir.resolve("switchboard.db"), Clock.systemUTC())) {
       Delivery delivery = new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system());
       dispatcher = new Dispatcher(
           DispatcherSettings.defaults(),

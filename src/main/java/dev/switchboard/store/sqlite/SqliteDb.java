@@ -2,6 +2,7 @@ package dev.switchboard.store.sqlite;
 
 import dev.switchboard.common.OwnerOnly;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.store.sql.SqlDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -41,7 +40,7 @@ import org.sqlite.SQLiteException;
  * as it is, with a warning that says how to switch it by hand: its pruned rows still make room
  * for new ones, so it stops growing, but it does not shrink.
  */
-final class SqliteDb implements AutoCloseable {
+final class SqliteDb implements SqlDatabase {
   private static final Logger log = LoggerFactory.getLogger(SqliteDb.class);
   /** How long a write waits for another process's lock before it fails with SQLITE_BUSY. */
   static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -227,7 +226,8 @@ final class SqliteDb implements AutoCloseable {
     }
   }
 
-  long bytesOnDisk() {
+  @Override
+  public long bytesOnDisk() {
     return bytesOnDisk(file);
   }
 
@@ -236,7 +236,8 @@ final class SqliteDb implements AutoCloseable {
    * released in between, then truncates the WAL. An interrupt (the gateway's stop) ends it
    * after the current step: what is left is given back by the next pass.
    */
-  void compact() {
+  @Override
+  public void compact() {
     boolean more = true;
     while (more && !Thread.currentThread().isInterrupted()) {
       more = locked("give free space back", c -> {
@@ -282,12 +283,6 @@ final class SqliteDb implements AutoCloseable {
     }
   }
 
-  /** Work done on the connection. */
-  @FunctionalInterface
-  interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   /** Runs {@code work} on the connection, outside a transaction (what a pragma needs). */
   private <T> T locked(String what, Work<T> work) {
     lock.lock();
@@ -311,7 +306,8 @@ final class SqliteDb implements AutoCloseable {
    * later write committed at once but reported failure (a disk that was full once broke the
    * store until a restart). A ROLLBACK that finds nothing to roll back changes nothing here.
    */
-  <T> T transaction(String what, Work<T> work) {
+  @Override
+  public <T> T transaction(String what, Work<T> work) {
     lock.lock();
     try {
       execute("BEGIN");
@@ -360,26 +356,6 @@ final class SqliteDb implements AutoCloseable {
       }
     }
     return message;
-  }
-
-  /**
-   * Runs one statement in a transaction of its own, as {@link #transaction} does.
-   *
-   * @return the number of rows the statement changed
-   */
-  int update(String what, String sql, @Nullable Object... args) {
-    return transaction(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Retention;
+import dev.switchboard.store.Store;
 import dev.switchboard.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class SqliteRetentionTest {
   @Test
   void theFileShrinksOncePrunedRowsAreGone() throws Exception {
     String text = "x".repeat(2000);
-    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+    try (Store store = SqliteStore.open(file(), clock)) {
       for (int i = 0; i < 5000; i++) {
         InboundMessage m = message(i, text);
         store.journal().record(m);
@@ -87,7 +88,7 @@ class SqliteRetentionTest {
 
   @Test
   void aDatabaseMadeWithoutIncrementalVacuumIsSwitchedAtOpenAndKeepsItsRows() throws Exception {
-    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+    try (Store store = SqliteStore.open(file(), clock)) {
       store.journal().record(message(1, "from before the upgrade"));
     }
     assertThat(pragma(file(), "auto_vacuum")).as("a new database has it").isEqualTo(2);
@@ -98,7 +99,7 @@ class SqliteRetentionTest {
     }
     assertThat(pragma(file(), "auto_vacuum")).isZero();
 
-    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+    try (Store store = SqliteStore.open(file(), clock)) {
       assertThat(store.journal().unfinished())
           .extracting(e -> e.message().text())
           .containsExactly("from before the upgrade");
@@ -108,7 +109,7 @@ class SqliteRetentionTest {
 
   @Test
   void aDatabaseTooLargeToRewriteAtStartIsLeftAsItIsAndStillWorks() throws Exception {
-    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+    try (Store store = SqliteStore.open(file(), clock)) {
       store.journal().record(message(1, "from before the upgrade"));
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
@@ -118,7 +119,7 @@ class SqliteRetentionTest {
     }
     long bytes = SqliteDb.bytesOnDisk(file());
 
-    try (SqliteStore store = SqliteStore.open(file(), clock, bytes - 1)) {
+    try (Store store = SqliteStore.open(file(), clock, bytes - 1)) {
       assertThat(pragma(file(), "auto_vacuum")).as("not rewritten").isZero();
       store.journal().record(message(2, "after the upgrade"));
       store.compact();
@@ -137,7 +138,7 @@ class SqliteRetentionTest {
   void aStrangersWordsNeverReachTheFile() throws Exception {
     String words = "a long message from someone nobody let in ".repeat(400); // 17 KB
     List<Long> sizes = new ArrayList<>();
-    try (SqliteStore store = SqliteStore.open(file(), clock)) {
+    try (Store store = SqliteStore.open(file(), clock)) {
       store.compact();
       sizes.add(store.bytesOnDisk());
       for (int i = 0; i < 300; i++) {

@@ -11,6 +11,7 @@ import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.InboundJournal.Status;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
+import dev.switchboard.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +33,7 @@ class SqliteStoreTest {
   @TempDir
   Path dir;
 
-  private SqliteStore store;
+  private Store store;
   private final Clock clock = Clock.systemUTC();
 
   @BeforeEach
@@ -45,7 +46,7 @@ class SqliteStoreTest {
     store.close();
   }
 
-  private SqliteStore reopen() {
+  private Store reopen() {
     store.close();
     store = SqliteStore.open(dir.resolve("switchboard.db"), clock);
     return store;
@@ -222,7 +223,7 @@ class SqliteStoreTest {
   @Test
   void aSecondConnectionSeesCommitsAndCanWriteWhileTheFirstIsOpen() throws Exception {
     // The CLI (pairing approve) opens the same file while the gateway runs.
-    try (SqliteStore cli = SqliteStore.open(dir.resolve("switchboard.db"), clock)) {
+    try (Store cli = SqliteStore.open(dir.resolve("switchboard.db"), clock)) {
       Instant now = Instant.now();
       cli.pairings()
           .addCode(new Pairings.Code(

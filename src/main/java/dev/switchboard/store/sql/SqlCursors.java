@@ -1,14 +1,14 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.store.Cursors;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Optional;
 
-final class SqliteCursors implements Cursors {
-  private final SqliteDb db;
+final class SqlCursors implements Cursors {
+  private final SqlDatabase db;
 
-  SqliteCursors(SqliteDb db) {
+  SqlCursors(SqlDatabase db) {
     this.db = db;
   }
 
@@ -17,7 +17,7 @@ final class SqliteCursors implements Cursors {
     return db.transaction("read a cursor", c -> {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT value FROM cursors WHERE platform = ? AND name = ?")) {
-        SqliteDb.bind(ps, platform, name);
+        SqlDatabase.bind(ps, platform, name);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }

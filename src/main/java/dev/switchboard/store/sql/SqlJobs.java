@@ -1,11 +1,10 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.store.Jobs;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,14 +12,14 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-final class SqliteJobs implements Jobs {
+final class SqlJobs implements Jobs {
   private static final String COLUMNS = "id, platform, chat_id, thread_id, schedule, zone, prompt,"
       + " shared_conversation, paused, next_run, created_by, created_at, last_run, last_outcome";
 
-  private final SqliteDb db;
+  private final SqlDatabase db;
   private final Clock clock;
 
-  SqliteJobs(SqliteDb db, Clock clock) {
+  SqlJobs(SqlDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -32,9 +31,8 @@ final class SqliteJobs implements Jobs {
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO jobs (platform, chat_id, thread_id, schedule, zone, prompt,"
               + " shared_conversation, next_run, created_by, created_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        SqliteDb.bind(
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
+        SqlDatabase.bind(
             ps,
             job.chat().platform(),
             job.chat().chatId(),
@@ -46,8 +44,7 @@ final class SqliteJobs implements Jobs {
             job.nextRun().toEpochMilli(),
             job.createdBy(),
             now);
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
+        try (ResultSet keys = ps.executeQuery()) {
           if (!keys.next()) {
             throw new SQLException("no id for the new job");
           }
@@ -63,7 +60,7 @@ final class SqliteJobs implements Jobs {
     return db.transaction("read a job", c -> {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE id = ?")) {
-        SqliteDb.bind(ps, id);
+        SqlDatabase.bind(ps, id);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(job(rs)) : Optional.empty();
         }

@@ -1,4 +1,4 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.store.HomeChannels;
@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-final class SqliteHomeChannels implements HomeChannels {
-  private final SqliteDb db;
+final class SqlHomeChannels implements HomeChannels {
+  private final SqlDatabase db;
   private final Clock clock;
 
-  SqliteHomeChannels(SqliteDb db, Clock clock) {
+  SqlHomeChannels(SqlDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -24,7 +24,7 @@ final class SqliteHomeChannels implements HomeChannels {
     return db.transaction("read a home channel", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT platform, chat_id, thread_id FROM home_channels WHERE platform = ?")) {
-        SqliteDb.bind(ps, platform);
+        SqlDatabase.bind(ps, platform);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(chat(rs)) : Optional.empty();
         }

@@ -1,5 +1,6 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
+import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
@@ -16,11 +17,11 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-final class SqliteJournal implements InboundJournal {
-  private final SqliteDb db;
+final class SqlJournal implements InboundJournal {
+  private final SqlDatabase db;
   private final Clock clock;
 
-  SqliteJournal(SqliteDb db, Clock clock) {
+  SqlJournal(SqlDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -30,9 +31,9 @@ final class SqliteJournal implements InboundJournal {
     long now = clock.millis();
     return db.update(
             "record an inbound message",
-            "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+            "INSERT INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
                 + " user_name, text, is_group, received_at, status, updated_at, attachments)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)",
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING",
             m.chat().platform(),
             m.chat().chatId(),
             m.chat().threadId(),
@@ -52,9 +53,9 @@ final class SqliteJournal implements InboundJournal {
     long now = clock.millis();
     return db.update(
             "record a refused message",
-            "INSERT OR IGNORE INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+            "INSERT INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
                 + " user_name, text, is_group, received_at, status, outcome, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, 'DONE', ?, ?)",
+                + " VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, 'DONE', ?, ?) ON CONFLICT DO NOTHING",
             m.chat().platform(),
             m.chat().chatId(),
             m.chat().threadId(),
@@ -74,7 +75,7 @@ final class SqliteJournal implements InboundJournal {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT 1 FROM inbound WHERE platform = ? AND chat_id = ?"
               + " AND (outcome IS NULL OR outcome NOT IN ('pairing', 'ignored')) LIMIT 1")) {
-        SqliteDb.bind(ps, platform, chatId);
+        SqlDatabase.bind(ps, platform, chatId);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
         }
@@ -87,7 +88,7 @@ final class SqliteJournal implements InboundJournal {
     return db.transaction("look up an inbound message", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbound WHERE platform = ?"
           + " AND chat_id = ? AND message_id = ? AND status <> 'DONE'")) {
-        SqliteDb.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
+        SqlDatabase.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
         }
@@ -102,12 +103,12 @@ final class SqliteJournal implements InboundJournal {
           "UPDATE inbound SET status = 'RUNNING', attempts = attempts + 1, reply = NULL,"
               + " updated_at = ?"
               + " WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
-        SqliteDb.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(), m.messageId());
+        SqlDatabase.bind(ps, clock.millis(), m.chat().platform(), m.chat().chatId(), m.messageId());
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT attempts FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ?")) {
-        SqliteDb.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
+        SqlDatabase.bind(ps, m.chat().platform(), m.chat().chatId(), m.messageId());
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? rs.getInt(1) : 1; // not journaled (a test's dispatcher): first
         }
@@ -143,16 +144,18 @@ final class SqliteJournal implements InboundJournal {
 
   @Override
   public Set<String> storedAttachments() {
+    // Read as text and parsed here: SQLite's json_each and PostgreSQL's jsonb functions differ,
+    // and the column is written by AttachmentColumn alone.
     return db.transaction("list the journal's stored attachments", c -> {
       Set<String> out = new HashSet<>();
       try (PreparedStatement ps =
-              c.prepareStatement("SELECT DISTINCT json_extract(a.value, '$.sha256') FROM inbound,"
-                  + " json_each(inbound.attachments) AS a WHERE inbound.attachments IS NOT NULL");
+              c.prepareStatement("SELECT attachments FROM inbound WHERE attachments IS NOT NULL");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String sha = rs.getString(1);
-          if (sha != null) {
-            out.add(sha);
+          for (Attachment a : AttachmentColumn.read(rs.getString(1))) {
+            if (a.sha256() != null) {
+              out.add(a.sha256());
+            }
           }
         }
       }

@@ -1,4 +1,4 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.store.Pairings;
 import java.sql.Connection;
@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-final class SqlitePairings implements Pairings {
+final class SqlPairings implements Pairings {
   private static final String CODE_COLUMNS =
       "platform, code, user_id, chat_id, display_name, created_at, expires_at, used_at";
 
-  private final SqliteDb db;
+  private final SqlDatabase db;
 
-  SqlitePairings(SqliteDb db) {
+  SqlPairings(SqlDatabase db) {
     this.db = db;
   }
 
@@ -60,7 +60,7 @@ final class SqlitePairings implements Pairings {
       try (PreparedStatement ps =
           c.prepareStatement("UPDATE pairing_codes SET used_at = ? WHERE platform = ? AND code = ?"
               + " AND used_at IS NULL")) {
-        SqliteDb.bind(ps, now.toEpochMilli(), code.platform(), code.code());
+        SqlDatabase.bind(ps, now.toEpochMilli(), code.platform(), code.code());
         if (ps.executeUpdate() != 1) {
           throw new SQLException("pairing code " + code.code() + " was already used");
         }
@@ -69,7 +69,8 @@ final class SqlitePairings implements Pairings {
           "INSERT INTO approved_users (platform, user_id, display_name, approved_at)"
               + " VALUES (?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET"
               + " display_name = excluded.display_name, approved_at = excluded.approved_at")) {
-        SqliteDb.bind(ps, code.platform(), code.userId(), code.displayName(), now.toEpochMilli());
+        SqlDatabase.bind(
+            ps, code.platform(), code.userId(), code.displayName(), now.toEpochMilli());
         ps.executeUpdate();
       }
       return new Approval(code.platform(), code.userId(), code.displayName(), now);
@@ -81,7 +82,7 @@ final class SqlitePairings implements Pairings {
     return db.transaction("check an approval", c -> {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT 1 FROM approved_users WHERE platform = ? AND user_id = ?")) {
-        SqliteDb.bind(ps, platform, userId);
+        SqlDatabase.bind(ps, platform, userId);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next();
         }
@@ -134,7 +135,7 @@ final class SqlitePairings implements Pairings {
     List<Code> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT " + CODE_COLUMNS + " FROM pairing_codes " + where)) {
-      SqliteDb.bind(ps, args);
+      SqlDatabase.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long used = rs.getLong("used_at");

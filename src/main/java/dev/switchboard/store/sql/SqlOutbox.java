@@ -1,4 +1,4 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.store.Outbox;
@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-final class SqliteOutbox implements Outbox {
+final class SqlOutbox implements Outbox {
   private static final String COLUMNS = "id, key, platform, chat_id, thread_id, text, status,"
       + " platform_message_id, complete, inbound_key";
 
-  private final SqliteDb db;
+  private final SqlDatabase db;
   private final Clock clock;
 
-  SqliteOutbox(SqliteDb db, Clock clock) {
+  SqlOutbox(SqlDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -29,10 +29,11 @@ final class SqliteOutbox implements Outbox {
   public Entry claim(String key, ChatRef chat, String text, @Nullable String inboundKey) {
     long now = clock.millis();
     return db.transaction("record an outgoing message", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT OR IGNORE INTO outbox (key, platform, chat_id, thread_id, text, status,"
-              + " inbound_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)")) {
-        SqliteDb.bind(
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO outbox (key, platform, chat_id, thread_id, text, status,"
+              + " inbound_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)"
+              + " ON CONFLICT DO NOTHING")) {
+        SqlDatabase.bind(
             ps, key, chat.platform(), chat.chatId(), chat.threadId(), text, inboundKey, now, now);
         ps.executeUpdate();
       }
@@ -128,7 +129,7 @@ final class SqliteOutbox implements Outbox {
       throws SQLException {
     List<Entry> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox " + where)) {
-      SqliteDb.bind(ps, args);
+      SqlDatabase.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Entry(

@@ -1,4 +1,4 @@
-package dev.switchboard.store.sqlite;
+package dev.switchboard.store.sql;
 
 import dev.switchboard.store.Conversations;
 import java.sql.Connection;
@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-final class SqliteConversations implements Conversations {
+final class SqlConversations implements Conversations {
   private record Conversation(String sessionKey, int generation) {}
 
-  private final SqliteDb db;
+  private final SqlDatabase db;
   private final Clock clock;
 
-  SqliteConversations(SqliteDb db, Clock clock) {
+  SqlConversations(SqlDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
   }
@@ -50,7 +50,7 @@ final class SqliteConversations implements Conversations {
           "INSERT INTO sessions (session_key, generation, updated_at) VALUES (?, ?, ?)"
               + " ON CONFLICT (session_key) DO UPDATE SET generation = excluded.generation,"
               + " updated_at = excluded.updated_at")) {
-        SqliteDb.bind(ps, sessionKey, next, now);
+        SqlDatabase.bind(ps, sessionKey, next, now);
         ps.executeUpdate();
       }
       return next;
@@ -76,7 +76,7 @@ final class SqliteConversations implements Conversations {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
               + " AND undone_by IS NULL ORDER BY id DESC LIMIT ?")) {
-        SqliteDb.bind(ps, sessionKey, generation, limit);
+        SqlDatabase.bind(ps, sessionKey, generation, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(
@@ -100,7 +100,7 @@ final class SqliteConversations implements Conversations {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT MAX(id) FROM transcript WHERE session_key = ? AND generation = ?"
               + " AND role = 'user' AND undone_by IS NULL")) {
-        SqliteDb.bind(ps, sessionKey, generation);
+        SqlDatabase.bind(ps, sessionKey, generation);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           lastUser = rs.getLong(1);
@@ -112,7 +112,7 @@ final class SqliteConversations implements Conversations {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE transcript SET undone_by = ? WHERE session_key = ? AND generation = ?"
               + " AND id >= ? AND undone_by IS NULL")) {
-        SqliteDb.bind(ps, byKey, sessionKey, generation, lastUser);
+        SqlDatabase.bind(ps, byKey, sessionKey, generation, lastUser);
         ps.executeUpdate();
       }
       return linesUndoneBy(c, sessionKey, generation, byKey);
@@ -125,7 +125,7 @@ final class SqliteConversations implements Conversations {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
             + " AND undone_by = ? ORDER BY id")) {
-      SqliteDb.bind(ps, sessionKey, generation, byKey);
+      SqlDatabase.bind(ps, sessionKey, generation, byKey);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Line(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
@@ -140,7 +140,7 @@ final class SqliteConversations implements Conversations {
     return db.transaction("read a session setting", c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT value FROM session_settings WHERE session_key = ? AND name = ?")) {
-        SqliteDb.bind(ps, sessionKey, name);
+        SqlDatabase.bind(ps, sessionKey, name);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
         }
@@ -154,7 +154,7 @@ final class SqliteConversations implements Conversations {
       Map<String, String> out = new LinkedHashMap<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name")) {
-        SqliteDb.bind(ps, sessionKey);
+        SqlDatabase.bind(ps, sessionKey);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.put(rs.getString(1), rs.getString(2));
@@ -192,7 +192,7 @@ final class SqliteConversations implements Conversations {
       Map<String, String> out = new LinkedHashMap<>();
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT session_key, value FROM session_settings WHERE name = ? ORDER BY session_key")) {
-        SqliteDb.bind(ps, name);
+        SqlDatabase.bind(ps, name);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.put(rs.getString(1), rs.getString(2));
@@ -251,7 +251,7 @@ final class SqliteConversations implements Conversations {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT session_key, generation FROM transcript GROUP BY session_key, generation"
               + " HAVING COUNT(*) > ?")) {
-        SqliteDb.bind(ps, keep);
+        SqlDatabase.bind(ps, keep);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             longOnes.add(new Conversation(rs.getString(1), rs.getInt(2)));
@@ -267,7 +267,7 @@ final class SqliteConversations implements Conversations {
         try (PreparedStatement ps =
             c.prepareStatement("SELECT id FROM transcript WHERE session_key = ? AND generation = ?"
                 + " ORDER BY id DESC LIMIT 1 OFFSET ?")) {
-          SqliteDb.bind(ps, conversation.sessionKey(), conversation.generation(), keep);
+          SqlDatabase.bind(ps, conversation.sessionKey(), conversation.generation(), keep);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             newestDropped = rs.getLong(1);
@@ -276,7 +276,7 @@ final class SqliteConversations implements Conversations {
         try (PreparedStatement ps =
             c.prepareStatement("DELETE FROM transcript WHERE id IN (SELECT id FROM transcript WHERE"
                 + " session_key = ? AND generation = ? AND id <= ? ORDER BY id LIMIT ?)")) {
-          SqliteDb.bind(
+          SqlDatabase.bind(
               ps, conversation.sessionKey(), conversation.generation(), newestDropped, left);
           left -= ps.executeUpdate();
         }
@@ -288,7 +288,7 @@ final class SqliteConversations implements Conversations {
   private Usage sumUsage(String sql, @Nullable Object... args) {
     return db.transaction("read token counts", c -> {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        SqliteDb.bind(ps, args);
+        SqlDatabase.bind(ps, args);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return new Usage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
