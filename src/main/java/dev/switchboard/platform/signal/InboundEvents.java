@@ -107,7 +107,7 @@ final class InboundEvents {
     JsonNode groupInfo = data.path("groupInfo");
     String groupId = groupInfo.path("groupId").asString("");
     if (groupInfo.isObject()
-        && (groupId.isEmpty() || "UPDATE".equals(groupInfo.path("type").asString("")))) {
+        && (!usable(groupId) || "UPDATE".equals(groupInfo.path("type").asString("")))) {
       return Optional.empty();
     }
     long timestamp = data.path("timestamp").asLong(0);
@@ -176,18 +176,26 @@ final class InboundEvents {
     return out.toString();
   }
 
-  /** The sender's ACI UUID, else number, else null (a sealed sender signal-cli could not open). */
+  /**
+   * The sender's ACI UUID, else number, else null (a sealed sender signal-cli could not open).
+   * An identifier with a colon (a "PNI:" service id) is passed over for the number: a chat id
+   * must not hold one, since it separates the parts of a chat's key ("signal:chat:thread").
+   */
   static @Nullable String authorOf(JsonNode envelope) {
     String uuid = envelope.path("sourceUuid").asString("");
-    if (!uuid.isBlank()) {
+    if (usable(uuid)) {
       return uuid.toLowerCase(Locale.ROOT);
     }
     String number = envelope.path("sourceNumber").asString("");
-    if (!number.isBlank()) {
+    if (usable(number)) {
       return number;
     }
     String legacy = envelope.path("source").asString("");
-    return legacy.isBlank() ? null : legacy;
+    return usable(legacy) ? legacy : null;
+  }
+
+  private static boolean usable(String id) {
+    return !id.isBlank() && id.indexOf(':') < 0;
   }
 
   /**
