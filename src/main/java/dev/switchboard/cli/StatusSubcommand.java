@@ -8,6 +8,7 @@ import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -142,7 +143,7 @@ final class StatusSubcommand implements Callable<Integer> {
         return new StoreSize(catalog.storeBytes(home, config), "");
       } catch (ConfigException e) {
         return new StoreSize(null, "the configuration is invalid (switchboard doctor says why)");
-      } catch (UncheckedIOException e) {
+      } catch (UncheckedIOException | StoreException e) {
         return new StoreSize(null, String.valueOf(e.getMessage()));
       }
     }

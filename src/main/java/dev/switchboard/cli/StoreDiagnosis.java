@@ -5,13 +5,15 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.store.Retention;
+import dev.switchboard.store.StoreException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * What the store takes on disk, for {@code status} and {@code doctor}: read from its files, so
- * it never opens (or migrates) the database, and works whether the gateway runs or not. Doctor
+ * What the store takes on disk, for {@code status} and {@code doctor}: read from its files (or
+ * asked of the PostgreSQL server in one short look), so it never opens (or migrates) the
+ * database, and works whether the gateway runs or not. Doctor
  * warns above {@code store.size_warning_mb} and says what retention is set to, since that is
  * what keeps the size down.
  */
@@ -32,6 +34,12 @@ final class StoreDiagnosis {
           "check that this user can read " + home);
     } catch (ConfigException e) {
       return Finding.fail(SUBJECT, String.valueOf(e.getMessage()), "correct " + e.key());
+    } catch (StoreException e) {
+      return Finding.fail(
+          SUBJECT,
+          String.valueOf(e.getMessage()),
+          "check store.url, that the database server runs and lets this user in, and its"
+              + " password (store.postgresql.password or password_file)");
     }
     return check(bytes, retention);
   }

@@ -164,7 +164,16 @@ public final class CoreKeys {
       "SWITCHBOARD_STORE",
       ValueType.string(),
       "sqlite",
-      "Where the gateway keeps its journal, outbox, sessions and pairings.");
+      "Where the gateway keeps its journal, outbox, sessions and pairings: sqlite (a file in"
+          + " the state directory) or postgresql; by default postgresql when store.url is set.");
+
+  public static final ConfigKey<String> STORE_URL = ConfigKey.optional(
+      "store.url",
+      "SWITCHBOARD_DATABASE_URL",
+      ValueType.string(),
+      null,
+      "The PostgreSQL database, postgresql://user@host:5432/database[?sslmode=require];"
+          + " setting it selects the postgresql store. The password is not part of it.");
 
   public static final ConfigKey<Boolean> ALLOW_ALL_USERS = ConfigKey.optional(
       "auth.allow_all_users",
@@ -277,6 +286,7 @@ public final class CoreKeys {
         APPROVAL_TIMEOUT,
         TOOL_PROGRESS,
         STORE,
+        STORE_URL,
         ALLOW_ALL_USERS,
         ALLOWED_USERS,
         ADMIN_USERS,

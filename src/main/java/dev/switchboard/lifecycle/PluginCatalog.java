@@ -171,7 +171,7 @@ public final class PluginCatalog {
   }
 
   private StoreFactory storeFactory(Config config) {
-    String name = config.get(CoreKeys.STORE);
+    String name = storeName(config);
     StoreFactory f = stores.get(name);
     if (f == null) {
       throw new ConfigException(
@@ -179,6 +179,26 @@ public final class PluginCatalog {
           "unknown store '" + name + "'; available: " + String.join(", ", stores.keySet()));
     }
     return f;
+  }
+
+  /** {@code store.backend} if set, else the store that its own settings select, else SQLite. */
+  public String storeName(Config config) {
+    if (config.isSet(CoreKeys.STORE)) {
+      String name = config.get(CoreKeys.STORE);
+      StoreFactory chosen = stores.get(name);
+      if (chosen != null && config.isSet(CoreKeys.STORE_URL) && !chosen.selectedWhenUnset(config)) {
+        throw new ConfigException(
+            CoreKeys.STORE_URL.path(),
+            "is set, but store.backend is '" + name + "', which does not use it; remove one");
+      }
+      return name;
+    }
+    return stores.values().stream()
+        .filter(f -> f.selectedWhenUnset(config))
+        .map(StoreFactory::name)
+        .sorted()
+        .findFirst()
+        .orElse(config.get(CoreKeys.STORE));
   }
 
   /** Who may use the gateway, from the core settings and each enabled platform's own. */

@@ -11,6 +11,11 @@ public interface StoreFactory {
   /** The value of {@code store.backend} that selects this store: "sqlite". */
   String name();
 
+  /** Whether this store is the one meant when {@code store.backend} is not set. */
+  default boolean selectedWhenUnset(Config config) {
+    return false;
+  }
+
   /** Settings this store reads, all under {@code store.<name>.}. */
   List<ConfigKey<?>> configKeys();
 

@@ -194,6 +194,9 @@ class ConfigSchemaTest {
   void everyCoreDefaultIsAcceptedByItsOwnType() {
     for (ConfigKey<?> key : CoreKeys.all()) {
       Object def = key.defaultValue();
+      if (def == null) {
+        continue; // unset until given (store.url): there is no default to parse
+      }
       Object raw = def instanceof Duration d
           ? dev.switchboard.config.Durations.format(d)
           : def instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : def;

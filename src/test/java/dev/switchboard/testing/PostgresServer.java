@@ -167,7 +167,9 @@ public final class PostgresServer {
 
   /** Starts the server again after {@link #stop}, on the same port with the same databases. */
   public void start() {
-    pgCtl("start");
+    if (!Files.exists(data.resolve("postmaster.pid"))) {
+      pgCtl("start");
+    }
   }
 
   static String databaseName(String hint, int number) {

@@ -209,8 +209,9 @@ final class SqlConversations implements Conversations {
         "count tokens",
         "INSERT INTO token_usage (session_key, generation, turns, tokens_in, tokens_out)"
             + " VALUES (?, ?, 1, ?, ?) ON CONFLICT (session_key, generation) DO UPDATE SET"
-            + " turns = turns + 1, tokens_in = tokens_in + excluded.tokens_in,"
-            + " tokens_out = tokens_out + excluded.tokens_out",
+            + " turns = token_usage.turns + 1,"
+            + " tokens_in = token_usage.tokens_in + excluded.tokens_in,"
+            + " tokens_out = token_usage.tokens_out + excluded.tokens_out",
         sessionKey,
         generation,
         tokensIn,
