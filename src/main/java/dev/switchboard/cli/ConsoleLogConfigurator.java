@@ -48,6 +48,9 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
     for (String pdf : PDF_LIBRARIES) {
       context.getLogger(pdf).setLevel(Level.OFF);
     }
+    // HikariCP warns with a stack trace for every pooled connection a database restart broke;
+    // store.postgresql.PostgresDb says once, in a line, that the database went away and came back
+    context.getLogger("com.zaxxer.hikari.pool").setLevel(Level.ERROR);
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(console);

@@ -138,26 +138,44 @@ public final class Gateway {
     }
     awaitUninterruptibly(undumpable);
     GatewayRuntime runtime;
+    Thread starting = Thread.currentThread();
+    launch.signals().onQueuedStop(starting::interrupt);
     try {
       runtime = assemble(launch, state, previous, clock);
-    } catch (ConfigException e) {
+    } catch (RuntimeException e) {
+      launch.signals().onQueuedStop(null);
+      Thread.interrupted(); // the interrupt only ended a wait; the signal is handled below
+      if (!(e instanceof ConfigException) && launch.signals().stopPending()) {
+        log.info("stopped while starting ({})", e.getMessage());
+        state.seal(s -> s.withState(GatewayState.STOPPED)
+            .withExit(ExitCodes.STOPPED, "stopped while starting", false));
+        return ExitCodes.STOPPED;
+      }
+      return startFailed(e, state);
+    }
+    launch.signals().onQueuedStop(null);
+    Thread.interrupted(); // a stop that came meanwhile is replayed to the runtime by attach
+    launch.signals().attach(runtime::onSignal);
+    return runtime.run();
+  }
+
+  private static int startFailed(RuntimeException failure, StateFile state) {
+    if (failure instanceof ConfigException e) {
       log.error("configuration error: {}", e.getMessage());
       state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
           .withExit(ExitCodes.CONFIG_ERROR, "configuration error: " + e.getMessage(), false));
       return ExitCodes.CONFIG_ERROR;
-    } catch (StoreException e) {
+    }
+    if (failure instanceof StoreException e) {
       log.error("cannot open the store: {}", e.getMessage());
       state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
           .withExit(ExitCodes.CRASHED, "store: " + e.getMessage(), false));
       return ExitCodes.CRASHED;
-    } catch (RuntimeException e) {
-      log.error("could not assemble the gateway", e);
-      state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
-          .withExit(ExitCodes.CRASHED, "start failed: " + e.getClass().getSimpleName(), false));
-      return ExitCodes.CRASHED;
     }
-    launch.signals().attach(runtime::onSignal);
-    return runtime.run();
+    log.error("could not assemble the gateway", failure);
+    state.seal(s -> s.withState(GatewayState.STARTUP_FAILED)
+        .withExit(ExitCodes.CRASHED, "start failed: " + failure.getClass().getSimpleName(), false));
+    return ExitCodes.CRASHED;
   }
 
   /**

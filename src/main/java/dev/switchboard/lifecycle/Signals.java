@@ -35,7 +35,15 @@ public final class Signals {
   @GuardedBy("lock")
   private @Nullable Consumer<String> listener;
 
+  @GuardedBy("lock")
+  private @Nullable Runnable onQueuedStop;
+
   private Signals() {}
+
+  /** Signals with no handler installed, delivered only by {@link #deliver}: for tests. */
+  static Signals withoutHandlers() {
+    return new Signals();
+  }
 
   /** Installs the handlers; signals are queued until {@link #attach}. */
   public static Signals install() {
@@ -85,6 +93,41 @@ public final class Signals {
     return signals;
   }
 
+  /**
+   * Runs {@code action} when a stop signal (TERM, INT) is queued while nothing is attached, or
+   * at once if one is queued already; null removes it. A start that waits (for a database that
+   * cannot be reached) ends its wait with it instead of holding the stop until it gives up.
+   * The signal stays queued for {@link #attach}.
+   */
+  public void onQueuedStop(@Nullable Runnable action) {
+    boolean already;
+    lock.lock();
+    try {
+      onQueuedStop = action;
+      already = stopPendingLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (action != null && already) {
+      action.run();
+    }
+  }
+
+  /** Whether a stop signal (TERM, INT) is queued, waiting for {@link #attach}. */
+  public boolean stopPending() {
+    lock.lock();
+    try {
+      return stopPendingLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @GuardedBy("lock")
+  private boolean stopPendingLocked() {
+    return pending.contains("TERM") || pending.contains("INT");
+  }
+
   /** Sends queued and future signals to {@code target}. */
   public void attach(Consumer<String> target) {
     List<String> replay;
@@ -112,17 +155,23 @@ public final class Signals {
   /** The handler's entry; public so tests can deliver a signal without sending one. */
   public void deliver(String name) {
     Consumer<String> target;
+    Runnable stopAction = null;
     lock.lock();
     try {
       target = listener;
       if (target == null) {
         pending.add(name);
+        if (name.equals("TERM") || name.equals("INT")) {
+          stopAction = onQueuedStop;
+        }
       }
     } finally {
       lock.unlock();
     }
     if (target != null) {
       target.accept(name);
+    } else if (stopAction != null) {
+      stopAction.run();
     }
   }
 }

@@ -137,6 +137,10 @@ final class PostgresDb implements SqlDatabase {
                 + "); whether it was written is unknown: " + reason(e.cause),
             e.cause);
       } catch (SQLException e) {
+        if (interrupted(e)) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("stopped while waiting for the database (to " + what + ")", e);
+        }
         if (conflict(e) && ++conflicts < MAX_CONFLICTS) {
           continue;
         }
@@ -212,6 +216,16 @@ final class PostgresDb implements SqlDatabase {
     }
   }
 
+  /** The pool's wait for a connection was interrupted (a turn cancelled, the stop). */
+  private static boolean interrupted(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Serialization failure or deadlock: PostgreSQL aborted the transaction, nothing written. */
   static boolean conflict(SQLException e) {
     String state = e.getSQLState();
@@ -248,7 +262,7 @@ final class PostgresDb implements SqlDatabase {
     for (int depth = 0; t.getCause() != null && depth < 10; depth++) {
       t = t.getCause();
     }
-    return String.valueOf(t.getMessage());
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
   private static void pause(Duration d) {
