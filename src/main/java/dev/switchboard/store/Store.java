@@ -20,6 +20,8 @@ public interface Store extends AutoCloseable {
 
   Jobs jobs();
 
+  Leases leases();
+
   /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
   long bytesOnDisk();
 

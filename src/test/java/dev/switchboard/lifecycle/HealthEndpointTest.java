@@ -11,6 +11,7 @@ import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Jobs;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
@@ -181,6 +182,11 @@ class HealthEndpointTest {
     @Override
     public Jobs jobs() {
       return store.jobs();
+    }
+
+    @Override
+    public Leases leases() {
+      return store.leases();
     }
 
     @Override

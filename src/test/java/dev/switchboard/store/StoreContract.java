@@ -70,6 +70,14 @@ public abstract class StoreContract {
   }
 
   @Nested
+  class LeasesPart extends LeasesContract {
+    @Override
+    Store newStore(Clock clock) {
+      return StoreContract.this.newStore(clock);
+    }
+  }
+
+  @Nested
   class PrunerPart extends PrunerContract {
     @Override
     Store newStore(Clock clock) {

@@ -10,11 +10,13 @@ import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Jobs;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ public final class InMemoryStore implements Store {
   private final MemoryJobs jobs;
   private final MemoryConversations conversations;
   private final MemoryPairings pairings = new MemoryPairings();
+  private final MemoryLeases leases;
 
   public InMemoryStore() {
     this(Clock.systemUTC());
@@ -55,6 +58,7 @@ public final class InMemoryStore implements Store {
     this.outbox = new MemoryOutbox(clock, journal);
     this.conversations = new MemoryConversations(clock);
     this.jobs = new MemoryJobs(clock);
+    this.leases = new MemoryLeases(clock);
   }
 
   @Override
@@ -88,6 +92,11 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public Leases leases() {
+    return leases;
+  }
+
+  @Override
   public Pairings pairings() {
     return pairings;
   }
@@ -104,6 +113,67 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void close() {}
+
+  private static final class MemoryLeases implements Leases {
+    private final Clock clock;
+    private final Map<String, Lease> leases = new TreeMap<>();
+
+    MemoryLeases(Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public synchronized Optional<Lease> acquire(String name, String holder, Duration ttl) {
+      Instant now = clock.instant();
+      Instant until = now.plus(ttl);
+      Lease held = leases.get(name);
+      Lease taken;
+      if (held == null) {
+        taken = new Lease(name, holder, 1, until);
+      } else if (!held.expiresAt().isAfter(now)) {
+        taken = new Lease(name, holder, held.token() + 1, until);
+      } else if (held.holder().equals(holder)) {
+        taken = new Lease(name, holder, held.token(), until);
+      } else {
+        return Optional.empty();
+      }
+      leases.put(name, taken);
+      return Optional.of(taken);
+    }
+
+    @Override
+    public synchronized Optional<Lease> renew(Lease lease, Duration ttl) {
+      if (!holds(lease)) {
+        return Optional.empty();
+      }
+      Lease renewed =
+          new Lease(lease.name(), lease.holder(), lease.token(), clock.instant().plus(ttl));
+      leases.put(lease.name(), renewed);
+      return Optional.of(renewed);
+    }
+
+    @Override
+    public synchronized void release(Lease lease) {
+      if (holds(lease)) {
+        leases.put(
+            lease.name(), new Lease(lease.name(), lease.holder(), lease.token(), clock.instant()));
+      }
+    }
+
+    @Override
+    public synchronized boolean holds(Lease lease) {
+      Lease held = leases.get(lease.name());
+      return held != null
+          && held.holder().equals(lease.holder())
+          && held.token() == lease.token()
+          && held.expiresAt().isAfter(clock.instant());
+    }
+
+    @Override
+    public synchronized List<Lease> all() {
+      return List.copyOf(leases.values());
+    }
+  }
 
   private static final class MemoryHomeChannels implements HomeChannels {
     private final Map<String, ChatRef> homes = new TreeMap<>();

@@ -5,6 +5,7 @@ import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Jobs;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Pairings;
 import dev.switchboard.store.Store;
@@ -20,6 +21,7 @@ public final class SqlStore implements Store {
   private final Pairings pairings;
   private final HomeChannels homeChannels;
   private final Jobs jobs;
+  private final Leases leases;
 
   /** The store on {@code db}, migrated already; closing the store closes it. */
   public SqlStore(SqlDatabase db, Clock clock) {
@@ -31,6 +33,7 @@ public final class SqlStore implements Store {
     this.pairings = new SqlPairings(db);
     this.homeChannels = new SqlHomeChannels(db, clock);
     this.jobs = new SqlJobs(db, clock);
+    this.leases = new SqlLeases(db, clock);
   }
 
   @Override
@@ -56,6 +59,11 @@ public final class SqlStore implements Store {
   @Override
   public Jobs jobs() {
     return jobs;
+  }
+
+  @Override
+  public Leases leases() {
+    return leases;
   }
 
   @Override

@@ -58,17 +58,17 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V7's table and its history row absent
-      s.executeUpdate("DROP TABLE jobs");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '7'");
+      // as a database of the previous version: V8's table and its history row absent
+      s.executeUpdate("DROP TABLE leases");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '8'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
     SqliteDb.open(file).close();
 
     try (Connection c = connect(file)) {
-      assertThat(
-              count(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"))
+      assertThat(count(
+              c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'leases'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }

@@ -1,0 +1,141 @@
+package dev.switchboard.store.sql;
+
+import dev.switchboard.store.Leases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Leases as rows: each change is a compare-and-set on the token in one transaction, which
+ * SQLite's single writer and PostgreSQL's SERIALIZABLE transactions both make atomic.
+ */
+final class SqlLeases implements Leases {
+  private final SqlDatabase db;
+  private final Clock clock;
+
+  SqlLeases(SqlDatabase db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<Lease> acquire(String name, String holder, Duration ttl) {
+    return db.transaction("take a lease", c -> {
+      long now = clock.millis();
+      long until = now + ttl.toMillis();
+      Optional<Lease> current = find(c, name);
+      if (current.isEmpty()) {
+        try (PreparedStatement ps =
+            c.prepareStatement("INSERT INTO leases (name, holder, token, expires_at, acquired_at)"
+                + " VALUES (?, ?, 1, ?, ?) ON CONFLICT DO NOTHING")) {
+          SqlDatabase.bind(ps, name, holder, until, now);
+          return ps.executeUpdate() == 1
+              ? Optional.of(new Lease(name, holder, 1, Instant.ofEpochMilli(until)))
+              : Optional.empty();
+        }
+      }
+      Lease held = current.get();
+      boolean expired = held.expiresAt().toEpochMilli() <= now;
+      if (!expired && !held.holder().equals(holder)) {
+        return Optional.empty();
+      }
+      long token = expired ? held.token() + 1 : held.token();
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE leases SET holder = ?, token = ?, expires_at = ?,"
+              + " acquired_at = CASE WHEN token = ? THEN acquired_at ELSE ? END"
+              + " WHERE name = ? AND token = ?")) {
+        SqlDatabase.bind(ps, holder, token, until, token, now, name, held.token());
+        return ps.executeUpdate() == 1
+            ? Optional.of(new Lease(name, holder, token, Instant.ofEpochMilli(until)))
+            : Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Lease> renew(Lease lease, Duration ttl) {
+    long now = clock.millis();
+    long until = now + ttl.toMillis();
+    int changed = db.update(
+        "renew a lease",
+        "UPDATE leases SET expires_at = ?"
+            + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
+        until,
+        lease.name(),
+        lease.holder(),
+        lease.token(),
+        now);
+    return changed == 1
+        ? Optional.of(
+            new Lease(lease.name(), lease.holder(), lease.token(), Instant.ofEpochMilli(until)))
+        : Optional.empty();
+  }
+
+  @Override
+  public void release(Lease lease) {
+    long now = clock.millis();
+    db.update(
+        "give a lease up",
+        "UPDATE leases SET expires_at = ?"
+            + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
+        now,
+        lease.name(),
+        lease.holder(),
+        lease.token(),
+        now);
+  }
+
+  @Override
+  public boolean holds(Lease lease) {
+    long now = clock.millis();
+    return db.transaction("check a lease", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM leases"
+          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
+        SqlDatabase.bind(ps, lease.name(), lease.holder(), lease.token(), now);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<Lease> all() {
+    return db.transaction("list the leases", c -> {
+      List<Lease> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+              "SELECT name, holder, token, expires_at FROM leases ORDER BY name");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(lease(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  private static Optional<Lease> find(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT name, holder, token, expires_at FROM leases WHERE name = ?")) {
+      SqlDatabase.bind(ps, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(lease(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Lease lease(ResultSet rs) throws SQLException {
+    return new Lease(
+        rs.getString("name"),
+        rs.getString("holder"),
+        rs.getLong("token"),
+        Instant.ofEpochMilli(rs.getLong("expires_at")));
+  }
+}
