@@ -73,6 +73,7 @@ class SettingsToStringTest {
     values.put(schema.byPath("platforms.signal.account").orElseThrow(), "+4915112345678");
     values.put(
         schema.byPath("platforms.whatsapp.phone_number_id").orElseThrow(), "106540352242922");
+    values.put(schema.byPath("store.url").orElseThrow(), "postgresql://sb@db.internal/sb");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -120,7 +121,8 @@ class SettingsToStringTest {
             "SlackSettings",
             "TranscriptionSettings",
             "SpeechSettings",
-            "WhatsAppSettings");
+            "WhatsAppSettings",
+            "PostgresSettings");
   }
 
   private Object argument(Class<?> type) {
