@@ -175,6 +175,15 @@ public final class CoreKeys {
       "The PostgreSQL database, postgresql://user@host:5432/database[?sslmode=require];"
           + " setting it selects the postgresql store. The password is not part of it.");
 
+  public static final ConfigKey<Duration> LEASE_TTL = ConfigKey.optional(
+      "store.lease_ttl",
+      "SWITCHBOARD_LEASE_TTL",
+      ValueType.duration(Duration.ofSeconds(3), Duration.ofMinutes(5)),
+      Duration.ofSeconds(15),
+      "On a database server: how long the running gateway's hold on the database lasts"
+          + " unrenewed (it renews it every third of this); another gateway started on the same"
+          + " database waits this long before refusing.");
+
   public static final ConfigKey<Boolean> ALLOW_ALL_USERS = ConfigKey.optional(
       "auth.allow_all_users",
       "SWITCHBOARD_ALLOW_ALL_USERS",
@@ -287,6 +296,7 @@ public final class CoreKeys {
         TOOL_PROGRESS,
         STORE,
         STORE_URL,
+        LEASE_TTL,
         ALLOW_ALL_USERS,
         ALLOWED_USERS,
         ADMIN_USERS,

@@ -224,7 +224,19 @@ public final class Gateway {
     List<WebhookRoute> webhooks = WebhookConfig.routes(
         config, name -> adapters.stream().anyMatch(a -> a.name().equals(name)));
     Store store = catalog.openStore(home, config, clock);
-    return GatewayRuntime.builder(home, settings, state)
+    InstanceGuard guard = null;
+    if (store.shared()) {
+      try {
+        guard = InstanceGuard.claim(
+            store.leases(),
+            InstanceGuard.holder(home, launch.environment()),
+            config.get(CoreKeys.LEASE_TTL));
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+    }
+    GatewayRuntime runtime = GatewayRuntime.builder(home, settings, state)
         .backend(backend)
         .store(store)
         .retention(Retention.from(config))
@@ -249,6 +261,11 @@ public final class Gateway {
         .webhooks(webhooks, WebhookConfig.maxBodyBytes(config))
         .version(launch.version())
         .build();
+    if (guard != null) {
+      guard.keepRenewing(
+          () -> runtime.request(StopRequest.crash("another gateway took over the database")));
+    }
+    return runtime;
   }
 
   /**

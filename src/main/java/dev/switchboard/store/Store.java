@@ -22,6 +22,14 @@ public interface Store extends AutoCloseable {
 
   Leases leases();
 
+  /**
+   * Whether other gateways can reach this store at the same time (a database server, not a
+   * file of the state directory), so that the gateway must hold a lease on it.
+   */
+  default boolean shared() {
+    return false;
+  }
+
   /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
   long bytesOnDisk();
 

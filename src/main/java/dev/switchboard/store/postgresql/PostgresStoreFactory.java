@@ -32,7 +32,7 @@ public final class PostgresStoreFactory implements StoreFactory {
 
   @Override
   public Store open(Path home, Config config, Clock clock) {
-    return new SqlStore(PostgresDb.open(PostgresSettings.from(home, config)), clock);
+    return new SqlStore(PostgresDb.open(PostgresSettings.from(home, config)), clock, true);
   }
 
   @Override

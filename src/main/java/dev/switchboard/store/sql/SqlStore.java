@@ -22,10 +22,21 @@ public final class SqlStore implements Store {
   private final HomeChannels homeChannels;
   private final Jobs jobs;
   private final Leases leases;
+  private final boolean shared;
 
-  /** The store on {@code db}, migrated already; closing the store closes it. */
+  /** The store on {@code db}, migrated already, for this gateway alone. */
   public SqlStore(SqlDatabase db, Clock clock) {
+    this(db, clock, false);
+  }
+
+  /**
+   * The store on {@code db}, migrated already; closing the store closes it.
+   *
+   * @param shared whether other gateways can reach the database too (see {@link #shared()})
+   */
+  public SqlStore(SqlDatabase db, Clock clock, boolean shared) {
     this.db = db;
+    this.shared = shared;
     this.journal = new SqlJournal(db, clock);
     this.outbox = new SqlOutbox(db, clock);
     this.cursors = new SqlCursors(db);
@@ -74,6 +85,11 @@ public final class SqlStore implements Store {
   @Override
   public Pairings pairings() {
     return pairings;
+  }
+
+  @Override
+  public boolean shared() {
+    return shared;
   }
 
   @Override

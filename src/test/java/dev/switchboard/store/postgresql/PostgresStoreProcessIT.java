@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -131,13 +132,43 @@ class PostgresStoreProcessIT {
   }
 
   @Test
+  void aSecondGatewayOnTheSameDatabaseIsRefusedAndTheFirstRestartedTakesItBack() throws Exception {
+    String url = SERVER.newDatabase("two_gateways");
+    Map<String, String> first = new HashMap<>(env(url));
+    first.put("SWITCHBOARD_LEASE_TTL", "3s");
+    gateway = ChildGateway.run(home, first);
+    gateway.awaitState(GatewayState.RUNNING, START);
+
+    Path otherHome = dir.resolve("other");
+    Files.createDirectories(otherHome);
+    ChildGateway second = ChildGateway.run(
+        otherHome, Map.of("SWITCHBOARD_DATABASE_URL", url, "SWITCHBOARD_LEASE_TTL", "3s"));
+    try {
+      assertThat(second.awaitExit(START)).isEqualTo(ExitCodes.CRASHED);
+      assertThat(second.output())
+          .contains("waiting up to 3 s in case it has stopped")
+          .contains("another gateway (")
+          .contains(":" + home.toAbsolutePath().normalize() + ")")
+          .contains("one gateway per database");
+    } finally {
+      second.close();
+    }
+
+    gateway.signal("TERM");
+    assertThat(gateway.awaitExit(START)).isEqualTo(ExitCodes.STOPPED);
+    gateway = ChildGateway.run(home, first);
+    gateway.awaitState(GatewayState.RUNNING, START);
+    assertThat(gateway.output()).doesNotContain("held by another gateway");
+  }
+
+  @Test
   void aStopWhileWaitingForAnUnreachableServerEndsTheStartAtOnce() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
     Map<String, String> env =
-        new java.util.HashMap<>(env("postgresql://postgres@127.0.0.1:" + closed + "/switchboard"));
+        new HashMap<>(env("postgresql://postgres@127.0.0.1:" + closed + "/switchboard"));
     env.put("SWITCHBOARD_DATABASE_START_WAIT", "10m");
     gateway = ChildGateway.run(home, env);
     await().atMost(START).until(() -> gateway.output().contains("cannot be reached"));
