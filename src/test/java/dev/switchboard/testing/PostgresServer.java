@@ -132,10 +132,19 @@ public final class PostgresServer {
    * {@code store.url} takes: {@code postgresql://postgres@127.0.0.1:PORT/NAME}.
    */
   public String newDatabase(String hint) {
+    return newDatabase(hint, null);
+  }
+
+  /**
+   * As {@link #newDatabase(String)}, a copy of the database {@code template} (the last path
+   * segment of an earlier address) when it is not null: copying a migrated database is much
+   * faster than migrating a new one. Nothing may be connected to the template meanwhile.
+   */
+  public String newDatabase(String hint, @Nullable String template) {
     String name = databaseName(hint, databases.incrementAndGet());
     try (Connection c = DriverManager.getConnection(jdbcUrl(MAINTENANCE_DATABASE));
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
+      s.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
     } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot create the database " + name + " in the test PostgreSQL cluster at port " + port,
