@@ -248,8 +248,17 @@ final class LaneScheduler implements SessionLanes {
             answer.set(reply);
           });
     } catch (RuntimeException e) {
-      // A bug or a platform failure while delivering ends this turn, not the session.
-      log.error("the turn for {} failed", turn.lane.key, e);
+      if (turn.control.cancelled()) {
+        // Cancelled while it waited (for a database that went away, say): the cancel ended it.
+        log.info(
+            "the turn for {} ended when it was cancelled ({}): {}",
+            turn.lane.key,
+            turn.control.reason(),
+            e.getMessage());
+      } else {
+        // A bug or a platform failure while delivering ends this turn, not the session.
+        log.error("the turn for {} failed", turn.lane.key, e);
+      }
     } finally {
       endTurn(turn);
       if (TurnExecution.DEFERRED.equals(outcome)) {
