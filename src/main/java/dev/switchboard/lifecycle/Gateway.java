@@ -231,6 +231,7 @@ public final class Gateway {
             store.leases(),
             InstanceGuard.holder(home, launch.environment()),
             config.get(CoreKeys.LEASE_TTL));
+        store.fence(guard.lease());
       } catch (RuntimeException e) {
         store.close();
         throw e;

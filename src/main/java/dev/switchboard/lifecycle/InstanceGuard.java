@@ -88,6 +88,11 @@ final class InstanceGuard implements AutoCloseable {
     }
   }
 
+  /** The lease as taken (renewals keep its token). */
+  Lease lease() {
+    return lease;
+  }
+
   /** Renews the lease from now on; {@code onLost} runs once if another gateway took it. */
   void keepRenewing(Runnable onLost) {
     long every = Math.max(1, ttl.toMillis() / 3);

@@ -30,6 +30,15 @@ public interface Store extends AutoCloseable {
     return false;
   }
 
+  /**
+   * From now on, journal acknowledgements ({@link InboundJournal#record}) and outbox sends
+   * ({@link Outbox#markSending}) are refused with a {@link StoreException} unless {@code lease}
+   * is still held (renewed, with the same token): a gateway that lost its shared store to
+   * another must neither acknowledge nor send. A store only this gateway reaches has nothing
+   * to fence.
+   */
+  default void fence(Leases.Lease lease) {}
+
   /** Bytes the store takes on disk now (for SQLite: the database and its WAL); 0 if none. */
   long bytesOnDisk();
 

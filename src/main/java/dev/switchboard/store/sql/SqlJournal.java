@@ -20,20 +20,26 @@ import org.jspecify.annotations.Nullable;
 final class SqlJournal implements InboundJournal {
   private final SqlDatabase db;
   private final Clock clock;
+  private final Fence fence;
 
-  SqlJournal(SqlDatabase db, Clock clock) {
+  SqlJournal(SqlDatabase db, Clock clock, Fence fence) {
     this.db = db;
     this.clock = clock;
+    this.fence = fence;
   }
 
   @Override
   public boolean record(InboundMessage m) {
     long now = clock.millis();
-    return db.update(
-            "record an inbound message",
-            "INSERT INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
-                + " user_name, text, is_group, received_at, status, updated_at, attachments)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING",
+    return db.transaction("record an inbound message", c -> {
+      // fenced: a gateway that lost the database must not acknowledge what it cannot answer
+      fence.check(c);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO inbound (platform, chat_id, thread_id, message_id, user_id,"
+              + " user_name, text, is_group, received_at, status, updated_at, attachments)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING")) {
+        SqlDatabase.bind(
+            ps,
             m.chat().platform(),
             m.chat().chatId(),
             m.chat().threadId(),
@@ -44,8 +50,10 @@ final class SqlJournal implements InboundJournal {
             m.group() ? 1 : 0,
             m.receivedAt().toEpochMilli(),
             now,
-            AttachmentColumn.write(m.attachments()))
-        == 1;
+            AttachmentColumn.write(m.attachments()));
+        return ps.executeUpdate() == 1;
+      }
+    });
   }
 
   @Override

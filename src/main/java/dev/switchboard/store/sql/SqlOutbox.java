@@ -19,10 +19,12 @@ final class SqlOutbox implements Outbox {
 
   private final SqlDatabase db;
   private final Clock clock;
+  private final Fence fence;
 
-  SqlOutbox(SqlDatabase db, Clock clock) {
+  SqlOutbox(SqlDatabase db, Clock clock, Fence fence) {
     this.db = db;
     this.clock = clock;
+    this.fence = fence;
   }
 
   @Override
@@ -50,12 +52,14 @@ final class SqlOutbox implements Outbox {
 
   @Override
   public void markSending(long id, String text) {
-    db.update(
-        "mark a message as being sent",
-        "UPDATE outbox SET status = 'SENDING', text = ?, updated_at = ? WHERE id = ?",
-        text,
-        clock.millis(),
-        id);
+    db.transaction("mark a message as being sent", c -> {
+      fence.check(c);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE outbox SET status = 'SENDING', text = ?, updated_at = ? WHERE id = ?")) {
+        SqlDatabase.bind(ps, text, clock.millis(), id);
+        return ps.executeUpdate();
+      }
+    });
   }
 
   @Override

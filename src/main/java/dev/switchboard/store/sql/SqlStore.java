@@ -23,6 +23,7 @@ public final class SqlStore implements Store {
   private final Jobs jobs;
   private final Leases leases;
   private final boolean shared;
+  private final Fence fence;
 
   /** The store on {@code db}, migrated already, for this gateway alone. */
   public SqlStore(SqlDatabase db, Clock clock) {
@@ -37,8 +38,9 @@ public final class SqlStore implements Store {
   public SqlStore(SqlDatabase db, Clock clock, boolean shared) {
     this.db = db;
     this.shared = shared;
-    this.journal = new SqlJournal(db, clock);
-    this.outbox = new SqlOutbox(db, clock);
+    this.fence = new Fence(clock);
+    this.journal = new SqlJournal(db, clock, fence);
+    this.outbox = new SqlOutbox(db, clock, fence);
     this.cursors = new SqlCursors(db);
     this.conversations = new SqlConversations(db, clock);
     this.pairings = new SqlPairings(db);
@@ -85,6 +87,11 @@ public final class SqlStore implements Store {
   @Override
   public Pairings pairings() {
     return pairings;
+  }
+
+  @Override
+  public void fence(Leases.Lease lease) {
+    fence.set(lease);
   }
 
   @Override

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
+import dev.switchboard.store.Leases;
+import dev.switchboard.store.Outbox;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.sql.SqlStore;
@@ -108,6 +110,35 @@ class PostgresDbTest {
           List.of());
       assertThat(store.journal().record(m)).isTrue();
       assertThat(store.journal().unfinished().getFirst().message().text()).isEqualTo("a\uFFFDb");
+    }
+  }
+
+  @Test
+  void aGatewayThatLostItsLeaseNeitherAcknowledgesNorSends() throws Exception {
+    String url = SERVER.newDatabase("fence");
+    try (Store store = new SqlStore(
+        PostgresDb.open(PostgresStoreContractTest.settings(url)), Clock.systemUTC(), true)) {
+      Duration ttl = Duration.ofMinutes(1);
+      Leases.Lease mine = store.leases().acquire("gateway", "host-a:/srv", ttl).orElseThrow();
+      store.fence(mine);
+      assertThat(store.journal().record(message("1"))).isTrue();
+      Outbox.Entry reply = store.outbox().claim("k1", ChatRef.of("telegram", "42"), "a", null);
+      store.outbox().markSending(reply.id(), "a");
+
+      // paused past its lease: another gateway took the database over
+      store.leases().release(mine);
+      store.leases().acquire("gateway", "host-b:/srv", ttl).orElseThrow();
+
+      assertThatThrownBy(() -> store.journal().record(message("2")))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("no longer holds the lease 'gateway'");
+      Outbox.Entry late = store.outbox().claim("k2", ChatRef.of("telegram", "42"), "b", null);
+      assertThatThrownBy(() -> store.outbox().markSending(late.id(), "b"))
+          .isInstanceOf(StoreException.class);
+      assertThat(store.journal().unfinished())
+          .extracting(e -> e.message().messageId())
+          .containsExactly("1");
+      assertThat(store.outbox().find("k2").orElseThrow().status()).isEqualTo(Outbox.Status.PENDING);
     }
   }
 

@@ -162,6 +162,40 @@ class PostgresStoreProcessIT {
   }
 
   @Test
+  void aGatewayPausedPastItsLeaseSendsNothingWhenItWakesAndStops() throws Exception {
+    String url = SERVER.newDatabase("paused");
+    Map<String, String> first = new HashMap<>(env(url));
+    first.put("SWITCHBOARD_LEASE_TTL", "3s");
+    gateway = ChildGateway.run(home, first);
+    gateway.awaitState(GatewayState.RUNNING, START);
+    telegram.awaitLongPoll(START);
+    telegram.privateMessage(BOB, "before the pause");
+    telegram.awaitMessage(BOB, m -> m.text().equals("before the pause"), WAIT);
+
+    gateway.signal("STOP");
+    Path otherHome = dir.resolve("other");
+    Files.createDirectories(otherHome);
+    ChildGateway second = ChildGateway.run(
+        otherHome, Map.of("SWITCHBOARD_DATABASE_URL", url, "SWITCHBOARD_LEASE_TTL", "3s"));
+    try {
+      second.awaitState(GatewayState.RUNNING, START);
+      // the paused gateway's open long poll gets this update: it reads it when it wakes
+      long update = telegram.privateMessage(BOB, "during the pause");
+      gateway.signal("CONT");
+
+      assertThat(gateway.awaitExit(START)).isEqualTo(ExitCodes.CRASHED);
+      assertThat(gateway.output()).contains("lost its hold on the database");
+      assertThat(telegram.messages(BOB))
+          .extracting(BotMessage::text)
+          .containsExactly("before the pause");
+      assertThat(telegram.confirmedUpToUpdateId()).isLessThan(update);
+      assertThat(second.process().isAlive()).isTrue();
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
   void aStopWhileWaitingForAnUnreachableServerEndsTheStartAtOnce() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {
