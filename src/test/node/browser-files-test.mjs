@@ -114,6 +114,9 @@ async function steps() {
   step = '1 (open)';
   await expectThat(`could not open ${BASE_URL}/`, page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded', timeout: STEP_MS }));
   await expectThat('the chat UI did not appear', page.getByTestId('composer-input').waitFor({ state: 'visible' }));
+  // The page shows before its first conversation is made (a fresh gateway has none): count
+  // once one is open, or that one and the click's would both land after the count.
+  await expectThat('no conversation opened at the start', page.locator('[data-testid="chat-item"][aria-current="page"]').waitFor());
   const chats = await page.getByTestId('chat-item').count();
   await page.getByTestId('new-chat').click();
   await until('the new conversation did not open', (n) => document.querySelectorAll('[data-testid="chat-item"]').length === n
