@@ -264,6 +264,7 @@ public final class Gateway {
         .build();
     if (guard != null) {
       guard.keepRenewing(
+          store::fence,
           () -> runtime.request(StopRequest.crash("another gateway took over the database")));
     }
     return runtime;

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,18 +94,32 @@ final class InstanceGuard implements AutoCloseable {
     return lease;
   }
 
-  /** Renews the lease from now on; {@code onLost} runs once if another gateway took it. */
-  void keepRenewing(Runnable onLost) {
+  /**
+   * Renews the lease from now on. A lease that ran out while the database was away and that
+   * nobody took meanwhile is taken again (a new token, handed to {@code fenceWith}): no other
+   * gateway can have acted. {@code onLost} runs once if another gateway took it.
+   */
+  void keepRenewing(Consumer<Lease> fenceWith, Runnable onLost) {
     long every = Math.max(1, ttl.toMillis() / 3);
-    var _ =
-        renewer.scheduleWithFixedDelay(() -> renew(onLost), every, every, TimeUnit.MILLISECONDS);
+    var _ = renewer.scheduleWithFixedDelay(
+        () -> renew(fenceWith, onLost), every, every, TimeUnit.MILLISECONDS);
   }
 
-  private void renew(Runnable onLost) {
+  private void renew(Consumer<Lease> fenceWith, Runnable onLost) {
     try {
       Optional<Lease> renewed = leases.renew(lease, ttl);
       if (renewed.isPresent()) {
         lease = renewed.get();
+        return;
+      }
+      Optional<Lease> retaken = leases.acquire(NAME, lease.holder(), ttl);
+      if (retaken.isPresent()) {
+        log.warn(
+            "this gateway's hold on the database ran out (the database was away for over {} s);"
+                + " no other gateway took it, so it holds it again",
+            ttl.toSeconds());
+        lease = retaken.get();
+        fenceWith.accept(lease);
         return;
       }
       log.error(

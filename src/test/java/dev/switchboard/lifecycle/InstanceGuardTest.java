@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** One gateway per shared database: who gets it, who waits, who is refused, who loses it. */
@@ -47,7 +49,7 @@ class InstanceGuardTest {
   @Test
   void aGatewayThatKeepsRenewingIsNamedAndTheOtherRefused() {
     try (InstanceGuard a = InstanceGuard.claim(leases, "host-a:/srv/sb", TTL)) {
-      a.keepRenewing(() -> {});
+      a.keepRenewing(lease -> {}, () -> {});
       assertThatThrownBy(() -> InstanceGuard.claim(leases, "host-b:/srv/sb", TTL))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("host-a:/srv/sb")
@@ -58,12 +60,35 @@ class InstanceGuardTest {
   @Test
   void aHolderWhoseLeaseWasTakenHearsOfItAtItsNextRenewal() throws Exception {
     try (InstanceGuard a = InstanceGuard.claim(leases, "host-a:/srv/sb", TTL)) {
-      CountDownLatch lost = new CountDownLatch(1);
-      a.keepRenewing(lost::countDown);
-      // as if a paused past its lease: another gateway took the database
-      leases.release(leases.all().getFirst());
+      // as if a was paused past its lease: another gateway took the database (before a's
+      // renewals start, so that none of them can take it back first)
+      leases.release(a.lease());
       leases.acquire(InstanceGuard.NAME, "host-b:/srv/sb", TTL).orElseThrow();
+      CountDownLatch lost = new CountDownLatch(1);
+      a.keepRenewing(lease -> {}, lost::countDown);
       assertThat(lost.await(TTL.toSeconds() + 2, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void aHoldThatRanOutWhileNobodyTookItIsTakenAgainAndFencedAnew() throws Exception {
+    try (InstanceGuard a = InstanceGuard.claim(leases, "host-a:/srv/sb", TTL)) {
+      long token = a.lease().token();
+      CountDownLatch refenced = new CountDownLatch(1);
+      AtomicReference<Lease> fence = new AtomicReference<>();
+      AtomicBoolean lost = new AtomicBoolean();
+      a.keepRenewing(
+          lease -> {
+            fence.set(lease);
+            refenced.countDown();
+          },
+          () -> lost.set(true));
+      // the database was away longer than the lease: it ran out, and nobody took it
+      leases.release(a.lease());
+      assertThat(refenced.await(TTL.toSeconds() + 2, TimeUnit.SECONDS)).isTrue();
+      assertThat(fence.get().token()).isGreaterThan(token);
+      assertThat(leases.holds(fence.get())).isTrue();
+      assertThat(lost).isFalse();
     }
   }
 
