@@ -40,6 +40,16 @@ record DatabaseUrl(String jdbc, String user, String host, int port, String datab
           "holds a password; put it in SWITCHBOARD_DATABASE_PASSWORD"
               + " or a file named by store.postgresql.password_file, so that it is never shown");
     }
+    String rawQuery = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+    for (String param : rawQuery.split("&", -1)) {
+      if (param.toLowerCase(Locale.ROOT).startsWith("password=")) {
+        throw new ConfigException(
+            key,
+            "holds a password parameter; put it in"
+                + " SWITCHBOARD_DATABASE_PASSWORD or a file named by store.postgresql.password_file,"
+                + " so that it is never shown");
+      }
+    }
     String user = info == null ? "" : uri.getUserInfo();
     if (user.isBlank()) {
       throw new ConfigException(key, "names no user; expected postgresql://user@host/database");
@@ -54,7 +64,7 @@ record DatabaseUrl(String jdbc, String user, String host, int port, String datab
       throw new ConfigException(key, "names no database (the path after the host: /switchboard)");
     }
     int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    String query = rawQuery.isEmpty() ? "" : "?" + rawQuery;
     String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     return new DatabaseUrl(
         "jdbc:postgresql://" + hostPart + ":" + port + "/" + database + query,

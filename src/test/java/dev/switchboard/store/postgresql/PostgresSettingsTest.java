@@ -43,6 +43,10 @@ class PostgresSettingsTest {
         .hasMessageContaining("store.url")
         .hasMessageContaining("SWITCHBOARD_DATABASE_PASSWORD")
         .hasMessageNotContaining("hunter22");
+    assertThatThrownBy(() -> DatabaseUrl.parse(
+            "store.url", "postgresql://sb@db/x?sslmode=require&Password=hunter22"))
+        .hasMessageContaining("password parameter")
+        .hasMessageNotContaining("hunter22");
     assertThatThrownBy(() -> DatabaseUrl.parse("store.url", "mysql://sb@db/x"))
         .hasMessageContaining("postgresql://");
     assertThatThrownBy(() -> DatabaseUrl.parse("store.url", "postgresql://db/x"))
