@@ -3,8 +3,6 @@ package dev.switchboard.store.sql;
 import dev.switchboard.store.Leases.Lease;
 import dev.switchboard.store.StoreException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import org.jspecify.annotations.Nullable;
@@ -33,18 +31,12 @@ final class Fence {
     if (l == null) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM leases"
-        + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
-      SqlDatabase.bind(ps, l.name(), l.holder(), l.token(), clock.millis());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new StoreException(
-              "this gateway no longer holds the lease '" + l.name()
-                  + "' (token " + l.token() + "): another gateway took over, so nothing is written"
-                  + " or sent in this one's name",
-              null);
-        }
-      }
+    if (!SqlLeases.held(c, l, clock.millis())) {
+      throw new StoreException(
+          "this gateway no longer holds the lease '" + l.name()
+              + "' (token " + l.token() + "): another gateway took over, so nothing is written"
+              + " or sent in this one's name",
+          null);
     }
   }
 }

@@ -95,15 +95,18 @@ final class SqlLeases implements Leases {
   @Override
   public boolean holds(Lease lease) {
     long now = clock.millis();
-    return db.transaction("check a lease", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM leases"
-          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
-        SqlDatabase.bind(ps, lease.name(), lease.holder(), lease.token(), now);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
+    return db.transaction("check a lease", c -> held(c, lease, now));
+  }
+
+  /** Whether {@code lease} is held as it says at {@code now}, read on {@code c}. */
+  static boolean held(Connection c, Lease lease, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM leases"
+        + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
+      SqlDatabase.bind(ps, lease.name(), lease.holder(), lease.token(), now);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
       }
-    });
+    }
   }
 
   @Override
