@@ -2,6 +2,7 @@ package dev.switchboard.store.postgresql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.Backoff;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.sql.SqlDatabase;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
@@ -100,7 +102,7 @@ final class PostgresDb implements SqlDatabase {
 
   private static void awaitReachable(HikariDataSource pool, PostgresSettings settings) {
     long deadline = System.nanoTime() + settings.startWait().toNanos();
-    Duration backoff = FIRST_BACKOFF;
+    Backoff backoff = backoff();
     while (true) {
       try (Connection c = pool.getConnection()) {
         c.rollback();
@@ -110,13 +112,13 @@ final class PostgresDb implements SqlDatabase {
           throw new StoreException(
               "cannot connect to the database " + settings.url().where() + ": " + reason(e), e);
         }
+        Duration wait = backoff.next();
         log.warn(
             "the database {} cannot be reached ({}); trying again in {} ms",
             settings.url().where(),
             reason(e),
-            backoff.toMillis());
-        pause(backoff);
-        backoff = next(backoff);
+            wait.toMillis());
+        pause(wait);
       }
     }
   }
@@ -124,7 +126,7 @@ final class PostgresDb implements SqlDatabase {
   @Override
   public <T> T transaction(String what, Work<T> work) {
     long deadline = System.nanoTime() + outageWait.toNanos();
-    Duration backoff = FIRST_BACKOFF;
+    Backoff backoff = backoff();
     int conflicts = 0;
     while (true) {
       try {
@@ -146,8 +148,7 @@ final class PostgresDb implements SqlDatabase {
         }
         if (unreachable(e) && System.nanoTime() - deadline < 0) {
           wentAway(e);
-          pause(backoff);
-          backoff = next(backoff);
+          pause(backoff.next());
           continue;
         }
         throw new StoreException(
@@ -274,9 +275,13 @@ final class PostgresDb implements SqlDatabase {
     }
   }
 
-  private static Duration next(Duration backoff) {
-    Duration doubled = backoff.multipliedBy(2);
-    return doubled.compareTo(LAST_BACKOFF) > 0 ? LAST_BACKOFF : doubled;
+  /**
+   * Waits between tries at a database that is away: up to ¼ s, doubling to 5 s, each at least
+   * half its window, so that the instances and turns waiting together do not all come back at
+   * once.
+   */
+  private static Backoff backoff() {
+    return Backoff.equalJitter(FIRST_BACKOFF, LAST_BACKOFF, ThreadLocalRandom.current());
   }
 
   @Override
