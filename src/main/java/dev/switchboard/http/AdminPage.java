@@ -85,7 +85,7 @@ public final class AdminPage extends Handler.Abstract {
         ? gate.checkUpload(request)
         : change ? gate.checkChange(request) : gate.check(request);
     if (refused.isPresent()) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.readBodyBeforeRefusing(request, response);
       JsonExchange.error(
           response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {

@@ -170,6 +170,27 @@ public final class JsonExchange {
     response.write(true, ByteBuffer.wrap(bytes), callback);
   }
 
+  /** How much of a refused request's body is read and dropped before answering it. */
+  static final long REFUSED_BODY_READ_LIMIT = 1024 * 1024;
+
+  /**
+   * For a request refused before its body was touched (a login, origin or method check): a
+   * body of at most {@link #REFUSED_BODY_READ_LIMIT} is read and dropped first. Answering while
+   * the client is still sending makes Jetty close the connection under it, and a client that
+   * meets that reset mid-upload never reads the answer (Java's HttpClient: "header parser
+   * received no bytes"). A larger body, or one that cannot be read, is not waited for: {@link
+   * #lastOnConnectionIfBodyUnread} then.
+   */
+  public static void readBodyBeforeRefusing(Request request, Response response) {
+    long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    if (length <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+      return;
+    }
+    if (length > REFUSED_BODY_READ_LIMIT || !readToEnd(request, REFUSED_BODY_READ_LIMIT)) {
+      lastOnConnectionIfBodyUnread(request, response);
+    }
+  }
+
   /**
    * Marks the answer to a refused request as the last on its connection when the request came
    * with a body. The refusal may be written before that body was read, or even arrived; Jetty
@@ -181,6 +202,24 @@ public final class JsonExchange {
     if (headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0
         || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+  }
+
+  /** Reads and drops the rest of the body; false when more than {@code limit} bytes are left. */
+  private static boolean readToEnd(Request request, long limit) {
+    byte[] buffer = new byte[16 * 1024];
+    long read = 0;
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      while (read <= limit) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          return true;
+        }
+        read += n;
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.common.MultipartForm;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -171,6 +174,61 @@ class AdminPageTest {
     try (var left = Files.list(home.resolve("incoming"))) {
       assertThat(left).as("parts written to disk are deleted after the send").isEmpty();
     }
+  }
+
+  @Test
+  void aRefusedUploadIsReadBeforeItsAnswerSoTheConnectionStaysUsable() throws Exception {
+    // Answering while the client still sends would close the connection under it: a client
+    // meeting that reset mid-upload never reads the 401. Read first, then the next request on
+    // the same connection is answered too.
+    int port = URI.create(base).getPort();
+    byte[] body = new byte[200 * 1024];
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      for (int i = 0; i < 2; i++) {
+        out.write(("POST /api/admin/send HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: multipart/form-data; boundary=b\r\n"
+                + LoginGate.UPLOAD_HEADER + ": 1\r\nContent-Length: " + body.length + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 401").doesNotContainIgnoringCase("connection: close");
+        int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+        assertThat(in.readNBytes(length)).hasSize(length);
+      }
+    }
+    assertThat(sends).isEmpty();
+  }
+
+  @Test
+  void aRefusedBodyTooLargeToReadFirstEndsItsConnection() throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(("POST /api/admin/send HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Content-Type: multipart/form-data; boundary=b\r\n"
+                  + LoginGate.UPLOAD_HEADER + ": 1\r\nContent-Length: "
+                  + (JsonExchange.REFUSED_BODY_READ_LIMIT + 1) + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      String head = readHead(s.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("the connection ended after: " + head);
+      }
+      head.append((char) c);
+    }
+    return head.toString();
   }
 
   @Test

@@ -78,7 +78,7 @@ final class WebChatApi extends Handler.Abstract {
           ? gate.check(request)
           : isMultipart(request) ? gate.checkUpload(request) : gate.checkChange(request);
       if (refused.isPresent()) {
-        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+        JsonExchange.readBodyBeforeRefusing(request, response);
         JsonExchange.error(
             response, callback, refused.get().status(), refused.get().message());
         return true;
@@ -178,7 +178,7 @@ final class WebChatApi extends Handler.Abstract {
   private void postWithFiles(String chatId, Request request, Response response, Callback callback)
       throws BadRequest, InterruptedException, IOException {
     if (!adapter.accepting()) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.readBodyBeforeRefusing(request, response);
       JsonExchange.error(
           response,
           callback,
@@ -187,7 +187,7 @@ final class WebChatApi extends Handler.Abstract {
       return;
     }
     if (!logs.exists(chatId)) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.readBodyBeforeRefusing(request, response);
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
       return;
     }
