@@ -61,7 +61,9 @@ final class NewGatewayWait {
         Optional<GatewayState> s = StateFile.read(home);
         if (s.isPresent() && s.get().pid() != oldPid) {
           GatewayState state = s.get();
-          if (GatewayState.RUNNING.equals(state.state())
+          // standby: on a shared database another gateway took over while this one restarted
+          if ((GatewayState.RUNNING.equals(state.state())
+                  || GatewayState.STANDBY.equals(state.state()))
               && GatewayLock.probe(home).held()) {
             return new Outcome.Ready(state);
           }

@@ -8,6 +8,7 @@ import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.PluginCatalog;
 import dev.switchboard.service.InstalledUnit;
 import dev.switchboard.service.ServiceInstaller;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +64,7 @@ final class StatusSubcommand implements Callable<Integer> {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("home", home.toString());
       doc.put("store_bytes", store.bytes());
+      doc.put("leases", store.leases().stream().map(StatusSubcommand::leaseJson).toList());
       doc.put("running", gw.running());
       doc.put(
           "pid", gw.running() && gw.lock().pid().isPresent() ? gw.lock().pid().getAsLong() : null);
@@ -71,6 +74,7 @@ final class StatusSubcommand implements Callable<Integer> {
       out.println(Json.mapper().writeValueAsString(doc));
     } else {
       printHuman(out, home, gw, store);
+      printLeases(out, store.leases());
       unit.ifPresent(u -> printService(out, u, gw));
     }
     return gw.running() ? 0 : NOT_RUNNING;
@@ -134,17 +138,48 @@ final class StatusSubcommand implements Callable<Integer> {
     }
   }
 
-  /** The store's size on disk, or why it is not known. */
-  private record StoreSize(@Nullable Long bytes, String unknownBecause) {
+  /**
+   * On a shared database: which gateway is active, by its lease, and how fresh that is. The
+   * lease is renewed every third of its time to live, so one that lapsed means the active
+   * gateway is gone and a standby is about to take over.
+   */
+  private static void printLeases(PrintWriter out, List<Leases.Lease> leases) {
+    Instant now = Instant.now();
+    for (Leases.Lease l : leases) {
+      boolean live = l.expiresAt().isAfter(now);
+      out.println("  lease " + pad(l.name()) + (live ? "held by " : "lapsed, last held by ")
+          + l.holder() + " (token " + l.token() + ", "
+          + (live
+              ? "lapses in " + Duration.between(now, l.expiresAt()).toMillis()
+                  + " ms unless renewed"
+              : "lapsed " + human(Duration.between(l.expiresAt(), now)) + " ago")
+          + ")");
+    }
+  }
+
+  private static Map<String, Object> leaseJson(Leases.Lease l) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("name", l.name());
+    doc.put("holder", l.holder());
+    doc.put("token", l.token());
+    doc.put("expires_at", l.expiresAt().toString());
+    doc.put("held", l.expiresAt().isAfter(Instant.now()));
+    return doc;
+  }
+
+  /** The store's size on disk, or why it is not known; and its leases when it is shared. */
+  private record StoreSize(@Nullable Long bytes, String unknownBecause, List<Leases.Lease> leases) {
     static StoreSize read(Path home, Map<String, String> env) {
       PluginCatalog catalog = PluginCatalog.discover();
       try {
         Config config = new ConfigLoader(catalog.schema()).load(home, env);
-        return new StoreSize(catalog.storeBytes(home, config), "");
+        long bytes = catalog.storeBytes(home, config);
+        return new StoreSize(bytes, "", catalog.sharedLeases(home, config));
       } catch (ConfigException e) {
-        return new StoreSize(null, "the configuration is invalid (switchboard doctor says why)");
+        return new StoreSize(
+            null, "the configuration is invalid (switchboard doctor says why)", List.of());
       } catch (UncheckedIOException | StoreException e) {
-        return new StoreSize(null, String.valueOf(e.getMessage()));
+        return new StoreSize(null, String.valueOf(e.getMessage()), List.of());
       }
     }
 

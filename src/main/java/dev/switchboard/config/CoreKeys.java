@@ -179,10 +179,10 @@ public final class CoreKeys {
       "store.lease_ttl",
       "SWITCHBOARD_LEASE_TTL",
       ValueType.duration(Duration.ofSeconds(3), Duration.ofMinutes(5)),
-      Duration.ofSeconds(15),
-      "On a database server: how long the running gateway's hold on the database lasts"
-          + " unrenewed (it renews it every third of this); another gateway started on the same"
-          + " database waits this long before refusing.");
+      Duration.ofSeconds(3),
+      "On a database server: how long the active gateway's hold on the database lasts"
+          + " unrenewed (it renews it every third of this); a gateway standing by takes over"
+          + " this long after the active one died, at most.");
 
   public static final ConfigKey<Boolean> ALLOW_ALL_USERS = ConfigKey.optional(
       "auth.allow_all_users",

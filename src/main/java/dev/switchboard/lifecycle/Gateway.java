@@ -224,20 +224,14 @@ public final class Gateway {
     List<WebhookRoute> webhooks = WebhookConfig.routes(
         config, name -> adapters.stream().anyMatch(a -> a.name().equals(name)));
     Store store = catalog.openStore(home, config, clock);
-    InstanceGuard guard = null;
-    if (store.shared()) {
-      try {
-        guard = InstanceGuard.claim(
+    GatewayLease lease = store.shared()
+        ? new GatewayLease(
             store.leases(),
-            InstanceGuard.holder(home, launch.environment()),
-            config.get(CoreKeys.LEASE_TTL));
-        store.fence(guard.lease());
-      } catch (RuntimeException e) {
-        store.close();
-        throw e;
-      }
-    }
-    GatewayRuntime runtime = GatewayRuntime.builder(home, settings, state)
+            GatewayLease.holder(home, launch.environment()),
+            config.get(CoreKeys.LEASE_TTL),
+            store::fence)
+        : null;
+    return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
         .store(store)
         .retention(Retention.from(config))
@@ -257,17 +251,12 @@ public final class Gateway {
             TrustedProxies.from(config))))
         .loginToken(loginToken)
         .crashLoop(crashLoop.orElse(null))
+        .gatewayLease(lease)
         .previousEnd(PreviousEnd.of(previous))
         .allowUnknownSendTargets(config.get(CoreKeys.SEND_ALLOW_UNKNOWN_TARGETS))
         .webhooks(webhooks, WebhookConfig.maxBodyBytes(config))
         .version(launch.version())
         .build();
-    if (guard != null) {
-      guard.keepRenewing(
-          store::fence,
-          () -> runtime.request(StopRequest.crash("another gateway took over the database")));
-    }
-    return runtime;
   }
 
   /**

@@ -104,6 +104,8 @@ final class GatewayAssembly {
   final @Nullable LoginToken loginToken;
   /** Null unless the respawn breaker tripped: then the start waits before connecting. */
   final GatewayState.@Nullable CrashLoop crashLoop;
+  /** Null unless the store is shared: then the start waits for it before it acts. */
+  final @Nullable GatewayLease gatewayLease;
 
   final PreviousEnd previousEnd;
   final HomeNotices homeNotices;
@@ -125,6 +127,7 @@ final class GatewayAssembly {
     this.http = b.httpServer;
     this.loginToken = b.loginToken;
     this.crashLoop = b.crashLoop;
+    this.gatewayLease = b.gatewayLease;
     this.previousEnd = b.previousEnd;
     this.restartLedger = new RestartLedger(home);
     this.hooks = b.hooks == null
@@ -252,6 +255,9 @@ final class GatewayAssembly {
     metrics.watch(dispatcher::activeTurns, dispatcher::queuedMessages, slots::size, () ->
         (int) slots.stream().filter(s -> s.state() == PlatformState.CONNECTED).count());
     metrics.watchStore(store::bytesOnDisk);
+    if (gatewayLease != null) {
+      metrics.watchLease(gatewayLease, clock);
+    }
     this.pruner = new Pruner(store, b.retention, clock, ticker, sleeper);
     if (http != null) {
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
@@ -276,7 +282,7 @@ final class GatewayAssembly {
           b.webhookMaxBodyBytes,
           synthetic,
           delivery,
-          dispatcher::draining,
+          () -> dispatcher.draining() || !active(),
           metrics,
           ticker);
       for (PlatformAdapter adapter : b.adapters) {
@@ -285,6 +291,11 @@ final class GatewayAssembly {
         }
       }
     }
+  }
+
+  /** Whether this gateway may act: it is alone on its store, or holds the store's lease. */
+  boolean active() {
+    return gatewayLease == null || gatewayLease.held();
   }
 
   /** PDFBox's cache of the system's fonts in the state directory, made on the first PDF. */

@@ -30,6 +30,8 @@ final class GatewayHealth implements Supplier<HealthReport> {
     switch (s.state()) {
       case GatewayState.RUNNING, GatewayState.DRAINING -> {}
       case GatewayState.STARTING -> problems.add("the gateway is starting");
+      case GatewayState.STANDBY ->
+        problems.add("standing by: another gateway is active on this database");
       default -> problems.add("the gateway is " + s.state().replace('_', ' '));
     }
     List<String> stalled = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -119,6 +120,27 @@ final class GatewayMetrics implements DeliveryEvents, HookMetrics, WebhookMetric
     Gauge.builder("switchboard.store.bytes", bytesOnDisk, LongSupplier::getAsLong)
         .description("Bytes the store takes on disk (SQLite: the database and its WAL)")
         .baseUnit("bytes")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * On a shared database: 1 while this gateway holds the lease that makes it the active one, 0
+   * while it stands by (or lost it); with the lease's age, so a dashboard sees a takeover.
+   */
+  void watchLease(GatewayLease lease, Clock clock) {
+    Gauge.builder("switchboard.lease.held", lease, l -> l.held() ? 1 : 0)
+        .description("1 while this gateway holds the database's lease (is the active one)")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "switchboard.lease.expires.in",
+            lease,
+            l -> l.lease()
+                .map(x -> (x.expiresAt().toEpochMilli() - clock.millis()) / 1000.0)
+                .orElse(0.0))
+        .description("Seconds until the held lease lapses unless renewed; 0 while standing by")
+        .baseUnit("seconds")
         .strongReference(true)
         .register(registry);
   }

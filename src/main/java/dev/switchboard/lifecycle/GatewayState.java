@@ -38,6 +38,9 @@ public record GatewayState(
 
   public static final String STARTING = "starting";
   public static final String RUNNING = "running";
+  /** Started, on a shared database that another gateway is active on: taking over if it goes. */
+  public static final String STANDBY = "standby";
+
   public static final String DRAINING = "draining";
   public static final String STOPPED = "stopped";
   public static final String STARTUP_FAILED = "startup_failed";
@@ -83,7 +86,10 @@ public record GatewayState(
 
   /** True for a state in which a live process should hold the lock. */
   public boolean claimsAlive() {
-    return STARTING.equals(state) || RUNNING.equals(state) || DRAINING.equals(state);
+    return STARTING.equals(state)
+        || STANDBY.equals(state)
+        || RUNNING.equals(state)
+        || DRAINING.equals(state);
   }
 
   GatewayState withState(String newState) {

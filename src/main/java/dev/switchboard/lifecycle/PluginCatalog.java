@@ -16,6 +16,7 @@ import dev.switchboard.media.SpeechSettings;
 import dev.switchboard.media.TranscriptionSettings;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.Retention;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
@@ -168,6 +169,11 @@ public final class PluginCatalog {
   /** Bytes the configured store takes on disk, without opening it; 0 before the first start. */
   public long storeBytes(Path home, Config config) {
     return storeFactory(config).bytesOnDisk(home, config);
+  }
+
+  /** The configured store's leases when gateways share it (who is active); else none. */
+  public List<Leases.Lease> sharedLeases(Path home, Config config) {
+    return storeFactory(config).sharedLeases(home, config);
   }
 
   private StoreFactory storeFactory(Config config) {

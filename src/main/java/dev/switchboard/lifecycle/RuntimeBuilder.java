@@ -66,6 +66,10 @@ public final class RuntimeBuilder {
   LoginToken loginToken;
 
   GatewayState.@Nullable CrashLoop crashLoop;
+
+  @Nullable
+  GatewayLease gatewayLease;
+
   PreviousEnd previousEnd = PreviousEnd.NONE;
   boolean allowUnknownSendTargets;
   List<WebhookRoute> webhooks = List.of();
@@ -101,6 +105,12 @@ public final class RuntimeBuilder {
   /** How the previous process ended, for the home channels' start notice. */
   RuntimeBuilder previousEnd(PreviousEnd end) {
     this.previousEnd = end;
+    return this;
+  }
+
+  /** On a shared database: the lease that makes this gateway the active one; null otherwise. */
+  RuntimeBuilder gatewayLease(@Nullable GatewayLease lease) {
+    this.gatewayLease = lease;
     return this;
   }
 

@@ -54,6 +54,7 @@ final class StartSequence {
     if (parts.crashLoop != null) {
       CrashLoopHoldBack.hold(parts.crashLoop, parts.stateFile, parts.notifier, parts.sleeper);
     }
+    becomeActive();
     List<InboundJournal.Entry> leftovers = parts.pipeline.leftovers();
     connectPlatforms();
     resume(leftovers);
@@ -83,6 +84,33 @@ final class StartSequence {
             parts.pruner,
             parts.sleeper,
             new AttachmentSweep(parts.attachments, parts.store.journal(), parts.clock)));
+  }
+
+  /**
+   * On a shared database, waits until this gateway is the active one: at once when no other is,
+   * otherwise standing by (healthy, not ready) until the active one's lease lapses or it gives
+   * it up. What the last process left is read after this, so a gateway that takes over
+   * answers what the one before it left.
+   */
+  private void becomeActive() throws InterruptedException {
+    GatewayLease lease = parts.gatewayLease;
+    if (lease == null) {
+      return;
+    }
+    lease.await(holder -> {
+      log.info(
+          "standing by: another gateway ({}) is active on this database; this one takes over"
+              + " within {} s of its end",
+          holder,
+          lease.ttl().toSeconds());
+      parts.stateFile.update(s -> s.withState(GatewayState.STANDBY));
+      // READY for the service manager: the process is up and doing its job, which is waiting.
+      parts.notifier.ready("Standby: " + holder + " is active");
+    });
+    parts.stateFile.update(
+        s -> GatewayState.STANDBY.equals(s.state()) ? s.withState(GatewayState.STARTING) : s);
+    lease.keepRenewing(
+        () -> stops.request(StopRequest.crash("another gateway took over the database")));
   }
 
   private void startHttp() {

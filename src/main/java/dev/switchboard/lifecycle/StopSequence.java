@@ -135,6 +135,9 @@ final class StopSequence implements StopCoordinator.Teardown {
     } else {
       closeQuietly("close metrics", parts.metrics, rest);
     }
+    if (parts.gatewayLease != null) {
+      closeQuietly("give up the database's lease", parts.gatewayLease, rest);
+    }
     closeQuietly("close store", parts.store, rest);
     int finalCode = code;
     String finalOutcome = outcome;

@@ -35,7 +35,8 @@ public interface Store extends AutoCloseable {
    * ({@link Outbox#markSending}) are refused with a {@link StoreException} unless {@code lease}
    * is still held (renewed, with the same token): a gateway that lost its shared store to
    * another must neither acknowledge nor send. A store only this gateway reaches has nothing
-   * to fence.
+   * to fence. A shared store refuses those writes until its first lease is set: a gateway that
+   * has not taken the lease yet stands by.
    */
   default void fence(Leases.Lease lease) {}
 

@@ -26,4 +26,12 @@ public interface StoreFactory {
    * command line asks while the gateway runs, or when it never ran: then 0).
    */
   long bytesOnDisk(Path home, Config config);
+
+  /**
+   * The leases in a store that several gateways share, read without opening it (for {@code
+   * status}: which gateway is the active one); empty for a store only one gateway uses.
+   */
+  default List<Leases.Lease> sharedLeases(Path home, Config config) {
+    return List.of();
+  }
 }

@@ -153,6 +153,11 @@ public final class ChildGateway implements AutoCloseable {
     return pid;
   }
 
+  /** The state directory it runs on. */
+  public Path home() {
+    return home;
+  }
+
   public Process process() {
     return process;
   }

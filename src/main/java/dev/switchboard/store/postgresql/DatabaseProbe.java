@@ -1,11 +1,15 @@
 package dev.switchboard.store.postgresql;
 
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.StoreException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -21,15 +25,7 @@ final class DatabaseProbe {
 
   /** The database's size in bytes. */
   static long bytes(PostgresSettings settings) {
-    Properties p = new Properties();
-    p.setProperty("user", settings.url().user());
-    if (!settings.password().isEmpty()) {
-      p.setProperty("password", settings.password());
-    }
-    p.setProperty("connectTimeout", CONNECT_SECONDS);
-    p.setProperty("socketTimeout", CONNECT_SECONDS);
-    p.setProperty("ApplicationName", "switchboard-cli");
-    try (Connection c = DriverManager.getConnection(settings.url().jdbc(), p);
+    try (Connection c = connect(settings);
         Statement s = c.createStatement()) {
       failedStep(s);
       try (ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
@@ -39,6 +35,45 @@ final class DatabaseProbe {
       throw new StoreException(
           "cannot read the database " + settings.url().where() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The leases, by name; none before the first start created the table. */
+  static List<Leases.Lease> leases(PostgresSettings settings) {
+    try (Connection c = connect(settings);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT to_regclass('leases') IS NOT NULL")) {
+        if (!rs.next() || !rs.getBoolean(1)) {
+          return List.of();
+        }
+      }
+      List<Leases.Lease> out = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery("SELECT name, holder, token, expires_at FROM leases ORDER BY name")) {
+        while (rs.next()) {
+          out.add(new Leases.Lease(
+              rs.getString(1),
+              rs.getString(2),
+              rs.getLong(3),
+              Instant.ofEpochMilli(rs.getLong(4))));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot read the database " + settings.url().where() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(PostgresSettings settings) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", settings.url().user());
+    if (!settings.password().isEmpty()) {
+      p.setProperty("password", settings.password());
+    }
+    p.setProperty("connectTimeout", CONNECT_SECONDS);
+    p.setProperty("socketTimeout", CONNECT_SECONDS);
+    p.setProperty("ApplicationName", "switchboard-cli");
+    return DriverManager.getConnection(settings.url().jdbc(), p);
   }
 
   private static void failedStep(Statement s) throws SQLException {

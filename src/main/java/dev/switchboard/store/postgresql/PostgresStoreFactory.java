@@ -3,6 +3,7 @@ package dev.switchboard.store.postgresql;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.store.Leases;
 import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreFactory;
 import dev.switchboard.store.sql.SqlStore;
@@ -38,5 +39,10 @@ public final class PostgresStoreFactory implements StoreFactory {
   @Override
   public long bytesOnDisk(Path home, Config config) {
     return DatabaseProbe.bytes(PostgresSettings.from(home, config));
+  }
+
+  @Override
+  public List<Leases.Lease> sharedLeases(Path home, Config config) {
+    return DatabaseProbe.leases(PostgresSettings.from(home, config));
   }
 }

@@ -15,10 +15,16 @@ import org.jspecify.annotations.Nullable;
  */
 final class Fence {
   private final Clock clock;
+  private final boolean closedUntilSet;
   private volatile @Nullable Lease lease;
 
-  Fence(Clock clock) {
+  /**
+   * @param closedUntilSet refuse every fenced write until a lease is set: a gateway on a shared
+   *     database that does not hold it yet is standing by, and must not act
+   */
+  Fence(Clock clock, boolean closedUntilSet) {
     this.clock = clock;
+    this.closedUntilSet = closedUntilSet;
   }
 
   void set(Lease lease) {
@@ -29,6 +35,12 @@ final class Fence {
   void check(Connection c) throws SQLException {
     Lease l = lease;
     if (l == null) {
+      if (closedUntilSet) {
+        throw new StoreException(
+            "this gateway does not hold the database's lease yet (it is standing by), so"
+                + " nothing is written or sent in its name",
+            null);
+      }
       return;
     }
     if (!SqlLeases.held(c, l, clock.millis())) {

@@ -38,7 +38,7 @@ public final class SqlStore implements Store {
   public SqlStore(SqlDatabase db, Clock clock, boolean shared) {
     this.db = db;
     this.shared = shared;
-    this.fence = new Fence(clock);
+    this.fence = new Fence(clock, shared);
     this.journal = new SqlJournal(db, clock, fence);
     this.outbox = new SqlOutbox(db, clock, fence);
     this.cursors = new SqlCursors(db);

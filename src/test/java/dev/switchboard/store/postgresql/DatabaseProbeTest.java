@@ -3,11 +3,15 @@ package dev.switchboard.store.postgresql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.store.Leases;
+import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
+import dev.switchboard.store.sql.SqlStore;
 import dev.switchboard.testing.PostgresServer;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +24,21 @@ class DatabaseProbeTest {
     String url = SERVER.newDatabase("probe");
     PostgresDb.open(PostgresStoreContractTest.settings(url)).close();
     assertThat(DatabaseProbe.bytes(PostgresStoreContractTest.settings(url))).isPositive();
+  }
+
+  @Test
+  void theLeasesAreReadWithoutOpeningTheStoreAndNoneBeforeTheFirstStart() {
+    String url = SERVER.newDatabase("probe_leases");
+    assertThat(DatabaseProbe.leases(PostgresStoreContractTest.settings(url))).isEmpty();
+    try (Store store = new SqlStore(
+        PostgresDb.open(PostgresStoreContractTest.settings(url)), Clock.systemUTC(), true)) {
+      Leases.Lease taken = store
+          .leases()
+          .acquire("gateway", "node-1:/srv/sb", Duration.ofMinutes(1))
+          .orElseThrow();
+      assertThat(DatabaseProbe.leases(PostgresStoreContractTest.settings(url)))
+          .containsExactly(taken);
+    }
   }
 
   @Test

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built gateway on a real PostgreSQL server: it answers through it, rides out the server's
- * restart in the middle of a conversation without losing or doubling a message, and a stop
- * while it waits at the start for a server it cannot reach ends it at once.
+ * restart in the middle of a conversation without losing or doubling a message, stands by while
+ * another gateway is active on the database, and a stop while it waits at the start for a
+ * server it cannot reach ends it at once.
  */
 class PostgresStoreProcessIT {
   /** A bot token of its own: the credential lock is machine-wide, other tests may run. */
@@ -132,33 +133,48 @@ class PostgresStoreProcessIT {
   }
 
   @Test
-  void aSecondGatewayOnTheSameDatabaseIsRefusedAndTheFirstRestartedTakesItBack() throws Exception {
+  void aSecondGatewayStandsByAndTakesOverAtOnceWhenTheFirstStops() throws Exception {
     String url = SERVER.newDatabase("two_gateways");
-    Map<String, String> first = new HashMap<>(env(url));
-    first.put("SWITCHBOARD_LEASE_TTL", "3s");
-    gateway = ChildGateway.run(home, first);
+    Map<String, String> both = new HashMap<>(env(url));
+    both.put("SWITCHBOARD_LEASE_TTL", "3s");
+    gateway = ChildGateway.run(home, both);
     gateway.awaitState(GatewayState.RUNNING, START);
 
     Path otherHome = dir.resolve("other");
     Files.createDirectories(otherHome);
-    ChildGateway second = ChildGateway.run(
-        otherHome, Map.of("SWITCHBOARD_DATABASE_URL", url, "SWITCHBOARD_LEASE_TTL", "3s"));
+    ChildGateway second = ChildGateway.run(otherHome, both);
     try {
-      assertThat(second.awaitExit(START)).isEqualTo(ExitCodes.CRASHED);
+      second.awaitState(GatewayState.STANDBY, START);
       assertThat(second.output())
-          .contains("waiting up to 3 s in case it has stopped")
-          .contains("another gateway (")
-          .contains(":" + home.toAbsolutePath().normalize() + ")")
-          .contains("one gateway per database");
+          .contains("standing by: another gateway (")
+          .contains(":" + home.toAbsolutePath().normalize() + ")");
+      assertThat(second.get("/ready").status()).isEqualTo(503);
+      assertThat(second.get("/live").status()).isEqualTo(200);
+      assertThat(second.get("/health").body()).contains("standing by");
+      ChildGateway.Result status = ChildGateway.cli(both, "status", "--home", otherHome.toString());
+      assertThat(status.exitCode()).as(status.output()).isZero();
+      assertThat(status.output())
+          .contains("standby")
+          .containsPattern(
+              "lease gateway: +held by [^ ]+:" + home.toAbsolutePath().normalize()
+                  + " \\(token 1, lapses in \\d+ ms unless renewed\\)");
+
+      // a stop gives the lease up: the standby need not wait for it to lapse
+      gateway.signal("TERM");
+      long t0 = System.nanoTime();
+      second.awaitState(GatewayState.RUNNING, START);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+      assertThat(gateway.awaitExit(START)).isEqualTo(ExitCodes.STOPPED);
+      telegram.privateMessage(BOB, "message for the second");
+      telegram.awaitMessage(BOB, m -> m.text().equals("message for the second"), WAIT);
+
+      // the first, started again, stands by in turn
+      gateway = ChildGateway.run(home, both);
+      gateway.awaitState(GatewayState.STANDBY, START);
+      assertThat(second.process().isAlive()).isTrue();
     } finally {
       second.close();
     }
-
-    gateway.signal("TERM");
-    assertThat(gateway.awaitExit(START)).isEqualTo(ExitCodes.STOPPED);
-    gateway = ChildGateway.run(home, first);
-    gateway.awaitState(GatewayState.RUNNING, START);
-    assertThat(gateway.output()).doesNotContain("held by another gateway");
   }
 
   @Test

@@ -1,0 +1,211 @@
+package dev.switchboard.lifecycle;
+
+import dev.switchboard.store.Leases;
+import dev.switchboard.store.Leases.Lease;
+import dev.switchboard.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which of the gateways on one shared database is the active one: the holder of the lease
+ * {@value #NAME}, renewed every third of its time to live. The others stand by and poll it;
+ * when the holder dies its lease lapses and one of them takes it, with a larger fencing token,
+ * and starts where the journal says the holder stopped. A holder stopped on purpose gives its
+ * lease up, so a standby takes over at once.
+ *
+ * <p>Two active gateways on one journal would each answer the other's unfinished messages, so
+ * the platforms are not shared out among instances: the active one runs them all.
+ *
+ * <p>The holder is named by its host and state directory, so a restart of the same gateway
+ * (under a supervisor that restarts it at once) takes its own lease back without waiting.
+ */
+final class GatewayLease implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GatewayLease.class);
+  static final String NAME = "gateway";
+  /** How often a standby looks at the lease: a quarter second of a takeover's seconds. */
+  static final Duration POLL = Duration.ofMillis(250);
+
+  private final Leases leases;
+  private final String holder;
+  private final Duration ttl;
+  private final Consumer<Lease> fenceWith;
+  private final ScheduledExecutorService renewer;
+  private volatile @Nullable Lease lease;
+  private volatile boolean lost;
+
+  /**
+   * @param fenceWith given every lease this gateway takes, before it acts in its name
+   */
+  GatewayLease(Leases leases, String holder, Duration ttl, Consumer<Lease> fenceWith) {
+    this.leases = leases;
+    this.holder = holder;
+    this.ttl = ttl;
+    this.fenceWith = fenceWith;
+    this.renewer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("gateway lease").factory());
+  }
+
+  /**
+   * Returns once this gateway holds the lease: at once when nobody else does (or when it is
+   * this gateway's own, left by its previous process), otherwise as soon as the holder's
+   * lapses. {@code standingBy} hears, once, who holds it when this gateway must wait.
+   *
+   * @throws InterruptedException when the gateway is stopped meanwhile
+   */
+  Lease await(Consumer<String> standingBy) throws InterruptedException {
+    boolean waited = false;
+    boolean away = false;
+    while (true) {
+      Optional<Lease> got;
+      try {
+        got = leases.acquire(NAME, holder, ttl);
+      } catch (StoreException e) {
+        if (!away) {
+          log.warn("cannot see who is active on the database ({}); trying again", e.getMessage());
+          away = true;
+        }
+        Thread.sleep(POLL);
+        continue;
+      }
+      away = false;
+      if (got.isPresent()) {
+        Lease taken = got.get();
+        fenceWith.accept(taken);
+        lease = taken;
+        if (waited) {
+          log.info(
+              "taking over: the other gateway's hold on the database lapsed; this one is active"
+                  + " now (lease token {})",
+              taken.token());
+        }
+        return taken;
+      }
+      if (!waited) {
+        standingBy.accept(currentHolderOr("another gateway"));
+        waited = true;
+      }
+      Thread.sleep(POLL);
+    }
+  }
+
+  /** Who holds the lease now; {@code otherwise} when nobody does or the database is away. */
+  String currentHolderOr(String otherwise) {
+    try {
+      return leases.all().stream()
+          .filter(l -> l.name().equals(NAME))
+          .findFirst()
+          .map(Lease::holder)
+          .orElse(otherwise);
+    } catch (StoreException e) {
+      return otherwise;
+    }
+  }
+
+  /** The lease as last taken or renewed; empty while standing by. */
+  Optional<Lease> lease() {
+    return Optional.ofNullable(lease);
+  }
+
+  /** Whether this gateway is the active one (it took the lease and has not lost it). */
+  boolean held() {
+    return lease != null && !lost;
+  }
+
+  String holder() {
+    return holder;
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  /**
+   * Renews the lease from now on. A lease that ran out while the database was away and that
+   * nobody took meanwhile is taken again (a new token, fenced anew): no other gateway can have
+   * acted. {@code onLost} runs once if another gateway took it.
+   */
+  void keepRenewing(Runnable onLost) {
+    long every = Math.max(1, ttl.toMillis() / 3);
+    var _ =
+        renewer.scheduleWithFixedDelay(() -> renew(onLost), every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void renew(Runnable onLost) {
+    Lease current = lease;
+    if (current == null || lost) {
+      return;
+    }
+    try {
+      Optional<Lease> renewed = leases.renew(current, ttl);
+      if (renewed.isPresent()) {
+        lease = renewed.get();
+        return;
+      }
+      Optional<Lease> retaken = leases.acquire(NAME, holder, ttl);
+      if (retaken.isPresent()) {
+        log.warn(
+            "this gateway's hold on the database ran out (the database was away for over {} s);"
+                + " no other gateway took it, so it holds it again",
+            ttl.toSeconds());
+        fenceWith.accept(retaken.get());
+        lease = retaken.get();
+        return;
+      }
+      lost = true;
+      log.error(
+          "this gateway lost its hold on the database (it could not renew it for {} s) and"
+              + " another gateway ({}) took it; stopping so that only one answers",
+          ttl.toSeconds(),
+          currentHolderOr("unknown"));
+      renewer.shutdown();
+      onLost.run();
+    } catch (StoreException e) {
+      // the database is away: the next renewal tries again; if the hold runs out meanwhile,
+      // another gateway may take it and the next renewal says so
+      log.debug("could not renew the database's hold: {}", e.getMessage());
+    }
+  }
+
+  /** This gateway's name in the lease: its host and state directory, stable across restarts. */
+  static String holder(Path home, Map<String, String> env) {
+    return host(env) + ":" + home.toAbsolutePath().normalize();
+  }
+
+  private static String host(Map<String, String> env) {
+    String name = env.get("HOSTNAME");
+    if (name != null && !name.isBlank()) {
+      return name.strip();
+    }
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
+      return "unknown-host";
+    }
+  }
+
+  /**
+   * Stops renewing and gives the lease up, so a standby takes over now rather than when it
+   * would have lapsed. Called once nothing of this gateway sends any more.
+   */
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    Lease current = lease;
+    if (current != null && !lost) {
+      lease = null;
+      leases.release(current);
+      log.info("gave up the hold on the database; a standby gateway may take over now");
+    }
+  }
+}

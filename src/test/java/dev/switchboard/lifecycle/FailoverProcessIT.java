@@ -1,0 +1,222 @@
+package dev.switchboard.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.platform.telegram.fake.BotMessage;
+import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
+import dev.switchboard.testing.ChildGateway;
+import dev.switchboard.testing.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three built gateways on one PostgreSQL database and one Telegram bot: one is active, two stand
+ * by. The active one is killed with SIGKILL while it answers, again and again (as a supervisor
+ * would, each killed one is started again and stands by); each time another takes over within
+ * 5 s, and in the end every message was answered, none twice unless marked as resent.
+ *
+ * <p>{@code -Dswitchboard.failover.kills=20} for the long run ({@code reliability/failover.sh});
+ * the suite kills three times.
+ */
+class FailoverProcessIT {
+  private static final String TOKEN = "424204:FAILOVERabcdefghijklmnopqrstuvwxyz";
+  private static final long BOB = 1003;
+  private static final Duration START = Duration.ofSeconds(90);
+  private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(5);
+  private static final String RESENT = "\u21bb Resent after a restart";
+  private static final PostgresServer SERVER = PostgresServer.shared();
+
+  @TempDir
+  Path dir;
+
+  private FakeTelegramServer telegram;
+  private final List<ChildGateway> gateways = new ArrayList<>();
+  private String url;
+
+  @BeforeEach
+  void setUp() {
+    telegram = FakeTelegramServer.start(TOKEN, "switchboard_test_bot");
+    telegram.registerUser(BOB, "Bob", null, "bob");
+    url = SERVER.newDatabase("failover");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (ChildGateway g : gateways) {
+      if (g == null) {
+        continue;
+      }
+      g.close();
+      g.process().waitFor(10, TimeUnit.SECONDS);
+    }
+    telegram.close();
+  }
+
+  private ChildGateway start(int n) throws Exception {
+    Path home = dir.resolve("gateway-" + n);
+    Files.createDirectories(home);
+    ChildGateway g = ChildGateway.run(
+        home,
+        Map.of(
+            "TELEGRAM_BOT_TOKEN",
+            TOKEN,
+            "TELEGRAM_API_BASE_URL",
+            telegram.baseUrl(),
+            "TELEGRAM_POLL_TIMEOUT",
+            "2s",
+            "TELEGRAM_ALLOWED_USERS",
+            Long.toString(BOB),
+            "SWITCHBOARD_BUSY_POLICY",
+            "queue",
+            // a turn takes a moment, so a kill finds some running
+            "SWITCHBOARD_ECHO_WORD_DELAY",
+            "150ms",
+            "SWITCHBOARD_LEASE_TTL",
+            "3s",
+            "SWITCHBOARD_DATABASE_URL",
+            url));
+    gateways.set(n, g);
+    return g;
+  }
+
+  @Test
+  void theActiveGatewayKilledAgainAndAgainIsReplacedWithinFiveSecondsAndNothingIsLost()
+      throws Exception {
+    int kills = Integer.getInteger("switchboard.failover.kills", 3);
+    for (int n = 0; n < 3; n++) {
+      gateways.add(null);
+    }
+    start(0).awaitState(GatewayState.RUNNING, START);
+    start(1).awaitState(GatewayState.STANDBY, START);
+    start(2).awaitState(GatewayState.STANDBY, START);
+    assertThat(gateways.get(1).get("/ready").status()).isEqualTo(503);
+    assertThat(gateways.get(1).get("/live").status()).isEqualTo(200);
+
+    List<String> sent = new ArrayList<>();
+    List<Long> takeoverMillis = new ArrayList<>();
+    for (int round = 1; round <= kills; round++) {
+      int active = activeIndex();
+      String first = "round " + round + " first";
+      sent.add(first);
+      telegram.privateMessage(BOB, first);
+      telegram.awaitMessage(BOB, m -> m.text().equals(first), START);
+      // these two are being received or answered when the active gateway dies
+      for (String s : List.of("round " + round + " second", "round " + round + " third")) {
+        sent.add(s);
+        telegram.privateMessage(BOB, s);
+      }
+      long t0 = System.nanoTime();
+      gateways.get(active).signal("KILL");
+      int next = await()
+          .atMost(START)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> runningOtherThan(active), Optional::isPresent)
+          .orElseThrow();
+      takeoverMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      assertThat(gateways.get(active).process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(gateways.get(next).output()).contains("taking over");
+      start(active).awaitState(GatewayState.STANDBY, START); // its supervisor starts it again
+    }
+
+    try {
+      await()
+          .atMost(START)
+          .until(() -> sent.stream().allMatch(s -> !answersTo(s).isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "answers: " + texts() + "\nsent: " + sent + "\nlogs:\n" + outputs(), e);
+    }
+    int lost = 0;
+    int unmarkedDuplicates = 0;
+    int markedResends = 0;
+    for (String s : sent) {
+      List<String> answers = answersTo(s);
+      long unmarked = answers.stream().filter(a -> !a.startsWith(RESENT)).count();
+      lost += answers.isEmpty() ? 1 : 0;
+      unmarkedDuplicates += (int) Math.max(0, unmarked - 1);
+      markedResends += (int) (answers.size() - unmarked);
+    }
+    List<Long> sorted = takeoverMillis.stream().sorted().toList();
+    System.out.printf(
+        "failover: %d kills, takeover min %d ms, median %d ms, max %d ms; %d messages, lost %d,"
+            + " unmarked duplicates %d, marked resends %d%n",
+        kills,
+        sorted.getFirst(),
+        sorted.get(sorted.size() / 2),
+        sorted.getLast(),
+        sent.size(),
+        lost,
+        unmarkedDuplicates,
+        markedResends);
+    assertThat(lost).as(texts().toString()).isZero();
+    assertThat(unmarkedDuplicates).as(texts().toString()).isZero();
+    assertThat(sorted.getLast()).isLessThan(TAKEOVER_LIMIT.toMillis());
+  }
+
+  /** The one gateway that is running (active); fails while more than one claims it. */
+  private int activeIndex() {
+    return await()
+        .atMost(START)
+        .until(
+            () -> {
+              List<Integer> running = new ArrayList<>();
+              for (int n = 0; n < gateways.size(); n++) {
+                if (isRunning(n)) {
+                  running.add(n);
+                }
+              }
+              assertThat(running).as("active gateways").hasSizeLessThanOrEqualTo(1);
+              return running;
+            },
+            r -> r.size() == 1)
+        .getFirst();
+  }
+
+  private Optional<Integer> runningOtherThan(int killed) {
+    for (int n = 0; n < gateways.size(); n++) {
+      if (n != killed && isRunning(n)) {
+        return Optional.of(n);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private boolean isRunning(int n) {
+    ChildGateway g = gateways.get(n);
+    return g.process().isAlive()
+        && StateFile.read(g.home())
+            .filter(s -> s.pid() == g.pid() && GatewayState.RUNNING.equals(s.state()))
+            .isPresent();
+  }
+
+  private List<String> answersTo(String text) {
+    return texts().stream()
+        .filter(t ->
+            t.equals(text) || t.equals(RESENT + "\n" + text) || t.equals(RESENT + "\n\n" + text))
+        .toList();
+  }
+
+  private List<String> texts() {
+    return telegram.messages(BOB).stream().map(BotMessage::text).toList();
+  }
+
+  private String outputs() throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (ChildGateway g : gateways) {
+      all.append("--- ").append(g.home()).append('\n').append(g.output());
+    }
+    return all.toString();
+  }
+}
