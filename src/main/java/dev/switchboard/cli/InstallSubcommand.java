@@ -68,6 +68,14 @@ final class InstallSubcommand implements Callable<Integer> {
   boolean noStart;
 
   @Option(
+      names = "--instance",
+      description = "One of several gateways on this host, each with its state directory under"
+          + " the same parent (on a shared PostgreSQL database, one is active and the others"
+          + " stand by): writes the template unit switchboard@.service and enables and starts"
+          + " switchboard@<state directory's name>.service.")
+  boolean instance;
+
+  @Option(
       names = "--launchd",
       description = "A launchd LaunchAgent instead of a systemd unit"
           + " (the default on macOS; with --print, anywhere).")
@@ -78,10 +86,23 @@ final class InstallSubcommand implements Callable<Integer> {
     Path home = homeOption.resolve(root.env());
     Config config = new ConfigLoader(PluginCatalog.discover().schema()).load(home, root.env());
     if (launchd || LaunchAgents.isMacOs()) {
+      if (instance) {
+        System.err.println("switchboard: --instance is for systemd's template units; launchd"
+            + " has none (install each gateway as its own LaunchAgent)");
+        return CliExit.FAILED;
+      }
       return installLaunchAgent(home, config);
     }
     SystemdUnit unit = unit(home, config);
-    String text = unit.render(Version.current());
+    String name = instanceName(home);
+    if (instance && !SystemdUnit.validInstanceName(name)) {
+      System.err.println("switchboard: --instance runs switchboard@<name> for the state directory"
+          + " <parent>/<name>, and '" + name + "' cannot be a systemd instance name as it is;"
+          + " name the directory with letters, digits, '_', '.', ':' or '-' only");
+      return CliExit.FAILED;
+    }
+    String text =
+        instance ? unit.renderTemplate(Version.current()) : unit.render(Version.current());
     if (print) {
       System.out.print(text);
       return CliExit.OK;
@@ -97,9 +118,11 @@ final class InstallSubcommand implements Callable<Integer> {
     prepareWorkDirectories(home, config, unit.user(), serviceEnvironment(root, unit.user()));
     ServiceInstaller installer = installer();
     try {
-      installer
-          .install(
-              text, system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER, !noStart)
+      ServiceInstaller.Scope scope =
+          system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER;
+      (instance
+              ? installer.installInstance(text, scope, name, !noStart)
+              : installer.install(text, scope, !noStart))
           .forEach(l -> System.out.println("switchboard: " + l));
       return CliExit.OK;
     } catch (ServiceInstaller.InstallException e) {
@@ -167,6 +190,12 @@ final class InstallSubcommand implements Callable<Integer> {
             "install",
             "launchd loaded the job but no gateway reported running within 100 s");
     };
+  }
+
+  /** The instance name of {@code home} under {@code switchboard@.service}: its own name. */
+  static String instanceName(Path home) {
+    Path name = home.toAbsolutePath().normalize().getFileName();
+    return name == null ? "" : name.toString();
   }
 
   ServiceInstaller installer() {

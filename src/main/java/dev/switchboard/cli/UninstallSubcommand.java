@@ -30,6 +30,12 @@ final class UninstallSubcommand implements Callable<Integer> {
   @Option(names = "--launchd", description = "The launchd LaunchAgent (the default on macOS).")
   boolean launchd;
 
+  @Option(
+      names = "--instance",
+      description = "The instance switchboard@<state directory's name> of the template unit"
+          + " (install --instance); the template goes too when no other instance is enabled.")
+  boolean instance;
+
   @Override
   public Integer call() throws Exception {
     if (launchd || LaunchAgents.isMacOs()) {
@@ -45,6 +51,18 @@ final class UninstallSubcommand implements Callable<Integer> {
         SystemctlRunner.SYSTEM, root.env(), Path.of(System.getProperty("user.home")));
     ServiceInstaller.Scope scope =
         system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER;
+    if (instance) {
+      try {
+        installer
+            .uninstallInstance(
+                scope, InstallSubcommand.instanceName(homeOption.resolve(root.env())))
+            .forEach(l -> System.out.println("switchboard: " + l));
+        return CliExit.OK;
+      } catch (ServiceInstaller.InstallException e) {
+        System.err.println("switchboard: " + e.getMessage());
+        return CliExit.FAILED;
+      }
+    }
     Optional<Path> served = Files.isRegularFile(installer.unitPath(scope))
         ? SystemdUnit.homeOf(Files.readString(installer.unitPath(scope)))
         : Optional.empty();

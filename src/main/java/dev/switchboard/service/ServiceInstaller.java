@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Writes, enables and starts (or stops, disables and removes) the systemd unit: in the user's
@@ -16,6 +17,8 @@ import java.util.Map;
  */
 public final class ServiceInstaller {
   public static final String UNIT_NAME = "switchboard.service";
+  /** The template of {@code install --instance}: one unit for several gateways on a host. */
+  public static final String TEMPLATE_NAME = "switchboard@.service";
 
   /** Which service manager the unit belongs to. */
   public enum Scope {
@@ -42,12 +45,26 @@ public final class ServiceInstaller {
 
   /** Where the unit file goes: systemd's own search path for the scope. */
   public Path unitPath(Scope scope) {
+    return unitDir(scope).resolve(UNIT_NAME);
+  }
+
+  /** Where the template unit goes. */
+  public Path templatePath(Scope scope) {
+    return unitDir(scope).resolve(TEMPLATE_NAME);
+  }
+
+  private Path unitDir(Scope scope) {
     if (scope == Scope.SYSTEM) {
-      return systemUnitDir.resolve(UNIT_NAME);
+      return systemUnitDir;
     }
     String config = env.get("XDG_CONFIG_HOME");
     Path base = config != null && !config.isBlank() ? Path.of(config) : userHome.resolve(".config");
-    return base.resolve("systemd").resolve("user").resolve(UNIT_NAME);
+    return base.resolve("systemd").resolve("user");
+  }
+
+  /** {@code switchboard@<name>.service}. */
+  public static String instanceUnit(String name) {
+    return "switchboard@" + name + ".service";
   }
 
   /** A failed step, with what systemctl said. */
@@ -80,6 +97,65 @@ public final class ServiceInstaller {
       step(scope, "enable", UNIT_NAME);
       done.add("enabled " + UNIT_NAME + "; start it with: "
           + String.join(" ", systemctl(scope, "start", UNIT_NAME)));
+    }
+    return done;
+  }
+
+  /**
+   * Writes the template unit (the same for every instance, so writing it again changes nothing
+   * for the others), reloads the manager, enables the instance {@code name} and, with {@code
+   * start}, (re)starts it; systemctl returns once that gateway reported READY, standing by
+   * included.
+   */
+  public List<String> installInstance(String templateText, Scope scope, String name, boolean start)
+      throws IOException, InterruptedException, InstallException {
+    Path path = templatePath(scope);
+    List<String> done = new ArrayList<>();
+    boolean replaced = Files.exists(path);
+    Files.createDirectories(path.getParent());
+    AtomicFiles.write(path, templateText.getBytes(StandardCharsets.UTF_8));
+    done.add((replaced ? "updated " : "wrote ") + path);
+    step(scope, "daemon-reload");
+    String unit = instanceUnit(name);
+    step(scope, "enable", unit);
+    if (start) {
+      step(scope, "restart", unit);
+      done.add("enabled and started " + unit + " (it reported ready)");
+    } else {
+      done.add("enabled " + unit + "; start it with: "
+          + String.join(" ", systemctl(scope, "start", unit)));
+    }
+    return done;
+  }
+
+  /**
+   * Stops and disables the instance {@code name}; the template goes too when no other instance
+   * is enabled.
+   */
+  public List<String> uninstallInstance(Scope scope, String name)
+      throws IOException, InterruptedException, InstallException {
+    Path path = templatePath(scope);
+    if (!Files.exists(path)) {
+      return List.of("no template unit at " + path + "; nothing to remove");
+    }
+    String unit = instanceUnit(name);
+    step(scope, "disable", "--now", unit);
+    List<String> done = new ArrayList<>(List.of("stopped and disabled " + unit));
+    Path wants = unitDir(scope)
+        .resolve(scope == Scope.SYSTEM ? "multi-user.target.wants" : "default.target.wants");
+    List<String> others;
+    try (var linked = Files.exists(wants) ? Files.list(wants) : Stream.<Path>empty()) {
+      others = linked
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("switchboard@") && n.endsWith(".service"))
+          .toList();
+    }
+    if (others.isEmpty()) {
+      Files.delete(path);
+      step(scope, "daemon-reload");
+      done.add("removed " + path + " (no other instance is enabled)");
+    } else {
+      done.add("kept " + path + " for " + String.join(", ", others));
     }
     return done;
   }

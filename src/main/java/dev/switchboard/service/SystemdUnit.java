@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -174,6 +176,44 @@ public record SystemdUnit(
         .append(user != null ? "multi-user.target" : "default.target")
         .append('\n');
     return u.toString();
+  }
+
+  /**
+   * The template unit {@code switchboard@.service} for several gateways on one host, each with
+   * its state directory under the same parent as this one: the same unit with every mention of
+   * the state directory made {@code <parent>/%i}, so {@code switchboard@<name>} runs the one in
+   * {@code <parent>/<name>}.
+   */
+  public String renderTemplate(String version) {
+    Path parent = Objects.requireNonNull(
+        home.toAbsolutePath().normalize().getParent(), "a state directory has a parent");
+    String literalHome = home.toAbsolutePath().normalize().toString().replace("%", "%%");
+    String literalParent = parent.toString().replace("%", "%%");
+    // Only the whole directory: /srv/sb/a must not turn /srv/sb/ab into /srv/sb/%ib.
+    return render(version)
+        .replace(
+            "Description=Switchboard chat gateway\n", "Description=Switchboard chat gateway %i\n")
+        .replaceAll(
+            Pattern.quote(literalHome) + "(?=[/\"\\s:]|$)",
+            Matcher.quoteReplacement(
+                (literalParent.endsWith("/") ? literalParent : literalParent + "/") + "%i"));
+  }
+
+  /**
+   * Whether {@code name} can be a systemd instance name as it is (letters, digits, ":", "_",
+   * ".", "-"): anything else would need systemd's escaping, which {@code %i} would undo into a
+   * different directory name.
+   */
+  public static boolean validInstanceName(String name) {
+    return !name.isEmpty()
+        && name.chars()
+            .allMatch(c -> (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == ':'
+                || c == '_'
+                || c == '.'
+                || c == '-');
   }
 
   private static String seconds(Duration d) {

@@ -165,6 +165,51 @@ class FailoverProcessIT {
     assertThat(sorted.getLast()).isLessThan(TAKEOVER_LIMIT.toMillis());
   }
 
+  @Test
+  void theDatabaseRestartedUnderLoadLosesNothingAndLeavesOneActive() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      gateways.add(null);
+    }
+    start(0).awaitState(GatewayState.RUNNING, START);
+    start(1).awaitState(GatewayState.STANDBY, START);
+    start(2).awaitState(GatewayState.STANDBY, START);
+    List<String> sent = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      String text = "message " + i;
+      sent.add(text);
+      telegram.privateMessage(BOB, text);
+      if (i == 5) {
+        SERVER.restart();
+      }
+    }
+    try {
+      await()
+          .atMost(START)
+          .until(() -> sent.stream().allMatch(s -> !answersTo(s).isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "answers: " + texts() + "\nsent: " + sent + "\nlogs:\n" + outputs(), e);
+    }
+    for (String s : sent) {
+      assertThat(answersTo(s).stream().filter(a -> !a.startsWith(RESENT)))
+          .as(texts().toString())
+          .hasSize(1);
+    }
+    // every instance reconnected: one active (the same, or one that took over from it), the
+    // others standing by; one that lost its lease to another stopped (its supervisor would
+    // start it again)
+    assertThat(activeIndex()).isBetween(0, 2);
+    for (int n = 0; n < 3; n++) {
+      ChildGateway g = gateways.get(n);
+      if (g.process().isAlive()) {
+        assertThat(g.get("/live").status()).isEqualTo(200);
+      } else {
+        assertThat(g.process().exitValue()).isEqualTo(ExitCodes.CRASHED);
+        assertThat(g.output()).contains("lost its hold on the database");
+      }
+    }
+  }
+
   /** The one gateway that is running (active); fails while more than one claims it. */
   private int activeIndex() {
     return await()

@@ -34,6 +34,43 @@ class SystemdUnitTest {
   }
 
   @Test
+  void theTemplateRunsTheStateDirectoryNamedByTheInstance() {
+    SystemdUnit one = new SystemdUnit(
+        List.of(JAVA, "-jar", "/srv/sb/a.jar", "run", "--home", "/srv/sb/a"),
+        Path.of("/srv/sb/a"),
+        null,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(75),
+        List.of("MALLOC_ARENA_MAX=2"),
+        List.of(Path.of("/srv/sb/a/work"), Path.of("/srv/sb/ab")));
+    String text = one.renderTemplate("1.2.3");
+    assertThat(text.lines())
+        .contains(
+            "Description=Switchboard chat gateway %i",
+            "ExecStart=" + JAVA + " -jar /srv/sb/a.jar run --home /srv/sb/%i",
+            "ReadWritePaths=/srv/sb/%i",
+            // the whole directory only: a sibling whose name starts the same stays as it is
+            "ReadWritePaths=-/srv/sb/%i/work -/srv/sb/ab",
+            "Type=notify",
+            "RestartForceExitStatus=75");
+    assertThat(SystemdUnit.homeOf(text)).contains(Path.of("/srv/sb/%i"));
+
+    String spaced = unit(null).renderTemplate("1.2.3");
+    assertThat(spaced.lines())
+        .contains("ReadWritePaths=\"/var/lib/%i\"")
+        .anyMatch(l -> l.startsWith("ExecStart=") && l.endsWith(" --home \"/var/lib/%i\""));
+  }
+
+  @Test
+  void anInstanceNameIsOneSystemdTakesAsItIs() {
+    assertThat(SystemdUnit.validInstanceName("bot-a_1.prod:x")).isTrue();
+    assertThat(SystemdUnit.validInstanceName("switch board")).isFalse();
+    assertThat(SystemdUnit.validInstanceName("caf\u00e9")).isFalse();
+    assertThat(SystemdUnit.validInstanceName("a/b")).isFalse();
+    assertThat(SystemdUnit.validInstanceName("")).isFalse();
+  }
+
+  @Test
   void theUnitKeepsTheLifecycleContract() {
     String text = unit(null).render("1.2.3");
     assertThat(text.lines())
