@@ -81,45 +81,32 @@ public final class ServiceInstaller {
    */
   public List<String> install(String unitText, Scope scope, boolean start)
       throws IOException, InterruptedException, InstallException {
-    Path path = unitPath(scope);
-    List<String> done = new ArrayList<>();
-    boolean replaced = Files.exists(path);
-    Files.createDirectories(path.getParent());
-    AtomicFiles.write(path, unitText.getBytes(StandardCharsets.UTF_8));
-    done.add((replaced ? "updated " : "wrote ") + path);
-    step(scope, "daemon-reload");
-    if (start) {
-      // "restart", not "start": an updated unit must take effect on a running gateway too
-      step(scope, "enable", UNIT_NAME);
-      step(scope, replaced ? "restart" : "start", UNIT_NAME);
-      done.add("enabled and started " + UNIT_NAME + " (it reported ready)");
-    } else {
-      step(scope, "enable", UNIT_NAME);
-      done.add("enabled " + UNIT_NAME + "; start it with: "
-          + String.join(" ", systemctl(scope, "start", UNIT_NAME)));
-    }
-    return done;
+    return install(unitPath(scope), unitText, scope, UNIT_NAME, start);
   }
 
   /**
-   * Writes the template unit (the same for every instance, so writing it again changes nothing
-   * for the others), reloads the manager, enables the instance {@code name} and, with {@code
-   * start}, (re)starts it; systemctl returns once that gateway reported READY, standing by
+   * The same for an instance of the template unit: writes the template (the same for every
+   * instance, so writing it again changes nothing for the others) and enables and (re)starts
+   * {@code switchboard@name}; systemctl returns once that gateway reported READY, standing by
    * included.
    */
   public List<String> installInstance(String templateText, Scope scope, String name, boolean start)
       throws IOException, InterruptedException, InstallException {
-    Path path = templatePath(scope);
+    return install(templatePath(scope), templateText, scope, instanceUnit(name), start);
+  }
+
+  private List<String> install(Path path, String text, Scope scope, String unit, boolean start)
+      throws IOException, InterruptedException, InstallException {
     List<String> done = new ArrayList<>();
     boolean replaced = Files.exists(path);
     Files.createDirectories(path.getParent());
-    AtomicFiles.write(path, templateText.getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(path, text.getBytes(StandardCharsets.UTF_8));
     done.add((replaced ? "updated " : "wrote ") + path);
     step(scope, "daemon-reload");
-    String unit = instanceUnit(name);
     step(scope, "enable", unit);
     if (start) {
-      step(scope, "restart", unit);
+      // "restart", not "start": an updated unit must take effect on a running gateway too
+      step(scope, replaced ? "restart" : "start", unit);
       done.add("enabled and started " + unit + " (it reported ready)");
     } else {
       done.add("enabled " + unit + "; start it with: "

@@ -130,14 +130,7 @@ class FailoverProcessIT {
       start(active).awaitState(GatewayState.STANDBY, START); // its supervisor starts it again
     }
 
-    try {
-      await()
-          .atMost(START)
-          .until(() -> sent.stream().allMatch(s -> !answersTo(s).isEmpty()));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError(
-          "answers: " + texts() + "\nsent: " + sent + "\nlogs:\n" + outputs(), e);
-    }
+    awaitAllAnswered(sent);
     int lost = 0;
     int unmarkedDuplicates = 0;
     int markedResends = 0;
@@ -182,14 +175,7 @@ class FailoverProcessIT {
         SERVER.restart();
       }
     }
-    try {
-      await()
-          .atMost(START)
-          .until(() -> sent.stream().allMatch(s -> !answersTo(s).isEmpty()));
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError(
-          "answers: " + texts() + "\nsent: " + sent + "\nlogs:\n" + outputs(), e);
-    }
+    awaitAllAnswered(sent);
     for (String s : sent) {
       assertThat(answersTo(s).stream().filter(a -> !a.startsWith(RESENT)))
           .as(texts().toString())
@@ -207,6 +193,17 @@ class FailoverProcessIT {
         assertThat(g.process().exitValue()).isEqualTo(ExitCodes.CRASHED);
         assertThat(g.output()).contains("lost its hold on the database");
       }
+    }
+  }
+
+  private void awaitAllAnswered(List<String> sent) throws Exception {
+    try {
+      await()
+          .atMost(START)
+          .until(() -> sent.stream().allMatch(s -> !answersTo(s).isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "answers: " + texts() + "\nsent: " + sent + "\nlogs:\n" + outputs(), e);
     }
   }
 
