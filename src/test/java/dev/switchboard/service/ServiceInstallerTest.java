@@ -50,6 +50,40 @@ class ServiceInstallerTest {
   }
 
   @Test
+  void instancesShareTheTemplateWhichGoesWithTheLastOfThem() throws Exception {
+    ServiceInstaller i = installer(Map.of());
+    Path template = dir.resolve("etc/switchboard@.service");
+    i.installInstance("[Unit]\n", ServiceInstaller.Scope.SYSTEM, "bot-a", true);
+    i.installInstance("[Unit]\n", ServiceInstaller.Scope.SYSTEM, "bot-b", true);
+    assertThat(template).hasContent("[Unit]");
+    assertThat(calls)
+        .containsExactly(
+            "systemctl daemon-reload",
+            "systemctl enable switchboard@bot-a.service",
+            "systemctl start switchboard@bot-a.service",
+            "systemctl daemon-reload",
+            "systemctl enable switchboard@bot-b.service",
+            "systemctl restart switchboard@bot-b.service");
+    // what systemctl enable leaves: a link per enabled instance
+    Path wants = Files.createDirectories(dir.resolve("etc/multi-user.target.wants"));
+    Files.createSymbolicLink(wants.resolve("switchboard@bot-b.service"), template);
+    calls.clear();
+
+    assertThat(i.uninstallInstance(ServiceInstaller.Scope.SYSTEM, "bot-a"))
+        .contains("kept " + template + " for switchboard@bot-b.service");
+    assertThat(template).exists();
+    Files.delete(wants.resolve("switchboard@bot-b.service"));
+    assertThat(i.uninstallInstance(ServiceInstaller.Scope.SYSTEM, "bot-b"))
+        .contains("removed " + template + " (no other instance is enabled)");
+    assertThat(template).doesNotExist();
+    assertThat(calls)
+        .containsExactly(
+            "systemctl disable --now switchboard@bot-a.service",
+            "systemctl disable --now switchboard@bot-b.service",
+            "systemctl daemon-reload");
+  }
+
+  @Test
   void withoutXdgConfigHomeItIsDotConfigAndASystemUnitIsInEtc() {
     ServiceInstaller i = installer(Map.of());
     assertThat(i.unitPath(ServiceInstaller.Scope.USER))
