@@ -39,6 +39,13 @@ import picocli.CommandLine.Spec;
     })
 final class StatusSubcommand implements Callable<Integer> {
   static final int NOT_RUNNING = 3;
+  /**
+   * The lease of the active gateway, and the prefix of every gateway's presence lease, as the
+   * gateway (lifecycle.GatewayLease) names them in the database.
+   */
+  private static final String ACTIVE_LEASE = "gateway";
+
+  private static final String PRESENCE_PREFIX = "instance:";
 
   @ParentCommand
   SwitchboardCommand root;
@@ -139,22 +146,36 @@ final class StatusSubcommand implements Callable<Integer> {
   }
 
   /**
-   * On a shared database: which gateway is active, by its lease, and how fresh that is. The
-   * lease is renewed every third of its time to live, so one that lapsed means the active
-   * gateway is gone and a standby is about to take over.
+   * On a shared database: the gateways on it (each holds a presence lease while it runs) and
+   * which one is active (the holder of the lease "gateway"), with how fresh that lease is. It is
+   * renewed every third of its time to live, so one that lapsed means the active gateway is gone
+   * and a standby is about to take over.
    */
   private static void printLeases(PrintWriter out, List<Leases.Lease> leases) {
-    Instant now = Instant.now();
-    for (Leases.Lease l : leases) {
-      boolean live = l.expiresAt().isAfter(now);
-      out.println("  lease " + pad(l.name()) + (live ? "held by " : "lapsed, last held by ")
-          + l.holder() + " (token " + l.token() + ", "
-          + (live
-              ? "lapses in " + Duration.between(now, l.expiresAt()).toMillis()
-                  + " ms unless renewed"
-              : "lapsed " + human(Duration.between(l.expiresAt(), now)) + " ago")
-          + ")");
+    if (leases.isEmpty()) {
+      return;
     }
+    Instant now = Instant.now();
+    Optional<Leases.Lease> active =
+        leases.stream().filter(l -> l.name().equals(ACTIVE_LEASE)).findFirst();
+    List<String> present = leases.stream()
+        .filter(l -> l.name().startsWith(PRESENCE_PREFIX) && l.expiresAt().isAfter(now))
+        .map(Leases.Lease::holder)
+        .sorted()
+        .toList();
+    out.println("  gateways on the database: " + present.size());
+    boolean someoneActive = active.isPresent() && active.get().expiresAt().isAfter(now);
+    for (String holder : present) {
+      boolean isActive = someoneActive && active.get().holder().equals(holder);
+      out.println("    " + holder + "  " + (isActive ? "active" : "standing by"));
+    }
+    active.ifPresent(l -> out.println("  lease " + pad(l.name())
+        + (someoneActive ? "held by " : "lapsed, last held by ") + l.holder() + " (token "
+        + l.token() + ", "
+        + (someoneActive
+            ? "lapses in " + Duration.between(now, l.expiresAt()).toMillis() + " ms unless renewed"
+            : "lapsed " + human(Duration.between(l.expiresAt(), now)) + " ago")
+        + ")"));
   }
 
   private static Map<String, Object> leaseJson(Leases.Lease l) {

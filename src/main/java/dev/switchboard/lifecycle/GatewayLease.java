@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
 final class GatewayLease implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayLease.class);
   static final String NAME = "gateway";
+  /**
+   * Every gateway, active or standing by, also holds the lease {@code instance:<holder>} while it
+   * runs: how {@code status} lists the gateways on a database (standbys hold nothing else).
+   */
+  static final String PRESENCE_PREFIX = "instance:";
   /** How often a standby looks at the lease: a quarter second of a takeover's seconds. */
   static final Duration POLL = Duration.ofMillis(250);
 
@@ -42,6 +47,7 @@ final class GatewayLease implements AutoCloseable {
   private final Consumer<Lease> fenceWith;
   private final ScheduledExecutorService renewer;
   private volatile @Nullable Lease lease;
+  private volatile @Nullable Lease presence;
   private volatile boolean lost;
 
   /**
@@ -64,6 +70,7 @@ final class GatewayLease implements AutoCloseable {
    * @throws InterruptedException when the gateway is stopped meanwhile
    */
   Lease await(Consumer<String> standingBy) throws InterruptedException {
+    announce();
     boolean waited = false;
     boolean away = false;
     while (true) {
@@ -96,6 +103,24 @@ final class GatewayLease implements AutoCloseable {
         waited = true;
       }
       Thread.sleep(POLL);
+    }
+  }
+
+  /** Holds this gateway's presence lease from now until {@link #close}, renewed with the rest. */
+  private void announce() {
+    long every = Math.max(1, ttl.toMillis() / 3);
+    var _ = renewer.scheduleWithFixedDelay(this::renewPresence, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void renewPresence() {
+    try {
+      Lease current = presence;
+      Optional<Lease> renewed = current == null ? Optional.empty() : leases.renew(current, ttl);
+      presence = renewed.isPresent()
+          ? renewed.get()
+          : leases.acquire(PRESENCE_PREFIX + holder, holder, ttl).orElse(null);
+    } catch (StoreException e) {
+      log.debug("could not renew this gateway's presence: {}", e.getMessage());
     }
   }
 
@@ -168,7 +193,6 @@ final class GatewayLease implements AutoCloseable {
               + " another gateway ({}) took it; stopping so that only one answers",
           ttl.toSeconds(),
           currentHolderOr("unknown"));
-      renewer.shutdown();
       onLost.run();
     } catch (StoreException e) {
       // the database is away: the next renewal tries again; if the hold runs out meanwhile,
@@ -201,6 +225,11 @@ final class GatewayLease implements AutoCloseable {
   @Override
   public void close() {
     renewer.shutdownNow();
+    Lease here = presence;
+    if (here != null) {
+      presence = null;
+      leases.release(here);
+    }
     Lease current = lease;
     if (current != null && !lost) {
       lease = null;

@@ -9,6 +9,7 @@ import dev.switchboard.testing.InMemoryStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -128,7 +129,11 @@ class GatewayLeaseTest {
       assertThat(a.held()).isFalse();
     }
     // and its close gives nothing up: the lease is b's
-    assertThat(leases.all()).singleElement().extracting(Lease::holder).isEqualTo("host-b:/srv/sb");
+    assertThat(leases.all())
+        .filteredOn(l -> l.name().equals(GatewayLease.NAME))
+        .singleElement()
+        .extracting(Lease::holder)
+        .isEqualTo("host-b:/srv/sb");
   }
 
   @Test
@@ -145,6 +150,36 @@ class GatewayLeaseTest {
       assertThat(lost).isFalse();
       assertThat(a.held()).isTrue();
     }
+  }
+
+  @Test
+  void everyGatewayActiveOrStandingByIsPresentUntilItStops() throws Exception {
+    try (GatewayLease a = lease("host-a:/srv/sb", TTL);
+        GatewayLease b = lease("host-b:/srv/sb", TTL)) {
+      a.await(h -> {});
+      CompletableFuture<Lease> taken = standBy(b, new CopyOnWriteArrayList<>());
+      await().atMost(TTL.multipliedBy(3)).until(() -> present().size() == 2);
+      assertThat(present()).containsExactly("host-a:/srv/sb", "host-b:/srv/sb");
+      // renewed: still there after several times to live
+      await()
+          .during(TTL.multipliedBy(2))
+          .atMost(TTL.multipliedBy(3))
+          .until(() -> present().size() == 2);
+      a.close();
+      taken.get(TTL.toMillis() * 2, TimeUnit.MILLISECONDS);
+      assertThat(present()).containsExactly("host-b:/srv/sb");
+    }
+    assertThat(present()).isEmpty();
+  }
+
+  /** The holders of live presence leases, sorted. */
+  private List<String> present() {
+    return leases.all().stream()
+        .filter(l -> l.name().startsWith(GatewayLease.PRESENCE_PREFIX))
+        .filter(l -> l.expiresAt().isAfter(Instant.now()))
+        .map(Lease::holder)
+        .sorted()
+        .toList();
   }
 
   @Test

@@ -155,6 +155,9 @@ class PostgresStoreProcessIT {
       assertThat(status.exitCode()).as(status.output()).isZero();
       assertThat(status.output())
           .contains("standby")
+          .contains("gateways on the database: 2")
+          .containsPattern(":" + home.toAbsolutePath().normalize() + "  active\n")
+          .containsPattern(":" + otherHome.toAbsolutePath().normalize() + "  standing by\n")
           .containsPattern(
               "lease gateway: +held by [^ ]+:" + home.toAbsolutePath().normalize()
                   + " \\(token 1, lapses in \\d+ ms unless renewed\\)");
