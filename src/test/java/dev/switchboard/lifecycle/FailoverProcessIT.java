@@ -3,6 +3,7 @@ package dev.switchboard.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.platform.discord.fake.FakeDiscordServer;
 import dev.switchboard.platform.telegram.fake.BotMessage;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
 import dev.switchboard.testing.ChildGateway;
@@ -22,16 +23,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three built gateways on one PostgreSQL database and one Telegram bot: one is active, two stand
- * by. The active one is killed with SIGKILL while it answers, again and again (as a supervisor
- * would, each killed one is started again and stands by); each time another takes over within
- * 5 s, and in the end every message was answered, none twice unless marked as resent.
+ * Three built gateways on one PostgreSQL database with one Telegram bot and one Discord bot: one
+ * is active, two stand by. The active one is killed with SIGKILL while it answers, again and
+ * again (as a supervisor would, each killed one is started again and stands by); each time
+ * another takes over within 5 s, and in the end every message was answered, none twice unless marked as resent: also the
+ * Discord message sent each time while no gateway was connected, which the next one gets when it
+ * resumes the dead one's session.
  *
- * <p>{@code -Dswitchboard.failover.kills=20} for the long run ({@code reliability/failover.sh});
+ * <p>{@code -Dswitchboard.failover.kills=20} for the long run ({@code reliability/failover});
  * the suite kills three times.
  */
 class FailoverProcessIT {
   private static final String TOKEN = "424204:FAILOVERabcdefghijklmnopqrstuvwxyz";
+  private static final String DISCORD_TOKEN = "MTA5.failover-token.abcdef";
+  private static final String DAN = "u-dan";
+  private static final String DAN_DM = "dm-dan";
   private static final long BOB = 1003;
   private static final Duration START = Duration.ofSeconds(90);
   private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(5);
@@ -42,12 +48,15 @@ class FailoverProcessIT {
   Path dir;
 
   private FakeTelegramServer telegram;
+  private FakeDiscordServer discord;
   private final List<ChildGateway> gateways = new ArrayList<>();
   private String url;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws Exception {
     telegram = FakeTelegramServer.start(TOKEN, "switchboard_test_bot");
+    discord = new FakeDiscordServer(DISCORD_TOKEN);
+    discord.heartbeatInterval(5000);
     telegram.registerUser(BOB, "Bob", null, "bob");
     url = SERVER.newDatabase("failover");
   }
@@ -62,6 +71,7 @@ class FailoverProcessIT {
       g.process().waitFor(10, TimeUnit.SECONDS);
     }
     telegram.close();
+    discord.close();
   }
 
   private ChildGateway start(int n) throws Exception {
@@ -69,24 +79,19 @@ class FailoverProcessIT {
     Files.createDirectories(home);
     ChildGateway g = ChildGateway.run(
         home,
-        Map.of(
-            "TELEGRAM_BOT_TOKEN",
-            TOKEN,
-            "TELEGRAM_API_BASE_URL",
-            telegram.baseUrl(),
-            "TELEGRAM_POLL_TIMEOUT",
-            "2s",
-            "TELEGRAM_ALLOWED_USERS",
-            Long.toString(BOB),
-            "SWITCHBOARD_BUSY_POLICY",
-            "queue",
+        Map.ofEntries(
+            Map.entry("TELEGRAM_BOT_TOKEN", TOKEN),
+            Map.entry("TELEGRAM_API_BASE_URL", telegram.baseUrl()),
+            Map.entry("TELEGRAM_POLL_TIMEOUT", "2s"),
+            Map.entry("TELEGRAM_ALLOWED_USERS", Long.toString(BOB)),
+            Map.entry("DISCORD_BOT_TOKEN", DISCORD_TOKEN),
+            Map.entry("DISCORD_API_BASE_URL", discord.apiBase().toString()),
+            Map.entry("DISCORD_ALLOWED_USERS", DAN),
+            Map.entry("SWITCHBOARD_BUSY_POLICY", "queue"),
             // a turn takes a moment, so a kill finds some running
-            "SWITCHBOARD_ECHO_WORD_DELAY",
-            "150ms",
-            "SWITCHBOARD_LEASE_TTL",
-            "3s",
-            "SWITCHBOARD_DATABASE_URL",
-            url));
+            Map.entry("SWITCHBOARD_ECHO_WORD_DELAY", "150ms"),
+            Map.entry("SWITCHBOARD_LEASE_TTL", "3s"),
+            Map.entry("SWITCHBOARD_DATABASE_URL", url)));
     gateways.set(n, g);
     return g;
   }
@@ -105,6 +110,7 @@ class FailoverProcessIT {
     assertThat(gateways.get(1).get("/live").status()).isEqualTo(200);
 
     List<String> sent = new ArrayList<>();
+    List<String> discordSent = new ArrayList<>();
     List<Long> takeoverMillis = new ArrayList<>();
     for (int round = 1; round <= kills; round++) {
       int active = activeIndex();
@@ -119,6 +125,11 @@ class FailoverProcessIT {
       }
       long t0 = System.nanoTime();
       gateways.get(active).signal("KILL");
+      // sent while nobody is connected to Discord: the next gateway resumes the dead one's
+      // session (its id and sequence are in the shared database) and gets it replayed
+      String onDiscord = "discord round " + round;
+      discordSent.add(onDiscord);
+      discord.messageCreate(DAN_DM, null, DAN, "dan", onDiscord);
       int next = await()
           .atMost(START)
           .pollInterval(Duration.ofMillis(20))
@@ -131,11 +142,20 @@ class FailoverProcessIT {
     }
 
     awaitAllAnswered(sent);
+    try {
+      await()
+          .atMost(START)
+          .until(() -> discordSent.stream().allMatch(s -> !discordAnswersTo(s).isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("discord: " + discordTexts() + "\nlogs:\n" + outputs(), e);
+    }
     int lost = 0;
     int unmarkedDuplicates = 0;
     int markedResends = 0;
-    for (String s : sent) {
-      List<String> answers = answersTo(s);
+    List<String> all = new ArrayList<>(sent);
+    all.addAll(discordSent);
+    for (String s : all) {
+      List<String> answers = s.startsWith("discord ") ? discordAnswersTo(s) : answersTo(s);
       long unmarked = answers.stream().filter(a -> !a.startsWith(RESENT)).count();
       lost += answers.isEmpty() ? 1 : 0;
       unmarkedDuplicates += (int) Math.max(0, unmarked - 1);
@@ -149,12 +169,12 @@ class FailoverProcessIT {
         sorted.getFirst(),
         sorted.get(sorted.size() / 2),
         sorted.getLast(),
-        sent.size(),
+        all.size(),
         lost,
         unmarkedDuplicates,
         markedResends);
-    assertThat(lost).as(texts().toString()).isZero();
-    assertThat(unmarkedDuplicates).as(texts().toString()).isZero();
+    assertThat(lost).as(texts() + "\n" + discordTexts()).isZero();
+    assertThat(unmarkedDuplicates).as(texts() + "\n" + discordTexts()).isZero();
     assertThat(sorted.getLast()).isLessThan(TAKEOVER_LIMIT.toMillis());
   }
 
@@ -248,6 +268,16 @@ class FailoverProcessIT {
         .filter(t ->
             t.equals(text) || t.equals(RESENT + "\n" + text) || t.equals(RESENT + "\n\n" + text))
         .toList();
+  }
+
+  private List<String> discordAnswersTo(String text) {
+    return discordTexts().stream()
+        .filter(t -> t.equals(text) || t.equals(RESENT + "\n" + text))
+        .toList();
+  }
+
+  private List<String> discordTexts() {
+    return discord.sent(DAN_DM).stream().map(m -> m.content()).toList();
   }
 
   private List<String> texts() {
