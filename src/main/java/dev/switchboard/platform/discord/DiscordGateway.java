@@ -208,11 +208,16 @@ final class DiscordGateway implements ReconnectingLoop.Connection {
           case GatewayProtocol.Action.Ready(String id, String name) -> {
             log.info("discord: connected as {} (id {})", name, id);
             listener.ready(id, name);
+            // Saved at once, not at the first message: a process that dies before any message
+            // came must leave its successor a session to resume, or Discord replays nothing of
+            // what arrived while no process was connected.
+            listener.sequence(protocol.saved());
             link.connected();
           }
           case GatewayProtocol.Action.Resumed r -> {
             log.info("discord: session resumed");
             listener.ready(null, null);
+            listener.sequence(protocol.saved());
             link.connected();
           }
           case GatewayProtocol.Action.Deliver(String type, JsonNode data, long seq) -> {

@@ -125,6 +125,20 @@ class DiscordAdapterTest {
   }
 
   @Test
+  void theSessionIsSavedAsSoonAsItIsReadyBeforeAnyMessage() throws Exception {
+    // A process that dies before the first message must leave its successor a session to
+    // resume: Discord replays to a resume only, and only what came after the saved sequence.
+    connect(TOKEN, Set.of());
+    await()
+        .atMost(WAIT)
+        .until(() -> context.loadCursor(DiscordAdapter.SESSION_CURSOR).isPresent());
+    assertThat(context.loadCursor(DiscordAdapter.SESSION_CURSOR).orElseThrow())
+        .contains("\"session_id\"")
+        .contains("\"resume_gateway_url\"")
+        .contains("\"seq\":1");
+  }
+
+  @Test
   void aWrongTokenFailsTheConnectWithAClearReason() {
     assertThatThrownBy(() -> connect("MTA5.wrong-adapter-token.xyz", Set.of()))
         .isInstanceOfSatisfying(PlatformException.class, e -> {
