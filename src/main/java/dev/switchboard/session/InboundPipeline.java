@@ -1,5 +1,6 @@
 package dev.switchboard.session;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.auth.Authorizer;
 import dev.switchboard.auth.Pairing;
 import dev.switchboard.common.Ticker;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,22 @@ public final class InboundPipeline implements InboundHandler {
   private final Ticker ticker;
 
   private final CountDownLatch resumed = new CountDownLatch(1);
+  /**
+   * New messages that came before what the last process left was queued: journaled, and held
+   * here to go after it, in order. Held rather than waited for, because an adapter's connect
+   * may need its reader to go on: Discord replays what came during a restart before it says
+   * RESUMED, and a reader blocked on the first replayed message until the start's resume (which
+   * follows the connects) made every takeover wait for the connect timeout.
+   */
+  private final ReentrantLock gate = new ReentrantLock();
+
+  @GuardedBy("gate")
+  private boolean open;
+
+  @GuardedBy("gate")
+  private final List<Held> held = new ArrayList<>();
+
+  private record Held(InboundMessage message, Authorizer.Decision decision) {}
   /** When each unknown user last heard about pairing, in {@link #ticker} nanoseconds. */
   private final Map<String, Long> lastPairingReply = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -88,9 +106,41 @@ public final class InboundPipeline implements InboundHandler {
       log.debug("ignoring {}: received before (a redelivery)", message.dedupeKey());
       return;
     }
-    // New messages wait until what the last process left is queued, so order is kept.
-    resumed.await();
+    // New messages go after what the last process left, so order is kept.
+    gate.lock();
+    try {
+      if (!open) {
+        held.add(new Held(message, decision));
+        return;
+      }
+    } finally {
+      gate.unlock();
+    }
     admit(message, decision, false);
+  }
+
+  /**
+   * Admits the messages held while the start resumed, then opens the gate; one that comes while
+   * these are admitted is held too and admitted in the next round, so none overtakes another.
+   */
+  private void admitHeldAndOpen() throws InterruptedException {
+    while (true) {
+      List<Held> next;
+      gate.lock();
+      try {
+        if (held.isEmpty()) {
+          open = true;
+          return;
+        }
+        next = List.copyOf(held);
+        held.clear();
+      } finally {
+        gate.unlock();
+      }
+      for (Held h : next) {
+        admit(h.message(), h.decision(), false);
+      }
+    }
   }
 
   /** A refused message is recorded as done at once, so no crash can leave it to a restart. */
@@ -169,7 +219,7 @@ public final class InboundPipeline implements InboundHandler {
     delivery.notice(m.chat(), text, OutboxKeys.about(m.dedupeKey(), OutboxKeys.Topic.PAIRING));
   }
 
-  /** Waits until what the last process left is queued (new messages wait for it too). */
+  /** Waits until what the last process left is queued (new messages are held until then). */
   public void awaitResumed() throws InterruptedException {
     resumed.await();
   }
@@ -231,7 +281,15 @@ public final class InboundPipeline implements InboundHandler {
         admit(m, authorizer.decide(m), true);
         queued++;
       }
+      admitHeldAndOpen();
     } finally {
+      // Interrupted (a stop): what is still held is journaled, so the next process answers it.
+      gate.lock();
+      try {
+        open = true;
+      } finally {
+        gate.unlock();
+      }
       resumed.countDown();
     }
     if (queued > 0) {

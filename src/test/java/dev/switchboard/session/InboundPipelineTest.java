@@ -142,6 +142,37 @@ class InboundPipelineTest {
   }
 
   @Test
+  void aMessageThatComesBeforeTheResumeIsJournaledAtOnceAndAnsweredAfterWhatWasLeft()
+      throws Exception {
+    build(everyone());
+    InboundMessage left = chat.message("alice", "left by the last process");
+    assertThat(store.journal().record(left)).isTrue();
+    List<InboundJournal.Entry> leftovers = pipeline.leftovers();
+
+    // comes while the platforms connect: the platform's reader must not wait for the resume
+    // (Discord replays what came during a restart before it says RESUMED)
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try {
+        chat.deliver("bob", "new during the start");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(reader.join(Duration.ofSeconds(5))).as("the reader went on").isTrue();
+    assertThat(store.journal().unfinished())
+        .extracting(e -> e.message().text())
+        .containsExactly("left by the last process", "new during the start");
+    assertThat(listener.started).isEmpty();
+
+    pipeline.resume(leftovers, Set.of("mem"));
+    await().until(() -> listener.started.size() == 2);
+    assertThat(listener.started)
+        .containsExactly("left by the last process", "new during the start");
+    chat.deliver("carol", "after the start");
+    await().until(() -> listener.started.size() == 3);
+  }
+
+  @Test
   void anAllowedUsersMessageIsJournaledWhole() throws Exception {
     RecordingJournal journal = new RecordingJournal(store.journal());
     build(everyone(), journal).resume(List.of(), Set.of("mem"));
