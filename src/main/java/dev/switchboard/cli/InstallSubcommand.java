@@ -103,6 +103,13 @@ final class InstallSubcommand implements Callable<Integer> {
     }
     String text =
         instance ? unit.renderTemplate(Version.current()) : unit.render(Version.current());
+    if (instance) {
+      Optional<String> refused = templateRefusal(text, home);
+      if (refused.isPresent()) {
+        System.err.println("switchboard: " + refused.get());
+        return CliExit.FAILED;
+      }
+    }
     if (print) {
       System.out.print(text);
       return CliExit.OK;
@@ -190,6 +197,33 @@ final class InstallSubcommand implements Callable<Integer> {
             "install",
             "launchd loaded the job but no gateway reported running within 100 s");
     };
+  }
+
+  /**
+   * Why the template must not be written for {@code home}: its ExecStart would not name the
+   * instance's directory (a parent path systemd cannot take as it is), or the template already
+   * installed serves directories under another parent, which rewriting it would take from the
+   * instances installed before.
+   */
+  private Optional<String> templateRefusal(String text, Path home) throws IOException {
+    Path parent = home.toAbsolutePath().normalize().getParent();
+    if (!SystemdUnit.homeOf(text).map(h -> h.toString().endsWith("/%i")).orElse(false)) {
+      return Optional.of("--instance cannot name the state directories under " + parent
+          + " in a unit as they are; use a parent path without '$', '%', quotes or"
+          + " backslashes");
+    }
+    Path template = installer()
+        .templatePath(system ? ServiceInstaller.Scope.SYSTEM : ServiceInstaller.Scope.USER);
+    if (!Files.isRegularFile(template)) {
+      return Optional.empty();
+    }
+    Optional<Path> served = SystemdUnit.homeOf(Files.readString(template)).map(Path::getParent);
+    if (served.isPresent() && !served.get().equals(parent)) {
+      return Optional.of("the installed template " + template + " runs the state directories"
+          + " under " + served.get() + ", and " + home + " is not one of them; every instance of"
+          + " switchboard@.service has its directory under the same parent");
+    }
+    return Optional.empty();
   }
 
   /** The instance name of {@code home} under {@code switchboard@.service}: its own name. */

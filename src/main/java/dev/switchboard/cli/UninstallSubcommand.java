@@ -39,6 +39,11 @@ final class UninstallSubcommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (launchd || LaunchAgents.isMacOs()) {
+      if (instance) {
+        System.err.println(
+            "switchboard: --instance is for systemd's template units; nothing" + " was changed");
+        return CliExit.FAILED;
+      }
       try {
         LaunchAgents.installer().uninstall().forEach(l -> System.out.println("switchboard: " + l));
         return CliExit.OK;

@@ -186,7 +186,12 @@ public final class JsonExchange {
     if (length <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
       return;
     }
-    if (length > REFUSED_BODY_READ_LIMIT || !readToEnd(request, REFUSED_BODY_READ_LIMIT)) {
+    // A client that waits for "100 Continue" has sent nothing yet: reading would invite the
+    // upload only to drop it.
+    boolean waitsToSend = request.getHeaders().contains(HttpHeader.EXPECT, "100-continue");
+    if (waitsToSend
+        || length > REFUSED_BODY_READ_LIMIT
+        || !readToEnd(request, REFUSED_BODY_READ_LIMIT)) {
       lastOnConnectionIfBodyUnread(request, response);
     }
   }

@@ -49,6 +49,8 @@ final class GatewayLease implements AutoCloseable {
   private volatile @Nullable Lease lease;
   private volatile @Nullable Lease presence;
   private volatile boolean lost;
+  /** Set by {@link #close}: a renewal still running must not take the lease back after it. */
+  private volatile boolean closed;
 
   /**
    * @param fenceWith given every lease this gateway takes, before it acts in its name
@@ -113,6 +115,9 @@ final class GatewayLease implements AutoCloseable {
   }
 
   private void renewPresence() {
+    if (closed) {
+      return;
+    }
     try {
       Lease current = presence;
       Optional<Lease> renewed = current == null ? Optional.empty() : leases.renew(current, ttl);
@@ -168,7 +173,7 @@ final class GatewayLease implements AutoCloseable {
 
   private void renew(Runnable onLost) {
     Lease current = lease;
-    if (current == null || lost) {
+    if (current == null || lost || closed) {
       return;
     }
     try {
@@ -177,8 +182,10 @@ final class GatewayLease implements AutoCloseable {
         lease = renewed.get();
         return;
       }
-      Optional<Lease> retaken = leases.acquire(NAME, holder, ttl);
-      if (retaken.isPresent()) {
+      Optional<Lease> retaken = closed ? Optional.empty() : leases.acquire(NAME, holder, ttl);
+      // One more than ours: nobody held it in between (a larger token means another gateway
+      // took it and let it lapse, and may have acted meanwhile).
+      if (retaken.isPresent() && retaken.get().token() == current.token() + 1) {
         log.warn(
             "this gateway's hold on the database ran out (the database was away for over {} s);"
                 + " no other gateway took it, so it holds it again",
@@ -187,6 +194,8 @@ final class GatewayLease implements AutoCloseable {
         lease = retaken.get();
         return;
       }
+      // taken just now after another's turn: given back at once, a standby takes it
+      retaken.ifPresent(leases::release);
       lost = true;
       log.error(
           "this gateway lost its hold on the database (it could not renew it for {} s) and"
@@ -224,17 +233,26 @@ final class GatewayLease implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     renewer.shutdownNow();
-    Lease here = presence;
-    if (here != null) {
-      presence = null;
-      leases.release(here);
+    try {
+      // a renewal under way finishes first, so that it cannot renew what is given up below
+      if (!renewer.awaitTermination(ttl.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("a renewal of the database's lease did not finish; giving the lease up anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     Lease current = lease;
     if (current != null && !lost) {
       lease = null;
       leases.release(current);
       log.info("gave up the hold on the database; a standby gateway may take over now");
+    }
+    Lease here = presence;
+    if (here != null) {
+      presence = null;
+      leases.release(here);
     }
   }
 }

@@ -136,10 +136,12 @@ final class GatewayMetrics implements DeliveryEvents, HookMetrics, WebhookMetric
     Gauge.builder(
             "switchboard.lease.expires.in",
             lease,
-            l -> l.lease()
-                .map(x -> (x.expiresAt().toEpochMilli() - clock.millis()) / 1000.0)
-                .orElse(0.0))
-        .description("Seconds until the held lease lapses unless renewed; 0 while standing by")
+            l -> l.held()
+                ? l.lease()
+                    .map(x -> (x.expiresAt().toEpochMilli() - clock.millis()) / 1000.0)
+                    .orElse(0.0)
+                : 0.0)
+        .description("Seconds until the held lease lapses unless renewed; 0 while not held")
         .baseUnit("seconds")
         .strongReference(true)
         .register(registry);

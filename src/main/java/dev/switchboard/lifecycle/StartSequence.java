@@ -54,16 +54,18 @@ final class StartSequence {
     if (parts.crashLoop != null) {
       CrashLoopHoldBack.hold(parts.crashLoop, parts.stateFile, parts.notifier, parts.sleeper);
     }
-    becomeActive();
-    List<InboundJournal.Entry> leftovers = parts.pipeline.leftovers();
-    connectPlatforms();
-    resume(leftovers);
+    // Before the standby wait: a standby has reported READY, and systemd's watchdog counts from
+    // then on (pings before READY are harmless).
     parts.notifier.watchdogTimeout().ifPresent(timeout -> {
       log.info(
           "systemd watchdog every {} ms; pings sent only while all loops make progress",
           timeout.toMillis());
       parts.tasks.spawn("watchdog", new WatchdogPinger(parts.notifier, parts.progress, timeout));
     });
+    becomeActive();
+    List<InboundJournal.Entry> leftovers = parts.pipeline.leftovers();
+    connectPlatforms();
+    resume(leftovers);
     if (stops.stopping()) {
       throw new InterruptedException("stop requested during start");
     }
@@ -103,9 +105,15 @@ final class StartSequence {
               + " within {} s of its end",
           holder,
           lease.ttl().toSeconds());
-      parts.stateFile.update(s -> s.withState(GatewayState.STANDBY));
       // READY for the service manager: the process is up and doing its job, which is waiting.
-      parts.notifier.ready("Standby: " + holder + " is active");
+      // Under the state file's lock, as ready() does: never READY after a stop was recorded.
+      parts.stateFile.update(s -> {
+        if (!GatewayState.STARTING.equals(s.state())) {
+          return s;
+        }
+        parts.notifier.ready("Standby: " + holder + " is active");
+        return s.withState(GatewayState.STANDBY);
+      });
     });
     parts.stateFile.update(
         s -> GatewayState.STANDBY.equals(s.state()) ? s.withState(GatewayState.STARTING) : s);

@@ -281,16 +281,20 @@ public final class InboundPipeline implements InboundHandler {
         admit(m, authorizer.decide(m), true);
         queued++;
       }
-      admitHeldAndOpen();
     } finally {
-      // Interrupted (a stop): what is still held is journaled, so the next process answers it.
-      gate.lock();
       try {
-        open = true;
+        // Also when a leftover failed (the store away): the new messages are not left held.
+        // Interrupted (a stop), what is still held is journaled, so the next process answers it.
+        admitHeldAndOpen();
       } finally {
-        gate.unlock();
+        gate.lock();
+        try {
+          open = true;
+        } finally {
+          gate.unlock();
+        }
+        resumed.countDown();
       }
-      resumed.countDown();
     }
     if (queued > 0) {
       log.info("resumed {} message(s) the previous process had not answered", queued);

@@ -219,6 +219,22 @@ class AdminPageTest {
     }
   }
 
+  @Test
+  void aRefusedUploadThatWaitsFor100ContinueIsNotInvitedToSend() throws Exception {
+    int port = URI.create(base).getPort();
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(("POST /api/admin/send HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Content-Type: multipart/form-data; boundary=b\r\n"
+                  + LoginGate.UPLOAD_HEADER + ": 1\r\nExpect: 100-continue\r\n"
+                  + "Content-Length: 204800\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      String head = readHead(s.getInputStream());
+      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+    }
+  }
+
   private static String readHead(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {

@@ -153,6 +153,22 @@ class GatewayLeaseTest {
   }
 
   @Test
+  void aLeaseThatAnotherTookAndLetLapseMeanwhileIsLostNotTakenAgain() throws Exception {
+    try (GatewayLease a = lease("host-a:/srv/sb", TTL)) {
+      Lease first = a.await(h -> {});
+      // a was paused: b took the lease (and may have acted), then b died too
+      leases.release(first);
+      Lease b = leases.acquire(GatewayLease.NAME, "host-b:/srv/sb", TTL).orElseThrow();
+      leases.release(b);
+      CountDownLatch lost = new CountDownLatch(1);
+      a.keepRenewing(lost::countDown);
+      assertThat(lost.await(TTL.toSeconds() + 2, TimeUnit.SECONDS)).isTrue();
+      assertThat(a.held()).isFalse();
+      assertThat(fenced).containsExactly(first);
+    }
+  }
+
+  @Test
   void everyGatewayActiveOrStandingByIsPresentUntilItStops() throws Exception {
     try (GatewayLease a = lease("host-a:/srv/sb", TTL);
         GatewayLease b = lease("host-b:/srv/sb", TTL)) {

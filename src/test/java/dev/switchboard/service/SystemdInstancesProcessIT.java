@@ -51,6 +51,8 @@ class SystemdInstancesProcessIT {
             home.resolve("switchboard.yaml"),
             "http:\n  port: " + port + "\n"
                 + "gateway:\n  drain_timeout: 10s\n  shutdown_grace: 5s\n"
+                // short, so that a standby that did not ping would be killed within the test
+                + "service:\n  watchdog: 2s\n"
                 + "store:\n  url: " + url + "\n  lease_ttl: 3s\n"
                 + "platforms:\n  telegram:\n    bot_token: \"" + BOT_TOKEN + "\"\n"
                 + "    api_base_url: " + telegram.baseUrl() + "\n    poll_timeout: 2s\n"
@@ -79,6 +81,22 @@ class SystemdInstancesProcessIT {
           .hasEntrySatisfying("StatusText", s -> assertThat(s).startsWith("Standby: "));
       assertThat(StateFile.read(a).orElseThrow().state()).isEqualTo(GatewayState.RUNNING);
       assertThat(StateFile.read(b).orElseThrow().state()).isEqualTo(GatewayState.STANDBY);
+      // the standby pings systemd's watchdog too: it outlives several watchdog periods
+      String standbyPid = systemd.show("switchboard@bot-b.service", "MainPID").get("MainPID");
+      Awaitility.await()
+          .during(Duration.ofSeconds(6))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> systemd
+              .show("switchboard@bot-b.service", "MainPID", "NRestarts")
+              .equals(Map.of("MainPID", standbyPid, "NRestarts", "0")));
+
+      // an instance elsewhere would take the template from these two: refused
+      Path elsewhere = Files.createDirectories(dir.resolve("other").resolve("bot-c"));
+      Files.copy(b.resolve("switchboard.yaml"), elsewhere.resolve("switchboard.yaml"));
+      ChildGateway.Result refused =
+          ChildGateway.cli(env, "install", "--instance", "--home", elsewhere.toString());
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output()).contains("runs the state directories under " + parent);
 
       // stopping the active one's unit hands the bot over at once (its lease is given up)
       assertThat(systemd.systemctl("stop", "switchboard@bot-a.service").exitCode())
