@@ -52,6 +52,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -267,7 +268,7 @@ final class GatewayAssembly {
           loginToken,
           new AdminStatus(stateFile, dispatcher),
           () -> stops.request(StopRequest.restart("the admin page")),
-          new SendAnswers(sends),
+          new SendAnswers(sends, this::standingByFor),
           new SendUploads(
               b.media.maxFileBytes(), ProactiveSender.MAX_FILES, attachments.incoming()));
       AdminCron.install(http, loginToken, arguments -> {
@@ -291,6 +292,13 @@ final class GatewayAssembly {
         }
       }
     }
+  }
+
+  /** The active gateway's name while this one stands by (or lost its lease); else empty. */
+  Optional<String> standingByFor() {
+    return active() || gatewayLease == null
+        ? Optional.empty()
+        : Optional.of(gatewayLease.currentHolderOr("another gateway"));
   }
 
   /** Whether this gateway may act: it is alone on its store, or holds the store's lease. */

@@ -4,6 +4,8 @@ import dev.switchboard.http.AdminSend;
 import dev.switchboard.http.JsonExchange;
 import dev.switchboard.platform.ProactiveSender;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -11,13 +13,19 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code POST /api/admin/send} ({@code switchboard send}) answered from the gateway's {@link
  * ProactiveSender}: 200 with the target and the messages' ids, or the refusal's status with its
- * reason.
+ * reason; 503 from a gateway standing by, which sends nothing (its platforms are the active
+ * one's), naming the active one.
  */
 final class SendAnswers implements AdminSend {
   private final ProactiveSender sender;
+  private final Supplier<Optional<String>> standingByFor;
 
-  SendAnswers(ProactiveSender sender) {
+  /**
+   * @param standingByFor the active gateway's name while this one stands by; empty otherwise
+   */
+  SendAnswers(ProactiveSender sender, Supplier<Optional<String>> standingByFor) {
     this.sender = sender;
+    this.standingByFor = standingByFor;
   }
 
   @Override
@@ -27,6 +35,14 @@ final class SendAnswers implements AdminSend {
         .map(f -> new ProactiveSender.Upload(f.fileName(), f.contentType(), f.bytes()::open))
         .toList();
     ObjectNode body = JsonExchange.json().createObjectNode();
+    Optional<String> active = standingByFor.get();
+    if (active.isPresent()) {
+      body.put(
+          "error",
+          "this gateway is standing by and sends nothing; " + active.get()
+              + " is the active one: send through it");
+      return new Answer(503, body);
+    }
     return switch (sender.send(target, text, uploads, idempotencyKey)) {
       case ProactiveSender.Outcome.Sent s -> {
         body.put("target", s.chat().toString());
