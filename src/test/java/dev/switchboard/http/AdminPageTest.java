@@ -205,33 +205,29 @@ class AdminPageTest {
 
   @Test
   void aRefusedBodyTooLargeToReadFirstEndsItsConnection() throws Exception {
-    int port = URI.create(base).getPort();
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream()
-          .write(("POST /api/admin/send HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + "Content-Type: multipart/form-data; boundary=b\r\n"
-                  + LoginGate.UPLOAD_HEADER + ": 1\r\nContent-Length: "
-                  + (JsonExchange.REFUSED_BODY_READ_LIMIT + 1) + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      String head = readHead(s.getInputStream());
-      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
-    }
+    assertThat(refusedWithoutBody("", JsonExchange.REFUSED_BODY_READ_LIMIT + 1))
+        .startsWith("HTTP/1.1 401")
+        .containsIgnoringCase("connection: close");
   }
 
   @Test
   void aRefusedUploadThatWaitsFor100ContinueIsNotInvitedToSend() throws Exception {
-    int port = URI.create(base).getPort();
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    assertThat(refusedWithoutBody("Expect: 100-continue\r\n", 200 * 1024))
+        .startsWith("HTTP/1.1 401")
+        .containsIgnoringCase("connection: close");
+  }
+
+  /** The answer's head to an upload without a login whose body is never sent. */
+  private String refusedWithoutBody(String extraHeaders, long length) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", URI.create(base).getPort())) {
       s.setSoTimeout(10_000);
       s.getOutputStream()
           .write(("POST /api/admin/send HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                   + "Content-Type: multipart/form-data; boundary=b\r\n"
-                  + LoginGate.UPLOAD_HEADER + ": 1\r\nExpect: 100-continue\r\n"
-                  + "Content-Length: 204800\r\n\r\n")
+                  + LoginGate.UPLOAD_HEADER + ": 1\r\n" + extraHeaders
+                  + "Content-Length: " + length + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
-      String head = readHead(s.getInputStream());
-      assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("connection: close");
+      return readHead(s.getInputStream());
     }
   }
 
