@@ -50,13 +50,13 @@ public final class AdminCron extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback)
       throws InterruptedException {
     if (!request.getMethod().equals("POST")) {
-      JsonExchange.readBodyBeforeRefusing(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, 405, "use POST for /api/admin/cron");
       return true;
     }
     Optional<LoginGate.Refusal> refused = gate.checkChange(request);
     if (refused.isPresent()) {
-      JsonExchange.readBodyBeforeRefusing(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(
           response, callback, refused.get().status(), refused.get().message());
       return true;

@@ -85,12 +85,13 @@ public final class AdminPage extends Handler.Abstract {
         ? gate.checkUpload(request)
         : change ? gate.checkChange(request) : gate.check(request);
     if (refused.isPresent()) {
-      JsonExchange.readBodyBeforeRefusing(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(
           response, callback, refused.get().status(), refused.get().message());
     } else if (path.equals("/api/admin/status") && method.equals("GET")) {
       JsonExchange.send(response, callback, 200, status.get());
     } else if (path.equals("/api/admin/restart") && method.equals("POST")) {
+      JsonExchange.settleUnusedBody(request, response);
       if (restart.getAsBoolean()) {
         JsonExchange.empty(response, callback, 202);
       } else {

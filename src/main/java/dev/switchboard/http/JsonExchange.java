@@ -174,14 +174,15 @@ public final class JsonExchange {
   static final long REFUSED_BODY_READ_LIMIT = 1024 * 1024;
 
   /**
-   * For a request refused before its body was touched (a login, origin or method check): a
-   * body of at most {@link #REFUSED_BODY_READ_LIMIT} is read and dropped first. Answering while
-   * the client is still sending makes Jetty close the connection under it, and a client that
-   * meets that reset mid-upload never reads the answer (Java's HttpClient: "header parser
-   * received no bytes"). A larger body, or one that cannot be read, is not waited for: {@link
-   * #lastOnConnectionIfBodyUnread} then.
+   * For a request answered without its body being used (refused by a login, origin or method
+   * check, or a route that takes none, such as creating a chat): a body of at most {@link
+   * #REFUSED_BODY_READ_LIMIT} is read and dropped first. Answering while the client is still
+   * sending makes Jetty close the connection under it, after the answer or before the client
+   * read it, and a client that reuses the connection or meets the reset mid-upload gets no
+   * answer at all (Java's HttpClient: "header parser received no bytes"). A larger body, or one
+   * that cannot be read, is not waited for: {@link #lastOnConnectionIfBodyUnread} then.
    */
-  public static void readBodyBeforeRefusing(Request request, Response response) {
+  public static void settleUnusedBody(Request request, Response response) {
     long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     if (length <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
       return;

@@ -78,13 +78,14 @@ final class WebChatApi extends Handler.Abstract {
           ? gate.check(request)
           : isMultipart(request) ? gate.checkUpload(request) : gate.checkChange(request);
       if (refused.isPresent()) {
-        JsonExchange.readBodyBeforeRefusing(request, response);
+        JsonExchange.settleUnusedBody(request, response);
         JsonExchange.error(
             response, callback, refused.get().status(), refused.get().message());
         return true;
       }
       Matcher chat = CHAT_PATH.matcher(path);
       if (path.equals("/api/web/logout") && method.equals("POST")) {
+        JsonExchange.settleUnusedBody(request, response);
         gate.logout(request, response, callback);
       } else if (path.equals("/api/web/session") && method.equals("GET")) {
         ObjectNode body = WebChatAdapter.object();
@@ -103,6 +104,7 @@ final class WebChatApi extends Handler.Abstract {
       } else if (path.equals("/api/web/chats") && method.equals("GET")) {
         listChats(response, callback);
       } else if (path.equals("/api/web/chats") && method.equals("POST")) {
+        JsonExchange.settleUnusedBody(request, response); // the page sends "{}"
         JsonExchange.send(response, callback, 201, json(logs.create()));
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
         if (isMultipart(request)) {
@@ -178,7 +180,7 @@ final class WebChatApi extends Handler.Abstract {
   private void postWithFiles(String chatId, Request request, Response response, Callback callback)
       throws BadRequest, InterruptedException, IOException {
     if (!adapter.accepting()) {
-      JsonExchange.readBodyBeforeRefusing(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(
           response,
           callback,
@@ -187,7 +189,7 @@ final class WebChatApi extends Handler.Abstract {
       return;
     }
     if (!logs.exists(chatId)) {
-      JsonExchange.readBodyBeforeRefusing(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
       return;
     }

@@ -120,7 +120,7 @@ final class WebhookReceiver implements AutoCloseable {
         case "POST" -> deliver(request, response, callback);
         default -> {
           response.getHeaders().put(HttpHeader.ALLOW, "GET, POST");
-          JsonExchange.readBodyBeforeRefusing(request, response);
+          JsonExchange.settleUnusedBody(request, response);
           JsonExchange.error(
               response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use GET or POST");
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
@@ -9,10 +10,16 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.StubPlatformContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -278,6 +285,54 @@ class WebChatAdapterTest {
     assertThat(adapter.post(chat, "c9", "x")).isEqualTo(WebChatAdapter.Posted.TAKEN);
     assertThat(JSON.readTree(call("GET", "/api/web/chats", null, cookie).body()).path("chats"))
         .hasSize(1);
+  }
+
+  @Test
+  void aNewChatsBodyIsReadSoItsConnectionServesTheNextRequest() throws Exception {
+    // Answered before its body arrived, Jetty would close the connection after the answer, and
+    // a client that reused it got nothing ("header parser received no bytes").
+    start(true);
+    String cookie = login();
+    URI at = URI.create(base);
+    String host = "Host: " + at.getHost() + ":" + at.getPort() + "\r\nCookie: " + cookie + "\r\n";
+    try (Socket s = new Socket(at.getHost(), at.getPort())) {
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write(("POST /api/web/chats HTTP/1.1\r\n" + host
+              + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      s.setSoTimeout(300);
+      assertThatThrownBy(in::read)
+          .as("no answer before the body")
+          .isInstanceOf(SocketTimeoutException.class);
+      s.setSoTimeout(10_000);
+      out.write("{}".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String created = readAnswer(in);
+      assertThat(created)
+          .startsWith("HTTP/1.1 201")
+          .doesNotContainIgnoringCase("connection: close");
+      out.write(
+          ("GET /api/web/chats HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** One answer's head and body (by its Content-Length), as text. */
+  private static String readAnswer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("the connection ended after: " + head);
+      }
+      head.append((char) c);
+    }
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test
