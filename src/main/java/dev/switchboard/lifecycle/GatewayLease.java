@@ -110,8 +110,8 @@ final class GatewayLease implements AutoCloseable {
 
   /** Holds this gateway's presence lease from now until {@link #close}, renewed with the rest. */
   private void announce() {
-    long every = Math.max(1, ttl.toMillis() / 3);
-    var _ = renewer.scheduleWithFixedDelay(this::renewPresence, 0, every, TimeUnit.MILLISECONDS);
+    var _ =
+        renewer.scheduleWithFixedDelay(this::renewPresence, 0, renewEvery(), TimeUnit.MILLISECONDS);
   }
 
   private void renewPresence() {
@@ -152,12 +152,13 @@ final class GatewayLease implements AutoCloseable {
     return lease != null && !lost;
   }
 
-  String holder() {
-    return holder;
-  }
-
   Duration ttl() {
     return ttl;
+  }
+
+  /** Both leases are renewed every third of their time to live, in milliseconds. */
+  private long renewEvery() {
+    return Math.max(1, ttl.toMillis() / 3);
   }
 
   /**
@@ -166,7 +167,7 @@ final class GatewayLease implements AutoCloseable {
    * acted. {@code onLost} runs once if another gateway took it.
    */
   void keepRenewing(Runnable onLost) {
-    long every = Math.max(1, ttl.toMillis() / 3);
+    long every = renewEvery();
     var _ =
         renewer.scheduleWithFixedDelay(() -> renew(onLost), every, every, TimeUnit.MILLISECONDS);
   }
