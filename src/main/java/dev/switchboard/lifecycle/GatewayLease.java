@@ -183,6 +183,8 @@ final class GatewayLease implements AutoCloseable {
         lease = renewed.get();
         return;
       }
+      // read before the retake below, which puts this gateway's own name in the row
+      String other = currentHolderOr("unknown");
       Optional<Lease> retaken = closed ? Optional.empty() : leases.acquire(NAME, holder, ttl);
       // One more than ours: nobody held it in between (a larger token means another gateway
       // took it and let it lapse, and may have acted meanwhile).
@@ -202,7 +204,7 @@ final class GatewayLease implements AutoCloseable {
           "this gateway lost its hold on the database (it could not renew it for {} s) and"
               + " another gateway ({}) took it; stopping so that only one answers",
           ttl.toSeconds(),
-          currentHolderOr("unknown"));
+          other);
       onLost.run();
     } catch (StoreException e) {
       // the database is away: the next renewal tries again; if the hold runs out meanwhile,
