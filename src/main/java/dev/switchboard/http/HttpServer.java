@@ -4,6 +4,7 @@ import dev.switchboard.common.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -34,6 +35,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpServer implements AutoCloseable {
   public static final long MAX_REQUEST_BYTES = 1 << 20;
   static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /**
+   * A body refused for its declared length is read and dropped before the 413 up to this size,
+   * so the client reads the answer; a larger one ends the connection instead.
+   */
+  static final long OVERSIZED_BODY_READ_LIMIT = 8 * MAX_REQUEST_BYTES;
+
   static final int MAX_THREADS = 64;
   static final long IDLE_TIMEOUT_MS = ConnectionLimits.DEFAULT.idleTimeout().toMillis();
   private static final long STOP_TIMEOUT_MS = 2_000;
@@ -133,6 +141,11 @@ public final class HttpServer implements AutoCloseable {
           throws Exception {
         // The error page names the limit of the route that refused the body.
         request.setAttribute(JsonErrors.BODY_LIMIT, maxRequestBytes);
+        if (request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > maxRequestBytes) {
+          // Refused by its length alone: a client still sending it would meet the connection
+          // closing under it and never read the 413 (see JsonExchange.settleUnusedBody).
+          JsonExchange.settleUnusedBody(request, response, OVERSIZED_BODY_READ_LIMIT);
+        }
         return super.handle(request, response, callback);
       }
     });

@@ -183,6 +183,11 @@ public final class JsonExchange {
    * that cannot be read, is not waited for: {@link #lastOnConnectionIfBodyUnread} then.
    */
   public static void settleUnusedBody(Request request, Response response) {
+    settleUnusedBody(request, response, REFUSED_BODY_READ_LIMIT);
+  }
+
+  /** {@link #settleUnusedBody(Request, Response)} for a body of at most {@code readLimit}. */
+  static void settleUnusedBody(Request request, Response response, long readLimit) {
     long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     if (length <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
       return;
@@ -190,9 +195,7 @@ public final class JsonExchange {
     // A client that waits for "100 Continue" has sent nothing yet: reading would invite the
     // upload only to drop it.
     boolean waitsToSend = request.getHeaders().contains(HttpHeader.EXPECT, "100-continue");
-    if (waitsToSend
-        || length > REFUSED_BODY_READ_LIMIT
-        || !readToEnd(request, REFUSED_BODY_READ_LIMIT)) {
+    if (waitsToSend || length > readLimit || !readToEnd(request, readLimit)) {
       lastOnConnectionIfBodyUnread(request, response);
     }
   }

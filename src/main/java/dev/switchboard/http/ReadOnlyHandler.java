@@ -25,6 +25,7 @@ abstract class ReadOnlyHandler extends Handler.Abstract.NonBlocking {
     String method = request.getMethod();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      JsonExchange.settleUnusedBody(request, response);
       Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
       return true;
     }

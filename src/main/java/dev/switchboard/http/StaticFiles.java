@@ -70,11 +70,13 @@ public final class StaticFiles extends Handler.Abstract.NonBlocking {
     String method = request.getMethod();
     File file = files.get(request.getHttpURI().getPath());
     if (file == null) {
+      JsonExchange.settleUnusedBody(request, response);
       Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
       return true;
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      JsonExchange.settleUnusedBody(request, response);
       Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
       return true;
     }

@@ -95,6 +95,62 @@ class HttpServerTest {
   }
 
   @Test
+  void aBodyRefusedForItsLengthIsReadFirstSoTheClientReadsThe413() throws Exception {
+    // Without Expect: 100-continue the client sends the body whatever the answer. Answered at
+    // the headers, the connection was closed under the body still arriving: the client met a
+    // reset instead of the 413, and the connection could not serve another request.
+    start(Map.of("/echo", bodyLength()));
+    byte[] half = new byte[(int) HttpServer.MAX_REQUEST_BYTES / 2 + 1];
+    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + 2 * half.length
+              + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(half);
+      out.flush();
+      out.write(half);
+      out.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String first = readAnswer(in);
+      assertThat(first).startsWith("HTTP/1.1 413").doesNotContainIgnoringCase("connection: close");
+      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n3");
+    }
+  }
+
+  @Test
+  void aBodyDeclaredTooLargeToReadFirstEndsItsConnection() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+                  + (HttpServer.OVERSIZED_BODY_READ_LIMIT + 1) + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      assertThat(readAnswer(s.getInputStream()))
+          .startsWith("HTTP/1.1 413")
+          .containsIgnoringCase("connection: close");
+    }
+  }
+
+  /** One answer with a Content-Length: its head and body as text. */
+  private static String readAnswer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("the connection ended after: " + head);
+      }
+      head.append((char) c);
+    }
+    int length =
+        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+  }
+
+  @Test
   void aRouteMayTakeLargerBodiesAndItsRefusalNamesItsOwnLimit() throws Exception {
     long limit = 3L * HttpServer.MAX_REQUEST_BYTES;
     server = new HttpServer("127.0.0.1", 0);

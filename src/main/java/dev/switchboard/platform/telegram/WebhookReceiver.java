@@ -109,6 +109,7 @@ final class WebhookReceiver implements AutoCloseable {
       heartbeat.beat();
       if (!"POST".equals(request.getMethod())
           || !path.equals(request.getHttpURI().getPath())) {
+        JsonExchange.settleUnusedBody(request, response);
         Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         return true;
       }
@@ -121,6 +122,7 @@ final class WebhookReceiver implements AutoCloseable {
                     + " last such warning (at most one a minute), the latest from {}",
                 n,
                 Request.getRemoteAddr(request)));
+        JsonExchange.settleUnusedBody(request, response);
         Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401);
         return true;
       }

@@ -112,6 +112,7 @@ final class WebhookReceiver implements AutoCloseable {
     public boolean handle(Request request, Response response, Callback callback) {
       heartbeat.beat();
       if (!path.equals(request.getHttpURI().getPath())) {
+        JsonExchange.settleUnusedBody(request, response);
         Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
         return true;
       }
