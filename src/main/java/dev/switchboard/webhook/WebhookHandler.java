@@ -73,11 +73,13 @@ final class WebhookHandler extends Handler.Abstract {
     WebhookRoute route =
         path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
     if (route == null) {
+      JsonExchange.settleUnusedBody(request, response);
       refuse(request, response, callback, 404, "no webhook route at " + shorten(path));
       return true;
     }
     if (!request.getMethod().equals("POST")) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      JsonExchange.settleUnusedBody(request, response);
       refuse(request, response, callback, 405, "a webhook takes POST only");
       return true;
     }

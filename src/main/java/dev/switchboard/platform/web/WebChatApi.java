@@ -96,6 +96,7 @@ final class WebChatApi extends Handler.Abstract {
         JsonExchange.send(response, callback, 200, body);
       } else if (!adapter.connected()) {
         // Until the conversations are loaded, "no such chat" would be a lie the page acts on.
+        JsonExchange.settleUnusedBody(request, response);
         JsonExchange.error(
             response,
             callback,
