@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.platform.discord.fake.FakeDiscordServer;
+import dev.switchboard.platform.slack.fake.FakeSlackServer;
 import dev.switchboard.platform.telegram.fake.BotMessage;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
 import dev.switchboard.testing.ChildGateway;
@@ -23,12 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three built gateways on one PostgreSQL database with one Telegram bot and one Discord bot: one
- * is active, two stand by. The active one is killed with SIGKILL while it answers, again and
- * again (as a supervisor would, each killed one is started again and stands by); each time
- * another takes over within 5 s, and in the end every message was answered, none twice unless marked as resent: also the
- * Discord message sent each time while no gateway was connected, which the next one gets when it
- * resumes the dead one's session.
+ * Three built gateways on one PostgreSQL database with one Telegram bot, one Discord bot and
+ * one Slack app: one is active, two stand by. The active one is killed with SIGKILL while it
+ * answers, again and again (as a supervisor would, each killed one is started again and stands
+ * by); each time another takes over within 5 s, and in the end every message was answered, none
+ * twice unless marked as resent. That includes the Discord message sent each time while no
+ * gateway was connected, which the next one gets when it resumes the dead one's session, and the
+ * Slack message sent then, which Slack delivers again (as it does an event nobody acknowledged)
+ * once the next one is connected.
  *
  * <p>{@code -Dswitchboard.failover.kills=20} for the long run ({@code reliability/failover});
  * the suite kills three times.
@@ -38,6 +41,10 @@ class FailoverProcessIT {
   private static final String DISCORD_TOKEN = "MTA5.failover-token.abcdef";
   private static final String DAN = "u-dan";
   private static final String DAN_DM = "dm-dan";
+  private static final String SLACK_BOT = "xoxb-1111-2222-failover";
+  private static final String SLACK_APP = "xapp-1-A1-3333-failover";
+  private static final String SAM = "U-SAM";
+  private static final String SAM_DM = "D-SAM";
   private static final long BOB = 1003;
   private static final Duration START = Duration.ofSeconds(90);
   private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(5);
@@ -49,6 +56,7 @@ class FailoverProcessIT {
 
   private FakeTelegramServer telegram;
   private FakeDiscordServer discord;
+  private FakeSlackServer slack;
   private final List<ChildGateway> gateways = new ArrayList<>();
   private String url;
 
@@ -57,6 +65,7 @@ class FailoverProcessIT {
     telegram = FakeTelegramServer.start(TOKEN, "switchboard_test_bot");
     discord = new FakeDiscordServer(DISCORD_TOKEN);
     discord.heartbeatInterval(5000);
+    slack = new FakeSlackServer(SLACK_BOT, SLACK_APP);
     telegram.registerUser(BOB, "Bob", null, "bob");
     url = SERVER.newDatabase("failover");
   }
@@ -72,6 +81,7 @@ class FailoverProcessIT {
     }
     telegram.close();
     discord.close();
+    slack.close();
   }
 
   private ChildGateway start(int n) throws Exception {
@@ -87,6 +97,10 @@ class FailoverProcessIT {
             Map.entry("DISCORD_BOT_TOKEN", DISCORD_TOKEN),
             Map.entry("DISCORD_API_BASE_URL", discord.apiBase().toString()),
             Map.entry("DISCORD_ALLOWED_USERS", DAN),
+            Map.entry("SLACK_BOT_TOKEN", SLACK_BOT),
+            Map.entry("SLACK_APP_TOKEN", SLACK_APP),
+            Map.entry("SLACK_API_BASE_URL", slack.apiBase()),
+            Map.entry("SLACK_ALLOWED_USERS", SAM),
             Map.entry("SWITCHBOARD_BUSY_POLICY", "queue"),
             // a turn takes a moment, so a kill finds some running
             Map.entry("SWITCHBOARD_ECHO_WORD_DELAY", "150ms"),
@@ -111,6 +125,7 @@ class FailoverProcessIT {
 
     List<String> sent = new ArrayList<>();
     List<String> discordSent = new ArrayList<>();
+    List<String> slackSent = new ArrayList<>();
     List<Long> takeoverMillis = new ArrayList<>();
     StringBuilder slowTakeovers = new StringBuilder();
     for (int round = 1; round <= kills; round++) {
@@ -124,6 +139,11 @@ class FailoverProcessIT {
         sent.add(s);
         telegram.privateMessage(BOB, s);
       }
+      String onSlack = "slack round " + round;
+      slackSent.add(onSlack);
+      List<String> envelopes = new ArrayList<>();
+      envelopes.add(slack.directMessage(SAM, SAM_DM, onSlack));
+      int slackConnections = slack.connectionsOpened();
       long t0 = System.nanoTime();
       gateways.get(active).signal("KILL");
       // sent while nobody is connected to Discord: the next gateway resumes the dead one's
@@ -131,6 +151,9 @@ class FailoverProcessIT {
       String onDiscord = "discord round " + round;
       discordSent.add(onDiscord);
       discord.messageCreate(DAN_DM, null, DAN, "dan", onDiscord);
+      String whileAway = "slack while away " + round;
+      slackSent.add(whileAway);
+      envelopes.add(slack.directMessage(SAM, SAM_DM, whileAway));
       int next = await()
           .atMost(START)
           .pollInterval(Duration.ofMillis(20))
@@ -147,6 +170,16 @@ class FailoverProcessIT {
       }
       assertThat(gateways.get(active).process().waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(gateways.get(next).output()).contains("taking over");
+      // Slack sends an event again when nobody acknowledged it (retry_reason "timeout")
+      await()
+          .atMost(START)
+          .until(
+              () -> slack.connectionsOpened() > slackConnections && slack.openConnections() == 1);
+      for (String envelope : envelopes) {
+        if (!slack.acked(envelope)) {
+          slack.redeliver(envelope);
+        }
+      }
       start(active).awaitState(GatewayState.STANDBY, START); // its supervisor starts it again
     }
 
@@ -158,13 +191,23 @@ class FailoverProcessIT {
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("discord: " + discordTexts() + "\nlogs:\n" + outputs(), e);
     }
+    try {
+      await()
+          .atMost(START)
+          .until(() -> slackSent.stream().allMatch(s -> !slackAnswersTo(s).isEmpty()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("slack: " + slackTexts() + "\nlogs:\n" + outputs(), e);
+    }
     int lost = 0;
     int unmarkedDuplicates = 0;
     int markedResends = 0;
     List<String> all = new ArrayList<>(sent);
     all.addAll(discordSent);
+    all.addAll(slackSent);
     for (String s : all) {
-      List<String> answers = s.startsWith("discord ") ? discordAnswersTo(s) : answersTo(s);
+      List<String> answers = s.startsWith("discord ")
+          ? discordAnswersTo(s)
+          : s.startsWith("slack ") ? slackAnswersTo(s) : answersTo(s);
       long unmarked = answers.stream().filter(a -> !a.startsWith(RESENT)).count();
       lost += answers.isEmpty() ? 1 : 0;
       unmarkedDuplicates += (int) Math.max(0, unmarked - 1);
@@ -182,8 +225,9 @@ class FailoverProcessIT {
         lost,
         unmarkedDuplicates,
         markedResends);
-    assertThat(lost).as(texts() + "\n" + discordTexts()).isZero();
-    assertThat(unmarkedDuplicates).as(texts() + "\n" + discordTexts()).isZero();
+    String everything = texts() + "\n" + discordTexts() + "\n" + slackTexts();
+    assertThat(lost).as(everything).isZero();
+    assertThat(unmarkedDuplicates).as(everything).isZero();
     assertThat(sorted.getLast()).as(slowTakeovers.toString()).isLessThan(TAKEOVER_LIMIT.toMillis());
   }
 
@@ -283,6 +327,16 @@ class FailoverProcessIT {
     return discordTexts().stream()
         .filter(t -> t.equals(text) || t.equals(RESENT + "\n" + text))
         .toList();
+  }
+
+  private List<String> slackAnswersTo(String text) {
+    return slackTexts().stream()
+        .filter(t -> t.equals(text) || (t.startsWith(RESENT) && t.endsWith("\n" + text)))
+        .toList();
+  }
+
+  private List<String> slackTexts() {
+    return slack.posted(SAM_DM).stream().map(FakeSlackServer.Posted::text).toList();
   }
 
   private List<String> discordTexts() {
