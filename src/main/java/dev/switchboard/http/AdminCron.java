@@ -65,7 +65,7 @@ public final class AdminCron extends Handler.Abstract {
     try {
       arguments = JsonExchange.readObject(request).path("arguments");
     } catch (JsonExchange.BadRequest e) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, e.status(), e.getMessage());
       return true;
     }

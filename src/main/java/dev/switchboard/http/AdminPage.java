@@ -73,7 +73,7 @@ public final class AdminPage extends Handler.Abstract {
       try {
         gate.login(request, response, callback);
       } catch (JsonExchange.BadRequest e) {
-        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+        JsonExchange.settleUnusedBody(request, response);
         JsonExchange.error(response, callback, e.status(), e.getMessage());
       }
       return true;
@@ -105,6 +105,7 @@ public final class AdminPage extends Handler.Abstract {
         send(request, response, callback);
       }
     } else {
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
     }
     return true;
@@ -116,7 +117,7 @@ public final class AdminPage extends Handler.Abstract {
     try {
       body = JsonExchange.readObject(request);
     } catch (JsonExchange.BadRequest e) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, e.status(), e.getMessage());
       return;
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -112,7 +113,7 @@ public final class HttpServer implements AutoCloseable {
     // Each route bounds its request bodies itself (route): most at MAX_REQUEST_BYTES.
     // Write rate 0: event streams bound their own writes (EventStream.WRITE_TIMEOUT_SECONDS).
     MinimumDataRateHandler rate =
-        new MinimumDataRateHandler(routes, limits.minRequestBytesPerSecond(), 0);
+        new MinimumDataRateHandler(notFoundOtherwise(routes), limits.minRequestBytesPerSecond(), 0);
     server.setHandler(guard.tracking(rate));
   }
 
@@ -150,6 +151,31 @@ public final class HttpServer implements AutoCloseable {
       }
     });
     return this;
+  }
+
+  /**
+   * Answers a path with no route 404 here rather than leaving it to Jetty, so that its body is
+   * read and dropped first ({@link JsonExchange#settleUnusedBody}): Jetty would close the
+   * connection under a client still sending it.
+   */
+  private static Handler notFoundOtherwise(Handler routes) {
+    return new Handler.Wrapper(routes) {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback)
+          throws Exception {
+        if (!super.handle(request, response, callback)) {
+          JsonExchange.settleUnusedBody(request, response);
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        }
+        return true;
+      }
+
+      // It may read a body, which blocks: never to be called on one of Jetty's selector threads.
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
+      }
+    };
   }
 
   /**

@@ -73,13 +73,11 @@ final class WebhookHandler extends Handler.Abstract {
     WebhookRoute route =
         path.startsWith(PREFIX) ? routes.get(path.substring(PREFIX.length())) : null;
     if (route == null) {
-      JsonExchange.settleUnusedBody(request, response);
       refuse(request, response, callback, 404, "no webhook route at " + shorten(path));
       return true;
     }
     if (!request.getMethod().equals("POST")) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
-      JsonExchange.settleUnusedBody(request, response);
       refuse(request, response, callback, 405, "a webhook takes POST only");
       return true;
     }
@@ -248,7 +246,7 @@ final class WebhookHandler extends Handler.Abstract {
 
   private static void refuse(
       Request request, Response response, Callback callback, int status, String message) {
-    JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+    JsonExchange.settleUnusedBody(request, response);
     JsonExchange.error(response, callback, status, message);
   }
 

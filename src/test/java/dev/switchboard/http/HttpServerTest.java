@@ -121,6 +121,30 @@ class HttpServerTest {
   }
 
   @Test
+  void aBodyToAPathWithNoRouteIsReadFirstSoTheConnectionServesTheNextRequest() throws Exception {
+    start(Map.of("/echo", bodyLength()));
+    byte[] half = new byte[100 * 1024];
+    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write(("POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + 2 * half.length
+              + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(half);
+      out.flush();
+      out.write(half);
+      out.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nab"
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readAnswer(in))
+          .startsWith("HTTP/1.1 404")
+          .doesNotContainIgnoringCase("connection: close");
+      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n2");
+    }
+  }
+
+  @Test
   void aBodyDeclaredTooLargeToReadFirstEndsItsConnection() throws Exception {
     start(Map.of("/echo", bodyLength()));
     try (Socket s = new Socket("127.0.0.1", address.getPort())) {

@@ -70,7 +70,7 @@ final class CompletionsHandler extends Handler.Abstract {
             "Unknown request URL: " + method + " " + path);
       }
     } catch (ApiError e) {
-      JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+      JsonExchange.settleUnusedBody(request, response);
       if (e.status() == 401) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
       } else if (e.status() == 503) {

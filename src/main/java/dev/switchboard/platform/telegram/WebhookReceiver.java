@@ -136,6 +136,7 @@ final class WebhookReceiver implements AutoCloseable {
         status = HttpStatus.OK_200;
       } catch (JsonExchange.BadRequest e) {
         log.warn("telegram webhook: refused an update: {}", e.getMessage());
+        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
         Response.writeError(request, response, callback, e.status());
         return true;
       } catch (JacksonException | IllegalArgumentException e) {

@@ -120,6 +120,7 @@ final class WebChatApi extends Handler.Abstract {
       } else if (chat.matches() && chat.group(2).equals("events") && method.equals("GET")) {
         follow(chat.group(1), response, callback);
       } else {
+        JsonExchange.settleUnusedBody(request, response);
         JsonExchange.error(response, callback, 404, "no such endpoint: " + method + " " + path);
       }
     } catch (BadRequest e) {

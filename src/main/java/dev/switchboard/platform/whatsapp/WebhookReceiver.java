@@ -166,7 +166,7 @@ final class WebhookReceiver implements AutoCloseable {
         body = JsonExchange.readBody(request);
       } catch (JsonExchange.BadRequest e) {
         log.warn("whatsapp webhook: refused a delivery: {}", e.getMessage());
-        JsonExchange.lastOnConnectionIfBodyUnread(request, response);
+        JsonExchange.settleUnusedBody(request, response);
         JsonExchange.error(response, callback, e.status(), e.getMessage());
         return;
       }
