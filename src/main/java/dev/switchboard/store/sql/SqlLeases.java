@@ -59,43 +59,40 @@ final class SqlLeases implements Leases {
     });
   }
 
+  // "Now" is read inside each transaction: a database that is away makes the transaction wait
+  // and run again, and a time read before would be stale by then (a renewal after a 10 s wait
+  // would set an expiry already past and count as a success).
   @Override
   public Optional<Lease> renew(Lease lease, Duration ttl) {
-    long now = clock.millis();
-    long until = now + ttl.toMillis();
-    int changed = db.update(
-        "renew a lease",
-        "UPDATE leases SET expires_at = ?"
-            + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
-        until,
-        lease.name(),
-        lease.holder(),
-        lease.token(),
-        now);
-    return changed == 1
-        ? Optional.of(
-            new Lease(lease.name(), lease.holder(), lease.token(), Instant.ofEpochMilli(until)))
-        : Optional.empty();
+    return db.transaction("renew a lease", c -> {
+      long now = clock.millis();
+      long until = now + ttl.toMillis();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ?"
+          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
+        SqlDatabase.bind(ps, until, lease.name(), lease.holder(), lease.token(), now);
+        return ps.executeUpdate() == 1
+            ? Optional.of(
+                new Lease(lease.name(), lease.holder(), lease.token(), Instant.ofEpochMilli(until)))
+            : Optional.empty();
+      }
+    });
   }
 
   @Override
   public void release(Lease lease) {
-    long now = clock.millis();
-    db.update(
-        "give a lease up",
-        "UPDATE leases SET expires_at = ?"
-            + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?",
-        now,
-        lease.name(),
-        lease.holder(),
-        lease.token(),
-        now);
+    db.transaction("give a lease up", c -> {
+      long now = clock.millis();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ?"
+          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
+        SqlDatabase.bind(ps, now, lease.name(), lease.holder(), lease.token(), now);
+        return ps.executeUpdate();
+      }
+    });
   }
 
   @Override
   public boolean holds(Lease lease) {
-    long now = clock.millis();
-    return db.transaction("check a lease", c -> held(c, lease, now));
+    return db.transaction("check a lease", c -> held(c, lease, clock.millis()));
   }
 
   /** Whether {@code lease} is held as it says at {@code now}, read on {@code c}. */
