@@ -183,9 +183,18 @@ final class GatewayLease implements AutoCloseable {
         lease = renewed.get();
         return;
       }
+      if (closed) {
+        return; // given up at a stop, not lost
+      }
       // read before the retake below, which puts this gateway's own name in the row
       String other = currentHolderOr("unknown");
-      Optional<Lease> retaken = closed ? Optional.empty() : leases.acquire(NAME, holder, ttl);
+      Optional<Lease> retaken = leases.acquire(NAME, holder, ttl);
+      if (closed) {
+        // the stop gave the lease up while this retake waited for the database (longer than
+        // close waits for a renewal): give it up again, or a standby would wait out the lease
+        retaken.ifPresent(leases::release);
+        return;
+      }
       // One more than ours: nobody held it in between (a larger token means another gateway
       // took it and let it lapse, and may have acted meanwhile).
       if (retaken.isPresent() && retaken.get().token() == current.token() + 1) {

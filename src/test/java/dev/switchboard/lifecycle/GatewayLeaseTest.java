@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -149,6 +150,78 @@ class GatewayLeaseTest {
       assertThat(leases.holds(fenced.get(1))).isTrue();
       assertThat(lost).isFalse();
       assertThat(a.held()).isTrue();
+    }
+  }
+
+  @Test
+  void aRetakeThatEndsAfterTheStopGaveTheLeaseUpGivesItUpAgain() throws Exception {
+    CountDownLatch inRetake = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    AtomicBoolean blockRetake = new AtomicBoolean();
+    Leases slow = new Leases() {
+      @Override
+      public Optional<Lease> acquire(String name, String holder, Duration time) {
+        if (blockRetake.getAndSet(false)) {
+          inRetake.countDown();
+          awaitQuietly(goOn);
+        }
+        return leases.acquire(name, holder, time);
+      }
+
+      @Override
+      public Optional<Lease> renew(Lease lease, Duration time) {
+        return leases.renew(lease, time);
+      }
+
+      @Override
+      public void release(Lease lease) {
+        leases.release(lease);
+      }
+
+      @Override
+      public boolean holds(Lease lease) {
+        return leases.holds(lease);
+      }
+
+      @Override
+      public List<Lease> all() {
+        return leases.all();
+      }
+    };
+    Duration ttl = Duration.ofSeconds(2);
+    GatewayLease a = new GatewayLease(slow, "host-a:/srv/sb", ttl, fenced::add);
+    Lease first = a.await(h -> {});
+    AtomicBoolean lost = new AtomicBoolean();
+    // the database was away: the lease ran out, and the renewal's retake waits for it
+    blockRetake.set(true);
+    leases.release(first);
+    a.keepRenewing(() -> lost.set(true));
+    assertThat(inRetake.await(ttl.toSeconds() + 2, TimeUnit.SECONDS)).isTrue();
+    // the stop gives up waiting for that renewal (after the lease's time) and goes on
+    a.close();
+    goOn.countDown();
+    // the retake went through after the stop: it must not keep the lease from a standby for
+    // its whole time to live
+    await()
+        .atMost(ttl.dividedBy(2))
+        .untilAsserted(() ->
+            assertThat(leases.acquire(GatewayLease.NAME, "host-b:/srv/sb", TTL)).isPresent());
+    assertThat(lost).isFalse();
+  }
+
+  /** As a database call does: deaf to interrupts until it ends. */
+  private static void awaitQuietly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
