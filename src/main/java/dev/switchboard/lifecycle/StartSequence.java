@@ -117,8 +117,11 @@ final class StartSequence {
     });
     parts.stateFile.update(
         s -> GatewayState.STANDBY.equals(s.state()) ? s.withState(GatewayState.STARTING) : s);
-    lease.keepRenewing(
-        () -> stops.request(StopRequest.crash("another gateway took over the database")));
+    // Another gateway answers from now on and this one's sends are refused: a drain would only
+    // keep its platforms connected against the new one (Telegram answers two pollers 409).
+    lease.keepRenewing(() -> stops.requestWithoutDrain(
+        StopRequest.crash("another gateway took over the database"),
+        "another gateway took over the database"));
   }
 
   private void startHttp() {

@@ -237,6 +237,19 @@ final class StopCoordinator {
     return skipDrain;
   }
 
+  /**
+   * Requests {@code request} and skips the drain: for a stop after which nothing this gateway
+   * does counts any more, so waiting for its turns would only keep its platforms connected.
+   */
+  boolean requestWithoutDrain(StopRequest request, String why) {
+    boolean isFirst = request(request);
+    if (!skipDrain.isDone()) {
+      log.warn("{}: not waiting for the running turns", why);
+      skipDrain.complete(null);
+    }
+    return isFirst;
+  }
+
   Optional<StopRequest> first() {
     lock.lock();
     try {

@@ -24,6 +24,10 @@ final class StopHandle {
     return coordinator().request(request);
   }
 
+  boolean requestWithoutDrain(StopRequest request, String why) {
+    return coordinator().requestWithoutDrain(request, why);
+  }
+
   <E extends Exception> boolean requestIf(
       StopRequest request, StopCoordinator.Precondition<E> precondition) throws E {
     return coordinator().requestIf(request, precondition);

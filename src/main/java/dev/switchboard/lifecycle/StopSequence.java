@@ -168,7 +168,7 @@ final class StopSequence implements StopCoordinator.Teardown {
     log.warn(
         "{}; interrupted {} running turn(s)",
         c.skipDrain().isDone()
-            ? "drain skipped by a second stop signal"
+            ? "drain skipped"
             : "drain timeout (" + settings.drainTimeout().toSeconds() + " s) reached",
         interrupted);
     // Let the interrupted turns post their "interrupted" notes while the platforms are up.

@@ -90,6 +90,22 @@ class StopCoordinatorTest {
   }
 
   @Test
+  void aStopAfterWhichNothingCountsSkipsTheDrainAtOnce() throws Exception {
+    StopCoordinator c = coordinator(null);
+    c.startupFinished();
+    assertThat(c.requestWithoutDrain(
+            StopRequest.crash("another gateway took over the database"), "lease lost"))
+        .isTrue();
+    assertThat(c.skipDrain()).isDone();
+    teardownMayFinish.countDown();
+    assertThat(c.exitFuture().get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(events)
+        .containsExactly(
+            "intent another gateway took over the database 1",
+            "teardown another gateway took over the database");
+  }
+
+  @Test
   void aRequestDuringStartUpInterruptsTheStartAndWaitsForItToUnwind() throws Exception {
     CountDownLatch startBlocked = new CountDownLatch(1);
     AtomicBoolean startInterrupted = new AtomicBoolean();

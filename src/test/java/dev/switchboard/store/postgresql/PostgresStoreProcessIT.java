@@ -203,7 +203,9 @@ class PostgresStoreProcessIT {
       gateway.signal("CONT");
 
       assertThat(gateway.awaitExit(START)).isEqualTo(ExitCodes.CRASHED);
-      assertThat(gateway.output()).contains("lost its hold on the database");
+      assertThat(gateway.output())
+          .contains("lost its hold on the database")
+          .contains("not waiting for the running turns");
       assertThat(telegram.messages(BOB))
           .extracting(BotMessage::text)
           .containsExactly("before the pause");
