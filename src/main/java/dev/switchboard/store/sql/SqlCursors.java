@@ -7,9 +7,11 @@ import java.util.Optional;
 
 final class SqlCursors implements Cursors {
   private final SqlDatabase db;
+  private final Fence fence;
 
-  SqlCursors(SqlDatabase db) {
+  SqlCursors(SqlDatabase db, Fence fence) {
     this.db = db;
+    this.fence = fence;
   }
 
   @Override
@@ -27,12 +29,16 @@ final class SqlCursors implements Cursors {
 
   @Override
   public void put(String platform, String name, String value) {
-    db.update(
-        "write a cursor",
-        "INSERT INTO cursors (platform, name, value) VALUES (?, ?, ?)"
-            + " ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value",
-        platform,
-        name,
-        value);
+    db.transaction("write a cursor", c -> {
+      // fenced: a gateway that lost the database must not overwrite where the new one resumes
+      // (a Discord session of its own, which the next takeover would try to resume)
+      fence.check(c);
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO cursors (platform, name, value) VALUES (?, ?, ?)"
+              + " ON CONFLICT (platform, name) DO UPDATE SET value = excluded.value")) {
+        SqlDatabase.bind(ps, platform, name, value);
+        return ps.executeUpdate();
+      }
+    });
   }
 }

@@ -41,7 +41,7 @@ public final class SqlStore implements Store {
     this.fence = new Fence(clock, shared);
     this.journal = new SqlJournal(db, clock, fence);
     this.outbox = new SqlOutbox(db, clock, fence);
-    this.cursors = new SqlCursors(db);
+    this.cursors = new SqlCursors(db, fence);
     this.conversations = new SqlConversations(db, clock);
     this.pairings = new SqlPairings(db);
     this.homeChannels = new SqlHomeChannels(db, clock);

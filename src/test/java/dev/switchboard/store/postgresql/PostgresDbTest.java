@@ -122,6 +122,7 @@ class PostgresDbTest {
       Leases.Lease mine = store.leases().acquire("gateway", "host-a:/srv", ttl).orElseThrow();
       store.fence(mine);
       assertThat(store.journal().record(message("1"))).isTrue();
+      store.cursors().put("discord", "session", "a's session");
       Outbox.Entry reply = store.outbox().claim("k1", ChatRef.of("telegram", "42"), "a", null);
       store.outbox().markSending(reply.id(), "a");
 
@@ -132,6 +133,9 @@ class PostgresDbTest {
       assertThatThrownBy(() -> store.journal().record(message("2")))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("no longer holds the lease 'gateway'");
+      assertThatThrownBy(() -> store.cursors().put("discord", "session", "a's new session"))
+          .isInstanceOf(StoreException.class);
+      assertThat(store.cursors().get("discord", "session")).hasValue("a's session");
       Outbox.Entry late = store.outbox().claim("k2", ChatRef.of("telegram", "42"), "b", null);
       assertThatThrownBy(() -> store.outbox().markSending(late.id(), "b"))
           .isInstanceOf(StoreException.class);
