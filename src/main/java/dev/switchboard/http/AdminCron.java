@@ -24,10 +24,16 @@ public final class AdminCron extends Handler.Abstract {
   }
 
   /**
-   * An answer's text; {@code done} false when the request was refused (sent as 422, so the
-   * command line exits 1).
+   * An answer's text and status: 200 done; 422 refused as {@code /cron} refuses, the text
+   * saying why; or an HTTP error the request could not be taken with (503 while standing by).
+   * The command line exits 1 for all but 200.
    */
-  public record Answer(boolean done, String text) {}
+  public record Answer(int status, String text) {
+    /** Done (200), or refused (422). */
+    public Answer(boolean done, String text) {
+      this(done ? 200 : 422, text);
+    }
+  }
 
   private final LoginGate gate;
   private final Requests requests;
@@ -75,9 +81,13 @@ public final class AdminCron extends Handler.Abstract {
       return true;
     }
     Answer answer = requests.handle(arguments.asString());
+    if (answer.status() != 200 && answer.status() != 422) {
+      JsonExchange.error(response, callback, answer.status(), answer.text());
+      return true;
+    }
     ObjectNode body = JsonExchange.json().createObjectNode();
     body.put("answer", answer.text());
-    JsonExchange.send(response, callback, answer.done() ? 200 : 422, body);
+    JsonExchange.send(response, callback, answer.status(), body);
     return true;
   }
 }

@@ -272,6 +272,14 @@ final class GatewayAssembly {
           new SendUploads(
               b.media.maxFileBytes(), ProactiveSender.MAX_FILES, attachments.incoming()));
       AdminCron.install(http, loginToken, arguments -> {
+        // Jobs run on the active gateway: a standby's "run" could not even journal its turn.
+        Optional<String> active = standingByFor();
+        if (active.isPresent()) {
+          return new AdminCron.Answer(
+              503,
+              "this gateway is standing by; " + active.get()
+                  + " is the active one: manage jobs through it");
+        }
         JobDesk.Answer answer =
             jobDesk.handle(new JobDesk.Asker(null, "the command line", true), arguments);
         return new AdminCron.Answer(answer.done(), answer.text());

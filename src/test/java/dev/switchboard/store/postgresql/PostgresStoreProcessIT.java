@@ -151,6 +151,12 @@ class PostgresStoreProcessIT {
       assertThat(second.get("/ready").status()).isEqualTo(503);
       assertThat(second.get("/live").status()).isEqualTo(200);
       assertThat(second.get("/health").body()).contains("standing by");
+      ChildGateway.Result cron =
+          ChildGateway.cli(both, "cron", "list", "--home", otherHome.toString());
+      assertThat(cron.exitCode()).as(cron.output()).isEqualTo(1);
+      assertThat(cron.output())
+          .contains("standing by")
+          .contains(":" + home.toAbsolutePath().normalize() + " is the active one");
       ChildGateway.Result status = ChildGateway.cli(both, "status", "--home", otherHome.toString());
       assertThat(status.exitCode()).as(status.output()).isZero();
       assertThat(status.output())
