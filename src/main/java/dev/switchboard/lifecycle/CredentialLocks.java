@@ -20,9 +20,20 @@ import java.util.Map;
  */
 final class CredentialLocks {
   private final Path dir;
+  private final boolean handedOver;
 
   CredentialLocks(Path dir) {
+    this(dir, false);
+  }
+
+  /**
+   * @param handedOver whether the gateway shares its database with others and took the
+   *     platforms over from one of them: a lock still held on this machine is then the one
+   *     that lost the database letting go (it disconnects at once), so the refusal passes
+   */
+  CredentialLocks(Path dir, boolean handedOver) {
     this.dir = dir;
+    this.handedOver = handedOver;
   }
 
   /** $XDG_RUNTIME_DIR/switchboard, else a per-user directory under the temp dir. */
@@ -54,6 +65,13 @@ final class CredentialLocks {
       tighten(dir);
       return GatewayLock.acquireFile(file, Duration.ZERO);
     } catch (GatewayLock.HeldException e) {
+      if (handedOver) {
+        throw new PlatformException(
+            "the gateway on this machine that was active before ("
+                + (e.pid() > 0 ? "pid " + e.pid() : "another process")
+                + ") still holds this " + platform + " credential while it stops; trying again",
+            false);
+      }
       throw new PlatformException(
           "another gateway (" + (e.pid() > 0 ? "pid " + e.pid() : "another process")
               + ") is already connected with this " + platform

@@ -241,7 +241,7 @@ final class GatewayAssembly {
         commands.all().stream()
             .map(c -> new CommandInfo(c.name(), c.description()))
             .toList(),
-        new CredentialLocks(b.credentialLockDir),
+        new CredentialLocks(b.credentialLockDir, b.gatewayLease != null),
         dispatcher::draining,
         events,
         b.settings.reconnect(),

@@ -31,6 +31,21 @@ class CredentialLocksTest {
   }
 
   @Test
+  void onASharedDatabaseALockStillHeldIsAPassingRefusal() throws Exception {
+    // the gateway that lost the database to this one lets go as it stops: a retry will do
+    CredentialLocks locks = new CredentialLocks(dir.resolve("locks"), true);
+    try (GatewayLock held = locks.claim("telegram", TOKEN)) {
+      assertThat(held).isNotNull();
+      assertThatThrownBy(() -> locks.claim("telegram", TOKEN))
+          .isInstanceOfSatisfying(
+              PlatformException.class,
+              e -> assertThat(e.kind()).isEqualTo(PlatformException.Kind.TRANSIENT))
+          .hasMessageContaining("still holds this telegram credential while it stops")
+          .hasMessageNotContaining("SECRET");
+    }
+  }
+
+  @Test
   void otherCredentialsAndOtherPlatformsAreIndependent() throws Exception {
     CredentialLocks locks = new CredentialLocks(dir);
     try (GatewayLock a = locks.claim("telegram", TOKEN);
