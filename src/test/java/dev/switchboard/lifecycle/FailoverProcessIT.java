@@ -232,6 +232,67 @@ class FailoverProcessIT {
   }
 
   @Test
+  void aPausedActiveGatewayIsReplacedAndWhenItWakesSendsNothingAndStops() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      gateways.add(null);
+    }
+    start(0).awaitState(GatewayState.RUNNING, START);
+    start(1).awaitState(GatewayState.STANDBY, START);
+    start(2).awaitState(GatewayState.STANDBY, START);
+    telegram.privateMessage(BOB, "before the pause");
+    telegram.awaitMessage(BOB, m -> m.text().equals("before the pause"), START);
+
+    // paused past its lease (SIGSTOP, as a long GC or a frozen VM would): another takes over
+    ChildGateway paused = gateways.get(0);
+    paused.signal("STOP");
+    await()
+        .atMost(START)
+        .until(() -> gateways.get(1).output().contains("taking over")
+            || gateways.get(2).output().contains("taking over"));
+    List<String> sent = List.of("during the pause 1", "during the pause 2");
+    for (String s : sent) {
+      telegram.privateMessage(BOB, s);
+    }
+    String onSlack = "slack during the pause";
+    int slackConnections = slack.connectionsOpened();
+    // on the paused gateway's connection, the newest open one: it is never acknowledged
+    String envelope = slack.directMessage(SAM, SAM_DM, onSlack);
+    String onDiscord = "discord during the pause";
+    discord.messageCreate(DAN_DM, null, DAN, "dan", onDiscord);
+
+    // Woken, it finds the lease taken: it sends nothing, stops without waiting for its turns,
+    // and lets go of the bots' credentials (the standby on this machine waits for them).
+    paused.signal("CONT");
+    assertThat(paused.awaitExit(START)).isEqualTo(ExitCodes.CRASHED);
+    assertThat(paused.output())
+        .contains("lost its hold on the database")
+        .contains("not waiting for the running turns");
+    awaitAllAnswered(sent);
+    // Slack sends an event again when nobody acknowledged it
+    await()
+        .atMost(START)
+        .until(() -> slack.connectionsOpened() > slackConnections && slack.openConnections() == 1);
+    if (!slack.acked(envelope)) {
+      slack.redeliver(envelope);
+    }
+    try {
+      await()
+          .atMost(START)
+          .until(() ->
+              !slackAnswersTo(onSlack).isEmpty() && !discordAnswersTo(onDiscord).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "slack: " + slackTexts() + "\ndiscord: " + discordTexts() + "\nlogs:\n" + outputs(), e);
+    }
+    for (String s : sent) {
+      assertThat(answersTo(s)).as(texts().toString()).hasSize(1);
+    }
+    assertThat(slackAnswersTo(onSlack)).hasSize(1);
+    assertThat(discordAnswersTo(onDiscord)).hasSize(1);
+    assertThat(answersTo("before the pause")).hasSize(1);
+  }
+
+  @Test
   void theDatabaseRestartedUnderLoadLosesNothingAndLeavesOneActive() throws Exception {
     for (int n = 0; n < 3; n++) {
       gateways.add(null);
