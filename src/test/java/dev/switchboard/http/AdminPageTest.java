@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import static dev.switchboard.testing.RawHttp.readHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.common.MultipartForm;
@@ -229,18 +230,6 @@ class AdminPageTest {
               .getBytes(StandardCharsets.US_ASCII));
       return readHead(s.getInputStream());
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("the connection ended after: " + head);
-      }
-      head.append((char) c);
-    }
-    return head.toString();
   }
 
   @Test

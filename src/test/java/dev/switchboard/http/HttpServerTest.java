@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import static dev.switchboard.testing.RawHttp.readAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -100,47 +101,44 @@ class HttpServerTest {
     // the headers, the connection was closed under the body still arriving: the client met a
     // reset instead of the 413, and the connection could not serve another request.
     start(Map.of("/echo", bodyLength()));
-    byte[] half = new byte[(int) HttpServer.MAX_REQUEST_BYTES / 2 + 1];
-    try (Socket s = new Socket("127.0.0.1", address.getPort())) {
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
-      out.write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + 2 * half.length
-              + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(half);
-      out.flush();
-      out.write(half);
-      out.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String first = readAnswer(in);
-      assertThat(first).startsWith("HTTP/1.1 413").doesNotContainIgnoringCase("connection: close");
-      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n3");
-    }
+    List<String> answers =
+        bodyInTwoPartsThenAnotherRequest("/echo", (int) HttpServer.MAX_REQUEST_BYTES / 2 + 1);
+    assertThat(answers.get(0))
+        .startsWith("HTTP/1.1 413")
+        .doesNotContainIgnoringCase("connection: close");
+    assertThat(answers.get(1)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n3");
   }
 
   @Test
   void aBodyToAPathWithNoRouteIsReadFirstSoTheConnectionServesTheNextRequest() throws Exception {
     start(Map.of("/echo", bodyLength()));
-    byte[] half = new byte[100 * 1024];
+    List<String> answers = bodyInTwoPartsThenAnotherRequest("/nowhere", 100 * 1024);
+    assertThat(answers.get(0))
+        .startsWith("HTTP/1.1 404")
+        .doesNotContainIgnoringCase("connection: close");
+    assertThat(answers.get(1)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n3");
+  }
+
+  /**
+   * POSTs to {@code path} a body of two parts of {@code half} bytes, the second written after
+   * the first was flushed, then "abc" to /echo on the same connection; returns both answers.
+   */
+  private List<String> bodyInTwoPartsThenAnotherRequest(String path, int half) throws IOException {
+    byte[] part = new byte[half];
     try (Socket s = new Socket("127.0.0.1", address.getPort())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
-      out.write(("POST /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + 2 * half.length
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + 2 * half
               + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
-      out.write(half);
+      out.write(part);
       out.flush();
-      out.write(half);
-      out.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nab"
+      out.write(part);
+      out.write("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      assertThat(readAnswer(in))
-          .startsWith("HTTP/1.1 404")
-          .doesNotContainIgnoringCase("connection: close");
-      assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n2");
+      InputStream in = s.getInputStream();
+      return List.of(readAnswer(in), readAnswer(in));
     }
   }
 
@@ -157,21 +155,6 @@ class HttpServerTest {
           .startsWith("HTTP/1.1 413")
           .containsIgnoringCase("connection: close");
     }
-  }
-
-  /** One answer with a Content-Length: its head and body as text. */
-  private static String readAnswer(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("the connection ended after: " + head);
-      }
-      head.append((char) c);
-    }
-    int length =
-        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
-    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test

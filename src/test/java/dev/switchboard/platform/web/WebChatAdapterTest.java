@@ -1,5 +1,6 @@
 package dev.switchboard.platform.web;
 
+import static dev.switchboard.testing.RawHttp.readAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.testing.SseClient;
 import dev.switchboard.testing.StubPlatformContext;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -318,21 +318,6 @@ class WebChatAdapterTest {
       out.flush();
       assertThat(readAnswer(in)).startsWith("HTTP/1.1 200");
     }
-  }
-
-  /** One answer's head and body (by its Content-Length), as text. */
-  private static String readAnswer(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("the connection ended after: " + head);
-      }
-      head.append((char) c);
-    }
-    int length =
-        Integer.parseInt(head.toString().replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
-    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test
