@@ -67,14 +67,10 @@ final class SqlLeases implements Leases {
     return db.transaction("renew a lease", c -> {
       long now = clock.millis();
       long until = now + ttl.toMillis();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ?"
-          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
-        SqlDatabase.bind(ps, until, lease.name(), lease.holder(), lease.token(), now);
-        return ps.executeUpdate() == 1
-            ? Optional.of(
-                new Lease(lease.name(), lease.holder(), lease.token(), Instant.ofEpochMilli(until)))
-            : Optional.empty();
-      }
+      return setExpiry(c, lease, until, now)
+          ? Optional.of(
+              new Lease(lease.name(), lease.holder(), lease.token(), Instant.ofEpochMilli(until)))
+          : Optional.empty();
     });
   }
 
@@ -82,17 +78,23 @@ final class SqlLeases implements Leases {
   public void release(Lease lease) {
     db.transaction("give a lease up", c -> {
       long now = clock.millis();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ?"
-          + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
-        SqlDatabase.bind(ps, now, lease.name(), lease.holder(), lease.token(), now);
-        return ps.executeUpdate();
-      }
+      return setExpiry(c, lease, now, now);
     });
   }
 
   @Override
   public boolean holds(Lease lease) {
     return db.transaction("check a lease", c -> held(c, lease, clock.millis()));
+  }
+
+  /** Moves the expiry of {@code lease} while it is held as it says at {@code now}. */
+  private static boolean setExpiry(Connection c, Lease lease, long expiresAt, long now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE leases SET expires_at = ?"
+        + " WHERE name = ? AND holder = ? AND token = ? AND expires_at > ?")) {
+      SqlDatabase.bind(ps, expiresAt, lease.name(), lease.holder(), lease.token(), now);
+      return ps.executeUpdate() == 1;
+    }
   }
 
   /** Whether {@code lease} is held as it says at {@code now}, read on {@code c}. */
