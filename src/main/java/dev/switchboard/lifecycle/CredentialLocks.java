@@ -20,20 +20,20 @@ import java.util.Map;
  */
 final class CredentialLocks {
   private final Path dir;
-  private final boolean handedOver;
+  private final boolean sharedDatabase;
 
   CredentialLocks(Path dir) {
     this(dir, false);
   }
 
   /**
-   * @param handedOver whether the gateway shares its database with others and took the
-   *     platforms over from one of them: a lock still held on this machine is then the one
-   *     that lost the database letting go (it disconnects at once), so the refusal passes
+   * @param sharedDatabase whether the gateway shares its database with other gateways: a lock
+   *     still held on this machine when it connects is then the one that was active before and
+   *     lost the database letting go (it disconnects at once), so the refusal passes
    */
-  CredentialLocks(Path dir, boolean handedOver) {
+  CredentialLocks(Path dir, boolean sharedDatabase) {
     this.dir = dir;
-    this.handedOver = handedOver;
+    this.sharedDatabase = sharedDatabase;
   }
 
   /** $XDG_RUNTIME_DIR/switchboard, else a per-user directory under the temp dir. */
@@ -65,7 +65,7 @@ final class CredentialLocks {
       tighten(dir);
       return GatewayLock.acquireFile(file, Duration.ZERO);
     } catch (GatewayLock.HeldException e) {
-      if (handedOver) {
+      if (sharedDatabase) {
         throw new PlatformException(
             "the gateway on this machine that was active before ("
                 + (e.pid() > 0 ? "pid " + e.pid() : "another process")
