@@ -114,12 +114,7 @@ class FailoverProcessIT {
   void theActiveGatewayKilledAgainAndAgainIsReplacedWithinFiveSecondsAndNothingIsLost()
       throws Exception {
     int kills = Integer.getInteger("switchboard.failover.kills", 3);
-    for (int n = 0; n < 3; n++) {
-      gateways.add(null);
-    }
-    start(0).awaitState(GatewayState.RUNNING, START);
-    start(1).awaitState(GatewayState.STANDBY, START);
-    start(2).awaitState(GatewayState.STANDBY, START);
+    startOneActiveTwoStandingBy();
     assertThat(gateways.get(1).get("/ready").status()).isEqualTo(503);
     assertThat(gateways.get(1).get("/live").status()).isEqualTo(200);
 
@@ -233,12 +228,7 @@ class FailoverProcessIT {
 
   @Test
   void aPausedActiveGatewayIsReplacedAndWhenItWakesSendsNothingAndStops() throws Exception {
-    for (int n = 0; n < 3; n++) {
-      gateways.add(null);
-    }
-    start(0).awaitState(GatewayState.RUNNING, START);
-    start(1).awaitState(GatewayState.STANDBY, START);
-    start(2).awaitState(GatewayState.STANDBY, START);
+    startOneActiveTwoStandingBy();
     telegram.privateMessage(BOB, "before the pause");
     telegram.awaitMessage(BOB, m -> m.text().equals("before the pause"), START);
 
@@ -294,12 +284,7 @@ class FailoverProcessIT {
 
   @Test
   void theDatabaseRestartedUnderLoadLosesNothingAndLeavesOneActive() throws Exception {
-    for (int n = 0; n < 3; n++) {
-      gateways.add(null);
-    }
-    start(0).awaitState(GatewayState.RUNNING, START);
-    start(1).awaitState(GatewayState.STANDBY, START);
-    start(2).awaitState(GatewayState.STANDBY, START);
+    startOneActiveTwoStandingBy();
     List<String> sent = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
       String text = "message " + i;
@@ -328,6 +313,16 @@ class FailoverProcessIT {
         assertThat(g.output()).contains("lost its hold on the database");
       }
     }
+  }
+
+  /** Gateway 0 started first and running, then 1 and 2 standing by. */
+  private void startOneActiveTwoStandingBy() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      gateways.add(null);
+    }
+    start(0).awaitState(GatewayState.RUNNING, START);
+    start(1).awaitState(GatewayState.STANDBY, START);
+    start(2).awaitState(GatewayState.STANDBY, START);
   }
 
   private void awaitAllAnswered(List<String> sent) throws Exception {

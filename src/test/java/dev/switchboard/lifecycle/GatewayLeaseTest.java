@@ -1,5 +1,6 @@
 package dev.switchboard.lifecycle;
 
+import static dev.switchboard.testing.Latches.awaitUninterruptibly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -163,7 +164,7 @@ class GatewayLeaseTest {
       public Optional<Lease> acquire(String name, String holder, Duration time) {
         if (blockRetake.getAndSet(false)) {
           inRetake.countDown();
-          awaitQuietly(goOn);
+          awaitUninterruptibly(goOn);
         }
         return leases.acquire(name, holder, time);
       }
@@ -207,22 +208,6 @@ class GatewayLeaseTest {
         .untilAsserted(() ->
             assertThat(leases.acquire(GatewayLease.NAME, "host-b:/srv/sb", TTL)).isPresent());
     assertThat(lost).isFalse();
-  }
-
-  /** As a database call does: deaf to interrupts until it ends. */
-  private static void awaitQuietly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Test
