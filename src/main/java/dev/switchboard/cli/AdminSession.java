@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.lifecycle.GatewayState;
 import java.io.IOException;
@@ -106,6 +107,8 @@ final class AdminSession implements AutoCloseable {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
         .timeout(timeout)
         .header("Content-Type", contentType)
+        // a standby answers the command line itself (it logged in with this instance's token)
+        .header(HttpServer.thisInstanceHeader(), "1")
         .POST(body);
     headers.forEach(request::header);
     HttpResponse<String> response =

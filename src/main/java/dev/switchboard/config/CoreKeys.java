@@ -238,6 +238,16 @@ public final class CoreKeys {
           + " CIDR ranges): only from them are X-Forwarded-Proto, -Host and -For believed, and"
           + " they have no per-address connection limit.");
 
+  public static final ConfigKey<String> HTTP_ADVERTISE_URL = ConfigKey.optional(
+      "http.advertise_url",
+      "SWITCHBOARD_HTTP_ADVERTISE_URL",
+      ValueType.string(),
+      null,
+      "On a database server: the URL at which the other gateways on it reach this one's HTTP"
+          + " server (a standby forwards the web chat, the API, the admin page and webhooks to"
+          + " the active gateway). Unset: http://<http.host>:<port>, with this host's name when"
+          + " http.host is 0.0.0.0 or ::.");
+
   public static final ConfigKey<Duration> WATCHDOG = ConfigKey.optional(
       "service.watchdog",
       "SWITCHBOARD_WATCHDOG",
@@ -304,6 +314,7 @@ public final class CoreKeys {
         HTTP_PORT,
         HTTP_AUTH,
         HTTP_TRUSTED_PROXIES,
+        HTTP_ADVERTISE_URL,
         WATCHDOG,
         RESPAWN_LIMIT,
         RESPAWN_WINDOW,

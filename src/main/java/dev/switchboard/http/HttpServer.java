@@ -3,7 +3,10 @@ package dev.switchboard.http;
 import dev.switchboard.common.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.pathmap.PathSpec;
@@ -69,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
   private final PathMappingsHandler routes = new PathMappingsHandler();
   private final JsonErrors errors = new JsonErrors();
   private final HttpListener listener;
+  private final StandbyForwarding forwarding;
 
   /** The gateway's server with the default limits and no trusted proxy. */
   public HttpServer(String host, int port) {
@@ -112,8 +116,9 @@ public final class HttpServer implements AutoCloseable {
     server.setErrorHandler(errors);
     // Each route bounds its request bodies itself (route): most at MAX_REQUEST_BYTES.
     // Write rate 0: event streams bound their own writes (EventStream.WRITE_TIMEOUT_SECONDS).
+    forwarding = new StandbyForwarding(notFoundOtherwise(routes));
     MinimumDataRateHandler rate =
-        new MinimumDataRateHandler(notFoundOtherwise(routes), limits.minRequestBytesPerSecond(), 0);
+        new MinimumDataRateHandler(forwarding, limits.minRequestBytesPerSecond(), 0);
     server.setHandler(guard.tracking(rate));
   }
 
@@ -176,6 +181,24 @@ public final class HttpServer implements AutoCloseable {
         return InvocationType.BLOCKING;
       }
     };
+  }
+
+  /**
+   * While {@code active} names the active gateway on a shared database (this one stands by),
+   * hands it every request except this instance's health and metrics and the command line's
+   * own ({@link StandbyForwarding}).
+   */
+  public HttpServer forwardWhileStandingBy(Supplier<Optional<URI>> active) {
+    if (server.isStarted()) {
+      throw new IllegalStateException("forwarding is set before the server starts");
+    }
+    forwarding.forwardTo(active);
+    return this;
+  }
+
+  /** The header the command line sends so that a standby serves its request itself. */
+  public static String thisInstanceHeader() {
+    return StandbyForwarding.THIS_INSTANCE;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
+import dev.switchboard.config.HttpUrl;
 import dev.switchboard.hooks.HookSettings;
 import dev.switchboard.http.HttpListener;
 import dev.switchboard.http.HttpServer;
@@ -24,6 +25,7 @@ import dev.switchboard.webhook.WebhookRoute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,12 +226,14 @@ public final class Gateway {
     List<WebhookRoute> webhooks = WebhookConfig.routes(
         config, name -> adapters.stream().anyMatch(a -> a.name().equals(name)));
     Store store = catalog.openStore(home, config, clock);
+    @Nullable URI advertiseUrl = advertiseUrl(config);
     GatewayLease lease = store.shared()
         ? new GatewayLease(
             store.leases(),
             GatewayLease.holder(home, launch.environment()),
             config.get(CoreKeys.LEASE_TTL),
-            store::fence)
+            store::fence,
+            new AdvertisedAddress(advertiseUrl, GatewayLease.host(launch.environment())))
         : null;
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)
@@ -257,6 +261,12 @@ public final class Gateway {
         .webhooks(webhooks, WebhookConfig.maxBodyBytes(config))
         .version(launch.version())
         .build();
+  }
+
+  private static @Nullable URI advertiseUrl(Config config) {
+    return config.isSet(CoreKeys.HTTP_ADVERTISE_URL)
+        ? HttpUrl.parse(CoreKeys.HTTP_ADVERTISE_URL, config.get(CoreKeys.HTTP_ADVERTISE_URL))
+        : null;
   }
 
   /**

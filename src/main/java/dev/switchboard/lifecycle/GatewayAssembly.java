@@ -261,7 +261,13 @@ final class GatewayAssembly {
     }
     this.pruner = new Pruner(store, b.retention, clock, ticker, sleeper);
     if (http != null) {
-      HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
+      if (gatewayLease == null) {
+        HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
+      } else {
+        HealthEndpoints.install(
+            http, new GatewayHealth(stateFile, progress, gatewayLease::forwardTarget));
+        http.forwardWhileStandingBy(gatewayLease::forwardTarget);
+      }
       MetricsEndpoint.install(http, metrics::scrape);
       AdminPage.install(
           http,

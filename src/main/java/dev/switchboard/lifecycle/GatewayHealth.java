@@ -3,9 +3,11 @@ package dev.switchboard.lifecycle;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.http.HealthReport;
 import dev.switchboard.platform.PlatformState;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -17,21 +19,39 @@ import java.util.function.Supplier;
 final class GatewayHealth implements Supplier<HealthReport> {
   private final StateFile stateFile;
   private final ProgressMonitor progress;
+  private final Supplier<Optional<URI>> forwardingTo;
 
   GatewayHealth(StateFile stateFile, ProgressMonitor progress) {
+    this(stateFile, progress, Optional::empty);
+  }
+
+  /**
+   * @param forwardingTo while this gateway stands by, the active gateway it forwards requests
+   *     to; a standby that knows one is ready (it serves through it), one that does not is not
+   */
+  GatewayHealth(
+      StateFile stateFile, ProgressMonitor progress, Supplier<Optional<URI>> forwardingTo) {
     this.stateFile = stateFile;
     this.progress = progress;
+    this.forwardingTo = forwardingTo;
   }
 
   @Override
   public HealthReport get() {
     GatewayState s = stateFile.current();
     List<String> problems = new ArrayList<>();
+    boolean ready = GatewayState.RUNNING.equals(s.state());
     switch (s.state()) {
       case GatewayState.RUNNING, GatewayState.DRAINING -> {}
       case GatewayState.STARTING -> problems.add("the gateway is starting");
-      case GatewayState.STANDBY ->
-        problems.add("standing by: another gateway is active on this database");
+      case GatewayState.STANDBY -> {
+        Optional<URI> active = forwardingTo.get();
+        ready = active.isPresent();
+        problems.add("standing by: another gateway is active on this database"
+            + active
+                .map(a -> "; requests are forwarded to it at " + a.getHost() + ":" + a.getPort())
+                .orElse(" and has not said where it is reached"));
+      }
       default -> problems.add("the gateway is " + s.state().replace('_', ' '));
     }
     List<String> stalled = new ArrayList<>();
@@ -49,11 +69,6 @@ final class GatewayHealth implements Supplier<HealthReport> {
       }
     });
     return new HealthReport(
-        s.state(),
-        problems,
-        GatewayState.RUNNING.equals(s.state()),
-        s.claimsAlive() && stalled.isEmpty(),
-        platforms,
-        stalled);
+        s.state(), problems, ready, s.claimsAlive() && stalled.isEmpty(), platforms, stalled);
   }
 }

@@ -4,6 +4,9 @@ import dev.switchboard.store.Leases;
 import dev.switchboard.store.Leases.Lease;
 import dev.switchboard.store.StoreException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +49,12 @@ final class GatewayLease implements AutoCloseable {
   private final Duration ttl;
   private final Consumer<Lease> fenceWith;
   private final ScheduledExecutorService renewer;
+  private final AdvertisedAddress addressing;
+  private volatile @Nullable URI address;
+  private volatile boolean advertised;
+  /** While standing by: where the active gateway said it can be reached, if it did. */
+  private volatile @Nullable URI activeAddress;
+
   private volatile @Nullable Lease lease;
   private volatile @Nullable Lease presence;
   private volatile boolean lost;
@@ -56,6 +65,20 @@ final class GatewayLease implements AutoCloseable {
    * @param fenceWith given every lease this gateway takes, before it acts in its name
    */
   GatewayLease(Leases leases, String holder, Duration ttl, Consumer<Lease> fenceWith) {
+    this(leases, holder, ttl, fenceWith, new AdvertisedAddress(null, host(System.getenv())));
+  }
+
+  /**
+   * @param fenceWith given every lease this gateway takes, before it acts in its name
+   * @param addressing where the others reach this gateway's HTTP server, once it listens
+   */
+  GatewayLease(
+      Leases leases,
+      String holder,
+      Duration ttl,
+      Consumer<Lease> fenceWith,
+      AdvertisedAddress addressing) {
+    this.addressing = addressing;
     this.leases = leases;
     this.holder = holder;
     this.ttl = ttl;
@@ -92,6 +115,7 @@ final class GatewayLease implements AutoCloseable {
         Lease taken = got.get();
         fenceWith.accept(taken);
         lease = taken;
+        activeAddress = null;
         if (waited) {
           log.info(
               "taking over: the other gateway's hold on the database lapsed; this one is active"
@@ -100,12 +124,70 @@ final class GatewayLease implements AutoCloseable {
         }
         return taken;
       }
+      String active = lookUpActive();
       if (!waited) {
-        standingBy.accept(currentHolderOr("another gateway"));
+        standingBy.accept(active);
         waited = true;
       }
       Thread.sleep(POLL);
     }
+  }
+
+  /**
+   * Who holds the lease now, and where it is reached (for {@link #forwardTarget}); "another
+   * gateway" when the database does not say.
+   */
+  private String lookUpActive() {
+    try {
+      Optional<Lease> holding =
+          leases.all().stream().filter(l -> l.name().equals(NAME)).findFirst();
+      activeAddress = holding
+          .flatMap(l -> leases.address(l.holder()))
+          .flatMap(GatewayLease::uri)
+          .orElse(null);
+      return holding.map(Lease::holder).orElse("another gateway");
+    } catch (StoreException e) {
+      return "another gateway"; // the last address known stays
+    }
+  }
+
+  private static Optional<URI> uri(String address) {
+    try {
+      URI u = new URI(address);
+      return u.getHost() == null || u.getPort() < 0 ? Optional.empty() : Optional.of(u);
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Where this gateway's HTTP server, listening at {@code bound}, is reached by the others:
+   * written to the database now and with each presence renewal until it was written once.
+   */
+  void advertise(InetSocketAddress bound) {
+    address = addressing.of(bound);
+    writeAddress();
+  }
+
+  private void writeAddress() {
+    URI a = address;
+    if (a == null || advertised) {
+      return;
+    }
+    try {
+      leases.advertise(holder, a.toString());
+      advertised = true;
+    } catch (StoreException e) {
+      log.debug("could not record this gateway's address yet: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * The active gateway's address while this one stands by and the active one said where it is
+   * reached; empty once this gateway is the active one (it serves every request itself).
+   */
+  Optional<URI> forwardTarget() {
+    return lease == null ? Optional.ofNullable(activeAddress) : Optional.empty();
   }
 
   /** Holds this gateway's presence lease from now until {@link #close}, renewed with the rest. */
@@ -118,6 +200,7 @@ final class GatewayLease implements AutoCloseable {
     if (closed) {
       return;
     }
+    writeAddress();
     try {
       Lease current = presence;
       Optional<Lease> renewed = current == null ? Optional.empty() : leases.renew(current, ttl);
@@ -227,7 +310,7 @@ final class GatewayLease implements AutoCloseable {
     return host(env) + ":" + home.toAbsolutePath().normalize();
   }
 
-  private static String host(Map<String, String> env) {
+  static String host(Map<String, String> env) {
     String name = env.get("HOSTNAME");
     if (name != null && !name.isBlank()) {
       return name.strip();

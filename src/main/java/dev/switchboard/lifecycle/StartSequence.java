@@ -138,6 +138,9 @@ final class StartSequence {
     String address = at.getHostString() + ":" + at.getPort();
     parts.stateFile.update(s -> s.withHttp(address));
     StartBanner.listening(at, parts.router.has("web"), parts.loginToken);
+    if (parts.gatewayLease != null) {
+      parts.gatewayLease.advertise(at);
+    }
   }
 
   private void connectPlatforms() throws InterruptedException {

@@ -44,4 +44,14 @@ public interface Leases {
 
   /** Every lease on record, expired or not, by name. */
   List<Lease> all();
+
+  /**
+   * Records where the other instances reach {@code holder}'s HTTP server (a URL): a standby
+   * forwards the requests it cannot serve to the active instance found here. Replaces what
+   * {@code holder} advertised before.
+   */
+  void advertise(String holder, String address);
+
+  /** What {@code holder} last {@linkplain #advertise advertised}; empty if it never did. */
+  Optional<String> address(String holder);
 }

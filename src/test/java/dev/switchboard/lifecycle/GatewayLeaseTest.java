@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.store.Leases;
 import dev.switchboard.store.Leases.Lease;
 import dev.switchboard.testing.InMemoryStore;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +57,37 @@ class GatewayLeaseTest {
       assertThat(again.held()).isTrue();
       assertThat(fenced).containsExactly(l);
     }
+  }
+
+  @Test
+  void aStandbyForwardsToTheAddressTheActiveOneAdvertisedUntilItTakesOver() throws Exception {
+    AdvertisedAddress everyInterface = new AdvertisedAddress(null, "node-a.internal");
+    try (GatewayLease a =
+            new GatewayLease(leases, "host-a:/srv/sb", TTL, fenced::add, everyInterface);
+        GatewayLease b = lease("host-b:/srv/sb", TTL)) {
+      a.await(h -> {});
+      a.advertise(new InetSocketAddress("0.0.0.0", 8642));
+      a.keepRenewing(() -> {});
+      assertThat(a.forwardTarget()).as("the active one serves itself").isEmpty();
+      CompletableFuture<Lease> taken = standBy(b, new CopyOnWriteArrayList<>());
+      await().atMost(Duration.ofSeconds(5)).until(() -> b.forwardTarget().isPresent());
+      assertThat(b.forwardTarget()).contains(URI.create("http://node-a.internal:8642"));
+
+      a.close(); // gives the lease up
+      taken.get(5, TimeUnit.SECONDS);
+      assertThat(b.forwardTarget()).isEmpty();
+    }
+  }
+
+  @Test
+  void anAdvertisedAddressIsTheConfiguredOneOrWhereTheServerListens() {
+    URI configured = URI.create("https://gw-1.example.org");
+    assertThat(new AdvertisedAddress(configured, "h").of(new InetSocketAddress("0.0.0.0", 1)))
+        .isEqualTo(configured);
+    assertThat(new AdvertisedAddress(null, "h").of(new InetSocketAddress("10.1.2.3", 8642)))
+        .isEqualTo(URI.create("http://10.1.2.3:8642"));
+    assertThat(new AdvertisedAddress(null, "h").of(new InetSocketAddress("::1", 8642)))
+        .isEqualTo(URI.create("http://[0:0:0:0:0:0:0:1]:8642"));
   }
 
   @Test
@@ -187,6 +220,16 @@ class GatewayLeaseTest {
       @Override
       public List<Lease> all() {
         return leases.all();
+      }
+
+      @Override
+      public void advertise(String holder, String address) {
+        leases.advertise(holder, address);
+      }
+
+      @Override
+      public Optional<String> address(String holder) {
+        return leases.address(holder);
       }
     };
     Duration ttl = Duration.ofSeconds(2);

@@ -539,7 +539,8 @@ class GatewayProcessIT {
   }
 
   @Test
-  void aShortWebhookSecretOrAProxyGivenByNameExits78NamingTheKey() throws Exception {
+  void aShortWebhookSecretAProxyGivenByNameOrABadAdvertisedUrlExits78NamingTheKey()
+      throws Exception {
     String shortSecret = "only-20-characters-x";
     ChildGateway webhook = start(Map.of(
         "TELEGRAM_BOT_TOKEN",
@@ -558,6 +559,11 @@ class GatewayProcessIT {
     assertThat(proxy.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
     assertThat(proxy.output())
         .contains("http.trusted_proxies: 'proxy.example.org' is not an IP address");
+    ChildGateway advertised = start(Map.of("SWITCHBOARD_HTTP_ADVERTISE_URL", "gw-1:8642"));
+    assertThat(advertised.awaitExit(Duration.ofSeconds(30))).isEqualTo(78);
+    assertThat(advertised.output())
+        .contains("http.advertise_url: expected an http:// or https:// URL with a host")
+        .contains("'gw-1:8642'");
   }
 
   @Test

@@ -33,6 +33,16 @@ abstract class LeasesContract extends StorePartContract {
   }
 
   @Test
+  void anAddressIsRecordedPerHolderAndTheLatestWins() {
+    assertThat(leases().address("gw-a")).isEmpty();
+    leases().advertise("gw-a", "http://10.0.0.7:8642");
+    leases().advertise("gw-b", "http://10.0.0.8:8642");
+    leases().advertise("gw-a", "http://10.0.0.9:8642");
+    assertThat(leases().address("gw-a")).contains("http://10.0.0.9:8642");
+    assertThat(leases().address("gw-b")).contains("http://10.0.0.8:8642");
+  }
+
+  @Test
   void theHolderTakingItAgainKeepsItsToken() {
     Lease a = leases().acquire(TELEGRAM, "gw-a", TTL).orElseThrow();
     clock.advance(Duration.ofSeconds(2));

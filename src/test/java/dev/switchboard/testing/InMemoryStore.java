@@ -117,6 +117,7 @@ public final class InMemoryStore implements Store {
   private static final class MemoryLeases implements Leases {
     private final Clock clock;
     private final Map<String, Lease> leases = new TreeMap<>();
+    private final Map<String, String> addresses = new TreeMap<>();
 
     MemoryLeases(Clock clock) {
       this.clock = clock;
@@ -172,6 +173,16 @@ public final class InMemoryStore implements Store {
     @Override
     public synchronized List<Lease> all() {
       return List.copyOf(leases.values());
+    }
+
+    @Override
+    public synchronized void advertise(String holder, String address) {
+      addresses.put(holder, address);
+    }
+
+    @Override
+    public synchronized Optional<String> address(String holder) {
+      return Optional.ofNullable(addresses.get(holder));
     }
   }
 

@@ -123,6 +123,32 @@ final class SqlLeases implements Leases {
     });
   }
 
+  @Override
+  public void advertise(String holder, String address) {
+    db.transaction("record a gateway's address", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO instance_addresses (holder, address, updated_at) VALUES (?, ?, ?)"
+              + " ON CONFLICT (holder) DO UPDATE SET address = excluded.address,"
+              + " updated_at = excluded.updated_at")) {
+        SqlDatabase.bind(ps, holder, address, clock.millis());
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<String> address(String holder) {
+    return db.transaction("read a gateway's address", c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT address FROM instance_addresses WHERE holder = ?")) {
+        SqlDatabase.bind(ps, holder);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
   private static Optional<Lease> find(Connection c, String name) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("SELECT name, holder, token, expires_at FROM leases WHERE name = ?")) {

@@ -148,7 +148,9 @@ class PostgresStoreProcessIT {
       assertThat(second.output())
           .contains("standing by: another gateway (")
           .contains(":" + home.toAbsolutePath().normalize() + ")");
-      assertThat(second.get("/ready").status()).isEqualTo(503);
+      // ready: it serves, through the active gateway (StandbyForwardingProcessIT)
+      assertThat(second.get("/ready").body()).contains("requests are forwarded to it at");
+      assertThat(second.get("/ready").status()).isEqualTo(200);
       assertThat(second.get("/live").status()).isEqualTo(200);
       assertThat(second.get("/health").body()).contains("standing by");
       ChildGateway.Result cron =
