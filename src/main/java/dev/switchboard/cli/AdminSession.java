@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.config.CoreKeys;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.lifecycle.GatewayState;
@@ -69,15 +70,18 @@ final class AdminSession implements AutoCloseable {
     AdminSession session = new AdminSession(http, base);
     try {
       Path tokenFile = home.resolve(LoginToken.FILE);
-      if (Files.exists(tokenFile)) {
-        Answer in = session.post(
-            "/api/admin/login",
-            JSON.createObjectNode()
-                .put(
-                    "token", Files.readString(tokenFile, StandardCharsets.UTF_8).strip()));
+      // the gateway's own environment (kubectl exec, a unit's Environment=) may give the token
+      // instead of the file (http.login_token)
+      String fromEnvironment = System.getenv(CoreKeys.HTTP_LOGIN_TOKEN.env());
+      String token = Files.exists(tokenFile)
+          ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip()
+          : fromEnvironment;
+      if (token != null) {
+        Answer in = session.post("/api/admin/login", JSON.createObjectNode().put("token", token));
         if (in.status() / 100 != 2) {
-          throw new Unavailable("the gateway refused the login token in " + tokenFile + " (HTTP "
-              + in.status() + "); " + what);
+          throw new Unavailable("the gateway refused the login token in "
+              + (Files.exists(tokenFile) ? tokenFile : CoreKeys.HTTP_LOGIN_TOKEN.env())
+              + " (HTTP " + in.status() + "); " + what);
         }
       }
       return session;

@@ -238,6 +238,14 @@ public final class CoreKeys {
           + " CIDR ranges): only from them are X-Forwarded-Proto, -Host and -For believed, and"
           + " they have no per-address connection limit.");
 
+  public static final ConfigKey<String> HTTP_LOGIN_TOKEN = ConfigKey.secret(
+      "http.login_token",
+      "SWITCHBOARD_WEB_TOKEN",
+      false,
+      "The login token of the web chat and the admin page, instead of the file web_token"
+          + " (then neither read nor written): the same token on every gateway sharing a"
+          + " database, e.g. from a Kubernetes Secret; at least 16 characters.");
+
   public static final ConfigKey<String> HTTP_ADVERTISE_URL = ConfigKey.optional(
       "http.advertise_url",
       "SWITCHBOARD_HTTP_ADVERTISE_URL",
@@ -314,6 +322,7 @@ public final class CoreKeys {
         HTTP_PORT,
         HTTP_AUTH,
         HTTP_TRUSTED_PROXIES,
+        HTTP_LOGIN_TOKEN,
         HTTP_ADVERTISE_URL,
         WATCHDOG,
         RESPAWN_LIMIT,

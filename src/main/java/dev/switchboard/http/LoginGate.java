@@ -145,8 +145,7 @@ public final class LoginGate {
           response,
           callback,
           401,
-          "That is not the login token. It is in the" + " file " + LoginToken.FILE
-              + " in Switchboard's state directory.");
+          "That is not the login token. It is in " + token.whereForClients() + ".");
       return;
     }
     response.getHeaders().add(HttpHeader.SET_COOKIE, token.loginCookieHeader(request.isSecure()));

@@ -2,6 +2,10 @@ package dev.switchboard.http;
 
 import dev.switchboard.common.AtomicFiles;
 import dev.switchboard.common.ConstantTime;
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.ConfigKey;
+import dev.switchboard.config.CoreKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,16 +47,56 @@ public final class LoginToken {
   private final String token;
   private final boolean createdNow;
   private final Path file;
+  private final String where;
   private final RevokedCookies revoked;
 
   private LoginToken(String token, boolean createdNow, Path file) {
+    this(token, createdNow, file, file.toString());
+  }
+
+  private LoginToken(String token, boolean createdNow, Path file, String where) {
     this.token = token;
     this.createdNow = createdNow;
     this.file = file;
+    this.where = where;
     this.revoked = new RevokedCookies(
         file.resolveSibling(RevokedCookies.FILE),
         COOKIE_LIFETIME.plusSeconds(SKEW_SECONDS),
         RevokedCookies.MAX_ENTRIES);
+  }
+
+  /**
+   * The token {@code http.login_token} gives when it is set, else the one in the state
+   * directory's file (made at the first start).
+   *
+   * @throws ConfigException when the configured one is too short
+   */
+  public static LoginToken of(Config config, Path home) throws IOException {
+    ConfigKey<String> key = CoreKeys.HTTP_LOGIN_TOKEN;
+    if (!config.isSet(key)) {
+      return loadOrCreate(home);
+    }
+    try {
+      return configured(config.get(key), home, key.path() + " (" + key.env() + ")");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key.path(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  /**
+   * The token given in the configuration ({@code setting} names where), instead of the file:
+   * several gateways serving one web chat share it, so a login cookie of one is one of all.
+   * The file is then neither read nor written.
+   *
+   * @throws IllegalArgumentException when it is too short to be a secret
+   */
+  public static LoginToken configured(String token, Path home, String setting) {
+    String t = token.strip();
+    if (t.length() < 16) {
+      throw new IllegalArgumentException(
+          "has " + t.length() + " characters; use at least 16 (e.g. openssl rand -hex 32)");
+    }
+    return new LoginToken(t, false, home.resolve(FILE), "the setting " + setting);
   }
 
   /** Reads the token, or creates it when the state directory has none yet. */
@@ -85,6 +129,18 @@ public final class LoginToken {
 
   public Path file() {
     return file;
+  }
+
+  /** Where the token is kept, for the log: the file, or the setting that gave it. */
+  public String where() {
+    return where;
+  }
+
+  /** Where the token is kept, for a client who gave a wrong one: no path of this machine. */
+  public String whereForClients() {
+    return where.equals(file.toString())
+        ? "the file " + FILE + " in Switchboard's state directory"
+        : where + " of Switchboard's configuration";
   }
 
   /** The token itself, to show once at the first start. */

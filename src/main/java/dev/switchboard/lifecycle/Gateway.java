@@ -286,7 +286,7 @@ public final class Gateway {
       return null;
     }
     try {
-      return LoginToken.loadOrCreate(home);
+      return LoginToken.of(config, home);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read or create the login token in " + home + ": " + e.getMessage(), e);

@@ -66,7 +66,7 @@ final class StartBanner {
         webChat ? "web chat at " + base + ", " : "",
         base,
         base,
-        loginToken.file());
+        loginToken.where());
     if (!loginToken.createdNow()) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,30 @@ class LoginTokenTest {
     assertThat(again.matches(" " + first.reveal() + "\n")).isTrue();
     assertThat(again.matches(first.reveal() + "x")).isFalse();
     assertThat(again.toString()).doesNotContain(first.reveal());
+  }
+
+  @Test
+  void aConfiguredTokenIsUsedWithoutTheFileAndItsCookiesServeEveryGatewayGivenIt(
+      @TempDir Path other) throws Exception {
+    String shared = "0123456789abcdef-cluster";
+    LoginToken a = LoginToken.configured(shared, home, "http.login_token");
+    LoginToken b = LoginToken.configured(" " + shared + "\n", other, "http.login_token");
+    Instant now = Instant.parse("2026-12-04T00:00:00Z");
+    assertThat(b.accepts(a.cookieValue(now), now)).isTrue();
+    assertThat(a.matches(shared)).isTrue();
+    assertThat(a.createdNow()).isFalse();
+    assertThat(a.where()).isEqualTo("the setting http.login_token");
+    assertThat(a.whereForClients())
+        .isEqualTo("the setting http.login_token of Switchboard's configuration");
+    assertThat(LoginToken.loadOrCreate(other).whereForClients())
+        .isEqualTo("the file web_token in Switchboard's state directory");
+    assertThat(Files.exists(home.resolve(LoginToken.FILE))).isFalse();
+    assertThat(
+            LoginToken.configured("another-token-123", home, "x").accepts(a.cookieValue(now), now))
+        .isFalse();
+    assertThatThrownBy(() -> LoginToken.configured("short-token", home, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("has 11 characters; use at least 16 (e.g. openssl rand -hex 32)");
   }
 
   @Test

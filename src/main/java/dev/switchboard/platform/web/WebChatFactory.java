@@ -50,7 +50,7 @@ public final class WebChatFactory implements PlatformAdapterFactory {
     LoginToken token = null;
     if (config.get(CoreKeys.HTTP_AUTH)) {
       try {
-        token = LoginToken.loadOrCreate(home);
+        token = LoginToken.of(config, home);
       } catch (IOException e) {
         throw new ConfigException(
             CoreKeys.HTTP_AUTH.path(),
@@ -87,7 +87,11 @@ public final class WebChatFactory implements PlatformAdapterFactory {
         name(),
         "web chat at " + url
             + (config.get(CoreKeys.HTTP_AUTH)
-                ? " (log in with the token in " + home.resolve("web_token") + ")"
+                ? " (log in with the token in "
+                    + (config.isSet(CoreKeys.HTTP_LOGIN_TOKEN)
+                        ? CoreKeys.HTTP_LOGIN_TOKEN.path()
+                        : home.resolve(LoginToken.FILE))
+                    + ")"
                 : " (no login: http.auth is false)")));
   }
 

@@ -29,8 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Two built gateways on one PostgreSQL database, the second standing by: a browser and an API
  * client that reach the standby are answered by the active gateway through it, and a web chat
- * conversation begun through one instance goes on through the other. Both have the same login
- * token (as a cluster's instances do: a Secret mounted in each), so one login cookie serves.
+ * conversation begun through one instance goes on through the other. Both are given the same
+ * login token (http.login_token, as a cluster's instances are from a Secret), so one login
+ * cookie serves.
  */
 class StandbyForwardingProcessIT {
   private static final Duration START = Duration.ofSeconds(90);
@@ -52,12 +53,12 @@ class StandbyForwardingProcessIT {
     for (String name : List.of("a", "b")) {
       Path home = dir.resolve(name);
       Files.createDirectories(home);
-      Files.writeString(home.resolve("web_token"), LOGIN_TOKEN + "\n");
       gateways.add(ChildGateway.run(
           home,
           Map.of(
               "SWITCHBOARD_DATABASE_URL", url,
               "SWITCHBOARD_LEASE_TTL", "3s",
+              "SWITCHBOARD_WEB_TOKEN", LOGIN_TOKEN,
               "API_SERVER_KEY", API_KEY)));
       gateways.getLast().awaitState(name.equals("a") ? GatewayState.RUNNING : "standby", START);
     }
@@ -128,6 +129,12 @@ class StandbyForwardingProcessIT {
         .contains("one via b")
         .contains("two via a");
     assertThat(gateways.get(1).output()).doesNotContain("two via a");
+    assertThat(Files.exists(gateways.get(0).home().resolve("web_token"))).isFalse();
+    for (ChildGateway g : gateways) {
+      assertThat(g.output())
+          .contains("the login token is in the setting http.login_token")
+          .doesNotContain(LOGIN_TOKEN);
+    }
 
     // the OpenAI-compatible API through the standby
     HttpResponse<String> completion = browser.send(
