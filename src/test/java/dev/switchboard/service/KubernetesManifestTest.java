@@ -3,23 +3,16 @@ package dev.switchboard.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.config.Config;
-import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.CoreKeys;
-import dev.switchboard.lifecycle.PluginCatalog;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * deploy/kubernetes: valid against the Kubernetes schemas (checked by kubernetes-models, run
@@ -29,37 +22,25 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  */
 class KubernetesManifestTest {
   private static final Path MANIFEST = Path.of("deploy", "kubernetes", "switchboard.yaml");
-  private static final Path VALIDATOR = Path.of("src", "test", "node", "kubernetes-validate.mjs");
+  private static KubernetesManifest manifest;
   private static Map<String, Map<String, Object>> byKind;
 
   @TempDir
   Path dir;
 
   @BeforeAll
-  @SuppressWarnings("unchecked")
   static void load() throws IOException {
-    byKind = new java.util.HashMap<>();
-    for (Object doc :
-        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(MANIFEST))) {
-      Map<String, Object> m = (Map<String, Object>) doc;
-      byKind.put((String) m.get("kind"), m);
-    }
+    manifest = new KubernetesManifest(MANIFEST);
+    byKind = manifest.byKind;
   }
 
-  private record Run(int exitCode, String output) {}
-
-  private static Run validate(Path file) throws Exception {
-    Process p = new ProcessBuilder("node", VALIDATOR.toString(), file.toString())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), out);
+  private static KubernetesManifest.Run validate(Path file) throws Exception {
+    return KubernetesManifest.validate(file);
   }
 
   @Test
   void everyDocumentIsValidAgainstTheKubernetesSchemas() throws Exception {
-    Run run = validate(MANIFEST);
+    KubernetesManifest.Run run = validate(MANIFEST);
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output().lines())
         .containsExactly(
@@ -74,7 +55,7 @@ class KubernetesManifestTest {
     String text = Files.readString(MANIFEST);
     Path wrongType = dir.resolve("wrong-type.yaml");
     Files.writeString(wrongType, text.replace("replicas: 1", "replicas: one"));
-    Run run = validate(wrongType);
+    KubernetesManifest.Run run = validate(wrongType);
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.output())
         .contains("invalid Deployment/switchboard: data/spec/replicas must" + " be integer");
@@ -157,30 +138,22 @@ class KubernetesManifestTest {
   }
 
   private Config embeddedConfig() throws IOException {
-    Path home = dir.resolve("home");
-    Files.createDirectories(home);
-    Files.writeString(home.resolve("switchboard.yaml"), (String)
-        map(byKind.get("ConfigMap"), "data").get("switchboard.yaml"));
-    return new ConfigLoader(PluginCatalog.discover().schema()).load(home, Map.of());
+    return manifest.embeddedConfig(dir.resolve("home"), Map.of());
   }
 
   private static Map<String, Object> podSpec() {
-    return map(map(map(byKind.get("Deployment"), "spec"), "template"), "spec");
+    return manifest.podSpec();
   }
 
   private static Map<String, Object> container() {
-    return list(podSpec(), "containers").getFirst();
+    return manifest.container();
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Map<String, Object> m, String key) {
-    assertThat(m).containsKey(key);
-    return (Map<String, Object>) m.get(key);
+    return KubernetesManifest.map(m, key);
   }
 
-  @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> list(Map<String, Object> m, String key) {
-    assertThat(m).containsKey(key);
-    return new ArrayList<>((List<Map<String, Object>>) m.get(key));
+    return KubernetesManifest.list(m, key);
   }
 }
