@@ -38,6 +38,13 @@ final class StandbyForwarding extends Handler.Wrapper {
   /** Sent by the command line: its request is for this instance, never forwarded. */
   static final String THIS_INSTANCE = "X-Switchboard-This-Instance";
 
+  /**
+   * Set on every forwarded request: a standby never forwards one again. An active gateway's
+   * address that leads to a standby (http.advertise_url set to the Service's address, say)
+   * would otherwise pass a request around until the connections ran out.
+   */
+  static final String FORWARDED = "X-Switchboard-Forwarded";
+
   /** A standby's requests for its own health, which the active gateway cannot answer. */
   static final Set<String> SERVED_HERE = Set.of("/live", "/ready", "/health", "/metrics");
 
@@ -52,6 +59,7 @@ final class StandbyForwarding extends Handler.Wrapper {
 
   private volatile @Nullable Supplier<Optional<URI>> active;
   private final Forwarder forwarder = new Forwarder();
+  private volatile boolean loopReported;
 
   StandbyForwarding(Handler local) {
     super(local);
@@ -76,6 +84,18 @@ final class StandbyForwarding extends Handler.Wrapper {
             || request.getHeaders().contains(THIS_INSTANCE)
         ? Optional.empty()
         : to.get();
+    if (target.isPresent() && request.getHeaders().contains(FORWARDED)) {
+      if (!loopReported) {
+        loopReported = true;
+        log.warn(
+            "a request another standby forwarded to the active gateway at {} reached this"
+                + " standby: that address leads to a standby, not to the active gateway (check"
+                + " its http.advertise_url: each gateway's own address, not a load balancer's);"
+                + " answered here instead of forwarded again",
+            target.get());
+      }
+      target = Optional.empty();
+    }
     if (target.isEmpty()) {
       return super.handle(request, response, callback);
     }
@@ -111,6 +131,13 @@ final class StandbyForwarding extends Handler.Wrapper {
           .host(to.getHost())
           .port(to.getPort())
           .asImmutable();
+    }
+
+    @Override
+    protected void addProxyHeaders(
+        Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+      super.addProxyHeaders(clientToProxyRequest, proxyToServerRequest);
+      proxyToServerRequest.headers(h -> h.put(FORWARDED, "1"));
     }
 
     @Override

@@ -173,6 +173,16 @@ class StandbyForwardingTest {
   }
 
   @Test
+  void aRequestAnotherStandbyForwardedIsNotForwardedAgain() throws Exception {
+    // the "active" address leads back to this standby itself: a misconfigured advertise_url
+    target.set(Optional.of(URI.create("http://127.0.0.1:" + standbyAt.getPort())));
+    HttpResponse<String> r =
+        toStandby("/echo", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString("x")));
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(r.headers().allValues("X-Answered-By")).containsExactly("standby");
+  }
+
+  @Test
   void anActiveGatewayThatCannotBeReachedIs503WithRetryAfter() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
