@@ -58,17 +58,19 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V8's table and its history row absent
-      s.executeUpdate("DROP TABLE leases");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '8'");
+      // as a database of the previous version: V9's table and its history row absent
+      s.executeUpdate("DROP TABLE instance_addresses");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '9'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
     SqliteDb.open(file).close();
 
     try (Connection c = connect(file)) {
-      assertThat(count(
-              c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'leases'"))
+      assertThat(
+              count(
+                  c,
+                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'instance_addresses'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }
