@@ -70,18 +70,21 @@ final class AdminSession implements AutoCloseable {
     AdminSession session = new AdminSession(http, base);
     try {
       Path tokenFile = home.resolve(LoginToken.FILE);
-      // the gateway's own environment (kubectl exec, a unit's Environment=) may give the token
-      // instead of the file (http.login_token)
-      String fromEnvironment = System.getenv(CoreKeys.HTTP_LOGIN_TOKEN.env());
-      String token = Files.exists(tokenFile)
-          ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip()
-          : fromEnvironment;
+      // As the gateway chooses (LoginToken.of): the token its environment gives (kubectl
+      // exec, a unit's Environment=; http.login_token), which it prefers to the file.
+      String variable = CoreKeys.HTTP_LOGIN_TOKEN.env();
+      String fromEnvironment = variable == null ? null : System.getenv(variable);
+      String token = fromEnvironment != null
+          ? fromEnvironment
+          : Files.exists(tokenFile)
+              ? Files.readString(tokenFile, StandardCharsets.UTF_8).strip()
+              : null;
       if (token != null) {
         Answer in = session.post("/api/admin/login", JSON.createObjectNode().put("token", token));
         if (in.status() / 100 != 2) {
           throw new Unavailable("the gateway refused the login token in "
-              + (Files.exists(tokenFile) ? tokenFile : CoreKeys.HTTP_LOGIN_TOKEN.env())
-              + " (HTTP " + in.status() + "); " + what);
+              + (fromEnvironment != null ? variable : tokenFile) + " (HTTP " + in.status()
+              + "); " + what);
         }
       }
       return session;

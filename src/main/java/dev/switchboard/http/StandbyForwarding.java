@@ -1,9 +1,12 @@
 package dev.switchboard.http;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,6 +16,7 @@ import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,14 +56,45 @@ final class StandbyForwarding extends Handler.Wrapper {
   static final long CONNECT_TIMEOUT_MS = 2_000;
 
   /**
-   * Below the active gateway's per-address limit ({@link ConnectionLimits#perAddress}), which
-   * counts this standby as one client unless it is among {@code http.trusted_proxies}.
+   * A forwarded connection quiet this long is closed: three of the web chat's keep-alive
+   * comments ({@link EventStream#KEEPALIVE_SECONDS}) missed means the active gateway is gone
+   * (a lost node sends no reset), and the browser reconnects, to the gateway active by then.
    */
-  static final int MAX_CONNECTIONS = 48;
+  static final long IDLE_TIMEOUT_MS = 3 * EventStream.KEEPALIVE_SECONDS * 1_000L + 5_000;
+
+  /**
+   * Connections to the active gateway for event streams, which each hold one as long as a page
+   * is open, and for everything else, which must not wait behind them. Together below the
+   * active gateway's per-address limit ({@link ConnectionLimits#perAddress}), which counts this
+   * standby as one client unless it is among {@code http.trusted_proxies}. A request beyond
+   * them waits in a short queue, then gets a 503.
+   */
+  static final int STREAM_CONNECTIONS = 44;
+
+  static final int REQUEST_CONNECTIONS = 16;
+  static final int QUEUED_REQUESTS = 32;
+
+  /**
+   * What a client says of the way its request came, dropped: the forwarded request says it
+   * anew ({@code Forwarded}) from this standby's view, where a trusted proxy's word was
+   * already taken ({@link TrustedForwarding}); a client's own would be believed by the active
+   * gateway, which trusts its standbys.
+   */
+  private static final List<String> CLIENT_FORWARDING_HEADERS = List.of(
+      "Forwarded",
+      "X-Forwarded-For",
+      "X-Forwarded-Proto",
+      "X-Forwarded-Host",
+      "X-Forwarded-Port",
+      "X-Forwarded-Server",
+      FORWARDED);
+
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private volatile @Nullable Supplier<Optional<URI>> active;
-  private final Forwarder forwarder = new Forwarder();
-  private volatile boolean loopReported;
+  private final Forwarder streams = new Forwarder(STREAM_CONNECTIONS);
+  private final Forwarder requests = new Forwarder(REQUEST_CONNECTIONS);
+  private final AtomicLong loopWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
   StandbyForwarding(Handler local) {
     super(local);
@@ -71,9 +106,24 @@ final class StandbyForwarding extends Handler.Wrapper {
    */
   void forwardTo(Supplier<Optional<URI>> active) {
     if (this.active == null) {
-      addBean(forwarder);
+      addBean(streams);
+      addBean(requests);
+      Server server = getServer();
+      if (server != null) {
+        streams.setServer(server);
+        requests.setServer(server);
+      }
     }
     this.active = active;
+  }
+
+  @Override
+  public void setServer(@Nullable Server server) {
+    super.setServer(server);
+    if (active != null) {
+      streams.setServer(server);
+      requests.setServer(server);
+    }
   }
 
   @Override
@@ -81,12 +131,13 @@ final class StandbyForwarding extends Handler.Wrapper {
     Supplier<Optional<URI>> to = active;
     Optional<URI> target = to == null
             || SERVED_HERE.contains(Request.getPathInContext(request))
-            || request.getHeaders().contains(THIS_INSTANCE)
+            || fromThisMachinesCommandLine(request)
         ? Optional.empty()
         : to.get();
     if (target.isPresent() && request.getHeaders().contains(FORWARDED)) {
-      if (!loopReported) {
-        loopReported = true;
+      long now = System.nanoTime();
+      long last = loopWarned.get();
+      if (now - last >= WARN_EVERY_NANOS && loopWarned.compareAndSet(last, now)) {
         log.warn(
             "a request another standby forwarded to the active gateway at {} reached this"
                 + " standby: that address leads to a standby, not to the active gateway (check"
@@ -100,7 +151,21 @@ final class StandbyForwarding extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     request.setAttribute(Forwarder.TARGET, target.get());
-    return forwarder.handle(request, response, callback);
+    String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+    boolean stream = accept != null && accept.contains("text/event-stream");
+    return (stream ? streams : requests).handle(request, response, callback);
+  }
+
+  /**
+   * The command line asks the instance of the state directory it was given, over loopback;
+   * the header from anywhere else is ignored (a client could otherwise keep its request on a
+   * standby).
+   */
+  private static boolean fromThisMachinesCommandLine(Request request) {
+    return request.getHeaders().contains(THIS_INSTANCE)
+        && request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a
+        && a.getAddress() != null
+        && a.getAddress().isLoopbackAddress();
   }
 
   @Override
@@ -110,14 +175,24 @@ final class StandbyForwarding extends Handler.Wrapper {
 
   private static final class Forwarder extends ProxyHandler {
     static final String TARGET = StandbyForwarding.class.getName() + ".target";
+    private final int connections;
+    private final AtomicLong failureWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    Forwarder(int connections) {
+      this.connections = connections;
+      // the server's bounded pool of virtual threads, not a client pool of its own
+      setUseServerThreadPool(true);
+    }
 
     @Override
     protected HttpClient newHttpClient() {
       HttpClient client = super.newHttpClient();
       client.setConnectTimeout(CONNECT_TIMEOUT_MS);
-      client.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
-      // the web chat's event stream is quiet between its keep-alive comments
-      client.setIdleTimeout(TimeUnit.MINUTES.toMillis(5));
+      client.setMaxConnectionsPerDestination(connections);
+      client.setMaxRequestsQueuedPerDestination(QUEUED_REQUESTS);
+      client.setIdleTimeout(IDLE_TIMEOUT_MS);
+      // what the server accepts from a browser passes on to the active gateway
+      client.setMaxRequestHeadersSize(HttpServer.MAX_HEADER_BYTES);
       client.setFollowRedirects(false);
       return client;
     }
@@ -131,6 +206,13 @@ final class StandbyForwarding extends Handler.Wrapper {
           .host(to.getHost())
           .port(to.getPort())
           .asImmutable();
+    }
+
+    @Override
+    protected void copyRequestHeaders(
+        Request clientToProxyRequest, org.eclipse.jetty.client.Request proxyToServerRequest) {
+      super.copyRequestHeaders(clientToProxyRequest, proxyToServerRequest);
+      proxyToServerRequest.headers(h -> CLIENT_FORWARDING_HEADERS.forEach(h::remove));
     }
 
     @Override
@@ -153,21 +235,28 @@ final class StandbyForwarding extends Handler.Wrapper {
         proxyToClientCallback.failed(failure);
         return;
       }
-      URI to = (URI) clientToProxyRequest.getAttribute(TARGET);
-      log.warn(
-          "could not forward {} {} to the active gateway at {}: {}",
-          clientToProxyRequest.getMethod(),
-          Request.getPathInContext(clientToProxyRequest),
-          to,
-          failure.toString());
+      long now = System.nanoTime();
+      long last = failureWarned.get();
+      if (now - last >= WARN_EVERY_NANOS && failureWarned.compareAndSet(last, now)) {
+        log.warn(
+            "could not forward {} {} to the active gateway at {}: {} (said at most every 10 s)",
+            clientToProxyRequest.getMethod(),
+            Request.getPathInContext(clientToProxyRequest),
+            clientToProxyRequest.getAttribute(TARGET),
+            failure.toString());
+      }
+      // whatever the active gateway's answer had set before it failed is not this answer's
+      proxyToClientResponse.reset();
       proxyToClientResponse.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      JsonExchange.settleUnusedBody(clientToProxyRequest, proxyToClientResponse);
+      // This runs on the client's threads, which must not wait for a slow upload: a body not
+      // read to its end closes the connection after the answer instead.
+      JsonExchange.lastOnConnectionIfBodyUnread(clientToProxyRequest, proxyToClientResponse);
       JsonExchange.error(
           proxyToClientResponse,
           proxyToClientCallback,
           HttpStatus.SERVICE_UNAVAILABLE_503,
-          "this gateway is standing by and cannot reach the active one (" + to.getHost() + ":"
-              + to.getPort() + "); a standby takes over within seconds if it is gone, try again");
+          "this gateway is standing by and cannot reach the active one; a standby takes over"
+              + " within seconds if it is gone, try again");
     }
   }
 }

@@ -47,10 +47,9 @@ final class GatewayHealth implements Supplier<HealthReport> {
       case GatewayState.STANDBY -> {
         Optional<URI> active = forwardingTo.get();
         ready = active.isPresent();
+        // no address here: /ready answers anyone, and the active gateway's is internal
         problems.add("standing by: another gateway is active on this database"
-            + active
-                .map(a -> "; requests are forwarded to it at " + a.getHost() + ":" + a.getPort())
-                .orElse(" and has not said where it is reached"));
+            + (ready ? "; requests are forwarded to it" : " and has not said where it is reached"));
       }
       default -> problems.add("the gateway is " + s.state().replace('_', ' '));
     }

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -141,7 +142,10 @@ final class GatewayLease implements AutoCloseable {
     try {
       Optional<Lease> holding =
           leases.all().stream().filter(l -> l.name().equals(NAME)).findFirst();
+      // a lapsed holder (given up at its stop, or dead) is nobody to forward to
+      boolean held = holding.isPresent() && holding.get().expiresAt().isAfter(Instant.now());
       activeAddress = holding
+          .filter(l -> held)
           .flatMap(l -> leases.address(l.holder()))
           .flatMap(GatewayLease::uri)
           .orElse(null);
