@@ -158,7 +158,8 @@ final class GatewayLease implements AutoCloseable {
   private static Optional<URI> uri(String address) {
     try {
       URI u = new URI(address);
-      return u.getHost() == null || u.getPort() < 0 ? Optional.empty() : Optional.of(u);
+      // no port: the scheme's own (an http.advertise_url such as https://gw-1.example.org)
+      return u.getHost() == null ? Optional.empty() : Optional.of(u);
     } catch (URISyntaxException e) {
       return Optional.empty();
     }

@@ -80,6 +80,21 @@ class GatewayLeaseTest {
   }
 
   @Test
+  void aConfiguredAddressWithoutAPortIsForwardedTo() throws Exception {
+    URI configured = URI.create("https://gw-a.example.org");
+    try (GatewayLease a = new GatewayLease(
+            leases, "host-a:/srv/sb", TTL, fenced::add, new AdvertisedAddress(configured, "h"));
+        GatewayLease b = lease("host-b:/srv/sb", TTL)) {
+      a.await(h -> {});
+      a.advertise(new InetSocketAddress("0.0.0.0", 8642));
+      a.keepRenewing(() -> {});
+      var _ = standBy(b, new CopyOnWriteArrayList<>());
+      await().atMost(Duration.ofSeconds(5)).until(() -> b.forwardTarget().isPresent());
+      assertThat(b.forwardTarget()).contains(configured);
+    }
+  }
+
+  @Test
   void anAdvertisedAddressIsTheConfiguredOneOrWhereTheServerListens() {
     URI configured = URI.create("https://gw-1.example.org");
     assertThat(new AdvertisedAddress(configured, "h").of(new InetSocketAddress("0.0.0.0", 1)))
