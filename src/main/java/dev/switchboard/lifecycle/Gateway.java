@@ -233,7 +233,8 @@ public final class Gateway {
             GatewayLease.holder(home, launch.environment()),
             config.get(CoreKeys.LEASE_TTL),
             store::fence,
-            new AdvertisedAddress(advertiseUrl, GatewayLease.host(launch.environment())))
+            new AdvertisedAddress(advertiseUrl, GatewayLease.host(launch.environment())),
+            clock)
         : null;
     return GatewayRuntime.builder(home, settings, state)
         .backend(backend)

@@ -9,8 +9,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -51,6 +51,7 @@ final class GatewayLease implements AutoCloseable {
   private final Consumer<Lease> fenceWith;
   private final ScheduledExecutorService renewer;
   private final AdvertisedAddress addressing;
+  private final Clock clock;
   private volatile @Nullable URI address;
   private volatile boolean advertised;
   /** While standing by: where the active gateway said it can be reached, if it did. */
@@ -64,22 +65,18 @@ final class GatewayLease implements AutoCloseable {
 
   /**
    * @param fenceWith given every lease this gateway takes, before it acts in its name
-   */
-  GatewayLease(Leases leases, String holder, Duration ttl, Consumer<Lease> fenceWith) {
-    this(leases, holder, ttl, fenceWith, new AdvertisedAddress(null, host(System.getenv())));
-  }
-
-  /**
-   * @param fenceWith given every lease this gateway takes, before it acts in its name
    * @param addressing where the others reach this gateway's HTTP server, once it listens
+   * @param clock the store's, which the leases' times are on
    */
   GatewayLease(
       Leases leases,
       String holder,
       Duration ttl,
       Consumer<Lease> fenceWith,
-      AdvertisedAddress addressing) {
+      AdvertisedAddress addressing,
+      Clock clock) {
     this.addressing = addressing;
+    this.clock = clock;
     this.leases = leases;
     this.holder = holder;
     this.ttl = ttl;
@@ -143,7 +140,7 @@ final class GatewayLease implements AutoCloseable {
       Optional<Lease> holding =
           leases.all().stream().filter(l -> l.name().equals(NAME)).findFirst();
       // a lapsed holder (given up at its stop, or dead) is nobody to forward to
-      boolean held = holding.isPresent() && holding.get().expiresAt().isAfter(Instant.now());
+      boolean held = holding.isPresent() && holding.get().expiresAt().isAfter(clock.instant());
       activeAddress = holding
           .filter(l -> held)
           .flatMap(l -> leases.address(l.holder()))

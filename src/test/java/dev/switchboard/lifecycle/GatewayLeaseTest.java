@@ -27,11 +27,12 @@ import org.junit.jupiter.api.Test;
 /** Which gateway on a shared database is active: who takes it, who stands by, who loses it. */
 class GatewayLeaseTest {
   private static final Duration TTL = Duration.ofSeconds(1);
+  private static final AdvertisedAddress ANYWHERE = new AdvertisedAddress(null, "test-host");
   private final Leases leases = new InMemoryStore(Clock.systemUTC()).leases();
   private final List<Lease> fenced = new CopyOnWriteArrayList<>();
 
   private GatewayLease lease(String holder, Duration ttl) {
-    return new GatewayLease(leases, holder, ttl, fenced::add);
+    return new GatewayLease(leases, holder, ttl, fenced::add, ANYWHERE, Clock.systemUTC());
   }
 
   /** Awaits the lease on a thread of its own; the future ends when it is taken. */
@@ -62,8 +63,8 @@ class GatewayLeaseTest {
   @Test
   void aStandbyForwardsToTheAddressTheActiveOneAdvertisedUntilItTakesOver() throws Exception {
     AdvertisedAddress everyInterface = new AdvertisedAddress(null, "node-a.internal");
-    try (GatewayLease a =
-            new GatewayLease(leases, "host-a:/srv/sb", TTL, fenced::add, everyInterface);
+    try (GatewayLease a = new GatewayLease(
+            leases, "host-a:/srv/sb", TTL, fenced::add, everyInterface, Clock.systemUTC());
         GatewayLease b = lease("host-b:/srv/sb", TTL)) {
       a.await(h -> {});
       a.advertise(new InetSocketAddress("0.0.0.0", 8642));
@@ -83,7 +84,12 @@ class GatewayLeaseTest {
   void aConfiguredAddressWithoutAPortIsForwardedTo() throws Exception {
     URI configured = URI.create("https://gw-a.example.org");
     try (GatewayLease a = new GatewayLease(
-            leases, "host-a:/srv/sb", TTL, fenced::add, new AdvertisedAddress(configured, "h"));
+            leases,
+            "host-a:/srv/sb",
+            TTL,
+            fenced::add,
+            new AdvertisedAddress(configured, "h"),
+            Clock.systemUTC());
         GatewayLease b = lease("host-b:/srv/sb", TTL)) {
       a.await(h -> {});
       a.advertise(new InetSocketAddress("0.0.0.0", 8642));
@@ -248,7 +254,8 @@ class GatewayLeaseTest {
       }
     };
     Duration ttl = Duration.ofSeconds(2);
-    GatewayLease a = new GatewayLease(slow, "host-a:/srv/sb", ttl, fenced::add);
+    GatewayLease a =
+        new GatewayLease(slow, "host-a:/srv/sb", ttl, fenced::add, ANYWHERE, Clock.systemUTC());
     Lease first = a.await(h -> {});
     AtomicBoolean lost = new AtomicBoolean();
     // the database was away: the lease ran out, and the renewal's retake waits for it
