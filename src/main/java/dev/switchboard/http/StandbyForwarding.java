@@ -1,12 +1,13 @@
 package dev.switchboard.http;
 
+import dev.switchboard.common.Ticker;
+import dev.switchboard.common.WarningThrottle;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -89,12 +90,12 @@ final class StandbyForwarding extends Handler.Wrapper {
       "X-Forwarded-Server",
       FORWARDED);
 
-  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Duration WARN_EVERY = Duration.ofSeconds(10);
 
   private volatile @Nullable Supplier<Optional<URI>> active;
   private final Forwarder streams = new Forwarder(STREAM_CONNECTIONS);
   private final Forwarder requests = new Forwarder(REQUEST_CONNECTIONS);
-  private final AtomicLong loopWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  private final WarningThrottle loops = new WarningThrottle(WARN_EVERY, Ticker.system());
 
   StandbyForwarding(Handler local) {
     super(local);
@@ -135,16 +136,16 @@ final class StandbyForwarding extends Handler.Wrapper {
         ? Optional.empty()
         : to.get();
     if (target.isPresent() && request.getHeaders().contains(FORWARDED)) {
-      long now = System.nanoTime();
-      long last = loopWarned.get();
-      if (now - last >= WARN_EVERY_NANOS && loopWarned.compareAndSet(last, now)) {
-        log.warn(
-            "a request another standby forwarded to the active gateway at {} reached this"
-                + " standby: that address leads to a standby, not to the active gateway (check"
-                + " its http.advertise_url: each gateway's own address, not a load balancer's);"
-                + " answered here instead of forwarded again",
-            target.get());
-      }
+      URI looped = target.get();
+      loops
+          .occurred()
+          .ifPresent(n -> log.warn(
+              "{} request(s) another standby forwarded to the active gateway at {} reached this"
+                  + " standby: that address leads to a standby, not to the active gateway (check"
+                  + " its http.advertise_url: each gateway's own address, not a load balancer's);"
+                  + " answered here instead of forwarded again",
+              n,
+              looped));
       target = Optional.empty();
     }
     if (target.isEmpty()) {
@@ -176,7 +177,7 @@ final class StandbyForwarding extends Handler.Wrapper {
   private static final class Forwarder extends ProxyHandler {
     static final String TARGET = StandbyForwarding.class.getName() + ".target";
     private final int connections;
-    private final AtomicLong failureWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final WarningThrottle failures = new WarningThrottle(WARN_EVERY, Ticker.system());
 
     Forwarder(int connections) {
       this.connections = connections;
@@ -235,16 +236,16 @@ final class StandbyForwarding extends Handler.Wrapper {
         proxyToClientCallback.failed(failure);
         return;
       }
-      long now = System.nanoTime();
-      long last = failureWarned.get();
-      if (now - last >= WARN_EVERY_NANOS && failureWarned.compareAndSet(last, now)) {
-        log.warn(
-            "could not forward {} {} to the active gateway at {}: {} (said at most every 10 s)",
-            clientToProxyRequest.getMethod(),
-            Request.getPathInContext(clientToProxyRequest),
-            clientToProxyRequest.getAttribute(TARGET),
-            failure.toString());
-      }
+      failures
+          .occurred()
+          .ifPresent(n -> log.warn(
+              "could not forward {} {} to the active gateway at {}: {} ({} request(s) refused so"
+                  + " since the last such line; said at most every 10 s)",
+              clientToProxyRequest.getMethod(),
+              Request.getPathInContext(clientToProxyRequest),
+              clientToProxyRequest.getAttribute(TARGET),
+              failure.toString(),
+              n));
       // whatever the active gateway's answer had set before it failed is not this answer's
       proxyToClientResponse.reset();
       proxyToClientResponse.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
