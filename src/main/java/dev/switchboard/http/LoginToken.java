@@ -20,6 +20,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.server.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The login token of the web chat and the admin page: 32 random bytes, created at the first
@@ -47,18 +48,20 @@ public final class LoginToken {
   private final String token;
   private final boolean createdNow;
   private final Path file;
-  private final String where;
+  /** The setting that gave the token; null when it is the file's. */
+  private final @Nullable String setting;
+
   private final RevokedCookies revoked;
 
   private LoginToken(String token, boolean createdNow, Path file) {
-    this(token, createdNow, file, file.toString());
+    this(token, createdNow, file, null);
   }
 
-  private LoginToken(String token, boolean createdNow, Path file, String where) {
+  private LoginToken(String token, boolean createdNow, Path file, @Nullable String setting) {
     this.token = token;
     this.createdNow = createdNow;
     this.file = file;
-    this.where = where;
+    this.setting = setting;
     this.revoked = new RevokedCookies(
         file.resolveSibling(RevokedCookies.FILE),
         COOKIE_LIFETIME.plusSeconds(SKEW_SECONDS),
@@ -96,7 +99,7 @@ public final class LoginToken {
       throw new IllegalArgumentException(
           "has " + t.length() + " characters; use at least 16 (e.g. openssl rand -hex 32)");
     }
-    return new LoginToken(t, false, home.resolve(FILE), "the setting " + setting);
+    return new LoginToken(t, false, home.resolve(FILE), setting);
   }
 
   /** Reads the token, or creates it when the state directory has none yet. */
@@ -133,14 +136,14 @@ public final class LoginToken {
 
   /** Where the token is kept, for the log: the file, or the setting that gave it. */
   public String where() {
-    return where;
+    return setting == null ? file.toString() : "the setting " + setting;
   }
 
   /** Where the token is kept, for a client who gave a wrong one: no path of this machine. */
   public String whereForClients() {
-    return where.equals(file.toString())
+    return setting == null
         ? "the file " + FILE + " in Switchboard's state directory"
-        : where + " of Switchboard's configuration";
+        : "the setting " + setting + " of Switchboard's configuration";
   }
 
   /** The token itself, to show once at the first start. */
