@@ -46,6 +46,7 @@ import dev.switchboard.store.Pruner;
 import dev.switchboard.store.Store;
 import dev.switchboard.webhook.Webhooks;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -55,6 +56,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -261,12 +263,11 @@ final class GatewayAssembly {
     }
     this.pruner = new Pruner(store, b.retention, clock, ticker, sleeper);
     if (http != null) {
-      if (gatewayLease == null) {
-        HealthEndpoints.install(http, new GatewayHealth(stateFile, progress));
-      } else {
-        HealthEndpoints.install(
-            http, new GatewayHealth(stateFile, progress, gatewayLease::forwardTarget));
-        http.forwardWhileStandingBy(gatewayLease::forwardTarget);
+      Supplier<Optional<URI>> forwardTarget =
+          gatewayLease == null ? Optional::empty : gatewayLease::forwardTarget;
+      HealthEndpoints.install(http, new GatewayHealth(stateFile, progress, forwardTarget));
+      if (gatewayLease != null) {
+        http.forwardWhileStandingBy(forwardTarget);
       }
       MetricsEndpoint.install(http, metrics::scrape);
       AdminPage.install(

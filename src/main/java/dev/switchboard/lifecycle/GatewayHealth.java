@@ -21,10 +21,6 @@ final class GatewayHealth implements Supplier<HealthReport> {
   private final ProgressMonitor progress;
   private final Supplier<Optional<URI>> forwardingTo;
 
-  GatewayHealth(StateFile stateFile, ProgressMonitor progress) {
-    this(stateFile, progress, Optional::empty);
-  }
-
   /**
    * @param forwardingTo while this gateway stands by, the active gateway it forwards requests
    *     to; a standby that knows one is ready (it serves through it), one that does not is not
