@@ -240,6 +240,8 @@ final class GatewayAssembly {
         progress,
         stateFile,
         store.cursors(),
+        platform ->
+            store.shared() ? Optional.of(store.platformRecords(platform)) : Optional.empty(),
         commands.all().stream()
             .map(c -> new CommandInfo(c.name(), c.description()))
             .toList(),

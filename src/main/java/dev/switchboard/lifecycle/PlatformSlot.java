@@ -10,6 +10,7 @@ import dev.switchboard.platform.InboundHandler;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.platform.ProactiveSender;
 import dev.switchboard.store.Cursors;
@@ -43,6 +44,7 @@ final class PlatformSlot implements PlatformContext {
   private final Clock clock;
   private final Ticker ticker;
   private final Cursors cursors;
+  private final SlotServices.SharedRecords sharedRecords;
   private final List<CommandInfo> commands;
   private final CredentialLocks credentials;
   private final BooleanSupplier draining;
@@ -75,6 +77,7 @@ final class PlatformSlot implements PlatformContext {
     this.clock = services.clock();
     this.ticker = services.ticker();
     this.cursors = services.cursors();
+    this.sharedRecords = services.sharedRecords();
     this.commands = services.commands();
     this.credentials = services.credentials();
     this.draining = services.draining();
@@ -313,6 +316,11 @@ final class PlatformSlot implements PlatformContext {
   @Override
   public void saveCursor(String name, String value) {
     cursors.put(name(), name, value);
+  }
+
+  @Override
+  public Optional<PlatformRecords> sharedRecords() {
+    return sharedRecords.of(name());
   }
 
   @Override

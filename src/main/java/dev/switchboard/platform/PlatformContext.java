@@ -103,6 +103,16 @@ public interface PlatformContext {
   void saveCursor(String name, String value);
 
   /**
+   * Where the platform keeps what it records for itself (the web chat's conversations) when
+   * several gateways share the store: there, so that it follows the lease to the next gateway.
+   * Empty when the store is this gateway's own; the platform keeps such things in the state
+   * directory then.
+   */
+  default Optional<PlatformRecords> sharedRecords() {
+    return Optional.empty();
+  }
+
+  /**
    * True once the gateway has begun to stop or restart: new turns are refused from then on, so
    * a request/response platform can answer "try again" at once instead of waiting.
    */

@@ -1,5 +1,7 @@
 package dev.switchboard.store;
 
+import dev.switchboard.platform.PlatformRecords;
+
 /**
  * Everything the gateway keeps across restarts. One per state directory; implementations live
  * in subpackages (SQLite embedded by default) and are found by the runtime, never named by
@@ -21,6 +23,12 @@ public interface Store extends AutoCloseable {
   Jobs jobs();
 
   Leases leases();
+
+  /**
+   * The records {@code platform} keeps for itself in this store ({@link PlatformRecords}); used
+   * only when the store is {@link #shared}: a gateway alone keeps them in its state directory.
+   */
+  PlatformRecords platformRecords(String platform);
 
   /**
    * Whether other gateways can reach this store at the same time (a database server, not a

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.http.HttpServer;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.session.Dispatcher;
 import dev.switchboard.store.Conversations;
@@ -167,6 +168,11 @@ class HealthEndpointTest {
     @Override
     public Outbox outbox() {
       return store.outbox();
+    }
+
+    @Override
+    public PlatformRecords platformRecords(String platform) {
+      return store.platformRecords(platform);
     }
 
     @Override

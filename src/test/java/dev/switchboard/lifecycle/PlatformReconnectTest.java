@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -105,6 +106,7 @@ class PlatformReconnectTest {
             progress,
             stateFile,
             new InMemoryStore().cursors(),
+            platform -> Optional.empty(),
             List.of(),
             new CredentialLocks(home.resolve("locks")),
             () -> false,

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,7 @@ class PlatformSlotCredentialTest {
             new ProgressMonitor(),
             state,
             new InMemoryStore().cursors(),
+            platform -> Optional.empty(),
             List.of(),
             new CredentialLocks(home.resolve("locks")),
             () -> false,

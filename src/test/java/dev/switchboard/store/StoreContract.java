@@ -78,6 +78,14 @@ public abstract class StoreContract {
   }
 
   @Nested
+  class PlatformRecordsPart extends PlatformRecordsContract {
+    @Override
+    Store newStore(Clock clock) {
+      return StoreContract.this.newStore(clock);
+    }
+  }
+
+  @Nested
   class PrunerPart extends PrunerContract {
     @Override
     Store newStore(Clock clock) {

@@ -4,6 +4,7 @@ import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
@@ -47,6 +48,7 @@ public final class InMemoryStore implements Store {
   private final MemoryConversations conversations;
   private final MemoryPairings pairings = new MemoryPairings();
   private final MemoryLeases leases;
+  private final MemoryPlatformRecords records = new MemoryPlatformRecords();
 
   public InMemoryStore() {
     this(Clock.systemUTC());
@@ -99,6 +101,11 @@ public final class InMemoryStore implements Store {
   @Override
   public Pairings pairings() {
     return pairings;
+  }
+
+  @Override
+  public PlatformRecords platformRecords(String platform) {
+    return records.of(platform);
   }
 
   /** Nothing is on disk. */

@@ -3,6 +3,7 @@ package dev.switchboard.testing;
 import dev.switchboard.common.Heartbeat;
 import dev.switchboard.platform.CommandInfo;
 import dev.switchboard.platform.PlatformContext;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.platform.ProactiveSender;
 import java.time.Duration;
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 public final class StubPlatformContext implements PlatformContext {
   public volatile boolean draining;
   public volatile @Nullable ProactiveSender sender;
+  /** The records of a store shared with other gateways; null for a store of its own. */
+  public volatile @Nullable PlatformRecords shared;
+
   public final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final Map<String, String> cursors = new ConcurrentHashMap<>();
 
@@ -62,5 +66,10 @@ public final class StubPlatformContext implements PlatformContext {
   @Override
   public Optional<ProactiveSender> proactiveSender() {
     return Optional.ofNullable(sender);
+  }
+
+  @Override
+  public Optional<PlatformRecords> sharedRecords() {
+    return Optional.ofNullable(shared);
   }
 }

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * messages of the conversations in use are kept within a budget of memory ({@link
  * WindowCache}). So neither the start's time nor the heap grows with the history.
  */
-final class ChatLogs {
+final class ChatLogs implements ChatHistory {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
   /** How many messages a page holds unless the page asks for another number. */
   static final int PAGE_MESSAGES = 50;
@@ -64,7 +64,8 @@ final class ChatLogs {
   }
 
   /** Reads the list of conversations: the two ends of each file, not the messages. */
-  void load() throws IOException {
+  @Override
+  public void load() throws IOException {
     OwnerOnly.createDirectories(dir);
     Map<String, ChatLog> found = new HashMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jsonl")) {
@@ -81,7 +82,8 @@ final class ChatLogs {
     chats.putAll(found);
   }
 
-  List<ChatSummary> list() {
+  @Override
+  public List<ChatSummary> list() {
     List<ChatSummary> out = new ArrayList<>();
     chats.values().forEach(c -> out.add(c.summary()));
     out.sort(
@@ -89,19 +91,22 @@ final class ChatLogs {
     return out;
   }
 
-  ChatSummary create() {
+  @Override
+  public ChatSummary create() {
     String id = UUID.randomUUID().toString();
     ChatLog chat = ChatLog.create(id, file(id), clock.instant(), windows, limits);
     chats.put(id, chat);
     return chat.summary();
   }
 
-  boolean exists(String chatId) {
+  @Override
+  public boolean exists(String chatId) {
     return chats.containsKey(chatId);
   }
 
   /** Whether {@code messageId} is among the newest messages of {@code chatId}. */
-  boolean has(String chatId, String messageId) {
+  @Override
+  public boolean has(String chatId, String messageId) {
     ChatLog chat = chats.get(chatId);
     return chat != null && chat.has(messageId);
   }
@@ -110,14 +115,16 @@ final class ChatLogs {
    * Records a new message, on disk at once; a chat the page never created (a reply to a
    * conversation whose file was removed) is created. Returns the title when it changed.
    */
-  Optional<ChatSummary> add(String chatId, WebMessage message) {
+  @Override
+  public Optional<ChatSummary> add(String chatId, WebMessage message) {
     return chats
         .computeIfAbsent(chatId, id -> ChatLog.create(id, file(id), message.at(), windows, limits))
         .add(message);
   }
 
   /** See {@link ChatLog#edit}; empty when there is no such conversation or message. */
-  Optional<WebMessage> edit(
+  @Override
+  public Optional<WebMessage> edit(
       String chatId,
       String messageId,
       String text,
@@ -134,7 +141,8 @@ final class ChatLogs {
    *
    * @throws IllegalArgumentException for a cursor beyond the end of the conversation
    */
-  Optional<MessagePage> page(String chatId, @Nullable Long cursor, int limit) {
+  @Override
+  public Optional<MessagePage> page(String chatId, @Nullable Long cursor, int limit) {
     ChatLog chat = chats.get(chatId);
     if (chat == null) {
       return Optional.empty();
@@ -143,7 +151,8 @@ final class ChatLogs {
   }
 
   /** Writes what {@code chatId} kept in memory only. */
-  void flush(String chatId) {
+  @Override
+  public void flush(String chatId) {
     ChatLog chat = chats.get(chatId);
     if (chat != null) {
       chat.flush();
@@ -151,7 +160,8 @@ final class ChatLogs {
   }
 
   /** Writes what every chat kept in memory only (the gateway is stopping). */
-  void flushAll() {
+  @Override
+  public void flushAll() {
     chats.values().forEach(ChatLog::flush);
   }
 

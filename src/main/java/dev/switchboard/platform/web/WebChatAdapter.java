@@ -19,6 +19,7 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.Sender;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,9 @@ import tools.jackson.databind.node.ObjectNode;
  * holds the login token talks to the agent. Messages from the page go through the journal and
  * the dispatcher like any platform's; replies arrive here as sends and edits and reach the
  * page as server-sent events. What the page shows is kept in the state directory
- * ({@link ChatLogs}), so a restarted gateway shows the same conversations.
+ * ({@link ChatLogs}), or in the store when several gateways share it ({@link
+ * SharedChatHistory}), so a restarted gateway, or the one that took over, shows the same
+ * conversations.
  */
 final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private static final Logger log = LoggerFactory.getLogger(WebChatAdapter.class);
@@ -66,7 +69,12 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   static final long DEFAULT_MAX_FILE_BYTES = 25L * 1024 * 1024;
 
+  /** The state directory's conversations, kept unless the gateways share the store. */
   private final ChatLogs logs;
+
+  /** Where the conversations are kept since the last connect. */
+  private volatile ChatHistory history;
+
   private final ChatFiles files;
   private final UploadForm.Limits uploads;
   private final ChatEvents events = new ChatEvents();
@@ -93,6 +101,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   WebChatAdapter(
       ChatLogs logs, ChatFiles files, long maxFileBytes, @Nullable LoginToken token, Clock clock) {
     this.logs = logs;
+    this.history = logs;
     this.files = files;
     this.uploads = new UploadForm.Limits(maxFileBytes, MAX_FILES);
     this.token = token;
@@ -111,7 +120,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   @Override
   public void mount(HttpServer server) {
-    WebChatApi api = new WebChatApi(this, logs, files, uploads, events, new LoginGate(token));
+    WebChatApi api =
+        new WebChatApi(this, () -> history, files, uploads, events, new LoginGate(token));
     // Room for a message's files; each endpoint bounds what it reads itself, and the API
     // answers a body over the upload limit with its own words before the server would.
     server.route(
@@ -129,13 +139,18 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     long started = System.nanoTime();
-    logs.load();
+    Optional<PlatformRecords> shared = context.sharedRecords();
+    ChatHistory chats = shared.isPresent() ? new SharedChatHistory(shared.get(), clock) : logs;
+    chats.load();
+    files.share(shared.orElse(null));
     files.prepare();
+    this.history = chats;
     this.context = context;
     this.inbound = inbound;
     log.info(
-        "web chat: {} conversation(s) on record (listed in {} ms)",
-        logs.list().size(),
+        "web chat: {} conversation(s) on record {}(listed in {} ms)",
+        chats.list().size(),
+        shared.isPresent() ? "in the shared store " : "",
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -143,7 +158,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   public void disconnect() {
     inbound = null;
     events.endAll();
-    logs.flushAll();
+    history.flushAll();
   }
 
   // A reply being streamed is edited every 150 ms: its text is written to disk once, when the
@@ -156,7 +171,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   @Override
   public void replyFinished(ChatRef chat, String inReplyTo, String text) {
     streaming.remove(chat.chatId());
-    logs.flush(chat.chatId());
+    history.flush(chat.chatId());
   }
 
   boolean accepting() {
@@ -183,7 +198,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
    */
   Posted post(String chatId, String clientId, String text, List<UploadForm.Upload> uploaded)
       throws InterruptedException, IOException {
-    if (!logs.exists(chatId)) {
+    if (!history.exists(chatId)) {
       return Posted.UNKNOWN_CHAT;
     }
     List<WebFile> kept = new ArrayList<>();
@@ -205,11 +220,11 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     ReentrantLock lock = chatLocks.computeIfAbsent(chatId, k -> new ReentrantLock());
     lock.lock();
     try {
-      if (!logs.exists(chatId)) {
+      if (!history.exists(chatId)) {
         return Posted.UNKNOWN_CHAT;
       }
       String id = "u-" + clientId;
-      if (logs.has(chatId, id)) {
+      if (history.has(chatId, id)) {
         return Posted.ALREADY_TAKEN; // the page retried a send that had arrived
       }
       InboundHandler to = inbound;
@@ -255,9 +270,15 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   public InputStream download(Attachment attachment) throws PlatformException {
     String ref = attachment.ref();
     int slash = ref.indexOf('/');
-    Optional<Path> file = slash < 0
-        ? Optional.empty()
-        : files.find(ref.substring(0, slash), ref.substring(slash + 1));
+    Optional<Path> file;
+    try {
+      file = slash < 0
+          ? Optional.empty()
+          : files.find(ref.substring(0, slash), ref.substring(slash + 1));
+    } catch (UncheckedIOException e) {
+      throw new PlatformException(
+          "the web chat could not read this file: " + e.getMessage(), false, e);
+    }
     if (file.isEmpty()) {
       throw new PlatformException("the web chat no longer has this file", true);
     }
@@ -349,7 +370,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
     String chatId = message.chat().chatId();
     Instant at = clock.instant();
     boolean known = locked(chatId, () -> {
-      Optional<WebMessage> stored = logs.edit(
+      Optional<WebMessage> stored = history.edit(
           chatId,
           message.messageId(),
           text,
@@ -384,7 +405,7 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   }
 
   private void show(String chatId, WebMessage m) {
-    Optional<ChatSummary> retitled = logs.add(chatId, m);
+    Optional<ChatSummary> retitled = history.add(chatId, m);
     events.toChat(chatId, new ChatEvents.Event("message", WebChatApi.json(m)));
     retitled.ifPresent(s -> events.toAll(
         new ChatEvents.Event("chat", JsonExchange.json().writeValueAsString(WebChatApi.json(s)))));

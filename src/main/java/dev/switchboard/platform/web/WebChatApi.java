@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -43,7 +44,7 @@ final class WebChatApi extends Handler.Abstract {
   static final long RETRY_MILLIS = 2_000;
 
   private final WebChatAdapter adapter;
-  private final ChatLogs logs;
+  private final Supplier<ChatHistory> history;
   private final ChatFiles files;
   private final UploadForm.Limits uploads;
   private final ChatEvents events;
@@ -51,13 +52,13 @@ final class WebChatApi extends Handler.Abstract {
 
   WebChatApi(
       WebChatAdapter adapter,
-      ChatLogs logs,
+      Supplier<ChatHistory> history,
       ChatFiles files,
       UploadForm.Limits uploads,
       ChatEvents events,
       LoginGate gate) {
     this.adapter = adapter;
-    this.logs = logs;
+    this.history = history;
     this.files = files;
     this.uploads = uploads;
     this.events = events;
@@ -106,7 +107,7 @@ final class WebChatApi extends Handler.Abstract {
         listChats(response, callback);
       } else if (path.equals("/api/web/chats") && method.equals("POST")) {
         JsonExchange.settleUnusedBody(request, response); // the page sends "{}"
-        JsonExchange.send(response, callback, 201, json(logs.create()));
+        JsonExchange.send(response, callback, 201, json(history.get().create()));
       } else if (chat.matches() && chat.group(2).equals("messages") && method.equals("POST")) {
         if (isMultipart(request)) {
           postWithFiles(chat.group(1), request, response, callback);
@@ -160,7 +161,8 @@ final class WebChatApi extends Handler.Abstract {
   private void file(
       String chatId, String sha256, Request request, Response response, Callback callback)
       throws IOException {
-    Optional<Path> file = logs.exists(chatId) ? files.find(chatId, sha256) : Optional.empty();
+    Optional<Path> file =
+        history.get().exists(chatId) ? files.find(chatId, sha256) : Optional.empty();
     if (file.isEmpty()) {
       JsonExchange.error(response, callback, 404, "no such file in conversation " + chatId);
       return;
@@ -190,7 +192,7 @@ final class WebChatApi extends Handler.Abstract {
           "Switchboard is restarting or stopping;" + " send this again when it is back.");
       return;
     }
-    if (!logs.exists(chatId)) {
+    if (!history.get().exists(chatId)) {
       JsonExchange.settleUnusedBody(request, response);
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
       return;
@@ -216,7 +218,7 @@ final class WebChatApi extends Handler.Abstract {
     int limit = limit(query.getValue("limit"));
     Optional<MessagePage> page;
     try {
-      page = logs.page(chatId, cursor, limit);
+      page = history.get().page(chatId, cursor, limit);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(
           400, "\"before\" is not a cursor of this conversation: " + e.getMessage());
@@ -263,7 +265,7 @@ final class WebChatApi extends Handler.Abstract {
   private void listChats(Response response, Callback callback) {
     ObjectNode body = WebChatAdapter.object();
     ArrayNode list = body.putArray("chats");
-    for (ChatSummary s : logs.list()) {
+    for (ChatSummary s : history.get().list()) {
       list.add(json(s));
     }
     JsonExchange.send(response, callback, 200, body);
@@ -325,7 +327,7 @@ final class WebChatApi extends Handler.Abstract {
   }
 
   private void follow(String chatId, Response response, Callback callback) {
-    if (!logs.exists(chatId)) {
+    if (!history.get().exists(chatId)) {
       JsonExchange.error(response, callback, 404, "no conversation " + chatId);
       return;
     }
@@ -338,8 +340,10 @@ final class WebChatApi extends Handler.Abstract {
       stream.retry(RETRY_MILLIS);
       // The newest page only: the page asks for older ones (GET .../messages?before=) when the
       // reader scrolls up to them.
-      MessagePage newest =
-          logs.page(chatId, null, ChatLogs.PAGE_MESSAGES).orElse(new MessagePage(List.of(), null));
+      MessagePage newest = history
+          .get()
+          .page(chatId, null, ChatLogs.PAGE_MESSAGES)
+          .orElse(new MessagePage(List.of(), null));
       stream.event("snapshot", JsonExchange.json().writeValueAsString(json(newest)));
       while (true) {
         Optional<ChatEvents.Event> next = watcher.next(EventStream.KEEPALIVE_SECONDS);

@@ -1,5 +1,6 @@
 package dev.switchboard.store.sql;
 
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.store.Conversations;
 import dev.switchboard.store.Cursors;
 import dev.switchboard.store.HomeChannels;
@@ -24,6 +25,7 @@ public final class SqlStore implements Store {
   private final Leases leases;
   private final boolean shared;
   private final Fence fence;
+  private final Clock clock;
 
   /** The store on {@code db}, migrated already, for this gateway alone. */
   public SqlStore(SqlDatabase db, Clock clock) {
@@ -37,6 +39,7 @@ public final class SqlStore implements Store {
    */
   public SqlStore(SqlDatabase db, Clock clock, boolean shared) {
     this.db = db;
+    this.clock = clock;
     this.shared = shared;
     this.fence = new Fence(clock, shared);
     this.journal = new SqlJournal(db, clock, fence);
@@ -87,6 +90,11 @@ public final class SqlStore implements Store {
   @Override
   public Pairings pairings() {
     return pairings;
+  }
+
+  @Override
+  public PlatformRecords platformRecords(String platform) {
+    return new SqlPlatformRecords(db, clock, platform);
   }
 
   @Override

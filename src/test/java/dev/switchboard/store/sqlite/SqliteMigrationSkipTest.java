@@ -58,9 +58,9 @@ class SqliteMigrationSkipTest {
     SqliteDb.open(file).close();
     try (Connection c = connect(file);
         Statement s = c.createStatement()) {
-      // as a database of the previous version: V9's table and its history row absent
-      s.executeUpdate("DROP TABLE instance_addresses");
-      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '9'");
+      // as a database of the previous version: V10's table and its history row absent
+      s.executeUpdate("DROP TABLE platform_records");
+      s.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '10'");
       assertThat(SqliteDb.upToDate(c)).isFalse();
     }
 
@@ -70,7 +70,7 @@ class SqliteMigrationSkipTest {
       assertThat(
               count(
                   c,
-                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'instance_addresses'"))
+                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'platform_records'"))
           .isEqualTo(1);
       assertThat(SqliteDb.upToDate(c)).isTrue();
     }

@@ -1,0 +1,117 @@
+package dev.switchboard.store.sql;
+
+import dev.switchboard.platform.PlatformRecords;
+import dev.switchboard.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** One platform's records in {@code platform_records}. */
+final class SqlPlatformRecords implements PlatformRecords {
+  private final SqlDatabase db;
+  private final Clock clock;
+  private final String platform;
+
+  SqlPlatformRecords(SqlDatabase db, Clock clock, String platform) {
+    this.db = db;
+    this.clock = clock;
+    this.platform = platform;
+  }
+
+  @Override
+  public long put(String collection, String key, String value) {
+    return reachable(() -> db.transaction("write a record of " + platform, c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
+              + " VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (platform, collection, record_key)"
+              + " DO UPDATE SET value = excluded.value, data = NULL,"
+              + " updated_at = excluded.updated_at RETURNING seq")) {
+        SqlDatabase.bind(ps, platform, collection, key, value, clock.millis());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }));
+  }
+
+  @Override
+  public Optional<Entry> get(String collection, String key) {
+    return reachable(() -> db.transaction("read a record of " + platform, c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT seq, record_key, value FROM platform_records"
+              + " WHERE platform = ? AND collection = ? AND record_key = ?")) {
+        SqlDatabase.bind(ps, platform, collection, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next()
+              ? Optional.of(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3)))
+              : Optional.<Entry>empty();
+        }
+      }
+    }));
+  }
+
+  @Override
+  public List<Entry> before(String collection, long before, int limit) {
+    return reachable(() -> db.transaction("read records of " + platform, c -> {
+      List<Entry> out = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT seq, record_key, value FROM platform_records"
+              + " WHERE platform = ? AND collection = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
+        SqlDatabase.bind(ps, platform, collection, before, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Entry(rs.getLong(1), rs.getString(2), rs.getString(3)));
+          }
+        }
+      }
+      return out;
+    }));
+  }
+
+  @Override
+  public void putData(String collection, String key, byte[] data) {
+    if (data.length > MAX_DATA_BYTES) {
+      throw new IllegalArgumentException(
+          data.length + " bytes in one record; at most " + MAX_DATA_BYTES);
+    }
+    reachable(() -> db.update(
+        "write a record of " + platform,
+        "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
+            + " VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (platform, collection, record_key)"
+            + " DO UPDATE SET value = '', data = excluded.data, updated_at = excluded.updated_at",
+        platform,
+        collection,
+        key,
+        data,
+        clock.millis()));
+  }
+
+  @Override
+  public Optional<byte[]> data(String collection, String key) {
+    return reachable(() -> db.transaction("read a record of " + platform, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT data FROM platform_records"
+          + " WHERE platform = ? AND collection = ? AND record_key = ?")) {
+        SqlDatabase.bind(ps, platform, collection, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.<byte[]>empty();
+        }
+      }
+    }));
+  }
+
+  /** A store failure as the SPI promises it. */
+  private static <T> T reachable(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (StoreException e) {
+      throw new UncheckedIOException(new IOException(e.getMessage(), e));
+    }
+  }
+}
