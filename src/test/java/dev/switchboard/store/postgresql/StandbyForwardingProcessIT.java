@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Two built gateways on one PostgreSQL database, the second standing by: a browser and an API
  * client that reach the standby are answered by the active gateway through it, and a web chat
- * conversation begun through one instance goes on through the other. Both are given the same
+ * conversation begun through one instance goes on through the other, and at the one that took
+ * over after the active one was killed (kept in the database). Both are given the same
  * login token (http.login_token, as a cluster's instances are from a Secret), so one login
  * cookie serves.
  */
@@ -172,5 +173,62 @@ class StandbyForwardingProcessIT {
     post(1, "/api/web/chats/" + chat + "/messages", "{\"id\":\"m1\",\"text\":\"after a\"}");
     awaitInHistory(1, chat, "after a");
     assertThat(gateways.get(1).get("/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aConversationGoesOnAtTheGatewayThatTookOverAfterTheActiveOneWasKilled() throws Exception {
+    assertThat(post(1, "/api/web/login", "{\"token\":\"" + LOGIN_TOKEN + "\"}").statusCode())
+        .isEqualTo(204);
+    String chat =
+        JSON.readTree(post(1, "/api/web/chats", "{}").body()).path("id").asString();
+    post(1, "/api/web/chats/" + chat + "/messages", "{\"id\":\"m1\",\"text\":\"before the kill\"}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> agentReplies(get(1, "/api/web/chats/" + chat + "/messages")) == 1);
+
+    gateways.get(0).signal("KILL");
+    gateways.get(1).awaitState(GatewayState.RUNNING, START);
+
+    // the same cookie, the same conversation, its title and its answer, on the new gateway
+    JsonNode list = get(1, "/api/web/chats");
+    assertThat(list.path("chats").get(0).path("id").asString()).isEqualTo(chat);
+    assertThat(list.path("chats").get(0).path("title").asString()).isEqualTo("before the kill");
+    JsonNode page = get(1, "/api/web/chats/" + chat + "/messages");
+    assertThat(page.path("messages").get(0).path("text").asString()).isEqualTo("before the kill");
+    assertThat(agentReplies(page)).isEqualTo(1);
+
+    // a retried send is the same message; a new one is answered there
+    HttpResponse<String> retried = post(
+        1, "/api/web/chats/" + chat + "/messages", "{\"id\":\"m1\",\"text\":\"before the kill\"}");
+    assertThat(retried.statusCode()).as(retried.body()).isBetween(200, 202);
+    post(1, "/api/web/chats/" + chat + "/messages", "{\"id\":\"m2\",\"text\":\"after the kill\"}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> agentReplies(get(1, "/api/web/chats/" + chat + "/messages")) == 2);
+    JsonNode after = get(1, "/api/web/chats/" + chat + "/messages");
+    List<String> users = new ArrayList<>();
+    after.path("messages").forEach(m -> {
+      if (m.path("role").asString().equals("user")) {
+        users.add(m.path("text").asString());
+      }
+    });
+    assertThat(users).containsExactly("before the kill", "after the kill");
+    for (ChildGateway g : gateways) {
+      try (var files = Files.walk(g.home())) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .as("the conversation is in the database, not in a state directory")
+            .noneMatch(name -> name.endsWith(".jsonl"));
+      }
+    }
+  }
+
+  private static int agentReplies(JsonNode page) {
+    int n = 0;
+    for (JsonNode m : page.path("messages")) {
+      if (m.path("role").asString().equals("agent")) {
+        n++;
+      }
+    }
+    return n;
   }
 }
