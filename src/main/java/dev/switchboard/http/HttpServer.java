@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hardened HTTP server on Jetty: the gateway's one server (web chat, API, admin page, health,
@@ -73,6 +74,21 @@ public final class HttpServer implements AutoCloseable {
   private final JsonErrors errors = new JsonErrors();
   private final HttpListener listener;
   private final StandbyForwarding forwarding;
+  private volatile @Nullable LoginToken loginToken;
+
+  /**
+   * The login token of everything this server serves that asks for a login (the web chat, the
+   * admin page): one per server, so that a logout through any of them is one record. Set
+   * before anything is mounted; null (the default) when no login is asked for.
+   */
+  public void loginToken(@Nullable LoginToken token) {
+    this.loginToken = token;
+  }
+
+  /** See {@link #loginToken(LoginToken)}. */
+  public @Nullable LoginToken loginToken() {
+    return loginToken;
+  }
 
   /** The gateway's server with the default limits and no trusted proxy. */
   public HttpServer(String host, int port) {

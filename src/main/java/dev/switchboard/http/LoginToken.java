@@ -205,6 +205,16 @@ public final class LoginToken {
     }
   }
 
+  /**
+   * From now on keeps the logged-out cookies in {@code store} too (gateways share it): what it
+   * holds is added to this gateway's record now, and each logout is written to both.
+   *
+   * @throws IOException when either cannot be read or written; nothing changed then
+   */
+  public void shareLogouts(SharedLogouts store) throws IOException {
+    revoked.share(store, Instant.now());
+  }
+
   /** Logs out every login cookie the request carries. */
   public void revokeCookies(Request request) throws IOException {
     Instant now = Instant.now();

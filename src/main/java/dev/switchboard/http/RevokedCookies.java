@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.switchboard.common.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * the newest of them ({@code before}). That logs some browsers out early but never lets a
  * logged-out cookie back in. The file holds a SHA-256 of each cookie, never the cookie.
  *
- * <p>Every instance reads the same file and notices when another one (the admin page's, or
- * another process's) replaced it, so a logout anywhere counts everywhere.
+ * <p>Every instance reads the same file and notices when another one (another process's)
+ * replaced it, so a logout anywhere counts everywhere. Gateways that share a store keep the
+ * record there too ({@link #share}), so a logout counts at the gateway that takes over.
  */
 final class RevokedCookies {
   private static final Logger log = LoggerFactory.getLogger(RevokedCookies.class);
@@ -63,6 +66,10 @@ final class RevokedCookies {
   @GuardedBy("lock")
   private Snapshot current = Snapshot.EMPTY;
 
+  /** Where the record is kept too when gateways share a store; null when it is not. */
+  @GuardedBy("lock")
+  private @Nullable SharedLogouts shared;
+
   /** @param keep how long a cookie may be valid at most; records older are dropped */
   RevokedCookies(Path file, Duration keep, int maxEntries) {
     this.file = file;
@@ -76,39 +83,115 @@ final class RevokedCookies {
     return issuedSecond <= s.before() || s.issued().containsKey(hash(value));
   }
 
-  /** Records the cookie {@code value} as logged out, on disk before it returns. */
+  /**
+   * Records the cookie {@code value} as logged out, on disk (and in the shared store, when
+   * there is one) before it returns.
+   */
   void revoke(long issuedSecond, String value, Instant now) throws IOException {
     lock.lock();
     try {
-      Snapshot s = refresh();
-      if (s.before() == Long.MAX_VALUE) {
-        throw new IOException("cannot read " + file + ", so a logout cannot be added to it");
-      }
-      long oldestKept = now.minus(keep).getEpochSecond();
-      Map<String, Long> issued = new HashMap<>();
-      s.issued().forEach((h, at) -> {
-        if (at >= oldestKept) {
-          issued.put(h, at);
-        }
-      });
+      Snapshot s = withShared(readable(refresh()));
+      Map<String, Long> issued = unexpired(s, now);
       issued.put(hash(value), issuedSecond);
-      long before = s.before();
-      if (issued.size() > maxEntries) {
-        List<Map.Entry<String, Long>> byAge = new ArrayList<>(issued.entrySet());
-        byAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
-        for (Map.Entry<String, Long> dropped : byAge.subList(0, issued.size() - maxEntries)) {
-          issued.remove(dropped.getKey());
-          before = Math.max(before, dropped.getValue());
-        }
-        // A kept entry issued in the same second as a dropped one is covered by "before".
-        long coveredUpTo = before;
-        issued.values().removeIf(at -> at <= coveredUpTo);
-      }
-      write(issued, before);
-      current = new Snapshot(Map.copyOf(issued), before, stamp());
+      keep(issued, s.before());
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * From now on keeps the record in {@code store} too: what the store holds (the logouts of
+   * the gateway active before this one) is added to the file now, and each logout is written
+   * to both.
+   */
+  void share(SharedLogouts store, Instant now) throws IOException {
+    lock.lock();
+    try {
+      SharedLogouts was = shared;
+      shared = store;
+      try {
+        Snapshot s = withShared(readable(refresh()));
+        keep(unexpired(s, now), s.before());
+      } catch (IOException e) {
+        shared = was;
+        throw e;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Snapshot readable(Snapshot s) throws IOException {
+    if (s.before() == Long.MAX_VALUE) {
+      throw new IOException("cannot read " + file + ", so a logout cannot be added to it");
+    }
+    return s;
+  }
+
+  /** {@code s} with the logouts of the shared store added, when there is one. */
+  @GuardedBy("lock")
+  private Snapshot withShared(Snapshot s) throws IOException {
+    SharedLogouts store = shared;
+    if (store == null) {
+      return s;
+    }
+    Optional<String> text;
+    try {
+      text = store.read();
+    } catch (UncheckedIOException e) {
+      throw new IOException("cannot read the logouts of the shared store: " + e.getMessage(), e);
+    }
+    if (text.isEmpty()) {
+      return s;
+    }
+    Snapshot other = parse(text.get().lines().toList(), s.stamp());
+    Map<String, Long> issued = new HashMap<>(other.issued());
+    issued.putAll(s.issued());
+    return new Snapshot(issued, Math.max(s.before(), other.before()), s.stamp());
+  }
+
+  /** The cookies of {@code s} still within their lifetime at {@code now}. */
+  private Map<String, Long> unexpired(Snapshot s, Instant now) {
+    long oldestKept = now.minus(keep).getEpochSecond();
+    Map<String, Long> issued = new HashMap<>();
+    s.issued().forEach((h, at) -> {
+      if (at >= oldestKept) {
+        issued.put(h, at);
+      }
+    });
+    return issued;
+  }
+
+  /**
+   * Writes {@code issued} and {@code before}, within {@link #maxEntries}: to the shared store
+   * first, so that a logout the file has is never missing from the store another gateway will
+   * read.
+   */
+  @GuardedBy("lock")
+  private void keep(Map<String, Long> issued, long before) throws IOException {
+    if (issued.size() > maxEntries) {
+      List<Map.Entry<String, Long>> byAge = new ArrayList<>(issued.entrySet());
+      byAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
+      for (Map.Entry<String, Long> dropped : byAge.subList(0, issued.size() - maxEntries)) {
+        issued.remove(dropped.getKey());
+        before = Math.max(before, dropped.getValue());
+      }
+      // A kept entry issued in the same second as a dropped one is covered by "before".
+      long coveredUpTo = before;
+      issued.values().removeIf(at -> at <= coveredUpTo);
+    }
+    String text = render(issued, before);
+    SharedLogouts store = shared;
+    if (store != null) {
+      try {
+        store.write(text);
+      } catch (UncheckedIOException e) {
+        throw new IOException("cannot write the logouts to the shared store: " + e.getMessage(), e);
+      }
+    }
+    // AtomicFiles writes through a temporary file, created owner-only.
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    current = new Snapshot(Map.copyOf(issued), before, stamp());
   }
 
   /** How many cookies the record names, for tests of its bound. */
@@ -169,7 +252,7 @@ final class RevokedCookies {
     }
   }
 
-  private static Snapshot parse(List<String> lines, Object stamp) {
+  private static Snapshot parse(List<String> lines, @Nullable Object stamp) {
     Map<String, Long> issued = new HashMap<>();
     long before = Long.MIN_VALUE;
     for (String line : lines) {
@@ -190,7 +273,7 @@ final class RevokedCookies {
     return new Snapshot(Map.copyOf(issued), before, stamp);
   }
 
-  private void write(Map<String, Long> issued, long before) throws IOException {
+  private static String render(Map<String, Long> issued, long before) {
     StringBuilder sb = new StringBuilder(
         "# Login cookies logged out before they expired: second issued, SHA-256 of the"
             + " cookie.\n");
@@ -200,8 +283,7 @@ final class RevokedCookies {
     issued.entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.naturalOrder()))
         .forEach(e -> sb.append(e.getValue()).append(' ').append(e.getKey()).append('\n'));
-    // AtomicFiles writes through a temporary file, created owner-only.
-    AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+    return sb.toString();
   }
 
   private static String hash(String value) {

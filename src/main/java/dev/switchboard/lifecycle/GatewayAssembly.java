@@ -267,6 +267,7 @@ final class GatewayAssembly {
     if (http != null) {
       Supplier<Optional<URI>> forwardTarget =
           gatewayLease == null ? Optional::empty : gatewayLease::forwardTarget;
+      http.loginToken(loginToken);
       HealthEndpoints.install(http, new GatewayHealth(stateFile, progress, forwardTarget));
       if (gatewayLease != null) {
         http.forwardWhileStandingBy(forwardTarget);

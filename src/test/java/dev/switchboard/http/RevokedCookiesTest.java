@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,5 +68,85 @@ class RevokedCookiesTest {
     assertThatThrownBy(() -> r.revoke(second(1), "any", NOW))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(RevokedCookies.FILE);
+  }
+
+  /** A shared store's record, or one that cannot be reached. */
+  private static final class StoreRecord implements SharedLogouts {
+    volatile @Nullable String text;
+    volatile boolean away;
+
+    @Override
+    public Optional<String> read() {
+      if (away) {
+        throw new UncheckedIOException(new IOException("the database is away"));
+      }
+      return Optional.ofNullable(text);
+    }
+
+    @Override
+    public void write(String record) {
+      if (away) {
+        throw new UncheckedIOException(new IOException("the database is away"));
+      }
+      text = record;
+    }
+  }
+
+  @Test
+  void theGatewayThatTakesOverRefusesWhatWasLoggedOutOnTheOneBefore() throws IOException {
+    StoreRecord store = new StoreRecord();
+    Path otherHome = Files.createDirectories(home.resolve("other-machine"));
+    RevokedCookies before =
+        new RevokedCookies(otherHome.resolve(RevokedCookies.FILE), Duration.ofDays(30), 10);
+    before.share(store, NOW);
+    before.revoke(second(1), "logged-out-there", NOW);
+    assertThat(store.text).isNotNull().doesNotContain("logged-out-there");
+
+    RevokedCookies next = record(10);
+    next.revoke(second(2), "logged-out-here-earlier", NOW);
+    assertThat(next.revoked(second(1), "logged-out-there")).isFalse();
+    next.share(store, NOW);
+    assertThat(next.revoked(second(1), "logged-out-there")).isTrue();
+    assertThat(record(10).revoked(second(1), "logged-out-there"))
+        .as("in the file too")
+        .isTrue();
+    assertThat(next.revoked(second(2), "logged-out-here-earlier")).isTrue();
+
+    next.revoke(second(3), "logged-out-after", NOW);
+    RevokedCookies third = new RevokedCookies(
+        Files.createDirectories(home.resolve("third")).resolve(RevokedCookies.FILE),
+        Duration.ofDays(30),
+        10);
+    third.share(store, NOW);
+    for (String cookie :
+        List.of("logged-out-there", "logged-out-here-earlier", "logged-out-after")) {
+      assertThat(third.revoked(
+              second(cookie.equals("logged-out-there") ? 1 : cookie.endsWith("earlier") ? 2 : 3),
+              cookie))
+          .as(cookie)
+          .isTrue();
+    }
+    assertThat(third.revoked(second(4), "never-logged-out")).isFalse();
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedFailsTheLogoutAndTheSharingButNotTheFile() throws IOException {
+    StoreRecord store = new StoreRecord();
+    store.away = true;
+    RevokedCookies r = record(10);
+    assertThatThrownBy(() -> r.share(store, NOW))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the database is away");
+    r.revoke(second(1), "kept-in-the-file", NOW); // not shared: the file alone
+    assertThat(r.revoked(second(1), "kept-in-the-file")).isTrue();
+
+    store.away = false;
+    r.share(store, NOW);
+    assertThat(store.text).isNotNull();
+    store.away = true;
+    assertThatThrownBy(() -> r.revoke(second(2), "not-recorded", NOW))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("shared store");
+    assertThat(r.revoked(second(2), "not-recorded")).isFalse();
   }
 }

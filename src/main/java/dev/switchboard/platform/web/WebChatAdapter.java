@@ -5,7 +5,6 @@ import dev.switchboard.http.HttpMount;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.http.JsonExchange;
 import dev.switchboard.http.LoginGate;
-import dev.switchboard.http.LoginToken;
 import dev.switchboard.http.StaticFiles;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.AttachmentKind;
@@ -78,7 +77,6 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private final ChatFiles files;
   private final UploadForm.Limits uploads;
   private final ChatEvents events = new ChatEvents();
-  private final @Nullable LoginToken token; // null when auth is off (loopback only)
   private final Clock clock;
   private final ConcurrentHashMap<String, ReentrantLock> chatLocks = new ConcurrentHashMap<>();
   private final Set<String> streaming = ConcurrentHashMap.newKeySet();
@@ -88,23 +86,16 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
   private volatile @Nullable PlatformContext context;
 
   /** With the files kept next to the conversations and the default file limit. */
-  WebChatAdapter(ChatLogs logs, @Nullable LoginToken token, Clock clock) {
-    this(
-        logs,
-        new ChatFiles(logs.directory().resolve("files")),
-        DEFAULT_MAX_FILE_BYTES,
-        token,
-        clock);
+  WebChatAdapter(ChatLogs logs, Clock clock) {
+    this(logs, new ChatFiles(logs.directory().resolve("files")), DEFAULT_MAX_FILE_BYTES, clock);
   }
 
   /** @param maxFileBytes the largest file taken from the page or shown from the agent */
-  WebChatAdapter(
-      ChatLogs logs, ChatFiles files, long maxFileBytes, @Nullable LoginToken token, Clock clock) {
+  WebChatAdapter(ChatLogs logs, ChatFiles files, long maxFileBytes, Clock clock) {
     this.logs = logs;
     this.history = logs;
     this.files = files;
     this.uploads = new UploadForm.Limits(maxFileBytes, MAX_FILES);
-    this.token = token;
     this.clock = clock;
   }
 
@@ -120,8 +111,8 @@ final class WebChatAdapter implements PlatformAdapter, HttpMount {
 
   @Override
   public void mount(HttpServer server) {
-    WebChatApi api =
-        new WebChatApi(this, () -> history, files, uploads, events, new LoginGate(token));
+    WebChatApi api = new WebChatApi(
+        this, () -> history, files, uploads, events, new LoginGate(server.loginToken()));
     // Room for a message's files; each endpoint bounds what it reads itself, and the API
     // answers a body over the upload limit with its own words before the server would.
     server.route(

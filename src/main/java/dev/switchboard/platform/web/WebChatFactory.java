@@ -2,14 +2,12 @@ package dev.switchboard.platform.web;
 
 import dev.switchboard.common.Finding;
 import dev.switchboard.config.Config;
-import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.ConfigKey;
 import dev.switchboard.config.CoreKeys;
 import dev.switchboard.config.ValueType;
 import dev.switchboard.http.LoginToken;
 import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -47,22 +45,13 @@ public final class WebChatFactory implements PlatformAdapterFactory {
 
   @Override
   public PlatformAdapter create(Config config, Path home) {
-    LoginToken token = null;
-    if (config.get(CoreKeys.HTTP_AUTH)) {
-      try {
-        token = LoginToken.of(config, home);
-      } catch (IOException e) {
-        throw new ConfigException(
-            CoreKeys.HTTP_AUTH.path(),
-            "cannot read or create the login" + " token: " + e.getMessage());
-      }
-    }
+    // The login token is the HTTP server's (HttpServer.loginToken), taken at mount: one for the
+    // web chat and the admin page, so a logout through either is one record.
     Path web = home.resolve("web");
     return new WebChatAdapter(
         new ChatLogs(web, Clock.systemUTC()),
         new ChatFiles(web.resolve("files")),
         maxFileBytes(config),
-        token,
         Clock.systemUTC());
   }
 

@@ -53,9 +53,10 @@ class WebChatAdapterTest {
 
   private void start(boolean auth) throws Exception {
     token = auth ? LoginToken.loadOrCreate(home) : null;
-    adapter = new WebChatAdapter(
-        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
+    adapter =
+        new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), Clock.systemUTC());
     server = new HttpServer("127.0.0.1", 0);
+    server.loginToken(token);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
     adapter.connect(inbound::put, context);
@@ -505,9 +506,10 @@ class WebChatAdapterTest {
   @Test
   void beforeTheConversationsAreLoadedTheApiSaysWaitNotGone() throws Exception {
     token = LoginToken.loadOrCreate(home);
-    adapter = new WebChatAdapter(
-        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
+    adapter =
+        new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), Clock.systemUTC());
     server = new HttpServer("127.0.0.1", 0);
+    server.loginToken(token);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
     String cookie = login();

@@ -76,9 +76,9 @@ class WebChatFilesTest {
         new ChatLogs(web, Clock.systemUTC()),
         new ChatFiles(web.resolve("files")),
         maxFileBytes,
-        token,
         Clock.systemUTC());
     server = new HttpServer("127.0.0.1", 0);
+    server.loginToken(token);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
     adapter.connect(inbound::put, context);

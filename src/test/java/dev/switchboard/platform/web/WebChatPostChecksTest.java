@@ -47,10 +47,11 @@ class WebChatPostChecksTest {
 
   private void start(TrustedProxies proxies) throws Exception {
     token = LoginToken.loadOrCreate(home);
-    adapter = new WebChatAdapter(
-        new ChatLogs(home.resolve("web"), Clock.systemUTC()), token, Clock.systemUTC());
+    adapter =
+        new WebChatAdapter(new ChatLogs(home.resolve("web"), Clock.systemUTC()), Clock.systemUTC());
     server = new HttpServer(new HttpListener(
         "http", "127.0.0.1", 0, "set http.port", proxies, ConnectionLimits.DEFAULT));
+    server.loginToken(token);
     adapter.mount(server);
     base = "http://127.0.0.1:" + server.start().getPort();
     adapter.connect(inbound::put, context);

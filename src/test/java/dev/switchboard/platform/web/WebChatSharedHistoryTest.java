@@ -66,9 +66,9 @@ class WebChatSharedHistoryTest {
           new ChatLogs(web, Clock.systemUTC()),
           new ChatFiles(web.resolve("files")),
           WebChatAdapter.DEFAULT_MAX_FILE_BYTES,
-          LoginToken.configured(TOKEN, home, "http.login_token"),
           Clock.systemUTC());
       server = new HttpServer("127.0.0.1", 0);
+      server.loginToken(LoginToken.configured(TOKEN, home, "http.login_token"));
       adapter.mount(server);
       base = "http://127.0.0.1:" + server.start().getPort();
       StubPlatformContext context = new StubPlatformContext();

@@ -30,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Two built gateways on one PostgreSQL database, the second standing by: a browser and an API
  * client that reach the standby are answered by the active gateway through it, and a web chat
  * conversation begun through one instance goes on through the other, and at the one that took
- * over after the active one was killed (kept in the database). Both are given the same
+ * over after the active one was killed (kept in the database), where a cookie logged out
+ * before the kill stays logged out. Both are given the same
  * login token (http.login_token, as a cluster's instances are from a Secret), so one login
  * cookie serves.
  */
@@ -186,10 +187,23 @@ class StandbyForwardingProcessIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> agentReplies(get(1, "/api/web/chats/" + chat + "/messages")) == 1);
 
+    // a second browser logs in and out through the standby: the active gateway records it. A
+    // cookie is its second of issue signed, so the two must come from different seconds.
+    String mine = browserCookie();
+    String other = await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> loginElsewhere(1), cookie -> !cookie.equals(mine));
+    assertThat(withCookie(1, "GET", "/api/web/chats", other).statusCode()).isEqualTo(200);
+    assertThat(withCookie(1, "POST", "/api/web/logout", other).statusCode()).isEqualTo(204);
+
     gateways.get(0).signal("KILL");
     gateways.get(1).awaitState(GatewayState.RUNNING, START);
 
-    // the same cookie, the same conversation, its title and its answer, on the new gateway
+    // the logged-out cookie stays logged out at the gateway that took over
+    assertThat(withCookie(1, "GET", "/api/web/chats", other).statusCode()).isEqualTo(401);
+
+    // the first browser's cookie, the same conversation, its title and its answer, on the new
+    // gateway
     JsonNode list = get(1, "/api/web/chats");
     assertThat(list.path("chats").get(0).path("id").asString()).isEqualTo(chat);
     assertThat(list.path("chats").get(0).path("title").asString()).isEqualTo("before the kill");
@@ -219,6 +233,50 @@ class StandbyForwardingProcessIT {
             .as("the conversation is in the database, not in a state directory")
             .noneMatch(name -> name.endsWith(".jsonl"));
       }
+    }
+  }
+
+  /** The login cookie the browser holds, as a Cookie header gives it. */
+  private String browserCookie() {
+    return ((CookieManager) browser.cookieHandler().orElseThrow())
+        .getCookieStore().getCookies().stream()
+            .filter(c -> c.getName().equals("switchboard_login"))
+            .map(c -> c.getName() + "=" + c.getValue())
+            .findFirst()
+            .orElseThrow();
+  }
+
+  /** Logs in through gateway {@code n} as another browser would; returns its cookie. */
+  private String loginElsewhere(int n) throws Exception {
+    try (HttpClient plain = HttpClient.newHttpClient()) {
+      HttpResponse<String> r = plain.send(
+          HttpRequest.newBuilder(URI.create(base(n) + "/api/web/login"))
+              .header("Content-Type", "application/json")
+              .header("Origin", base(n))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + LOGIN_TOKEN + "\"}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(204);
+      String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+      return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+  }
+
+  private HttpResponse<String> withCookie(int n, String method, String path, String cookie)
+      throws Exception {
+    try (HttpClient plain = HttpClient.newHttpClient()) {
+      return plain.send(
+          HttpRequest.newBuilder(URI.create(base(n) + path))
+              .header("Cookie", cookie)
+              .header("Origin", base(n))
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  method.equals("GET")
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString("{}"))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     }
   }
 
