@@ -207,12 +207,12 @@ public final class LoginToken {
 
   /**
    * From now on keeps the logged-out cookies in {@code store} too (gateways share it): what it
-   * holds is added to this gateway's record now, and each logout is written to both.
-   *
-   * @throws IOException when either cannot be read or written; nothing changed then
+   * holds is added to this gateway's record now, and each logout is written to both. Returns
+   * false, having logged why, when the store could not be reached now; each later logout tries
+   * again.
    */
-  public void shareLogouts(SharedLogouts store) throws IOException {
-    revoked.share(store, Instant.now());
+  public boolean shareLogouts(SharedLogouts store) {
+    return revoked.share(store, Instant.now());
   }
 
   /** Logs out every login cookie the request carries. */

@@ -66,9 +66,14 @@ final class RevokedCookies {
   @GuardedBy("lock")
   private Snapshot current = Snapshot.EMPTY;
 
+  /**
+   * Serializes bringing the record and the shared store's together. Taken without {@link
+   * #lock}, so that a store slow to answer never holds up the checks of every request.
+   */
+  private final ReentrantLock sharing = new ReentrantLock();
+
   /** Where the record is kept too when gateways share a store; null when it is not. */
-  @GuardedBy("lock")
-  private @Nullable SharedLogouts shared;
+  private volatile @Nullable SharedLogouts shared;
 
   /** @param keep how long a cookie may be valid at most; records older are dropped */
   RevokedCookies(Path file, Duration keep, int maxEntries) {
@@ -84,40 +89,75 @@ final class RevokedCookies {
   }
 
   /**
-   * Records the cookie {@code value} as logged out, on disk (and in the shared store, when
-   * there is one) before it returns.
+   * Records the cookie {@code value} as logged out, on disk before it returns; then in the
+   * shared store too, when there is one, as far as it can be reached ({@link #sync}).
    */
   void revoke(long issuedSecond, String value, Instant now) throws IOException {
     lock.lock();
     try {
-      Snapshot s = withShared(readable(refresh()));
+      Snapshot s = readable(refresh());
       Map<String, Long> issued = unexpired(s, now);
       issued.put(hash(value), issuedSecond);
       keep(issued, s.before());
     } finally {
       lock.unlock();
     }
+    if (shared != null) {
+      sync(now);
+    }
   }
 
   /**
    * From now on keeps the record in {@code store} too: what the store holds (the logouts of
-   * the gateway active before this one) is added to the file now, and each logout is written
-   * to both.
+   * the gateways active before this one) is added to the file now, and each logout is written
+   * to both. Returns false, having logged why, when they could not be brought together now;
+   * each later logout tries again.
    */
-  void share(SharedLogouts store, Instant now) throws IOException {
-    lock.lock();
+  boolean share(SharedLogouts store, Instant now) {
+    shared = store;
+    return sync(now);
+  }
+
+  /**
+   * Adds what the shared store holds to the file and writes the whole record back to the
+   * store. A store that cannot be reached changes nothing and is logged: a logout still counts
+   * here, and the next sync writes it (the record is written whole each time).
+   */
+  private boolean sync(Instant now) {
+    SharedLogouts store = shared;
+    if (store == null) {
+      return true;
+    }
+    sharing.lock();
     try {
-      SharedLogouts was = shared;
-      shared = store;
+      Optional<String> there = store.read();
+      String text;
+      lock.lock();
       try {
-        Snapshot s = withShared(readable(refresh()));
-        keep(unexpired(s, now), s.before());
-      } catch (IOException e) {
-        shared = was;
-        throw e;
+        Snapshot s = readable(refresh());
+        if (there.isPresent()) {
+          Snapshot other = parse(there.get().lines().toList(), null);
+          Map<String, Long> issued = new HashMap<>(other.issued());
+          issued.putAll(s.issued());
+          s = new Snapshot(issued, Math.max(s.before(), other.before()), s.stamp());
+        }
+        text = keep(unexpired(s, now), s.before());
+      } finally {
+        lock.unlock();
       }
+      if (!there.equals(Optional.of(text))) {
+        store.write(text);
+      }
+      return true;
+    } catch (IOException | UncheckedIOException e) {
+      log.warn(
+          "the logged-out login cookies could not be brought together with the shared store's"
+              + " ({}): a cookie logged out on another gateway may log in here, and this"
+              + " gateway's logouts reach the store with the next logout",
+          e.getMessage());
+      return false;
     } finally {
-      lock.unlock();
+      sharing.unlock();
     }
   }
 
@@ -126,28 +166,6 @@ final class RevokedCookies {
       throw new IOException("cannot read " + file + ", so a logout cannot be added to it");
     }
     return s;
-  }
-
-  /** {@code s} with the logouts of the shared store added, when there is one. */
-  @GuardedBy("lock")
-  private Snapshot withShared(Snapshot s) throws IOException {
-    SharedLogouts store = shared;
-    if (store == null) {
-      return s;
-    }
-    Optional<String> text;
-    try {
-      text = store.read();
-    } catch (UncheckedIOException e) {
-      throw new IOException("cannot read the logouts of the shared store: " + e.getMessage(), e);
-    }
-    if (text.isEmpty()) {
-      return s;
-    }
-    Snapshot other = parse(text.get().lines().toList(), s.stamp());
-    Map<String, Long> issued = new HashMap<>(other.issued());
-    issued.putAll(s.issued());
-    return new Snapshot(issued, Math.max(s.before(), other.before()), s.stamp());
   }
 
   /** The cookies of {@code s} still within their lifetime at {@code now}. */
@@ -162,13 +180,9 @@ final class RevokedCookies {
     return issued;
   }
 
-  /**
-   * Writes {@code issued} and {@code before}, within {@link #maxEntries}: to the shared store
-   * first, so that a logout the file has is never missing from the store another gateway will
-   * read.
-   */
+  /** Writes {@code issued} and {@code before}, within {@link #maxEntries}; returns the text. */
   @GuardedBy("lock")
-  private void keep(Map<String, Long> issued, long before) throws IOException {
+  private String keep(Map<String, Long> issued, long before) throws IOException {
     if (issued.size() > maxEntries) {
       List<Map.Entry<String, Long>> byAge = new ArrayList<>(issued.entrySet());
       byAge.sort(Map.Entry.comparingByValue(Comparator.naturalOrder()));
@@ -181,17 +195,10 @@ final class RevokedCookies {
       issued.values().removeIf(at -> at <= coveredUpTo);
     }
     String text = render(issued, before);
-    SharedLogouts store = shared;
-    if (store != null) {
-      try {
-        store.write(text);
-      } catch (UncheckedIOException e) {
-        throw new IOException("cannot write the logouts to the shared store: " + e.getMessage(), e);
-      }
-    }
     // AtomicFiles writes through a temporary file, created owner-only.
     AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     current = new Snapshot(Map.copyOf(issued), before, stamp());
+    return text;
   }
 
   /** How many cookies the record names, for tests of its bound. */

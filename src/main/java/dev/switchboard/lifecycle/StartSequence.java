@@ -117,31 +117,23 @@ final class StartSequence {
     });
     parts.stateFile.update(
         s -> GatewayState.STANDBY.equals(s.state()) ? s.withState(GatewayState.STARTING) : s);
-    shareLogouts();
     // Another gateway answers from now on and this one's sends are refused: a drain would only
     // keep its platforms connected against the new one (Telegram answers two pollers 409).
     lease.keepRenewing(() -> stops.requestWithoutDrain(
         StopRequest.crash("another gateway took over the database"),
         "another gateway took over the database"));
+    shareLogouts(); // after the renewals began: the lease must not wait for it
   }
 
   /**
    * The logged-out cookies are kept in the database from now on, and those of the gateways
-   * active before are refused here too. Not a reason to stop: a gateway that cannot read them
-   * still serves, and says what it does not know.
+   * active before are refused here too. A database that cannot be reached now is logged and
+   * tried again at the next logout: not a reason to stop serving.
    */
   private void shareLogouts() {
-    if (parts.loginToken == null) {
-      return;
-    }
-    try {
+    if (parts.loginToken != null) {
       parts.loginToken.shareLogouts(
           new StoredLogouts(parts.store.platformRecords(StoredLogouts.OWNER)));
-    } catch (IOException e) {
-      log.warn(
-          "the logged-out login cookies could not be shared through the database ({}): a cookie"
-              + " logged out on another gateway logs in here until it expires",
-          e.getMessage());
     }
   }
 

@@ -137,6 +137,15 @@ final class ChatFiles {
    */
   private static void keepShared(PlatformRecords records, String chatId, String sha256, Path file)
       throws IOException {
+    try {
+      writeParts(records, chatId, sha256, file);
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // the store could not be reached: as a failed write of the file
+    }
+  }
+
+  private static void writeParts(PlatformRecords records, String chatId, String sha256, Path file)
+      throws IOException {
     int parts = 0;
     try (InputStream in = Files.newInputStream(file)) {
       byte[] part = in.readNBytes(PlatformRecords.MAX_DATA_BYTES);

@@ -2,6 +2,7 @@ package dev.switchboard.platform.web;
 
 import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.PlatformRecords.Entry;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -129,8 +130,11 @@ final class SharedChatHistory implements ChatHistory {
       unwritten.computeIfAbsent(chatId, k -> new LinkedHashMap<>()).put(messageId, stored);
       chats.put(chatId, now);
     } else {
-      pending(chatId).remove(messageId);
       records.put(messages(chatId), messageId, ChatLine.message(stored));
+      Map<String, WebMessage> kept = unwritten.get(chatId);
+      if (kept != null) {
+        kept.remove(messageId);
+      }
       save(now);
     }
     return Optional.of(stored);
@@ -144,8 +148,10 @@ final class SharedChatHistory implements ChatHistory {
     if (cursor != null && cursor < 1) {
       throw new IllegalArgumentException("no message comes before " + cursor);
     }
-    List<Entry> newestFirst =
-        records.before(messages(chatId), cursor == null ? Long.MAX_VALUE : cursor, limit);
+    // One more than asked for: whether any is left before this page says if a cursor is due.
+    List<Entry> found =
+        records.before(messages(chatId), cursor == null ? Long.MAX_VALUE : cursor, limit + 1);
+    List<Entry> newestFirst = found.subList(0, Math.min(limit, found.size()));
     Map<String, WebMessage> overlay = pending(chatId);
     List<WebMessage> out = new ArrayList<>(newestFirst.size());
     for (Entry e : newestFirst.reversed()) {
@@ -154,28 +160,42 @@ final class SharedChatHistory implements ChatHistory {
         out.add(m);
       }
     }
-    Long before = newestFirst.size() < limit ? null : newestFirst.getLast().seq();
+    Long before = found.size() > limit ? newestFirst.getLast().seq() : null;
     return Optional.of(new MessagePage(out, before));
   }
 
   @Override
   public synchronized void flush(String chatId) {
-    Map<String, WebMessage> kept = unwritten.remove(chatId);
-    if (kept == null || kept.isEmpty()) {
+    Map<String, WebMessage> kept = unwritten.get(chatId);
+    if (kept == null) {
       return;
     }
-    for (WebMessage m : kept.values()) {
+    // Each text leaves memory only once it is written: a write that fails keeps the rest.
+    for (WebMessage m : List.copyOf(kept.values())) {
       records.put(messages(chatId), m.id(), ChatLine.message(m));
+      kept.remove(m.id());
     }
+    unwritten.remove(chatId);
     ChatSummary s = chats.get(chatId);
     if (s != null) {
       save(s);
     }
   }
 
+  /** Writes what every chat kept in memory; a chat whose write fails does not stop the rest. */
   @Override
   public synchronized void flushAll() {
-    List.copyOf(unwritten.keySet()).forEach(this::flush);
+    UncheckedIOException failed = null;
+    for (String chatId : List.copyOf(unwritten.keySet())) {
+      try {
+        flush(chatId);
+      } catch (UncheckedIOException e) {
+        failed = e;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   private Map<String, WebMessage> pending(String chatId) {

@@ -336,14 +336,15 @@ final class WebChatApi extends Handler.Abstract {
     ChatEvents.Watcher watcher = events.watch(chatId);
     EventStream stream = null;
     try {
-      stream = EventStream.open(response, callback);
-      stream.retry(RETRY_MILLIS);
       // The newest page only: the page asks for older ones (GET .../messages?before=) when the
-      // reader scrolls up to them.
+      // reader scrolls up to them. Read before the stream opens, so that a store that cannot
+      // be read is still answered with an error status.
       MessagePage newest = history
           .get()
           .page(chatId, null, ChatLogs.PAGE_MESSAGES)
           .orElse(new MessagePage(List.of(), null));
+      stream = EventStream.open(response, callback);
+      stream.retry(RETRY_MILLIS);
       stream.event("snapshot", JsonExchange.json().writeValueAsString(json(newest)));
       while (true) {
         Optional<ChatEvents.Event> next = watcher.next(EventStream.KEEPALIVE_SECONDS);

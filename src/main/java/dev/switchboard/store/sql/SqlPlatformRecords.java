@@ -12,21 +12,27 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** One platform's records in {@code platform_records}. */
+/**
+ * One platform's records in {@code platform_records}. Writes are fenced: a gateway that lost the
+ * lease must not add to what the one that took over shows.
+ */
 final class SqlPlatformRecords implements PlatformRecords {
   private final SqlDatabase db;
   private final Clock clock;
+  private final Fence fence;
   private final String platform;
 
-  SqlPlatformRecords(SqlDatabase db, Clock clock, String platform) {
+  SqlPlatformRecords(SqlDatabase db, Clock clock, Fence fence, String platform) {
     this.db = db;
     this.clock = clock;
+    this.fence = fence;
     this.platform = platform;
   }
 
   @Override
   public long put(String collection, String key, String value) {
     return reachable(() -> db.transaction("write a record of " + platform, c -> {
+      fence.check(c);
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
               + " VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (platform, collection, record_key)"
@@ -81,16 +87,17 @@ final class SqlPlatformRecords implements PlatformRecords {
       throw new IllegalArgumentException(
           data.length + " bytes in one record; at most " + MAX_DATA_BYTES);
     }
-    reachable(() -> db.update(
-        "write a record of " + platform,
-        "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
-            + " VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (platform, collection, record_key)"
-            + " DO UPDATE SET value = '', data = excluded.data, updated_at = excluded.updated_at",
-        platform,
-        collection,
-        key,
-        data,
-        clock.millis()));
+    reachable(() -> db.transaction("write a record of " + platform, c -> {
+      fence.check(c);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO platform_records (platform, collection, record_key, value, data,"
+              + " updated_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (platform, collection,"
+              + " record_key) DO UPDATE SET value = '', data = excluded.data,"
+              + " updated_at = excluded.updated_at")) {
+        SqlDatabase.bind(ps, platform, collection, key, data, clock.millis());
+        return ps.executeUpdate();
+      }
+    }));
   }
 
   @Override

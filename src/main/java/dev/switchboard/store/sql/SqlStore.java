@@ -94,7 +94,7 @@ public final class SqlStore implements Store {
 
   @Override
   public PlatformRecords platformRecords(String platform) {
-    return new SqlPlatformRecords(db, clock, platform);
+    return new SqlPlatformRecords(db, clock, fence, platform);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
+import dev.switchboard.platform.PlatformRecords;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.Leases;
 import dev.switchboard.store.Outbox;
@@ -12,6 +13,7 @@ import dev.switchboard.store.Store;
 import dev.switchboard.store.StoreException;
 import dev.switchboard.store.sql.SqlStore;
 import dev.switchboard.testing.PostgresServer;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -123,6 +125,7 @@ class PostgresDbTest {
       store.fence(mine);
       assertThat(store.journal().record(message("1"))).isTrue();
       store.cursors().put("discord", "session", "a's session");
+      store.platformRecords("web").put("chats", "c1", "a's conversation");
       Outbox.Entry reply = store.outbox().claim("k1", ChatRef.of("telegram", "42"), "a", null);
       store.outbox().markSending(reply.id(), "a");
 
@@ -136,6 +139,14 @@ class PostgresDbTest {
       assertThatThrownBy(() -> store.cursors().put("discord", "session", "a's new session"))
           .isInstanceOf(StoreException.class);
       assertThat(store.cursors().get("discord", "session")).hasValue("a's session");
+      assertThatThrownBy(() -> store.platformRecords("web").put("chats", "c2", "a's late one"))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("no longer holds the lease 'gateway'");
+      assertThatThrownBy(() -> store.platformRecords("web").putData("files", "f", new byte[1]))
+          .isInstanceOf(UncheckedIOException.class);
+      assertThat(store.platformRecords("web").before("chats", Long.MAX_VALUE, 10))
+          .extracting(PlatformRecords.Entry::key)
+          .containsExactly("c1");
       Outbox.Entry late = store.outbox().claim("k2", ChatRef.of("telegram", "42"), "b", null);
       assertThatThrownBy(() -> store.outbox().markSending(late.id(), "b"))
           .isInstanceOf(StoreException.class);
