@@ -5,6 +5,7 @@ import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import dev.switchboard.store.InboundJournal;
 import dev.switchboard.store.Outbox;
+import dev.switchboard.store.Store;
 import dev.switchboard.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public class SqliteStoreBench {
   private static final String TEXT = "hello 17 42 the quick brown fox jumps over the lazy dog";
 
   private Path dir;
-  private SqliteStore store;
+  private Store store;
   private long seq;
 
   @Setup(Level.Trial)
