@@ -85,10 +85,7 @@ final class ChatFiles {
    */
   Kept put(String chatId, InputStream in, long maxBytes) throws IOException {
     Path chat = folder(chatId);
-    OwnerOnly.createDirectories(chat);
-    OwnerOnly.createDirectories(incoming());
-    Path part =
-        Files.createTempFile(incoming(), "file-", ".part", OwnerOnly.fileAttributes(incoming()));
+    Path part = newPart(chat);
     try {
       MessageDigest sha = sha256();
       long size = 0;
@@ -169,10 +166,7 @@ final class ChatFiles {
     try {
       int parts = Integer.parseInt(kept.get().value());
       Path target = chat.resolve(sha256);
-      OwnerOnly.createDirectories(chat);
-      OwnerOnly.createDirectories(incoming());
-      Path part =
-          Files.createTempFile(incoming(), "file-", ".part", OwnerOnly.fileAttributes(incoming()));
+      Path part = newPart(chat);
       try {
         MessageDigest sha = sha256();
         try (OutputStream out = Files.newOutputStream(part)) {
@@ -198,6 +192,13 @@ final class ChatFiles {
               + e.getMessage(),
           e));
     }
+  }
+
+  /** A new temporary file to write a file of {@code chat} into, its folders made. */
+  private Path newPart(Path chat) throws IOException {
+    OwnerOnly.createDirectories(chat);
+    OwnerOnly.createDirectories(incoming());
+    return Files.createTempFile(incoming(), "file-", ".part", OwnerOnly.fileAttributes(incoming()));
   }
 
   private void moveIntoPlace(Path part, Path target) throws IOException {

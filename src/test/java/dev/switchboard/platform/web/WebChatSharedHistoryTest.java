@@ -95,6 +95,12 @@ class WebChatSharedHistoryTest {
       return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    String newChat() throws Exception {
+      return JSON.readTree(send("POST", "/api/web/chats", "{}", cookie).body())
+          .path("id")
+          .asString();
+    }
+
     JsonNode get(String path) throws Exception {
       HttpResponse<String> r = client.send(
           HttpRequest.newBuilder(URI.create(base + path))
@@ -157,9 +163,7 @@ class WebChatSharedHistoryTest {
   @Test
   void theGatewayThatTakesOverShowsAndContinuesTheConversation() throws Exception {
     Gateway a = new Gateway(homeA, records);
-    String chat = JSON.readTree(a.send("POST", "/api/web/chats", "{}", a.cookie).body())
-        .path("id")
-        .asString();
+    String chat = a.newChat();
     a.adapter.post(chat, "k1", "plan the trip");
     assertThat(a.inbound.poll(5, TimeUnit.SECONDS)).isNotNull();
     MessageRef reply = a.adapter.send(ChatRef.of("web", chat), "draft");
@@ -221,9 +225,7 @@ class WebChatSharedHistoryTest {
   @Test
   void olderMessagesComeAPageAtATimeBackToTheStart() throws Exception {
     Gateway a = new Gateway(homeA, records);
-    String chat = JSON.readTree(a.send("POST", "/api/web/chats", "{}", a.cookie).body())
-        .path("id")
-        .asString();
+    String chat = a.newChat();
     for (int i = 1; i <= 6; i++) {
       a.adapter.send(ChatRef.of("web", chat), "message " + i);
     }
@@ -251,10 +253,7 @@ class WebChatSharedHistoryTest {
   @Test
   void aGatewayWithAStoreOfItsOwnKeepsTheConversationInItsStateDirectory() throws Exception {
     Gateway alone = new Gateway(homeA, null);
-    String chat = JSON.readTree(
-            alone.send("POST", "/api/web/chats", "{}", alone.cookie).body())
-        .path("id")
-        .asString();
+    String chat = alone.newChat();
     alone.adapter.send(ChatRef.of("web", chat), "kept here");
     assertThat(homeA.resolve("web").resolve(chat + ".jsonl")).exists();
   }
