@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Sends and edits with the platform's rate limits and retries: a 429 pauses that chat for the
  * time the platform asked plus jitter, then tries again; a transient failure (5xx, refused
  * connection) backs off exponentially with equal jitter, {@value #MAX_TRANSIENT_RETRIES} times:
- * at least a minute in all, so that a platform down for less than that (a network outage, a
- * restart of its server) costs no reply. With full jitter the waits could all be short, and a
- * reply was given up on within a few seconds of an outage of ten. A failure whose outcome is unknown is
+ * 15.5 to 31 s in all, so that a platform down for less than 15 s (a dropped network, a restart
+ * of its server) costs no reply, while a stop that drains the turns (60 s by default) is never
+ * outlasted by a retry. With full jitter the waits could all be short, and a reply was given
+ * up on within a few seconds of an outage of ten. A failure whose outcome is unknown is
  * never retried (the message may already be in the chat), and neither is a fatal one nor a
  * refusal (the same message would be refused again: {@link RefusalFallback} sends another).
  *
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PlatformCalls {
   private static final Logger log = LoggerFactory.getLogger(PlatformCalls.class);
-  static final int MAX_TRANSIENT_RETRIES = 8;
+  static final int MAX_TRANSIENT_RETRIES = 5;
   static final int MAX_RATE_LIMITED_RETRIES = 30;
   /** The window of the first retry's wait; it doubles with each retry, up to the cap. */
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);

@@ -166,8 +166,7 @@ public final class LoginGate {
             response,
             callback,
             500,
-            "the logout could not be recorded in the state directory (" + e.getMessage()
-                + "); the login stays valid, try again");
+            "the logout could not be recorded (" + e.getMessage() + "); try again");
         return;
       }
       response

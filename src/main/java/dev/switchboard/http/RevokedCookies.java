@@ -89,8 +89,11 @@ final class RevokedCookies {
   }
 
   /**
-   * Records the cookie {@code value} as logged out, on disk before it returns; then in the
-   * shared store too, when there is one, as far as it can be reached ({@link #sync}).
+   * Records the cookie {@code value} as logged out, on disk, and then in the shared store when
+   * there is one ({@link #sync}), before it returns.
+   *
+   * @throws IOException when either could not be written. The cookie is refused here from the
+   *     moment the file has it; a logout tried again writes the whole record to the store.
    */
   void revoke(long issuedSecond, String value, Instant now) throws IOException {
     lock.lock();
@@ -102,31 +105,39 @@ final class RevokedCookies {
     } finally {
       lock.unlock();
     }
-    if (shared != null) {
-      sync(now);
-    }
+    sync(now);
   }
 
   /**
    * From now on keeps the record in {@code store} too: what the store holds (the logouts of
    * the gateways active before this one) is added to the file now, and each logout is written
    * to both. Returns false, having logged why, when they could not be brought together now;
-   * each later logout tries again.
+   * the next logout here tries again.
    */
   boolean share(SharedLogouts store, Instant now) {
     shared = store;
-    return sync(now);
+    try {
+      sync(now);
+      return true;
+    } catch (IOException e) {
+      log.warn(
+          "the logged-out login cookies could not be brought together with the shared store's"
+              + " ({}): a cookie logged out on another gateway may log in here until a logout"
+              + " here brings them together",
+          e.getMessage());
+      return false;
+    }
   }
 
   /**
    * Adds what the shared store holds to the file and writes the whole record back to the
-   * store. A store that cannot be reached changes nothing and is logged: a logout still counts
-   * here, and the next sync writes it (the record is written whole each time).
+   * store; nothing to do without a shared store. The store is read and written outside {@link
+   * #lock}, so that a store slow to answer never holds up the check of every request.
    */
-  private boolean sync(Instant now) {
+  private void sync(Instant now) throws IOException {
     SharedLogouts store = shared;
     if (store == null) {
-      return true;
+      return;
     }
     sharing.lock();
     try {
@@ -148,14 +159,8 @@ final class RevokedCookies {
       if (!there.equals(Optional.of(text))) {
         store.write(text);
       }
-      return true;
-    } catch (IOException | UncheckedIOException e) {
-      log.warn(
-          "the logged-out login cookies could not be brought together with the shared store's"
-              + " ({}): a cookie logged out on another gateway may log in here, and this"
-              + " gateway's logouts reach the store with the next logout",
-          e.getMessage());
-      return false;
+    } catch (UncheckedIOException e) {
+      throw new IOException("the shared store: " + e.getMessage(), e);
     } finally {
       sharing.unlock();
     }
