@@ -134,15 +134,6 @@ final class ChatFiles {
    */
   private static void keepShared(PlatformRecords records, String chatId, String sha256, Path file)
       throws IOException {
-    try {
-      writeParts(records, chatId, sha256, file);
-    } catch (UncheckedIOException e) {
-      throw e.getCause(); // the store could not be reached: as a failed write of the file
-    }
-  }
-
-  private static void writeParts(PlatformRecords records, String chatId, String sha256, Path file)
-      throws IOException {
     int parts = 0;
     try (InputStream in = Files.newInputStream(file)) {
       byte[] part = in.readNBytes(PlatformRecords.MAX_DATA_BYTES);
@@ -150,8 +141,10 @@ final class ChatFiles {
         records.putData(parts(chatId, sha256), Integer.toString(parts++), part);
         part = in.readNBytes(PlatformRecords.MAX_DATA_BYTES);
       }
+      records.put(sharedFiles(chatId), sha256, Integer.toString(parts));
+    } catch (UncheckedIOException e) {
+      throw e.getCause(); // the store could not be reached: as a failed write of the file
     }
-    records.put(sharedFiles(chatId), sha256, Integer.toString(parts));
   }
 
   /**

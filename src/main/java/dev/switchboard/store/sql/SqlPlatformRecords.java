@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One platform's records in {@code platform_records}. Writes are fenced: a gateway that lost the
@@ -31,25 +31,12 @@ final class SqlPlatformRecords implements PlatformRecords {
 
   @Override
   public long put(String collection, String key, String value) {
-    return reachable(() -> db.transaction("write a record of " + platform, c -> {
-      fence.check(c);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
-              + " VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (platform, collection, record_key)"
-              + " DO UPDATE SET value = excluded.value, data = NULL,"
-              + " updated_at = excluded.updated_at RETURNING seq")) {
-        SqlDatabase.bind(ps, platform, collection, key, value, clock.millis());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      }
-    }));
+    return write(collection, key, value, null);
   }
 
   @Override
   public Optional<Entry> get(String collection, String key) {
-    return reachable(() -> db.transaction("read a record of " + platform, c -> {
+    return run("read a record", c -> {
       try (PreparedStatement ps =
           c.prepareStatement("SELECT seq, record_key, value FROM platform_records"
               + " WHERE platform = ? AND collection = ? AND record_key = ?")) {
@@ -60,12 +47,12 @@ final class SqlPlatformRecords implements PlatformRecords {
               : Optional.<Entry>empty();
         }
       }
-    }));
+    });
   }
 
   @Override
   public List<Entry> before(String collection, long before, int limit) {
-    return reachable(() -> db.transaction("read records of " + platform, c -> {
+    return run("read records", c -> {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps =
           c.prepareStatement("SELECT seq, record_key, value FROM platform_records"
@@ -78,7 +65,7 @@ final class SqlPlatformRecords implements PlatformRecords {
         }
       }
       return out;
-    }));
+    });
   }
 
   @Override
@@ -87,22 +74,12 @@ final class SqlPlatformRecords implements PlatformRecords {
       throw new IllegalArgumentException(
           data.length + " bytes in one record; at most " + MAX_DATA_BYTES);
     }
-    reachable(() -> db.transaction("write a record of " + platform, c -> {
-      fence.check(c);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO platform_records (platform, collection, record_key, value, data,"
-              + " updated_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (platform, collection,"
-              + " record_key) DO UPDATE SET value = '', data = excluded.data,"
-              + " updated_at = excluded.updated_at")) {
-        SqlDatabase.bind(ps, platform, collection, key, data, clock.millis());
-        return ps.executeUpdate();
-      }
-    }));
+    write(collection, key, "", data);
   }
 
   @Override
   public Optional<byte[]> data(String collection, String key) {
-    return reachable(() -> db.transaction("read a record of " + platform, c -> {
+    return run("read a record", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT data FROM platform_records"
           + " WHERE platform = ? AND collection = ? AND record_key = ?")) {
         SqlDatabase.bind(ps, platform, collection, key);
@@ -110,13 +87,31 @@ final class SqlPlatformRecords implements PlatformRecords {
           return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.<byte[]>empty();
         }
       }
-    }));
+    });
   }
 
-  /** A store failure as the SPI promises it. */
-  private static <T> T reachable(Supplier<T> work) {
+  /** Writes a record's value and data (null for none), fenced; returns its place. */
+  private long write(String collection, String key, String value, byte @Nullable [] data) {
+    return run("write a record", c -> {
+      fence.check(c);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO platform_records (platform, collection, record_key, value, data, updated_at)"
+              + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, collection, record_key)"
+              + " DO UPDATE SET value = excluded.value, data = excluded.data,"
+              + " updated_at = excluded.updated_at RETURNING seq")) {
+        SqlDatabase.bind(ps, platform, collection, key, value, data, clock.millis());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  /** {@code work} in a transaction, a store failure as the SPI promises it. */
+  private <T> T run(String what, SqlDatabase.Work<T> work) {
     try {
-      return work.get();
+      return db.transaction(what + " of " + platform, work);
     } catch (StoreException e) {
       throw new UncheckedIOException(new IOException(e.getMessage(), e));
     }
