@@ -7,6 +7,13 @@ interface EventSink {
   /** An event for the hooks: its kind and its JSON, one line. */
   record Pending(EventKind kind, String json) {}
 
+  /**
+   * Whether an event of {@code kind} would reach any hook now. Asked before an event is built:
+   * most gateways have no hooks, and building, serializing and queueing two events per turn for
+   * nobody cost about 5 % of a busy gateway's CPU (bench/README.md).
+   */
+  boolean wanted(EventKind kind);
+
   /** Takes {@code event} without waiting; false when it was dropped. */
   boolean offer(Pending event);
 

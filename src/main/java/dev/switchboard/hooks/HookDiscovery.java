@@ -30,6 +30,15 @@ final class HookDiscovery {
     this.settings = settings;
   }
 
+  /**
+   * Whether {@link #find} may find anything for {@code kind}: one {@code stat} of its
+   * directory, so that an event nobody hooks costs no listing (and a hook added later still
+   * counts from its next event).
+   */
+  boolean mayHave(EventKind kind) {
+    return !settings.commandsFor(kind).isEmpty() || Files.isDirectory(root.resolve(kind.label()));
+  }
+
   List<Hook> find(EventKind kind) {
     List<Hook> hooks = new ArrayList<>();
     Path dir = root.resolve(kind.label());

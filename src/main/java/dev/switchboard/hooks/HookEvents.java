@@ -77,6 +77,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void gatewayStarted(String version, List<String> platforms) {
+    if (!queue.wanted(EventKind.GATEWAY_STARTED)) {
+      return;
+    }
     ObjectNode e = event(EventKind.GATEWAY_STARTED);
     e.put("version", version);
     e.put("pid", ProcessHandle.current().pid());
@@ -87,6 +90,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void gatewayStopping(String kind, String source) {
+    if (!queue.wanted(EventKind.GATEWAY_STOPPING)) {
+      return;
+    }
     ObjectNode e = event(EventKind.GATEWAY_STOPPING);
     e.put("kind", kind);
     e.put("source", source);
@@ -99,6 +105,9 @@ public final class HookEvents implements GatewayEvents {
     if (state.equals(previous)) {
       return;
     }
+    if (!queue.wanted(EventKind.PLATFORM_STATE)) {
+      return;
+    }
     ObjectNode e = event(EventKind.PLATFORM_STATE);
     e.put("platform", platform);
     e.put("state", state);
@@ -109,6 +118,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void sessionNew(EventChat chat, int conversation) {
+    if (!queue.wanted(EventKind.SESSION_NEW)) {
+      return;
+    }
     ObjectNode e = event(EventKind.SESSION_NEW, chat);
     e.put("conversation", conversation);
     offer(EventKind.SESSION_NEW, e);
@@ -116,6 +128,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void turnStarted(EventChat chat, int attempt, String text) {
+    if (!queue.wanted(EventKind.TURN_STARTED)) {
+      return;
+    }
     ObjectNode e = event(EventKind.TURN_STARTED, chat);
     e.put("attempt", attempt);
     if (includeText) {
@@ -132,6 +147,9 @@ public final class HookEvents implements GatewayEvents {
       Duration took,
       String text,
       @Nullable String reply) {
+    if (!queue.wanted(EventKind.TURN_FINISHED)) {
+      return;
+    }
     ObjectNode e = event(EventKind.TURN_FINISHED, chat);
     e.put("attempt", attempt);
     e.put("outcome", outcome);
@@ -145,6 +163,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void commandRun(EventChat chat, String command, String outcome, String arguments) {
+    if (!queue.wanted(EventKind.COMMAND_RUN)) {
+      return;
+    }
     ObjectNode e = event(EventKind.COMMAND_RUN, chat);
     e.put("command", command);
     e.put("outcome", outcome);
@@ -156,6 +177,9 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void jobRun(EventChat chat, long job, String schedule, Instant due, String outcome) {
+    if (!queue.wanted(EventKind.JOB_RUN)) {
+      return;
+    }
     ObjectNode e = event(EventKind.JOB_RUN, chat);
     e.put("job", job);
     e.put("schedule", schedule);

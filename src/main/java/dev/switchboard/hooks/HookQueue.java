@@ -63,6 +63,18 @@ final class HookQueue implements EventSink {
     this.dispatcher = Thread.ofVirtual().name("hooks").start(this::dispatch);
   }
 
+  @Override
+  public boolean wanted(EventKind kind) {
+    if (closed) {
+      return false;
+    }
+    try {
+      return discovery.mayHave(kind);
+    } catch (RuntimeException e) {
+      return true; // find says what is wrong, once the event is dispatched
+    }
+  }
+
   /** Queues {@code event}; false when it was dropped (queue full, or the gateway stopping). */
   @Override
   public boolean offer(Pending event) {

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +22,13 @@ class HookEventsTest {
       new EventChat("telegram", "-100", "7", "42", "telegram:-100/7@42");
 
   private final List<EventSink.Pending> sent = new ArrayList<>();
+  private final Set<EventKind> unwanted = EnumSet.noneOf(EventKind.class);
   private final EventSink sink = new EventSink() {
+    @Override
+    public boolean wanted(EventKind kind) {
+      return !unwanted.contains(kind);
+    }
+
     @Override
     public boolean offer(Pending event) {
       sent.add(event);
@@ -48,6 +56,16 @@ class HookEventsTest {
     assertThat(n.path("thread").asString()).isEqualTo("7");
     assertThat(n.path("user").asString()).isEqualTo("42");
     assertThat(n.path("session").asString()).isEqualTo("telegram:-100/7@42");
+  }
+
+  @Test
+  void anEventNoHookWantsIsNotOffered() {
+    unwanted.add(EventKind.TURN_STARTED);
+    HookEvents events = new HookEvents(sink, true, CLOCK);
+    events.turnStarted(CHAT, 1, "hello");
+    assertThat(sent).isEmpty();
+    events.turnFinished(CHAT, 1, "answered", Duration.ofMillis(5), "hello", "hi");
+    only(EventKind.TURN_FINISHED);
   }
 
   @Test

@@ -100,6 +100,22 @@ class HookQueueTest {
   }
 
   @Test
+  void anEventIsWantedOnlyWhileAHookOrCommandMayRunForIt() throws Exception {
+    HookQueue q = queue(Duration.ofSeconds(5), 1, 4);
+    assertThat(q.wanted(EventKind.TURN_STARTED)).isFalse();
+    HookScripts.hook(home, EventKind.TURN_STARTED, "added-later", "true");
+    assertThat(q.wanted(EventKind.TURN_STARTED)).isTrue();
+    assertThat(q.wanted(EventKind.TURN_FINISHED)).isFalse();
+
+    HookSettings configured = new HookSettings(
+        Duration.ofSeconds(5), 1, 4, false, Map.of(EventKind.TURN_FINISHED, List.of("true")));
+    assertThat(new HookDiscovery(home, configured).mayHave(EventKind.TURN_FINISHED))
+        .isTrue();
+    q.close(Duration.ZERO);
+    assertThat(q.wanted(EventKind.TURN_STARTED)).isFalse();
+  }
+
+  @Test
   void atMostMaxConcurrentRunAndEventsBeyondTheQueueAreDroppedWithoutWaiting() throws Exception {
     // Each run writes started-<its event> and waits for the test to let it go.
     HookScripts.hook(home, EventKind.TURN_STARTED, "wait-for-release", """
