@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,11 +64,13 @@ final class SqliteDb implements SqlDatabase {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
+  private final StatementCache statements;
   private final Path file;
 
   private SqliteDb(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
+    this.statements = new StatementCache(connection);
   }
 
   static SqliteDb open(Path file) {
@@ -312,7 +315,12 @@ final class SqliteDb implements SqlDatabase {
     try {
       execute("BEGIN");
       try {
-        T result = work.run(connection);
+        T result;
+        try {
+          result = work.run(statements.connection());
+        } finally {
+          statements.takeBackAll();
+        }
         execute("COMMIT");
         return result;
       } catch (SQLException | RuntimeException e) {
@@ -328,8 +336,8 @@ final class SqliteDb implements SqlDatabase {
   }
 
   private void execute(String sql) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(sql);
+    try (PreparedStatement s = statements.lend(sql)) {
+      s.execute();
     }
   }
 
@@ -358,10 +366,21 @@ final class SqliteDb implements SqlDatabase {
     return message;
   }
 
+  /** How many prepared statements are kept for reuse; for tests. */
+  int keptStatements() {
+    lock.lock();
+    try {
+      return statements.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public void close() {
     lock.lock();
     try {
+      statements.close();
       connection.close();
     } catch (SQLException e) {
       throw new StoreException("cannot close the database " + file, e);
