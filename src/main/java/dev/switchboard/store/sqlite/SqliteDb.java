@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -336,9 +335,7 @@ final class SqliteDb implements SqlDatabase {
   }
 
   private void execute(String sql) throws SQLException {
-    try (PreparedStatement s = statements.lend(sql)) {
-      s.execute();
-    }
+    statements.execute(sql);
   }
 
   private void rollbackAfter(Exception cause) {

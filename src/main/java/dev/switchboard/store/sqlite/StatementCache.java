@@ -36,13 +36,16 @@ final class StatementCache implements AutoCloseable {
 
   private final Connection connection;
   private final Connection lending;
+  /** The kept statements lent since the last {@link #takeBackAll}. */
+  private final List<Kept> lentNow = new ArrayList<>();
+
   private final Map<String, Kept> kept = new LinkedHashMap<>(CAPACITY, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
-      if (size() <= CAPACITY) {
-        return false;
+      if (size() <= CAPACITY || eldest.getValue().lent) {
+        return false; // one lent now is closed only after it is given back, by a later put
       }
       closeQuietly(eldest.getValue().statement);
       return true;
@@ -69,6 +72,28 @@ final class StatementCache implements AutoCloseable {
 
   /** Lends the kept statement for {@code sql}, preparing it the first time. */
   PreparedStatement lend(String sql) throws SQLException {
+    Kept k = keptFor(sql);
+    if (k.lent) {
+      return connection.prepareStatement(sql);
+    }
+    k.lent = true;
+    lentNow.add(k);
+    return k.lending;
+  }
+
+  /**
+   * Runs {@code sql}, which takes no parameters and returns no rows ({@code BEGIN}, {@code
+   * COMMIT}), on its kept statement: nothing to lend, so no face to go through.
+   */
+  void execute(String sql) throws SQLException {
+    Kept k = keptFor(sql);
+    if (k.lent) {
+      throw new IllegalStateException("statement lent while it runs: " + sql);
+    }
+    k.statement.execute();
+  }
+
+  private Kept keptFor(String sql) throws SQLException {
     Kept k = kept.get(sql);
     if (k != null && k.statement.isClosed()) {
       kept.remove(sql);
@@ -77,11 +102,8 @@ final class StatementCache implements AutoCloseable {
     if (k == null) {
       k = new Kept(connection.prepareStatement(sql));
       kept.put(sql, k);
-    } else if (k.lent) {
-      return connection.prepareStatement(sql);
     }
-    k.lent = true;
-    return k.lending;
+    return k;
   }
 
   /**
@@ -89,7 +111,7 @@ final class StatementCache implements AutoCloseable {
    * returns, so that none stays busy past its {@code COMMIT} even if a part forgot to close it.
    */
   void takeBackAll() {
-    for (Kept k : kept.values()) {
+    for (Kept k : lentNow) {
       if (k.lent) {
         try {
           k.takeBack();
@@ -98,6 +120,7 @@ final class StatementCache implements AutoCloseable {
         }
       }
     }
+    lentNow.clear();
   }
 
   /** How many statements are kept; for tests. */
@@ -109,6 +132,7 @@ final class StatementCache implements AutoCloseable {
   public void close() {
     List<Kept> all = new ArrayList<>(kept.values());
     kept.clear();
+    lentNow.clear();
     all.forEach(k -> closeQuietly(k.statement));
   }
 
