@@ -94,15 +94,18 @@ final class TurnExecution {
       Runnable closeInterruptWindow,
       Supplier<DrainReason> drainReason,
       Consumer<String> recordReply) {
-    int generation = conversations.generation(sessionKey);
+    int historyLines = backend.usesHistory() ? settings.historyMessages() + 1 : 1;
+    Conversations.TurnStart start = conversations.turnStart(sessionKey, historyLines);
+    int generation = start.generation();
+    List<Conversations.Line> lastLines = start.lastLines();
     // The agent starts from nothing: a new session, /new, or /undo took back all there was.
-    if (attempt == 1 && conversations.lines(sessionKey, generation, 1).isEmpty()) {
+    if (attempt == 1 && lastLines.isEmpty()) {
       events.sessionNew(chat, generation);
     }
     events.turnStarted(chat, attempt, transcriptText);
-    List<ChatMessage> history = backend.usesHistory() ? history(generation) : List.of();
-    Map<String, String> own = conversations.settings(sessionKey);
-    if (attempt == 1 || !questionRecorded(generation)) {
+    List<ChatMessage> history = backend.usesHistory() ? history(lastLines) : List.of();
+    Map<String, String> own = start.settings();
+    if (attempt == 1 || !questionRecorded(lastLines)) {
       conversations.append(sessionKey, generation, "user", transcriptText);
     }
     AttachmentIntake.Prepared files = attachments.prepare(message);
@@ -226,24 +229,22 @@ final class TurnExecution {
    * after the journal counted attempt 1 but before that append left the transcript without it,
    * and the answer must not go in without its question.
    */
-  private boolean questionRecorded(int generation) {
-    List<Conversations.Line> last = conversations.lines(sessionKey, generation, 1);
-    return !last.isEmpty()
-        && last.getFirst().role().equals(ChatMessage.USER)
-        && last.getFirst().text().equals(transcriptText);
+  private boolean questionRecorded(List<Conversations.Line> lastLines) {
+    return !lastLines.isEmpty()
+        && lastLines.getLast().role().equals(ChatMessage.USER)
+        && lastLines.getLast().text().equals(transcriptText);
   }
 
   /**
    * The conversation so far, without the message this turn answers (a turn run again after a
    * crash finds it already in the transcript).
    */
-  private List<ChatMessage> history(int generation) {
+  private List<ChatMessage> history(List<Conversations.Line> lastLines) {
     if (settings.historyMessages() == 0) {
       return List.of();
     }
     List<ChatMessage> out = new ArrayList<>();
-    for (Conversations.Line line :
-        conversations.lines(sessionKey, generation, settings.historyMessages() + 1)) {
+    for (Conversations.Line line : lastLines) {
       out.add(new ChatMessage(line.role(), line.text()));
     }
     if (attempt > 1

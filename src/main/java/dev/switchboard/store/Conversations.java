@@ -19,8 +19,30 @@ public interface Conversations {
     public static final Usage NONE = new Usage(0, 0, 0);
   }
 
+  /**
+   * What a turn reads before it starts: the session's conversation number, that conversation's
+   * last visible lines (oldest first) and the session's own settings.
+   */
+  record TurnStart(int generation, List<Line> lastLines, Map<String, String> settings) {
+    public TurnStart {
+      lastLines = List.copyOf(lastLines);
+      settings = Map.copyOf(settings);
+    }
+  }
+
   /** The current conversation number of a session; 0 for a session never reset. */
   int generation(String sessionKey);
+
+  /**
+   * Reads what a turn starts from, with the last {@code lastLines} (at least 1) lines. A store
+   * on a database reads it in one transaction: three or four separate reads were a fifth of a
+   * turn's transactions.
+   */
+  default TurnStart turnStart(String sessionKey, int lastLines) {
+    int generation = generation(sessionKey);
+    return new TurnStart(
+        generation, lines(sessionKey, generation, lastLines), settings(sessionKey));
+  }
 
   /** Starts the next conversation and returns its number. */
   int startNew(String sessionKey);

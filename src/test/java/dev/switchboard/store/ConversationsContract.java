@@ -55,6 +55,25 @@ abstract class ConversationsContract extends StorePartContract {
   }
 
   @Test
+  void aTurnStartsFromTheCurrentConversationsLastLinesAndTheSessionsSettings() {
+    appendAll("s", 0, "user:old");
+    assertThat(conversations().startNew("s")).isEqualTo(1);
+    appendAll("s", 1, "user:1", "assistant:2", "user:3");
+    conversations().setSetting("s", "model", "m1");
+    conversations().setSetting("t", "model", "someone else's");
+
+    Conversations.TurnStart start = conversations().turnStart("s", 2);
+    assertThat(start.generation()).isEqualTo(1);
+    assertThat(start.lastLines()).extracting(Line::text).containsExactly("2", "3");
+    assertThat(start.settings()).containsExactly(entry("model", "m1"));
+
+    Conversations.TurnStart fresh = conversations().turnStart("nobody", 1);
+    assertThat(fresh.generation()).isZero();
+    assertThat(fresh.lastLines()).isEmpty();
+    assertThat(fresh.settings()).isEmpty();
+  }
+
+  @Test
   void theLimitKeepsTheNewestLines() {
     appendAll("s", 0, "user:1", "assistant:2", "user:3", "assistant:4", "user:5");
 

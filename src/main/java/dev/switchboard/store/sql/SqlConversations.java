@@ -71,22 +71,33 @@ final class SqlConversations implements Conversations {
 
   @Override
   public List<Line> lines(String sessionKey, int generation, int limit) {
-    return db.transaction("read a transcript", c -> {
-      List<Line> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
-              + " AND undone_by IS NULL ORDER BY id DESC LIMIT ?")) {
-        SqlDatabase.bind(ps, sessionKey, generation, limit);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(
-                new Line(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
-          }
+    return db.transaction("read a transcript", c -> lines(c, sessionKey, generation, limit));
+  }
+
+  @Override
+  public TurnStart turnStart(String sessionKey, int lastLines) {
+    return db.transaction("read a session", c -> {
+      int generation = current(c, sessionKey);
+      return new TurnStart(
+          generation, lines(c, sessionKey, generation, lastLines), settings(c, sessionKey));
+    });
+  }
+
+  private static List<Line> lines(Connection c, String sessionKey, int generation, int limit)
+      throws SQLException {
+    List<Line> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT role, text, at FROM transcript WHERE session_key = ? AND generation = ?"
+            + " AND undone_by IS NULL ORDER BY id DESC LIMIT ?")) {
+      SqlDatabase.bind(ps, sessionKey, generation, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Line(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
         }
       }
-      Collections.reverse(out);
-      return out;
-    });
+    }
+    Collections.reverse(out);
+    return out;
   }
 
   @Override
@@ -150,19 +161,21 @@ final class SqlConversations implements Conversations {
 
   @Override
   public Map<String, String> settings(String sessionKey) {
-    return db.transaction("read session settings", c -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name")) {
-        SqlDatabase.bind(ps, sessionKey);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getString(2));
-          }
+    return db.transaction("read session settings", c -> settings(c, sessionKey));
+  }
+
+  private static Map<String, String> settings(Connection c, String sessionKey) throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name")) {
+      SqlDatabase.bind(ps, sessionKey);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getString(2));
         }
       }
-      return out;
-    });
+    }
+    return out;
   }
 
   @Override

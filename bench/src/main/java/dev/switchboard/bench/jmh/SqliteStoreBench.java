@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code journal}: record + markRunning + markDone (3 transactions);
  *   <li>{@code outbox}: claim + markSending + markSent (3 transactions);
  *   <li>{@code wholeMessage}: every store call the gateway makes for one echo turn, in order
- *       (journal record, markRunning, transcript line, outbox claim, markSending, markSent,
- *       find, markSent complete, transcript line, markDone: 10 transactions).
+ *       (journal record, markRunning, the turn's start (session, last line, settings), transcript
+ *       line, outbox claim, markSending, markSent, find, markSent complete, transcript line,
+ *       markDone: 11 transactions).
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -106,7 +107,7 @@ public class SqliteStoreBench {
     String session = m.chat().toString();
     j.record(m);
     j.markRunning(m);
-    int generation = store.conversations().generation(session);
+    int generation = store.conversations().turnStart(session, 1).generation();
     store.conversations().append(session, generation, "user", TEXT);
     String key = m.dedupeKey() + ":reply:1:0";
     Outbox.Entry e = o.claim(key, m.chat(), TEXT, m.dedupeKey());
