@@ -11,6 +11,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +58,16 @@ final class BotProcess implements AutoCloseable {
    * Starts {@code java <launcher options> <extra> --enable-native-access=ALL-UNNAMED -jar jar run
    * --home home}, as ./switchboard does, talking to {@code fake}.
    */
-  static BotProcess gateway(Path jar, Path home, FakeTelegramServer fake, List<String> extraJvm)
-      throws IOException {
+  static BotProcess gateway(Path jar, Path home, FakeTelegramServer fake, List<String> extraJvm,
+      Map<String, String> extraEnv) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(LAUNCHER_JVM_OPTS);
     cmd.addAll(extraJvm);
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "run",
         "--home", home.toString()));
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.putAll(Map.of(
         "TELEGRAM_BOT_TOKEN", fake.token(),
         "TELEGRAM_API_BASE_URL", fake.baseUrl(),
         "SWITCHBOARD_ALLOW_ALL_USERS", "true",
@@ -75,19 +77,20 @@ final class BotProcess implements AutoCloseable {
         "TELEGRAM_GLOBAL_MESSAGES_PER_SECOND", "100000",
         "TELEGRAM_POLL_TIMEOUT", "25s",
         // any free port: the health server must not collide with a gateway already running
-        "SWITCHBOARD_HTTP_PORT", "0");
+        "SWITCHBOARD_HTTP_PORT", "0"));
     return start("gateway", cmd, env, home);
   }
 
   /** Starts the {@link NullBot} from this harness's own class path. */
-  static BotProcess nullBot(Path home, FakeTelegramServer fake, List<String> extraJvm)
-      throws IOException {
+  static BotProcess nullBot(Path home, FakeTelegramServer fake, List<String> extraJvm,
+      List<String> extraArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.addAll(LAUNCHER_JVM_OPTS);
     cmd.addAll(extraJvm);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NullBot.class.getName(),
         fake.baseUrl(), fake.token()));
+    cmd.addAll(extraArgs);
     return start("null bot", cmd, Map.of(), home);
   }
 
@@ -99,7 +102,8 @@ final class BotProcess implements AutoCloseable {
         .redirectOutput(out.toFile());
     Map<String, String> e = pb.environment();
     INHERITED_TO_DROP.forEach(e::remove);
-    e.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("TELEGRAM_"));
+    e.keySet().removeIf(k -> k.startsWith("SWITCHBOARD_") || k.startsWith("TELEGRAM_")
+        || k.startsWith("OPENAI_"));
     LAUNCHER_ENV.forEach(e::putIfAbsent);
     e.putAll(env);
     return new BotProcess(kind, pb.start(), home, out, List.copyOf(cmd));

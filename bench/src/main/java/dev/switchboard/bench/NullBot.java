@@ -18,7 +18,12 @@ import tools.jackson.databind.node.ObjectNode;
  * journal, no outbox, no dispatcher. Run in place of the gateway, it shows what the fake
  * server, the HTTP hops and the load driver cost by themselves.
  *
- * <p>Arguments: the fake's base URL and the bot token. Runs until killed.
+ * <p>With a model ({@code --backend openai}) it asks it first, as the gateway's openai backend
+ * does: one streamed Chat Completions request with the user's message, its deltas read to
+ * {@code [DONE]}, and the answer sent.
+ *
+ * <p>Arguments: the fake's base URL and the bot token, then optionally the model's base URL and
+ * name. Runs until killed.
  */
 public final class NullBot {
   private NullBot() {}
@@ -26,6 +31,7 @@ public final class NullBot {
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args[0]);
     String token = args[1];
+    Model model = args.length >= 4 ? new Model(URI.create(args[2]), args[3]) : null;
     JsonMapper json = JsonMapper.builder().build();
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
@@ -43,13 +49,16 @@ public final class NullBot {
         JsonNode m = u.path("message");
         long chatId = m.path("chat").path("id").asLong();
         String text = m.path("text").asString("");
-        Thread.startVirtualThread(() -> answer(http, json, base, token, chatId, text));
+        Thread.startVirtualThread(() -> answer(http, json, base, token, chatId, text, model));
       }
     }
   }
 
+  /** A model to ask: an OpenAI-compatible base URL ({@code .../v1}) and a model name. */
+  record Model(URI base, String name) {}
+
   private static void answer(HttpClient http, JsonMapper json, URI base, String token,
-      long chatId, String text) {
+      long chatId, String text, Model model) {
     try {
       ObjectNode typing = json.createObjectNode();
       typing.put("chat_id", chatId);
@@ -61,9 +70,10 @@ public final class NullBot {
           System.err.println("sendChatAction failed: " + e);
         }
       });
+      String answer = model == null ? text : ask(http, json, model, text);
       ObjectNode send = json.createObjectNode();
       send.put("chat_id", chatId);
-      send.put("text", escape(text));
+      send.put("text", escape(answer));
       send.put("parse_mode", "HTML");
       send.putObject("link_preview_options").put("is_disabled", true);
       call(http, json, base, token, "sendMessage", send, Duration.ofSeconds(30));
@@ -86,6 +96,43 @@ public final class NullBot {
       throw new IllegalStateException(method + " failed: " + response.body());
     }
     return body.path("result");
+  }
+
+  /** One streamed Chat Completions call; the deltas' content joined. */
+  static String ask(HttpClient http, JsonMapper json, Model model, String text) throws Exception {
+    ObjectNode body = json.createObjectNode();
+    body.put("model", model.name());
+    body.put("stream", true);
+    body.putObject("stream_options").put("include_usage", true);
+    ObjectNode message = body.putArray("messages").addObject();
+    message.put("role", "user");
+    message.put("content", text);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(model.base() + "/chat/completions"))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .header("Accept", "text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+        .build();
+    HttpResponse<java.util.stream.Stream<String>> response = http.send(request,
+        HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("the model answered " + response.statusCode());
+    }
+    StringBuilder answer = new StringBuilder();
+    try (java.util.stream.Stream<String> lines = response.body()) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (!line.startsWith("data:")) {
+          continue;
+        }
+        String data = line.substring(5).strip();
+        if (data.equals("[DONE]")) {
+          break;
+        }
+        JsonNode delta = json.readTree(data).path("choices").path(0).path("delta");
+        answer.append(delta.path("content").asString(""));
+      }
+    }
+    return answer.toString();
   }
 
   static String escape(String text) {
