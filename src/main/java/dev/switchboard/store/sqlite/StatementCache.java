@@ -15,6 +15,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.core.CoreStatement;
 
 /**
  * The SQLite connection's prepared statements, kept for reuse. The store's parts prepare each
@@ -95,7 +96,7 @@ final class StatementCache implements AutoCloseable {
 
   private Kept keptFor(String sql) throws SQLException {
     Kept k = kept.get(sql);
-    if (k != null && k.statement.isClosed()) {
+    if (k != null && finalized(k.statement)) {
       kept.remove(sql);
       k = null;
     }
@@ -121,6 +122,15 @@ final class StatementCache implements AutoCloseable {
       }
     }
     lentNow.clear();
+  }
+
+  /**
+   * Whether the driver has let go of the statement: on most errors (SQLITE_ERROR, SQLITE_FULL,
+   * SQLITE_IOERR) xerial finalizes the failed statement without marking it closed, and every
+   * later use fails with "statement is not executing". Such a statement is prepared anew.
+   */
+  private static boolean finalized(PreparedStatement s) throws SQLException {
+    return s.isClosed() || (s instanceof CoreStatement cs && cs.pointer.isClosed());
   }
 
   /** How many statements are kept; for tests. */

@@ -101,6 +101,26 @@ class StatementCacheTest {
     assertThat(all).containsExactly("v1", "v2", "v3", "v4");
   }
 
+  /**
+   * On most errors the xerial driver finalizes the failed statement but does not mark it closed:
+   * kept as it was, every later BEGIN or COMMIT failed with "statement is not executing".
+   */
+  @Test
+  void aStatementTheDriverLetGoOfAfterAnErrorIsPreparedAgain() {
+    // the work ends the transaction itself, so COMMIT and then ROLLBACK fail at their step
+    assertThatThrownBy(() -> db.transaction("end it early", c -> {
+          try (PreparedStatement ps = c.prepareStatement("ROLLBACK")) {
+            ps.execute();
+          }
+          return 0;
+        }))
+        .hasMessageContaining("end it early");
+    assertThat(db.update("insert after", "INSERT INTO t (k, v) VALUES (?, ?)", 4, "v4"))
+        .isEqualTo(1);
+    assertThat(db.update("and again", "INSERT INTO t (k, v) VALUES (?, ?)", 5, "v5"))
+        .isEqualTo(1);
+  }
+
   @Test
   void aLentStatementCannotBeUsedAfterItWasClosed() {
     assertThatThrownBy(() -> db.transaction("use after close", c -> {
