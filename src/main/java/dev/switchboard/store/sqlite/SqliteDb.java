@@ -64,14 +64,12 @@ final class SqliteDb implements SqlDatabase {
   private final ReentrantLock lock = new ReentrantLock();
   private final Connection connection;
   private final StatementCache statements;
-  private final GroupCommit commits;
   private final Path file;
 
   private SqliteDb(Path file, Connection connection) {
     this.file = file;
     this.connection = connection;
     this.statements = new StatementCache(connection);
-    this.commits = new GroupCommit(lock, new Connected());
   }
 
   static SqliteDb open(Path file) {
@@ -301,10 +299,9 @@ final class SqliteDb implements SqlDatabase {
   }
 
   /**
-   * Runs {@code work} in one transaction, with whatever other transactions arrived meanwhile
-   * ({@link GroupCommit}); rolled back if it throws, and then its neighbours are not.
+   * Runs {@code work} in one transaction; rolled back if it throws.
    *
-   * <p>Transactions are begun and ended with SQL, the connection staying in JDBC's autocommit
+   * <p>The transaction is begun and ended with SQL, the connection staying in JDBC's autocommit
    * mode: on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite rolls the transaction
    * back by itself, and the driver's commit/rollback/setAutoCommit then fail with "no
    * transaction is active" and leave the driver believing a transaction is open, so that every
@@ -313,49 +310,40 @@ final class SqliteDb implements SqlDatabase {
    */
   @Override
   public <T> T transaction(String what, Work<T> work) {
-    return commits.run(what, work);
-  }
-
-  /** Commits made so far; for tests. */
-  long commits() {
     lock.lock();
     try {
-      return commits.commits();
+      execute("BEGIN");
+      try {
+        T result;
+        try {
+          result = work.run(statements.connection());
+        } finally {
+          statements.takeBackAll();
+        }
+        execute("COMMIT");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackAfter(e);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(
+          "database error while trying to " + what + " (" + file + "): " + explain(e), e);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Transactions waiting for the connection; for tests. */
-  int waitingTransactions() {
-    return commits.waiting();
-  }
-
-  /** The group commit's way into the connection, used under the lock. */
-  private final class Connected implements GroupCommit.Transactions {
-    @Override
-    public void execute(String sql) throws SQLException {
-      SqliteDb.this.execute(sql);
-    }
-
-    @Override
-    public <T> T run(Work<T> work) throws SQLException {
-      try {
-        return work.run(statements.connection());
-      } finally {
-        statements.takeBackAll();
-      }
-    }
-
-    @Override
-    public StoreException failure(String what, SQLException e) {
-      return new StoreException(
-          "database error while trying to " + what + " (" + file + "): " + explain(e), e);
-    }
-  }
-
   private void execute(String sql) throws SQLException {
     statements.execute(sql);
+  }
+
+  private void rollbackAfter(Exception cause) {
+    try {
+      execute("ROLLBACK");
+    } catch (SQLException alreadyRolledBack) {
+      cause.addSuppressed(alreadyRolledBack); // SQLite rolled it back itself
+    }
   }
 
   /** The driver's message, with what to do first for the errors an operator can fix. */
