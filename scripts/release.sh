@@ -7,7 +7,7 @@
 #   lib/switchboard.jar         the gateway
 #   lib/switchboard.aot         its start-up cache, made by a training start on runtime/
 #   scripts/aot-cache.sh        remakes the cache if SWITCHBOARD_JAVA_OPTS changes the options
-#   README.md
+#   README.md, docs/
 #
 #   scripts/release.sh [--out DIR]     (RELEASE_SKIP_BUILD=1 uses target/switchboard.jar as is)
 #
@@ -21,11 +21,12 @@ out="$root/target"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out)
+      [ $# -ge 2 ] || { echo "release: --out needs a directory" >&2; exit 2; }
       out="$2"
       shift 2
       ;;
     *)
-      sed -n '13p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+      sed -n '12p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
       exit 2
       ;;
   esac
@@ -52,11 +53,13 @@ trap 'rm -rf "$work"' EXIT
 stage="$work/$name"
 mkdir -p "$stage/lib" "$stage/scripts" "$out"
 
-# The modules the jar's classes name (jdeps), and two an operator uses on a server: jdk.jcmd
-# (jcmd PID Thread.print, a thread dump) and jdk.jfr (flight recordings).
+# The modules the jar's classes name (jdeps); jdk.unsupported, whose sun.misc.Signal the
+# gateway loads by reflection to handle SIGTERM, SIGHUP and SIGUSR1 (jdeps cannot see that);
+# and two an operator uses on a server: jdk.jcmd (jcmd PID Thread.print, a thread dump) and
+# jdk.jfr (flight recordings).
 modules="$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps \
   --multi-release 25 "$jar")"
-modules="$modules,jdk.jcmd,jdk.jfr"
+modules="$modules,jdk.unsupported,jdk.jcmd,jdk.jfr"
 echo "release: jlink $modules" >&2
 # --strip-debug: the JDK's own frames in a stack trace lose their line numbers; ours keep them.
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages \
@@ -66,6 +69,7 @@ cp "$jar" "$stage/lib/switchboard.jar"
 cp "$root/switchboard" "$stage/switchboard"
 cp "$root/scripts/aot-cache.sh" "$stage/scripts/aot-cache.sh"
 cp "$root/README.md" "$stage/README.md"
+cp -R "$root/docs" "$stage/docs"
 chmod 755 "$stage/switchboard" "$stage/scripts/aot-cache.sh"
 
 # The launcher makes the start-up cache for the options it runs with, when missing: once

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.lifecycle.GatewayState;
 import dev.switchboard.lifecycle.StateFile;
 import dev.switchboard.testing.ChildGateway;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +35,52 @@ class ReleaseProcessIT {
     return out;
   }
 
-  /** An environment with no Java in it: the machine's PATH has an older one (17) on it. */
-  private static void withoutJava(Map<String, String> env, Path home) {
+  /** Tools the launcher and the start-up cache's script use; nothing else is on the PATH. */
+  private static final List<String> TOOLS = List.of(
+      "bash",
+      "sh",
+      "env",
+      "readlink",
+      "dirname",
+      "cat",
+      "cksum",
+      "cut",
+      "flock",
+      "mktemp",
+      "mkdir",
+      "rm",
+      "mv",
+      "grep",
+      "sed",
+      "seq",
+      "sleep",
+      "kill",
+      "tail");
+
+  /**
+   * An environment with no Java in it: a PATH of symbolic links to the few tools needed (the
+   * machine's /usr/bin has an older java, 17), and a JAVA_HOME naming another JDK, which the
+   * release must not use.
+   */
+  private void withoutJava(Map<String, String> env) throws IOException {
+    Path bin = dir.resolve("bin");
+    if (!Files.isDirectory(bin)) {
+      Files.createDirectories(bin);
+      for (String tool : TOOLS) {
+        for (String place : List.of("/usr/bin/", "/bin/")) {
+          Path found = Path.of(place + tool);
+          if (Files.isExecutable(found)) {
+            Files.createSymbolicLink(bin.resolve(tool), found);
+            break;
+          }
+        }
+      }
+    }
     env.clear();
-    env.put("PATH", "/usr/bin:/bin");
-    env.put("HOME", home.toString());
+    env.put("PATH", bin.toString());
+    env.put("HOME", dir.toString());
     env.put("LANG", "C.UTF-8");
+    env.put("JAVA_HOME", "/usr/lib/jvm/java-17-openjdk-amd64");
     env.put("SWITCHBOARD_HTTP_PORT", "0");
   }
 
@@ -80,7 +121,7 @@ class ReleaseProcessIT {
     Path log = dir.resolve("release.out");
     ProcessBuilder pb = new ProcessBuilder(
         release.resolve("switchboard").toString(), "run", "--home", home.toString());
-    withoutJava(pb.environment(), dir);
+    withoutJava(pb.environment());
     Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -118,7 +159,7 @@ class ReleaseProcessIT {
         release.resolve("lib/switchboard.jar").toString(),
         "version"));
     ProcessBuilder version = new ProcessBuilder(use);
-    withoutJava(version.environment(), dir);
+    withoutJava(version.environment());
     assertThat(run(version, Duration.ofMinutes(1))).startsWith("switchboard ").contains("(Java 25");
   }
 }

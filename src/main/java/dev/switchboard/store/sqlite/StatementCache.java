@@ -184,8 +184,8 @@ final class StatementCache implements AutoCloseable {
         throw new SQLException("statement used after it was closed");
       }
       Object r = call(statement, m, args);
-      if (noArgs && m.getName().equals("executeQuery")) {
-        result = (ResultSet) r;
+      if (noArgs && r instanceof ResultSet rs) {
+        result = rs; // from executeQuery or getResultSet: closed when the statement is given back
       }
       return r;
     }
@@ -198,7 +198,9 @@ final class StatementCache implements AutoCloseable {
       if (r != null) {
         r.close();
       }
-      statement.clearParameters();
+      if (!finalized(statement)) {
+        statement.clearParameters();
+      }
     }
   }
 
