@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,26 +78,20 @@ public final class HookEvents implements GatewayEvents {
 
   @Override
   public void gatewayStarted(String version, List<String> platforms) {
-    if (!queue.wanted(EventKind.GATEWAY_STARTED)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.GATEWAY_STARTED);
-    e.put("version", version);
-    e.put("pid", ProcessHandle.current().pid());
-    ArrayNode names = e.putArray("platforms");
-    platforms.forEach(names::add);
-    offer(EventKind.GATEWAY_STARTED, e);
+    send(EventKind.GATEWAY_STARTED, e -> {
+      e.put("version", version);
+      e.put("pid", ProcessHandle.current().pid());
+      ArrayNode names = e.putArray("platforms");
+      platforms.forEach(names::add);
+    });
   }
 
   @Override
   public void gatewayStopping(String kind, String source) {
-    if (!queue.wanted(EventKind.GATEWAY_STOPPING)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.GATEWAY_STOPPING);
-    e.put("kind", kind);
-    e.put("source", source);
-    offer(EventKind.GATEWAY_STOPPING, e);
+    send(EventKind.GATEWAY_STOPPING, e -> {
+      e.put("kind", kind);
+      e.put("source", source);
+    });
   }
 
   @Override
@@ -105,38 +100,27 @@ public final class HookEvents implements GatewayEvents {
     if (state.equals(previous)) {
       return;
     }
-    if (!queue.wanted(EventKind.PLATFORM_STATE)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.PLATFORM_STATE);
-    e.put("platform", platform);
-    e.put("state", state);
-    e.put("previous", previous);
-    e.put("error", error);
-    offer(EventKind.PLATFORM_STATE, e);
+    send(EventKind.PLATFORM_STATE, e -> {
+      e.put("platform", platform);
+      e.put("state", state);
+      e.put("previous", previous);
+      e.put("error", error);
+    });
   }
 
   @Override
   public void sessionNew(EventChat chat, int conversation) {
-    if (!queue.wanted(EventKind.SESSION_NEW)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.SESSION_NEW, chat);
-    e.put("conversation", conversation);
-    offer(EventKind.SESSION_NEW, e);
+    send(EventKind.SESSION_NEW, chat, e -> e.put("conversation", conversation));
   }
 
   @Override
   public void turnStarted(EventChat chat, int attempt, String text) {
-    if (!queue.wanted(EventKind.TURN_STARTED)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.TURN_STARTED, chat);
-    e.put("attempt", attempt);
-    if (includeText) {
-      e.put("text", text);
-    }
-    offer(EventKind.TURN_STARTED, e);
+    send(EventKind.TURN_STARTED, chat, e -> {
+      e.put("attempt", attempt);
+      if (includeText) {
+        e.put("text", text);
+      }
+    });
   }
 
   @Override
@@ -147,62 +131,63 @@ public final class HookEvents implements GatewayEvents {
       Duration took,
       String text,
       @Nullable String reply) {
-    if (!queue.wanted(EventKind.TURN_FINISHED)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.TURN_FINISHED, chat);
-    e.put("attempt", attempt);
-    e.put("outcome", outcome);
-    e.put("duration_ms", took.toMillis());
-    if (includeText) {
-      e.put("text", text);
-      e.put("reply", reply);
-    }
-    offer(EventKind.TURN_FINISHED, e);
+    send(EventKind.TURN_FINISHED, chat, e -> {
+      e.put("attempt", attempt);
+      e.put("outcome", outcome);
+      e.put("duration_ms", took.toMillis());
+      if (includeText) {
+        e.put("text", text);
+        e.put("reply", reply);
+      }
+    });
   }
 
   @Override
   public void commandRun(EventChat chat, String command, String outcome, String arguments) {
-    if (!queue.wanted(EventKind.COMMAND_RUN)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.COMMAND_RUN, chat);
-    e.put("command", command);
-    e.put("outcome", outcome);
-    if (includeText) {
-      e.put("arguments", arguments);
-    }
-    offer(EventKind.COMMAND_RUN, e);
+    send(EventKind.COMMAND_RUN, chat, e -> {
+      e.put("command", command);
+      e.put("outcome", outcome);
+      if (includeText) {
+        e.put("arguments", arguments);
+      }
+    });
   }
 
   @Override
   public void jobRun(EventChat chat, long job, String schedule, Instant due, String outcome) {
-    if (!queue.wanted(EventKind.JOB_RUN)) {
-      return;
-    }
-    ObjectNode e = event(EventKind.JOB_RUN, chat);
-    e.put("job", job);
-    e.put("schedule", schedule);
-    e.put("due", due.toString());
-    e.put("outcome", outcome);
-    offer(EventKind.JOB_RUN, e);
+    send(EventKind.JOB_RUN, chat, e -> {
+      e.put("job", job);
+      e.put("schedule", schedule);
+      e.put("due", due.toString());
+      e.put("outcome", outcome);
+    });
   }
 
-  private ObjectNode event(EventKind kind) {
+  /**
+   * Builds the event (its kind, its time, then {@code fields}) and queues it, only when a hook
+   * wants it: most gateways have none, and the turn's two events are on every message's path.
+   */
+  private void send(EventKind kind, Consumer<ObjectNode> fields) {
+    if (!queue.wanted(kind)) {
+      return;
+    }
     ObjectNode e = NODES.objectNode();
     e.put("event", kind.label());
     e.put("at", clock.instant().toString());
-    return e;
+    fields.accept(e);
+    offer(kind, e);
   }
 
-  private ObjectNode event(EventKind kind, EventChat chat) {
-    ObjectNode e = event(kind);
-    e.put("platform", chat.platform());
-    e.put("chat", chat.chat());
-    e.put("thread", chat.thread());
-    e.put("user", chat.user());
-    e.put("session", chat.session());
-    return e;
+  /** {@link #send(EventKind, Consumer)} for an event about a chat, which it names first. */
+  private void send(EventKind kind, EventChat chat, Consumer<ObjectNode> fields) {
+    send(kind, e -> {
+      e.put("platform", chat.platform());
+      e.put("chat", chat.chat());
+      e.put("thread", chat.thread());
+      e.put("user", chat.user());
+      e.put("session", chat.session());
+      fields.accept(e);
+    });
   }
 
   /** Never throws: whatever goes wrong here must not reach the turn or the loop that called. */
