@@ -165,10 +165,18 @@ final class SqlConversations implements Conversations {
   }
 
   private static Map<String, String> settings(Connection c, String sessionKey) throws SQLException {
+    return pairs(
+        c,
+        "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name",
+        sessionKey);
+  }
+
+  /** The rows of {@code sql}, two text columns each, as a map from the first to the second. */
+  private static Map<String, String> pairs(Connection c, String sql, Object... args)
+      throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT name, value FROM session_settings WHERE session_key = ? ORDER BY name")) {
-      SqlDatabase.bind(ps, sessionKey);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      SqlDatabase.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(1), rs.getString(2));
@@ -201,19 +209,12 @@ final class SqlConversations implements Conversations {
 
   @Override
   public Map<String, String> settingsNamed(String name) {
-    return db.transaction("read session settings", c -> {
-      Map<String, String> out = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT session_key, value FROM session_settings WHERE name = ? ORDER BY session_key")) {
-        SqlDatabase.bind(ps, name);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.put(rs.getString(1), rs.getString(2));
-          }
-        }
-      }
-      return out;
-    });
+    return db.transaction(
+        "read session settings",
+        c -> pairs(
+            c,
+            "SELECT session_key, value FROM session_settings WHERE name = ? ORDER BY session_key",
+            name));
   }
 
   @Override
