@@ -42,10 +42,16 @@ public final class HttpCalls {
   public static final class Unanswered extends Exception {
     private static final long serialVersionUID = 1L;
     private final boolean timedOut;
+    private final boolean notSent;
 
     private Unanswered(boolean timedOut, @Nullable Throwable cause) {
+      this(timedOut, !timedOut && HttpCalls.notSent(cause), cause);
+    }
+
+    Unanswered(boolean timedOut, boolean notSent, @Nullable Throwable cause) {
       super(cause);
       this.timedOut = timedOut;
+      this.notSent = notSent;
     }
 
     /** No complete answer came by the deadline. */
@@ -53,9 +59,9 @@ public final class HttpCalls {
       return timedOut;
     }
 
-    /** The request cannot have reached the server ({@link #notSent(Throwable)}). */
+    /** The request cannot have reached the server. */
     public boolean notSent() {
-      return !timedOut && HttpCalls.notSent(getCause());
+      return notSent;
     }
   }
 

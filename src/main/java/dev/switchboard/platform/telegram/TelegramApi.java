@@ -1,6 +1,9 @@
 package dev.switchboard.platform.telegram;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.switchboard.common.HttpCalls;
+import dev.switchboard.common.JettyCalls;
 import dev.switchboard.common.MultipartForm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +12,13 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.StringRequestContent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -24,18 +29,22 @@ import tools.jackson.databind.node.ObjectNode;
  * The Bot API over plain HTTPS: {@code POST <base>/bot<token>/<method>} with a JSON body (a
  * multipart one for uploads), answered by {@code {ok, result}} or {@code {ok:false, error_code,
  * description, parameters}}; files are fetched from {@code <base>/file/bot<token>/<file_path>}.
- * Written on the JDK's HTTP client rather than a Telegram SDK because the gateway must decide
+ * Written on plain HTTP clients rather than a Telegram SDK because the gateway must decide
  * exactly when an update counts as received and how each failure is retried.
  *
- * <p>The HTTP client's timeout covers only the time to the response headers, so every call is
- * also bounded as a whole ({@code deadline}), which catches a long poll whose body stalls.
+ * <p>The JSON calls, which every message makes, go through Jetty's client ({@link JettyCalls}
+ * says why). Uploads and downloads go through the JDK's client, made at the first file: {@link
+ * MultipartForm} gives an upload its exact length only as a JDK body, and a download is read as
+ * a stream. The JDK client's timeout covers only the time to the response headers, so every call
+ * is also bounded as a whole ({@code deadline}).
  */
 final class TelegramApi implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** The longest retry_after taken as given, in seconds. */
   private static final long MAX_RETRY_AFTER_S = 86_400;
 
-  private final HttpClient http;
+  private final org.eclipse.jetty.client.HttpClient calls;
+  private @Nullable HttpClient files;
   private final URI base;
   private final String token;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -43,10 +52,19 @@ final class TelegramApi implements AutoCloseable {
   TelegramApi(URI base, String token) {
     this.base = base;
     this.token = token;
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(CONNECT_TIMEOUT)
-        .executor(Executors.newVirtualThreadPerTaskExecutor())
-        .build();
+    this.calls = JettyCalls.start("telegram-http");
+  }
+
+  private synchronized HttpClient files() {
+    HttpClient client = files;
+    if (client == null) {
+      client = HttpClient.newBuilder()
+          .connectTimeout(CONNECT_TIMEOUT)
+          .executor(Executors.newVirtualThreadPerTaskExecutor())
+          .build();
+      files = client;
+    }
+    return client;
   }
 
   ObjectNode params() {
@@ -56,11 +74,16 @@ final class TelegramApi implements AutoCloseable {
   /** Calls {@code method}; the whole exchange must end within {@code deadline}. */
   JsonNode call(String method, ObjectNode params, Duration deadline)
       throws TelegramApiException, InterruptedException {
-    return exchange(
-        method,
-        HttpRequest.BodyPublishers.ofString(params.toString(), StandardCharsets.UTF_8),
-        "application/json",
-        deadline);
+    Request request = calls
+        .POST(methodUri(method))
+        .body(new StringRequestContent("application/json", params.toString(), UTF_8));
+    ContentResponse response;
+    try {
+      response = JettyCalls.send(request, deadline);
+    } catch (HttpCalls.Unanswered e) {
+      throw unanswered(method, e, deadline);
+    }
+    return parse(method, response.getStatus(), response.getContentAsString());
   }
 
   /** Calls {@code method} with a multipart body, as uploads are sent; see {@link #call}. */
@@ -72,15 +95,19 @@ final class TelegramApi implements AutoCloseable {
   private JsonNode exchange(
       String method, HttpRequest.BodyPublisher body, String contentType, Duration deadline)
       throws TelegramApiException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(
-            base.resolve(base.getPath() + "/bot" + token + "/" + method))
+    HttpRequest request = HttpRequest.newBuilder(methodUri(method))
         .timeout(deadline)
         .header("Content-Type", contentType)
         .POST(body)
         .build();
     CompletableFuture<HttpResponse<String>> future =
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    return parse(method, await(method, future, deadline));
+        files().sendAsync(request, HttpResponse.BodyHandlers.ofString(UTF_8));
+    HttpResponse<String> response = await(method, future, deadline);
+    return parse(method, response.statusCode(), response.body());
+  }
+
+  private URI methodUri(String method) {
+    return base.resolve(base.getPath() + "/bot" + token + "/" + method);
   }
 
   /**
@@ -94,12 +121,12 @@ final class TelegramApi implements AutoCloseable {
     URI uri = fileUri(filePath);
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(deadline).GET().build();
     CompletableFuture<HttpResponse<InputStream>> future =
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        files().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
     HttpResponse<InputStream> response = await(what, future, deadline);
     if (response.statusCode() != 200) {
       String text;
       try (InputStream body = response.body()) {
-        text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        text = new String(body.readNBytes(4096), UTF_8);
       } catch (IOException e) {
         text = "";
       }
@@ -154,36 +181,40 @@ final class TelegramApi implements AutoCloseable {
     try {
       return HttpCalls.await(future, deadline);
     } catch (HttpCalls.Unanswered e) {
-      if (e.timedOut()) {
-        throw new TelegramApiException(
-            TelegramApiException.Kind.NO_ANSWER,
-            0,
-            what + ": no complete answer within " + deadline.toSeconds() + " s",
-            null,
-            e.getCause());
-      }
-      throw networkFailure(what, e.getCause());
+      throw unanswered(what, e, deadline);
     }
   }
 
-  private TelegramApiException networkFailure(String method, @Nullable Throwable cause) {
-    boolean notSent = HttpCalls.notSent(cause);
+  /**
+   * A call that ended without an answer. Its cause is kept as a description only: the clients'
+   * exceptions may quote the request's address, and with it the token.
+   */
+  private TelegramApiException unanswered(String what, HttpCalls.Unanswered e, Duration deadline) {
+    IOException cause = new IOException(describe(e.getCause()));
+    if (e.timedOut()) {
+      return new TelegramApiException(
+          TelegramApiException.Kind.NO_ANSWER,
+          0,
+          what + ": no complete answer within " + deadline.toSeconds() + " s",
+          null,
+          cause);
+    }
     return new TelegramApiException(
-        notSent ? TelegramApiException.Kind.NOT_SENT : TelegramApiException.Kind.NO_ANSWER,
+        e.notSent() ? TelegramApiException.Kind.NOT_SENT : TelegramApiException.Kind.NO_ANSWER,
         0,
-        method + ": " + describe(cause),
+        what + ": " + cause.getMessage(),
         null,
         cause);
   }
 
-  private JsonNode parse(String method, HttpResponse<String> response) throws TelegramApiException {
+  private JsonNode parse(String method, int status, String text) throws TelegramApiException {
     JsonNode body;
     try {
-      body = json.readTree(response.body());
+      body = json.readTree(text);
     } catch (JacksonException e) {
       body = null;
     }
-    if ((body == null || !body.isObject() || !body.has("ok")) && response.statusCode() == 413) {
+    if ((body == null || !body.isObject() || !body.has("ok")) && status == 413) {
       // nginx in front of the Bot API refuses an upload over its limit with an HTML page
       throw new TelegramApiException(
           TelegramApiException.Kind.API_ERROR,
@@ -197,16 +228,16 @@ final class TelegramApi implements AutoCloseable {
       // tell whether Telegram acted on it.
       throw new TelegramApiException(
           TelegramApiException.Kind.NO_ANSWER,
-          response.statusCode(),
-          method + ": unreadable answer (HTTP " + response.statusCode() + ")",
+          status,
+          method + ": unreadable answer (HTTP " + status + ")",
           null,
           null);
     }
     if (body.path("ok").asBoolean(false)) {
       return body.path("result");
     }
-    int code = body.path("error_code").asInt(response.statusCode());
-    String description = body.path("description").asString("HTTP " + response.statusCode());
+    int code = body.path("error_code").asInt(status);
+    String description = body.path("description").asString("HTTP " + status);
     // A retry_after that is not a number of seconds up to a day is not read: the defaulting
     // accessor cannot throw, and the clamp keeps the wait's arithmetic from overflowing.
     long retrySeconds = body.path("parameters").path("retry_after").asLong(-1);
@@ -248,6 +279,13 @@ final class TelegramApi implements AutoCloseable {
 
   @Override
   public void close() {
-    http.shutdownNow();
+    JettyCalls.stop(calls);
+    HttpClient client;
+    synchronized (this) {
+      client = files;
+    }
+    if (client != null) {
+      client.shutdownNow();
+    }
   }
 }

@@ -93,10 +93,15 @@ class TelegramReconnectProcessIT {
   }
 
   /**
-   * The Bot API stays away for {@code length}; all along, the gateway runs on and Telegram is
+   * The Bot API stays away for {@code length} after the gateway noticed it (three failed polls,
+   * 3 to 6 s with the backoff's first two waits); all along, the gateway runs on and Telegram is
    * not shown as connected.
    */
   private void outage(ChildGateway gw, Duration length) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> telegramState().filter(s -> !s.state().equals("connected")).isPresent());
     await()
         .during(length)
         .atMost(length.plusSeconds(5))
