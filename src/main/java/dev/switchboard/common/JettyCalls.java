@@ -1,10 +1,9 @@
 package dev.switchboard.common;
 
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,8 +14,11 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.jspecify.annotations.Nullable;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Calls on Jetty's HTTP client, for the platform calls every message makes. Chosen over the
@@ -39,18 +41,26 @@ public final class JettyCalls {
   private JettyCalls() {}
 
   /**
-   * A started client named {@code name} (its threads say so): no redirects followed, connections
-   * given up after 10 s of connecting, work that may block run on virtual threads.
+   * A started client named {@code name} (its threads say so): no redirects followed, no cookies
+   * kept, connections given up after 10 s of connecting, work that may block run on virtual
+   * threads.
    */
   public static HttpClient start(String name) {
+    Executor virtual = Executors.newVirtualThreadPerTaskExecutor();
     QueuedThreadPool pool = new QueuedThreadPool(MAX_POOL_THREADS, 1);
     pool.setName(name);
-    pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    pool.setVirtualThreadsExecutor(virtual);
+    Scheduler scheduler = new ScheduledExecutorScheduler(name + "-scheduler", true);
     HttpClient client = new HttpClient();
     client.setExecutor(pool);
+    client.setScheduler(scheduler);
+    // Name lookups block: on virtual threads they cannot hold up the client's few threads.
+    client.setSocketAddressResolver(
+        new SocketAddressResolver.Async(virtual, scheduler, CONNECT_TIMEOUT.toMillis()));
     client.setConnectTimeout(CONNECT_TIMEOUT.toMillis());
     client.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     client.setFollowRedirects(false);
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
     try {
       client.start();
     } catch (Exception e) {
@@ -77,19 +87,24 @@ public final class JettyCalls {
    * Sends {@code request} and waits for its whole answer, at most {@code deadline} from now (a
    * long poll may be silent that long, so the connection's idle timeout is the deadline too). A
    * call ended by this thread's interrupt is aborted.
+   *
+   * <p>A call that failed before Jetty began to send it on a connection (queued behind others,
+   * resolving the name, connecting, refused, timed out meanwhile) was not sent: Jetty reports
+   * the request's begin before it writes a byte. Once begun, the server may have acted on it.
    */
   public static ContentResponse send(Request request, Duration deadline)
       throws HttpCalls.Unanswered, InterruptedException {
-    AtomicBoolean committed = new AtomicBoolean();
+    AtomicBoolean begun = new AtomicBoolean();
     request
         .timeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .idleTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .onRequestCommit(r -> committed.set(true));
+        .onRequestBegin(r -> begun.set(true));
     CompletableFuture<ContentResponse> answer =
         new CompletableResponseListener(request, MAX_ANSWER_BYTES).send();
     try {
       return answer.get(deadline.plus(BACKSTOP).toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      // Only if Jetty's own timeout did not end it: the call may begin while this aborts it.
       abort(request, e);
       throw new HttpCalls.Unanswered(true, false, e);
     } catch (InterruptedException e) {
@@ -97,23 +112,8 @@ public final class JettyCalls {
       throw e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof TimeoutException) {
-        throw new HttpCalls.Unanswered(true, false, cause);
-      }
-      throw new HttpCalls.Unanswered(false, notSent(cause, committed.get()), cause);
+      throw new HttpCalls.Unanswered(cause instanceof TimeoutException, !begun.get(), cause);
     }
-  }
-
-  /**
-   * True when the call failed while connecting, so the server cannot have seen it. Whether the
-   * request was committed alone does not say so: Jetty may report a hang-up read on the other
-   * side before the commit of headers it has already written.
-   */
-  static boolean notSent(@Nullable Throwable failure, boolean committed) {
-    return HttpCalls.notSent(failure)
-        || failure instanceof UnknownHostException
-        // Jetty's connect timeout; a socket timeout cannot happen after the headers were sent
-        || (failure instanceof SocketTimeoutException && !committed);
   }
 
   private static void abort(Request request, Throwable why) {

@@ -45,6 +45,7 @@ final class TelegramApi implements AutoCloseable {
 
   private final org.eclipse.jetty.client.HttpClient calls;
   private @Nullable HttpClient files;
+  private boolean closed;
   private final URI base;
   private final String token;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -55,7 +56,11 @@ final class TelegramApi implements AutoCloseable {
     this.calls = JettyCalls.start("telegram-http");
   }
 
-  private synchronized HttpClient files() {
+  private synchronized HttpClient files() throws TelegramApiException {
+    if (closed) {
+      throw new TelegramApiException(
+          TelegramApiException.Kind.NOT_SENT, 0, "the Telegram client is closed", null, null);
+    }
     HttpClient client = files;
     if (client == null) {
       client = HttpClient.newBuilder()
@@ -83,7 +88,7 @@ final class TelegramApi implements AutoCloseable {
     } catch (HttpCalls.Unanswered e) {
       throw unanswered(method, e, deadline);
     }
-    return parse(method, response.getStatus(), response.getContentAsString());
+    return parse(method, response.getStatus(), new String(response.getContent(), UTF_8));
   }
 
   /** Calls {@code method} with a multipart body, as uploads are sent; see {@link #call}. */
@@ -191,18 +196,14 @@ final class TelegramApi implements AutoCloseable {
    */
   private TelegramApiException unanswered(String what, HttpCalls.Unanswered e, Duration deadline) {
     IOException cause = new IOException(describe(e.getCause()));
-    if (e.timedOut()) {
-      return new TelegramApiException(
-          TelegramApiException.Kind.NO_ANSWER,
-          0,
-          what + ": no complete answer within " + deadline.toSeconds() + " s",
-          null,
-          cause);
-    }
+    String why = e.timedOut()
+        ? (e.notSent() ? "no connection" : "no complete answer") + " within " + deadline.toSeconds()
+            + " s"
+        : cause.getMessage();
     return new TelegramApiException(
         e.notSent() ? TelegramApiException.Kind.NOT_SENT : TelegramApiException.Kind.NO_ANSWER,
         0,
-        what + ": " + cause.getMessage(),
+        what + ": " + why,
         null,
         cause);
   }
@@ -282,6 +283,7 @@ final class TelegramApi implements AutoCloseable {
     JettyCalls.stop(calls);
     HttpClient client;
     synchronized (this) {
+      closed = true;
       client = files;
     }
     if (client != null) {
