@@ -3,6 +3,7 @@ package dev.switchboard.agent.openai;
 import dev.switchboard.agent.AgentException;
 import dev.switchboard.config.Durations;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -182,7 +183,9 @@ final class Failures {
           null);
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof HttpConnectTimeoutException) {
+      // Jetty's client reports its connect timeout as a socket timeout; model calls have no
+      // other timeout of the client's (the call's own watchdog ends a silent exchange).
+      if (t instanceof HttpConnectTimeoutException || t instanceof SocketTimeoutException) {
         return new AgentException(
             "Cannot reach the model server at " + where + ": no connection within "
                 + Durations.format(settings.connectTimeout()) + ".",

@@ -8,12 +8,10 @@ import dev.switchboard.agent.TurnControl;
 import dev.switchboard.agent.TurnOutput;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
+import dev.switchboard.common.JettyCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +25,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,14 +85,9 @@ public final class OpenAiBackend implements AgentBackend {
     this.settings = settings;
     this.failures = new Failures(settings);
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    // HTTP/1.1: no h2c upgrade attempt on plain http (local servers), and closing the body
-    // closes the connection, so the server sees a /stop at once and stops generating.
-    this.http = HttpClient.newBuilder()
-        .executor(executor)
-        .connectTimeout(settings.connectTimeout())
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    // Jetty's client (JettyCalls says why), HTTP/1.1 only: closing the body of an answer still
+    // under way closes its connection, so the server sees a /stop at once and stops generating.
+    this.http = JettyCalls.start("model-http", settings.connectTimeout());
   }
 
   @Override
@@ -107,7 +107,7 @@ public final class OpenAiBackend implements AgentBackend {
 
   @Override
   public void close() {
-    http.shutdownNow();
+    JettyCalls.stop(http);
     executor.shutdownNow();
   }
 
@@ -211,19 +211,24 @@ public final class OpenAiBackend implements AgentBackend {
   private TurnResult exchange(
       Call call, byte[] body, String model, TurnOutput output, boolean imagesSent)
       throws AgentException, InterruptedException, Retry, ImagesRefused, Stopped {
-    HttpRequest.Builder req = HttpRequest.newBuilder(settings.completionsUri())
-        .header("Content-Type", "application/json")
-        .header("Accept", settings.stream() ? "text/event-stream" : "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (settings.apiKey() != null) {
-      req.header("Authorization", "Bearer " + settings.apiKey());
-    }
+    Request req = http.POST(settings.completionsUri())
+        // The call's own watchdog ends an exchange that is silent too long (agent.openai's idle
+        // and turn timeouts); the connection must not give up before it.
+        .idleTimeout(settings.turnTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
+        .headers(h -> {
+          h.put(HttpHeader.ACCEPT, settings.stream() ? "text/event-stream" : "application/json");
+          if (settings.apiKey() != null) {
+            h.put(HttpHeader.AUTHORIZATION, "Bearer " + settings.apiKey());
+          }
+        })
+        .body(new BytesRequestContent("application/json", body));
     // Streaming: the headers come with the first chunk, so the silence before them counts too.
     call.watchIdle(settings.stream());
-    CompletableFuture<HttpResponse<InputStream>> pending =
-        http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    InputStreamResponseListener answer = new InputStreamResponseListener();
+    CompletableFuture<Response> pending = headersOf(req);
+    req.send(answer);
     call.attach(pending);
-    HttpResponse<InputStream> response;
+    Response response;
     try {
       response = pending.get();
     } catch (InterruptedException e) {
@@ -232,10 +237,10 @@ public final class OpenAiBackend implements AgentBackend {
     } catch (ExecutionException | CancellationException e) {
       throw call.failed(e, failures);
     }
-    try (InputStream in = response.body()) {
+    try (InputStream in = answer.getInputStream()) {
       call.attach(in);
       call.watchIdle(true);
-      int status = response.statusCode();
+      int status = response.getStatus();
       if (status != 200) {
         String text = new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
         Failures.ServerError error = Failures.ServerError.parse(text);
@@ -250,7 +255,7 @@ public final class OpenAiBackend implements AgentBackend {
               status,
               error,
               Failures.retryAfter(
-                  response.headers().firstValue("Retry-After").orElse(null), Instant.now()));
+                  response.getHeaders().get(HttpHeader.RETRY_AFTER), Instant.now()));
         }
         throw failures.forStatus(status, error, model, 0);
       }
@@ -260,6 +265,25 @@ public final class OpenAiBackend implements AgentBackend {
     } catch (IOException e) {
       throw call.failed(e, failures);
     }
+  }
+
+  /**
+   * The answer's status and headers once they came; cancelling it (a /stop, a timeout) aborts
+   * the request.
+   */
+  private static CompletableFuture<Response> headersOf(Request req) {
+    CompletableFuture<Response> headers = new CompletableFuture<>();
+    req.onResponseHeaders(headers::complete).onComplete(result -> {
+      if (result.isFailed()) {
+        headers.completeExceptionally(result.getFailure());
+      }
+    });
+    CompletableFuture<Response> _ = headers.whenComplete((r, failure) -> {
+      if (headers.isCancelled()) {
+        CompletableFuture<Boolean> _ = req.abort(new CancellationException("the turn ended"));
+      }
+    });
+    return headers;
   }
 
   private TurnResult readStream(Call call, InputStream in, String model, TurnOutput output)

@@ -2,6 +2,8 @@ package dev.switchboard.agent.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -38,5 +40,17 @@ class FailuresTest {
         .isEqualTo("model not found");
     assertThat(Failures.ServerError.parse("404 page not found").message())
         .isEqualTo("404 page not found");
+  }
+
+  @Test
+  void aConnectTimeoutOfEitherClientSaysNoConnectionWithinTheTimeout() {
+    // Jetty's client reports it as a socket timeout; the JDK's as its own exception type
+    assertThat(
+            failures.forIo(new SocketTimeoutException("Connect Timeout"), false).userMessage())
+        .startsWith("Cannot reach the model server at localhost:1: no connection within");
+    assertThat(failures
+            .forIo(new HttpConnectTimeoutException("HTTP connect timed out"), false)
+            .userMessage())
+        .startsWith("Cannot reach the model server at localhost:1: no connection within");
   }
 }
