@@ -50,6 +50,10 @@ final class Call {
   @GuardedBy("lock")
   private @Nullable InputStream body;
 
+  /** Aborts the exchange under way: closing its body alone does not wake a silent one. */
+  @GuardedBy("lock")
+  private @Nullable Runnable exchange;
+
   Call(OpenAiSettings settings, TurnControl control, Executor executor) {
     this.control = control;
     this.executor = executor;
@@ -92,6 +96,20 @@ final class Call {
     f.cancel(true);
   }
 
+  /** {@code abortExchange} ends the exchange about to be sent, at once if already aborted. */
+  void attach(Runnable abortExchange) {
+    lock.lock();
+    try {
+      if (abort == null && !finished) {
+        exchange = abortExchange;
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    abortExchange.run();
+  }
+
   void attach(InputStream in) {
     lock.lock();
     try {
@@ -108,6 +126,7 @@ final class Call {
   private void abort(Abort why) {
     CompletableFuture<?> f;
     InputStream in;
+    Runnable x;
     lock.lock();
     try {
       if (finished || abort != null) {
@@ -116,31 +135,38 @@ final class Call {
       abort = why;
       f = pending;
       in = body;
+      x = exchange;
     } finally {
       lock.unlock();
     }
     aborted.countDown();
-    if (f != null) {
-      f.cancel(true);
-    }
-    if (in != null) {
-      closeQuietly(in);
-    }
+    release(f, in, x);
   }
 
   /** The turn is over: nothing may be aborted any more; whatever is still open is released. */
   void finish() {
     CompletableFuture<?> f;
     InputStream in;
+    Runnable x;
     lock.lock();
     try {
       finished = true;
       f = pending;
       in = body;
+      x = exchange;
       pending = null;
       body = null;
+      exchange = null;
     } finally {
       lock.unlock();
+    }
+    release(f, in, x); // an exchange that ended already is not touched by its abort
+  }
+
+  private static void release(
+      @Nullable CompletableFuture<?> f, @Nullable InputStream in, @Nullable Runnable exchange) {
+    if (exchange != null) {
+      exchange.run();
     }
     if (f != null) {
       f.cancel(true);

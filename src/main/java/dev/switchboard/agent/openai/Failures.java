@@ -2,6 +2,7 @@ package dev.switchboard.agent.openai;
 
 import dev.switchboard.agent.AgentException;
 import dev.switchboard.config.Durations;
+import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -244,6 +245,10 @@ final class Failures {
   }
 
   private String describe(Throwable e) {
+    if (e instanceof EOFException) {
+      // Jetty's says which of its connections it was, and nothing a reader needs
+      return "the server closed the connection";
+    }
     String m = mask(e.getMessage());
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }

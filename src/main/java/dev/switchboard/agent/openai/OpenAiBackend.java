@@ -9,9 +9,11 @@ import dev.switchboard.agent.TurnOutput;
 import dev.switchboard.agent.TurnRequest;
 import dev.switchboard.agent.TurnResult;
 import dev.switchboard.common.JettyCalls;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -72,6 +74,9 @@ public final class OpenAiBackend implements AgentBackend {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_BODY = 32 * 1024 * 1024;
+  /** Model calls under way at once; far above the turns a gateway runs together. */
+  private static final int MAX_CONNECTIONS = 1024;
+
   private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
 
   private final OpenAiSettings settings;
@@ -88,6 +93,9 @@ public final class OpenAiBackend implements AgentBackend {
     // Jetty's client (JettyCalls says why), HTTP/1.1 only: closing the body of an answer still
     // under way closes its connection, so the server sees a /stop at once and stops generating.
     this.http = JettyCalls.start("model-http", settings.connectTimeout());
+    // Every turn waiting on the model holds a connection; one queued for a free one would have
+    // its silence counted against the idle timeout.
+    http.setMaxConnectionsPerDestination(MAX_CONNECTIONS);
   }
 
   @Override
@@ -216,6 +224,8 @@ public final class OpenAiBackend implements AgentBackend {
         // and turn timeouts); the connection must not give up before it.
         .idleTimeout(settings.turnTimeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)
         .headers(h -> {
+          // No compression: a proxy that gzips a stream may hold back its events.
+          h.remove(HttpHeader.ACCEPT_ENCODING);
           h.put(HttpHeader.ACCEPT, settings.stream() ? "text/event-stream" : "application/json");
           if (settings.apiKey() != null) {
             h.put(HttpHeader.AUTHORIZATION, "Bearer " + settings.apiKey());
@@ -226,6 +236,7 @@ public final class OpenAiBackend implements AgentBackend {
     call.watchIdle(settings.stream());
     InputStreamResponseListener answer = new InputStreamResponseListener();
     CompletableFuture<Response> pending = headersOf(req);
+    call.attach(() -> abort(req));
     req.send(answer);
     call.attach(pending);
     Response response;
@@ -237,7 +248,7 @@ public final class OpenAiBackend implements AgentBackend {
     } catch (ExecutionException | CancellationException e) {
       throw call.failed(e, failures);
     }
-    try (InputStream in = answer.getInputStream()) {
+    try (InputStream in = new AnswerBody(answer.getInputStream())) {
       call.attach(in);
       call.watchIdle(true);
       int status = response.getStatus();
@@ -268,8 +279,8 @@ public final class OpenAiBackend implements AgentBackend {
   }
 
   /**
-   * The answer's status and headers once they came; cancelling it (a /stop, a timeout) aborts
-   * the request.
+   * The answer's status and headers once they came, or the exchange's failure. A /stop or a
+   * timeout aborts the request itself (through {@link Call#attach(Runnable)}).
    */
   private static CompletableFuture<Response> headersOf(Request req) {
     CompletableFuture<Response> headers = new CompletableFuture<>();
@@ -278,12 +289,39 @@ public final class OpenAiBackend implements AgentBackend {
         headers.completeExceptionally(result.getFailure());
       }
     });
-    CompletableFuture<Response> _ = headers.whenComplete((r, failure) -> {
-      if (headers.isCancelled()) {
-        CompletableFuture<Boolean> _ = req.abort(new CancellationException("the turn ended"));
-      }
-    });
     return headers;
+  }
+
+  private static void abort(Request req) {
+    CompletableFuture<Boolean> _ = req.abort(new CancellationException("the turn ended"));
+  }
+
+  /**
+   * The answer's body as the readers expect it: Jetty's stream rethrows a failure that is not
+   * an IOException (a malformed chunk, an abort) as it is, and here every failure to read is one.
+   */
+  private static final class AnswerBody extends FilterInputStream {
+    AnswerBody(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (RuntimeException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (RuntimeException e) {
+        throw new IOException(e);
+      }
+    }
   }
 
   private TurnResult readStream(Call call, InputStream in, String model, TurnOutput output)
@@ -386,7 +424,10 @@ public final class OpenAiBackend implements AgentBackend {
   static boolean isInterrupt(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedException
-          || (t instanceof InterruptedIOException && !(t instanceof HttpTimeoutException))) {
+          || (t instanceof InterruptedIOException
+              && !(t instanceof HttpTimeoutException)
+              // Jetty's connect timeout
+              && !(t instanceof SocketTimeoutException))) {
         return true;
       }
     }

@@ -16,13 +16,23 @@ import dev.switchboard.agent.openai.fake.FakeOpenAiServer;
 import dev.switchboard.agent.openai.fake.FakeOpenAiServer.Reply;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.Sender;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -359,6 +369,41 @@ class OpenAiBackendTest {
     assertThat(e.userMessage()).contains("Cannot reach").contains("127.0.0.1:" + closedPort);
   }
 
+  @Test
+  void aConnectionNeverAcceptedSaysNoConnectionWithinTheConnectTimeout() throws Exception {
+    // A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs.
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 8; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 300);
+            queued.add(s);
+          } catch (IOException e) {
+            s.close();
+            break; // the queue is full
+          }
+        }
+        int port = full.getLocalPort();
+        backend(s -> {
+          s.baseUrl = "http://127.0.0.1:" + port + "/v1";
+          s.connectTimeout = Duration.ofMillis(500);
+        });
+
+        AgentException e = failure(turn("hi"));
+
+        assertThat(e.userMessage())
+            .startsWith("Cannot reach the model server at 127.0.0.1:" + port)
+            .contains("no connection within");
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
+    }
+  }
+
   // --- timeouts and cancel ---
 
   @Test
@@ -419,6 +464,65 @@ class OpenAiBackendTest {
     assertThat(latency).isLessThan(Duration.ofSeconds(1));
     assertThat(r.text()).isEqualTo(String.join("", deltas)).startsWith("one two");
     await().atMost(Duration.ofSeconds(5)).until(() -> server.clientDisconnects() == 1);
+  }
+
+  @Test
+  void cancelWhileTheStreamIsSilentReturnsAtOnceAndClosesTheConnection() throws Exception {
+    // A model server of a few lines, because it must notice the client hanging up while it is
+    // itself silent: it sends one delta, then only reads, and a read ends when the client goes.
+    try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      CountDownLatch hungUp = new CountDownLatch(1);
+      Thread.ofVirtual().start(() -> serveOneDeltaThenListen(listener, hungUp));
+      backend(s -> s.baseUrl = "http://127.0.0.1:" + listener.getLocalPort() + "/v1");
+      TurnControl control = new TurnControl();
+
+      CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
+          () -> {
+            try {
+              return backend.run(turn("hi"), output, control);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      await().atMost(Duration.ofSeconds(5)).until(() -> deltas.size() == 1);
+      long start = System.nanoTime();
+      control.cancel(TurnControl.Reason.USER_STOP);
+      TurnResult r = result.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertThat(r.text()).isEqualTo("one");
+      // the server learns of the stop at once, not when it next writes
+      assertThat(hungUp.await(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static void serveOneDeltaThenListen(ServerSocket listener, CountDownLatch hungUp) {
+    try (Socket s = listener.accept()) {
+      InputStream in = s.getInputStream();
+      String head = "";
+      while (!head.endsWith("\r\n\r\n")) {
+        head += (char) in.read();
+      }
+      Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+      in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+      String event = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+          + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"one\"},"
+          + "\"finish_reason\":null}]}\n\n";
+      byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = s.getOutputStream();
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(bytes.length) + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      if (in.read() < 0) {
+        hungUp.countDown();
+      }
+    } catch (IOException e) {
+      hungUp.countDown(); // a reset is a hang-up too
+    }
   }
 
   @Test
