@@ -35,10 +35,15 @@ import org.junit.jupiter.api.Test;
  */
 class JettyCallsTest {
   private final HttpClient client = JettyCalls.start("test-http");
+  /** For the tests whose server holds a call: it arrived, and may be answered. */
+  private final CountDownLatch arrived = new CountDownLatch(1);
+
+  private final CountDownLatch release = new CountDownLatch(1);
   private ServerSocket server;
 
   @AfterEach
   void stop() throws IOException {
+    release.countDown();
     JettyCalls.stop(client);
     if (server != null) {
       server.close();
@@ -103,14 +108,11 @@ class JettyCallsTest {
   void aCallRefusedBecauseTooManyWaitForAConnectionIsNotSent() throws Exception {
     client.setMaxConnectionsPerDestination(1);
     client.setMaxRequestsQueuedPerDestination(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch arrived = new CountDownLatch(1);
     URI uri = serve(s -> {
       arrived.countDown();
       await(release);
     });
-    Thread first = Thread.ofVirtual().start(() -> quietly(() -> call(uri, Duration.ofSeconds(30))));
-    assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread first = holdTheOnlyConnection(uri);
     Thread second =
         Thread.ofVirtual().start(() -> quietly(() -> call(uri, Duration.ofSeconds(30))));
     Awaitility.await()
@@ -129,20 +131,24 @@ class JettyCallsTest {
   @Test
   void aCallThatTimedOutWaitingForAConnectionWasNotSent() throws Exception {
     client.setMaxConnectionsPerDestination(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch arrived = new CountDownLatch(1);
     URI uri = serve(s -> {
       arrived.countDown();
       await(release);
     });
-    Thread first = Thread.ofVirtual().start(() -> quietly(() -> call(uri, Duration.ofSeconds(30))));
-    assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+    Thread first = holdTheOnlyConnection(uri);
     HttpCalls.Unanswered e =
         catchThrowableOfType(HttpCalls.Unanswered.class, () -> call(uri, Duration.ofMillis(300)));
     release.countDown();
     assertThat(e.timedOut()).isTrue();
     assertThat(e.notSent()).isTrue();
     first.interrupt();
+  }
+
+  /** A call the server holds unanswered until {@code release}: it has the one connection. */
+  private Thread holdTheOnlyConnection(URI uri) throws InterruptedException {
+    Thread held = Thread.ofVirtual().start(() -> quietly(() -> call(uri, Duration.ofSeconds(30))));
+    assertThat(arrived.await(5, TimeUnit.SECONDS)).isTrue();
+    return held;
   }
 
   private static void quietly(Callable<?> call) {
@@ -164,7 +170,6 @@ class JettyCallsTest {
 
   @Test
   void aSilentServerTimesOutAtTheDeadline() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
     URI uri = serve(s -> await(release));
     long start = System.nanoTime();
     HttpCalls.Unanswered e =
@@ -180,7 +185,6 @@ class JettyCallsTest {
 
   @Test
   void anAnswerStalledPartWayTimesOutToo() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
     URI uri = serve(s -> {
       write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"ok\":");
       await(release);
@@ -193,8 +197,6 @@ class JettyCallsTest {
 
   @Test
   void anInterruptEndsTheWaitAndTheCall() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch arrived = new CountDownLatch(1);
     URI uri = serve(s -> {
       arrived.countDown();
       await(release);

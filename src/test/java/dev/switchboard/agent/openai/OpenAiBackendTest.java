@@ -63,6 +63,19 @@ class OpenAiBackendTest {
     return backend;
   }
 
+  /** A turn on "hi" run on a virtual thread, to be cancelled through {@code control}. */
+  private CompletableFuture<TurnResult> inBackground(TurnControl control) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return backend.run(turn("hi"), output, control);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+  }
+
   private static TurnRequest turn(String text) {
     return turn(text, List.of(), null);
   }
@@ -445,15 +458,7 @@ class OpenAiBackendTest {
     backend(s -> {});
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return backend.run(turn("hi"), output, control);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = inBackground(control);
     await().atMost(Duration.ofSeconds(5)).until(() -> deltas.size() >= 2);
     long start = System.nanoTime();
     control.cancel(TurnControl.Reason.USER_STOP);
@@ -476,15 +481,7 @@ class OpenAiBackendTest {
       backend(s -> s.baseUrl = "http://127.0.0.1:" + listener.getLocalPort() + "/v1");
       TurnControl control = new TurnControl();
 
-      CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
-          () -> {
-            try {
-              return backend.run(turn("hi"), output, control);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          },
-          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      CompletableFuture<TurnResult> result = inBackground(control);
       await().atMost(Duration.ofSeconds(5)).until(() -> deltas.size() == 1);
       long start = System.nanoTime();
       control.cancel(TurnControl.Reason.USER_STOP);
@@ -531,15 +528,7 @@ class OpenAiBackendTest {
     backend(s -> s.stream = false);
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return backend.run(turn("hi"), output, control);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = inBackground(control);
     await().atMost(Duration.ofSeconds(5)).until(() -> server.requests().size() == 1);
     long start = System.nanoTime();
     control.cancel(TurnControl.Reason.USER_STOP);
@@ -555,15 +544,7 @@ class OpenAiBackendTest {
     backend(s -> {});
     TurnControl control = new TurnControl();
 
-    CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return backend.run(turn("hi"), output, control);
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<TurnResult> result = inBackground(control);
     await().atMost(Duration.ofSeconds(5)).until(() -> server.requests().size() == 1);
     control.cancel(TurnControl.Reason.USER_STOP);
 
