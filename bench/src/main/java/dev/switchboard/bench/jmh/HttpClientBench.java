@@ -37,9 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One Bot API call (a small JSON POST answered with a small JSON body) on a loopback Jetty
  * server, through each client the gateway has used for it: {@code jdk} as TelegramApi made it
- * before issue 18 (the JDK client, a virtual thread per task, {@link HttpCalls#await}), {@code
- * jetty} as it makes it now ({@link JettyCalls#send}). Eight callers at once, as a busy gateway's
- * turns send. Run with {@code -prof gc} to see the bytes each allocates per call.
+ * until issue 18's second pass (the JDK client, a virtual thread per task, {@link
+ * HttpCalls#await}), {@code jetty} as it makes it now ({@link JettyCalls#send}). Eight callers at
+ * once, as a busy gateway's turns send. Run with {@code -prof gc} to see the bytes each allocates
+ * per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
