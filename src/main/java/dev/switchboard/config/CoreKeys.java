@@ -159,6 +159,14 @@ public final class CoreKeys {
       "Show the agent's tool calls while a turn runs, one short line each; a session can"
           + " change it with /tools on|off.");
 
+  public static final ConfigKey<Duration> TYPING_DELAY = ConfigKey.optional(
+      "agent.typing_delay",
+      "SWITCHBOARD_TYPING_DELAY",
+      ValueType.duration(Duration.ZERO, Duration.ofSeconds(30)),
+      Duration.ofMillis(500),
+      "How long a turn runs before the chat shows that a reply is being written; an answer"
+          + " that comes sooner sends no typing call. 0s shows it at once.");
+
   public static final ConfigKey<String> STORE = ConfigKey.optional(
       "store.backend",
       "SWITCHBOARD_STORE",
@@ -311,6 +319,7 @@ public final class CoreKeys {
         BACKEND,
         HISTORY_MESSAGES,
         APPROVAL_TIMEOUT,
+        TYPING_DELAY,
         TOOL_PROGRESS,
         STORE,
         STORE_URL,

@@ -236,4 +236,9 @@ public final class Delivery {
       log.debug("typing indicator for {} failed: {}", chat, e.getMessage());
     }
   }
+
+  /** Whether the chat's typing indicator is also its read receipt (then it must not wait). */
+  public boolean typingMarksRead(ChatRef chat) {
+    return outbound.typingMarksRead(chat.platform());
+  }
 }

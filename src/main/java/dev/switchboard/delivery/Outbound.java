@@ -46,6 +46,11 @@ public interface Outbound {
   /** Shows "typing"; best effort. */
   default void typing(ChatRef chat) throws PlatformException {}
 
+  /** See {@link dev.switchboard.platform.PlatformAdapter#typingMarksRead}. */
+  default boolean typingMarksRead(String platform) {
+    return false;
+  }
+
   /** The platform's rendering of a reply, or empty for plain text split by the gateway. */
   default List<String> render(String platform, String markdown) {
     return List.of();

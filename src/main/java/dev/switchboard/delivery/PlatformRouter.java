@@ -82,6 +82,12 @@ public final class PlatformRouter implements Outbound {
   }
 
   @Override
+  public boolean typingMarksRead(String platform) {
+    PlatformAdapter a = byName.get(platform);
+    return a != null && a.typingMarksRead();
+  }
+
+  @Override
   public List<String> render(String platform, String markdown) {
     PlatformAdapter a = byName.get(platform);
     return a == null ? List.of() : a.render(markdown);

@@ -35,7 +35,8 @@ public record GatewaySettings(
                 config.get(CoreKeys.HISTORY_MESSAGES),
                 config.get(CoreKeys.APPROVAL_TIMEOUT),
                 config.get(CoreKeys.TOOL_PROGRESS),
-                config.get(JobSettings.SILENT_REPLY))));
+                config.get(JobSettings.SILENT_REPLY),
+                config.get(CoreKeys.TYPING_DELAY))));
   }
 
   /** The whole stop's budget: after this the hard deadline ends the process. */

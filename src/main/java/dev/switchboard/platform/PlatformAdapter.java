@@ -96,6 +96,15 @@ public interface PlatformAdapter {
   default void typing(ChatRef chat) throws PlatformException {}
 
   /**
+   * Whether {@link #typing} also tells the sender their message was read (WhatsApp's typing
+   * indicator is part of its read receipt). Such a platform's indicator goes at once, not after
+   * {@code agent.typing_delay}: a fast answer must not leave the message unread.
+   */
+  default boolean typingMarksRead() {
+    return false;
+  }
+
+  /**
    * Turns a reply (Markdown, as agents write) into the texts of the messages to send, each
    * within the platform's limits and in its own markup. Empty means "plain text, split by the
    * gateway's generic chunker".

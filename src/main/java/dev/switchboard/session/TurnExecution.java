@@ -294,11 +294,20 @@ final class TurnExecution {
     }
   }
 
-  // "typing…" until the backend is done; the first streamed preview replaces it anyway.
+  /**
+   * "typing…" from {@code agent.typing_delay} until the backend is done; the first streamed
+   * preview replaces it anyway. The delay spares a platform call for each fast answer, which
+   * would show the indicator for an instant at most.
+   */
   private void showTyping(CountDownLatch backendDone) {
+    Duration delay =
+        delivery.typingMarksRead(message.chat()) ? Duration.ZERO : settings.typingDelay();
     try {
       spawner.spawn("typing " + message.chat(), () -> {
         try {
+          if (backendDone.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
+            return;
+          }
           do {
             delivery.typing(message.chat());
           } while (!backendDone.await(TYPING_EVERY.toNanos(), TimeUnit.NANOSECONDS));

@@ -14,13 +14,21 @@ import org.jspecify.annotations.Nullable;
  *     that did not choose with /tools
  * @param silentReply an answer to a synthetic turn (a job's run, a webhook's) that is exactly
  *     this, spaces aside, sends nothing: the agent found nothing worth saying
+ * @param typingDelay how long a turn runs before the chat shows "typing": an answer faster
+ *     than this costs no typing call (except where typing is the read receipt)
  */
 public record TurnSettings(
-    int historyMessages, Duration approvalTimeout, boolean toolProgress, String silentReply) {
+    int historyMessages,
+    Duration approvalTimeout,
+    boolean toolProgress,
+    String silentReply,
+    Duration typingDelay) {
   public static final String DEFAULT_SILENT_REPLY = "[SILENT]";
+  public static final Duration DEFAULT_TYPING_DELAY = Duration.ofMillis(500);
 
   public TurnSettings(int historyMessages, Duration approvalTimeout, boolean toolProgress) {
-    this(historyMessages, approvalTimeout, toolProgress, DEFAULT_SILENT_REPLY);
+    this(
+        historyMessages, approvalTimeout, toolProgress, DEFAULT_SILENT_REPLY, DEFAULT_TYPING_DELAY);
   }
 
   public static TurnSettings defaults() {

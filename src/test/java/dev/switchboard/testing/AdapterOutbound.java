@@ -35,4 +35,14 @@ public record AdapterOutbound(PlatformAdapter adapter) implements Outbound {
   public MessageRef sendFile(ChatRef chat, OutboundFile file) throws PlatformException {
     return adapter.sendFile(chat, file);
   }
+
+  @Override
+  public void typing(ChatRef chat) throws PlatformException {
+    adapter.typing(chat);
+  }
+
+  @Override
+  public boolean typingMarksRead(String platform) {
+    return adapter.typingMarksRead();
+  }
 }

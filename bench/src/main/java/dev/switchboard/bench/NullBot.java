@@ -6,15 +6,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The least a bot can do: long-poll getUpdates and answer every message with the same Bot API
- * calls the gateway makes for an echo reply (sendChatAction "typing", then sendMessage with
- * parse_mode HTML), on the same JDK HTTP client set up the same way — and nothing else: no
+ * calls the gateway makes for an echo reply (sendMessage with parse_mode HTML, and
+ * sendChatAction "typing" only when the answer takes longer than the gateway's default
+ * {@code agent.typing_delay}), on a JDK HTTP client — and nothing else: no
  * journal, no outbox, no dispatcher. Run in place of the gateway, it shows what the fake
  * server, the HTTP hops and the load driver cost by themselves.
  *
@@ -27,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class NullBot {
   private NullBot() {}
+
+  /** The gateway's default {@code agent.typing_delay}. */
+  private static final Duration TYPING_DELAY = Duration.ofMillis(500);
 
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args[0]);
@@ -63,14 +69,22 @@ public final class NullBot {
       ObjectNode typing = json.createObjectNode();
       typing.put("chat_id", chatId);
       typing.put("action", "typing");
+      CountDownLatch answered = new CountDownLatch(1);
       Thread.startVirtualThread(() -> {
         try {
-          call(http, json, base, token, "sendChatAction", typing, Duration.ofSeconds(30));
+          if (!answered.await(TYPING_DELAY.toMillis(), TimeUnit.MILLISECONDS)) {
+            call(http, json, base, token, "sendChatAction", typing, Duration.ofSeconds(30));
+          }
         } catch (Exception e) {
           System.err.println("sendChatAction failed: " + e);
         }
       });
-      String answer = model == null ? text : ask(http, json, model, text);
+      String answer;
+      try {
+        answer = model == null ? text : ask(http, json, model, text);
+      } finally {
+        answered.countDown();
+      }
       ObjectNode send = json.createObjectNode();
       send.put("chat_id", chatId);
       send.put("text", escape(answer));

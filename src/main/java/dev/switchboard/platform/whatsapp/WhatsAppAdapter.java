@@ -201,6 +201,11 @@ final class WhatsAppAdapter implements PlatformAdapter {
   }
 
   @Override
+  public boolean typingMarksRead() {
+    return true;
+  }
+
+  @Override
   public void replyStarted(ChatRef chat, String inReplyTo) {
     if (NAME.equals(chat.platform()) && !inReplyTo.startsWith(InboundMessage.SYNTHETIC_PREFIX)) {
       latest.put(chat.chatId(), inReplyTo);

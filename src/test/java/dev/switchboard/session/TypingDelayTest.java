@@ -1,0 +1,111 @@
+package dev.switchboard.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.command.CommandTable;
+import dev.switchboard.common.Ticker;
+import dev.switchboard.delivery.Delivery;
+import dev.switchboard.platform.ChatRef;
+import dev.switchboard.testing.AdapterOutbound;
+import dev.switchboard.testing.FakeGatewayControl;
+import dev.switchboard.testing.GatedBackend;
+import dev.switchboard.testing.InMemoryAdapter;
+import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.testing.VirtualThreadSpawner;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code agent.typing_delay}: a fast answer costs no typing call, a slow one shows typing. */
+class TypingDelayTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  private final GatedBackend backend = new GatedBackend();
+  private final VirtualThreadSpawner spawner = new VirtualThreadSpawner();
+  private final InMemoryStore store = new InMemoryStore();
+  private Dispatcher dispatcher;
+
+  /** An adapter that counts its typing calls; {@code marksRead} as WhatsApp's does. */
+  private static final class TypingAdapter extends InMemoryAdapter {
+    final AtomicInteger typings = new AtomicInteger();
+    private final boolean marksRead;
+
+    TypingAdapter(boolean marksRead) {
+      super("mem");
+      this.marksRead = marksRead;
+    }
+
+    @Override
+    public void typing(ChatRef chat) {
+      typings.incrementAndGet();
+    }
+
+    @Override
+    public boolean typingMarksRead() {
+      return marksRead;
+    }
+  }
+
+  private void start(TypingAdapter chat, Duration typingDelay) {
+    TurnSettings turns = new TurnSettings(
+        200, Duration.ofMinutes(2), false, TurnSettings.DEFAULT_SILENT_REPLY, typingDelay);
+    chat.connect(m -> dispatcher.submit(m), null);
+    dispatcher = new Dispatcher(
+        DispatcherSettings.defaults().withTurns(turns),
+        new SessionServices(
+            backend,
+            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
+            store.conversations(),
+            spawner,
+            Ticker.system()),
+        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        new RecordingListener());
+    spawner.spawn("dispatch-loop", dispatcher::runLoop);
+  }
+
+  @AfterEach
+  void tearDown() {
+    backend.finishAll();
+    if (dispatcher != null) {
+      dispatcher.close();
+    }
+    spawner.close();
+  }
+
+  @Test
+  void anAnswerWithinTheDelaySendsNoTypingCall() throws Exception {
+    TypingAdapter chat = new TypingAdapter(false);
+    start(chat, Duration.ofSeconds(30));
+    chat.deliver("alice", "hi");
+    backend.awaitStart(5);
+    backend.finish("hi");
+    await().atMost(WAIT).until(() -> chat.texts("alice").contains("done: hi"));
+    assertThat(chat.typings).hasValue(0);
+  }
+
+  @Test
+  void aTurnLongerThanTheDelayShowsTyping() throws Exception {
+    TypingAdapter chat = new TypingAdapter(false);
+    start(chat, Duration.ofMillis(50));
+    chat.deliver("alice", "slow");
+    backend.awaitStart(5);
+    await().atMost(WAIT).until(() -> chat.typings.get() == 1);
+    backend.finish("slow");
+    await().atMost(WAIT).until(() -> chat.texts("alice").contains("done: slow"));
+  }
+
+  @Test
+  void typingThatMarksTheMessageReadGoesAtOnceWhateverTheDelay() throws Exception {
+    TypingAdapter chat = new TypingAdapter(true);
+    start(chat, Duration.ofSeconds(30));
+    chat.deliver("alice", "read me");
+    backend.awaitStart(5);
+    // the turn is still running: only a typing call made without the delay can be counted
+    await().atMost(WAIT).until(() -> chat.typings.get() == 1);
+    backend.finish("read me");
+    await().atMost(WAIT).until(() -> chat.texts("alice").contains("done: read me"));
+  }
+}
