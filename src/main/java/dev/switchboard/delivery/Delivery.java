@@ -121,7 +121,8 @@ public final class Delivery {
         .recorded(OutboxKeys.firstReplyPart(message.dedupeKey(), attempt))
         .filter(e -> e.status() == Outbox.Status.SENT && !e.complete())
         .ifPresent(e -> stream.continuePreview(
-            new PartSender.Sent(e.id(), new MessageRef(message.chat(), e.platformMessageId())),
+            new PartSender.Sent(
+                e.id(), new MessageRef(message.chat(), e.platformMessageId()), false),
             e.text()));
     return stream.finish(reply);
   }
@@ -147,7 +148,7 @@ public final class Delivery {
       List<String> texts = parts.render(chat, text);
       for (int i = 0; i < texts.size(); i++) {
         if (refusals
-            .send(OutboxKeys.part(base, i), chat, texts.get(i), null, false)
+            .send(OutboxKeys.part(base, i), chat, texts.get(i), null, false, false)
             .isEmpty()) {
           return false;
         }
@@ -176,7 +177,7 @@ public final class Delivery {
     List<String> texts = parts.render(chat, markdown);
     for (int i = 0; i < texts.size(); i++) {
       Optional<PartSender.Sent> part =
-          refusals.send(OutboxKeys.part(key, i), chat, texts.get(i), null, false);
+          refusals.send(OutboxKeys.part(key, i), chat, texts.get(i), null, false, false);
       if (part.isEmpty()) {
         return new Posted(sent, false);
       }

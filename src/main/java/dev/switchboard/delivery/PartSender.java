@@ -27,8 +27,13 @@ final class PartSender {
   /** What a message sent again after a restart starts with. */
   static final String RESENT = "\u21bb Resent after a restart";
 
-  /** A message that reached its chat, and the outbox row that records it. */
-  record Sent(long entryId, MessageRef message) {}
+  /**
+   * A message that reached its chat, and the outbox row that records it.
+   *
+   * @param complete whether that row already says the whole reply arrived ({@link
+   *     #markWholeReply} has nothing left to do)
+   */
+  record Sent(long entryId, MessageRef message, boolean complete) {}
 
   private final Outbound outbound;
   private final Outbox outbox;
@@ -55,7 +60,7 @@ final class PartSender {
    * returned) or its outcome is unknown (then nothing is sent). Empty when not delivered.
    */
   Optional<Sent> send(String key, ChatRef chat, String text, @Nullable String inboundKey) {
-    return attempt(key, chat, text, inboundKey, false, false).sent();
+    return attempt(key, chat, text, inboundKey, false, false, false).sent();
   }
 
   /**
@@ -66,6 +71,8 @@ final class PartSender {
    *     the same key; elsewhere it starts with {@link #RESENT}, so a user who sees it twice
    *     knows why
    * @param plain sent without its markup ({@link Outbound#sendPlain}), which is never idempotent
+   * @param whole the message is a whole reply (one part, no files): the outbox marks it
+   *     complete as it settles it, sparing {@link #markWholeReply}'s write
    */
   PartOutcome attempt(
       String key,
@@ -73,8 +80,9 @@ final class PartSender {
       String text,
       @Nullable String inboundKey,
       boolean afterRestart,
-      boolean plain) {
-    return through(key, chat, text, inboundKey, afterRestart, false, again -> {
+      boolean plain,
+      boolean whole) {
+    return through(key, chat, text, inboundKey, afterRestart, whole, again -> {
       String toSend = text;
       boolean idempotent = !plain && outbound.idempotentSends(chat.platform());
       if (again && idempotent) {
@@ -139,12 +147,16 @@ final class PartSender {
       boolean afterRestart,
       boolean complete,
       Function<Boolean, PlatformSend> prepare) {
+    Optional<Outbox.Entry> fresh = outbox.claimNewAsSending(key, chat, recorded, inboundKey);
+    if (fresh.isPresent()) {
+      return sendNow(fresh.get(), chat, recorded, inboundKey, complete, prepare.apply(false));
+    }
     Outbox.Entry entry = outbox.claim(key, chat, recorded, inboundKey);
     boolean again = false;
     switch (entry.status()) {
       case SENT -> {
-        return new PartOutcome.Delivered(
-            new Sent(entry.id(), new MessageRef(chat, entry.platformMessageId())));
+        return new PartOutcome.Delivered(new Sent(
+            entry.id(), new MessageRef(chat, entry.platformMessageId()), entry.complete()));
       }
       case SENDING, UNKNOWN -> {
         if (!afterRestart) {
@@ -163,10 +175,21 @@ final class PartSender {
     }
     PlatformSend call = prepare.apply(again);
     outbox.markSending(entry.id(), recorded);
+    return sendNow(entry, chat, recorded, inboundKey, complete, call);
+  }
+
+  /** Makes the call for an entry the outbox has as being sent, and settles its outcome. */
+  private PartOutcome sendNow(
+      Outbox.Entry entry,
+      ChatRef chat,
+      String recorded,
+      @Nullable String inboundKey,
+      boolean complete,
+      PlatformSend call) {
     try {
       MessageRef ref = call.send();
       outbox.markSent(entry.id(), ref.messageId(), recorded, complete);
-      return new PartOutcome.Delivered(new Sent(entry.id(), ref));
+      return new PartOutcome.Delivered(new Sent(entry.id(), ref, complete));
     } catch (PlatformException e) {
       return settleFailure(entry, chat, inboundKey, e);
     } catch (InterruptedException e) {

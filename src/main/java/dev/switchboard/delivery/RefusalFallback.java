@@ -41,10 +41,17 @@ final class RefusalFallback {
    * Sends {@code text} under {@code key} by {@link PartSender#attempt}'s rules, and when it is
    * refused, in the forms above. Returns the message that now stands for {@code key} (the first
    * piece, under {@code key}'s outbox row), or empty when the text could not be delivered.
+   *
+   * @param whole see {@link PartSender#attempt}; pieces are never a whole reply
    */
   Optional<PartSender.Sent> send(
-      String key, ChatRef chat, String text, @Nullable String inboundKey, boolean afterRestart) {
-    PartOutcome outcome = parts.attempt(key, chat, text, inboundKey, afterRestart, false);
+      String key,
+      ChatRef chat,
+      String text,
+      @Nullable String inboundKey,
+      boolean afterRestart,
+      boolean whole) {
+    PartOutcome outcome = parts.attempt(key, chat, text, inboundKey, afterRestart, false, whole);
     if (!(outcome instanceof PartOutcome.Refused refused)) {
       return outcome.sent();
     }
@@ -78,7 +85,7 @@ final class RefusalFallback {
       }
     }
     long row = parts.recorded(key).orElseThrow().id();
-    return Optional.ofNullable(first).map(f -> new PartSender.Sent(row, f.message()));
+    return Optional.ofNullable(first).map(f -> new PartSender.Sent(row, f.message(), false));
   }
 
   /** One piece, and when that is refused too, the piece without markup. */
@@ -90,12 +97,12 @@ final class RefusalFallback {
       @Nullable String inboundKey,
       boolean afterRestart) {
     PartOutcome smaller = parts.attempt(
-        OutboxKeys.smallerPiece(key, n), chat, piece, inboundKey, afterRestart, false);
+        OutboxKeys.smallerPiece(key, n), chat, piece, inboundKey, afterRestart, false, false);
     if (!(smaller instanceof PartOutcome.Refused)) {
       return smaller;
     }
     return parts.attempt(
-        OutboxKeys.plainPiece(key, n), chat, piece, inboundKey, afterRestart, true);
+        OutboxKeys.plainPiece(key, n), chat, piece, inboundKey, afterRestart, true, false);
   }
 
   /**

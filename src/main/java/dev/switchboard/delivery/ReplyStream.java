@@ -263,19 +263,29 @@ public final class ReplyStream {
 
   /** A part of the final text; one the platform refuses goes smaller or plain, or is noticed. */
   private Optional<PartSender.Sent> sendPart(String key, String partText) {
-    return refusals.send(key, chat, partText, inboundKey, afterRestart);
+    return refusals.send(key, chat, partText, inboundKey, afterRestart, false);
   }
 
   private boolean finishFresh(List<String> texts, List<OutboundFile> attached) {
-    Optional<PartSender.Sent> first =
-        sendPart(OutboxKeys.replyPart(keyPrefix, 0), texts.getFirst());
+    // A reply of one message and no files is whole once that message is sent: the outbox
+    // marks it so as it records the send (one write fewer for most answers).
+    boolean whole = texts.size() == 1 && attached.isEmpty();
+    Optional<PartSender.Sent> first = refusals.send(
+        OutboxKeys.replyPart(keyPrefix, 0),
+        chat,
+        texts.getFirst(),
+        inboundKey,
+        afterRestart,
+        whole);
     if (first.isEmpty()) {
       return false;
     }
     if (!sendRest(texts) || !files.send(attached, afterRestart)) {
       return false;
     }
-    parts.markWholeReply(first.get(), texts.getFirst());
+    if (!first.get().complete()) {
+      parts.markWholeReply(first.get(), texts.getFirst());
+    }
     return true;
   }
 

@@ -47,6 +47,17 @@ public interface Outbox {
 
   Optional<Entry> find(String key);
 
+  /**
+   * {@link #claim} and {@link #markSending} in one step, for a key seen for the first time: the
+   * new entry, already {@link Status#SENDING}. Empty, with nothing written, when {@code key}
+   * has an entry; then {@link #claim} it and go by its status. One write instead of two for
+   * nearly every message: a crash can no longer leave a {@link Status#PENDING} entry, but
+   * that changes nothing a restart does, since it sends what the journal's reply says either
+   * way.
+   */
+  Optional<Entry> claimNewAsSending(
+      String key, ChatRef chat, String text, @Nullable String inboundKey);
+
   /** Written just before the platform call: from here the outcome is unknown until settled. */
   void markSending(long id, String text);
 

@@ -42,6 +42,37 @@ abstract class OutboxContract extends StorePartContract {
   }
 
   @Test
+  void aNewKeyIsRecordedAsBeingSentInOneStep() {
+    Entry e = outbox().claimNewAsSending(KEY, CHAT, "hi", INBOUND).orElseThrow();
+
+    assertThat(e.key()).isEqualTo(KEY);
+    assertThat(e.chat()).isEqualTo(CHAT);
+    assertThat(e.text()).isEqualTo("hi");
+    assertThat(e.status()).isEqualTo(Status.SENDING);
+    assertThat(e.platformMessageId()).isNull();
+    assertThat(e.complete()).isFalse();
+    assertThat(e.inboundKey()).isEqualTo(INBOUND);
+    assertThat(find(KEY)).isEqualTo(e);
+    Entry notice = outbox()
+        .claimNewAsSending("restart:notice", ChatRef.of("slack", "C1"), "Restarted.", null)
+        .orElseThrow();
+    assertThat(notice.inboundKey()).isNull();
+    assertThat(notice.chat().threadId()).isNull();
+  }
+
+  @Test
+  void aKeyWithAnEntryIsNotRecordedAsBeingSentAgainAndKeepsItsEntry() {
+    Entry claimed = outbox().claim(KEY, CHAT, "hi", INBOUND);
+    assertThat(outbox().claimNewAsSending(KEY, CHAT, "other", null)).isEmpty();
+    assertThat(find(KEY)).isEqualTo(claimed);
+
+    outbox().markSent(claimed.id(), "555", "hi there", true);
+    assertThat(outbox().claimNewAsSending(KEY, CHAT, "a third", INBOUND)).isEmpty();
+    assertThat(find(KEY).status()).isEqualTo(Status.SENT);
+    assertThat(find(KEY).text()).isEqualTo("hi there");
+  }
+
+  @Test
   void aGatewayNoticeHasNoInboundKey() {
     Entry notice = outbox().claim("restart:notice", ChatRef.of("slack", "C1"), "Restarted.", null);
 

@@ -738,6 +738,19 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public synchronized Optional<Entry> claimNewAsSending(
+        String key, ChatRef chat, String text, String inboundKey) {
+      if (byKey.containsKey(key)) {
+        return Optional.empty();
+      }
+      Entry entry = new Entry(
+          ids.incrementAndGet(), key, chat, text, Status.SENDING, null, false, inboundKey);
+      byKey.put(key, entry);
+      changed.put(key, clock.instant());
+      return Optional.of(entry);
+    }
+
+    @Override
     public synchronized Optional<Entry> find(String key) {
       return Optional.ofNullable(byKey.get(key));
     }

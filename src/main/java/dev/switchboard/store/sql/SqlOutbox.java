@@ -44,6 +44,25 @@ final class SqlOutbox implements Outbox {
   }
 
   @Override
+  public Optional<Entry> claimNewAsSending(
+      String key, ChatRef chat, String text, @Nullable String inboundKey) {
+    long now = clock.millis();
+    return db.transaction("record an outgoing message as being sent", c -> {
+      fence.check(c);
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO outbox (key, platform, chat_id, thread_id, text, status,"
+              + " inbound_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'SENDING', ?, ?, ?)"
+              + " ON CONFLICT DO NOTHING RETURNING " + COLUMNS)) {
+        SqlDatabase.bind(
+            ps, key, chat.platform(), chat.chatId(), chat.threadId(), text, inboundKey, now, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(entry(rs)) : Optional.<Entry>empty();
+        }
+      }
+    });
+  }
+
+  @Override
   public Optional<Entry> find(String key) {
     return db.transaction(
         "look up an outgoing message",
@@ -136,19 +155,23 @@ final class SqlOutbox implements Outbox {
       SqlDatabase.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Entry(
-              rs.getLong("id"),
-              rs.getString("key"),
-              new ChatRef(
-                  rs.getString("platform"), rs.getString("chat_id"), rs.getString("thread_id")),
-              rs.getString("text"),
-              Status.valueOf(rs.getString("status")),
-              rs.getString("platform_message_id"),
-              rs.getInt("complete") == 1,
-              rs.getString("inbound_key")));
+          out.add(entry(rs));
         }
       }
     }
     return out;
+  }
+
+  /** The entry at the result's current row, which has {@link #COLUMNS}. */
+  private static Entry entry(ResultSet rs) throws SQLException {
+    return new Entry(
+        rs.getLong("id"),
+        rs.getString("key"),
+        new ChatRef(rs.getString("platform"), rs.getString("chat_id"), rs.getString("thread_id")),
+        rs.getString("text"),
+        Status.valueOf(rs.getString("status")),
+        rs.getString("platform_message_id"),
+        rs.getInt("complete") == 1,
+        rs.getString("inbound_key"));
   }
 }

@@ -154,6 +154,10 @@ class PostgresDbTest {
           .extracting(e -> e.message().messageId())
           .containsExactly("1");
       assertThat(store.outbox().find("k2").orElseThrow().status()).isEqualTo(Outbox.Status.PENDING);
+      assertThatThrownBy(
+              () -> store.outbox().claimNewAsSending("k3", ChatRef.of("telegram", "42"), "c", null))
+          .isInstanceOf(StoreException.class);
+      assertThat(store.outbox().find("k3")).isEmpty();
     }
   }
 
