@@ -35,11 +35,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code journal}: record + markRunning + markDone (3 transactions);
- *   <li>{@code outbox}: claim + markSending + markSent (3 transactions);
- *   <li>{@code wholeMessage}: every store call the gateway makes for one echo turn, in order
- *       (journal record, markRunning, the turn's start (session, last line, settings), transcript
- *       line, outbox claim, markSending, markSent, find, markSent complete, transcript line,
- *       markDone: 11 transactions).
+ *   <li>{@code outbox}: a one-message reply, claimNewAsSending + markSent complete (2
+ *       transactions);
+ *   <li>{@code wholeMessage}: every store call the gateway makes for one echo turn answered
+ *       in one message, in order (journal record, markRunning, the turn's start (session, last
+ *       lines, settings), transcript line, the journal's copy of the reply, transcript line,
+ *       outbox claimNewAsSending, markSent complete, markDone: 9 transactions);
+ *   <li>{@code wholeMessageFourOutboxWrites}: the same turn as the gateway stored it before a
+ *       one-message reply's outbox writes were merged (claim, markSending, markSent, find,
+ *       markSent complete: 11 transactions), to compare with {@code wholeMessage} in one run.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -93,9 +97,9 @@ public class SqliteStoreBench {
   public long outbox() {
     Outbox o = store.outbox();
     InboundMessage m = nextMessage();
-    Outbox.Entry e = o.claim(m.dedupeKey() + ":reply:1:0", m.chat(), TEXT, m.dedupeKey());
-    o.markSending(e.id(), TEXT);
-    o.markSent(e.id(), Long.toString(seq), TEXT, false);
+    Outbox.Entry e = o.claimNewAsSending(m.dedupeKey() + ":reply:1:0", m.chat(), TEXT,
+        m.dedupeKey()).orElseThrow();
+    o.markSent(e.id(), Long.toString(seq), TEXT, true);
     return e.id();
   }
 
@@ -109,13 +113,33 @@ public class SqliteStoreBench {
     j.markRunning(m);
     int generation = store.conversations().turnStart(session, 1).generation();
     store.conversations().append(session, generation, "user", TEXT);
+    j.recordReply(m, TEXT);
+    store.conversations().append(session, generation, "assistant", TEXT);
+    Outbox.Entry e = o.claimNewAsSending(m.dedupeKey() + ":reply:1:0", m.chat(), TEXT,
+        m.dedupeKey()).orElseThrow();
+    o.markSent(e.id(), Long.toString(seq), TEXT, true);
+    j.markDone(m, "answered");
+    return e.id();
+  }
+
+  @Benchmark
+  public long wholeMessageFourOutboxWrites() {
+    InboundJournal j = store.journal();
+    Outbox o = store.outbox();
+    InboundMessage m = nextMessage();
+    String session = m.chat().toString();
+    j.record(m);
+    j.markRunning(m);
+    int generation = store.conversations().turnStart(session, 1).generation();
+    store.conversations().append(session, generation, "user", TEXT);
+    j.recordReply(m, TEXT);
+    store.conversations().append(session, generation, "assistant", TEXT);
     String key = m.dedupeKey() + ":reply:1:0";
     Outbox.Entry e = o.claim(key, m.chat(), TEXT, m.dedupeKey());
     o.markSending(e.id(), TEXT);
     o.markSent(e.id(), Long.toString(seq), TEXT, false);
     Outbox.Entry found = o.find(key).orElseThrow();
     o.markSent(found.id(), Long.toString(seq), TEXT, true);
-    store.conversations().append(session, generation, "assistant", TEXT);
     j.markDone(m, "answered");
     return e.id();
   }
