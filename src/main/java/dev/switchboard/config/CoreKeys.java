@@ -165,7 +165,8 @@ public final class CoreKeys {
       ValueType.duration(Duration.ZERO, Duration.ofSeconds(30)),
       Duration.ofMillis(500),
       "How long a turn runs before the chat shows that a reply is being written; an answer"
-          + " that comes sooner sends no typing call. 0s shows it at once.");
+          + " that comes sooner sends no typing call. 0s shows it at once. On WhatsApp the"
+          + " indicator is the read receipt and always goes at once.");
 
   public static final ConfigKey<String> STORE = ConfigKey.optional(
       "store.backend",
@@ -319,8 +320,8 @@ public final class CoreKeys {
         BACKEND,
         HISTORY_MESSAGES,
         APPROVAL_TIMEOUT,
-        TYPING_DELAY,
         TOOL_PROGRESS,
+        TYPING_DELAY,
         STORE,
         STORE_URL,
         LEASE_TTL,

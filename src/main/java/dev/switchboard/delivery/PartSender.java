@@ -30,8 +30,8 @@ final class PartSender {
   /**
    * A message that reached its chat, and the outbox row that records it.
    *
-   * @param complete whether that row already says the whole reply arrived ({@link
-   *     #markWholeReply} has nothing left to do)
+   * @param complete whether that row is marked complete: for a reply's part 0, that the whole
+   *     reply arrived ({@link #markWholeReply} has nothing left to do)
    */
   record Sent(long entryId, MessageRef message, boolean complete) {}
 
@@ -136,8 +136,9 @@ final class PartSender {
    * one whose outcome is unknown is sent again only after a restart ({@code prepare} is told
    * so, to mark it), and the outcome is settled.
    *
-   * @param prepare makes the call, before the outbox says it is being sent; its argument is
-   *     true when an earlier try was cut off
+   * @param prepare makes the call; its argument is true when an earlier try was cut off, and
+   *     then it runs before the outbox says the message is being sent (it may send a mark of
+   *     its own). For a new key it runs just after, so with false it must send nothing itself
    */
   private PartOutcome through(
       String key,

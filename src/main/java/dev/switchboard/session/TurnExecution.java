@@ -297,15 +297,17 @@ final class TurnExecution {
   /**
    * "typing…" from {@code agent.typing_delay} until the backend is done; the first streamed
    * preview replaces it anyway. The delay spares a platform call for each fast answer, which
-   * would show the indicator for an instant at most.
+   * would show the indicator for an instant at most. Where the indicator is also the read
+   * receipt it goes once whatever the answer's speed: a fast answer must not leave the
+   * message unread.
    */
   private void showTyping(CountDownLatch backendDone) {
-    Duration delay =
-        delivery.typingMarksRead(message.chat()) ? Duration.ZERO : settings.typingDelay();
+    boolean marksRead = delivery.typingMarksRead(message.chat());
+    Duration delay = settings.typingDelay();
     try {
       spawner.spawn("typing " + message.chat(), () -> {
         try {
-          if (backendDone.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
+          if (!marksRead && backendDone.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
             return;
           }
           do {

@@ -51,9 +51,9 @@ public interface Outbox {
    * {@link #claim} and {@link #markSending} in one step, for a key seen for the first time: the
    * new entry, already {@link Status#SENDING}. Empty, with nothing written, when {@code key}
    * has an entry; then {@link #claim} it and go by its status. One write instead of two for
-   * nearly every message: a crash can no longer leave a {@link Status#PENDING} entry, but
-   * that changes nothing a restart does, since it sends what the journal's reply says either
-   * way.
+   * nearly every message; a crash after it leaves the entry {@link Status#SENDING}, as one
+   * after {@link #markSending} did. Fenced like {@link #markSending}: a gateway that lost the
+   * database's lease gets a {@link StoreException} whether or not the key has an entry.
    */
   Optional<Entry> claimNewAsSending(
       String key, ChatRef chat, String text, @Nullable String inboundKey);

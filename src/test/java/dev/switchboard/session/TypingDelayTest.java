@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.command.CommandTable;
+import dev.switchboard.common.TaskSpawner;
 import dev.switchboard.common.Ticker;
 import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
@@ -15,6 +16,7 @@ import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,20 @@ class TypingDelayTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   private final GatedBackend backend = new GatedBackend();
-  private final VirtualThreadSpawner spawner = new VirtualThreadSpawner();
+  private final VirtualThreadSpawner threads = new VirtualThreadSpawner();
+  /** Holds every turn's typing task until counted down; the tests that do not care open it. */
+  private final CountDownLatch typingMayStart = new CountDownLatch(1);
+
+  private final TaskSpawner spawner = (name, task) -> threads.spawn(name, () -> {
+    if (name.startsWith("typing ")) {
+      try {
+        typingMayStart.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+    task.run();
+  });
   private final InMemoryStore store = new InMemoryStore();
   private Dispatcher dispatcher;
 
@@ -50,6 +65,13 @@ class TypingDelayTest {
   }
 
   private void start(TypingAdapter chat, Duration typingDelay) {
+    start(chat, typingDelay, true);
+  }
+
+  private void start(TypingAdapter chat, Duration typingDelay, boolean typingFree) {
+    if (typingFree) {
+      typingMayStart.countDown();
+    }
     TurnSettings turns = new TurnSettings(
         200, Duration.ofMinutes(2), false, TurnSettings.DEFAULT_SILENT_REPLY, typingDelay);
     chat.connect(m -> dispatcher.submit(m), null);
@@ -72,7 +94,8 @@ class TypingDelayTest {
     if (dispatcher != null) {
       dispatcher.close();
     }
-    spawner.close();
+    typingMayStart.countDown();
+    threads.close();
   }
 
   @Test
@@ -107,5 +130,18 @@ class TypingDelayTest {
     await().atMost(WAIT).until(() -> chat.typings.get() == 1);
     backend.finish("read me");
     await().atMost(WAIT).until(() -> chat.texts("alice").contains("done: read me"));
+  }
+
+  @Test
+  void typingThatMarksTheMessageReadGoesEvenWhenTheAnswerCameFirst() throws Exception {
+    TypingAdapter chat = new TypingAdapter(true);
+    start(chat, Duration.ZERO, false);
+    chat.deliver("alice", "quick");
+    backend.awaitStart(5);
+    backend.finish("quick");
+    await().atMost(WAIT).until(() -> chat.texts("alice").contains("done: quick"));
+    // the typing task starts only now, after the whole turn: the interleaving that lost it
+    typingMayStart.countDown();
+    await().atMost(WAIT).until(() -> chat.typings.get() == 1);
   }
 }

@@ -276,7 +276,7 @@ public final class EndToEnd {
         long hwm = Proc.statusKb(bot.pid(), "VmHWM");
         int exit = bot.stop(Duration.ofSeconds(120));
         long logLines = bot.outputLines();
-        say("peak RSS (VmHWM) %.1f MB; SIGTERM -> exit code %d", hwm / 1024.0, exit);
+        say("peak RSS (VmHWM) %.1f MiB; SIGTERM -> exit code %d", hwm / 1024.0, exit);
         if (exit != 0 && kind.equals("gateway")) {
           say("gateway output:\n%s", bot.tail(40));
         }
@@ -312,7 +312,7 @@ public final class EndToEnd {
       say("  pacing    lag p99 %.2f ms, max %.2f ms", Latency.ms(r.pacingLag()
           .getValueAtPercentile(99)), Latency.ms(r.pacingLag().getMaxValue()));
     }
-    say("  memory    VmRSS %.1f MB, VmHWM so far %.1f MB; harness GC %d ms in the window",
+    say("  memory    VmRSS %.1f MiB, VmHWM so far %.1f MiB; harness GC %d ms in the window",
         r.vmRssKb() / 1024.0, r.vmHwmKb() / 1024.0, r.harnessGcMillis());
   }
 
@@ -345,7 +345,7 @@ public final class EndToEnd {
           Latency.ms(open.latency().getMaxValue()));
     }
     if (gw != null) {
-      say("gateway peak RSS %.1f MB (target <= 128 MiB: %s)", gw.vmHwmKb() / 1024.0,
+      say("gateway peak RSS %.1f MiB (target <= 128 MiB: %s)", gw.vmHwmKb() / 1024.0,
           gw.vmHwmKb() <= 128 * 1024 ? "met" : "MISSED");
       for (Load.Result r : gw.phases()) {
         say("gateway CPU, %s loop: %.3f CPU-s per 1000 messages%s", r.phase(),
