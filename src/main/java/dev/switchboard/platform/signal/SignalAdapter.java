@@ -72,6 +72,11 @@ final class SignalAdapter implements PlatformAdapter {
   private final Set<String> known;
   /** Per group chat, the message the reply being written answers; quoted by its first part. */
   private final Map<String, String> answering = new ConcurrentHashMap<>();
+  /**
+   * Chats shown "typing" since their last reply finished: only these need the stop, so a fast
+   * answer (no typing, see {@code agent.typing_delay}) costs no typing call at all.
+   */
+  private final Set<String> typingShown = ConcurrentHashMap.newKeySet();
 
   /** signal-cli as the gateway's child, when cli_path is set; started by the event loop. */
   private final @Nullable SignalCliProcess child;
@@ -351,6 +356,8 @@ final class SignalAdapter implements PlatformAdapter {
 
   @Override
   public void typing(ChatRef chat) throws PlatformException {
+    // before the call: a reply finishing meanwhile must still stop what this starts
+    typingShown.add(chat.chatId());
     call("sendTyping", to(chat), SIDE_CALL, false);
   }
 
@@ -365,6 +372,9 @@ final class SignalAdapter implements PlatformAdapter {
   @Override
   public void replyFinished(ChatRef chat, String inReplyTo, String finished) {
     answering.remove(chat.chatId(), inReplyTo);
+    if (!typingShown.remove(chat.chatId())) {
+      return;
+    }
     try {
       call("sendTyping", to(chat).put("stop", true), STOP_TYPING_CALL, false);
     } catch (PlatformException e) {

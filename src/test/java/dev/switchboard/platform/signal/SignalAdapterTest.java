@@ -259,6 +259,9 @@ class SignalAdapterTest {
     ChatRef direct = ChatRef.of("signal", ANN.uuid());
     adapter.replyStarted(direct, ANN.uuid() + ":5");
     adapter.send(direct, "no quote in a direct chat");
+    adapter.replyFinished(direct, ANN.uuid() + ":5", "no quote in a direct chat");
+    // an answer that came before the typing delay: nothing to stop, so no typing call at all
+    assertThat(daemon.calls("sendTyping")).hasSize(2);
     assertThat(daemon.sent().get(2).params().has("quoteTimestamp")).isFalse();
   }
 
