@@ -3,17 +3,12 @@ package dev.switchboard.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.command.CommandTable;
-import dev.switchboard.common.Ticker;
-import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.store.Conversations;
-import dev.switchboard.testing.AdapterOutbound;
-import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
@@ -67,13 +62,8 @@ class AnswerRecordedBeforeDeliveryTest {
   void theAnswerIsInTheTranscriptAndRecordedBeforeItIsSent() throws Exception {
     dispatcher = new Dispatcher(
         DispatcherSettings.defaults(),
-        new SessionServices(
-            backend,
-            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-            store.conversations(),
-            spawner,
-            Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        TestSessions.services(backend, chat, store, spawner),
+        TestSessions.commandsWithoutAdmins(),
         new RecordingListener() {
           @Override
           public void replied(InboundMessage message, String reply) {

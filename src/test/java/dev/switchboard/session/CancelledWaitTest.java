@@ -7,19 +7,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.switchboard.command.CommandTable;
-import dev.switchboard.common.Ticker;
-import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.store.StoreException;
-import dev.switchboard.testing.AdapterOutbound;
-import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -79,13 +73,8 @@ class CancelledWaitTest {
     chat.connect(m -> dispatcher.submit(m), null);
     dispatcher = new Dispatcher(
         DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.INTERRUPT),
-        new SessionServices(
-            backend,
-            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-            store.conversations(),
-            spawner,
-            Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        TestSessions.services(backend, chat, store, spawner),
+        TestSessions.commandsWithoutAdmins(),
         listener);
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
     backend.finishAll();

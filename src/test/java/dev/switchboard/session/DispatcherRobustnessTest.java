@@ -69,13 +69,8 @@ class DispatcherRobustnessTest {
     chat.connect(m -> dispatcher.submit(m), null);
     dispatcher = new Dispatcher(
         DispatcherSettings.defaults().withBusyPolicy(BusyPolicy.QUEUE),
-        new SessionServices(
-            backend,
-            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-            store.conversations(),
-            spawner,
-            Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        TestSessions.services(backend, chat, store, spawner),
+        TestSessions.commandsWithoutAdmins(),
         listener);
     return dispatcher;
   }

@@ -3,19 +3,13 @@ package dev.switchboard.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.command.CommandTable;
 import dev.switchboard.common.TaskSpawner;
-import dev.switchboard.common.Ticker;
-import dev.switchboard.delivery.Delivery;
 import dev.switchboard.platform.ChatRef;
-import dev.switchboard.testing.AdapterOutbound;
-import dev.switchboard.testing.FakeGatewayControl;
 import dev.switchboard.testing.GatedBackend;
 import dev.switchboard.testing.InMemoryAdapter;
 import dev.switchboard.testing.InMemoryStore;
 import dev.switchboard.testing.VirtualThreadSpawner;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -77,13 +71,8 @@ class TypingDelayTest {
     chat.connect(m -> dispatcher.submit(m), null);
     dispatcher = new Dispatcher(
         DispatcherSettings.defaults().withTurns(turns),
-        new SessionServices(
-            backend,
-            new Delivery(new AdapterOutbound(chat), store.outbox(), Ticker.system()),
-            store.conversations(),
-            spawner,
-            Ticker.system()),
-        new CommandSetup(CommandTable.standard(List.of()), new FakeGatewayControl(), m -> false),
+        TestSessions.services(backend, chat, store, spawner),
+        TestSessions.commandsWithoutAdmins(),
         new RecordingListener());
     spawner.spawn("dispatch-loop", dispatcher::runLoop);
   }

@@ -105,8 +105,18 @@ public class SqliteStoreBench {
 
   @Benchmark
   public long wholeMessage() {
-    InboundJournal j = store.journal();
+    InboundMessage m = turnUpToItsDelivery();
     Outbox o = store.outbox();
+    Outbox.Entry e = o.claimNewAsSending(m.dedupeKey() + ":reply:1:0", m.chat(), TEXT,
+        m.dedupeKey()).orElseThrow();
+    o.markSent(e.id(), Long.toString(seq), TEXT, true);
+    store.journal().markDone(m, "answered");
+    return e.id();
+  }
+
+  /** A new message's turn, recorded up to the reply's delivery (6 transactions). */
+  private InboundMessage turnUpToItsDelivery() {
+    InboundJournal j = store.journal();
     InboundMessage m = nextMessage();
     String session = m.chat().toString();
     j.record(m);
@@ -115,31 +125,19 @@ public class SqliteStoreBench {
     store.conversations().append(session, generation, "user", TEXT);
     j.recordReply(m, TEXT);
     store.conversations().append(session, generation, "assistant", TEXT);
-    Outbox.Entry e = o.claimNewAsSending(m.dedupeKey() + ":reply:1:0", m.chat(), TEXT,
-        m.dedupeKey()).orElseThrow();
-    o.markSent(e.id(), Long.toString(seq), TEXT, true);
-    j.markDone(m, "answered");
-    return e.id();
+    return m;
   }
 
   @Benchmark
   public long wholeMessageFourOutboxWrites() {
-    InboundJournal j = store.journal();
+    InboundMessage m = turnUpToItsDelivery();
     Outbox o = store.outbox();
-    InboundMessage m = nextMessage();
-    String session = m.chat().toString();
-    j.record(m);
-    j.markRunning(m);
-    int generation = store.conversations().turnStart(session, 1).generation();
-    store.conversations().append(session, generation, "user", TEXT);
-    j.recordReply(m, TEXT);
-    store.conversations().append(session, generation, "assistant", TEXT);
     String key = m.dedupeKey() + ":reply:1:0";
     Outbox.Entry e = o.claim(key, m.chat(), TEXT, m.dedupeKey());
     o.markSending(e.id(), TEXT);
     o.markSent(e.id(), Long.toString(seq), TEXT, false);
     o.markSent(e.id(), Long.toString(seq), TEXT, true);
-    j.markDone(m, "answered");
+    store.journal().markDone(m, "answered");
     return e.id();
   }
 }
