@@ -30,10 +30,13 @@ final class UpdateParser {
 
   private final BotIdentity bot;
   private final TelegramSettings.GroupTrigger trigger;
+  /** "@ourbot" in any case, as a word: compiled once, not for every message. */
+  private final Pattern ourName;
 
   UpdateParser(BotIdentity bot, TelegramSettings.GroupTrigger trigger) {
     this.bot = bot;
     this.trigger = trigger;
+    this.ourName = Pattern.compile("(?i)@" + Pattern.quote(bot.username()) + "\\b");
   }
 
   Optional<InboundMessage> parse(JsonNode update) {
@@ -76,8 +79,7 @@ final class UpdateParser {
         && !repliesToBot(message)) {
       return Optional.empty();
     }
-    String cleaned =
-        text.replaceAll("(?i)@" + Pattern.quote(bot.username()) + "\\b", "").strip();
+    String cleaned = ourName.matcher(text).replaceAll("").strip();
     if (cleaned.isEmpty() && files.isEmpty()) {
       return Optional.empty(); // "@ourbot" alone says nothing; with a file, the file speaks
     }
