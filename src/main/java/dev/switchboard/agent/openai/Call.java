@@ -9,6 +9,8 @@ import dev.switchboard.agent.TurnResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -44,15 +46,19 @@ final class Call {
   private volatile @Nullable Abort abort;
   private volatile boolean finished;
 
-  @GuardedBy("lock")
-  private @Nullable CompletableFuture<?> pending;
+  /**
+   * What the exchange under way holds open, and how to let go of it, released in this order.
+   * The exchange's own abort comes first: closing its body alone does not wake a silent one.
+   */
+  private enum Held {
+    EXCHANGE,
+    HEADERS,
+    BODY
+  }
 
+  /** The latest of each kind; a new exchange's replaces the one before, which has ended. */
   @GuardedBy("lock")
-  private @Nullable InputStream body;
-
-  /** Aborts the exchange under way: closing its body alone does not wake a silent one. */
-  @GuardedBy("lock")
-  private @Nullable Runnable exchange;
+  private final EnumMap<Held, Runnable> held = new EnumMap<>(Held.class);
 
   Call(OpenAiSettings settings, TurnControl control, Executor executor) {
     this.control = control;
@@ -83,97 +89,64 @@ final class Call {
     abort(Abort.CANCELLED);
   }
 
+  /** The answer's headers, still to come: cancelled on an abort. */
   void attach(CompletableFuture<?> f) {
-    lock.lock();
-    try {
-      if (abort == null && !finished) {
-        pending = f;
-        return;
-      }
-    } finally {
-      lock.unlock();
-    }
-    f.cancel(true);
+    hold(Held.HEADERS, () -> f.cancel(true));
   }
 
   /** {@code abortExchange} ends the exchange about to be sent, at once if already aborted. */
   void attach(Runnable abortExchange) {
-    lock.lock();
-    try {
-      if (abort == null && !finished) {
-        exchange = abortExchange;
-        return;
-      }
-    } finally {
-      lock.unlock();
-    }
-    abortExchange.run();
+    hold(Held.EXCHANGE, abortExchange);
   }
 
+  /** The answer's body: closed on an abort, which wakes the thread reading it. */
   void attach(InputStream in) {
+    hold(Held.BODY, () -> closeQuietly(in));
+  }
+
+  /** Keeps {@code release} until the turn ends or is aborted; runs it now if that happened. */
+  private void hold(Held what, Runnable release) {
     lock.lock();
     try {
       if (abort == null && !finished) {
-        body = in;
+        held.put(what, release);
         return;
       }
     } finally {
       lock.unlock();
     }
-    closeQuietly(in);
+    release.run();
   }
 
   private void abort(Abort why) {
-    CompletableFuture<?> f;
-    InputStream in;
-    Runnable x;
+    List<Runnable> releases;
     lock.lock();
     try {
       if (finished || abort != null) {
         return;
       }
       abort = why;
-      f = pending;
-      in = body;
-      x = exchange;
+      releases = List.copyOf(held.values());
     } finally {
       lock.unlock();
     }
     aborted.countDown();
-    release(f, in, x);
+    releases.forEach(Runnable::run);
   }
 
   /** The turn is over: nothing may be aborted any more; whatever is still open is released. */
   void finish() {
-    CompletableFuture<?> f;
-    InputStream in;
-    Runnable x;
+    List<Runnable> releases;
     lock.lock();
     try {
       finished = true;
-      f = pending;
-      in = body;
-      x = exchange;
-      pending = null;
-      body = null;
-      exchange = null;
+      releases = List.copyOf(held.values());
+      held.clear();
     } finally {
       lock.unlock();
     }
-    release(f, in, x); // an exchange that ended already is not touched by its abort
-  }
-
-  private static void release(
-      @Nullable CompletableFuture<?> f, @Nullable InputStream in, @Nullable Runnable exchange) {
-    if (exchange != null) {
-      exchange.run();
-    }
-    if (f != null) {
-      f.cancel(true);
-    }
-    if (in != null) {
-      closeQuietly(in);
-    }
+    // an exchange that ended already is not touched by its abort
+    releases.forEach(Runnable::run);
   }
 
   /** Throws if the exchange was aborted: {@link OpenAiBackend.Stopped} when cancelled. */
