@@ -74,6 +74,7 @@ class SettingsToStringTest {
     values.put(
         schema.byPath("platforms.whatsapp.phone_number_id").orElseThrow(), "106540352242922");
     values.put(schema.byPath("store.url").orElseThrow(), "postgresql://sb@db.internal/sb");
+    values.put(schema.byPath("platforms.mattermost.url").orElseThrow(), "https://chat.example.com");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -119,6 +120,7 @@ class SettingsToStringTest {
             "OpenAiSettings",
             "DiscordSettings",
             "SlackSettings",
+            "MattermostSettings",
             "TranscriptionSettings",
             "SpeechSettings",
             "WhatsAppSettings",

@@ -87,7 +87,8 @@ record GatewayLaunch(
             || k.startsWith("TELEGRAM_")
             || k.startsWith("OPENAI_")
             || k.startsWith("DISCORD_")
-            || k.startsWith("SLACK_"));
+            || k.startsWith("SLACK_")
+            || k.startsWith("MATTERMOST_"));
     LAUNCHER_ENV.forEach(e::putIfAbsent);
     e.putAll(env);
     return pb.start();

@@ -42,6 +42,7 @@ class WallClockUseTest {
       "dev.switchboard.lifecycle.RuntimeBuilder",
       "dev.switchboard.platform.discord.DiscordAdapterFactory",
       "dev.switchboard.platform.slack.SlackAdapterFactory",
+      "dev.switchboard.platform.mattermost.MattermostAdapterFactory",
       "dev.switchboard.platform.signal.SignalAdapterFactory",
       "dev.switchboard.platform.web.WebChatFactory",
       "dev.switchboard.platform.api.ApiServerFactory",
