@@ -284,4 +284,30 @@ class DoctorProcessIT {
           .doesNotContain("wrongslack");
     }
   }
+
+  @Test
+  void theMattermostTokenIsCheckedWithUsersMe() throws Exception {
+    String token = "doctormattermost0000000001";
+    try (var mattermost =
+        new dev.switchboard.platform.mattermost.fake.FakeMattermostServer(token)) {
+      Map<String, String> base = new HashMap<>(env(Map.of()));
+      base.remove("TELEGRAM_BOT_TOKEN");
+      base.put("MATTERMOST_URL", mattermost.url());
+      base.put("MATTERMOST_TOKEN", token);
+      Result ok = doctor(base);
+      assertThat(ok.output())
+          .contains("ok    mattermost       the token works: @switchboard (id "
+              + dev.switchboard.platform.mattermost.fake.FakeMattermostServer.BOT_ID + ") on "
+              + mattermost.url())
+          .doesNotContain(token);
+      base.put("MATTERMOST_TOKEN", "wrongmattermost00000000001");
+      Result refused = doctor(base);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output())
+          .contains("fail  mattermost       GET /users/me: HTTP 401"
+              + " api.context.session_expired.app_error")
+          .contains("fix: set platforms.mattermost.token (or MATTERMOST_TOKEN)")
+          .doesNotContain("wrongmattermost");
+    }
+  }
 }
