@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,6 +23,10 @@ final class Backfill {
   static final Duration MAX_AGE = Duration.ofHours(24);
   private static final long OVERLAP_MS = 60_000;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
+  /** The most posts {@code ?since=} returns. */
+  private static final int SINCE_CAP = 1000;
+
+  private static final Logger log = LoggerFactory.getLogger(Backfill.class);
 
   /** Takes one post of a channel of {@code channelType} (D, O, P, G). */
   interface Sink {
@@ -47,6 +53,13 @@ final class Backfill {
         continue;
       }
       JsonNode list = api.call("GET", "/channels/" + id + "/posts?since=" + since, null, DEADLINE);
+      if (list.path("order").size() >= SINCE_CAP) {
+        log.warn(
+            "mattermost: {} or more posts changed in one channel while disconnected; only the"
+                + " newest {} were fetched",
+            SINCE_CAP,
+            SINCE_CAP);
+      }
       for (JsonNode postId : list.path("order")) {
         JsonNode post = list.path("posts").path(postId.asString(""));
         long created = post.path("create_at").asLong(0);

@@ -45,33 +45,28 @@ final class InboundPosts {
         Pattern.CASE_INSENSITIVE);
   }
 
-  /** A {@code posted} event's data, whose {@code post} and {@code mentions} are JSON strings. */
+  /**
+   * A {@code posted} event's data, whose {@code post} is a JSON string. Its {@code mentions}
+   * are not read: the server lists the bot there for {@code @channel}, {@code @all} and {@code
+   * @here} too, and the bot would answer every announcement; a mention is its name in the text,
+   * as for a post fetched over REST.
+   */
   Optional<InboundMessage> fromEvent(JsonNode data, Instant now) {
-    JsonNode post = embedded(data.path("post"));
-    JsonNode mentions = embedded(data.path("mentions"));
-    boolean mentioned = false;
-    for (JsonNode id : mentions) {
-      mentioned |= botUserId.equals(id.asString(""));
-    }
     String senderName = data.path("sender_name").asString("");
     return from(
-        post,
+        embedded(data.path("post")),
         data.path("channel_type").asString(""),
-        mentioned,
         senderName.startsWith("@") ? senderName.substring(1) : senderName,
         now);
   }
 
-  /**
-   * A post as REST returns it, from a channel of {@code channelType}: the server's mention list
-   * is not there, so a mention is found in the text.
-   */
+  /** A post as REST returns it, from a channel of {@code channelType}. */
   Optional<InboundMessage> fromPost(JsonNode post, String channelType, Instant now) {
-    return from(post, channelType, false, "", now);
+    return from(post, channelType, "", now);
   }
 
   private Optional<InboundMessage> from(
-      JsonNode post, String channelType, boolean mentioned, String senderName, Instant now) {
+      JsonNode post, String channelType, String senderName, Instant now) {
     String id = post.path("id").asString("");
     String user = post.path("user_id").asString("");
     String channel = post.path("channel_id").asString("");
@@ -89,7 +84,7 @@ final class InboundPosts {
     String text = post.path("message").asString("");
     boolean direct = channelType.equals(DIRECT);
     boolean named = mention.matcher(text).find();
-    if (!direct && !mentioned && !named && !channels.contains(channel)) {
+    if (!direct && !named && !channels.contains(channel)) {
       return Optional.empty();
     }
     String said = mention.matcher(text).replaceAll("").strip();

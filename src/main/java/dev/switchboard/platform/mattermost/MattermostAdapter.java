@@ -20,8 +20,12 @@ import dev.switchboard.text.WhitespaceAtCuts;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,8 +56,7 @@ final class MattermostAdapter implements PlatformAdapter {
    */
   static final int MAX_MESSAGE = 16_383;
 
-  static final ReplyFormat REPLIES = new ReplyFormat(
-      new MattermostMarkdown(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+  static final ReplyFormat REPLIES = replies(MAX_MESSAGE);
 
   /** The server's default MaxFileSize is 100 MiB. */
   static final FileLimits FILES = FileLimits.megabytes(100, 100, MAX_MESSAGE);
@@ -71,6 +74,8 @@ final class MattermostAdapter implements PlatformAdapter {
   private final MattermostApi api;
   private volatile @Nullable ReconnectingLoop loop;
   private volatile String botUserId = "me";
+  /** The server's MaxPostSize once read; 16,383 until then. */
+  private volatile ReplyFormat replies = REPLIES;
 
   MattermostAdapter(MattermostSettings settings, Clock clock) {
     this.settings = settings;
@@ -87,10 +92,15 @@ final class MattermostAdapter implements PlatformAdapter {
     return PLATFORM;
   }
 
+  static ReplyFormat replies(int maxPost) {
+    return new ReplyFormat(
+        new MattermostMarkdown(), maxPost, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+  }
+
   @Override
   public PlatformLimits limits() {
     // The server's rate limit, when an admin turns it on, is 10 requests/s with bursts of 100.
-    return new PlatformLimits(MAX_MESSAGE, true, settings.editInterval(), 1.0, 5, 10);
+    return new PlatformLimits(replies.limit(), true, settings.editInterval(), 1.0, 5, 10);
   }
 
   @Override
@@ -103,6 +113,7 @@ final class MattermostAdapter implements PlatformAdapter {
       throw new PlatformException("GET /users/me: no user id or username in the answer", false);
     }
     botUserId = id;
+    readMaxPostSize();
     InboundPosts posts = new InboundPosts(settings.channels(), id, username);
     Backfill backfill = new Backfill(api);
     MattermostSocket.Position saved =
@@ -112,6 +123,7 @@ final class MattermostAdapter implements PlatformAdapter {
         api,
         settings.websocketUrl(),
         settings.token(),
+        id,
         saved,
         new MattermostSocket.Listener() {
           @Override
@@ -124,27 +136,22 @@ final class MattermostAdapter implements PlatformAdapter {
           }
 
           @Override
-          public long missed(long sinceMillis) throws InterruptedException {
-            try {
-              return backfill.fetch(sinceMillis, clock.millis(), (post, channelType) -> {
-                Optional<InboundMessage> m = posts.fromPost(post, channelType, clock.instant());
-                if (m.isPresent()) {
-                  inbound.accept(m.get());
-                }
-              });
-            } catch (PlatformException e) {
-              log.warn(
-                  "mattermost: could not fetch the posts made while disconnected: {}",
-                  e.getMessage());
-              return 0;
-            }
+          public long missed(long sinceMillis) throws PlatformException, InterruptedException {
+            return backfill.fetch(sinceMillis, clock.millis(), (post, channelType) -> {
+              Optional<InboundMessage> m = posts.fromPost(post, channelType, clock.instant());
+              if (m.isPresent()) {
+                inbound.accept(m.get());
+              }
+            });
           }
 
           @Override
           public void save(MattermostSocket.Position position) {
             context.saveCursor(CURSOR, position.encode());
           }
-        });
+        },
+        context.reconnectBackoff(Duration.ofSeconds(5)),
+        clock::millis);
     loop = context.keepConnected(
         "socket",
         MAX_SILENCE,
@@ -154,6 +161,28 @@ final class MattermostAdapter implements PlatformAdapter {
     // Connected in a moment as a rule; otherwise the loop goes on retrying after connect
     // returns, and the state says "connecting".
     loop.awaitFirstConnection(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The server's MaxPostSize (16,383 on a current schema, 4,000 on an old one), from its client
+   * configuration; the default stands when it cannot be read.
+   */
+  private void readMaxPostSize() throws InterruptedException {
+    try {
+      String size = api.call("GET", "/config/client?format=old", null, CALL_DEADLINE)
+          .path("MaxPostSize")
+          .asString("");
+      int max = Integer.parseInt(size.strip());
+      if (max >= 1000 && max != replies.limit()) {
+        replies = replies(max);
+        log.info("mattermost: the server takes posts of up to {} characters", max);
+      }
+    } catch (PlatformException | NumberFormatException e) {
+      log.info(
+          "mattermost: the server's post size is not known ({}); posts are held to {}",
+          e.getMessage(),
+          replies.limit());
+    }
   }
 
   private static long createdAt(JsonNode post) {
@@ -182,12 +211,36 @@ final class MattermostAdapter implements PlatformAdapter {
 
   @Override
   public List<String> render(String markdown) {
-    return REPLIES.messages(markdown);
+    return replies.messages(markdown);
   }
 
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
     return post(chat, post(chat).put("message", text));
+  }
+
+  /**
+   * With a {@code pending_post_id} derived from the key: the server answers a repeated create
+   * with the same one, within 30 s, with the first post instead of making another, so a retry
+   * after a 5xx or a dropped answer does not post twice. Beyond 30 s it would, so sends are not
+   * declared idempotent.
+   */
+  @Override
+  public MessageRef send(ChatRef chat, String text, String idempotencyKey)
+      throws PlatformException {
+    return post(
+        chat,
+        post(chat).put("message", text).put("pending_post_id", pendingPostId(idempotencyKey)));
+  }
+
+  private String pendingPostId(String key) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return botUserId + ":" + HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
   }
 
   private static ObjectNode post(ChatRef chat) {

@@ -162,10 +162,14 @@ final class MattermostApi {
     if (status == 404 || status == 410) {
       throw new PlatformException("the file is gone from Mattermost", true);
     }
-    if (status == 401 || status == 403) {
+    if (status == 401) {
       throw new PlatformException(
-          "Mattermost refused the download (HTTP " + status
-              + "): the bot must be a member of the channel the file was posted in",
+          "Mattermost refused the download (HTTP 401): the token is no longer valid", true);
+    }
+    if (status == 403) {
+      throw new PlatformException(
+          "Mattermost refused the download (HTTP 403): the bot must be a member of the channel"
+              + " the file was posted in",
           true);
     }
     if (status == 429) {

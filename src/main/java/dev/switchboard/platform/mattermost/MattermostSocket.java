@@ -1,5 +1,6 @@
 package dev.switchboard.platform.mattermost;
 
+import dev.switchboard.common.Backoff;
 import dev.switchboard.common.SerialSends;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.ReconnectingLoop;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,28 +54,29 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
      * Events were lost (the server forgot the connection): fetch what was posted since then and
      * take it as {@link #posted} would. Returns the newest {@code create_at} taken, or 0.
      */
-    long missed(long sinceMillis) throws InterruptedException;
+    long missed(long sinceMillis) throws PlatformException, InterruptedException;
 
     /** The position moved; keep it for the next process. */
     void save(Position position);
   }
 
   /**
-   * How far the bot has read: the server's connection id, the next event's number on it, and
-   * the newest post taken ({@code create_at}, ms; 0 before the first).
+   * How far the bot has read: the server's connection id, the next event's number on it, the
+   * newest post taken ({@code create_at}, ms; at first the time the bot first connected), and
+   * whose position it is (the bot's user id: another bot's is not resumed).
    */
-  record Position(String connectionId, long nextSeq, long lastPostAt) {
+  record Position(String connectionId, long nextSeq, long lastPostAt, String botUserId) {
     String encode() {
-      return connectionId + " " + nextSeq + " " + lastPostAt;
+      return connectionId + " " + nextSeq + " " + lastPostAt + " " + botUserId;
     }
 
     static @Nullable Position decode(String saved) {
       String[] parts = saved.strip().split(" ", -1);
-      if (parts.length != 3 || !MattermostApi.ID.matcher(parts[0]).matches()) {
+      if (parts.length != 4 || !MattermostApi.ID.matcher(parts[0]).matches()) {
         return null;
       }
       try {
-        return new Position(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        return new Position(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]), parts[3]);
       } catch (NumberFormatException e) {
         return null;
       }
@@ -84,23 +87,38 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
   private final MattermostApi api;
   private final URI url;
   private final String token;
+  private final String botUserId;
   private final Listener listener;
+  private final Backoff failures;
+  private final LongSupplier nowMillis;
   private volatile @Nullable Connection current;
   private volatile @Nullable Position position;
+  private volatile boolean closed;
 
+  /**
+   * @param failures the waits after a connection ended by a failure of the gateway's own (the
+   *     journal refused a post, the missed posts could not be fetched), which would otherwise be
+   *     retried at once, the connection having been up
+   */
   MattermostSocket(
       HttpClient http,
       MattermostApi api,
       URI url,
       String token,
+      String botUserId,
       @Nullable Position saved,
-      Listener listener) {
+      Listener listener,
+      Backoff failures,
+      LongSupplier nowMillis) {
     this.http = http;
     this.api = api;
     this.url = url;
     this.token = token;
-    this.position = saved;
+    this.botUserId = botUserId;
+    this.position = saved != null && saved.botUserId().equals(botUserId) ? saved : null;
     this.listener = listener;
+    this.failures = failures;
+    this.nowMillis = nowMillis;
   }
 
   @Override
@@ -109,8 +127,12 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
       // A refused token says so here, plainly; a refused upgrade would say only "401".
       api.call("GET", "/users/me", null, OPEN_TIMEOUT);
     } catch (PlatformException e) {
-      if (e.kind() == PlatformException.Kind.FATAL) {
+      if (e instanceof MattermostApi.Failure f && f.status() == 401) {
         return ReconnectingLoop.End.fatal("Mattermost refused the token (" + e.getMessage() + ")");
+      }
+      if (e.kind() == PlatformException.Kind.FATAL) {
+        return ReconnectingLoop.End.fatal(e.getMessage()
+            + " (check platforms.mattermost.url: the server's address, with its subpath)");
       }
       return ReconnectingLoop.End.retry("cannot reach Mattermost: " + e.getMessage());
     }
@@ -141,6 +163,11 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
         return ReconnectingLoop.End.fatal(
             "Mattermost refused the WebSocket (HTTP " + h.getResponse().statusCode() + ")");
       }
+      if (e.getCause() instanceof WebSocketHandshakeException h) {
+        return ReconnectingLoop.End.retry("the WebSocket upgrade was answered HTTP "
+            + h.getResponse().statusCode()
+            + " (a proxy in front of Mattermost must pass the Upgrade and Connection headers)");
+      }
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return ReconnectingLoop.End.retry(
           "the Mattermost WebSocket failed: " + cause.getClass().getSimpleName());
@@ -154,7 +181,9 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
     link.connected();
     String end = awaitEnd(c);
     c.close(c.closeCode, "ended");
-    return ReconnectingLoop.End.retry(end);
+    return c.failed
+        ? ReconnectingLoop.End.degraded(end).drawingFrom(failures)
+        : ReconnectingLoop.End.retry(end);
   }
 
   /** A handshake that finishes later is dropped. */
@@ -172,6 +201,11 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
       try {
         return c.ended.get(PING_EVERY.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
+        if (c.backfilling) {
+          // Pongs wait behind the fetch, which is progress of its own.
+          c.link.alive();
+          c.lastPong = System.nanoTime();
+        }
         if (System.nanoTime() - c.lastPong > PING_EVERY.multipliedBy(3).toNanos()) {
           c.closeCode = 4000; // Mattermost's own code for "the client's ping timed out"
           return "no answer to pings for " + PING_EVERY.multipliedBy(3).toSeconds() + " s";
@@ -186,6 +220,7 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
 
   @Override
   public void close() {
+    closed = true;
     Connection c = current;
     if (c != null) {
       c.close(1000, "shutting down");
@@ -195,7 +230,7 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
 
   /** One WebSocket connection. */
   private final class Connection implements WebSocket.Listener {
-    private final ReconnectingLoop.Link link;
+    final ReconnectingLoop.Link link;
     /** The position this connection was opened to resume from; null for a new one. */
     private final @Nullable Position resumedFrom;
 
@@ -206,6 +241,10 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
     volatile @Nullable WebSocket socket;
     volatile long lastPong = System.nanoTime();
     volatile int closeCode = 1000;
+    /** Ended by a failure on the gateway's side, not the connection's. */
+    volatile boolean failed;
+
+    volatile boolean backfilling;
     private int unsaved;
 
     Connection(ReconnectingLoop.Link link, @Nullable Position resumedFrom) {
@@ -261,17 +300,31 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
         String text = partial.toString();
         partial.setLength(0);
         link.alive();
+        JsonNode m = null;
         try {
-          handle(JSON.readTree(text));
+          m = JSON.readTree(text);
+        } catch (RuntimeException e) {
+          log.warn(
+              "mattermost: unreadable WebSocket message skipped: {}",
+              e.getClass().getSimpleName());
+        }
+        try {
+          if (m != null) {
+            handle(m);
+          }
         } catch (InterruptedException e) {
           // Stopping: the position stays before this event, so the next process gets it again.
           close(1000, "stopping");
           ended.complete("stopping");
           return null;
         } catch (RuntimeException e) {
-          log.warn(
-              "mattermost: unreadable WebSocket message skipped: {}",
-              e.getClass().getSimpleName());
+          // The journal refused it (the store is down, the lease lost): not taken, so the
+          // position stays before it, and the connection ends, to be resumed after a wait.
+          log.warn("mattermost: a WebSocket event could not be taken: {}", e.toString());
+          failed = true;
+          closeCode = 1011;
+          ended.complete("an event could not be taken: " + e.getClass().getSimpleName());
+          return null;
         }
       }
       if (!ended.isDone()) {
@@ -304,11 +357,12 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
         return;
       }
       long postedAt = event.equals("posted") ? listener.posted(m.path("data")) : 0;
-      Position next = new Position(at.connectionId(), seq + 1, Math.max(at.lastPostAt(), postedAt));
+      Position next =
+          new Position(at.connectionId(), seq + 1, Math.max(at.lastPostAt(), postedAt), botUserId);
       position = next;
       if (event.equals("posted") || ++unsaved >= SAVE_EVERY_EVENTS) {
         unsaved = 0;
-        listener.save(next);
+        save(next);
       }
     }
 
@@ -318,21 +372,40 @@ final class MattermostSocket implements ReconnectingLoop.Connection {
         return;
       }
       Position before = position;
-      long lastPostAt = before == null ? 0 : before.lastPostAt();
+      // A bot's first connection counts as its first post, so a gap before it ever gets one
+      // is fetched too.
+      long lastPostAt = before == null ? nowMillis.getAsLong() : before.lastPostAt();
       if (before != null && !before.connectionId().equals(connectionId)) {
         if (resumedFrom != null) {
           log.warn("mattermost: the server no longer knew the connection; fetching what was posted"
               + " meanwhile");
         }
-        // Before the new position is saved: a process stopped in the middle fetches again.
-        if (lastPostAt > 0) {
+        // Before the new position is saved: a process stopped in the middle, or a fetch that
+        // fails, leaves the old one, and the next connection fetches again.
+        backfilling = true;
+        try {
           lastPostAt = Math.max(lastPostAt, listener.missed(lastPostAt));
+        } catch (PlatformException e) {
+          log.warn(
+              "mattermost: could not fetch the posts made while disconnected: {}", e.getMessage());
+          failed = true;
+          ended.complete("could not fetch the posts made while disconnected: " + e.getMessage());
+          return;
+        } finally {
+          backfilling = false;
         }
       }
-      Position next = new Position(connectionId, Math.max(0, seq) + 1, lastPostAt);
+      Position next = new Position(connectionId, Math.max(0, seq) + 1, lastPostAt, botUserId);
       position = next;
-      listener.save(next);
+      save(next);
       hello.complete(null);
+    }
+
+    /** Kept for the next process, unless the socket was closed meanwhile (a new adapter's). */
+    private void save(Position next) {
+      if (!closed) {
+        listener.save(next);
+      }
     }
 
     @Override

@@ -68,6 +68,11 @@ class MattermostAdapterTest {
   }
 
   private void connect() throws Exception {
+    connectWithoutWaiting();
+    await().atMost(WAIT).until(mattermost::connected);
+  }
+
+  private void connectWithoutWaiting() throws Exception {
     adapter = adapter(TOKEN);
     adapter.connect(
         m -> {
@@ -75,7 +80,6 @@ class MattermostAdapterTest {
           inbound.add(m);
         },
         context);
-    await().atMost(WAIT).until(mattermost::connected);
   }
 
   private long taken(String text) {
@@ -188,6 +192,27 @@ class MattermostAdapterTest {
   }
 
   @Test
+  void aFetchOfTheMissedPostsThatFailsIsMadeAgainOnTheNextConnection() throws Exception {
+    connect();
+    mattermost.directMessage(BOB, "bob", DM, "to the first process");
+    await().atMost(WAIT).until(() -> taken("to the first process") == 1);
+    String before = context.loadCursor(MattermostAdapter.CURSOR).orElseThrow();
+    adapter.disconnect();
+    adapter.close();
+    await().atMost(WAIT).until(() -> !mattermost.connected());
+    mattermost.directMessage(BOB, "bob", DM, "while the server forgot us");
+    mattermost.forgetConnections();
+    mattermost.failChannelList(true);
+
+    connectWithoutWaiting();
+    await().atMost(WAIT).until(() -> mattermost.restCalls("GET /api/v4/users/me/channels") >= 1);
+    // Not fetched: the old position stays, so the next connection is told again and fetches.
+    assertThat(context.loadCursor(MattermostAdapter.CURSOR)).contains(before);
+    mattermost.failChannelList(false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> taken("while the server forgot us") == 1);
+  }
+
+  @Test
   void aRateLimitedCallIsWaitedOutAndRetried() throws Exception {
     connect();
     mattermost.rateLimitNext(1);
@@ -207,6 +232,30 @@ class MattermostAdapterTest {
           assertThat(e.getMessage())
               .contains("POST /posts: HTTP 400 model.post.is_valid.message_length.app_error");
         });
+  }
+
+  @Test
+  void aRepeatedSendWithTheSameKeyGetsTheFirstPostBackInsteadOfASecond() throws Exception {
+    connect();
+    ChatRef dm = new ChatRef("mattermost", DM, null);
+    MessageRef first = adapter.send(dm, "only once", "outbox-key-1");
+    MessageRef again = adapter.send(dm, "only once", "outbox-key-1");
+    MessageRef other = adapter.send(dm, "only once", "outbox-key-2");
+    assertThat(again.messageId()).isEqualTo(first.messageId());
+    assertThat(other.messageId()).isNotEqualTo(first.messageId());
+    assertThat(mattermost.posts(DM)).hasSize(2);
+    assertThat(mattermost.postBodies().getFirst().path("pending_post_id").asString())
+        .startsWith(FakeMattermostServer.BOT_ID + ":");
+  }
+
+  @Test
+  void repliesAreSplitToTheServersOwnPostSize() throws Exception {
+    mattermost.maxPostSize(4000);
+    connect();
+    assertThat(adapter.limits().maxMessageLength()).isEqualTo(4000);
+    assertThat(adapter.render("word ".repeat(2000)))
+        .hasSizeGreaterThan(2)
+        .allSatisfy(m -> assertThat(m.codePointCount(0, m.length())).isLessThanOrEqualTo(4000));
   }
 
   @Test

@@ -398,6 +398,13 @@ public final class FakeMattermostServer implements AutoCloseable {
     }
   }
 
+  private volatile boolean failChannelList;
+
+  /** While on, {@code GET /users/me/channels} fails with a 500, as a server in trouble does. */
+  public void failChannelList(boolean on) {
+    failChannelList = on;
+  }
+
   /** The server forgets every connection id, as when it reaps inactive ones or restarts. */
   public void forgetConnections() {
     synchronized (lock) {
@@ -1014,6 +1021,10 @@ public final class FakeMattermostServer implements AutoCloseable {
             if (!user.equals(BOT_ID)) {
               return forbidden(c);
             }
+            if (failChannelList) {
+              return error(
+                  c, 500, "app.channel.get_channels.get.app_error", "Unable to get the channels.");
+            }
             ArrayNode list = JSON.createArrayNode();
             channels.values().forEach(ch -> list.add(channelJson(ch)));
             return Answer.json(200, list);
@@ -1183,6 +1194,16 @@ public final class FakeMattermostServer implements AutoCloseable {
         StoredFile f = files.get(id.asString(""));
         if (f != null && f.byBot && f.postId.isEmpty() && !fileIds.contains(f.id)) {
           fileIds.add(f.id);
+        }
+      }
+      String pending = text(b, "pending_post_id");
+      if (!pending.isEmpty()) {
+        // deduplicateCreatePost (app/post.go): a create repeated with the same pending_post_id
+        // within 30 s gets the post the first one made.
+        for (Post earlier : posts.values()) {
+          if (pending.equals(earlier.pendingPostId)) {
+            return Answer.json(201, postJson(earlier));
+          }
         }
       }
       Channel ch = channel(channelId, "O", "");
