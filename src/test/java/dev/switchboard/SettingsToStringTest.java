@@ -75,6 +75,8 @@ class SettingsToStringTest {
         schema.byPath("platforms.whatsapp.phone_number_id").orElseThrow(), "106540352242922");
     values.put(schema.byPath("store.url").orElseThrow(), "postgresql://sb@db.internal/sb");
     values.put(schema.byPath("platforms.mattermost.url").orElseThrow(), "https://chat.example.com");
+    values.put(
+        schema.byPath("platforms.matrix.homeserver").orElseThrow(), "https://matrix.example.org");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -121,6 +123,7 @@ class SettingsToStringTest {
             "DiscordSettings",
             "SlackSettings",
             "MattermostSettings",
+            "MatrixSettings",
             "TranscriptionSettings",
             "SpeechSettings",
             "WhatsAppSettings",

@@ -310,4 +310,32 @@ class DoctorProcessIT {
           .doesNotContain("wrongmattermost");
     }
   }
+
+  @Test
+  void theMatrixTokenIsCheckedWithWhoamiAndEncryptedRoomsAreCounted() throws Exception {
+    String token = "syt_doctor_matrix_0001";
+    try (var matrix = new dev.switchboard.platform.matrix.fake.FakeMatrixServer(token)) {
+      String room = matrix.directRoom("@bob:example.org");
+      matrix.encrypt(room);
+      matrix.directRoom("@ada:example.org");
+      Map<String, String> base = new HashMap<>(env(Map.of()));
+      base.remove("TELEGRAM_BOT_TOKEN");
+      base.put("MATRIX_HOMESERVER", matrix.url());
+      base.put("MATRIX_ACCESS_TOKEN", token);
+      Result ok = doctor(base);
+      assertThat(ok.output())
+          .contains("ok    matrix           the token works: @switchboard:example.org on "
+              + matrix.url() + " (end-to-end encrypted rooms are not supported)")
+          .contains("warn  matrix           1 of the bot's rooms are end-to-end encrypted")
+          .doesNotContain(token);
+      base.put("MATRIX_ACCESS_TOKEN", "syt_wrong_matrix_0001");
+      Result refused = doctor(base);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output())
+          .contains("fail  matrix           GET /_matrix/client/v3/account/whoami: HTTP 401"
+              + " M_UNKNOWN_TOKEN")
+          .contains("fix: set platforms.matrix.access_token (or MATRIX_ACCESS_TOKEN)")
+          .doesNotContain("syt_wrong");
+    }
+  }
 }

@@ -88,7 +88,8 @@ record GatewayLaunch(
             || k.startsWith("OPENAI_")
             || k.startsWith("DISCORD_")
             || k.startsWith("SLACK_")
-            || k.startsWith("MATTERMOST_"));
+            || k.startsWith("MATTERMOST_")
+            || k.startsWith("MATRIX_"));
     LAUNCHER_ENV.forEach(e::putIfAbsent);
     e.putAll(env);
     return pb.start();

@@ -43,6 +43,7 @@ class WallClockUseTest {
       "dev.switchboard.platform.discord.DiscordAdapterFactory",
       "dev.switchboard.platform.slack.SlackAdapterFactory",
       "dev.switchboard.platform.mattermost.MattermostAdapterFactory",
+      "dev.switchboard.platform.matrix.MatrixAdapterFactory",
       "dev.switchboard.platform.signal.SignalAdapterFactory",
       "dev.switchboard.platform.web.WebChatFactory",
       "dev.switchboard.platform.api.ApiServerFactory",

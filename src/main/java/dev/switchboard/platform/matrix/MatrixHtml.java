@@ -1,0 +1,129 @@
+package dev.switchboard.platform.matrix;
+
+import dev.switchboard.text.Emphasis;
+import dev.switchboard.text.Format;
+import dev.switchboard.text.LengthUnit;
+import dev.switchboard.text.MarkupWriter;
+import dev.switchboard.text.MarkupWriter.Tag;
+import dev.switchboard.text.ReplyFormat;
+import dev.switchboard.text.WhitespaceAtCuts;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Replies as the HTML a Matrix message carries in {@code formatted_body}
+ * ({@code org.matrix.custom.html}), from the spec's suggested subset: strong, em, del, code,
+ * pre with a {@code language-} class, a href and blockquote; a line break is {@code <br>} (HTML
+ * collapses a bare one), except inside pre; every other {@code <}, {@code >} and {@code &} is
+ * escaped. The {@code body} every message needs too is the text the HTML shows ({@link
+ * #plain}). An event may not pass 65,536 bytes, and an edit carries its text three times, so a
+ * message is held to 4,000 characters of HTML.
+ */
+final class MatrixHtml implements MarkupWriter.Vocabulary {
+  static final int MAX_MESSAGE = 4000;
+  static final ReplyFormat REPLIES =
+      new ReplyFormat(new MatrixHtml(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+
+  private static final Tag QUOTE = new Tag("<blockquote>", "</blockquote>");
+  private static final Tag PRE = new Tag("<pre><code>", "</code></pre>");
+  private static final Tag CODE = new Tag("<code>", "</code>");
+  private static final Tag BOLD = new Tag("<strong>", "</strong>");
+  private static final Tag ITALIC = new Tag("<em>", "</em>");
+  private static final Tag STRIKE = new Tag("<del>", "</del>");
+  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
+
+  @Override
+  public List<Tag> tags(Format f) {
+    List<Tag> tags = new ArrayList<>(5);
+    if (f.pre() != null) {
+      tags.add(
+          f.pre().isEmpty()
+              ? PRE
+              : new Tag(
+                  "<pre><code class=\"language-" + attribute(f.pre()) + "\">", "</code></pre>"));
+      return tags;
+    }
+    if (f.quote()) {
+      tags.add(QUOTE);
+    }
+    if (f.code()) {
+      tags.add(CODE);
+      return tags;
+    }
+    if (f.href() != null) {
+      tags.add(new Tag("<a href=\"" + attribute(f.href()) + "\">", "</a>"));
+    }
+    EMPHASIS.addTo(tags, f);
+    return tags;
+  }
+
+  @Override
+  public String text(String text, Format format) {
+    String escaped = escape(text);
+    return format.pre() != null ? escaped : escaped.replace("\n", "<br>\n");
+  }
+
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String attribute(String value) {
+    return escape(value).replace("\"", "&quot;");
+  }
+
+  /**
+   * The text the HTML shows, for {@code body}: tags removed ({@code <br>} and the line break
+   * after it become one line break), the entities this renderer writes decoded.
+   */
+  static String plain(String html) {
+    String text = html.replace("<br>\n", "\n").replace("<br>", "\n");
+    StringBuilder out = new StringBuilder(text.length());
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '<') {
+        int end = text.indexOf('>', i);
+        if (end < 0) {
+          out.append(text, i, text.length());
+          break;
+        }
+        i = end + 1;
+      } else if (c == '&') {
+        int end = text.indexOf(';', i);
+        String decoded = end < 0 ? null : entity(text.substring(i + 1, end));
+        if (decoded == null) {
+          out.append(c);
+          i++;
+        } else {
+          out.append(decoded);
+          i = end + 1;
+        }
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static @Nullable String entity(String name) {
+    return switch (name) {
+      case "lt" -> "<";
+      case "gt" -> ">";
+      case "amp" -> "&";
+      case "quot" -> "\"";
+      default -> null;
+    };
+  }
+}
