@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Which timeline events are for the bot: an {@code m.room.message} (text, notice, emote, or an
- * image, file, audio or video with its {@code mxc://} URI) from someone else, in a direct room
+ * Which timeline events are for the bot: an {@code m.room.message} (text, emote, or an image,
+ * file, audio or video with its {@code mxc://} URI) from someone else, in a direct room
  * always, in other rooms when it mentions the bot ({@code m.mentions}, the bot's user id, or its
- * name as a word) or the room is one of the configured ones. Edits ({@code m.replace}) and
- * redacted events are not. A reply's quoted fallback ({@code > } lines before the text, which
+ * name as a word) or the room is one of the configured ones. Edits ({@code m.replace}), redacted
+ * events and notices ({@code m.notice}: the spec's rule against loops, bots never answer them)
+ * are not. A reply's quoted fallback ({@code > } lines before the text, which
  * clients before spec v1.13 add) is taken out; a message in a thread ({@code m.thread}) is
  * answered in that thread.
  */
@@ -56,7 +57,13 @@ final class InboundEvents {
         || relates.path("rel_type").asString("").equals("m.replace")) {
       return Optional.empty();
     }
-    String body = withoutReplyFallback(content.path("body").asString(""));
+    if (msgtype.equals("m.notice")) {
+      return Optional.empty(); // the spec's rule against loops: bots never answer notices
+    }
+    String body = content.path("body").asString("");
+    if (relates.has("m.in_reply_to")) {
+      body = withoutReplyFallback(body);
+    }
     List<Attachment> files = attachment(msgtype, content).map(List::of).orElse(List.of());
     String text = files.isEmpty() ? body : caption(content, body);
     boolean mentioned = mentions(content) || mention.matcher(text).find();

@@ -59,6 +59,7 @@ final class MatrixAdapter implements PlatformAdapter {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(30);
   private static final Duration UPLOAD_DEADLINE = Duration.ofMinutes(5);
+  private static final int SEND_ATTEMPTS = 3;
   /** A sync answers within 30 s even when nothing happens. */
   private static final Duration MAX_SILENCE = Duration.ofMinutes(3);
 
@@ -113,12 +114,22 @@ final class MatrixAdapter implements PlatformAdapter {
         session,
         userId,
         settings.allowedInviters(),
-        context.loadCursor(CURSOR).orElse(null),
+        context
+            .loadCursor(CURSOR)
+            .filter(saved -> saved.startsWith(userId + " "))
+            .map(saved -> saved.substring(userId.length() + 1))
+            .orElse(null),
         new MatrixSync.Listener() {
           @Override
-          public boolean event(String roomId, JsonNode event) throws InterruptedException {
-            if (event.path("type").asString("").equals("m.room.member")) {
+          public boolean event(String roomId, JsonNode event)
+              throws PlatformException, InterruptedException {
+            String type = event.path("type").asString("");
+            if (type.equals("m.room.member")) {
               direct.remove(roomId); // asked again at the next message
+              return false;
+            }
+            if (!type.equals("m.room.message")
+                || event.path("sender").asString("").equals(userId)) {
               return false;
             }
             Optional<InboundMessage> m =
@@ -131,19 +142,22 @@ final class MatrixAdapter implements PlatformAdapter {
 
           @Override
           public void encrypted(String roomId) {
-            if (toldEncrypted.add(roomId)) {
+            if (!toldEncrypted.contains(roomId)) {
               log.warn(
                   "matrix: room {} is end-to-end encrypted; its messages cannot be read (no"
                       + " encryption support)",
                   roomId);
-              context.saveCursor(TOLD_ENCRYPTED, String.join(" ", toldEncrypted));
-              notice(roomId, ENCRYPTED_NOTICE);
+              if (notice(roomId, ENCRYPTED_NOTICE)) {
+                toldEncrypted.add(roomId);
+                context.saveCursor(TOLD_ENCRYPTED, String.join(" ", toldEncrypted));
+              }
             }
           }
 
           @Override
           public void save(String nextBatch) {
-            context.saveCursor(CURSOR, nextBatch);
+            // Whose position it is: another bot's (a changed configuration) is not resumed.
+            context.saveCursor(CURSOR, userId + " " + nextBatch);
           }
         });
     loop = context.keepConnected(
@@ -170,8 +184,12 @@ final class MatrixAdapter implements PlatformAdapter {
     }
   }
 
-  /** A room of two members is a direct chat, whatever the clients call it. */
-  private boolean isDirect(String roomId) throws InterruptedException {
+  /**
+   * A room of two members is a direct chat, whatever the clients call it. A count that fails for
+   * a while throws, so the batch is fetched again rather than a direct message ignored; a room
+   * the bot can no longer see is no direct chat.
+   */
+  private boolean isDirect(String roomId) throws PlatformException, InterruptedException {
     Boolean known = direct.get(roomId);
     if (known != null) {
       return known;
@@ -186,16 +204,25 @@ final class MatrixAdapter implements PlatformAdapter {
       direct.put(roomId, two);
       return two;
     } catch (PlatformException e) {
+      if (e.kind() != PlatformException.Kind.FATAL) {
+        throw e;
+      }
       log.warn("matrix: could not count the members of {}: {}", roomId, e.getMessage());
       return false;
     }
   }
 
-  private void notice(String roomId, String text) {
+  /** Posts a notice; false when it could not go (it is tried again at the next occasion). */
+  private boolean notice(String roomId, String text) {
     try {
-      put(roomId, JSON.createObjectNode().put("msgtype", "m.notice").put("body", text), txn());
+      put(
+          roomId,
+          JSON.createObjectNode().put("msgtype", "m.notice").put("body", text),
+          txn(roomId + "\n" + text));
+      return true;
     } catch (PlatformException e) {
       log.warn("matrix: could not post a notice in {}: {}", roomId, e.getMessage());
+      return false;
     }
   }
 
@@ -220,7 +247,7 @@ final class MatrixAdapter implements PlatformAdapter {
 
   @Override
   public MessageRef send(ChatRef chat, String text) throws PlatformException {
-    return new MessageRef(chat, put(chat.chatId(), message(chat, text), txn()));
+    return new MessageRef(chat, put(chat.chatId(), message(chat, text), "sb-" + UUID.randomUUID()));
   }
 
   /**
@@ -245,6 +272,7 @@ final class MatrixAdapter implements PlatformAdapter {
         .put("body", MatrixHtml.plain(html))
         .put("format", "org.matrix.custom.html")
         .put("formatted_body", html);
+    content.putObject("m.mentions"); // an agent's text mentions no one, whatever names it holds
     inThread(chat, content);
     return content;
   }
@@ -275,30 +303,40 @@ final class MatrixAdapter implements PlatformAdapter {
         .putObject("m.relates_to")
         .put("rel_type", "m.replace")
         .put("event_id", message.messageId());
-    put(message.chat().chatId(), content, txn());
+    // The same edit made again (after an unclear failure) is the same transaction.
+    put(message.chat().chatId(), content, txn(message.messageId() + "\n" + text));
   }
 
+  /**
+   * One event, made again with the same transaction id after a failure that may have landed (a
+   * 502 from a proxy, a lost answer): the homeserver answers a repeat with the first event, so
+   * a retry here never makes a second one, which a retry with a new id by the caller could.
+   */
   private String put(String roomId, ObjectNode content, String txnId) throws PlatformException {
+    String path = "/_matrix/client/v3/rooms/" + MatrixApi.segment(roomId) + "/send/m.room.message/"
+        + MatrixApi.segment(txnId);
     try {
-      JsonNode sent = api.call(
-          "PUT",
-          "/_matrix/client/v3/rooms/" + MatrixApi.segment(roomId) + "/send/m.room.message/"
-              + MatrixApi.segment(txnId),
-          content,
-          CALL_DEADLINE);
-      String id = sent.path("event_id").asString("");
-      if (id.isEmpty()) {
-        throw PlatformException.unknownOutcome("send: no event_id in the answer", null);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          JsonNode sent = api.call("PUT", path, content, CALL_DEADLINE);
+          String id = sent.path("event_id").asString("");
+          if (id.isEmpty()) {
+            throw PlatformException.unknownOutcome("send: no event_id in the answer", null);
+          }
+          return id;
+        } catch (PlatformException e) {
+          boolean unclear = e.kind() == PlatformException.Kind.TRANSIENT
+              || e.kind() == PlatformException.Kind.UNKNOWN_OUTCOME;
+          if (!unclear || attempt >= SEND_ATTEMPTS) {
+            throw e;
+          }
+          Sleeper.SYSTEM.sleep(Duration.ofSeconds(attempt));
+        }
       }
-      return id;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PlatformException("interrupted", PlatformException.Kind.UNKNOWN_OUTCOME, null, e);
     }
-  }
-
-  private static String txn() {
-    return "sb-" + UUID.randomUUID();
   }
 
   private static String txn(String key) {
@@ -375,6 +413,6 @@ final class MatrixAdapter implements PlatformAdapter {
         .put("url", uri);
     content.putObject("info").put("mimetype", file.mimeType()).put("size", file.size());
     inThread(chat, content);
-    return new MessageRef(chat, put(chat.chatId(), content, txn()));
+    return new MessageRef(chat, put(chat.chatId(), content, txn(uri)));
   }
 }

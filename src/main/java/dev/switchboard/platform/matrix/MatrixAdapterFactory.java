@@ -8,7 +8,6 @@ import dev.switchboard.platform.PlatformAdapter;
 import dev.switchboard.platform.PlatformAdapterFactory;
 import dev.switchboard.platform.PlatformException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +56,10 @@ public final class MatrixAdapterFactory implements PlatformAdapterFactory {
     MatrixSession session = new MatrixSession(settings, home);
     try (HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-      MatrixApi api = new MatrixApi(http, settings.homeserver(), session::token, Sleeper.SYSTEM);
+      String kept = session.kept();
+      MatrixApi api = new MatrixApi(http, settings.homeserver(), () -> kept, Sleeper.SYSTEM);
       Duration deadline = Duration.ofSeconds(10);
-      if (settings.accessToken() == null && !Files.exists(home.resolve(MatrixSession.FILE))) {
+      if (kept == null) {
         JsonNode flows = api.call("GET", "/_matrix/client/v3/login", null, deadline);
         boolean password = false;
         for (JsonNode f : flows.path("flows")) {
@@ -77,7 +77,6 @@ public final class MatrixAdapterFactory implements PlatformAdapterFactory {
                     "create an access token for the bot and set "
                         + MatrixSettings.ACCESS_TOKEN.where()));
       }
-      session.ensure(api);
       JsonNode me = api.call("GET", "/_matrix/client/v3/account/whoami", null, deadline);
       List<Finding> found = new ArrayList<>();
       found.add(Finding.ok(

@@ -53,10 +53,8 @@ final class MatrixSession {
     if (token != null) {
       return;
     }
-    JsonNode kept = read();
-    if (kept != null
-        && settings.homeserver().toString().equals(kept.path("homeserver").asString(""))
-        && String.valueOf(settings.user()).equals(kept.path("user_id").asString(""))) {
+    JsonNode kept = ours(read());
+    if (kept != null) {
       deviceId = kept.path("device_id").asString(null);
       String t = kept.path("access_token").asString("");
       if (!t.isEmpty()) {
@@ -67,15 +65,34 @@ final class MatrixSession {
     logIn(api);
   }
 
-  /** The homeserver refused the token: a login's is forgotten, to log in again. */
+  /** The kept token, for a look that must not log in ({@code doctor}); null when none. */
+  @Nullable
+  String kept() {
+    if (settings.accessToken() != null) {
+      return settings.accessToken();
+    }
+    JsonNode kept = ours(read());
+    String t = kept == null ? "" : kept.path("access_token").asString("");
+    return t.isEmpty() ? null : t;
+  }
+
+  /** The kept session if it is this homeserver's and this configured user's. */
+  private @Nullable JsonNode ours(@Nullable JsonNode kept) {
+    return kept != null
+            && settings.homeserver().toString().equals(kept.path("homeserver").asString(""))
+            && String.valueOf(settings.user()).equals(kept.path("user").asString(""))
+        ? kept
+        : null;
+  }
+
+  /**
+   * The homeserver refused the token: a login's is forgotten, to log in again. The device id is
+   * kept, so the next login is the same device (and its sends' transaction ids still count).
+   */
   void refused() {
     if (canLogIn()) {
       token = null;
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        log.warn("matrix: could not remove {}: {}", file, e.getClass().getSimpleName());
-      }
+      write(null);
     }
   }
 
@@ -92,19 +109,26 @@ final class MatrixSession {
       throw new PlatformException("POST /_matrix/client/v3/login: no access token", true);
     }
     deviceId = answer.path("device_id").asString(null);
+    write(t);
+    token = t;
+    log.info("matrix: logged in as {} (device {})", settings.user(), deviceId);
+  }
+
+  /** Keeps the device id, and the token unless it is null. */
+  private void write(@Nullable String accessToken) {
     ObjectNode kept = JSON.createObjectNode()
         .put("homeserver", settings.homeserver().toString())
-        .put("user_id", answer.path("user_id").asString(String.valueOf(settings.user())))
-        .put("device_id", deviceId)
-        .put("access_token", t);
+        .put("user", String.valueOf(settings.user()))
+        .put("device_id", deviceId);
+    if (accessToken != null) {
+      kept.put("access_token", accessToken);
+    }
     try {
       AtomicFiles.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      // Still logged in; the next start logs in again with the same device id unknown.
+      // Still logged in; without the file the next start logs in again as a new device.
       log.warn("matrix: could not keep the session in {}: {}", file, e.getMessage());
     }
-    token = t;
-    log.info("matrix: logged in as {} (device {})", settings.user(), deviceId);
   }
 
   private @Nullable JsonNode read() {

@@ -41,8 +41,12 @@ final class MatrixSync implements ReconnectingLoop.Connection {
 
   /** Where the sync hands what it receives. */
   interface Listener {
-    /** A timeline event of a joined room; returns once kept, true if it was a message taken. */
-    boolean event(String roomId, JsonNode event) throws InterruptedException;
+    /**
+     * A timeline event of a joined room; returns once kept, true if it was a message taken.
+     * Throws when it could not be decided (the room's members could not be counted): the batch
+     * is then fetched again.
+     */
+    boolean event(String roomId, JsonNode event) throws PlatformException, InterruptedException;
 
     /** An encrypted event, which the gateway cannot read, in {@code roomId}. */
     void encrypted(String roomId) throws InterruptedException;
@@ -97,7 +101,22 @@ final class MatrixSync implements ReconnectingLoop.Connection {
       if (next.isEmpty()) {
         return ReconnectingLoop.End.retry("the homeserver's sync answer had no next_batch");
       }
-      Map<String, String> read = handle(batch, from);
+      Map<String, String> read;
+      try {
+        read = handle(batch, from, link);
+      } catch (PlatformException e) {
+        // Not saved: the homeserver sends the same batch again, and the journal drops what it
+        // took already.
+        log.warn(
+            "matrix: a sync's events could not all be taken; fetching them again: {}",
+            e.getMessage());
+        ReconnectingLoop.End end = ReconnectingLoop.End.degraded(
+            "a sync's events could not all be taken: " + e.getMessage());
+        return end.plus(
+            e.kind() == PlatformException.Kind.RATE_LIMITED
+                ? e.retryAfter()
+                : Duration.ofSeconds(5));
+      }
       since = next;
       listener.save(next);
       receipts(read);
@@ -112,6 +131,15 @@ final class MatrixSync implements ReconnectingLoop.Connection {
             + e.getMessage() + "); logging in again");
       }
       return ReconnectingLoop.End.fatal("Matrix refused the access token (" + e.getMessage() + ")");
+    }
+    if (e instanceof MatrixApi.Failure f && f.status() == 400 && since != null) {
+      // A position this homeserver never gave (another server, a restored database): start
+      // afresh rather than ask with it forever.
+      log.warn(
+          "matrix: the homeserver refused the saved sync position ({}); starting afresh",
+          e.getMessage());
+      since = null;
+      return ReconnectingLoop.End.retry("the saved sync position was refused; starting afresh");
     }
     if (e.kind() == PlatformException.Kind.FATAL) {
       return ReconnectingLoop.End.fatal("Matrix refused the bot (" + e.getMessage() + ")");
@@ -132,10 +160,12 @@ final class MatrixSync implements ReconnectingLoop.Connection {
   }
 
   /** Returns, per room, the last message taken: to mark it read once the batch is kept. */
-  private Map<String, String> handle(JsonNode batch, @Nullable String from)
-      throws InterruptedException {
+  private Map<String, String> handle(
+      JsonNode batch, @Nullable String from, ReconnectingLoop.Link link)
+      throws PlatformException, InterruptedException {
     for (Map.Entry<String, JsonNode> invite : batch.path("rooms").path("invite").properties()) {
       invited(invite.getKey(), invite.getValue());
+      link.alive();
     }
     Map<String, String> read = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> joined : batch.path("rooms").path("join").properties()) {
@@ -145,24 +175,45 @@ final class MatrixSync implements ReconnectingLoop.Connection {
         continue; // the first sync: history, not answered
       }
       List<JsonNode> events = new ArrayList<>();
-      if (timeline.path("limited").asBoolean(false) && timeline.has("prev_batch")) {
-        events.addAll(missed(roomId, timeline.path("prev_batch").asString(), from));
-      }
       timeline.path("events").forEach(events::add);
+      int joinedAt = ownJoin(events);
+      if (joinedAt >= 0) {
+        // Just joined: the homeserver sends the room's recent history, which is not answered.
+        events = new ArrayList<>(events.subList(joinedAt + 1, events.size()));
+      } else if (timeline.path("limited").asBoolean(false) && timeline.has("prev_batch")) {
+        events.addAll(0, missed(roomId, timeline.path("prev_batch").asString(), from));
+      }
       for (JsonNode e : events) {
         if (e.path("type").asString("").equals("m.room.encrypted")) {
           listener.encrypted(roomId);
         } else if (listener.event(roomId, e)) {
           read.put(roomId, e.path("event_id").asString());
         }
+        link.alive();
       }
     }
     return read;
   }
 
-  /** The events between the last sync and a limited timeline, oldest first. */
+  /** Where in {@code events} the bot's own join is, or -1. */
+  private int ownJoin(List<JsonNode> events) {
+    for (int i = events.size() - 1; i >= 0; i--) {
+      JsonNode e = events.get(i);
+      if (e.path("type").asString("").equals("m.room.member")
+          && botUserId.equals(e.path("state_key").asString(""))
+          && e.path("content").path("membership").asString("").equals("join")) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The events between the last sync and a limited timeline, oldest first. A failure that may
+   * pass fails the batch, to be fetched again; one that will not (the room is gone) is logged.
+   */
   private List<JsonNode> missed(String roomId, String prevBatch, String from)
-      throws InterruptedException {
+      throws PlatformException, InterruptedException {
     String filter = "{\"types\":[\"m.room.message\",\"m.room.encrypted\"]}";
     List<JsonNode> found = new ArrayList<>();
     try {
@@ -181,12 +232,17 @@ final class MatrixSync implements ReconnectingLoop.Connection {
             GAP_LIMIT);
       }
     } catch (PlatformException e) {
+      if (e.kind() != PlatformException.Kind.FATAL) {
+        throw e;
+      }
       log.warn("matrix: could not fetch the messages a sync left out: {}", e.getMessage());
     }
     return found;
   }
 
-  private void invited(String roomId, JsonNode room) throws InterruptedException {
+  /** Joins or declines; a failure that may pass fails the batch, so the invite comes again. */
+  private void invited(String roomId, JsonNode room)
+      throws PlatformException, InterruptedException {
     String inviter = null;
     boolean direct = false;
     for (JsonNode e : room.path("invite_state").path("events")) {
@@ -214,6 +270,9 @@ final class MatrixSync implements ReconnectingLoop.Connection {
           inviter,
           direct ? "direct chat" : "room (not an allowed user)");
     } catch (PlatformException e) {
+      if (e.kind() != PlatformException.Kind.FATAL) {
+        throw e;
+      }
       log.warn(
           "matrix: could not {} the room {} was invited to: {}", action, inviter, e.getMessage());
     }

@@ -196,6 +196,17 @@ class MatrixAdapterTest {
   }
 
   @Test
+  void aRoomsHistoryFromBeforeTheBotJoinedIsNotAnswered() throws Exception {
+    String room = matrix.invite(ADA, false);
+    matrix.text(room, ADA, "switchboard: asked before the bot joined");
+    connect();
+    await().atMost(WAIT).until(() -> matrix.joined(room));
+    matrix.textMentioningBot(room, ADA, "switchboard: asked after it joined");
+    await().atMost(WAIT).until(() -> taken("asked after it joined") == 1);
+    assertThat(taken("asked before the bot joined")).isZero();
+  }
+
+  @Test
   void anEncryptedRoomIsToldOnceThatItCannotBeRead() throws Exception {
     String dm = matrix.directRoom(BOB);
     matrix.encrypt(dm);

@@ -66,7 +66,9 @@ class MatrixInboundEventsTest {
     ((ObjectNode) e.path("content"))
         .putObject("m.relates_to")
         .put("rel_type", "m.thread")
-        .put("event_id", "$root:example.org");
+        .put("event_id", "$root:example.org")
+        .putObject("m.in_reply_to")
+        .put("event_id", "$earlier:example.org");
     InboundMessage m = events.from(ROOM, e, false, NOW).orElseThrow();
     assertThat(m.chat().threadId()).isEqualTo("$root:example.org");
     assertThat(m.text()).isEqualTo("and now?");
@@ -84,6 +86,17 @@ class MatrixInboundEventsTest {
     ObjectNode redacted = message(BOB, "x");
     redacted.putObject("content");
     assertThat(events.from(ROOM, redacted, true, NOW)).isEmpty();
+    ObjectNode notice = message(BOB, "a bot's notice");
+    ((ObjectNode) notice.path("content")).put("msgtype", "m.notice");
+    assertThat(events.from(ROOM, notice, true, NOW))
+        .as("bots never answer notices")
+        .isEmpty();
+    assertThat(events
+            .from(ROOM, message(BOB, "> quoted on purpose"), true, NOW)
+            .orElseThrow()
+            .text())
+        .as("not a reply: nothing is taken out")
+        .isEqualTo("> quoted on purpose");
     ObjectNode member = JSON.createObjectNode().put("type", "m.room.member").put("sender", BOB);
     assertThat(events.from(ROOM, member, true, NOW)).isEmpty();
   }
