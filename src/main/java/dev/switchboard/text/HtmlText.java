@@ -1,16 +1,34 @@
-package dev.switchboard.platform.telegram;
+package dev.switchboard.text;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The text Telegram shows for a piece of its HTML: tags removed, the four entities and numeric
- * character references decoded. Used to send a part as plain text when Telegram rejects its
- * markup, so the reader still gets every word.
+ * Text in and out of the HTML the platforms that take it get (Telegram's HTML, Matrix's {@code
+ * formatted_body}): {@link #escape} for text written into it, {@link #visible} for the text a
+ * piece of it shows: tags removed, the four entities and numeric character references decoded.
+ * Telegram sends a part as plain text this way when it rejects the markup, so the reader still
+ * gets every word; Matrix sends it as every message's plain {@code body}.
  */
-final class HtmlText {
+public final class HtmlText {
   private HtmlText() {}
 
-  static String visible(String html) {
+  /** Text made safe for HTML: {@code &}, {@code <} and {@code >} as entities. */
+  public static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The text {@code html} shows. */
+  public static String visible(String html) {
     StringBuilder out = new StringBuilder(html.length());
     int i = 0;
     while (i < html.length()) {

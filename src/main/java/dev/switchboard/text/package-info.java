@@ -7,6 +7,7 @@
  * and {@link dev.switchboard.text.WhitespaceAtCuts}.
  *
  * <p>Rule: this package depends on nothing of the gateway's; platform markups live with their
- * adapters and implement its interface.
+ * adapters and implement its interface, except those several platforms share ({@link
+ * dev.switchboard.text.CommonMark}, {@link dev.switchboard.text.HtmlText}).
  */
 package dev.switchboard.text;

@@ -15,6 +15,7 @@ import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.PlatformState;
 import dev.switchboard.platform.ReconnectingLoop;
+import dev.switchboard.text.CommonMark;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
@@ -49,9 +50,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class DiscordAdapter implements PlatformAdapter {
   static final String PLATFORM = "discord";
   static final int MAX_MESSAGE = 2000;
-  /** Discord counts characters. */
-  static final ReplyFormat REPLIES = new ReplyFormat(
-      new DiscordMarkdown(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+  /**
+   * Discord renders the Markdown itself and counts characters. Mentions are left as written:
+   * every message goes with {@code allowed_mentions} empty, so nothing an agent writes pings
+   * anyone.
+   */
+  static final ReplyFormat REPLIES =
+      new ReplyFormat(new CommonMark(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
 
   private static final Logger log = LoggerFactory.getLogger(DiscordAdapter.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();

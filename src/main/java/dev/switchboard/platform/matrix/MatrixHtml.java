@@ -2,6 +2,7 @@ package dev.switchboard.platform.matrix;
 
 import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
+import dev.switchboard.text.HtmlText;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
@@ -9,7 +10,6 @@ import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Replies as the HTML a Matrix message carries in {@code formatted_body}
@@ -60,70 +60,19 @@ final class MatrixHtml implements MarkupWriter.Vocabulary {
 
   @Override
   public String text(String text, Format format) {
-    String escaped = escape(text);
+    String escaped = HtmlText.escape(text);
     return format.pre() != null ? escaped : escaped.replace("\n", "<br>\n");
   }
 
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
-  }
-
   private static String attribute(String value) {
-    return escape(value).replace("\"", "&quot;");
+    return HtmlText.escape(value).replace("\"", "&quot;");
   }
 
   /**
    * The text the HTML shows, for {@code body}: tags removed ({@code <br>} and the line break
-   * after it become one line break), the entities this renderer writes decoded.
+   * after it become one line break), entities decoded.
    */
   static String plain(String html) {
-    String text = html.replace("<br>\n", "\n").replace("<br>", "\n");
-    StringBuilder out = new StringBuilder(text.length());
-    int i = 0;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '<') {
-        int end = text.indexOf('>', i);
-        if (end < 0) {
-          out.append(text, i, text.length());
-          break;
-        }
-        i = end + 1;
-      } else if (c == '&') {
-        int end = text.indexOf(';', i);
-        String decoded = end < 0 ? null : entity(text.substring(i + 1, end));
-        if (decoded == null) {
-          out.append(c);
-          i++;
-        } else {
-          out.append(decoded);
-          i = end + 1;
-        }
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    return out.toString();
-  }
-
-  private static @Nullable String entity(String name) {
-    return switch (name) {
-      case "lt" -> "<";
-      case "gt" -> ">";
-      case "amp" -> "&";
-      case "quot" -> "\"";
-      default -> null;
-    };
+    return HtmlText.visible(html.replace("<br>\n", "\n").replace("<br>", "\n"));
   }
 }

@@ -94,7 +94,7 @@ final class MattermostAdapter implements PlatformAdapter {
 
   static ReplyFormat replies(int maxPost) {
     return new ReplyFormat(
-        new MattermostMarkdown(), maxPost, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+        MattermostMarkdown.RENDERER, maxPost, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
   }
 
   @Override

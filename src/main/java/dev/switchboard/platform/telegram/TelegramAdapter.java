@@ -15,6 +15,7 @@ import dev.switchboard.platform.PlatformContext;
 import dev.switchboard.platform.PlatformException;
 import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
+import dev.switchboard.text.HtmlText;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;

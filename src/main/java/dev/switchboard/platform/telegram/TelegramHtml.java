@@ -1,7 +1,10 @@
 package dev.switchboard.platform.telegram;
 
+import static dev.switchboard.text.HtmlText.escape;
+
 import dev.switchboard.text.Emphasis;
 import dev.switchboard.text.Format;
+import dev.switchboard.text.HtmlText;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.MarkupWriter;
 import dev.switchboard.text.MarkupWriter.Tag;
@@ -65,21 +68,6 @@ public final class TelegramHtml implements MarkupWriter.Vocabulary {
   @Override
   public String text(String text, Format format) {
     return escape(text);
-  }
-
-  /** Text made safe for Telegram HTML: {@code &}, {@code <} and {@code >} as entities. */
-  static String escape(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   private static String attribute(String value) {

@@ -3,6 +3,7 @@ package dev.switchboard.platform.discord;
 import static dev.switchboard.text.MarkdownReplies.withoutWhitespaceAnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.text.CommonMark;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.MarkdownParser;
 import dev.switchboard.text.MarkdownReplies;
@@ -47,8 +48,7 @@ class DiscordMarkdownPropertiesTest {
   }
 
   private static List<String> messages(String markdown, int limit) {
-    return new ReplyFormat(
-            new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+    return new ReplyFormat(new CommonMark(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
         .messages(markdown);
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.platform.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.text.CommonMark;
 import dev.switchboard.text.LengthUnit;
 import dev.switchboard.text.MarkdownParser;
 import dev.switchboard.text.ReplyFormat;
@@ -13,8 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DiscordMarkdownTest {
   private static List<String> messages(String markdown, int limit) {
-    return new ReplyFormat(
-            new DiscordMarkdown(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+    return new ReplyFormat(new CommonMark(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
         .messages(markdown);
   }
 

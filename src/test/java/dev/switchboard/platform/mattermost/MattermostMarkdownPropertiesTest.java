@@ -41,7 +41,7 @@ class MattermostMarkdownPropertiesTest {
 
   private static List<String> messages(String markdown, int limit) {
     return new ReplyFormat(
-            new MattermostMarkdown(), limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
+            MattermostMarkdown.RENDERER, limit, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM)
         .messages(markdown);
   }
 

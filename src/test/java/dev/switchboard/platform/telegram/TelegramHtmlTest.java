@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.switchboard.text.HtmlText;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class TelegramHtmlTest {
   void escapesEverythingTheAgentWrites() {
     assertThat(html("<script>alert('x')</script> &amp; a<b & \"q\""))
         .isEqualTo("&lt;script&gt;alert('x')&lt;/script&gt; &amp;amp; a&lt;b &amp; \"q\"");
-    assertThat(TelegramHtml.escape("<b>&</b>")).isEqualTo("&lt;b&gt;&amp;&lt;/b&gt;");
+    assertThat(HtmlText.escape("<b>&</b>")).isEqualTo("&lt;b&gt;&amp;&lt;/b&gt;");
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.switchboard.platform.telegram.fake.BotMessage;
 import dev.switchboard.platform.telegram.fake.Call;
 import dev.switchboard.platform.telegram.fake.FakeTelegramServer;
 import dev.switchboard.testing.InMemoryStore;
+import dev.switchboard.text.HtmlText;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
