@@ -148,15 +148,19 @@ public abstract class ReconnectScenarios {
   }
 
   /** {@code text}, written by the user, is answered, and only once. */
-  private void answeredOnce(String text) {
-    await().atMost(WAIT).until(() -> replies(text) >= 1);
+  private void answeredOnce(String text) throws IOException {
+    try {
+      await().atMost(WAIT).until(() -> replies(text) >= 1);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("'" + text + "' not answered\n" + gateway.output(), e);
+    }
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
         .until(() -> replies(text) == 1);
   }
 
-  private void writeAndAwaitAnswer(String text) {
+  private void writeAndAwaitAnswer(String text) throws IOException {
     write(text);
     answeredOnce(text);
   }

@@ -80,7 +80,7 @@ public final class TcpGate implements AutoCloseable {
   }
 
   /** Closes every open connection, as a network that drops out does; the mode stays. */
-  public void cut() {
+  public synchronized void cut() {
     for (Socket s : List.copyOf(open)) {
       closeQuietly(s);
     }
@@ -116,8 +116,18 @@ public final class TcpGate implements AutoCloseable {
       } catch (IOException e) {
         return; // the listener was closed: REFUSE, or the end
       }
-      open.add(client);
-      if (mode == Mode.OPEN) {
+      // Registered and the mode read under the lock mode() cuts with: a connection accepted as
+      // the mode changes is either cut with the others or sees the new mode, never neither.
+      Mode now;
+      synchronized (this) {
+        now = mode;
+        if (now == Mode.REFUSE) {
+          closeQuietly(client); // accepted just before the listener closed
+          continue;
+        }
+        open.add(client);
+      }
+      if (now == Mode.OPEN) {
         forward(client);
       } // HANG: held open, never answered, until the mode changes or the gate is cut
     }
@@ -131,7 +141,14 @@ public final class TcpGate implements AutoCloseable {
       closeQuietly(client);
       return;
     }
-    open.add(server);
+    synchronized (this) {
+      if (mode != Mode.OPEN || !open.contains(client)) {
+        closeQuietly(server); // the mode changed, and the client was cut, while connecting
+        closeQuietly(client);
+        return;
+      }
+      open.add(server);
+    }
     Thread.ofVirtual().start(() -> pump(client, server));
     Thread.ofVirtual().start(() -> pump(server, client));
   }

@@ -42,7 +42,12 @@ class MattermostReconnectProcessIT extends ReconnectScenarios {
 
   @Override
   protected Map<String, String> platformEnv(TcpGate gate) {
+    // The messages written during an outage arrive together (one sync answer, one replay): with
+    // the default busy policy the second may interrupt the first's turn (right, but not what
+    // these scenarios are about), so each is answered in turn, as TelegramReconnectProcessIT does.
     return Map.of(
+        "SWITCHBOARD_BUSY_POLICY",
+        "queue",
         "MATTERMOST_TOKEN",
         TOKEN,
         "MATTERMOST_URL",
