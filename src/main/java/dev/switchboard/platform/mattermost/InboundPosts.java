@@ -52,9 +52,14 @@ final class InboundPosts {
    * as for a post fetched over REST.
    */
   Optional<InboundMessage> fromEvent(JsonNode data, Instant now) {
+    return fromEvent(data, post(data), now);
+  }
+
+  /** The same, with the event's post already read ({@link #post}). */
+  Optional<InboundMessage> fromEvent(JsonNode data, JsonNode post, Instant now) {
     String senderName = data.path("sender_name").asString("");
     return from(
-        embedded(data.path("post")),
+        post,
         data.path("channel_type").asString(""),
         senderName.startsWith("@") ? senderName.substring(1) : senderName,
         now);
@@ -107,6 +112,11 @@ final class InboundPosts {
   /** Mattermost's props are strings as a rule ("true"), booleans from some clients. */
   private static boolean isTrue(JsonNode value) {
     return value.asString("").equalsIgnoreCase("true") || value.asBoolean(false);
+  }
+
+  /** A {@code posted} event's post, which the event carries as a JSON string. */
+  static JsonNode post(JsonNode data) {
+    return embedded(data.path("post"));
   }
 
   /** A JSON document carried as a string (or, leniently, the node itself). */

@@ -33,7 +33,6 @@ import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -128,11 +127,12 @@ final class MattermostAdapter implements PlatformAdapter {
         new MattermostSocket.Listener() {
           @Override
           public long posted(JsonNode data) throws InterruptedException {
-            Optional<InboundMessage> m = posts.fromEvent(data, clock.instant());
+            JsonNode post = InboundPosts.post(data); // read once, for the message and its time
+            Optional<InboundMessage> m = posts.fromEvent(data, post, clock.instant());
             if (m.isPresent()) {
               inbound.accept(m.get());
             }
-            return createdAt(data.path("post"));
+            return post.path("create_at").asLong(0);
           }
 
           @Override
@@ -182,16 +182,6 @@ final class MattermostAdapter implements PlatformAdapter {
           "mattermost: the server's post size is not known ({}); posts are held to {}",
           e.getMessage(),
           replies.limit());
-    }
-  }
-
-  private static long createdAt(JsonNode post) {
-    try {
-      return (post.isString() ? JSON.readTree(post.asString()) : post)
-          .path("create_at")
-          .asLong(0);
-    } catch (JacksonException e) {
-      return 0;
     }
   }
 
