@@ -77,6 +77,9 @@ class SettingsToStringTest {
     values.put(schema.byPath("platforms.mattermost.url").orElseThrow(), "https://chat.example.com");
     values.put(
         schema.byPath("platforms.matrix.homeserver").orElseThrow(), "https://matrix.example.org");
+    values.put(schema.byPath("platforms.email.address").orElseThrow(), "bot@example.org");
+    values.put(schema.byPath("platforms.email.imap_host").orElseThrow(), "imap.example.org");
+    values.put(schema.byPath("platforms.email.smtp_host").orElseThrow(), "smtp.example.org");
     Config config = Config.defaults(schema).with(values);
 
     Map<Class<?>, List<Record>> built = new HashMap<>();
@@ -124,6 +127,7 @@ class SettingsToStringTest {
             "SlackSettings",
             "MattermostSettings",
             "MatrixSettings",
+            "EmailSettings",
             "TranscriptionSettings",
             "SpeechSettings",
             "WhatsAppSettings",

@@ -8,6 +8,7 @@
  *
  * <p>Rule: this package depends on nothing of the gateway's; platform markups live with their
  * adapters and implement its interface, except those several platforms share ({@link
- * dev.switchboard.text.CommonMark}, {@link dev.switchboard.text.HtmlText}).
+ * dev.switchboard.text.CommonMark}, {@link dev.switchboard.text.HtmlText}, {@link
+ * dev.switchboard.text.HtmlMarkup}).
  */
 package dev.switchboard.text;

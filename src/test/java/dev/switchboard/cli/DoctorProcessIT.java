@@ -338,4 +338,29 @@ class DoctorProcessIT {
           .doesNotContain("syt_wrong");
     }
   }
+
+  @Test
+  void theMailboxIsCheckedByLoggingInToImapAndSmtp() throws Exception {
+    try (var mail = new dev.switchboard.platform.email.MailServer()) {
+      Map<String, String> base = new HashMap<>(env(Map.of()));
+      base.remove("TELEGRAM_BOT_TOKEN");
+      base.putAll(mail.env(mail.imapPort()));
+      Result ok = doctor(base);
+      assertThat(ok.output())
+          .contains("ok    email            IMAP: logged in as bot@example.org on 127.0.0.1:"
+              + mail.imapPort() + " (none); INBOX holds 0 mails; new mail arrives at once (IDLE)")
+          .contains("ok    email            SMTP: 127.0.0.1:" + mail.smtpPort()
+              + " (none) accepted the login of bot@example.org")
+          .doesNotContain("not encrypted")
+          .doesNotContain(dev.switchboard.platform.email.MailServer.PASSWORD);
+      base.put("EMAIL_PASSWORD", "wrong-mail-password-77");
+      Result refused = doctor(base);
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.output())
+          .contains("fail  email            IMAP: the IMAP server 127.0.0.1 refused the login of"
+              + " bot@example.org")
+          .contains("fix: set platforms.email.password (or EMAIL_PASSWORD)")
+          .doesNotContain("wrong-mail-password");
+    }
+  }
 }

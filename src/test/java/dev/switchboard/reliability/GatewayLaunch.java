@@ -89,7 +89,8 @@ record GatewayLaunch(
             || k.startsWith("DISCORD_")
             || k.startsWith("SLACK_")
             || k.startsWith("MATTERMOST_")
-            || k.startsWith("MATRIX_"));
+            || k.startsWith("MATRIX_")
+            || k.startsWith("EMAIL_"));
     LAUNCHER_ENV.forEach(e::putIfAbsent);
     e.putAll(env);
     return pb.start();

@@ -44,6 +44,7 @@ class WallClockUseTest {
       "dev.switchboard.platform.slack.SlackAdapterFactory",
       "dev.switchboard.platform.mattermost.MattermostAdapterFactory",
       "dev.switchboard.platform.matrix.MatrixAdapterFactory",
+      "dev.switchboard.platform.email.EmailAdapterFactory",
       "dev.switchboard.platform.signal.SignalAdapterFactory",
       "dev.switchboard.platform.web.WebChatFactory",
       "dev.switchboard.platform.api.ApiServerFactory",

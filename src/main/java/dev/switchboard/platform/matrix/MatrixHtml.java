@@ -1,78 +1,29 @@
 package dev.switchboard.platform.matrix;
 
-import dev.switchboard.text.Emphasis;
-import dev.switchboard.text.Format;
-import dev.switchboard.text.HtmlText;
+import dev.switchboard.text.HtmlMarkup;
 import dev.switchboard.text.LengthUnit;
-import dev.switchboard.text.MarkupWriter;
-import dev.switchboard.text.MarkupWriter.Tag;
 import dev.switchboard.text.ReplyFormat;
 import dev.switchboard.text.WhitespaceAtCuts;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Replies as the HTML a Matrix message carries in {@code formatted_body}
- * ({@code org.matrix.custom.html}), from the spec's suggested subset: strong, em, del, code,
- * pre with a {@code language-} class, a href and blockquote; a line break is {@code <br>} (HTML
- * collapses a bare one), except inside pre; every other {@code <}, {@code >} and {@code &} is
- * escaped. The {@code body} every message needs too is the text the HTML shows ({@link
- * #plain}). An event may not pass 65,536 bytes, and an edit carries its text three times, so a
- * message is held to 4,000 characters of HTML.
+ * ({@code org.matrix.custom.html}): {@link HtmlMarkup}, which keeps to the spec's suggested
+ * subset. The {@code body} every message needs too is the text the HTML shows ({@link #plain}).
+ * An event may not pass 65,536 bytes, and an edit carries its text three times, so a message is
+ * held to 4,000 characters of HTML.
  */
-final class MatrixHtml implements MarkupWriter.Vocabulary {
+final class MatrixHtml {
   static final int MAX_MESSAGE = 4000;
   static final ReplyFormat REPLIES =
-      new ReplyFormat(new MatrixHtml(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
+      new ReplyFormat(new HtmlMarkup(), MAX_MESSAGE, LengthUnit.CODE_POINTS, WhitespaceAtCuts.TRIM);
 
-  private static final Tag QUOTE = new Tag("<blockquote>", "</blockquote>");
-  private static final Tag PRE = new Tag("<pre><code>", "</code></pre>");
-  private static final Tag CODE = new Tag("<code>", "</code>");
-  private static final Tag BOLD = new Tag("<strong>", "</strong>");
-  private static final Tag ITALIC = new Tag("<em>", "</em>");
-  private static final Tag STRIKE = new Tag("<del>", "</del>");
-  private static final Emphasis EMPHASIS = new Emphasis(BOLD, ITALIC, STRIKE);
-
-  @Override
-  public List<Tag> tags(Format f) {
-    List<Tag> tags = new ArrayList<>(5);
-    if (f.pre() != null) {
-      tags.add(
-          f.pre().isEmpty()
-              ? PRE
-              : new Tag(
-                  "<pre><code class=\"language-" + attribute(f.pre()) + "\">", "</code></pre>"));
-      return tags;
-    }
-    if (f.quote()) {
-      tags.add(QUOTE);
-    }
-    if (f.code()) {
-      tags.add(CODE);
-      return tags;
-    }
-    if (f.href() != null) {
-      tags.add(new Tag("<a href=\"" + attribute(f.href()) + "\">", "</a>"));
-    }
-    EMPHASIS.addTo(tags, f);
-    return tags;
-  }
-
-  @Override
-  public String text(String text, Format format) {
-    String escaped = HtmlText.escape(text);
-    return format.pre() != null ? escaped : escaped.replace("\n", "<br>\n");
-  }
-
-  private static String attribute(String value) {
-    return HtmlText.escape(value).replace("\"", "&quot;");
-  }
+  private MatrixHtml() {}
 
   /**
    * The text the HTML shows, for {@code body}: tags removed ({@code <br>} and the line break
    * after it become one line break), entities decoded.
    */
   static String plain(String html) {
-    return HtmlText.visible(html.replace("<br>\n", "\n").replace("<br>", "\n"));
+    return HtmlMarkup.plain(html);
   }
 }

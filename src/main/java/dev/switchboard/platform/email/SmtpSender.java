@@ -1,0 +1,221 @@
+package dev.switchboard.platform.email;
+
+import dev.switchboard.platform.OutboundFile;
+import dev.switchboard.platform.PlatformException;
+import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends the bot's mail over SMTP, one connection per mail (a gateway writes a few mails a
+ * minute at most; a pooled connection would be one more thing to time out). A reply names the
+ * mail it answers in In-Reply-To and the thread in References, so mail clients keep it in the
+ * thread, and says it was written by a machine (RFC 3834's Auto-Submitted), so auto-responders
+ * do not answer it. The body is the HTML the reply was rendered as, with its text as the plain
+ * alternative.
+ */
+final class SmtpSender {
+  /**
+   * One mail to send.
+   *
+   * @param messageId without angle brackets
+   * @param inReplyTo the Message-ID of the mail answered, or null for a new thread
+   * @param references the thread's Message-IDs, oldest first (empty for a new thread)
+   * @param html the body as HTML (a fragment), or null for plain text only
+   */
+  record Outgoing(
+      String to,
+      String subject,
+      String messageId,
+      @Nullable String inReplyTo,
+      List<String> references,
+      String plain,
+      @Nullable String html,
+      @Nullable OutboundFile file) {}
+
+  private final EmailSettings settings;
+  private final MailSessions sessions;
+  private final Clock clock;
+
+  SmtpSender(EmailSettings settings, MailSessions sessions, Clock clock) {
+    this.settings = settings;
+    this.sessions = sessions;
+    this.clock = clock;
+  }
+
+  /** Sends {@code mail}; a failure says whether it may have gone ({@link PlatformException}). */
+  void send(Outgoing mail) throws PlatformException {
+    MimeMessage message;
+    try {
+      message = build(mail);
+    } catch (AddressException e) {
+      throw new PlatformException("'" + mail.to() + "' is not an email address", true, e);
+    } catch (MessagingException e) {
+      throw new PlatformException("the mail could not be written: " + e.getMessage(), true, e);
+    }
+    Transport transport = sessions.smtpTransport();
+    try {
+      try {
+        sessions.login(transport);
+      } catch (AuthenticationFailedException e) {
+        throw new PlatformException(
+            "the SMTP server " + settings.smtp().host() + " refused the login of " + settings.user()
+                + "; check " + EmailSettings.PASSWORD.where(),
+            true,
+            e);
+      } catch (MessagingException e) {
+        throw new PlatformException(
+            "could not reach the SMTP server " + settings.smtp() + ": " + ImapWatch.describe(e),
+            false,
+            e);
+      }
+      try {
+        transport.sendMessage(message, message.getAllRecipients());
+      } catch (MessagingException e) {
+        throw failed(e);
+      }
+    } finally {
+      try {
+        transport.close();
+      } catch (MessagingException e) {
+        // The mail went (or the failure is thrown already); a failed QUIT changes nothing.
+      }
+    }
+  }
+
+  /**
+   * A refused mail by the server's reply code: 4xx is "not now" (not sent, try again), 552 or a
+   * size complaint is the mail itself (a smaller one may go), any other 5xx is for good (the
+   * recipient or the sender refused). Without a code the connection broke during the send, and
+   * the mail may have gone.
+   */
+  private PlatformException failed(MessagingException e) {
+    int code = replyCode(e);
+    String said = ImapWatch.describe(e);
+    String what = "the SMTP server refused the mail (" + (code > 0 ? code + " " : "") + said + ")";
+    if (code >= 400 && code < 500) {
+      return new PlatformException(what, false, e);
+    }
+    if (code == 552 || (code >= 500 && said.toLowerCase(Locale.ROOT).contains("size"))) {
+      return PlatformException.refused(what, said, e);
+    }
+    if (code >= 500) {
+      return new PlatformException(what, true, e);
+    }
+    return PlatformException.unknownOutcome(
+        "the connection to the SMTP server broke while sending: " + said, e);
+  }
+
+  private static int replyCode(Exception e) {
+    Exception at = e;
+    for (int depth = 0; at != null && depth < 10; depth++) {
+      switch (at) {
+        case SMTPSendFailedException f -> {
+          return f.getReturnCode();
+        }
+        case SMTPAddressFailedException f -> {
+          return f.getReturnCode();
+        }
+        case SMTPSenderFailedException f -> {
+          return f.getReturnCode();
+        }
+        default -> {}
+      }
+      at = at instanceof MessagingException m ? m.getNextException() : null;
+    }
+    return e instanceof SendFailedException ? 550 : -1;
+  }
+
+  private MimeMessage build(Outgoing mail) throws MessagingException {
+    String id = "<" + mail.messageId() + ">";
+    MimeMessage message = new MimeMessage(sessions.smtpSession()) {
+      @Override
+      protected void updateMessageID() throws MessagingException {
+        // Jakarta Mail makes its own at the send; ours is known before, and is what the
+        // gateway records as the message sent.
+        setHeader("Message-ID", id);
+      }
+    };
+    message.setFrom(new InternetAddress(settings.address()));
+    message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
+    message.setSubject(mail.subject(), "UTF-8");
+    message.setSentDate(Date.from(clock.instant()));
+    if (mail.inReplyTo() != null) {
+      message.setHeader("In-Reply-To", "<" + mail.inReplyTo() + ">");
+    }
+    if (!mail.references().isEmpty()) {
+      message.setHeader(
+          "References",
+          mail.references().stream().map(r -> "<" + r + ">").collect(Collectors.joining(" ")));
+    }
+    message.setHeader("Auto-Submitted", "auto-replied");
+    if (mail.file() == null) {
+      if (mail.html() == null) {
+        message.setText(mail.plain(), "UTF-8");
+      } else {
+        message.setContent(alternative(mail.plain(), mail.html()));
+      }
+    } else {
+      MimeBodyPart body = new MimeBodyPart();
+      if (mail.html() == null) {
+        body.setText(mail.plain(), "UTF-8");
+      } else {
+        body.setContent(alternative(mail.plain(), mail.html()));
+      }
+      MimeMultipart mixed = new MimeMultipart("mixed");
+      mixed.addBodyPart(body);
+      mixed.addBodyPart(attachment(mail.file()));
+      message.setContent(mixed);
+    }
+    return message;
+  }
+
+  private static MimeMultipart alternative(String plain, String html) throws MessagingException {
+    MimeBodyPart text = new MimeBodyPart();
+    text.setText(plain, "UTF-8");
+    MimeBodyPart rich = new MimeBodyPart();
+    rich.setText(document(html), "UTF-8", "html");
+    MimeMultipart alternative = new MimeMultipart("alternative"); // least preferred first
+    alternative.addBodyPart(text);
+    alternative.addBodyPart(rich);
+    return alternative;
+  }
+
+  private static String document(String fragment) {
+    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n" + fragment
+        + "\n</body></html>\n";
+  }
+
+  private static MimeBodyPart attachment(OutboundFile file) throws MessagingException {
+    MimeBodyPart part = new MimeBodyPart();
+    FileDataSource source = new FileDataSource(file.path().toFile()) {
+      @Override
+      public String getContentType() {
+        return file.mimeType();
+      }
+    };
+    part.setDataHandler(new DataHandler(source));
+    part.setFileName(file.fileName().isBlank() ? "file" : file.fileName());
+    part.setDisposition(Part.ATTACHMENT);
+    return part;
+  }
+}
