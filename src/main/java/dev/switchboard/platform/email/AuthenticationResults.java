@@ -42,28 +42,63 @@ final class AuthenticationResults {
     return checks;
   }
 
+  /** One header field of a mail, in the order the mail holds them. */
+  record Field(String name, String value) {}
+
   /**
-   * The header to believe among a message's Authentication-Results (top first, as servers add
-   * them at the top): the topmost one from {@code trusted}, or with no trusted name the topmost
-   * of all. Null when there is none to believe.
+   * What to believe among a mail's Authentication-Results (servers add theirs at the top): the
+   * checks of the topmost run of headers from {@code trusted}, or with no trusted name from the
+   * topmost header's server. A run is the headers one server wrote (a Postfix with OpenDKIM,
+   * OpenDMARC and an SPF policy writes three); it ends at the next Received header, below
+   * which every header came from elsewhere. Null when there is none to believe.
    */
-  static @Nullable AuthenticationResults pick(String[] headers, @Nullable String trusted) {
-    for (String h : headers) {
-      AuthenticationResults parsed = parse(h);
-      if (trusted == null || parsed.authservId.equalsIgnoreCase(trusted)) {
-        return parsed;
+  static @Nullable AuthenticationResults pick(List<Field> fields, @Nullable String trusted) {
+    String id = trusted;
+    String named = "";
+    List<Check> run = null;
+    for (Field f : fields) {
+      if (f.name().equalsIgnoreCase("Received")) {
+        if (run != null) {
+          break;
+        }
+        continue;
+      }
+      if (!f.name().equalsIgnoreCase("Authentication-Results")) {
+        continue;
+      }
+      AuthenticationResults parsed = parse(f.value());
+      if (id == null) {
+        id = parsed.authservId;
+      }
+      if (parsed.authservId.equalsIgnoreCase(id)) {
+        if (run == null) {
+          run = new ArrayList<>();
+          named = parsed.authservId; // as the server writes itself
+        }
+        run.addAll(parsed.checks);
       }
     }
-    return null;
+    return run == null ? null : new AuthenticationResults(named, run);
+  }
+
+  /** Among Authentication-Results values alone, top first. */
+  static @Nullable AuthenticationResults pick(String[] headers, @Nullable String trusted) {
+    List<Field> fields = new ArrayList<>();
+    for (String h : headers) {
+      fields.add(new Field("Authentication-Results", h));
+    }
+    return pick(fields, trusted);
   }
 
   static AuthenticationResults parse(String header) {
     String text = withoutComments(header.replace("\r", " ").replace("\n", " ").replace("\t", " "));
     List<String> parts = splitOutsideQuotes(text, ';');
     String[] head = parts.isEmpty() ? new String[0] : parts.getFirst().trim().split("\\s+", -1);
-    String id = head.length == 0 ? "" : head[0];
+    // Microsoft 365 writes no server name: the first part is already a check.
+    boolean nameless = head.length > 0 && head[0].contains("=");
+    String id = head.length == 0 || nameless ? "" : head[0];
     List<Check> checks = new ArrayList<>();
-    for (int i = 1; i < parts.size(); i++) {
+    for (int i = nameless ? 0 : 1; i < parts.size(); i++) {
       Check c = check(parts.get(i).trim());
       if (c != null) {
         checks.add(c);
@@ -125,7 +160,7 @@ final class AuthenticationResults {
     String d = c.properties().get("header.d");
     if (d == null) {
       String i = c.properties().get("header.i");
-      d = i == null ? null : i.substring(i.indexOf('@') + 1);
+      d = i == null ? null : i.substring(i.lastIndexOf('@') + 1);
     }
     return d == null || d.isBlank() ? null : d.toLowerCase(Locale.ROOT);
   }
@@ -135,7 +170,7 @@ final class AuthenticationResults {
     if (from == null || from.isBlank()) {
       return null;
     }
-    return from.substring(from.indexOf('@') + 1).toLowerCase(Locale.ROOT);
+    return from.substring(from.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
   }
 
   static boolean aligned(String a, String b) {
@@ -179,6 +214,11 @@ final class AuthenticationResults {
     boolean quoted = false;
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
+      if (quoted && ch == '\\' && i + 1 < s.length()) {
+        // An escaped character in a quoted string ("a\";b") is text, never a separator.
+        current.append(ch).append(s.charAt(++i));
+        continue;
+      }
       if (ch == '"') {
         quoted = !quoted;
       }

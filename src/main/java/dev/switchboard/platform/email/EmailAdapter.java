@@ -4,6 +4,7 @@ import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.FileLimits;
 import dev.switchboard.platform.InboundHandler;
+import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.MessageRef;
 import dev.switchboard.platform.OutboundFile;
 import dev.switchboard.platform.PlatformAdapter;
@@ -18,7 +19,7 @@ import dev.switchboard.text.WhitespaceAtCuts;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,15 +90,18 @@ final class EmailAdapter implements PlatformAdapter {
   @Override
   public void connect(InboundHandler inbound, PlatformContext context) throws Exception {
     context.claimCredential("email " + ImapWatch.account(settings));
-    checkLogin();
+    // Before the login: answers resumed at start go out while IMAP may still be unreachable.
     MailThreads known = MailThreads.load(context);
     threads = known;
+    checkLogin();
     InboundMail reader = new InboundMail(settings.address(), settings.authservId(), clock);
     ImapWatch watch = new ImapWatch(
         settings,
         sessions,
         context.loadCursor(ImapWatch.CURSOR).orElse(null),
         position -> context.saveCursor(ImapWatch.CURSOR, position),
+        context.reconnectBackoff(Duration.ofSeconds(5)),
+        clock,
         (validity, uid, raw) -> take(reader, known, inbound, validity, uid, raw));
     context.spawn("imap-keepalive", watch::keepAlive);
     ReconnectingLoop l = context.keepConnected(
@@ -116,7 +120,9 @@ final class EmailAdapter implements PlatformAdapter {
     try {
       sessions.login(store);
     } catch (AuthenticationFailedException e) {
-      throw new PlatformException(ImapWatch.refusedLogin(settings, e), true);
+      throw ImapWatch.unavailable(e)
+          ? new PlatformException(ImapWatch.notNow(settings, e), false)
+          : new PlatformException(ImapWatch.refusedLogin(settings, e), true);
     } catch (MessagingException e) {
       if (Thread.interrupted()) {
         throw new InterruptedException("stopped while logging in");
@@ -142,8 +148,10 @@ final class EmailAdapter implements PlatformAdapter {
       throws InterruptedException {
     InboundMail.Outcome outcome;
     try {
-      MimeMessage mail = new MimeMessage(sessions.smtpSession(), new ByteArrayInputStream(raw));
-      outcome = reader.read(mail, validity + ":" + uid);
+      // Shared: the message's parts point into these bytes instead of copying them.
+      MimeMessage mail =
+          new MimeMessage(sessions.smtpSession(), new SharedByteArrayInputStream(raw));
+      outcome = reader.read(mail, validity + ":" + uid, "nomid." + hash(raw));
     } catch (MessagingException | IOException | RuntimeException e) {
       log.warn(
           "email: mail {} in {} could not be read and is left alone: {}",
@@ -158,11 +166,29 @@ final class EmailAdapter implements PlatformAdapter {
         yield false;
       }
       case InboundMail.Taken taken -> {
-        String root = taken.message().chat().threadId();
-        if (root != null) {
-          known.remember(root, taken.subject(), taken.references());
+        InboundMessage message = taken.message();
+        List<String> references = taken.references();
+        String root = message.chat().threadId();
+        String chatId = message.chat().chatId();
+        String thread = root == null ? null : known.rootOfSent(chatId, root).orElse(null);
+        if (thread != null && !thread.equals(root)) {
+          // It answers the bot naming only the bot's mail: the thread that mail was in.
+          message = new InboundMessage(
+              new ChatRef(PLATFORM, chatId, thread),
+              message.messageId(),
+              message.sender(),
+              message.text(),
+              message.group(),
+              message.receivedAt(),
+              message.attachments());
+          references = new ArrayList<>(references);
+          references.addFirst(thread);
+          root = thread;
         }
-        inbound.accept(taken.message());
+        if (root != null) {
+          known.remember(MailThreads.key(chatId, root), taken.subject(), references);
+        }
+        inbound.accept(message);
         yield true;
       }
     };
@@ -236,8 +262,9 @@ final class EmailAdapter implements PlatformAdapter {
     String id = local + "@" + settings.domain();
     String root = chat.threadId();
     MailThreads known = threads;
-    Optional<MailThreads.MailThread> thread =
-        root == null || known == null ? Optional.empty() : known.get(root);
+    Optional<MailThreads.MailThread> thread = root == null || known == null
+        ? Optional.empty()
+        : known.get(MailThreads.key(chat.chatId(), root));
     String subject;
     String inReplyTo = null;
     List<String> references = new ArrayList<>();
@@ -255,6 +282,9 @@ final class EmailAdapter implements PlatformAdapter {
     }
     smtp.send(new SmtpSender.Outgoing(
         chat.chatId(), subject, id, inReplyTo, references, plain, html, file));
+    if (root != null && known != null) {
+      known.sent(chat.chatId(), root, id);
+    }
     return new MessageRef(chat, id);
   }
 
@@ -267,16 +297,21 @@ final class EmailAdapter implements PlatformAdapter {
     for (String line : text.split("\n", -1)) {
       String s = line.strip();
       if (!s.isEmpty()) {
-        return s.length() <= 78 ? s : s.substring(0, 77).strip() + "…";
+        return s.codePointCount(0, s.length()) <= 78
+            ? s
+            : s.substring(0, s.offsetByCodePoints(0, 77)).strip() + "…";
       }
     }
     return "A message from your agent";
   }
 
   private static String hash(String key) {
+    return hash(key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String hash(byte[] bytes) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);

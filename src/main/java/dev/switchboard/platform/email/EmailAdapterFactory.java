@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /** The {@code email} platform: on when a password is set. */
 public final class EmailAdapterFactory implements PlatformAdapterFactory {
@@ -58,6 +59,15 @@ public final class EmailAdapterFactory implements PlatformAdapterFactory {
       MailSessions sessions = new MailSessions(s, events);
       found.add(imap(s, sessions));
       found.add(smtp(s, sessions));
+    }
+    if (s.authservId() == null) {
+      found.add(Finding.warn(
+          name(),
+          EmailSettings.AUTHSERV_ID.path() + " is not set: a mail's From address is believed"
+              + " unless its topmost Authentication-Results header says otherwise, and a mail"
+              + " without one is taken",
+          "set " + EmailSettings.AUTHSERV_ID.where() + " to the first word of the"
+              + " Authentication-Results header your receiving server writes"));
     }
     for (EmailSettings.Server server : List.of(s.imap(), s.smtp())) {
       if (server.security() == MailSecurity.NONE && !loopback(server.host())) {
@@ -116,6 +126,13 @@ public final class EmailAdapterFactory implements PlatformAdapterFactory {
     Transport transport = sessions.smtpTransport();
     try {
       sessions.login(transport);
+      if (transport instanceof SMTPTransport smtp && !smtp.supportsExtension("AUTH")) {
+        return Finding.fail(
+            name(),
+            "SMTP: " + SmtpSender.noLogin(s),
+            "set " + EmailSettings.SMTP_SECURITY.where() + " and " + EmailSettings.SMTP_PORT.where()
+                + " as your provider says for sending mail");
+      }
       return Finding.ok(name(), "SMTP: " + s.smtp() + " accepted the login of " + s.user());
     } catch (AuthenticationFailedException e) {
       return Finding.fail(

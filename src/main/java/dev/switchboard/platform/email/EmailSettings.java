@@ -198,8 +198,10 @@ record EmailSettings(
           "email is enabled but has no " + (imap ? "IMAP" : "SMTP") + " server; set "
               + hostKey.env() + " (" + (imap ? "imap" : "smtp") + ".example.com)");
     }
-    if (!host.trim().matches("[A-Za-z0-9.:\\[\\]-]+")) {
-      throw new ConfigException(hostKey.path(), "expected a host name, got '" + host + "'");
+    if (!host.trim().matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+      throw new ConfigException(
+          hostKey.path(),
+          "expected a host name (the port is " + portKey.path() + "), got '" + host + "'");
     }
     MailSecurity security = c.get(securityKey);
     Integer port = c.get(portKey);
@@ -228,7 +230,7 @@ record EmailSettings(
 
   /** The domain of the bot's address, for the Message-IDs of its replies. */
   String domain() {
-    return address.substring(address.indexOf('@') + 1);
+    return address.substring(address.lastIndexOf('@') + 1);
   }
 
   /** Without the password. */

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.email;
 
+import dev.switchboard.common.Backoff;
 import dev.switchboard.platform.ReconnectingLoop;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.FetchProfile;
@@ -15,7 +16,9 @@ import jakarta.mail.event.MessageCountAdapter;
 import jakarta.mail.event.MessageCountEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,8 @@ final class ImapWatch implements ReconnectingLoop.Connection {
   private static final Logger log = LoggerFactory.getLogger(ImapWatch.class);
   static final String CURSOR = "email.imap";
   static final Duration KEEP_ALIVE = Duration.ofMinutes(5);
+  /** How far back unread mail is read again when the folder was renumbered. */
+  static final Duration RENUMBERED = Duration.ofDays(1);
   /** A mail larger than this is left in the folder, unread, and said so in the log. */
   static final long MAX_MAIL_BYTES = 25L * 1024 * 1024;
 
@@ -87,6 +92,8 @@ final class ImapWatch implements ReconnectingLoop.Connection {
   private final Consumer<String> save;
   private final String account;
   private final Semaphore nudges = new Semaphore(0);
+  private final Backoff drainFailures;
+  private final Clock clock;
   private volatile @Nullable Position position;
   private volatile @Nullable IMAPFolder open;
   private volatile boolean closed;
@@ -100,7 +107,11 @@ final class ImapWatch implements ReconnectingLoop.Connection {
       MailSessions sessions,
       @Nullable String saved,
       Consumer<String> save,
+      Backoff drainFailures,
+      Clock clock,
       Mailbox mailbox) {
+    this.drainFailures = drainFailures;
+    this.clock = clock;
     this.settings = settings;
     this.sessions = sessions;
     this.mailbox = mailbox;
@@ -120,12 +131,17 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     try {
       sessions.login(store);
     } catch (AuthenticationFailedException e) {
-      return ReconnectingLoop.End.fatal(refusedLogin(settings, e));
+      return unavailable(e)
+          ? ReconnectingLoop.End.degraded(notNow(settings, e))
+          : ReconnectingLoop.End.fatal(refusedLogin(settings, e));
     } catch (MessagingException e) {
       interruptedAt(e);
       return ReconnectingLoop.End.retry(unreachable(settings, e));
     }
     try {
+      // Asked before the folder takes the login's connection, which would make the store log
+      // in a second time to answer.
+      boolean idle = store.hasCapability("IDLE");
       IMAPFolder folder = (IMAPFolder) store.getFolder(settings.folder());
       try {
         folder.open(Folder.READ_WRITE);
@@ -142,7 +158,6 @@ final class ImapWatch implements ReconnectingLoop.Connection {
         }
       });
       open = folder;
-      boolean idle = store.hasCapability("IDLE");
       if (link.connected()) {
         log.info(
             "email: watching {} on {} ({})",
@@ -151,7 +166,22 @@ final class ImapWatch implements ReconnectingLoop.Connection {
             idle ? "IDLE" : "checked every " + settings.pollInterval().toSeconds() + " s");
       }
       while (!closed) {
-        drain(folder, link);
+        int before = folder.getMessageCount();
+        try {
+          drain(folder, link);
+        } catch (FolderClosedException | StoreClosedException e) {
+          throw e;
+        } catch (MessagingException | RuntimeException e) {
+          // The same mail would fail again at once: wait, longer each time, and say so.
+          log.warn("email: reading {} failed; trying again: {}", settings.folder(), describe(e));
+          return ReconnectingLoop.End.degraded(
+                  "reading " + settings.folder() + " failed: " + describe(e))
+              .drawingFrom(drainFailures);
+        }
+        drainFailures.reset();
+        if (folder.getMessageCount() != before) {
+          continue; // mail came during the drain: its news may be used up already
+        }
         if (idle) {
           folder.idle(true);
         } else {
@@ -174,6 +204,19 @@ final class ImapWatch implements ReconnectingLoop.Connection {
         log.debug("email: closing the IMAP connection: {}", e.getMessage());
       }
     }
+  }
+
+  /**
+   * A login the server cannot take now (RFC 5530's UNAVAILABLE: a backend down), which is no
+   * refused password.
+   */
+  static boolean unavailable(AuthenticationFailedException e) {
+    String said = e.getMessage();
+    return e.getCause() != null || (said != null && said.contains("[UNAVAILABLE]"));
+  }
+
+  static String notNow(EmailSettings s, AuthenticationFailedException e) {
+    return "the IMAP server " + s.imap().host() + " could not take the login now: " + describe(e);
   }
 
   /**
@@ -212,8 +255,8 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     }
     if (p.uidValidity() != validity) {
       log.warn(
-          "email: {} was renumbered (UIDVALIDITY {} -> {}); its unread mail is read again, and"
-              + " what the journal has already is dropped",
+          "email: {} was renumbered (UIDVALIDITY {} -> {}); its unread mail of the last day is"
+              + " read again, and what the journal has already is dropped",
           settings.folder(),
           p.uidValidity(),
           validity);
@@ -225,6 +268,9 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     profile.add(UIDFolder.FetchProfileItem.UID);
     profile.add(FetchProfile.Item.FLAGS);
     profile.add(FetchProfile.Item.SIZE);
+    if (p.unseenOnly()) {
+      profile.add(FetchProfile.Item.ENVELOPE); // with the INTERNALDATE oldOrSeen reads
+    }
     folder.fetch(found, profile);
     for (Message m : found) {
       if (m == null || m.isExpunged()) {
@@ -234,7 +280,7 @@ final class ImapWatch implements ReconnectingLoop.Connection {
       if (uid <= p.lastUid()) {
         continue; // "n:*" names the last mail even when n is past it
       }
-      boolean taken = !(p.unseenOnly() && m.isSet(Flags.Flag.SEEN)) && handOver(m, validity, uid);
+      boolean taken = !(p.unseenOnly() && oldOrSeen(m)) && handOver(m, validity, uid);
       p = new Position(validity, uid, p.unseenOnly());
       keep(p);
       if (taken) {
@@ -245,6 +291,19 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     if (p.unseenOnly()) {
       keep(new Position(validity, p.lastUid(), false));
     }
+  }
+
+  /**
+   * While a renumbered folder is caught up: mail read already (by the gateway or a person), or
+   * older than a day, which the gateway took long ago or never would have (the first start
+   * leaves older mail alone). Only the day before the renumbering can hold mail not yet taken.
+   */
+  private boolean oldOrSeen(Message m) throws MessagingException {
+    if (m.isSet(Flags.Flag.SEEN)) {
+      return true;
+    }
+    Date received = m.getReceivedDate();
+    return received != null && received.toInstant().isBefore(clock.instant().minus(RENUMBERED));
   }
 
   /** True when the journal took the mail, false when it was left alone. */
@@ -298,7 +357,7 @@ final class ImapWatch implements ReconnectingLoop.Connection {
    */
   void keepAlive() {
     try {
-      while (true) {
+      while (!closed) {
         nudges.tryAcquire(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         nudges.drainPermits();
         IMAPFolder folder = open;
@@ -308,7 +367,7 @@ final class ImapWatch implements ReconnectingLoop.Connection {
               protocol.noop();
               return null;
             });
-          } catch (MessagingException e) {
+          } catch (MessagingException | RuntimeException e) {
             log.debug("email: keep-alive NOOP failed: {}", e.getMessage());
           }
         }

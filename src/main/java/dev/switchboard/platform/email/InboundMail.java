@@ -6,6 +6,7 @@ import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.InboundMessage;
 import dev.switchboard.platform.Sender;
 import jakarta.mail.Address;
+import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.internet.InternetAddress;
@@ -13,6 +14,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -37,6 +39,13 @@ final class InboundMail {
 
   private static final Pattern REPLY_PREFIX = Pattern.compile(
       "^((re|fwd?|aw|sv|antw)\\s*(\\[\\d+\\])?\\s*:\\s*)+", Pattern.CASE_INSENSITIVE);
+
+  /** Headers a mail has once at most (RFC 5322 3.6). */
+  private static final List<String> SINGLE =
+      List.of("From", "Subject", "Message-ID", "In-Reply-To", "References", "Date", "To");
+
+  /** A subject kept longer than this is cut: it is kept with the thread and sent back. */
+  static final int MAX_SUBJECT = 200;
 
   /** What the gateway takes. */
   sealed interface Outcome permits Taken, Ignored {}
@@ -68,6 +77,15 @@ final class InboundMail {
    *     a later download and stands in for a missing Message-ID
    */
   Outcome read(MimeMessage mail, String where) throws MessagingException, IOException {
+    return read(mail, where, "uid:" + where);
+  }
+
+  /**
+   * @param fallbackId the id of a mail without a Message-ID: one that stays the same when the
+   *     mail is read again, even from another place in the folder (a hash of its bytes)
+   */
+  Outcome read(MimeMessage mail, String where, String fallbackId)
+      throws MessagingException, IOException {
     Address[] from = mail.getFrom();
     if (from == null || from.length != 1 || !(from[0] instanceof InternetAddress author)) {
       return new Ignored("?", "it has no single From address");
@@ -81,9 +99,18 @@ final class InboundMail {
     if (why != null) {
       return new Ignored(sender, why);
     }
-    String[] results = mail.getHeader("Authentication-Results");
-    AuthenticationResults checked =
-        results == null ? null : AuthenticationResults.pick(results, authservId);
+    for (String single : SINGLE) {
+      String[] found = mail.getHeader(single);
+      if (found != null && found.length > 1) {
+        // RFC 5322 allows one; a second above a signed one is how a replayed mail is altered.
+        return new Ignored(sender, "it has " + found.length + " " + single + " headers");
+      }
+    }
+    List<AuthenticationResults.Field> fields = new ArrayList<>();
+    for (Header h : Collections.list(mail.getAllHeaders())) {
+      fields.add(new AuthenticationResults.Field(h.getName(), h.getValue()));
+    }
+    AuthenticationResults checked = AuthenticationResults.pick(fields, authservId);
     if (checked == null && authservId != null) {
       return new Ignored(sender, "it has no Authentication-Results from " + authservId);
     }
@@ -94,7 +121,10 @@ final class InboundMail {
       }
     }
     String id = firstId(mail.getHeader("Message-ID", null));
-    String messageId = id != null ? id : "uid:" + where;
+    if (id != null && id.startsWith(InboundMessage.SYNTHETIC_PREFIX)) {
+      return new Ignored(sender, "its Message-ID imitates the gateway's own turns");
+    }
+    String messageId = id != null ? id : fallbackId;
     List<String> references = ids(mail.getHeader("References", " "));
     if (references.isEmpty()) {
       String parent = firstId(mail.getHeader("In-Reply-To", null));
@@ -159,7 +189,11 @@ final class InboundMail {
 
   private static String subject(MimeMessage mail) throws MessagingException {
     String s = mail.getSubject();
-    return s == null ? "" : REPLY_PREFIX.matcher(s.strip()).replaceFirst("").strip();
+    String bare =
+        s == null ? "" : REPLY_PREFIX.matcher(s.strip()).replaceFirst("").strip();
+    return bare.codePointCount(0, bare.length()) <= MAX_SUBJECT
+        ? bare
+        : bare.substring(0, bare.offsetByCodePoints(0, MAX_SUBJECT));
   }
 
   private static List<Attachment> attachments(List<Part> parts, String where)

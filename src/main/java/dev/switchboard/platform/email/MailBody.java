@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class MailBody {
   /** Parts nested deeper than this are not read: no real mail needs it, a hostile one might. */
   private static final int MAX_DEPTH = 10;
+  /** Of one text part: more than a person writes in a mail, little for memory. */
+  static final int MAX_TEXT_BYTES = 1024 * 1024;
 
   private final StringBuilder plain = new StringBuilder();
   private final StringBuilder html = new StringBuilder();
@@ -142,7 +144,8 @@ final class MailBody {
       charset = StandardCharsets.UTF_8;
     }
     try (InputStream in = p.getInputStream()) {
-      return new String(in.readAllBytes(), charset).replace("\r\n", "\n");
+      // Read before anyone is authorized: a mail's text is held to what a person writes.
+      return new String(in.readNBytes(MAX_TEXT_BYTES), charset).replace("\r\n", "\n");
     }
   }
 }

@@ -23,6 +23,18 @@ final class MailSessions {
    * within this time or not, tells the two apart.
    */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * SMTP's answer to the end of a mail may wait for the server's content filters (RFC 5321
+   * suggests waiting 10 minutes); a mail given up on too soon may have gone, so it is not sent
+   * again.
+   */
+  static final Duration SMTP_READ_TIMEOUT = Duration.ofMinutes(2);
+  /**
+   * A server that stops reading in the middle of a large mail would block the write for ever
+   * (a read timeout does not cover writes). Angus times writes out with a scheduler thread per
+   * connection, which SMTP's short connections can afford.
+   */
+  static final Duration SMTP_WRITE_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmailSettings settings;
   private final Session imap;
@@ -45,7 +57,7 @@ final class MailSessions {
 
   private static Properties imapProperties(EmailSettings s, Executor events) {
     String p = "mail." + imapProtocol(s) + ".";
-    Properties props = common(p, s.imap());
+    Properties props = common(p, s.imap(), READ_TIMEOUT);
     props.setProperty(p + "peek", "true");
     props.put("mail.event.executor", events);
     return props;
@@ -53,19 +65,20 @@ final class MailSessions {
 
   private static Properties smtpProperties(EmailSettings s) {
     String p = "mail." + smtpProtocol(s) + ".";
-    Properties props = common(p, s.smtp());
+    Properties props = common(p, s.smtp(), SMTP_READ_TIMEOUT);
+    props.setProperty(p + "writetimeout", Long.toString(SMTP_WRITE_TIMEOUT.toMillis()));
     props.setProperty(p + "auth", "true");
     props.setProperty(p + "from", s.address()); // the envelope sender: bounces come back here
     props.setProperty(p + "localhost", s.domain()); // EHLO: this machine's name may not resolve
     return props;
   }
 
-  private static Properties common(String p, EmailSettings.Server server) {
+  private static Properties common(String p, EmailSettings.Server server, Duration read) {
     Properties props = new Properties();
     props.setProperty(p + "host", server.host());
     props.setProperty(p + "port", Integer.toString(server.port()));
     props.setProperty(p + "connectiontimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
-    props.setProperty(p + "timeout", Long.toString(READ_TIMEOUT.toMillis()));
+    props.setProperty(p + "timeout", Long.toString(read.toMillis()));
     if (server.security() == MailSecurity.STARTTLS) {
       props.setProperty(p + "starttls.enable", "true");
       props.setProperty(p + "starttls.required", "true");

@@ -42,8 +42,13 @@ final class MailThreads {
     }
   }
 
+  /** The bot's own mails remembered with their thread: 2 per thread kept. */
+  static final int SENT_KEPT = 2 * KEPT;
+
   private final PlatformContext context;
   private final LinkedHashMap<String, MailThread> byRoot = new LinkedHashMap<>();
+  /** "chatId sentId" to the root of the thread the bot's mail went to. */
+  private final LinkedHashMap<String, String> sentRoots = new LinkedHashMap<>();
 
   private MailThreads(PlatformContext context) {
     this.context = context;
@@ -57,7 +62,11 @@ final class MailThreads {
 
   private void read(String saved) {
     try {
-      for (JsonNode t : JSON.readTree(saved)) {
+      JsonNode all = JSON.readTree(saved);
+      for (JsonNode sent : all.path("sent")) {
+        sentRoots.put(sent.path("key").asString(), sent.path("root").asString());
+      }
+      for (JsonNode t : all.path("threads")) {
         List<String> refs = new ArrayList<>();
         t.path("references").forEach(r -> refs.add(r.asString()));
         if (!refs.isEmpty()) {
@@ -72,7 +81,15 @@ final class MailThreads {
     }
   }
 
-  /** Notes the latest mail of thread {@code root}, and keeps it in the store. */
+  /**
+   * A thread as one sender sees it: two people writing in one thread are two conversations, and
+   * a reply to one names the mail that one wrote.
+   */
+  static String key(String chatId, String root) {
+    return chatId + " " + root;
+  }
+
+  /** Notes the latest mail of a thread ({@link #key}), and keeps it in the store. */
   synchronized void remember(String root, String subject, List<String> references) {
     List<String> kept = new ArrayList<>(references);
     if (kept.size() > REFERENCES) {
@@ -94,14 +111,36 @@ final class MailThreads {
     return Optional.ofNullable(byRoot.get(root));
   }
 
+  /**
+   * Notes a mail the bot sent to {@code chatId} in the thread of {@code root}: a client that
+   * answers it naming only it (In-Reply-To without References) is then still in the thread.
+   */
+  synchronized void sent(String chatId, String root, String sentId) {
+    String key = chatId + " " + sentId;
+    sentRoots.remove(key);
+    sentRoots.put(key, root);
+    while (sentRoots.size() > SENT_KEPT) {
+      sentRoots.remove(sentRoots.keySet().iterator().next());
+    }
+    context.saveCursor(CURSOR, write());
+  }
+
+  /** The thread a mail of the bot's to {@code chatId} went to, if it is remembered. */
+  synchronized Optional<String> rootOfSent(String chatId, String sentId) {
+    return Optional.ofNullable(sentRoots.get(chatId + " " + sentId));
+  }
+
   private String write() {
-    ArrayNode all = JSON.createArrayNode();
+    ObjectNode doc = JSON.createObjectNode();
+    ArrayNode sent = doc.putArray("sent");
+    sentRoots.forEach((k, r) -> sent.addObject().put("key", k).put("root", r));
+    ArrayNode all = doc.putArray("threads");
     for (Map.Entry<String, MailThread> e : byRoot.entrySet()) {
       ObjectNode t =
           all.addObject().put("root", e.getKey()).put("subject", e.getValue().subject());
       ArrayNode refs = t.putArray("references");
       e.getValue().references().forEach(refs::add);
     }
-    return JSON.writeValueAsString(all);
+    return JSON.writeValueAsString(doc);
   }
 }

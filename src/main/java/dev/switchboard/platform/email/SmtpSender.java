@@ -15,14 +15,16 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Date;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,21 +74,23 @@ final class SmtpSender {
     } catch (MessagingException e) {
       throw new PlatformException("the mail could not be written: " + e.getMessage(), true, e);
     }
+    if (mail.file() != null && !Files.isReadable(mail.file().path())) {
+      throw new PlatformException("the file " + mail.file().fileName() + " cannot be read", true);
+    }
     Transport transport = sessions.smtpTransport();
     try {
       try {
         sessions.login(transport);
       } catch (AuthenticationFailedException e) {
-        throw new PlatformException(
-            "the SMTP server " + settings.smtp().host() + " refused the login of " + settings.user()
-                + "; check " + EmailSettings.PASSWORD.where(),
-            true,
-            e);
+        throw loginFailed(transport, e);
       } catch (MessagingException e) {
         throw new PlatformException(
             "could not reach the SMTP server " + settings.smtp() + ": " + ImapWatch.describe(e),
             false,
             e);
+      }
+      if (transport instanceof SMTPTransport smtp && !smtp.supportsExtension("AUTH")) {
+        throw new PlatformException(noLogin(settings), true);
       }
       try {
         transport.sendMessage(message, message.getAllRecipients());
@@ -103,10 +107,38 @@ final class SmtpSender {
   }
 
   /**
-   * A refused mail by the server's reply code: 4xx is "not now" (not sent, try again), 552 or a
-   * size complaint is the mail itself (a smaller one may go), any other 5xx is for good (the
-   * recipient or the sender refused). Without a code the connection broke during the send, and
-   * the mail may have gone.
+   * Angus reports every AUTH answer but 235 as a refused login, "454 try again later" and a
+   * connection dropped during AUTH included: those are not a wrong password, and the mail is
+   * tried again.
+   */
+  private PlatformException loginFailed(Transport transport, AuthenticationFailedException e) {
+    int code = transport instanceof SMTPTransport smtp ? smtp.getLastReturnCode() : -1;
+    if (e.getCause() != null || (code >= 400 && code < 500)) {
+      return new PlatformException(
+          "the SMTP server " + settings.smtp().host() + " could not take the login now ("
+              + (code > 0 ? code + " " : "") + ImapWatch.describe(e) + ")",
+          false,
+          e);
+    }
+    return new PlatformException(
+        "the SMTP server " + settings.smtp().host() + " refused the login of " + settings.user()
+            + "; check " + EmailSettings.PASSWORD.where(),
+        true,
+        e);
+  }
+
+  /** A server that offers no login on the connection the settings make (AUTH after STARTTLS). */
+  static String noLogin(EmailSettings s) {
+    return "the SMTP server " + s.smtp() + " offers no login on this connection (no AUTH);"
+        + " set " + EmailSettings.SMTP_SECURITY.where() + " to tls or starttls, and "
+        + EmailSettings.SMTP_PORT.where() + " to its submission port";
+  }
+
+  /**
+   * A refused mail by the server's reply code: 4xx is "not now" (not sent, try again); 552 for
+   * the mail itself (not for a recipient: a full mailbox) or RFC 3463's 5.3.4 is its size (a
+   * smaller one may go); any other 5xx is for good (the recipient or the sender refused).
+   * Without a code the connection broke during the send, and the mail may have gone.
    */
   private PlatformException failed(MessagingException e) {
     int code = replyCode(e);
@@ -115,7 +147,8 @@ final class SmtpSender {
     if (code >= 400 && code < 500) {
       return new PlatformException(what, false, e);
     }
-    if (code == 552 || (code >= 500 && said.toLowerCase(Locale.ROOT).contains("size"))) {
+    boolean recipient = addressFailure(e);
+    if ((code == 552 && !recipient) || said.contains("5.3.4")) {
       return PlatformException.refused(what, said, e);
     }
     if (code >= 500) {
@@ -123,6 +156,17 @@ final class SmtpSender {
     }
     return PlatformException.unknownOutcome(
         "the connection to the SMTP server broke while sending: " + said, e);
+  }
+
+  private static boolean addressFailure(Exception e) {
+    Exception at = e;
+    for (int depth = 0; at != null && depth < 10; depth++) {
+      if (at instanceof SMTPAddressFailedException) {
+        return true;
+      }
+      at = at instanceof MessagingException m ? m.getNextException() : null;
+    }
+    return false;
   }
 
   private static int replyCode(Exception e) {
@@ -159,15 +203,20 @@ final class SmtpSender {
     message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), true));
     message.setSubject(mail.subject(), "UTF-8");
     message.setSentDate(Date.from(clock.instant()));
-    if (mail.inReplyTo() != null) {
-      message.setHeader("In-Reply-To", "<" + mail.inReplyTo() + ">");
+    String parent = mail.inReplyTo();
+    if (parent != null && wireId(parent)) {
+      message.setHeader("In-Reply-To", MimeUtility.fold(13, "<" + parent + ">"));
     }
-    if (!mail.references().isEmpty()) {
-      message.setHeader(
-          "References",
-          mail.references().stream().map(r -> "<" + r + ">").collect(Collectors.joining(" ")));
+    String references = mail.references().stream()
+        .filter(SmtpSender::wireId)
+        .map(r -> "<" + r + ">")
+        .collect(Collectors.joining(" "));
+    if (!references.isEmpty()) {
+      // Folded between the ids: a line of a mail may not pass 998 characters (RFC 5322 2.1.1).
+      message.setHeader("References", MimeUtility.fold(12, references));
     }
-    message.setHeader("Auto-Submitted", "auto-replied");
+    // RFC 3834: an answer is auto-replied, a message of the gateway's own auto-generated.
+    message.setHeader("Auto-Submitted", parent == null ? "auto-generated" : "auto-replied");
     if (mail.file() == null) {
       if (mail.html() == null) {
         message.setText(mail.plain(), "UTF-8");
@@ -186,7 +235,18 @@ final class SmtpSender {
       mixed.addBodyPart(attachment(mail.file()));
       message.setContent(mixed);
     }
+    // Now, not at the send: a header or MIME type that cannot be written fails before the
+    // server is told anything, rather than in the middle of DATA.
+    message.saveChanges();
     return message;
+  }
+
+  /**
+   * An id fit to name in a header: a real Message-ID (with its @), not the stand-in of a mail
+   * that had none, and not one so long a header line could not hold it.
+   */
+  static boolean wireId(String id) {
+    return id.indexOf('@') > 0 && id.length() <= 250;
   }
 
   private static MimeMultipart alternative(String plain, String html) throws MessagingException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.switchboard.platform.email.AuthenticationResults.Check;
 import dev.switchboard.platform.email.AuthenticationResults.Verdict;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** RFC 8601 headers as receiving servers write them, and what they vouch for. */
@@ -170,11 +171,14 @@ class AuthenticationResultsTest {
 
   @Test
   void pickTakesTheTopmostHeaderFromTheTrustedServer() {
-    String[] headers = {
-      "evil.example.net; dkim=pass header.d=example.com",
-      "MX.example.org; dkim=fail header.d=example.com",
-      "mx.example.org; dkim=pass header.d=example.com",
-    };
+    List<AuthenticationResults.Field> headers = List.of(
+        new AuthenticationResults.Field(
+            "Authentication-Results", "evil.example.net; dkim=pass header.d=example.com"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "MX.example.org; dkim=fail header.d=example.com"),
+        new AuthenticationResults.Field("Received", "from outside by mx.example.org"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.example.org; dkim=pass header.d=example.com"));
     AuthenticationResults picked = AuthenticationResults.pick(headers, "mx.example.org");
     assertThat(picked).isNotNull();
     assertThat(picked.authservId()).isEqualTo("MX.example.org");
@@ -199,5 +203,42 @@ class AuthenticationResultsTest {
     assertThat(picked).isNotNull();
     assertThat(picked.authservId()).isEqualTo("first.example.net");
     assertThat(picked.vouchesFor("example.com").vouched()).isFalse();
+  }
+
+  @Test
+  void anEscapedQuoteInAQuotedValueCannotSmuggleInACheck() {
+    AuthenticationResults r = AuthenticationResults.parse(
+        "mx.example.org; spf=fail smtp.mailfrom=\"a\\\";dkim=pass header.d=victim.com;\\\"b\"@attacker.example");
+    assertThat(r.vouchesFor("victim.com").vouched()).isFalse();
+    assertThat(r.checks()).extracting(AuthenticationResults.Check::method).containsExactly("spf");
+  }
+
+  @Test
+  void theHeadersOneServerWroteAreReadTogetherUntilAReceivedHeader() {
+    List<AuthenticationResults.Field> fields = List.of(
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.example.org; dmarc=pass header.from=example.com"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.example.org; dkim=pass header.d=example.com"),
+        new AuthenticationResults.Field("Received", "from outside by mx.example.org"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.example.org; dkim=pass header.d=victim.com"));
+    AuthenticationResults picked = AuthenticationResults.pick(fields, "mx.example.org");
+    assertThat(picked).isNotNull();
+    assertThat(picked.vouchesFor("example.com").vouched()).isTrue();
+    assertThat(picked.vouchesFor("victim.com").vouched())
+        .as("a header below the server's Received came from elsewhere")
+        .isFalse();
+    assertThat(
+            AuthenticationResults.pick(fields, null).vouchesFor("example.com").vouched())
+        .isTrue();
+  }
+
+  @Test
+  void aHeaderWithoutAServerNameAsMicrosoftWritesItIsRead() {
+    AuthenticationResults r = AuthenticationResults.parse(
+        "spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=example.com; dkim=none (message not signed)");
+    assertThat(r.authservId()).isEmpty();
+    assertThat(r.vouchesFor("example.com").vouched()).isTrue();
   }
 }
