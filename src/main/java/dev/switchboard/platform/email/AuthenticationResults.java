@@ -47,20 +47,22 @@ final class AuthenticationResults {
 
   /**
    * What to believe among a mail's Authentication-Results (servers add theirs at the top): the
-   * checks of the topmost run of headers from {@code trusted}, or with no trusted name from the
-   * topmost header's server. A run is the headers one server wrote (a Postfix with OpenDKIM,
-   * OpenDMARC and an SPF policy writes three); it ends at the next Received header, below
-   * which every header came from elsewhere. Null when there is none to believe.
+   * checks of the headers from {@code trusted} at the very top of the mail, above any Received
+   * header (a Postfix with OpenDKIM, OpenDMARC and an SPF policy writes three there), or, when
+   * the server writes its header below a Received, its topmost one alone; with no trusted name,
+   * the topmost header's server. Null when there is none to believe.
    */
   static @Nullable AuthenticationResults pick(List<Field> fields, @Nullable String trusted) {
     String id = trusted;
     String named = "";
     List<Check> run = null;
+    boolean belowReceived = false;
     for (Field f : fields) {
       if (f.name().equalsIgnoreCase("Received")) {
         if (run != null) {
           break;
         }
+        belowReceived = true;
         continue;
       }
       if (!f.name().equalsIgnoreCase("Authentication-Results")) {
@@ -70,13 +72,19 @@ final class AuthenticationResults {
       if (id == null) {
         id = parsed.authservId;
       }
-      if (parsed.authservId.equalsIgnoreCase(id)) {
-        if (run == null) {
-          run = new ArrayList<>();
-          named = parsed.authservId; // as the server writes itself
-        }
-        run.addAll(parsed.checks);
+      if (!parsed.authservId.equalsIgnoreCase(id)) {
+        continue;
       }
+      if (belowReceived) {
+        // Below a Received header (Gmail writes its own there) nothing marks where the server's
+        // headers end and a sender's begin: its topmost header alone is believed.
+        return run == null ? parsed : new AuthenticationResults(named, run);
+      }
+      if (run == null) {
+        run = new ArrayList<>();
+        named = parsed.authservId; // as the server writes itself
+      }
+      run.addAll(parsed.checks);
     }
     return run == null ? null : new AuthenticationResults(named, run);
   }

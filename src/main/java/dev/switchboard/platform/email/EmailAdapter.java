@@ -283,7 +283,12 @@ final class EmailAdapter implements PlatformAdapter {
     smtp.send(new SmtpSender.Outgoing(
         chat.chatId(), subject, id, inReplyTo, references, plain, html, file));
     if (root != null && known != null) {
-      known.sent(chat.chatId(), root, id);
+      try {
+        known.sent(chat.chatId(), root, id);
+      } catch (RuntimeException e) {
+        // The mail went: a store that cannot note it must not make it look failed (and resent).
+        log.warn("email: could not note mail {} with its thread: {}", id, e.getMessage());
+      }
     }
     return new MessageRef(chat, id);
   }

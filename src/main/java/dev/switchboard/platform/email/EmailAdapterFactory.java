@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /** The {@code email} platform: on when a password is set. */
 public final class EmailAdapterFactory implements PlatformAdapterFactory {
@@ -126,12 +125,13 @@ public final class EmailAdapterFactory implements PlatformAdapterFactory {
     Transport transport = sessions.smtpTransport();
     try {
       sessions.login(transport);
-      if (transport instanceof SMTPTransport smtp && !smtp.supportsExtension("AUTH")) {
-        return Finding.fail(
+      if (!SmtpSender.offersLogin(transport)) {
+        return Finding.warn(
             name(),
             "SMTP: " + SmtpSender.noLogin(s),
-            "set " + EmailSettings.SMTP_SECURITY.where() + " and " + EmailSettings.SMTP_PORT.where()
-                + " as your provider says for sending mail");
+            "for a provider, set " + EmailSettings.SMTP_SECURITY.where() + " and "
+                + EmailSettings.SMTP_PORT.where() + " as it says for sending mail (often"
+                + " starttls on 587)");
       }
       return Finding.ok(name(), "SMTP: " + s.smtp() + " accepted the login of " + s.user());
     } catch (AuthenticationFailedException e) {

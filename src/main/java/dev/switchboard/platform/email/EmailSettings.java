@@ -201,7 +201,8 @@ record EmailSettings(
     if (!host.trim().matches("[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]")) {
       throw new ConfigException(
           hostKey.path(),
-          "expected a host name (the port is " + portKey.path() + "), got '" + host + "'");
+          "expected a host name (the port is " + portKey.path() + "; an IPv6 address goes in"
+              + " brackets, [::1]), got '" + host + "'");
     }
     MailSecurity security = c.get(securityKey);
     Integer port = c.get(portKey);

@@ -122,7 +122,7 @@ final class ImapWatch implements ReconnectingLoop.Connection {
 
   /** Whose position it is: another mailbox's or folder's (a changed configuration) is not used. */
   static String account(EmailSettings s) {
-    return s.user() + "@" + s.imap().host() + "/" + s.folder();
+    return s.user() + "@" + s.imap().host() + ":" + s.imap().port() + "/" + s.folder();
   }
 
   @Override
@@ -269,7 +269,7 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     profile.add(FetchProfile.Item.FLAGS);
     profile.add(FetchProfile.Item.SIZE);
     if (p.unseenOnly()) {
-      profile.add(FetchProfile.Item.ENVELOPE); // with the INTERNALDATE oldOrSeen reads
+      profile.add(IMAPFolder.FetchProfileItem.INTERNALDATE); // what oldOrSeen reads
     }
     folder.fetch(found, profile);
     for (Message m : found) {
@@ -323,6 +323,11 @@ final class ImapWatch implements ReconnectingLoop.Connection {
     try {
       m.writeTo(raw);
     } catch (IOException e) {
+      if (e.getCause() instanceof FolderClosedException closed) {
+        // The connection dropped while the mail came (Angus wraps it so): a connection to make
+        // again, not a bad mail.
+        throw closed;
+      }
       throw new MessagingException("reading mail " + uid + " failed: " + e.getMessage(), e);
     }
     return mailbox.mail(validity, uid, raw.toByteArray());

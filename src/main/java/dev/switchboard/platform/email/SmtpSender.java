@@ -89,9 +89,6 @@ final class SmtpSender {
             false,
             e);
       }
-      if (transport instanceof SMTPTransport smtp && !smtp.supportsExtension("AUTH")) {
-        throw new PlatformException(noLogin(settings), true);
-      }
       try {
         transport.sendMessage(message, message.getAllRecipients());
       } catch (MessagingException e) {
@@ -127,11 +124,21 @@ final class SmtpSender {
         e);
   }
 
-  /** A server that offers no login on the connection the settings make (AUTH after STARTTLS). */
+  /**
+   * Whether the server offered a login on this connection: one that offers it only after
+   * STARTTLS offers none to a plain connection, and the mail is then sent without one (a relay
+   * on this machine may take it; a provider answers 530).
+   */
+  static boolean offersLogin(Transport transport) {
+    return !(transport instanceof SMTPTransport smtp)
+        || smtp.supportsExtension("AUTH")
+        || smtp.supportsExtension("AUTH=LOGIN");
+  }
+
+  /** For doctor: what a server that offers no login means. */
   static String noLogin(EmailSettings s) {
-    return "the SMTP server " + s.smtp() + " offers no login on this connection (no AUTH);"
-        + " set " + EmailSettings.SMTP_SECURITY.where() + " to tls or starttls, and "
-        + EmailSettings.SMTP_PORT.where() + " to its submission port";
+    return "the SMTP server " + s.smtp() + " offers no login on this connection (no AUTH): mail"
+        + " goes only if it relays for this machine without one";
   }
 
   /**

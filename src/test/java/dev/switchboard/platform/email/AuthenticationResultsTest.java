@@ -241,4 +241,22 @@ class AuthenticationResultsTest {
     assertThat(r.authservId()).isEmpty();
     assertThat(r.vouchesFor("example.com").vouched()).isTrue();
   }
+
+  @Test
+  void belowAReceivedHeaderOnlyTheServersTopmostHeaderIsBelieved() {
+    // Gmail's layout: its Received first, then its Authentication-Results; a sender's forged
+    // header with the same name right below must not join it.
+    List<AuthenticationResults.Field> fields = List.of(
+        new AuthenticationResults.Field("Received", "from outside by mx.google.com"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.google.com; dkim=fail header.d=victim.com"),
+        new AuthenticationResults.Field(
+            "Authentication-Results", "mx.google.com; dkim=pass header.d=victim.com"));
+    assertThat(AuthenticationResults.pick(fields, "mx.google.com")
+            .vouchesFor("victim.com")
+            .vouched())
+        .isFalse();
+    assertThat(AuthenticationResults.pick(fields, null).vouchesFor("victim.com").vouched())
+        .isFalse();
+  }
 }

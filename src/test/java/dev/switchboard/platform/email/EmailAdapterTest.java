@@ -365,9 +365,10 @@ class EmailAdapterTest {
   @Test
   void anSmtpServerThatOffersNoLoginOrCannotTakeItNowIsToldApart() throws Exception {
     EmailAdapter adapter = connect();
-    try (ScriptedSmtp noAuth = new ScriptedSmtp("250 8BITMIME", "535 unused");
-        ScriptedSmtp busy =
-            new ScriptedSmtp("250 AUTH PLAIN LOGIN", "454 4.7.0 Too many login attempts")) {
+    try (ScriptedSmtp noAuth =
+            new ScriptedSmtp("250 8BITMIME", "535 unused", "530 5.7.0 Authentication required");
+        ScriptedSmtp busy = new ScriptedSmtp(
+            "250 AUTH PLAIN LOGIN", "454 4.7.0 Too many login attempts", "250 ok")) {
       EmailAdapter viaNoAuth = new EmailAdapter(
           settings(server.imapPort(), noAuth.port(), MailServer.PASSWORD), Clock.systemUTC());
       adapters.add(viaNoAuth);
@@ -375,7 +376,7 @@ class EmailAdapterTest {
               viaNoAuth.send(dev.switchboard.platform.ChatRef.of("email", ALICE), "<p>hi</p>"))
           .isInstanceOfSatisfying(PlatformException.class, e -> {
             assertThat(e.fatal()).isTrue();
-            assertThat(e.getMessage()).contains("offers no login on this connection");
+            assertThat(e.getMessage()).contains("530");
           });
       EmailAdapter viaBusy = new EmailAdapter(
           settings(server.imapPort(), busy.port(), MailServer.PASSWORD), Clock.systemUTC());
@@ -436,14 +437,14 @@ class EmailAdapterTest {
   }
 
   /**
-   * An SMTP server on loopback that answers EHLO with {@code ehloLast} as its last line and any
-   * AUTH with {@code authAnswer}: the answers GreenMail never gives.
+   * An SMTP server on loopback that answers EHLO with {@code ehloLast} as its last line, any
+   * AUTH with {@code authAnswer} and MAIL with {@code mailAnswer}: answers GreenMail never gives.
    */
   private static final class ScriptedSmtp implements AutoCloseable {
     private final java.net.ServerSocket socket = new java.net.ServerSocket(0);
     private final Thread acceptor;
 
-    ScriptedSmtp(String ehloLast, String authAnswer) throws java.io.IOException {
+    ScriptedSmtp(String ehloLast, String authAnswer, String mailAnswer) throws java.io.IOException {
       acceptor = Thread.ofVirtual().start(() -> {
         while (!socket.isClosed()) {
           try (java.net.Socket c = socket.accept();
@@ -457,6 +458,7 @@ class EmailAdapterTest {
               String answer = switch (verb) {
                 case "EHLO" -> "250-scripted\r\n" + ehloLast;
                 case "AUTH" -> authAnswer;
+                case "MAIL" -> mailAnswer;
                 case "QUIT" -> "221 bye";
                 default -> "250 ok";
               };
