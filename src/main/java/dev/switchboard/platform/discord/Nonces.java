@@ -1,8 +1,6 @@
 package dev.switchboard.platform.discord;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.switchboard.common.Sha256;
 import java.util.Base64;
 
 /**
@@ -16,15 +14,9 @@ final class Nonces {
   private Nonces() {}
 
   static String of(String key) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(digest)
-          .substring(0, MAX_LENGTH);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Sha256.of(key))
+        .substring(0, MAX_LENGTH);
   }
 }

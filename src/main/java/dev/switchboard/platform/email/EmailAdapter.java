@@ -1,5 +1,6 @@
 package dev.switchboard.platform.email;
 
+import dev.switchboard.common.Sha256;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
 import dev.switchboard.platform.FileLimits;
@@ -22,13 +23,9 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -151,7 +148,7 @@ final class EmailAdapter implements PlatformAdapter {
       // Shared: the message's parts point into these bytes instead of copying them.
       MimeMessage mail =
           new MimeMessage(sessions.smtpSession(), new SharedByteArrayInputStream(raw));
-      outcome = reader.read(mail, validity + ":" + uid, "nomid." + hash(raw));
+      outcome = reader.read(mail, validity + ":" + uid, "nomid." + Sha256.hexPrefix(raw, 16));
     } catch (MessagingException | IOException | RuntimeException e) {
       log.warn(
           "email: mail {} in {} could not be read and is left alone: {}",
@@ -226,7 +223,8 @@ final class EmailAdapter implements PlatformAdapter {
   @Override
   public MessageRef send(ChatRef chat, String html, String idempotencyKey)
       throws PlatformException {
-    return mail(chat, HtmlToText.whole(html), html, null, "sb." + hash(idempotencyKey));
+    return mail(
+        chat, HtmlToText.whole(html), html, null, "sb." + Sha256.hexPrefix(idempotencyKey, 16));
   }
 
   @Override
@@ -308,18 +306,5 @@ final class EmailAdapter implements PlatformAdapter {
       }
     }
     return "A message from your agent";
-  }
-
-  private static String hash(String key) {
-    return hash(key.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String hash(byte[] bytes) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.platform.matrix;
 
+import dev.switchboard.common.Sha256;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
@@ -15,13 +16,9 @@ import dev.switchboard.platform.PlatformLimits;
 import dev.switchboard.platform.ReconnectingLoop;
 import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -340,13 +337,7 @@ final class MatrixAdapter implements PlatformAdapter {
   }
 
   private static String txn(String key) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "sb-" + HexFormat.of().formatHex(hash, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    return "sb-" + Sha256.hexPrefix(key, 16);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.switchboard.platform.mattermost;
 
 import dev.switchboard.common.MultipartForm;
+import dev.switchboard.common.Sha256;
 import dev.switchboard.common.Sleeper;
 import dev.switchboard.platform.Attachment;
 import dev.switchboard.platform.ChatRef;
@@ -20,12 +21,8 @@ import dev.switchboard.text.WhitespaceAtCuts;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -224,13 +221,7 @@ final class MattermostAdapter implements PlatformAdapter {
   }
 
   private String pendingPostId(String key) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return botUserId + ":" + HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
+    return botUserId + ":" + Sha256.hexPrefix(key, 8);
   }
 
   private static ObjectNode post(ChatRef chat) {
